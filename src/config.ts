@@ -1,0 +1,196 @@
+// Inputs and flags -> one typed, validated Config. Nothing else reads inputs.
+import { INPUTS } from './inputs.js'
+import { parseDurationMs, parseRate, UnitError } from './units.js'
+
+/** A user error: one line that names the input and how to fix it. Exit code 2. */
+export class ConfigError extends Error {}
+
+export type Baseline = { kind: 'none' } | { kind: 'merge-base' } | { kind: 'report'; path: string }
+
+export interface Config {
+  name: string
+  workingDirectory: string
+  package: string
+  buildCommand: string | null
+  startCommand: string | null
+  env: Record<string, string>
+  pprofUrl: string
+  readyTimeoutMs: number
+  loadCommand: string | null
+  targetUrl: string
+  ratePerSec: number
+  connections: number
+  durationMs: number
+  warmupMs: number
+  intervalMs: number
+  /** null: the limit is off. */
+  maxHeapGrowthBytesPerSec: number | null
+  maxGoroutineGrowthPerSec: number | null
+  baseline: Baseline
+  baseRef: string | null
+  repeats: number
+  maxIncreaseOverBaseline: { heapBytesPerSec: number | null; goroutinesPerSec: number | null }
+  memprofilerate: number | null
+  goroutineLeakProfile: 'auto' | 'on' | 'off'
+  failOn: 'fail' | 'inconclusive' | 'never'
+  comment: 'always' | 'on-change' | 'on-failure' | 'never'
+  githubToken: string
+  uploadArtifact: boolean
+  mode: 'full' | 'analyze' | 'comment'
+  reportJson: string | null
+}
+
+/** Raw input values by input name; missing or empty means the default. */
+export type RawInputs = Record<string, string | undefined>
+
+export function parseConfig(raw: RawInputs): Config {
+  const known = new Set(INPUTS.map((i) => i.name))
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key)) throw new ConfigError(`unknown input "${key}"`)
+  }
+  const get = (name: string): string => {
+    const v = raw[name]?.trim()
+    return v ? v : (INPUTS.find((i) => i.name === name)?.default ?? '')
+  }
+  const optional = (name: string): string | null => get(name) || null
+  const inInput = <T>(name: string, parse: (s: string) => T): T => {
+    try {
+      return parse(get(name))
+    } catch (e) {
+      if (e instanceof UnitError || e instanceof ConfigError) throw new ConfigError(`${name}: ${e.message}`)
+      throw e
+    }
+  }
+  const oneOf = <T extends string>(name: string, choices: readonly T[]): T =>
+    inInput(name, (s) => {
+      if (!(choices as readonly string[]).includes(s))
+        throw new ConfigError(`expected one of ${choices.join(', ')}, got "${s}"`)
+      return s as T
+    })
+  const positiveInt = (name: string) =>
+    inInput(name, (s) => {
+      if (!/^\d+$/.test(s) || Number(s) < 1) throw new ConfigError(`expected a whole number of 1 or more, got "${s}"`)
+      return Number(s)
+    })
+  const duration = (name: string, min: number) =>
+    inInput(name, (s) => {
+      const ms = parseDurationMs(s)
+      if (ms < min) throw new ConfigError(`must be at least ${min / 1000}s, got "${s}"`)
+      return ms
+    })
+  const limit = (name: string, kind: 'bytes' | 'count') =>
+    inInput(name, (s) => (s.toLowerCase() === 'off' ? null : rateOfKind(s, kind)))
+
+  const pprofUrl = inInput('pprof-url', (s) => httpUrl(s).replace(/\/+$/, ''))
+  const targetUrl = optional('target-url')
+    ? inInput('target-url', httpUrl)
+    : new URL('/', pprofUrl).toString()
+
+  const durationMs = duration('duration', 5000)
+  const intervalMs = duration('interval', 100)
+  if (durationMs / intervalMs < 8)
+    throw new ConfigError(
+      `interval: ${get('interval')} gives fewer than 8 samples in duration ${get('duration')}; shorten the interval or lengthen the duration`
+    )
+
+  const mode = oneOf('mode', ['full', 'analyze', 'comment'] as const)
+  const reportJson = optional('report-json')
+  if (mode === 'comment' && !reportJson)
+    throw new ConfigError('report-json: mode "comment" needs the path of the report.json to post')
+
+  return {
+    name: inInput('name', (s) => {
+      if (!/^[A-Za-z0-9._-]+$/.test(s)) throw new ConfigError(`use letters, digits, ".", "_" and "-", got "${s}"`)
+      return s
+    }),
+    workingDirectory: get('working-directory'),
+    package: get('package'),
+    buildCommand: optional('build-command'),
+    startCommand: optional('start-command'),
+    env: inInput('env', parseEnv),
+    pprofUrl,
+    readyTimeoutMs: duration('ready-timeout', 1000),
+    loadCommand: optional('load-command'),
+    targetUrl,
+    ratePerSec: positiveInt('rate'),
+    connections: positiveInt('connections'),
+    durationMs,
+    warmupMs: duration('warmup', 0),
+    intervalMs,
+    maxHeapGrowthBytesPerSec: limit('max-heap-growth', 'bytes'),
+    maxGoroutineGrowthPerSec: limit('max-goroutine-growth', 'count'),
+    baseline: inInput('baseline', parseBaseline),
+    baseRef: optional('base-ref'),
+    repeats: positiveInt('repeats'),
+    maxIncreaseOverBaseline: inInput('max-increase-over-baseline', parseIncrease),
+    memprofilerate: optional('memprofilerate') ? positiveInt('memprofilerate') : null,
+    goroutineLeakProfile: oneOf('goroutine-leak-profile', ['auto', 'on', 'off'] as const),
+    failOn: oneOf('fail-on', ['fail', 'inconclusive', 'never'] as const),
+    comment: oneOf('comment', ['always', 'on-change', 'on-failure', 'never'] as const),
+    githubToken: get('github-token'),
+    uploadArtifact: oneOf('upload-artifact', ['true', 'false'] as const) === 'true',
+    mode,
+    reportJson
+  }
+}
+
+function rateOfKind(text: string, kind: 'bytes' | 'count'): number {
+  const rate = parseRate(text)
+  if (rate.kind !== kind)
+    throw new ConfigError(
+      kind === 'bytes'
+        ? `expected a size per time such as 1MiB/min, got "${text}"`
+        : `expected a count per time such as 10/min, got "${text}"`
+    )
+  return rate.perSec
+}
+
+function httpUrl(text: string): string {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new ConfigError(`expected a URL such as http://127.0.0.1:6060/debug/pprof, got "${text}"`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`expected an http:// or https:// URL, got "${text}"`)
+  return url.toString()
+}
+
+function parseEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '' || line.trim().startsWith('#')) continue
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line)
+    if (!m) throw new ConfigError(`expected KEY=VALUE on each line, got "${line.trim()}"`)
+    env[m[1]] = m[2]
+  }
+  return env
+}
+
+function parseBaseline(text: string): Baseline {
+  if (text === 'none' || text === 'merge-base') return { kind: text }
+  if (text.endsWith('.json')) return { kind: 'report', path: text }
+  throw new ConfigError(`expected merge-base, none, or the path of a report.json, got "${text}"`)
+}
+
+function parseIncrease(text: string): Config['maxIncreaseOverBaseline'] {
+  const out: Config['maxIncreaseOverBaseline'] = { heapBytesPerSec: null, goroutinesPerSec: null }
+  for (const part of text.split(',').map((p) => p.trim())) {
+    if (part.toLowerCase() === 'off') continue
+    const rate = parseRate(part)
+    if (rate.kind === 'bytes') out.heapBytesPerSec = rate.perSec
+    else out.goroutinesPerSec = rate.perSec
+  }
+  return out
+}
+
+/** The resolved inputs as the user would write them, for report.json (no secrets). */
+export function describeConfig(raw: RawInputs): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const input of INPUTS) {
+    if (input.name === 'github-token') continue
+    out[input.name] = raw[input.name]?.trim() || input.default
+  }
+  return out
+}

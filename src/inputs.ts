@@ -1,0 +1,134 @@
+// The contract users depend on: every action input is also a CLI flag of the
+// same name. action.yml and the README are checked against this table by tests.
+
+export interface InputSpec {
+  name: string
+  description: string
+  /** The default as the user would write it; '' means unset. */
+  default: string
+  /** Only meaningful to the action (GitHub writes); the CLI has no flag for it. */
+  actionOnly?: boolean
+}
+
+export const INPUTS: InputSpec[] = [
+  { name: 'working-directory', default: '.', description: 'The Go module to test.' },
+  { name: 'package', default: '.', description: 'The main package to build, relative to working-directory.' },
+  {
+    name: 'build-command',
+    default: '',
+    description: 'Replaces the default `go build`; it must write the binary to `$MEMGATE_BINARY`.'
+  },
+  {
+    name: 'start-command',
+    default: '',
+    description: 'How to start the service (a shell command); default: the built binary. `$MEMGATE_BINARY` is set.'
+  },
+  { name: 'env', default: '', description: 'Environment variables for the service, one `KEY=VALUE` a line.' },
+  {
+    name: 'pprof-url',
+    default: 'http://127.0.0.1:6060/debug/pprof',
+    description: 'Where the service serves `net/http/pprof`.'
+  },
+  { name: 'ready-timeout', default: '60s', description: 'How long to wait for the pprof endpoint to answer.' },
+  {
+    name: 'load-command',
+    default: '',
+    description:
+      'A shell command that drives the service; it gets `MEMGATE_TARGET_URL` and `MEMGATE_DURATION` (seconds). Empty: the built-in load generator.'
+  },
+  {
+    name: 'target-url',
+    default: '',
+    description: 'The URL the built-in load generator requests; default: `/` on the pprof-url host.'
+  },
+  { name: 'rate', default: '200', description: 'Requests per second of the built-in load generator.' },
+  { name: 'connections', default: '8', description: 'Concurrent connections of the built-in load generator.' },
+  { name: 'duration', default: '30s', description: 'How long to sample after warm-up.' },
+  { name: 'warmup', default: '15s', description: 'Load before sampling starts, so caches and pools fill.' },
+  { name: 'interval', default: '1s', description: 'Time between samples.' },
+  {
+    name: 'max-heap-growth',
+    default: '1MiB/min',
+    description: 'Allowed live-heap growth, e.g. `1MiB/min`; `off` turns the limit off.'
+  },
+  {
+    name: 'max-goroutine-growth',
+    default: '10/min',
+    description: 'Allowed goroutine growth, e.g. `10/min`; `off` turns the limit off.'
+  },
+  {
+    name: 'baseline',
+    default: 'none',
+    description:
+      '`merge-base` (measure the merge-base of the PR the same way), `none`, or the path of a report.json.'
+  },
+  {
+    name: 'base-ref',
+    default: '',
+    description:
+      'The branch the PR merges into; the action reads it from the event, the CLI uses the default branch.'
+  },
+  { name: 'repeats', default: '1', description: 'How many times base and head are measured, alternately.' },
+  {
+    name: 'max-increase-over-baseline',
+    default: '256KiB/min, 5/min',
+    description:
+      'How much faster than the base the head may grow: a heap rate, a goroutine rate, or both separated by a comma.'
+  },
+  {
+    name: 'memprofilerate',
+    default: '',
+    description: 'Sets `GODEBUG=memprofilerate=N` for the service (1 = every allocation, exact attribution).'
+  },
+  {
+    name: 'goroutine-leak-profile',
+    default: 'auto',
+    description:
+      '`auto`, `on` or `off`: build with `GOEXPERIMENT=goroutineleakprofile` (Go 1.26+) and read `/debug/pprof/goroutineleak`.'
+  },
+  {
+    name: 'fail-on',
+    default: 'fail',
+    description: '`fail`, `inconclusive` (stricter) or `never` (report only).'
+  },
+  {
+    name: 'comment',
+    default: 'always',
+    description: 'When to write the PR comment: `always`, `on-change`, `on-failure` or `never`.',
+    actionOnly: true
+  },
+  {
+    name: 'name',
+    default: 'memgate',
+    description: 'Tells several gates in one repository apart (comments, artifacts, summaries).'
+  },
+  { name: 'github-token', default: '${{ github.token }}', description: 'Token for the PR comment.', actionOnly: true },
+  {
+    name: 'upload-artifact',
+    default: 'true',
+    description: 'Upload the raw profiles and report.json as an artifact.',
+    actionOnly: true
+  },
+  {
+    name: 'mode',
+    default: 'full',
+    description:
+      '`full`, `analyze` (no GitHub writes but the artifact: for untrusted fork code) or `comment` (post the report.json given in `report-json`).',
+    actionOnly: true
+  },
+  {
+    name: 'report-json',
+    default: '',
+    description: 'With `mode: comment`, the report.json an earlier `analyze` run wrote.',
+    actionOnly: true
+  }
+]
+
+export const OUTPUTS: { name: string; description: string }[] = [
+  { name: 'verdict', description: '`pass`, `fail` or `inconclusive`.' },
+  { name: 'heap-slope', description: 'Live-heap growth of the head, bytes per second.' },
+  { name: 'goroutine-slope', description: 'Goroutine growth of the head, per second.' },
+  { name: 'report-json', description: 'Path of report.json.' },
+  { name: 'report-markdown', description: 'Path of the rendered markdown.' },
+  { name: 'comment-url', description: 'The PR comment, when one was written.' }
+]

@@ -1,0 +1,87 @@
+// Human units for the inputs: sizes ("512KiB"), durations ("30s", "1m30s") and
+// rates ("1MiB/min", "10/min"). Parsers throw UnitError with what was expected;
+// config.ts adds the input's name.
+
+export class UnitError extends Error {}
+
+const SIZE_FACTORS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3
+}
+
+const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 }
+
+const PER_SEC: Record<string, number> = { s: 1, sec: 1, m: 1 / 60, min: 1 / 60, h: 1 / 3600, hour: 1 / 3600 }
+
+/** "512KiB" -> 524288 bytes. IEC (KiB) and SI (kB) units; a bare number is bytes. */
+export function parseBytes(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text)
+  const factor = m ? SIZE_FACTORS[m[2].toLowerCase()] : undefined
+  if (!m || factor === undefined) throw new UnitError(`expected a size such as 512KiB or 2MB, got "${text}"`)
+  return Number(m[1]) * factor
+}
+
+/** "1m30s" -> 90000 ms. Units ms, s, m, h; a bare number is seconds. */
+export function parseDurationMs(text: string): number {
+  const t = text.trim()
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000
+  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(ms|min|s|m|h)/gy)]
+  if (t === '' || parts.map((p) => p[0]).join('') !== t)
+    throw new UnitError(`expected a duration such as 30s, 2m or 1m30s, got "${text}"`)
+  return parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_MS[p[2]], 0)
+}
+
+export interface Rate {
+  perSec: number
+  /** Whether the numerator is a size (bytes) or a plain count (goroutines). */
+  kind: 'bytes' | 'count'
+}
+
+/** "1MiB/min" -> {perSec: 17476.27, kind: 'bytes'}; "10/min" -> {perSec: 0.1667, kind: 'count'}. */
+export function parseRate(text: string): Rate {
+  const m = /^\s*([^/]+?)\s*\/\s*([a-z]+)\s*$/i.exec(text)
+  const per = m ? PER_SEC[m[2].toLowerCase()] : undefined
+  if (!m || per === undefined)
+    throw new UnitError(`expected a rate such as 1MiB/min or 10/min, got "${text}"`)
+  const amount = m[1]
+  if (/^\d+(\.\d+)?$/.test(amount)) return { perSec: Number(amount) * per, kind: 'count' }
+  try {
+    return { perSec: parseBytes(amount) * per, kind: 'bytes' }
+  } catch {
+    throw new UnitError(`expected a rate such as 1MiB/min or 10/min, got "${text}"`)
+  }
+}
+
+const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+
+/** 1536 -> "1.5 KiB". Signed, three significant digits. */
+export function formatBytes(bytes: number): string {
+  const sign = bytes < 0 ? '-' : ''
+  let v = Math.abs(bytes)
+  let i = 0
+  while (v >= 1024 && i < IEC.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${sign}${i === 0 ? Math.round(v) : v.toPrecision(3)} ${IEC[i]}`
+}
+
+/** Bytes per second shown per minute, the unit the limits are written in. */
+export function formatByteRate(bytesPerSec: number): string {
+  return `${formatBytes(bytesPerSec * 60)}/min`
+}
+
+export function formatCountRate(perSec: number): string {
+  const perMin = perSec * 60
+  return `${Math.abs(perMin) >= 100 ? Math.round(perMin) : Number(perMin.toPrecision(2))}/min`
+}
+
+export function formatDuration(ms: number): string {
+  return ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Number((ms / 1000).toPrecision(3))}s`
+}

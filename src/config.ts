@@ -69,7 +69,8 @@ export function parseConfig(raw: RawInputs): Config {
     })
   const positiveInt = (name: string) =>
     inInput(name, (s) => {
-      if (!/^\d+$/.test(s) || Number(s) < 1) throw new ConfigError(`expected a whole number of 1 or more, got "${s}"`)
+      if (!/^\d+$/.test(s) || Number(s) < 1)
+        throw new ConfigError(`expected a whole number of 1 or more, got "${s}"`)
       return Number(s)
     })
   const duration = (name: string, min: number) =>
@@ -87,7 +88,7 @@ export function parseConfig(raw: RawInputs): Config {
     : new URL('/', pprofUrl).toString()
 
   const durationMs = duration('duration', 5000)
-  const intervalMs = duration('interval', 100)
+  const intervalMs = duration('interval', 500)
   if (durationMs / intervalMs < 8)
     throw new ConfigError(
       `interval: ${get('interval')} gives fewer than 8 samples in duration ${get('duration')}; shorten the interval or lengthen the duration`
@@ -100,7 +101,8 @@ export function parseConfig(raw: RawInputs): Config {
 
   return {
     name: inInput('name', (s) => {
-      if (!/^[A-Za-z0-9._-]+$/.test(s)) throw new ConfigError(`use letters, digits, ".", "_" and "-", got "${s}"`)
+      if (!/^[A-Za-z0-9._-]+$/.test(s))
+        throw new ConfigError(`use letters, digits, ".", "_" and "-", got "${s}"`)
       return s
     }),
     workingDirectory: get('working-directory'),

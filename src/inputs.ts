@@ -21,7 +21,8 @@ export const INPUTS: InputSpec[] = [
   {
     name: 'start-command',
     default: '',
-    description: 'How to start the service (a shell command); default: the built binary. `$MEMGATE_BINARY` is set.'
+    description:
+      'How to start the service (a shell command); default: the built binary. `$MEMGATE_BINARY` is set.'
   },
   { name: 'env', default: '', description: 'Environment variables for the service, one `KEY=VALUE` a line.' },
   {
@@ -29,7 +30,11 @@ export const INPUTS: InputSpec[] = [
     default: 'http://127.0.0.1:6060/debug/pprof',
     description: 'Where the service serves `net/http/pprof`.'
   },
-  { name: 'ready-timeout', default: '60s', description: 'How long to wait for the pprof endpoint to answer.' },
+  {
+    name: 'ready-timeout',
+    default: '60s',
+    description: 'How long to wait for the pprof endpoint to answer.'
+  },
   {
     name: 'load-command',
     default: '',
@@ -42,7 +47,11 @@ export const INPUTS: InputSpec[] = [
     description: 'The URL the built-in load generator requests; default: `/` on the pprof-url host.'
   },
   { name: 'rate', default: '200', description: 'Requests per second of the built-in load generator.' },
-  { name: 'connections', default: '8', description: 'Concurrent connections of the built-in load generator.' },
+  {
+    name: 'connections',
+    default: '8',
+    description: 'Concurrent connections of the built-in load generator.'
+  },
   { name: 'duration', default: '30s', description: 'How long to sample after warm-up.' },
   { name: 'warmup', default: '15s', description: 'Load before sampling starts, so caches and pools fill.' },
   { name: 'interval', default: '1s', description: 'Time between samples.' },
@@ -102,7 +111,12 @@ export const INPUTS: InputSpec[] = [
     default: 'memgate',
     description: 'Tells several gates in one repository apart (comments, artifacts, summaries).'
   },
-  { name: 'github-token', default: '${{ github.token }}', description: 'Token for the PR comment.', actionOnly: true },
+  {
+    name: 'github-token',
+    default: '${{ github.token }}',
+    description: 'Token for the PR comment.',
+    actionOnly: true
+  },
   {
     name: 'upload-artifact',
     default: 'true',

@@ -69,7 +69,8 @@ export function formatBytes(bytes: number): string {
     v /= 1024
     i++
   }
-  return `${sign}${i === 0 ? Math.round(v) : v.toPrecision(3)} ${IEC[i]}`
+  const digits = i === 0 || v >= 100 ? 0 : v >= 10 ? 1 : 2
+  return `${sign}${v.toFixed(digits)} ${IEC[i]}`
 }
 
 /** Bytes per second shown per minute, the unit the limits are written in. */

@@ -1,0 +1,79 @@
+import type { Trend } from '../report/types.js'
+import { combine, failsGate, judgeGrowth } from './verdict.js'
+
+const KiB = 1024
+const perMin = (v: number) => v / 60
+const t = (slope: number, low: number, high: number, late = slope): Trend => ({
+  slopePerSec: perMin(slope),
+  ciLow: perMin(low),
+  ciHigh: perMin(high),
+  lateSlopePerSec: perMin(late),
+  method: 'theil-sen',
+  confidence: 0.95,
+  n: 30
+})
+
+describe('judgeGrowth', () => {
+  const limit = perMin(1024 * KiB)
+
+  it('fails when the whole interval is above the limit and the growth goes on', () => {
+    const j = judgeGrowth('heap', t(3072 * KiB, 2048 * KiB, 4096 * KiB), limit)!
+    expect(j.outcome).toBe('fail')
+    expect(j.reason).toBe(
+      'live heap grows 3.00 MiB/min (95% CI 2.00 MiB/min to 4.00 MiB/min), limit 1.00 MiB/min'
+    )
+  })
+
+  it('is inconclusive when the interval straddles the limit', () => {
+    expect(judgeGrowth('heap', t(900 * KiB, 100 * KiB, 1800 * KiB), limit)!.outcome).toBe('inconclusive')
+  })
+
+  it('does not fail a plateau: above the limit overall, flat in the second half', () => {
+    const j = judgeGrowth('heap', t(3072 * KiB, 2048 * KiB, 4096 * KiB, 10 * KiB), limit)!
+    expect(j.outcome).toBe('inconclusive')
+    expect(j.reason).toMatch(/warm-up or a plateau/)
+  })
+
+  it('passes when the whole interval is below the limit', () => {
+    expect(judgeGrowth('heap', t(60 * KiB, -400 * KiB, 500 * KiB), limit)!.outcome).toBe('pass')
+  })
+
+  it('passes a large point estimate below a limit of the same size only when the interval allows', () => {
+    expect(judgeGrowth('goroutines', t(12, 11, 13), perMin(10))!.outcome).toBe('fail')
+    expect(judgeGrowth('goroutines', t(12, 9, 13), perMin(10))!.outcome).toBe('inconclusive')
+  })
+
+  it('does not judge a series whose limit is off', () => {
+    expect(judgeGrowth('heap', t(1e9, 1e9, 1e9), null)).toBeNull()
+  })
+
+  it('is inconclusive without a trend', () => {
+    expect(judgeGrowth('heap', null, limit)!.outcome).toBe('inconclusive')
+  })
+})
+
+describe('combine', () => {
+  it('takes the worst outcome and lists failures first', () => {
+    const r = combine([
+      { outcome: 'pass', reason: 'a' },
+      null,
+      { outcome: 'fail', reason: 'b' },
+      { outcome: 'inconclusive', reason: 'c' }
+    ])
+    expect(r).toEqual({ verdict: 'fail', reasons: ['b', 'c', 'a'] })
+  })
+
+  it('passes when nothing is judged', () => {
+    expect(combine([null, null]).verdict).toBe('pass')
+  })
+})
+
+describe('failsGate', () => {
+  it('follows fail-on', () => {
+    expect(failsGate('fail', 'fail')).toBe(true)
+    expect(failsGate('inconclusive', 'fail')).toBe(false)
+    expect(failsGate('inconclusive', 'inconclusive')).toBe(true)
+    expect(failsGate('pass', 'inconclusive')).toBe(false)
+    expect(failsGate('fail', 'never')).toBe(false)
+  })
+})

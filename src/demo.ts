@@ -1,0 +1,55 @@
+// `memgate demo`: the clean fixture and its leaking twin, measured as a PR would be,
+// and the report that PR would get.
+import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { failsGate } from './analysis/verdict.js'
+import { describeConfig, parseConfig, type RawInputs } from './config.js'
+import { freePort } from './engine/free-port.js'
+import { runGate } from './engine/pipeline.js'
+import { renderMarkdown } from './report/markdown.js'
+
+/** The fixture services ship beside dist/ and src/ alike. */
+export const FIXTURES = fileURLToPath(new URL('../test/fixtures/services/', import.meta.url))
+
+export interface DemoOptions {
+  outDir: string
+  log: (line: string) => void
+  signal?: AbortSignal
+}
+
+async function demoInputs(fixture: string, extraEnv: string): Promise<RawInputs> {
+  const port = await freePort()
+  return {
+    'working-directory': join(FIXTURES, fixture),
+    env: `ADDR=127.0.0.1:${port}\n${extraEnv}`,
+    'pprof-url': `http://127.0.0.1:${port}/debug/pprof`,
+    warmup: '5s',
+    duration: '20s'
+  }
+}
+
+export async function runDemo(options: DemoOptions): Promise<number> {
+  const gate = async (fixture: string, extraEnv: string) => {
+    options.log(`\n== ${fixture} ==`)
+    const raw = await demoInputs(fixture, extraEnv)
+    return runGate(parseConfig(raw), {
+      outDir: join(options.outDir, fixture),
+      repoRoot: FIXTURES,
+      configRecord: describeConfig(raw),
+      log: options.log,
+      signal: options.signal
+    })
+  }
+  const clean = await gate('clean', '')
+  const leak = await gate('heap-leak', 'LEAK_BYTES=256')
+  const out = process.stdout
+  out.write(`\nThe clean service: ${clean.report.verdict}. Its leaking twin keeps 256 bytes a request.\n`)
+  out.write('This is the comment a PR that adds the leak would get:\n\n')
+  out.write(renderMarkdown(leak.report))
+  const fails = failsGate(leak.report.verdict, 'fail')
+  out.write(
+    `\n${fails ? 'The gate would FAIL this PR' : `The gate would NOT fail this PR (verdict ${leak.report.verdict})`}: ${leak.report.reasons[0] ?? ''}\n`
+  )
+  out.write(`Reports: ${leak.reportJsonPath}, ${clean.reportJsonPath}\n`)
+  return 0
+}

@@ -1,0 +1,83 @@
+// Builds the service: `go build`, or the user's build-command, into a known binary path.
+import { execFile } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { GateError } from '../errors.js'
+import { OutputTail } from './output-tail.js'
+import { spawnGroup, stopGroup } from './processes.js'
+
+const execFileAsync = promisify(execFile)
+
+export interface BuildRequest {
+  /** Absolute path of the Go module. */
+  moduleDir: string
+  package: string
+  buildCommand: string | null
+  binaryPath: string
+  /** Build with GOEXPERIMENT=goroutineleakprofile. */
+  goroutineLeakProfile: boolean
+  signal?: AbortSignal
+}
+
+export interface GoModule {
+  goVersion: string
+  modulePath: string | null
+  moduleDir: string
+}
+
+/** The toolchain's version ("go1.26.8") and the module's path, for attribution. */
+export async function inspectModule(moduleDir: string): Promise<GoModule> {
+  let goVersion: string
+  try {
+    goVersion = (await execFileAsync('go', ['env', 'GOVERSION'], { cwd: moduleDir })).stdout.trim()
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException
+    if (err.code === 'ENOENT') {
+      const where = err.path === 'go' ? 'Go is not on PATH: install it (actions/setup-go)' : err.message
+      throw new GateError(`cannot run go: ${where}`)
+    }
+    throw new GateError(`working-directory: ${moduleDir} cannot be used: ${err.message.split('\n')[0]}`)
+  }
+  let modulePath: string | null = null
+  try {
+    modulePath = (await execFileAsync('go', ['list', '-m'], { cwd: moduleDir })).stdout.trim() || null
+  } catch {
+    // Not a module (GOPATH mode, or a build-command that knows better): paths stay absolute.
+  }
+  return { goVersion, modulePath, moduleDir }
+}
+
+/** Go 1.26 is the first release with the goroutineleak profile experiment. */
+export function supportsGoroutineLeakProfile(goVersion: string): boolean {
+  const m = /^go(\d+)\.(\d+)/.exec(goVersion)
+  return m !== null && (Number(m[1]) > 1 || Number(m[2]) >= 26)
+}
+
+export async function buildService(req: BuildRequest): Promise<void> {
+  mkdirSync(dirname(req.binaryPath), { recursive: true })
+  const env: NodeJS.ProcessEnv = { ...process.env, MEMGATE_BINARY: req.binaryPath }
+  if (req.goroutineLeakProfile) {
+    env.GOEXPERIMENT = [process.env.GOEXPERIMENT, 'goroutineleakprofile'].filter(Boolean).join(',')
+  }
+  const [cmd, args, what] = req.buildCommand
+    ? ['sh', ['-c', req.buildCommand], `build-command "${req.buildCommand}"`]
+    : ['go', ['build', '-o', req.binaryPath, req.package], `go build ${req.package}`]
+  const output = new OutputTail(200)
+  const child = spawnGroup(cmd, args, { cwd: req.moduleDir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  output.attach(child.stdout)
+  output.attach(child.stderr)
+  const onAbort = () => void stopGroup(child, 1000)
+  req.signal?.addEventListener('abort', onAbort, { once: true })
+  const code = await new Promise<number | null>((resolveExit, reject) => {
+    child.once('error', reject)
+    child.once('close', (c) => resolveExit(c))
+  }).finally(() => req.signal?.removeEventListener('abort', onAbort))
+  await stopGroup(child, 100)
+  if (req.signal?.aborted) throw new GateError('cancelled while building')
+  if (code !== 0) throw new GateError(`${what} failed (exit code ${code})`, output.text())
+}
+
+export function resolveModuleDir(repoRoot: string, workingDirectory: string): string {
+  return resolve(repoRoot, workingDirectory)
+}

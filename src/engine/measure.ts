@@ -1,0 +1,130 @@
+// One measured run of one side: build, start, load and sample, stop. Nothing is
+// left running whatever happens: every exit path goes through the finally blocks.
+import { join, relative } from 'node:path'
+import type { Config } from '../config.js'
+import { GateError } from '../errors.js'
+import type { LoadStats } from '../report/types.js'
+import { buildService, inspectModule, supportsGoroutineLeakProfile, type GoModule } from './build.js'
+import { startLoad } from './load.js'
+import { sleep } from './processes.js'
+import { sample, type Sampling } from './sampler.js'
+import { startService, type Service } from './service.js'
+
+export interface Side {
+  side: 'head' | 'base'
+  /** Absolute path of the Go module to build for this side. */
+  moduleDir: string
+  ref?: string
+  commit?: string
+}
+
+export interface Measurement {
+  side: Side
+  module: GoModule
+  sampling: Sampling
+  load: LoadStats
+  notes: string[]
+  /** Raw profiles, relative to the output folder. */
+  profilesDir: string
+}
+
+export interface MeasureOptions {
+  outDir: string
+  /** A label for file names when one side is measured more than once. */
+  label: string
+  log: (line: string) => void
+  signal?: AbortSignal
+}
+
+export async function measure(config: Config, side: Side, options: MeasureOptions): Promise<Measurement> {
+  const { log, signal, outDir, label } = options
+  const module = await inspectModule(side.moduleDir)
+  const leakProfile =
+    config.goroutineLeakProfile === 'on' ||
+    (config.goroutineLeakProfile === 'auto' && supportsGoroutineLeakProfile(module.goVersion))
+  if (config.goroutineLeakProfile === 'on' && !supportsGoroutineLeakProfile(module.goVersion))
+    throw new GateError(
+      `goroutine-leak-profile: "on" needs Go 1.26 or later, the toolchain is ${module.goVersion}; use auto or off`
+    )
+  const binaryPath = join(outDir, 'bin', label, 'service')
+  log(`${label}: building ${config.buildCommand ?? `go build ${config.package}`} (${module.goVersion})`)
+  await buildService({
+    moduleDir: side.moduleDir,
+    package: config.package,
+    buildCommand: config.buildCommand,
+    binaryPath,
+    goroutineLeakProfile: leakProfile,
+    signal
+  })
+
+  const env = { ...config.env }
+  if (config.memprofilerate !== null)
+    env.GODEBUG = [env.GODEBUG, `memprofilerate=${config.memprofilerate}`].filter(Boolean).join(',')
+  log(`${label}: starting the service, waiting for ${config.pprofUrl}`)
+  const service = await startService({
+    binaryPath,
+    startCommand: config.startCommand,
+    cwd: side.moduleDir,
+    env,
+    pprofUrl: config.pprofUrl,
+    readyTimeoutMs: config.readyTimeoutMs,
+    logPath: join(outDir, 'logs', `${label}-service.log`),
+    signal
+  })
+  const notes: string[] = []
+  try {
+    const load = startLoad({
+      loadCommand: config.loadCommand,
+      targetUrl: config.targetUrl,
+      ratePerSec: config.ratePerSec,
+      connections: config.connections,
+      durationSec: (config.warmupMs + config.durationMs) / 1000 + 10,
+      cwd: side.moduleDir,
+      logPath: join(outDir, 'logs', `${label}-load.log`)
+    })
+    let loadStats: LoadStats | null = null
+    try {
+      log(
+        `${label}: load ${config.loadCommand ? `"${config.loadCommand}"` : `${config.ratePerSec} req/s on ${config.connections} connections to ${config.targetUrl}`}; warm-up ${config.warmupMs / 1000}s`
+      )
+      await warmUp(config.warmupMs, service, signal)
+      log(`${label}: sampling every ${config.intervalMs / 1000}s for ${config.durationMs / 1000}s`)
+      const profilesDir = join(outDir, 'profiles', label)
+      const sampling = await sample({
+        pprofUrl: config.pprofUrl,
+        intervalMs: config.intervalMs,
+        durationMs: config.durationMs,
+        profilesDir,
+        service,
+        load,
+        readGoroutineLeaks: leakProfile,
+        log,
+        signal
+      })
+      const early = load.exitedEarly()
+      loadStats = await load.stop()
+      if (early !== null)
+        notes.push(
+          early === 0
+            ? 'the load-command ended before sampling did: growth after it ended was measured without load'
+            : `the load-command exited with code ${early} before sampling ended; see logs/${label}-load.log`
+        )
+      if (loadStats.requests === 0) notes.push('the load generator got no response: was target-url right?')
+      return { side, module, sampling, load: loadStats, notes, profilesDir: relative(outDir, profilesDir) }
+    } finally {
+      if (!loadStats) await load.stop()
+    }
+  } finally {
+    await service.stop()
+  }
+}
+
+async function warmUp(ms: number, service: Service, signal?: AbortSignal): Promise<void> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (signal?.aborted) throw new GateError('cancelled during warm-up')
+    if (service.hasExited())
+      throw new GateError(`the service ${await service.exited} during warm-up`, service.output.text())
+    await sleep(Math.min(250, end - Date.now()), signal)
+  }
+}

@@ -1,0 +1,53 @@
+// Resident set size of a process group: /proc on Linux, ps on macOS, nothing elsewhere.
+import { execFile } from 'node:child_process'
+import { readdir, readFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
+
+const execFileAsync = promisify(execFile)
+
+export function rssSupported(platform: NodeJS.Platform = process.platform): boolean {
+  return platform === 'linux' || platform === 'darwin'
+}
+
+/** Bytes resident in all processes of group `pgid`, or null where the platform gives none. */
+export async function groupRssBytes(pgid: number): Promise<number | null> {
+  if (process.platform === 'linux') return linuxGroupRss(pgid)
+  if (process.platform === 'darwin') return psGroupRss(pgid)
+  return null
+}
+
+async function linuxGroupRss(pgid: number): Promise<number | null> {
+  let total = 0
+  let found = false
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8')
+      // The command name (field 2) may hold spaces and parentheses: fields count from the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(fields[2]) !== pgid) continue
+      const status = await readFile(`/proc/${entry}/status`, 'utf8')
+      const m = /^VmRSS:\s+(\d+) kB$/m.exec(status)
+      if (m) {
+        total += Number(m[1]) * 1024
+        found = true
+      }
+    } catch {
+      // The process ended between readdir and read.
+    }
+  }
+  return found ? total : null
+}
+
+async function psGroupRss(pgid: number): Promise<number | null> {
+  try {
+    const { stdout } = await execFileAsync('ps', ['-o', 'rss=', '-g', String(pgid)])
+    const kib = stdout
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((n) => Number.isFinite(n) && n > 0)
+    return kib.length ? kib.reduce((a, b) => a + b, 0) * 1024 : null
+  } catch {
+    return null
+  }
+}

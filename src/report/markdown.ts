@@ -1,0 +1,166 @@
+// report.json -> markdown: the PR comment, the job summary and report.md.
+import { formatRate } from '../analysis/verdict.js'
+import { INPUTS } from '../inputs.js'
+import { formatBytes } from '../units.js'
+import { xyChart } from './chart.js'
+import { code, escapeText } from './escape.js'
+import type { Attribution, Report, Run, SeriesName, Trend, Verdict } from './types.js'
+
+export interface MarkdownOptions {
+  /** GitHub rejects comments over 65,536 characters: sections are dropped to fit. */
+  maxChars?: number
+}
+
+const HEADLINE: Record<Verdict, string> = {
+  pass: '✅ go-memgate: no memory growth beyond the limits',
+  fail: '❌ go-memgate: memory grows — this check fails',
+  inconclusive: '⚠️ go-memgate: inconclusive — growth could not be told from noise'
+}
+
+const SERIES: { name: SeriesName; label: string; limitInput?: string }[] = [
+  { name: 'heap', label: 'Live heap', limitInput: 'max-heap-growth' },
+  { name: 'goroutines', label: 'Goroutines', limitInput: 'max-goroutine-growth' },
+  { name: 'rss', label: 'RSS' }
+]
+
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const sections = [
+    header(report),
+    growthTable(report),
+    attributionSection(report.runs.head.attribution, 10),
+    charts(report),
+    details(report)
+  ]
+  const full = sections.filter(Boolean).join('\n\n') + '\n'
+  const max = options.maxChars
+  if (max === undefined || full.length <= max) return full
+  const note =
+    '\n\n_The report was shortened to fit; the full report is in the job summary and the artifact._\n'
+  const shorter = [header(report), growthTable(report), attributionSection(report.runs.head.attribution, 3)]
+    .filter(Boolean)
+    .join('\n\n')
+  return (shorter.length + note.length <= max ? shorter : shorter.slice(0, max - note.length)) + note
+}
+
+function header(report: Report): string {
+  const name = report.name === 'memgate' ? '' : ` (${escapeText(report.name)})`
+  const lines = [`### ${HEADLINE[report.verdict]}${name}`, '']
+  for (const notice of report.notices) lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '')
+  for (const reason of report.reasons) lines.push(`- ${escapeText(reason)}`)
+  return lines.join('\n').trim()
+}
+
+function limitOf(report: Report, input?: string): string {
+  if (!input) return 'not judged'
+  const v = String(report.config[input] ?? INPUTS.find((i) => i.name === input)?.default ?? '')
+  return v === 'off' ? 'off' : escapeText(v)
+}
+
+function trendCells(series: SeriesName, t: Trend | null): string[] {
+  if (!t) return ['—', '—', '—']
+  const r = (v: number) => (v > 0 ? '+' : '') + formatRate(series, v)
+  return [`**${r(t.slopePerSec)}**`, `${r(t.ciLow)} … ${r(t.ciHigh)}`, r(t.lateSlopePerSec)]
+}
+
+function growthTable(report: Report): string {
+  const { head, base } = report.runs
+  const rows = ['| | growth | 95% interval | second half | limit |', '|---|---|---|---|---|']
+  for (const s of SERIES) {
+    if (s.name === 'rss' && !head.trends.rss) continue
+    const limit = limitOf(report, s.limitInput)
+    rows.push(
+      `| ${s.label}${base ? ' (head)' : ''} | ${trendCells(s.name, head.trends[s.name]).join(' | ')} | ${limit} |`
+    )
+    if (base) rows.push(`| ${s.label} (base) | ${trendCells(s.name, base.trends[s.name]).join(' | ')} | |`)
+  }
+  return rows.join('\n')
+}
+
+function attributionSection(a: Attribution | undefined, top: number): string {
+  if (!a) return ''
+  const out: string[] = []
+  const sites = a.heap.filter((s) => !s.withinNoise).slice(0, top)
+  if (sites.length) {
+    out.push(
+      '#### Where the heap grows',
+      '',
+      '| allocation site | kept | rate | per request |',
+      '|---|---|---|---|'
+    )
+    for (const s of sites)
+      out.push(
+        `| ${code(s.function)}<br>${code(`${s.repoPath ?? s.file}:${s.line}`)} | ${formatBytes(s.inuseBytesGrowth)} | ${formatRate('heap', s.bytesPerSec)} | ${s.bytesPerRequest === undefined ? '—' : formatBytes(s.bytesPerRequest)} |`
+      )
+  }
+  const stacks = a.goroutines.filter((g) => g.countGrowth > 0).slice(0, top)
+  if (stacks.length) {
+    if (out.length) out.push('')
+    out.push(
+      '#### Goroutines that pile up',
+      '',
+      '| blocked at | waiting on | created by | added | rate |',
+      '|---|---|---|---|---|'
+    )
+    for (const g of stacks)
+      out.push(
+        `| ${code(g.function)}<br>${code(`${g.repoPath ?? g.file}:${g.line}`)}${g.provenLeaked ? ' **proven leaked**' : ''} | ${escapeText(g.waitReason ?? '—')} | ${g.createdBy ? code(g.createdBy) : '—'} | +${g.countGrowth} | ${formatRate('goroutines', g.perSec)} |`
+      )
+  }
+  for (const note of a.notes ?? []) out.push('', `_${escapeText(note)}_`)
+  return out.join('\n')
+}
+
+function charts(report: Report): string {
+  const { head, base } = report.runs
+  const series = base
+    ? [
+        { label: 'base', samples: base.samples },
+        { label: 'head', samples: head.samples }
+      ]
+    : [{ label: 'head', samples: head.samples }]
+  if (head.samples.length < 2) return ''
+  return [
+    xyChart('Live heap after GC', 'MiB', series, (s) => s.heapInuseBytes, 1024 * 1024),
+    xyChart('Goroutines', 'count', series, (s) => s.goroutines)
+  ].join('\n\n')
+}
+
+function runDetails(run: Run): string[] {
+  const load = run.load
+  const loadText =
+    load.kind === 'built-in'
+      ? `built-in load: ${load.requests ?? 0} requests, ${load.errors ?? 0} errors, ${load.achievedRatePerSec?.toFixed(0) ?? '—'} req/s achieved`
+      : `load-command ${code(load.command ?? '')}${load.exitCode ? `, exit code ${load.exitCode}` : ''}`
+  return [
+    `- **${run.side}**${run.ref ? ` ${code(run.ref)}` : ''}${run.commit ? ` ${code(run.commit.slice(0, 12))}` : ''}: ${run.samples.length} samples over ${run.durationSec}s after a ${run.warmupSec}s warm-up; ${loadText}`,
+    ...run.sampleNotes.map((n) => `  - ${escapeText(n)}`)
+  ]
+}
+
+function details(report: Report): string {
+  const { head, base } = report.runs
+  const flags = Object.entries(report.config)
+    .filter(([k, v]) => INPUTS.find((i) => i.name === k && !i.actionOnly && i.default !== v))
+    .map(([k, v]) => `--${k} ${shellQuote(String(v))}`)
+  const lines = [
+    '<details><summary>Run details</summary>',
+    '',
+    ...(base ? runDetails(base) : []),
+    ...runDetails(head),
+    '',
+    'Reproduce locally:',
+    '',
+    '```sh',
+    ['npx memgate run', ...flags].join(' '),
+    '```',
+    '',
+    `Raw profiles are in ${code(head.profilesDir)} of the output folder; compare the first and last heap profiles with ${code('go tool pprof -diff_base heap-000.pb.gz heap-NNN.pb.gz')}.`,
+    '',
+    '</details>'
+  ]
+  return lines.join('\n')
+}
+
+function shellQuote(v: string): string {
+  return /^[\w./:@%-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`
+}

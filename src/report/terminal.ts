@@ -1,0 +1,55 @@
+// report.json -> a plain-text summary for the terminal.
+import { formatRate } from '../analysis/verdict.js'
+import { formatBytes } from '../units.js'
+import type { Report, SeriesName } from './types.js'
+
+const WORD = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' } as const
+
+export function renderTerminal(report: Report): string {
+  const lines = [`go-memgate ${report.name}: ${WORD[report.verdict]}`]
+  for (const n of report.notices) lines.push(`  note: ${n}`)
+  for (const r of report.reasons) lines.push(`  - ${r}`)
+  lines.push('')
+  const rows: string[][] = [['', 'growth', '95% interval', 'second half']]
+  for (const [side, run] of Object.entries(report.runs)) {
+    if (!run) continue
+    for (const series of ['heap', 'goroutines', 'rss'] as SeriesName[]) {
+      const t = run.trends[series]
+      if (!t) continue
+      const r = (v: number) => formatRate(series, v)
+      rows.push([
+        `${series}${report.runs.base ? ` (${side})` : ''}`,
+        r(t.slopePerSec),
+        `${r(t.ciLow)} .. ${r(t.ciHigh)}`,
+        r(t.lateSlopePerSec)
+      ])
+    }
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)))
+  for (const row of rows)
+    lines.push(
+      '  ' +
+        row
+          .map((cell, c) => cell.padEnd(widths[c]))
+          .join('  ')
+          .trimEnd()
+    )
+  const a = report.runs.head.attribution
+  const sites = a?.heap.filter((s) => !s.withinNoise).slice(0, 5) ?? []
+  if (sites.length) {
+    lines.push('', '  heap grows at:')
+    for (const s of sites)
+      lines.push(
+        `    ${s.repoPath ?? s.file}:${s.line}  ${s.function}  +${formatBytes(s.inuseBytesGrowth)} (${formatRate('heap', s.bytesPerSec)})`
+      )
+  }
+  const stacks = a?.goroutines.filter((g) => g.countGrowth > 0).slice(0, 5) ?? []
+  if (stacks.length) {
+    lines.push('', '  goroutines pile up at:')
+    for (const g of stacks)
+      lines.push(
+        `    ${g.repoPath ?? g.file}:${g.line}  ${g.function}  +${g.countGrowth}${g.waitReason ? ` (${g.waitReason})` : ''}${g.provenLeaked ? ' [proven leaked]' : ''}`
+      )
+  }
+  return lines.join('\n')
+}

@@ -71,6 +71,7 @@ export async function measure(config: Config, side: Side, options: MeasureOption
     logPath: join(outDir, 'logs', `${label}-service.log`),
     signal
   })
+  log(`${label}: service ready (pid ${service.pid}, process group ${service.pid})`)
   const notes: string[] = []
   try {
     const load = startLoad({

@@ -1,0 +1,204 @@
+// The CLI end to end on real Go services: real builds, real processes on 127.0.0.1,
+// real HTTP load, real profiles. After each run, nothing it started is alive.
+import { jest } from '@jest/globals'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { freePort } from '../src/engine/free-port.js'
+import type { Report } from '../src/report/types.js'
+import {
+  FIXTURES,
+  groupAlive,
+  groupsStarted,
+  processesMentioning,
+  runCli,
+  type CliResult
+} from './helpers/cli.js'
+
+jest.setTimeout(180_000)
+
+async function gate(
+  dir: string,
+  extra: string[] = [],
+  env = ''
+): Promise<{ result: CliResult; out: string }> {
+  const port = await freePort()
+  const out = mkdtempSync(join(tmpdir(), 'memgate-cli-'))
+  const result = await runCli([
+    'run',
+    '--working-directory',
+    dir,
+    '--env',
+    `ADDR=127.0.0.1:${port}\n${env}`,
+    '--pprof-url',
+    `http://127.0.0.1:${port}/debug/pprof`,
+    '--out',
+    out,
+    ...extra
+  ])
+  return { result, out }
+}
+
+function expectNothingLeftRunning(result: CliResult, out: string): void {
+  const groups = groupsStarted(result.stderr)
+  expect(groups.length).toBeGreaterThan(0)
+  for (const pgid of groups) expect(groupAlive(pgid)).toBe(false)
+  expect(processesMentioning(out)).toEqual([])
+}
+
+const readReport = (out: string): Report => JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))
+
+describe('memgate run on the fixtures', () => {
+  it('fails heap-leak at 256 bytes a request, 200 requests/s, 30 s of sampling', async () => {
+    const { result, out } = await gate(
+      `${FIXTURES}/heap-leak`,
+      ['--rate', '200', '--duration', '30s', '--warmup', '5s'],
+      'LEAK_BYTES=256'
+    )
+    expect(result.code).toBe(1)
+    const report = readReport(out)
+    expect(report.verdict).toBe('fail')
+    // 256 bytes x 200/s is 51.2 kB/s before slice overhead: the measured slope must be near it.
+    const slope = report.runs.head.trends.heap!.slopePerSec
+    expect(slope).toBeGreaterThan(40_000)
+    expect(slope).toBeLessThan(80_000)
+    expect(result.stdout).toMatch(/FAIL/)
+    expectNothingLeftRunning(result, out)
+  })
+
+  it('fails goroutine-leak', async () => {
+    const { result, out } = await gate(`${FIXTURES}/goroutine-leak`, ['--duration', '15s', '--warmup', '3s'])
+    expect(result.code).toBe(1)
+    const report = readReport(out)
+    expect(report.verdict).toBe('fail')
+    expect(report.runs.head.trends.goroutines!.slopePerSec).toBeGreaterThan(150)
+    expectNothingLeftRunning(result, out)
+  })
+
+  it('fails closure-leak', async () => {
+    const { result, out } = await gate(`${FIXTURES}/closure-leak`, ['--duration', '15s', '--warmup', '3s'])
+    expect(result.code).toBe(1)
+    expect(readReport(out).verdict).toBe('fail')
+    expectNothingLeftRunning(result, out)
+  })
+
+  it('passes clean, a service that allocates a MiB a request and fills a bounded cache', async () => {
+    const { result, out } = await gate(`${FIXTURES}/clean`, ['--duration', '30s'])
+    expect(result.code).toBe(0)
+    const report = readReport(out)
+    expect(report.verdict).toBe('pass')
+    expect(report.runs.head.samples.length).toBeGreaterThanOrEqual(30)
+    expect(report.runs.head.load.requests).toBeGreaterThan(5000)
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/xychart-beta/)
+    expectNothingLeftRunning(result, out)
+  })
+})
+
+describe('memgate run when things go wrong', () => {
+  const tempModule = (source: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'memgate-mod-'))
+    writeFileSync(join(dir, 'go.mod'), 'module example.com/broken\n\ngo 1.24\n')
+    writeFileSync(join(dir, 'main.go'), source)
+    return dir
+  }
+
+  it('shows the compiler output and exits 2 on a compile error', async () => {
+    const dir = tempModule('package main\n\nfunc main() {\n\tundefinedThing()\n}\n')
+    const { result } = await gate(dir)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/memgate: go build \. failed \(exit code 1\)/)
+    expect(result.stderr).toMatch(/undefined: undefinedThing/)
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/) // no stack trace
+  })
+
+  it('reports a crash during the run with the service output, and leaves nothing running', async () => {
+    const dir = tempModule(`package main
+
+import (
+	"log"
+	"net/http"
+	_ "net/http/pprof"
+	"os"
+	"time"
+)
+
+func main() {
+	go func() {
+		time.Sleep(4 * time.Second)
+		log.Fatal("out of cheese")
+	}()
+	log.Fatal(http.ListenAndServe(os.Getenv("ADDR"), nil))
+}
+`)
+    const { result, out } = await gate(dir, ['--warmup', '1s', '--duration', '10s'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/memgate: the service exited with code 1 during the run/)
+    expect(result.stderr).toMatch(/out of cheese/)
+    expectNothingLeftRunning(result, out)
+  })
+
+  it('ends the service and the load-command on Ctrl-C', async () => {
+    const port = await freePort()
+    const out = mkdtempSync(join(tmpdir(), 'memgate-cli-'))
+    let sent = false
+    const result = await runCli(
+      [
+        'run',
+        '--working-directory',
+        `${FIXTURES}/clean`,
+        '--env',
+        `ADDR=127.0.0.1:${port}`,
+        '--pprof-url',
+        `http://127.0.0.1:${port}/debug/pprof`,
+        '--load-command',
+        `sleep 600 # ${out}`,
+        '--warmup',
+        '1s',
+        '--out',
+        out
+      ],
+      {
+        onStderr: (text, child) => {
+          if (!sent && /sampling every/.test(text)) {
+            sent = true
+            child.kill('SIGINT')
+          }
+        }
+      }
+    )
+    expect(sent).toBe(true)
+    expect(result.code).toBe(130)
+    expect(result.stderr).toMatch(/SIGINT: stopping the service and the load/)
+    expectNothingLeftRunning(result, out)
+  })
+
+  it('says when the pprof endpoint never answers', async () => {
+    const { result } = await gate(`${FIXTURES}/clean`, [
+      '--ready-timeout',
+      '2s',
+      '--pprof-url',
+      'http://127.0.0.1:9/debug/pprof'
+    ])
+    expect(result.code).toBe(2)
+    expect(
+      result.stderr.split('\n')[result.stderr.split('\n').findIndex((l) => l.startsWith('memgate:'))]
+    ).toMatch(
+      /^memgate: pprof-url: http:\/\/127\.0\.0\.1:9\/debug\/pprof\/ did not answer within ready-timeout/
+    )
+  })
+
+  it.each([
+    [
+      ['--max-heap-growth', '12/min'],
+      'memgate: max-heap-growth: expected a size per time such as 1MiB/min, got "12/min"'
+    ],
+    [['--duration', 'soon'], 'memgate: duration: expected a duration such as 30s, 2m or 1m30s, got "soon"'],
+    [['--rate', '-3'], 'memgate: rate: expected a whole number of 1 or more, got "-3"'],
+    [['--env', 'NOEQUALS'], 'memgate: env: expected KEY=VALUE on each line, got "NOEQUALS"'],
+    [['--bogus', '1'], "memgate: unknown option '--bogus' (see memgate run --help)"]
+  ])('rejects bad input %j with one line and exit 2', async (args, line) => {
+    const result = await runCli(['run', ...args])
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim()).toBe(line)
+  })
+})

@@ -125,7 +125,7 @@ export function parseConfig(raw: RawInputs): Config {
     baseRef: optional('base-ref'),
     repeats: positiveInt('repeats'),
     maxIncreaseOverBaseline: inInput('max-increase-over-baseline', parseIncrease),
-    memprofilerate: optional('memprofilerate') ? positiveInt('memprofilerate') : null,
+    memprofilerate: get('memprofilerate') === 'off' ? null : positiveInt('memprofilerate'),
     goroutineLeakProfile: oneOf('goroutine-leak-profile', ['auto', 'on', 'off'] as const),
     failOn: oneOf('fail-on', ['fail', 'inconclusive', 'never'] as const),
     comment: oneOf('comment', ['always', 'on-change', 'on-failure', 'never'] as const),

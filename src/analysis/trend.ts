@@ -13,21 +13,35 @@ export interface Point {
 
 /** Slope by Theil–Sen and its 95% interval; null with fewer than 3 points. */
 export function theilSen(points: Point[]): Omit<Trend, 'lateSlopePerSec'> | null {
-  const n = points.length
+  return theilSenBlocks([points])
+}
+
+/**
+ * Theil–Sen over runs measured apart (repeats): pairs only within a run, since each
+ * restart has its own intercept, and Kendall's S summed over runs, so its variance is
+ * the sum of theirs (Hirsch, Slack & Smith 1982, the seasonal Kendall slope).
+ */
+export function theilSenBlocks(blocks: Point[][]): Omit<Trend, 'lateSlopePerSec'> | null {
+  const n = blocks.reduce((sum, b) => sum + b.length, 0)
   if (n < 3) return null
   const slopes: number[] = []
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const dt = points[j].t - points[i].t
-      if (dt !== 0) slopes.push((points[j].v - points[i].v) / dt)
+  let varianceS = 0
+  for (const points of blocks) {
+    const m = points.length
+    for (let i = 0; i < m; i++) {
+      for (let j = i + 1; j < m; j++) {
+        const dt = points[j].t - points[i].t
+        if (dt !== 0) slopes.push((points[j].v - points[i].v) / dt)
+      }
     }
+    varianceS += (m * (m - 1) * (2 * m + 5)) / 18
   }
   if (slopes.length === 0) return null
   slopes.sort((a, b) => a - b)
   const count = slopes.length
   // Sen (1968): the interval is read off the ordered pairwise slopes at ranks set by
   // the variance of Kendall's S (no ties in time: samples are taken at distinct instants).
-  const sigma = Math.sqrt((n * (n - 1) * (2 * n + 5)) / 18)
+  const sigma = Math.sqrt(varianceS)
   const upper = Math.min(Math.round((count + Z_95 * sigma) / 2), count - 1)
   const lower = Math.max(Math.round((count - Z_95 * sigma) / 2) - 1, 0)
   return {
@@ -42,9 +56,14 @@ export function theilSen(points: Point[]): Omit<Trend, 'lateSlopePerSec'> | null
 
 /** The trend of a series, with the slope of its second half to tell a plateau from a leak. */
 export function trend(points: Point[]): Trend | null {
-  const whole = theilSen(points)
+  return trendBlocks([points])
+}
+
+/** The trend pooled over repeats; the late slope pools the second half of each. */
+export function trendBlocks(blocks: Point[][]): Trend | null {
+  const whole = theilSenBlocks(blocks)
   if (!whole) return null
-  const late = theilSen(points.slice(Math.floor(points.length / 2)))
+  const late = theilSenBlocks(blocks.map((b) => b.slice(Math.floor(b.length / 2))))
   return { ...whole, lateSlopePerSec: late ? late.slopePerSec : whole.slopePerSec }
 }
 

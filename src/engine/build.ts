@@ -24,6 +24,8 @@ export interface GoModule {
   goVersion: string
   modulePath: string | null
   moduleDir: string
+  /** The git repository holding the module (its own worktree for a base), else moduleDir. */
+  repoRoot: string
 }
 
 /** The toolchain's version ("go1.26.8") and the module's path, for attribution. */
@@ -45,7 +47,15 @@ export async function inspectModule(moduleDir: string): Promise<GoModule> {
   } catch {
     // Not a module (GOPATH mode, or a build-command that knows better): paths stay absolute.
   }
-  return { goVersion, modulePath, moduleDir }
+  let repoRoot = moduleDir
+  try {
+    repoRoot = (
+      await execFileAsync('git', ['rev-parse', '--show-toplevel'], { cwd: moduleDir })
+    ).stdout.trim()
+  } catch {
+    // Not in a git checkout: paths are shown relative to the module.
+  }
+  return { goVersion, modulePath, moduleDir, repoRoot }
 }
 
 /** Go 1.26 is the first release with the goroutineleak profile experiment. */

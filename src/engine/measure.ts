@@ -1,14 +1,18 @@
 // One measured run of one side: build, start, load and sample, stop. Nothing is
 // left running whatever happens: every exit path goes through the finally blocks.
+import { writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { Config } from '../config.js'
 import { GateError } from '../errors.js'
+import { heapGrowthFlameGraph } from '../report/flamegraph.js'
 import type { LoadStats } from '../report/types.js'
 import { buildService, inspectModule, supportsGoroutineLeakProfile, type GoModule } from './build.js'
 import { startLoad } from './load.js'
 import { sleep } from './processes.js'
 import { sample, type Sampling } from './sampler.js'
 import { startService, type Service } from './service.js'
+
+export const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg'
 
 export interface Side {
   side: 'head' | 'base'
@@ -99,6 +103,7 @@ export async function measure(config: Config, side: Side, options: MeasureOption
         service,
         load,
         readGoroutineLeaks: leakProfile,
+        modulePath: module.modulePath ?? undefined,
         log,
         signal
       })
@@ -111,6 +116,7 @@ export async function measure(config: Config, side: Side, options: MeasureOption
             : `the load-command exited with code ${early} before sampling ended; see logs/${label}-load.log`
         )
       if (loadStats.requests === 0) notes.push('the load generator got no response: was target-url right?')
+      writeGrowthFiles(sampling, profilesDir)
       return { side, module, sampling, load: loadStats, notes, profilesDir: relative(outDir, profilesDir) }
     } finally {
       if (!loadStats) await load.stop()
@@ -118,6 +124,14 @@ export async function measure(config: Config, side: Side, options: MeasureOption
   } finally {
     await service.stop()
   }
+}
+
+/** The flame graph of what the heap kept between the first and the last sample. */
+function writeGrowthFiles(sampling: Sampling, profilesDir: string): void {
+  const first = sampling.heap[0]
+  const last = sampling.heap.at(-1)
+  if (!first || !last || first === last) return
+  writeFileSync(join(profilesDir, FLAMEGRAPH_FILE), heapGrowthFlameGraph(first.summary, last.summary))
 }
 
 async function warmUp(ms: number, service: Service, signal?: AbortSignal): Promise<void> {

@@ -1,14 +1,15 @@
 // The one pipeline behind the CLI and the action: measure, analyse, judge, report.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { toRun } from '../analysis/run.js'
+import { baseGrowthNotices, compareRuns, nothingJudged, type Limits } from '../analysis/comparison.js'
 import { combine, judgeGrowth } from '../analysis/verdict.js'
+import { measureSides } from '../baseline/sides.js'
+import { readStoredBaseline } from '../baseline/stored.js'
 import type { Config } from '../config.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { buildReport } from '../report/report.js'
 import type { Report } from '../report/types.js'
 import { resolveModuleDir } from './build.js'
-import { measure } from './measure.js'
 
 export interface GateOptions {
   /** Where report.json, report.md, raw profiles and logs go. */
@@ -30,23 +31,41 @@ export interface GateResult {
 export async function runGate(config: Config, options: GateOptions): Promise<GateResult> {
   mkdirSync(options.outDir, { recursive: true })
   const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory)
-  const head = await measure(
-    config,
-    { side: 'head', moduleDir },
-    { outDir: options.outDir, label: 'head', log: options.log, signal: options.signal }
-  )
-  const headRun = toRun(head, config.warmupMs / 1000, config.durationMs / 1000)
-  const { verdict, reasons } = combine([
-    judgeGrowth('heap', headRun.trends.heap, config.maxHeapGrowthBytesPerSec),
-    judgeGrowth('goroutines', headRun.trends.goroutines, config.maxGoroutineGrowthPerSec)
-  ])
+  // A stored baseline is read before anything is built: a wrong path fails in a second.
+  const stored =
+    config.baseline.kind === 'report' ? readStoredBaseline(config.baseline.path, options.configRecord) : null
+  const sides = await measureSides(config, moduleDir, options)
+  const head = sides.head
+  const base = stored?.run ?? sides.base
+
+  const absolute: Limits = {
+    heap: config.maxHeapGrowthBytesPerSec,
+    goroutines: config.maxGoroutineGrowthPerSec
+  }
+  const increase: Limits = {
+    heap: config.maxIncreaseOverBaseline.heapBytesPerSec,
+    goroutines: config.maxIncreaseOverBaseline.goroutinesPerSec
+  }
+  const vsBase = base ? compareRuns(head, base, increase) : null
+  const judgements = [
+    judgeGrowth('heap', head.trends.heap, absolute.heap),
+    judgeGrowth('goroutines', head.trends.goroutines, absolute.goroutines),
+    ...(vsBase?.judgements ?? [])
+  ].filter((j) => j !== null)
+  if (judgements.length === 0) judgements.push(nothingJudged(config.baseline.kind !== 'none' && !base))
+  const { verdict, reasons } = combine(judgements)
   const report = buildReport({
     name: config.name,
     verdict,
     reasons,
-    notices: [],
+    notices: [
+      ...sides.notices,
+      ...(stored?.notices ?? []),
+      ...(base ? baseGrowthNotices(base, absolute, increase) : [])
+    ],
     config: options.configRecord,
-    head: headRun,
+    head,
+    ...(base ? { base, comparison: vsBase?.comparison } : {}),
     createdAt: new Date()
   })
   return writeReport(report, options.outDir)

@@ -36,3 +36,13 @@ export function parseMemStats(text: string): { heapAllocBytes: number; heapObjec
   }
   return { heapAllocBytes: field('HeapAlloc'), heapObjects: field('HeapObjects') }
 }
+
+/** The exact goroutine count: the first line of `goroutine?debug=1`. */
+export function parseGoroutineTotal(text: string): number {
+  const m = /^goroutine profile: total (\d+)$/m.exec(text)
+  if (!m)
+    throw new GateError(
+      'goroutine?debug=1 has no "goroutine profile: total" line: is this a Go net/http/pprof endpoint?'
+    )
+  return Number(m[1])
+}

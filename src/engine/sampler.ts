@@ -5,12 +5,13 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GateError } from '../errors.js'
 import { decodeProfile } from '../profile/decode.js'
+import { parseGoroutineText, type GoroutineTextGroup } from '../profile/goroutine-text.js'
 import { summarizeGoroutines, type GoroutineSummary } from '../profile/goroutines.js'
 import { summarizeHeap, type HeapSummary } from '../profile/heap.js'
 import type { Sample } from '../report/types.js'
 import { formatBytes } from '../units.js'
 import type { Load } from './load.js'
-import { parseMemStats, PprofClient } from './pprof-client.js'
+import { parseGoroutineTotal, parseMemStats, PprofClient } from './pprof-client.js'
 import { sleep } from './processes.js'
 import { groupRssBytes } from './rss.js'
 import type { Service } from './service.js'
@@ -20,10 +21,11 @@ import type { Service } from './service.js'
  * a GC under load lets requests pile up: noise that only ever adds, megabytes for a
  * service that allocates a MiB a request. The least of a few readings a moment apart
  * sits on what is really retained: on the clean fixture the sample-to-sample scatter
- * falls from about 2 MiB to about 3 KiB (bench: npm run bench:detection).
+ * falls from about 2 MiB to about 3 KiB. Goroutines serving requests are the same kind
+ * of noise in the goroutine count, and get the same treatment.
  */
-export const HEAP_READINGS = 4
-export const HEAP_READING_GAP_MS = 50
+export const READINGS = 4
+export const READING_GAP_MS = 50
 
 export interface SamplerRequest {
   pprofUrl: string
@@ -34,6 +36,8 @@ export interface SamplerRequest {
   service: Service
   load: Load
   readGoroutineLeaks: boolean
+  /** The service's Go module path: frames in it are its own code. */
+  modulePath?: string
   log: (line: string) => void
   signal?: AbortSignal
 }
@@ -41,6 +45,8 @@ export interface SamplerRequest {
 export interface Timed<T> {
   t: number
   summary: T
+  /** The raw profile, in the run's profiles folder. */
+  file: string
 }
 
 export interface Sampling {
@@ -51,9 +57,9 @@ export interface Sampling {
   /** Responses the built-in load received while sampling; null for a load-command. */
   requests: number | null
   /** `goroutine?debug=2` at the end: wait reasons, ages and creators. */
-  goroutineText: string | null
+  goroutineText: GoroutineTextGroup[] | null
   /** `goroutineleak` at the end, when the service was built with the experiment. */
-  goroutineLeakProfile: Buffer | null
+  goroutineLeaks: GoroutineSummary | null
 }
 
 export async function sample(req: SamplerRequest): Promise<Sampling> {
@@ -66,7 +72,7 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
     notes: [],
     requests: null,
     goroutineText: null,
-    goroutineLeakProfile: null
+    goroutineLeaks: null
   }
   const count = Math.floor(req.durationMs / req.intervalMs) + 1
   const requestsAtStart = req.load.responses()
@@ -104,25 +110,33 @@ async function takeSample(
   out: Sampling
 ): Promise<Sample> {
   let live = { heapAllocBytes: Infinity, heapObjects: 0 }
-  for (let r = 0; r < HEAP_READINGS; r++) {
-    if (r > 0) await sleep(HEAP_READING_GAP_MS, req.signal)
+  let goroutineCount = Infinity
+  for (let r = 0; r < READINGS; r++) {
+    if (r > 0) await sleep(READING_GAP_MS, req.signal)
     const reading = parseMemStats((await client.get('heap?gc=1&debug=1')).toString('utf8'))
     if (reading.heapAllocBytes < live.heapAllocBytes) live = reading
+    goroutineCount = Math.min(
+      goroutineCount,
+      parseGoroutineTotal((await client.get('goroutine?debug=1')).toString('utf8'))
+    )
   }
   const heapRaw = await client.get('heap?gc=1')
   const goroutineRaw = await client.get('goroutine')
   const rssBytes = await groupRssBytes(req.service.pid)
   const n = String(i).padStart(3, '0')
-  writeFileSync(join(req.profilesDir, `heap-${n}.pb.gz`), heapRaw)
-  writeFileSync(join(req.profilesDir, `goroutine-${n}.pb.gz`), goroutineRaw)
-  const goroutines = summarizeGoroutines(decodeProfile(goroutineRaw))
-  out.heap.push({ t, summary: summarizeHeap(decodeProfile(heapRaw)) })
-  out.goroutines.push({ t, summary: goroutines })
+  const heapFile = `heap-${n}.pb.gz`
+  const goroutineFile = `goroutine-${n}.pb.gz`
+  writeFileSync(join(req.profilesDir, heapFile), heapRaw)
+  writeFileSync(join(req.profilesDir, goroutineFile), goroutineRaw)
+  const own = { modulePath: req.modulePath }
+  const goroutines = summarizeGoroutines(decodeProfile(goroutineRaw), own)
+  out.heap.push({ t, summary: summarizeHeap(decodeProfile(heapRaw), own), file: heapFile })
+  out.goroutines.push({ t, summary: goroutines, file: goroutineFile })
   return {
     t,
     heapInuseBytes: live.heapAllocBytes,
     heapInuseObjects: live.heapObjects,
-    goroutines: goroutines.total,
+    goroutines: goroutineCount,
     rssBytes
   }
 }
@@ -131,7 +145,7 @@ async function readEndProfiles(client: PprofClient, req: SamplerRequest, out: Sa
   try {
     const text = await client.get('goroutine?debug=2')
     writeFileSync(join(req.profilesDir, 'goroutine-debug2.txt'), text)
-    out.goroutineText = text.toString('utf8')
+    out.goroutineText = parseGoroutineText(text.toString('utf8'), { modulePath: req.modulePath })
   } catch (e) {
     out.notes.push(`goroutine?debug=2 could not be read: ${(e as Error).message}`)
   }
@@ -139,7 +153,7 @@ async function readEndProfiles(client: PprofClient, req: SamplerRequest, out: Sa
   try {
     const raw = await client.get('goroutineleak')
     writeFileSync(join(req.profilesDir, 'goroutineleak.pb.gz'), raw)
-    out.goroutineLeakProfile = raw
+    out.goroutineLeaks = summarizeGoroutines(decodeProfile(raw), { modulePath: req.modulePath })
   } catch (e) {
     out.notes.push(`goroutineleak profile could not be read: ${(e as Error).message}`)
   }

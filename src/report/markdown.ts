@@ -1,4 +1,5 @@
 // report.json -> markdown: the PR comment, the job summary and report.md.
+import { newInHead } from '../analysis/comparison.js'
 import { formatRate } from '../analysis/verdict.js'
 import { INPUTS } from '../inputs.js'
 import { formatBytes } from '../units.js'
@@ -28,6 +29,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     header(report),
     growthTable(report),
     attributionSection(report.runs.head.attribution, 10),
+    newInHeadLine(report),
     charts(report),
     details(report)
   ]
@@ -72,8 +74,35 @@ function growthTable(report: Report): string {
       `| ${s.label}${base ? ' (head)' : ''} | ${trendCells(s.name, head.trends[s.name]).join(' | ')} | ${limit} |`
     )
     if (base) rows.push(`| ${s.label} (base) | ${trendCells(s.name, base.trends[s.name]).join(' | ')} | |`)
+    if (base && s.name !== 'rss') rows.push(...differenceRow(report, s.name, s.label))
   }
   return rows.join('\n')
+}
+
+/** Head minus base, with the allowed increase as its limit. */
+function differenceRow(report: Report, series: 'heap' | 'goroutines', label: string): string[] {
+  const c = report.comparison?.[series]
+  const h = report.runs.head.trends[series]
+  const b = report.runs.base?.trends[series]
+  if (!c || !h || !b) return []
+  const r = (v: number) => (v > 0 ? '+' : '') + formatRate(series, v)
+  const limit = c.limitPerSec === null ? 'off' : r(c.limitPerSec)
+  return [
+    `| ${label} (head − base) | **${r(c.diffPerSec)}** | ${r(c.ciLow)} … ${r(c.ciHigh)} | ${r(h.lateSlopePerSec - b.lateSlopePerSec)} | ${limit} |`
+  ]
+}
+
+/** One line naming what grows in the head and not in the base, when both were attributed. */
+function newInHeadLine(report: Report): string {
+  const head = report.runs.head.attribution
+  const base = report.runs.base?.attribution
+  if (!head || !base) return ''
+  const fresh = newInHead(head, base)
+  if (!fresh.length) return ''
+  return `**New in head** (growing here, not in the base): ${fresh
+    .slice(0, 10)
+    .map((f) => code(f))
+    .join(', ')}`
 }
 
 function attributionSection(a: Attribution | undefined, top: number): string {
@@ -142,6 +171,7 @@ function details(report: Report): string {
   const flags = Object.entries(report.config)
     .filter(([k, v]) => INPUTS.find((i) => i.name === k && !i.actionOnly && i.default !== v))
     .map(([k, v]) => `--${k} ${shellQuote(String(v))}`)
+  const files = head.attribution?.files
   const lines = [
     '<details><summary>Run details</summary>',
     '',
@@ -150,17 +180,22 @@ function details(report: Report): string {
     '',
     'Reproduce locally:',
     '',
-    '```sh',
-    ['npx memgate run', ...flags].join(' '),
-    '```',
+    // <pre> with every character escaped: config values come from the workflow, and in
+    // the fork-safe comment mode from untrusted code; a ``` fence could be closed by them.
+    `<pre><code>${escapeText(['npx memgate run', ...flags].join(' '))}</code></pre>`,
     '',
-    `Raw profiles are in ${code(head.profilesDir)} of the output folder; compare the first and last heap profiles with ${code('go tool pprof -diff_base heap-000.pb.gz heap-NNN.pb.gz')}.`,
+    files?.heapBase && files.heapHead
+      ? `What the heap kept, by line, from the raw profiles in the artifact: ${code(`go tool pprof -diff_base ${files.heapBase} ${files.heapHead}`)}${files.flamegraph ? `; as a flame graph: ${code(files.flamegraph)}` : ''}.`
+      : `Raw profiles are in ${code(head.profilesDir)} of the output folder.`,
     '',
     '</details>'
   ]
   return lines.join('\n')
 }
 
+/** POSIX quoting; a multi-line value (env) becomes $'…' with \n escapes, on one line. */
 function shellQuote(v: string): string {
-  return /^[\w./:@%-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`
+  if (/^[\w./:@%=,-]+$/.test(v)) return v
+  if (/[\n\r]/.test(v)) return `$'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, '\\n')}'`
+  return `'${v.replace(/'/g, `'\\''`)}'`
 }

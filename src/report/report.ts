@@ -47,5 +47,17 @@ export function readReport(path: string, input: string): Report {
     throw new ConfigError(
       `${input}: ${path} has schemaVersion ${String(r.schemaVersion)}; this go-memgate reads schemaVersion 1`
     )
+  // In the fork-safe comment mode the file comes from untrusted code: check its shape.
+  const verdicts = ['pass', 'fail', 'inconclusive']
+  if (
+    !verdicts.includes(r.verdict as string) ||
+    !Array.isArray(r.reasons) ||
+    !Array.isArray(r.notices) ||
+    !Array.isArray(r.runs?.head?.samples) ||
+    typeof r.runs?.head?.trends !== 'object'
+  )
+    throw new ConfigError(
+      `${input}: ${path} is not a complete go-memgate report (verdict, reasons, runs.head)`
+    )
   return r as Report
 }

@@ -94,6 +94,11 @@ export interface Run {
   profilesDir: string
   warmupSec: number
   durationSec: number
+  /**
+   * With repeats > 1, each repeat's own slopes. `trends` then pool all repeats (pairs
+   * within a repeat only); `samples`, `load` and `profilesDir` are the first repeat's.
+   */
+  repeats?: { slopePerSec: Record<SeriesName, number | null>; profilesDir: string }[]
 }
 
 export interface SeriesComparison {

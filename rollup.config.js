@@ -3,7 +3,6 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
-import type { RollupOptions } from 'rollup'
 
 const plugins = () => [
   typescript({ tsconfig: 'tsconfig.build.json' }),
@@ -12,16 +11,30 @@ const plugins = () => [
   json()
 ]
 
-const onwarn: RollupOptions['onwarn'] = (warning, warn) => {
+/** @type {import('rollup').RollupOptions['onwarn']} */
+// autocannon (CommonJS) calls require() at run time; an ES module has none of its own.
+const requireShim =
+  "import { createRequire as __memgateCreateRequire } from 'node:module'\nconst require = __memgateCreateRequire(import.meta.url)"
+
+const onwarn = (warning, warn) => {
   // Dependencies (octokit, azure) use `this` at module top level and circular imports; both are harmless.
-  if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return
+  // hdr-histogram-js (under autocannon) finds zlib with eval; it is its own business.
+  if (['THIS_IS_UNDEFINED', 'CIRCULAR_DEPENDENCY', 'EVAL'].includes(warning.code)) return
   warn(warning)
 }
 
-const config: RollupOptions[] = [
+/** @type {import('rollup').RollupOptions[]} */
+const config = [
   {
     input: 'src/index.ts',
-    output: { esModule: true, file: 'dist/index.js', format: 'es', sourcemap: false, inlineDynamicImports: true },
+    output: {
+      esModule: true,
+      file: 'dist/index.js',
+      format: 'es',
+      sourcemap: false,
+      inlineDynamicImports: true,
+      banner: requireShim
+    },
     plugins: plugins(),
     onwarn
   },
@@ -33,7 +46,7 @@ const config: RollupOptions[] = [
       format: 'es',
       sourcemap: false,
       inlineDynamicImports: true,
-      banner: '#!/usr/bin/env node'
+      banner: `#!/usr/bin/env node\n${requireShim}`
     },
     plugins: plugins(),
     onwarn

@@ -1,0 +1,143 @@
+// npm run bench:baseline [-- --runs N]   (or BENCH_RUNS=N; default 10)
+//
+// How often the merge-base comparison raises a false alarm on a clean head over a
+// clean base, and how often it detects a leaking head (64 B a request, ~0.73 MiB/min)
+// over a clean base, with the absolute limits off so only the comparison judges.
+// Each run is a whole gate: a temp repository, a worktree, two builds, two services.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { describeConfig, parseConfig } from '../src/config.js'
+import { freePort } from '../src/engine/free-port.js'
+import { runGate } from '../src/engine/pipeline.js'
+import type { Report, Verdict } from '../src/report/types.js'
+import { formatByteRate } from '../src/units.js'
+import { baselineInputs, fixtureRepo } from '../test/fixture-repo.js'
+
+const { values } = parseArgs({ options: { runs: { type: 'string' } } })
+const runs = Number(values.runs ?? process.env.BENCH_RUNS ?? 10)
+if (!Number.isInteger(runs) || runs < 1) {
+  process.stderr.write(`bench:baseline: --runs (or BENCH_RUNS) must be a whole number of 1 or more\n`)
+  process.exit(2)
+}
+
+interface Scenario {
+  name: string
+  head: string
+  /** What a fail means here: a false alarm for the clean head, a detection for the leak. */
+  counted: 'false alarms' | 'detections'
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'clean head vs clean base', head: 'clean', counted: 'false alarms' },
+  { name: 'leaking head vs clean base', head: 'heap-leak', counted: 'detections' }
+]
+
+interface Outcome {
+  verdict: Verdict
+  baseSlope: number
+  headSlope: number
+  diff: number
+  ciLow: number
+  ciHigh: number
+  seconds: number
+}
+
+async function once(root: string, scenario: Scenario, i: number): Promise<Outcome> {
+  const dir = fixtureRepo(join(root, `${scenario.head}-${i}`, 'repo'), 'clean', scenario.head)
+  const raw = {
+    ...baselineInputs(await freePort()),
+    'max-heap-growth': 'off',
+    'max-goroutine-growth': 'off'
+  }
+  const started = Date.now()
+  const { report } = await runGate(parseConfig(raw), {
+    outDir: join(dir, '..', 'out'),
+    repoRoot: dir,
+    configRecord: describeConfig(raw),
+    log: () => {}
+  })
+  return outcome(report, (Date.now() - started) / 1000)
+}
+
+function outcome(report: Report, seconds: number): Outcome {
+  const c = report.comparison?.heap
+  if (!c || !report.runs.base?.trends.heap || !report.runs.head.trends.heap)
+    throw new Error(`no heap comparison: ${report.notices.join('; ')}`)
+  return {
+    verdict: report.verdict,
+    baseSlope: report.runs.base.trends.heap.slopePerSec,
+    headSlope: report.runs.head.trends.heap.slopePerSec,
+    diff: c.diffPerSec,
+    ciLow: c.ciLow,
+    ciHigh: c.ciHigh,
+    seconds
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+const spread = (xs: number[], f: (v: number) => string) =>
+  `${f(median(xs))} (${f(Math.min(...xs))} … ${f(Math.max(...xs))})`
+
+function row(scenario: Scenario, outcomes: Outcome[]): string[] {
+  const count = (v: Verdict) => outcomes.filter((o) => o.verdict === v).length
+  const rate = formatByteRate
+  return [
+    scenario.name,
+    String(outcomes.length),
+    `${count('fail')}/${outcomes.length} ${scenario.counted}`,
+    `${count('fail')}/${count('inconclusive')}/${count('pass')}`,
+    spread(
+      outcomes.map((o) => o.baseSlope),
+      rate
+    ),
+    spread(
+      outcomes.map((o) => o.headSlope),
+      rate
+    ),
+    spread(
+      outcomes.map((o) => o.diff),
+      rate
+    ),
+    rate(median(outcomes.map((o) => (o.ciHigh - o.ciLow) / 2))),
+    `${median(outcomes.map((o) => o.seconds)).toFixed(0)}s`
+  ]
+}
+
+const HEADER = [
+  'scenario',
+  'runs',
+  'counted',
+  'fail/inconcl./pass',
+  'base heap slope: median (min … max)',
+  'head heap slope',
+  'head − base',
+  'median CI half-width',
+  'time/run'
+]
+
+const root = mkdtempSync(join(tmpdir(), 'memgate-bench-baseline-'))
+try {
+  const rows: string[][] = []
+  for (const scenario of SCENARIOS) {
+    const outcomes: Outcome[] = []
+    for (let i = 1; i <= runs; i++) {
+      const o = await once(root, scenario, i)
+      outcomes.push(o)
+      process.stderr.write(
+        `${scenario.name} ${i}/${runs}: ${o.verdict}, head − base ${formatByteRate(o.diff)} (${formatByteRate(o.ciLow)} … ${formatByteRate(o.ciHigh)}), ${o.seconds.toFixed(0)}s\n`
+      )
+    }
+    rows.push(row(scenario, outcomes))
+  }
+  process.stdout.write(
+    `\nbaseline: merge-base, warm-up 3s, duration 12s, 200 req/s, allowed increase 256 KiB/min, absolute limits off\n\n`
+  )
+  for (const r of [HEADER, HEADER.map(() => '---'), ...rows]) process.stdout.write(`| ${r.join(' | ')} |\n`)
+} finally {
+  rmSync(root, { recursive: true, force: true })
+}

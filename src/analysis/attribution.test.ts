@@ -1,0 +1,154 @@
+import { parseGoroutineText } from '../profile/goroutine-text.js'
+import { summarizeGoroutines } from '../profile/goroutines.js'
+import {
+  sampleVarianceBytes2,
+  summarizeHeap,
+  type AllocationSite,
+  type HeapSummary
+} from '../profile/heap.js'
+import { toRepoPath } from '../profile/paths.js'
+import { buildRoot, lineOf, marker, profile, text } from '../profile/testdata.js'
+import { attributeGoroutines, attributeHeap, isWithinNoise } from './attribution.js'
+
+// Every capture ran 20 s of load at a fixed rate between its start and end profiles.
+const elapsedSec = 20
+const layout = { repoRoot: buildRoot }
+const heap = (run: string, phase: 'start' | 'end') => summarizeHeap(profile(run, `${phase}-heap.pb.gz`))
+const goroutines = (run: string, phase: 'start' | 'end') =>
+  summarizeGoroutines(profile(run, `${phase}-goroutine.pb.gz`))
+
+const heapRuns = [
+  ['heap-leak', 'default-rate'],
+  ['heap-leak', 'memprofilerate-1'],
+  ['closure-leak', 'memprofilerate-4096'],
+  ['builder-leak', 'memprofilerate-1']
+]
+const allRuns = [
+  ...heapRuns,
+  ['goroutine-leak', 'default-rate'],
+  ['goroutine-leak', 'leakprofile'],
+  ['clean', 'default-rate'],
+  ['clean', 'memprofilerate-1']
+]
+
+describe('attributeHeap', () => {
+  it.each(heapRuns)('names the marked line of %s (%s) first, as real growth', (fixture, rate) => {
+    const run = `${fixture}/${rate}`
+    const [top] = attributeHeap(heap(run, 'start'), heap(run, 'end'), elapsedSec, 4000, layout)
+    const leak = marker(fixture)
+    expect(top).toMatchObject({
+      function: 'main.handle',
+      line: leak.line,
+      repoPath: leak.file,
+      withinNoise: false
+    })
+    expect(toRepoPath(top.file, layout)).toBe(leak.file)
+    expect(top.bytesPerSec).toBeCloseTo(top.inuseBytesGrowth / elapsedSec)
+    expect(top.bytesPerRequest).toBeCloseTo(top.inuseBytesGrowth / 4000)
+    expect(top.inuseObjectsGrowth).toBeGreaterThan(0)
+  })
+
+  it.each([['default-rate'], ['memprofilerate-1']])(
+    'finds no growing site in the clean service (%s)',
+    (rate) => {
+      const run = `clean/${rate}`
+      const sites = attributeHeap(heap(run, 'start'), heap(run, 'end'), elapsedSec, null)
+      expect(sites.filter((s) => !s.withinNoise)).toEqual([])
+    }
+  )
+
+  it('sorts by growth and leaves bytesPerRequest out when requests are unknown', () => {
+    const run = 'closure-leak/memprofilerate-4096'
+    const sites = attributeHeap(heap(run, 'start'), heap(run, 'end'), elapsedSec, null)
+    const growth = sites.map((s) => s.inuseBytesGrowth)
+    expect(growth).toEqual([...growth].sort((a, b) => b - a))
+    expect(sites.every((s) => s.bytesPerRequest === undefined && s.repoPath === undefined)).toBe(true)
+  })
+
+  describe('isWithinNoise', () => {
+    const kib = 1024
+    const site = (inuseBytes: number, sizeBytes: number, rateBytes: number): AllocationSite => ({
+      function: 'main.f',
+      file: 'main.go',
+      line: 1,
+      callPath: [],
+      inuseBytes,
+      inuseObjects: inuseBytes / sizeBytes,
+      inuseBytesVariance: sampleVarianceBytes2(inuseBytes, sizeBytes, rateBytes)
+    })
+    const sampled = (samples: number) => site(samples * 512 * kib, 256, 512 * kib)
+
+    it('calls a few samples at the default rate noise', () => {
+      // 256 B objects: each sample stands for ~512 KiB; a new site needs 10 to count.
+      expect(isWithinNoise(3 * 512 * kib, undefined, sampled(3))).toBe(true)
+      expect(isWithinNoise(9 * 512 * kib, undefined, sampled(9))).toBe(true)
+      expect(isWithinNoise(10 * 512 * kib, undefined, sampled(10))).toBe(false)
+    })
+
+    it('needs growth beyond three standard deviations of both samples', () => {
+      // 40 then 60 samples: sd = √100 samples, growth 20 < 30.
+      expect(isWithinNoise(20 * 512 * kib, sampled(40), sampled(60))).toBe(true)
+      expect(isWithinNoise(40 * 512 * kib, sampled(40), sampled(80))).toBe(false)
+    })
+
+    it('allows for objects in flight in an exact profile', () => {
+      const exact = (objects: number) => site(objects * 256, 256, 1)
+      expect(isWithinNoise(8 * 256, exact(5), exact(13))).toBe(true)
+      expect(isWithinNoise(500 * 256, exact(1000), exact(1500))).toBe(false)
+    })
+  })
+
+  it('reports a site that appeared only in the last sample', () => {
+    const empty: HeapSummary = { inuseBytes: 0, inuseObjects: 0, samplingRateBytes: 1, sites: [], stacks: [] }
+    const last = heap('heap-leak/memprofilerate-1', 'end')
+    const [top] = attributeHeap(empty, last, elapsedSec, null)
+    expect(top.inuseBytesGrowth).toBe(last.sites[0].inuseBytes)
+  })
+})
+
+describe('attributeGoroutines', () => {
+  it('names the line the leaked goroutines block on, with the runtime wait reason and creator', () => {
+    const run = 'goroutine-leak/default-rate'
+    const stacks = attributeGoroutines(goroutines(run, 'start'), goroutines(run, 'end'), elapsedSec, {
+      text: parseGoroutineText(text(run, 'end-goroutine.txt')),
+      layout
+    })
+    const leak = marker('goroutine-leak')
+    expect(stacks).toHaveLength(1)
+    expect(stacks[0]).toMatchObject({
+      function: 'main.awaitResult',
+      line: leak.line,
+      repoPath: leak.file,
+      waitReason: 'chan receive',
+      createdBy: `main.handle ${stacks[0].file}:${lineOf('goroutine-leak', 'go awaitResult(')}`
+    })
+    expect(stacks[0].countGrowth).toBeGreaterThan(80)
+    expect(stacks[0].perSec).toBeCloseTo(stacks[0].countGrowth / elapsedSec)
+    expect(stacks[0].provenLeaked).toBeUndefined()
+  })
+
+  it('falls back to the wait reason read from the stack without a dump', () => {
+    const run = 'goroutine-leak/default-rate'
+    const [top] = attributeGoroutines(goroutines(run, 'start'), goroutines(run, 'end'), elapsedSec)
+    expect(top.waitReason).toBe('channel receive')
+    expect(top.createdBy).toBeUndefined()
+  })
+
+  it('marks the groups the goroutineleak profile proves leaked', () => {
+    const run = 'goroutine-leak/leakprofile'
+    const leaked = summarizeGoroutines(profile(run, 'end-goroutineleak.pb.gz'))
+    const stacks = attributeGoroutines(goroutines(run, 'start'), goroutines(run, 'end'), elapsedSec, {
+      leaked
+    })
+    expect(stacks[0]).toMatchObject({ line: marker('goroutine-leak').line, provenLeaked: true })
+    expect(stacks.slice(1).some((s) => s.provenLeaked)).toBe(false)
+  })
+
+  it.each(allRuns.filter(([f]) => f !== 'goroutine-leak'))(
+    'finds no growing goroutines in %s (%s)',
+    (fixture, rate) => {
+      const run = `${fixture}/${rate}`
+      expect(attributeGoroutines(goroutines(run, 'start'), goroutines(run, 'end'), elapsedSec)).toEqual([])
+    }
+  )
+})

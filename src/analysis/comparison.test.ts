@@ -1,0 +1,191 @@
+import type { Attribution, Run, Trend } from '../report/types.js'
+import { baseGrowthNotices, compareRuns, newInHead, nothingJudged, slopeDifference } from './comparison.js'
+import { combineRepeats } from './repeats.js'
+import { theilSen, theilSenBlocks } from './trend.js'
+
+const KiB_MIN = 1024 / 60 // bytes per second in 1 KiB/min
+
+function trend(slope: number, low: number, high: number, late = slope): Trend {
+  return {
+    slopePerSec: slope,
+    ciLow: low,
+    ciHigh: high,
+    lateSlopePerSec: late,
+    method: 'theil-sen',
+    confidence: 0.95,
+    n: 20
+  }
+}
+
+function run(side: 'head' | 'base', heap: Trend | null, goroutines: Trend | null = trend(0, 0, 0)): Run {
+  return {
+    side,
+    samples: [],
+    trends: { heap, goroutines, rss: null },
+    load: { kind: 'built-in', requests: 100, errors: 0, achievedRatePerSec: 10 },
+    sampleNotes: [],
+    profilesDir: `profiles/${side}`,
+    warmupSec: 3,
+    durationSec: 12
+  }
+}
+
+const noLimits = { heap: null, goroutines: null }
+
+describe('slopeDifference', () => {
+  it('adds the half-widths in quadrature, each bound from the sides that move it', () => {
+    const d = slopeDifference(trend(10, 8, 13), trend(4, 3, 6))
+    expect(d.diffPerSec).toBe(6)
+    expect(d.ciLow).toBeCloseTo(6 - Math.hypot(10 - 8, 6 - 4), 12)
+    expect(d.ciHigh).toBeCloseTo(6 + Math.hypot(13 - 10, 4 - 3), 12)
+  })
+
+  it('is centred on zero, √2 wider than either, for two equal runs', () => {
+    const d = slopeDifference(trend(5, 4, 6), trend(5, 4, 6))
+    expect(d.diffPerSec).toBe(0)
+    expect(d.ciLow).toBeCloseTo(-Math.SQRT2, 12)
+    expect(d.ciHigh).toBeCloseTo(Math.SQRT2, 12)
+  })
+})
+
+describe('compareRuns', () => {
+  const limit = { heap: 256 * KiB_MIN, goroutines: 5 / 60 }
+
+  it('fails a head that grows faster than the base by more than allowed, with confidence', () => {
+    const head = run('head', trend(3000 * KiB_MIN, 2900 * KiB_MIN, 3100 * KiB_MIN))
+    const base = run('base', trend(0, -10 * KiB_MIN, 10 * KiB_MIN))
+    const { comparison, judgements } = compareRuns(head, base, limit)
+    expect(comparison.heap?.diffPerSec).toBeCloseTo(3000 * KiB_MIN)
+    expect(comparison.heap?.limitPerSec).toBe(limit.heap)
+    expect(judgements[0].outcome).toBe('fail')
+    expect(judgements[0].reason).toMatch(
+      /^live heap grows \+2\.93 MiB\/min over the base .*allowed increase 256 KiB\/min$/
+    )
+    expect(judgements[1].outcome).toBe('pass')
+  })
+
+  it('passes a head that leaks exactly as much as its base', () => {
+    const leak = trend(3000 * KiB_MIN, 2900 * KiB_MIN, 3100 * KiB_MIN)
+    const { judgements } = compareRuns(run('head', leak), run('base', leak), limit)
+    expect(judgements.map((j) => j.outcome)).toEqual(['pass', 'pass'])
+  })
+
+  it('is inconclusive when the interval straddles the allowed increase', () => {
+    const head = run('head', trend(300 * KiB_MIN, 100 * KiB_MIN, 500 * KiB_MIN))
+    const { judgements } = compareRuns(head, run('base', trend(0, -5, 5)), limit)
+    expect(judgements[0]).toMatchObject({
+      outcome: 'inconclusive',
+      reason: expect.stringMatching(/straddles/)
+    })
+  })
+
+  it('is inconclusive when the difference is gone in the second half (a slower warm-up)', () => {
+    const head = run('head', trend(1000 * KiB_MIN, 900 * KiB_MIN, 1100 * KiB_MIN, 0))
+    const { judgements } = compareRuns(head, run('base', trend(0, -5, 5)), limit)
+    expect(judgements[0]).toMatchObject({
+      outcome: 'inconclusive',
+      reason: expect.stringMatching(/second half/)
+    })
+  })
+
+  it('shows but does not judge a series whose increase limit is off', () => {
+    const { comparison, judgements } = compareRuns(
+      run('head', trend(9, 8, 10)),
+      run('base', trend(0, -1, 1)),
+      {
+        heap: null,
+        goroutines: limit.goroutines
+      }
+    )
+    expect(comparison.heap?.limitPerSec).toBeNull()
+    expect(judgements).toHaveLength(1)
+  })
+
+  it('cannot compare a series without a trend on both sides', () => {
+    const { comparison, judgements } = compareRuns(run('head', null), run('base', trend(0, -1, 1)), limit)
+    expect(comparison.heap).toBeUndefined()
+    expect(judgements[0]).toMatchObject({
+      outcome: 'inconclusive',
+      reason: expect.stringMatching(/too few samples/)
+    })
+  })
+})
+
+describe('baseGrowthNotices', () => {
+  const leak = trend(3000 * KiB_MIN, 2900 * KiB_MIN, 3100 * KiB_MIN)
+
+  it('says that the base grows, against the allowed increase when the absolute limits are off', () => {
+    const base = { ...run('base', leak), ref: 'origin/main' }
+    const notices = baseGrowthNotices(base, noLimits, { heap: 256 * KiB_MIN, goroutines: null })
+    expect(notices).toEqual([
+      expect.stringMatching(/^the base grows too: live heap 2\.93 MiB\/min .* on origin\/main;/)
+    ])
+  })
+
+  it('uses the absolute limit when set, and says nothing of a base within it', () => {
+    expect(
+      baseGrowthNotices(run('base', leak), { heap: 4000 * KiB_MIN, goroutines: null }, noLimits)
+    ).toEqual([])
+  })
+})
+
+describe('nothingJudged', () => {
+  it('is inconclusive, never a silent pass', () => {
+    expect(nothingJudged(true)).toMatchObject({
+      outcome: 'inconclusive',
+      reason: expect.stringMatching(/no baseline/)
+    })
+    expect(nothingJudged(false).outcome).toBe('inconclusive')
+  })
+})
+
+describe('newInHead', () => {
+  const site = (fn: string, withinNoise = false) => ({
+    function: fn,
+    file: `/tmp/${fn}.go`,
+    line: 1,
+    callPath: [],
+    inuseBytesGrowth: 1,
+    inuseObjectsGrowth: 1,
+    bytesPerSec: 1,
+    withinNoise
+  })
+  const attribution = (...sites: ReturnType<typeof site>[]): Attribution => ({ heap: sites, goroutines: [] })
+
+  it('names what grows in the head and not in the base, matched by function', () => {
+    const head = attribution(site('main.handle'), site('main.cache'), site('main.noise', true))
+    const base = attribution(site('main.cache'))
+    expect(newInHead(head, base)).toEqual(['main.handle'])
+  })
+})
+
+describe('repeats', () => {
+  const line = (t0: number, intercept: number, slope: number, n = 10) =>
+    Array.from({ length: n }, (_, i) => ({ t: t0 + i, v: intercept + slope * i + (i % 3) * 0.5 }))
+
+  it('pools pairs within each repeat only, so restarts at other levels do not bend the slope', () => {
+    const pooled = theilSenBlocks([line(0, 0, 2), line(0, 1000, 2)])!
+    expect(pooled.slopePerSec).toBeCloseTo(2, 0)
+    const one = theilSen(line(0, 0, 2))!
+    expect(pooled.ciHigh - pooled.ciLow).toBeLessThanOrEqual(one.ciHigh - one.ciLow)
+  })
+
+  it('keeps one Run per side, with each repeat slope beside the pooled trend', () => {
+    const samples = (intercept: number) =>
+      line(0, intercept, 100).map((p) => ({
+        t: p.t,
+        heapInuseBytes: p.v,
+        heapInuseObjects: 1,
+        goroutines: 5,
+        rssBytes: null
+      }))
+    const a = { ...run('head', trend(100, 90, 110)), samples: samples(0) }
+    const b = { ...run('head', trend(100, 90, 110)), samples: samples(5000), profilesDir: 'profiles/head-2' }
+    const combined = combineRepeats([a, b])
+    expect(combined.trends.heap!.slopePerSec).toBeCloseTo(100, -1)
+    expect(combined.trends.heap!.n).toBe(20)
+    expect(combined.repeats?.map((r) => r.profilesDir)).toEqual(['profiles/head', 'profiles/head-2'])
+    expect(combined.samples).toBe(a.samples)
+    expect(combineRepeats([a])).toBe(a)
+  })
+})

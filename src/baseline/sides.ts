@@ -1,0 +1,102 @@
+// Measures the head, and the merge-base beside it when asked: alternately, base then
+// head, `repeats` times, so that drift of the machine (a noisy neighbour, a thermal
+// throttle) falls on both sides alike instead of on whichever side ran second.
+import { existsSync, realpathSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { combineRepeats } from '../analysis/repeats.js'
+import { toRun } from '../analysis/run.js'
+import { ConfigError, type Config } from '../config.js'
+import { measure, type Side } from '../engine/measure.js'
+import { GateError } from '../errors.js'
+import type { Run } from '../report/types.js'
+import { findMergeBase } from './merge-base.js'
+import { withWorktree } from './worktree.js'
+
+export interface SidesOptions {
+  outDir: string
+  repoRoot: string
+  log: (line: string) => void
+  signal?: AbortSignal
+}
+
+export interface Sides {
+  head: Run
+  /** null: no baseline was asked for, or none could be measured (said in notices). */
+  base: Run | null
+  notices: string[]
+}
+
+/** What the report says first when the baseline was asked for but could not be had. */
+export const noBaseline = (why: string) =>
+  `No baseline: ${why}. The verdict rests on the absolute limits alone.`
+
+export async function measureSides(config: Config, moduleDir: string, options: SidesOptions): Promise<Sides> {
+  const headOnly = (side: Side, notices: string[]) =>
+    measureRepeats(config, side, null, options).then((s) => ({ ...s, notices }))
+  if (config.baseline.kind !== 'merge-base') return headOnly({ side: 'head', moduleDir }, [])
+
+  const mb = await findMergeBase(options.repoRoot, config.baseRef)
+  const headSide: Side = { side: 'head', moduleDir, commit: mb.headCommit }
+  if (!mb.commit)
+    return headOnly(headSide, [
+      noBaseline(`HEAD and ${mb.baseRef} share no history (a first commit or unrelated branches)`)
+    ])
+  // The same working-directory relative to the repository root, in the merge-base's tree.
+  const inRepo = relative(realpathSync(mb.root), realpathSync(moduleDir))
+  if (inRepo.startsWith('..'))
+    throw new ConfigError(
+      `working-directory: ${config.workingDirectory} lies outside the git repository ${mb.root}; baseline: merge-base can only measure folders of the repository`
+    )
+  const commit = mb.commit
+  return withWorktree(mb.root, commit, options.log, async (tree) => {
+    const baseDir = join(tree, inRepo)
+    const base: Side = { side: 'base', moduleDir: baseDir, ref: mb.baseRef, commit }
+    if (existsSync(baseDir)) return measureRepeats(config, headSide, base, options)
+    const why = `the merge-base ${commit.slice(0, 12)} of HEAD and ${mb.baseRef} has no ${inRepo || '.'} folder`
+    return headOnly(headSide, [noBaseline(why)])
+  })
+}
+
+/**
+ * Base, head, base, head, ... A base that does not build or does not run is no
+ * baseline (said plainly, then judged on the absolute limits); a head that fails is
+ * the user's error and ends the gate.
+ */
+async function measureRepeats(
+  config: Config,
+  head: Side,
+  base: Side | null,
+  options: SidesOptions
+): Promise<Sides> {
+  const heads: Run[] = []
+  const bases: Run[] = []
+  const notices: string[] = []
+  let baseSide = base
+  for (let i = 1; i <= config.repeats; i++) {
+    if (baseSide) {
+      try {
+        bases.push(await measureRun(config, baseSide, i, options))
+      } catch (e) {
+        if (!(e instanceof GateError) || options.signal?.aborted) throw e
+        if (e.detail) options.log(e.detail)
+        notices.push(
+          noBaseline(`the merge-base ${baseSide.commit?.slice(0, 12)} could not be measured: ${e.message}`)
+        )
+        baseSide = null
+      }
+    }
+    heads.push(await measureRun(config, head, i, options))
+  }
+  return { head: combineRepeats(heads), base: baseSide ? combineRepeats(bases) : null, notices }
+}
+
+async function measureRun(config: Config, side: Side, repeat: number, options: SidesOptions): Promise<Run> {
+  const label = config.repeats > 1 ? `${side.side}-${repeat}` : side.side
+  const m = await measure(config, side, {
+    outDir: options.outDir,
+    label,
+    log: options.log,
+    signal: options.signal
+  })
+  return toRun(m, config.warmupMs / 1000, config.durationMs / 1000)
+}

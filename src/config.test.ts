@@ -1,0 +1,76 @@
+import { ConfigError, describeConfig, parseConfig } from './config.js'
+import { INPUTS } from './inputs.js'
+
+describe('parseConfig', () => {
+  it('gives every default when nothing is set', () => {
+    const c = parseConfig({})
+    expect(c.pprofUrl).toBe('http://127.0.0.1:6060/debug/pprof')
+    expect(c.targetUrl).toBe('http://127.0.0.1:6060/')
+    expect(c.durationMs).toBe(30_000)
+    expect(c.maxHeapGrowthBytesPerSec).toBeCloseTo(1048576 / 60)
+    expect(c.maxGoroutineGrowthPerSec).toBeCloseTo(10 / 60)
+    expect(c.baseline).toEqual({ kind: 'none' })
+    expect(c.maxIncreaseOverBaseline).toEqual({ heapBytesPerSec: 262144 / 60, goroutinesPerSec: 5 / 60 })
+    expect(c.failOn).toBe('fail')
+    expect(c.uploadArtifact).toBe(true)
+    expect(c.memprofilerate).toBe(4096)
+    expect(parseConfig({ memprofilerate: 'off' }).memprofilerate).toBeNull()
+  })
+
+  it('reads every input by its action name', () => {
+    const c = parseConfig({
+      'max-heap-growth': 'off',
+      'max-goroutine-growth': '2/s',
+      env: 'A=1\n# a comment\n\nB=two=2',
+      baseline: 'reports/main.json',
+      'pprof-url': 'http://127.0.0.1:7070/debug/pprof/',
+      'max-increase-over-baseline': '1MiB/min',
+      memprofilerate: '1'
+    })
+    expect(c.maxHeapGrowthBytesPerSec).toBeNull()
+    expect(c.maxGoroutineGrowthPerSec).toBe(2)
+    expect(c.env).toEqual({ A: '1', B: 'two=2' })
+    expect(c.baseline).toEqual({ kind: 'report', path: 'reports/main.json' })
+    expect(c.pprofUrl).toBe('http://127.0.0.1:7070/debug/pprof')
+    expect(c.targetUrl).toBe('http://127.0.0.1:7070/')
+    expect(c.maxIncreaseOverBaseline).toEqual({ heapBytesPerSec: 1048576 / 60, goroutinesPerSec: null })
+    expect(c.memprofilerate).toBe(1)
+  })
+
+  it.each([
+    [
+      { 'max-goroutine-growth': '1MiB/min' },
+      'max-goroutine-growth: expected a count per time such as 10/min, got "1MiB/min"'
+    ],
+    [
+      { 'pprof-url': 'localhost:6060' },
+      'pprof-url: expected an http:// or https:// URL, got "localhost:6060"'
+    ],
+    [
+      { 'pprof-url': 'not a url' },
+      'pprof-url: expected a URL such as http://127.0.0.1:6060/debug/pprof, got "not a url"'
+    ],
+    [{ 'fail-on': 'sometimes' }, 'fail-on: expected one of fail, inconclusive, never, got "sometimes"'],
+    [{ baseline: 'main' }, 'baseline: expected merge-base, none, or the path of a report.json, got "main"'],
+    [
+      { interval: '10s', duration: '30s' },
+      'interval: 10s gives fewer than 8 samples in duration 30s; shorten the interval or lengthen the duration'
+    ],
+    [{ interval: '100ms' }, 'interval: must be at least 0.5s, got "100ms"'],
+    [{ mode: 'comment' }, 'report-json: mode "comment" needs the path of the report.json to post'],
+    [{ name: 'my gate' }, 'name: use letters, digits, ".", "_" and "-", got "my gate"'],
+    [{ 'upload-artifact': 'yes' }, 'upload-artifact: expected one of true, false, got "yes"'],
+    [{ colour: 'blue' }, 'unknown input "colour"']
+  ])('rejects %j with one line that names the input', (raw, message) => {
+    expect(() => parseConfig(raw)).toThrow(new ConfigError(message))
+  })
+})
+
+describe('describeConfig', () => {
+  it('records every input but the token', () => {
+    const d = describeConfig({ 'github-token': 'ghs_secret', rate: '50' })
+    expect(d.rate).toBe('50')
+    expect(d['github-token']).toBeUndefined()
+    expect(Object.keys(d)).toHaveLength(INPUTS.length - 1)
+  })
+})

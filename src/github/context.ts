@@ -1,0 +1,43 @@
+// What the workflow run is about, read from the runner's environment when asked
+// (not at import, as @actions/github's `context` does, so tests can vary it).
+import { existsSync, readFileSync } from 'node:fs'
+
+export interface RunContext {
+  owner: string
+  repo: string
+  eventName: string
+  /** The pull request the event is about; null outside a pull request. */
+  pullRequest: number | null
+  /** The commit the PR head must have for a report to be posted on it (workflow_run). */
+  headSha: string | null
+  /** Link to this workflow run, for the comment's footer. */
+  runUrl: string | null
+}
+
+interface EventPayload {
+  number?: number
+  pull_request?: { number?: number; head?: { sha?: string } }
+  issue?: { number?: number; pull_request?: unknown }
+  workflow_run?: { head_sha?: string; pull_requests?: { number?: number }[] }
+}
+
+export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
+  const [owner = '', repo = ''] = (env['GITHUB_REPOSITORY'] ?? '').split('/')
+  const eventPath = env['GITHUB_EVENT_PATH']
+  const payload: EventPayload =
+    eventPath && existsSync(eventPath) ? (JSON.parse(readFileSync(eventPath, 'utf8')) as EventPayload) : {}
+  const server = env['GITHUB_SERVER_URL'] || 'https://github.com'
+  const runId = env['GITHUB_RUN_ID']
+  return {
+    owner,
+    repo,
+    eventName: env['GITHUB_EVENT_NAME'] ?? '',
+    pullRequest:
+      payload.pull_request?.number ??
+      (payload.issue?.pull_request ? (payload.issue.number ?? null) : null) ??
+      payload.workflow_run?.pull_requests?.[0]?.number ??
+      null,
+    headSha: payload.pull_request?.head?.sha ?? payload.workflow_run?.head_sha ?? null,
+    runUrl: owner && runId ? `${server}/${owner}/${repo}/actions/runs/${runId}` : null
+  }
+}

@@ -1,0 +1,155 @@
+// The action: run the gate (or load an earlier report), then report it to GitHub.
+import * as core from '@actions/core'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { ConfigError, describeConfig, type Config } from './config.js'
+import { runGate } from './engine/pipeline.js'
+import { GateError } from './errors.js'
+import { annotate } from './github/annotations.js'
+import { uploadOutput } from './github/artifact.js'
+import { postComment } from './github/comment.js'
+import { buildCommentBody } from './github/comment-body.js'
+import { readRunContext, type RunContext } from './github/context.js'
+import { failureReason } from './github/fail-on.js'
+import { getConfig, readRawInputs } from './github/input-helper.js'
+import { createOctokit } from './github/octokit.js'
+import { setOutputs } from './github/outputs.js'
+import { resolvePullRequest, writePullRequestFile } from './github/pull-request.js'
+import { writeSummary } from './github/summary.js'
+import { renderMarkdown } from './report/markdown.js'
+import { readReport } from './report/report.js'
+import type { Report } from './report/types.js'
+
+interface GateResult {
+  report: Report
+  reportJsonPath: string
+  reportMarkdownPath: string
+}
+
+export async function run(): Promise<void> {
+  // A cancelled job gets SIGINT, then SIGTERM: abort so the engine ends the
+  // service and the load before the runner's SIGKILL, then fail as cancelled.
+  const abort = new AbortController()
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!abort.signal.aborted) core.warning(`${signal}: stopping the service and the load`)
+    abort.abort(new GateError(`cancelled by ${signal}`))
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  try {
+    await gate(abort.signal)
+  } catch (error) {
+    fail(abort.signal.aborted ? abort.signal.reason : error)
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+async function gate(signal: AbortSignal): Promise<void> {
+  const raw = readRawInputs()
+  const config = getConfig(raw)
+  const context = readRunContext()
+  const outDir = join(process.env['RUNNER_TEMP'] || tmpdir(), 'go-memgate', config.name)
+  mkdirSync(outDir, { recursive: true })
+
+  let result: GateResult
+  if (config.mode === 'comment') {
+    result = loadReport(config.reportJson as string, outDir)
+  } else {
+    const repoRoot = process.env['GITHUB_WORKSPACE'] || process.cwd()
+    result = await runGate(config, {
+      outDir,
+      repoRoot,
+      configRecord: describeConfig(raw),
+      log: (line) => core.info(line),
+      signal
+    })
+    writePullRequestFile(outDir, context)
+  }
+  const { report } = result
+  logReport(report)
+  await writeSummary(report)
+  if (config.mode !== 'comment') annotate(report)
+
+  const commentUrl = config.mode === 'analyze' ? undefined : await comment(config, context, report)
+  setOutputs(
+    report,
+    { reportJson: result.reportJsonPath, reportMarkdown: result.reportMarkdownPath },
+    commentUrl
+  )
+
+  if (config.mode !== 'comment') {
+    try {
+      await uploadOutput(outDir, config.name, config.uploadArtifact)
+    } catch (error) {
+      core.warning(`Could not upload the artifact: ${(error as Error).message}`)
+    }
+  }
+
+  const reason = failureReason(report, config.failOn)
+  if (reason) core.setFailed(reason)
+  else core.info(`go-memgate (${report.name}): ${report.verdict}`)
+}
+
+function loadReport(reportJson: string, outDir: string): GateResult {
+  const reportJsonPath = resolve(reportJson)
+  const report = readReport(reportJsonPath, 'report-json')
+  const reportMarkdownPath = join(outDir, 'report.md')
+  writeFileSync(reportMarkdownPath, renderMarkdown(report))
+  return { report, reportJsonPath, reportMarkdownPath }
+}
+
+function logReport(report: Report): void {
+  core.startGroup(`go-memgate (${report.name}): ${report.verdict}`)
+  core.info(renderMarkdown(report))
+  core.endGroup()
+}
+
+/** Writes the sticky comment; a refusal (fork's read-only token, 403) is a warning, never a failure. */
+async function comment(config: Config, context: RunContext, report: Report): Promise<string | undefined> {
+  if (config.comment === 'never') return undefined
+  try {
+    const octokit = createOctokit(config.githubToken)
+    const pr = await resolvePullRequest(octokit, context, config.reportJson)
+    if (pr.number === null) {
+      core.info(`No PR comment: ${pr.why}`)
+      return undefined
+    }
+    const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number }
+    const body = buildCommentBody(report, { name: config.name, runUrl: context.runUrl })
+    const result = await postComment(octokit, target, {
+      name: config.name,
+      body,
+      report,
+      policy: config.comment
+    })
+    core.info(
+      result.url ? `PR comment ${result.action}: ${result.url}` : `No PR comment written: ${result.reason}`
+    )
+    return result.url
+  } catch (error) {
+    const status = (error as { status?: number }).status
+    const hint =
+      status === 403
+        ? ' The token may not write to pull requests (a fork, or missing `pull-requests: write`); the report is in the job summary.'
+        : ''
+    core.warning(`Could not write the PR comment: ${(error as Error).message}.${hint}`)
+    return undefined
+  }
+}
+
+/** One line for the user; a stack only in the debug log. */
+function fail(error: unknown): void {
+  if (error instanceof ConfigError) {
+    core.setFailed(`Invalid input: ${error.message}`)
+  } else if (error instanceof GateError) {
+    if (error.detail) core.info(error.detail)
+    core.setFailed(error.message)
+  } else {
+    const err = error instanceof Error ? error : new Error(String(error))
+    if (err.stack) core.debug(err.stack)
+    core.setFailed(`go-memgate failed: ${err.message}`)
+  }
+}

@@ -1,0 +1,77 @@
+import { parseGoroutineText } from './goroutine-text.js'
+import { summarizeGoroutines } from './goroutines.js'
+import { lineOf, marker, profile, text } from './testdata.js'
+
+describe('parseGoroutineText', () => {
+  it('joins the debug=2 dump to the binary profile by the blocking line', () => {
+    const run = 'goroutine-leak/default-rate'
+    const groups = parseGoroutineText(text(run, 'end-goroutine.txt'))
+    const leak = marker('goroutine-leak')
+    const file = groups[0].file
+    expect(groups[0]).toMatchObject({
+      function: 'main.awaitResult',
+      line: leak.line,
+      waitReason: 'chan receive',
+      createdBy: `main.handle ${file}:${lineOf('goroutine-leak', 'go awaitResult(')}`,
+      leakedCount: 0
+    })
+    expect(file.endsWith(leak.file)).toBe(true)
+    // The dump is taken right after the profile, under the same steady load.
+    const proto = summarizeGoroutines(profile(run, 'end-goroutine.pb.gz')).groups[0]
+    expect(Math.abs(groups[0].count - proto.count)).toBeLessThanOrEqual(2)
+  })
+
+  it('reads the leak marks of the goroutineleak dump', () => {
+    const groups = parseGoroutineText(text('goroutine-leak/leakprofile', 'end-goroutineleak.txt'))
+    expect(groups[0].line).toBe(marker('goroutine-leak').line)
+    expect(groups[0].leakedCount).toBe(groups[0].count)
+    expect(groups[0].waitReason).toBe('chan receive')
+    expect(groups.slice(1).every((g) => g.leakedCount === 0)).toBe(true)
+  })
+
+  it('reads wait times, thread locks, inlined calls and elided frames', () => {
+    const dump = [
+      'goroutine 7 [select, 12 minutes, locked to thread]:',
+      'main.(*worker).loop(0xc000010000)',
+      '\t/src/svc/worker.go:40 +0x1a5',
+      'main.run(...)',
+      '\t/src/svc/main.go:12',
+      '...additional frames elided...',
+      'created by main.start in goroutine 1',
+      '\t/src/svc/main.go:9 +0x55',
+      '',
+      'goroutine 8 [select]:',
+      'main.(*worker).loop(0xc000010100)',
+      '\t/src/svc/worker.go:40 +0x1a5',
+      'created by main.start in goroutine 1',
+      '\t/src/svc/main.go:9 +0x55',
+      '',
+      'goroutine 1 [running]:',
+      'main.main()',
+      '\t/src/svc/main.go:20 +0x10',
+      ''
+    ].join('\n')
+    expect(parseGoroutineText(dump)).toEqual([
+      {
+        function: 'main.(*worker).loop',
+        file: '/src/svc/worker.go',
+        line: 40,
+        count: 2,
+        waitReason: 'select',
+        createdBy: 'main.start /src/svc/main.go:9',
+        maxWaitMinutes: 12,
+        leakedCount: 0
+      },
+      {
+        function: 'main.main',
+        file: '/src/svc/main.go',
+        line: 20,
+        count: 1,
+        waitReason: 'running',
+        createdBy: undefined,
+        maxWaitMinutes: 0,
+        leakedCount: 0
+      }
+    ])
+  })
+})

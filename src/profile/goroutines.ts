@@ -1,0 +1,89 @@
+// Reduces a goroutine profile to groups of goroutines blocked at the same line.
+import { callPath, frameString, ownCode, siteIndex, type OwnCode } from './frames.js'
+import type { Frame, Profile } from './profile.js'
+
+/** Goroutines whose stacks meet the service's own code at the same line. */
+export interface GoroutineGroup {
+  /** The innermost own-code frame: where they block, as the user wrote it. */
+  function: string
+  file: string
+  line: number
+  /** Of the most common stack: innermost first, "function file:line". */
+  callPath: string[]
+  /** Derived from the calls below the own frame; undefined when running. */
+  waitReason?: string
+  count: number
+}
+
+export interface GoroutineSummary {
+  /** Exact: the profile's values sum to the number of goroutines. */
+  total: number
+  /** Most goroutines first; goroutines without a stack (not started yet) are in none. */
+  groups: GoroutineGroup[]
+}
+
+// Prefixes of the call a goroutine blocks in, the user-facing call before its runtime internals.
+const waitReasons: Array<[prefix: string, reason: string]> = [
+  ['runtime.chanrecv', 'channel receive'],
+  ['runtime.chansend', 'channel send'],
+  ['runtime.selectgo', 'select'],
+  ['runtime.block', 'select (no cases)'],
+  ['sync.(*WaitGroup).Wait', 'WaitGroup'],
+  ['sync.(*Cond).Wait', 'condition variable'],
+  ['sync.(*Mutex).', 'mutex'],
+  ['sync.(*RWMutex).', 'mutex'],
+  ['internal/sync.(*Mutex).', 'mutex'],
+  ['sync.runtime_Semacquire', 'mutex'],
+  ['runtime.semacquire', 'mutex'],
+  ['time.Sleep', 'sleep'],
+  ['internal/poll.', 'network I/O'],
+  ['runtime.netpoll', 'network I/O'],
+  ['syscall.', 'system call']
+]
+
+/**
+ * What a stack waits on: the outermost recognised call at or below the site, so
+ * sync.(*WaitGroup).Wait wins over the semacquire it calls.
+ */
+export function waitReason(stack: Frame[], site: number): string | undefined {
+  for (let i = site; i >= 0; i--) {
+    const fn = stack[i].function
+    const match = waitReasons.find(([prefix]) => fn.startsWith(prefix))
+    if (match) return match[1]
+  }
+  return undefined
+}
+
+export function summarizeGoroutines(
+  p: Profile,
+  options: { modulePath?: string; isOwn?: OwnCode } = {}
+): GoroutineSummary {
+  const isOwn = options.isOwn ?? ownCode(options.modulePath)
+  const groups = new Map<string, GoroutineGroup & { largestCount: number }>()
+  let total = 0
+  for (const s of p.samples) {
+    const count = s.values[0] ?? 0
+    total += count
+    if (count <= 0 || s.stack.length === 0) continue
+    const at = siteIndex(s.stack, isOwn)
+    const frame = s.stack[at]
+    const key = frameString(frame)
+    let group = groups.get(key)
+    if (!group) {
+      group = { ...frame, callPath: [], count: 0, largestCount: 0 }
+      groups.set(key, group)
+    }
+    group.count += count
+    if (count > group.largestCount) {
+      group.largestCount = count
+      group.callPath = callPath(s.stack, at)
+      group.waitReason = waitReason(s.stack, at)
+    }
+  }
+  return {
+    total,
+    groups: [...groups.values()]
+      .map(({ largestCount: _, ...group }) => group)
+      .sort((a, b) => b.count - a.count)
+  }
+}

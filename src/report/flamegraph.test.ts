@@ -1,0 +1,57 @@
+import { summarizeHeap, type HeapSummary } from '../profile/heap.js'
+import { profile } from '../profile/testdata.js'
+import { escapeXml, heapGrowthFlameGraph } from './flamegraph.js'
+
+const summary = (stacks: HeapSummary['stacks']): HeapSummary => ({
+  inuseBytes: stacks.reduce((n, s) => n + s.inuseBytes, 0),
+  inuseObjects: 0,
+  samplingRateBytes: 1,
+  sites: [],
+  stacks
+})
+
+describe('heapGrowthFlameGraph', () => {
+  it('draws the stacks that grew, the leaking function among them', () => {
+    const run = 'heap-leak/memprofilerate-1'
+    const svg = heapGrowthFlameGraph(
+      summarizeHeap(profile(run, 'start-heap.pb.gz')),
+      summarizeHeap(profile(run, 'end-heap.pb.gz'))
+    )
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true)
+    expect(svg).toContain('<title>main.handle: +')
+    expect(svg).toMatch(/Live heap growth: \+\d/)
+  })
+
+  it('sizes boxes by growth only, children within their parent', () => {
+    const first = summary([{ functions: ['main.main', 'main.a'], inuseBytes: 100 }])
+    const last = summary([
+      { functions: ['main.main', 'main.a'], inuseBytes: 400 },
+      { functions: ['main.main', 'main.b'], inuseBytes: 100 },
+      { functions: ['main.main', 'main.c'], inuseBytes: 0 }
+    ])
+    const widths = Object.fromEntries(
+      [
+        ...heapGrowthFlameGraph(first, last).matchAll(
+          /<title>([^:]+):[^<]*<\/title><rect [^>]*width="([\d.]+)"/g
+        )
+      ].map((m) => [m[1], Number(m[2])])
+    )
+    expect(widths).toEqual({ all: 1200, 'main.main': 1200, 'main.a': 900, 'main.b': 300 })
+  })
+
+  it('escapes names from the profile', () => {
+    const svg = heapGrowthFlameGraph(
+      summary([]),
+      summary([{ functions: ['main.<script>&"x"'], inuseBytes: 10 }])
+    )
+    expect(svg).not.toContain('<script>')
+    expect(svg).toContain('main.&#60;script&#62;&#38;&#34;x&#34;')
+    expect(escapeXml(`a'b`)).toBe('a&#39;b')
+  })
+
+  it('says so when nothing grew', () => {
+    const s = summary([{ functions: ['main.main'], inuseBytes: 10 }])
+    expect(heapGrowthFlameGraph(s, s)).toContain('no stack grew')
+  })
+})

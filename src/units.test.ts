@@ -1,0 +1,73 @@
+import {
+  formatByteRate,
+  formatBytes,
+  formatCountRate,
+  parseBytes,
+  parseDurationMs,
+  parseRate,
+  UnitError
+} from './units.js'
+
+describe('parseBytes', () => {
+  it.each([
+    ['512KiB', 524288],
+    ['1MiB', 1048576],
+    ['1.5 MiB', 1572864],
+    ['2MB', 2_000_000],
+    ['10kb', 10_000],
+    ['4096', 4096],
+    ['1GiB', 1073741824]
+  ])('%s is %d bytes', (text, bytes) => expect(parseBytes(text)).toBe(bytes))
+
+  it.each(['', 'MiB', '1 parsec', '-1KiB', '1e3'])('rejects %j', (text) =>
+    expect(() => parseBytes(text)).toThrow(UnitError)
+  )
+})
+
+describe('parseDurationMs', () => {
+  it.each([
+    ['30s', 30_000],
+    ['500ms', 500],
+    ['2m', 120_000],
+    ['1m30s', 90_000],
+    ['1h', 3_600_000],
+    ['45', 45_000],
+    ['1.5s', 1500]
+  ])('%s is %d ms', (text, ms) => expect(parseDurationMs(text)).toBe(ms))
+
+  it.each(['', 's', '30 seconds', '1m 30s', '-5s', '30x'])('rejects %j', (text) =>
+    expect(() => parseDurationMs(text)).toThrow(UnitError)
+  )
+})
+
+describe('parseRate', () => {
+  it('reads a size per minute as bytes per second', () => {
+    expect(parseRate('1MiB/min')).toEqual({ perSec: 1048576 / 60, kind: 'bytes' })
+    expect(parseRate('512 KiB / s')).toEqual({ perSec: 524288, kind: 'bytes' })
+  })
+
+  it('reads a bare count per time as a count', () => {
+    expect(parseRate('10/min')).toEqual({ perSec: 10 / 60, kind: 'count' })
+    expect(parseRate('3600/h')).toEqual({ perSec: 1, kind: 'count' })
+  })
+
+  it.each(['1MiB', '10/fortnight', '/min', 'lots/min', 'off'])('rejects %j', (text) =>
+    expect(() => parseRate(text)).toThrow(UnitError)
+  )
+})
+
+describe('formatting', () => {
+  it('formats sizes with IEC units', () => {
+    expect(formatBytes(0)).toBe('0 B')
+    expect(formatBytes(1023)).toBe('1023 B')
+    expect(formatBytes(1536)).toBe('1.50 KiB')
+    expect(formatBytes(1010 * 1024)).toBe('1010 KiB')
+    expect(formatBytes(-3 * 1048576)).toBe('-3.00 MiB')
+  })
+
+  it('formats rates per minute', () => {
+    expect(formatByteRate(1048576 / 60)).toBe('1.00 MiB/min')
+    expect(formatCountRate(200)).toBe('12000/min')
+    expect(formatCountRate(0.05)).toBe('3/min')
+  })
+})

@@ -1,0 +1,161 @@
+// The bundled action as a runner starts it: `node dist/index.js` with INPUT_* variables,
+// the event file, the runner's files, and the GitHub API served by the fake on loopback.
+import { jest } from '@jest/globals'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { freePort } from '../src/engine/free-port.js'
+import { FakeGitHub } from './github/fake-github.js'
+
+jest.setTimeout(180_000)
+
+const ENTRY = 'dist/index.js'
+
+let fake: FakeGitHub
+let dir: string
+
+beforeAll(async () => {
+  fake = await FakeGitHub.start()
+  fake.addToken('pat', { user: { login: 'octo-dev', id: 1, type: 'User' } })
+  dir = mkdtempSync(join(tmpdir(), 'memgate-action-'))
+})
+afterAll(async () => {
+  await fake.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+afterEach(() => expect(fake.violations).toEqual([]))
+
+interface ActionRun {
+  code: number | null
+  /** The service's port, free again once the action ended. */
+  port: number
+  stdout: string
+  outputs: Record<string, string>
+  summary: string
+}
+
+/** Runs the action on a fixture service; `onLine` may act on the log as it comes (to cancel). */
+async function runAction(
+  fixture: string,
+  pr: number,
+  onLine?: (line: string, child: ReturnType<typeof spawn>) => void,
+  overrides: Record<string, string> = {}
+): Promise<ActionRun> {
+  const port = await freePort()
+  const run = mkdtempSync(join(dir, `${fixture}-`))
+  const files = {
+    output: join(run, 'output'),
+    summary: join(run, 'summary.md'),
+    event: join(run, 'event.json')
+  }
+  writeFileSync(files.output, '')
+  writeFileSync(files.summary, '')
+  writeFileSync(
+    files.event,
+    JSON.stringify({ number: pr, pull_request: { number: pr, head: { sha: 'c'.repeat(40) } } })
+  )
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('GITHUB_') && !k.startsWith('INPUT_') && !k.startsWith('ACTIONS_')
+    )
+  )
+  const inputs: Record<string, string> = {
+    'working-directory': `test/fixtures/services/${fixture}`,
+    env: `ADDR=127.0.0.1:${port}`,
+    'pprof-url': `http://127.0.0.1:${port}/debug/pprof`,
+    duration: '20s',
+    warmup: '5s',
+    'github-token': 'pat',
+    ...overrides
+  }
+  const child = spawn(process.execPath, [ENTRY], {
+    env: {
+      ...inherited,
+      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+      GITHUB_ACTIONS: 'true',
+      GITHUB_API_URL: fake.url,
+      GITHUB_REPOSITORY: 'octo/service',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: files.event,
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      GITHUB_WORKSPACE: process.cwd(),
+      GITHUB_RUN_ID: '1',
+      RUNNER_TEMP: run
+    },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let pending = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+    pending += chunk.toString()
+    const lines = pending.split('\n')
+    pending = lines.pop() ?? ''
+    for (const line of lines) onLine?.(line, child)
+  })
+  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  const outputText = readFileSync(files.output, 'utf8')
+  const outputs = Object.fromEntries(
+    [...outputText.matchAll(/^(.+)<<(\S+)\n([\s\S]*?)\n\2$/gm)].map((m) => [m[1], m[3]])
+  )
+  return { code, stdout, outputs, summary: readFileSync(files.summary, 'utf8'), port } as ActionRun & {
+    port: number
+  }
+}
+
+describe('node dist/index.js', () => {
+  it('fails on the leaking service, with a comment, a summary and outputs', async () => {
+    const result = await runAction('heap-leak', 1)
+    expect({ code: result.code, verdict: result.outputs['verdict'] }).toEqual({ code: 1, verdict: 'fail' })
+    expect(result.stdout).toMatch(/^::error::go-memgate \(memgate\): fail: /m)
+    const comments = fake.issueComments('octo/service', 1)
+    expect(comments).toHaveLength(1)
+    if (process.env['UPDATE_EXAMPLES']) writeFileSync('docs/examples/pr-comment.md', comments[0].body)
+    expect(comments[0].body).toContain('memory grows')
+    // The leaking line, relative to the repository, as the annotation and the comment name it.
+    const leakLine =
+      readFileSync('test/fixtures/services/heap-leak/main.go', 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('memgate:leak')) + 1
+    expect(comments[0].body).toContain(`<code>test/fixtures/services/heap-leak/main.go:${leakLine}</code>`)
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^::error [^:]*file=test/fixtures/services/heap-leak/main\\.go,[^:]*line=${leakLine}[,:]`,
+        'm'
+      )
+    )
+    expect(result.outputs['comment-url']).toContain(`#issuecomment-${comments[0].id}`)
+    expect(Number(result.outputs['heap-slope'])).toBeGreaterThan((1024 * 1024) / 60)
+    expect(existsSync(result.outputs['report-json'])).toBe(true)
+    expect(existsSync(result.outputs['report-markdown'])).toBe(true)
+    expect(result.summary).toContain('memory grows')
+    expect(result.stdout).toContain('No ACTIONS_RUNTIME_TOKEN')
+  })
+
+  it('passes on the clean service', async () => {
+    // The clean service's cache fills in its first 10 s: the warm-up must cover that.
+    const result = await runAction('clean', 2, undefined, { warmup: '12s' })
+    expect(result.code).toBe(0)
+    expect(result.outputs['verdict']).toBe('pass')
+    expect(fake.issueComments('octo/service', 2)).toHaveLength(1)
+  })
+
+  it('on SIGTERM (job cancelled) stops the service and fails as cancelled', async () => {
+    let signalled = false
+    const result = await runAction('heap-leak', 3, (line, child) => {
+      // Cancel once the service is up and load runs.
+      if (!signalled && /warm|sampl|load/i.test(line)) {
+        signalled = true
+        child.kill('SIGTERM')
+      }
+    })
+    expect(signalled).toBe(true)
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/::error::.*cancelled by SIGTERM/)
+    // Nothing is left listening on the service's port.
+    await expect(fetch(`http://127.0.0.1:${result.port}/`)).rejects.toThrow()
+  })
+})

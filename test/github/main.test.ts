@@ -1,0 +1,189 @@
+// run() in-process, as the runner would start it: inputs, event and files through the
+// environment, the GitHub API from the fake server. Mode comment needs no Go service.
+import { jest } from '@jest/globals'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { run } from '../../src/main.js'
+import type { Report } from '../../src/report/types.js'
+import { FakeGitHub, type FakeUser } from './fake-github.js'
+import { makeReport } from './report-fixture.js'
+
+jest.setTimeout(30_000)
+
+const DEV: FakeUser = { login: 'octo-dev', id: 1, type: 'User' }
+const HEAD_SHA = 'a'.repeat(40)
+const dir = mkdtempSync(join(tmpdir(), 'memgate-main-'))
+const files = {
+  output: join(dir, 'output'),
+  summary: join(dir, 'summary.md'),
+  event: join(dir, 'event.json'),
+  report: join(dir, 'analyze', 'report.json')
+}
+let fake: FakeGitHub
+let stdout: string
+const savedEnv = { ...process.env }
+
+beforeAll(async () => {
+  fake = await FakeGitHub.start()
+  fake.addToken('pat', { user: DEV })
+  fake.addToken('fork', { user: DEV, readOnly: true })
+  mkdirSync(join(dir, 'analyze'))
+})
+afterAll(async () => {
+  await fake.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+beforeEach(() => {
+  fake.reset()
+  for (const file of [files.output, files.summary]) writeFileSync(file, '')
+  pullRequestEvent()
+  process.env = {
+    ...savedEnv,
+    GITHUB_API_URL: fake.url,
+    GITHUB_REPOSITORY: 'octo/service',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_RUN_ID: '99',
+    RUNNER_TEMP: join(dir, 'runner'),
+    INPUT_MODE: 'comment',
+    'INPUT_REPORT-JSON': files.report,
+    'INPUT_GITHUB-TOKEN': 'pat'
+  }
+  stdout = ''
+  // Workflow commands (::warning::, ::error::) go to stdout, where the runner reads them.
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += chunk.toString()
+    return true
+  })
+})
+afterEach(() => {
+  jest.restoreAllMocks()
+  process.env = { ...savedEnv }
+  process.exitCode = undefined
+  expect(fake.violations).toEqual([])
+})
+
+function pullRequestEvent(): void {
+  writeFileSync(
+    files.event,
+    JSON.stringify({ number: 7, pull_request: { number: 7, head: { sha: HEAD_SHA } } })
+  )
+}
+
+async function runWith(report: Report, inputs: Record<string, string> = {}): Promise<void> {
+  writeFileSync(files.report, JSON.stringify(report))
+  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
+  await run()
+}
+
+function outputs(): Record<string, string> {
+  const text = readFileSync(files.output, 'utf8')
+  return Object.fromEntries([...text.matchAll(/^(.+)<<(\S+)\n([\s\S]*?)\n\2$/gm)].map((m) => [m[1], m[3]]))
+}
+
+const comments = () => fake.issueComments('octo/service', 7)
+
+describe('run (mode: comment)', () => {
+  it('posts the comment, then updates it; writes summary and outputs; fails on a fail verdict', async () => {
+    await runWith(makeReport())
+    expect(process.exitCode).toBe(1)
+    expect(stdout).toContain(
+      '::error::go-memgate (memgate): fail: live heap grows 3.00 MiB/min (limit 1 MiB/min)'
+    )
+    expect(comments()).toHaveLength(1)
+    const id = comments()[0].id
+    expect(outputs()).toEqual({
+      verdict: 'fail',
+      'heap-slope': '51200',
+      'goroutine-slope': '0',
+      'report-json': files.report,
+      'report-markdown': join(dir, 'runner', 'go-memgate', 'memgate', 'report.md'),
+      'comment-url': `https://github.com/octo/service/pull/7#issuecomment-${id}`
+    })
+    expect(readFileSync(files.summary, 'utf8')).toContain('memory grows')
+    expect(comments()[0].body).toContain('(https://github.com/octo/service/actions/runs/99)')
+
+    process.exitCode = undefined
+    writeFileSync(files.output, '')
+    await runWith(makeReport({ verdict: 'pass' }))
+    expect(process.exitCode).toBeUndefined()
+    expect(comments()).toHaveLength(1)
+    expect(comments()[0].id).toBe(id)
+    expect(outputs()['verdict']).toBe('pass')
+  })
+
+  it.each([
+    ['fail', 'inconclusive', undefined],
+    ['inconclusive', 'inconclusive', 1],
+    ['never', 'fail', undefined],
+    ['fail', 'pass', undefined]
+  ] as const)('fail-on %s with verdict %s exits %s', async (failOn, verdict, exitCode) => {
+    await runWith(makeReport({ verdict }), { 'fail-on': failOn, comment: 'never' })
+    expect(process.exitCode).toBe(exitCode)
+    expect(fake.requests).toEqual([])
+  })
+
+  it('when the token may not comment (403), warns, keeps the summary and exits as the verdict says', async () => {
+    await runWith(makeReport(), { 'github-token': 'fork' })
+    expect(stdout).toMatch(
+      /::warning::Could not write the PR comment: Resource not accessible by integration/
+    )
+    expect(readFileSync(files.summary, 'utf8')).toContain('memory grows')
+    expect(outputs()['comment-url']).toBe('')
+    expect(process.exitCode).toBe(1)
+    expect(comments()).toHaveLength(0)
+
+    process.exitCode = undefined
+    await runWith(makeReport({ verdict: 'pass' }), { 'github-token': 'fork', comment: 'always' })
+    expect(process.exitCode).toBeUndefined()
+  })
+
+  it('retries a 502 from GitHub', async () => {
+    fake.failOnce(502, { method: 'GET', path: /comments$/ })
+    await runWith(makeReport())
+    expect(comments()).toHaveLength(1)
+    expect(fake.requests).toContain('GET /repos/octo/service/issues/7/comments?per_page=100 -> 502')
+  })
+
+  it('a bad input fails with one line and no stack trace', async () => {
+    await runWith(makeReport(), { duration: 'soon' })
+    expect(process.exitCode).toBe(1)
+    expect(stdout).toMatch(/^::error::Invalid input: duration: .*"soon".*$/m)
+    expect(stdout).not.toMatch(/\n\s+at /)
+  })
+
+  it('a report.json that is not one fails with one line', async () => {
+    writeFileSync(join(dir, 'analyze', 'other.json'), '{"hello": 1}')
+    await runWith(makeReport(), { 'report-json': join(dir, 'analyze', 'other.json') })
+    expect(stdout).toMatch(
+      /^::error::Invalid input: report-json: .*other\.json is not a go-memgate report\.json$/m
+    )
+  })
+
+  describe('after workflow_run (the fork-safe pair)', () => {
+    beforeEach(() => {
+      process.env['GITHUB_EVENT_NAME'] = 'workflow_run'
+      writeFileSync(files.event, JSON.stringify({ workflow_run: { head_sha: HEAD_SHA, pull_requests: [] } }))
+      writeFileSync(
+        join(dir, 'analyze', 'pull-request.json'),
+        JSON.stringify({ number: 7, headSha: HEAD_SHA })
+      )
+    })
+
+    it('comments on the PR named beside report.json when its head is the commit that ran', async () => {
+      fake.addPullRequest('octo/service', 7, HEAD_SHA)
+      await runWith(makeReport())
+      expect(comments()).toHaveLength(1)
+    })
+
+    it('refuses a PR number whose head is another commit', async () => {
+      fake.addPullRequest('octo/service', 7, 'b'.repeat(40))
+      await runWith(makeReport())
+      expect(comments()).toHaveLength(0)
+      expect(stdout).toContain(`No PR comment: pull request #7 has head ${'b'.repeat(40)}`)
+    })
+  })
+})

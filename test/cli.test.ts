@@ -48,6 +48,23 @@ function expectNothingLeftRunning(result: CliResult, out: string): void {
 
 const readReport = (out: string): Report => JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))
 
+/** The fixture's leaking statement, found by its marker comment, as the report should name it. */
+function leakSite(fixture: string): { repoPath: string; line: number } {
+  const repoPath = `test/fixtures/services/${fixture}/main.go`
+  const line = readFileSync(`${FIXTURES}/${fixture}/main.go`, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes('// memgate:leak'))
+  return { repoPath, line: line + 1 }
+}
+
+function expectFirstHeapSite(report: Report, fixture: string): void {
+  const [first] = report.runs.head.attribution!.heap.filter((s) => !s.withinNoise)
+  expect({ function: first.function, repoPath: first.repoPath, line: first.line }).toEqual({
+    function: 'main.handle',
+    ...leakSite(fixture)
+  })
+}
+
 describe('memgate run on the fixtures', () => {
   it('fails heap-leak at 256 bytes a request, 200 requests/s, 30 s of sampling', async () => {
     const { result, out } = await gate(
@@ -63,6 +80,10 @@ describe('memgate run on the fixtures', () => {
     expect(slope).toBeGreaterThan(40_000)
     expect(slope).toBeLessThan(80_000)
     expect(result.stdout).toMatch(/FAIL/)
+    expectFirstHeapSite(report, 'heap-leak')
+    const first = report.runs.head.attribution!.heap[0]
+    expect(first.bytesPerRequest).toBeGreaterThan(200)
+    expect(first.bytesPerRequest).toBeLessThan(400)
     expectNothingLeftRunning(result, out)
   })
 
@@ -72,13 +93,33 @@ describe('memgate run on the fixtures', () => {
     const report = readReport(out)
     expect(report.verdict).toBe('fail')
     expect(report.runs.head.trends.goroutines!.slopePerSec).toBeGreaterThan(150)
+    const [first] = report.runs.head.attribution!.goroutines
+    expect(first).toMatchObject({
+      function: 'main.awaitResult',
+      ...leakSite('goroutine-leak'),
+      waitReason: 'chan receive',
+      // Go 1.26 builds with GOEXPERIMENT=goroutineleakprofile: the runtime proves the leak.
+      provenLeaked: true
+    })
+    expect(first.createdBy).toMatch(/^main\.handle .*goroutine-leak\/main\.go:\d+$/)
     expectNothingLeftRunning(result, out)
   })
 
   it('fails closure-leak', async () => {
     const { result, out } = await gate(`${FIXTURES}/closure-leak`, ['--duration', '15s', '--warmup', '3s'])
     expect(result.code).toBe(1)
-    expect(readReport(out).verdict).toBe('fail')
+    const report = readReport(out)
+    expect(report.verdict).toBe('fail')
+    expectFirstHeapSite(report, 'closure-leak')
+    expectNothingLeftRunning(result, out)
+  })
+
+  it('charges builder-leak, whose allocation happens inside strings.Builder, to the service line', async () => {
+    const { result, out } = await gate(`${FIXTURES}/builder-leak`, ['--duration', '15s', '--warmup', '3s'])
+    expect(result.code).toBe(1)
+    const report = readReport(out)
+    expectFirstHeapSite(report, 'builder-leak')
+    expect(report.runs.head.attribution!.heap[0].callPath[0]).toMatch(/^strings\./)
     expectNothingLeftRunning(result, out)
   })
 
@@ -90,6 +131,8 @@ describe('memgate run on the fixtures', () => {
     expect(report.runs.head.samples.length).toBeGreaterThanOrEqual(30)
     expect(report.runs.head.load.requests).toBeGreaterThan(5000)
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/xychart-beta/)
+    expect(report.runs.head.attribution!.heap.filter((s) => !s.withinNoise)).toEqual([])
+    expect(report.runs.head.attribution!.goroutines).toEqual([])
     expectNothingLeftRunning(result, out)
   })
 })

@@ -1,7 +1,7 @@
 // npm run bench:baseline [-- --runs N]   (or BENCH_RUNS=N; default 10)
 //
 // How often the merge-base comparison raises a false alarm on a clean head over a
-// clean base, and how often it detects a leaking head (64 B a request, ~0.73 MiB/min)
+// clean base, and how often it detects a leaking head (64 B a request, about 1 MiB/min)
 // over a clean base, with the absolute limits off so only the comparison judges.
 // Each run is a whole gate: a temp repository, a worktree, two builds, two services.
 import { mkdtempSync, rmSync } from 'node:fs'

@@ -7,7 +7,7 @@ describe('parseConfig', () => {
     expect(c.pprofUrl).toBe('http://127.0.0.1:6060/debug/pprof')
     expect(c.targetUrl).toBe('http://127.0.0.1:6060/')
     expect(c.durationMs).toBe(30_000)
-    expect(c.maxHeapGrowthBytesPerSec).toBeCloseTo(1048576 / 60)
+    expect(c.maxHeapGrowthBytesPerSec).toBeCloseTo(524288 / 60)
     expect(c.maxGoroutineGrowthPerSec).toBeCloseTo(10 / 60)
     expect(c.baseline).toEqual({ kind: 'none' })
     expect(c.maxIncreaseOverBaseline).toEqual({ heapBytesPerSec: 262144 / 60, goroutinesPerSec: 5 / 60 })
@@ -51,7 +51,10 @@ describe('parseConfig', () => {
       'pprof-url: expected a URL such as http://127.0.0.1:6060/debug/pprof, got "not a url"'
     ],
     [{ 'fail-on': 'sometimes' }, 'fail-on: expected one of fail, inconclusive, never, got "sometimes"'],
-    [{ baseline: 'main' }, 'baseline: expected merge-base, none, or the path of a report.json, got "main"'],
+    [
+      { baseline: 'main' },
+      'baseline: expected auto, merge-base, none, or the path of a report.json, got "main"'
+    ],
     [
       { interval: '10s', duration: '30s' },
       'interval: 10s gives fewer than 8 samples in duration 30s; shorten the interval or lengthen the duration'
@@ -63,6 +66,24 @@ describe('parseConfig', () => {
     [{ colour: 'blue' }, 'unknown input "colour"']
   ])('rejects %j with one line that names the input', (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(new ConfigError(message))
+  })
+})
+
+describe('baseline: auto', () => {
+  it('measures the merge-base on a pull request, against its base branch', () => {
+    const c = parseConfig({}, { pullRequestBaseRef: 'main' })
+    expect(c.baseline).toEqual({ kind: 'merge-base' })
+    expect(c.baseRef).toBe('main')
+  })
+
+  it('measures no baseline elsewhere (a push, the CLI)', () => {
+    expect(parseConfig({}).baseline).toEqual({ kind: 'none' })
+  })
+
+  it('lets base-ref and baseline override the event', () => {
+    const c = parseConfig({ baseline: 'none', 'base-ref': 'release' }, { pullRequestBaseRef: 'main' })
+    expect(c.baseline).toEqual({ kind: 'none' })
+    expect(c.baseRef).toBe('release')
   })
 })
 

@@ -43,7 +43,12 @@ export interface Config {
 /** Raw input values by input name; missing or empty means the default. */
 export type RawInputs = Record<string, string | undefined>
 
-export function parseConfig(raw: RawInputs): Config {
+/** What the run knows of its event: a pull request's base branch makes `baseline: auto` a merge-base. */
+export interface RunEvent {
+  pullRequestBaseRef?: string
+}
+
+export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
   const known = new Set(INPUTS.map((i) => i.name))
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) throw new ConfigError(`unknown input "${key}"`)
@@ -121,8 +126,8 @@ export function parseConfig(raw: RawInputs): Config {
     intervalMs,
     maxHeapGrowthBytesPerSec: limit('max-heap-growth', 'bytes'),
     maxGoroutineGrowthPerSec: limit('max-goroutine-growth', 'count'),
-    baseline: inInput('baseline', parseBaseline),
-    baseRef: optional('base-ref'),
+    baseline: inInput('baseline', (s) => parseBaseline(s, event)),
+    baseRef: optional('base-ref') ?? event.pullRequestBaseRef ?? null,
     repeats: positiveInt('repeats'),
     maxIncreaseOverBaseline: inInput('max-increase-over-baseline', parseIncrease),
     memprofilerate: get('memprofilerate') === 'off' ? null : positiveInt('memprofilerate'),
@@ -170,10 +175,11 @@ function parseEnv(text: string): Record<string, string> {
   return env
 }
 
-function parseBaseline(text: string): Baseline {
+function parseBaseline(text: string, event: RunEvent): Baseline {
+  if (text === 'auto') return { kind: event.pullRequestBaseRef ? 'merge-base' : 'none' }
   if (text === 'none' || text === 'merge-base') return { kind: text }
   if (text.endsWith('.json')) return { kind: 'report', path: text }
-  throw new ConfigError(`expected merge-base, none, or the path of a report.json, got "${text}"`)
+  throw new ConfigError(`expected auto, merge-base, none, or the path of a report.json, got "${text}"`)
 }
 
 function parseIncrease(text: string): Config['maxIncreaseOverBaseline'] {

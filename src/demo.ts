@@ -17,10 +17,13 @@ export interface DemoOptions {
   signal?: AbortSignal
 }
 
-async function demoInputs(fixture: string, extraEnv: string): Promise<RawInputs> {
+async function demoInputs(extraEnv: string, baseline: string): Promise<RawInputs> {
   const port = await freePort()
   return {
-    'working-directory': join(FIXTURES, fixture),
+    baseline,
+    // Each twin is built from its own folder as the root: to the gate they are one
+    // service at two commits, so the clean one's report can be the leaking one's baseline.
+    'working-directory': '.',
     env: `ADDR=127.0.0.1:${port}\n${extraEnv}`,
     'pprof-url': `http://127.0.0.1:${port}/debug/pprof`,
     warmup: '5s',
@@ -29,19 +32,19 @@ async function demoInputs(fixture: string, extraEnv: string): Promise<RawInputs>
 }
 
 export async function runDemo(options: DemoOptions): Promise<number> {
-  const gate = async (fixture: string, extraEnv: string) => {
+  const gate = async (fixture: string, extraEnv: string, baseline = 'none') => {
     options.log(`\n== ${fixture} ==`)
-    const raw = await demoInputs(fixture, extraEnv)
+    const raw = await demoInputs(extraEnv, baseline)
     return runGate(parseConfig(raw), {
       outDir: join(options.outDir, fixture),
-      repoRoot: FIXTURES,
+      repoRoot: join(FIXTURES, fixture),
       configRecord: describeConfig(raw),
       log: options.log,
       signal: options.signal
     })
   }
   const clean = await gate('clean', '')
-  const leak = await gate('heap-leak', 'LEAK_BYTES=256')
+  const leak = await gate('heap-leak', 'LEAK_BYTES=256', clean.reportJsonPath)
   const out = process.stdout
   out.write(`\nThe clean service: ${clean.report.verdict}. Its leaking twin keeps 256 bytes a request.\n`)
   out.write('This is the comment a PR that adds the leak would get:\n\n')

@@ -57,7 +57,7 @@ export const INPUTS: InputSpec[] = [
   { name: 'interval', default: '1s', description: 'Time between samples.' },
   {
     name: 'max-heap-growth',
-    default: '1MiB/min',
+    default: '512KiB/min',
     description: 'Allowed live-heap growth, e.g. `1MiB/min`; `off` turns the limit off.'
   },
   {
@@ -67,9 +67,9 @@ export const INPUTS: InputSpec[] = [
   },
   {
     name: 'baseline',
-    default: 'none',
+    default: 'auto',
     description:
-      '`merge-base` (measure the merge-base of the PR the same way), `none`, or the path of a report.json.'
+      '`merge-base` (measure the merge-base of the PR the same way), `none`, or the path of a report.json; `auto`: `merge-base` on pull_request events, else `none`.'
   },
   {
     name: 'base-ref',

@@ -44,10 +44,6 @@ export function killAllGroups(): void {
   live.clear()
 }
 
-export function liveGroups(): number[] {
-  return [...live]
-}
-
 function installHandlers(): void {
   if (handlersInstalled) return
   handlersInstalled = true

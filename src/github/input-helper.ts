@@ -12,5 +12,7 @@ export function readRawInputs(): RawInputs {
 
 /** The action's Config; throws ConfigError with a one-line reason. */
 export function getConfig(raw: RawInputs = readRawInputs()): Config {
-  return parseConfig(raw)
+  // The runner sets GITHUB_BASE_REF on pull_request events only: the branch the PR merges into.
+  const baseRef = process.env['GITHUB_BASE_REF']
+  return parseConfig(raw, baseRef ? { pullRequestBaseRef: baseRef } : {})
 }

@@ -48,7 +48,7 @@ const tableNames = (text: string | undefined) =>
   (text ?? '')
     .split('\n')
     .filter((line) => line.startsWith('|'))
-    .map((line) => /^\|\s*`?([a-z0-9-]+)`?\s*\|/.exec(line)?.[1])
+    .map((line) => /^\|\s*`([a-z0-9-]+)`/.exec(line)?.[1])
     .filter((name): name is string => Boolean(name))
 
 describe('README.md', () => {

@@ -4505,7 +4505,7 @@ const INPUTS = [
     { name: 'interval', default: '1s', description: 'Time between samples.' },
     {
         name: 'max-heap-growth',
-        default: '1MiB/min',
+        default: '512KiB/min',
         description: 'Allowed live-heap growth, e.g. `1MiB/min`; `off` turns the limit off.'
     },
     {
@@ -4515,8 +4515,8 @@ const INPUTS = [
     },
     {
         name: 'baseline',
-        default: 'none',
-        description: '`merge-base` (measure the merge-base of the PR the same way), `none`, or the path of a report.json.'
+        default: 'auto',
+        description: '`merge-base` (measure the merge-base of the PR the same way), `none`, or the path of a report.json; `auto`: `merge-base` on pull_request events, else `none`.'
     },
     {
         name: 'base-ref',
@@ -4585,7 +4585,7 @@ const INPUTS = [
 /** A user error: one line that names the input and how to fix it. Exit code 2. */
 class ConfigError extends Error {
 }
-function parseConfig(raw) {
+function parseConfig(raw, event = {}) {
     const known = new Set(INPUTS.map((i) => i.name));
     for (const key of Object.keys(raw)) {
         if (!known.has(key))
@@ -4657,8 +4657,8 @@ function parseConfig(raw) {
         intervalMs,
         maxHeapGrowthBytesPerSec: limit('max-heap-growth', 'bytes'),
         maxGoroutineGrowthPerSec: limit('max-goroutine-growth', 'count'),
-        baseline: inInput('baseline', parseBaseline),
-        baseRef: optional('base-ref'),
+        baseline: inInput('baseline', (s) => parseBaseline(s, event)),
+        baseRef: optional('base-ref') ?? event.pullRequestBaseRef ?? null,
         repeats: positiveInt('repeats'),
         maxIncreaseOverBaseline: inInput('max-increase-over-baseline', parseIncrease),
         memprofilerate: get('memprofilerate') === 'off' ? null : positiveInt('memprofilerate'),
@@ -4703,12 +4703,14 @@ function parseEnv(text) {
     }
     return env;
 }
-function parseBaseline(text) {
+function parseBaseline(text, event) {
+    if (text === 'auto')
+        return { kind: event.pullRequestBaseRef ? 'merge-base' : 'none' };
     if (text === 'none' || text === 'merge-base')
         return { kind: text };
     if (text.endsWith('.json'))
         return { kind: 'report', path: text };
-    throw new ConfigError(`expected merge-base, none, or the path of a report.json, got "${text}"`);
+    throw new ConfigError(`expected auto, merge-base, none, or the path of a report.json, got "${text}"`);
 }
 function parseIncrease(text) {
     const out = { heapBytesPerSec: null, goroutinesPerSec: null };
@@ -48750,6 +48752,14 @@ function readReport(path, input) {
         throw new ConfigError(`${input}: ${path} is not a go-memgate report.json`);
     if (r.schemaVersion !== 1)
         throw new ConfigError(`${input}: ${path} has schemaVersion ${String(r.schemaVersion)}; this go-memgate reads schemaVersion 1`);
+    // In the fork-safe comment mode the file comes from untrusted code: check its shape.
+    const verdicts = ['pass', 'fail', 'inconclusive'];
+    if (!verdicts.includes(r.verdict) ||
+        !Array.isArray(r.reasons) ||
+        !Array.isArray(r.notices) ||
+        !Array.isArray(r.runs?.head?.samples) ||
+        typeof r.runs?.head?.trends !== 'object')
+        throw new ConfigError(`${input}: ${path} is not a complete go-memgate report (verdict, reasons, runs.head)`);
     return r;
 }
 
@@ -49061,10 +49071,13 @@ function writeReport(report, outDir) {
 // and the report that PR would get.
 /** The fixture services ship beside dist/ and src/ alike. */
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/services/', import.meta.url));
-async function demoInputs(fixture, extraEnv) {
+async function demoInputs(extraEnv, baseline) {
     const port = await freePort();
     return {
-        'working-directory': join(FIXTURES, fixture),
+        baseline,
+        // Each twin is built from its own folder as the root: to the gate they are one
+        // service at two commits, so the clean one's report can be the leaking one's baseline.
+        'working-directory': '.',
         env: `ADDR=127.0.0.1:${port}\n${extraEnv}`,
         'pprof-url': `http://127.0.0.1:${port}/debug/pprof`,
         warmup: '5s',
@@ -49072,19 +49085,19 @@ async function demoInputs(fixture, extraEnv) {
     };
 }
 async function runDemo(options) {
-    const gate = async (fixture, extraEnv) => {
+    const gate = async (fixture, extraEnv, baseline = 'none') => {
         options.log(`\n== ${fixture} ==`);
-        const raw = await demoInputs(fixture, extraEnv);
+        const raw = await demoInputs(extraEnv, baseline);
         return runGate(parseConfig(raw), {
             outDir: join(options.outDir, fixture),
-            repoRoot: FIXTURES,
+            repoRoot: join(FIXTURES, fixture),
             configRecord: describeConfig(raw),
             log: options.log,
             signal: options.signal
         });
     };
     const clean = await gate('clean', '');
-    const leak = await gate('heap-leak', 'LEAK_BYTES=256');
+    const leak = await gate('heap-leak', 'LEAK_BYTES=256', clean.reportJsonPath);
     const out = process.stdout;
     out.write(`\nThe clean service: ${clean.report.verdict}. Its leaking twin keeps 256 bytes a request.\n`);
     out.write('This is the comment a PR that adds the leak would get:\n\n');

@@ -35,12 +35,19 @@ interface ActionRun {
   summary: string
 }
 
-/** Runs the action on a fixture service; `onLine` may act on the log as it comes (to cancel). */
+interface RunOptions {
+  /** Acts on the log as it comes (to cancel). */
+  onLine?: (line: string, child: ReturnType<typeof spawn>) => void
+  overrides?: Record<string, string>
+  /** The bundle as a runner starts it, or the source through @github/local-action. */
+  via?: 'bundle' | 'local-action'
+}
+
+/** Runs the action on a fixture service. */
 async function runAction(
   fixture: string,
   pr: number,
-  onLine?: (line: string, child: ReturnType<typeof spawn>) => void,
-  overrides: Record<string, string> = {}
+  { onLine, overrides = {}, via = 'bundle' }: RunOptions = {}
 ): Promise<ActionRun> {
   const port = await freePort()
   const run = mkdtempSync(join(dir, `${fixture}-`))
@@ -69,23 +76,35 @@ async function runAction(
     'github-token': 'pat',
     ...overrides
   }
-  const child = spawn(process.execPath, [ENTRY], {
-    env: {
-      ...inherited,
-      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-      GITHUB_ACTIONS: 'true',
-      GITHUB_API_URL: fake.url,
-      GITHUB_REPOSITORY: 'octo/service',
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: files.event,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_WORKSPACE: process.cwd(),
-      GITHUB_RUN_ID: '1',
-      RUNNER_TEMP: run
-    },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  // What the runner sets for the step: the inputs and its own variables.
+  const env: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    GITHUB_ACTIONS: 'true',
+    GITHUB_API_URL: fake.url,
+    GITHUB_REPOSITORY: 'octo/service',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_WORKSPACE: process.cwd(),
+    GITHUB_RUN_ID: '1',
+    RUNNER_TEMP: run
+  }
+  const envFile = join(run, '.env')
+  // local-action reads the runner's variables from a dotenv file (double quotes keep newlines).
+  writeFileSync(
+    envFile,
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join('\n') + '\n'
+  )
+  const child =
+    via === 'bundle'
+      ? spawn(process.execPath, [ENTRY], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('node_modules/.bin/local-action', ['run', '.', 'src/main.ts', envFile], {
+          env: inherited,
+          stdio: ['ignore', 'pipe', 'pipe']
+        })
   let stdout = ''
   let pending = ''
   child.stdout.on('data', (chunk: Buffer) => {
@@ -101,9 +120,7 @@ async function runAction(
   const outputs = Object.fromEntries(
     [...outputText.matchAll(/^(.+)<<(\S+)\n([\s\S]*?)\n\2$/gm)].map((m) => [m[1], m[3]])
   )
-  return { code, stdout, outputs, summary: readFileSync(files.summary, 'utf8'), port } as ActionRun & {
-    port: number
-  }
+  return { code, stdout, outputs, summary: readFileSync(files.summary, 'utf8'), port }
 }
 
 describe('node dist/index.js', () => {
@@ -137,7 +154,7 @@ describe('node dist/index.js', () => {
 
   it('passes on the clean service', async () => {
     // The clean service's cache fills in its first 10 s: the warm-up must cover that.
-    const result = await runAction('clean', 2, undefined, { warmup: '12s' })
+    const result = await runAction('clean', 2, { overrides: { warmup: '12s' } })
     expect(result.code).toBe(0)
     expect(result.outputs['verdict']).toBe('pass')
     expect(fake.issueComments('octo/service', 2)).toHaveLength(1)
@@ -145,11 +162,13 @@ describe('node dist/index.js', () => {
 
   it('on SIGTERM (job cancelled) stops the service and fails as cancelled', async () => {
     let signalled = false
-    const result = await runAction('heap-leak', 3, (line, child) => {
-      // Cancel once the service is up and load runs.
-      if (!signalled && /warm|sampl|load/i.test(line)) {
-        signalled = true
-        child.kill('SIGTERM')
+    const result = await runAction('heap-leak', 3, {
+      onLine: (line, child) => {
+        // Cancel once the service is up and load runs.
+        if (!signalled && /warm|sampl|load/i.test(line)) {
+          signalled = true
+          child.kill('SIGTERM')
+        }
       }
     })
     expect(signalled).toBe(true)
@@ -157,5 +176,16 @@ describe('node dist/index.js', () => {
     expect(result.stdout).toMatch(/::error::.*cancelled by SIGTERM/)
     // Nothing is left listening on the service's port.
     await expect(fetch(`http://127.0.0.1:${result.port}/`)).rejects.toThrow()
+  })
+})
+
+describe('npx local-action run . src/main.ts', () => {
+  it('runs the action from source the same way, on the leaking service', async () => {
+    const result = await runAction('heap-leak', 4, { via: 'local-action' })
+    expect(result.stdout).toMatch(/::error::go-memgate \(memgate\): fail: live heap grows/)
+    expect(result.stdout).toMatch(/'verdict'\s*│\s*'fail'/)
+    const comments = fake.issueComments('octo/service', 4)
+    expect(comments).toHaveLength(1)
+    expect(comments[0].body).toContain('memory grows')
   })
 })

@@ -108,7 +108,7 @@ describe('baseline: merge-base', () => {
     )
     expect(g.report.runs.base).toBeUndefined()
     expect(g.report.verdict).toBe('fail')
-    expect(g.report.reasons[0]).toMatch(/limit 1\.00 MiB\/min/)
+    expect(g.report.reasons[0]).toMatch(/limit 512 KiB\/min/)
   })
 
   it('refuses a shallow clone it cannot deepen, with the checkout setting to change', async () => {

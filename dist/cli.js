@@ -48474,13 +48474,14 @@ function attribution(m) {
     };
     const [firstHeap, lastHeap] = [heap[0], heap[heap.length - 1]];
     const [firstG, lastG] = [goroutines[0], goroutines[goroutines.length - 1]];
+    const stacks = attributeGoroutines(firstG.summary, lastG.summary, lastG.t - firstG.t, {
+        layout,
+        ...(goroutineText ? { text: goroutineText } : {}),
+        ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
+    });
     return {
         heap: attributeHeap(firstHeap.summary, lastHeap.summary, lastHeap.t - firstHeap.t, requests, layout),
-        goroutines: attributeGoroutines(firstG.summary, lastG.summary, lastG.t - firstG.t, {
-            layout,
-            ...(goroutineText ? { text: goroutineText } : {}),
-            ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
-        }),
+        goroutines: stacks,
         files: {
             flamegraph: `${m.profilesDir}/${FLAMEGRAPH_FILE}`,
             heapBase: `${m.profilesDir}/${firstHeap.file}`,
@@ -48799,7 +48800,8 @@ function xyChart(title, unit, series, value, scale = 1) {
     const lo = Math.min(...all);
     const hi = Math.max(...all);
     const pad = Math.max((hi - lo) * 0.1, hi * 0.01, 1 / scale);
-    const label = series.length > 1 ? ` (${series.map((s) => s.label).join(' vs ')})` : '';
+    // xychart-beta draws no legend: the title names the lines in order.
+    const label = series.length > 1 ? ` (lines: ${series.map((s) => s.label).join(', then ')})` : '';
     return [
         '```mermaid',
         'xychart-beta',
@@ -49080,7 +49082,8 @@ async function demoInputs(extraEnv, baseline) {
         'working-directory': '.',
         env: `ADDR=127.0.0.1:${port}\n${extraEnv}`,
         'pprof-url': `http://127.0.0.1:${port}/debug/pprof`,
-        warmup: '5s',
+        // The clean twin's cache fills in its first 10 s at 200 requests/s.
+        warmup: '12s',
         duration: '20s'
     };
 }

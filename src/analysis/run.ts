@@ -38,13 +38,14 @@ export function attribution(m: Measurement): Attribution | undefined {
   }
   const [firstHeap, lastHeap] = [heap[0], heap[heap.length - 1]]
   const [firstG, lastG] = [goroutines[0], goroutines[goroutines.length - 1]]
+  const stacks = attributeGoroutines(firstG.summary, lastG.summary, lastG.t - firstG.t, {
+    layout,
+    ...(goroutineText ? { text: goroutineText } : {}),
+    ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
+  })
   return {
     heap: attributeHeap(firstHeap.summary, lastHeap.summary, lastHeap.t - firstHeap.t, requests, layout),
-    goroutines: attributeGoroutines(firstG.summary, lastG.summary, lastG.t - firstG.t, {
-      layout,
-      ...(goroutineText ? { text: goroutineText } : {}),
-      ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
-    }),
+    goroutines: stacks,
     files: {
       flamegraph: `${m.profilesDir}/${FLAMEGRAPH_FILE}`,
       heapBase: `${m.profilesDir}/${firstHeap.file}`,

@@ -31,7 +31,8 @@ export function xyChart(
   const lo = Math.min(...all)
   const hi = Math.max(...all)
   const pad = Math.max((hi - lo) * 0.1, hi * 0.01, 1 / scale)
-  const label = series.length > 1 ? ` (${series.map((s) => s.label).join(' vs ')})` : ''
+  // xychart-beta draws no legend: the title names the lines in order.
+  const label = series.length > 1 ? ` (lines: ${series.map((s) => s.label).join(', then ')})` : ''
   return [
     '```mermaid',
     'xychart-beta',

@@ -5051,6 +5051,11 @@ class OutputTail {
 // that success, failure, timeout, Ctrl-C and job cancellation all end it.
 const live = new Set();
 let handlersInstalled = false;
+/** Process groups are how nothing is left running; Windows has none to signal. */
+function assertSupportedPlatform(platform = process.platform) {
+    if (platform === 'win32')
+        throw new GateError('go-memgate runs on Linux and macOS runners; Windows is not supported (use runs-on: ubuntu-latest)');
+}
 /** Spawns `command` in a new process group and registers the group for cleanup. */
 function spawnGroup(command, args, options) {
     installHandlers();
@@ -48033,6 +48038,8 @@ async function sample(req) {
             req.log(`  sample ${i + 1} dropped: ${e.message}`);
         }
     }
+    if (out.samples.length > 0 && out.samples.every((s) => s.rssBytes === null))
+        out.notes.push(`RSS is not read on ${process.platform}: only Linux (/proc) and macOS (ps) give it`);
     const requestsAtEnd = req.load.responses();
     out.requests = requestsAtStart === null || requestsAtEnd === null ? null : requestsAtEnd - requestsAtStart;
     await readEndProfiles(client, req, out);
@@ -49021,6 +49028,7 @@ function shellQuote(v) {
 
 // The one pipeline behind the CLI and the action: measure, analyse, judge, report.
 async function runGate(config, options) {
+    assertSupportedPlatform();
     mkdirSync(options.outDir, { recursive: true });
     const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory);
     // A stored baseline is read before anything is built: a wrong path fails in a second.

@@ -1,7 +1,7 @@
 // The bundled action as a runner starts it: `node dist/index.js` with INPUT_* variables,
 // the event file, the runner's files, and the GitHub API served by the fake on loopback.
 import { jest } from '@jest/globals'
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,6 +11,8 @@ import { FakeGitHub } from './github/fake-github.js'
 jest.setTimeout(180_000)
 
 const ENTRY = 'dist/index.js'
+// Runners start actions with Node 24; .ci/run points this at a Node 24 binary.
+const RUNNER_NODE = process.env['MEMGATE_RUNNER_NODE'] || process.execPath
 
 let fake: FakeGitHub
 let dir: string
@@ -100,7 +102,7 @@ async function runAction(
   )
   const child =
     via === 'bundle'
-      ? spawn(process.execPath, [ENTRY], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn(RUNNER_NODE, [ENTRY], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
       : spawn('node_modules/.bin/local-action', ['run', '.', 'src/main.ts', envFile], {
           env: inherited,
           stdio: ['ignore', 'pipe', 'pipe']
@@ -123,7 +125,7 @@ async function runAction(
   return { code, stdout, outputs, summary: readFileSync(files.summary, 'utf8'), port }
 }
 
-describe('node dist/index.js', () => {
+describe(`node dist/index.js (Node ${execFileSync(RUNNER_NODE, ['--version']).toString().trim()})`, () => {
   it('fails on the leaking service, with a comment, a summary and outputs', async () => {
     const result = await runAction('heap-leak', 1)
     expect({ code: result.code, verdict: result.outputs['verdict'] }).toEqual({ code: 1, verdict: 'fail' })

@@ -10,6 +10,7 @@ import { renderMarkdown } from '../report/markdown.js'
 import { buildReport } from '../report/report.js'
 import type { Report } from '../report/types.js'
 import { resolveModuleDir } from './build.js'
+import { assertSupportedPlatform } from './processes.js'
 
 export interface GateOptions {
   /** Where report.json, report.md, raw profiles and logs go. */
@@ -29,6 +30,7 @@ export interface GateResult {
 }
 
 export async function runGate(config: Config, options: GateOptions): Promise<GateResult> {
+  assertSupportedPlatform()
   mkdirSync(options.outDir, { recursive: true })
   const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory)
   // A stored baseline is read before anything is built: a wrong path fails in a second.

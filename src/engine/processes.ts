@@ -1,9 +1,18 @@
 // Every process we start runs in its own process group and is registered here, so
 // that success, failure, timeout, Ctrl-C and job cancellation all end it.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+import { GateError } from '../errors.js'
 
 const live = new Set<number>()
 let handlersInstalled = false
+
+/** Process groups are how nothing is left running; Windows has none to signal. */
+export function assertSupportedPlatform(platform: NodeJS.Platform = process.platform): void {
+  if (platform === 'win32')
+    throw new GateError(
+      'go-memgate runs on Linux and macOS runners; Windows is not supported (use runs-on: ubuntu-latest)'
+    )
+}
 
 /** Spawns `command` in a new process group and registers the group for cleanup. */
 export function spawnGroup(command: string, args: string[], options: SpawnOptions): ChildProcess {

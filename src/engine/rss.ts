@@ -5,10 +5,6 @@ import { promisify } from 'node:util'
 
 const execFileAsync = promisify(execFile)
 
-export function rssSupported(platform: NodeJS.Platform = process.platform): boolean {
-  return platform === 'linux' || platform === 'darwin'
-}
-
 /** Bytes resident in all processes of group `pgid`, or null where the platform gives none. */
 export async function groupRssBytes(pgid: number): Promise<number | null> {
   if (process.platform === 'linux') return linuxGroupRss(pgid)

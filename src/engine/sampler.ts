@@ -96,6 +96,8 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
       req.log(`  sample ${i + 1} dropped: ${(e as Error).message}`)
     }
   }
+  if (out.samples.length > 0 && out.samples.every((s) => s.rssBytes === null))
+    out.notes.push(`RSS is not read on ${process.platform}: only Linux (/proc) and macOS (ps) give it`)
   const requestsAtEnd = req.load.responses()
   out.requests = requestsAtStart === null || requestsAtEnd === null ? null : requestsAtEnd - requestsAtStart
   await readEndProfiles(client, req, out)

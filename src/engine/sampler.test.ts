@@ -1,0 +1,124 @@
+// The sampler against a local pprof endpoint that serves real captured profiles and
+// fails on purpose: one failure is retried, two drop the sample with a note.
+import { readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Load } from './load.js'
+import { OutputTail } from './output-tail.js'
+import { spawnGroup, stopGroup } from './processes.js'
+import { sample } from './sampler.js'
+import type { Service } from './service.js'
+
+const PROFILES = 'test/fixtures/profiles/heap-leak/default-rate'
+
+function pprofServer(
+  failures: Map<string, number>
+): Promise<{ server: Server; url: string; heapReads: () => number }> {
+  let heapAlloc = 1_000_000
+  let heapReads = 0
+  const server = createServer((req, res) => {
+    const path = req.url!.replace('/debug/pprof/', '')
+    const left = failures.get(path) ?? 0
+    if (left > 0) {
+      failures.set(path, left - 1)
+      res.writeHead(500).end('injected failure')
+      return
+    }
+    if (path === 'heap?gc=1&debug=1') {
+      heapReads++
+      heapAlloc += 1000 // grows by 1000 bytes a reading
+      res.end(`heap profile: ...\n# HeapAlloc = ${heapAlloc}\n# HeapObjects = 42\n`)
+    } else if (path === 'goroutine?debug=1') res.end('goroutine profile: total 7\n')
+    else if (path === 'heap?gc=1') res.end(readFileSync(`${PROFILES}/end-heap.pb.gz`))
+    else if (path === 'goroutine') res.end(readFileSync(`${PROFILES}/end-goroutine.pb.gz`))
+    else if (path === 'goroutine?debug=2') res.end(readFileSync(`${PROFILES}/end-goroutine.txt`))
+    else res.writeHead(404).end()
+  })
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      resolve({ server, url: `http://127.0.0.1:${port}/debug/pprof`, heapReads: () => heapReads })
+    })
+  )
+}
+
+// A real process group stands in for the service: its RSS is read like the service's.
+const stand = spawnGroup('sleep', ['60'], { stdio: 'ignore' })
+afterAll(() => stopGroup(stand, 100))
+const service: Service = {
+  pid: stand.pid!,
+  output: new OutputTail(),
+  exited: new Promise(() => {}),
+  hasExited: () => false,
+  stop: async () => {}
+}
+
+let responses = 0
+const load: Load = {
+  responses: () => (responses += 100),
+  exitedEarly: () => null,
+  stop: async () => ({ kind: 'built-in', requests: responses, errors: 0, achievedRatePerSec: null })
+}
+
+async function sampleFrom(failures: Map<string, number>) {
+  const { server, url, heapReads } = await pprofServer(failures)
+  const profilesDir = mkdtempSync(join(tmpdir(), 'memgate-sampler-'))
+  try {
+    const result = await sample({
+      pprofUrl: url,
+      intervalMs: 500,
+      durationMs: 1000,
+      profilesDir,
+      service,
+      load,
+      readGoroutineLeaks: false,
+      log: () => {}
+    })
+    return { result, profilesDir, heapReads: heapReads() }
+  } finally {
+    server.close()
+  }
+}
+
+describe('sample', () => {
+  it('takes a sample per interval, keeps the least heap reading, saves raw profiles', async () => {
+    const { result, profilesDir, heapReads } = await sampleFrom(new Map())
+    expect(result.samples).toHaveLength(3)
+    expect(heapReads).toBe(12) // four readings a sample
+    // The endpoint grows 1000 bytes a reading: the least is the first of each sample.
+    expect(result.samples.map((s) => s.heapInuseBytes)).toEqual([1_001_000, 1_005_000, 1_009_000])
+    expect(result.samples.every((s) => s.goroutines === 7 && s.heapInuseObjects === 42)).toBe(true)
+    expect(result.samples[0].rssBytes).toBeGreaterThan(0)
+    expect(result.heap).toHaveLength(3)
+    expect(result.heap[0].summary.sites.length).toBeGreaterThan(0)
+    expect(result.goroutineText!.length).toBeGreaterThan(0)
+    expect(readdirSync(profilesDir).sort()).toEqual([
+      'goroutine-000.pb.gz',
+      'goroutine-001.pb.gz',
+      'goroutine-002.pb.gz',
+      'goroutine-debug2.txt',
+      'heap-000.pb.gz',
+      'heap-001.pb.gz',
+      'heap-002.pb.gz'
+    ])
+    expect(result.notes).toEqual([])
+  })
+
+  it('retries a failed request once without a note', async () => {
+    const { result } = await sampleFrom(new Map([['heap?gc=1', 1]]))
+    expect(result.samples).toHaveLength(3)
+    expect(result.notes).toEqual([])
+  })
+
+  it('drops a sample that fails twice, and says so', async () => {
+    const { result } = await sampleFrom(new Map([['heap?gc=1', 2]]))
+    expect(result.samples).toHaveLength(2)
+    expect(result.notes).toEqual([
+      expect.stringMatching(
+        /^sample 1 at 0\.\ds dropped after a retry: heap\?gc=1: HTTP 500 injected failure$/
+      )
+    ])
+  })
+})

@@ -1,4 +1,4 @@
-// npm run bench:baseline [-- --runs N]   (or BENCH_RUNS=N; default 10)
+// npm run bench:baseline [-- --runs N]   (or MEMGATE_BENCH_RUNS=N; default 10)
 //
 // How often the merge-base comparison raises a false alarm on a clean head over a
 // clean base, and how often it detects a leaking head (64 B a request, about 1 MiB/min)
@@ -14,11 +14,12 @@ import { runGate } from '../src/engine/pipeline.js'
 import type { Report, Verdict } from '../src/report/types.js'
 import { formatByteRate } from '../src/units.js'
 import { baselineInputs, fixtureRepo } from '../test/fixture-repo.js'
+import { median, spread } from './stats.js'
 
 const { values } = parseArgs({ options: { runs: { type: 'string' } } })
-const runs = Number(values.runs ?? process.env.BENCH_RUNS ?? 10)
+const runs = Number(values.runs ?? process.env.MEMGATE_BENCH_RUNS ?? 10)
 if (!Number.isInteger(runs) || runs < 1) {
-  process.stderr.write(`bench:baseline: --runs (or BENCH_RUNS) must be a whole number of 1 or more\n`)
+  process.stderr.write(`bench:baseline: --runs (or MEMGATE_BENCH_RUNS) must be a whole number of 1 or more\n`)
   process.exit(2)
 }
 
@@ -75,13 +76,6 @@ function outcome(report: Report, seconds: number): Outcome {
     seconds
   }
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
-const spread = (xs: number[], f: (v: number) => string) =>
-  `${f(median(xs))} (${f(Math.min(...xs))} … ${f(Math.max(...xs))})`
 
 function row(scenario: Scenario, outcomes: Outcome[]): string[] {
   const count = (v: Verdict) => outcomes.filter((o) => o.verdict === v).length

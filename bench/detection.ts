@@ -10,6 +10,7 @@ import { freePort } from '../src/engine/free-port.js'
 import { runGate } from '../src/engine/pipeline.js'
 import type { Report } from '../src/report/types.js'
 import { formatBytes } from '../src/units.js'
+import { median, spread } from './stats.js'
 
 interface Case {
   label: string
@@ -57,10 +58,11 @@ const CASES: Case[] = [
     series: 'heap'
   },
   {
-    label: 'builder-leak ~530 B/request',
+    // "GET / " repeated 24 times: a 144-byte string kept per request.
+    label: 'builder-leak 144 B/request',
     fixture: 'builder-leak',
     env: '',
-    leakPerRequest: 528,
+    leakPerRequest: 144,
     series: 'heap'
   },
   {
@@ -73,6 +75,8 @@ const CASES: Case[] = [
 ]
 
 const runs = Number(process.env.MEMGATE_BENCH_RUNS ?? 5)
+if (!Number.isInteger(runs) || runs < 1)
+  throw new Error('MEMGATE_BENCH_RUNS must be a whole number of 1 or more')
 const only = process.env.MEMGATE_BENCH_ONLY
 
 async function once(c: Case): Promise<{ report: Report; seconds: number }> {
@@ -97,10 +101,8 @@ async function once(c: Case): Promise<{ report: Report; seconds: number }> {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-
 const rows: string[] = [
-  `| fixture | runs | pass | inconclusive | fail | designed leak /req | measured /req (median, min–max) | growth/min (median) | 95% CI width/min (median) | seconds/run |`,
+  `| fixture | runs | pass | inconclusive | fail | designed leak /req | measured /req: median (min … max) | growth/min (median) | 95% CI width/min (median) | seconds/run |`,
   '|---|---|---|---|---|---|---|---|---|---|'
 ]
 for (const c of CASES.filter((c) => !only || c.fixture === only)) {
@@ -125,7 +127,7 @@ for (const c of CASES.filter((c) => !only || c.fixture === only)) {
   }
   const fmt = (v: number) => (c.series === 'heap' ? formatBytes(v) : v.toFixed(2))
   rows.push(
-    `| ${c.label} | ${runs} | ${verdicts.pass} | ${verdicts.inconclusive} | ${verdicts.fail} | ${fmt(c.leakPerRequest)} | ${fmt(median(perRequest))} (${fmt(Math.min(...perRequest))}–${fmt(Math.max(...perRequest))}) | ${fmt(median(perMin))} | ${fmt(median(ciWidth))} | ${median(seconds).toFixed(0)} |`
+    `| ${c.label} | ${runs} | ${verdicts.pass} | ${verdicts.inconclusive} | ${verdicts.fail} | ${fmt(c.leakPerRequest)} | ${spread(perRequest, fmt)} | ${fmt(median(perMin))} | ${fmt(median(ciWidth))} | ${median(seconds).toFixed(0)} |`
   )
 }
 process.stdout.write(

@@ -8,6 +8,7 @@ import require$$3, { mkdirSync, createWriteStream, writeFileSync, mkdtempSync, r
 import require$$4 from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import require$$1$4 from 'fs';
 import require$$0$2 from 'os';
@@ -26,7 +27,6 @@ import require$$3$2 from 'tls';
 import require$$1$5 from 'buffer';
 import { gunzipSync } from 'node:zlib';
 import { readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 
 var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
 
@@ -4393,7 +4393,8 @@ function parseRate(text) {
 const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 /** 1536 -> "1.5 KiB". Signed, three significant digits. */
 function formatBytes$1(bytes) {
-    const sign = bytes < 0 ? '-' : '';
+    // No "-0 B": a value that rounds to zero has no sign.
+    const sign = bytes <= -0.5 ? '-' : '';
     let v = Math.abs(bytes);
     let i = 0;
     while (v >= 1024 && i < IEC.length - 1) {
@@ -4412,7 +4413,8 @@ function formatCountRate(perSec) {
     return `${Math.abs(perMin) >= 100 ? Math.round(perMin) : Number(perMin.toPrecision(2))}/min`;
 }
 
-const LABEL$1 = { heap: 'live heap', goroutines: 'goroutines', rss: 'RSS' };
+/** Series as the reasons name them. */
+const LABEL = { heap: 'live heap', goroutines: 'goroutines', rss: 'RSS' };
 function formatRate(series, perSec) {
     return series === 'goroutines' ? formatCountRate(perSec) : formatByteRate(perSec);
 }
@@ -4420,7 +4422,7 @@ function formatRate(series, perSec) {
 function judgeGrowth(series, t, limitPerSec) {
     if (limitPerSec === null)
         return null;
-    const label = LABEL$1[series];
+    const label = LABEL[series];
     const rate = (v) => formatRate(series, v);
     if (!t)
         return { outcome: 'inconclusive', reason: `${label}: too few samples to fit a trend` };
@@ -4487,7 +4489,7 @@ const INPUTS = [
     {
         name: 'load-command',
         default: '',
-        description: 'A shell command that drives the service; it gets `MEMGATE_TARGET_URL` and `MEMGATE_DURATION` (seconds). Empty: the built-in load generator.'
+        description: 'A shell command that drives the service; it gets `MEMGATE_TARGET_URL` and `MEMGATE_DURATION` (seconds: warm-up + duration + 10). Empty: the built-in load generator.'
     },
     {
         name: 'target-url',
@@ -4527,7 +4529,7 @@ const INPUTS = [
     {
         name: 'max-increase-over-baseline',
         default: '256KiB/min, 5/min',
-        description: 'How much faster than the base the head may grow: a heap rate, a goroutine rate, or both separated by a comma.'
+        description: 'How much faster than the base the head may grow: a heap rate, a goroutine rate, or both separated by a comma (one left out keeps its default); `off` turns the comparison off.'
     },
     {
         name: 'memprofilerate',
@@ -4585,6 +4587,7 @@ const INPUTS = [
 /** A user error: one line that names the input and how to fix it. Exit code 2. */
 class ConfigError extends Error {
 }
+const INCREASE_DEFAULT = INPUTS.find((i) => i.name === 'max-increase-over-baseline')?.default ?? '';
 function parseConfig(raw, event = {}) {
     const known = new Set(INPUTS.map((i) => i.name));
     for (const key of Object.keys(raw)) {
@@ -4637,8 +4640,8 @@ function parseConfig(raw, event = {}) {
         throw new ConfigError('report-json: mode "comment" needs the path of the report.json to post');
     return {
         name: inInput('name', (s) => {
-            if (!/^[A-Za-z0-9._-]+$/.test(s))
-                throw new ConfigError(`use letters, digits, ".", "_" and "-", got "${s}"`);
+            if (!/^[A-Za-z0-9._-]{1,64}$/.test(s))
+                throw new ConfigError(`use up to 64 letters, digits, ".", "_" and "-", got "${s}"`);
             return s;
         }),
         workingDirectory: get('working-directory'),
@@ -4661,7 +4664,7 @@ function parseConfig(raw, event = {}) {
         baseRef: optional('base-ref') ?? event.pullRequestBaseRef ?? null,
         repeats: positiveInt('repeats'),
         maxIncreaseOverBaseline: inInput('max-increase-over-baseline', parseIncrease),
-        memprofilerate: get('memprofilerate') === 'off' ? null : positiveInt('memprofilerate'),
+        memprofilerate: get('memprofilerate').toLowerCase() === 'off' ? null : positiveInt('memprofilerate'),
         goroutineLeakProfile: oneOf('goroutine-leak-profile', ['auto', 'on', 'off']),
         failOn: oneOf('fail-on', ['fail', 'inconclusive', 'never']),
         comment: oneOf('comment', ['always', 'on-change', 'on-failure', 'never']),
@@ -4712,20 +4715,29 @@ function parseBaseline(text, event) {
         return { kind: 'report', path: text };
     throw new ConfigError(`expected auto, merge-base, none, or the path of a report.json, got "${text}"`);
 }
+/** "256KiB/min, 5/min": the unit tells the series, one left out keeps its default; `off` turns both off. */
 function parseIncrease(text) {
-    const out = { heapBytesPerSec: null, goroutinesPerSec: null };
-    for (const part of text.split(',').map((p) => p.trim())) {
-        if (part.toLowerCase() === 'off')
-            continue;
-        const rate = parseRate(part);
-        if (rate.kind === 'bytes')
-            out.heapBytesPerSec = rate.perSec;
-        else
-            out.goroutinesPerSec = rate.perSec;
-    }
-    return out;
+    if (text.toLowerCase() === 'off')
+        return { heapBytesPerSec: null, goroutinesPerSec: null };
+    const given = text.split(',').map((part) => parseRate(part.trim()));
+    const pick = (kind, fallback) => {
+        const rates = given.filter((r) => r.kind === kind);
+        if (rates.length > 1)
+            throw new ConfigError(`gives two ${kind === 'bytes' ? 'heap' : 'goroutine'} rates in "${text}"`);
+        return rates.length ? rates[0].perSec : fallback();
+    };
+    return {
+        heapBytesPerSec: pick('bytes', () => parseIncrease(INCREASE_DEFAULT).heapBytesPerSec),
+        goroutinesPerSec: pick('count', () => parseIncrease(INCREASE_DEFAULT).goroutinesPerSec)
+    };
 }
-/** The resolved inputs as the user would write them, for report.json (no secrets). */
+/** Env names that usually hold credentials; their values never reach report.json or a comment. */
+const SECRET_NAME = /SECRET|TOKEN|PASS|KEY|CRED|AUTH|PRIVATE|DSN|_URL$/i;
+/**
+ * The resolved inputs as the user would write them, for report.json. report.json goes
+ * into the artifact and the PR comment, which GitHub does not mask as it masks logs:
+ * the token is left out and secret-looking env values are hidden.
+ */
 function describeConfig(raw) {
     const out = {};
     for (const input of INPUTS) {
@@ -4733,6 +4745,10 @@ function describeConfig(raw) {
             continue;
         out[input.name] = raw[input.name]?.trim() || input.default;
     }
+    out.env = out.env
+        .split(/\r?\n/)
+        .map((line) => line.replace(/^(\s*([A-Za-z_][A-Za-z0-9_]*)=).*$/, (all, head, name) => SECRET_NAME.test(name) ? `${head}***` : all))
+        .join('\n');
     return out;
 }
 
@@ -4750,7 +4766,6 @@ function freePort() {
 }
 
 const JUDGED = ['heap', 'goroutines'];
-const LABEL = { heap: 'live heap', goroutines: 'goroutines' };
 /**
  * Head slope minus base slope, and its 95% interval by MOVER (Zou & Donner 2008): each
  * Theil–Sen half-width stands for ~1.96 standard errors of its slope, the two runs are
@@ -5022,17 +5037,21 @@ class OutputTail {
     lines = [];
     partial = '';
     file;
+    closed = false;
     constructor(maxLines = 40, logPath) {
         this.maxLines = maxLines;
         if (logPath)
             mkdirSync(dirname(logPath), { recursive: true });
         this.file = logPath ? createWriteStream(logPath) : null;
+        // A log that cannot be written is no reason to stop the gate; the tail in memory remains.
+        this.file?.on('error', () => { });
     }
     attach(stream) {
         stream?.on('data', (chunk) => this.push(chunk.toString('utf8')));
     }
     push(text) {
-        this.file?.write(text);
+        if (!this.closed)
+            this.file?.write(text);
         const parts = (this.partial + text).split('\n');
         this.partial = parts.pop() ?? '';
         this.lines.push(...parts);
@@ -5043,6 +5062,7 @@ class OutputTail {
         return [...this.lines, this.partial].filter((l) => l !== '').join('\n');
     }
     close() {
+        this.closed = true;
         this.file?.end();
     }
 }
@@ -46592,7 +46612,8 @@ function startBuiltIn(req) {
         url: req.targetUrl,
         connections: req.connections,
         overallRate: req.ratePerSec,
-        duration: req.durationSec
+        // Far past the end: stop() ends it when sampling ends, however late the last sample.
+        duration: req.durationSec + 3600
     }, () => finished());
     instance.on('response', (_client, statusCode) => {
         responses++;
@@ -46631,7 +46652,7 @@ function startCommand(req, command) {
     output.attach(child.stdout);
     output.attach(child.stderr);
     let exitCode = null;
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
         exitCode = code ?? (signal ? 128 : null);
     });
     child.once('error', () => {
@@ -48116,7 +48137,8 @@ async function startService(req) {
             exitedFlag = true;
             resolve(`could not be started: ${e.message}`);
         });
-        child.once('exit', (code, sig) => {
+        // 'close' comes once the output pipes are drained too: the last lines, often a panic, are read.
+        child.once('close', (code, sig) => {
             exitedFlag = true;
             resolve(sig ? `was killed by ${sig}` : `exited with code ${code}`);
         });
@@ -48128,6 +48150,7 @@ async function startService(req) {
         hasExited: () => exitedFlag,
         stop: async () => {
             await stopGroup(child);
+            await Promise.race([exited, sleep(1000)]);
             output.close();
         }
     };
@@ -48169,13 +48192,22 @@ async function waitReady(req, service) {
 // left running whatever happens: every exit path goes through the finally blocks.
 const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg';
 async function measure(config, side, options) {
-    const { log, signal, outDir, label } = options;
     const module = await inspectModule(side.moduleDir);
     const leakProfile = config.goroutineLeakProfile === 'on' ||
         (config.goroutineLeakProfile === 'auto' && supportsGoroutineLeakProfile(module.goVersion));
     if (config.goroutineLeakProfile === 'on' && !supportsGoroutineLeakProfile(module.goVersion))
         throw new GateError(`goroutine-leak-profile: "on" needs Go 1.26 or later, the toolchain is ${module.goVersion}; use auto or off`);
-    const binaryPath = join(outDir, 'bin', label, 'service');
+    // Outside the output folder: the artifact carries profiles and logs, not binaries.
+    const binDir = mkdtempSync(join(tmpdir(), 'memgate-bin-'));
+    try {
+        return await measureBuilt(config, side, options, module, join(binDir, 'service'), leakProfile);
+    }
+    finally {
+        rmSync(binDir, { recursive: true, force: true });
+    }
+}
+async function measureBuilt(config, side, options, module, binaryPath, leakProfile) {
+    const { log, signal, outDir, label } = options;
     log(`${label}: building ${config.buildCommand ?? `go build ${config.package}`} (${module.goVersion})`);
     await buildService({
         moduleDir: side.moduleDir,
@@ -48235,8 +48267,8 @@ async function measure(config, side, options) {
                 notes.push(early === 0
                     ? 'the load-command ended before sampling did: growth after it ended was measured without load'
                     : `the load-command exited with code ${early} before sampling ended; see logs/${label}-load.log`);
-            if (loadStats.requests === 0)
-                notes.push('the load generator got no response: was target-url right?');
+            checkLoad(loadStats, config.targetUrl);
+            checkSamples(sampling, config);
             writeGrowthFiles(sampling, profilesDir);
             return { side, module, sampling, load: loadStats, notes, profilesDir: relative(outDir, profilesDir) };
         }
@@ -48248,6 +48280,20 @@ async function measure(config, side, options) {
     finally {
         await service.stop();
     }
+}
+/** A service measured without load is no measurement: most requests must succeed. */
+function checkLoad(load, targetUrl) {
+    if (load.kind !== 'built-in' || load.requests === null)
+        return;
+    const failed = load.errors ?? 0;
+    if (load.requests === 0 || failed > load.requests / 2)
+        throw new GateError(`target-url: ${failed} of ${load.requests} requests to ${targetUrl} failed (HTTP 4xx/5xx or no connection); point target-url at an endpoint of the service`);
+}
+/** A trend needs samples: when most could not be read, say so instead of judging on a few. */
+function checkSamples(sampling, config) {
+    const expected = Math.floor(config.durationMs / config.intervalMs) + 1;
+    if (sampling.samples.length < Math.max(3, Math.ceil(expected / 2)))
+        throw new GateError(`only ${sampling.samples.length} of ${expected} samples could be read from ${config.pprofUrl}`, sampling.notes.join('\n'));
 }
 /** The flame graph of what the heap kept between the first and the last sample. */
 function writeGrowthFiles(sampling, profilesDir) {
@@ -48846,6 +48892,12 @@ const ENTITY = {
 function escapeText(text) {
     return text.replace(/[&<>"'|`*_[\]\\~#@\r\n]/g, (c) => ENTITY[c]);
 }
+/** A number from report.json, which in the fork-safe comment mode comes from untrusted code. */
+function num(value, digits) {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+        return '—';
+    return digits === undefined ? String(value) : value.toFixed(digits);
+}
 /** Profile text shown as code. */
 function code(text) {
     return `<code>${escapeText(text)}</code>`;
@@ -48879,7 +48931,11 @@ function renderMarkdown(report, options = {}) {
     const shorter = [header(report), growthTable(report), attributionSection(report.runs.head.attribution, 3)]
         .filter(Boolean)
         .join('\n\n');
-    return (shorter.length + note.length <= max ? shorter : shorter.slice(0, max - note.length)) + note;
+    if (shorter.length + note.length <= max)
+        return shorter + note;
+    // Cut at a line end: a cut inside an entity or a <code> would break the markup after it.
+    const cut = shorter.slice(0, max - note.length);
+    return cut.slice(0, cut.lastIndexOf('\n')) + note;
 }
 function header(report) {
     const name = report.name === 'memgate' ? '' : ` (${escapeText(report.name)})`;
@@ -48960,7 +49016,7 @@ function attributionSection(a, top) {
             out.push('');
         out.push('#### Goroutines that pile up', '', '| blocked at | waiting on | created by | added | rate |', '|---|---|---|---|---|');
         for (const g of stacks)
-            out.push(`| ${code(g.function)}<br>${code(`${g.repoPath ?? g.file}:${g.line}`)}${g.provenLeaked ? ' **proven leaked**' : ''} | ${escapeText(g.waitReason ?? '—')} | ${g.createdBy ? code(g.createdBy) : '—'} | +${g.countGrowth} | ${formatRate('goroutines', g.perSec)} |`);
+            out.push(`| ${code(g.function)}<br>${code(`${g.repoPath ?? g.file}:${g.line}`)}${g.provenLeaked ? ' **proven leaked**' : ''} | ${escapeText(g.waitReason ?? '—')} | ${g.createdBy ? code(g.createdBy) : '—'} | +${num(g.countGrowth)} | ${formatRate('goroutines', g.perSec)} |`);
     }
     for (const note of a.notes ?? [])
         out.push('', `_${escapeText(note)}_`);
@@ -48984,10 +49040,10 @@ function charts(report) {
 function runDetails(run) {
     const load = run.load;
     const loadText = load.kind === 'built-in'
-        ? `built-in load: ${load.requests ?? 0} requests, ${load.errors ?? 0} errors, ${load.achievedRatePerSec?.toFixed(0) ?? '—'} req/s achieved`
-        : `load-command ${code(load.command ?? '')}${load.exitCode ? `, exit code ${load.exitCode}` : ''}`;
+        ? `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
+        : `load-command ${code(load.command ?? '')}${load.exitCode ? `, exit code ${num(load.exitCode)}` : ''}`;
     return [
-        `- **${run.side}**${run.ref ? ` ${code(run.ref)}` : ''}${run.commit ? ` ${code(run.commit.slice(0, 12))}` : ''}: ${run.samples.length} samples over ${run.durationSec}s after a ${run.warmupSec}s warm-up; ${loadText}`,
+        `- **${run.side === 'base' ? 'base' : 'head'}**${run.ref ? ` ${code(String(run.ref))}` : ''}${run.commit ? ` ${code(String(run.commit).slice(0, 12))}` : ''}: ${num(run.samples.length)} samples over ${num(run.durationSec)}s after a ${num(run.warmupSec)}s warm-up; ${loadText}`,
         ...run.sampleNotes.map((n) => `  - ${escapeText(n)}`)
     ];
 }
@@ -49007,7 +49063,7 @@ function details(report) {
         '',
         // <pre> with every character escaped: config values come from the workflow, and in
         // the fork-safe comment mode from untrusted code; a ``` fence could be closed by them.
-        `<pre><code>${escapeText(['npx memgate run', ...flags].join(' '))}</code></pre>`,
+        `<pre><code>${escapeText([REPRODUCE, ...flags].join(' '))}</code></pre>`,
         '',
         files?.heapBase && files.heapHead
             ? `What the heap kept, by line, from the raw profiles in the artifact: ${code(`go tool pprof -diff_base ${files.heapBase} ${files.heapHead}`)}${files.flamegraph ? `; as a flame graph: ${code(files.flamegraph)}` : ''}.`
@@ -49018,6 +49074,8 @@ function details(report) {
     return lines.join('\n');
 }
 /** POSIX quoting; a multi-line value (env) becomes $'…' with \n escapes, on one line. */
+/** The CLI as a user outside this repository runs it: npm fetches it from the repository. */
+const REPRODUCE = 'npx github:go-memgate/go-memgate run';
 function shellQuote(v) {
     if (/^[\w./:@%=,-]+$/.test(v))
         return v;
@@ -49031,6 +49089,8 @@ async function runGate(config, options) {
     assertSupportedPlatform();
     mkdirSync(options.outDir, { recursive: true });
     const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory);
+    if (!existsSync(moduleDir))
+        throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`);
     // A stored baseline is read before anything is built: a wrong path fails in a second.
     const stored = config.baseline.kind === 'report' ? readStoredBaseline(config.baseline.path, options.configRecord) : null;
     const sides = await measureSides(config, moduleDir, options);

@@ -33,7 +33,8 @@ describe('parseConfig', () => {
     expect(c.baseline).toEqual({ kind: 'report', path: 'reports/main.json' })
     expect(c.pprofUrl).toBe('http://127.0.0.1:7070/debug/pprof')
     expect(c.targetUrl).toBe('http://127.0.0.1:7070/')
-    expect(c.maxIncreaseOverBaseline).toEqual({ heapBytesPerSec: 1048576 / 60, goroutinesPerSec: null })
+    // The goroutine rate left out keeps its default.
+    expect(c.maxIncreaseOverBaseline).toEqual({ heapBytesPerSec: 1048576 / 60, goroutinesPerSec: 5 / 60 })
     expect(c.memprofilerate).toBe(1)
   })
 
@@ -61,7 +62,11 @@ describe('parseConfig', () => {
     ],
     [{ interval: '100ms' }, 'interval: must be at least 0.5s, got "100ms"'],
     [{ mode: 'comment' }, 'report-json: mode "comment" needs the path of the report.json to post'],
-    [{ name: 'my gate' }, 'name: use letters, digits, ".", "_" and "-", got "my gate"'],
+    [{ name: 'my gate' }, 'name: use up to 64 letters, digits, ".", "_" and "-", got "my gate"'],
+    [
+      { 'max-increase-over-baseline': '1MiB/min, 2MiB/min' },
+      'max-increase-over-baseline: gives two heap rates in "1MiB/min, 2MiB/min"'
+    ],
     [{ 'upload-artifact': 'yes' }, 'upload-artifact: expected one of true, false, got "yes"'],
     [{ colour: 'blue' }, 'unknown input "colour"']
   ])('rejects %j with one line that names the input', (raw, message) => {
@@ -88,6 +93,13 @@ describe('baseline: auto', () => {
 })
 
 describe('describeConfig', () => {
+  it('hides the values of secret-looking env entries', () => {
+    const d = describeConfig({
+      env: 'ADDR=127.0.0.1:8080\nDB_PASSWORD=hunter2\nAPI_TOKEN=abc\nDATABASE_URL=postgres://u:p@h/db'
+    })
+    expect(d.env).toBe('ADDR=127.0.0.1:8080\nDB_PASSWORD=***\nAPI_TOKEN=***\nDATABASE_URL=***')
+  })
+
   it('records every input but the token', () => {
     const d = describeConfig({ 'github-token': 'ghs_secret', rate: '50' })
     expect(d.rate).toBe('50')

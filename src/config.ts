@@ -48,6 +48,8 @@ export interface RunEvent {
   pullRequestBaseRef?: string
 }
 
+const INCREASE_DEFAULT = INPUTS.find((i) => i.name === 'max-increase-over-baseline')?.default ?? ''
+
 export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
   const known = new Set(INPUTS.map((i) => i.name))
   for (const key of Object.keys(raw)) {
@@ -106,8 +108,8 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
 
   return {
     name: inInput('name', (s) => {
-      if (!/^[A-Za-z0-9._-]+$/.test(s))
-        throw new ConfigError(`use letters, digits, ".", "_" and "-", got "${s}"`)
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(s))
+        throw new ConfigError(`use up to 64 letters, digits, ".", "_" and "-", got "${s}"`)
       return s
     }),
     workingDirectory: get('working-directory'),
@@ -130,7 +132,7 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
     baseRef: optional('base-ref') ?? event.pullRequestBaseRef ?? null,
     repeats: positiveInt('repeats'),
     maxIncreaseOverBaseline: inInput('max-increase-over-baseline', parseIncrease),
-    memprofilerate: get('memprofilerate') === 'off' ? null : positiveInt('memprofilerate'),
+    memprofilerate: get('memprofilerate').toLowerCase() === 'off' ? null : positiveInt('memprofilerate'),
     goroutineLeakProfile: oneOf('goroutine-leak-profile', ['auto', 'on', 'off'] as const),
     failOn: oneOf('fail-on', ['fail', 'inconclusive', 'never'] as const),
     comment: oneOf('comment', ['always', 'on-change', 'on-failure', 'never'] as const),
@@ -182,23 +184,43 @@ function parseBaseline(text: string, event: RunEvent): Baseline {
   throw new ConfigError(`expected auto, merge-base, none, or the path of a report.json, got "${text}"`)
 }
 
+/** "256KiB/min, 5/min": the unit tells the series, one left out keeps its default; `off` turns both off. */
 function parseIncrease(text: string): Config['maxIncreaseOverBaseline'] {
-  const out: Config['maxIncreaseOverBaseline'] = { heapBytesPerSec: null, goroutinesPerSec: null }
-  for (const part of text.split(',').map((p) => p.trim())) {
-    if (part.toLowerCase() === 'off') continue
-    const rate = parseRate(part)
-    if (rate.kind === 'bytes') out.heapBytesPerSec = rate.perSec
-    else out.goroutinesPerSec = rate.perSec
+  if (text.toLowerCase() === 'off') return { heapBytesPerSec: null, goroutinesPerSec: null }
+  const given = text.split(',').map((part) => parseRate(part.trim()))
+  const pick = (kind: 'bytes' | 'count', fallback: () => number | null): number | null => {
+    const rates = given.filter((r) => r.kind === kind)
+    if (rates.length > 1)
+      throw new ConfigError(`gives two ${kind === 'bytes' ? 'heap' : 'goroutine'} rates in "${text}"`)
+    return rates.length ? rates[0].perSec : fallback()
   }
-  return out
+  return {
+    heapBytesPerSec: pick('bytes', () => parseIncrease(INCREASE_DEFAULT).heapBytesPerSec),
+    goroutinesPerSec: pick('count', () => parseIncrease(INCREASE_DEFAULT).goroutinesPerSec)
+  }
 }
 
-/** The resolved inputs as the user would write them, for report.json (no secrets). */
+/** Env names that usually hold credentials; their values never reach report.json or a comment. */
+const SECRET_NAME = /SECRET|TOKEN|PASS|KEY|CRED|AUTH|PRIVATE|DSN|_URL$/i
+
+/**
+ * The resolved inputs as the user would write them, for report.json. report.json goes
+ * into the artifact and the PR comment, which GitHub does not mask as it masks logs:
+ * the token is left out and secret-looking env values are hidden.
+ */
 export function describeConfig(raw: RawInputs): Record<string, string> {
   const out: Record<string, string> = {}
   for (const input of INPUTS) {
     if (input.name === 'github-token') continue
     out[input.name] = raw[input.name]?.trim() || input.default
   }
+  out.env = out.env
+    .split(/\r?\n/)
+    .map((line) =>
+      line.replace(/^(\s*([A-Za-z_][A-Za-z0-9_]*)=).*$/, (all, head: string, name: string) =>
+        SECRET_NAME.test(name) ? `${head}***` : all
+      )
+    )
+    .join('\n')
   return out
 }

@@ -39,7 +39,7 @@ export const INPUTS: InputSpec[] = [
     name: 'load-command',
     default: '',
     description:
-      'A shell command that drives the service; it gets `MEMGATE_TARGET_URL` and `MEMGATE_DURATION` (seconds). Empty: the built-in load generator.'
+      'A shell command that drives the service; it gets `MEMGATE_TARGET_URL` and `MEMGATE_DURATION` (seconds: warm-up + duration + 10). Empty: the built-in load generator.'
   },
   {
     name: 'target-url',
@@ -82,7 +82,7 @@ export const INPUTS: InputSpec[] = [
     name: 'max-increase-over-baseline',
     default: '256KiB/min, 5/min',
     description:
-      'How much faster than the base the head may grow: a heap rate, a goroutine rate, or both separated by a comma.'
+      'How much faster than the base the head may grow: a heap rate, a goroutine rate, or both separated by a comma (one left out keeps its default); `off` turns the comparison off.'
   },
   {
     name: 'memprofilerate',

@@ -1,6 +1,6 @@
 // The action: run the gate (or load an earlier report), then report it to GitHub.
 import * as core from '@actions/core'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { ConfigError, describeConfig, type Config } from './config.js'
@@ -52,6 +52,8 @@ async function gate(signal: AbortSignal): Promise<void> {
   const config = getConfig(raw)
   const context = readRunContext()
   const outDir = join(process.env['RUNNER_TEMP'] || tmpdir(), 'go-memgate', config.name)
+  // A second step with the same name must not upload the first one's profiles.
+  rmSync(outDir, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
 
   let result: GateResult

@@ -62,7 +62,8 @@ const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
 
 /** 1536 -> "1.5 KiB". Signed, three significant digits. */
 export function formatBytes(bytes: number): string {
-  const sign = bytes < 0 ? '-' : ''
+  // No "-0 B": a value that rounds to zero has no sign.
+  const sign = bytes <= -0.5 ? '-' : ''
   let v = Math.abs(bytes)
   let i = 0
   while (v >= 1024 && i < IEC.length - 1) {
@@ -81,8 +82,4 @@ export function formatByteRate(bytesPerSec: number): string {
 export function formatCountRate(perSec: number): string {
   const perMin = perSec * 60
   return `${Math.abs(perMin) >= 100 ? Math.round(perMin) : Number(perMin.toPrecision(2))}/min`
-}
-
-export function formatDuration(ms: number): string {
-  return ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Number((ms / 1000).toPrecision(3))}s`
 }

@@ -1,12 +1,11 @@
 // Head against base: the difference of their growth rates with an interval, judged by
 // the same rule as the absolute limits (judgeAgainst).
 import type { Attribution, Report, Run, SeriesComparison, Trend } from '../report/types.js'
-import { formatRate, judgeAgainst, type Judgement } from './verdict.js'
+import { formatRate, judgeAgainst, LABEL, type Judgement } from './verdict.js'
 
 /** The series a baseline is judged on; RSS is shown, never judged. */
 type Judged = 'heap' | 'goroutines'
 const JUDGED: Judged[] = ['heap', 'goroutines']
-const LABEL: Record<Judged, string> = { heap: 'live heap', goroutines: 'goroutines' }
 
 export type Limits = Record<Judged, number | null>
 

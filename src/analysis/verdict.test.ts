@@ -38,7 +38,7 @@ describe('judgeGrowth', () => {
     expect(judgeGrowth('heap', t(60 * KiB, -400 * KiB, 500 * KiB), limit)!.outcome).toBe('pass')
   })
 
-  it('passes a large point estimate below a limit of the same size only when the interval allows', () => {
+  it('fails a growth just above the limit only when its whole interval is above it', () => {
     expect(judgeGrowth('goroutines', t(12, 11, 13), perMin(10))!.outcome).toBe('fail')
     expect(judgeGrowth('goroutines', t(12, 9, 13), perMin(10))!.outcome).toBe('inconclusive')
   })

@@ -8,7 +8,8 @@ export interface Judgement {
   reason: string
 }
 
-const LABEL: Record<SeriesName, string> = { heap: 'live heap', goroutines: 'goroutines', rss: 'RSS' }
+/** Series as the reasons name them. */
+export const LABEL: Record<SeriesName, string> = { heap: 'live heap', goroutines: 'goroutines', rss: 'RSS' }
 
 export function formatRate(series: SeriesName, perSec: number): string {
   return series === 'goroutines' ? formatCountRate(perSec) : formatByteRate(perSec)

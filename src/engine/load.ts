@@ -40,7 +40,8 @@ function startBuiltIn(req: LoadRequest): Load {
       url: req.targetUrl,
       connections: req.connections,
       overallRate: req.ratePerSec,
-      duration: req.durationSec
+      // Far past the end: stop() ends it when sampling ends, however late the last sample.
+      duration: req.durationSec + 3600
     },
     () => finished()
   )
@@ -81,7 +82,7 @@ function startCommand(req: LoadRequest, command: string): Load {
   output.attach(child.stdout)
   output.attach(child.stderr)
   let exitCode: number | null = null
-  child.once('exit', (code, signal) => {
+  child.once('close', (code, signal) => {
     exitCode = code ?? (signal ? 128 : null)
   })
   child.once('error', () => {

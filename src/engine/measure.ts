@@ -1,6 +1,7 @@
 // One measured run of one side: build, start, load and sample, stop. Nothing is
 // left running whatever happens: every exit path goes through the finally blocks.
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import type { Config } from '../config.js'
 import { GateError } from '../errors.js'
@@ -41,7 +42,6 @@ export interface MeasureOptions {
 }
 
 export async function measure(config: Config, side: Side, options: MeasureOptions): Promise<Measurement> {
-  const { log, signal, outDir, label } = options
   const module = await inspectModule(side.moduleDir)
   const leakProfile =
     config.goroutineLeakProfile === 'on' ||
@@ -50,7 +50,24 @@ export async function measure(config: Config, side: Side, options: MeasureOption
     throw new GateError(
       `goroutine-leak-profile: "on" needs Go 1.26 or later, the toolchain is ${module.goVersion}; use auto or off`
     )
-  const binaryPath = join(outDir, 'bin', label, 'service')
+  // Outside the output folder: the artifact carries profiles and logs, not binaries.
+  const binDir = mkdtempSync(join(tmpdir(), 'memgate-bin-'))
+  try {
+    return await measureBuilt(config, side, options, module, join(binDir, 'service'), leakProfile)
+  } finally {
+    rmSync(binDir, { recursive: true, force: true })
+  }
+}
+
+async function measureBuilt(
+  config: Config,
+  side: Side,
+  options: MeasureOptions,
+  module: GoModule,
+  binaryPath: string,
+  leakProfile: boolean
+): Promise<Measurement> {
+  const { log, signal, outDir, label } = options
   log(`${label}: building ${config.buildCommand ?? `go build ${config.package}`} (${module.goVersion})`)
   await buildService({
     moduleDir: side.moduleDir,
@@ -115,7 +132,8 @@ export async function measure(config: Config, side: Side, options: MeasureOption
             ? 'the load-command ended before sampling did: growth after it ended was measured without load'
             : `the load-command exited with code ${early} before sampling ended; see logs/${label}-load.log`
         )
-      if (loadStats.requests === 0) notes.push('the load generator got no response: was target-url right?')
+      checkLoad(loadStats, config.targetUrl)
+      checkSamples(sampling, config)
       writeGrowthFiles(sampling, profilesDir)
       return { side, module, sampling, load: loadStats, notes, profilesDir: relative(outDir, profilesDir) }
     } finally {
@@ -124,6 +142,26 @@ export async function measure(config: Config, side: Side, options: MeasureOption
   } finally {
     await service.stop()
   }
+}
+
+/** A service measured without load is no measurement: most requests must succeed. */
+function checkLoad(load: LoadStats, targetUrl: string): void {
+  if (load.kind !== 'built-in' || load.requests === null) return
+  const failed = load.errors ?? 0
+  if (load.requests === 0 || failed > load.requests / 2)
+    throw new GateError(
+      `target-url: ${failed} of ${load.requests} requests to ${targetUrl} failed (HTTP 4xx/5xx or no connection); point target-url at an endpoint of the service`
+    )
+}
+
+/** A trend needs samples: when most could not be read, say so instead of judging on a few. */
+function checkSamples(sampling: Sampling, config: Config): void {
+  const expected = Math.floor(config.durationMs / config.intervalMs) + 1
+  if (sampling.samples.length < Math.max(3, Math.ceil(expected / 2)))
+    throw new GateError(
+      `only ${sampling.samples.length} of ${expected} samples could be read from ${config.pprofUrl}`,
+      sampling.notes.join('\n')
+    )
 }
 
 /** The flame graph of what the heap kept between the first and the last sample. */

@@ -7,6 +7,7 @@ export class OutputTail {
   private lines: string[] = []
   private partial = ''
   private readonly file: WriteStream | null
+  private closed = false
 
   constructor(
     private readonly maxLines = 40,
@@ -14,6 +15,8 @@ export class OutputTail {
   ) {
     if (logPath) mkdirSync(dirname(logPath), { recursive: true })
     this.file = logPath ? createWriteStream(logPath) : null
+    // A log that cannot be written is no reason to stop the gate; the tail in memory remains.
+    this.file?.on('error', () => {})
   }
 
   attach(stream: Readable | null): void {
@@ -21,7 +24,7 @@ export class OutputTail {
   }
 
   push(text: string): void {
-    this.file?.write(text)
+    if (!this.closed) this.file?.write(text)
     const parts = (this.partial + text).split('\n')
     this.partial = parts.pop() ?? ''
     this.lines.push(...parts)
@@ -33,6 +36,7 @@ export class OutputTail {
   }
 
   close(): void {
+    this.closed = true
     this.file?.end()
   }
 }

@@ -1,11 +1,11 @@
 // The one pipeline behind the CLI and the action: measure, analyse, judge, report.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { baseGrowthNotices, compareRuns, nothingJudged, type Limits } from '../analysis/comparison.js'
 import { combine, judgeGrowth } from '../analysis/verdict.js'
 import { measureSides } from '../baseline/sides.js'
 import { readStoredBaseline } from '../baseline/stored.js'
-import type { Config } from '../config.js'
+import { ConfigError, type Config } from '../config.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { buildReport } from '../report/report.js'
 import type { Report } from '../report/types.js'
@@ -33,6 +33,8 @@ export async function runGate(config: Config, options: GateOptions): Promise<Gat
   assertSupportedPlatform()
   mkdirSync(options.outDir, { recursive: true })
   const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory)
+  if (!existsSync(moduleDir))
+    throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`)
   // A stored baseline is read before anything is built: a wrong path fails in a second.
   const stored =
     config.baseline.kind === 'report' ? readStoredBaseline(config.baseline.path, options.configRecord) : null

@@ -39,7 +39,8 @@ export async function startService(req: ServiceRequest): Promise<Service> {
       exitedFlag = true
       resolve(`could not be started: ${e.message}`)
     })
-    child.once('exit', (code, sig) => {
+    // 'close' comes once the output pipes are drained too: the last lines, often a panic, are read.
+    child.once('close', (code, sig) => {
       exitedFlag = true
       resolve(sig ? `was killed by ${sig}` : `exited with code ${code}`)
     })
@@ -51,6 +52,7 @@ export async function startService(req: ServiceRequest): Promise<Service> {
     hasExited: () => exitedFlag,
     stop: async () => {
       await stopGroup(child)
+      await Promise.race([exited, sleep(1000)])
       output.close()
     }
   }

@@ -25,6 +25,12 @@ export function escapeText(text: string): string {
   return text.replace(/[&<>"'|`*_[\]\\~#@\r\n]/g, (c) => ENTITY[c])
 }
 
+/** A number from report.json, which in the fork-safe comment mode comes from untrusted code. */
+export function num(value: unknown, digits?: number): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '—'
+  return digits === undefined ? String(value) : value.toFixed(digits)
+}
+
 /** Profile text shown as code. */
 export function code(text: string): string {
   return `<code>${escapeText(text)}</code>`

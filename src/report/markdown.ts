@@ -4,7 +4,7 @@ import { formatRate } from '../analysis/verdict.js'
 import { INPUTS } from '../inputs.js'
 import { formatBytes } from '../units.js'
 import { xyChart } from './chart.js'
-import { code, escapeText } from './escape.js'
+import { code, escapeText, num } from './escape.js'
 import type { Attribution, Report, Run, SeriesName, Trend, Verdict } from './types.js'
 
 export interface MarkdownOptions {
@@ -41,7 +41,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const shorter = [header(report), growthTable(report), attributionSection(report.runs.head.attribution, 3)]
     .filter(Boolean)
     .join('\n\n')
-  return (shorter.length + note.length <= max ? shorter : shorter.slice(0, max - note.length)) + note
+  if (shorter.length + note.length <= max) return shorter + note
+  // Cut at a line end: a cut inside an entity or a <code> would break the markup after it.
+  const cut = shorter.slice(0, max - note.length)
+  return cut.slice(0, cut.lastIndexOf('\n')) + note
 }
 
 function header(report: Report): string {
@@ -132,7 +135,7 @@ function attributionSection(a: Attribution | undefined, top: number): string {
     )
     for (const g of stacks)
       out.push(
-        `| ${code(g.function)}<br>${code(`${g.repoPath ?? g.file}:${g.line}`)}${g.provenLeaked ? ' **proven leaked**' : ''} | ${escapeText(g.waitReason ?? '—')} | ${g.createdBy ? code(g.createdBy) : '—'} | +${g.countGrowth} | ${formatRate('goroutines', g.perSec)} |`
+        `| ${code(g.function)}<br>${code(`${g.repoPath ?? g.file}:${g.line}`)}${g.provenLeaked ? ' **proven leaked**' : ''} | ${escapeText(g.waitReason ?? '—')} | ${g.createdBy ? code(g.createdBy) : '—'} | +${num(g.countGrowth)} | ${formatRate('goroutines', g.perSec)} |`
       )
   }
   for (const note of a.notes ?? []) out.push('', `_${escapeText(note)}_`)
@@ -158,10 +161,10 @@ function runDetails(run: Run): string[] {
   const load = run.load
   const loadText =
     load.kind === 'built-in'
-      ? `built-in load: ${load.requests ?? 0} requests, ${load.errors ?? 0} errors, ${load.achievedRatePerSec?.toFixed(0) ?? '—'} req/s achieved`
-      : `load-command ${code(load.command ?? '')}${load.exitCode ? `, exit code ${load.exitCode}` : ''}`
+      ? `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
+      : `load-command ${code(load.command ?? '')}${load.exitCode ? `, exit code ${num(load.exitCode)}` : ''}`
   return [
-    `- **${run.side}**${run.ref ? ` ${code(run.ref)}` : ''}${run.commit ? ` ${code(run.commit.slice(0, 12))}` : ''}: ${run.samples.length} samples over ${run.durationSec}s after a ${run.warmupSec}s warm-up; ${loadText}`,
+    `- **${run.side === 'base' ? 'base' : 'head'}**${run.ref ? ` ${code(String(run.ref))}` : ''}${run.commit ? ` ${code(String(run.commit).slice(0, 12))}` : ''}: ${num(run.samples.length)} samples over ${num(run.durationSec)}s after a ${num(run.warmupSec)}s warm-up; ${loadText}`,
     ...run.sampleNotes.map((n) => `  - ${escapeText(n)}`)
   ]
 }
@@ -182,7 +185,7 @@ function details(report: Report): string {
     '',
     // <pre> with every character escaped: config values come from the workflow, and in
     // the fork-safe comment mode from untrusted code; a ``` fence could be closed by them.
-    `<pre><code>${escapeText(['npx memgate run', ...flags].join(' '))}</code></pre>`,
+    `<pre><code>${escapeText([REPRODUCE, ...flags].join(' '))}</code></pre>`,
     '',
     files?.heapBase && files.heapHead
       ? `What the heap kept, by line, from the raw profiles in the artifact: ${code(`go tool pprof -diff_base ${files.heapBase} ${files.heapHead}`)}${files.flamegraph ? `; as a flame graph: ${code(files.flamegraph)}` : ''}.`
@@ -194,6 +197,9 @@ function details(report: Report): string {
 }
 
 /** POSIX quoting; a multi-line value (env) becomes $'…' with \n escapes, on one line. */
+/** The CLI as a user outside this repository runs it: npm fetches it from the repository. */
+const REPRODUCE = 'npx github:go-memgate/go-memgate run'
+
 function shellQuote(v: string): string {
   if (/^[\w./:@%=,-]+$/.test(v)) return v
   if (/[\n\r]/.test(v)) return `$'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, '\\n')}'`

@@ -179,12 +179,20 @@ describe('postComment', () => {
           callPath: [evil[0]],
           waitReason: evil[2],
           createdBy: evil[4],
-          countGrowth: 5,
+          // Numbers too may be strings in a hostile report.json.
+          countGrowth: evil[0] as unknown as number,
           perSec: 0.1,
           count: 9
         }
       ],
       notes: [evil[0]]
+    }
+    report.runs.head.durationSec = evil[4] as unknown as number
+    report.runs.head.load = {
+      kind: 'built-in',
+      requests: evil[0] as unknown as number,
+      errors: null,
+      achievedRatePerSec: null
     }
     await post(report)
     const body = comments()[0].body

@@ -49187,6 +49187,9 @@ function renderTerminal(report) {
         lines.push(`  note: ${n}`);
     for (const r of report.reasons)
         lines.push(`  - ${r}`);
+    for (const run of [report.runs.base, report.runs.head])
+        for (const n of run?.sampleNotes ?? [])
+            lines.push(`  ${run?.side}: ${n}`);
     lines.push('');
     const rows = [['', 'growth', '95% interval', 'second half']];
     for (const [side, run] of Object.entries(report.runs)) {

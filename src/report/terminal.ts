@@ -9,6 +9,8 @@ export function renderTerminal(report: Report): string {
   const lines = [`go-memgate ${report.name}: ${WORD[report.verdict]}`]
   for (const n of report.notices) lines.push(`  note: ${n}`)
   for (const r of report.reasons) lines.push(`  - ${r}`)
+  for (const run of [report.runs.base, report.runs.head])
+    for (const n of run?.sampleNotes ?? []) lines.push(`  ${run?.side}: ${n}`)
   lines.push('')
   const rows: string[][] = [['', 'growth', '95% interval', 'second half']]
   for (const [side, run] of Object.entries(report.runs)) {

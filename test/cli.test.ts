@@ -143,6 +143,45 @@ describe('memgate run on the fixtures', () => {
   })
 })
 
+describe('memgate run with a load-command', () => {
+  it('drives the service with the command, given MEMGATE_TARGET_URL and MEMGATE_DURATION', async () => {
+    // A load script of the user's: requests in a loop until MEMGATE_DURATION has passed.
+    const script =
+      'const end = Date.now() + Number(process.env.MEMGATE_DURATION) * 1000;' +
+      '(async () => { while (Date.now() < end) { await (await fetch(process.env.MEMGATE_TARGET_URL)).text();' +
+      ' await new Promise((r) => setTimeout(r, 4)) } })()'
+    const { result, out } = await gate(
+      `${FIXTURES}/heap-leak`,
+      ['--load-command', `node -e '${script}'`, '--duration', '12s', '--warmup', '2s'],
+      'LEAK_BYTES=1024'
+    )
+    expect(result.code).toBe(1)
+    const report = readReport(out)
+    expect(report.runs.head.load).toMatchObject({ kind: 'command', requests: null })
+    expect(report.runs.head.sampleNotes).toEqual([])
+    expectFirstHeapSite(report, 'heap-leak')
+    expectNothingLeftRunning(result, out)
+  })
+
+  it('reports a load-command that fails early', async () => {
+    const { result, out } = await gate(`${FIXTURES}/clean`, [
+      '--load-command',
+      'exit 3',
+      '--duration',
+      '5s',
+      '--warmup',
+      '1s',
+      '--interval',
+      '500ms'
+    ])
+    expect(result.code).toBe(0)
+    expect(readReport(out).runs.head.sampleNotes).toEqual([
+      'the load-command exited with code 3 before sampling ended; see logs/head-load.log'
+    ])
+    expect(result.stdout).toContain('head: the load-command exited with code 3 before sampling ended')
+  })
+})
+
 describe('memgate run when things go wrong', () => {
   const tempModule = (source: string): string => {
     const dir = mkdtempSync(join(tmpdir(), 'memgate-mod-'))

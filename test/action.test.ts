@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../src/engine/free-port.js'
 import { FakeGitHub } from './github/fake-github.js'
+import { runnerEnv } from './github/runner-env.js'
 
 jest.setTimeout(180_000)
 
@@ -81,16 +82,9 @@ async function runAction(
   // What the runner sets for the step: the inputs and its own variables.
   const env: Record<string, string> = {
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...runnerEnv({ apiUrl: fake.url, files, runnerTemp: run, runId: '1' }),
     GITHUB_ACTIONS: 'true',
-    GITHUB_API_URL: fake.url,
-    GITHUB_REPOSITORY: 'octo/service',
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    GITHUB_WORKSPACE: process.cwd(),
-    GITHUB_RUN_ID: '1',
-    RUNNER_TEMP: run
+    GITHUB_WORKSPACE: process.cwd()
   }
   const envFile = join(run, '.env')
   // local-action reads the runner's variables from a dotenv file (double quotes keep newlines).

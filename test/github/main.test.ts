@@ -8,6 +8,7 @@ import { run } from '../../src/main.js'
 import type { Report } from '../../src/report/types.js'
 import { FakeGitHub, type FakeUser } from './fake-github.js'
 import { makeReport } from './report-fixture.js'
+import { runnerEnv } from './runner-env.js'
 
 jest.setTimeout(30_000)
 
@@ -40,14 +41,7 @@ beforeEach(() => {
   pullRequestEvent()
   process.env = {
     ...savedEnv,
-    GITHUB_API_URL: fake.url,
-    GITHUB_REPOSITORY: 'octo/service',
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    GITHUB_RUN_ID: '99',
-    RUNNER_TEMP: join(dir, 'runner'),
+    ...runnerEnv({ apiUrl: fake.url, files, runnerTemp: join(dir, 'runner'), runId: '99' }),
     INPUT_MODE: 'comment',
     'INPUT_REPORT-JSON': files.report,
     'INPUT_GITHUB-TOKEN': 'pat'

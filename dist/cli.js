@@ -48408,7 +48408,6 @@ function attributeHeap(first, last, elapsedSec, requests, layout) {
 function attributeGoroutines(first, last, elapsedSec, extras = {}) {
     const before = byKey(first.groups);
     const text = byKey(extras.text ?? []);
-    const minGrowth = extras.minGrowth ?? minGoroutineGrowth;
     const groups = extras.leaked
         ? markProvenLeaks(last.groups, extras.leaked)
         : last.groups.map((g) => ({ ...g, provenLeaked: false }));
@@ -48416,7 +48415,8 @@ function attributeGoroutines(first, last, elapsedSec, extras = {}) {
     for (const g of groups) {
         const key = frameString(g);
         const growth = g.count - (before.get(key)?.count ?? 0);
-        if (growth < minGrowth && !g.provenLeaked)
+        // Proven leaks are always reported, however few.
+        if (growth < minGoroutineGrowth && !g.provenLeaked)
             continue;
         const dump = text.get(key);
         const waitReason = dump?.waitReason ?? g.waitReason;
@@ -49182,7 +49182,9 @@ async function runDemo(options) {
 // report.json -> a plain-text summary for the terminal.
 const WORD = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };
 function renderTerminal(report) {
-    const lines = [`go-memgate ${report.name}: ${WORD[report.verdict]}`];
+    // The default name says nothing; a chosen one tells gates of one repository apart.
+    const name = report.name === 'memgate' ? '' : ` (${report.name})`;
+    const lines = [`go-memgate${name}: ${WORD[report.verdict]}`];
     for (const n of report.notices)
         lines.push(`  note: ${n}`);
     for (const r of report.reasons)

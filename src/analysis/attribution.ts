@@ -77,8 +77,6 @@ export interface GoroutineExtras {
   /** The goroutineleak profile, summarized: its groups are proven leaks. */
   leaked?: GoroutineSummary
   layout?: RepoLayout
-  /** Smallest growth reported, default minGoroutineGrowth; proven leaks are always reported. */
-  minGrowth?: number
 }
 
 /** Goroutine groups that grew (or are proven leaked), most growth first. */
@@ -90,7 +88,6 @@ export function attributeGoroutines(
 ): GoroutineStack[] {
   const before = byKey(first.groups)
   const text = byKey(extras.text ?? [])
-  const minGrowth = extras.minGrowth ?? minGoroutineGrowth
   const groups = extras.leaked
     ? markProvenLeaks(last.groups, extras.leaked)
     : last.groups.map((g) => ({ ...g, provenLeaked: false }))
@@ -98,7 +95,8 @@ export function attributeGoroutines(
   for (const g of groups) {
     const key = frameString(g)
     const growth = g.count - (before.get(key)?.count ?? 0)
-    if (growth < minGrowth && !g.provenLeaked) continue
+    // Proven leaks are always reported, however few.
+    if (growth < minGoroutineGrowth && !g.provenLeaked) continue
     const dump = text.get(key)
     const waitReason = dump?.waitReason ?? g.waitReason
     stacks.push({

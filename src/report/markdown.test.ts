@@ -60,7 +60,7 @@ describe('renderMarkdown', () => {
 describe('renderTerminal', () => {
   it('prints the verdict, reasons, trends and the leaking line', () => {
     const text = renderTerminal(makeReport())
-    expect(text.split('\n')[0]).toBe('go-memgate memgate: FAIL')
+    expect(text.split('\n')[0]).toBe('go-memgate: FAIL')
     expect(text).toContain('  - live heap grows 3.00 MiB/min (limit 1 MiB/min)')
     expect(text).toMatch(/^ {2}heap +2\.93 MiB\/min +2\.64 MiB\/min \.\. 3\.22 MiB\/min +2\.93 MiB\/min$/m)
     expect(text).toContain('    service/main.go:21  main.handle  +5.00 MiB (2.93 MiB/min)')

@@ -6,7 +6,9 @@ import type { Report, SeriesName } from './types.js'
 const WORD = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' } as const
 
 export function renderTerminal(report: Report): string {
-  const lines = [`go-memgate ${report.name}: ${WORD[report.verdict]}`]
+  // The default name says nothing; a chosen one tells gates of one repository apart.
+  const name = report.name === 'memgate' ? '' : ` (${report.name})`
+  const lines = [`go-memgate${name}: ${WORD[report.verdict]}`]
   for (const n of report.notices) lines.push(`  note: ${n}`)
   for (const r of report.reasons) lines.push(`  - ${r}`)
   for (const run of [report.runs.base, report.runs.head])

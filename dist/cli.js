@@ -3,13 +3,13 @@ import { createRequire as __memgateCreateRequire } from 'node:module'
 const require = __memgateCreateRequire(import.meta.url)
 import require$$0$1 from 'node:events';
 import require$$1, { spawn, execFile } from 'node:child_process';
-import require$$2, { dirname, resolve, join, relative, posix } from 'node:path';
-import require$$3, { mkdirSync, createWriteStream, writeFileSync, mkdtempSync, rmSync, realpathSync, existsSync, readFileSync } from 'node:fs';
+import require$$2, { resolve, dirname, posix, join, relative } from 'node:path';
+import require$$3, { readFileSync, mkdirSync, createWriteStream, mkdtempSync, rmSync, writeFileSync, realpathSync, existsSync } from 'node:fs';
 import require$$4 from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
+import { tmpdir } from 'node:os';
 import require$$1$4 from 'fs';
 import require$$0$2 from 'os';
 import require$$2$1 from 'net';
@@ -4339,119 +4339,39 @@ const {
   Help,
 } = commander;
 
-// Human units for the inputs: sizes ("512KiB"), durations ("30s", "1m30s") and
-// rates ("1MiB/min", "10/min"). Parsers throw UnitError with what was expected;
-// config.ts adds the input's name.
-class UnitError extends Error {
-}
-const SIZE_FACTORS = {
-    '': 1,
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    kib: 1024,
-    mib: 1024 ** 2,
-    gib: 1024 ** 3
-};
-const DURATION_MS = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
-const PER_SEC = { s: 1, sec: 1, m: 1 / 60, min: 1 / 60, h: 1 / 3600, hour: 1 / 3600 };
-/** "512KiB" -> 524288 bytes. IEC (KiB) and SI (kB) units; a bare number is bytes. */
-function parseBytes(text) {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-    const factor = m ? SIZE_FACTORS[m[2].toLowerCase()] : undefined;
-    if (!m || factor === undefined)
-        throw new UnitError(`expected a size such as 512KiB or 2MB, got "${text}"`);
-    return Number(m[1]) * factor;
-}
-/** "1m30s" -> 90000 ms. Units ms, s, m, h; a bare number is seconds. */
-function parseDurationMs(text) {
-    const t = text.trim();
-    if (/^\d+(\.\d+)?$/.test(t))
-        return Number(t) * 1000;
-    const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(ms|min|s|m|h)/gy)];
-    if (t === '' || parts.map((p) => p[0]).join('') !== t)
-        throw new UnitError(`expected a duration such as 30s, 2m or 1m30s, got "${text}"`);
-    return parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_MS[p[2]], 0);
-}
-/** "1MiB/min" -> {perSec: 17476.27, kind: 'bytes'}; "10/min" -> {perSec: 0.1667, kind: 'count'}. */
-function parseRate(text) {
-    const m = /^\s*([^/]+?)\s*\/\s*([a-z]+)\s*$/i.exec(text);
-    const per = m ? PER_SEC[m[2].toLowerCase()] : undefined;
-    if (!m || per === undefined)
-        throw new UnitError(`expected a rate such as 1MiB/min or 10/min, got "${text}"`);
-    const amount = m[1];
-    if (/^\d+(\.\d+)?$/.test(amount))
-        return { perSec: Number(amount) * per, kind: 'count' };
-    try {
-        return { perSec: parseBytes(amount) * per, kind: 'bytes' };
-    }
-    catch {
-        throw new UnitError(`expected a rate such as 1MiB/min or 10/min, got "${text}"`);
-    }
-}
-const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-/** 1536 -> "1.5 KiB". Signed, three significant digits. */
-function formatBytes$1(bytes) {
-    // No "-0 B": a value that rounds to zero has no sign.
-    const sign = bytes <= -0.5 ? '-' : '';
-    let v = Math.abs(bytes);
-    let i = 0;
-    while (v >= 1024 && i < IEC.length - 1) {
-        v /= 1024;
-        i++;
-    }
-    const digits = i === 0 || v >= 100 ? 0 : v >= 10 ? 1 : 2;
-    return `${sign}${v.toFixed(digits)} ${IEC[i]}`;
-}
-/** Bytes per second shown per minute, the unit the limits are written in. */
-function formatByteRate(bytesPerSec) {
-    return `${formatBytes$1(bytesPerSec * 60)}/min`;
-}
-function formatCountRate(perSec) {
-    const perMin = perSec * 60;
-    return `${Math.abs(perMin) >= 100 ? Math.round(perMin) : Number(perMin.toPrecision(2))}/min`;
-}
-
-/** Series as the reasons name them. */
-const LABEL = { heap: 'live heap', goroutines: 'goroutines', rss: 'RSS' };
-function formatRate(series, perSec) {
-    return series === 'goroutines' ? formatCountRate(perSec) : formatByteRate(perSec);
-}
 /** Judges one series' growth against its limit; null when the limit is off. */
 function judgeGrowth(series, t, limitPerSec) {
     if (limitPerSec === null)
         return null;
-    const label = LABEL[series];
-    const rate = (v) => formatRate(series, v);
     if (!t)
-        return { outcome: 'inconclusive', reason: `${label}: too few samples to fit a trend` };
-    const measured = `${label} grows ${rate(t.slopePerSec)} (95% CI ${rate(t.ciLow)} to ${rate(t.ciHigh)})`;
-    const limit = `limit ${rate(limitPerSec)}`;
-    return judgeAgainst(t.ciLow, t.ciHigh, t.lateSlopePerSec, limitPerSec, {
-        fail: `${measured}, ${limit}`,
-        slowed: `${measured}, above the ${limit}, but only ${rate(t.lateSlopePerSec)} in the second half: a warm-up or a plateau? Lengthen warmup`,
-        straddles: `${measured}: the interval straddles the ${limit}; lengthen duration for a clear answer`,
-        pass: `${label} ${rate(t.slopePerSec)}, within the ${limit}`
-    });
+        return { outcome: 'inconclusive', rule: 'too-few-samples', series, against: 'limit' };
+    return {
+        ...judgeAgainst(t.ciLow, t.ciHigh, t.lateSlopePerSec, limitPerSec),
+        series,
+        against: 'limit',
+        estimatePerSec: t.slopePerSec,
+        lowPerSec: t.ciLow,
+        highPerSec: t.ciHigh,
+        latePerSec: t.lateSlopePerSec,
+        limitPerSec
+    };
 }
 /** The shared rule, for absolute limits and for the difference with a baseline. */
-function judgeAgainst(ciLow, ciHigh, lateEstimate, limit, reasons) {
-    if (ciLow > limit && lateEstimate > limit)
-        return { outcome: 'fail', reason: reasons.fail };
-    if (ciLow > limit)
-        return { outcome: 'inconclusive', reason: reasons.slowed };
-    if (ciHigh > limit)
-        return { outcome: 'inconclusive', reason: reasons.straddles };
-    return { outcome: 'pass', reason: reasons.pass };
+function judgeAgainst(low, high, lateEstimate, limit) {
+    if (low > limit && lateEstimate > limit)
+        return { outcome: 'fail', rule: 'above-limit' };
+    if (low > limit)
+        return { outcome: 'inconclusive', rule: 'slowed' };
+    if (high > limit)
+        return { outcome: 'inconclusive', rule: 'straddles' };
+    return { outcome: 'pass', rule: 'within-limit' };
 }
-/** Worst outcome wins; reasons list failures first. */
+const RANK = { fail: 2, inconclusive: 1, pass: 0 };
+/** Worst outcome wins; judgements are listed worst first. */
 function combine(judgements) {
-    const rank = { fail: 2, inconclusive: 1, pass: 0 };
     const present = judgements.filter((j) => j !== null);
-    const sorted = [...present].sort((a, b) => rank[b.outcome] - rank[a.outcome]);
-    const verdict = sorted[0]?.outcome ?? 'pass';
-    return { verdict, reasons: sorted.map((j) => j.reason) };
+    const sorted = [...present].sort((a, b) => RANK[b.outcome] - RANK[a.outcome]);
+    return { verdict: sorted[0]?.outcome ?? 'pass', judgements: sorted };
 }
 /** Whether the verdict fails the check under `fail-on`. */
 function failsGate(verdict, failOn) {
@@ -4582,6 +4502,88 @@ const INPUTS = [
         actionOnly: true
     }
 ];
+
+// Human units for the inputs: sizes ("512KiB"), durations ("30s", "1m30s") and
+// rates ("1MiB/min", "10/min"). Parsers throw UnitError with what was expected;
+// config.ts adds the input's name.
+class UnitError extends Error {
+}
+const SIZE_FACTORS = {
+    '': 1,
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3
+};
+const DURATION_MS = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+const PER_SEC = { s: 1, sec: 1, m: 1 / 60, min: 1 / 60, h: 1 / 3600, hour: 1 / 3600 };
+/** "512KiB" -> 524288 bytes. IEC (KiB) and SI (kB) units; a bare number is bytes. */
+function parseBytes(text) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+    const factor = m ? SIZE_FACTORS[m[2].toLowerCase()] : undefined;
+    if (!m || factor === undefined)
+        throw new UnitError(`expected a size such as 512KiB or 2MB, got "${text}"`);
+    return Number(m[1]) * factor;
+}
+/** "1m30s" -> 90000 ms. Units ms, s, m, h; a bare number is seconds. */
+function parseDurationMs(text) {
+    const t = text.trim();
+    if (/^\d+(\.\d+)?$/.test(t))
+        return Number(t) * 1000;
+    const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(ms|min|s|m|h)/gy)];
+    if (t === '' || parts.map((p) => p[0]).join('') !== t)
+        throw new UnitError(`expected a duration such as 30s, 2m or 1m30s, got "${text}"`);
+    return parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_MS[p[2]], 0);
+}
+/** "1MiB/min" -> {perSec: 17476.27, kind: 'bytes'}; "10/min" -> {perSec: 0.1667, kind: 'count'}. */
+function parseRate(text) {
+    const m = /^\s*([^/]+?)\s*\/\s*([a-z]+)\s*$/i.exec(text);
+    const per = m ? PER_SEC[m[2].toLowerCase()] : undefined;
+    if (!m || per === undefined)
+        throw new UnitError(`expected a rate such as 1MiB/min or 10/min, got "${text}"`);
+    const amount = m[1];
+    if (/^\d+(\.\d+)?$/.test(amount))
+        return { perSec: Number(amount) * per, kind: 'count' };
+    try {
+        return { perSec: parseBytes(amount) * per, kind: 'bytes' };
+    }
+    catch {
+        throw new UnitError(`expected a rate such as 1MiB/min or 10/min, got "${text}"`);
+    }
+}
+const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+/** 1536 -> "1.5 KiB". Signed, three significant digits. */
+function formatBytes$1(bytes) {
+    // No "-0 B": a value that rounds to zero has no sign.
+    const sign = bytes <= -0.5 ? '-' : '';
+    let v = Math.abs(bytes);
+    let i = 0;
+    while (v >= 1024 && i < IEC.length - 1) {
+        v /= 1024;
+        i++;
+    }
+    const digits = i === 0 || v >= 100 ? 0 : v >= 10 ? 1 : 2;
+    return `${sign}${v.toFixed(digits)} ${IEC[i]}`;
+}
+/** Bytes per second shown per minute, the unit the limits are written in. */
+function formatByteRate(bytesPerSec) {
+    return `${formatBytes$1(bytesPerSec * 60)}/min`;
+}
+function formatCountRate(perSec) {
+    const perMin = perSec * 60;
+    return `${Math.abs(perMin) >= 100 ? Math.round(perMin) : Number(perMin.toPrecision(2))}/min`;
+}
+/** A growth rate in its series' unit: "3.25 MiB/min", "12/min". */
+function formatRate(perSec, unit) {
+    return unit === 'bytes' ? formatByteRate(perSec) : formatCountRate(perSec);
+}
+/** A difference of rates, signed: "+3.25 MiB/min", "-12/min". */
+function formatSignedRate(perSec, unit) {
+    return (perSec > 0 ? '+' : '') + formatRate(perSec, unit);
+}
 
 // Inputs and flags -> one typed, validated Config. Nothing else reads inputs.
 /** A user error: one line that names the input and how to fix it. Exit code 2. */
@@ -4765,7 +4767,30 @@ function freePort() {
     });
 }
 
-const JUDGED = ['heap', 'goroutines'];
+/** The one list of series: every table, chart, trend and judgement walks it. */
+const SERIES = {
+    heap: {
+        label: 'live heap',
+        title: 'Live heap',
+        unit: 'bytes',
+        value: (s) => s.liveHeapBytes,
+        limitInput: 'max-heap-growth'
+    },
+    goroutines: {
+        label: 'goroutines',
+        title: 'Goroutines',
+        unit: 'count',
+        value: (s) => s.goroutines,
+        limitInput: 'max-goroutine-growth'
+    },
+    rss: { label: 'RSS', title: 'RSS', unit: 'bytes', value: (s) => s.rssBytes }
+};
+const SERIES_NAMES = Object.keys(SERIES);
+const JUDGED_SERIES = ['heap', 'goroutines'];
+const SCHEMA_VERSION = 2;
+
+// Head against base: the difference of their growth rates with an interval, judged by
+// the same rule as the absolute limits (judgeAgainst).
 /**
  * Head slope minus base slope, and its 95% interval by MOVER (Zou & Donner 2008): each
  * Theil–Sen half-width stands for ~1.96 standard errors of its slope, the two runs are
@@ -4785,68 +4810,57 @@ function slopeDifference(head, base) {
 function compareRuns(head, base, maxIncrease) {
     const comparison = {};
     const judgements = [];
-    for (const series of JUDGED) {
+    for (const series of JUDGED_SERIES) {
         const h = head.trends[series];
         const b = base.trends[series];
         const limit = maxIncrease[series];
         if (!h || !b) {
             if (limit !== null)
-                judgements.push({
-                    outcome: 'inconclusive',
-                    reason: `${LABEL[series]}: too few samples to compare head and base`
-                });
+                judgements.push({ outcome: 'inconclusive', rule: 'too-few-samples', series, against: 'base' });
             continue;
         }
         const c = { ...slopeDifference(h, b), limitPerSec: limit };
         comparison[series] = c;
-        if (limit !== null)
-            judgements.push(judgeIncrease(series, h, b, c, limit));
+        if (limit === null)
+            continue;
+        const lateDiff = h.lateSlopePerSec - b.lateSlopePerSec;
+        judgements.push({
+            ...judgeAgainst(c.ciLow, c.ciHigh, lateDiff, limit),
+            series,
+            against: 'base',
+            estimatePerSec: c.diffPerSec,
+            lowPerSec: c.ciLow,
+            highPerSec: c.ciHigh,
+            latePerSec: lateDiff,
+            limitPerSec: limit,
+            headPerSec: h.slopePerSec,
+            basePerSec: b.slopePerSec
+        });
     }
+    const fresh = head.attribution && base.attribution ? newInHead(head.attribution, base.attribution) : [];
+    if (fresh.length)
+        comparison.newInHead = fresh;
     return { comparison, judgements };
 }
-function judgeIncrease(series, h, b, c, limit) {
-    const rate = (v) => formatRate(series, v);
-    const signed = (v) => (v > 0 ? '+' : '') + rate(v);
-    const label = LABEL[series];
-    const measured = `${label} grows ${signed(c.diffPerSec)} over the base (95% CI ${signed(c.ciLow)} to ${signed(c.ciHigh)}; head ${rate(h.slopePerSec)}, base ${rate(b.slopePerSec)})`;
-    const allowed = `allowed increase ${rate(limit)}`;
-    const lateDiff = h.lateSlopePerSec - b.lateSlopePerSec;
-    return judgeAgainst(c.ciLow, c.ciHigh, lateDiff, limit, {
-        fail: `${measured}, ${allowed}`,
-        slowed: `${measured}, above the ${allowed}, but only ${signed(lateDiff)} in the second half: a warm-up or a plateau? Lengthen warmup`,
-        straddles: `${measured}: the interval straddles the ${allowed}; lengthen duration or raise repeats for a clear answer`,
-        pass: `${label} ${signed(c.diffPerSec)} over the base, within the ${allowed}`
-    });
-}
 /**
- * Notices for series the base itself grows in, judged by the same rule against the
- * absolute limit, or the allowed increase when that limit is off: a head that grows as
- * fast passes the comparison, and the reader must learn that the leak predates it.
+ * Series the base itself grows in, judged by the same rule against the absolute limit,
+ * or the allowed increase when that limit is off: a head that grows as fast passes the
+ * comparison, and the reader must learn that the leak predates it.
  */
-function baseGrowthNotices(base, absolute, maxIncrease) {
-    return JUDGED.flatMap((series) => {
+function baseGrowth(base, absolute, maxIncrease) {
+    return JUDGED_SERIES.flatMap((series) => {
         const t = base.trends[series];
         const threshold = absolute[series] ?? maxIncrease[series];
         if (!t || threshold === null)
             return [];
-        const grows = judgeAgainst(t.ciLow, t.ciHigh, t.lateSlopePerSec, threshold, NO_REASONS).outcome === 'fail';
-        if (!grows)
+        if (judgeAgainst(t.ciLow, t.ciHigh, t.lateSlopePerSec, threshold).outcome !== 'fail')
             return [];
-        const rate = (v) => formatRate(series, v);
-        return [
-            `the base grows too: ${LABEL[series]} ${rate(t.slopePerSec)} (95% CI ${rate(t.ciLow)} to ${rate(t.ciHigh)})${base.ref ? ` on ${base.ref}` : ''}; that growth predates this change`
-        ];
+        return [{ series, trend: t, ...(base.ref ? { ref: base.ref } : {}) }];
     });
 }
-const NO_REASONS = { fail: '', slowed: '', straddles: '', pass: '' };
 /** When nothing was judged the gate must not pass by default: it says why it cannot tell. */
 function nothingJudged(baselineMissing) {
-    return {
-        outcome: 'inconclusive',
-        reason: baselineMissing
-            ? 'nothing to judge against: no baseline, and both absolute limits are off; set max-heap-growth or max-goroutine-growth'
-            : 'nothing to judge against: every limit is off; set max-heap-growth, max-goroutine-growth or max-increase-over-baseline'
-    };
+    return { outcome: 'inconclusive', rule: 'nothing-judged', series: null, against: 'limit', baselineMissing };
 }
 /**
  * Functions that grow in the head but not in the base: the growth this change brings.
@@ -4862,6 +4876,136 @@ function newInHead(head, base) {
     return [...new Set(growing(head))].filter((f) => !before.has(f));
 }
 
+// Judgements and base growth in words: the one place a decision becomes a sentence.
+/** A judgement as one sentence, for reasons in report.json, the comment and the terminal. */
+function describeJudgement(j) {
+    if (j.rule === 'nothing-judged' || j.series === null)
+        return j.baselineMissing
+            ? 'nothing to judge against: no baseline, and both absolute limits are off; set max-heap-growth or max-goroutine-growth'
+            : 'nothing to judge against: every limit is off; set max-heap-growth, max-goroutine-growth or max-increase-over-baseline';
+    const { label, unit } = SERIES[j.series];
+    const vsBase = j.against === 'base';
+    if (j.rule === 'too-few-samples')
+        return `${label}: too few samples to ${vsBase ? 'compare head and base' : 'fit a trend'}`;
+    const rate = (v = NaN) => formatRate(v, unit);
+    const shown = (v = NaN) => (vsBase ? formatSignedRate(v, unit) : rate(v));
+    const measured = vsBase
+        ? `${label} grows ${shown(j.estimatePerSec)} over the base (95% CI ${shown(j.lowPerSec)} to ${shown(j.highPerSec)}; head ${rate(j.headPerSec)}, base ${rate(j.basePerSec)})`
+        : `${label} grows ${rate(j.estimatePerSec)} (95% CI ${rate(j.lowPerSec)} to ${rate(j.highPerSec)})`;
+    const limit = `${vsBase ? 'allowed increase' : 'limit'} ${rate(j.limitPerSec)}`;
+    switch (j.rule) {
+        case 'above-limit':
+            return `${measured}, ${limit}`;
+        case 'slowed':
+            return `${measured}, above the ${limit}, but only ${shown(j.latePerSec)} in the second half: a warm-up or a plateau? Lengthen warmup`;
+        case 'straddles':
+            return `${measured}: the interval straddles the ${limit}; lengthen duration${vsBase ? ' or raise repeats' : ''} for a clear answer`;
+        case 'within-limit':
+            return `${label} ${shown(j.estimatePerSec)}${vsBase ? ' over the base' : ''}, within the ${limit}`;
+    }
+}
+/** The notice for a series the base already grows in. */
+function describeBaseGrowth(g) {
+    const { label, unit } = SERIES[g.series];
+    const rate = (v) => formatRate(v, unit);
+    return `the base grows too: ${label} ${rate(g.trend.slopePerSec)} (95% CI ${rate(g.trend.ciLow)} to ${rate(g.trend.ciHigh)})${g.ref ? ` on ${g.ref}` : ''}; that growth predates this change`;
+}
+
+// Assembles report.json from runs and judgements; checks one written earlier.
+const TOOL_VERSION = '0.1.0';
+function buildReport(p) {
+    return {
+        schemaVersion: SCHEMA_VERSION,
+        tool: { name: 'go-memgate', version: TOOL_VERSION },
+        name: p.name,
+        verdict: p.verdict,
+        reasons: p.judgements.map(describeJudgement),
+        judgements: p.judgements,
+        notices: p.notices,
+        config: p.config,
+        runs: p.base ? { head: p.head, base: p.base } : { head: p.head },
+        ...(p.comparison ? { comparison: p.comparison } : {}),
+        createdAt: p.createdAt.toISOString()
+    };
+}
+/**
+ * Checks a report.json written earlier (the text of the file at `path`, named in errors
+ * with the input that gave it); refuses another tool or schema with a one-line reason.
+ * Version 1 is read as version 2: its samples' heapInuse* fields are renamed, and its
+ * judgements, which it did not keep, are left empty (its reasons remain).
+ */
+function parseReport(text, path, input) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (e) {
+        throw new ConfigError(`${input}: cannot read ${path}: ${e.message.split('\n')[0]}`);
+    }
+    const r = parsed;
+    if (r?.tool?.name !== 'go-memgate')
+        throw new ConfigError(`${input}: ${path} is not a go-memgate report.json`);
+    const version = r.schemaVersion;
+    if (version !== SCHEMA_VERSION && version !== 1)
+        throw new ConfigError(`${input}: ${path} has schemaVersion ${String(r.schemaVersion)}; this go-memgate reads schemaVersion 1 and ${SCHEMA_VERSION}`);
+    // In the fork-safe comment mode the file comes from untrusted code: check its shape.
+    const verdicts = ['pass', 'fail', 'inconclusive'];
+    if (!verdicts.includes(r.verdict) ||
+        !Array.isArray(r.reasons) ||
+        (version === SCHEMA_VERSION && !Array.isArray(r.judgements)) ||
+        !Array.isArray(r.notices) ||
+        !Array.isArray(r.runs?.head?.samples) ||
+        typeof r.runs?.head?.trends !== 'object')
+        throw new ConfigError(`${input}: ${path} is not a complete go-memgate report (verdict, reasons, runs.head)`);
+    return r.schemaVersion === SCHEMA_VERSION ? r : fromVersion1(r);
+}
+function fromVersion1(r) {
+    const samples = (run) => ({
+        ...run,
+        samples: run.samples.map(({ heapInuseBytes, heapInuseObjects, ...s }) => ({
+            ...s,
+            liveHeapBytes: Number(heapInuseBytes),
+            liveHeapObjects: Number(heapInuseObjects)
+        }))
+    });
+    const { head, base } = r.runs;
+    return {
+        ...r,
+        schemaVersion: SCHEMA_VERSION,
+        judgements: [],
+        runs: base ? { head: samples(head), base: samples(base) } : { head: samples(head) }
+    };
+}
+
+// `baseline: <report.json>`: the head run of a report stored earlier, as this run's base.
+/** A report of another service cannot be a baseline: refused. */
+const SAME_SERVICE = ['name', 'working-directory', 'package'];
+/** Inputs that change the growth rate itself: allowed to differ, but said. */
+const SAME_LOAD = ['load-command', 'rate', 'connections', 'warmup', 'memprofilerate'];
+function readStoredBaseline(path, config) {
+    const stored = readReportFile(resolve(path), 'baseline');
+    const value = (record, key) => String(record[key] ?? '');
+    for (const key of SAME_SERVICE) {
+        const then = value(stored.config, key);
+        const now = value(config, key);
+        if (then !== now)
+            throw new ConfigError(`baseline: ${path} measured another service (${key} "${then}", here "${now}"); use a report.json of this service, or baseline: merge-base`);
+    }
+    const notices = SAME_LOAD.filter((key) => value(stored.config, key) !== value(config, key)).map((key) => `the baseline ${path} was measured with ${key} "${value(stored.config, key)}", this run with "${value(config, key)}": part of the difference may come from that alone`);
+    return { run: { ...stored.runs.head, side: 'base' }, notices };
+}
+/** A report.json written earlier, checked; one-line errors name the input that gave its path. */
+function readReportFile(path, input) {
+    let text;
+    try {
+        text = readFileSync(path, 'utf8');
+    }
+    catch (e) {
+        throw new ConfigError(`${input}: cannot read ${path}: ${e.message.split('\n')[0]}`);
+    }
+    return parseReport(text, path, input);
+}
+
 /**
  * A failure the user can act on (build failure, crash, bad input): shown as one
  * line, never a stack trace, exit code 2. `detail` holds what the user needs to see
@@ -4873,162 +5017,6 @@ class GateError extends Error {
         super(message);
         this.detail = detail;
     }
-}
-
-/**
- * The package path of a Go symbol: "net/http.(*conn).serve" → "net/http".
- * Type arguments of generic instantiations are dropped first: they hold other paths.
- */
-function packageOf(fn) {
-    const name = fn.replace(/\[.*$/, '');
-    const slash = name.lastIndexOf('/');
-    const dot = name.indexOf('.', slash + 1);
-    return dot < 0 ? name : name.slice(0, dot);
-}
-/** The standard library: no dot in the first path element ("net/http", "internal/poll", "vendor/…"). */
-function isStdlib(fn) {
-    const pkg = packageOf(fn);
-    return pkg !== 'main' && !pkg.split('/')[0].includes('.');
-}
-/**
- * The runtime and its internals: frames no user can act on. "sync.runtime_notifyListWait"
- * and the like are runtime code linked into other packages.
- */
-function isRuntime(fn) {
-    const pkg = packageOf(fn);
-    return (pkg === 'runtime' ||
-        pkg.startsWith('runtime/') ||
-        pkg.startsWith('internal/') ||
-        fn.startsWith(`${pkg}.runtime_`));
-}
-/**
- * Own code is package main and, given the module path, that module's packages;
- * without it, anything outside the standard library (dependencies included).
- */
-function ownCode(modulePath) {
-    if (!modulePath)
-        return (f) => !isStdlib(f.function);
-    return (f) => {
-        const pkg = packageOf(f.function);
-        return pkg === 'main' || pkg === modulePath || pkg.startsWith(`${modulePath}/`);
-    };
-}
-/**
- * Where a stack is charged: the innermost own-code frame, else the innermost frame
- * outside the runtime, else the root (runtime-only stacks group by where they began).
- * -1 for an empty stack.
- */
-function siteIndex(stack, isOwn) {
-    const own = stack.findIndex(isOwn);
-    if (own >= 0)
-        return own;
-    const outside = stack.findIndex((f) => !isRuntime(f.function));
-    return outside >= 0 ? outside : stack.length - 1;
-}
-function frameString(f) {
-    return `${f.function} ${f.file}:${f.line}`;
-}
-/**
- * A short call path, innermost first: the calls below the site (how it allocated or
- * blocked, runtime internals left out), the site, and up to two of its callers.
- */
-function callPath(stack, site) {
-    const below = stack.slice(0, site).filter((f) => !isRuntime(f.function));
-    return [...below.slice(-3), ...stack.slice(site, site + 3)].map(frameString);
-}
-
-// A self-contained SVG flame graph of live-heap growth between two heap summaries:
-// each box is a function on the stacks that grew, as wide as the bytes they added.
-const widthPx = 1200;
-const rowPx = 18;
-const headerPx = 36;
-const charPx = 6.6; // of 11px monospace
-const minBoxPx = 0.5;
-function escapeXml(s) {
-    return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB'];
-    let v = bytes;
-    let u = 0;
-    while (v >= 1024 && u < units.length - 1) {
-        v /= 1024;
-        u++;
-    }
-    return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
-/** Per whole stack, the bytes added; stacks that shrank count as zero, so widths add up. */
-function growthTree(first, last) {
-    const before = new Map(first.stacks.map((s) => [s.functions.join('\n'), s.inuseBytes]));
-    const root = { name: 'all', bytes: 0, children: new Map() };
-    for (const s of last.stacks) {
-        const growth = s.inuseBytes - (before.get(s.functions.join('\n')) ?? 0);
-        if (growth <= 0)
-            continue;
-        root.bytes += growth;
-        let node = root;
-        for (const name of s.functions) {
-            let child = node.children.get(name);
-            if (!child) {
-                child = { name, bytes: 0, children: new Map() };
-                node.children.set(name, child);
-            }
-            child.bytes += growth;
-            node = child;
-        }
-    }
-    return root;
-}
-// Stable colours: the service's own code warm, the standard library and runtime cool.
-function color(name) {
-    let h = 0;
-    for (const c of name)
-        h = (h * 31 + c.charCodeAt(0)) >>> 0;
-    const shade = 55 + (h % 20);
-    return isStdlib(name) ? `hsl(210, 30%, ${shade + 10}%)` : `hsl(${20 + (h % 25)}, 85%, ${shade}%)`;
-}
-function depthOf(node) {
-    let d = 0;
-    for (const c of node.children.values())
-        d = Math.max(d, depthOf(c));
-    return d + 1;
-}
-function heapGrowthFlameGraph(first, last, title = 'Live heap growth') {
-    const root = growthTree(first, last);
-    const depth = depthOf(root);
-    const heightPx = headerPx + depth * rowPx + 4;
-    const boxes = [];
-    const scale = root.bytes > 0 ? widthPx / root.bytes : 0;
-    // Root on top, callees below, as in pprof's flame graph view.
-    const draw = (node, x, level) => {
-        const w = node.bytes * scale;
-        if (w < minBoxPx)
-            return;
-        const y = headerPx + level * rowPx;
-        const share = ((100 * node.bytes) / root.bytes).toFixed(1);
-        const chars = Math.floor((w - 6) / charPx);
-        const label = chars >= 3 ? (node.name.length > chars ? `${node.name.slice(0, chars - 2)}..` : node.name) : '';
-        boxes.push(`<g><title>${escapeXml(`${node.name}: +${formatBytes(node.bytes)} (${share}%)`)}</title>` +
-            `<rect x="${x.toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="${rowPx - 1}" rx="2" fill="${color(node.name)}"/>` +
-            (label ? `<text x="${(x + 3).toFixed(2)}" y="${y + 13}">${escapeXml(label)}</text>` : '') +
-            '</g>');
-        let cx = x;
-        for (const child of [...node.children.values()].sort((a, b) => b.bytes - a.bytes)) {
-            draw(child, cx, level + 1);
-            cx += child.bytes * scale;
-        }
-    };
-    if (root.bytes > 0)
-        draw(root, 0, 0);
-    const heading = root.bytes > 0 ? `${title}: +${formatBytes(root.bytes)}` : `${title}: no stack grew`;
-    return [
-        `<svg xmlns="http://www.w3.org/2000/svg" width="${widthPx}" height="${heightPx}" viewBox="0 0 ${widthPx} ${heightPx}" font-family="monospace" font-size="11">`,
-        `<rect width="100%" height="100%" fill="#fff"/>`,
-        `<text x="4" y="22" font-size="15">${escapeXml(heading)}</text>`,
-        ...boxes,
-        '</svg>',
-        ''
-    ].join('\n');
 }
 
 // Keeps a process's output: all of it in a log file, the last lines in memory for errors.
@@ -5199,6 +5187,697 @@ async function buildService(req) {
 }
 function resolveModuleDir(repoRoot, workingDirectory) {
     return resolve(repoRoot, workingDirectory);
+}
+
+const MAX_POINTS = 40;
+/** One chart of a quantity over time; several series share the axes (base and head). */
+function xyChart(title, unit, series, value, scale = 1) {
+    const longest = series.reduce((a, b) => (b.samples.length > a.samples.length ? b : a), series[0]);
+    const stride = Math.max(1, Math.ceil(longest.samples.length / MAX_POINTS));
+    const picked = (s) => s.filter((_, i) => i % stride === 0);
+    const xs = picked(longest.samples).map((s) => Math.round(s.t));
+    const lines = series.map((s) => {
+        const ys = picked(s.samples).map((p) => {
+            const v = value(p);
+            return v === null ? 0 : Number((v / scale).toPrecision(4));
+        });
+        return ys.slice(0, xs.length);
+    });
+    const all = lines.flat();
+    const lo = Math.min(...all);
+    const hi = Math.max(...all);
+    const pad = Math.max((hi - lo) * 0.1, hi * 0.01, 1 / scale);
+    // xychart-beta draws no legend: the title names the lines in order.
+    const label = series.length > 1 ? ` (lines: ${series.map((s) => s.label).join(', then ')})` : '';
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `  title "${title}${label}"`,
+        `  x-axis "seconds after warm-up" [${xs.join(', ')}]`,
+        `  y-axis "${unit}" ${fmt(Math.max(0, lo - pad))} --> ${fmt(hi + pad)}`,
+        ...lines.map((ys) => `  line [${ys.join(', ')}]`),
+        '```'
+    ].join('\n');
+}
+const fmt = (v) => Number(v.toPrecision(4));
+
+// Text from profiles (function names, file paths) goes into comments that GitHub
+// renders as markdown and HTML: every character that could start markup becomes an
+// entity, so `<img onerror=…>`, `</details>`, `|` or `*` show as themselves.
+const ENTITY = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '|': '&#124;',
+    '`': '&#96;',
+    '*': '&#42;',
+    _: '&#95;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '\\': '&#92;',
+    '~': '&#126;',
+    '#': '&#35;',
+    '@': '&#64;',
+    '\n': ' ',
+    '\r': ' '
+};
+function escapeText(text) {
+    return text.replace(/[&<>"'|`*_[\]\\~#@\r\n]/g, (c) => ENTITY[c]);
+}
+/** A number from report.json, which in the fork-safe comment mode comes from untrusted code. */
+function num(value, digits) {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+        return '—';
+    return digits === undefined ? String(value) : value.toFixed(digits);
+}
+/** Profile text shown as code. */
+function code(text) {
+    return `<code>${escapeText(text)}</code>`;
+}
+
+// report.json -> markdown: the PR comment, the job summary and report.md.
+const HEADLINE = {
+    pass: '✅ go-memgate: no memory growth beyond the limits',
+    fail: '❌ go-memgate: memory grows — this check fails',
+    inconclusive: '⚠️ go-memgate: inconclusive — growth could not be told from noise'
+};
+function renderMarkdown(report, options = {}) {
+    const sections = [
+        header(report),
+        growthTable(report),
+        attributionSection(report.runs.head.attribution, 10),
+        newInHeadLine(report),
+        charts(report),
+        details(report)
+    ];
+    const full = sections.filter(Boolean).join('\n\n') + '\n';
+    const max = options.maxChars;
+    if (max === undefined || full.length <= max)
+        return full;
+    const note = '\n\n_The report was shortened to fit; the full report is in the job summary and the artifact._\n';
+    const shorter = [header(report), growthTable(report), attributionSection(report.runs.head.attribution, 3)]
+        .filter(Boolean)
+        .join('\n\n');
+    if (shorter.length + note.length <= max)
+        return shorter + note;
+    // Cut at a line end: a cut inside an entity or a <code> would break the markup after it.
+    const cut = shorter.slice(0, max - note.length);
+    return cut.slice(0, cut.lastIndexOf('\n')) + note;
+}
+function header(report) {
+    const name = report.name === 'memgate' ? '' : ` (${escapeText(report.name)})`;
+    const lines = [`### ${HEADLINE[report.verdict]}${name}`, ''];
+    for (const notice of report.notices)
+        lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '');
+    for (const reason of report.reasons)
+        lines.push(`- ${escapeText(reason)}`);
+    return lines.join('\n').trim();
+}
+function limitOf(report, input) {
+    if (!input)
+        return 'not judged';
+    const v = String(report.config[input] ?? INPUTS.find((i) => i.name === input)?.default ?? '');
+    return v === 'off' ? 'off' : escapeText(v);
+}
+function trendCells(series, t) {
+    if (!t)
+        return ['—', '—', '—'];
+    const r = (v) => formatSignedRate(v, SERIES[series].unit);
+    return [`**${r(t.slopePerSec)}**`, `${r(t.ciLow)} … ${r(t.ciHigh)}`, r(t.lateSlopePerSec)];
+}
+function growthTable(report) {
+    const { head, base } = report.runs;
+    const rows = ['| | growth | 95% interval | second half | limit |', '|---|---|---|---|---|'];
+    for (const name of SERIES_NAMES) {
+        const s = SERIES[name];
+        if (!s.limitInput && !head.trends[name])
+            continue;
+        const limit = limitOf(report, s.limitInput);
+        rows.push(`| ${s.title}${base ? ' (head)' : ''} | ${trendCells(name, head.trends[name]).join(' | ')} | ${limit} |`);
+        if (base)
+            rows.push(`| ${s.title} (base) | ${trendCells(name, base.trends[name]).join(' | ')} | |`);
+        if (base && s.limitInput)
+            rows.push(...differenceRow(report, name, s.title));
+    }
+    return rows.join('\n');
+}
+/** Head minus base, with the allowed increase as its limit. */
+function differenceRow(report, series, label) {
+    const c = report.comparison?.[series];
+    const h = report.runs.head.trends[series];
+    const b = report.runs.base?.trends[series];
+    if (!c || !h || !b)
+        return [];
+    const r = (v) => formatSignedRate(v, SERIES[series].unit);
+    const limit = c.limitPerSec === null ? 'off' : r(c.limitPerSec);
+    return [
+        `| ${label} (head − base) | **${r(c.diffPerSec)}** | ${r(c.ciLow)} … ${r(c.ciHigh)} | ${r(h.lateSlopePerSec - b.lateSlopePerSec)} | ${limit} |`
+    ];
+}
+/** One line naming what grows in the head and not in the base, when both were attributed. */
+function newInHeadLine(report) {
+    const fresh = report.comparison?.newInHead;
+    if (!Array.isArray(fresh) || !fresh.length)
+        return '';
+    return `**New in head** (growing here, not in the base): ${fresh
+        .slice(0, 10)
+        .map((f) => code(String(f)))
+        .join(', ')}`;
+}
+function attributionSection(a, top) {
+    if (!a)
+        return '';
+    const out = [];
+    const sites = a.heap.filter((s) => !s.withinNoise).slice(0, top);
+    if (sites.length) {
+        out.push('#### Where the heap grows', '', '| allocation site | kept | rate | per request |', '|---|---|---|---|');
+        for (const s of sites)
+            out.push(`| ${code(s.function)}<br>${code(`${s.repoPath ?? s.file}:${s.line}`)} | ${formatBytes$1(s.inuseBytesGrowth)} | ${formatByteRate(s.bytesPerSec)} | ${s.bytesPerRequest === undefined ? '—' : formatBytes$1(s.bytesPerRequest)} |`);
+    }
+    const stacks = a.goroutines.filter((g) => g.countGrowth > 0).slice(0, top);
+    if (stacks.length) {
+        if (out.length)
+            out.push('');
+        out.push('#### Goroutines that pile up', '', '| blocked at | waiting on | created by | added | rate |', '|---|---|---|---|---|');
+        for (const g of stacks)
+            out.push(`| ${code(g.function)}<br>${code(`${g.repoPath ?? g.file}:${g.line}`)}${g.provenLeaked ? ' **proven leaked**' : ''} | ${escapeText(g.waitReason ?? '—')} | ${g.createdBy ? code(g.createdBy) : '—'} | +${num(g.countGrowth)} | ${formatCountRate(g.perSec)} |`);
+    }
+    for (const note of a.notes ?? [])
+        out.push('', `_${escapeText(note)}_`);
+    return out.join('\n');
+}
+function charts(report) {
+    const { head, base } = report.runs;
+    const series = base
+        ? [
+            { label: 'base', samples: base.samples },
+            { label: 'head', samples: head.samples }
+        ]
+        : [{ label: 'head', samples: head.samples }];
+    if (head.samples.length < 2)
+        return '';
+    return [
+        xyChart('Live heap after GC', 'MiB', series, (s) => s.liveHeapBytes, 1024 * 1024),
+        xyChart('Goroutines', 'count', series, (s) => s.goroutines)
+    ].join('\n\n');
+}
+function runDetails(run) {
+    const load = run.load;
+    const loadText = load.kind === 'built-in'
+        ? `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
+        : `load-command ${code(load.command ?? '')}${load.exitCode ? `, exit code ${num(load.exitCode)}` : ''}`;
+    return [
+        `- **${run.side === 'base' ? 'base' : 'head'}**${run.ref ? ` ${code(String(run.ref))}` : ''}${run.commit ? ` ${code(String(run.commit).slice(0, 12))}` : ''}: ${num(run.samples.length)} samples over ${num(run.durationSec)}s after a ${num(run.warmupSec)}s warm-up; ${loadText}`,
+        ...run.sampleNotes.map((n) => `  - ${escapeText(n)}`)
+    ];
+}
+function details(report) {
+    const { head, base } = report.runs;
+    const flags = Object.entries(report.config)
+        .filter(([k, v]) => INPUTS.find((i) => i.name === k && !i.actionOnly && i.default !== v))
+        .map(([k, v]) => `--${k} ${shellQuote(String(v))}`);
+    const files = head.attribution?.files;
+    const lines = [
+        '<details><summary>Run details</summary>',
+        '',
+        ...(base ? runDetails(base) : []),
+        ...runDetails(head),
+        '',
+        'Reproduce locally:',
+        '',
+        // <pre> with every character escaped: config values come from the workflow, and in
+        // the fork-safe comment mode from untrusted code; a ``` fence could be closed by them.
+        `<pre><code>${escapeText([REPRODUCE, ...flags].join(' '))}</code></pre>`,
+        '',
+        files?.heapBase && files.heapHead
+            ? `What the heap kept, by line, from the raw profiles in the artifact: ${code(`go tool pprof -diff_base ${files.heapBase} ${files.heapHead}`)}${files.flamegraph ? `; as a flame graph: ${code(files.flamegraph)}` : ''}.`
+            : `Raw profiles are in ${code(head.profilesDir)} of the output folder.`,
+        '',
+        '</details>'
+    ];
+    return lines.join('\n');
+}
+/** POSIX quoting; a multi-line value (env) becomes $'…' with \n escapes, on one line. */
+/** The CLI as a user outside this repository runs it: npm fetches it from the repository. */
+const REPRODUCE = 'npx github:go-memgate/go-memgate run';
+function shellQuote(v) {
+    if (/^[\w./:@%=,-]+$/.test(v))
+        return v;
+    if (/[\n\r]/.test(v))
+        return `$'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, '\\n')}'`;
+    return `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The package path of a Go symbol: "net/http.(*conn).serve" → "net/http".
+ * Type arguments of generic instantiations are dropped first: they hold other paths.
+ */
+function packageOf(fn) {
+    const name = fn.replace(/\[.*$/, '');
+    const slash = name.lastIndexOf('/');
+    const dot = name.indexOf('.', slash + 1);
+    return dot < 0 ? name : name.slice(0, dot);
+}
+/** The standard library: no dot in the first path element ("net/http", "internal/poll", "vendor/…"). */
+function isStdlib(fn) {
+    const pkg = packageOf(fn);
+    return pkg !== 'main' && !pkg.split('/')[0].includes('.');
+}
+/**
+ * The runtime and its internals: frames no user can act on. "sync.runtime_notifyListWait"
+ * and the like are runtime code linked into other packages.
+ */
+function isRuntime(fn) {
+    const pkg = packageOf(fn);
+    return (pkg === 'runtime' ||
+        pkg.startsWith('runtime/') ||
+        pkg.startsWith('internal/') ||
+        fn.startsWith(`${pkg}.runtime_`));
+}
+/**
+ * Own code is package main and, given the module path, that module's packages;
+ * without it, anything outside the standard library (dependencies included).
+ */
+function ownCode(modulePath) {
+    if (!modulePath)
+        return (f) => !isStdlib(f.function);
+    return (f) => {
+        const pkg = packageOf(f.function);
+        return pkg === 'main' || pkg === modulePath || pkg.startsWith(`${modulePath}/`);
+    };
+}
+/**
+ * Where a stack is charged: the innermost own-code frame, else the innermost frame
+ * outside the runtime, else the root (runtime-only stacks group by where they began).
+ * -1 for an empty stack.
+ */
+function siteIndex(stack, isOwn) {
+    const own = stack.findIndex(isOwn);
+    if (own >= 0)
+        return own;
+    const outside = stack.findIndex((f) => !isRuntime(f.function));
+    return outside >= 0 ? outside : stack.length - 1;
+}
+function frameString(f) {
+    return `${f.function} ${f.file}:${f.line}`;
+}
+/**
+ * A short call path, innermost first: the calls below the site (how it allocated or
+ * blocked, runtime internals left out), the site, and up to two of its callers.
+ */
+function callPath(stack, site) {
+    const below = stack.slice(0, site).filter((f) => !isRuntime(f.function));
+    return [...below.slice(-3), ...stack.slice(site, site + 3)].map(frameString);
+}
+
+// The Go 1.26 goroutineleak profile (GOEXPERIMENT=goroutineleakprofile): goroutines the
+// GC proved unreachable-blocked. It has the goroutine profile's shape, so it is summarized
+// by summarizeGoroutines and joined by the blocking frame.
+/** Marks the groups (of any summary keyed by frame) that hold proven-leaked goroutines. */
+function markProvenLeaks(groups, leaked) {
+    const keys = new Set(leaked.groups.filter((g) => g.count > 0).map(frameString));
+    return groups.map((g) => ({ ...g, provenLeaked: keys.has(frameString(g)) }));
+}
+
+// Maps the file paths of a profile to paths in the repository.
+// Go writes forward slashes on every platform; Windows drive letters compare case-insensitively.
+function normalize(p) {
+    return p
+        .replace(/\\/g, '/')
+        .replace(/^([A-Za-z]):\//, (_, drive) => `${drive.toLowerCase()}:/`)
+        .replace(/(.)\/+$/, '$1');
+}
+function isAbsolute(p) {
+    return p.startsWith('/') || /^[a-z]:\//.test(p);
+}
+function relativeInside(root, p) {
+    const rel = posix.relative(root, p);
+    return rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel) ? undefined : rel;
+}
+/**
+ * The repository-relative path of a profile's file: an absolute build path under the
+ * root, or (built with -trimpath) a path under the module path. Undefined when outside.
+ */
+function toRepoPath(file, layout) {
+    const f = normalize(file);
+    const root = normalize(layout.repoRoot);
+    if (isAbsolute(f))
+        return relativeInside(root, f);
+    const { modulePath } = layout;
+    if (!modulePath || !f.startsWith(`${modulePath}/`))
+        return undefined;
+    const moduleDir = normalize(layout.moduleDir ?? layout.repoRoot);
+    return relativeInside(root, posix.join(moduleDir, f.slice(modulePath.length + 1)));
+}
+
+// Names the lines that leak: per allocation site and per goroutine group, the growth
+// between the first and the last sample, told apart from sampling noise.
+/**
+ * Growth is noise below this many standard deviations: one-sided, and strict enough for
+ * the hundreds of sites of an exact profile not to raise a false alarm between them.
+ */
+const noiseSigmas = 3;
+/** Goroutine counts are exact, but requests in flight move them by a few. */
+const minGoroutineGrowth = 3;
+function byKey(items) {
+    return new Map(items.map((i) => [frameString(i), i]));
+}
+function repoPath(file, layout) {
+    const rel = layout && toRepoPath(file, layout);
+    return rel ? { repoPath: rel } : {};
+}
+/**
+ * Whether a site's growth could come from chance alone: the two samples' counts are
+ * independent Poisson draws (AllocationSite.inuseBytesVariance), so their difference
+ * has the sum of their variances. A new site of d samples needs d > 3√d: 10 samples,
+ * that is 10 objects when exact and ~5 MiB of small objects at the default 512 KiB.
+ */
+function isWithinNoise(growthBytes, first, last) {
+    const sd = Math.sqrt((first?.inuseBytesVariance ?? 0) + (last?.inuseBytesVariance ?? 0));
+    return growthBytes <= noiseSigmas * sd;
+}
+/** Sites whose live heap grew, most growth first. */
+function attributeHeap(first, last, elapsedSec, requests, layout) {
+    const before = byKey(first.sites);
+    const sites = [];
+    for (const site of last.sites) {
+        const base = before.get(frameString(site));
+        const growthBytes = site.inuseBytes - (base?.inuseBytes ?? 0);
+        if (growthBytes <= 0)
+            continue;
+        sites.push({
+            function: site.function,
+            file: site.file,
+            line: site.line,
+            ...repoPath(site.file, layout),
+            callPath: site.callPath,
+            inuseBytesGrowth: growthBytes,
+            inuseObjectsGrowth: site.inuseObjects - (base?.inuseObjects ?? 0),
+            bytesPerSec: elapsedSec > 0 ? growthBytes / elapsedSec : 0,
+            ...(requests ? { bytesPerRequest: growthBytes / requests } : {}),
+            withinNoise: isWithinNoise(growthBytes, base, site)
+        });
+    }
+    return sites.sort((a, b) => b.inuseBytesGrowth - a.inuseBytesGrowth);
+}
+/** Goroutine groups that grew (or are proven leaked), most growth first. */
+function attributeGoroutines(first, last, elapsedSec, extras = {}) {
+    const before = byKey(first.groups);
+    const text = byKey(extras.text ?? []);
+    const groups = extras.leaked
+        ? markProvenLeaks(last.groups, extras.leaked)
+        : last.groups.map((g) => ({ ...g, provenLeaked: false }));
+    const stacks = [];
+    for (const g of groups) {
+        const key = frameString(g);
+        const growth = g.count - (before.get(key)?.count ?? 0);
+        // Proven leaks are always reported, however few.
+        if (growth < minGoroutineGrowth && !g.provenLeaked)
+            continue;
+        const dump = text.get(key);
+        const waitReason = dump?.waitReason ?? g.waitReason;
+        stacks.push({
+            function: g.function,
+            file: g.file,
+            line: g.line,
+            ...repoPath(g.file, extras.layout),
+            callPath: g.callPath,
+            ...(waitReason ? { waitReason } : {}),
+            ...(dump?.createdBy ? { createdBy: dump.createdBy } : {}),
+            countGrowth: growth,
+            perSec: elapsedSec > 0 ? growth / elapsedSec : 0,
+            count: g.count,
+            ...(g.provenLeaked ? { provenLeaked: true } : {})
+        });
+    }
+    return stacks.sort((a, b) => b.countGrowth - a.countGrowth);
+}
+
+/** Two-sided 95%: a fail needs the lower bound above the limit, a 2.5% one-sided risk per series. */
+const CONFIDENCE = 0.95;
+const Z_95 = 1.959963984540054;
+/**
+ * Theil–Sen over runs measured apart (repeats): pairs only within a run, since each
+ * restart has its own intercept, and Kendall's S summed over runs, so its variance is
+ * the sum of theirs (Hirsch, Slack & Smith 1982, the seasonal Kendall slope).
+ */
+function theilSenBlocks(blocks) {
+    const n = blocks.reduce((sum, b) => sum + b.length, 0);
+    if (n < 3)
+        return null;
+    const slopes = [];
+    let varianceS = 0;
+    for (const points of blocks) {
+        const m = points.length;
+        for (let i = 0; i < m; i++) {
+            for (let j = i + 1; j < m; j++) {
+                const dt = points[j].t - points[i].t;
+                if (dt !== 0)
+                    slopes.push((points[j].v - points[i].v) / dt);
+            }
+        }
+        varianceS += (m * (m - 1) * (2 * m + 5)) / 18;
+    }
+    if (slopes.length === 0)
+        return null;
+    slopes.sort((a, b) => a - b);
+    const count = slopes.length;
+    // Sen (1968): the interval is read off the ordered pairwise slopes at ranks set by
+    // the variance of Kendall's S (no ties in time: samples are taken at distinct instants).
+    const sigma = Math.sqrt(varianceS);
+    const upper = Math.min(Math.round((count + Z_95 * sigma) / 2), count - 1);
+    const lower = Math.max(Math.round((count - Z_95 * sigma) / 2) - 1, 0);
+    return {
+        slopePerSec: median(slopes),
+        ciLow: slopes[lower],
+        ciHigh: slopes[upper],
+        method: 'theil-sen',
+        confidence: CONFIDENCE,
+        n
+    };
+}
+/** The trend of a series, with the slope of its second half to tell a plateau from a leak. */
+function trend(points) {
+    return trendBlocks([points]);
+}
+/** The trend pooled over repeats; the late slope pools the second half of each. */
+function trendBlocks(blocks) {
+    const whole = theilSenBlocks(blocks);
+    if (!whole)
+        return null;
+    const late = theilSenBlocks(blocks.map((b) => b.slice(Math.floor(b.length / 2))));
+    return { ...whole, lateSlopePerSec: late ? late.slopePerSec : whole.slopePerSec };
+}
+function median(sorted) {
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+// A measurement reduced to what the report keeps: samples, trends, attribution, load, notes.
+function seriesPoints(samples, series) {
+    return samples.flatMap((s) => {
+        const v = SERIES[series].value(s);
+        return v === null ? [] : [{ t: s.t, v }];
+    });
+}
+/** One value per series, from a function of the series. */
+function bySeries(f) {
+    return Object.fromEntries(SERIES_NAMES.map((s) => [s, f(s)]));
+}
+function trends(samples) {
+    return bySeries((s) => trend(seriesPoints(samples, s)));
+}
+/** What grew between the first and the last sample, by allocation site and by goroutine stack. */
+function attribution(m, flamegraphFile) {
+    const { heap, goroutines, requests, goroutineText, goroutineLeaks } = m.sampling;
+    if (heap.length < 2 || goroutines.length < 2)
+        return undefined;
+    const layout = {
+        repoRoot: m.module.repoRoot,
+        moduleDir: m.module.moduleDir,
+        ...(m.module.modulePath ? { modulePath: m.module.modulePath } : {})
+    };
+    const [firstHeap, lastHeap] = [heap[0], heap[heap.length - 1]];
+    const [firstG, lastG] = [goroutines[0], goroutines[goroutines.length - 1]];
+    const stacks = attributeGoroutines(firstG.summary, lastG.summary, lastG.t - firstG.t, {
+        layout,
+        ...(goroutineText ? { text: goroutineText } : {}),
+        ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
+    });
+    return {
+        heap: attributeHeap(firstHeap.summary, lastHeap.summary, lastHeap.t - firstHeap.t, requests, layout),
+        goroutines: stacks,
+        files: {
+            ...(flamegraphFile ? { flamegraph: `${m.profilesDir}/${flamegraphFile}` } : {}),
+            heapBase: `${m.profilesDir}/${firstHeap.file}`,
+            heapHead: `${m.profilesDir}/${lastHeap.file}`
+        },
+        notes: [
+            ...(goroutineLeaks
+                ? [
+                    'Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so.'
+                ]
+                : []),
+            ...(m.sampling.heap[0].summary.samplingRateBytes > 64 * 1024
+                ? [
+                    `The heap profile samples one allocation per ${Math.round(m.sampling.heap[0].summary.samplingRateBytes / 1024)} KiB: small leaks may not show by site. Set memprofilerate for finer attribution.`
+                ]
+                : [])
+        ]
+    };
+}
+function toRun(m, shape) {
+    const a = attribution(m, shape.flamegraphFile);
+    return {
+        side: m.side.side,
+        ...(m.side.ref ? { ref: m.side.ref } : {}),
+        ...(m.side.commit ? { commit: m.side.commit } : {}),
+        samples: m.sampling.samples,
+        trends: trends(m.sampling.samples),
+        load: m.load,
+        ...(a ? { attribution: a } : {}),
+        sampleNotes: [...m.notes, ...m.sampling.notes],
+        profilesDir: m.profilesDir,
+        warmupSec: shape.warmupSec,
+        durationSec: shape.durationSec
+    };
+}
+
+/**
+ * Pools the repeats' trends rather than taking the median of their slopes: every
+ * within-repeat pair counts, so the interval narrows with more repeats, and machine
+ * drift that slows one repeat is outvoted by the others.
+ */
+function combineRepeats(runs) {
+    if (runs.length === 1)
+        return runs[0];
+    return {
+        ...runs[0],
+        trends: bySeries((s) => trendBlocks(runs.map((r) => seriesPoints(r.samples, s)))),
+        sampleNotes: runs.flatMap((r, i) => r.sampleNotes.map((n) => `repeat ${i + 1}: ${n}`)),
+        repeats: runs.map((r) => ({
+            slopePerSec: bySeries((s) => r.trends[s]?.slopePerSec ?? null),
+            profilesDir: r.profilesDir
+        }))
+    };
+}
+
+// The thin edge to git: run one command, get its output or its first error line.
+/** Runs git; a non-zero exit is a result, not an exception, because callers branch on it. */
+function git(cwd, args) {
+    return new Promise((resolve, reject) => {
+        // LC_ALL=C: error lines are quoted to the user and matched by no one, but stay in English.
+        const env = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+        execFile('git', args, { cwd, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+            // A number when git ran and failed; a string ("ENOENT") when git or cwd is missing.
+            const code = error ? error.code : 0;
+            if (typeof code !== 'number')
+                return reject(error);
+            resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() });
+        });
+    });
+}
+/** The first line git wrote to stderr, for a one-line message. */
+function firstLine(r) {
+    return r.stderr.split('\n')[0] || `git exited with code ${r.code}`;
+}
+
+// Finds the commit a PR's changes start from: the merge-base of HEAD and the base
+// branch, fetching the history a shallow clone lacks when the remote answers.
+const FETCH_DEPTH_HINT = 'set fetch-depth: 0 in actions/checkout';
+async function findMergeBase(cwd, baseRef) {
+    const top = await git(cwd, ['rev-parse', '--show-toplevel']);
+    if (top.code !== 0)
+        throw new ConfigError(`baseline: merge-base needs a git checkout, and ${cwd} is not one; use baseline: none or the path of a report.json`);
+    const root = top.stdout;
+    const head = await resolveCommit(root, 'HEAD');
+    if (!head)
+        throw new ConfigError('baseline: merge-base needs a commit at HEAD; commit first');
+    let name = baseRef ?? (await defaultBranch(root));
+    let base = name ? await resolveBase(root, name) : null;
+    let shallow = await isShallow(root);
+    let fetchError = null;
+    if (!base || shallow) {
+        // Actions' checkout fetches one commit by default: get the base branch and the
+        // history down to the merge-base, if the remote is reachable.
+        name ??= 'main';
+        fetchError = await fetchBase(root, name, shallow);
+        base = await resolveBase(root, name);
+        shallow = await isShallow(root);
+    }
+    const why = fetchError ? ` (fetching it failed: ${fetchError})` : '';
+    if (shallow)
+        throw new ConfigError(`baseline: merge-base needs the history of HEAD and ${name}, but this checkout is a shallow clone${why}; ${FETCH_DEPTH_HINT}`);
+    if (!base)
+        throw new ConfigError(baseRef
+            ? `base-ref: "${baseRef}" is neither a branch nor a commit of this repository${why}; set base-ref to the branch the PR merges into`
+            : `base-ref: cannot tell the default branch (no origin/HEAD, main or master)${why}; set base-ref`);
+    const mb = await git(root, ['merge-base', head, base.commit]);
+    // Exit 1 without output is git's "no common ancestor".
+    if (mb.code === 1 && !mb.stdout)
+        return { root, headCommit: head, baseRef: base.ref, commit: null };
+    if (mb.code !== 0)
+        throw new GateError(`git merge-base HEAD ${base.ref} failed: ${firstLine(mb)}`);
+    return { root, headCommit: head, baseRef: base.ref, commit: mb.stdout };
+}
+async function resolveCommit(root, rev) {
+    const r = await git(root, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
+    return r.code === 0 ? r.stdout : null;
+}
+/** The remote-tracking branch first: a local branch of the same name may be stale. */
+async function resolveBase(root, name) {
+    for (const ref of name.startsWith('origin/') ? [name] : [`origin/${name}`, name]) {
+        const commit = await resolveCommit(root, ref);
+        if (commit)
+            return { ref, commit };
+    }
+    return null;
+}
+async function defaultBranch(root) {
+    const head = await git(root, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']);
+    if (head.code === 0 && head.stdout)
+        return head.stdout;
+    for (const name of ['main', 'master'])
+        if (await resolveBase(root, name))
+            return name;
+    return null;
+}
+async function isShallow(root) {
+    return (await git(root, ['rev-parse', '--is-shallow-repository'])).stdout === 'true';
+}
+/** Fetches the base branch from origin (all of the history when shallow); returns why it failed. */
+async function fetchBase(root, name, shallow) {
+    const branch = name.replace(/^origin\//, '');
+    const refspec = `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
+    const r = await git(root, ['fetch', '--no-tags', ...(shallow ? ['--unshallow'] : []), 'origin', refspec]);
+    return r.code === 0 ? null : firstLine(r);
+}
+
+// A commit checked out beside the user's checkout, for as long as a callback runs.
+// The user's working tree is never touched, and the worktree is removed however the
+// callback ends.
+async function withWorktree(repoRoot, commit, log, use) {
+    // A temp folder, not the output folder: that may lie inside the repository, and a
+    // worktree nested in the checkout would show in `git status` and in `go build ./...`.
+    const parent = mkdtempSync(join(tmpdir(), 'memgate-base-'));
+    const dir = join(parent, 'tree');
+    try {
+        // A run killed hard leaves a registered worktree whose folder is gone: forget those.
+        await git(repoRoot, ['worktree', 'prune']);
+        const add = await git(repoRoot, ['worktree', 'add', '--detach', dir, commit]);
+        if (add.code !== 0)
+            throw new GateError(`git worktree add of the merge-base ${commit.slice(0, 12)} failed: ${firstLine(add)}`);
+        log(`base: merge-base ${commit.slice(0, 12)} checked out in ${dir}`);
+        return await use(dir);
+    }
+    finally {
+        const removed = await git(repoRoot, ['worktree', 'remove', '--force', dir]);
+        rmSync(parent, { recursive: true, force: true });
+        if (removed.code !== 0)
+            await git(repoRoot, ['worktree', 'prune']);
+    }
 }
 
 var autocannon$1 = {exports: {}};
@@ -48048,7 +48727,7 @@ async function sample(req) {
         try {
             const s = await takeSample(client, req, i, t, out);
             out.samples.push(s);
-            req.log(`  ${t.toFixed(1).padStart(6)}s  heap ${formatBytes$1(s.heapInuseBytes).padStart(10)}  goroutines ${String(s.goroutines).padStart(6)}` +
+            req.log(`  ${t.toFixed(1).padStart(6)}s  heap ${formatBytes$1(s.liveHeapBytes).padStart(10)}  goroutines ${String(s.goroutines).padStart(6)}` +
                 (s.rssBytes === null ? '' : `  rss ${formatBytes$1(s.rssBytes).padStart(10)}`));
         }
         catch (e) {
@@ -48091,8 +48770,8 @@ async function takeSample(client, req, i, t, out) {
     out.goroutines.push({ t, summary: goroutines, file: goroutineFile });
     return {
         t,
-        heapInuseBytes: live.heapAllocBytes,
-        heapInuseObjects: live.heapObjects,
+        liveHeapBytes: live.heapAllocBytes,
+        liveHeapObjects: live.heapObjects,
         goroutines: goroutineCount,
         rssBytes
     };
@@ -48190,7 +48869,6 @@ async function waitReady(req, service) {
 
 // One measured run of one side: build, start, load and sample, stop. Nothing is
 // left running whatever happens: every exit path goes through the finally blocks.
-const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg';
 async function measure(config, side, options) {
     const module = await inspectModule(side.moduleDir);
     const leakProfile = config.goroutineLeakProfile === 'on' ||
@@ -48269,7 +48947,6 @@ async function measureBuilt(config, side, options, module, binaryPath, leakProfi
                     : `the load-command exited with code ${early} before sampling ended; see logs/${label}-load.log`);
             checkLoad(loadStats, config.targetUrl);
             checkSamples(sampling, config);
-            writeGrowthFiles(sampling, profilesDir);
             return { side, module, sampling, load: loadStats, notes, profilesDir: relative(outDir, profilesDir) };
         }
         finally {
@@ -48295,14 +48972,6 @@ function checkSamples(sampling, config) {
     if (sampling.samples.length < Math.max(3, Math.ceil(expected / 2)))
         throw new GateError(`only ${sampling.samples.length} of ${expected} samples could be read from ${config.pprofUrl}`, sampling.notes.join('\n'));
 }
-/** The flame graph of what the heap kept between the first and the last sample. */
-function writeGrowthFiles(sampling, profilesDir) {
-    const first = sampling.heap[0];
-    const last = sampling.heap.at(-1);
-    if (!first || !last || first === last)
-        return;
-    writeFileSync(join(profilesDir, FLAMEGRAPH_FILE), heapGrowthFlameGraph(first.summary, last.summary));
-}
 async function warmUp(ms, service, signal) {
     const end = Date.now() + ms;
     while (Date.now() < end) {
@@ -48314,403 +48983,104 @@ async function warmUp(ms, service, signal) {
     }
 }
 
-// The Go 1.26 goroutineleak profile (GOEXPERIMENT=goroutineleakprofile): goroutines the
-// GC proved unreachable-blocked. It has the goroutine profile's shape, so it is summarized
-// by summarizeGoroutines and joined by the blocking frame.
-/** Marks the groups (of any summary keyed by frame) that hold proven-leaked goroutines. */
-function markProvenLeaks(groups, leaked) {
-    const keys = new Set(leaked.groups.filter((g) => g.count > 0).map(frameString));
-    return groups.map((g) => ({ ...g, provenLeaked: keys.has(frameString(g)) }));
+// A self-contained SVG flame graph of live-heap growth between two heap summaries:
+// each box is a function on the stacks that grew, as wide as the bytes they added.
+const widthPx = 1200;
+const rowPx = 18;
+const headerPx = 36;
+const charPx = 6.6; // of 11px monospace
+const minBoxPx = 0.5;
+function escapeXml(s) {
+    return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
-
-// Maps the file paths of a profile to paths in the repository.
-// Go writes forward slashes on every platform; Windows drive letters compare case-insensitively.
-function normalize(p) {
-    return p
-        .replace(/\\/g, '/')
-        .replace(/^([A-Za-z]):\//, (_, drive) => `${drive.toLowerCase()}:/`)
-        .replace(/(.)\/+$/, '$1');
-}
-function isAbsolute(p) {
-    return p.startsWith('/') || /^[a-z]:\//.test(p);
-}
-function relativeInside(root, p) {
-    const rel = posix.relative(root, p);
-    return rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel) ? undefined : rel;
-}
-/**
- * The repository-relative path of a profile's file: an absolute build path under the
- * root, or (built with -trimpath) a path under the module path. Undefined when outside.
- */
-function toRepoPath(file, layout) {
-    const f = normalize(file);
-    const root = normalize(layout.repoRoot);
-    if (isAbsolute(f))
-        return relativeInside(root, f);
-    const { modulePath } = layout;
-    if (!modulePath || !f.startsWith(`${modulePath}/`))
-        return undefined;
-    const moduleDir = normalize(layout.moduleDir ?? layout.repoRoot);
-    return relativeInside(root, posix.join(moduleDir, f.slice(modulePath.length + 1)));
-}
-
-// Names the lines that leak: per allocation site and per goroutine group, the growth
-// between the first and the last sample, told apart from sampling noise.
-/**
- * Growth is noise below this many standard deviations: one-sided, and strict enough for
- * the hundreds of sites of an exact profile not to raise a false alarm between them.
- */
-const noiseSigmas = 3;
-/** Goroutine counts are exact, but requests in flight move them by a few. */
-const minGoroutineGrowth = 3;
-function byKey(items) {
-    return new Map(items.map((i) => [frameString(i), i]));
-}
-function repoPath(file, layout) {
-    const rel = layout && toRepoPath(file, layout);
-    return rel ? { repoPath: rel } : {};
-}
-/**
- * Whether a site's growth could come from chance alone: the two samples' counts are
- * independent Poisson draws (AllocationSite.inuseBytesVariance), so their difference
- * has the sum of their variances. A new site of d samples needs d > 3√d: 10 samples,
- * that is 10 objects when exact and ~5 MiB of small objects at the default 512 KiB.
- */
-function isWithinNoise(growthBytes, first, last) {
-    const sd = Math.sqrt((first?.inuseBytesVariance ?? 0) + (last?.inuseBytesVariance ?? 0));
-    return growthBytes <= noiseSigmas * sd;
-}
-/** Sites whose live heap grew, most growth first. */
-function attributeHeap(first, last, elapsedSec, requests, layout) {
-    const before = byKey(first.sites);
-    const sites = [];
-    for (const site of last.sites) {
-        const base = before.get(frameString(site));
-        const growthBytes = site.inuseBytes - (base?.inuseBytes ?? 0);
-        if (growthBytes <= 0)
-            continue;
-        sites.push({
-            function: site.function,
-            file: site.file,
-            line: site.line,
-            ...repoPath(site.file, layout),
-            callPath: site.callPath,
-            inuseBytesGrowth: growthBytes,
-            inuseObjectsGrowth: site.inuseObjects - (base?.inuseObjects ?? 0),
-            bytesPerSec: elapsedSec > 0 ? growthBytes / elapsedSec : 0,
-            ...(requests ? { bytesPerRequest: growthBytes / requests } : {}),
-            withinNoise: isWithinNoise(growthBytes, base, site)
-        });
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB'];
+    let v = bytes;
+    let u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+        v /= 1024;
+        u++;
     }
-    return sites.sort((a, b) => b.inuseBytesGrowth - a.inuseBytesGrowth);
+    return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
-/** Goroutine groups that grew (or are proven leaked), most growth first. */
-function attributeGoroutines(first, last, elapsedSec, extras = {}) {
-    const before = byKey(first.groups);
-    const text = byKey(extras.text ?? []);
-    const groups = extras.leaked
-        ? markProvenLeaks(last.groups, extras.leaked)
-        : last.groups.map((g) => ({ ...g, provenLeaked: false }));
-    const stacks = [];
-    for (const g of groups) {
-        const key = frameString(g);
-        const growth = g.count - (before.get(key)?.count ?? 0);
-        // Proven leaks are always reported, however few.
-        if (growth < minGoroutineGrowth && !g.provenLeaked)
+/** Per whole stack, the bytes added; stacks that shrank count as zero, so widths add up. */
+function growthTree(first, last) {
+    const before = new Map(first.stacks.map((s) => [s.functions.join('\n'), s.inuseBytes]));
+    const root = { name: 'all', bytes: 0, children: new Map() };
+    for (const s of last.stacks) {
+        const growth = s.inuseBytes - (before.get(s.functions.join('\n')) ?? 0);
+        if (growth <= 0)
             continue;
-        const dump = text.get(key);
-        const waitReason = dump?.waitReason ?? g.waitReason;
-        stacks.push({
-            function: g.function,
-            file: g.file,
-            line: g.line,
-            ...repoPath(g.file, extras.layout),
-            callPath: g.callPath,
-            ...(waitReason ? { waitReason } : {}),
-            ...(dump?.createdBy ? { createdBy: dump.createdBy } : {}),
-            countGrowth: growth,
-            perSec: elapsedSec > 0 ? growth / elapsedSec : 0,
-            count: g.count,
-            ...(g.provenLeaked ? { provenLeaked: true } : {})
-        });
-    }
-    return stacks.sort((a, b) => b.countGrowth - a.countGrowth);
-}
-
-/** Two-sided 95%: a fail needs the lower bound above the limit, a 2.5% one-sided risk per series. */
-const CONFIDENCE = 0.95;
-const Z_95 = 1.959963984540054;
-/**
- * Theil–Sen over runs measured apart (repeats): pairs only within a run, since each
- * restart has its own intercept, and Kendall's S summed over runs, so its variance is
- * the sum of theirs (Hirsch, Slack & Smith 1982, the seasonal Kendall slope).
- */
-function theilSenBlocks(blocks) {
-    const n = blocks.reduce((sum, b) => sum + b.length, 0);
-    if (n < 3)
-        return null;
-    const slopes = [];
-    let varianceS = 0;
-    for (const points of blocks) {
-        const m = points.length;
-        for (let i = 0; i < m; i++) {
-            for (let j = i + 1; j < m; j++) {
-                const dt = points[j].t - points[i].t;
-                if (dt !== 0)
-                    slopes.push((points[j].v - points[i].v) / dt);
+        root.bytes += growth;
+        let node = root;
+        for (const name of s.functions) {
+            let child = node.children.get(name);
+            if (!child) {
+                child = { name, bytes: 0, children: new Map() };
+                node.children.set(name, child);
             }
+            child.bytes += growth;
+            node = child;
         }
-        varianceS += (m * (m - 1) * (2 * m + 5)) / 18;
     }
-    if (slopes.length === 0)
-        return null;
-    slopes.sort((a, b) => a - b);
-    const count = slopes.length;
-    // Sen (1968): the interval is read off the ordered pairwise slopes at ranks set by
-    // the variance of Kendall's S (no ties in time: samples are taken at distinct instants).
-    const sigma = Math.sqrt(varianceS);
-    const upper = Math.min(Math.round((count + Z_95 * sigma) / 2), count - 1);
-    const lower = Math.max(Math.round((count - Z_95 * sigma) / 2) - 1, 0);
-    return {
-        slopePerSec: median(slopes),
-        ciLow: slopes[lower],
-        ciHigh: slopes[upper],
-        method: 'theil-sen',
-        confidence: CONFIDENCE,
-        n
+    return root;
+}
+// Stable colours: the service's own code warm, the standard library and runtime cool.
+function color(name) {
+    let h = 0;
+    for (const c of name)
+        h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    const shade = 55 + (h % 20);
+    return isStdlib(name) ? `hsl(210, 30%, ${shade + 10}%)` : `hsl(${20 + (h % 25)}, 85%, ${shade}%)`;
+}
+function depthOf(node) {
+    let d = 0;
+    for (const c of node.children.values())
+        d = Math.max(d, depthOf(c));
+    return d + 1;
+}
+function heapGrowthFlameGraph(first, last, title = 'Live heap growth') {
+    const root = growthTree(first, last);
+    const depth = depthOf(root);
+    const heightPx = headerPx + depth * rowPx + 4;
+    const boxes = [];
+    const scale = root.bytes > 0 ? widthPx / root.bytes : 0;
+    // Root on top, callees below, as in pprof's flame graph view.
+    const draw = (node, x, level) => {
+        const w = node.bytes * scale;
+        if (w < minBoxPx)
+            return;
+        const y = headerPx + level * rowPx;
+        const share = ((100 * node.bytes) / root.bytes).toFixed(1);
+        const chars = Math.floor((w - 6) / charPx);
+        const label = chars >= 3 ? (node.name.length > chars ? `${node.name.slice(0, chars - 2)}..` : node.name) : '';
+        boxes.push(`<g><title>${escapeXml(`${node.name}: +${formatBytes(node.bytes)} (${share}%)`)}</title>` +
+            `<rect x="${x.toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="${rowPx - 1}" rx="2" fill="${color(node.name)}"/>` +
+            (label ? `<text x="${(x + 3).toFixed(2)}" y="${y + 13}">${escapeXml(label)}</text>` : '') +
+            '</g>');
+        let cx = x;
+        for (const child of [...node.children.values()].sort((a, b) => b.bytes - a.bytes)) {
+            draw(child, cx, level + 1);
+            cx += child.bytes * scale;
+        }
     };
-}
-/** The trend of a series, with the slope of its second half to tell a plateau from a leak. */
-function trend(points) {
-    return trendBlocks([points]);
-}
-/** The trend pooled over repeats; the late slope pools the second half of each. */
-function trendBlocks(blocks) {
-    const whole = theilSenBlocks(blocks);
-    if (!whole)
-        return null;
-    const late = theilSenBlocks(blocks.map((b) => b.slice(Math.floor(b.length / 2))));
-    return { ...whole, lateSlopePerSec: late ? late.slopePerSec : whole.slopePerSec };
-}
-function median(sorted) {
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const VALUE = {
-    heap: (s) => s.heapInuseBytes,
-    goroutines: (s) => s.goroutines,
-    rss: (s) => s.rssBytes
-};
-function seriesPoints(samples, series) {
-    return samples.flatMap((s) => {
-        const v = VALUE[series](s);
-        return v === null ? [] : [{ t: s.t, v }];
-    });
-}
-function trends(samples) {
-    return {
-        heap: trend(seriesPoints(samples, 'heap')),
-        goroutines: trend(seriesPoints(samples, 'goroutines')),
-        rss: trend(seriesPoints(samples, 'rss'))
-    };
-}
-/** What grew between the first and the last sample, by allocation site and by goroutine stack. */
-function attribution(m) {
-    const { heap, goroutines, requests, goroutineText, goroutineLeaks } = m.sampling;
-    if (heap.length < 2 || goroutines.length < 2)
-        return undefined;
-    const layout = {
-        repoRoot: m.module.repoRoot,
-        moduleDir: m.module.moduleDir,
-        ...(m.module.modulePath ? { modulePath: m.module.modulePath } : {})
-    };
-    const [firstHeap, lastHeap] = [heap[0], heap[heap.length - 1]];
-    const [firstG, lastG] = [goroutines[0], goroutines[goroutines.length - 1]];
-    const stacks = attributeGoroutines(firstG.summary, lastG.summary, lastG.t - firstG.t, {
-        layout,
-        ...(goroutineText ? { text: goroutineText } : {}),
-        ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
-    });
-    return {
-        heap: attributeHeap(firstHeap.summary, lastHeap.summary, lastHeap.t - firstHeap.t, requests, layout),
-        goroutines: stacks,
-        files: {
-            flamegraph: `${m.profilesDir}/${FLAMEGRAPH_FILE}`,
-            heapBase: `${m.profilesDir}/${firstHeap.file}`,
-            heapHead: `${m.profilesDir}/${lastHeap.file}`
-        },
-        notes: [
-            ...(goroutineLeaks
-                ? [
-                    'Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so.'
-                ]
-                : []),
-            ...(m.sampling.heap[0].summary.samplingRateBytes > 64 * 1024
-                ? [
-                    `The heap profile samples one allocation per ${Math.round(m.sampling.heap[0].summary.samplingRateBytes / 1024)} KiB: small leaks may not show by site. Set memprofilerate for finer attribution.`
-                ]
-                : [])
-        ]
-    };
-}
-function toRun(m, warmupSec, durationSec) {
-    const a = attribution(m);
-    return {
-        side: m.side.side,
-        ...(m.side.ref ? { ref: m.side.ref } : {}),
-        ...(m.side.commit ? { commit: m.side.commit } : {}),
-        samples: m.sampling.samples,
-        trends: trends(m.sampling.samples),
-        load: m.load,
-        ...(a ? { attribution: a } : {}),
-        sampleNotes: [...m.notes, ...m.sampling.notes],
-        profilesDir: m.profilesDir,
-        warmupSec,
-        durationSec
-    };
-}
-
-const SERIES$1 = ['heap', 'goroutines', 'rss'];
-const bySeries = (f) => Object.fromEntries(SERIES$1.map((s) => [s, f(s)]));
-/**
- * Pools the repeats' trends rather than taking the median of their slopes: every
- * within-repeat pair counts, so the interval narrows with more repeats, and machine
- * drift that slows one repeat is outvoted by the others.
- */
-function combineRepeats(runs) {
-    if (runs.length === 1)
-        return runs[0];
-    return {
-        ...runs[0],
-        trends: bySeries((s) => trendBlocks(runs.map((r) => seriesPoints(r.samples, s)))),
-        sampleNotes: runs.flatMap((r, i) => r.sampleNotes.map((n) => `repeat ${i + 1}: ${n}`)),
-        repeats: runs.map((r) => ({
-            slopePerSec: bySeries((s) => r.trends[s]?.slopePerSec ?? null),
-            profilesDir: r.profilesDir
-        }))
-    };
-}
-
-// The thin edge to git: run one command, get its output or its first error line.
-/** Runs git; a non-zero exit is a result, not an exception, because callers branch on it. */
-function git(cwd, args) {
-    return new Promise((resolve, reject) => {
-        // LC_ALL=C: error lines are quoted to the user and matched by no one, but stay in English.
-        const env = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
-        execFile('git', args, { cwd, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-            // A number when git ran and failed; a string ("ENOENT") when git or cwd is missing.
-            const code = error ? error.code : 0;
-            if (typeof code !== 'number')
-                return reject(error);
-            resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() });
-        });
-    });
-}
-/** The first line git wrote to stderr, for a one-line message. */
-function firstLine(r) {
-    return r.stderr.split('\n')[0] || `git exited with code ${r.code}`;
-}
-
-// Finds the commit a PR's changes start from: the merge-base of HEAD and the base
-// branch, fetching the history a shallow clone lacks when the remote answers.
-const FETCH_DEPTH_HINT = 'set fetch-depth: 0 in actions/checkout';
-async function findMergeBase(cwd, baseRef) {
-    const top = await git(cwd, ['rev-parse', '--show-toplevel']);
-    if (top.code !== 0)
-        throw new ConfigError(`baseline: merge-base needs a git checkout, and ${cwd} is not one; use baseline: none or the path of a report.json`);
-    const root = top.stdout;
-    const head = await resolveCommit(root, 'HEAD');
-    if (!head)
-        throw new ConfigError('baseline: merge-base needs a commit at HEAD; commit first');
-    let name = baseRef ?? (await defaultBranch(root));
-    let base = name ? await resolveBase(root, name) : null;
-    let shallow = await isShallow(root);
-    let fetchError = null;
-    if (!base || shallow) {
-        // Actions' checkout fetches one commit by default: get the base branch and the
-        // history down to the merge-base, if the remote is reachable.
-        name ??= 'main';
-        fetchError = await fetchBase(root, name, shallow);
-        base = await resolveBase(root, name);
-        shallow = await isShallow(root);
-    }
-    const why = fetchError ? ` (fetching it failed: ${fetchError})` : '';
-    if (shallow)
-        throw new ConfigError(`baseline: merge-base needs the history of HEAD and ${name}, but this checkout is a shallow clone${why}; ${FETCH_DEPTH_HINT}`);
-    if (!base)
-        throw new ConfigError(baseRef
-            ? `base-ref: "${baseRef}" is neither a branch nor a commit of this repository${why}; set base-ref to the branch the PR merges into`
-            : `base-ref: cannot tell the default branch (no origin/HEAD, main or master)${why}; set base-ref`);
-    const mb = await git(root, ['merge-base', head, base.commit]);
-    // Exit 1 without output is git's "no common ancestor".
-    if (mb.code === 1 && !mb.stdout)
-        return { root, headCommit: head, baseRef: base.ref, commit: null };
-    if (mb.code !== 0)
-        throw new GateError(`git merge-base HEAD ${base.ref} failed: ${firstLine(mb)}`);
-    return { root, headCommit: head, baseRef: base.ref, commit: mb.stdout };
-}
-async function resolveCommit(root, rev) {
-    const r = await git(root, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
-    return r.code === 0 ? r.stdout : null;
-}
-/** The remote-tracking branch first: a local branch of the same name may be stale. */
-async function resolveBase(root, name) {
-    for (const ref of name.startsWith('origin/') ? [name] : [`origin/${name}`, name]) {
-        const commit = await resolveCommit(root, ref);
-        if (commit)
-            return { ref, commit };
-    }
-    return null;
-}
-async function defaultBranch(root) {
-    const head = await git(root, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']);
-    if (head.code === 0 && head.stdout)
-        return head.stdout;
-    for (const name of ['main', 'master'])
-        if (await resolveBase(root, name))
-            return name;
-    return null;
-}
-async function isShallow(root) {
-    return (await git(root, ['rev-parse', '--is-shallow-repository'])).stdout === 'true';
-}
-/** Fetches the base branch from origin (all of the history when shallow); returns why it failed. */
-async function fetchBase(root, name, shallow) {
-    const branch = name.replace(/^origin\//, '');
-    const refspec = `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
-    const r = await git(root, ['fetch', '--no-tags', ...(shallow ? ['--unshallow'] : []), 'origin', refspec]);
-    return r.code === 0 ? null : firstLine(r);
-}
-
-// A commit checked out beside the user's checkout, for as long as a callback runs.
-// The user's working tree is never touched, and the worktree is removed however the
-// callback ends.
-async function withWorktree(repoRoot, commit, log, use) {
-    // A temp folder, not the output folder: that may lie inside the repository, and a
-    // worktree nested in the checkout would show in `git status` and in `go build ./...`.
-    const parent = mkdtempSync(join(tmpdir(), 'memgate-base-'));
-    const dir = join(parent, 'tree');
-    try {
-        // A run killed hard leaves a registered worktree whose folder is gone: forget those.
-        await git(repoRoot, ['worktree', 'prune']);
-        const add = await git(repoRoot, ['worktree', 'add', '--detach', dir, commit]);
-        if (add.code !== 0)
-            throw new GateError(`git worktree add of the merge-base ${commit.slice(0, 12)} failed: ${firstLine(add)}`);
-        log(`base: merge-base ${commit.slice(0, 12)} checked out in ${dir}`);
-        return await use(dir);
-    }
-    finally {
-        const removed = await git(repoRoot, ['worktree', 'remove', '--force', dir]);
-        rmSync(parent, { recursive: true, force: true });
-        if (removed.code !== 0)
-            await git(repoRoot, ['worktree', 'prune']);
-    }
+    if (root.bytes > 0)
+        draw(root, 0, 0);
+    const heading = root.bytes > 0 ? `${title}: +${formatBytes(root.bytes)}` : `${title}: no stack grew`;
+    return [
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${widthPx}" height="${heightPx}" viewBox="0 0 ${widthPx} ${heightPx}" font-family="monospace" font-size="11">`,
+        `<rect width="100%" height="100%" fill="#fff"/>`,
+        `<text x="4" y="22" font-size="15">${escapeXml(heading)}</text>`,
+        ...boxes,
+        '</svg>',
+        ''
+    ].join('\n');
 }
 
 // Measures the head, and the merge-base beside it when asked: alternately, base then
 // head, `repeats` times, so that drift of the machine (a noisy neighbour, a thermal
 // throttle) falls on both sides alike instead of on whichever side ran second.
+const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg';
 /** What the report says first when the baseline was asked for but could not be had. */
 const noBaseline = (why) => `No baseline: ${why}. The verdict rests on the absolute limits alone.`;
 async function measureSides(config, moduleDir, options) {
@@ -48773,318 +49143,24 @@ async function measureRun(config, side, repeat, options) {
         log: options.log,
         signal: options.signal
     });
-    return toRun(m, config.warmupMs / 1000, config.durationMs / 1000);
-}
-
-// Assembles report.json from runs and judgements; reads and checks a stored one.
-const TOOL_VERSION = '0.1.0';
-function buildReport(p) {
-    return {
-        schemaVersion: 1,
-        tool: { name: 'go-memgate', version: TOOL_VERSION },
-        name: p.name,
-        verdict: p.verdict,
-        reasons: p.reasons,
-        notices: p.notices,
-        config: p.config,
-        runs: p.base ? { head: p.head, base: p.base } : { head: p.head },
-        ...(p.comparison ? { comparison: p.comparison } : {}),
-        createdAt: p.createdAt.toISOString()
-    };
-}
-/** Reads a report.json written earlier; refuses another schema or tool with a one-line reason. */
-function readReport(path, input) {
-    let parsed;
-    try {
-        parsed = JSON.parse(readFileSync(path, 'utf8'));
-    }
-    catch (e) {
-        throw new ConfigError(`${input}: cannot read ${path}: ${e.message.split('\n')[0]}`);
-    }
-    const r = parsed;
-    if (r?.tool?.name !== 'go-memgate')
-        throw new ConfigError(`${input}: ${path} is not a go-memgate report.json`);
-    if (r.schemaVersion !== 1)
-        throw new ConfigError(`${input}: ${path} has schemaVersion ${String(r.schemaVersion)}; this go-memgate reads schemaVersion 1`);
-    // In the fork-safe comment mode the file comes from untrusted code: check its shape.
-    const verdicts = ['pass', 'fail', 'inconclusive'];
-    if (!verdicts.includes(r.verdict) ||
-        !Array.isArray(r.reasons) ||
-        !Array.isArray(r.notices) ||
-        !Array.isArray(r.runs?.head?.samples) ||
-        typeof r.runs?.head?.trends !== 'object')
-        throw new ConfigError(`${input}: ${path} is not a complete go-memgate report (verdict, reasons, runs.head)`);
-    return r;
-}
-
-// `baseline: <report.json>`: the head run of a report stored earlier, as this run's base.
-/** A report of another service cannot be a baseline: refused. */
-const SAME_SERVICE = ['name', 'working-directory', 'package'];
-/** Inputs that change the growth rate itself: allowed to differ, but said. */
-const SAME_LOAD = ['load-command', 'rate', 'connections', 'warmup', 'memprofilerate'];
-function readStoredBaseline(path, config) {
-    const stored = readReport(resolve(path), 'baseline');
-    const value = (record, key) => String(record[key] ?? '');
-    for (const key of SAME_SERVICE) {
-        const then = value(stored.config, key);
-        const now = value(config, key);
-        if (then !== now)
-            throw new ConfigError(`baseline: ${path} measured another service (${key} "${then}", here "${now}"); use a report.json of this service, or baseline: merge-base`);
-    }
-    const notices = SAME_LOAD.filter((key) => value(stored.config, key) !== value(config, key)).map((key) => `the baseline ${path} was measured with ${key} "${value(stored.config, key)}", this run with "${value(config, key)}": part of the difference may come from that alone`);
-    return { run: { ...stored.runs.head, side: 'base' }, notices };
-}
-
-const MAX_POINTS = 40;
-/** One chart of a quantity over time; several series share the axes (base and head). */
-function xyChart(title, unit, series, value, scale = 1) {
-    const longest = series.reduce((a, b) => (b.samples.length > a.samples.length ? b : a), series[0]);
-    const stride = Math.max(1, Math.ceil(longest.samples.length / MAX_POINTS));
-    const picked = (s) => s.filter((_, i) => i % stride === 0);
-    const xs = picked(longest.samples).map((s) => Math.round(s.t));
-    const lines = series.map((s) => {
-        const ys = picked(s.samples).map((p) => {
-            const v = value(p);
-            return v === null ? 0 : Number((v / scale).toPrecision(4));
-        });
-        return ys.slice(0, xs.length);
+    return toRun(m, {
+        warmupSec: config.warmupMs / 1000,
+        durationSec: config.durationMs / 1000,
+        flamegraphFile: writeFlameGraph(m, options.outDir)
     });
-    const all = lines.flat();
-    const lo = Math.min(...all);
-    const hi = Math.max(...all);
-    const pad = Math.max((hi - lo) * 0.1, hi * 0.01, 1 / scale);
-    // xychart-beta draws no legend: the title names the lines in order.
-    const label = series.length > 1 ? ` (lines: ${series.map((s) => s.label).join(', then ')})` : '';
-    return [
-        '```mermaid',
-        'xychart-beta',
-        `  title "${title}${label}"`,
-        `  x-axis "seconds after warm-up" [${xs.join(', ')}]`,
-        `  y-axis "${unit}" ${fmt(Math.max(0, lo - pad))} --> ${fmt(hi + pad)}`,
-        ...lines.map((ys) => `  line [${ys.join(', ')}]`),
-        '```'
-    ].join('\n');
 }
-const fmt = (v) => Number(v.toPrecision(4));
-
-// Text from profiles (function names, file paths) goes into comments that GitHub
-// renders as markdown and HTML: every character that could start markup becomes an
-// entity, so `<img onerror=…>`, `</details>`, `|` or `*` show as themselves.
-const ENTITY = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    '|': '&#124;',
-    '`': '&#96;',
-    '*': '&#42;',
-    _: '&#95;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '\\': '&#92;',
-    '~': '&#126;',
-    '#': '&#35;',
-    '@': '&#64;',
-    '\n': ' ',
-    '\r': ' '
-};
-function escapeText(text) {
-    return text.replace(/[&<>"'|`*_[\]\\~#@\r\n]/g, (c) => ENTITY[c]);
-}
-/** A number from report.json, which in the fork-safe comment mode comes from untrusted code. */
-function num(value, digits) {
-    if (typeof value !== 'number' || !Number.isFinite(value))
-        return '—';
-    return digits === undefined ? String(value) : value.toFixed(digits);
-}
-/** Profile text shown as code. */
-function code(text) {
-    return `<code>${escapeText(text)}</code>`;
+/** The flame graph of what the heap kept between the first and the last sample. */
+function writeFlameGraph(m, outDir) {
+    const first = m.sampling.heap[0];
+    const last = m.sampling.heap.at(-1);
+    if (!first || !last || first === last)
+        return null;
+    writeFileSync(join(outDir, m.profilesDir, FLAMEGRAPH_FILE), heapGrowthFlameGraph(first.summary, last.summary));
+    return FLAMEGRAPH_FILE;
 }
 
-// report.json -> markdown: the PR comment, the job summary and report.md.
-const HEADLINE = {
-    pass: '✅ go-memgate: no memory growth beyond the limits',
-    fail: '❌ go-memgate: memory grows — this check fails',
-    inconclusive: '⚠️ go-memgate: inconclusive — growth could not be told from noise'
-};
-const SERIES = [
-    { name: 'heap', label: 'Live heap', limitInput: 'max-heap-growth' },
-    { name: 'goroutines', label: 'Goroutines', limitInput: 'max-goroutine-growth' },
-    { name: 'rss', label: 'RSS' }
-];
-function renderMarkdown(report, options = {}) {
-    const sections = [
-        header(report),
-        growthTable(report),
-        attributionSection(report.runs.head.attribution, 10),
-        newInHeadLine(report),
-        charts(report),
-        details(report)
-    ];
-    const full = sections.filter(Boolean).join('\n\n') + '\n';
-    const max = options.maxChars;
-    if (max === undefined || full.length <= max)
-        return full;
-    const note = '\n\n_The report was shortened to fit; the full report is in the job summary and the artifact._\n';
-    const shorter = [header(report), growthTable(report), attributionSection(report.runs.head.attribution, 3)]
-        .filter(Boolean)
-        .join('\n\n');
-    if (shorter.length + note.length <= max)
-        return shorter + note;
-    // Cut at a line end: a cut inside an entity or a <code> would break the markup after it.
-    const cut = shorter.slice(0, max - note.length);
-    return cut.slice(0, cut.lastIndexOf('\n')) + note;
-}
-function header(report) {
-    const name = report.name === 'memgate' ? '' : ` (${escapeText(report.name)})`;
-    const lines = [`### ${HEADLINE[report.verdict]}${name}`, ''];
-    for (const notice of report.notices)
-        lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '');
-    for (const reason of report.reasons)
-        lines.push(`- ${escapeText(reason)}`);
-    return lines.join('\n').trim();
-}
-function limitOf(report, input) {
-    if (!input)
-        return 'not judged';
-    const v = String(report.config[input] ?? INPUTS.find((i) => i.name === input)?.default ?? '');
-    return v === 'off' ? 'off' : escapeText(v);
-}
-function trendCells(series, t) {
-    if (!t)
-        return ['—', '—', '—'];
-    const r = (v) => (v > 0 ? '+' : '') + formatRate(series, v);
-    return [`**${r(t.slopePerSec)}**`, `${r(t.ciLow)} … ${r(t.ciHigh)}`, r(t.lateSlopePerSec)];
-}
-function growthTable(report) {
-    const { head, base } = report.runs;
-    const rows = ['| | growth | 95% interval | second half | limit |', '|---|---|---|---|---|'];
-    for (const s of SERIES) {
-        if (s.name === 'rss' && !head.trends.rss)
-            continue;
-        const limit = limitOf(report, s.limitInput);
-        rows.push(`| ${s.label}${base ? ' (head)' : ''} | ${trendCells(s.name, head.trends[s.name]).join(' | ')} | ${limit} |`);
-        if (base)
-            rows.push(`| ${s.label} (base) | ${trendCells(s.name, base.trends[s.name]).join(' | ')} | |`);
-        if (base && s.name !== 'rss')
-            rows.push(...differenceRow(report, s.name, s.label));
-    }
-    return rows.join('\n');
-}
-/** Head minus base, with the allowed increase as its limit. */
-function differenceRow(report, series, label) {
-    const c = report.comparison?.[series];
-    const h = report.runs.head.trends[series];
-    const b = report.runs.base?.trends[series];
-    if (!c || !h || !b)
-        return [];
-    const r = (v) => (v > 0 ? '+' : '') + formatRate(series, v);
-    const limit = c.limitPerSec === null ? 'off' : r(c.limitPerSec);
-    return [
-        `| ${label} (head − base) | **${r(c.diffPerSec)}** | ${r(c.ciLow)} … ${r(c.ciHigh)} | ${r(h.lateSlopePerSec - b.lateSlopePerSec)} | ${limit} |`
-    ];
-}
-/** One line naming what grows in the head and not in the base, when both were attributed. */
-function newInHeadLine(report) {
-    const head = report.runs.head.attribution;
-    const base = report.runs.base?.attribution;
-    if (!head || !base)
-        return '';
-    const fresh = newInHead(head, base);
-    if (!fresh.length)
-        return '';
-    return `**New in head** (growing here, not in the base): ${fresh
-        .slice(0, 10)
-        .map((f) => code(f))
-        .join(', ')}`;
-}
-function attributionSection(a, top) {
-    if (!a)
-        return '';
-    const out = [];
-    const sites = a.heap.filter((s) => !s.withinNoise).slice(0, top);
-    if (sites.length) {
-        out.push('#### Where the heap grows', '', '| allocation site | kept | rate | per request |', '|---|---|---|---|');
-        for (const s of sites)
-            out.push(`| ${code(s.function)}<br>${code(`${s.repoPath ?? s.file}:${s.line}`)} | ${formatBytes$1(s.inuseBytesGrowth)} | ${formatRate('heap', s.bytesPerSec)} | ${s.bytesPerRequest === undefined ? '—' : formatBytes$1(s.bytesPerRequest)} |`);
-    }
-    const stacks = a.goroutines.filter((g) => g.countGrowth > 0).slice(0, top);
-    if (stacks.length) {
-        if (out.length)
-            out.push('');
-        out.push('#### Goroutines that pile up', '', '| blocked at | waiting on | created by | added | rate |', '|---|---|---|---|---|');
-        for (const g of stacks)
-            out.push(`| ${code(g.function)}<br>${code(`${g.repoPath ?? g.file}:${g.line}`)}${g.provenLeaked ? ' **proven leaked**' : ''} | ${escapeText(g.waitReason ?? '—')} | ${g.createdBy ? code(g.createdBy) : '—'} | +${num(g.countGrowth)} | ${formatRate('goroutines', g.perSec)} |`);
-    }
-    for (const note of a.notes ?? [])
-        out.push('', `_${escapeText(note)}_`);
-    return out.join('\n');
-}
-function charts(report) {
-    const { head, base } = report.runs;
-    const series = base
-        ? [
-            { label: 'base', samples: base.samples },
-            { label: 'head', samples: head.samples }
-        ]
-        : [{ label: 'head', samples: head.samples }];
-    if (head.samples.length < 2)
-        return '';
-    return [
-        xyChart('Live heap after GC', 'MiB', series, (s) => s.heapInuseBytes, 1024 * 1024),
-        xyChart('Goroutines', 'count', series, (s) => s.goroutines)
-    ].join('\n\n');
-}
-function runDetails(run) {
-    const load = run.load;
-    const loadText = load.kind === 'built-in'
-        ? `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
-        : `load-command ${code(load.command ?? '')}${load.exitCode ? `, exit code ${num(load.exitCode)}` : ''}`;
-    return [
-        `- **${run.side === 'base' ? 'base' : 'head'}**${run.ref ? ` ${code(String(run.ref))}` : ''}${run.commit ? ` ${code(String(run.commit).slice(0, 12))}` : ''}: ${num(run.samples.length)} samples over ${num(run.durationSec)}s after a ${num(run.warmupSec)}s warm-up; ${loadText}`,
-        ...run.sampleNotes.map((n) => `  - ${escapeText(n)}`)
-    ];
-}
-function details(report) {
-    const { head, base } = report.runs;
-    const flags = Object.entries(report.config)
-        .filter(([k, v]) => INPUTS.find((i) => i.name === k && !i.actionOnly && i.default !== v))
-        .map(([k, v]) => `--${k} ${shellQuote(String(v))}`);
-    const files = head.attribution?.files;
-    const lines = [
-        '<details><summary>Run details</summary>',
-        '',
-        ...(base ? runDetails(base) : []),
-        ...runDetails(head),
-        '',
-        'Reproduce locally:',
-        '',
-        // <pre> with every character escaped: config values come from the workflow, and in
-        // the fork-safe comment mode from untrusted code; a ``` fence could be closed by them.
-        `<pre><code>${escapeText([REPRODUCE, ...flags].join(' '))}</code></pre>`,
-        '',
-        files?.heapBase && files.heapHead
-            ? `What the heap kept, by line, from the raw profiles in the artifact: ${code(`go tool pprof -diff_base ${files.heapBase} ${files.heapHead}`)}${files.flamegraph ? `; as a flame graph: ${code(files.flamegraph)}` : ''}.`
-            : `Raw profiles are in ${code(head.profilesDir)} of the output folder.`,
-        '',
-        '</details>'
-    ];
-    return lines.join('\n');
-}
-/** POSIX quoting; a multi-line value (env) becomes $'…' with \n escapes, on one line. */
-/** The CLI as a user outside this repository runs it: npm fetches it from the repository. */
-const REPRODUCE = 'npx github:go-memgate/go-memgate run';
-function shellQuote(v) {
-    if (/^[\w./:@%=,-]+$/.test(v))
-        return v;
-    if (/[\n\r]/.test(v))
-        return `$'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, '\\n')}'`;
-    return `'${v.replace(/'/g, `'\\''`)}'`;
-}
-
-// The one pipeline behind the CLI and the action: measure, analyse, judge, report.
+// The one orchestrator behind the CLI and the action, in the manner of pprof's
+// driver.PProf: config -> sides (measure) -> analyse -> judge -> report.
 async function runGate(config, options) {
     assertSupportedPlatform();
     mkdirSync(options.outDir, { recursive: true });
@@ -49112,15 +49188,15 @@ async function runGate(config, options) {
     ].filter((j) => j !== null);
     if (judgements.length === 0)
         judgements.push(nothingJudged(config.baseline.kind !== 'none' && !base));
-    const { verdict, reasons } = combine(judgements);
+    const { verdict, judgements: ordered } = combine(judgements);
     const report = buildReport({
         name: config.name,
         verdict,
-        reasons,
+        judgements: ordered,
         notices: [
             ...sides.notices,
             ...(stored?.notices ?? []),
-            ...(base ? baseGrowthNotices(base, absolute, increase) : [])
+            ...(base ? baseGrowth(base, absolute, increase).map(describeBaseGrowth) : [])
         ],
         config: options.configRecord,
         head,
@@ -49197,11 +49273,11 @@ function renderTerminal(report) {
     for (const [side, run] of Object.entries(report.runs)) {
         if (!run)
             continue;
-        for (const series of ['heap', 'goroutines', 'rss']) {
+        for (const series of SERIES_NAMES) {
             const t = run.trends[series];
             if (!t)
                 continue;
-            const r = (v) => formatRate(series, v);
+            const r = (v) => formatRate(v, SERIES[series].unit);
             rows.push([
                 `${series}${report.runs.base ? ` (${side})` : ''}`,
                 r(t.slopePerSec),
@@ -49222,7 +49298,7 @@ function renderTerminal(report) {
     if (sites.length) {
         lines.push('', '  heap grows at:');
         for (const s of sites)
-            lines.push(`    ${s.repoPath ?? s.file}:${s.line}  ${s.function}  +${formatBytes$1(s.inuseBytesGrowth)} (${formatRate('heap', s.bytesPerSec)})`);
+            lines.push(`    ${s.repoPath ?? s.file}:${s.line}  ${s.function}  +${formatBytes$1(s.inuseBytesGrowth)} (${formatByteRate(s.bytesPerSec)})`);
     }
     const stacks = a?.goroutines.filter((g) => g.countGrowth > 0).slice(0, 5) ?? [];
     if (stacks.length) {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { failsGate } from './analysis/verdict.js'
 import { describeConfig, parseConfig, type RawInputs } from './config.js'
 import { freePort } from './engine/free-port.js'
-import { runGate } from './engine/pipeline.js'
+import { runGate } from './gate/gate.js'
 import { renderMarkdown } from './report/markdown.js'
 
 /** The fixture services ship beside dist/ and src/ alike. */

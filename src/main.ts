@@ -1,10 +1,10 @@
 // The action: run the gate (or load an earlier report), then report it to GitHub.
 import * as core from '@actions/core'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { ConfigError, describeConfig, type Config } from './config.js'
-import { runGate } from './engine/pipeline.js'
+import { loadReport, runGate, type GateResult } from './gate/gate.js'
 import { GateError } from './errors.js'
 import { annotate } from './github/annotations.js'
 import { uploadOutput } from './github/artifact.js'
@@ -18,14 +18,7 @@ import { setOutputs } from './github/outputs.js'
 import { resolvePullRequest, writePullRequestFile } from './github/pull-request.js'
 import { writeSummary } from './github/summary.js'
 import { renderMarkdown } from './report/markdown.js'
-import { readReport } from './report/report.js'
-import type { Report } from './report/types.js'
-
-interface GateResult {
-  report: Report
-  reportJsonPath: string
-  reportMarkdownPath: string
-}
+import type { Report } from './model.js'
 
 export async function run(): Promise<void> {
   // A cancelled job gets SIGINT, then SIGTERM: abort so the engine ends the
@@ -93,14 +86,6 @@ async function gate(signal: AbortSignal): Promise<void> {
   const reason = failureReason(report, config.failOn)
   if (reason) core.setFailed(reason)
   else core.info(`go-memgate (${report.name}): ${report.verdict}`)
-}
-
-function loadReport(reportJson: string, outDir: string): GateResult {
-  const reportJsonPath = resolve(reportJson)
-  const report = readReport(reportJsonPath, 'report-json')
-  const reportMarkdownPath = join(outDir, 'report.md')
-  writeFileSync(reportMarkdownPath, renderMarkdown(report))
-  return { report, reportJsonPath, reportMarkdownPath }
 }
 
 function logReport(report: Report): void {

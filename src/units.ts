@@ -83,3 +83,13 @@ export function formatCountRate(perSec: number): string {
   const perMin = perSec * 60
   return `${Math.abs(perMin) >= 100 ? Math.round(perMin) : Number(perMin.toPrecision(2))}/min`
 }
+
+/** A growth rate in its series' unit: "3.25 MiB/min", "12/min". */
+export function formatRate(perSec: number, unit: 'bytes' | 'count'): string {
+  return unit === 'bytes' ? formatByteRate(perSec) : formatCountRate(perSec)
+}
+
+/** A difference of rates, signed: "+3.25 MiB/min", "-12/min". */
+export function formatSignedRate(perSec: number, unit: 'bytes' | 'count'): string {
+  return (perSec > 0 ? '+' : '') + formatRate(perSec, unit)
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { findMergeBase } from '../src/baseline/merge-base.js'
 import { ConfigError, describeConfig, parseConfig, type RawInputs } from '../src/config.js'
 import { freePort } from '../src/engine/free-port.js'
-import { runGate, type GateResult } from '../src/engine/pipeline.js'
+import { runGate, type GateResult } from '../src/gate/gate.js'
 import { baselineInputs, FIXTURES, fixtureRepo, git } from './fixture-repo.js'
 
 jest.setTimeout(120_000)

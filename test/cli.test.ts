@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { supportsGoroutineLeakProfile } from '../src/engine/build.js'
 import { freePort } from '../src/engine/free-port.js'
-import type { Report } from '../src/report/types.js'
+import type { Report } from '../src/model.js'
 import {
   FIXTURES,
   groupAlive,

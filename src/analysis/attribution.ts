@@ -6,7 +6,7 @@ import type { GoroutineTextGroup } from '../profile/goroutine-text.js'
 import type { GoroutineSummary } from '../profile/goroutines.js'
 import type { AllocationSite, HeapSummary } from '../profile/heap.js'
 import { toRepoPath, type RepoLayout } from '../profile/paths.js'
-import type { GoroutineStack, HeapSite } from '../report/types.js'
+import type { GoroutineStack, HeapSite } from '../model.js'
 
 /**
  * Growth is noise below this many standard deviations: one-sided, and strict enough for

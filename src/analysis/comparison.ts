@@ -1,13 +1,19 @@
 // Head against base: the difference of their growth rates with an interval, judged by
 // the same rule as the absolute limits (judgeAgainst).
-import type { Attribution, Report, Run, SeriesComparison, Trend } from '../report/types.js'
-import { formatRate, judgeAgainst, LABEL, type Judgement } from './verdict.js'
+import {
+  JUDGED_SERIES,
+  type Attribution,
+  type BaseGrowth,
+  type JudgedSeries,
+  type Judgement,
+  type Report,
+  type Run,
+  type SeriesComparison,
+  type Trend
+} from '../model.js'
+import { judgeAgainst } from './verdict.js'
 
-/** The series a baseline is judged on; RSS is shown, never judged. */
-type Judged = 'heap' | 'goroutines'
-const JUDGED: Judged[] = ['heap', 'goroutines']
-
-export type Limits = Record<Judged, number | null>
+export type Limits = Record<JudgedSeries, number | null>
 
 /**
  * Head slope minus base slope, and its 95% interval by MOVER (Zou & Donner 2008): each
@@ -34,69 +40,55 @@ export interface RunComparison {
 export function compareRuns(head: Run, base: Run, maxIncrease: Limits): RunComparison {
   const comparison: RunComparison['comparison'] = {}
   const judgements: Judgement[] = []
-  for (const series of JUDGED) {
+  for (const series of JUDGED_SERIES) {
     const h = head.trends[series]
     const b = base.trends[series]
     const limit = maxIncrease[series]
     if (!h || !b) {
       if (limit !== null)
-        judgements.push({
-          outcome: 'inconclusive',
-          reason: `${LABEL[series]}: too few samples to compare head and base`
-        })
+        judgements.push({ outcome: 'inconclusive', rule: 'too-few-samples', series, against: 'base' })
       continue
     }
     const c: SeriesComparison = { ...slopeDifference(h, b), limitPerSec: limit }
     comparison[series] = c
-    if (limit !== null) judgements.push(judgeIncrease(series, h, b, c, limit))
+    if (limit === null) continue
+    const lateDiff = h.lateSlopePerSec - b.lateSlopePerSec
+    judgements.push({
+      ...judgeAgainst(c.ciLow, c.ciHigh, lateDiff, limit),
+      series,
+      against: 'base',
+      estimatePerSec: c.diffPerSec,
+      lowPerSec: c.ciLow,
+      highPerSec: c.ciHigh,
+      latePerSec: lateDiff,
+      limitPerSec: limit,
+      headPerSec: h.slopePerSec,
+      basePerSec: b.slopePerSec
+    })
   }
+  const fresh = head.attribution && base.attribution ? newInHead(head.attribution, base.attribution) : []
+  if (fresh.length) comparison.newInHead = fresh
   return { comparison, judgements }
 }
 
-function judgeIncrease(series: Judged, h: Trend, b: Trend, c: SeriesComparison, limit: number): Judgement {
-  const rate = (v: number) => formatRate(series, v)
-  const signed = (v: number) => (v > 0 ? '+' : '') + rate(v)
-  const label = LABEL[series]
-  const measured = `${label} grows ${signed(c.diffPerSec)} over the base (95% CI ${signed(c.ciLow)} to ${signed(c.ciHigh)}; head ${rate(h.slopePerSec)}, base ${rate(b.slopePerSec)})`
-  const allowed = `allowed increase ${rate(limit)}`
-  const lateDiff = h.lateSlopePerSec - b.lateSlopePerSec
-  return judgeAgainst(c.ciLow, c.ciHigh, lateDiff, limit, {
-    fail: `${measured}, ${allowed}`,
-    slowed: `${measured}, above the ${allowed}, but only ${signed(lateDiff)} in the second half: a warm-up or a plateau? Lengthen warmup`,
-    straddles: `${measured}: the interval straddles the ${allowed}; lengthen duration or raise repeats for a clear answer`,
-    pass: `${label} ${signed(c.diffPerSec)} over the base, within the ${allowed}`
-  })
-}
-
 /**
- * Notices for series the base itself grows in, judged by the same rule against the
- * absolute limit, or the allowed increase when that limit is off: a head that grows as
- * fast passes the comparison, and the reader must learn that the leak predates it.
+ * Series the base itself grows in, judged by the same rule against the absolute limit,
+ * or the allowed increase when that limit is off: a head that grows as fast passes the
+ * comparison, and the reader must learn that the leak predates it.
  */
-export function baseGrowthNotices(base: Run, absolute: Limits, maxIncrease: Limits): string[] {
-  return JUDGED.flatMap((series) => {
+export function baseGrowth(base: Run, absolute: Limits, maxIncrease: Limits): BaseGrowth[] {
+  return JUDGED_SERIES.flatMap((series) => {
     const t = base.trends[series]
     const threshold = absolute[series] ?? maxIncrease[series]
     if (!t || threshold === null) return []
-    const grows = judgeAgainst(t.ciLow, t.ciHigh, t.lateSlopePerSec, threshold, NO_REASONS).outcome === 'fail'
-    if (!grows) return []
-    const rate = (v: number) => formatRate(series, v)
-    return [
-      `the base grows too: ${LABEL[series]} ${rate(t.slopePerSec)} (95% CI ${rate(t.ciLow)} to ${rate(t.ciHigh)})${base.ref ? ` on ${base.ref}` : ''}; that growth predates this change`
-    ]
+    if (judgeAgainst(t.ciLow, t.ciHigh, t.lateSlopePerSec, threshold).outcome !== 'fail') return []
+    return [{ series, trend: t, ...(base.ref ? { ref: base.ref } : {}) }]
   })
 }
 
-const NO_REASONS = { fail: '', slowed: '', straddles: '', pass: '' }
-
 /** When nothing was judged the gate must not pass by default: it says why it cannot tell. */
 export function nothingJudged(baselineMissing: boolean): Judgement {
-  return {
-    outcome: 'inconclusive',
-    reason: baselineMissing
-      ? 'nothing to judge against: no baseline, and both absolute limits are off; set max-heap-growth or max-goroutine-growth'
-      : 'nothing to judge against: every limit is off; set max-heap-growth, max-goroutine-growth or max-increase-over-baseline'
-  }
+  return { outcome: 'inconclusive', rule: 'nothing-judged', series: null, against: 'limit', baselineMissing }
 }
 
 /**

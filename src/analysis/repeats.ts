@@ -1,11 +1,7 @@
 // Several measured runs of one side -> the one Run the report keeps for that side.
-import type { Run, SeriesName } from '../report/types.js'
-import { seriesPoints } from './run.js'
+import type { Run } from '../model.js'
+import { bySeries, seriesPoints } from './run.js'
 import { trendBlocks } from './trend.js'
-
-const SERIES: SeriesName[] = ['heap', 'goroutines', 'rss']
-const bySeries = <T>(f: (s: SeriesName) => T) =>
-  Object.fromEntries(SERIES.map((s) => [s, f(s)])) as Record<SeriesName, T>
 
 /**
  * Pools the repeats' trends rather than taking the median of their slopes: every

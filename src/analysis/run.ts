@@ -1,34 +1,42 @@
 // A measurement reduced to what the report keeps: samples, trends, attribution, load, notes.
-import type { Measurement } from '../engine/measure.js'
-import { FLAMEGRAPH_FILE } from '../engine/measure.js'
+import {
+  SERIES,
+  SERIES_NAMES,
+  type Attribution,
+  type Measurement,
+  type Run,
+  type Sample,
+  type SeriesName
+} from '../model.js'
 import type { RepoLayout } from '../profile/paths.js'
-import type { Attribution, Run, Sample, SeriesName } from '../report/types.js'
 import { attributeGoroutines, attributeHeap } from './attribution.js'
 import { trend, type Point } from './trend.js'
 
-const VALUE: Record<SeriesName, (s: Sample) => number | null> = {
-  heap: (s) => s.heapInuseBytes,
-  goroutines: (s) => s.goroutines,
-  rss: (s) => s.rssBytes
-}
-
 export function seriesPoints(samples: Sample[], series: SeriesName): Point[] {
   return samples.flatMap((s) => {
-    const v = VALUE[series](s)
+    const v = SERIES[series].value(s)
     return v === null ? [] : [{ t: s.t, v }]
   })
 }
 
+/** One value per series, from a function of the series. */
+export function bySeries<T>(f: (s: SeriesName) => T): Record<SeriesName, T> {
+  return Object.fromEntries(SERIES_NAMES.map((s) => [s, f(s)])) as Record<SeriesName, T>
+}
+
 export function trends(samples: Sample[]): Run['trends'] {
-  return {
-    heap: trend(seriesPoints(samples, 'heap')),
-    goroutines: trend(seriesPoints(samples, 'goroutines')),
-    rss: trend(seriesPoints(samples, 'rss'))
-  }
+  return bySeries((s) => trend(seriesPoints(samples, s)))
+}
+
+export interface RunShape {
+  warmupSec: number
+  durationSec: number
+  /** The growth flame graph's file in the run's profiles folder, when one was written. */
+  flamegraphFile: string | null
 }
 
 /** What grew between the first and the last sample, by allocation site and by goroutine stack. */
-export function attribution(m: Measurement): Attribution | undefined {
+export function attribution(m: Measurement, flamegraphFile: string | null): Attribution | undefined {
   const { heap, goroutines, requests, goroutineText, goroutineLeaks } = m.sampling
   if (heap.length < 2 || goroutines.length < 2) return undefined
   const layout: RepoLayout = {
@@ -47,7 +55,7 @@ export function attribution(m: Measurement): Attribution | undefined {
     heap: attributeHeap(firstHeap.summary, lastHeap.summary, lastHeap.t - firstHeap.t, requests, layout),
     goroutines: stacks,
     files: {
-      flamegraph: `${m.profilesDir}/${FLAMEGRAPH_FILE}`,
+      ...(flamegraphFile ? { flamegraph: `${m.profilesDir}/${flamegraphFile}` } : {}),
       heapBase: `${m.profilesDir}/${firstHeap.file}`,
       heapHead: `${m.profilesDir}/${lastHeap.file}`
     },
@@ -66,8 +74,8 @@ export function attribution(m: Measurement): Attribution | undefined {
   }
 }
 
-export function toRun(m: Measurement, warmupSec: number, durationSec: number): Run {
-  const a = attribution(m)
+export function toRun(m: Measurement, shape: RunShape): Run {
+  const a = attribution(m, shape.flamegraphFile)
   return {
     side: m.side.side,
     ...(m.side.ref ? { ref: m.side.ref } : {}),
@@ -78,7 +86,7 @@ export function toRun(m: Measurement, warmupSec: number, durationSec: number): R
     ...(a ? { attribution: a } : {}),
     sampleNotes: [...m.notes, ...m.sampling.notes],
     profilesDir: m.profilesDir,
-    warmupSec,
-    durationSec
+    warmupSec: shape.warmupSec,
+    durationSec: shape.durationSec
   }
 }

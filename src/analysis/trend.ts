@@ -1,6 +1,6 @@
 // Robust growth slope: Theil–Sen with Sen's distribution-free confidence interval.
 // A few outliers (a GC that caught many requests in flight) barely move it.
-import type { Trend } from '../report/types.js'
+import type { Trend } from '../model.js'
 
 /** Two-sided 95%: a fail needs the lower bound above the limit, a 2.5% one-sided risk per series. */
 export const CONFIDENCE = 0.95

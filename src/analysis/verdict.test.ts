@@ -1,4 +1,4 @@
-import type { Trend } from '../report/types.js'
+import type { Trend } from '../model.js'
 import { combine, failsGate, judgeGrowth } from './verdict.js'
 
 const KiB = 1024
@@ -18,10 +18,17 @@ describe('judgeGrowth', () => {
 
   it('fails when the whole interval is above the limit and the growth goes on', () => {
     const j = judgeGrowth('heap', t(3072 * KiB, 2048 * KiB, 4096 * KiB), limit)!
-    expect(j.outcome).toBe('fail')
-    expect(j.reason).toBe(
-      'live heap grows 3.00 MiB/min (95% CI 2.00 MiB/min to 4.00 MiB/min), limit 1.00 MiB/min'
-    )
+    expect(j).toEqual({
+      outcome: 'fail',
+      rule: 'above-limit',
+      series: 'heap',
+      against: 'limit',
+      estimatePerSec: perMin(3072 * KiB),
+      lowPerSec: perMin(2048 * KiB),
+      highPerSec: perMin(4096 * KiB),
+      latePerSec: perMin(3072 * KiB),
+      limitPerSec: limit
+    })
   })
 
   it('is inconclusive when the interval straddles the limit', () => {
@@ -30,8 +37,7 @@ describe('judgeGrowth', () => {
 
   it('does not fail a plateau: above the limit overall, flat in the second half', () => {
     const j = judgeGrowth('heap', t(3072 * KiB, 2048 * KiB, 4096 * KiB, 10 * KiB), limit)!
-    expect(j.outcome).toBe('inconclusive')
-    expect(j.reason).toMatch(/warm-up or a plateau/)
+    expect(j).toMatchObject({ outcome: 'inconclusive', rule: 'slowed' })
   })
 
   it('passes when the whole interval is below the limit', () => {
@@ -54,13 +60,11 @@ describe('judgeGrowth', () => {
 
 describe('combine', () => {
   it('takes the worst outcome and lists failures first', () => {
-    const r = combine([
-      { outcome: 'pass', reason: 'a' },
-      null,
-      { outcome: 'fail', reason: 'b' },
-      { outcome: 'inconclusive', reason: 'c' }
-    ])
-    expect(r).toEqual({ verdict: 'fail', reasons: ['b', 'c', 'a'] })
+    const pass = judgeGrowth('heap', t(0, -1, 1), perMin(KiB))
+    const fail = judgeGrowth('heap', t(3 * KiB, 2 * KiB, 4 * KiB), perMin(KiB))
+    const straddles = judgeGrowth('goroutines', t(12, 9, 13), perMin(10))
+    const r = combine([pass, null, fail, straddles])
+    expect(r).toEqual({ verdict: 'fail', judgements: [fail, straddles, pass] })
   })
 
   it('passes when nothing is judged', () => {

@@ -1,8 +1,10 @@
 // `baseline: <report.json>`: the head run of a report stored earlier, as this run's base.
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ConfigError } from '../config.js'
-import { readReport } from '../report/report.js'
-import type { Run } from '../report/types.js'
+import type { Report } from '../model.js'
+import { parseReport } from '../report/report.js'
+import type { Run } from '../model.js'
 
 /** A report of another service cannot be a baseline: refused. */
 const SAME_SERVICE = ['name', 'working-directory', 'package']
@@ -15,7 +17,7 @@ export interface StoredBaseline {
 }
 
 export function readStoredBaseline(path: string, config: Record<string, unknown>): StoredBaseline {
-  const stored = readReport(resolve(path), 'baseline')
+  const stored = readReportFile(resolve(path), 'baseline')
   const value = (record: Record<string, unknown>, key: string) => String(record[key] ?? '')
   for (const key of SAME_SERVICE) {
     const then = value(stored.config, key)
@@ -30,4 +32,15 @@ export function readStoredBaseline(path: string, config: Record<string, unknown>
       `the baseline ${path} was measured with ${key} "${value(stored.config, key)}", this run with "${value(config, key)}": part of the difference may come from that alone`
   )
   return { run: { ...stored.runs.head, side: 'base' }, notices }
+}
+
+/** A report.json written earlier, checked; one-line errors name the input that gave its path. */
+export function readReportFile(path: string, input: string): Report {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    throw new ConfigError(`${input}: cannot read ${path}: ${(e as Error).message.split('\n')[0]}`)
+  }
+  return parseReport(text, path, input)
 }

@@ -1,7 +1,7 @@
 // Drives the service: the user's load-command, or the built-in generator (autocannon).
 import autocannon from 'autocannon'
 import type { ChildProcess } from 'node:child_process'
-import type { LoadStats } from '../report/types.js'
+import type { LoadStats } from '../model.js'
 import { OutputTail } from './output-tail.js'
 import { spawnGroup, stopGroup } from './processes.js'
 

@@ -1,37 +1,16 @@
 // One measured run of one side: build, start, load and sample, stop. Nothing is
 // left running whatever happens: every exit path goes through the finally blocks.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import type { Config } from '../config.js'
 import { GateError } from '../errors.js'
-import { heapGrowthFlameGraph } from '../report/flamegraph.js'
-import type { LoadStats } from '../report/types.js'
+import type { LoadStats, Measurement, Sampling, Side } from '../model.js'
 import { buildService, inspectModule, supportsGoroutineLeakProfile, type GoModule } from './build.js'
 import { startLoad } from './load.js'
 import { sleep } from './processes.js'
-import { sample, type Sampling } from './sampler.js'
+import { sample } from './sampler.js'
 import { startService, type Service } from './service.js'
-
-export const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg'
-
-export interface Side {
-  side: 'head' | 'base'
-  /** Absolute path of the Go module to build for this side. */
-  moduleDir: string
-  ref?: string
-  commit?: string
-}
-
-export interface Measurement {
-  side: Side
-  module: GoModule
-  sampling: Sampling
-  load: LoadStats
-  notes: string[]
-  /** Raw profiles, relative to the output folder. */
-  profilesDir: string
-}
 
 export interface MeasureOptions {
   outDir: string
@@ -134,7 +113,6 @@ async function measureBuilt(
         )
       checkLoad(loadStats, config.targetUrl)
       checkSamples(sampling, config)
-      writeGrowthFiles(sampling, profilesDir)
       return { side, module, sampling, load: loadStats, notes, profilesDir: relative(outDir, profilesDir) }
     } finally {
       if (!loadStats) await load.stop()
@@ -162,14 +140,6 @@ function checkSamples(sampling: Sampling, config: Config): void {
       `only ${sampling.samples.length} of ${expected} samples could be read from ${config.pprofUrl}`,
       sampling.notes.join('\n')
     )
-}
-
-/** The flame graph of what the heap kept between the first and the last sample. */
-function writeGrowthFiles(sampling: Sampling, profilesDir: string): void {
-  const first = sampling.heap[0]
-  const last = sampling.heap.at(-1)
-  if (!first || !last || first === last) return
-  writeFileSync(join(profilesDir, FLAMEGRAPH_FILE), heapGrowthFlameGraph(first.summary, last.summary))
 }
 
 async function warmUp(ms: number, service: Service, signal?: AbortSignal): Promise<void> {

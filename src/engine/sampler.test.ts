@@ -88,8 +88,8 @@ describe('sample', () => {
     expect(result.samples).toHaveLength(3)
     expect(heapReads).toBe(12) // four readings a sample
     // The endpoint grows 1000 bytes a reading: the least is the first of each sample.
-    expect(result.samples.map((s) => s.heapInuseBytes)).toEqual([1_001_000, 1_005_000, 1_009_000])
-    expect(result.samples.every((s) => s.goroutines === 7 && s.heapInuseObjects === 42)).toBe(true)
+    expect(result.samples.map((s) => s.liveHeapBytes)).toEqual([1_001_000, 1_005_000, 1_009_000])
+    expect(result.samples.every((s) => s.goroutines === 7 && s.liveHeapObjects === 42)).toBe(true)
     expect(result.samples[0].rssBytes).toBeGreaterThan(0)
     expect(result.heap).toHaveLength(3)
     expect(result.heap[0].summary.sites.length).toBeGreaterThan(0)

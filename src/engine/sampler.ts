@@ -5,10 +5,10 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GateError } from '../errors.js'
 import { decodeProfile } from '../profile/decode.js'
-import { parseGoroutineText, type GoroutineTextGroup } from '../profile/goroutine-text.js'
-import { summarizeGoroutines, type GoroutineSummary } from '../profile/goroutines.js'
-import { summarizeHeap, type HeapSummary } from '../profile/heap.js'
-import type { Sample } from '../report/types.js'
+import { parseGoroutineText } from '../profile/goroutine-text.js'
+import { summarizeGoroutines } from '../profile/goroutines.js'
+import { summarizeHeap } from '../profile/heap.js'
+import type { Sample, Sampling } from '../model.js'
 import { formatBytes } from '../units.js'
 import type { Load } from './load.js'
 import { parseGoroutineTotal, parseMemStats, PprofClient } from './pprof-client.js'
@@ -42,26 +42,6 @@ export interface SamplerRequest {
   signal?: AbortSignal
 }
 
-export interface Timed<T> {
-  t: number
-  summary: T
-  /** The raw profile, in the run's profiles folder. */
-  file: string
-}
-
-export interface Sampling {
-  samples: Sample[]
-  heap: Timed<HeapSummary>[]
-  goroutines: Timed<GoroutineSummary>[]
-  notes: string[]
-  /** Responses the built-in load received while sampling; null for a load-command. */
-  requests: number | null
-  /** `goroutine?debug=2` at the end: wait reasons, ages and creators. */
-  goroutineText: GoroutineTextGroup[] | null
-  /** `goroutineleak` at the end, when the service was built with the experiment. */
-  goroutineLeaks: GoroutineSummary | null
-}
-
 export async function sample(req: SamplerRequest): Promise<Sampling> {
   mkdirSync(req.profilesDir, { recursive: true })
   const client = new PprofClient(req.pprofUrl, Math.max(5000, 2 * req.intervalMs), req.signal)
@@ -86,7 +66,7 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
       const s = await takeSample(client, req, i, t, out)
       out.samples.push(s)
       req.log(
-        `  ${t.toFixed(1).padStart(6)}s  heap ${formatBytes(s.heapInuseBytes).padStart(10)}  goroutines ${String(s.goroutines).padStart(6)}` +
+        `  ${t.toFixed(1).padStart(6)}s  heap ${formatBytes(s.liveHeapBytes).padStart(10)}  goroutines ${String(s.goroutines).padStart(6)}` +
           (s.rssBytes === null ? '' : `  rss ${formatBytes(s.rssBytes).padStart(10)}`)
       )
     } catch (e) {
@@ -136,8 +116,8 @@ async function takeSample(
   out.goroutines.push({ t, summary: goroutines, file: goroutineFile })
   return {
     t,
-    heapInuseBytes: live.heapAllocBytes,
-    heapInuseObjects: live.heapObjects,
+    liveHeapBytes: live.heapAllocBytes,
+    liveHeapObjects: live.heapObjects,
     goroutines: goroutineCount,
     rssBytes
   }

@@ -1,6 +1,6 @@
 // Annotations on the lines that leak, so the PR's diff shows them where they are.
 import * as core from '@actions/core'
-import type { Report } from '../report/types.js'
+import type { Report } from '../model.js'
 import { formatByteRate, formatCountRate } from '../units.js'
 
 /** GitHub shows 10 annotations of each level per step; keep room for other steps' messages. */

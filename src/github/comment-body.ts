@@ -1,6 +1,6 @@
 // The comment's text: the report rendered within GitHub's size limit.
 import { renderMarkdown } from '../report/markdown.js'
-import type { Report } from '../report/types.js'
+import type { Report } from '../model.js'
 import { artifactName } from './artifact.js'
 import { COMMENT_MAX_CHARS } from './comment.js'
 

@@ -2,7 +2,7 @@
 // by its hidden marker and its author, and updated in place.
 import { createHash } from 'node:crypto'
 import type { Config } from '../config.js'
-import type { Report } from '../report/types.js'
+import type { Report } from '../model.js'
 import type { GitHubClient } from './octokit.js'
 
 export type CommentPolicy = Config['comment']
@@ -32,13 +32,13 @@ export function commentMarker(name: string): string {
 }
 
 /**
- * What makes a result "materially" different for `comment: on-change`: the
- * verdict and which reasons hold, with numbers masked so that noise between two
- * pushes (2.1 vs 2.2 MiB/min) does not count as a change.
+ * What makes a result "materially" different for `comment: on-change`: the verdict and
+ * which judgements hold (series, against what, by which rule), never their numbers, so
+ * that noise between two pushes (2.1 vs 2.2 MiB/min) does not count as a change.
  */
-export function reportFingerprint(report: Pick<Report, 'verdict' | 'reasons'>): string {
-  const reasons = report.reasons.map((r) => r.replace(/\d+(?:[.,]\d+)*/g, '#')).sort()
-  const hash = createHash('sha256').update(JSON.stringify(reasons)).digest('hex').slice(0, 16)
+export function reportFingerprint(report: Pick<Report, 'verdict' | 'judgements'>): string {
+  const held = report.judgements.map((j) => `${j.series}:${j.against}:${j.rule}`).sort()
+  const hash = createHash('sha256').update(JSON.stringify(held)).digest('hex').slice(0, 16)
   return `${report.verdict}:${hash}`
 }
 
@@ -87,14 +87,19 @@ export async function findOwnComment(
  * - always: every run writes it;
  * - on-failure: written when the verdict is not pass; a comment left by an
  *   earlier failure is updated when it passes again, so it never shows a stale failure;
- * - on-change: written when the fingerprint (verdict + reasons) differs from the
+ * - on-change: written when the fingerprint (verdict + judgements) differs from the
  *   existing comment's; a passing PR without a comment gets none;
  * - never: no API call at all.
  */
 export async function postComment(
   octokit: GitHubClient,
   target: CommentTarget,
-  options: { name: string; body: string; report: Pick<Report, 'verdict' | 'reasons'>; policy: CommentPolicy }
+  options: {
+    name: string
+    body: string
+    report: Pick<Report, 'verdict' | 'judgements'>
+    policy: CommentPolicy
+  }
 ): Promise<CommentResult> {
   if (options.policy === 'never') return { action: 'skipped', reason: 'comment is "never"' }
   const fingerprint = reportFingerprint(options.report)
@@ -117,7 +122,10 @@ export async function postComment(
   }
   if (existing.body === body) return { action: 'unchanged', reason: 'the comment already says this' }
   if (options.policy === 'on-change' && FINGERPRINT_IN_BODY.exec(existing.body)?.[1] === fingerprint)
-    return { action: 'unchanged', reason: 'comment is "on-change" and the verdict and reasons are the same' }
+    return {
+      action: 'unchanged',
+      reason: 'comment is "on-change" and the verdict and judgements are the same'
+    }
   const { data } = await octokit.rest.issues.updateComment({
     owner: target.owner,
     repo: target.repo,

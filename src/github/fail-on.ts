@@ -1,7 +1,7 @@
 // Whether the check fails, as `fail-on` says.
 import { failsGate } from '../analysis/verdict.js'
 import type { Config } from '../config.js'
-import type { Report } from '../report/types.js'
+import type { Report } from '../model.js'
 
 /** The one-line reason the step fails, or null when it passes. */
 export function failureReason(

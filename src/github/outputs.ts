@@ -1,6 +1,6 @@
 // The action's outputs, named as in OUTPUTS (src/inputs.ts).
 import * as core from '@actions/core'
-import type { Report } from '../report/types.js'
+import type { Report } from '../model.js'
 
 export interface OutputPaths {
   reportJson: string

@@ -1,7 +1,7 @@
 // The job summary: always written, the one place a fork's read-only run shows the report.
 import * as core from '@actions/core'
 import { renderMarkdown } from '../report/markdown.js'
-import type { Report } from '../report/types.js'
+import type { Report } from '../model.js'
 
 /** GitHub takes at most 1 MiB of summary per step; characters may take several bytes. */
 const SUMMARY_MAX_CHARS = 256 * 1024

@@ -1,5 +1,5 @@
 // Mermaid xychart-beta blocks: GitHub renders them in comments and summaries.
-import type { Sample } from './types.js'
+import type { Sample } from '../model.js'
 
 export interface ChartSeries {
   label: string

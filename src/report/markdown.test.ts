@@ -8,7 +8,9 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(makeReport())
     const lines = md.split('\n')
     expect(lines[0]).toBe('### ❌ go-memgate: memory grows — this check fails')
-    expect(lines[2]).toBe('- live heap grows 3.00 MiB/min (limit 1 MiB/min)')
+    expect(lines[2]).toBe(
+      '- live heap grows 2.93 MiB/min (95% CI 2.64 MiB/min to 3.22 MiB/min), limit 1.00 MiB/min'
+    )
     expect(md).toContain(
       '| Live heap | **+2.93 MiB/min** | +2.64 MiB/min … +3.22 MiB/min | +2.93 MiB/min | 1MiB/min |'
     )
@@ -61,7 +63,9 @@ describe('renderTerminal', () => {
   it('prints the verdict, reasons, trends and the leaking line', () => {
     const text = renderTerminal(makeReport())
     expect(text.split('\n')[0]).toBe('go-memgate: FAIL')
-    expect(text).toContain('  - live heap grows 3.00 MiB/min (limit 1 MiB/min)')
+    expect(text).toContain(
+      '  - live heap grows 2.93 MiB/min (95% CI 2.64 MiB/min to 3.22 MiB/min), limit 1.00 MiB/min'
+    )
     expect(text).toMatch(/^ {2}heap +2\.93 MiB\/min +2\.64 MiB\/min \.\. 3\.22 MiB\/min +2\.93 MiB\/min$/m)
     expect(text).toContain('    service/main.go:21  main.handle  +5.00 MiB (2.93 MiB/min)')
   })

@@ -1,11 +1,19 @@
 // report.json -> markdown: the PR comment, the job summary and report.md.
-import { newInHead } from '../analysis/comparison.js'
-import { formatRate } from '../analysis/verdict.js'
 import { INPUTS } from '../inputs.js'
-import { formatBytes } from '../units.js'
+import {
+  SERIES,
+  SERIES_NAMES,
+  type Attribution,
+  type JudgedSeries,
+  type Report,
+  type Run,
+  type SeriesName,
+  type Trend,
+  type Verdict
+} from '../model.js'
+import { formatBytes, formatByteRate, formatCountRate, formatSignedRate } from '../units.js'
 import { xyChart } from './chart.js'
 import { code, escapeText, num } from './escape.js'
-import type { Attribution, Report, Run, SeriesName, Trend, Verdict } from './types.js'
 
 export interface MarkdownOptions {
   /** GitHub rejects comments over 65,536 characters: sections are dropped to fit. */
@@ -17,12 +25,6 @@ const HEADLINE: Record<Verdict, string> = {
   fail: '❌ go-memgate: memory grows — this check fails',
   inconclusive: '⚠️ go-memgate: inconclusive — growth could not be told from noise'
 }
-
-const SERIES: { name: SeriesName; label: string; limitInput?: string }[] = [
-  { name: 'heap', label: 'Live heap', limitInput: 'max-heap-growth' },
-  { name: 'goroutines', label: 'Goroutines', limitInput: 'max-goroutine-growth' },
-  { name: 'rss', label: 'RSS' }
-]
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const sections = [
@@ -63,32 +65,33 @@ function limitOf(report: Report, input?: string): string {
 
 function trendCells(series: SeriesName, t: Trend | null): string[] {
   if (!t) return ['—', '—', '—']
-  const r = (v: number) => (v > 0 ? '+' : '') + formatRate(series, v)
+  const r = (v: number) => formatSignedRate(v, SERIES[series].unit)
   return [`**${r(t.slopePerSec)}**`, `${r(t.ciLow)} … ${r(t.ciHigh)}`, r(t.lateSlopePerSec)]
 }
 
 function growthTable(report: Report): string {
   const { head, base } = report.runs
   const rows = ['| | growth | 95% interval | second half | limit |', '|---|---|---|---|---|']
-  for (const s of SERIES) {
-    if (s.name === 'rss' && !head.trends.rss) continue
+  for (const name of SERIES_NAMES) {
+    const s = SERIES[name]
+    if (!s.limitInput && !head.trends[name]) continue
     const limit = limitOf(report, s.limitInput)
     rows.push(
-      `| ${s.label}${base ? ' (head)' : ''} | ${trendCells(s.name, head.trends[s.name]).join(' | ')} | ${limit} |`
+      `| ${s.title}${base ? ' (head)' : ''} | ${trendCells(name, head.trends[name]).join(' | ')} | ${limit} |`
     )
-    if (base) rows.push(`| ${s.label} (base) | ${trendCells(s.name, base.trends[s.name]).join(' | ')} | |`)
-    if (base && s.name !== 'rss') rows.push(...differenceRow(report, s.name, s.label))
+    if (base) rows.push(`| ${s.title} (base) | ${trendCells(name, base.trends[name]).join(' | ')} | |`)
+    if (base && s.limitInput) rows.push(...differenceRow(report, name as JudgedSeries, s.title))
   }
   return rows.join('\n')
 }
 
 /** Head minus base, with the allowed increase as its limit. */
-function differenceRow(report: Report, series: 'heap' | 'goroutines', label: string): string[] {
+function differenceRow(report: Report, series: JudgedSeries, label: string): string[] {
   const c = report.comparison?.[series]
   const h = report.runs.head.trends[series]
   const b = report.runs.base?.trends[series]
   if (!c || !h || !b) return []
-  const r = (v: number) => (v > 0 ? '+' : '') + formatRate(series, v)
+  const r = (v: number) => formatSignedRate(v, SERIES[series].unit)
   const limit = c.limitPerSec === null ? 'off' : r(c.limitPerSec)
   return [
     `| ${label} (head − base) | **${r(c.diffPerSec)}** | ${r(c.ciLow)} … ${r(c.ciHigh)} | ${r(h.lateSlopePerSec - b.lateSlopePerSec)} | ${limit} |`
@@ -97,14 +100,11 @@ function differenceRow(report: Report, series: 'heap' | 'goroutines', label: str
 
 /** One line naming what grows in the head and not in the base, when both were attributed. */
 function newInHeadLine(report: Report): string {
-  const head = report.runs.head.attribution
-  const base = report.runs.base?.attribution
-  if (!head || !base) return ''
-  const fresh = newInHead(head, base)
-  if (!fresh.length) return ''
+  const fresh = report.comparison?.newInHead
+  if (!Array.isArray(fresh) || !fresh.length) return ''
   return `**New in head** (growing here, not in the base): ${fresh
     .slice(0, 10)
-    .map((f) => code(f))
+    .map((f) => code(String(f)))
     .join(', ')}`
 }
 
@@ -121,7 +121,7 @@ function attributionSection(a: Attribution | undefined, top: number): string {
     )
     for (const s of sites)
       out.push(
-        `| ${code(s.function)}<br>${code(`${s.repoPath ?? s.file}:${s.line}`)} | ${formatBytes(s.inuseBytesGrowth)} | ${formatRate('heap', s.bytesPerSec)} | ${s.bytesPerRequest === undefined ? '—' : formatBytes(s.bytesPerRequest)} |`
+        `| ${code(s.function)}<br>${code(`${s.repoPath ?? s.file}:${s.line}`)} | ${formatBytes(s.inuseBytesGrowth)} | ${formatByteRate(s.bytesPerSec)} | ${s.bytesPerRequest === undefined ? '—' : formatBytes(s.bytesPerRequest)} |`
       )
   }
   const stacks = a.goroutines.filter((g) => g.countGrowth > 0).slice(0, top)
@@ -135,7 +135,7 @@ function attributionSection(a: Attribution | undefined, top: number): string {
     )
     for (const g of stacks)
       out.push(
-        `| ${code(g.function)}<br>${code(`${g.repoPath ?? g.file}:${g.line}`)}${g.provenLeaked ? ' **proven leaked**' : ''} | ${escapeText(g.waitReason ?? '—')} | ${g.createdBy ? code(g.createdBy) : '—'} | +${num(g.countGrowth)} | ${formatRate('goroutines', g.perSec)} |`
+        `| ${code(g.function)}<br>${code(`${g.repoPath ?? g.file}:${g.line}`)}${g.provenLeaked ? ' **proven leaked**' : ''} | ${escapeText(g.waitReason ?? '—')} | ${g.createdBy ? code(g.createdBy) : '—'} | +${num(g.countGrowth)} | ${formatCountRate(g.perSec)} |`
       )
   }
   for (const note of a.notes ?? []) out.push('', `_${escapeText(note)}_`)
@@ -152,7 +152,7 @@ function charts(report: Report): string {
     : [{ label: 'head', samples: head.samples }]
   if (head.samples.length < 2) return ''
   return [
-    xyChart('Live heap after GC', 'MiB', series, (s) => s.heapInuseBytes, 1024 * 1024),
+    xyChart('Live heap after GC', 'MiB', series, (s) => s.liveHeapBytes, 1024 * 1024),
     xyChart('Goroutines', 'count', series, (s) => s.goroutines)
   ].join('\n\n')
 }

@@ -1,14 +1,15 @@
-// Assembles report.json from runs and judgements; reads and checks a stored one.
-import { readFileSync } from 'node:fs'
+// Assembles report.json from runs and judgements; checks one written earlier.
 import { ConfigError } from '../config.js'
-import type { Report, Run, Verdict } from './types.js'
+import { SCHEMA_VERSION, type Judgement, type Report, type Run, type Sample, type Verdict } from '../model.js'
+import { describeJudgement } from './judgement.js'
 
 export const TOOL_VERSION = '0.1.0'
 
 export interface ReportParts {
   name: string
   verdict: Verdict
-  reasons: string[]
+  /** Worst first. */
+  judgements: Judgement[]
   notices: string[]
   config: Record<string, unknown>
   head: Run
@@ -19,11 +20,12 @@ export interface ReportParts {
 
 export function buildReport(p: ReportParts): Report {
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     tool: { name: 'go-memgate', version: TOOL_VERSION },
     name: p.name,
     verdict: p.verdict,
-    reasons: p.reasons,
+    reasons: p.judgements.map(describeJudgement),
+    judgements: p.judgements,
     notices: p.notices,
     config: p.config,
     runs: p.base ? { head: p.head, base: p.base } : { head: p.head },
@@ -32,26 +34,33 @@ export function buildReport(p: ReportParts): Report {
   }
 }
 
-/** Reads a report.json written earlier; refuses another schema or tool with a one-line reason. */
-export function readReport(path: string, input: string): Report {
+/**
+ * Checks a report.json written earlier (the text of the file at `path`, named in errors
+ * with the input that gave it); refuses another tool or schema with a one-line reason.
+ * Version 1 is read as version 2: its samples' heapInuse* fields are renamed, and its
+ * judgements, which it did not keep, are left empty (its reasons remain).
+ */
+export function parseReport(text: string, path: string, input: string): Report {
   let parsed: unknown
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'))
+    parsed = JSON.parse(text)
   } catch (e) {
     throw new ConfigError(`${input}: cannot read ${path}: ${(e as Error).message.split('\n')[0]}`)
   }
-  const r = parsed as Partial<Report>
+  const r = parsed as Partial<Report> | null
   if (r?.tool?.name !== 'go-memgate')
     throw new ConfigError(`${input}: ${path} is not a go-memgate report.json`)
-  if (r.schemaVersion !== 1)
+  const version: unknown = r.schemaVersion
+  if (version !== SCHEMA_VERSION && version !== 1)
     throw new ConfigError(
-      `${input}: ${path} has schemaVersion ${String(r.schemaVersion)}; this go-memgate reads schemaVersion 1`
+      `${input}: ${path} has schemaVersion ${String(r.schemaVersion)}; this go-memgate reads schemaVersion 1 and ${SCHEMA_VERSION}`
     )
   // In the fork-safe comment mode the file comes from untrusted code: check its shape.
   const verdicts = ['pass', 'fail', 'inconclusive']
   if (
     !verdicts.includes(r.verdict as string) ||
     !Array.isArray(r.reasons) ||
+    (version === SCHEMA_VERSION && !Array.isArray(r.judgements)) ||
     !Array.isArray(r.notices) ||
     !Array.isArray(r.runs?.head?.samples) ||
     typeof r.runs?.head?.trends !== 'object'
@@ -59,5 +68,24 @@ export function readReport(path: string, input: string): Report {
     throw new ConfigError(
       `${input}: ${path} is not a complete go-memgate report (verdict, reasons, runs.head)`
     )
-  return r as Report
+  return r.schemaVersion === SCHEMA_VERSION ? (r as Report) : fromVersion1(r as Report)
+}
+
+function fromVersion1(r: Report): Report {
+  type V1Sample = Sample & { heapInuseBytes?: number; heapInuseObjects?: number }
+  const samples = (run: Run): Run => ({
+    ...run,
+    samples: (run.samples as V1Sample[]).map(({ heapInuseBytes, heapInuseObjects, ...s }) => ({
+      ...s,
+      liveHeapBytes: Number(heapInuseBytes),
+      liveHeapObjects: Number(heapInuseObjects)
+    }))
+  })
+  const { head, base } = r.runs
+  return {
+    ...r,
+    schemaVersion: SCHEMA_VERSION,
+    judgements: [],
+    runs: base ? { head: samples(head), base: samples(base) } : { head: samples(head) }
+  }
 }

@@ -1,7 +1,6 @@
 // report.json -> a plain-text summary for the terminal.
-import { formatRate } from '../analysis/verdict.js'
-import { formatBytes } from '../units.js'
-import type { Report, SeriesName } from './types.js'
+import { SERIES, SERIES_NAMES, type Report } from '../model.js'
+import { formatBytes, formatByteRate, formatRate } from '../units.js'
 
 const WORD = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' } as const
 
@@ -17,10 +16,10 @@ export function renderTerminal(report: Report): string {
   const rows: string[][] = [['', 'growth', '95% interval', 'second half']]
   for (const [side, run] of Object.entries(report.runs)) {
     if (!run) continue
-    for (const series of ['heap', 'goroutines', 'rss'] as SeriesName[]) {
+    for (const series of SERIES_NAMES) {
       const t = run.trends[series]
       if (!t) continue
-      const r = (v: number) => formatRate(series, v)
+      const r = (v: number) => formatRate(v, SERIES[series].unit)
       rows.push([
         `${series}${report.runs.base ? ` (${side})` : ''}`,
         r(t.slopePerSec),
@@ -44,7 +43,7 @@ export function renderTerminal(report: Report): string {
     lines.push('', '  heap grows at:')
     for (const s of sites)
       lines.push(
-        `    ${s.repoPath ?? s.file}:${s.line}  ${s.function}  +${formatBytes(s.inuseBytesGrowth)} (${formatRate('heap', s.bytesPerSec)})`
+        `    ${s.repoPath ?? s.file}:${s.line}  ${s.function}  +${formatBytes(s.inuseBytesGrowth)} (${formatByteRate(s.bytesPerSec)})`
       )
   }
   const stacks = a?.goroutines.filter((g) => g.countGrowth > 0).slice(0, 5) ?? []

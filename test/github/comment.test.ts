@@ -8,7 +8,8 @@ import {
   type CommentPolicy
 } from '../../src/github/comment.js'
 import { createOctokit } from '../../src/github/octokit.js'
-import type { Report } from '../../src/report/types.js'
+import type { Judgement, Report } from '../../src/model.js'
+import { describeJudgement } from '../../src/report/judgement.js'
 import { ACTIONS_BOT, FakeGitHub, type FakeUser } from './fake-github.js'
 import { heapSite, makeReport } from './report-fixture.js'
 
@@ -133,12 +134,21 @@ describe('postComment', () => {
       expect(comments()).toHaveLength(1)
     })
 
-    it('on-change: written when the verdict or the reasons change, not for new numbers alone', async () => {
+    it('on-change: written when the verdict or the judgements change, not for new numbers alone', async () => {
       expect((await post(makeReport({ verdict: 'pass' }), 'on-change')).action).toBe('skipped')
-      expect((await post(makeReport(), 'on-change')).action).toBe('created')
-      const jitter = makeReport({ reasons: ['live heap grows 3.12 MiB/min (limit 1 MiB/min)'] })
+      const first = makeReport()
+      expect((await post(first, 'on-change')).action).toBe('created')
+      const moved = { ...first.judgements[0], estimatePerSec: 53_000, lowPerSec: 50_000 }
+      const jitter = makeReport({ judgements: [moved], reasons: [describeJudgement(moved)] })
+      expect(jitter.reasons).not.toEqual(first.reasons)
       expect((await post(jitter, 'on-change')).action).toBe('unchanged')
-      const another = makeReport({ reasons: [...jitter.reasons, 'goroutines grow 40/min (limit 10/min)'] })
+      const goroutines: Judgement = {
+        outcome: 'fail',
+        rule: 'above-limit',
+        series: 'goroutines',
+        against: 'limit'
+      }
+      const another = makeReport({ judgements: [moved, goroutines] })
       expect((await post(another, 'on-change')).action).toBe('updated')
       expect((await post(makeReport({ verdict: 'pass' }), 'on-change')).action).toBe('updated')
       expect(comments()).toHaveLength(1)

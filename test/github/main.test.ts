@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run } from '../../src/main.js'
-import type { Report } from '../../src/report/types.js'
+import type { Report } from '../../src/model.js'
 import { FakeGitHub, type FakeUser } from './fake-github.js'
 import { makeReport } from './report-fixture.js'
 import { runnerEnv } from './runner-env.js'
@@ -85,7 +85,7 @@ describe('run (mode: comment)', () => {
     await runWith(makeReport())
     expect(process.exitCode).toBe(1)
     expect(stdout).toContain(
-      '::error::go-memgate (memgate): fail: live heap grows 3.00 MiB/min (limit 1 MiB/min)'
+      '::error::go-memgate (memgate): fail: live heap grows 2.93 MiB/min (95%25 CI 2.64 MiB/min to 3.22 MiB/min), limit 1.00 MiB/min'
     )
     expect(comments()).toHaveLength(1)
     const id = comments()[0].id

@@ -1,5 +1,6 @@
 // A small but complete report.json, as the engine would write it.
-import type { HeapSite, Report, Sample, Trend } from '../../src/report/types.js'
+import type { HeapSite, Judgement, Report, Sample, Trend } from '../../src/model.js'
+import { describeJudgement } from '../../src/report/judgement.js'
 
 const trend = (slopePerSec: number): Trend => ({
   slopePerSec,
@@ -32,17 +33,32 @@ export function makeReport(overrides: Partial<Report> = {}): Report {
   const heapSlope = verdict === 'pass' ? 10 : 51200
   const samples: Sample[] = Array.from({ length: 20 }, (_, i) => ({
     t: i,
-    heapInuseBytes: 4_000_000 + heapSlope * i,
-    heapInuseObjects: 10_000 + i * 200,
+    liveHeapBytes: 4_000_000 + heapSlope * i,
+    liveHeapObjects: 10_000 + i * 200,
     goroutines: 12,
     rssBytes: 20_000_000 + heapSlope * i
   }))
+  const judgements: Judgement[] = [
+    {
+      ...(verdict === 'pass'
+        ? { outcome: 'pass', rule: 'within-limit' }
+        : { outcome: verdict, rule: verdict === 'fail' ? 'above-limit' : 'straddles' }),
+      series: 'heap',
+      against: 'limit',
+      estimatePerSec: heapSlope,
+      lowPerSec: heapSlope * 0.9,
+      highPerSec: heapSlope * 1.1,
+      latePerSec: heapSlope,
+      limitPerSec: 1024 ** 2 / 60
+    }
+  ]
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'go-memgate', version: '0.1.0' },
     name: 'memgate',
     verdict,
-    reasons: verdict === 'pass' ? [] : ['live heap grows 3.00 MiB/min (limit 1 MiB/min)'],
+    reasons: judgements.map(describeJudgement),
+    judgements,
     notices: [],
     config: { 'max-heap-growth': '1MiB/min', duration: '20s' },
     runs: {

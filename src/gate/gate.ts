@@ -1,16 +1,18 @@
-// The one pipeline behind the CLI and the action: measure, analyse, judge, report.
+// The one orchestrator behind the CLI and the action, in the manner of pprof's
+// driver.PProf: config -> sides (measure) -> analyse -> judge -> report.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { baseGrowthNotices, compareRuns, nothingJudged, type Limits } from '../analysis/comparison.js'
+import { join, resolve } from 'node:path'
+import { baseGrowth, compareRuns, nothingJudged, type Limits } from '../analysis/comparison.js'
 import { combine, judgeGrowth } from '../analysis/verdict.js'
-import { measureSides } from '../baseline/sides.js'
-import { readStoredBaseline } from '../baseline/stored.js'
+import { readReportFile, readStoredBaseline } from '../baseline/stored.js'
 import { ConfigError, type Config } from '../config.js'
+import { resolveModuleDir } from '../engine/build.js'
+import { assertSupportedPlatform } from '../engine/processes.js'
+import type { Report } from '../model.js'
+import { describeBaseGrowth } from '../report/judgement.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { buildReport } from '../report/report.js'
-import type { Report } from '../report/types.js'
-import { resolveModuleDir } from './build.js'
-import { assertSupportedPlatform } from './processes.js'
+import { measureSides } from './sides.js'
 
 export interface GateOptions {
   /** Where report.json, report.md, raw profiles and logs go. */
@@ -57,15 +59,15 @@ export async function runGate(config: Config, options: GateOptions): Promise<Gat
     ...(vsBase?.judgements ?? [])
   ].filter((j) => j !== null)
   if (judgements.length === 0) judgements.push(nothingJudged(config.baseline.kind !== 'none' && !base))
-  const { verdict, reasons } = combine(judgements)
+  const { verdict, judgements: ordered } = combine(judgements)
   const report = buildReport({
     name: config.name,
     verdict,
-    reasons,
+    judgements: ordered,
     notices: [
       ...sides.notices,
       ...(stored?.notices ?? []),
-      ...(base ? baseGrowthNotices(base, absolute, increase) : [])
+      ...(base ? baseGrowth(base, absolute, increase).map(describeBaseGrowth) : [])
     ],
     config: options.configRecord,
     head,
@@ -79,6 +81,15 @@ export function writeReport(report: Report, outDir: string): GateResult {
   const reportJsonPath = join(outDir, 'report.json')
   const reportMarkdownPath = join(outDir, 'report.md')
   writeFileSync(reportJsonPath, JSON.stringify(report, null, 2) + '\n')
+  writeFileSync(reportMarkdownPath, renderMarkdown(report))
+  return { report, reportJsonPath, reportMarkdownPath }
+}
+
+/** `mode: comment`: a report.json made earlier (by untrusted code, in the fork-safe pair), rendered again. */
+export function loadReport(reportJson: string, outDir: string): GateResult {
+  const reportJsonPath = resolve(reportJson)
+  const report = readReportFile(reportJsonPath, 'report-json')
+  const reportMarkdownPath = join(outDir, 'report.md')
   writeFileSync(reportMarkdownPath, renderMarkdown(report))
   return { report, reportJsonPath, reportMarkdownPath }
 }

@@ -1,16 +1,19 @@
 // Measures the head, and the merge-base beside it when asked: alternately, base then
 // head, `repeats` times, so that drift of the machine (a noisy neighbour, a thermal
 // throttle) falls on both sides alike instead of on whichever side ran second.
-import { existsSync, realpathSync } from 'node:fs'
+import { existsSync, realpathSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { combineRepeats } from '../analysis/repeats.js'
 import { toRun } from '../analysis/run.js'
+import { findMergeBase } from '../baseline/merge-base.js'
+import { withWorktree } from '../baseline/worktree.js'
 import { ConfigError, type Config } from '../config.js'
-import { measure, type Side } from '../engine/measure.js'
+import { measure } from '../engine/measure.js'
 import { GateError } from '../errors.js'
-import type { Run } from '../report/types.js'
-import { findMergeBase } from './merge-base.js'
-import { withWorktree } from './worktree.js'
+import type { Measurement, Run, Side } from '../model.js'
+import { heapGrowthFlameGraph } from '../report/flamegraph.js'
+
+export const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg'
 
 export interface SidesOptions {
   outDir: string
@@ -98,5 +101,21 @@ async function measureRun(config: Config, side: Side, repeat: number, options: S
     log: options.log,
     signal: options.signal
   })
-  return toRun(m, config.warmupMs / 1000, config.durationMs / 1000)
+  return toRun(m, {
+    warmupSec: config.warmupMs / 1000,
+    durationSec: config.durationMs / 1000,
+    flamegraphFile: writeFlameGraph(m, options.outDir)
+  })
+}
+
+/** The flame graph of what the heap kept between the first and the last sample. */
+function writeFlameGraph(m: Measurement, outDir: string): string | null {
+  const first = m.sampling.heap[0]
+  const last = m.sampling.heap.at(-1)
+  if (!first || !last || first === last) return null
+  writeFileSync(
+    join(outDir, m.profilesDir, FLAMEGRAPH_FILE),
+    heapGrowthFlameGraph(first.summary, last.summary)
+  )
+  return FLAMEGRAPH_FILE
 }

@@ -1,0 +1,274 @@
+// The plain data every layer shares, in the role of pprof's profile.go: what a
+// measurement yields, what analysis makes of it, and report.json (schemaVersion 2), the
+// product every other output is rendered from. Types only, and the one table of series.
+import type { GoroutineTextGroup } from './profile/goroutine-text.js'
+import type { GoroutineSummary } from './profile/goroutines.js'
+import type { HeapSummary } from './profile/heap.js'
+
+export type Verdict = 'pass' | 'fail' | 'inconclusive'
+
+/** One sampling instant. `t` is seconds since the end of warm-up. */
+export interface Sample {
+  t: number
+  /** Live heap right after a forced GC (runtime.MemStats.HeapAlloc), exact. */
+  liveHeapBytes: number
+  /** Live heap objects at the same instant (runtime.MemStats.HeapObjects). */
+  liveHeapObjects: number
+  goroutines: number
+  /** Resident set of the service's process group; null where the platform gives none. */
+  rssBytes: number | null
+}
+
+/** A robust growth slope with its confidence interval, in units per second. */
+export interface Trend {
+  slopePerSec: number
+  ciLow: number
+  ciHigh: number
+  /** Slope over the second half of the samples: a plateau shows here as ~0. */
+  lateSlopePerSec: number
+  method: 'theil-sen'
+  confidence: number
+  n: number
+}
+
+export type SeriesName = 'heap' | 'goroutines' | 'rss'
+/** The series the gate judges; RSS is shown, never judged. */
+export type JudgedSeries = 'heap' | 'goroutines'
+
+export interface SeriesSpec {
+  /** As sentences name it. */
+  label: string
+  /** As table rows name it. */
+  title: string
+  /** What one unit of the series is: bytes, or a count (goroutines). */
+  unit: 'bytes' | 'count'
+  value: (s: Sample) => number | null
+  /** The input that limits its growth; absent for a series shown, never judged. */
+  limitInput?: 'max-heap-growth' | 'max-goroutine-growth'
+}
+
+/** The one list of series: every table, chart, trend and judgement walks it. */
+export const SERIES: Record<SeriesName, SeriesSpec> = {
+  heap: {
+    label: 'live heap',
+    title: 'Live heap',
+    unit: 'bytes',
+    value: (s) => s.liveHeapBytes,
+    limitInput: 'max-heap-growth'
+  },
+  goroutines: {
+    label: 'goroutines',
+    title: 'Goroutines',
+    unit: 'count',
+    value: (s) => s.goroutines,
+    limitInput: 'max-goroutine-growth'
+  },
+  rss: { label: 'RSS', title: 'RSS', unit: 'bytes', value: (s) => s.rssBytes }
+}
+
+export const SERIES_NAMES = Object.keys(SERIES) as SeriesName[]
+export const JUDGED_SERIES: JudgedSeries[] = ['heap', 'goroutines']
+
+/** An allocation site: the first frame in the service's own code. */
+export interface HeapSite {
+  function: string
+  /** As in the profile (absolute build path or module path). */
+  file: string
+  line: number
+  /** Relative to the repository root when the file lies inside it. */
+  repoPath?: string
+  /** Short call path, innermost first, as "function file:line". */
+  callPath: string[]
+  inuseBytesGrowth: number
+  inuseObjectsGrowth: number
+  bytesPerSec: number
+  bytesPerRequest?: number
+  /** Growth within what the profile's sampling rate can tell from zero. */
+  withinNoise: boolean
+}
+
+/** A group of goroutines with the same stack. */
+export interface GoroutineStack {
+  function: string
+  file: string
+  line: number
+  repoPath?: string
+  callPath: string[]
+  /** What they block on: "channel receive", "select", "mutex", ... */
+  waitReason?: string
+  /** "function file:line" of the go statement. */
+  createdBy?: string
+  countGrowth: number
+  perSec: number
+  count: number
+  /** Proven leaked by the runtime's goroutineleak profile. */
+  provenLeaked?: boolean
+}
+
+export interface Attribution {
+  heap: HeapSite[]
+  goroutines: GoroutineStack[]
+  /** Files written for the user: flame graph, the first and last raw profiles. */
+  files?: { flamegraph?: string; heapBase?: string; heapHead?: string }
+  notes?: string[]
+}
+
+export interface LoadStats {
+  kind: 'built-in' | 'command'
+  command?: string
+  requests: number | null
+  errors: number | null
+  achievedRatePerSec: number | null
+  exitCode?: number | null
+}
+
+export interface Run {
+  side: 'head' | 'base'
+  ref?: string
+  commit?: string
+  samples: Sample[]
+  trends: Record<SeriesName, Trend | null>
+  load: LoadStats
+  attribution?: Attribution
+  /** Samples that were retried or dropped, with why. */
+  sampleNotes: string[]
+  /** Folder of the raw profiles of this run, relative to the output folder. */
+  profilesDir: string
+  warmupSec: number
+  durationSec: number
+  /**
+   * With repeats > 1, each repeat's own slopes. `trends` then pool all repeats (pairs
+   * within a repeat only); `samples`, `load` and `profilesDir` are the first repeat's.
+   */
+  repeats?: { slopePerSec: Record<SeriesName, number | null>; profilesDir: string }[]
+}
+
+/**
+ * Why a series got its outcome, as numbers; report/ turns it into words. In the manner of
+ * golang.org/x/perf's benchmath Comparison: the decision and what it rests on, no prose.
+ */
+export type JudgementRule =
+  /** The whole interval lies above the limit and the second half still grows above it. */
+  | 'above-limit'
+  /** The interval lies above the limit, but the second half grows less: a warm-up or plateau. */
+  | 'slowed'
+  /** The interval straddles the limit. */
+  | 'straddles'
+  /** The interval lies below the limit. */
+  | 'within-limit'
+  /** Too few samples to fit a trend (or to compare head and base). */
+  | 'too-few-samples'
+  /** Every limit is off (or the base is missing): nothing to judge against. */
+  | 'nothing-judged'
+
+export interface Judgement {
+  outcome: Verdict
+  rule: JudgementRule
+  /** null only for 'nothing-judged'. */
+  series: JudgedSeries | null
+  /** The absolute limit, or the allowed increase over the base. */
+  against: 'limit' | 'base'
+  /** Growth per second (head − base when against the base), with its interval. */
+  estimatePerSec?: number
+  lowPerSec?: number
+  highPerSec?: number
+  /** The same over the second half of the samples. */
+  latePerSec?: number
+  limitPerSec?: number
+  /** Against the base: each side's own growth. */
+  headPerSec?: number
+  basePerSec?: number
+  /** 'nothing-judged': whether a baseline was asked for and could not be had. */
+  baselineMissing?: boolean
+}
+
+/** A series the base itself grows in beyond the limit: the growth predates the change. */
+export interface BaseGrowth {
+  series: JudgedSeries
+  trend: Trend
+  ref?: string
+}
+
+export interface SeriesComparison {
+  /** head slope minus base slope, units per second, with its interval. */
+  diffPerSec: number
+  ciLow: number
+  ciHigh: number
+  limitPerSec: number | null
+}
+
+export const SCHEMA_VERSION = 2
+
+export interface Report {
+  /** 2: samples hold liveHeapBytes/liveHeapObjects (1 named them heapInuse*), judgements added. */
+  schemaVersion: typeof SCHEMA_VERSION
+  tool: { name: 'go-memgate'; version: string }
+  name: string
+  verdict: Verdict
+  /** The judgements in words, for readers of report.json; rendered from `judgements`. */
+  reasons: string[]
+  /** Worst first. */
+  judgements: Judgement[]
+  /** What the reader must know first: no baseline, fell back to limits, ... */
+  notices: string[]
+  config: Record<string, unknown>
+  runs: { head: Run; base?: Run }
+  comparison?: {
+    heap?: SeriesComparison
+    goroutines?: SeriesComparison
+    /** Functions that grow in the head and not in the base. */
+    newInHead?: string[]
+  }
+  createdAt: string
+}
+
+/** One side of a gate: the head, or the base it is compared with. */
+export interface Side {
+  side: 'head' | 'base'
+  /** Absolute path of the Go module to build for this side. */
+  moduleDir: string
+  ref?: string
+  commit?: string
+}
+
+/** The service's code as the toolchain sees it, for attribution. */
+export interface ModuleInfo {
+  goVersion: string
+  modulePath: string | null
+  moduleDir: string
+  /** The git repository holding the module (its own worktree for a base), else moduleDir. */
+  repoRoot: string
+}
+
+/** A profile summary at a sampling instant. */
+export interface Timed<T> {
+  t: number
+  summary: T
+  /** The raw profile, in the run's profiles folder. */
+  file: string
+}
+
+/** What the sampler read from one run of the service. */
+export interface Sampling {
+  samples: Sample[]
+  heap: Timed<HeapSummary>[]
+  goroutines: Timed<GoroutineSummary>[]
+  notes: string[]
+  /** Responses the built-in load received while sampling; null for a load-command. */
+  requests: number | null
+  /** `goroutine?debug=2` at the end: wait reasons, ages and creators. */
+  goroutineText: GoroutineTextGroup[] | null
+  /** `goroutineleak` at the end, when the service was built with the experiment. */
+  goroutineLeaks: GoroutineSummary | null
+}
+
+/** One measured run of one side, as the engine hands it to analysis. */
+export interface Measurement {
+  side: Side
+  module: ModuleInfo
+  sampling: Sampling
+  load: LoadStats
+  notes: string[]
+  /** Raw profiles, relative to the output folder. */
+  profilesDir: string
+}

@@ -1,6 +1,7 @@
 // A measurement reduced to what the report keeps: samples, trends, attribution, load, notes.
 import type { Measurement } from '../engine/measure.js'
 import { FLAMEGRAPH_FILE } from '../engine/measure.js'
+import { diffHeap } from '../profile/diff.js'
 import type { RepoLayout } from '../profile/paths.js'
 import type { Attribution, Run, Sample, SeriesName } from '../report/types.js'
 import { attributeGoroutines, attributeHeap } from './attribution.js'
@@ -44,7 +45,12 @@ export function attribution(m: Measurement): Attribution | undefined {
     ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
   })
   return {
-    heap: attributeHeap(firstHeap.summary, lastHeap.summary, lastHeap.t - firstHeap.t, requests, layout),
+    heap: attributeHeap(
+      diffHeap(firstHeap.summary, lastHeap.summary),
+      lastHeap.t - firstHeap.t,
+      requests,
+      layout
+    ),
     goroutines: stacks,
     files: {
       flamegraph: `${m.profilesDir}/${FLAMEGRAPH_FILE}`,

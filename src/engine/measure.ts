@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import type { Config } from '../config.js'
 import { GateError } from '../errors.js'
+import { diffHeap } from '../profile/diff.js'
 import { heapGrowthFlameGraph } from '../report/flamegraph.js'
 import type { LoadStats } from '../report/types.js'
 import { buildService, inspectModule, supportsGoroutineLeakProfile, type GoModule } from './build.js'
@@ -169,7 +170,10 @@ function writeGrowthFiles(sampling: Sampling, profilesDir: string): void {
   const first = sampling.heap[0]
   const last = sampling.heap.at(-1)
   if (!first || !last || first === last) return
-  writeFileSync(join(profilesDir, FLAMEGRAPH_FILE), heapGrowthFlameGraph(first.summary, last.summary))
+  writeFileSync(
+    join(profilesDir, FLAMEGRAPH_FILE),
+    heapGrowthFlameGraph(diffHeap(first.summary, last.summary))
+  )
 }
 
 async function warmUp(ms: number, service: Service, signal?: AbortSignal): Promise<void> {

@@ -7,7 +7,7 @@ import type { GoroutineSummary } from '../profile/goroutines.js'
 import type { HeapDiff } from '../profile/diff.js'
 import { allocationSites } from '../profile/heap.js'
 import { toRepoPath, type RepoLayout } from '../profile/paths.js'
-import type { GoroutineStack, HeapSite } from '../report/types.js'
+import type { GoroutineGroup, HeapSite } from '../report/types.js'
 
 /**
  * Growth is noise below this many standard deviations: one-sided, and strict enough for
@@ -74,13 +74,13 @@ export function attributeGoroutines(
   last: GoroutineSummary,
   elapsedSec: number,
   extras: GoroutineExtras = {}
-): GoroutineStack[] {
+): GoroutineGroup[] {
   const before = byKey(first.groups)
   const text = byKey(extras.text ?? [])
   const groups = extras.leaked
     ? markProvenLeaks(last.groups, extras.leaked)
     : last.groups.map((g) => ({ ...g, provenLeaked: false }))
-  const grown: GoroutineStack[] = []
+  const grown: GoroutineGroup[] = []
   for (const g of groups) {
     const key = frameString(g)
     const growth = g.count - (before.get(key)?.count ?? 0)

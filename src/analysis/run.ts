@@ -54,8 +54,8 @@ export function attribution(m: Measurement): Attribution | undefined {
     goroutines: stacks,
     files: {
       flamegraph: `${m.profilesDir}/${FLAMEGRAPH_FILE}`,
-      heapBase: `${m.profilesDir}/${firstHeap.file}`,
-      heapHead: `${m.profilesDir}/${lastHeap.file}`
+      heapFirst: `${m.profilesDir}/${firstHeap.file}`,
+      heapLast: `${m.profilesDir}/${lastHeap.file}`
     },
     notes: [
       ...(goroutineLeaks

@@ -187,8 +187,8 @@ function details(report: Report): string {
     // the fork-safe comment mode from untrusted code; a ``` fence could be closed by them.
     `<pre><code>${escapeText([REPRODUCE, ...flags].join(' '))}</code></pre>`,
     '',
-    files?.heapBase && files.heapHead
-      ? `What the heap kept, by line, from the raw profiles in the artifact: ${code(`go tool pprof -diff_base ${files.heapBase} ${files.heapHead}`)}${files.flamegraph ? `; as a flame graph: ${code(files.flamegraph)}` : ''}.`
+    files?.heapFirst && files.heapLast
+      ? `What the heap kept, by line, from the raw profiles in the artifact: ${code(`go tool pprof -diff_base ${files.heapFirst} ${files.heapLast}`)}${files.flamegraph ? `; as a flame graph: ${code(files.flamegraph)}` : ''}.`
       : `Raw profiles are in ${code(head.profilesDir)} of the output folder.`,
     '',
     '</details>'

@@ -46,7 +46,7 @@ export interface HeapSite {
 }
 
 /** A group of goroutines with the same stack. */
-export interface GoroutineStack {
+export interface GoroutineGroup {
   function: string
   file: string
   line: number
@@ -65,9 +65,9 @@ export interface GoroutineStack {
 
 export interface Attribution {
   heap: HeapSite[]
-  goroutines: GoroutineStack[]
+  goroutines: GoroutineGroup[]
   /** Files written for the user: flame graph, the first and last raw profiles. */
-  files?: { flamegraph?: string; heapBase?: string; heapHead?: string }
+  files?: { flamegraph?: string; heapFirst?: string; heapLast?: string }
   notes?: string[]
 }
 

@@ -87,6 +87,20 @@ describe('attributeHeap', () => {
     })
   })
 
+  it("shows a goroutine leak's heap as the goroutines' records, not as runtime.systemstack", () => {
+    const run = 'goroutine-leak/memprofilerate-4096'
+    const loadSec = 10
+    const sites = attributeHeap(heapGrowth(run), loadSec, null, layout)
+    expect(sites[0]).toMatchObject({ kind: 'goroutines', withinNoise: false })
+    expect(sites[0].repoPath).toBeUndefined()
+    // About one record per goroutine added, as far as the sampled estimate can tell.
+    const [leaked] = attributeGoroutines(goroutines(run, 'start'), goroutines(run, 'end'), loadSec)
+    expect(leaked.line).toBe(marker('goroutine-leak').line)
+    expect(sites[0].inuseObjectsGrowth / leaked.countGrowth).toBeGreaterThan(0.7)
+    expect(sites[0].inuseObjectsGrowth / leaked.countGrowth).toBeLessThan(1.3)
+    expect(sites.filter((s) => !s.kind && !s.withinNoise)).toEqual([])
+  })
+
   it('reports a site that appeared only in the last sample', () => {
     const empty: HeapSummary = { inuseBytes: 0, inuseObjects: 0, samplingRateBytes: 1, stacks: [] }
     const last = heap('heap-leak/memprofilerate-1', 'end')

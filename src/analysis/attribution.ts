@@ -51,6 +51,7 @@ export function attributeHeap(
       file: site.file,
       line: site.line,
       ...repoPath(site.file, layout),
+      ...(site.kind ? { kind: site.kind } : {}),
       callPath: site.callPath,
       inuseBytesGrowth: site.bytes,
       inuseObjectsGrowth: site.objects,

@@ -1,3 +1,4 @@
+import { isRuntime } from './frames.js'
 import { allocationSites, sampleProbability, sampleVarianceBytes2, summarizeHeap } from './heap.js'
 import { marker, profile } from './testdata.js'
 
@@ -62,6 +63,21 @@ describe('summarizeHeap', () => {
       function: 'main.handle',
       line: marker('closure-leak').line
     })
+  })
+
+  it("marks the runtime's record of each new goroutine, apart from the threads' records", () => {
+    const h = summarizeHeap(profile('goroutine-leak/memprofilerate-4096', 'end-heap.pb.gz'))
+    const records = h.stacks.filter((s) => s.kind === 'goroutines')
+    expect(records.length).toBeGreaterThan(0)
+    for (const s of records) {
+      expect(s.frames.map((f) => f.function)).toContain('runtime.newproc1')
+      // Allocated on the system stack: the go statement is out of the profile's reach.
+      expect(s.frames.every((f) => isRuntime(f.function))).toBe(true)
+      expect(s.frames[s.siteAt].function).toBe('runtime.systemstack')
+    }
+    // runtime.allocm's records of new threads end at the same frame but are no goroutines.
+    const sites = allocationSites(h.stacks).filter((s) => s.function === 'runtime.systemstack')
+    expect(sites.map((s) => s.kind)).toEqual(['goroutines', undefined])
   })
 
   it('rejects a profile that is not a heap profile', () => {

@@ -5,7 +5,7 @@ import { INPUTS } from '../inputs.js'
 import { formatBytes } from '../units.js'
 import { xyChart } from './chart.js'
 import { code, escapeText, num } from './escape.js'
-import type { Attribution, Report, Run, SeriesName, Trend, Verdict } from './types.js'
+import type { Attribution, HeapSite, Report, Run, SeriesName, Trend, Verdict } from './types.js'
 
 export interface MarkdownOptions {
   /** GitHub rejects comments over 65,536 characters: sections are dropped to fit. */
@@ -108,6 +108,13 @@ function newInHeadLine(report: Report): string {
     .join(', ')}`
 }
 
+/** Goroutine records have no line of their own: the goroutine table names their `go` statement. */
+function siteCell(s: HeapSite): string {
+  return s.kind === 'goroutines'
+    ? 'new goroutines (see the goroutine table)'
+    : `${code(s.function)}<br>${code(`${s.repoPath ?? s.file}:${s.line}`)}`
+}
+
 function attributionSection(a: Attribution | undefined, top: number): string {
   if (!a) return ''
   const out: string[] = []
@@ -121,7 +128,7 @@ function attributionSection(a: Attribution | undefined, top: number): string {
     )
     for (const s of sites)
       out.push(
-        `| ${code(s.function)}<br>${code(`${s.repoPath ?? s.file}:${s.line}`)} | ${formatBytes(s.inuseBytesGrowth)} | ${formatRate('heap', s.bytesPerSec)} | ${s.bytesPerRequest === undefined ? '—' : formatBytes(s.bytesPerRequest)} |`
+        `| ${siteCell(s)} | ${formatBytes(s.inuseBytesGrowth)} | ${formatRate('heap', s.bytesPerSec)} | ${s.bytesPerRequest === undefined ? '—' : formatBytes(s.bytesPerRequest)} |`
       )
   }
   const stacks = a.goroutines.filter((g) => g.countGrowth > 0).slice(0, top)

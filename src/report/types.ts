@@ -35,6 +35,11 @@ export interface HeapSite {
   line: number
   /** Relative to the repository root when the file lies inside it. */
   repoPath?: string
+  /**
+   * 'goroutines': the runtime's records of the goroutines the service started. Their
+   * stack ends at runtime.systemstack, never at the `go` statement: see Attribution.goroutines.
+   */
+  kind?: 'goroutines'
   /** Short call path, innermost first, as "function file:line". */
   callPath: string[]
   inuseBytesGrowth: number

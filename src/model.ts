@@ -77,6 +77,11 @@ export interface HeapSite {
   line: number
   /** Relative to the repository root when the file lies inside it. */
   repoPath?: string
+  /**
+   * 'goroutines': the runtime's records of the goroutines the service started. Their
+   * stack ends at runtime.systemstack, never at the `go` statement: see Attribution.goroutines.
+   */
+  kind?: 'goroutines'
   /** Short call path, innermost first, as "function file:line". */
   callPath: string[]
   inuseBytesGrowth: number
@@ -88,7 +93,7 @@ export interface HeapSite {
 }
 
 /** A group of goroutines with the same stack. */
-export interface GoroutineStack {
+export interface GoroutineGroup {
   function: string
   file: string
   line: number
@@ -107,9 +112,9 @@ export interface GoroutineStack {
 
 export interface Attribution {
   heap: HeapSite[]
-  goroutines: GoroutineStack[]
+  goroutines: GoroutineGroup[]
   /** Files written for the user: flame graph, the first and last raw profiles. */
-  files?: { flamegraph?: string; heapBase?: string; heapHead?: string }
+  files?: { flamegraph?: string; heapFirst?: string; heapLast?: string }
   notes?: string[]
 }
 

@@ -178,9 +178,9 @@ describe('baseline: <report.json>', () => {
   })
 
   it('refuses another schema version', async () => {
-    const path = stored({}, 2)
+    const path = stored({}, 3)
     await expect(gate(dir(), { baseline: path })).rejects.toThrow(
-      /^baseline: .* has schemaVersion 2; this go-memgate reads schemaVersion 1$/
+      /^baseline: .* has schemaVersion 3; this go-memgate reads schemaVersion 1 and 2$/
     )
   })
 })

@@ -1,11 +1,7 @@
 import { parseGoroutineText } from '../profile/goroutine-text.js'
 import { summarizeGoroutines } from '../profile/goroutines.js'
-import {
-  sampleVarianceBytes2,
-  summarizeHeap,
-  type AllocationSite,
-  type HeapSummary
-} from '../profile/heap.js'
+import { diffHeap } from '../profile/diff.js'
+import { allocationSites, sampleVarianceBytes2, summarizeHeap, type HeapSummary } from '../profile/heap.js'
 import { toRepoPath } from '../profile/paths.js'
 import { buildRoot, lineOf, marker, profile, text } from '../profile/testdata.js'
 import { attributeGoroutines, attributeHeap, isWithinNoise } from './attribution.js'
@@ -14,6 +10,7 @@ import { attributeGoroutines, attributeHeap, isWithinNoise } from './attribution
 const elapsedSec = 20
 const layout = { repoRoot: buildRoot }
 const heap = (run: string, phase: 'start' | 'end') => summarizeHeap(profile(run, `${phase}-heap.pb.gz`))
+const heapGrowth = (run: string) => diffHeap(heap(run, 'start'), heap(run, 'end'))
 const goroutines = (run: string, phase: 'start' | 'end') =>
   summarizeGoroutines(profile(run, `${phase}-goroutine.pb.gz`))
 
@@ -34,7 +31,7 @@ const allRuns = [
 describe('attributeHeap', () => {
   it.each(heapRuns)('names the marked line of %s (%s) first, as real growth', (fixture, rate) => {
     const run = `${fixture}/${rate}`
-    const [top] = attributeHeap(heap(run, 'start'), heap(run, 'end'), elapsedSec, 4000, layout)
+    const [top] = attributeHeap(heapGrowth(run), elapsedSec, 4000, layout)
     const leak = marker(fixture)
     expect(top).toMatchObject({
       function: 'main.handle',
@@ -52,14 +49,14 @@ describe('attributeHeap', () => {
     'finds no growing site in the clean service (%s)',
     (rate) => {
       const run = `clean/${rate}`
-      const sites = attributeHeap(heap(run, 'start'), heap(run, 'end'), elapsedSec, null)
+      const sites = attributeHeap(heapGrowth(run), elapsedSec, null)
       expect(sites.filter((s) => !s.withinNoise)).toEqual([])
     }
   )
 
   it('sorts by growth and leaves bytesPerRequest out when requests are unknown', () => {
     const run = 'closure-leak/memprofilerate-4096'
-    const sites = attributeHeap(heap(run, 'start'), heap(run, 'end'), elapsedSec, null)
+    const sites = attributeHeap(heapGrowth(run), elapsedSec, null)
     const growth = sites.map((s) => s.inuseBytesGrowth)
     expect(growth).toEqual([...growth].sort((a, b) => b - a))
     expect(sites.every((s) => s.bytesPerRequest === undefined && s.repoPath === undefined)).toBe(true)
@@ -67,42 +64,48 @@ describe('attributeHeap', () => {
 
   describe('isWithinNoise', () => {
     const kib = 1024
-    const site = (inuseBytes: number, sizeBytes: number, rateBytes: number): AllocationSite => ({
-      function: 'main.f',
-      file: 'main.go',
-      line: 1,
-      callPath: [],
-      inuseBytes,
-      inuseObjects: inuseBytes / sizeBytes,
-      inuseBytesVariance: sampleVarianceBytes2(inuseBytes, sizeBytes, rateBytes)
-    })
-    const sampled = (samples: number) => site(samples * 512 * kib, 256, 512 * kib)
+    // The variance of a site's bytes in one sample; a growth has the sum of both samples'.
+    const sampled = (samples: number) => sampleVarianceBytes2(samples * 512 * kib, 256, 512 * kib)
 
     it('calls a few samples at the default rate noise', () => {
       // 256 B objects: each sample stands for ~512 KiB; a new site needs 10 to count.
-      expect(isWithinNoise(3 * 512 * kib, undefined, sampled(3))).toBe(true)
-      expect(isWithinNoise(9 * 512 * kib, undefined, sampled(9))).toBe(true)
-      expect(isWithinNoise(10 * 512 * kib, undefined, sampled(10))).toBe(false)
+      expect(isWithinNoise(3 * 512 * kib, sampled(3))).toBe(true)
+      expect(isWithinNoise(9 * 512 * kib, sampled(9))).toBe(true)
+      expect(isWithinNoise(10 * 512 * kib, sampled(10))).toBe(false)
     })
 
     it('needs growth beyond three standard deviations of both samples', () => {
       // 40 then 60 samples: sd = √100 samples, growth 20 < 30.
-      expect(isWithinNoise(20 * 512 * kib, sampled(40), sampled(60))).toBe(true)
-      expect(isWithinNoise(40 * 512 * kib, sampled(40), sampled(80))).toBe(false)
+      expect(isWithinNoise(20 * 512 * kib, sampled(40) + sampled(60))).toBe(true)
+      expect(isWithinNoise(40 * 512 * kib, sampled(40) + sampled(80))).toBe(false)
     })
 
     it('allows for objects in flight in an exact profile', () => {
-      const exact = (objects: number) => site(objects * 256, 256, 1)
-      expect(isWithinNoise(8 * 256, exact(5), exact(13))).toBe(true)
-      expect(isWithinNoise(500 * 256, exact(1000), exact(1500))).toBe(false)
+      const exact = (objects: number) => sampleVarianceBytes2(objects * 256, 256, 1)
+      expect(isWithinNoise(8 * 256, exact(5) + exact(13))).toBe(true)
+      expect(isWithinNoise(500 * 256, exact(1000) + exact(1500))).toBe(false)
     })
   })
 
+  it("shows a goroutine leak's heap as the goroutines' records, not as runtime.systemstack", () => {
+    const run = 'goroutine-leak/memprofilerate-4096'
+    const loadSec = 10
+    const sites = attributeHeap(heapGrowth(run), loadSec, null, layout)
+    expect(sites[0]).toMatchObject({ kind: 'goroutines', withinNoise: false })
+    expect(sites[0].repoPath).toBeUndefined()
+    // About one record per goroutine added, as far as the sampled estimate can tell.
+    const [leaked] = attributeGoroutines(goroutines(run, 'start'), goroutines(run, 'end'), loadSec)
+    expect(leaked.line).toBe(marker('goroutine-leak').line)
+    expect(sites[0].inuseObjectsGrowth / leaked.countGrowth).toBeGreaterThan(0.7)
+    expect(sites[0].inuseObjectsGrowth / leaked.countGrowth).toBeLessThan(1.3)
+    expect(sites.filter((s) => !s.kind && !s.withinNoise)).toEqual([])
+  })
+
   it('reports a site that appeared only in the last sample', () => {
-    const empty: HeapSummary = { inuseBytes: 0, inuseObjects: 0, samplingRateBytes: 1, sites: [], stacks: [] }
+    const empty: HeapSummary = { inuseBytes: 0, inuseObjects: 0, samplingRateBytes: 1, stacks: [] }
     const last = heap('heap-leak/memprofilerate-1', 'end')
-    const [top] = attributeHeap(empty, last, elapsedSec, null)
-    expect(top.inuseBytesGrowth).toBe(last.sites[0].inuseBytes)
+    const [top] = attributeHeap(diffHeap(empty, last), elapsedSec, null)
+    expect(top.inuseBytesGrowth).toBe(allocationSites(last.stacks)[0].bytes)
   })
 })
 

@@ -4,9 +4,10 @@ import { frameString } from '../profile/frames.js'
 import { markProvenLeaks } from '../profile/goroutine-leak.js'
 import type { GoroutineTextGroup } from '../profile/goroutine-text.js'
 import type { GoroutineSummary } from '../profile/goroutines.js'
-import type { AllocationSite, HeapSummary } from '../profile/heap.js'
+import type { HeapDiff } from '../profile/diff.js'
+import { allocationSites } from '../profile/heap.js'
 import { toRepoPath, type RepoLayout } from '../profile/paths.js'
-import type { GoroutineStack, HeapSite } from '../model.js'
+import type { GoroutineGroup, HeapSite } from '../model.js'
 
 /**
  * Growth is noise below this many standard deviations: one-sided, and strict enough for
@@ -28,47 +29,36 @@ function repoPath(file: string, layout?: RepoLayout): { repoPath?: string } {
 
 /**
  * Whether a site's growth could come from chance alone: the two samples' counts are
- * independent Poisson draws (AllocationSite.inuseBytesVariance), so their difference
- * has the sum of their variances. A new site of d samples needs d > 3√d: 10 samples,
- * that is 10 objects when exact and ~5 MiB of small objects at the default 512 KiB.
+ * independent Poisson draws, so their difference has the sum of their variances
+ * (HeapDiff). A new site of d samples needs d > 3√d: 10 samples, that is 10 objects when
+ * exact and ~5 MiB of small objects at the default 512 KiB.
  */
-export function isWithinNoise(
-  growthBytes: number,
-  first: AllocationSite | undefined,
-  last: AllocationSite | undefined
-): boolean {
-  const sd = Math.sqrt((first?.inuseBytesVariance ?? 0) + (last?.inuseBytesVariance ?? 0))
-  return growthBytes <= noiseSigmas * sd
+export function isWithinNoise(growthBytes: number, varianceBytes2: number): boolean {
+  return growthBytes <= noiseSigmas * Math.sqrt(varianceBytes2)
 }
 
 /** Sites whose live heap grew, most growth first. */
 export function attributeHeap(
-  first: HeapSummary,
-  last: HeapSummary,
+  diff: HeapDiff,
   elapsedSec: number,
   requests: number | null,
   layout?: RepoLayout
 ): HeapSite[] {
-  const before = byKey(first.sites)
-  const sites: HeapSite[] = []
-  for (const site of last.sites) {
-    const base = before.get(frameString(site))
-    const growthBytes = site.inuseBytes - (base?.inuseBytes ?? 0)
-    if (growthBytes <= 0) continue
-    sites.push({
+  return allocationSites(diff.stacks)
+    .filter((site) => site.bytes > 0)
+    .map((site) => ({
       function: site.function,
       file: site.file,
       line: site.line,
       ...repoPath(site.file, layout),
+      ...(site.kind ? { kind: site.kind } : {}),
       callPath: site.callPath,
-      inuseBytesGrowth: growthBytes,
-      inuseObjectsGrowth: site.inuseObjects - (base?.inuseObjects ?? 0),
-      bytesPerSec: elapsedSec > 0 ? growthBytes / elapsedSec : 0,
-      ...(requests ? { bytesPerRequest: growthBytes / requests } : {}),
-      withinNoise: isWithinNoise(growthBytes, base, site)
-    })
-  }
-  return sites.sort((a, b) => b.inuseBytesGrowth - a.inuseBytesGrowth)
+      inuseBytesGrowth: site.bytes,
+      inuseObjectsGrowth: site.objects,
+      bytesPerSec: elapsedSec > 0 ? site.bytes / elapsedSec : 0,
+      ...(requests ? { bytesPerRequest: site.bytes / requests } : {}),
+      withinNoise: isWithinNoise(site.bytes, site.varianceBytes2)
+    }))
 }
 
 export interface GoroutineExtras {
@@ -85,13 +75,13 @@ export function attributeGoroutines(
   last: GoroutineSummary,
   elapsedSec: number,
   extras: GoroutineExtras = {}
-): GoroutineStack[] {
+): GoroutineGroup[] {
   const before = byKey(first.groups)
   const text = byKey(extras.text ?? [])
   const groups = extras.leaked
     ? markProvenLeaks(last.groups, extras.leaked)
     : last.groups.map((g) => ({ ...g, provenLeaked: false }))
-  const stacks: GoroutineStack[] = []
+  const grown: GoroutineGroup[] = []
   for (const g of groups) {
     const key = frameString(g)
     const growth = g.count - (before.get(key)?.count ?? 0)
@@ -99,7 +89,7 @@ export function attributeGoroutines(
     if (growth < minGoroutineGrowth && !g.provenLeaked) continue
     const dump = text.get(key)
     const waitReason = dump?.waitReason ?? g.waitReason
-    stacks.push({
+    grown.push({
       function: g.function,
       file: g.file,
       line: g.line,
@@ -113,5 +103,5 @@ export function attributeGoroutines(
       ...(g.provenLeaked ? { provenLeaked: true } : {})
     })
   }
-  return stacks.sort((a, b) => b.countGrowth - a.countGrowth)
+  return grown.sort((a, b) => b.countGrowth - a.countGrowth)
 }

@@ -160,6 +160,14 @@ describe('newInHead', () => {
     const base = attribution(site('main.cache'))
     expect(newInHead(head, base)).toEqual(['main.handle'])
   })
+
+  it('leaves out the goroutine records: the goroutines themselves are named', () => {
+    const head: Attribution = {
+      heap: [{ ...site('runtime.systemstack'), kind: 'goroutines' }],
+      goroutines: []
+    }
+    expect(newInHead(head, attribution())).toEqual([])
+  })
 })
 
 describe('repeats', () => {

@@ -98,7 +98,8 @@ export function nothingJudged(baselineMissing: boolean): Judgement {
  */
 export function newInHead(head: Attribution, base: Attribution): string[] {
   const growing = (a: Attribution) => [
-    ...a.heap.filter((s) => !s.withinNoise).map((s) => s.function),
+    // Goroutine records stand for the goroutines listed below, not for a line.
+    ...a.heap.filter((s) => !s.withinNoise && !s.kind).map((s) => s.function),
     ...a.goroutines.filter((g) => g.countGrowth > 0).map((g) => g.function)
   ]
   const before = new Set(growing(base))

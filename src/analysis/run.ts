@@ -8,6 +8,7 @@ import {
   type Sample,
   type SeriesName
 } from '../model.js'
+import { diffHeap, type HeapDiff } from '../profile/diff.js'
 import type { RepoLayout } from '../profile/paths.js'
 import { attributeGoroutines, attributeHeap } from './attribution.js'
 import { trend, type Point } from './trend.js'
@@ -33,12 +34,22 @@ export interface RunShape {
   durationSec: number
   /** The growth flame graph's file in the run's profiles folder, when one was written. */
   flamegraphFile: string | null
+  /** What the heap kept between the first and the last sample: heapGrowth(m). */
+  heapDiff: HeapDiff | null
+}
+
+/** The heap diff, first sample to last, computed once for attribution and the flame graph. */
+export function heapGrowth(m: Measurement): HeapDiff | null {
+  const { heap } = m.sampling
+  const [first, last] = [heap[0], heap.at(-1)]
+  return first && last && first !== last ? diffHeap(first.summary, last.summary) : null
 }
 
 /** What grew between the first and the last sample, by allocation site and by goroutine stack. */
-export function attribution(m: Measurement, flamegraphFile: string | null): Attribution | undefined {
+export function attribution(m: Measurement, shape: RunShape): Attribution | undefined {
   const { heap, goroutines, requests, goroutineText, goroutineLeaks } = m.sampling
-  if (heap.length < 2 || goroutines.length < 2) return undefined
+  const { heapDiff, flamegraphFile } = shape
+  if (!heapDiff || goroutines.length < 2) return undefined
   const layout: RepoLayout = {
     repoRoot: m.module.repoRoot,
     moduleDir: m.module.moduleDir,
@@ -52,12 +63,12 @@ export function attribution(m: Measurement, flamegraphFile: string | null): Attr
     ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
   })
   return {
-    heap: attributeHeap(firstHeap.summary, lastHeap.summary, lastHeap.t - firstHeap.t, requests, layout),
+    heap: attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, layout),
     goroutines: stacks,
     files: {
       ...(flamegraphFile ? { flamegraph: `${m.profilesDir}/${flamegraphFile}` } : {}),
-      heapBase: `${m.profilesDir}/${firstHeap.file}`,
-      heapHead: `${m.profilesDir}/${lastHeap.file}`
+      heapFirst: `${m.profilesDir}/${firstHeap.file}`,
+      heapLast: `${m.profilesDir}/${lastHeap.file}`
     },
     notes: [
       ...(goroutineLeaks
@@ -75,7 +86,7 @@ export function attribution(m: Measurement, flamegraphFile: string | null): Attr
 }
 
 export function toRun(m: Measurement, shape: RunShape): Run {
-  const a = attribution(m, shape.flamegraphFile)
+  const a = attribution(m, shape)
   return {
     side: m.side.side,
     ...(m.side.ref ? { ref: m.side.ref } : {}),

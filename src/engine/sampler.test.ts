@@ -92,7 +92,7 @@ describe('sample', () => {
     expect(result.samples.every((s) => s.goroutines === 7 && s.liveHeapObjects === 42)).toBe(true)
     expect(result.samples[0].rssBytes).toBeGreaterThan(0)
     expect(result.heap).toHaveLength(3)
-    expect(result.heap[0].summary.sites.length).toBeGreaterThan(0)
+    expect(result.heap[0].summary.stacks.length).toBeGreaterThan(0)
     expect(result.goroutineText!.length).toBeGreaterThan(0)
     expect(readdirSync(profilesDir).sort()).toEqual([
       'goroutine-000.pb.gz',

@@ -4,13 +4,13 @@
 import { existsSync, realpathSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { combineRepeats } from '../analysis/repeats.js'
-import { toRun } from '../analysis/run.js'
+import { heapGrowth, toRun } from '../analysis/run.js'
 import { findMergeBase } from '../baseline/merge-base.js'
 import { withWorktree } from '../baseline/worktree.js'
 import { ConfigError, type Config } from '../config.js'
 import { measure } from '../engine/measure.js'
 import { GateError } from '../errors.js'
-import type { Measurement, Run, Side } from '../model.js'
+import type { Run, Side } from '../model.js'
 import { heapGrowthFlameGraph } from '../report/flamegraph.js'
 
 export const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg'
@@ -101,21 +101,14 @@ async function measureRun(config: Config, side: Side, repeat: number, options: S
     log: options.log,
     signal: options.signal
   })
+  const heapDiff = heapGrowth(m)
+  // The flame graph of what the heap kept between the first and the last sample.
+  if (heapDiff)
+    writeFileSync(join(options.outDir, m.profilesDir, FLAMEGRAPH_FILE), heapGrowthFlameGraph(heapDiff))
   return toRun(m, {
     warmupSec: config.warmupMs / 1000,
     durationSec: config.durationMs / 1000,
-    flamegraphFile: writeFlameGraph(m, options.outDir)
+    flamegraphFile: heapDiff ? FLAMEGRAPH_FILE : null,
+    heapDiff
   })
-}
-
-/** The flame graph of what the heap kept between the first and the last sample. */
-function writeFlameGraph(m: Measurement, outDir: string): string | null {
-  const first = m.sampling.heap[0]
-  const last = m.sampling.heap.at(-1)
-  if (!first || !last || first === last) return null
-  writeFileSync(
-    join(outDir, m.profilesDir, FLAMEGRAPH_FILE),
-    heapGrowthFlameGraph(first.summary, last.summary)
-  )
-  return FLAMEGRAPH_FILE
 }

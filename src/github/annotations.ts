@@ -19,7 +19,8 @@ export function annotate(report: Report): number {
   if (!attribution) return 0
   let count = 0
 
-  const sites = attribution.heap.filter((s) => s.repoPath && !s.withinNoise && s.bytesPerSec > 0)
+  // Goroutine records (kind) have no line to mark: the goroutine annotations mark their stack.
+  const sites = attribution.heap.filter((s) => s.repoPath && !s.kind && !s.withinNoise && s.bytesPerSec > 0)
   for (const site of sites.slice(0, MAX_PER_KIND)) {
     write(`${site.function} allocates memory that stays live: ${formatByteRate(site.bytesPerSec)}.`, {
       title: `go-memgate (${report.name}): growing heap`,

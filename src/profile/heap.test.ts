@@ -1,4 +1,5 @@
-import { sampleProbability, sampleVarianceBytes2, summarizeHeap } from './heap.js'
+import { isRuntime } from './frames.js'
+import { allocationSites, sampleProbability, sampleVarianceBytes2, summarizeHeap } from './heap.js'
 import { marker, profile } from './testdata.js'
 
 describe('sampleProbability', () => {
@@ -20,42 +21,63 @@ describe('summarizeHeap', () => {
   it('totals the live heap and keeps the sampling rate', () => {
     const h = summarizeHeap(profile('heap-leak/default-rate', 'end-heap.pb.gz'))
     expect(h.samplingRateBytes).toBe(512 * 1024)
-    expect(h.sites.reduce((n, s) => n + s.inuseBytes, 0)).toBe(h.inuseBytes)
-    expect(h.stacks.reduce((n, s) => n + s.inuseBytes, 0)).toBe(h.inuseBytes)
-    expect(h.sites.reduce((n, s) => n + s.inuseObjects, 0)).toBe(h.inuseObjects)
+    const sites = allocationSites(h.stacks)
+    expect(sites.reduce((n, s) => n + s.bytes, 0)).toBe(h.inuseBytes)
+    expect(h.stacks.reduce((n, s) => n + s.bytes, 0)).toBe(h.inuseBytes)
+    expect(sites.reduce((n, s) => n + s.objects, 0)).toBe(h.inuseObjects)
   })
 
   it("charges the leak to the service's own line, largest site first", () => {
-    const h = summarizeHeap(profile('heap-leak/default-rate', 'end-heap.pb.gz'))
+    const sites = allocationSites(summarizeHeap(profile('heap-leak/default-rate', 'end-heap.pb.gz')).stacks)
     const leak = marker('heap-leak')
-    expect(h.sites[0]).toMatchObject({ function: 'main.handle', line: leak.line })
-    expect(h.sites[0].file.endsWith(leak.file)).toBe(true)
+    expect(sites[0]).toMatchObject({ function: 'main.handle', line: leak.line })
+    expect(sites[0].file.endsWith(leak.file)).toBe(true)
     // Each sample of a small object stands for ~512 KiB: variance ≈ bytes × rate.
-    expect(h.sites[0].inuseBytesVariance / (h.sites[0].inuseBytes * 512 * 1024)).toBeCloseTo(1, 1)
+    expect(sites[0].varianceBytes2 / (sites[0].bytes * 512 * 1024)).toBeCloseTo(1, 1)
   })
 
   it('charges an allocation inside strings.Builder to the line that called it', () => {
-    const h = summarizeHeap(profile('builder-leak/memprofilerate-1', 'end-heap.pb.gz'))
+    const sites = allocationSites(
+      summarizeHeap(profile('builder-leak/memprofilerate-1', 'end-heap.pb.gz')).stacks
+    )
     const leak = marker('builder-leak')
-    expect(h.sites[0]).toMatchObject({ function: 'main.handle', line: leak.line })
-    expect(h.sites[0].callPath[0]).toMatch(/^strings\./)
-    expect(h.sites[0].callPath).toContain(`main.handle ${h.sites[0].file}:${leak.line}`)
-    expect(h.sites.filter((s) => /^strings\.(\(\*Builder\)|Repeat)/.test(s.function))).toEqual([])
+    expect(sites[0]).toMatchObject({ function: 'main.handle', line: leak.line })
+    expect(sites[0].callPath[0]).toMatch(/^strings\./)
+    expect(sites[0].callPath).toContain(`main.handle ${sites[0].file}:${leak.line}`)
+    expect(sites.filter((s) => /^strings\.(\(\*Builder\)|Repeat)/.test(s.function))).toEqual([])
   })
 
   it('counts objects in an exact profile, each one sample', () => {
     const h = summarizeHeap(profile('heap-leak/memprofilerate-1', 'end-heap.pb.gz'))
     expect(h.samplingRateBytes).toBe(1)
-    const [top] = h.sites
-    expect(top).toMatchObject({ line: marker('heap-leak').line, inuseBytes: top.inuseObjects * 256 })
-    expect(top.inuseBytesVariance).toBe(top.inuseBytes * 256)
+    const [top] = allocationSites(h.stacks)
+    expect(top).toMatchObject({ line: marker('heap-leak').line, bytes: top.objects * 256 })
+    expect(top.varianceBytes2).toBe(top.bytes * 256)
   })
 
   it('reads the module path to tell own code from dependencies', () => {
     const h = summarizeHeap(profile('closure-leak/memprofilerate-4096', 'end-heap.pb.gz'), {
       modulePath: 'example.com/memgate-fixtures/closure-leak'
     })
-    expect(h.sites[0]).toMatchObject({ function: 'main.handle', line: marker('closure-leak').line })
+    expect(allocationSites(h.stacks)[0]).toMatchObject({
+      function: 'main.handle',
+      line: marker('closure-leak').line
+    })
+  })
+
+  it("marks the runtime's record of each new goroutine, apart from the threads' records", () => {
+    const h = summarizeHeap(profile('goroutine-leak/memprofilerate-4096', 'end-heap.pb.gz'))
+    const records = h.stacks.filter((s) => s.kind === 'goroutines')
+    expect(records.length).toBeGreaterThan(0)
+    for (const s of records) {
+      expect(s.frames.map((f) => f.function)).toContain('runtime.newproc1')
+      // Allocated on the system stack: the go statement is out of the profile's reach.
+      expect(s.frames.every((f) => isRuntime(f.function))).toBe(true)
+      expect(s.frames[s.siteAt].function).toBe('runtime.systemstack')
+    }
+    // runtime.allocm's records of new threads end at the same frame but are no goroutines.
+    const sites = allocationSites(h.stacks).filter((s) => s.function === 'runtime.systemstack')
+    expect(sites.map((s) => s.kind)).toEqual(['goroutines', undefined])
   })
 
   it('rejects a profile that is not a heap profile', () => {

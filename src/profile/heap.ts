@@ -1,28 +1,39 @@
-// Reduces a heap profile to what attribution needs: the live heap per allocation site.
+// Reduces a heap profile to the live heap per whole stack, and groups stacks (of a
+// summary or of a diff) by the line they are charged to.
 import { callPath, frameString, ownCode, siteIndex, type OwnCode } from './frames.js'
 import { sampleTypeIndex, type Frame, type Profile } from './profile.js'
 
-/** The live heap charged to one line of the service's own code. */
-export interface AllocationSite {
-  function: string
-  file: string
-  line: number
-  /** Of the largest stack charged here: innermost first, "function file:line". */
-  callPath: string[]
-  inuseBytes: number
-  inuseObjects: number
+/**
+ * 'goroutines': the runtime's record of a new goroutine, allocated by runtime.newproc1
+ * on the system stack. Its stack ends at runtime.systemstack and never reaches the `go`
+ * statement; the goroutine profile names that, so renderers point there instead.
+ */
+export type HeapStackKind = 'goroutines'
+
+/** One whole stack, its samples merged: the live heap it holds, or in a HeapDiff what it added. */
+export interface HeapStack {
+  /** Innermost first, as in the profile. */
+  frames: Frame[]
+  /** The frame the stack is charged to: frames[siteAt] (see siteIndex). */
+  siteAt: number
+  kind?: HeapStackKind
+  bytes: number
+  objects: number
   /**
-   * How much inuseBytes varies between samples of a site that does not leak, bytes²:
-   * inuseBytes × the bytes one profile sample stands for (see sampleVarianceBytes2).
+   * How much bytes varies between samples of a stack that does not leak, bytes²: the sum
+   * of sampleVarianceBytes2 over its samples. A difference of two samples has the sum of both.
    */
-  inuseBytesVariance: number
+  varianceBytes2: number
 }
 
-/** The live heap of one whole stack, for the flame graph. */
-export interface StackBytes {
-  /** Function names, outermost (root) first. */
-  functions: string[]
-  inuseBytes: number
+/** The stacks charged to one line of code. */
+export interface AllocationSite extends Frame {
+  /** Of the largest stack charged here: innermost first, "function file:line". */
+  callPath: string[]
+  kind?: HeapStackKind
+  bytes: number
+  objects: number
+  varianceBytes2: number
 }
 
 export interface HeapSummary {
@@ -30,9 +41,8 @@ export interface HeapSummary {
   inuseObjects: number
   /** One sample per this many bytes allocated, on average; 1 is exact. */
   samplingRateBytes: number
-  /** Largest first. */
-  sites: AllocationSite[]
-  stacks: StackBytes[]
+  /** In the profile's order. */
+  stacks: HeapStack[]
 }
 
 /**
@@ -55,6 +65,13 @@ export function sampleVarianceBytes2(bytes: number, sizeBytes: number, rateBytes
   return (bytes * sizeBytes) / sampleProbability(sizeBytes, rateBytes)
 }
 
+/** Identifies a whole stack across profiles: every frame with its line. */
+export function stackKey(frames: Frame[]): string {
+  return frames.map(frameString).join('\n')
+}
+
+const isGoroutineRecord = (frames: Frame[]): boolean => frames.some((f) => f.function === 'runtime.newproc1')
+
 export function summarizeHeap(
   p: Profile,
   options: { modulePath?: string; isOwn?: OwnCode } = {}
@@ -65,8 +82,8 @@ export function summarizeHeap(
   const isOwn = options.isOwn ?? ownCode(options.modulePath)
   const rateBytes = p.period > 0 ? p.period : 512 * 1024
 
-  const sites = new Map<string, AllocationSite & { largestBytes: number }>()
-  const stacks = new Map<string, StackBytes>()
+  // The runtime writes one sample per stack and object size: merge them per stack.
+  const stacks = new Map<string, HeapStack>()
   let inuseBytes = 0
   let inuseObjects = 0
   for (const s of p.samples) {
@@ -76,45 +93,55 @@ export function summarizeHeap(
     inuseBytes += bytes
     inuseObjects += objects
 
-    const sizeBytes = s.numLabels.bytes || bytes / Math.max(objects, 1)
-
-    const at = siteIndex(s.stack, isOwn)
-    const frame: Frame = s.stack[at]
-    const key = frameString(frame)
-    let site = sites.get(key)
-    if (!site) {
-      site = {
-        ...frame,
-        callPath: [],
-        inuseBytes: 0,
-        inuseObjects: 0,
-        inuseBytesVariance: 0,
-        largestBytes: 0
+    const key = stackKey(s.stack)
+    let stack = stacks.get(key)
+    if (!stack) {
+      stack = {
+        frames: s.stack,
+        siteAt: siteIndex(s.stack, isOwn),
+        ...(isGoroutineRecord(s.stack) ? { kind: 'goroutines' as const } : {}),
+        bytes: 0,
+        objects: 0,
+        varianceBytes2: 0
       }
-      sites.set(key, site)
+      stacks.set(key, stack)
     }
-    site.inuseBytes += bytes
-    site.inuseObjects += objects
-    site.inuseBytesVariance += sampleVarianceBytes2(bytes, sizeBytes, rateBytes)
-    if (bytes > site.largestBytes) {
-      site.largestBytes = bytes
-      site.callPath = callPath(s.stack, at)
-    }
-
-    const functions = s.stack.map((f) => f.function).reverse()
-    const stackKey = functions.join('\n')
-    const stack = stacks.get(stackKey)
-    if (stack) stack.inuseBytes += bytes
-    else stacks.set(stackKey, { functions, inuseBytes: bytes })
+    const sizeBytes = s.numLabels.bytes || bytes / Math.max(objects, 1)
+    stack.bytes += bytes
+    stack.objects += objects
+    stack.varianceBytes2 += sampleVarianceBytes2(bytes, sizeBytes, rateBytes)
   }
 
-  return {
-    inuseBytes,
-    inuseObjects,
-    samplingRateBytes: rateBytes,
-    sites: [...sites.values()]
-      .map(({ largestBytes: _, ...site }) => site)
-      .sort((a, b) => b.inuseBytes - a.inuseBytes),
-    stacks: [...stacks.values()]
+  return { inuseBytes, inuseObjects, samplingRateBytes: rateBytes, stacks: [...stacks.values()] }
+}
+
+/** Stacks grouped by the line (and kind) they are charged to, most bytes first. */
+export function allocationSites(stacks: HeapStack[]): AllocationSite[] {
+  const sites = new Map<string, { site: AllocationSite; largest: HeapStack }>()
+  for (const s of stacks) {
+    const frame = s.frames[s.siteAt]
+    const key = `${s.kind ?? ''} ${frameString(frame)}`
+    let entry = sites.get(key)
+    if (!entry) {
+      const site: AllocationSite = {
+        function: frame.function,
+        file: frame.file,
+        line: frame.line,
+        callPath: [],
+        ...(s.kind ? { kind: s.kind } : {}),
+        bytes: 0,
+        objects: 0,
+        varianceBytes2: 0
+      }
+      entry = { site, largest: s }
+      sites.set(key, entry)
+    }
+    entry.site.bytes += s.bytes
+    entry.site.objects += s.objects
+    entry.site.varianceBytes2 += s.varianceBytes2
+    if (s.bytes > entry.largest.bytes) entry.largest = s
   }
+  return [...sites.values()]
+    .map(({ site, largest }) => ({ ...site, callPath: callPath(largest.frames, largest.siteAt) }))
+    .sort((a, b) => b.bytes - a.bytes)
 }

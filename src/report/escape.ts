@@ -25,6 +25,11 @@ export function escapeText(text: string): string {
   return text.replace(/[&<>"'|`*_[\]\\~#@\r\n]/g, (c) => ENTITY[c])
 }
 
+/** Text in SVG (the flame graph): every character that could start markup becomes an entity. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
 /** A number from report.json, which in the fork-safe comment mode comes from untrusted code. */
 export function num(value: unknown, digits?: number): string {
   if (typeof value !== 'number' || !Number.isFinite(value)) return '—'

@@ -1,21 +1,28 @@
+import { diffHeap } from '../profile/diff.js'
 import { summarizeHeap, type HeapSummary } from '../profile/heap.js'
 import { profile } from '../profile/testdata.js'
-import { escapeXml, heapGrowthFlameGraph } from './flamegraph.js'
+import { escapeXml } from './escape.js'
+import { heapGrowthFlameGraph } from './flamegraph.js'
 
-const summary = (stacks: HeapSummary['stacks']): HeapSummary => ({
-  inuseBytes: stacks.reduce((n, s) => n + s.inuseBytes, 0),
+/** A summary of whole stacks given root first, as function names and live bytes. */
+const summary = (stacks: { functions: string[]; bytes: number }[]): HeapSummary => ({
+  inuseBytes: stacks.reduce((n, s) => n + s.bytes, 0),
   inuseObjects: 0,
   samplingRateBytes: 1,
-  sites: [],
-  stacks
+  stacks: stacks.map((s) => ({
+    frames: [...s.functions].reverse().map((name) => ({ function: name, file: 'main.go', line: 1 })),
+    siteAt: 0,
+    bytes: s.bytes,
+    objects: 0,
+    varianceBytes2: 0
+  }))
 })
 
 describe('heapGrowthFlameGraph', () => {
   it('draws the stacks that grew, the leaking function among them', () => {
     const run = 'heap-leak/memprofilerate-1'
     const svg = heapGrowthFlameGraph(
-      summarizeHeap(profile(run, 'start-heap.pb.gz')),
-      summarizeHeap(profile(run, 'end-heap.pb.gz'))
+      diffHeap(summarizeHeap(profile(run, 'start-heap.pb.gz')), summarizeHeap(profile(run, 'end-heap.pb.gz')))
     )
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true)
@@ -24,15 +31,15 @@ describe('heapGrowthFlameGraph', () => {
   })
 
   it('sizes boxes by growth only, children within their parent', () => {
-    const first = summary([{ functions: ['main.main', 'main.a'], inuseBytes: 100 }])
+    const first = summary([{ functions: ['main.main', 'main.a'], bytes: 100 }])
     const last = summary([
-      { functions: ['main.main', 'main.a'], inuseBytes: 400 },
-      { functions: ['main.main', 'main.b'], inuseBytes: 100 },
-      { functions: ['main.main', 'main.c'], inuseBytes: 0 }
+      { functions: ['main.main', 'main.a'], bytes: 400 },
+      { functions: ['main.main', 'main.b'], bytes: 100 },
+      { functions: ['main.main', 'main.c'], bytes: 0 }
     ])
     const widths = Object.fromEntries(
       [
-        ...heapGrowthFlameGraph(first, last).matchAll(
+        ...heapGrowthFlameGraph(diffHeap(first, last)).matchAll(
           /<title>([^:]+):[^<]*<\/title><rect [^>]*width="([\d.]+)"/g
         )
       ].map((m) => [m[1], Number(m[2])])
@@ -42,8 +49,7 @@ describe('heapGrowthFlameGraph', () => {
 
   it('escapes names from the profile', () => {
     const svg = heapGrowthFlameGraph(
-      summary([]),
-      summary([{ functions: ['main.<script>&"x"'], inuseBytes: 10 }])
+      diffHeap(summary([]), summary([{ functions: ['main.<script>&"x"'], bytes: 10 }]))
     )
     expect(svg).not.toContain('<script>')
     expect(svg).toContain('main.&#60;script&#62;&#38;&#34;x&#34;')
@@ -51,7 +57,7 @@ describe('heapGrowthFlameGraph', () => {
   })
 
   it('says so when nothing grew', () => {
-    const s = summary([{ functions: ['main.main'], inuseBytes: 10 }])
-    expect(heapGrowthFlameGraph(s, s)).toContain('no stack grew')
+    const s = summary([{ functions: ['main.main'], bytes: 10 }])
+    expect(heapGrowthFlameGraph(diffHeap(s, s))).toContain('no stack grew')
   })
 })

@@ -1,10 +1,15 @@
-// A self-contained SVG flame graph of live-heap growth between two heap summaries:
-// each box is a function on the stacks that grew, as wide as the bytes they added.
+// A self-contained SVG flame graph of live-heap growth (a HeapDiff): each box is a
+// function on the stacks that grew, as wide as the bytes they added.
+import type { HeapDiff } from '../profile/diff.js'
 import { isStdlib } from '../profile/frames.js'
-import type { HeapSummary } from '../profile/heap.js'
+import { formatBytes } from '../units.js'
+import { escapeXml } from './escape.js'
 
 interface Node {
   name: string
+  /** Net growth of the stacks that end here. */
+  selfBytes: number
+  /** What the box shows: its own growth, if any, and its children's. */
   bytes: number
   children: Map<string, Node>
 }
@@ -15,41 +20,40 @@ const headerPx = 36
 const charPx = 6.6 // of 11px monospace
 const minBoxPx = 0.5
 
-export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB']
-  let v = bytes
-  let u = 0
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024
-    u++
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`
-}
-
-/** Per whole stack, the bytes added; stacks that shrank count as zero, so widths add up. */
-function growthTree(first: HeapSummary, last: HeapSummary): Node {
-  const before = new Map(first.stacks.map((s) => [s.functions.join('\n'), s.inuseBytes]))
-  const root: Node = { name: 'all', bytes: 0, children: new Map() }
-  for (const s of last.stacks) {
-    const growth = s.inuseBytes - (before.get(s.functions.join('\n')) ?? 0)
-    if (growth <= 0) continue
-    root.bytes += growth
+/**
+ * A flame graph shows functions, not lines: stacks that differ only in lines end at one
+ * node, where their growth nets out. A node that shrank counts as zero, so widths add up.
+ */
+function growthTree(diff: HeapDiff): Node {
+  const root = newNode('all')
+  for (const s of diff.stacks) {
     let node = root
-    for (const name of s.functions) {
+    // Root first: the profile lists frames innermost first.
+    for (const { function: name } of [...s.frames].reverse()) {
       let child = node.children.get(name)
       if (!child) {
-        child = { name, bytes: 0, children: new Map() }
+        child = newNode(name)
         node.children.set(name, child)
       }
-      child.bytes += growth
       node = child
     }
+    node.selfBytes += s.bytes
   }
+  keepGrowth(root)
   return root
+}
+
+function newNode(name: string): Node {
+  return { name, selfBytes: 0, bytes: 0, children: new Map() }
+}
+
+function keepGrowth(node: Node): void {
+  node.bytes = Math.max(0, node.selfBytes)
+  for (const [name, child] of node.children) {
+    keepGrowth(child)
+    if (child.bytes > 0) node.bytes += child.bytes
+    else node.children.delete(name)
+  }
 }
 
 // Stable colours: the service's own code warm, the standard library and runtime cool.
@@ -66,12 +70,8 @@ function depthOf(node: Node): number {
   return d + 1
 }
 
-export function heapGrowthFlameGraph(
-  first: HeapSummary,
-  last: HeapSummary,
-  title = 'Live heap growth'
-): string {
-  const root = growthTree(first, last)
+export function heapGrowthFlameGraph(diff: HeapDiff, title = 'Live heap growth'): string {
+  const root = growthTree(diff)
   const depth = depthOf(root)
   const heightPx = headerPx + depth * rowPx + 4
   const boxes: string[] = []

@@ -24,6 +24,24 @@ describe('renderMarkdown', () => {
     )
   })
 
+  it("points a goroutine leak's heap to the goroutine table, in markdown and in the terminal", () => {
+    const report = makeReport()
+    report.runs.head.attribution!.heap = [
+      heapSite({
+        kind: 'goroutines',
+        function: 'runtime.systemstack',
+        file: '/usr/local/go/src/runtime/asm_amd64.s',
+        line: 562,
+        repoPath: undefined
+      })
+    ]
+    const md = renderMarkdown(report)
+    expect(md).toContain('| new goroutines (see the goroutine table) | 5.00 MiB | 2.93 MiB/min | 256 B |')
+    const text = renderTerminal(report)
+    expect(text).toContain('    new goroutines (see below)  +5.00 MiB (2.93 MiB/min)')
+    expect(md + text).not.toContain('systemstack')
+  })
+
   it('lists no site whose growth is within the profile sampling noise', () => {
     const report = makeReport()
     report.runs.head.attribution!.heap = [heapSite({ withinNoise: true })]

@@ -4,6 +4,7 @@ import {
   SERIES,
   SERIES_NAMES,
   type Attribution,
+  type HeapSite,
   type JudgedSeries,
   type Report,
   type Run,
@@ -108,6 +109,13 @@ function newInHeadLine(report: Report): string {
     .join(', ')}`
 }
 
+/** Goroutine records have no line of their own: the goroutine table names their `go` statement. */
+function siteCell(s: HeapSite): string {
+  return s.kind === 'goroutines'
+    ? 'new goroutines (see the goroutine table)'
+    : `${code(s.function)}<br>${code(`${s.repoPath ?? s.file}:${s.line}`)}`
+}
+
 function attributionSection(a: Attribution | undefined, top: number): string {
   if (!a) return ''
   const out: string[] = []
@@ -121,7 +129,7 @@ function attributionSection(a: Attribution | undefined, top: number): string {
     )
     for (const s of sites)
       out.push(
-        `| ${code(s.function)}<br>${code(`${s.repoPath ?? s.file}:${s.line}`)} | ${formatBytes(s.inuseBytesGrowth)} | ${formatByteRate(s.bytesPerSec)} | ${s.bytesPerRequest === undefined ? '—' : formatBytes(s.bytesPerRequest)} |`
+        `| ${siteCell(s)} | ${formatBytes(s.inuseBytesGrowth)} | ${formatByteRate(s.bytesPerSec)} | ${s.bytesPerRequest === undefined ? '—' : formatBytes(s.bytesPerRequest)} |`
       )
   }
   const stacks = a.goroutines.filter((g) => g.countGrowth > 0).slice(0, top)
@@ -187,8 +195,8 @@ function details(report: Report): string {
     // the fork-safe comment mode from untrusted code; a ``` fence could be closed by them.
     `<pre><code>${escapeText([REPRODUCE, ...flags].join(' '))}</code></pre>`,
     '',
-    files?.heapBase && files.heapHead
-      ? `What the heap kept, by line, from the raw profiles in the artifact: ${code(`go tool pprof -diff_base ${files.heapBase} ${files.heapHead}`)}${files.flamegraph ? `; as a flame graph: ${code(files.flamegraph)}` : ''}.`
+    files?.heapFirst && files.heapLast
+      ? `What the heap kept, by line, from the raw profiles in the artifact: ${code(`go tool pprof -diff_base ${files.heapFirst} ${files.heapLast}`)}${files.flamegraph ? `; as a flame graph: ${code(files.flamegraph)}` : ''}.`
       : `Raw profiles are in ${code(head.profilesDir)} of the output folder.`,
     '',
     '</details>'

@@ -43,7 +43,7 @@ export function renderTerminal(report: Report): string {
     lines.push('', '  heap grows at:')
     for (const s of sites)
       lines.push(
-        `    ${s.repoPath ?? s.file}:${s.line}  ${s.function}  +${formatBytes(s.inuseBytesGrowth)} (${formatByteRate(s.bytesPerSec)})`
+        `    ${s.kind === 'goroutines' ? 'new goroutines (see below)' : `${s.repoPath ?? s.file}:${s.line}  ${s.function}`}  +${formatBytes(s.inuseBytesGrowth)} (${formatByteRate(s.bytesPerSec)})`
       )
   }
   const stacks = a?.goroutines.filter((g) => g.countGrowth > 0).slice(0, 5) ?? []

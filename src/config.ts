@@ -20,9 +20,13 @@ export interface Config {
   targetUrl: string
   ratePerSec: number
   connections: number
+  /** The first look, and the gap between looks. */
   durationMs: number
+  /** The last look. */
+  maxDurationMs: number
   warmupMs: number
   intervalMs: number
+  quiesce: boolean
   /** null: the limit is off. */
   maxHeapGrowthBytesPerSec: number | null
   maxGoroutineGrowthPerSec: number | null
@@ -101,6 +105,12 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
       `interval: ${get('interval')} gives fewer than 8 samples in duration ${get('duration')}; shorten the interval or lengthen the duration`
     )
 
+  const maxDurationMs = duration('max-duration', 5000)
+  if (maxDurationMs < durationMs)
+    throw new ConfigError(
+      `max-duration: ${get('max-duration')} is shorter than duration ${get('duration')}; give at least the duration`
+    )
+
   const mode = oneOf('mode', ['full', 'analyze', 'comment'] as const)
   const reportJson = optional('report-json')
   if (mode === 'comment' && !reportJson)
@@ -124,8 +134,10 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
     ratePerSec: positiveInt('rate'),
     connections: positiveInt('connections'),
     durationMs,
+    maxDurationMs,
     warmupMs: duration('warmup', 0),
     intervalMs,
+    quiesce: oneOf('quiesce', ['on', 'off'] as const) === 'on',
     maxHeapGrowthBytesPerSec: limit('max-heap-growth', 'bytes'),
     maxGoroutineGrowthPerSec: limit('max-goroutine-growth', 'count'),
     baseline: inInput('baseline', (s) => parseBaseline(s, event)),

@@ -52,9 +52,26 @@ export const INPUTS: InputSpec[] = [
     default: '8',
     description: 'Concurrent connections of the built-in load generator.'
   },
-  { name: 'duration', default: '30s', description: 'How long to sample after warm-up.' },
+  {
+    name: 'duration',
+    default: '30s',
+    description:
+      'How long to sample after warm-up before the first look at the growth; the gate looks again every `duration` while the answer is unclear.'
+  },
+  {
+    name: 'max-duration',
+    default: '120s',
+    description:
+      'The longest the gate samples: growth still unclear at this look is inconclusive. Retention that lasts longer than about half of it looks like a leak.'
+  },
   { name: 'warmup', default: '15s', description: 'Load before sampling starts, so caches and pools fill.' },
   { name: 'interval', default: '1s', description: 'Time between samples.' },
+  {
+    name: 'quiesce',
+    default: 'on',
+    description:
+      '`on`: pause the load for each reading until no request is in flight, so that the live heap counts what is retained; `off`: take the least of four readings under load.'
+  },
   {
     name: 'max-heap-growth',
     default: '512KiB/min',

@@ -17,6 +17,13 @@ export interface Sample {
   goroutines: number
   /** Resident set of the service's process group; null where the platform gives none. */
   rssBytes: number | null
+  /**
+   * How the live heap was read: 'quiesced', with the load paused and nothing in flight;
+   * 'least-of-4', the least of four readings under load (quiescing off, or a fallback).
+   */
+  reading?: 'quiesced' | 'least-of-4'
+  /** How long the load was paused for this sample, ms. */
+  pauseMs?: number
 }
 
 /** A robust growth slope with its confidence interval, in units per second. */
@@ -123,6 +130,8 @@ export interface LoadStats {
   command?: string
   requests: number | null
   errors: number | null
+  /** The first error of the built-in load: "HTTP 404", "ECONNREFUSED". */
+  firstError?: string
   achievedRatePerSec: number | null
   exitCode?: number | null
 }
@@ -256,6 +265,8 @@ export interface Timed<T> {
 /** What the sampler read from one run of the service. */
 export interface Sampling {
   samples: Sample[]
+  /** Samples tried: the samples read and those dropped. */
+  attempted: number
   heap: Timed<HeapSummary>[]
   goroutines: Timed<GoroutineSummary>[]
   notes: string[]

@@ -1,7 +1,9 @@
-// Drives the service: the user's load-command, or the built-in generator (autocannon).
-import autocannon from 'autocannon'
+// Drives the service: the user's load-command, or the built-in generator. Either can be
+// paused for a reading of the live heap: the built-in one until nothing is in flight, a
+// load-command by stopping its process group (SIGSTOP) and continuing it after.
 import type { ChildProcess } from 'node:child_process'
 import type { LoadStats } from '../model.js'
+import { startGenerator } from './load-generator.js'
 import { OutputTail } from './output-tail.js'
 import { spawnGroup, stopGroup } from './processes.js'
 
@@ -16,11 +18,22 @@ export interface LoadRequest {
   logPath: string
 }
 
+/**
+ * What a pause achieved: 'drained', nothing in flight (the built-in load knows); 'frozen',
+ * the load-command is stopped but what it sent may still be served (the sampler watches the
+ * goroutines settle); 'busy', requests still in flight when the time was up.
+ */
+export type PauseState = 'drained' | 'frozen' | 'busy'
+
 export interface Load {
   /** Responses so far (built-in generator only; null for a load-command). */
   responses(): number | null
   /** A load-command that exited by itself, with its code; null while it runs. */
   exitedEarly(): number | null
+  /** The last lines a load-command printed; '' for the built-in load. */
+  output(): string
+  pause(timeoutMs: number): Promise<PauseState>
+  resume(): void
   stop(): Promise<LoadStats>
 }
 
@@ -29,38 +42,27 @@ export function startLoad(req: LoadRequest): Load {
 }
 
 function startBuiltIn(req: LoadRequest): Load {
-  let responses = 0
-  let errors = 0
-  const started = Date.now()
-  let finished: () => void = () => {}
-  const done = new Promise<void>((resolve) => (finished = resolve))
-  // With a callback autocannon returns the instance, whose events count responses as they come.
-  const instance = autocannon(
-    {
-      url: req.targetUrl,
-      connections: req.connections,
-      overallRate: req.ratePerSec,
-      // Far past the end: stop() ends it when sampling ends, however late the last sample.
-      duration: req.durationSec + 3600
-    },
-    () => finished()
-  )
-  instance.on('response', (_client: unknown, statusCode: number) => {
-    responses++
-    if (statusCode >= 400) errors++
+  const generator = startGenerator({
+    url: req.targetUrl,
+    ratePerSec: req.ratePerSec,
+    connections: req.connections
   })
-  instance.on('reqError', () => errors++)
+  const started = Date.now()
   return {
-    responses: () => responses,
+    responses: () => generator.counts().responses,
     exitedEarly: () => null,
+    output: () => '',
+    pause: async (timeoutMs) => ((await generator.pause(timeoutMs)) ? 'drained' : 'busy'),
+    resume: () => generator.resume(),
     stop: async () => {
-      instance.stop()
-      await done
+      await generator.stop()
+      const { responses, errors, firstError } = generator.counts()
       const seconds = (Date.now() - started) / 1000
       return {
         kind: 'built-in',
         requests: responses,
         errors,
+        ...(firstError ? { firstError } : {}),
         achievedRatePerSec: seconds > 0 ? responses / seconds : null
       }
     }
@@ -88,11 +90,26 @@ function startCommand(req: LoadRequest, command: string): Load {
   child.once('error', () => {
     exitCode = 127
   })
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined && exitCode === null) process.kill(-child.pid, sig)
+    } catch {
+      // ESRCH: the group has just ended; exitedEarly says so.
+    }
+  }
   return {
     responses: () => null,
     exitedEarly: () => exitCode,
+    output: () => output.text(),
+    pause: async () => {
+      signal('SIGSTOP')
+      return 'frozen'
+    },
+    resume: () => signal('SIGCONT'),
     stop: async () => {
       const ranToEnd = exitCode !== null
+      // A stopped group holds SIGTERM until it continues: continue it, then end it.
+      signal('SIGCONT')
       await stopGroup(child)
       output.close()
       return {

@@ -9,13 +9,15 @@ import type { LoadStats, Measurement, Sampling, Side } from '../model.js'
 import { buildService, inspectModule, supportsGoroutineLeakProfile, type GoModule } from './build.js'
 import { startLoad } from './load.js'
 import { sleep } from './processes.js'
-import { sample } from './sampler.js'
+import { sample, type SamplerRequest } from './sampler.js'
 import { startService, type Service } from './service.js'
 
 export interface MeasureOptions {
   outDir: string
   /** A label for file names when one side is measured more than once. */
   label: string
+  /** Asked at each look with the samples so far: true stops sampling (see sampler.ts). */
+  atLook: SamplerRequest['atLook']
   log: (line: string) => void
   signal?: AbortSignal
 }
@@ -79,7 +81,7 @@ async function measureBuilt(
       targetUrl: config.targetUrl,
       ratePerSec: config.ratePerSec,
       connections: config.connections,
-      durationSec: (config.warmupMs + config.durationMs) / 1000 + 10,
+      durationSec: (config.warmupMs + config.maxDurationMs) / 1000 + 10,
       cwd: side.moduleDir,
       logPath: join(outDir, 'logs', `${label}-load.log`)
     })
@@ -89,12 +91,16 @@ async function measureBuilt(
         `${label}: load ${config.loadCommand ? `"${config.loadCommand}"` : `${config.ratePerSec} req/s on ${config.connections} connections to ${config.targetUrl}`}; warm-up ${config.warmupMs / 1000}s`
       )
       await warmUp(config.warmupMs, service, signal)
-      log(`${label}: sampling every ${config.intervalMs / 1000}s for ${config.durationMs / 1000}s`)
+      log(
+        `${label}: sampling every ${config.intervalMs / 1000}s, looking at the growth every ${config.durationMs / 1000}s up to ${config.maxDurationMs / 1000}s`
+      )
       const profilesDir = join(outDir, 'profiles', label)
       const sampling = await sample({
         pprofUrl: config.pprofUrl,
         intervalMs: config.intervalMs,
-        durationMs: config.durationMs,
+        looks: { everyMs: config.durationMs, maxMs: config.maxDurationMs },
+        atLook: options.atLook,
+        quiesce: config.quiesce,
         profilesDir,
         service,
         load,
@@ -105,12 +111,13 @@ async function measureBuilt(
       })
       const early = load.exitedEarly()
       loadStats = await load.stop()
-      if (early !== null)
-        notes.push(
-          early === 0
-            ? 'the load-command ended before sampling did: growth after it ended was measured without load'
-            : `the load-command exited with code ${early} before sampling ended; see logs/${label}-load.log`
+      if (early !== null && early !== 0)
+        throw new GateError(
+          `load-command: exited with code ${early} before sampling ended; fix the command (its output is in logs/${label}-load.log)`,
+          load.output()
         )
+      if (early === 0)
+        notes.push('the load-command ended before sampling did: growth after it ended was measured without load')
       checkLoad(loadStats, config.targetUrl)
       checkSamples(sampling, config)
       return { side, module, sampling, load: loadStats, notes, profilesDir: relative(outDir, profilesDir) }
@@ -134,10 +141,10 @@ function checkLoad(load: LoadStats, targetUrl: string): void {
 
 /** A trend needs samples: when most could not be read, say so instead of judging on a few. */
 function checkSamples(sampling: Sampling, config: Config): void {
-  const expected = Math.floor(config.durationMs / config.intervalMs) + 1
-  if (sampling.samples.length < Math.max(3, Math.ceil(expected / 2)))
+  const tried = sampling.attempted
+  if (sampling.samples.length < Math.max(3, Math.ceil(tried / 2)))
     throw new GateError(
-      `only ${sampling.samples.length} of ${expected} samples could be read from ${config.pprofUrl}`,
+      `only ${sampling.samples.length} of ${tried} samples could be read from ${config.pprofUrl}`,
       sampling.notes.join('\n')
     )
 }

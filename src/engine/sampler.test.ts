@@ -59,6 +59,9 @@ let responses = 0
 const load: Load = {
   responses: () => (responses += 100),
   exitedEarly: () => null,
+  output: () => '',
+  pause: async () => 'drained',
+  resume: () => {},
   stop: async () => ({ kind: 'built-in', requests: responses, errors: 0, achievedRatePerSec: null })
 }
 
@@ -69,7 +72,9 @@ async function sampleFrom(failures: Map<string, number>) {
     const result = await sample({
       pprofUrl: url,
       intervalMs: 500,
-      durationMs: 1000,
+      looks: { everyMs: 1000, maxMs: 1000 },
+      atLook: () => true,
+      quiesce: false,
       profilesDir,
       service,
       load,

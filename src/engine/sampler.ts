@@ -1,5 +1,6 @@
-// Samples the running service at a fixed interval: the exact post-GC live heap,
-// the heap and goroutine profiles (saved raw, decoded once, reduced to summaries),
+// Samples the running service at a fixed interval until the gate has its answer: the
+// exact post-GC live heap and the goroutine count (reading.ts), the heap and goroutine
+// profiles where attribution needs them (saved raw, decoded once, reduced to summaries),
 // and the RSS of its process group.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -11,26 +12,36 @@ import { summarizeHeap } from '../profile/heap.js'
 import type { Sample, Sampling } from '../model.js'
 import { formatBytes } from '../units.js'
 import type { Load } from './load.js'
-import { parseGoroutineTotal, parseMemStats, PprofClient } from './pprof-client.js'
+import { PprofClient } from './pprof-client.js'
+import { takeReading } from './reading.js'
 import { sleep } from './processes.js'
 import { groupRssBytes } from './rss.js'
 import type { Service } from './service.js'
 
-/**
- * Live heap at a forced GC includes what requests in flight hold at that instant, and
- * a GC under load lets requests pile up: noise that only ever adds, megabytes for a
- * service that allocates a MiB a request. The least of a few readings a moment apart
- * sits on what is really retained: on the clean fixture the sample-to-sample scatter
- * falls from about 2 MiB to about 3 KiB. Goroutines serving requests are the same kind
- * of noise in the goroutine count, and get the same treatment.
- */
-export const READINGS = 4
-export const READING_GAP_MS = 50
+export interface LookPlan {
+  /** The first look, and the gap between looks (`duration`). */
+  everyMs: number
+  /** The last look (`max-duration`). */
+  maxMs: number
+}
+
+/** A point at which the gate may stop: the samples so far are judged. */
+export interface Look {
+  /** 0-based. */
+  index: number
+  count: number
+  /** Seconds since sampling began. */
+  atSec: number
+}
 
 export interface SamplerRequest {
   pprofUrl: string
   intervalMs: number
-  durationMs: number
+  looks: LookPlan
+  /** Asked at each look with the samples so far: true stops sampling. */
+  atLook: (samples: Sample[], look: Look) => boolean
+  /** Pause the load for each reading (see reading.ts). */
+  quiesce: boolean
   /** Folder for the raw profiles of this run. */
   profilesDir: string
   service: Service
@@ -42,11 +53,25 @@ export interface SamplerRequest {
   signal?: AbortSignal
 }
 
+/** When the looks fall, in ms after sampling began: every `everyMs`, and the last at `maxMs`. */
+export function lookTimesMs(plan: LookPlan): number[] {
+  const times: number[] = []
+  for (let t = plan.everyMs; t <= plan.maxMs + 1e-6; t += plan.everyMs) times.push(t)
+  if (times.length === 0 || times[times.length - 1] < plan.maxMs - 1e-6) times.push(plan.maxMs)
+  return times
+}
+
+/**
+ * Samples until a look says stop, or the last look. Raw heap and goroutine profiles are
+ * taken only where attribution reads them, the first sample and each look, since every
+ * heap profile forces one more GC of the whole heap.
+ */
 export async function sample(req: SamplerRequest): Promise<Sampling> {
   mkdirSync(req.profilesDir, { recursive: true })
   const client = new PprofClient(req.pprofUrl, Math.max(5000, 2 * req.intervalMs), req.signal)
   const out: Sampling = {
     samples: [],
+    attempted: 0,
     heap: [],
     goroutines: [],
     notes: [],
@@ -54,20 +79,26 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
     goroutineText: null,
     goroutineLeaks: null
   }
-  const count = Math.floor(req.durationMs / req.intervalMs) + 1
+  const looks = lookTimesMs(req.looks).map((ms) => Math.round(ms / req.intervalMs))
   const requestsAtStart = req.load.responses()
   const start = Date.now()
-  for (let i = 0; i < count; i++) {
-    await sleep(start + i * req.intervalMs - Date.now(), req.signal)
+  let late = 0
+  for (let i = 0, look = 0; look < looks.length; i++) {
+    const due = start + i * req.intervalMs
+    await sleep(due - Date.now(), req.signal)
     if (req.signal?.aborted) throw new GateError('cancelled while sampling')
     await checkAlive(req)
+    if (Date.now() - due > req.intervalMs) late++
     const t = (Date.now() - start) / 1000
+    const atLook = i === looks[look]
+    out.attempted++
     try {
-      const s = await takeSample(client, req, i, t, out)
+      const s = await takeSample(client, req, i, t, i === 0 || atLook, out)
       out.samples.push(s)
       req.log(
         `  ${t.toFixed(1).padStart(6)}s  heap ${formatBytes(s.liveHeapBytes).padStart(10)}  goroutines ${String(s.goroutines).padStart(6)}` +
-          (s.rssBytes === null ? '' : `  rss ${formatBytes(s.rssBytes).padStart(10)}`)
+          (s.rssBytes === null ? '' : `  rss ${formatBytes(s.rssBytes).padStart(10)}`) +
+          (s.pauseMs ? `  paused ${s.pauseMs} ms` : '')
       )
     } catch (e) {
       await checkAlive(req)
@@ -75,7 +106,14 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
       out.notes.push(`sample ${i + 1} at ${t.toFixed(1)}s dropped after a retry: ${(e as Error).message}`)
       req.log(`  sample ${i + 1} dropped: ${(e as Error).message}`)
     }
+    if (!atLook) continue
+    const stop = req.atLook(out.samples, { index: look, count: looks.length, atSec: t })
+    look = stop ? looks.length : look + 1
   }
+  if (late > 0)
+    out.notes.push(
+      `${late} samples were taken more than one interval late (the service or this machine was slow to answer); their times are the real ones`
+    )
   if (out.samples.length > 0 && out.samples.every((s) => s.rssBytes === null))
     out.notes.push(`RSS is not read on ${process.platform}: only Linux (/proc) and macOS (ps) give it`)
   const requestsAtEnd = req.load.responses()
@@ -89,38 +127,56 @@ async function takeSample(
   req: SamplerRequest,
   i: number,
   t: number,
+  withProfiles: boolean,
   out: Sampling
 ): Promise<Sample> {
-  let live = { heapAllocBytes: Infinity, heapObjects: 0 }
-  let goroutineCount = Infinity
-  for (let r = 0; r < READINGS; r++) {
-    if (r > 0) await sleep(READING_GAP_MS, req.signal)
-    const reading = parseMemStats((await client.get('heap?gc=1&debug=1')).toString('utf8'))
-    if (reading.heapAllocBytes < live.heapAllocBytes) live = reading
-    goroutineCount = Math.min(
-      goroutineCount,
-      parseGoroutineTotal((await client.get('goroutine?debug=1')).toString('utf8'))
-    )
-  }
-  const heapRaw = await client.get('heap?gc=1')
-  const goroutineRaw = await client.get('goroutine')
+  let raw: { heap: Buffer; goroutine: Buffer } | null = null
+  const reading = await takeReading({
+    client,
+    load: req.load,
+    quiesce: req.quiesce,
+    signal: req.signal,
+    ...(withProfiles
+      ? {
+          whilePaused: async () => {
+            raw = { heap: await client.get('heap?gc=1'), goroutine: await client.get('goroutine') }
+          }
+        }
+      : {})
+  })
   const rssBytes = await groupRssBytes(req.service.pid)
+  if (raw) saveProfiles(req, i, t, raw, out)
+  return {
+    t,
+    liveHeapBytes: reading.liveHeapBytes,
+    liveHeapObjects: reading.liveHeapObjects,
+    goroutines: reading.goroutines,
+    rssBytes,
+    reading: reading.method,
+    ...(req.quiesce ? { pauseMs: reading.pauseMs } : {})
+  }
+}
+
+/** Saved raw for the artifact, decoded once, kept as summaries. */
+function saveProfiles(
+  req: SamplerRequest,
+  i: number,
+  t: number,
+  raw: { heap: Buffer; goroutine: Buffer },
+  out: Sampling
+): void {
   const n = String(i).padStart(3, '0')
   const heapFile = `heap-${n}.pb.gz`
   const goroutineFile = `goroutine-${n}.pb.gz`
-  writeFileSync(join(req.profilesDir, heapFile), heapRaw)
-  writeFileSync(join(req.profilesDir, goroutineFile), goroutineRaw)
+  writeFileSync(join(req.profilesDir, heapFile), raw.heap)
+  writeFileSync(join(req.profilesDir, goroutineFile), raw.goroutine)
   const own = { modulePath: req.modulePath }
-  const goroutines = summarizeGoroutines(decodeProfile(goroutineRaw), own)
-  out.heap.push({ t, summary: summarizeHeap(decodeProfile(heapRaw), own), file: heapFile })
-  out.goroutines.push({ t, summary: goroutines, file: goroutineFile })
-  return {
+  out.heap.push({ t, summary: summarizeHeap(decodeProfile(raw.heap), own), file: heapFile })
+  out.goroutines.push({
     t,
-    liveHeapBytes: live.heapAllocBytes,
-    liveHeapObjects: live.heapObjects,
-    goroutines: goroutineCount,
-    rssBytes
-  }
+    summary: summarizeGoroutines(decodeProfile(raw.goroutine), own),
+    file: goroutineFile
+  })
 }
 
 async function readEndProfiles(client: PprofClient, req: SamplerRequest, out: Sampling): Promise<void> {

@@ -98,6 +98,7 @@ async function measureRun(config: Config, side: Side, repeat: number, options: S
   const m = await measure(config, side, {
     outDir: options.outDir,
     label,
+    atLook: () => true,
     log: options.log,
     signal: options.signal
   })

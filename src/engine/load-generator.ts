@@ -1,0 +1,121 @@
+// The built-in load: GET requests at a fixed overall rate over a few keep-alive
+// connections, that can be paused until nothing is in flight. Pausing is why it is ours:
+// a reading of the live heap taken while requests are in flight counts what they hold,
+// and load generators such as autocannon can stop but not pause, nor say what is in flight.
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+
+export interface GeneratorRequest {
+  url: string
+  ratePerSec: number
+  connections: number
+  /** A request that takes longer counts as an error. */
+  timeoutMs?: number
+}
+
+export interface GeneratorCounts {
+  /** Responses received, whatever their status. */
+  responses: number
+  /** HTTP 4xx/5xx, connection errors and timeouts. */
+  errors: number
+  /** The first error seen, for a one-line message ("HTTP 404", "ECONNREFUSED"). */
+  firstError: string | null
+}
+
+export interface LoadGenerator {
+  counts(): GeneratorCounts
+  inFlight(): number
+  /** Stops sending and resolves once nothing is in flight, or with false after `timeoutMs`. */
+  pause(timeoutMs: number): Promise<boolean>
+  /** Sends again, at the rate, from now on: no burst makes up for the pause. */
+  resume(): void
+  /** Stops for good and closes the connections. */
+  stop(): Promise<void>
+}
+
+const TICK_MS = 5
+
+export function startGenerator(req: GeneratorRequest): LoadGenerator {
+  const target = new URL(req.url)
+  const https = target.protocol === 'https:'
+  const agent = new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets: req.connections })
+  const send = https ? httpsRequest : httpRequest
+  const timeoutMs = req.timeoutMs ?? 10_000
+  const counts: GeneratorCounts = { responses: 0, errors: 0, firstError: null }
+  let inFlight = 0
+  let sent = 0
+  let scheduleStart = Date.now()
+  let paused = false
+  let stopped = false
+  let idle: (() => void) | null = null
+
+  const settle = (error: string | null) => {
+    inFlight--
+    if (error !== null) {
+      counts.errors++
+      counts.firstError ??= error
+    }
+    if (inFlight === 0) idle?.()
+  }
+
+  const fire = () => {
+    inFlight++
+    sent++
+    let done = false
+    const finish = (error: string | null) => {
+      if (done) return
+      done = true
+      settle(error)
+    }
+    const r = send(target, { agent, method: 'GET', timeout: timeoutMs }, (res: IncomingMessage) => {
+      counts.responses++
+      const status = res.statusCode ?? 0
+      res.resume() // drain the body: the connection goes back to the pool
+      res.once('end', () => finish(status >= 400 ? `HTTP ${status}` : null))
+      res.once('error', (e) => finish(e.message))
+    })
+    r.once('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)))
+    r.once('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message))
+    r.end()
+  }
+
+  // Open loop at the overall rate, but never more in flight than connections: requests
+  // the service cannot take are skipped, not queued, so a pause never ends in a burst.
+  const timer = setInterval(() => {
+    if (paused || stopped) return
+    const due = Math.floor(((Date.now() - scheduleStart) * req.ratePerSec) / 1000)
+    while (sent < due && inFlight < req.connections) fire()
+    if (sent < due) sent = due
+  }, TICK_MS)
+
+  return {
+    counts: () => ({ ...counts }),
+    inFlight: () => inFlight,
+    pause: (pauseTimeoutMs) => {
+      paused = true
+      if (inFlight === 0) return Promise.resolve(true)
+      return new Promise<boolean>((resolve) => {
+        const timeout = setTimeout(() => {
+          idle = null
+          resolve(false)
+        }, pauseTimeoutMs)
+        idle = () => {
+          clearTimeout(timeout)
+          idle = null
+          resolve(true)
+        }
+      })
+    },
+    resume: () => {
+      if (!paused) return
+      paused = false
+      scheduleStart = Date.now()
+      sent = 0
+    },
+    stop: async () => {
+      stopped = true
+      clearInterval(timer)
+      agent.destroy()
+    }
+  }
+}

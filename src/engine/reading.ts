@@ -1,0 +1,113 @@
+// One reading of the live heap and the goroutine count, taken so that it measures what
+// the service retains, not what requests in flight hold at that instant.
+import { GateError } from '../errors.js'
+import type { Load, PauseState } from './load.js'
+import { parseGoroutineTotal, parseMemStats, type PprofClient } from './pprof-client.js'
+import { sleep } from './processes.js'
+
+/**
+ * Quiesced: the load is paused until nothing is in flight, then the heap is read after two
+ * forced GCs (the second empties what sync.Pool's victim cache kept through the first).
+ * The least of several readings is the fallback, when the load cannot be paused or does
+ * not drain, and the whole method when quiescing is off: a forced GC under load counts what
+ * requests in flight hold, noise that only ever adds, so the least of a few readings a
+ * moment apart sits closest to what is retained.
+ */
+export const LEAST_OF_READINGS = 4
+export const READING_GAP_MS = 50
+/** How long a paused load may take to drain before the fallback is used. */
+export const DRAIN_TIMEOUT_MS = 2000
+/** A load-command is drained when the goroutine count holds over this gap. */
+export const SETTLE_GAP_MS = 20
+
+export interface Reading {
+  liveHeapBytes: number
+  liveHeapObjects: number
+  goroutines: number
+  method: 'quiesced' | 'least-of-4'
+  /** How long the load was paused for this reading; 0 when it was not. */
+  pauseMs: number
+  /** A pause that did not drain in time: the least-of-4 fallback was used. */
+  notDrained: boolean
+}
+
+export interface ReadingRequest {
+  client: PprofClient
+  load: Load
+  quiesce: boolean
+  signal?: AbortSignal
+  /** Runs while the load is still paused (raw profiles at the looks), after the reading. */
+  whilePaused?: () => Promise<void>
+}
+
+export async function takeReading(req: ReadingRequest): Promise<Reading> {
+  if (!req.quiesce) {
+    const reading = await leastOfReadings(req)
+    await req.whilePaused?.()
+    return { ...reading, method: 'least-of-4', pauseMs: 0, notDrained: false }
+  }
+  const started = Date.now()
+  try {
+    const drained = await drain(req, await req.load.pause(DRAIN_TIMEOUT_MS))
+    const reading = drained ? await quiescedReading(req) : await leastOfReadings(req)
+    await req.whilePaused?.()
+    return {
+      ...reading,
+      method: drained ? 'quiesced' : 'least-of-4',
+      pauseMs: Date.now() - started,
+      notDrained: !drained
+    }
+  } finally {
+    req.load.resume()
+  }
+}
+
+/** Waits until nothing is in flight; a frozen load-command has drained when the goroutines settle. */
+async function drain(req: ReadingRequest, state: PauseState): Promise<boolean> {
+  if (state === 'busy') return false
+  if (state === 'frozen') {
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS
+    let before = await goroutineTotal(req.client)
+    for (;;) {
+      await sleep(SETTLE_GAP_MS, req.signal)
+      const now = await goroutineTotal(req.client)
+      if (now === before) break
+      if (Date.now() > deadline) return false
+      before = now
+    }
+  }
+  // Handlers that have just answered are still returning: let them finish.
+  await sleep(SETTLE_GAP_MS, req.signal)
+  return true
+}
+
+async function quiescedReading(
+  req: ReadingRequest
+): Promise<Omit<Reading, 'method' | 'pauseMs' | 'notDrained'>> {
+  await req.client.get('heap?gc=1&debug=1')
+  const heap = parseMemStats((await req.client.get('heap?gc=1&debug=1')).toString('utf8'))
+  return {
+    liveHeapBytes: heap.heapAllocBytes,
+    liveHeapObjects: heap.heapObjects,
+    goroutines: await goroutineTotal(req.client)
+  }
+}
+
+async function leastOfReadings(
+  req: ReadingRequest
+): Promise<Omit<Reading, 'method' | 'pauseMs' | 'notDrained'>> {
+  let heap = { heapAllocBytes: Infinity, heapObjects: 0 }
+  let goroutines = Infinity
+  for (let r = 0; r < LEAST_OF_READINGS; r++) {
+    if (r > 0) await sleep(READING_GAP_MS, req.signal)
+    if (req.signal?.aborted) throw new GateError('cancelled while sampling')
+    const reading = parseMemStats((await req.client.get('heap?gc=1&debug=1')).toString('utf8'))
+    if (reading.heapAllocBytes < heap.heapAllocBytes) heap = reading
+    goroutines = Math.min(goroutines, await goroutineTotal(req.client))
+  }
+  return { liveHeapBytes: heap.heapAllocBytes, liveHeapObjects: heap.heapObjects, goroutines }
+}
+
+async function goroutineTotal(client: PprofClient): Promise<number> {
+  return parseGoroutineTotal((await client.get('goroutine?debug=1')).toString('utf8'))
+}

@@ -34,8 +34,10 @@ async function gate(
     'run',
     '--working-directory',
     dir,
+    // --env once a variable: each use adds a line.
     '--env',
-    `ADDR=127.0.0.1:${port}\n${env}`,
+    `ADDR=127.0.0.1:${port}`,
+    ...(env ? ['--env', env] : []),
     '--pprof-url',
     `http://127.0.0.1:${port}/debug/pprof`,
     '--out',
@@ -225,7 +227,10 @@ func main() {
     expectNothingLeftRunning(result, out)
   })
 
-  it('ends the service and the load-command on Ctrl-C', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143]
+  ] as const)('ends the service and the load-command on %s, exit %d', async (signal, exitCode) => {
     const port = await freePort()
     const out = mkdtempSync(join(tmpdir(), 'memgate-cli-'))
     let sent = false
@@ -249,14 +254,14 @@ func main() {
         onStderr: (text, child) => {
           if (!sent && /sampling every/.test(text)) {
             sent = true
-            child.kill('SIGINT')
+            child.kill(signal)
           }
         }
       }
     )
     expect(sent).toBe(true)
-    expect(result.code).toBe(130)
-    expect(result.stderr).toMatch(/SIGINT: stopping the service and the load/)
+    expect(result.code).toBe(exitCode)
+    expect(result.stderr).toContain(`memgate: ${signal}: stopping the service and the load`)
     expectNothingLeftRunning(result, out)
   })
 
@@ -283,7 +288,11 @@ func main() {
     [['--duration', 'soon'], 'memgate: duration: expected a duration such as 30s, 2m or 1m30s, got "soon"'],
     [['--rate', '-3'], 'memgate: rate: expected a whole number of 1 or more, got "-3"'],
     [['--env', 'NOEQUALS'], 'memgate: env: expected KEY=VALUE on each line, got "NOEQUALS"'],
-    [['--bogus', '1'], "memgate: unknown option '--bogus' (see memgate run --help)"]
+    [['--bogus', '1'], 'memgate: unknown option --bogus (see memgate run --help)'],
+    [
+      ['--working-directory', 'my', 'service'],
+      'memgate: unexpected argument "service" after the value of --working-directory: quote values that contain spaces (see memgate run --help)'
+    ]
   ])('rejects bad input %j with one line and exit 2', async (args, line) => {
     const result = await runCli(['run', ...args])
     expect(result.code).toBe(2)

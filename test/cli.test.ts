@@ -8,14 +8,8 @@ import { join } from 'node:path'
 import { supportsGoroutineLeakProfile } from '../src/engine/build.js'
 import { freePort } from '../src/engine/free-port.js'
 import type { Report } from '../src/report/types.js'
-import {
-  FIXTURES,
-  groupAlive,
-  groupsStarted,
-  processesMentioning,
-  runCli,
-  type CliResult
-} from './helpers/cli.js'
+import { marker, SERVICES } from './fixtures/services.js'
+import { groupAlive, groupsStarted, processesMentioning, runCli, type CliResult } from './helpers/cli.js'
 
 jest.setTimeout(180_000)
 
@@ -58,11 +52,8 @@ const readReport = (out: string): Report => JSON.parse(readFileSync(join(out, 'r
 
 /** The fixture's leaking statement, found by its marker comment, as the report should name it. */
 function leakSite(fixture: string): { repoPath: string; line: number } {
-  const repoPath = `test/fixtures/services/${fixture}/main.go`
-  const line = readFileSync(`${FIXTURES}/${fixture}/main.go`, 'utf8')
-    .split('\n')
-    .findIndex((l) => l.includes('// memgate:leak'))
-  return { repoPath, line: line + 1 }
+  const { file, line } = marker(fixture)
+  return { repoPath: file, line }
 }
 
 function expectFirstHeapSite(report: Report, fixture: string): void {
@@ -76,7 +67,7 @@ function expectFirstHeapSite(report: Report, fixture: string): void {
 describe('memgate run on the fixtures', () => {
   it('fails heap-leak at 256 bytes a request, 200 requests/s, 30 s of sampling', async () => {
     const { result, out } = await gate(
-      `${FIXTURES}/heap-leak`,
+      `${SERVICES}heap-leak`,
       ['--rate', '200', '--duration', '30s', '--warmup', '5s'],
       'LEAK_BYTES=256'
     )
@@ -96,7 +87,7 @@ describe('memgate run on the fixtures', () => {
   })
 
   it('fails goroutine-leak', async () => {
-    const { result, out } = await gate(`${FIXTURES}/goroutine-leak`, ['--duration', '15s', '--warmup', '3s'])
+    const { result, out } = await gate(`${SERVICES}goroutine-leak`, ['--duration', '15s', '--warmup', '3s'])
     expect(result.code).toBe(1)
     const report = readReport(out)
     expect(report.verdict).toBe('fail')
@@ -114,7 +105,7 @@ describe('memgate run on the fixtures', () => {
   })
 
   it('fails closure-leak', async () => {
-    const { result, out } = await gate(`${FIXTURES}/closure-leak`, ['--duration', '15s', '--warmup', '3s'])
+    const { result, out } = await gate(`${SERVICES}closure-leak`, ['--duration', '15s', '--warmup', '3s'])
     expect(result.code).toBe(1)
     const report = readReport(out)
     expect(report.verdict).toBe('fail')
@@ -123,7 +114,7 @@ describe('memgate run on the fixtures', () => {
   })
 
   it('charges builder-leak, whose allocation happens inside strings.Builder, to the service line', async () => {
-    const { result, out } = await gate(`${FIXTURES}/builder-leak`, ['--duration', '15s', '--warmup', '3s'])
+    const { result, out } = await gate(`${SERVICES}builder-leak`, ['--duration', '15s', '--warmup', '3s'])
     expect(result.code).toBe(1)
     const report = readReport(out)
     expectFirstHeapSite(report, 'builder-leak')
@@ -132,7 +123,7 @@ describe('memgate run on the fixtures', () => {
   })
 
   it('passes clean, a service that allocates a MiB a request and fills a bounded cache', async () => {
-    const { result, out } = await gate(`${FIXTURES}/clean`, ['--duration', '30s'])
+    const { result, out } = await gate(`${SERVICES}clean`, ['--duration', '30s'])
     expect(result.code).toBe(0)
     const report = readReport(out)
     expect(report.verdict).toBe('pass')
@@ -153,7 +144,7 @@ describe('memgate run with a load-command', () => {
       '(async () => { while (Date.now() < end) { await (await fetch(process.env.MEMGATE_TARGET_URL)).text();' +
       ' await new Promise((r) => setTimeout(r, 4)) } })()'
     const { result, out } = await gate(
-      `${FIXTURES}/heap-leak`,
+      `${SERVICES}heap-leak`,
       ['--load-command', `node -e '${script}'`, '--duration', '12s', '--warmup', '2s'],
       'LEAK_BYTES=1024'
     )
@@ -166,7 +157,7 @@ describe('memgate run with a load-command', () => {
   })
 
   it('reports a load-command that fails early', async () => {
-    const { result, out } = await gate(`${FIXTURES}/clean`, [
+    const { result, out } = await gate(`${SERVICES}clean`, [
       '--load-command',
       'exit 3',
       '--duration',
@@ -238,7 +229,7 @@ func main() {
       [
         'run',
         '--working-directory',
-        `${FIXTURES}/clean`,
+        `${SERVICES}clean`,
         '--env',
         `ADDR=127.0.0.1:${port}`,
         '--pprof-url',
@@ -266,7 +257,7 @@ func main() {
   })
 
   it('says when the pprof endpoint never answers', async () => {
-    const { result } = await gate(`${FIXTURES}/clean`, [
+    const { result } = await gate(`${SERVICES}clean`, [
       '--ready-timeout',
       '2s',
       '--pprof-url',

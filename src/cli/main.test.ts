@@ -2,12 +2,10 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { SERVICES } from '../../test/fixtures/services.js'
 import { INPUTS } from '../inputs.js'
 import { TOOL_VERSION } from '../report/report.js'
 import { main } from './main.js'
-
-const CLEAN_SERVICE = fileURLToPath(new URL('../../test/fixtures/services/clean', import.meta.url))
 
 /** A writer that keeps what it is given, and can act on it as it arrives. */
 function memoryWriter(onText: (all: string) => void = () => {}) {
@@ -128,7 +126,7 @@ describe('memgate stopped by a signal', () => {
     const controller = new AbortController()
     const out = mkdtempSync(join(tmpdir(), 'memgate-main-'))
     const { code, stderr } = await memgate(
-      ['run', '--working-directory', CLEAN_SERVICE, '--out', out],
+      ['run', '--working-directory', `${SERVICES}clean`, '--out', out],
       controller.signal,
       (all) => {
         if (all.includes('head: building')) controller.abort(name)

@@ -1,5 +1,5 @@
 import { summarizeHeap, type HeapSummary } from '../profile/heap.js'
-import { profile } from '../profile/testdata.js'
+import { profile } from '../../test/fixtures/profiles.js'
 import { escapeXml, heapGrowthFlameGraph } from './flamegraph.js'
 
 const summary = (stacks: HeapSummary['stacks']): HeapSummary => ({

@@ -10,7 +10,7 @@ import {
 import { createOctokit } from '../../src/github/octokit.js'
 import type { Report } from '../../src/report/types.js'
 import { ACTIONS_BOT, FakeGitHub, type FakeUser } from './fake-github.js'
-import { heapSite, makeReport } from './report-fixture.js'
+import { heapSite, makeReport } from '../fixtures/reports.js'
 
 const REPO = 'octo/service'
 const PR = 7

@@ -13,7 +13,7 @@ import { freePort } from '../src/engine/free-port.js'
 import { runGate } from '../src/gate/gate.js'
 import type { Report, Verdict } from '../src/model.js'
 import { formatByteRate } from '../src/units.js'
-import { baselineInputs, fixtureRepo } from '../test/fixture-repo.js'
+import { baselineInputs, fixtureRepo } from '../test/fixtures/repo.js'
 import { median, spread } from './stats.js'
 
 const { values } = parseArgs({ options: { runs: { type: 'string' } } })

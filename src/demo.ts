@@ -14,6 +14,8 @@ export const FIXTURES = fileURLToPath(new URL('../test/fixtures/services/', impo
 export interface DemoOptions {
   outDir: string
   log: (line: string) => void
+  /** Where the report goes: the CLI's stdout. */
+  stdout: { write(text: string): unknown }
   signal?: AbortSignal
 }
 
@@ -46,7 +48,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   }
   const clean = await gate('clean', '')
   const leak = await gate('heap-leak', 'LEAK_BYTES=256', clean.reportJsonPath)
-  const out = process.stdout
+  const out = options.stdout
   out.write(`\nThe clean service: ${clean.report.verdict}. Its leaking twin keeps 256 bytes a request.\n`)
   out.write('This is the comment a PR that adds the leak would get:\n\n')
   out.write(renderMarkdown(leak.report))

@@ -39,7 +39,7 @@ export const INPUTS: InputSpec[] = [
     name: 'load-command',
     default: '',
     description:
-      'A shell command that drives the service; it gets `MEMGATE_TARGET_URL` and `MEMGATE_DURATION` (seconds: warm-up + duration + 10). Empty: the built-in load generator.'
+      'A shell command that drives the service; it gets `MEMGATE_TARGET_URL` and `MEMGATE_DURATION` (seconds: warm-up + max-duration + 10). Empty: the built-in load generator.'
   },
   {
     name: 'target-url',

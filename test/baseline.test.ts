@@ -11,7 +11,8 @@ import { findMergeBase } from '../src/baseline/merge-base.js'
 import { ConfigError, describeConfig, parseConfig, type RawInputs } from '../src/config.js'
 import { freePort } from '../src/engine/free-port.js'
 import { runGate, type GateResult } from '../src/gate/gate.js'
-import { baselineInputs, FIXTURES, fixtureRepo, git } from './fixture-repo.js'
+import { baselineInputs, fixtureRepo, git } from './fixtures/repo.js'
+import { SERVICES } from './fixtures/services.js'
 
 jest.setTimeout(120_000)
 
@@ -164,7 +165,7 @@ describe('baseline: <report.json>', () => {
   }
   const dir = () => {
     const d = join(root, 'stored')
-    if (!existsSync(d)) cpSync(join(FIXTURES, 'clean'), join(d, 'svc'), { recursive: true })
+    if (!existsSync(d)) cpSync(join(SERVICES, 'clean'), join(d, 'svc'), { recursive: true })
     return d
   }
 

@@ -8,14 +8,8 @@ import { join } from 'node:path'
 import { supportsGoroutineLeakProfile } from '../src/engine/build.js'
 import { freePort } from '../src/engine/free-port.js'
 import type { Report } from '../src/model.js'
-import {
-  FIXTURES,
-  groupAlive,
-  groupsStarted,
-  processesMentioning,
-  runCli,
-  type CliResult
-} from './helpers/cli.js'
+import { marker, SERVICES } from './fixtures/services.js'
+import { groupAlive, groupsStarted, processesMentioning, runCli, type CliResult } from './helpers/cli.js'
 
 jest.setTimeout(180_000)
 
@@ -34,8 +28,10 @@ async function gate(
     'run',
     '--working-directory',
     dir,
+    // --env once a variable: each use adds a line.
     '--env',
-    `ADDR=127.0.0.1:${port}\n${env}`,
+    `ADDR=127.0.0.1:${port}`,
+    ...(env ? ['--env', env] : []),
     '--pprof-url',
     `http://127.0.0.1:${port}/debug/pprof`,
     '--out',
@@ -56,11 +52,8 @@ const readReport = (out: string): Report => JSON.parse(readFileSync(join(out, 'r
 
 /** The fixture's leaking statement, found by its marker comment, as the report should name it. */
 function leakSite(fixture: string): { repoPath: string; line: number } {
-  const repoPath = `test/fixtures/services/${fixture}/main.go`
-  const line = readFileSync(`${FIXTURES}/${fixture}/main.go`, 'utf8')
-    .split('\n')
-    .findIndex((l) => l.includes('// memgate:leak'))
-  return { repoPath, line: line + 1 }
+  const { file, line } = marker(fixture)
+  return { repoPath: file, line }
 }
 
 function expectFirstHeapSite(report: Report, fixture: string): void {
@@ -74,7 +67,7 @@ function expectFirstHeapSite(report: Report, fixture: string): void {
 describe('memgate run on the fixtures', () => {
   it('fails heap-leak at 256 bytes a request, 200 requests/s, 30 s of sampling', async () => {
     const { result, out } = await gate(
-      `${FIXTURES}/heap-leak`,
+      `${SERVICES}heap-leak`,
       ['--rate', '200', '--duration', '30s', '--warmup', '5s'],
       'LEAK_BYTES=256'
     )
@@ -94,7 +87,7 @@ describe('memgate run on the fixtures', () => {
   })
 
   it('fails goroutine-leak', async () => {
-    const { result, out } = await gate(`${FIXTURES}/goroutine-leak`, ['--duration', '15s', '--warmup', '3s'])
+    const { result, out } = await gate(`${SERVICES}goroutine-leak`, ['--duration', '15s', '--warmup', '3s'])
     expect(result.code).toBe(1)
     const report = readReport(out)
     expect(report.verdict).toBe('fail')
@@ -112,7 +105,7 @@ describe('memgate run on the fixtures', () => {
   })
 
   it('fails closure-leak', async () => {
-    const { result, out } = await gate(`${FIXTURES}/closure-leak`, ['--duration', '15s', '--warmup', '3s'])
+    const { result, out } = await gate(`${SERVICES}closure-leak`, ['--duration', '15s', '--warmup', '3s'])
     expect(result.code).toBe(1)
     const report = readReport(out)
     expect(report.verdict).toBe('fail')
@@ -121,7 +114,7 @@ describe('memgate run on the fixtures', () => {
   })
 
   it('charges builder-leak, whose allocation happens inside strings.Builder, to the service line', async () => {
-    const { result, out } = await gate(`${FIXTURES}/builder-leak`, ['--duration', '15s', '--warmup', '3s'])
+    const { result, out } = await gate(`${SERVICES}builder-leak`, ['--duration', '15s', '--warmup', '3s'])
     expect(result.code).toBe(1)
     const report = readReport(out)
     expectFirstHeapSite(report, 'builder-leak')
@@ -130,7 +123,7 @@ describe('memgate run on the fixtures', () => {
   })
 
   it('passes clean, a service that allocates a MiB a request and fills a bounded cache', async () => {
-    const { result, out } = await gate(`${FIXTURES}/clean`, ['--duration', '30s'])
+    const { result, out } = await gate(`${SERVICES}clean`, ['--duration', '30s'])
     expect(result.code).toBe(0)
     const report = readReport(out)
     expect(report.verdict).toBe('pass')
@@ -151,7 +144,7 @@ describe('memgate run with a load-command', () => {
       '(async () => { while (Date.now() < end) { await (await fetch(process.env.MEMGATE_TARGET_URL)).text();' +
       ' await new Promise((r) => setTimeout(r, 4)) } })()'
     const { result, out } = await gate(
-      `${FIXTURES}/heap-leak`,
+      `${SERVICES}heap-leak`,
       ['--load-command', `node -e '${script}'`, '--duration', '12s', '--warmup', '2s'],
       'LEAK_BYTES=1024'
     )
@@ -164,7 +157,7 @@ describe('memgate run with a load-command', () => {
   })
 
   it('reports a load-command that fails early', async () => {
-    const { result, out } = await gate(`${FIXTURES}/clean`, [
+    const { result, out } = await gate(`${SERVICES}clean`, [
       '--load-command',
       'exit 3',
       '--duration',
@@ -225,7 +218,10 @@ func main() {
     expectNothingLeftRunning(result, out)
   })
 
-  it('ends the service and the load-command on Ctrl-C', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143]
+  ] as const)('ends the service and the load-command on %s, exit %d', async (signal, exitCode) => {
     const port = await freePort()
     const out = mkdtempSync(join(tmpdir(), 'memgate-cli-'))
     let sent = false
@@ -233,7 +229,7 @@ func main() {
       [
         'run',
         '--working-directory',
-        `${FIXTURES}/clean`,
+        `${SERVICES}clean`,
         '--env',
         `ADDR=127.0.0.1:${port}`,
         '--pprof-url',
@@ -249,19 +245,19 @@ func main() {
         onStderr: (text, child) => {
           if (!sent && /sampling every/.test(text)) {
             sent = true
-            child.kill('SIGINT')
+            child.kill(signal)
           }
         }
       }
     )
     expect(sent).toBe(true)
-    expect(result.code).toBe(130)
-    expect(result.stderr).toMatch(/SIGINT: stopping the service and the load/)
+    expect(result.code).toBe(exitCode)
+    expect(result.stderr).toContain(`memgate: ${signal}: stopping the service and the load`)
     expectNothingLeftRunning(result, out)
   })
 
   it('says when the pprof endpoint never answers', async () => {
-    const { result } = await gate(`${FIXTURES}/clean`, [
+    const { result } = await gate(`${SERVICES}clean`, [
       '--ready-timeout',
       '2s',
       '--pprof-url',
@@ -283,7 +279,11 @@ func main() {
     [['--duration', 'soon'], 'memgate: duration: expected a duration such as 30s, 2m or 1m30s, got "soon"'],
     [['--rate', '-3'], 'memgate: rate: expected a whole number of 1 or more, got "-3"'],
     [['--env', 'NOEQUALS'], 'memgate: env: expected KEY=VALUE on each line, got "NOEQUALS"'],
-    [['--bogus', '1'], "memgate: unknown option '--bogus' (see memgate run --help)"]
+    [['--bogus', '1'], 'memgate: unknown option --bogus (see memgate run --help)'],
+    [
+      ['--working-directory', 'my', 'service'],
+      'memgate: unexpected argument "service" after the value of --working-directory: quote values that contain spaces (see memgate run --help)'
+    ]
   ])('rejects bad input %j with one line and exit 2', async (args, line) => {
     const result = await runCli(['run', ...args])
     expect(result.code).toBe(2)

@@ -3,7 +3,8 @@ import { summarizeGoroutines } from '../profile/goroutines.js'
 import { diffHeap } from '../profile/diff.js'
 import { allocationSites, sampleVarianceBytes2, summarizeHeap, type HeapSummary } from '../profile/heap.js'
 import { toRepoPath } from '../profile/paths.js'
-import { buildRoot, lineOf, marker, profile, text } from '../profile/testdata.js'
+import { buildRoot, profile, text } from '../../test/fixtures/profiles.js'
+import { lineOf, marker } from '../../test/fixtures/services.js'
 import { attributeGoroutines, attributeHeap, isWithinNoise } from './attribution.js'
 
 // Every capture ran 20 s of load at a fixed rate between its start and end profiles.

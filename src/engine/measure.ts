@@ -117,7 +117,9 @@ async function measureBuilt(
           load.output()
         )
       if (early === 0)
-        notes.push('the load-command ended before sampling did: growth after it ended was measured without load')
+        notes.push(
+          'the load-command ended before sampling did: growth after it ended was measured without load'
+        )
       checkLoad(loadStats, config.targetUrl)
       checkSamples(sampling, config)
       return { side, module, sampling, load: loadStats, notes, profilesDir: relative(outDir, profilesDir) }

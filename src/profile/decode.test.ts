@@ -2,7 +2,8 @@ import { gzipSync } from 'node:zlib'
 import { Profile as PprofProfile, StringTable } from 'pprof-format'
 import { decodeProfile, toNumber } from './decode.js'
 import { sampleTypeIndex } from './profile.js'
-import { marker, profile } from './testdata.js'
+import { profile } from '../../test/fixtures/profiles.js'
+import { marker } from '../../test/fixtures/services.js'
 
 describe('toNumber', () => {
   it('passes numbers through and reads bigints as signed 64-bit', () => {

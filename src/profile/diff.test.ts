@@ -1,7 +1,7 @@
 import { diffHeap } from './diff.js'
 import { frameString } from './frames.js'
 import { allocationSites, summarizeHeap, type AllocationSite } from './heap.js'
-import { profile } from './testdata.js'
+import { profile } from '../../test/fixtures/profiles.js'
 
 const runs = [
   'heap-leak/default-rate',

@@ -1,6 +1,7 @@
 import { markProvenLeaks } from './goroutine-leak.js'
 import { summarizeGoroutines } from './goroutines.js'
-import { marker, profile } from './testdata.js'
+import { profile } from '../../test/fixtures/profiles.js'
+import { marker } from '../../test/fixtures/services.js'
 
 describe('markProvenLeaks', () => {
   it('marks the groups the goroutineleak profile proves leaked, and only those', () => {

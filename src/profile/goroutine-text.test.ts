@@ -1,6 +1,7 @@
 import { parseGoroutineText } from './goroutine-text.js'
 import { summarizeGoroutines } from './goroutines.js'
-import { lineOf, marker, profile, text } from './testdata.js'
+import { profile, text } from '../../test/fixtures/profiles.js'
+import { lineOf, marker } from '../../test/fixtures/services.js'
 
 describe('parseGoroutineText', () => {
   it('joins the debug=2 dump to the binary profile by the blocking line', () => {

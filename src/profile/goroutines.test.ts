@@ -1,6 +1,7 @@
 import type { Frame } from './profile.js'
 import { summarizeGoroutines, waitReason } from './goroutines.js'
-import { marker, profile } from './testdata.js'
+import { profile } from '../../test/fixtures/profiles.js'
+import { marker } from '../../test/fixtures/services.js'
 
 const stack = (...fns: string[]): Frame[] => fns.map((fn, i) => ({ function: fn, file: 'f.go', line: i + 1 }))
 

@@ -1,6 +1,7 @@
 import { isRuntime } from './frames.js'
 import { allocationSites, sampleProbability, sampleVarianceBytes2, summarizeHeap } from './heap.js'
-import { marker, profile } from './testdata.js'
+import { profile } from '../../test/fixtures/profiles.js'
+import { marker } from '../../test/fixtures/services.js'
 
 describe('sampleProbability', () => {
   it('is 1 when every allocation is recorded and small for small objects at 512 KiB', () => {

@@ -1,6 +1,6 @@
 import { diffHeap } from '../profile/diff.js'
 import { summarizeHeap, type HeapSummary } from '../profile/heap.js'
-import { profile } from '../profile/testdata.js'
+import { profile } from '../../test/fixtures/profiles.js'
 import { escapeXml } from './escape.js'
 import { heapGrowthFlameGraph } from './flamegraph.js'
 

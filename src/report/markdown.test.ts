@@ -1,4 +1,4 @@
-import { heapSite, makeReport } from '../../test/github/report-fixture.js'
+import { heapSite, makeReport } from '../../test/fixtures/reports.js'
 import { renderMarkdown } from './markdown.js'
 import { renderTerminal } from './terminal.js'
 

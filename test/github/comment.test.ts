@@ -11,7 +11,7 @@ import { createOctokit } from '../../src/github/octokit.js'
 import type { Judgement, Report } from '../../src/model.js'
 import { describeJudgement } from '../../src/report/judgement.js'
 import { ACTIONS_BOT, FakeGitHub, type FakeUser } from './fake-github.js'
-import { heapSite, makeReport } from './report-fixture.js'
+import { heapSite, makeReport } from '../fixtures/reports.js'
 
 const REPO = 'octo/service'
 const PR = 7

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { run } from '../../src/main.js'
 import type { Report } from '../../src/model.js'
 import { FakeGitHub, type FakeUser } from './fake-github.js'
-import { makeReport } from './report-fixture.js'
+import { makeReport } from '../fixtures/reports.js'
 import { runnerEnv } from './runner-env.js'
 
 jest.setTimeout(30_000)

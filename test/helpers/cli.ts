@@ -4,7 +4,6 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-export const FIXTURES = `${ROOT}test/fixtures/services`
 
 export interface CliResult {
   code: number | null

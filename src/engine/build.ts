@@ -28,8 +28,11 @@ export interface GoModule {
   repoRoot: string
 }
 
-/** The toolchain's version ("go1.26.8") and the module's path, for attribution. */
-export async function inspectModule(moduleDir: string): Promise<GoModule> {
+/**
+ * The toolchain's version ("go1.26.8") and the module's path, for attribution.
+ * `repoRoot` comes from the caller, who asks git: the engine runs go only.
+ */
+export async function inspectModule(moduleDir: string, repoRoot: string): Promise<GoModule> {
   let goVersion: string
   try {
     goVersion = (await execFileAsync('go', ['env', 'GOVERSION'], { cwd: moduleDir })).stdout.trim()
@@ -46,14 +49,6 @@ export async function inspectModule(moduleDir: string): Promise<GoModule> {
     modulePath = (await execFileAsync('go', ['list', '-m'], { cwd: moduleDir })).stdout.trim() || null
   } catch {
     // Not a module (GOPATH mode, or a build-command that knows better): paths stay absolute.
-  }
-  let repoRoot = moduleDir
-  try {
-    repoRoot = (
-      await execFileAsync('git', ['rev-parse', '--show-toplevel'], { cwd: moduleDir })
-    ).stdout.trim()
-  } catch {
-    // Not in a git checkout: paths are shown relative to the module.
   }
   return { goVersion, modulePath, moduleDir, repoRoot }
 }

@@ -19,6 +19,8 @@ export interface Side {
   side: 'head' | 'base'
   /** Absolute path of the Go module to build for this side. */
   moduleDir: string
+  /** The top folder of the git repository holding moduleDir (see createGit), else moduleDir. */
+  repoRoot: string
   ref?: string
   commit?: string
 }
@@ -42,7 +44,7 @@ export interface MeasureOptions {
 }
 
 export async function measure(config: Config, side: Side, options: MeasureOptions): Promise<Measurement> {
-  const module = await inspectModule(side.moduleDir)
+  const module = await inspectModule(side.moduleDir, side.repoRoot)
   const leakProfile =
     config.goroutineLeakProfile === 'on' ||
     (config.goroutineLeakProfile === 'auto' && supportsGoroutineLeakProfile(module.goVersion))

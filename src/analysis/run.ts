@@ -33,8 +33,7 @@ export function attribution(m: Measurement): Attribution | undefined {
   if (heap.length < 2 || goroutines.length < 2) return undefined
   const layout: RepoLayout = {
     repoRoot: m.module.repoRoot,
-    moduleDir: m.module.moduleDir,
-    ...(m.module.modulePath ? { modulePath: m.module.modulePath } : {})
+    modules: m.module.modules
   }
   const [firstHeap, lastHeap] = [heap[0], heap[heap.length - 1]]
   const [firstG, lastG] = [goroutines[0], goroutines[goroutines.length - 1]]

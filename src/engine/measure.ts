@@ -122,7 +122,7 @@ async function measureBuilt(
         service,
         load,
         readGoroutineLeaks: leakProfile,
-        modulePath: module.modulePath ?? undefined,
+        modulePaths: module.modules.map((m) => m.path),
         log,
         signal
       })

@@ -4,6 +4,7 @@
 import type { GoroutineTextGroup } from './profile/goroutine-text.js'
 import type { GoroutineSummary } from './profile/goroutines.js'
 import type { HeapSummary } from './profile/heap.js'
+import type { GoModuleFolder } from './profile/paths.js'
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive'
 
@@ -241,6 +242,8 @@ export interface Side {
   side: 'head' | 'base'
   /** Absolute path of the Go module to build for this side. */
   moduleDir: string
+  /** The top folder of the git repository holding moduleDir, else moduleDir. */
+  repoRoot: string
   ref?: string
   commit?: string
 }
@@ -248,7 +251,8 @@ export interface Side {
 /** The service's code as the toolchain sees it, for attribution. */
 export interface ModuleInfo {
   goVersion: string
-  modulePath: string | null
+  /** The module, or every module of a go.work workspace; empty outside module mode. */
+  modules: GoModuleFolder[]
   moduleDir: string
   /** The git repository holding the module (its own worktree for a base), else moduleDir. */
   repoRoot: string

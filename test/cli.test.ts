@@ -51,9 +51,9 @@ function expectNothingLeftRunning(result: CliResult, out: string): void {
 const readReport = (out: string): Report => JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))
 
 /** The fixture's leaking statement, found by its marker comment, as the report should name it. */
-function leakSite(fixture: string): { repoPath: string; line: number } {
-  const { file, line } = marker(fixture)
-  return { repoPath: file, line }
+function leakSite(fixture: string, file = 'main.go'): { repoPath: string; line: number } {
+  const { file: repoPath, line } = marker(fixture, file)
+  return { repoPath, line }
 }
 
 function expectFirstHeapSite(report: Report, fixture: string): void {
@@ -119,6 +119,17 @@ describe('memgate run on the fixtures', () => {
     const report = readReport(out)
     expectFirstHeapSite(report, 'builder-leak')
     expect(report.runs.head.attribution!.heap[0].callPath[0]).toMatch(/^strings\./)
+    expectNothingLeftRunning(result, out)
+  })
+
+  it("charges a leak in another module of a go.work workspace to that module's line", async () => {
+    const { result, out } = await gate(`${SERVICES}workspace/svc`, ['--duration', '15s', '--warmup', '3s'])
+    expect(result.code).toBe(1)
+    const [first] = readReport(out).runs.head.attribution!.heap.filter((s) => !s.withinNoise)
+    expect({ function: first.function, repoPath: first.repoPath, line: first.line }).toEqual({
+      function: 'example.com/memgate-fixtures/workspace/history.(*History).Record',
+      ...leakSite('workspace', 'history/history.go')
+    })
     expectNothingLeftRunning(result, out)
   })
 

@@ -52,8 +52,7 @@ export function attribution(m: Measurement, shape: RunShape): Attribution | unde
   if (!heapDiff || goroutines.length < 2) return undefined
   const layout: RepoLayout = {
     repoRoot: m.module.repoRoot,
-    moduleDir: m.module.moduleDir,
-    ...(m.module.modulePath ? { modulePath: m.module.modulePath } : {})
+    modules: m.module.modules
   }
   const [firstHeap, lastHeap] = [heap[0], heap[heap.length - 1]]
   const [firstG, lastG] = [goroutines[0], goroutines[goroutines.length - 1]]

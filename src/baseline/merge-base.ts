@@ -2,7 +2,7 @@
 // branch, fetching the history a shallow clone lacks when the remote answers.
 import { ConfigError } from '../config.js'
 import { GateError } from '../errors.js'
-import { firstLine, git } from './git.js'
+import { createGit, GitError, type Git } from './git.js'
 
 export interface MergeBase {
   /** The repository's top folder (of the current worktree). */
@@ -16,27 +16,34 @@ export interface MergeBase {
 
 const FETCH_DEPTH_HINT = 'set fetch-depth: 0 in actions/checkout'
 
-export async function findMergeBase(cwd: string, baseRef: string | null): Promise<MergeBase> {
-  const top = await git(cwd, ['rev-parse', '--show-toplevel'])
-  if (top.code !== 0)
+/**
+ * The merge-base for the module in `moduleDir` (the working-directory, which need not be
+ * the repository's top folder). `git` runs there; tests pass a fake.
+ */
+export async function findMergeBase(
+  moduleDir: string,
+  baseRef: string | null,
+  git: Git = createGit(moduleDir)
+): Promise<MergeBase> {
+  const root = await git.showToplevel()
+  if (!root)
     throw new ConfigError(
-      `baseline: merge-base needs a git checkout, and ${cwd} is not one; use baseline: none or the path of a report.json`
+      `baseline: merge-base needs a git checkout, and ${moduleDir} is not one; use baseline: none or the path of a report.json`
     )
-  const root = top.stdout
-  const head = await resolveCommit(root, 'HEAD')
+  const head = await git.revParseCommit('HEAD')
   if (!head) throw new ConfigError('baseline: merge-base needs a commit at HEAD; commit first')
 
-  let name = baseRef ?? (await defaultBranch(root))
-  let base = name ? await resolveBase(root, name) : null
-  let shallow = await isShallow(root)
+  let name = baseRef ?? (await defaultBranch(git))
+  let base = name ? await resolveBase(git, name) : null
+  let shallow = await git.isShallow()
   let fetchError: string | null = null
   if (!base || shallow) {
     // Actions' checkout fetches one commit by default: get the base branch and the
     // history down to the merge-base, if the remote is reachable.
     name ??= 'main'
-    fetchError = await fetchBase(root, name, shallow)
-    base = await resolveBase(root, name)
-    shallow = await isShallow(root)
+    fetchError = await fetchBase(git, name, shallow)
+    base = await resolveBase(git, name)
+    shallow = await git.isShallow()
   }
   const why = fetchError ? ` (fetching it failed: ${fetchError})` : ''
   if (shallow)
@@ -50,42 +57,38 @@ export async function findMergeBase(cwd: string, baseRef: string | null): Promis
         : `base-ref: cannot tell the default branch (no origin/HEAD, main or master)${why}; set base-ref`
     )
 
-  const mb = await git(root, ['merge-base', head, base.commit])
-  // Exit 1 without output is git's "no common ancestor".
-  if (mb.code === 1 && !mb.stdout) return { root, headCommit: head, baseRef: base.ref, commit: null }
-  if (mb.code !== 0) throw new GateError(`git merge-base HEAD ${base.ref} failed: ${firstLine(mb)}`)
-  return { root, headCommit: head, baseRef: base.ref, commit: mb.stdout }
-}
-
-async function resolveCommit(root: string, rev: string): Promise<string | null> {
-  const r = await git(root, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])
-  return r.code === 0 ? r.stdout : null
+  try {
+    const commit = await git.mergeBase(head, base.commit)
+    return { root, headCommit: head, baseRef: base.ref, commit }
+  } catch (e) {
+    if (e instanceof GitError) throw new GateError(`git merge-base HEAD ${base.ref} failed: ${e.reason}`)
+    throw e
+  }
 }
 
 /** The remote-tracking branch first: a local branch of the same name may be stale. */
-async function resolveBase(root: string, name: string): Promise<{ ref: string; commit: string } | null> {
+async function resolveBase(git: Git, name: string): Promise<{ ref: string; commit: string } | null> {
   for (const ref of name.startsWith('origin/') ? [name] : [`origin/${name}`, name]) {
-    const commit = await resolveCommit(root, ref)
+    const commit = await git.revParseCommit(ref)
     if (commit) return { ref, commit }
   }
   return null
 }
 
-async function defaultBranch(root: string): Promise<string | null> {
-  const head = await git(root, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'])
-  if (head.code === 0 && head.stdout) return head.stdout
-  for (const name of ['main', 'master']) if (await resolveBase(root, name)) return name
+async function defaultBranch(git: Git): Promise<string | null> {
+  const originHead = await git.symbolicRef('refs/remotes/origin/HEAD')
+  if (originHead) return originHead
+  for (const name of ['main', 'master']) if (await resolveBase(git, name)) return name
   return null
 }
 
-async function isShallow(root: string): Promise<boolean> {
-  return (await git(root, ['rev-parse', '--is-shallow-repository'])).stdout === 'true'
-}
-
 /** Fetches the base branch from origin (all of the history when shallow); returns why it failed. */
-async function fetchBase(root: string, name: string, shallow: boolean): Promise<string | null> {
-  const branch = name.replace(/^origin\//, '')
-  const refspec = `+refs/heads/${branch}:refs/remotes/origin/${branch}`
-  const r = await git(root, ['fetch', '--no-tags', ...(shallow ? ['--unshallow'] : []), 'origin', refspec])
-  return r.code === 0 ? null : firstLine(r)
+async function fetchBase(git: Git, name: string, shallow: boolean): Promise<string | null> {
+  try {
+    await git.fetchBranch(name.replace(/^origin\//, ''), { unshallow: shallow })
+    return null
+  } catch (e) {
+    if (e instanceof GitError) return e.reason
+    throw e
+  }
 }

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { GateError } from '../errors.js'
+import type { GoModuleFolder } from '../profile/paths.js'
 import { OutputTail } from './output-tail.js'
 import { spawnGroup, stopGroup } from './processes.js'
 
@@ -22,14 +23,18 @@ export interface BuildRequest {
 
 export interface GoModule {
   goVersion: string
-  modulePath: string | null
+  /** The module, or every module of a go.work workspace; empty outside module mode. */
+  modules: GoModuleFolder[]
   moduleDir: string
   /** The git repository holding the module (its own worktree for a base), else moduleDir. */
   repoRoot: string
 }
 
-/** The toolchain's version ("go1.26.8") and the module's path, for attribution. */
-export async function inspectModule(moduleDir: string): Promise<GoModule> {
+/**
+ * The toolchain's version ("go1.26.8") and the modules' paths and folders, for
+ * attribution. `repoRoot` comes from the caller, who asks git: the engine runs go only.
+ */
+export async function inspectModule(moduleDir: string, repoRoot: string): Promise<GoModule> {
   let goVersion: string
   try {
     goVersion = (await execFileAsync('go', ['env', 'GOVERSION'], { cwd: moduleDir })).stdout.trim()
@@ -41,21 +46,22 @@ export async function inspectModule(moduleDir: string): Promise<GoModule> {
     }
     throw new GateError(`working-directory: ${moduleDir} cannot be used: ${err.message.split('\n')[0]}`)
   }
-  let modulePath: string | null = null
+  let modules: GoModuleFolder[] = []
   try {
-    modulePath = (await execFileAsync('go', ['list', '-m'], { cwd: moduleDir })).stdout.trim() || null
+    // One line a module: a go.work workspace lists all of its modules. Paths hold no spaces.
+    const list = await execFileAsync('go', ['list', '-m', '-f', '{{.Path}} {{.Dir}}'], { cwd: moduleDir })
+    modules = list.stdout
+      .split('\n')
+      .map((line) => {
+        const space = line.indexOf(' ')
+        return { path: line.slice(0, space), dir: line.slice(space + 1) }
+      })
+      // Outside module mode go names a folderless "command-line-arguments": no module of the service.
+      .filter((m) => m.path && m.dir)
   } catch {
     // Not a module (GOPATH mode, or a build-command that knows better): paths stay absolute.
   }
-  let repoRoot = moduleDir
-  try {
-    repoRoot = (
-      await execFileAsync('git', ['rev-parse', '--show-toplevel'], { cwd: moduleDir })
-    ).stdout.trim()
-  } catch {
-    // Not in a git checkout: paths are shown relative to the module.
-  }
-  return { goVersion, modulePath, moduleDir, repoRoot }
+  return { goVersion, modules, moduleDir, repoRoot }
 }
 
 /** Go 1.26 is the first release with the goroutineleak profile experiment. */

@@ -23,7 +23,7 @@ export interface MeasureOptions {
 }
 
 export async function measure(config: Config, side: Side, options: MeasureOptions): Promise<Measurement> {
-  const module = await inspectModule(side.moduleDir)
+  const module = await inspectModule(side.moduleDir, side.repoRoot)
   const leakProfile =
     config.goroutineLeakProfile === 'on' ||
     (config.goroutineLeakProfile === 'auto' && supportsGoroutineLeakProfile(module.goVersion))
@@ -105,7 +105,7 @@ async function measureBuilt(
         service,
         load,
         readGoroutineLeaks: leakProfile,
-        modulePath: module.modulePath ?? undefined,
+        modulePaths: module.modules.map((m) => m.path),
         log,
         signal
       })

@@ -47,8 +47,8 @@ export interface SamplerRequest {
   service: Service
   load: Load
   readGoroutineLeaks: boolean
-  /** The service's Go module path: frames in it are its own code. */
-  modulePath?: string
+  /** The service's Go module paths (several in a go.work workspace): frames in them are its own code. */
+  modulePaths?: string[]
   log: (line: string) => void
   signal?: AbortSignal
 }
@@ -170,7 +170,7 @@ function saveProfiles(
   const goroutineFile = `goroutine-${n}.pb.gz`
   writeFileSync(join(req.profilesDir, heapFile), raw.heap)
   writeFileSync(join(req.profilesDir, goroutineFile), raw.goroutine)
-  const own = { modulePath: req.modulePath }
+  const own = { modulePaths: req.modulePaths }
   out.heap.push({ t, summary: summarizeHeap(decodeProfile(raw.heap), own), file: heapFile })
   out.goroutines.push({
     t,
@@ -183,7 +183,7 @@ async function readEndProfiles(client: PprofClient, req: SamplerRequest, out: Sa
   try {
     const text = await client.get('goroutine?debug=2')
     writeFileSync(join(req.profilesDir, 'goroutine-debug2.txt'), text)
-    out.goroutineText = parseGoroutineText(text.toString('utf8'), { modulePath: req.modulePath })
+    out.goroutineText = parseGoroutineText(text.toString('utf8'), { modulePaths: req.modulePaths })
   } catch (e) {
     out.notes.push(`goroutine?debug=2 could not be read: ${(e as Error).message}`)
   }
@@ -191,7 +191,7 @@ async function readEndProfiles(client: PprofClient, req: SamplerRequest, out: Sa
   try {
     const raw = await client.get('goroutineleak')
     writeFileSync(join(req.profilesDir, 'goroutineleak.pb.gz'), raw)
-    out.goroutineLeaks = summarizeGoroutines(decodeProfile(raw), { modulePath: req.modulePath })
+    out.goroutineLeaks = summarizeGoroutines(decodeProfile(raw), { modulePaths: req.modulePaths })
   } catch (e) {
     out.notes.push(`goroutineleak profile could not be read: ${(e as Error).message}`)
   }

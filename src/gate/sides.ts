@@ -5,6 +5,7 @@ import { existsSync, realpathSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { combineRepeats } from '../analysis/repeats.js'
 import { heapGrowth, toRun } from '../analysis/run.js'
+import { createGit } from '../baseline/git.js'
 import { findMergeBase } from '../baseline/merge-base.js'
 import { withWorktree } from '../baseline/worktree.js'
 import { ConfigError, type Config } from '../config.js'
@@ -17,7 +18,6 @@ export const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg'
 
 export interface SidesOptions {
   outDir: string
-  repoRoot: string
   log: (line: string) => void
   signal?: AbortSignal
 }
@@ -36,10 +36,11 @@ export const noBaseline = (why: string) =>
 export async function measureSides(config: Config, moduleDir: string, options: SidesOptions): Promise<Sides> {
   const headOnly = (side: Side, notices: string[]) =>
     measureRepeats(config, side, null, options).then((s) => ({ ...s, notices }))
-  if (config.baseline.kind !== 'merge-base') return headOnly({ side: 'head', moduleDir }, [])
+  const head: Side = { side: 'head', moduleDir, repoRoot: await repoRootOf(moduleDir) }
+  if (config.baseline.kind !== 'merge-base') return headOnly(head, [])
 
-  const mb = await findMergeBase(options.repoRoot, config.baseRef)
-  const headSide: Side = { side: 'head', moduleDir, commit: mb.headCommit }
+  const mb = await findMergeBase(moduleDir, config.baseRef)
+  const headSide: Side = { ...head, commit: mb.headCommit }
   if (!mb.commit)
     return headOnly(headSide, [
       noBaseline(`HEAD and ${mb.baseRef} share no history (a first commit or unrelated branches)`)
@@ -53,11 +54,17 @@ export async function measureSides(config: Config, moduleDir: string, options: S
   const commit = mb.commit
   return withWorktree(mb.root, commit, options.log, async (tree) => {
     const baseDir = join(tree, inRepo)
-    const base: Side = { side: 'base', moduleDir: baseDir, ref: mb.baseRef, commit }
+    const repoRoot = await repoRootOf(baseDir)
+    const base: Side = { side: 'base', moduleDir: baseDir, repoRoot, ref: mb.baseRef, commit }
     if (existsSync(baseDir)) return measureRepeats(config, headSide, base, options)
     const why = `the merge-base ${commit.slice(0, 12)} of HEAD and ${mb.baseRef} has no ${inRepo || '.'} folder`
     return headOnly(headSide, [noBaseline(why)])
   })
+}
+
+/** Where profile paths are made relative to: the side's git checkout, else its module folder. */
+async function repoRootOf(moduleDir: string): Promise<string> {
+  return (await createGit(moduleDir).showToplevel()) ?? moduleDir
 }
 
 /**

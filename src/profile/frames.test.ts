@@ -36,16 +36,25 @@ describe('isRuntime', () => {
 
 describe('ownCode', () => {
   it('without a module path, is everything outside the standard library', () => {
-    const own = ownCode()
+    const own = ownCode([])
     expect(own(frame('github.com/dep/x.F'))).toBe(true)
     expect(own(frame('strings.Repeat'))).toBe(false)
   })
   it('with a module path, is main and that module (even without a dot in its path)', () => {
-    const own = ownCode('svc')
+    const own = ownCode(['svc'])
     expect(own(frame('svc/internal/store.Put'))).toBe(true)
     expect(own(frame('main.main'))).toBe(true)
     expect(own(frame('svcother.F'))).toBe(false)
     expect(own(frame('github.com/dep/x.F'))).toBe(false)
+  })
+  it('in a go.work workspace, is every module of it and their packages', () => {
+    const own = ownCode(['example.com/ws/svc', 'example.com/ws/history'])
+    expect(own(frame('example.com/ws/history.(*History).Record'))).toBe(true)
+    expect(own(frame('example.com/ws/history/internal/ring.New'))).toBe(true)
+    expect(own(frame('example.com/ws/svc/api.Serve'))).toBe(true)
+    expect(own(frame('main.handle'))).toBe(true)
+    expect(own(frame('example.com/ws/historyx.F'))).toBe(false)
+    expect(own(frame('example.com/ws.F'))).toBe(false)
   })
 })
 
@@ -60,7 +69,7 @@ describe('siteIndex and callPath', () => {
     frame('net/http.serverHandler.ServeHTTP')
   ]
   it('charges the innermost own frame, shown with how it got there', () => {
-    const at = siteIndex(stack, ownCode())
+    const at = siteIndex(stack, ownCode([]))
     expect(stack[at].function).toBe('main.handle')
     expect(callPath(stack, at)).toEqual([
       'strings.(*Builder).grow /src/strings.(*Builder).grow.go:1',
@@ -72,8 +81,8 @@ describe('siteIndex and callPath', () => {
   })
   it('falls back to the innermost frame outside the runtime, then the root', () => {
     const noOwn = [frame('runtime.gopark'), frame('internal/poll.(*FD).Read'), frame('net.(*conn).Read')]
-    expect(siteIndex(noOwn, ownCode())).toBe(2)
-    expect(siteIndex([frame('runtime.main'), frame('runtime.goexit')], ownCode())).toBe(1)
-    expect(siteIndex([], ownCode())).toBe(-1)
+    expect(siteIndex(noOwn, ownCode([]))).toBe(2)
+    expect(siteIndex([frame('runtime.main'), frame('runtime.goexit')], ownCode([]))).toBe(1)
+    expect(siteIndex([], ownCode([]))).toBe(-1)
   })
 })

@@ -36,14 +36,15 @@ export function isRuntime(fn: string): boolean {
 }
 
 /**
- * Own code is package main and, given the module path, that module's packages;
- * without it, anything outside the standard library (dependencies included).
+ * Own code is package main and the packages of the service's modules (every module of a
+ * go.work workspace); without module paths, anything outside the standard library
+ * (dependencies included).
  */
-export function ownCode(modulePath?: string): OwnCode {
-  if (!modulePath) return (f) => !isStdlib(f.function)
+export function ownCode(modulePaths: string[]): OwnCode {
+  if (modulePaths.length === 0) return (f) => !isStdlib(f.function)
   return (f) => {
     const pkg = packageOf(f.function)
-    return pkg === 'main' || pkg === modulePath || pkg.startsWith(`${modulePath}/`)
+    return pkg === 'main' || modulePaths.some((m) => pkg === m || pkg.startsWith(`${m}/`))
   }
 }
 

@@ -73,9 +73,9 @@ function mostCommon(values: string[]): string | undefined {
 
 export function parseGoroutineText(
   text: string,
-  options: { modulePath?: string; isOwn?: OwnCode } = {}
+  options: { modulePaths?: string[]; isOwn?: OwnCode } = {}
 ): GoroutineTextGroup[] {
-  const isOwn = options.isOwn ?? ownCode(options.modulePath)
+  const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? [])
   const byKey = new Map<string, { frame: Frame; goroutines: Goroutine[] }>()
   for (const g of parseGoroutines(text)) {
     if (g.stack.length === 0) continue

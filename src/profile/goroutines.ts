@@ -56,9 +56,9 @@ export function waitReason(stack: Frame[], site: number): string | undefined {
 
 export function summarizeGoroutines(
   p: Profile,
-  options: { modulePath?: string; isOwn?: OwnCode } = {}
+  options: { modulePaths?: string[]; isOwn?: OwnCode } = {}
 ): GoroutineSummary {
-  const isOwn = options.isOwn ?? ownCode(options.modulePath)
+  const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? [])
   const groups = new Map<string, GoroutineGroup & { largestCount: number }>()
   let total = 0
   for (const s of p.samples) {

@@ -58,7 +58,7 @@ describe('summarizeHeap', () => {
 
   it('reads the module path to tell own code from dependencies', () => {
     const h = summarizeHeap(profile('closure-leak/memprofilerate-4096', 'end-heap.pb.gz'), {
-      modulePath: 'example.com/memgate-fixtures/closure-leak'
+      modulePaths: ['example.com/memgate-fixtures/closure-leak']
     })
     expect(allocationSites(h.stacks)[0]).toMatchObject({
       function: 'main.handle',

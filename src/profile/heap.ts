@@ -74,12 +74,12 @@ const isGoroutineRecord = (frames: Frame[]): boolean => frames.some((f) => f.fun
 
 export function summarizeHeap(
   p: Profile,
-  options: { modulePath?: string; isOwn?: OwnCode } = {}
+  options: { modulePaths?: string[]; isOwn?: OwnCode } = {}
 ): HeapSummary {
   const objectsAt = sampleTypeIndex(p, 'inuse_objects')
   const bytesAt = sampleTypeIndex(p, 'inuse_space')
   if (objectsAt < 0 || bytesAt < 0) throw new Error('not a heap profile: no inuse_objects/inuse_space')
-  const isOwn = options.isOwn ?? ownCode(options.modulePath)
+  const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? [])
   const rateBytes = p.period > 0 ? p.period : 512 * 1024
 
   // The runtime writes one sample per stack and object size: merge them per stack.

@@ -12,17 +12,33 @@ describe('toRepoPath', () => {
     expect(toRepoPath('/usr/local/go/src/net/http/server.go', { repoRoot })).toBeUndefined()
     expect(toRepoPath('/home/runner/go/pkg/mod/github.com/a/b@v1.0.0/b.go', { repoRoot })).toBeUndefined()
     expect(toRepoPath('/home/runner/work/svc/svc-other/main.go', { repoRoot })).toBeUndefined()
-    expect(toRepoPath('net/http/server.go', { repoRoot, modulePath: 'example.com/svc' })).toBeUndefined()
+    const modules = [{ path: 'example.com/svc', dir: repoRoot }]
+    expect(toRepoPath('net/http/server.go', { repoRoot, modules })).toBeUndefined()
   })
 
   it('maps -trimpath module paths through the module directory', () => {
-    const layout = { repoRoot, modulePath: 'example.com/svc', moduleDir: `${repoRoot}/backend` }
+    const layout = { repoRoot, modules: [{ path: 'example.com/svc', dir: `${repoRoot}/backend` }] }
     expect(toRepoPath('example.com/svc/internal/store/store.go', layout)).toBe(
       'backend/internal/store/store.go'
     )
-    expect(toRepoPath('example.com/svc/main.go', { repoRoot, modulePath: 'example.com/svc' })).toBe('main.go')
+    const atRoot = [{ path: 'example.com/svc', dir: repoRoot }]
+    expect(toRepoPath('example.com/svc/main.go', { repoRoot, modules: atRoot })).toBe('main.go')
     expect(toRepoPath('example.com/svcx/main.go', layout)).toBeUndefined()
     expect(toRepoPath('example.com/svc/internal/x.go', { repoRoot })).toBeUndefined()
+  })
+
+  it('maps each module of a go.work workspace to its own folder, the longest path first', () => {
+    const layout = {
+      repoRoot,
+      modules: [
+        { path: 'example.com/ws/svc', dir: `${repoRoot}/svc` },
+        { path: 'example.com/history', dir: `${repoRoot}/libs/history` },
+        { path: 'example.com/ws/svc/tools', dir: `${repoRoot}/tools` }
+      ]
+    }
+    expect(toRepoPath('example.com/history/history.go', layout)).toBe('libs/history/history.go')
+    expect(toRepoPath('example.com/ws/svc/main.go', layout)).toBe('svc/main.go')
+    expect(toRepoPath('example.com/ws/svc/tools/gen.go', layout)).toBe('tools/gen.go')
   })
 
   it('handles Windows paths as Go writes them', () => {

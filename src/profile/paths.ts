@@ -1,13 +1,19 @@
 // Maps the file paths of a profile to paths in the repository.
 import { posix } from 'node:path'
 
+/** A Go module of the service: one, or every module of a go.work workspace. */
+export interface GoModuleFolder {
+  /** The module path, "example.com/svc". */
+  path: string
+  /** Absolute directory of the module. */
+  dir: string
+}
+
 export interface RepoLayout {
   /** Absolute path of the repository root. */
   repoRoot: string
-  /** The Go module's path ("example.com/svc"), for -trimpath builds. */
-  modulePath?: string
-  /** Absolute directory of that module; the repository root when omitted. */
-  moduleDir?: string
+  /** The service's modules, for -trimpath builds, whose file paths start with a module path. */
+  modules?: GoModuleFolder[]
 }
 
 // Go writes forward slashes on every platform; Windows drive letters compare case-insensitively.
@@ -29,14 +35,16 @@ function relativeInside(root: string, p: string): string | undefined {
 
 /**
  * The repository-relative path of a profile's file: an absolute build path under the
- * root, or (built with -trimpath) a path under the module path. Undefined when outside.
+ * root, or (built with -trimpath) a path under one of the module paths. Undefined when outside.
  */
 export function toRepoPath(file: string, layout: RepoLayout): string | undefined {
   const f = normalize(file)
   const root = normalize(layout.repoRoot)
   if (isAbsolute(f)) return relativeInside(root, f)
-  const { modulePath } = layout
-  if (!modulePath || !f.startsWith(`${modulePath}/`)) return undefined
-  const moduleDir = normalize(layout.moduleDir ?? layout.repoRoot)
-  return relativeInside(root, posix.join(moduleDir, f.slice(modulePath.length + 1)))
+  // The longest path wins: a workspace may hold example.com/svc and example.com/svc/tools.
+  const module = (layout.modules ?? [])
+    .filter((m) => f.startsWith(`${m.path}/`))
+    .reduce<GoModuleFolder | undefined>((a, m) => (a && a.path.length >= m.path.length ? a : m), undefined)
+  if (!module) return undefined
+  return relativeInside(root, posix.join(normalize(module.dir), f.slice(module.path.length + 1)))
 }

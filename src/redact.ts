@@ -192,9 +192,9 @@ export class Redactor {
       : null
   }
 
-  redact(text: string): string {
-    return redactText(this.pattern ? text.replace(this.pattern, HIDDEN) : text)
-  }
+  /** A bound function: it can be handed on as it is (OutputTail's redact option). */
+  readonly redact = (text: string): string =>
+    redactText(this.pattern ? text.replace(this.pattern, HIDDEN) : text)
 
   /** Every string in a JSON-like value redacted (report.json before it is written or rendered). */
   redactJson<T>(value: T): T {

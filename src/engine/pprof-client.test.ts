@@ -43,7 +43,7 @@ beforeAll(async () => {
     }
     if (path === 'error') {
       res.writeHead(500)
-      res.write('profile failed: \u001b[31mboom\u001b[0m ')
+      res.write('profile failed:\n\u001b[31mboom\u001b[0m\r\n::set-output name=x::1 ')
       return stream(res, 64 * MiB)
     }
     res.writeHead(404).end('404 page not found')
@@ -119,12 +119,14 @@ describe('PprofClient size caps', () => {
     expect(served).toBeLessThan(16 * MiB)
   })
 
-  it('shows the start of an error page and reads no more of it', async () => {
+  it('shows the start of an error page in one line and reads no more of it', async () => {
     const client = new PprofClient(baseUrl, 10_000)
     const error = await client.get('error').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(GateError)
     expect(error).not.toBeInstanceOf(ProfileTooLargeError)
-    expect((error as Error).message).toMatch(/^error: HTTP 500 profile failed: .*boom/)
+    expect((error as Error).message).toMatch(
+      /^error: HTTP 500 profile failed: boom ::set-output name=x::1 x+$/
+    )
     expect(requests.error).toBe(2)
     await new Promise((r) => setTimeout(r, 100))
     expect(served).toBeLessThan(32 * MiB)

@@ -1,6 +1,7 @@
 // Fetches profiles from net/http/pprof, with a timeout, one retry and a size cap.
 import { GateError } from '../errors.js'
 import { ProfileTooLargeError } from '../profile/decode.js'
+import { stripControl } from '../report/escape.js'
 import { formatBytes } from '../units.js'
 
 /** The most read of one response; a future `max-profile-size` input sets it. */
@@ -31,7 +32,9 @@ export class PprofClient {
     const res = await fetch(`${this.baseUrl}/${path}`, { signal: AbortSignal.any(signals) })
     if (!res.ok) {
       const { bytes } = await readUpTo(res, ERROR_BODY_BYTES)
-      throw new GateError(`${path}: HTTP ${res.status} ${bytes.toString('utf8', 0, 200).trim()}`)
+      // The page is the endpoint's text: one line, without terminal escapes.
+      const page = stripControl(bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ')
+      throw new GateError(`${path}: HTTP ${res.status} ${page}`.trim())
     }
     // Content-Length, when given, tells at once; else reading stops at the cap.
     const declared = Number(res.headers.get('content-length') ?? 0)

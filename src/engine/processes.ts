@@ -30,6 +30,7 @@ export function assertSupportedPlatform(platform: NodeJS.Platform = process.plat
 /** Spawns `command` in a new process group and registers the group for cleanup. */
 export function spawnGroup(command: string, args: string[], options: SpawnOptions): ChildProcess {
   installHandlers()
+  if (watchdog === undefined) watchdog = startWatchdog()
   const tag = `${owner}.${++groups}`
   const env = { ...(options.env ?? process.env), [GROUP_VAR]: tag }
   const child = spawn(command, args, { ...options, env, detached: true })
@@ -207,7 +208,6 @@ done
 let watchdog: Socket | null | undefined
 
 function tellWatchdog(line: string): void {
-  if (watchdog === undefined) watchdog = startWatchdog()
   watchdog?.write(`${line}\n`)
 }
 

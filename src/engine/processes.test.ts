@@ -7,6 +7,7 @@ import {
   descendantsOf,
   GROUP_VAR,
   parseStat,
+  RUNNER_SECRETS,
   spawnGroup,
   stopGroup,
   type ProcessEntry
@@ -158,6 +159,24 @@ setInterval(() => {}, 1000)
       rmSync(dir, { recursive: true, force: true })
     }
   }, 20_000)
+})
+
+describe('the environment of a group', () => {
+  it("has the group's tag and none of the runner's credentials", async () => {
+    const env = {
+      PATH: process.env.PATH,
+      KEEP: 'yes',
+      ...Object.fromEntries(RUNNER_SECRETS.map((n) => [n, 'secret']))
+    }
+    const child = spawnGroup('sh', ['-c', 'env'], { env, stdio: ['ignore', 'pipe', 'ignore'] })
+    let printed = ''
+    child.stdout!.on('data', (d: Buffer) => (printed += d.toString()))
+    await new Promise((r) => child.once('close', r))
+    await stopGroup(child)
+    expect(printed).toMatch(/^KEEP=yes$/m)
+    expect(printed).toMatch(new RegExp(`^${GROUP_VAR}=\\d+-[0-9a-f]{8}\\.\\d+$`, 'm'))
+    expect(printed).not.toMatch(/secret/)
+  })
 })
 
 describe('the process table', () => {

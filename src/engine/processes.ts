@@ -12,6 +12,13 @@ import { GateError } from '../errors.js'
 /** Set in the environment of every group we start: how its processes are found after they leave it. */
 export const GROUP_VAR = 'MEMGATE_GROUP'
 
+/** The runner's own credentials: the build, the service and the load have no use for them. */
+export const RUNNER_SECRETS = [
+  'INPUT_GITHUB-TOKEN',
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
+]
+
 // This memgate's mark; a group's tag is `${owner}.${n}`. The random part keeps a reused pid apart.
 const owner = `${process.pid}-${randomBytes(4).toString('hex')}`
 let groups = 0
@@ -27,12 +34,13 @@ export function assertSupportedPlatform(platform: NodeJS.Platform = process.plat
     )
 }
 
-/** Spawns `command` in a new process group and registers the group for cleanup. */
+/** Spawns `command` in a new process group, without the runner's credentials, and registers the group for cleanup. */
 export function spawnGroup(command: string, args: string[], options: SpawnOptions): ChildProcess {
   installHandlers()
   if (watchdog === undefined) watchdog = startWatchdog()
   const tag = `${owner}.${++groups}`
-  const env = { ...(options.env ?? process.env), [GROUP_VAR]: tag }
+  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), [GROUP_VAR]: tag }
+  for (const name of RUNNER_SECRETS) delete env[name]
   const child = spawn(command, args, { ...options, env, detached: true })
   if (child.pid !== undefined) {
     live.set(child.pid, tag)

@@ -2,6 +2,9 @@ import {
   formatByteRate,
   formatBytes,
   formatCountRate,
+  MAX_BYTES,
+  MAX_COUNT,
+  MAX_DURATION_MS,
   parseBytes,
   parseDurationMs,
   parseRate,
@@ -22,6 +25,14 @@ describe('parseBytes', () => {
   it.each(['', 'MiB', '1 parsec', '-1KiB', '1e3'])('rejects %j', (text) =>
     expect(() => parseBytes(text)).toThrow(UnitError)
   )
+
+  it('takes sizes up to 1024GiB and refuses larger ones and numbers too long to be finite', () => {
+    expect(parseBytes('1024GiB')).toBe(MAX_BYTES)
+    expect(() => parseBytes('1025GiB')).toThrow('expected a size up to 1024GiB, got "1025GiB"')
+    expect(() => parseBytes('9'.repeat(400) + 'KiB')).toThrow(
+      new UnitError(`expected a size up to 1024GiB, got "${'9'.repeat(40)}…"`)
+    )
+  })
 })
 
 describe('parseDurationMs', () => {
@@ -35,8 +46,25 @@ describe('parseDurationMs', () => {
     ['1.5s', 1500]
   ])('%s is %d ms', (text, ms) => expect(parseDurationMs(text)).toBe(ms))
 
-  it.each(['', 's', '30 seconds', '1m 30s', '-5s', '30x'])('rejects %j', (text) =>
+  it.each(['', 's', '30 seconds', '1m 30s', '-5s', '30x', 'Infinitys', 'NaN'])('rejects %j', (text) =>
     expect(() => parseDurationMs(text)).toThrow(UnitError)
+  )
+
+  it('takes durations up to a day', () => {
+    expect(parseDurationMs('24h')).toBe(MAX_DURATION_MS)
+    expect(parseDurationMs('23h59m60s')).toBe(MAX_DURATION_MS)
+    expect(parseDurationMs('86400')).toBe(MAX_DURATION_MS)
+  })
+
+  it.each([
+    ['9'.repeat(400), `"${'9'.repeat(40)}…"`],
+    ['9'.repeat(400) + 'ms', `"${'9'.repeat(40)}…"`],
+    ['1' + '0'.repeat(308) + 'h', `"1${'0'.repeat(39)}…"`],
+    ['25h', '"25h"'],
+    ['24h1ms', '"24h1ms"'],
+    ['100000000s', '"100000000s"']
+  ])('refuses %s, too long or not finite, in one short line', (text, shown) =>
+    expect(() => parseDurationMs(text)).toThrow(new UnitError(`expected a duration up to 24h, got ${shown}`))
   )
 })
 
@@ -54,6 +82,17 @@ describe('parseRate', () => {
   it.each(['1MiB', '10/fortnight', '/min', 'lots/min', 'off'])('rejects %j', (text) =>
     expect(() => parseRate(text)).toThrow(UnitError)
   )
+
+  it('refuses amounts too large or too long to be finite', () => {
+    expect(parseRate(`${MAX_COUNT}/s`).perSec).toBe(MAX_COUNT)
+    expect(() => parseRate('9'.repeat(400) + '/min')).toThrow(
+      new UnitError(`expected a count up to 1000000000, got "${'9'.repeat(40)}…"`)
+    )
+    expect(() => parseRate('9'.repeat(400) + 'MiB/min')).toThrow(
+      new UnitError(`expected a size up to 1024GiB, got "${'9'.repeat(40)}…"`)
+    )
+    expect(() => parseRate('2048GiB/min')).toThrow('expected a size up to 1024GiB, got "2048GiB"')
+  })
 })
 
 describe('formatting', () => {

@@ -4,6 +4,18 @@
 
 export class UnitError extends Error {}
 
+/** The longest duration: a day. Longer is a typo, and Node's timers fire at once past 24.8 days. */
+export const MAX_DURATION_MS = 24 * 3_600_000
+/** The largest size, 1024GiB. */
+export const MAX_BYTES = 1024 ** 4
+/** The largest count in a rate (goroutines per time unit). */
+export const MAX_COUNT = 1e9
+
+/** The input as echoed in an error: a 400-digit number is shown by its start. */
+function quoted(text: string): string {
+  return `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`
+}
+
 const SIZE_FACTORS: Record<string, number> = {
   '': 1,
   b: 1,
@@ -21,20 +33,32 @@ const PER_SEC: Record<string, number> = { s: 1, sec: 1, m: 1 / 60, min: 1 / 60, 
 
 /** "512KiB" -> 524288 bytes. IEC (KiB) and SI (kB) units; a bare number is bytes. */
 export function parseBytes(text: string): number {
+  const bytes = sizeIn(text)
+  if (bytes === undefined) throw new UnitError(`expected a size such as 512KiB or 2MB, got ${quoted(text)}`)
+  return bytes
+}
+
+/** The size `text` gives, or undefined when it is not written as a size; too large throws. */
+function sizeIn(text: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text)
   const factor = m ? SIZE_FACTORS[m[2].toLowerCase()] : undefined
-  if (!m || factor === undefined) throw new UnitError(`expected a size such as 512KiB or 2MB, got "${text}"`)
-  return Number(m[1]) * factor
+  if (!m || factor === undefined) return undefined
+  const bytes = Number(m[1]) * factor
+  // Also refuses a number too long to be finite.
+  if (!(bytes <= MAX_BYTES)) throw new UnitError(`expected a size up to 1024GiB, got ${quoted(text)}`)
+  return bytes
 }
 
 /** "1m30s" -> 90000 ms. Units ms, s, m, h; a bare number is seconds. */
 export function parseDurationMs(text: string): number {
   const t = text.trim()
-  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000
-  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(ms|min|s|m|h)/gy)]
+  const parts = /^\d+(\.\d+)?$/.test(t) ? [[t, t, 's']] : [...t.matchAll(/(\d+(?:\.\d+)?)(ms|min|s|m|h)/gy)]
   if (t === '' || parts.map((p) => p[0]).join('') !== t)
-    throw new UnitError(`expected a duration such as 30s, 2m or 1m30s, got "${text}"`)
-  return parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_MS[p[2]], 0)
+    throw new UnitError(`expected a duration such as 30s, 2m or 1m30s, got ${quoted(text)}`)
+  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_MS[p[2]], 0)
+  // Also refuses a number too long to be finite.
+  if (!(ms <= MAX_DURATION_MS)) throw new UnitError(`expected a duration up to 24h, got ${quoted(text)}`)
+  return ms
 }
 
 export interface Rate {
@@ -47,15 +71,17 @@ export interface Rate {
 export function parseRate(text: string): Rate {
   const m = /^\s*([^/]+?)\s*\/\s*([a-z]+)\s*$/i.exec(text)
   const per = m ? PER_SEC[m[2].toLowerCase()] : undefined
-  if (!m || per === undefined)
-    throw new UnitError(`expected a rate such as 1MiB/min or 10/min, got "${text}"`)
+  const expected = `expected a rate such as 1MiB/min or 10/min, got ${quoted(text)}`
+  if (!m || per === undefined) throw new UnitError(expected)
   const amount = m[1]
-  if (/^\d+(\.\d+)?$/.test(amount)) return { perSec: Number(amount) * per, kind: 'count' }
-  try {
-    return { perSec: parseBytes(amount) * per, kind: 'bytes' }
-  } catch {
-    throw new UnitError(`expected a rate such as 1MiB/min or 10/min, got "${text}"`)
+  if (/^\d+(\.\d+)?$/.test(amount)) {
+    if (!(Number(amount) <= MAX_COUNT))
+      throw new UnitError(`expected a count up to ${MAX_COUNT}, got ${quoted(text)}`)
+    return { perSec: Number(amount) * per, kind: 'count' }
   }
+  const bytes = sizeIn(amount)
+  if (bytes === undefined) throw new UnitError(expected)
+  return { perSec: bytes * per, kind: 'bytes' }
 }
 
 const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB']

@@ -1,19 +1,28 @@
-// Fetches profiles from net/http/pprof, with a timeout and one retry.
+// Fetches profiles from net/http/pprof, with a timeout, one retry and a size cap.
 import { GateError } from '../errors.js'
+import { ProfileTooLargeError } from '../profile/decode.js'
+import { stripControl } from '../report/escape.js'
+import { formatBytes } from '../units.js'
+
+/** The most read of one response; a future `max-profile-size` input sets it. */
+export const MAX_PROFILE_BYTES = 256 * 1024 * 1024
+// An error page is shown in one line: its start is enough.
+const ERROR_BODY_BYTES = 1024
 
 export class PprofClient {
   constructor(
     private readonly baseUrl: string,
     private readonly timeoutMs: number,
-    private readonly signal?: AbortSignal
+    private readonly signal?: AbortSignal,
+    private readonly maxBodyBytes = MAX_PROFILE_BYTES
   ) {}
 
-  /** GET {pprof-url}/{path}; retried once on failure. The error of the retry is thrown. */
+  /** GET {pprof-url}/{path}; retried once on failure, but not when too large. The error of the retry is thrown. */
   async get(path: string): Promise<Buffer> {
     try {
       return await this.once(path)
     } catch (e) {
-      if (this.signal?.aborted) throw e
+      if (this.signal?.aborted || e instanceof ProfileTooLargeError) throw e
       return await this.once(path)
     }
   }
@@ -21,10 +30,42 @@ export class PprofClient {
   private async once(path: string): Promise<Buffer> {
     const signals = [AbortSignal.timeout(this.timeoutMs), ...(this.signal ? [this.signal] : [])]
     const res = await fetch(`${this.baseUrl}/${path}`, { signal: AbortSignal.any(signals) })
-    const body = Buffer.from(await res.arrayBuffer())
-    if (!res.ok) throw new GateError(`${path}: HTTP ${res.status} ${body.toString('utf8', 0, 200).trim()}`)
-    return body
+    if (!res.ok) {
+      const { bytes } = await readUpTo(res, ERROR_BODY_BYTES)
+      // The page is the endpoint's text: one line, without terminal escapes.
+      const page = stripControl(bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ')
+      throw new GateError(`${path}: HTTP ${res.status} ${page}`.trim())
+    }
+    // Content-Length, when given, tells at once; else reading stops at the cap.
+    const declared = Number(res.headers.get('content-length') ?? 0)
+    if (declared > this.maxBodyBytes) await res.body?.cancel()
+    const body = declared > this.maxBodyBytes ? null : await readUpTo(res, this.maxBodyBytes)
+    if (!body || body.cut)
+      throw new ProfileTooLargeError(
+        `${path}: the response is larger than ${formatBytes(this.maxBodyBytes)}, the most memgate reads; raise max-profile-size if the service's profiles are this large`
+      )
+    return body.bytes
   }
+}
+
+/**
+ * The body if it has at most `maxBytes`; else its first piece and `cut`. Reading stops at the
+ * cap and the connection is dropped, so a huge or endless body costs no more than the cap.
+ */
+async function readUpTo(res: Response, maxBytes: number): Promise<{ bytes: Buffer; cut: boolean }> {
+  const reader = res.body?.getReader()
+  if (!reader) return { bytes: Buffer.alloc(0), cut: false }
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    total += r.value.byteLength
+    if (total > maxBytes) {
+      await reader.cancel()
+      return { bytes: Buffer.from(chunks[0] ?? r.value).subarray(0, maxBytes), cut: true }
+    }
+    chunks.push(r.value)
+  }
+  return { bytes: Buffer.concat(chunks, total), cut: false }
 }
 
 /** The exact post-GC live heap from `heap?gc=1&debug=1`, whose trailer prints runtime.MemStats. */

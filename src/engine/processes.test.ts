@@ -1,4 +1,98 @@
-import { assertSupportedPlatform, spawnGroup, stopGroup } from './processes.js'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import {
+  assertSupportedPlatform,
+  descendantsOf,
+  GROUP_VAR,
+  parseStat,
+  RUNNER_SECRETS,
+  spawnGroup,
+  stopGroup,
+  type ProcessEntry
+} from './processes.js'
+
+/** `sleep` with a number no other process on the machine uses, to find it again. */
+const uniqueSeconds = () => 100_000 + Math.floor(Math.random() * 900_000)
+
+function table(): ProcessEntry[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .flatMap((pid) => {
+      try {
+        return [parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))]
+      } catch {
+        return [] // gone meanwhile
+      }
+    })
+}
+
+/** The running (not zombie) processes whose command line is exactly `argv`. */
+function running(argv: string[]): ProcessEntry[] {
+  const wanted = argv.join('\0') + '\0'
+  const found: ProcessEntry[] = []
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n)))
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1') !== wanted) continue
+      const p = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+      if (p.state !== 'Z' && p.state !== 'X') found.push(p)
+    } catch {
+      // gone meanwhile
+    }
+  return found
+}
+
+const sleeping = (seconds: number) => running(['sleep', String(seconds)])
+
+/** The running processes of a group. Zombies are not: this machine's init may reap them late. */
+const inGroup = (pgid: number) => table().filter((p) => p.pgid === pgid && p.state !== 'Z')
+
+/** The watchdog a memgate process started. */
+function watchdogOf(memgatePid: number): ProcessEntry | undefined {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .flatMap((pid) => {
+      try {
+        const p = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+        const isWatchdog = readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('\0memgate-watchdog\0')
+        return p.ppid === memgatePid && isWatchdog ? [p] : []
+      } catch {
+        return []
+      }
+    })[0]
+}
+
+function isRunning(p: ProcessEntry): boolean {
+  try {
+    const now = parseStat(readFileSync(`/proc/${p.pid}/stat`, 'utf8'))
+    return now.startTicks === p.startTicks && now.state !== 'Z' && now.state !== 'X'
+  } catch {
+    return false
+  }
+}
+
+async function waitFor<T>(what: string, get: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = get()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+// A failed test must not leave its sleeps behind: they are ended by pid, as found.
+const started: number[] = []
+afterEach(() => {
+  for (const seconds of started.splice(0)) for (const p of sleeping(seconds)) process.kill(p.pid, 'SIGKILL')
+})
+
+function sleeps(count: number): number[] {
+  const all = Array.from({ length: count }, uniqueSeconds)
+  started.push(...all)
+  return all
+}
 
 describe('process groups', () => {
   it('ends the whole group, children the leader started included', async () => {
@@ -6,11 +100,110 @@ describe('process groups', () => {
     const child = spawnGroup('sh', ['-c', 'sh -c \'trap "" TERM; sleep 30\' & sleep 30'], { stdio: 'ignore' })
     const pgid = child.pid!
     await new Promise((r) => setTimeout(r, 200))
-    expect(() => process.kill(-pgid, 0)).not.toThrow()
+    expect(inGroup(pgid)).toHaveLength(4)
     await stopGroup(child, 300)
-    expect(() => process.kill(-pgid, 0)).toThrow(/ESRCH/)
+    expect(inGroup(pgid)).toEqual([])
   })
 
+  it('ends a child that left the group with setsid, found by its parent while that lives', async () => {
+    const [escaped, leader] = sleeps(2)
+    // Without the variable, only the parent link leads to it.
+    const script = `setsid env -u ${GROUP_VAR} sleep ${escaped} & exec sleep ${leader}`
+    const child = spawnGroup('sh', ['-c', script], { stdio: 'ignore' })
+    const p = await waitFor('the setsid child', () => sleeping(escaped)[0])
+    expect(p.pgid).not.toBe(child.pid)
+    expect(p.ppid).toBe(child.pid)
+    await stopGroup(child, 300)
+    expect(sleeping(escaped)).toEqual([])
+    expect(sleeping(leader)).toEqual([])
+  })
+
+  it('ends an orphan that left the group, found by the variable it inherited', async () => {
+    const [orphan] = sleeps(1)
+    const child = spawnGroup('sh', ['-c', `setsid sleep ${orphan} &`], { stdio: 'ignore' })
+    await new Promise((r) => child.once('exit', r))
+    const p = await waitFor('the orphan', () => sleeping(orphan)[0])
+    expect(p.ppid).not.toBe(child.pid)
+    await stopGroup(child, 300)
+    expect(sleeping(orphan)).toEqual([])
+  })
+
+  it('leaves nothing behind when memgate is killed by SIGKILL', async () => {
+    const [inGroup, escaped, leader] = sleeps(3)
+    const dir = mkdtempSync(join(tmpdir(), 'processes-'))
+    const script = join(dir, 'memgate.mts')
+    writeFileSync(
+      script,
+      `import { spawnGroup } from ${JSON.stringify(resolve('src/engine/processes.ts'))}
+spawnGroup('sh', ['-c', 'sleep ${inGroup} & setsid sleep ${escaped} & exec sleep ${leader}'], { stdio: 'ignore' })
+console.log('started')
+setInterval(() => {}, 1000)
+`
+    )
+    const memgate = spawn(process.execPath, ['--import', 'tsx', script], {
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
+    try {
+      await new Promise((r) => memgate.stdout.once('data', r))
+      const all = () => [inGroup, escaped, leader].flatMap(sleeping)
+      await waitFor('the three sleeps', () => (all().length === 3 ? true : undefined))
+      const watchdog = await waitFor('the watchdog', () => watchdogOf(memgate.pid!))
+      memgate.kill('SIGKILL')
+      const killedAt = Date.now()
+      await waitFor('nothing left', () => (all().length === 0 ? true : undefined), 3000)
+      expect(Date.now() - killedAt).toBeLessThan(2500)
+      // Its work done, the watchdog is gone too.
+      await waitFor('the watchdog to exit', () => (isRunning(watchdog) ? undefined : true), 1000)
+    } finally {
+      memgate.kill('SIGKILL')
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 20_000)
+})
+
+describe('the environment of a group', () => {
+  it("has the group's tag and none of the runner's credentials", async () => {
+    const env = {
+      PATH: process.env.PATH,
+      KEEP: 'yes',
+      ...Object.fromEntries(RUNNER_SECRETS.map((n) => [n, 'secret']))
+    }
+    const child = spawnGroup('sh', ['-c', 'env'], { env, stdio: ['ignore', 'pipe', 'ignore'] })
+    let printed = ''
+    child.stdout!.on('data', (d: Buffer) => (printed += d.toString()))
+    await new Promise((r) => child.once('close', r))
+    await stopGroup(child)
+    expect(printed).toMatch(/^KEEP=yes$/m)
+    expect(printed).toMatch(new RegExp(`^${GROUP_VAR}=\\d+-[0-9a-f]{8}\\.\\d+$`, 'm'))
+    expect(printed).not.toMatch(/secret/)
+  })
+})
+
+describe('the process table', () => {
+  it('reads a stat line whose command name holds spaces and parentheses', () => {
+    const line = '4242 (my (odd) name) S 17 4240 4240 0 -1 4194560 100 0 0 0 3 1 0 0 20 0 1 0 987654 1000 200'
+    expect(parseStat(line)).toEqual({ pid: 4242, state: 'S', ppid: 17, pgid: 4240, startTicks: 987654 })
+  })
+
+  it('finds every process below one by parent links', () => {
+    const p = (pid: number, ppid: number): ProcessEntry => ({ pid, ppid, pgid: 0, state: 'S', startTicks: 0 })
+    const table = [p(1, 0), p(10, 1), p(11, 10), p(12, 10), p(13, 12), p(20, 1), p(21, 20)]
+    expect(
+      descendantsOf(10, table)
+        .map((d) => d.pid)
+        .sort()
+    ).toEqual([11, 12, 13])
+    expect(descendantsOf(13, table)).toEqual([])
+  })
+
+  it('reads this process as it is', () => {
+    const self = parseStat(readFileSync('/proc/self/stat', 'utf8'))
+    expect(self.pid).toBeGreaterThan(0)
+    expect(self.state).toBe('R')
+  })
+})
+
+describe('the platform', () => {
   it('refuses Windows with a one-line reason', () => {
     expect(() => assertSupportedPlatform('win32')).toThrow(
       'go-memgate runs on Linux and macOS runners; Windows is not supported (use runs-on: ubuntu-latest)'

@@ -1,7 +1,15 @@
 // Decodes a gzipped pprof profile into the plain structure of profile.ts.
 import { gunzipSync } from 'node:zlib'
 import { Profile as PprofProfile } from 'pprof-format'
+import { GateError } from '../errors.js'
+import { formatBytes } from '../units.js'
 import type { Frame, Profile, Sample, ValueType } from './profile.js'
+
+/** The most a profile may decompress to: a gzip bomb stops here instead of filling memory. */
+export const MAX_DECODED_PROFILE_BYTES = 512 * 1024 * 1024
+
+/** A profile over a size cap, read or decoded; not worth a retry. */
+export class ProfileTooLargeError extends GateError {}
 
 type Numeric = number | bigint
 
@@ -13,8 +21,8 @@ export function toNumber(v: Numeric): number {
   return typeof v === 'number' ? v : Number(BigInt.asIntN(64, v))
 }
 
-export function decodeProfile(gz: Buffer): Profile {
-  const raw = PprofProfile.decode(gunzipSync(gz))
+export function decodeProfile(gz: Buffer, maxDecodedBytes = MAX_DECODED_PROFILE_BYTES): Profile {
+  const raw = PprofProfile.decode(gunzipCapped(gz, maxDecodedBytes))
   const strings = raw.stringTable.strings
   const str = (i: Numeric): string => strings[toNumber(i)] ?? ''
   const valueType = (t: { type: Numeric; unit: Numeric }): ValueType => ({
@@ -51,5 +59,16 @@ export function decodeProfile(gz: Buffer): Profile {
     periodType: raw.periodType ? valueType(raw.periodType) : undefined,
     period: toNumber(raw.period),
     timeNanos: toNumber(raw.timeNanos)
+  }
+}
+
+function gunzipCapped(gz: Buffer, maxBytes: number): Buffer {
+  try {
+    return gunzipSync(gz, { maxOutputLength: maxBytes })
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw e
+    throw new ProfileTooLargeError(
+      `a profile decompresses to more than ${formatBytes(maxBytes)}, the most memgate decodes; raise max-profile-size if the service's profiles are this large`
+    )
   }
 }

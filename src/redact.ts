@@ -1,0 +1,205 @@
+// Secrets out of everything users see: the PR comment, the job summary, report.json, the
+// artifact's logs, the terminal and error lines. None of these is masked by the runner the
+// way the job log is, and a user's commands, URLs and env often carry credentials. Two
+// kinds of redaction: by shape (URLs with credentials, headers, flags, key=value, well-known
+// token formats) and by value (a Redactor built from the values known to be secret).
+
+/** What a secret is replaced with. */
+export const HIDDEN = '***'
+
+/** Values shorter than this are not redacted by value: "1", "on" or "dev" would blank out ordinary text. */
+export const MIN_SECRET_LENGTH = 4
+
+// Name parts that mark a credential anywhere in a name (accessToken, DB_PASSWORD, x-api-key).
+const SECRET_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'credential']
+// Name parts that mark a credential only as a whole part ("key" but not "monkey").
+const SECRET_PARTS = new Set([
+  'key',
+  'pass',
+  'pwd',
+  'auth',
+  'authorization',
+  'cred',
+  'creds',
+  'dsn',
+  'cookie',
+  'session'
+])
+
+/**
+ * Whether a name (env variable, flag, header, query or JSON key) usually holds a credential:
+ * DB_PASSWORD, --api-key, X-Auth-Token, accessToken, STRIPE_SK is not (no telling part).
+ */
+export function isSecretName(name: string): boolean {
+  // PWD is the shell's working directory, not a password.
+  if (name === 'PWD') return false
+  const parts = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+  const joined = parts.join('')
+  return SECRET_WORDS.some((w) => joined.includes(w)) || parts.some((p) => SECRET_PARTS.has(p))
+}
+
+/**
+ * A URL without what may be secret: credentials and the query and fragment.
+ * http://user:pw@host/x?token=1 -> http://***@host/x?***. A URL without them is unchanged.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(URL_PATTERN, redactUrlMatch)
+}
+
+// scheme://[userinfo@]host[path][?query][#fragment], up to whitespace, a quote or markup.
+// userinfo is greedy up to the last "@" before the path, so a password with an unencoded "@" is covered.
+const URL_PATTERN =
+  /\b([a-z][a-z0-9+.-]{0,31}:\/\/)(?:([^\s/?#'"<>`]*)@)?([^\s?#'"<>`]*)(\?[^\s#'"<>`]*)?(#[^\s'"<>`]*)?/gi
+
+function redactUrlMatch(
+  _all: string,
+  scheme: string,
+  userinfo: string | undefined,
+  rest: string,
+  query: string | undefined,
+  fragment: string | undefined
+): string {
+  const user = userinfo === undefined ? '' : `${HIDDEN}@`
+  return `${scheme}${user}${rest}${query ? `?${HIDDEN}` : ''}${fragment ? `#${HIDDEN}` : ''}`
+}
+
+// A value: quoted, or up to whitespace, a quote, "&", ";" or ",". Lengths are bounded so that
+// hostile text (a megabyte of `token="`) costs linear time.
+const VALUE = String.raw`(?:"[^"\n]{0,1024}"|'[^'\n]{0,1024}'|[^\s'"&;,]+)`
+
+/** A name followed by a separator; when the name is secret-looking, the value after it is hidden. */
+interface NamedRule {
+  /** Global; group 1 is the name, the whole match runs up to where the value starts. */
+  head: RegExp
+  /** Sticky; matched where the head ends. */
+  value: RegExp
+  hide: (value: RegExpExecArray) => string
+}
+
+const NAMED_RULES: NamedRule[] = [
+  // Headers: "Authorization: Bearer x", -H 'X-Api-Key: x'. The scheme word stays; the rest of the value goes.
+  // A name inside a URL (http://auth:8080) is a host, not a header.
+  {
+    head: /(?<![\w./@-])([A-Za-z][\w-]{0,63}):[ \t]*/g,
+    value: /((?:Bearer|Basic|Token|Digest|Negotiate|Bot)[ \t]+)?(?!\/\/)[^\s'"][^'"\n]*/iy,
+    hide: (v) => `${v[1] ?? ''}${HIDDEN}`
+  },
+  // Flags: --password=x, --token x, -password x. A following flag or shell operator is not a value.
+  {
+    head: /(?<![\w-])(--?[A-Za-z][\w-]{0,63})(?:=|[ \t]+)/g,
+    value: new RegExp(String.raw`(?![-<>|&;=])${VALUE}`, 'y'),
+    hide: () => HIDDEN
+  },
+  // key=value: TOKEN=x, password=x in a query or a log line, Password=x; in a connection string.
+  {
+    head: /\b([A-Za-z_][\w.-]{0,63})[ \t]*=[ \t]*/g,
+    // In a connection string a value runs to the ";", spaces included.
+    value: new RegExp(String.raw`(?!=)(?:[^;'"\n=&]{1,256}(?=;)|${VALUE})`, 'y'),
+    hide: () => HIDDEN
+  },
+  // JSON: "password": "x".
+  {
+    head: /"([A-Za-z_][\w.-]{0,63})"[ \t]*:[ \t]*/g,
+    value: /"[^"\n]{0,1024}"/y,
+    hide: () => `"${HIDDEN}"`
+  }
+]
+
+function redactNamed(text: string, rule: NamedRule): string {
+  let out = ''
+  let copied = 0
+  rule.head.lastIndex = 0
+  for (let head = rule.head.exec(text); head; head = rule.head.exec(text)) {
+    if (!isSecretName(head[1])) continue
+    const at = head.index + head[0].length
+    rule.value.lastIndex = at
+    const value = rule.value.exec(text)
+    if (!value) continue
+    out += text.slice(copied, at) + rule.hide(value)
+    copied = rule.head.lastIndex = at + value[0].length
+  }
+  return out + text.slice(copied)
+}
+
+// Secrets recognised by their shape alone, wherever they are.
+const SHAPES: [RegExp, (...groups: string[]) => string][] = [
+  [
+    /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g,
+    () => `-----BEGIN PRIVATE KEY----- ${HIDDEN}`
+  ],
+  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, () => HIDDEN],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,}/g, () => HIDDEN],
+  [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, () => HIDDEN],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, () => HIDDEN],
+  [/\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}/g, () => HIDDEN],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, () => HIDDEN],
+  [/\bAIza[A-Za-z0-9_-]{35}/g, () => HIDDEN],
+  [/\bglpat-[A-Za-z0-9_-]{20,}/g, () => HIDDEN],
+  [/\bnpm_[A-Za-z0-9]{36}\b/g, () => HIDDEN],
+  // curl -u user:password, --user user:password: the user stays.
+  [
+    /((?:^|\s)(?:-u|--user)[ \t]+['"]?)([^\s:'"]{1,256}):[^\s'"]+/g,
+    (_all, flag, user) => `${flag}${user}:${HIDDEN}`
+  ],
+  // Go MySQL DSNs have no scheme: user:password@tcp(host:3306)/db.
+  [
+    /\b([A-Za-z0-9._-]{1,64}):[^\s@/'"]{1,256}@(tcp|unix|udp)\(/g,
+    (_all, user, net) => `${user}:${HIDDEN}@${net}(`
+  ]
+]
+
+/**
+ * Text with secrets of known shapes hidden: URLs lose credentials, query and fragment;
+ * headers, flags and key=value pairs with a secret-looking name lose their value; GitHub,
+ * AWS, Stripe, Slack, Google and npm tokens, JWTs and private keys are hidden wherever they are.
+ * Ordinary text is unchanged, and redacting twice changes nothing more.
+ */
+export function redactText(text: string): string {
+  let out = redactUrl(text)
+  for (const [pattern, replace] of SHAPES) out = out.replace(pattern, replace)
+  for (const rule of NAMED_RULES) out = redactNamed(out, rule)
+  return out
+}
+
+/** An env block (KEY=VALUE lines) with its names only: "KEY=***" lines, comments and blanks left out. */
+export function envNamesOnly(envText: string): string {
+  return envText
+    .split(/\r?\n/)
+    .map((line) => /^\s*([A-Za-z_][A-Za-z0-9_]*)=/.exec(line)?.[1])
+    .filter((name) => name !== undefined)
+    .map((name) => `${name}=${HIDDEN}`)
+    .join('\n')
+}
+
+/**
+ * Hides known secret values (env values, the GitHub token) wherever they occur, then
+ * secrets of known shapes (redactText). Values shorter than MIN_SECRET_LENGTH are ignored.
+ */
+export class Redactor {
+  /** The values hidden, longest first, so that one inside another does not leave a tail. */
+  readonly values: readonly string[]
+  private readonly pattern: RegExp | null
+
+  constructor(values: Iterable<string | null | undefined>) {
+    const kept = new Set<string>()
+    for (const v of values) if (v && v.length >= MIN_SECRET_LENGTH) kept.add(v)
+    this.values = [...kept].sort((a, b) => b.length - a.length)
+    this.pattern = this.values.length
+      ? new RegExp(this.values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g')
+      : null
+  }
+
+  /** A bound function: it can be handed on as it is (OutputTail's redact option). */
+  readonly redact = (text: string): string =>
+    redactText(this.pattern ? text.replace(this.pattern, HIDDEN) : text)
+
+  /** Every string in a JSON-like value redacted (report.json before it is written or rendered). */
+  redactJson<T>(value: T): T {
+    return JSON.parse(JSON.stringify(value), (_key, v: unknown) =>
+      typeof v === 'string' ? this.redact(v) : v
+    ) as T
+  }
+}

@@ -1,7 +1,7 @@
 // Fetches profiles from net/http/pprof, with a timeout, one retry and a size cap.
 import { GateError } from '../errors.js'
 import { ProfileTooLargeError } from '../profile/decode.js'
-import { stripControl } from '../report/escape.js'
+import { stripControl } from '../redact.js'
 import { formatBytes } from '../units.js'
 
 /** The most read of one response; a future `max-profile-size` input sets it. */

@@ -1,4 +1,4 @@
-import { ConfigError, describeConfig, parseConfig } from './config.js'
+import { ConfigError, describeConfig, parseConfig, secretValues } from './config.js'
 import { INPUTS } from './inputs.js'
 
 describe('parseConfig', () => {
@@ -92,12 +92,34 @@ describe('baseline: auto', () => {
   })
 })
 
-describe('describeConfig', () => {
-  it('hides the values of secret-looking env entries', () => {
-    const d = describeConfig({
-      env: 'ADDR=127.0.0.1:8080\nDB_PASSWORD=hunter2\nAPI_TOKEN=abc\nDATABASE_URL=postgres://u:p@h/db'
+describe('secretValues', () => {
+  it('holds the token and env values secret by name or by shape, not plain ones', () => {
+    const c = parseConfig({
+      'github-token': 'ghs_abcdefgh',
+      env: 'ADDR=127.0.0.1:8080\nDB_PASSWORD=hunter2\nREDIS_ADDR=redis://:pw@cache:6379'
     })
-    expect(d.env).toBe('ADDR=127.0.0.1:8080\nDB_PASSWORD=***\nAPI_TOKEN=***\nDATABASE_URL=***')
+    expect(secretValues(c).sort()).toEqual(['ghs_abcdefgh', 'hunter2', 'redis://:pw@cache:6379'].sort())
+  })
+})
+
+describe('describeConfig', () => {
+  it('keeps the names of env entries, never their values', () => {
+    const d = describeConfig({
+      env: 'ADDR=127.0.0.1:8080\nREDIS_ADDR=redis://:pw@cache:6379\nSTRIPE_SK=sk_live_x\n# note\nMONGO_URI=mongodb://u:p@h/db'
+    })
+    expect(d.env).toBe('ADDR=***\nREDIS_ADDR=***\nSTRIPE_SK=***\nMONGO_URI=***')
+  })
+
+  it('hides credentials in commands and URLs', () => {
+    const d = describeConfig({
+      'load-command': 'curl -H "Authorization: Bearer abc.def.ghi" http://127.0.0.1:8080/',
+      'pprof-url': 'http://admin:hunter2@127.0.0.1:6060/debug/pprof',
+      'target-url': 'http://127.0.0.1:8080/api?token=s3cr3t'
+    })
+    expect(d['load-command']).not.toContain('abc.def.ghi')
+    expect(d['pprof-url']).not.toContain('hunter2')
+    expect(d['target-url']).not.toContain('s3cr3t')
+    expect(d['pprof-url']).toContain('127.0.0.1:6060/debug/pprof')
   })
 
   it('records every input but the token', () => {

@@ -1,5 +1,6 @@
 // Inputs and flags -> one typed, validated Config. Nothing else reads inputs.
 import { INPUTS } from './inputs.js'
+import { envNamesOnly, isSecretName, redactText } from './redact.js'
 import { parseDurationMs, parseRate, UnitError } from './units.js'
 
 /** A user error: one line that names the input and how to fix it. Exit code 2. */
@@ -183,7 +184,7 @@ function parseEnv(text: string): Record<string, string> {
   for (const line of text.split(/\r?\n/)) {
     if (line.trim() === '' || line.trim().startsWith('#')) continue
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line)
-    if (!m) throw new ConfigError(`expected KEY=VALUE on each line, got "${line.trim()}"`)
+    if (!m) throw new ConfigError(`expected NAME=value on each line, got "${line.trim()}"`)
     env[m[1]] = m[2]
   }
   return env
@@ -212,13 +213,14 @@ function parseIncrease(text: string): Config['maxIncreaseOverBaseline'] {
   }
 }
 
-/** Env names that usually hold credentials; their values never reach report.json or a comment. */
-const SECRET_NAME = /SECRET|TOKEN|PASS|KEY|CRED|AUTH|PRIVATE|DSN|_URL$/i
+/** Inputs that hold commands or URLs: a token written into them is hidden. */
+const FREE_TEXT = ['build-command', 'start-command', 'load-command', 'pprof-url', 'target-url']
 
 /**
  * The resolved inputs as the user would write them, for report.json. report.json goes
- * into the artifact and the PR comment, which GitHub does not mask as it masks logs:
- * the token is left out and secret-looking env values are hidden.
+ * into the artifact and the PR comment, which GitHub does not mask as it masks logs: the
+ * token is left out, env keeps its names only, and commands and URLs lose what looks like
+ * a credential (URL userinfo and queries, bearer tokens, keys).
  */
 export function describeConfig(raw: RawInputs): Record<string, string> {
   const out: Record<string, string> = {}
@@ -226,13 +228,18 @@ export function describeConfig(raw: RawInputs): Record<string, string> {
     if (input.name === 'github-token') continue
     out[input.name] = raw[input.name]?.trim() || input.default
   }
-  out.env = out.env
-    .split(/\r?\n/)
-    .map((line) =>
-      line.replace(/^(\s*([A-Za-z_][A-Za-z0-9_]*)=).*$/, (all, head: string, name: string) =>
-        SECRET_NAME.test(name) ? `${head}***` : all
-      )
-    )
-    .join('\n')
+  out.env = envNamesOnly(out.env)
+  for (const name of FREE_TEXT) out[name] = redactText(out[name])
   return out
+}
+
+/**
+ * What must never be shown: the token, and env values that are secret by name or by shape.
+ * Plain values (ADDR=127.0.0.1:8080) stay readable in logs: hiding them would hide ports.
+ */
+export function secretValues(config: Pick<Config, 'env' | 'githubToken'>): string[] {
+  const env = Object.entries(config.env)
+    .filter(([name, value]) => isSecretName(name) || redactText(value) !== value)
+    .map(([, value]) => value)
+  return [config.githubToken, ...env].filter((v) => v !== '' && !v.startsWith('${{'))
 }

@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ConfigError, describeConfig, type Config } from './config.js'
+import { ConfigError, describeConfig, secretValues, type Config } from './config.js'
 import { loadReport, runGate, type GateResult } from './gate/gate.js'
 import { GateError } from './errors.js'
 import { annotate } from './github/annotations.js'
@@ -17,6 +17,8 @@ import { createOctokit } from './github/octokit.js'
 import { setOutputs } from './github/outputs.js'
 import { resolvePullRequest, writePullRequestFile } from './github/pull-request.js'
 import { writeSummary } from './github/summary.js'
+import { untrustedBlock } from './github/untrusted.js'
+import { redactText } from './redact.js'
 import { renderMarkdown } from './report/markdown.js'
 import type { Report } from './model.js'
 
@@ -43,6 +45,8 @@ export async function run(): Promise<void> {
 async function gate(signal: AbortSignal): Promise<void> {
   const raw = readRawInputs()
   const config = getConfig(raw)
+  // Logs are masked by the runner once it knows the values.
+  for (const secret of secretValues(config)) core.setSecret(secret)
   const context = readRunContext()
   const outDir = join(process.env['RUNNER_TEMP'] || tmpdir(), 'go-memgate', config.name)
   // A second step with the same name must not upload the first one's profiles.
@@ -90,7 +94,7 @@ async function gate(signal: AbortSignal): Promise<void> {
 
 function logReport(report: Report): void {
   core.startGroup(`go-memgate (${report.name}): ${report.verdict}`)
-  core.info(renderMarkdown(report))
+  core.info(untrustedBlock(renderMarkdown(report)))
   core.endGroup()
 }
 
@@ -130,10 +134,11 @@ async function comment(config: Config, context: RunContext, report: Report): Pro
 /** One line for the user; a stack only in the debug log. */
 function fail(error: unknown): void {
   if (error instanceof ConfigError) {
-    core.setFailed(`Invalid input: ${error.message}`)
+    core.setFailed(`Invalid input: ${redactText(error.message)}`)
   } else if (error instanceof GateError) {
-    if (error.detail) core.info(error.detail)
-    core.setFailed(error.message)
+    // The detail is what the compiler or the service printed: it must not run workflow commands.
+    if (error.detail) core.info(untrustedBlock(redactText(error.detail)))
+    core.setFailed(redactText(error.message))
   } else {
     const err = error instanceof Error ? error : new Error(String(error))
     if (err.stack) core.debug(err.stack)

@@ -289,7 +289,7 @@ func main() {
     ],
     [['--duration', 'soon'], 'memgate: duration: expected a duration such as 30s, 2m or 1m30s, got "soon"'],
     [['--rate', '-3'], 'memgate: rate: expected a whole number of 1 or more, got "-3"'],
-    [['--env', 'NOEQUALS'], 'memgate: env: expected KEY=VALUE on each line, got "NOEQUALS"'],
+    [['--env', 'NOEQUALS'], 'memgate: env: expected NAME=value on each line, got "NOEQUALS"'],
     [['--bogus', '1'], 'memgate: unknown option --bogus (see memgate run --help)'],
     [
       ['--working-directory', 'my', 'service'],

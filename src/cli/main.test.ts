@@ -112,7 +112,7 @@ describe('memgate with bad arguments', () => {
   })
 
   it('keeps every --env, one line each: a bad first one is found, then a bad second one', async () => {
-    const line = (value: string) => `memgate: env: expected KEY=VALUE on each line, got "${value}"\n`
+    const line = (value: string) => `memgate: env: expected NAME=value on each line, got "${value}"\n`
     expect((await memgate(['run', '--env', 'NOEQUALS', '--env', 'B=2'])).stderr).toBe(line('NOEQUALS'))
     expect((await memgate(['run', '--env', 'A=1', '--env', 'B 2'])).stderr).toBe(line('B 2'))
   })

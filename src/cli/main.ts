@@ -10,6 +10,7 @@ import { runDemo } from '../demo.js'
 import { runGate } from '../gate/gate.js'
 import { GateError } from '../errors.js'
 import { INPUTS } from '../inputs.js'
+import { redactText, stripControl } from '../redact.js'
 import { TOOL_VERSION } from '../report/report.js'
 import { renderTerminal } from '../report/terminal.js'
 
@@ -205,13 +206,16 @@ function reportError(e: unknown, stderr: Writer): number {
   // --help and --version exit 0; a bare `memgate` has had the help written to stderr.
   if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2
   if (e instanceof ArgumentError || e instanceof ConfigError || e instanceof GateError) {
-    stderr.write(`memgate: ${e.message}\n`)
-    if (e instanceof GateError && e.detail) stderr.write(indent(e.detail) + '\n')
+    // A bad value is quoted back: it may hold a password. Service output may hold escapes.
+    stderr.write(`memgate: ${safe(e.message)}\n`)
+    if (e instanceof GateError && e.detail) stderr.write(indent(safe(e.detail)) + '\n')
     return 2
   }
   stderr.write(`memgate: internal error: ${(e as Error)?.stack ?? String(e)}\n`)
   return 2
 }
+
+const safe = (text: string) => stripControl(redactText(text))
 
 const indent = (text: string) =>
   text

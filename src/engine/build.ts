@@ -11,6 +11,8 @@ import { spawnGroup, stopGroup } from './processes.js'
 const execFileAsync = promisify(execFile)
 
 export interface BuildRequest {
+  /** Hides secrets in what the process prints, in the log and in error messages. */
+  redact: (text: string) => string
   /** Absolute path of the Go module. */
   moduleDir: string
   package: string
@@ -79,7 +81,7 @@ export async function buildService(req: BuildRequest): Promise<void> {
   const [cmd, args, what] = req.buildCommand
     ? ['sh', ['-c', req.buildCommand], `build-command "${req.buildCommand}"`]
     : ['go', ['build', '-o', req.binaryPath, req.package], `go build ${req.package}`]
-  const output = new OutputTail(200)
+  const output = new OutputTail(200, undefined, { redact: req.redact })
   const child = spawnGroup(cmd, args, { cwd: req.moduleDir, env, stdio: ['ignore', 'pipe', 'pipe'] })
   output.attach(child.stdout)
   output.attach(child.stderr)

@@ -8,6 +8,8 @@ import { OutputTail } from './output-tail.js'
 import { spawnGroup, stopGroup } from './processes.js'
 
 export interface LoadRequest {
+  /** Hides secrets in what the process prints, in the log and in error messages. */
+  redact: (text: string) => string
   loadCommand: string | null
   targetUrl: string
   ratePerSec: number
@@ -70,7 +72,7 @@ function startBuiltIn(req: LoadRequest): Load {
 }
 
 function startCommand(req: LoadRequest, command: string): Load {
-  const output = new OutputTail(40, req.logPath)
+  const output = new OutputTail(40, req.logPath, { redact: req.redact })
   const env = {
     ...process.env,
     MEMGATE_TARGET_URL: req.targetUrl,

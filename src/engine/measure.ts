@@ -16,6 +16,8 @@ export interface MeasureOptions {
   outDir: string
   /** A label for file names when one side is measured more than once. */
   label: string
+  /** Hides secrets in what the build, the service and the load print. */
+  redact: (text: string) => string
   /** Asked at each look with the samples so far: true stops sampling (see sampler.ts). */
   atLook: SamplerRequest['atLook']
   log: (line: string) => void
@@ -51,6 +53,7 @@ async function measureBuilt(
   const { log, signal, outDir, label } = options
   log(`${label}: building ${config.buildCommand ?? `go build ${config.package}`} (${module.goVersion})`)
   await buildService({
+    redact: options.redact,
     moduleDir: side.moduleDir,
     package: config.package,
     buildCommand: config.buildCommand,
@@ -64,6 +67,7 @@ async function measureBuilt(
     env.GODEBUG = [env.GODEBUG, `memprofilerate=${config.memprofilerate}`].filter(Boolean).join(',')
   log(`${label}: starting the service, waiting for ${config.pprofUrl}`)
   const service = await startService({
+    redact: options.redact,
     binaryPath,
     startCommand: config.startCommand,
     cwd: side.moduleDir,
@@ -77,6 +81,7 @@ async function measureBuilt(
   const notes: string[] = []
   try {
     const load = startLoad({
+      redact: options.redact,
       loadCommand: config.loadCommand,
       targetUrl: config.targetUrl,
       ratePerSec: config.ratePerSec,

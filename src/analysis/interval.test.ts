@@ -72,6 +72,24 @@ describe('slopeInterval', () => {
   })
 })
 
+describe('the residual correlation', () => {
+  it('is measured around a fill when one explains the curvature, not around the line', () => {
+    // A cache filling with τ = 40 s seen for 30 s under 4 KiB noise: around a line the
+    // residuals bow (lag-1 correlation near 1); around the fill they are the noise.
+    const normal = normalSource(11)
+    const bow = series(ar1(normal, 31, 0, 4096), (t) => 3 * 1024 * 1024 * (1 - Math.exp(-(t + 15) / 40)))
+    const r = slopeInterval(bow)!
+    expect(r.rho).toBeLessThan(0.5)
+    expect(r.vif).toBeLessThan(3)
+  })
+
+  it('can be taken from a longer window', () => {
+    const r = slopeIntervalBlocks([at(CORRELATED.slice(16))], Z_95, { rho: 0.5, binFactor: 1 })!
+    expect(r.rho).toBe(0.5)
+    expect(r.vif).toBeCloseTo(varianceInflation(0.5, 15), 12)
+  })
+})
+
 describe('slopeIntervalBlocks', () => {
   it('pairs points only within a block, so each repeat keeps its own intercept', () => {
     // References from the numpy implementation, pairing within blocks and pooling the residual correlation.

@@ -4,8 +4,7 @@
 // Noise: quiesced readings 4 KiB independent; correlated heap noise AR(1) φ = 0.5, sd 615 KiB.
 // Runs per scenario: VERDICT_SIM_RUNS (default 500). Seeded: the table is the same every time.
 import { detectableLeak } from '../src/analysis/detectable.js'
-import { slopeInterval } from '../src/analysis/interval.js'
-import { decideLook, lookTimesSec, lookZ, type LookDecision } from '../src/analysis/looks.js'
+import { decideLook, lookTimesSec, lookZ } from '../src/analysis/looks.js'
 import { windowSlopes } from '../src/analysis/saturation.js'
 import { trend, type Point } from '../src/analysis/trend.js'
 import { judgeAgainst } from '../src/analysis/verdict.js'
@@ -84,24 +83,24 @@ function design(points: Point[], failFromSecondLook: boolean): Result {
   for (const [index, lookSec] of LOOKS_SEC.entries()) {
     const window = points.filter((p) => p.t <= WARMUP_SEC + lookSec)
     const lastLook = index === LOOKS_SEC.length - 1
-    const look = (z: number): LookDecision => {
-      return decideLook({ slopes: windowSlopes(window, z)!, limitPerSec: LIMIT_PER_SEC, lastLook })
+    const look = (z: number) => {
+      const slopes = windowSlopes(window, z)!
+      return { slopes, ...decideLook({ slopes, limitPerSec: LIMIT_PER_SEC, lastLook }) }
     }
     let decision = look(Z)
     if (failFromSecondLook && index === 0 && decision.outcome === 'fail') {
-      decision = { outcome: 'continue', rule: 'above-limit' }
+      decision = { ...decision, outcome: 'continue' }
     } else if (failFromSecondLook && index > 0 && decision.outcome !== 'pass') {
       const forFail = look(Z_FAIL_FROM_SECOND_LOOK)
       if (forFail.outcome === 'fail') decision = forFail
     }
     if (decision.outcome !== 'continue') {
-      const se = slopeInterval(window, Z)!.se
-      const catchable = detectableLeak(se, LIMIT_PER_SEC, Z, REQUESTS_PER_SEC).perRequest!
+      const catchable = detectableLeak(decision.slopes.whole.se, LIMIT_PER_SEC, Z, REQUESTS_PER_SEC)
       return {
         outcome: decision.outcome,
         seconds: lookSec,
         rule: decision.rule,
-        catchablePerRequest: catchable
+        catchablePerRequest: catchable.perRequest!
       }
     }
   }

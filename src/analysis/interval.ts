@@ -80,7 +80,7 @@ export function slopeIntervalBlocks(blocks: Point[][], z = Z_95, shared?: Shared
   slopes.sort()
   const slopePerSec = median(slopes)
 
-  const paired = used.filter((b) => b.length >= 3)
+  const paired = used.filter((b) => b.length >= 2)
   const meanLength = paired.reduce((sum, b) => sum + b.length, 0) / paired.length
   const rho = shared?.rho ?? estimatedRho(paired, slopePerSec, meanLength)
   let varianceS = 0

@@ -1,0 +1,81 @@
+// The sequential design: sampling goes on past `duration` while the answer is unclear,
+// with a look at duration, 2×, 3×… up to max-duration. Each look may pass or fail, so
+// each spends part of the error budget: Bonferroni splits α = 0.025 per side evenly
+// (over four looks z = 2.50 for both; 2.39 is α/3, the split when the first look may
+// not fail, which would keep clear leaks from stopping at the first look).
+import { normalQuantile } from './normal.js'
+import type { WindowSlopes } from './saturation.js'
+
+/** One-sided risk per side over the whole run: failing a service within its limit, passing one above it. */
+export const ALPHA_PER_SIDE = 0.025
+
+/** Seconds of sampling at each look: duration, 2×, 3×… and max-duration itself when it is not a multiple. */
+export function lookTimesSec(durationSec: number, maxDurationSec: number): number[] {
+  if (!(durationSec > 0)) throw new RangeError(`duration must be above 0 s, got ${durationSec}`)
+  const looks: number[] = []
+  for (let k = 1; k * durationSec <= maxDurationSec; k++) looks.push(k * durationSec)
+  if (looks.length === 0 || looks[looks.length - 1] < maxDurationSec)
+    looks.push(Math.max(maxDurationSec, durationSec))
+  return looks
+}
+
+/** The z each look's intervals are read at when `lookCount` looks share the budget. */
+export function lookZ(lookCount: number, alphaPerSide = ALPHA_PER_SIDE): number {
+  return normalQuantile(1 - alphaPerSide / lookCount)
+}
+
+export type LookOutcome = 'pass' | 'fail' | 'continue' | 'inconclusive'
+
+/**
+ * Why a look decided as it did; for continue and inconclusive, what kept it from deciding.
+ * - upper-below-limit: the whole window's upper bound is below the limit
+ * - late-upper-below-limit: the last half's upper bound is (growth that has levelled off)
+ * - above-limit: the lower bound and the last half's slope are above the limit, and the growth
+ *   is not saturating or what stays after the fill is itself above the limit
+ * - saturating: above the limit, but slowing significantly: a fill that may yet level off
+ * - late-slope-below-limit: above the limit over the window, not in its last half
+ * - too-noisy: the interval is wider than twice the limit, so even flat memory could not pass
+ * - straddles: the interval holds the limit
+ */
+export type LookRule =
+  | 'upper-below-limit'
+  | 'late-upper-below-limit'
+  | 'above-limit'
+  | 'saturating'
+  | 'late-slope-below-limit'
+  | 'too-noisy'
+  | 'straddles'
+
+export interface LookEvidence {
+  /** The window's slopes, read at the look's z. */
+  slopes: WindowSlopes
+  limitPerSec: number
+  /** At max-duration: no more looks, so what is not decided is inconclusive. */
+  lastLook: boolean
+}
+
+export interface LookDecision {
+  outcome: LookOutcome
+  rule: LookRule
+}
+
+/**
+ * One look. Passing on the last half too lets a fill that has levelled off pass; it adds
+ * at most α to the risk of passing a leak, as both bounds sit at the look's z. Accelerating
+ * growth is never excused; saturating growth is, unless the growth that stays after the
+ * fill is above the limit with confidence (a leak under a filling cache).
+ */
+export function decideLook(e: LookEvidence): LookDecision {
+  const { limitPerSec: limit } = e
+  const { whole, lastHalf, shape, remainingLowPerSec } = e.slopes
+  if (whole.high < limit) return { outcome: 'pass', rule: 'upper-below-limit' }
+  if (lastHalf.high < limit) return { outcome: 'pass', rule: 'late-upper-below-limit' }
+  const above = whole.low > limit
+  const excused = shape === 'saturating' && !(remainingLowPerSec !== null && remainingLowPerSec > limit)
+  if (above && lastHalf.slopePerSec > limit && !excused) {
+    return { outcome: 'fail', rule: 'above-limit' }
+  }
+  const outcome = e.lastLook ? 'inconclusive' : 'continue'
+  if (above) return { outcome, rule: shape === 'saturating' ? 'saturating' : 'late-slope-below-limit' }
+  return { outcome, rule: whole.high - whole.low > 2 * limit ? 'too-noisy' : 'straddles' }
+}

@@ -1,0 +1,98 @@
+// Growth that is slowing down: a cache over a bounded key space or a pool still filling.
+// Within one window such a ramp looks like a line, so the slope alone fails clean services;
+// comparing the slopes of the two halves tells a fill from a leak, which keeps its pace.
+import { fillAtTau, fillResidualsAt, logGrid, MIN_TAU_SEC, WIDEST_TAU_WINDOWS } from './fill.js'
+import {
+  binFactorFor,
+  correctedRho,
+  FILL_PARAMETERS,
+  lag1,
+  slopeIntervalBlocks,
+  varianceInflation,
+  Z_95,
+  type SlopeInterval
+} from './interval.js'
+import type { Point } from './trend.js'
+
+/** One-sided 5 %: the first half must grow faster than the last by this many standard errors. */
+export const SATURATION_Z = 1.645
+
+/** saturating: slowing significantly; accelerating: speeding up significantly (a leak that starts late). */
+export type GrowthShape = 'saturating' | 'accelerating' | 'steady'
+
+/** The slopes one look judges: the whole window and its halves, at one z. */
+export interface WindowSlopes {
+  whole: SlopeInterval
+  firstHalf: SlopeInterval
+  lastHalf: SlopeInterval
+  /** (b_first − b_last) / √(SE_first² + SE_last²) */
+  z: number
+  shape: GrowthShape
+  /**
+   * Lower bound, at the same z, of the growth that stays once a fill is done (b of
+   * a + A(1 − e^(−t/τ)) + b·t) over every τ the data allow: a leak under a filling cache
+   * slows too, and this keeps it from being excused. Computed only for saturating growth,
+   * the one case it decides; null otherwise or when the window is too short.
+   */
+  remainingLowPerSec: number | null
+}
+
+/** The whole window's slope and the saturation test on its halves; null with fewer than 3 points a half. */
+export function windowSlopes(points: Point[], z = Z_95): WindowSlopes | null {
+  return windowSlopesBlocks([points], z)
+}
+
+/**
+ * Over repeats, each half pools the same half of every run. The halves do not share a
+ * point, so their slopes are close to independent and their variances add. The halves
+ * take the whole window's residual correlation (see SharedNoise).
+ */
+export function windowSlopesBlocks(blocks: Point[][], z = Z_95): WindowSlopes | null {
+  const whole = slopeIntervalBlocks(blocks, z)
+  if (!whole) return null
+  const shared = { rho: whole.rho, binFactor: binFactorFor(whole.n) }
+  const half = (part: (b: Point[]) => Point[]) => slopeIntervalBlocks(blocks.map(part), z, shared)
+  const firstHalf = half((b) => b.slice(0, b.length >> 1))
+  const lastHalf = half((b) => b.slice(b.length >> 1))
+  if (!firstHalf || !lastHalf) return null
+  const difference = firstHalf.slopePerSec - lastHalf.slopePerSec
+  const se = Math.hypot(firstHalf.se, lastHalf.se)
+  // Noise-free halves have SE 0: any difference is then certain.
+  const score = se > 0 ? difference / se : difference === 0 ? 0 : Math.sign(difference) * Infinity
+  const shape: GrowthShape =
+    score > SATURATION_Z ? 'saturating' : score < -SATURATION_Z ? 'accelerating' : 'steady'
+  const remainingLowPerSec = shape === 'saturating' ? remainingGrowthLow(blocks, z) : null
+  return { whole, firstHalf, lastHalf, z: score, shape, remainingLowPerSec }
+}
+
+const REMAINING_TAU_STEPS = 48
+
+/**
+ * A profile bound: every τ whose fit is within z² · VIF · σ² of the best (the profile
+ * likelihood region, widened for correlated residuals) is plausible, and the bound is the
+ * least of b − z · SE(b) over them. A slow fill that could explain the growth brings a τ
+ * with b near 0 into the region, so a clean cache is not failed on a guessed τ.
+ */
+export function remainingGrowthLow(blocks: Point[][], z: number): number | null {
+  const n = blocks.reduce((s, b) => s + b.length, 0)
+  const freedom = n - (2 * blocks.length + 2)
+  const spanSec = Math.max(...blocks.map((b) => (b.length ? b[b.length - 1].t - b[0].t : 0)))
+  if (freedom < 2 || blocks.some((b) => b.length < 5) || spanSec <= MIN_TAU_SEC) return null
+  const fits = logGrid(MIN_TAU_SEC, WIDEST_TAU_WINDOWS * spanSec, REMAINING_TAU_STEPS)
+    .map((tauSec) => fillAtTau(blocks, tauSec))
+    .filter((f) => f !== null)
+  if (fits.length === 0) return null
+  const best = fits.reduce((a, b) => (b.squares < a.squares ? b : a))
+  const variance = best.squares / freedom
+  const meanLength = n / blocks.length
+  const vif = varianceInflation(
+    correctedRho(lag1(fillResidualsAt(blocks, best)), meanLength, FILL_PARAMETERS),
+    meanLength
+  )
+  const allowed = best.squares + z * z * vif * variance
+  return Math.min(
+    ...fits
+      .filter((f) => f.squares <= allowed)
+      .map((f) => f.b - z * Math.sqrt((vif * variance) / f.timeSquares))
+  )
+}

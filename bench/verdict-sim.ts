@@ -5,8 +5,9 @@
 // Runs per scenario: VERDICT_SIM_RUNS (default 500). Seeded: the table is the same every time.
 import { detectableLeak } from '../src/analysis/detectable.js'
 import { decideLook, lookTimesSec, lookZ } from '../src/analysis/looks.js'
-import { windowSlopes } from '../src/analysis/saturation.js'
-import { trend, type Point } from '../src/analysis/trend.js'
+import { slopeIntervalBlocks, Z_95 } from '../src/analysis/interval.js'
+import type { Point } from '../src/analysis/point.js'
+import { trend } from '../src/analysis/trend.js'
 import { judgeAgainst } from '../src/analysis/verdict.js'
 import { ar1, normalSource, uniformSource } from '../test/helpers/synthetic.js'
 import { median } from './stats.js'
@@ -72,9 +73,12 @@ interface Result {
 
 /** Today: one 30 s window, Sen's plain 95 % interval, the late slope from the second half. */
 function today(points: Point[]): Result {
-  const t = trend(points.filter((p) => p.t <= WARMUP_SEC + LOOKS_SEC[0]))!
-  const reasons = { fail: '', slowed: '', straddles: '', pass: '' }
-  const { outcome } = judgeAgainst(t.ciLow, t.ciHigh, t.lateSlopePerSec, LIMIT_PER_SEC, reasons)
+  const window = points.filter((p) => p.t <= WARMUP_SEC + LOOKS_SEC[0])
+  // Sen's plain interval is this interval with the residuals taken as independent.
+  const plain = (p: Point[]) => slopeIntervalBlocks([p], Z_95, { rho: 0, binFactor: 1 })!
+  const whole = plain(window)
+  const late = plain(window.slice(window.length >> 1))
+  const { outcome } = judgeAgainst(whole.low, whole.high, late.slopePerSec, LIMIT_PER_SEC)
   return { outcome, seconds: LOOKS_SEC[0] }
 }
 
@@ -84,8 +88,8 @@ function design(points: Point[], failFromSecondLook: boolean): Result {
     const window = points.filter((p) => p.t <= WARMUP_SEC + lookSec)
     const lastLook = index === LOOKS_SEC.length - 1
     const look = (z: number) => {
-      const slopes = windowSlopes(window, z)!
-      return { slopes, ...decideLook({ slopes, limitPerSec: LIMIT_PER_SEC, lastLook }) }
+      const t = trend(window, z)!
+      return { t, ...decideLook({ trend: t, limitPerSec: LIMIT_PER_SEC, lastLook }) }
     }
     let decision = look(Z)
     if (failFromSecondLook && index === 0 && decision.outcome === 'fail') {
@@ -95,7 +99,7 @@ function design(points: Point[], failFromSecondLook: boolean): Result {
       if (forFail.outcome === 'fail') decision = forFail
     }
     if (decision.outcome !== 'continue') {
-      const catchable = detectableLeak(decision.slopes.whole.se, LIMIT_PER_SEC, Z, REQUESTS_PER_SEC)
+      const catchable = detectableLeak(decision.t.sePerSec, LIMIT_PER_SEC, Z, REQUESTS_PER_SEC)
       return {
         outcome: decision.outcome,
         seconds: lookSec,

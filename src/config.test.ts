@@ -7,8 +7,8 @@ describe('parseConfig', () => {
     expect(c.pprofUrl).toBe('http://127.0.0.1:6060/debug/pprof')
     expect(c.targetUrl).toBe('http://127.0.0.1:6060/')
     expect(c.durationMs).toBe(30_000)
-    expect(c.maxHeapGrowthBytesPerSec).toBeCloseTo(524288 / 60)
-    expect(c.maxGoroutineGrowthPerSec).toBeCloseTo(10 / 60)
+    expect(c.maxHeapGrowth).toEqual({ value: 524288 / 60, per: 'second' })
+    expect(c.maxGoroutineGrowth).toEqual({ value: 10 / 60, per: 'second' })
     expect(c.baseline).toEqual({ kind: 'none' })
     expect(c.maxIncreaseOverBaseline).toEqual({ heapBytesPerSec: 262144 / 60, goroutinesPerSec: 5 / 60 })
     expect(c.failOn).toBe('fail')
@@ -27,8 +27,8 @@ describe('parseConfig', () => {
       'max-increase-over-baseline': '1MiB/min',
       memprofilerate: '1'
     })
-    expect(c.maxHeapGrowthBytesPerSec).toBeNull()
-    expect(c.maxGoroutineGrowthPerSec).toBe(2)
+    expect(c.maxHeapGrowth).toBeNull()
+    expect(c.maxGoroutineGrowth).toEqual({ value: 2, per: 'second' })
     expect(c.env).toEqual({ A: '1', B: 'two=2' })
     expect(c.baseline).toEqual({ kind: 'report', path: 'reports/main.json' })
     expect(c.pprofUrl).toBe('http://127.0.0.1:7070/debug/pprof')
@@ -41,7 +41,7 @@ describe('parseConfig', () => {
   it.each([
     [
       { 'max-goroutine-growth': '1MiB/min' },
-      'max-goroutine-growth: expected a count per time such as 10/min, got "1MiB/min"'
+      'max-goroutine-growth: expected a count per time or per requests such as 10/min or 1/1000req, got "1MiB/min"'
     ],
     [
       { 'pprof-url': 'localhost:6060' },

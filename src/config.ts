@@ -1,7 +1,8 @@
 // Inputs and flags -> one typed, validated Config. Nothing else reads inputs.
 import { INPUTS } from './inputs.js'
 import { envNamesOnly, isSecretName, redactText } from './redact.js'
-import { parseDurationMs, parseRate, UnitError } from './units.js'
+import type { GrowthLimit } from './model.js'
+import { parseDurationMs, parseRate, UnitError, type Rate } from './units.js'
 
 /** A user error: one line that names the input and how to fix it. Exit code 2. */
 export class ConfigError extends Error {}
@@ -29,8 +30,8 @@ export interface Config {
   intervalMs: number
   quiesce: boolean
   /** null: the limit is off. */
-  maxHeapGrowthBytesPerSec: number | null
-  maxGoroutineGrowthPerSec: number | null
+  maxHeapGrowth: GrowthLimit | null
+  maxGoroutineGrowth: GrowthLimit | null
   baseline: Baseline
   baseRef: string | null
   repeats: number
@@ -91,8 +92,17 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
       if (ms < min) throw new ConfigError(`must be at least ${min / 1000}s, got "${s}"`)
       return ms
     })
-  const limit = (name: string, kind: 'bytes' | 'count') =>
-    inInput(name, (s) => (s.toLowerCase() === 'off' ? null : rateOfKind(s, kind)))
+  const limit = (name: string, kind: 'bytes' | 'count'): GrowthLimit | null =>
+    inInput(name, (s) => {
+      if (s.toLowerCase() === 'off') return null
+      const rate = rateOfKind(s, kind)
+      // Requests are counted by the built-in load only.
+      if (rate.per === 'request' && optional('load-command'))
+        throw new ConfigError(
+          `a limit per request needs the built-in load, which counts requests; with a load-command give a rate per time such as ${kind === 'bytes' ? '512KiB/min' : '10/min'}`
+        )
+      return { value: rate.value, per: rate.per }
+    })
 
   const pprofUrl = inInput('pprof-url', (s) => httpUrl(s).replace(/\/+$/, ''))
   const targetUrl = optional('target-url')
@@ -139,8 +149,8 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
     warmupMs: duration('warmup', 0),
     intervalMs,
     quiesce: oneOf('quiesce', ['on', 'off'] as const) === 'on',
-    maxHeapGrowthBytesPerSec: limit('max-heap-growth', 'bytes'),
-    maxGoroutineGrowthPerSec: limit('max-goroutine-growth', 'count'),
+    maxHeapGrowth: limit('max-heap-growth', 'bytes'),
+    maxGoroutineGrowth: limit('max-goroutine-growth', 'count'),
     baseline: inInput('baseline', (s) => parseBaseline(s, event)),
     baseRef: optional('base-ref') ?? event.pullRequestBaseRef ?? null,
     repeats: positiveInt('repeats'),
@@ -156,15 +166,15 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
   }
 }
 
-function rateOfKind(text: string, kind: 'bytes' | 'count'): number {
+function rateOfKind(text: string, kind: 'bytes' | 'count'): Rate {
   const rate = parseRate(text)
   if (rate.kind !== kind)
     throw new ConfigError(
       kind === 'bytes'
-        ? `expected a size per time such as 1MiB/min, got "${text}"`
-        : `expected a count per time such as 10/min, got "${text}"`
+        ? `expected a size per time or per request such as 1MiB/min or 64B/req, got "${text}"`
+        : `expected a count per time or per requests such as 10/min or 1/1000req, got "${text}"`
     )
-  return rate.perSec
+  return rate
 }
 
 function httpUrl(text: string): string {
@@ -205,7 +215,11 @@ function parseIncrease(text: string): Config['maxIncreaseOverBaseline'] {
     const rates = given.filter((r) => r.kind === kind)
     if (rates.length > 1)
       throw new ConfigError(`gives two ${kind === 'bytes' ? 'heap' : 'goroutine'} rates in "${text}"`)
-    return rates.length ? rates[0].perSec : fallback()
+    if (rates.some((r) => r.per === 'request'))
+      throw new ConfigError(
+        `compares growth per time: give a rate such as 256KiB/min or 5/min, got "${text}"`
+      )
+    return rates.length ? rates[0].value : fallback()
   }
   return {
     heapBytesPerSec: pick('bytes', () => parseIncrease(INCREASE_DEFAULT).heapBytesPerSec),

@@ -27,15 +27,41 @@ export interface Sample {
   pauseMs?: number
 }
 
-/** A robust growth slope with its confidence interval, in units per second. */
+/**
+ * The growth of one series over the window the gate judged, units per second: Theil–Sen
+ * slopes with intervals that allow for correlated noise (analysis/interval.ts), for the
+ * whole window and each half, and whether the growth is slowing (a fill) or speeding up.
+ */
 export interface Trend {
   slopePerSec: number
+  /** Bounds of the whole window's slope, at `z`. */
   ciLow: number
   ciHigh: number
-  /** Slope over the second half of the samples: a plateau shows here as ~0. */
+  /** Slope over the first half of the window. */
+  earlySlopePerSec: number
+  /** Slope over the second half of the window, with its bounds: a plateau shows here as ~0. */
   lateSlopePerSec: number
-  method: 'theil-sen'
+  lateCiLow: number
+  lateCiHigh: number
+  /** The whole window's standard error, units per second. */
+  sePerSec: number
+  /** Lag-1 correlation of the residuals (bias-corrected) and the variance inflation it implies. */
+  rho: number
+  vif: number
+  /** saturating: the first half grows faster than the last, with confidence; accelerating: slower. */
+  shape: 'saturating' | 'accelerating' | 'steady'
+  /** (early − late slope) / its standard error. */
+  saturationZ: number
+  /** Lower bound of the growth that stays once a fill is done; only for saturating growth. */
+  remainingLowPerSec: number | null
+  /** For saturating growth: the level it tends to and its time constant. */
+  fill?: { plateau: number; tauSec: number; remainingSlopePerSec: number }
+  /** The z the bounds are read at: the error budget split over the looks. */
+  z: number
+  /** Two-sided confidence of the bounds: 1 − 2·Φ(−z). */
   confidence: number
+  /** 'theil-sen': Sen's plain interval, in reports of schema version 1. */
+  method: 'theil-sen-ar1' | 'theil-sen'
   n: number
 }
 
@@ -150,9 +176,18 @@ export interface Run {
   /** Folder of the raw profiles of this run, relative to the output folder. */
   profilesDir: string
   warmupSec: number
+  /** Seconds sampled: up to the look the gate stopped at. */
   durationSec: number
+  /** Requests per second the built-in load achieved while sampling; null for a load-command. */
+  requestsPerSec: number | null
+  /** Each look at the growth, in order; the last is where sampling stopped. */
+  looks: LookRecord[]
+  /** The smallest growth per series this run would fail, with 80% probability. */
+  detectable: Partial<Record<JudgedSeries, DetectableLeak>>
+  /** How readings were taken: with the load paused, and at what cost. */
+  quiescence: Quiescence
   /**
-   * With repeats > 1, each repeat's own slopes. `trends` then pool all repeats (pairs
+   * With repeats, each repeat's own slopes. `trends` then pool all repeats (pairs
    * within a repeat only); `samples`, `load` and `profilesDir` are the first repeat's.
    */
   repeats?: { slopePerSec: Record<SeriesName, number | null>; profilesDir: string }[]
@@ -163,14 +198,20 @@ export interface Run {
  * golang.org/x/perf's benchmath Comparison: the decision and what it rests on, no prose.
  */
 export type JudgementRule =
-  /** The whole interval lies above the limit and the second half still grows above it. */
+  /** The whole window's upper bound lies below the limit. */
+  | 'upper-below-limit'
+  /** The last half's upper bound lies below the limit: growth that levelled off. */
+  | 'late-upper-below-limit'
+  /** The lower bound and the last half's slope lie above the limit, and the growth is no fill. */
   | 'above-limit'
-  /** The interval lies above the limit, but the second half grows less: a warm-up or plateau. */
-  | 'slowed'
-  /** The interval straddles the limit. */
+  /** Above the limit, but slowing with confidence: a fill that may yet level off. */
+  | 'saturating'
+  /** Above the limit over the window, not over its last half. */
+  | 'late-slope-below-limit'
+  /** The interval is wider than twice the limit. */
+  | 'too-noisy'
+  /** The interval holds the limit. */
   | 'straddles'
-  /** The interval lies below the limit. */
-  | 'within-limit'
   /** Too few samples to fit a trend (or to compare head and base). */
   | 'too-few-samples'
   /** Every limit is off (or the base is missing): nothing to judge against. */
@@ -190,6 +231,12 @@ export interface Judgement {
   /** The same over the second half of the samples. */
   latePerSec?: number
   limitPerSec?: number
+  /** Two-sided confidence of the bounds. */
+  confidence?: number
+  /** The limit as the user gave it per request, when so given. */
+  limitPerRequest?: number
+  /** 'saturating': where the growth is heading. */
+  fill?: Trend['fill']
   /** Against the base: each side's own growth. */
   headPerSec?: number
   basePerSec?: number
@@ -202,6 +249,44 @@ export interface BaseGrowth {
   series: JudgedSeries
   trend: Trend
   ref?: string
+}
+
+/** A limit on growth as the user gave it: per second (from "/min", "/h"), or per request. */
+export interface GrowthLimit {
+  value: number
+  per: 'second' | 'request'
+}
+
+/** One look at the growth: what each judged series' rule said. */
+export interface LookRecord {
+  /** 0-based, of `count` looks at most. */
+  index: number
+  count: number
+  /** Seconds of sampling at the look. */
+  atSec: number
+  decisions: Partial<Record<JudgedSeries, { outcome: Verdict | 'continue'; rule: JudgementRule }>>
+  /** Each judged series' limit at this look, per second (a per-request limit at the rate so far). */
+  limitsPerSec: Partial<Record<JudgedSeries, number>>
+}
+
+/** The smallest leak a run could catch (analysis/detectable.ts). */
+export interface DetectableLeak {
+  perSec: number
+  /** Per request at the achieved rate; null without a request count. */
+  perRequest: number | null
+  /** The limit per request: growth below it passes by design. */
+  limitPerRequest: number | null
+}
+
+export interface Quiescence {
+  /** Whether readings were to be taken with the load paused (the `quiesce` input). */
+  enabled: boolean
+  /** Samples whose load did not drain in time: read as the least of four instead. */
+  notDrained: number
+  /** Pause per reading, ms, and the share of the sampling time the load was paused. */
+  pauseP50Ms: number | null
+  pauseP95Ms: number | null
+  pausedFraction: number | null
 }
 
 export interface SeriesComparison {

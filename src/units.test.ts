@@ -70,21 +70,29 @@ describe('parseDurationMs', () => {
 
 describe('parseRate', () => {
   it('reads a size per minute as bytes per second', () => {
-    expect(parseRate('1MiB/min')).toEqual({ perSec: 1048576 / 60, kind: 'bytes' })
-    expect(parseRate('512 KiB / s')).toEqual({ perSec: 524288, kind: 'bytes' })
+    expect(parseRate('1MiB/min')).toEqual({ value: 1048576 / 60, per: 'second', kind: 'bytes' })
+    expect(parseRate('512 KiB / s')).toEqual({ value: 524288, per: 'second', kind: 'bytes' })
   })
 
   it('reads a bare count per time as a count', () => {
-    expect(parseRate('10/min')).toEqual({ perSec: 10 / 60, kind: 'count' })
-    expect(parseRate('3600/h')).toEqual({ perSec: 1, kind: 'count' })
+    expect(parseRate('10/min')).toEqual({ value: 10 / 60, per: 'second', kind: 'count' })
+    expect(parseRate('3600/h')).toEqual({ value: 1, per: 'second', kind: 'count' })
   })
 
-  it.each(['1MiB', '10/fortnight', '/min', 'lots/min', 'off'])('rejects %j', (text) =>
-    expect(() => parseRate(text)).toThrow(UnitError)
+  it('reads limits per request, also over many requests', () => {
+    expect(parseRate('64B/req')).toEqual({ value: 64, per: 'request', kind: 'bytes' })
+    expect(parseRate('1KiB / request')).toEqual({ value: 1024, per: 'request', kind: 'bytes' })
+    expect(parseRate('1/1000req')).toEqual({ value: 0.001, per: 'request', kind: 'count' })
+    expect(parseRate('1/req')).toEqual({ value: 1, per: 'request', kind: 'count' })
+  })
+
+  it.each(['1MiB', '10/fortnight', '/min', 'lots/min', 'off', '10/5min', '1/0req', 'B/req'])(
+    'rejects %j',
+    (text) => expect(() => parseRate(text)).toThrow(UnitError)
   )
 
   it('refuses amounts too large or too long to be finite', () => {
-    expect(parseRate(`${MAX_COUNT}/s`).perSec).toBe(MAX_COUNT)
+    expect(parseRate(`${MAX_COUNT}/s`).value).toBe(MAX_COUNT)
     expect(() => parseRate('9'.repeat(400) + '/min')).toThrow(
       new UnitError(`expected a count up to 1000000000, got "${'9'.repeat(40)}…"`)
     )

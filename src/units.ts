@@ -62,26 +62,35 @@ export function parseDurationMs(text: string): number {
 }
 
 export interface Rate {
-  perSec: number
+  /** Units per second, or per request when `per` is 'request'. */
+  value: number
+  per: 'second' | 'request'
   /** Whether the numerator is a size (bytes) or a plain count (goroutines). */
   kind: 'bytes' | 'count'
 }
 
 /** "1MiB/min" -> {perSec: 17476.27, kind: 'bytes'}; "10/min" -> {perSec: 0.1667, kind: 'count'}. */
 export function parseRate(text: string): Rate {
-  const m = /^\s*([^/]+?)\s*\/\s*([a-z]+)\s*$/i.exec(text)
-  const per = m ? PER_SEC[m[2].toLowerCase()] : undefined
-  const expected = `expected a rate such as 1MiB/min or 10/min, got ${quoted(text)}`
-  if (!m || per === undefined) throw new UnitError(expected)
+  const m = /^\s*([^/]+?)\s*\/\s*(\d*)\s*([a-z]+)\s*$/i.exec(text)
+  const unit = m?.[3].toLowerCase() ?? ''
+  const perRequest = unit === 'req' || unit === 'request' || unit === 'requests'
+  const perSec = PER_SEC[unit]
+  // "1/1000req": a count over many requests; the time units take no count ("10/5min" is not a rate).
+  const requests = m?.[2] ? Number(m[2]) : 1
+  const expected = `expected a rate such as 1MiB/min, 10/min, 64B/req or 1/1000req, got ${quoted(text)}`
+  if (!m || (!perRequest && (perSec === undefined || m[2])) || !(requests >= 1 && requests <= MAX_COUNT))
+    throw new UnitError(expected)
+  const per = perRequest ? 'request' : 'second'
+  const scale = perRequest ? 1 / requests : perSec
   const amount = m[1]
   if (/^\d+(\.\d+)?$/.test(amount)) {
     if (!(Number(amount) <= MAX_COUNT))
       throw new UnitError(`expected a count up to ${MAX_COUNT}, got ${quoted(text)}`)
-    return { perSec: Number(amount) * per, kind: 'count' }
+    return { value: Number(amount) * scale, per, kind: 'count' }
   }
   const bytes = sizeIn(amount)
   if (bytes === undefined) throw new UnitError(expected)
-  return { perSec: bytes * per, kind: 'bytes' }
+  return { value: bytes * scale, per, kind: 'bytes' }
 }
 
 const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB']

@@ -21,7 +21,7 @@ const ALLOWED: Record<string, string[]> = {
   report: ['profile', ...SHARED],
   profile: ['units', 'errors'],
   model: ['profile'],
-  config: ['inputs', 'units', 'redact'],
+  config: ['inputs', 'units', 'redact', 'model'],
   inputs: [],
   units: [],
   errors: [],

@@ -1,21 +1,10 @@
 import type { Attribution, Run, Trend } from '../model.js'
+import { fittedTrend as trend, runExtras } from '../../test/fixtures/reports.js'
 import { baseGrowth, compareRuns, newInHead, nothingJudged, slopeDifference } from './comparison.js'
 import { combineRepeats } from './repeats.js'
-import { theilSen, theilSenBlocks } from './trend.js'
+import { trend as fit, trendBlocks } from './trend.js'
 
 const KiB_MIN = 1024 / 60 // bytes per second in 1 KiB/min
-
-function trend(slope: number, low: number, high: number, late = slope): Trend {
-  return {
-    slopePerSec: slope,
-    ciLow: low,
-    ciHigh: high,
-    lateSlopePerSec: late,
-    method: 'theil-sen',
-    confidence: 0.95,
-    n: 20
-  }
-}
 
 function run(side: 'head' | 'base', heap: Trend | null, goroutines: Trend | null = trend(0, 0, 0)): Run {
   return {
@@ -26,7 +15,8 @@ function run(side: 'head' | 'base', heap: Trend | null, goroutines: Trend | null
     sampleNotes: [],
     profilesDir: `profiles/${side}`,
     warmupSec: 3,
-    durationSec: 12
+    durationSec: 12,
+    ...runExtras()
   }
 }
 
@@ -90,7 +80,7 @@ describe('compareRuns', () => {
     const { judgements } = compareRuns(head, run('base', trend(0, -5, 5)), limit)
     expect(judgements[0]).toMatchObject({
       outcome: 'inconclusive',
-      rule: 'slowed'
+      rule: 'late-slope-below-limit'
     })
   })
 
@@ -128,7 +118,13 @@ describe('baseGrowth', () => {
   })
 
   it('uses the absolute limit when set, and says nothing of a base within it', () => {
-    expect(baseGrowth(run('base', leak), { heap: 4000 * KiB_MIN, goroutines: null }, noLimits)).toEqual([])
+    expect(
+      baseGrowth(
+        run('base', leak),
+        { heap: { value: 4000 * KiB_MIN, per: 'second' }, goroutines: null },
+        noLimits
+      )
+    ).toEqual([])
   })
 })
 
@@ -175,9 +171,9 @@ describe('repeats', () => {
     Array.from({ length: n }, (_, i) => ({ t: t0 + i, v: intercept + slope * i + (i % 3) * 0.5 }))
 
   it('pools pairs within each repeat only, so restarts at other levels do not bend the slope', () => {
-    const pooled = theilSenBlocks([line(0, 0, 2), line(0, 1000, 2)])!
+    const pooled = trendBlocks([line(0, 0, 2), line(0, 1000, 2)])!
     expect(pooled.slopePerSec).toBeCloseTo(2, 0)
-    const one = theilSen(line(0, 0, 2))!
+    const one = fit(line(0, 0, 2))!
     expect(pooled.ciHigh - pooled.ciLow).toBeLessThanOrEqual(one.ciHigh - one.ciLow)
   })
 

@@ -11,9 +11,10 @@ import {
   type SeriesComparison,
   type Trend
 } from '../model.js'
-import { judgeAgainst } from './verdict.js'
+import { judgeAgainst, limitPerSec, type Limits } from './verdict.js'
 
-export type Limits = Record<JudgedSeries, number | null>
+/** The allowed increase over the base, per second; null: not judged. */
+export type IncreaseLimits = Record<JudgedSeries, number | null>
 
 /**
  * Head slope minus base slope, and its 95% interval by MOVER (Zou & Donner 2008): each
@@ -37,7 +38,7 @@ export interface RunComparison {
 }
 
 /** Compares every judged series; a series whose increase limit is off is shown, not judged. */
-export function compareRuns(head: Run, base: Run, maxIncrease: Limits): RunComparison {
+export function compareRuns(head: Run, base: Run, maxIncrease: IncreaseLimits): RunComparison {
   const comparison: RunComparison['comparison'] = {}
   const judgements: Judgement[] = []
   for (const series of JUDGED_SERIES) {
@@ -62,6 +63,7 @@ export function compareRuns(head: Run, base: Run, maxIncrease: Limits): RunCompa
       highPerSec: c.ciHigh,
       latePerSec: lateDiff,
       limitPerSec: limit,
+      confidence: Math.min(h.confidence, b.confidence),
       headPerSec: h.slopePerSec,
       basePerSec: b.slopePerSec
     })
@@ -76,10 +78,11 @@ export function compareRuns(head: Run, base: Run, maxIncrease: Limits): RunCompa
  * or the allowed increase when that limit is off: a head that grows as fast passes the
  * comparison, and the reader must learn that the leak predates it.
  */
-export function baseGrowth(base: Run, absolute: Limits, maxIncrease: Limits): BaseGrowth[] {
+export function baseGrowth(base: Run, absolute: Limits, maxIncrease: IncreaseLimits): BaseGrowth[] {
   return JUDGED_SERIES.flatMap((series) => {
     const t = base.trends[series]
-    const threshold = absolute[series] ?? maxIncrease[series]
+    const limit = absolute[series]
+    const threshold = limit ? limitPerSec(limit, base.requestsPerSec) : maxIncrease[series]
     if (!t || threshold === null) return []
     if (judgeAgainst(t.ciLow, t.ciHigh, t.lateSlopePerSec, threshold).outcome !== 'fail') return []
     return [{ series, trend: t, ...(base.ref ? { ref: base.ref } : {}) }]

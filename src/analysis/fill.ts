@@ -2,7 +2,7 @@
 // pool reaching its size). a + A(1 − e^(−(t − t₀)/τ)) + b(t − t₀) separates the fill
 // (A, τ) from the growth that stays (b), and its residuals are the noise a straight line
 // would confuse with curvature.
-import type { Point } from './trend.js'
+import type { Point } from './point.js'
 
 export interface FillFit {
   /**

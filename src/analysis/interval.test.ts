@@ -1,6 +1,6 @@
 import { ar1, normalSource, series } from '../../test/helpers/synthetic.js'
 import { correctedRho, slopeInterval, slopeIntervalBlocks, varianceInflation, Z_95 } from './interval.js'
-import type { Point } from './trend.js'
+import type { Point } from './point.js'
 
 const at = (v: number[], t: number[] = [...v.keys()]): Point[] => v.map((vi, i) => ({ t: t[i], v: vi }))
 

@@ -4,7 +4,7 @@
 // (77 % for a nominal 95 % at φ = 0.5, n = 31). Inflating the variance of Kendall's S by the
 // AR(1) factor of Hamed & Rao (1998) restores coverage and costs nothing on independent noise.
 import { fillResiduals } from './fill.js'
-import type { Point } from './trend.js'
+import type { Point } from './point.js'
 
 /** Two-sided 95 %. */
 export const Z_95 = 1.959963984540054

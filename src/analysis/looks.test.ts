@@ -1,35 +1,23 @@
-import type { SlopeInterval } from './interval.js'
-import { decideLook, lookTimesSec, lookZ, type LookEvidence } from './looks.js'
-import type { WindowSlopes } from './saturation.js'
+import { decideLook, lookTimesSec, lookZ, type LookEvidence, type LookTrend } from './looks.js'
 
 const LIMIT = 100
-
-const interval = (low: number, slopePerSec: number, high: number): SlopeInterval => ({
-  slopePerSec,
-  low,
-  high,
-  se: (high - low) / 5,
-  rho: 0,
-  vif: 1,
-  n: 31
-})
 
 /** A look whose whole window and last half are given as [low, slope, high]. */
 function look(
   whole: [number, number, number],
   lastHalf: [number, number, number],
-  more: Partial<WindowSlopes> & { lastLook?: boolean } = {}
+  more: Partial<LookTrend> & { lastLook?: boolean } = {}
 ): LookEvidence {
-  const { lastLook = false, ...slopes } = more
+  const { lastLook = false, ...trend } = more
   return {
-    slopes: {
-      whole: interval(...whole),
-      firstHalf: interval(...whole),
-      lastHalf: interval(...lastHalf),
-      z: 0,
+    trend: {
+      ciLow: whole[0],
+      ciHigh: whole[2],
+      lateSlopePerSec: lastHalf[1],
+      lateCiHigh: lastHalf[2],
       shape: 'steady',
       remainingLowPerSec: null,
-      ...slopes
+      ...trend
     },
     limitPerSec: LIMIT,
     lastLook

@@ -4,7 +4,7 @@
 // (over four looks z = 2.50 for both; 2.39 is α/3, the split when the first look may
 // not fail, which would keep clear leaks from stopping at the first look).
 import { normalQuantile } from './normal.js'
-import type { WindowSlopes } from './saturation.js'
+import type { Trend } from '../model.js'
 
 /** One-sided risk per side over the whole run: failing a service within its limit, passing one above it. */
 export const ALPHA_PER_SIDE = 0.025
@@ -46,9 +46,14 @@ export type LookRule =
   | 'too-noisy'
   | 'straddles'
 
+/** What a look reads of a trend (analysis/trend.ts), its bounds at the look's z. */
+export type LookTrend = Pick<
+  Trend,
+  'ciLow' | 'ciHigh' | 'lateSlopePerSec' | 'lateCiHigh' | 'shape' | 'remainingLowPerSec'
+>
+
 export interface LookEvidence {
-  /** The window's slopes, read at the look's z. */
-  slopes: WindowSlopes
+  trend: LookTrend
   limitPerSec: number
   /** At max-duration: no more looks, so what is not decided is inconclusive. */
   lastLook: boolean
@@ -67,15 +72,15 @@ export interface LookDecision {
  */
 export function decideLook(e: LookEvidence): LookDecision {
   const { limitPerSec: limit } = e
-  const { whole, lastHalf, shape, remainingLowPerSec } = e.slopes
-  if (whole.high < limit) return { outcome: 'pass', rule: 'upper-below-limit' }
-  if (lastHalf.high < limit) return { outcome: 'pass', rule: 'late-upper-below-limit' }
-  const above = whole.low > limit
+  const { ciLow, ciHigh, lateSlopePerSec, lateCiHigh, shape, remainingLowPerSec } = e.trend
+  if (ciHigh < limit) return { outcome: 'pass', rule: 'upper-below-limit' }
+  if (lateCiHigh < limit) return { outcome: 'pass', rule: 'late-upper-below-limit' }
+  const above = ciLow > limit
   const excused = shape === 'saturating' && !(remainingLowPerSec !== null && remainingLowPerSec > limit)
-  if (above && lastHalf.slopePerSec > limit && !excused) {
+  if (above && lateSlopePerSec > limit && !excused) {
     return { outcome: 'fail', rule: 'above-limit' }
   }
   const outcome = e.lastLook ? 'inconclusive' : 'continue'
   if (above) return { outcome, rule: shape === 'saturating' ? 'saturating' : 'late-slope-below-limit' }
-  return { outcome, rule: whole.high - whole.low > 2 * limit ? 'too-noisy' : 'straddles' }
+  return { outcome, rule: ciHigh - ciLow > 2 * limit ? 'too-noisy' : 'straddles' }
 }

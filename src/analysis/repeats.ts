@@ -12,7 +12,13 @@ export function combineRepeats(runs: Run[]): Run {
   if (runs.length === 1) return runs[0]
   return {
     ...runs[0],
-    trends: bySeries((s) => trendBlocks(runs.map((r) => seriesPoints(r.samples, s)))),
+    // Each repeat's trends share one z: the looks of every repeat split the same budget.
+    trends: bySeries((s) =>
+      trendBlocks(
+        runs.map((r) => seriesPoints(r.samples, s)),
+        runs[0].trends.heap?.z
+      )
+    ),
     sampleNotes: runs.flatMap((r, i) => r.sampleNotes.map((n) => `repeat ${i + 1}: ${n}`)),
     repeats: runs.map((r) => ({
       slopePerSec: bySeries((s) => r.trends[s]?.slopePerSec ?? null),

@@ -1,9 +1,12 @@
 // A measurement reduced to what the report keeps: samples, trends, attribution, load, notes.
 import {
+  JUDGED_SERIES,
   SERIES,
   SERIES_NAMES,
   type Attribution,
+  type LookRecord,
   type Measurement,
+  type Quiescence,
   type Run,
   type Sample,
   type SeriesName
@@ -11,7 +14,10 @@ import {
 import { diffHeap, type HeapDiff } from '../profile/diff.js'
 import type { RepoLayout } from '../profile/paths.js'
 import { attributeGoroutines, attributeHeap } from './attribution.js'
-import { trend, type Point } from './trend.js'
+import { detectableLeak } from './detectable.js'
+import { lookZ } from './looks.js'
+import type { Point } from './point.js'
+import { trend } from './trend.js'
 
 export function seriesPoints(samples: Sample[], series: SeriesName): Point[] {
   return samples.flatMap((s) => {
@@ -25,13 +31,17 @@ export function bySeries<T>(f: (s: SeriesName) => T): Record<SeriesName, T> {
   return Object.fromEntries(SERIES_NAMES.map((s) => [s, f(s)])) as Record<SeriesName, T>
 }
 
-export function trends(samples: Sample[]): Run['trends'] {
-  return bySeries((s) => trend(seriesPoints(samples, s)))
+/** Every series' trend, its bounds at `z`. */
+export function trends(samples: Sample[], z: number): Run['trends'] {
+  return bySeries((s) => trend(seriesPoints(samples, s), z))
 }
 
 export interface RunShape {
   warmupSec: number
-  durationSec: number
+  /** The looks taken while sampling (verdict.ts judgeLook); the last is where it stopped. */
+  looks: LookRecord[]
+  /** Whether readings were to be taken with the load paused. */
+  quiesce: boolean
   /** The growth flame graph's file in the run's profiles folder, when one was written. */
   flamegraphFile: string | null
   /** What the heap kept between the first and the last sample: heapGrowth(m). */
@@ -86,17 +96,59 @@ export function attribution(m: Measurement, shape: RunShape): Attribution | unde
 
 export function toRun(m: Measurement, shape: RunShape): Run {
   const a = attribution(m, shape)
+  const { samples } = m.sampling
+  const durationSec = samples.at(-1)?.t ?? 0
+  const requestsPerSec =
+    m.sampling.requests !== null && durationSec > 0 ? m.sampling.requests / durationSec : null
+  const last = shape.looks.at(-1)
+  const runTrends = trends(samples, lookZ(last?.count ?? 1))
   return {
     side: m.side.side,
     ...(m.side.ref ? { ref: m.side.ref } : {}),
     ...(m.side.commit ? { commit: m.side.commit } : {}),
-    samples: m.sampling.samples,
-    trends: trends(m.sampling.samples),
+    samples,
+    trends: runTrends,
     load: m.load,
     ...(a ? { attribution: a } : {}),
     sampleNotes: [...m.notes, ...m.sampling.notes],
     profilesDir: m.profilesDir,
     warmupSec: shape.warmupSec,
-    durationSec: shape.durationSec
+    durationSec,
+    requestsPerSec,
+    looks: shape.looks,
+    detectable: detectable(runTrends, last, requestsPerSec),
+    quiescence: quiescence(samples, shape.quiesce, durationSec)
+  }
+}
+
+/** For each series judged at the last look: the smallest leak its fail rule would catch. */
+function detectable(
+  runTrends: Run['trends'],
+  last: LookRecord | undefined,
+  requestsPerSec: number | null
+): Run['detectable'] {
+  const out: Run['detectable'] = {}
+  for (const series of JUDGED_SERIES) {
+    const t = runTrends[series]
+    const limit = last?.limitsPerSec[series]
+    if (!t || limit === undefined) continue
+    const { perSec, perRequest, limitPerRequest } = detectableLeak(t.sePerSec, limit, t.z, requestsPerSec)
+    out[series] = { perSec, perRequest, limitPerRequest }
+  }
+  return out
+}
+
+/** What pausing the load cost: pause per reading and the share of the run it took. */
+export function quiescence(samples: Sample[], enabled: boolean, durationSec: number): Quiescence {
+  const pauses = samples.flatMap((s) => (s.pauseMs === undefined ? [] : [s.pauseMs])).sort((a, b) => a - b)
+  const at = (q: number) =>
+    pauses.length ? pauses[Math.min(pauses.length - 1, Math.floor(q * pauses.length))] : null
+  const pausedSec = pauses.reduce((sum, ms) => sum + ms, 0) / 1000
+  return {
+    enabled,
+    notDrained: enabled ? samples.filter((s) => s.reading === 'least-of-4').length : 0,
+    pauseP50Ms: at(0.5),
+    pauseP95Ms: at(0.95),
+    pausedFraction: pauses.length && durationSec > 0 ? pausedSec / durationSec : null
   }
 }

@@ -12,7 +12,7 @@ import {
   Z_95,
   type SlopeInterval
 } from './interval.js'
-import type { Point } from './trend.js'
+import type { Point } from './point.js'
 
 /** One-sided 5 %: the first half must grow faster than the last by this many standard errors. */
 export const SATURATION_Z = 1.645

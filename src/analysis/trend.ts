@@ -1,73 +1,60 @@
-// Robust growth slope: Theil–Sen with Sen's distribution-free confidence interval.
-// A few outliers (a GC that caught many requests in flight) barely move it.
+// The growth of one series over a window, as the verdict judges it: the whole window's
+// slope and each half's, with intervals that allow for correlated noise, read at the z the
+// sequential looks give (looks.ts), and, for growth that slows, where the fill is heading.
 import type { Trend } from '../model.js'
+import { fitFill } from './fill.js'
+import { Z_95 } from './interval.js'
+import { normalQuantile } from './normal.js'
+import type { Point } from './point.js'
+import { windowSlopesBlocks } from './saturation.js'
 
-/** Two-sided 95%: a fail needs the lower bound above the limit, a 2.5% one-sided risk per series. */
-export const CONFIDENCE = 0.95
-const Z_95 = 1.959963984540054
-
-export interface Point {
-  t: number
-  v: number
+/** The trend of a series at `z`; null with fewer than 3 points a half. */
+export function trend(points: Point[], z = Z_95): Trend | null {
+  return trendBlocks([points], z)
 }
 
-/** Slope by Theil–Sen and its 95% interval; null with fewer than 3 points. */
-export function theilSen(points: Point[]): Omit<Trend, 'lateSlopePerSec'> | null {
-  return theilSenBlocks([points])
-}
-
-/**
- * Theil–Sen over runs measured apart (repeats): pairs only within a run, since each
- * restart has its own intercept, and Kendall's S summed over runs, so its variance is
- * the sum of theirs (Hirsch, Slack & Smith 1982, the seasonal Kendall slope).
- */
-export function theilSenBlocks(blocks: Point[][]): Omit<Trend, 'lateSlopePerSec'> | null {
-  const n = blocks.reduce((sum, b) => sum + b.length, 0)
-  if (n < 3) return null
-  const slopes: number[] = []
-  let varianceS = 0
-  for (const points of blocks) {
-    const m = points.length
-    for (let i = 0; i < m; i++) {
-      for (let j = i + 1; j < m; j++) {
-        const dt = points[j].t - points[i].t
-        if (dt !== 0) slopes.push((points[j].v - points[i].v) / dt)
-      }
-    }
-    varianceS += (m * (m - 1) * (2 * m + 5)) / 18
-  }
-  if (slopes.length === 0) return null
-  slopes.sort((a, b) => a - b)
-  const count = slopes.length
-  // Sen (1968): the interval is read off the ordered pairwise slopes at ranks set by
-  // the variance of Kendall's S (no ties in time: samples are taken at distinct instants).
-  const sigma = Math.sqrt(varianceS)
-  const upper = Math.min(Math.round((count + Z_95 * sigma) / 2), count - 1)
-  const lower = Math.max(Math.round((count - Z_95 * sigma) / 2) - 1, 0)
+/** Pooled over repeats (pairs within a repeat only); the fill is fitted to the first repeat. */
+export function trendBlocks(blocks: Point[][], z = Z_95): Trend | null {
+  const w = windowSlopesBlocks(blocks, z)
+  if (!w) return null
+  const fill = w.shape === 'saturating' ? fitFill(blocks[0]) : null
   return {
-    slopePerSec: median(slopes),
-    ciLow: slopes[lower],
-    ciHigh: slopes[upper],
-    method: 'theil-sen',
-    confidence: CONFIDENCE,
-    n
+    slopePerSec: w.whole.slopePerSec,
+    ciLow: w.whole.low,
+    ciHigh: w.whole.high,
+    earlySlopePerSec: w.firstHalf.slopePerSec,
+    lateSlopePerSec: w.lastHalf.slopePerSec,
+    lateCiLow: w.lastHalf.low,
+    lateCiHigh: w.lastHalf.high,
+    sePerSec: w.whole.se,
+    rho: w.whole.rho,
+    vif: w.whole.vif,
+    shape: w.shape,
+    saturationZ: w.z,
+    remainingLowPerSec: w.remainingLowPerSec,
+    ...(fill
+      ? {
+          fill: {
+            plateau: fill.plateau,
+            tauSec: fill.tauSec,
+            remainingSlopePerSec: fill.remainingSlopePerSec
+          }
+        }
+      : {}),
+    z,
+    confidence: 1 - 2 * (1 - normalCdf(z)),
+    method: 'theil-sen-ar1',
+    n: w.whole.n
   }
 }
 
-/** The trend of a series, with the slope of its second half to tell a plateau from a leak. */
-export function trend(points: Point[]): Trend | null {
-  return trendBlocks([points])
-}
-
-/** The trend pooled over repeats; the late slope pools the second half of each. */
-export function trendBlocks(blocks: Point[][]): Trend | null {
-  const whole = theilSenBlocks(blocks)
-  if (!whole) return null
-  const late = theilSenBlocks(blocks.map((b) => b.slice(Math.floor(b.length / 2))))
-  return { ...whole, lateSlopePerSec: late ? late.slopePerSec : whole.slopePerSec }
-}
-
-function median(sorted: number[]): number {
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+/** Φ(z) by bisection on the quantile: exact enough for a confidence printed to a tenth of a percent. */
+function normalCdf(z: number): number {
+  let [lo, hi] = [1e-12, 1 - 1e-12]
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2
+    if (normalQuantile(mid) < z) lo = mid
+    else hi = mid
+  }
+  return (lo + hi) / 2
 }

@@ -1,23 +1,107 @@
-import type { Trend } from '../model.js'
-import { combine, failsGate, judgeGrowth } from './verdict.js'
+import { fittedTrend, runExtras } from '../../test/fixtures/reports.js'
+import type { GrowthLimit, LookRecord, Run, Sample } from '../model.js'
+import { combine, failsGate, judgeGrowth, judgeLook, limitPerSec, type Limits } from './verdict.js'
 
 const KiB = 1024
 const perMin = (v: number) => v / 60
-const t = (slope: number, low: number, high: number, late = slope): Trend => ({
-  slopePerSec: perMin(slope),
-  ciLow: perMin(low),
-  ciHigh: perMin(high),
-  lateSlopePerSec: perMin(late),
-  method: 'theil-sen',
-  confidence: 0.95,
-  n: 30
+const limits = (heap: GrowthLimit | null, goroutines: GrowthLimit | null = null): Limits => ({
+  heap,
+  goroutines
+})
+const perSecond = (value: number): GrowthLimit => ({ value, per: 'second' })
+
+/** Samples 1 s apart: the heap from `heap(t)` plus a small fixed wobble, goroutines flat. */
+const samples = (n: number, heap: (t: number) => number): Sample[] =>
+  Array.from({ length: n }, (_, t) => ({
+    t,
+    liveHeapBytes: Math.round(heap(t) + [0, 900, -400, 1300, -800][t % 5]),
+    liveHeapObjects: 1000,
+    goroutines: 12,
+    rssBytes: null
+  }))
+
+describe('judgeLook', () => {
+  const look = (s: Sample[], index: number, count: number, l: Limits, requestsPerSec: number | null = 200) =>
+    judgeLook({ samples: s, index, count, atSec: s.length - 1, limits: l, requestsPerSec })
+
+  it('stops at the first look on a flat service, and on a clear leak', () => {
+    const flat = look(
+      samples(31, () => 4e6),
+      0,
+      4,
+      limits(perSecond(perMin(512 * KiB)))
+    )
+    expect(flat.stop).toBe(true)
+    expect(flat.record.decisions.heap).toEqual({ outcome: 'pass', rule: 'upper-below-limit' })
+    const leak = look(
+      samples(31, (t) => 4e6 + 51_200 * t),
+      0,
+      4,
+      limits(perSecond(perMin(512 * KiB)))
+    )
+    expect(leak.stop).toBe(true)
+    expect(leak.record.decisions.heap).toEqual({ outcome: 'fail', rule: 'above-limit' })
+  })
+
+  it('samples on while a cache fills, and never fails it', () => {
+    const fill = (t: number) => 4e6 + 3e6 * (1 - Math.exp(-t / 20))
+    const first = look(samples(31, fill), 0, 4, limits(perSecond(perMin(512 * KiB))))
+    expect(first.stop).toBe(false)
+    expect(first.record.decisions.heap?.outcome).toBe('continue')
+    expect(first.record.decisions.heap?.rule).toBe('saturating')
+  })
+
+  it('turns a per-request limit into a rate with the requests so far', () => {
+    const r = look(
+      samples(31, () => 4e6),
+      0,
+      1,
+      limits({ value: 64, per: 'request' }),
+      250
+    )
+    expect(r.record.limitsPerSec.heap).toBe(64 * 250)
+    expect(limitPerSec({ value: 64, per: 'request' }, null)).toBeNull()
+  })
+
+  it('is inconclusive at the last look when the answer is still open, and judges nothing without limits', () => {
+    const fill = (t: number) => 4e6 + 3e6 * (1 - Math.exp(-t / 20))
+    const last = look(samples(31, fill), 3, 4, limits(perSecond(perMin(512 * KiB))))
+    expect(last.stop).toBe(true)
+    expect(last.record.decisions.heap?.outcome).toBe('inconclusive')
+    expect(look(samples(31, fill), 0, 4, limits(null)).stop).toBe(true)
+  })
 })
 
 describe('judgeGrowth', () => {
-  const limit = perMin(1024 * KiB)
+  const record = (outcome: LookRecord['decisions']['heap']): LookRecord => ({
+    index: 0,
+    count: 4,
+    atSec: 30,
+    decisions: { heap: outcome },
+    limitsPerSec: { heap: perMin(512 * KiB) }
+  })
+  const run = (look: LookRecord): Run => ({
+    side: 'head',
+    samples: [],
+    trends: {
+      heap: fittedTrend(perMin(3072 * KiB), perMin(2048 * KiB), perMin(4096 * KiB)),
+      goroutines: null,
+      rss: null
+    },
+    load: { kind: 'built-in', requests: 6000, errors: 0, achievedRatePerSec: 200 },
+    sampleNotes: [],
+    profilesDir: 'head',
+    warmupSec: 15,
+    durationSec: 30,
+    ...runExtras({ looks: [look] })
+  })
 
-  it('fails when the whole interval is above the limit and the growth goes on', () => {
-    const j = judgeGrowth('heap', t(3072 * KiB, 2048 * KiB, 4096 * KiB), limit)!
+  it('carries the decision of the look the run stopped at, with the trend over the run', () => {
+    const j = judgeGrowth(
+      'heap',
+      run(record({ outcome: 'fail', rule: 'above-limit' })),
+      perSecond(perMin(512 * KiB))
+    )
     expect(j).toEqual({
       outcome: 'fail',
       rule: 'above-limit',
@@ -27,44 +111,22 @@ describe('judgeGrowth', () => {
       lowPerSec: perMin(2048 * KiB),
       highPerSec: perMin(4096 * KiB),
       latePerSec: perMin(3072 * KiB),
-      limitPerSec: limit
+      confidence: 0.95,
+      limitPerSec: perMin(512 * KiB)
     })
   })
 
-  it('is inconclusive when the interval straddles the limit', () => {
-    expect(judgeGrowth('heap', t(900 * KiB, 100 * KiB, 1800 * KiB), limit)!.outcome).toBe('inconclusive')
-  })
-
-  it('does not fail a plateau: above the limit overall, flat in the second half', () => {
-    const j = judgeGrowth('heap', t(3072 * KiB, 2048 * KiB, 4096 * KiB, 10 * KiB), limit)!
-    expect(j).toMatchObject({ outcome: 'inconclusive', rule: 'slowed' })
-  })
-
-  it('passes when the whole interval is below the limit', () => {
-    expect(judgeGrowth('heap', t(60 * KiB, -400 * KiB, 500 * KiB), limit)!.outcome).toBe('pass')
-  })
-
-  it('fails a growth just above the limit only when its whole interval is above it', () => {
-    expect(judgeGrowth('goroutines', t(12, 11, 13), perMin(10))!.outcome).toBe('fail')
-    expect(judgeGrowth('goroutines', t(12, 9, 13), perMin(10))!.outcome).toBe('inconclusive')
-  })
-
   it('does not judge a series whose limit is off', () => {
-    expect(judgeGrowth('heap', t(1e9, 1e9, 1e9), null)).toBeNull()
-  })
-
-  it('is inconclusive without a trend', () => {
-    expect(judgeGrowth('heap', null, limit)!.outcome).toBe('inconclusive')
+    expect(judgeGrowth('heap', run(record({ outcome: 'pass', rule: 'upper-below-limit' })), null)).toBeNull()
   })
 })
 
 describe('combine', () => {
   it('takes the worst outcome and lists failures first', () => {
-    const pass = judgeGrowth('heap', t(0, -1, 1), perMin(KiB))
-    const fail = judgeGrowth('heap', t(3 * KiB, 2 * KiB, 4 * KiB), perMin(KiB))
-    const straddles = judgeGrowth('goroutines', t(12, 9, 13), perMin(10))
-    const r = combine([pass, null, fail, straddles])
-    expect(r).toEqual({ verdict: 'fail', judgements: [fail, straddles, pass] })
+    const j = (outcome: 'pass' | 'fail' | 'inconclusive') =>
+      ({ outcome, rule: 'straddles', series: 'heap', against: 'limit' }) as const
+    const [pass, fail, open] = [j('pass'), j('fail'), j('inconclusive')]
+    expect(combine([pass, null, fail, open])).toEqual({ verdict: 'fail', judgements: [fail, open, pass] })
   })
 
   it('passes when nothing is judged', () => {

@@ -1,29 +1,102 @@
-// The verdict rule. A fail needs growth above the limit with confidence AND still
-// above it in the second half of the run; anything less certain is inconclusive.
-// Judgements are numbers; report/judgement.ts puts them in words.
-import type { JudgedSeries, Judgement, JudgementRule, Trend, Verdict } from '../model.js'
+// The verdict rule, applied at each look (looks.ts) while sampling goes on, and to the
+// run once it stopped. Judgements are numbers; report/judgement.ts puts them in words.
+import {
+  JUDGED_SERIES,
+  type GrowthLimit,
+  type JudgedSeries,
+  type Judgement,
+  type JudgementRule,
+  type LookRecord,
+  type Run,
+  type Sample,
+  type Trend,
+  type Verdict
+} from '../model.js'
+import { decideLook, lookZ } from './looks.js'
+import { seriesPoints } from './run.js'
+import { trend } from './trend.js'
 
-/** Judges one series' growth against its limit; null when the limit is off. */
-export function judgeGrowth(
-  series: JudgedSeries,
-  t: Trend | null,
-  limitPerSec: number | null
-): Judgement | null {
-  if (limitPerSec === null) return null
-  if (!t) return { outcome: 'inconclusive', rule: 'too-few-samples', series, against: 'limit' }
+export type Limits = Record<JudgedSeries, GrowthLimit | null>
+
+/** A limit per second; one per request at the rate the load achieved (null without a count). */
+export function limitPerSec(limit: GrowthLimit, requestsPerSec: number | null): number | null {
+  if (limit.per === 'second') return limit.value
+  return requestsPerSec === null ? null : limit.value * requestsPerSec
+}
+
+export interface LookInput {
+  samples: Sample[]
+  index: number
+  count: number
+  atSec: number
+  limits: Limits
+  requestsPerSec: number | null
+}
+
+/**
+ * One look: each series with a limit is judged on the samples so far, its bounds at the z
+ * that splits the error budget over every look; sampling stops once each has an answer.
+ */
+export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean } {
+  const z = lookZ(look.count)
+  const lastLook = look.index === look.count - 1
+  const record: LookRecord = {
+    index: look.index,
+    count: look.count,
+    atSec: look.atSec,
+    decisions: {},
+    limitsPerSec: {}
+  }
+  for (const series of JUDGED_SERIES) {
+    const limit = look.limits[series]
+    const perSec = limit && limitPerSec(limit, look.requestsPerSec)
+    if (perSec === null || perSec === undefined) continue
+    const t = trend(seriesPoints(look.samples, series), z)
+    record.limitsPerSec[series] = perSec
+    record.decisions[series] = t
+      ? decideLook({ trend: t, limitPerSec: perSec, lastLook })
+      : { outcome: lastLook ? 'inconclusive' : 'continue', rule: 'too-few-samples' }
+  }
+  const stop = Object.values(record.decisions).every((d) => d.outcome !== 'continue')
+  return { record, stop }
+}
+
+/**
+ * A run's judgement of one series: the decision of the look it stopped at, with the trend
+ * over every sample up to it. null when the series has no limit.
+ */
+export function judgeGrowth(series: JudgedSeries, run: Run, limit: GrowthLimit | null): Judgement | null {
+  const last = run.looks.at(-1)
+  const decision = last?.decisions[series]
+  const limitPerSec = last?.limitsPerSec[series]
+  if (!limit || !decision || limitPerSec === undefined) return null
+  const outcome = decision.outcome === 'continue' ? 'inconclusive' : decision.outcome
+  const t = run.trends[series]
+  if (!t) return { outcome, rule: 'too-few-samples', series, against: 'limit' }
   return {
-    ...judgeAgainst(t.ciLow, t.ciHigh, t.lateSlopePerSec, limitPerSec),
+    outcome,
+    rule: decision.rule,
     series,
     against: 'limit',
-    estimatePerSec: t.slopePerSec,
-    lowPerSec: t.ciLow,
-    highPerSec: t.ciHigh,
-    latePerSec: t.lateSlopePerSec,
-    limitPerSec
+    ...trendNumbers(t),
+    limitPerSec,
+    ...(limit.per === 'request' ? { limitPerRequest: limit.value } : {}),
+    ...(decision.rule === 'saturating' && t.fill ? { fill: t.fill } : {})
   }
 }
 
-/** The shared rule, for absolute limits and for the difference with a baseline. */
+const trendNumbers = (t: Trend) => ({
+  estimatePerSec: t.slopePerSec,
+  lowPerSec: t.ciLow,
+  highPerSec: t.ciHigh,
+  latePerSec: t.lateSlopePerSec,
+  confidence: t.confidence
+})
+
+/**
+ * The rule for a difference (head − base) against the allowed increase: fail when the
+ * whole interval and the late difference are above it, pass when the interval is below.
+ */
 export function judgeAgainst(
   low: number,
   high: number,
@@ -31,9 +104,9 @@ export function judgeAgainst(
   limit: number
 ): { outcome: Verdict; rule: JudgementRule } {
   if (low > limit && lateEstimate > limit) return { outcome: 'fail', rule: 'above-limit' }
-  if (low > limit) return { outcome: 'inconclusive', rule: 'slowed' }
+  if (low > limit) return { outcome: 'inconclusive', rule: 'late-slope-below-limit' }
   if (high > limit) return { outcome: 'inconclusive', rule: 'straddles' }
-  return { outcome: 'pass', rule: 'within-limit' }
+  return { outcome: 'pass', rule: 'upper-below-limit' }
 }
 
 const RANK: Record<Verdict, number> = { fail: 2, inconclusive: 1, pass: 0 }

@@ -18,6 +18,8 @@ export interface MeasureOptions {
   label: string
   /** Hides secrets in what the build, the service and the load print. */
   redact: (text: string) => string
+  /** When to look at the growth, seconds after sampling began. */
+  lookTimesSec: number[]
   /** Asked at each look with the samples so far: true stops sampling (see sampler.ts). */
   atLook: SamplerRequest['atLook']
   log: (line: string) => void
@@ -103,7 +105,7 @@ async function measureBuilt(
       const sampling = await sample({
         pprofUrl: config.pprofUrl,
         intervalMs: config.intervalMs,
-        looks: { everyMs: config.durationMs, maxMs: config.maxDurationMs },
+        lookTimesSec: options.lookTimesSec,
         atLook: options.atLook,
         quiesce: config.quiesce,
         profilesDir,

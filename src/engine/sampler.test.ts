@@ -72,7 +72,7 @@ async function sampleFrom(failures: Map<string, number>) {
     const result = await sample({
       pprofUrl: url,
       intervalMs: 500,
-      looks: { everyMs: 1000, maxMs: 1000 },
+      lookTimesSec: [1],
       atLook: () => true,
       quiesce: false,
       profilesDir,

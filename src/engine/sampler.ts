@@ -18,13 +18,6 @@ import { sleep } from './processes.js'
 import { groupRssBytes } from './rss.js'
 import type { Service } from './service.js'
 
-export interface LookPlan {
-  /** The first look, and the gap between looks (`duration`). */
-  everyMs: number
-  /** The last look (`max-duration`). */
-  maxMs: number
-}
-
 /** A point at which the gate may stop: the samples so far are judged. */
 export interface Look {
   /** 0-based. */
@@ -32,12 +25,15 @@ export interface Look {
   count: number
   /** Seconds since sampling began. */
   atSec: number
+  /** Responses the built-in load received since sampling began; null for a load-command. */
+  requests: number | null
 }
 
 export interface SamplerRequest {
   pprofUrl: string
   intervalMs: number
-  looks: LookPlan
+  /** When the gate looks at the growth, seconds after sampling began (analysis/looks.ts). */
+  lookTimesSec: number[]
   /** Asked at each look with the samples so far: true stops sampling. */
   atLook: (samples: Sample[], look: Look) => boolean
   /** Pause the load for each reading (see reading.ts). */
@@ -51,14 +47,6 @@ export interface SamplerRequest {
   modulePaths?: string[]
   log: (line: string) => void
   signal?: AbortSignal
-}
-
-/** When the looks fall, in ms after sampling began: every `everyMs`, and the last at `maxMs`. */
-export function lookTimesMs(plan: LookPlan): number[] {
-  const times: number[] = []
-  for (let t = plan.everyMs; t <= plan.maxMs + 1e-6; t += plan.everyMs) times.push(t)
-  if (times.length === 0 || times[times.length - 1] < plan.maxMs - 1e-6) times.push(plan.maxMs)
-  return times
 }
 
 /**
@@ -79,7 +67,7 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
     goroutineText: null,
     goroutineLeaks: null
   }
-  const looks = lookTimesMs(req.looks).map((ms) => Math.round(ms / req.intervalMs))
+  const looks = req.lookTimesSec.map((sec) => Math.round((sec * 1000) / req.intervalMs))
   const requestsAtStart = req.load.responses()
   const start = Date.now()
   let late = 0
@@ -107,7 +95,9 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
       req.log(`  sample ${i + 1} dropped: ${(e as Error).message}`)
     }
     if (!atLook) continue
-    const stop = req.atLook(out.samples, { index: look, count: looks.length, atSec: t })
+    const responses = req.load.responses()
+    const requests = requestsAtStart === null || responses === null ? null : responses - requestsAtStart
+    const stop = req.atLook(out.samples, { index: look, count: looks.length, atSec: t, requests })
     look = stop ? looks.length : look + 1
   }
   if (late > 0)

@@ -2,8 +2,8 @@
 // driver.PProf: config -> sides (measure) -> analyse -> judge -> report.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { baseGrowth, compareRuns, nothingJudged, type Limits } from '../analysis/comparison.js'
-import { combine, judgeGrowth } from '../analysis/verdict.js'
+import { baseGrowth, compareRuns, nothingJudged, type IncreaseLimits } from '../analysis/comparison.js'
+import { combine, judgeGrowth, type Limits } from '../analysis/verdict.js'
 import { readReportFile, readStoredBaseline } from '../baseline/stored.js'
 import { ConfigError, secretValues, type Config } from '../config.js'
 import { resolveModuleDir } from '../engine/build.js'
@@ -62,18 +62,15 @@ async function gate(config: Config, options: GateOptions, redactor: Redactor): P
   const head = sides.head
   const base = stored?.run ?? sides.base
 
-  const absolute: Limits = {
-    heap: config.maxHeapGrowthBytesPerSec,
-    goroutines: config.maxGoroutineGrowthPerSec
-  }
-  const increase: Limits = {
+  const absolute: Limits = { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth }
+  const increase: IncreaseLimits = {
     heap: config.maxIncreaseOverBaseline.heapBytesPerSec,
     goroutines: config.maxIncreaseOverBaseline.goroutinesPerSec
   }
   const vsBase = base ? compareRuns(head, base, increase) : null
   const judgements = [
-    judgeGrowth('heap', head.trends.heap, absolute.heap),
-    judgeGrowth('goroutines', head.trends.goroutines, absolute.goroutines),
+    judgeGrowth('heap', head, absolute.heap),
+    judgeGrowth('goroutines', head, absolute.goroutines),
     ...(vsBase?.judgements ?? [])
   ].filter((j) => j !== null)
   if (judgements.length === 0) judgements.push(nothingJudged(config.baseline.kind !== 'none' && !base))

@@ -5,14 +5,17 @@ import { existsSync, realpathSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { combineRepeats } from '../analysis/repeats.js'
 import { heapGrowth, toRun } from '../analysis/run.js'
+import { lookTimesSec } from '../analysis/looks.js'
+import { judgeLook } from '../analysis/verdict.js'
 import { createGit } from '../baseline/git.js'
 import { findMergeBase } from '../baseline/merge-base.js'
 import { withWorktree } from '../baseline/worktree.js'
 import { ConfigError, type Config } from '../config.js'
 import { measure } from '../engine/measure.js'
 import { GateError } from '../errors.js'
-import type { Run, Side } from '../model.js'
+import type { LookRecord, Run, Side } from '../model.js'
 import { heapGrowthFlameGraph } from '../report/flamegraph.js'
+import { describeLook } from '../report/judgement.js'
 
 export const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg'
 
@@ -104,11 +107,23 @@ async function measureRepeats(
 
 async function measureRun(config: Config, side: Side, repeat: number, options: SidesOptions): Promise<Run> {
   const label = config.repeats > 1 ? `${side.side}-${repeat}` : side.side
+  const looks: LookRecord[] = []
   const m = await measure(config, side, {
     outDir: options.outDir,
     label,
     redact: options.redact,
-    atLook: () => true,
+    lookTimesSec: lookTimesSec(config.durationMs / 1000, config.maxDurationMs / 1000),
+    atLook: (samples, look) => {
+      const { record, stop } = judgeLook({
+        samples,
+        ...look,
+        limits: { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth },
+        requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec
+      })
+      looks.push(record)
+      options.log(`${label}: ${describeLook(record, stop)}`)
+      return stop
+    },
     log: options.log,
     signal: options.signal
   })
@@ -118,7 +133,8 @@ async function measureRun(config: Config, side: Side, repeat: number, options: S
     writeFileSync(join(options.outDir, m.profilesDir, FLAMEGRAPH_FILE), heapGrowthFlameGraph(heapDiff))
   return toRun(m, {
     warmupSec: config.warmupMs / 1000,
-    durationSec: config.durationMs / 1000,
+    looks,
+    quiesce: config.quiesce,
     flamegraphFile: heapDiff ? FLAMEGRAPH_FILE : null,
     heapDiff
   })

@@ -1,20 +1,20 @@
-import { judgeGrowth } from '../analysis/verdict.js'
+import { fittedTrend, runExtras } from '../../test/fixtures/reports.js'
 import { compareRuns, nothingJudged } from '../analysis/comparison.js'
-import type { BaseGrowth, Run, Trend } from '../model.js'
-import { describeBaseGrowth, describeJudgement } from './judgement.js'
+import type { BaseGrowth, Judgement, Run, Trend } from '../model.js'
+import {
+  confidenceText,
+  describeBaseGrowth,
+  describeDetectable,
+  describeJudgement,
+  describeLook,
+  describeStop
+} from './judgement.js'
 
 const KiB = 1024
 const perMin = (v: number) => v / 60
-const t = (slope: number, low: number, high: number, late = slope): Trend => ({
-  slopePerSec: perMin(slope),
-  ciLow: perMin(low),
-  ciHigh: perMin(high),
-  lateSlopePerSec: perMin(late),
-  method: 'theil-sen',
-  confidence: 0.95,
-  n: 30
-})
-const run = (side: 'head' | 'base', heap: Trend): Run => ({
+const t = (slope: number, low: number, high: number, late = slope, more: Partial<Trend> = {}): Trend =>
+  fittedTrend(perMin(slope), perMin(low), perMin(high), perMin(late), more)
+const run = (side: 'head' | 'base', heap: Trend, more: Partial<Run> = {}): Run => ({
   side,
   samples: [],
   trends: { heap, goroutines: t(0, 0, 0), rss: null },
@@ -22,34 +22,73 @@ const run = (side: 'head' | 'base', heap: Trend): Run => ({
   sampleNotes: [],
   profilesDir: side,
   warmupSec: 3,
-  durationSec: 12
+  durationSec: 12,
+  ...runExtras(more)
+})
+const judged = (rule: Judgement['rule'], trend: Trend, more: Partial<Judgement> = {}): Judgement => ({
+  outcome: 'inconclusive',
+  rule,
+  series: 'heap',
+  against: 'limit',
+  estimatePerSec: trend.slopePerSec,
+  lowPerSec: trend.ciLow,
+  highPerSec: trend.ciHigh,
+  latePerSec: trend.lateSlopePerSec,
+  confidence: trend.confidence,
+  limitPerSec: perMin(1024 * KiB),
+  ...more
 })
 
 describe('describeJudgement', () => {
-  const limit = perMin(1024 * KiB)
-  const say = (trend: Trend | null, series: 'heap' | 'goroutines' = 'heap', l = limit) =>
-    describeJudgement(judgeGrowth(series, trend, l)!)
-
-  it('says what grows, how fast, with its interval, against the limit', () => {
-    expect(say(t(3072 * KiB, 2048 * KiB, 4096 * KiB))).toBe(
+  it('says what grows, how fast, with its interval and its confidence, against the limit', () => {
+    expect(describeJudgement(judged('above-limit', t(3072 * KiB, 2048 * KiB, 4096 * KiB)))).toBe(
       'live heap grows 3.00 MiB/min (95% CI 2.00 MiB/min to 4.00 MiB/min), limit 1.00 MiB/min'
     )
-    expect(say(t(12, 11, 13), 'goroutines', perMin(10))).toBe(
-      'goroutines grows 12/min (95% CI 11/min to 13/min), limit 10/min'
-    )
+    const goroutines = t(12, 11, 13, 12, { confidence: 0.9875 })
+    expect(
+      describeJudgement(judged('above-limit', goroutines, { series: 'goroutines', limitPerSec: perMin(10) }))
+    ).toBe('goroutines grows 12/min (98.8% CI 11/min to 13/min), limit 10/min')
   })
 
-  it('names a plateau, a straddle, a pass and missing samples', () => {
-    expect(say(t(3072 * KiB, 2048 * KiB, 4096 * KiB, 10 * KiB))).toMatch(
-      /above the limit 1\.00 MiB\/min, but only 10\.0 KiB\/min in the second half: a warm-up or a plateau\? Lengthen warmup$/
+  it('names each rule in the words a reader acts on', () => {
+    const growth = t(3072 * KiB, 2048 * KiB, 4096 * KiB, 10 * KiB)
+    expect(describeJudgement(judged('late-slope-below-limit', growth))).toMatch(
+      /but only 10\.0 KiB\/min in the second half: a warm-up or a plateau\? Lengthen warmup$/
     )
-    expect(say(t(900 * KiB, 100 * KiB, 1800 * KiB))).toMatch(
-      /straddles the limit 1\.00 MiB\/min; lengthen duration for/
+    expect(describeJudgement(judged('straddles', t(900 * KiB, 100 * KiB, 1800 * KiB)))).toMatch(
+      /straddles the limit 1\.00 MiB\/min; raise max-duration for a clear answer$/
     )
-    expect(say(t(60 * KiB, -400 * KiB, 500 * KiB))).toBe(
+    expect(describeJudgement(judged('upper-below-limit', t(60 * KiB, -400 * KiB, 500 * KiB)))).toBe(
       'live heap 60.0 KiB/min, within the limit 1.00 MiB/min'
     )
-    expect(say(null)).toBe('live heap: too few samples to fit a trend')
+    expect(describeJudgement(judged('late-upper-below-limit', growth))).toMatch(
+      /^live heap grew 3\.00 MiB\/min but levelled off: 10\.0 KiB\/min over the second half, within the limit/
+    )
+    expect(
+      describeJudgement(
+        judged('saturating', growth, {
+          fill: { plateau: 3 * KiB * KiB, tauSec: 41.6, remainingSlopePerSec: 0 }
+        })
+      )
+    ).toMatch(
+      /slowing down as a filling cache does \(heading for 3\.00 MiB, time constant 42s\), and still growing at max-duration/
+    )
+    expect(describeJudgement(judged('too-noisy', t(0, -4096 * KiB, 4096 * KiB)))).toMatch(
+      /too noisy to judge/
+    )
+    expect(
+      describeJudgement({
+        outcome: 'inconclusive',
+        rule: 'too-few-samples',
+        series: 'heap',
+        against: 'limit'
+      })
+    ).toBe('live heap: too few samples to fit a trend')
+  })
+
+  it('gives a per-request limit as the user wrote it', () => {
+    const j = judged('above-limit', t(3072 * KiB, 2048 * KiB, 4096 * KiB), { limitPerRequest: 64 })
+    expect(describeJudgement(j)).toMatch(/limit 1\.00 MiB\/min \(64 B\/request at the achieved rate\)$/)
   })
 
   it('says head − base with signs and both sides, against the allowed increase', () => {
@@ -67,9 +106,54 @@ describe('describeJudgement', () => {
   })
 })
 
+describe('confidenceText', () => {
+  it('prints whole percents whole and the rest to a tenth', () => {
+    expect(confidenceText(0.95)).toBe('95%')
+    expect(confidenceText(0.9875)).toBe('98.8%')
+  })
+})
+
 describe('describeBaseGrowth', () => {
   it('says the base grows, and on which ref', () => {
     const g: BaseGrowth = { series: 'heap', trend: t(3000 * KiB, 2900 * KiB, 3100 * KiB), ref: 'origin/main' }
     expect(describeBaseGrowth(g)).toMatch(/^the base grows too: live heap 2\.93 MiB\/min .* on origin\/main;/)
+  })
+})
+
+describe('looks and what a run could catch', () => {
+  const look = (index: number, count: number) => ({
+    index,
+    count,
+    atSec: 30 * (index + 1),
+    decisions: {
+      heap: { outcome: index === count - 1 ? 'inconclusive' : 'pass', rule: 'straddles' } as const
+    },
+    limitsPerSec: { heap: perMin(512 * KiB) }
+  })
+
+  it('tells the log what each look decided', () => {
+    expect(describeLook(look(0, 4), true)).toBe('look 1 of 4 at 30.0s: live heap pass (straddles); stop')
+  })
+
+  it('says where sampling stopped and why', () => {
+    expect(describeStop(run('head', t(0, 0, 0), { looks: [look(0, 4)] }))).toBe(
+      'Stopped after 30s of sampling (look 1 of 4): every limit had a clear answer.'
+    )
+    expect(
+      describeStop(run('head', t(0, 0, 0), { looks: [look(0, 4), look(1, 4), look(2, 4), look(3, 4)] }))
+    ).toBe('Stopped at max-duration, after 120s of sampling (look 4 of 4): the growth was still unclear.')
+  })
+
+  it('gives the smallest catchable leak per request, and goroutines as one per so many requests', () => {
+    const r = run('head', t(0, 0, 0), {
+      detectable: {
+        heap: { perSec: 9200, perRequest: 46, limitPerRequest: 43.7 },
+        goroutines: { perSec: 0.25, perRequest: 0.00125, limitPerRequest: 0.0008 }
+      }
+    })
+    expect(describeDetectable(r)).toEqual([
+      'This run would catch a heap leak of ≥ 539 KiB/min (46 B/request); less than 44 B/request passes by design.',
+      'This run would catch a goroutine leak of ≥ 15/min (1 per 800 requests).'
+    ])
   })
 })

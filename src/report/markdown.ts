@@ -14,6 +14,7 @@ import {
 } from '../model.js'
 import { formatBytes, formatByteRate, formatCountRate, formatSignedRate } from '../units.js'
 import { xyChart } from './chart.js'
+import { confidenceText, describeDetectable, describeQuiescence, describeStop } from './judgement.js'
 import { code, escapeText, num } from './escape.js'
 
 export interface MarkdownOptions {
@@ -55,6 +56,9 @@ function header(report: Report): string {
   const lines = [`### ${HEADLINE[report.verdict]}${name}`, '']
   for (const notice of report.notices) lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '')
   for (const reason of report.reasons) lines.push(`- ${escapeText(reason)}`)
+  const head = report.runs.head
+  const after = [...describeDetectable(head), describeStop(head)].filter((l) => l !== null)
+  if (after.length) lines.push('', ...after.map((l) => `_${escapeText(l)}_`))
   return lines.join('\n').trim()
 }
 
@@ -72,7 +76,11 @@ function trendCells(series: SeriesName, t: Trend | null): string[] {
 
 function growthTable(report: Report): string {
   const { head, base } = report.runs
-  const rows = ['| | growth | 95% interval | second half | limit |', '|---|---|---|---|---|']
+  const confidence = head.trends.heap?.confidence ?? head.trends.goroutines?.confidence
+  const rows = [
+    `| | growth | ${confidenceText(confidence)} interval | second half | limit |`,
+    '|---|---|---|---|---|'
+  ]
   for (const name of SERIES_NAMES) {
     const s = SERIES[name]
     if (!s.limitInput && !head.trends[name]) continue
@@ -171,8 +179,10 @@ function runDetails(run: Run): string[] {
     load.kind === 'built-in'
       ? `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
       : `load-command ${code(load.command ?? '')}${load.exitCode ? `, exit code ${num(load.exitCode)}` : ''}`
+  const quiet = describeQuiescence(run.quiescence)
   return [
-    `- **${run.side === 'base' ? 'base' : 'head'}**${run.ref ? ` ${code(String(run.ref))}` : ''}${run.commit ? ` ${code(String(run.commit).slice(0, 12))}` : ''}: ${num(run.samples.length)} samples over ${num(run.durationSec)}s after a ${num(run.warmupSec)}s warm-up; ${loadText}`,
+    `- **${run.side === 'base' ? 'base' : 'head'}**${run.ref ? ` ${code(String(run.ref))}` : ''}${run.commit ? ` ${code(String(run.commit).slice(0, 12))}` : ''}: ${num(run.samples.length)} samples over ${num(run.durationSec, 0)}s after a ${num(run.warmupSec)}s warm-up; ${loadText}`,
+    ...(quiet ? [`  - ${escapeText(quiet)}`] : []),
     ...run.sampleNotes.map((n) => `  - ${escapeText(n)}`)
   ]
 }

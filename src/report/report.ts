@@ -1,6 +1,14 @@
 // Assembles report.json from runs and judgements; checks one written earlier.
 import { ConfigError } from '../config.js'
-import { SCHEMA_VERSION, type Judgement, type Report, type Run, type Sample, type Verdict } from '../model.js'
+import {
+  SCHEMA_VERSION,
+  type Judgement,
+  type Report,
+  type Run,
+  type Sample,
+  type Trend,
+  type Verdict
+} from '../model.js'
 import { describeJudgement } from './judgement.js'
 
 export const TOOL_VERSION = '0.1.0'
@@ -71,6 +79,32 @@ export function parseReport(text: string, path: string, input: string): Report {
   return r.schemaVersion === SCHEMA_VERSION ? (r as Report) : fromVersion1(r as Report)
 }
 
+/** Version 1's trends had Sen's plain 95% interval and no halves: read as what they were. */
+function trendFromVersion1(t: Trend | null): Trend | null {
+  if (!t || typeof t !== 'object') return null
+  const z = 1.959963984540054
+  const { slopePerSec, ciLow, ciHigh, lateSlopePerSec, n } = t
+  return {
+    slopePerSec,
+    ciLow,
+    ciHigh,
+    earlySlopePerSec: slopePerSec,
+    lateSlopePerSec,
+    lateCiLow: NaN,
+    lateCiHigh: NaN,
+    sePerSec: (ciHigh - ciLow) / (2 * z),
+    rho: 0,
+    vif: 1,
+    shape: 'steady',
+    saturationZ: 0,
+    remainingLowPerSec: null,
+    z,
+    confidence: 0.95,
+    method: 'theil-sen',
+    n
+  }
+}
+
 function fromVersion1(r: Report): Report {
   type V1Sample = Sample & { heapInuseBytes?: number; heapInuseObjects?: number }
   const samples = (run: Run): Run => ({
@@ -79,7 +113,16 @@ function fromVersion1(r: Report): Report {
       ...s,
       liveHeapBytes: Number(heapInuseBytes),
       liveHeapObjects: Number(heapInuseObjects)
-    }))
+    })),
+    trends: {
+      heap: trendFromVersion1(run.trends.heap),
+      goroutines: trendFromVersion1(run.trends.goroutines),
+      rss: trendFromVersion1(run.trends.rss)
+    },
+    requestsPerSec: run.load?.achievedRatePerSec ?? null,
+    looks: [],
+    detectable: {},
+    quiescence: { enabled: false, notDrained: 0, pauseP50Ms: null, pauseP95Ms: null, pausedFraction: null }
   })
   const { head, base } = r.runs
   return {

@@ -1,6 +1,6 @@
 // Seeded synthetic series for the statistics' tests and the verdict simulation:
 // the same seed gives the same series on every machine, so figures are reproducible.
-import type { Point } from '../../src/analysis/trend.js'
+import type { Point } from '../../src/analysis/point.js'
 
 /** mulberry32: a tiny 32-bit generator, uniform in [0, 1). */
 export function uniformSource(seed: number): () => number {

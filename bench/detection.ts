@@ -10,6 +10,7 @@ import { freePort } from '../src/engine/free-port.js'
 import { runGate } from '../src/gate/gate.js'
 import type { Report } from '../src/model.js'
 import { formatBytes } from '../src/units.js'
+import { marker } from '../test/fixtures/services.js'
 import { median, spread } from './stats.js'
 
 interface Case {
@@ -37,10 +38,39 @@ const CASES: Case[] = [
     series: 'heap'
   },
   {
+    label: 'cache-fill (6,000 keys, τ ≈ 30 s)',
+    fixture: 'cache-fill',
+    env: '',
+    leakPerRequest: 0,
+    series: 'heap'
+  },
+  {
+    label: 'lazy-workers (2,000 tenants, τ ≈ 10 s)',
+    fixture: 'lazy-workers',
+    env: '',
+    leakPerRequest: 0,
+    series: 'goroutines'
+  },
+  {
+    label: 'flush-buffer (flushed every 25 s)',
+    fixture: 'flush-buffer',
+    env: '',
+    leakPerRequest: 0,
+    series: 'heap'
+  },
+  { label: 'noisy (AR(1) φ 0.5, sd 600 KiB)', fixture: 'noisy', env: '', leakPerRequest: 0, series: 'heap' },
+  {
     label: 'heap-leak 256 B/request',
     fixture: 'heap-leak',
     env: 'LEAK_BYTES=256',
     leakPerRequest: 256,
+    series: 'heap'
+  },
+  {
+    label: 'heap-leak 64 B/request',
+    fixture: 'heap-leak',
+    env: 'LEAK_BYTES=64',
+    leakPerRequest: 64,
     series: 'heap'
   },
   {
@@ -51,14 +81,28 @@ const CASES: Case[] = [
     series: 'heap'
   },
   {
+    label: 'cache-leak (64 B/request over a filling cache)',
+    fixture: 'cache-leak',
+    env: '',
+    leakPerRequest: 64,
+    series: 'heap'
+  },
+  {
+    label: 'late-leak (256 B/request from 30 s)',
+    fixture: 'late-leak',
+    env: '',
+    leakPerRequest: 256,
+    series: 'heap'
+  },
+  {
     label: 'closure-leak 512 B/request',
     fixture: 'closure-leak',
     env: '',
     leakPerRequest: 512,
     series: 'heap'
   },
+  // "GET / " repeated 24 times: a 144-byte string kept per request.
   {
-    // "GET / " repeated 24 times: a 144-byte string kept per request.
     label: 'builder-leak 144 B/request',
     fixture: 'builder-leak',
     env: '',
@@ -71,20 +115,30 @@ const CASES: Case[] = [
     env: '',
     leakPerRequest: 1,
     series: 'goroutines'
+  },
+  {
+    label: 'slow-goroutine-leak 1/100 requests',
+    fixture: 'slow-goroutine-leak',
+    env: '',
+    leakPerRequest: 0.01,
+    series: 'goroutines'
   }
 ]
 
 const runs = Number(process.env.MEMGATE_BENCH_RUNS ?? 5)
 if (!Number.isInteger(runs) || runs < 1)
   throw new Error('MEMGATE_BENCH_RUNS must be a whole number of 1 or more')
-const only = process.env.MEMGATE_BENCH_ONLY
+const only = process.env.MEMGATE_BENCH_ONLY?.split(',')
+/** `off` measures the least-of-four readings under load instead of quiesced ones, for comparison. */
+const quiesce = process.env.MEMGATE_BENCH_QUIESCE ?? 'on'
 
 async function once(c: Case): Promise<{ report: Report; seconds: number }> {
   const port = await freePort()
   const raw: RawInputs = {
     'working-directory': join(FIXTURES, c.fixture),
     env: `ADDR=127.0.0.1:${port}\n${c.env}`,
-    'pprof-url': `http://127.0.0.1:${port}/debug/pprof`
+    'pprof-url': `http://127.0.0.1:${port}/debug/pprof`,
+    quiesce
   }
   const outDir = mkdtempSync(join(tmpdir(), 'memgate-bench-'))
   const started = Date.now()
@@ -101,35 +155,66 @@ async function once(c: Case): Promise<{ report: Report; seconds: number }> {
   }
 }
 
+/** Sample-to-sample scatter of a series: the sd of successive differences over √2, robust to a trend. */
+function scatter(values: number[]): number {
+  const diffs = values.slice(1).map((v, i) => v - values[i])
+  const mad = median(diffs.map((d) => Math.abs(d - median(diffs))))
+  return (1.4826 * mad) / Math.SQRT2
+}
+
+/** Whether the first site (heap) or group (goroutines) the report names is the fixture's marked leak line. */
+function namesLeakLine(report: Report, c: Case): boolean {
+  const a = report.runs.head.attribution
+  const first =
+    c.series === 'heap'
+      ? a?.heap.find((s) => !s.withinNoise && !s.kind)
+      : a?.goroutines.find((g) => g.countGrowth > 0)
+  const leak = marker(c.fixture)
+  return (
+    first?.repoPath?.endsWith(leak.file.replace(/^test\/fixtures\/services\//, '')) === true &&
+    first.line === leak.line
+  )
+}
+
 const rows: string[] = [
-  `| fixture | runs | pass | inconclusive | fail | designed leak /req | measured /req: median (min … max) | growth/min (median) | 95% CI width/min (median) | seconds/run |`,
-  '|---|---|---|---|---|---|---|---|---|---|'
+  '| fixture | pass | inconcl. | fail | seconds sampled: median (max) | look stopped | measured /req: median (min … max) | smallest catchable /req (median) | leak line named | heap scatter (median) | pause/reading p50 | wall s/run |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|'
 ]
-for (const c of CASES.filter((c) => !only || c.fixture === only)) {
+for (const c of CASES.filter((c) => !only || only.includes(c.fixture))) {
   const verdicts = { pass: 0, inconclusive: 0, fail: 0 }
   const perRequest: number[] = []
-  const perMin: number[] = []
-  const ciWidth: number[] = []
+  const catchable: number[] = []
+  const sampled: number[] = []
+  const looks: number[] = []
+  const scatters: number[] = []
+  const pauses: number[] = []
   const seconds: number[] = []
+  let named = 0
   for (let r = 0; r < runs; r++) {
     const { report, seconds: s } = await once(c)
     const head = report.runs.head
     const t = head.trends[c.series]!
     verdicts[report.verdict]++
     seconds.push(s)
-    perMin.push(t.slopePerSec * 60)
-    ciWidth.push((t.ciHigh - t.ciLow) * 60)
-    const rate = head.load.achievedRatePerSec ?? NaN
+    sampled.push(head.durationSec)
+    looks.push((head.looks.at(-1)?.index ?? 0) + 1)
+    const rate = head.requestsPerSec ?? NaN
     perRequest.push(t.slopePerSec / rate)
+    const d = head.detectable[c.series]
+    if (d?.perRequest) catchable.push(d.perRequest)
+    scatters.push(scatter(head.samples.map((x) => x.liveHeapBytes)))
+    if (head.quiescence.pauseP50Ms !== null) pauses.push(head.quiescence.pauseP50Ms)
+    if (c.leakPerRequest > 0 && namesLeakLine(report, c)) named++
     process.stderr.write(
-      `${c.label} #${r + 1}: ${report.verdict} ${(t.slopePerSec * 60).toFixed(1)}/min ${report.reasons[0] ?? ''}\n`
+      `${c.label} #${r + 1}: ${report.verdict} after ${head.durationSec.toFixed(0)}s ${(t.slopePerSec * 60).toFixed(1)}/min ${report.reasons[0] ?? ''}\n`
     )
   }
-  const fmt = (v: number) => (c.series === 'heap' ? formatBytes(v) : v.toFixed(2))
+  const fmt = (v: number) =>
+    c.series === 'heap' ? formatBytes(v) : v < 1 ? `1/${Math.round(1 / v)}` : v.toFixed(2)
   rows.push(
-    `| ${c.label} | ${runs} | ${verdicts.pass} | ${verdicts.inconclusive} | ${verdicts.fail} | ${fmt(c.leakPerRequest)} | ${spread(perRequest, fmt)} | ${fmt(median(perMin))} | ${fmt(median(ciWidth))} | ${median(seconds).toFixed(0)} |`
+    `| ${c.label} | ${verdicts.pass} | ${verdicts.inconclusive} | ${verdicts.fail} | ${median(sampled).toFixed(0)} (${Math.max(...sampled).toFixed(0)}) | ${median(looks)} | ${spread(perRequest, fmt)} | ${catchable.length ? fmt(median(catchable)) : '—'} | ${c.leakPerRequest > 0 ? `${named}/${runs}` : '—'} | ${formatBytes(median(scatters))} | ${pauses.length ? `${median(pauses).toFixed(0)} ms` : '—'} | ${median(seconds).toFixed(0)} |`
   )
 }
 process.stdout.write(
-  `\nDetection with the default inputs (go-memgate bench:detection, R=${runs})\n\n${rows.join('\n')}\n`
+  `\nDetection with the default inputs (go-memgate bench:detection, R=${runs}, quiesce ${quiesce})\n\n${rows.join('\n')}\n`
 )

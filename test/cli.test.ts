@@ -2,7 +2,7 @@
 // real HTTP load, real profiles. After each run, nothing it started is alive.
 import { jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { supportsGoroutineLeakProfile } from '../src/engine/build.js'
@@ -167,7 +167,7 @@ describe('memgate run with a load-command', () => {
     expectNothingLeftRunning(result, out)
   })
 
-  it('reports a load-command that fails early', async () => {
+  it('stops at once, with one line, when the load-command fails', async () => {
     const { result, out } = await gate(`${SERVICES}clean`, [
       '--load-command',
       'exit 3',
@@ -178,11 +178,12 @@ describe('memgate run with a load-command', () => {
       '--interval',
       '500ms'
     ])
-    expect(result.code).toBe(0)
-    expect(readReport(out).runs.head.sampleNotes).toEqual([
-      'the load-command exited with code 3 before sampling ended; see logs/head-load.log'
-    ])
-    expect(result.stdout).toContain('head: the load-command exited with code 3 before sampling ended')
+    expect(result.code).toBe(2)
+    expect(result.stderr.split('\n').find((l) => l.startsWith('memgate:'))).toBe(
+      'memgate: load-command: exited with code 3 before sampling ended; fix the command (its output is in logs/head-load.log)'
+    )
+    expect(existsSync(join(out, 'report.json'))).toBe(false)
+    expectNothingLeftRunning(result, out)
   })
 })
 

@@ -17,6 +17,16 @@ import type { Point } from './point.js'
 /** One-sided 5 %: the first half must grow faster than the last by this many standard errors. */
 export const SATURATION_Z = 1.645
 
+/**
+ * A fill slows by e^(−w/2τ) from one half of a w-second window to the next: to 0.61 for
+ * τ = 30 s over 30 s. A last half that grows less than this share of the first is taken as
+ * a fill however noisy the halves: on real services the test on the halves often lacks the
+ * power to see it (a map that doubles fills in steps, and the residuals of a curve look
+ * correlated), and a cache still filling must never fail. A leak slowed by a fill beside
+ * it is still caught: what stays once the fill is done must clear the limit.
+ */
+export const SLOWDOWN_RATIO = 0.75
+
 /** saturating: slowing significantly; accelerating: speeding up significantly (a leak that starts late). */
 export type GrowthShape = 'saturating' | 'accelerating' | 'steady'
 
@@ -25,7 +35,7 @@ export interface WindowSlopes {
   whole: SlopeInterval
   firstHalf: SlopeInterval
   lastHalf: SlopeInterval
-  /** (b_first − b_last) / √(SE_first² + SE_last²) */
+  /** (b_first − b_last) / √(SE_first² + SE_last²); saturating also when b_last < SLOWDOWN_RATIO · b_first. */
   z: number
   shape: GrowthShape
   /**
@@ -59,8 +69,9 @@ export function windowSlopesBlocks(blocks: Point[][], z = Z_95): WindowSlopes | 
   const se = Math.hypot(firstHalf.se, lastHalf.se)
   // Noise-free halves have SE 0: any difference is then certain.
   const score = se > 0 ? difference / se : difference === 0 ? 0 : Math.sign(difference) * Infinity
+  const slowing = firstHalf.slopePerSec > 0 && lastHalf.slopePerSec < SLOWDOWN_RATIO * firstHalf.slopePerSec
   const shape: GrowthShape =
-    score > SATURATION_Z ? 'saturating' : score < -SATURATION_Z ? 'accelerating' : 'steady'
+    score > SATURATION_Z || slowing ? 'saturating' : score < -SATURATION_Z ? 'accelerating' : 'steady'
   const remainingLowPerSec = shape === 'saturating' ? remainingGrowthLow(blocks, z) : null
   return { whole, firstHalf, lastHalf, z: score, shape, remainingLowPerSec }
 }

@@ -79,6 +79,10 @@ export function startGenerator(req: GeneratorRequest): LoadGenerator {
     r.end()
   }
 
+  // Every connection opened at once, at the start of the warm-up: one opened later under a
+  // burst would add its server goroutine and buffers mid-run, a step in both series.
+  for (let i = 0; i < req.connections; i++) fire()
+
   // Open loop at the overall rate, but never more in flight than connections: requests
   // the service cannot take are skipped, not queued, so a pause never ends in a burst.
   const timer = setInterval(() => {

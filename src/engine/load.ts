@@ -2,6 +2,7 @@
 // paused for a reading of the live heap: the built-in one until nothing is in flight, a
 // load-command by stopping its process group (SIGSTOP) and continuing it after.
 import type { ChildProcess } from 'node:child_process'
+import { basename } from 'node:path'
 import type { LoadStats } from '../model.js'
 import { startGenerator } from './load-generator.js'
 import { OutputTail } from './output-tail.js'
@@ -34,6 +35,8 @@ export interface Load {
   exitedEarly(): number | null
   /** The last lines a load-command printed; '' for the built-in load. */
   output(): string
+  /** One line when a load-command has exited with an error: the gate cannot go on without load. */
+  failure(): string | null
   pause(timeoutMs: number): Promise<PauseState>
   resume(): void
   stop(): Promise<LoadStats>
@@ -54,6 +57,7 @@ function startBuiltIn(req: LoadRequest): Load {
     responses: () => generator.counts().responses,
     exitedEarly: () => null,
     output: () => '',
+    failure: () => null,
     pause: async (timeoutMs) => ((await generator.pause(timeoutMs)) ? 'drained' : 'busy'),
     resume: () => generator.resume(),
     stop: async () => {
@@ -103,6 +107,10 @@ function startCommand(req: LoadRequest, command: string): Load {
     responses: () => null,
     exitedEarly: () => exitCode,
     output: () => output.text(),
+    failure: () =>
+      exitCode === null || exitCode === 0
+        ? null
+        : `load-command: exited with code ${exitCode} before sampling ended; fix the command (its output is in logs/${basename(req.logPath)})`,
     pause: async () => {
       signal('SIGSTOP')
       return 'frozen'

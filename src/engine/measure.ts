@@ -7,7 +7,7 @@ import type { Config } from '../config.js'
 import { GateError } from '../errors.js'
 import type { LoadStats, Measurement, Sampling, Side } from '../model.js'
 import { buildService, inspectModule, supportsGoroutineLeakProfile, type GoModule } from './build.js'
-import { startLoad } from './load.js'
+import { startLoad, type Load } from './load.js'
 import { sleep } from './processes.js'
 import { sample, type SamplerRequest } from './sampler.js'
 import { startService, type Service } from './service.js'
@@ -97,7 +97,7 @@ async function measureBuilt(
       log(
         `${label}: load ${config.loadCommand ? `"${config.loadCommand}"` : `${config.ratePerSec} req/s on ${config.connections} connections to ${config.targetUrl}`}; warm-up ${config.warmupMs / 1000}s`
       )
-      await warmUp(config.warmupMs, service, signal)
+      await warmUp(config.warmupMs, service, load, signal)
       log(
         `${label}: sampling every ${config.intervalMs / 1000}s, looking at the growth every ${config.durationMs / 1000}s up to ${config.maxDurationMs / 1000}s`
       )
@@ -118,11 +118,6 @@ async function measureBuilt(
       })
       const early = load.exitedEarly()
       loadStats = await load.stop()
-      if (early !== null && early !== 0)
-        throw new GateError(
-          `load-command: exited with code ${early} before sampling ended; fix the command (its output is in logs/${label}-load.log)`,
-          load.output()
-        )
       if (early === 0)
         notes.push(
           'the load-command ended before sampling did: growth after it ended was measured without load'
@@ -158,10 +153,12 @@ function checkSamples(sampling: Sampling, config: Config): void {
     )
 }
 
-async function warmUp(ms: number, service: Service, signal?: AbortSignal): Promise<void> {
+async function warmUp(ms: number, service: Service, load: Load, signal?: AbortSignal): Promise<void> {
   const end = Date.now() + ms
   while (Date.now() < end) {
     if (signal?.aborted) throw new GateError('cancelled during warm-up')
+    const failed = load.failure()
+    if (failed) throw new GateError(failed, load.output())
     if (service.hasExited())
       throw new GateError(`the service ${await service.exited} during warm-up`, service.output.text())
     await sleep(Math.min(250, end - Date.now()), signal)

@@ -60,6 +60,7 @@ const load: Load = {
   responses: () => (responses += 100),
   exitedEarly: () => null,
   output: () => '',
+  failure: () => null,
   pause: async () => 'drained',
   resume: () => {},
   stop: async () => ({ kind: 'built-in', requests: responses, errors: 0, achievedRatePerSec: null })

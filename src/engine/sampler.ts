@@ -188,6 +188,8 @@ async function readEndProfiles(client: PprofClient, req: SamplerRequest, out: Sa
 }
 
 async function checkAlive(req: SamplerRequest): Promise<void> {
+  const failed = req.load.failure()
+  if (failed) throw new GateError(failed, req.load.output())
   if (req.service.hasExited()) {
     const how = await req.service.exited
     throw new GateError(`the service ${how} during the run`, req.service.output.text())

@@ -43,9 +43,10 @@ describe('groupingPath', () => {
 withGateway('pushRun to a real Pushgateway', () => {
   let gateway: ChildProcess
   let url: string
-  const dir = mkdtempSync(join(tmpdir(), 'memgate-pushgateway-'))
+  let dir: string
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'memgate-pushgateway-'))
     url = `http://127.0.0.1:${await freePort()}`
     gateway = spawnGroup(
       BINARY!,

@@ -15,6 +15,20 @@ describe('parseConfig', () => {
     expect(c.uploadArtifact).toBe(true)
     expect(c.memprofilerate).toBe(4096)
     expect(parseConfig({ memprofilerate: 'off' }).memprofilerate).toBeNull()
+    expect(c.metricsUrl).toBeNull()
+    expect(c.source).toBe('auto')
+    expect(c.pushgatewayUrl).toBeNull()
+  })
+
+  it('reads the Prometheus inputs: metrics-url, source, pushgateway-url', () => {
+    const c = parseConfig({
+      'metrics-url': 'http://127.0.0.1:6060/metrics',
+      source: 'metrics',
+      'pushgateway-url': 'http://127.0.0.1:9091'
+    })
+    expect(c.metricsUrl).toBe('http://127.0.0.1:6060/metrics')
+    expect(c.source).toBe('metrics')
+    expect(c.pushgatewayUrl).toBe('http://127.0.0.1:9091/')
   })
 
   it('reads every input by its action name', () => {
@@ -68,7 +82,20 @@ describe('parseConfig', () => {
       'max-increase-over-baseline: gives two heap rates in "1MiB/min, 2MiB/min"'
     ],
     [{ 'upload-artifact': 'yes' }, 'upload-artifact: expected one of true, false, got "yes"'],
-    [{ colour: 'blue' }, 'unknown input "colour"']
+    [{ colour: 'blue' }, 'unknown input "colour"'],
+    [{ source: 'otel' }, 'source: expected one of auto, pprof, metrics, got "otel"'],
+    [
+      { source: 'metrics' },
+      'metrics-url: source "metrics" needs the URL of the service\'s /metrics, such as http://127.0.0.1:6060/metrics'
+    ],
+    [
+      { 'metrics-url': '127.0.0.1:6060/metrics' },
+      'metrics-url: expected a URL such as http://127.0.0.1:6060/metrics, got "127.0.0.1:6060/metrics"'
+    ],
+    [
+      { 'pushgateway-url': 'ftp://127.0.0.1:9091' },
+      'pushgateway-url: expected an http:// or https:// URL, got "ftp://127.0.0.1:9091"'
+    ]
   ])('rejects %j with one line that names the input', (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(new ConfigError(message))
   })
@@ -114,8 +141,10 @@ describe('describeConfig', () => {
     const d = describeConfig({
       'load-command': 'curl -H "Authorization: Bearer abc.def.ghi" http://127.0.0.1:8080/',
       'pprof-url': 'http://admin:hunter2@127.0.0.1:6060/debug/pprof',
-      'target-url': 'http://127.0.0.1:8080/api?token=s3cr3t'
+      'target-url': 'http://127.0.0.1:8080/api?token=s3cr3t',
+      'pushgateway-url': 'https://ci:pushpw@gateway.example:9091'
     })
+    expect(d['pushgateway-url']).not.toContain('pushpw')
     expect(d['load-command']).not.toContain('abc.def.ghi')
     expect(d['pprof-url']).not.toContain('hunter2')
     expect(d['target-url']).not.toContain('s3cr3t')

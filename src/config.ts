@@ -17,6 +17,10 @@ export interface Config {
   startCommand: string | null
   env: Record<string, string>
   pprofUrl: string
+  /** The service's Prometheus /metrics, read when pprof is not there; null: unset. */
+  metricsUrl: string | null
+  /** 'auto': pprof when it answers, else metricsUrl when set. */
+  source: 'auto' | 'pprof' | 'metrics'
   readyTimeoutMs: number
   loadCommand: string | null
   targetUrl: string
@@ -44,6 +48,8 @@ export interface Config {
   uploadArtifact: boolean
   mode: 'full' | 'analyze' | 'comment'
   reportJson: string | null
+  /** Each run is pushed there; null: unset. */
+  pushgatewayUrl: string | null
 }
 
 /** Raw input values by input name; missing or empty means the default. */
@@ -105,6 +111,14 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
     })
 
   const pprofUrl = inInput('pprof-url', (s) => httpUrl(s).replace(/\/+$/, ''))
+  const metricsUrl = optional('metrics-url')
+    ? inInput('metrics-url', (s) => httpUrl(s, METRICS_EXAMPLE))
+    : null
+  const source = oneOf('source', ['auto', 'pprof', 'metrics'] as const)
+  if (source === 'metrics' && !metricsUrl)
+    throw new ConfigError(
+      `metrics-url: source "metrics" needs the URL of the service's /metrics, such as ${METRICS_EXAMPLE}`
+    )
   const targetUrl = optional('target-url')
     ? inInput('target-url', httpUrl)
     : new URL('/', pprofUrl).toString()
@@ -139,6 +153,8 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
     startCommand: optional('start-command'),
     env: inInput('env', parseEnv),
     pprofUrl,
+    metricsUrl,
+    source,
     readyTimeoutMs: duration('ready-timeout', 1000),
     loadCommand: optional('load-command'),
     targetUrl,
@@ -162,7 +178,10 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
     githubToken: get('github-token'),
     uploadArtifact: oneOf('upload-artifact', ['true', 'false'] as const) === 'true',
     mode,
-    reportJson
+    reportJson,
+    pushgatewayUrl: optional('pushgateway-url')
+      ? inInput('pushgateway-url', (s) => httpUrl(s, 'http://127.0.0.1:9091'))
+      : null
   }
 }
 
@@ -177,12 +196,14 @@ function rateOfKind(text: string, kind: 'bytes' | 'count'): Rate {
   return rate
 }
 
-function httpUrl(text: string): string {
+const METRICS_EXAMPLE = 'http://127.0.0.1:6060/metrics'
+
+function httpUrl(text: string, example = 'http://127.0.0.1:6060/debug/pprof'): string {
   let url: URL
   try {
     url = new URL(text)
   } catch {
-    throw new ConfigError(`expected a URL such as http://127.0.0.1:6060/debug/pprof, got "${text}"`)
+    throw new ConfigError(`expected a URL such as ${example}, got "${text}"`)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ConfigError(`expected an http:// or https:// URL, got "${text}"`)
@@ -228,7 +249,15 @@ function parseIncrease(text: string): Config['maxIncreaseOverBaseline'] {
 }
 
 /** Inputs that hold commands or URLs: a token written into them is hidden. */
-const FREE_TEXT = ['build-command', 'start-command', 'load-command', 'pprof-url', 'target-url']
+const FREE_TEXT = [
+  'build-command',
+  'start-command',
+  'load-command',
+  'pprof-url',
+  'metrics-url',
+  'target-url',
+  'pushgateway-url'
+]
 
 /**
  * The resolved inputs as the user would write them, for report.json. report.json goes

@@ -31,6 +31,18 @@ export const INPUTS: InputSpec[] = [
     description: 'Where the service serves `net/http/pprof`.'
   },
   {
+    name: 'metrics-url',
+    default: '',
+    description:
+      "Where the service serves Prometheus `/metrics` (client_golang's Go collector), e.g. `http://127.0.0.1:6060/metrics`: read when pprof is not there. The metrics cannot force a GC, so their readings are noisier, and attribution needs pprof."
+  },
+  {
+    name: 'source',
+    default: 'auto',
+    description:
+      '`pprof`, `metrics` (read `metrics-url` only) or `auto`: pprof when it answers, else `metrics-url` when set.'
+  },
+  {
     name: 'ready-timeout',
     default: '60s',
     description: 'How long to wait for the pprof endpoint to answer.'
@@ -128,6 +140,12 @@ export const INPUTS: InputSpec[] = [
     name: 'name',
     default: 'memgate',
     description: 'Tells several gates in one repository apart (comments, artifacts, summaries).'
+  },
+  {
+    name: 'pushgateway-url',
+    default: '',
+    description:
+      "A Prometheus Pushgateway to push each run's slopes and verdict to, grouped by `name`, repository, branch and commit; a failed push is a warning and leaves the verdict as it is."
   },
   {
     name: 'github-token',

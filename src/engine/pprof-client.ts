@@ -52,7 +52,7 @@ export class PprofClient {
  * The body if it has at most `maxBytes`; else its first piece and `cut`. Reading stops at the
  * cap and the connection is dropped, so a huge or endless body costs no more than the cap.
  */
-async function readUpTo(res: Response, maxBytes: number): Promise<{ bytes: Buffer; cut: boolean }> {
+export async function readUpTo(res: Response, maxBytes: number): Promise<{ bytes: Buffer; cut: boolean }> {
   const reader = res.body?.getReader()
   if (!reader) return { bytes: Buffer.alloc(0), cut: false }
   const chunks: Uint8Array[] = []

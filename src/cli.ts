@@ -11,6 +11,7 @@ try {
   process.exitCode = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
+    env: process.env,
     signal: controller.signal
   })
 } finally {

@@ -63,6 +63,8 @@ async function gate(signal: AbortSignal): Promise<void> {
       repoRoot,
       configRecord: describeConfig(raw),
       log: (line) => core.info(line),
+      warn: (line) => core.warning(line),
+      env: process.env,
       signal
     })
     writePullRequestFile(outDir, context)

@@ -13,16 +13,17 @@ export interface Sample {
   t: number
   /** Live heap right after a forced GC (runtime.MemStats.HeapAlloc), exact. */
   liveHeapBytes: number
-  /** Live heap objects at the same instant (runtime.MemStats.HeapObjects). */
-  liveHeapObjects: number
+  /** Live heap objects at the same instant (runtime.MemStats.HeapObjects); null from /metrics. */
+  liveHeapObjects: number | null
   goroutines: number
   /** Resident set of the service's process group; null where the platform gives none. */
   rssBytes: number | null
   /**
    * How the live heap was read: 'quiesced', with the load paused and nothing in flight;
-   * 'least-of-4', the least of four readings under load (quiescing off, or a fallback).
+   * 'least-of-4', the least of four readings under load (quiescing off, or a fallback);
+   * 'metrics', the service's Prometheus gauges (no pprof): no forced GC, garbage included.
    */
-  reading?: 'quiesced' | 'least-of-4'
+  reading?: 'quiesced' | 'least-of-4' | 'metrics'
   /** How long the load was paused for this sample, ms. */
   pauseMs?: number
 }
@@ -178,6 +179,8 @@ export interface Run {
   warmupSec: number
   /** Seconds sampled: up to the look the gate stopped at. */
   durationSec: number
+  /** Where the readings came from: pprof, or the service's /metrics and which heap gauge. */
+  source: { kind: 'pprof' } | { kind: 'metrics'; heapGauge: string }
   /** Requests per second the built-in load achieved while sampling; null for a load-command. */
   requestsPerSec: number | null
   /** Each look at the growth, in order; the last is where sampling stopped. */
@@ -354,6 +357,8 @@ export interface Timed<T> {
 /** What the sampler read from one run of the service. */
 export interface Sampling {
   samples: Sample[]
+  /** From /metrics: the gauge the live heap was read from. */
+  heapGauge?: string
   /** Samples tried: the samples read and those dropped. */
   attempted: number
   heap: Timed<HeapSummary>[]

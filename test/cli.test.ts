@@ -19,7 +19,7 @@ const GO_PROVES_LEAKS = supportsGoroutineLeakProfile(
 
 async function gate(
   dir: string,
-  extra: string[] = [],
+  extra: string[] | ((port: number) => string[]) = [],
   env = ''
 ): Promise<{ result: CliResult; out: string }> {
   const port = await freePort()
@@ -36,7 +36,7 @@ async function gate(
     `http://127.0.0.1:${port}/debug/pprof`,
     '--out',
     out,
-    ...extra
+    ...(typeof extra === 'function' ? extra(port) : extra)
   ])
   return { result, out }
 }
@@ -183,6 +183,43 @@ describe('memgate run with a load-command', () => {
       'memgate: load-command: exited with code 3 before sampling ended; fix the command (its output is in logs/head-load.log)'
     )
     expect(existsSync(join(out, 'report.json'))).toBe(false)
+    expectNothingLeftRunning(result, out)
+  })
+})
+
+describe('memgate run on a service with /metrics and no pprof', () => {
+  // Metrics readings are not quiesced by a forced GC: they scatter by hundreds of KiB, so the
+  // limit here sits between the clean service and the leak (256 B/request, 3 MiB/min).
+  const viaMetrics = (port: number) => [
+    '--metrics-url',
+    `http://127.0.0.1:${port}/metrics`,
+    '--max-heap-growth',
+    '2MiB/min',
+    '--warmup',
+    '5s',
+    '--duration',
+    '20s',
+    '--max-duration',
+    '60s'
+  ]
+
+  it('fails the leaking service and says the readings came from /metrics', async () => {
+    const { result, out } = await gate(`${SERVICES}metrics-leak`, viaMetrics, 'RUNTIME_METRICS=gc')
+    expect(result.code).toBe(1)
+    const head = readReport(out).runs.head
+    expect(head.source).toEqual({ kind: 'metrics', heapGauge: 'go_gc_heap_live_bytes' })
+    expect(head.samples.every((s) => s.reading === 'metrics' && s.liveHeapObjects === null)).toBe(true)
+    expect(head.sampleNotes.join('\n')).toMatch(/read from the service's \/metrics \(go_gc_heap_live_bytes\)/)
+    expect(readFileSync(join(out, 'metrics.txt'), 'utf8')).toMatch(
+      /^memgate_verdict\{.*verdict="fail".*\} 1$/m
+    )
+    expectNothingLeftRunning(result, out)
+  })
+
+  it('does not fail the clean one', async () => {
+    const { result, out } = await gate(`${SERVICES}metrics-clean`, viaMetrics, 'RUNTIME_METRICS=gc')
+    expect(readReport(out).verdict).not.toBe('fail')
+    expect(result.code).toBe(0)
     expectNothingLeftRunning(result, out)
   })
 })

@@ -27,6 +27,8 @@ export interface CliIO {
   stderr: Writer
   /** Stops the run; its reason, a signal name such as 'SIGTERM', gives the exit code 128 + n. */
   signal?: AbortSignal
+  /** The environment, for the labels of an exported run (GITHUB_REPOSITORY and the like). */
+  env?: Record<string, string | undefined>
 }
 
 const FLAG_INPUTS = INPUTS.filter((i) => !i.actionOnly)
@@ -88,6 +90,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       repoRoot: process.cwd(),
       configRecord: describeConfig(raw),
       log,
+      env: io.env,
       signal: io.signal
     })
     io.stdout.write(renderTerminal(report) + '\n\n')

@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import type { Config } from '../config.js'
 import { GateError } from '../errors.js'
+import { redactUrl } from '../redact.js'
 import type { LoadStats, Measurement, Sampling, Side } from '../model.js'
 import { buildService, inspectModule, supportsGoroutineLeakProfile, type GoModule } from './build.js'
 import { startLoad, type Load } from './load.js'
 import { sleep } from './processes.js'
 import { sample, type SamplerRequest } from './sampler.js'
 import { startService, type Service } from './service.js'
+import { chooseSource, crossCheckMetrics, readyEndpoint } from './source.js'
 
 export interface MeasureOptions {
   outDir: string
@@ -67,20 +69,24 @@ async function measureBuilt(
   const env = { ...config.env }
   if (config.memprofilerate !== null)
     env.GODEBUG = [env.GODEBUG, `memprofilerate=${config.memprofilerate}`].filter(Boolean).join(',')
-  log(`${label}: starting the service, waiting for ${config.pprofUrl}`)
+  const ready = readyEndpoint(config)
+  log(`${label}: starting the service, waiting for ${redactUrl(ready.url)}`)
   const service = await startService({
     redact: options.redact,
     binaryPath,
     startCommand: config.startCommand,
     cwd: side.moduleDir,
     env,
-    pprofUrl: config.pprofUrl,
+    ready,
     readyTimeoutMs: config.readyTimeoutMs,
     logPath: join(outDir, 'logs', `${label}-service.log`),
     signal
   })
   log(`${label}: service ready (pid ${service.pid}, process group ${service.pid})`)
   const notes: string[] = []
+  const source = await chooseSource(config, signal)
+  if (source.kind === 'metrics')
+    log(`${label}: no pprof at ${redactUrl(config.pprofUrl)}: reading ${redactUrl(source.client.url)}`)
   try {
     const load = startLoad({
       redact: options.redact,
@@ -107,7 +113,9 @@ async function measureBuilt(
         intervalMs: config.intervalMs,
         lookTimesSec: options.lookTimesSec,
         atLook: options.atLook,
-        quiesce: config.quiesce,
+        // Without a forced GC there is nothing to read quiesced: metrics count garbage too.
+        quiesce: config.quiesce && source.kind === 'pprof',
+        metrics: source.kind === 'metrics' ? source.client : null,
         profilesDir,
         service,
         load,
@@ -116,6 +124,7 @@ async function measureBuilt(
         log,
         signal
       })
+      if (source.kind === 'pprof') notes.push(...(await crossCheckMetrics(config, signal)))
       const early = load.exitedEarly()
       loadStats = await load.stop()
       if (early === 0)

@@ -76,6 +76,7 @@ async function sampleFrom(failures: Map<string, number>) {
       lookTimesSec: [1],
       atLook: () => true,
       quiesce: false,
+      metrics: null,
       profilesDir,
       service,
       load,

@@ -12,6 +12,7 @@ import { summarizeHeap } from '../profile/heap.js'
 import type { Sample, Sampling } from '../model.js'
 import { formatBytes } from '../units.js'
 import type { Load } from './load.js'
+import { readMetrics, type MetricsClient } from './metrics-client.js'
 import { PprofClient } from './pprof-client.js'
 import { takeReading } from './reading.js'
 import { sleep } from './processes.js'
@@ -38,6 +39,8 @@ export interface SamplerRequest {
   atLook: (samples: Sample[], look: Look) => boolean
   /** Pause the load for each reading (see reading.ts). */
   quiesce: boolean
+  /** Read the service's /metrics instead of pprof: no forced GC, no profiles. */
+  metrics: MetricsClient | null
   /** Folder for the raw profiles of this run. */
   profilesDir: string
   service: Service
@@ -108,7 +111,7 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
     out.notes.push(`RSS is not read on ${process.platform}: only Linux (/proc) and macOS (ps) give it`)
   const requestsAtEnd = req.load.responses()
   out.requests = requestsAtStart === null || requestsAtEnd === null ? null : requestsAtEnd - requestsAtStart
-  await readEndProfiles(client, req, out)
+  if (!req.metrics) await readEndProfiles(client, req, out)
   return out
 }
 
@@ -120,6 +123,7 @@ async function takeSample(
   withProfiles: boolean,
   out: Sampling
 ): Promise<Sample> {
+  if (req.metrics) return metricsSample(req.metrics, req, t, out)
   let raw: { heap: Buffer; goroutine: Buffer } | null = null
   const reading = await takeReading({
     client,
@@ -144,6 +148,25 @@ async function takeSample(
     rssBytes,
     reading: reading.method,
     ...(req.quiesce ? { pauseMs: reading.pauseMs } : {})
+  }
+}
+
+/** A reading of the service's Prometheus gauges: what the process reports, garbage included. */
+async function metricsSample(
+  client: MetricsClient,
+  req: SamplerRequest,
+  t: number,
+  out: Sampling
+): Promise<Sample> {
+  const m = await readMetrics(client)
+  out.heapGauge ??= m.heapSource
+  return {
+    t,
+    liveHeapBytes: m.liveHeapBytes,
+    liveHeapObjects: null,
+    goroutines: m.goroutines,
+    rssBytes: m.rssBytes ?? (await groupRssBytes(req.service.pid)),
+    reading: 'metrics'
   }
 }
 

@@ -2,6 +2,7 @@
 // notices a crash, and stops it.
 import type { ChildProcess } from 'node:child_process'
 import { GateError } from '../errors.js'
+import { redactUrl } from '../redact.js'
 import { OutputTail } from './output-tail.js'
 import { sleep, spawnGroup, stopGroup } from './processes.js'
 
@@ -12,7 +13,8 @@ export interface ServiceRequest {
   startCommand: string | null
   cwd: string
   env: Record<string, string>
-  pprofUrl: string
+  /** What the service must answer before it is measured: its pprof endpoint, or its /metrics. */
+  ready: { input: 'pprof-url' | 'metrics-url'; url: string }
   readyTimeoutMs: number
   logPath: string
   signal?: AbortSignal
@@ -74,10 +76,10 @@ async function waitReady(req: ServiceRequest, service: Service): Promise<void> {
     if (req.signal?.aborted) throw new GateError('cancelled while waiting for the service')
     if (service.hasExited()) {
       const how = await service.exited
-      throw new GateError(`the service ${how} before its pprof endpoint answered`, service.output.text())
+      throw new GateError(`the service ${how} before ${req.ready.url} answered`, service.output.text())
     }
     try {
-      const res = await fetch(`${req.pprofUrl}/`, { signal: AbortSignal.timeout(2000) })
+      const res = await fetch(readyTarget(req.ready), { signal: AbortSignal.timeout(2000) })
       await res.arrayBuffer()
       if (res.ok) return
       lastError = `HTTP ${res.status}`
@@ -86,8 +88,17 @@ async function waitReady(req: ServiceRequest, service: Service): Promise<void> {
     }
     await sleep(100, req.signal)
   }
+  const serve =
+    req.ready.input === 'pprof-url'
+      ? 'the service imports net/http/pprof and listens there'
+      : "the service serves client_golang's promhttp handler there"
   throw new GateError(
-    `pprof-url: ${req.pprofUrl}/ did not answer within ready-timeout (${lastError}); check that the service imports net/http/pprof and listens there, or raise ready-timeout`,
+    `${req.ready.input}: ${redactUrl(readyTarget(req.ready))} did not answer within ready-timeout (${lastError}); check that ${serve}, or raise ready-timeout`,
     service.output.text()
   )
+}
+
+/** pprof's index page, or the metrics URL itself. */
+function readyTarget(ready: ServiceRequest['ready']): string {
+  return ready.input === 'pprof-url' ? `${ready.url}/` : ready.url
 }

@@ -8,11 +8,13 @@ import { readReportFile, readStoredBaseline } from '../baseline/stored.js'
 import { ConfigError, secretValues, type Config } from '../config.js'
 import { resolveModuleDir } from '../engine/build.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
+import { pushRun } from '../engine/pushgateway.js'
 import { GateError } from '../errors.js'
 import type { Report } from '../model.js'
 import { Redactor } from '../redact.js'
 import { describeBaseGrowth } from '../report/judgement.js'
 import { renderMarkdown } from '../report/markdown.js'
+import { renderOpenMetrics, runLabels, runRegistry, type RunExport } from '../report/openmetrics.js'
 import { buildReport } from '../report/report.js'
 import { measureSides } from './sides.js'
 
@@ -24,6 +26,10 @@ export interface GateOptions {
   /** The resolved inputs as written, for report.json. */
   configRecord: Record<string, unknown>
   log: (line: string) => void
+  /** A problem the user should see that does not change the verdict (a failed push); default: log. */
+  warn?: (line: string) => void
+  /** The runner's variables, for the labels of exported runs (repository, branch, commit). */
+  env?: Record<string, string | undefined>
   signal?: AbortSignal
 }
 
@@ -90,7 +96,30 @@ async function gate(config: Config, options: GateOptions, redactor: Redactor): P
     createdAt: new Date()
   })
   // report.json goes into the artifact and the comment, which GitHub does not mask.
-  return writeReport(redactor.redactJson(report), options.outDir)
+  const result = writeReport(redactor.redactJson(report), options.outDir)
+  await exportRun(result.report, config, options)
+  return result
+}
+
+/**
+ * The run as OpenMetrics text in the artifact, and pushed to a Pushgateway when asked: teams
+ * plot growth across commits. A push that fails is a warning; the verdict stands.
+ */
+async function exportRun(report: Report, config: Config, options: GateOptions): Promise<void> {
+  const run: RunExport = {
+    labels: runLabels(report, options.env ?? {}),
+    detectableGrowthPerSec: Object.fromEntries(
+      Object.entries(report.runs.head.detectable).map(([series, d]) => [series, d.perSec])
+    )
+  }
+  writeFileSync(join(options.outDir, 'metrics.txt'), await renderOpenMetrics(report, run))
+  if (!config.pushgatewayUrl) return
+  const pushed = await pushRun(runRegistry(report, run), config.pushgatewayUrl, {
+    name: report.name,
+    ...run.labels
+  })
+  if (!pushed.warning) options.log(`pushed to the Pushgateway in ${pushed.roundTripMs.toFixed(0)} ms`)
+  if (pushed.warning) (options.warn ?? options.log)(pushed.warning)
 }
 
 export function writeReport(report: Report, outDir: string): GateResult {

@@ -119,6 +119,7 @@ function fromVersion1(r: Report): Report {
       goroutines: trendFromVersion1(run.trends.goroutines),
       rss: trendFromVersion1(run.trends.rss)
     },
+    source: { kind: 'pprof' },
     requestsPerSec: run.load?.achievedRatePerSec ?? null,
     looks: [],
     detectable: {},

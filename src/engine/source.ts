@@ -1,0 +1,60 @@
+// Which endpoint a run reads: pprof, which forces a GC and names the leaking line, or a
+// service's Prometheus /metrics, for services that do not serve pprof.
+import type { Config } from '../config.js'
+import { MetricsClient, pickSource, readMetrics } from './metrics-client.js'
+import { parseGoroutineTotal, parseMemStats, PprofClient } from './pprof-client.js'
+import type { ServiceRequest } from './service.js'
+
+export type Source = { kind: 'pprof' } | { kind: 'metrics'; client: MetricsClient }
+
+type SourceConfig = Pick<Config, 'source' | 'pprofUrl' | 'metricsUrl' | 'intervalMs'>
+
+/** What must answer before the service is measured: metrics-url when it may be the source. */
+export function readyEndpoint(config: SourceConfig): ServiceRequest['ready'] {
+  return config.metricsUrl && config.source !== 'pprof'
+    ? { input: 'metrics-url', url: config.metricsUrl }
+    : { input: 'pprof-url', url: config.pprofUrl }
+}
+
+/**
+ * pprof whenever it answers with a Go heap profile (not merely HTTP 200: many services
+ * answer every path), else the metrics; `source` can force either.
+ */
+export async function chooseSource(config: SourceConfig, signal?: AbortSignal): Promise<Source> {
+  let pprofAnswers = config.source === 'pprof'
+  if (config.source === 'auto' && config.metricsUrl) {
+    try {
+      const heap = await new PprofClient(config.pprofUrl, 2000, signal).get('heap?debug=1')
+      parseMemStats(heap.toString('utf8'))
+      pprofAnswers = true
+    } catch {
+      pprofAnswers = false
+    }
+  }
+  if (pickSource(config.source, pprofAnswers, config.metricsUrl) === 'pprof' || !config.metricsUrl)
+    return { kind: 'pprof' }
+  return {
+    kind: 'metrics',
+    client: new MetricsClient(config.metricsUrl, Math.max(5000, 2 * config.intervalMs), signal)
+  }
+}
+
+/**
+ * With both endpoints, pprof is the source and /metrics only a check that both belong to one
+ * process: the goroutine counts, read back to back, must agree within a few requests in
+ * flight. A note when they do not, or when /metrics cannot be read; nothing otherwise.
+ */
+export async function crossCheckMetrics(config: SourceConfig, signal?: AbortSignal): Promise<string[]> {
+  if (!config.metricsUrl) return []
+  try {
+    const pprof = new PprofClient(config.pprofUrl, 5000, signal)
+    const fromPprof = parseGoroutineTotal((await pprof.get('goroutine?debug=1')).toString('utf8'))
+    const fromMetrics = (await readMetrics(new MetricsClient(config.metricsUrl, 5000, signal))).goroutines
+    if (Math.abs(fromPprof - fromMetrics) <= Math.max(10, 0.25 * fromPprof)) return []
+    return [
+      `metrics-url reports ${fromMetrics} goroutines where pprof-url reports ${fromPprof}: do both belong to the service that was measured?`
+    ]
+  } catch (e) {
+    return [`metrics-url could not be read for a cross-check: ${(e as Error).message.split('\n')[0]}`]
+  }
+}

@@ -87,12 +87,14 @@ export const INPUTS: InputSpec[] = [
   {
     name: 'max-heap-growth',
     default: '512KiB/min',
-    description: 'Allowed live-heap growth, e.g. `1MiB/min`; `off` turns the limit off.'
+    description:
+      'Allowed live-heap growth, per time (`1MiB/min`) or per request of the built-in load (`64B/req`); `off` turns the limit off.'
   },
   {
     name: 'max-goroutine-growth',
     default: '10/min',
-    description: 'Allowed goroutine growth, e.g. `10/min`; `off` turns the limit off.'
+    description:
+      'Allowed goroutine growth, per time (`10/min`) or per requests of the built-in load (`1/1000req`); `off` turns the limit off.'
   },
   {
     name: 'baseline',

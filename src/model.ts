@@ -275,6 +275,7 @@ export interface LookRecord {
 /** The smallest leak a run could catch (analysis/detectable.ts). */
 export interface DetectableLeak {
   perSec: number
+  perMin: number
   /** Per request at the achieved rate; null without a request count. */
   perRequest: number | null
   /** The limit per request: growth below it passes by design. */

@@ -142,8 +142,7 @@ function detectable(
     const t = runTrends[series]
     const limit = last?.limitsPerSec[series]
     if (!t || limit === undefined) continue
-    const { perSec, perRequest, limitPerRequest } = detectableLeak(t.sePerSec, limit, t.z, requestsPerSec)
-    out[series] = { perSec, perRequest, limitPerRequest }
+    out[series] = detectableLeak(t.sePerSec, limit, t.z, requestsPerSec)
   }
   return out
 }

@@ -81,7 +81,7 @@ export function judgeGrowth(series: JudgedSeries, run: Run, limit: GrowthLimit |
     ...trendNumbers(t),
     limitPerSec,
     ...(limit.per === 'request' ? { limitPerRequest: limit.value } : {}),
-    ...(decision.rule === 'saturating' && t.fill ? { fill: t.fill } : {})
+    ...(t.fill ? { fill: t.fill } : {})
   }
 }
 

@@ -147,8 +147,8 @@ describe('looks and what a run could catch', () => {
   it('gives the smallest catchable leak per request, and goroutines as one per so many requests', () => {
     const r = run('head', t(0, 0, 0), {
       detectable: {
-        heap: { perSec: 9200, perRequest: 46, limitPerRequest: 43.7 },
-        goroutines: { perSec: 0.25, perRequest: 0.00125, limitPerRequest: 0.0008 }
+        heap: { perSec: 9200, perMin: 9200 * 60, perRequest: 46, limitPerRequest: 43.7 },
+        goroutines: { perSec: 0.25, perMin: 0.25 * 60, perRequest: 0.00125, limitPerRequest: 0.0008 }
       }
     })
     expect(describeDetectable(r)).toEqual([

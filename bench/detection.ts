@@ -176,10 +176,14 @@ function namesLeakLine(report: Report, c: Case): boolean {
   )
 }
 
-const rows: string[] = [
+const header = [
   '| fixture | pass | inconcl. | fail | seconds sampled: median (max) | look stopped | measured /req: median (min … max) | smallest catchable /req (median) | leak line named | heap scatter (median) | pause/reading p50 | wall s/run |',
   '|---|---|---|---|---|---|---|---|---|---|---|---|'
 ]
+// Each row is printed as its fixture is done: a long bench stopped halfway keeps what it measured.
+process.stdout.write(
+  `Detection with the default inputs (go-memgate bench:detection, R=${runs}, quiesce ${quiesce})\n\n${header.join('\n')}\n`
+)
 for (const c of CASES.filter((c) => !only || only.includes(c.fixture))) {
   const verdicts = { pass: 0, inconclusive: 0, fail: 0 }
   const perRequest: number[] = []
@@ -211,10 +215,7 @@ for (const c of CASES.filter((c) => !only || only.includes(c.fixture))) {
   }
   const fmt = (v: number) =>
     c.series === 'heap' ? formatBytes(v) : v < 1 ? `1/${Math.round(1 / v)}` : v.toFixed(2)
-  rows.push(
-    `| ${c.label} | ${verdicts.pass} | ${verdicts.inconclusive} | ${verdicts.fail} | ${median(sampled).toFixed(0)} (${Math.max(...sampled).toFixed(0)}) | ${median(looks)} | ${spread(perRequest, fmt)} | ${catchable.length ? fmt(median(catchable)) : '—'} | ${c.leakPerRequest > 0 ? `${named}/${runs}` : '—'} | ${formatBytes(median(scatters))} | ${pauses.length ? `${median(pauses).toFixed(0)} ms` : '—'} | ${median(seconds).toFixed(0)} |`
+  process.stdout.write(
+    `| ${c.label} | ${verdicts.pass} | ${verdicts.inconclusive} | ${verdicts.fail} | ${median(sampled).toFixed(0)} (${Math.max(...sampled).toFixed(0)}) | ${median(looks)} | ${spread(perRequest, fmt)} | ${catchable.length ? fmt(median(catchable)) : '—'} | ${c.leakPerRequest > 0 ? `${named}/${runs}` : '—'} | ${formatBytes(median(scatters))} | ${pauses.length ? `${median(pauses).toFixed(0)} ms` : '—'} | ${median(seconds).toFixed(0)} |\n`
   )
 }
-process.stdout.write(
-  `\nDetection with the default inputs (go-memgate bench:detection, R=${runs}, quiesce ${quiesce})\n\n${rows.join('\n')}\n`
-)

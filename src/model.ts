@@ -53,8 +53,9 @@ export interface Trend {
   shape: 'saturating' | 'accelerating' | 'steady'
   /** (early − late slope) / its standard error. */
   saturationZ: number
-  /** Lower bound of the growth that stays once a fill is done; only for saturating growth. */
+  /** Bounds of the growth that stays once a fill is done; only for saturating growth. */
   remainingLowPerSec: number | null
+  remainingHighPerSec: number | null
   /** For saturating growth: the level it tends to and its time constant. */
   fill?: { plateau: number; tauSec: number; remainingSlopePerSec: number }
   /** The z the bounds are read at: the error budget split over the looks. */
@@ -205,6 +206,8 @@ export type JudgementRule =
   | 'upper-below-limit'
   /** The last half's upper bound lies below the limit: growth that levelled off. */
   | 'late-upper-below-limit'
+  /** Saturating, and what stays once the fill is done grows below the limit, with confidence. */
+  | 'levels-off-below-limit'
   /** The lower bound and the last half's slope lie above the limit, and the growth is no fill. */
   | 'above-limit'
   /** Above the limit, but slowing with confidence: a fill that may yet level off. */

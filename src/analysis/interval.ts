@@ -151,11 +151,28 @@ export function varianceInflation(rho: number, m: number): number {
  */
 function estimatedRho(blocks: Point[][], slopePerSec: number, meanLength: number): number {
   const line = blocks.map((points) => points.map((p) => p.v - slopePerSec * p.t))
-  const fill = blocks.map((points) => (points.length >= MIN_FILL_POINTS ? fillResiduals(points) : null))
-  if (fill.every((r) => r !== null) && squares(fill) < FILL_SHARE * squares(line)) {
+  const fill = fillResidualBlocks(blocks)
+  if (fill && squares(fill) < FILL_SHARE * squares(line)) {
     return correctedRho(lag1(fill), meanLength, FILL_PARAMETERS)
   }
   return correctedRho(lag1(line), meanLength, LINE_PARAMETERS)
+}
+
+function fillResidualBlocks(blocks: Point[][]): number[][] | null {
+  const fill = blocks.map((points) => (points.length >= MIN_FILL_POINTS ? fillResiduals(points) : null))
+  return fill.every((r) => r !== null) ? fill : null
+}
+
+/**
+ * The residual correlation around a fill, for growth already known to slow down: there the
+ * bow a straight line leaves is the fill's, not noise, whatever share of it the fill explains
+ * (a map that doubles fills in steps a smooth curve does not follow). Null when no fill fits.
+ */
+export function rhoAroundFill(blocks: Point[][]): number | null {
+  const fill = fillResidualBlocks(blocks)
+  if (!fill) return null
+  const meanLength = blocks.reduce((sum, b) => sum + b.length, 0) / blocks.length
+  return correctedRho(lag1(fill), meanLength, FILL_PARAMETERS)
 }
 
 function centred(r: number[]): number[] {

@@ -17,6 +17,7 @@ function look(
       lateCiHigh: lastHalf[2],
       shape: 'steady',
       remainingLowPerSec: null,
+      remainingHighPerSec: null,
       ...trend
     },
     limitPerSec: LIMIT,
@@ -90,6 +91,15 @@ describe('decideLook', () => {
   it('holds back saturating growth when no fill could be fitted', () => {
     const e = look([300, 400, 500], [120, 200, 280], { shape: 'saturating', remainingLowPerSec: null })
     expect(decideLook(e).outcome).toBe('continue')
+  })
+
+  it('passes saturating growth whose remainder after the fill is below the limit with confidence', () => {
+    const e = look([300, 400, 500], [120, 200, 280], {
+      shape: 'saturating',
+      remainingLowPerSec: -40,
+      remainingHighPerSec: 60
+    })
+    expect(decideLook(e)).toEqual({ outcome: 'pass', rule: 'levels-off-below-limit' })
   })
 
   it('fails saturating growth whose remainder after the fill is above the limit', () => {

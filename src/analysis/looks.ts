@@ -30,6 +30,8 @@ export type LookOutcome = 'pass' | 'fail' | 'continue' | 'inconclusive'
  * Why a look decided as it did; for continue and inconclusive, what kept it from deciding.
  * - upper-below-limit: the whole window's upper bound is below the limit
  * - late-upper-below-limit: the last half's upper bound is (growth that has levelled off)
+ * - levels-off-below-limit: saturating, and the growth that stays once the fill is done is
+ *   below the limit with confidence (a cache still filling that will level off within it)
  * - above-limit: the lower bound and the last half's slope are above the limit, and the growth
  *   is not saturating or what stays after the fill is itself above the limit
  * - saturating: above the limit, but slowing significantly: a fill that may yet level off
@@ -40,6 +42,7 @@ export type LookOutcome = 'pass' | 'fail' | 'continue' | 'inconclusive'
 export type LookRule =
   | 'upper-below-limit'
   | 'late-upper-below-limit'
+  | 'levels-off-below-limit'
   | 'above-limit'
   | 'saturating'
   | 'late-slope-below-limit'
@@ -49,7 +52,13 @@ export type LookRule =
 /** What a look reads of a trend (analysis/trend.ts), its bounds at the look's z. */
 export type LookTrend = Pick<
   Trend,
-  'ciLow' | 'ciHigh' | 'lateSlopePerSec' | 'lateCiHigh' | 'shape' | 'remainingLowPerSec'
+  | 'ciLow'
+  | 'ciHigh'
+  | 'lateSlopePerSec'
+  | 'lateCiHigh'
+  | 'shape'
+  | 'remainingLowPerSec'
+  | 'remainingHighPerSec'
 >
 
 export interface LookEvidence {
@@ -72,9 +81,12 @@ export interface LookDecision {
  */
 export function decideLook(e: LookEvidence): LookDecision {
   const { limitPerSec: limit } = e
-  const { ciLow, ciHigh, lateSlopePerSec, lateCiHigh, shape, remainingLowPerSec } = e.trend
+  const { ciLow, ciHigh, lateSlopePerSec, lateCiHigh, shape, remainingLowPerSec, remainingHighPerSec } =
+    e.trend
   if (ciHigh < limit) return { outcome: 'pass', rule: 'upper-below-limit' }
   if (lateCiHigh < limit) return { outcome: 'pass', rule: 'late-upper-below-limit' }
+  if (shape === 'saturating' && remainingHighPerSec !== null && remainingHighPerSec < limit)
+    return { outcome: 'pass', rule: 'levels-off-below-limit' }
   const above = ciLow > limit
   const excused = shape === 'saturating' && !(remainingLowPerSec !== null && remainingLowPerSec > limit)
   if (above && lateSlopePerSec > limit && !excused) {

@@ -1,5 +1,5 @@
 import { ar1, normalSource, series } from '../../test/helpers/synthetic.js'
-import { remainingGrowthLow, SATURATION_Z, windowSlopes, windowSlopesBlocks } from './saturation.js'
+import { remainingGrowthBounds, SATURATION_Z, windowSlopes, windowSlopesBlocks } from './saturation.js'
 
 const MiB = 1024 * 1024
 const LIMIT_PER_SEC = (512 * 1024) / 60
@@ -64,15 +64,24 @@ describe('windowSlopes', () => {
   })
 })
 
-describe('remainingGrowthLow', () => {
+describe('remainingGrowthBounds', () => {
   it.each([10, 20, 40])('leaves room for a clean fill with τ = %p s to stop', (tauSec) => {
-    expect(remainingGrowthLow([quiet(fill(tauSec), 30)], 2.5)!).toBeLessThan(LIMIT_PER_SEC)
+    expect(remainingGrowthBounds([quiet(fill(tauSec), 30)], 2.5)!.low).toBeLessThan(LIMIT_PER_SEC)
   })
 
-  it('holds a 64 B/request leak under a filling cache above the limit', () => {
-    const low = remainingGrowthLow([quiet((t) => fill(10)(t + 15) + 12_800 * t, 30)], 2.5)!
+  it('holds a 64 B/request leak under a filling cache above the limit, and never below it', () => {
+    const { low, high } = remainingGrowthBounds([quiet((t) => fill(10)(t + 15) + 12_800 * t, 30)], 2.5)!
     expect(low).toBeGreaterThan(LIMIT_PER_SEC)
     expect(low).toBeLessThan(12_800)
+    expect(high).toBeGreaterThan(12_800)
+  })
+
+  it('bounds a plain fill that has levelled off below the limit', () => {
+    expect(remainingGrowthBounds([quiet((t) => fill(10)(t + 30), 60)], 2.5)!.high).toBeLessThan(LIMIT_PER_SEC)
+  })
+
+  it('does not bound a straight line as if it were a fill', () => {
+    expect(remainingGrowthBounds([quiet((t) => 12_800 * t, 30)], 2.5)!.high).toBeGreaterThan(LIMIT_PER_SEC)
   })
 
   it('is what saturating growth carries', () => {
@@ -85,7 +94,7 @@ describe('remainingGrowthLow', () => {
   })
 
   it('needs five points a block and more points than parameters', () => {
-    expect(remainingGrowthLow([quiet((t) => t, 3)], 2.5)).toBeNull()
-    expect(remainingGrowthLow([quiet((t) => t, 4), quiet((t) => t, 4)], 2.5)).not.toBeNull()
+    expect(remainingGrowthBounds([quiet((t) => t, 3)], 2.5)).toBeNull()
+    expect(remainingGrowthBounds([quiet((t) => t, 4), quiet((t) => t, 4)], 2.5)).not.toBeNull()
   })
 })

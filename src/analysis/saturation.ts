@@ -1,12 +1,20 @@
 // Growth that is slowing down: a cache over a bounded key space or a pool still filling.
 // Within one window such a ramp looks like a line, so the slope alone fails clean services;
 // comparing the slopes of the two halves tells a fill from a leak, which keeps its pace.
-import { fillAtTau, fillResidualsAt, logGrid, MIN_TAU_SEC, WIDEST_TAU_WINDOWS } from './fill.js'
+import {
+  fillAtTau,
+  fillResidualsAt,
+  logGrid,
+  MIN_TAU_SEC,
+  WIDEST_TAU_WINDOWS,
+  type FillAtTau
+} from './fill.js'
 import {
   binFactorFor,
   correctedRho,
   FILL_PARAMETERS,
   lag1,
+  rhoAroundFill,
   slopeIntervalBlocks,
   varianceInflation,
   Z_95,
@@ -45,6 +53,8 @@ export interface WindowSlopes {
    * the one case it decides; null otherwise or when the window is too short.
    */
   remainingLowPerSec: number | null
+  /** The upper bound of the same: below the limit, the fill levels off within it. */
+  remainingHighPerSec: number | null
 }
 
 /** The whole window's slope and the saturation test on its halves; null with fewer than 3 points a half. */
@@ -58,13 +68,9 @@ export function windowSlopes(points: Point[], z = Z_95): WindowSlopes | null {
  * take the whole window's residual correlation (see SharedNoise).
  */
 export function windowSlopesBlocks(blocks: Point[][], z = Z_95): WindowSlopes | null {
-  const whole = slopeIntervalBlocks(blocks, z)
-  if (!whole) return null
-  const shared = { rho: whole.rho, binFactor: binFactorFor(whole.n) }
-  const half = (part: (b: Point[]) => Point[]) => slopeIntervalBlocks(blocks.map(part), z, shared)
-  const firstHalf = half((b) => b.slice(0, b.length >> 1))
-  const lastHalf = half((b) => b.slice(b.length >> 1))
-  if (!firstHalf || !lastHalf) return null
+  const first = halves(blocks, z, null)
+  if (!first) return null
+  const { whole, firstHalf, lastHalf } = first
   const difference = firstHalf.slopePerSec - lastHalf.slopePerSec
   const se = Math.hypot(firstHalf.se, lastHalf.se)
   // Noise-free halves have SE 0: any difference is then certain.
@@ -72,19 +78,48 @@ export function windowSlopesBlocks(blocks: Point[][], z = Z_95): WindowSlopes | 
   const slowing = firstHalf.slopePerSec > 0 && lastHalf.slopePerSec < SLOWDOWN_RATIO * firstHalf.slopePerSec
   const shape: GrowthShape =
     score > SATURATION_Z || slowing ? 'saturating' : score < -SATURATION_Z ? 'accelerating' : 'steady'
-  const remainingLowPerSec = shape === 'saturating' ? remainingGrowthLow(blocks, z) : null
-  return { whole, firstHalf, lastHalf, z: score, shape, remainingLowPerSec }
+  const remaining = shape === 'saturating' ? remainingGrowthBounds(blocks, z) : null
+  // A fill's bow is not noise: once the growth is known to slow, its bounds are read with the
+  // correlation of the residuals around the fill, when that is the lower.
+  const rho = shape === 'saturating' ? rhoAroundFill(blocks) : null
+  const read = rho !== null && rho < whole.rho ? (halves(blocks, z, rho) ?? first) : first
+  return {
+    ...read,
+    z: score,
+    shape,
+    remainingLowPerSec: remaining?.low ?? null,
+    remainingHighPerSec: remaining?.high ?? null
+  }
+}
+
+/** The whole window and its halves, at `z`, with the whole window's residual correlation or `rho`. */
+function halves(
+  blocks: Point[][],
+  z: number,
+  rho: number | null
+): Pick<WindowSlopes, 'whole' | 'firstHalf' | 'lastHalf'> | null {
+  const n = blocks.reduce((sum, b) => sum + b.length, 0)
+  const whole = slopeIntervalBlocks(blocks, z, rho === null ? undefined : { rho, binFactor: binFactorFor(n) })
+  if (!whole) return null
+  const shared = { rho: whole.rho, binFactor: binFactorFor(whole.n) }
+  const half = (part: (b: Point[]) => Point[]) => slopeIntervalBlocks(blocks.map(part), z, shared)
+  const firstHalf = half((b) => b.slice(0, b.length >> 1))
+  const lastHalf = half((b) => b.slice(b.length >> 1))
+  return firstHalf && lastHalf ? { whole, firstHalf, lastHalf } : null
 }
 
 const REMAINING_TAU_STEPS = 48
 
 /**
- * A profile bound: every τ whose fit is within z² · VIF · σ² of the best (the profile
- * likelihood region, widened for correlated residuals) is plausible, and the bound is the
- * least of b − z · SE(b) over them. A slow fill that could explain the growth brings a τ
- * with b near 0 into the region, so a clean cache is not failed on a guessed τ.
+ * Profile bounds of b, the growth that stays once a fill is done: every τ whose fit is
+ * within z² · VIF · σ² of the best (the profile likelihood region, widened for correlated
+ * residuals) is plausible, and the bounds are the least of b − z · SE(b) and the most of
+ * b + z · SE(b) over them. A slow fill that could explain the growth brings a τ with b near
+ * 0 into the region, so a clean cache is not failed on a guessed τ; and a τ slow enough to
+ * pass for a line trades b against the fill, which widens the upper bound, so a leak is not
+ * passed as a fill unless the curve is plain.
  */
-export function remainingGrowthLow(blocks: Point[][], z: number): number | null {
+export function remainingGrowthBounds(blocks: Point[][], z: number): { low: number; high: number } | null {
   const n = blocks.reduce((s, b) => s + b.length, 0)
   const freedom = n - (2 * blocks.length + 2)
   const spanSec = Math.max(...blocks.map((b) => (b.length ? b[b.length - 1].t - b[0].t : 0)))
@@ -101,9 +136,10 @@ export function remainingGrowthLow(blocks: Point[][], z: number): number | null 
     meanLength
   )
   const allowed = best.squares + z * z * vif * variance
-  return Math.min(
-    ...fits
-      .filter((f) => f.squares <= allowed)
-      .map((f) => f.b - z * Math.sqrt((vif * variance) / f.timeSquares))
-  )
+  const plausible = fits.filter((f) => f.squares <= allowed)
+  const margin = (f: FillAtTau) => z * Math.sqrt((vif * variance) / f.timeSquares)
+  return {
+    low: Math.min(...plausible.map((f) => f.b - margin(f))),
+    high: Math.max(...plausible.map((f) => f.b + margin(f)))
+  }
 }

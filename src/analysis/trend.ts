@@ -32,6 +32,7 @@ export function trendBlocks(blocks: Point[][], z = Z_95): Trend | null {
     shape: w.shape,
     saturationZ: w.z,
     remainingLowPerSec: w.remainingLowPerSec,
+    remainingHighPerSec: w.remainingHighPerSec,
     ...(fill
       ? {
           fill: {

@@ -43,12 +43,18 @@ describe('judgeLook', () => {
     expect(leak.record.decisions.heap).toEqual({ outcome: 'fail', rule: 'above-limit' })
   })
 
-  it('samples on while a cache fills, and never fails it', () => {
+  it('never fails a cache that fills, and passes it once it is seen to level off below the limit', () => {
     const fill = (t: number) => 4e6 + 3e6 * (1 - Math.exp(-t / 20))
     const first = look(samples(31, fill), 0, 4, limits(perSecond(perMin(512 * KiB))))
+    expect(first.record.decisions.heap).toEqual({ outcome: 'pass', rule: 'levels-off-below-limit' })
+    expect(first.stop).toBe(true)
+  })
+
+  it('samples on while growth straddles the limit', () => {
+    const atLimit = (t: number) => 4e6 + perMin(512 * KiB) * t
+    const first = look(samples(31, atLimit), 0, 4, limits(perSecond(perMin(512 * KiB))))
     expect(first.stop).toBe(false)
-    expect(first.record.decisions.heap?.outcome).toBe('continue')
-    expect(first.record.decisions.heap?.rule).toBe('saturating')
+    expect(first.record.decisions.heap).toEqual({ outcome: 'continue', rule: 'straddles' })
   })
 
   it('turns a per-request limit into a rate with the requests so far', () => {
@@ -64,11 +70,11 @@ describe('judgeLook', () => {
   })
 
   it('is inconclusive at the last look when the answer is still open, and judges nothing without limits', () => {
-    const fill = (t: number) => 4e6 + 3e6 * (1 - Math.exp(-t / 20))
-    const last = look(samples(31, fill), 3, 4, limits(perSecond(perMin(512 * KiB))))
+    const atLimit = (t: number) => 4e6 + perMin(512 * KiB) * t
+    const last = look(samples(31, atLimit), 3, 4, limits(perSecond(perMin(512 * KiB))))
     expect(last.stop).toBe(true)
-    expect(last.record.decisions.heap?.outcome).toBe('inconclusive')
-    expect(look(samples(31, fill), 0, 4, limits(null)).stop).toBe(true)
+    expect(last.record.decisions.heap).toEqual({ outcome: 'inconclusive', rule: 'straddles' })
+    expect(look(samples(31, atLimit), 0, 4, limits(null)).stop).toBe(true)
   })
 })
 

@@ -98,6 +98,7 @@ function trendFromVersion1(t: Trend | null): Trend | null {
     shape: 'steady',
     saturationZ: 0,
     remainingLowPerSec: null,
+    remainingHighPerSec: null,
     z,
     confidence: 0.95,
     method: 'theil-sen',

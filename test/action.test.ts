@@ -126,7 +126,6 @@ describe(`node dist/index.js (Node ${execFileSync(RUNNER_NODE, ['--version']).to
     expect(result.stdout).toMatch(/^::error::go-memgate \(memgate\): fail: /m)
     const comments = fake.issueComments('octo/service', 1)
     expect(comments).toHaveLength(1)
-    if (process.env['UPDATE_EXAMPLES']) writeFileSync('docs/examples/pr-comment.md', comments[0].body)
     expect(comments[0].body).toContain('memory grows')
     // The leaking line, relative to the repository, as the annotation and the comment name it.
     const leakLine =

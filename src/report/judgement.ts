@@ -114,7 +114,7 @@ export function summarizeGrowth(report: Report): GrowthSummary[] {
 function requestShare(series: JudgedSeries, each: number): string {
   if (SERIES[series].unit === 'count')
     return each > 0 && each < 1
-      ? `1 per ${Math.round(1 / each)} requests`
+      ? `1 per ${Number((1 / each).toPrecision(2))} requests`
       : `${Number(each.toPrecision(2))}/request`
   return `${Math.abs(each) < 10 ? `${Number(each.toPrecision(2))} B` : formatBytes(each)}/request`
 }

@@ -145,6 +145,9 @@ describe(`node dist/index.js (Node ${execFileSync(RUNNER_NODE, ['--version']).to
     expect(existsSync(result.outputs['report-markdown'])).toBe(true)
     expect(result.summary).toContain('memory grows')
     expect(result.stdout).toContain('No ACTIONS_RUNTIME_TOKEN')
+    // The side's warm-up and samples folded in one group of the job's log.
+    const group = /^::group::head: load .*; warm-up 5s\n([\s\S]*?)^::endgroup::$/m.exec(result.stdout)
+    expect(group?.[1]).toMatch(/^ {2}head sample 1\/\d+ at /m)
   })
 
   it('passes on the clean service', async () => {

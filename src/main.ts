@@ -20,7 +20,7 @@ import { writeSummary } from './github/summary.js'
 import { untrustedBlock } from './github/untrusted.js'
 import { redactText } from './redact.js'
 import { renderMarkdown } from './report/markdown.js'
-import type { Report } from './model.js'
+import type { Log, Report } from './model.js'
 
 export async function run(): Promise<void> {
   // A cancelled job gets SIGINT, then SIGTERM: abort so the engine ends the
@@ -55,17 +55,18 @@ async function gate(signal: AbortSignal): Promise<void> {
 
   let result: GateResult
   if (config.mode === 'comment') {
-    result = loadReport(config.reportJson as string, outDir)
+    result = loadReport(config.reportJson as string, outDir, context.repositoryUrl ?? undefined)
   } else {
     const repoRoot = process.env['GITHUB_WORKSPACE'] || process.cwd()
     result = await runGate(config, {
       outDir,
       repoRoot,
       configRecord: describeConfig(raw),
-      log: (line) => core.info(line),
+      log: actionLog,
       warn: (line) => core.warning(line),
       env: process.env,
-      signal
+      signal,
+      ...(context.repositoryUrl ? { repositoryUrl: context.repositoryUrl } : {})
     })
     writePullRequestFile(outDir, context)
   }
@@ -92,6 +93,13 @@ async function gate(signal: AbortSignal): Promise<void> {
   const reason = failureReason(report, config.failOn)
   if (reason) core.setFailed(reason)
   else core.info(`go-memgate (${report.name}): ${report.verdict}`)
+}
+
+/** The gate's log: each side's warm-up and samples folded in a group of the job's log. */
+const actionLog: Log = (line, event) => {
+  if (event?.kind === 'group-start') core.startGroup(line)
+  else if (event?.kind === 'group-end') core.endGroup()
+  else core.info(line)
 }
 
 function logReport(report: Report): void {

@@ -152,6 +152,8 @@ export interface Attribution {
   /** Files written for the user: flame graph, the first and last raw profiles. */
   files?: { flamegraph?: string; heapFirst?: string; heapLast?: string }
   notes?: string[]
+  /** Built with GOEXPERIMENT=goroutineleakprofile: goroutine groups may be `provenLeaked`. */
+  goroutineLeakProfile?: boolean
 }
 
 export interface LoadStats {
@@ -327,6 +329,15 @@ export interface Report {
     newInHead?: string[]
   }
   createdAt: string
+  /** Where the head's code can be read: file:line links go to its blobs. Absent when unknown (the CLI without a GitHub remote). */
+  source?: SourceLink
+}
+
+export interface SourceLink {
+  /** "https://github.com/owner/repo" */
+  repositoryUrl: string
+  /** The head commit the lines are at, 40 hex digits. */
+  commit: string
 }
 
 /** One side of a gate: the head, or the base it is compared with. */
@@ -349,6 +360,19 @@ export interface ModuleInfo {
   /** The git repository holding the module (its own worktree for a base), else moduleDir. */
   repoRoot: string
 }
+
+/**
+ * What a log line is about, for writers that redraw progress (a terminal) or fold lines
+ * into groups (the action's log); a writer that knows none of them prints the line.
+ */
+export type LogEvent =
+  | { kind: 'warm-up'; label: string; elapsedSec: number; totalSec: number }
+  | { kind: 'sample'; label: string; sample: number; samples: number; secondsLeft: number }
+  /** One side's warm-up and sampling begin (the line says how) and end: a log may fold what lies between. */
+  | { kind: 'group-start'; label: string }
+  | { kind: 'group-end'; label: string }
+
+export type Log = (line: string, event?: LogEvent) => void
 
 /** A profile summary at a sampling instant. */
 export interface Timed<T> {

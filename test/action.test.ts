@@ -126,7 +126,6 @@ describe(`node dist/index.js (Node ${execFileSync(RUNNER_NODE, ['--version']).to
     expect(result.stdout).toMatch(/^::error::go-memgate \(memgate\): fail: /m)
     const comments = fake.issueComments('octo/service', 1)
     expect(comments).toHaveLength(1)
-    if (process.env['UPDATE_EXAMPLES']) writeFileSync('docs/examples/pr-comment.md', comments[0].body)
     expect(comments[0].body).toContain('memory grows')
     // The leaking line, relative to the repository, as the annotation and the comment name it.
     const leakLine =
@@ -146,6 +145,9 @@ describe(`node dist/index.js (Node ${execFileSync(RUNNER_NODE, ['--version']).to
     expect(existsSync(result.outputs['report-markdown'])).toBe(true)
     expect(result.summary).toContain('memory grows')
     expect(result.stdout).toContain('No ACTIONS_RUNTIME_TOKEN')
+    // The side's warm-up and samples folded in one group of the job's log.
+    const group = /^::group::head: load .*; warm-up 5s\n([\s\S]*?)^::endgroup::$/m.exec(result.stdout)
+    expect(group?.[1]).toMatch(/^ {2}head sample 1\/\d+ at /m)
   })
 
   it('passes on the clean service', async () => {

@@ -305,6 +305,22 @@ func main() {
     expectNothingLeftRunning(result, out)
   })
 
+  it('stops during warm-up, with one line, when target-url answers 404', async () => {
+    // net/http/pprof answers 404 for a profile it does not know: a path the service does not serve.
+    const { result, out } = await gate(`${SERVICES}clean`, (port) => [
+      '--target-url',
+      `http://127.0.0.1:${port}/debug/pprof/orders`,
+      '--warmup',
+      '60s'
+    ])
+    expect(result.code).toBe(2)
+    expect(result.stderr.split('\n').find((l) => l.startsWith('memgate:'))).toMatch(
+      /^memgate: target-url: http:\/\/127\.0\.0\.1:\d+\/debug\/pprof\/orders answered HTTP 404 to (\d+) of \1 requests in the first 2s; point target-url at an endpoint of the service$/
+    )
+    expect(result.stderr).not.toContain('sampling every')
+    expectNothingLeftRunning(result, out)
+  })
+
   it('says when the pprof endpoint never answers', async () => {
     const { result } = await gate(`${SERVICES}clean`, [
       '--ready-timeout',

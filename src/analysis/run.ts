@@ -79,12 +79,8 @@ export function attribution(m: Measurement, shape: RunShape): Attribution | unde
       heapFirst: `${m.profilesDir}/${firstHeap.file}`,
       heapLast: `${m.profilesDir}/${lastHeap.file}`
     },
+    ...(goroutineLeaks ? { goroutineLeakProfile: true } : {}),
     notes: [
-      ...(goroutineLeaks
-        ? [
-            'Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so.'
-          ]
-        : []),
       ...(m.sampling.heap[0].summary.samplingRateBytes > 64 * 1024
         ? [
             `The heap profile samples one allocation per ${Math.round(m.sampling.heap[0].summary.samplingRateBytes / 1024)} KiB: small leaks may not show by site. Set memprofilerate for finer attribution.`

@@ -12,6 +12,8 @@ export interface Git {
   isShallow(): Promise<boolean>
   /** The best common ancestor of two commits; null when they share no history. */
   mergeBase(a: string, b: string): Promise<string | null>
+  /** The URL of the remote `name` as configured; null when there is none. */
+  remoteUrl(name: string): Promise<string | null>
   /** The short name a symbolic ref points to ("origin/main"); null when it is not set. */
   symbolicRef(ref: string): Promise<string | null>
   /** Fetches origin's `branch` into origin/`branch`, with all the history when `unshallow`. */
@@ -66,6 +68,7 @@ export function createGit(cwd: string): Git {
       if (r.code !== 0) throw failed(args, r)
       return r.stdout
     },
+    remoteUrl: (name) => answer(['remote', 'get-url', name]),
     symbolicRef: (ref) => answer(['symbolic-ref', '--quiet', '--short', ref]),
     fetchBranch: async (branch, { unshallow }) => {
       const refspec = `+refs/heads/${branch}:refs/remotes/origin/${branch}`

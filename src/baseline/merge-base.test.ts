@@ -26,7 +26,7 @@ function fakeGit(repo: FakeRepo): Git & { fetches: string[] } {
   let shallow = repo.shallow ?? false
   const refs = { ...repo.refs }
   const fetches: string[] = []
-  const unused = () => Promise.reject(new Error('findMergeBase does not manage worktrees'))
+  const unused = () => Promise.reject(new Error('findMergeBase neither manages worktrees nor reads remotes'))
   return {
     fetches,
     showToplevel: async () => (repo.toplevel === undefined ? '/repo' : repo.toplevel),
@@ -36,6 +36,7 @@ function fakeGit(repo: FakeRepo): Git & { fetches: string[] } {
       if (repo.mergeBaseFails) throw new GitError(['merge-base', a, b], repo.mergeBaseFails)
       return repo.mergeBases?.[`${a} ${b}`] ?? null
     },
+    remoteUrl: unused,
     symbolicRef: async (ref) => (ref === 'refs/remotes/origin/HEAD' ? (repo.originHead ?? null) : null),
     fetchBranch: async (branch, { unshallow }) => {
       const args = ['fetch', ...(unshallow ? ['--unshallow'] : []), 'origin', branch]

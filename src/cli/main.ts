@@ -13,14 +13,9 @@ import { INPUTS } from '../inputs.js'
 import { redactText, stripControl } from '../redact.js'
 import { TOOL_VERSION } from '../report/report.js'
 import { renderTerminal } from '../report/terminal.js'
+import { cliLog, type Writer } from './progress.js'
 
-/** Where main writes: process.stdout and process.stderr are two. */
-export interface Writer {
-  write(text: string): unknown
-  /** On a terminal, help wraps to its width. */
-  isTTY?: boolean
-  columns?: number
-}
+export type { Writer }
 
 export interface CliIO {
   stdout: Writer
@@ -54,7 +49,7 @@ Exit codes:
  * the exit code: 0 pass, 1 fail, 2 error, 128 + n when stopped by signal n.
  */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const log = (line: string) => io.stderr.write(line + '\n')
+  const log = cliLog(io.stderr)
   const onAbort = () => log(`\nmemgate: ${signalName(io.signal?.reason)}: stopping the service and the load`)
   io.signal?.addEventListener('abort', onAbort, { once: true })
   let exitCode = 0
@@ -93,6 +88,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       env: io.env,
       signal: io.signal
     })
+    log.clear()
     io.stdout.write(renderTerminal(report) + '\n\n')
     io.stdout.write(`report: ${reportJsonPath}\n        ${reportMarkdownPath}\n`)
     exitCode = failsGate(report.verdict, config.failOn) ? 1 : 0
@@ -116,6 +112,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' })
   } catch (e) {
+    log.clear()
     exitCode = reportError(e, io.stderr)
   } finally {
     io.signal?.removeEventListener('abort', onAbort)

@@ -20,6 +20,10 @@ export interface GeneratorCounts {
   errors: number
   /** The first error seen, for a one-line message ("HTTP 404", "ECONNREFUSED"). */
   firstError: string | null
+  /** Requests done, answered or failed. */
+  settled: number
+  /** Errors by kind: {"HTTP 404": 180}. */
+  errorsByKind: Record<string, number>
 }
 
 export interface LoadGenerator {
@@ -41,7 +45,7 @@ export function startGenerator(req: GeneratorRequest): LoadGenerator {
   const agent = new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets: req.connections })
   const send = https ? httpsRequest : httpRequest
   const timeoutMs = req.timeoutMs ?? 10_000
-  const counts: GeneratorCounts = { responses: 0, errors: 0, firstError: null }
+  const counts: GeneratorCounts = { responses: 0, errors: 0, firstError: null, settled: 0, errorsByKind: {} }
   let inFlight = 0
   let sent = 0
   let scheduleStart = Date.now()
@@ -51,9 +55,11 @@ export function startGenerator(req: GeneratorRequest): LoadGenerator {
 
   const settle = (error: string | null) => {
     inFlight--
+    counts.settled++
     if (error !== null) {
       counts.errors++
       counts.firstError ??= error
+      counts.errorsByKind[error] = (counts.errorsByKind[error] ?? 0) + 1
     }
     if (inFlight === 0) idle?.()
   }
@@ -93,7 +99,7 @@ export function startGenerator(req: GeneratorRequest): LoadGenerator {
   }, TICK_MS)
 
   return {
-    counts: () => ({ ...counts }),
+    counts: () => ({ ...counts, errorsByKind: { ...counts.errorsByKind } }),
     inFlight: () => inFlight,
     pause: (pauseTimeoutMs) => {
       paused = true

@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { basename } from 'node:path'
 import type { LoadStats } from '../model.js'
-import { startGenerator } from './load-generator.js'
+import { startGenerator, type GeneratorCounts } from './load-generator.js'
 import { OutputTail } from './output-tail.js'
 import { spawnGroup, stopGroup } from './processes.js'
 
@@ -53,11 +53,19 @@ function startBuiltIn(req: LoadRequest): Load {
     connections: req.connections
   })
   const started = Date.now()
+  // undefined until the first seconds of load have been judged; null once they were fine.
+  let early: string | null | undefined
   return {
     responses: () => generator.counts().responses,
     exitedEarly: () => null,
     output: () => '',
-    failure: () => null,
+    failure: () => {
+      const elapsedMs = Date.now() - started
+      const counts = generator.counts()
+      if (early === undefined && elapsedMs >= EARLY_LOAD_MS && counts.settled >= EARLY_LOAD_REQUESTS)
+        early = earlyLoadFailure(req.targetUrl, counts, elapsedMs / 1000)
+      return early ?? null
+    },
     pause: async (timeoutMs) => ((await generator.pause(timeoutMs)) ? 'drained' : 'busy'),
     resume: () => generator.resume(),
     stop: async () => {
@@ -73,6 +81,22 @@ function startBuiltIn(req: LoadRequest): Load {
       }
     }
   }
+}
+
+/** The built-in load's first seconds, and the requests they need, to tell a wrong target-url. */
+export const EARLY_LOAD_MS = 2000
+const EARLY_LOAD_REQUESTS = 10
+
+/**
+ * One line when most of the first requests failed: the target is wrong (a path the service
+ * does not serve, a port nothing listens on), and the gate stops at once instead of after
+ * warm-up and sampling. Null when most succeeded.
+ */
+export function earlyLoadFailure(targetUrl: string, counts: GeneratorCounts, seconds: number): string | null {
+  if (counts.errors * 2 <= counts.settled) return null
+  const [kind, n] = Object.entries(counts.errorsByKind).reduce((a, b) => (b[1] > a[1] ? b : a))
+  const what = kind.startsWith('HTTP ') ? `answered ${kind} to` : `failed with ${kind} on`
+  return `target-url: ${targetUrl} ${what} ${n} of ${counts.settled} requests in the first ${Math.round(seconds)}s; point target-url at an endpoint of the service`
 }
 
 function startCommand(req: LoadRequest, command: string): Load {

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path'
 import type { Config } from '../config.js'
 import { GateError } from '../errors.js'
 import { redactUrl } from '../redact.js'
-import type { LoadStats, Measurement, Sampling, Side } from '../model.js'
+import type { LoadStats, Log, Measurement, Sampling, Side } from '../model.js'
 import { buildService, inspectModule, supportsGoroutineLeakProfile, type GoModule } from './build.js'
 import { startLoad, type Load } from './load.js'
 import { sleep } from './processes.js'
@@ -24,7 +24,7 @@ export interface MeasureOptions {
   lookTimesSec: number[]
   /** Asked at each look with the samples so far: true stops sampling (see sampler.ts). */
   atLook: SamplerRequest['atLook']
-  log: (line: string) => void
+  log: Log
   signal?: AbortSignal
 }
 
@@ -101,29 +101,37 @@ async function measureBuilt(
     let loadStats: LoadStats | null = null
     try {
       log(
-        `${label}: load ${config.loadCommand ? `"${config.loadCommand}"` : `${config.ratePerSec} req/s on ${config.connections} connections to ${config.targetUrl}`}; warm-up ${config.warmupMs / 1000}s`
-      )
-      await warmUp(config.warmupMs, service, load, signal)
-      log(
-        `${label}: sampling every ${config.intervalMs / 1000}s, looking at the growth every ${config.durationMs / 1000}s up to ${config.maxDurationMs / 1000}s`
+        `${label}: load ${config.loadCommand ? `"${config.loadCommand}"` : `${config.ratePerSec} req/s on ${config.connections} connections to ${config.targetUrl}`}; warm-up ${config.warmupMs / 1000}s`,
+        { kind: 'group-start', label }
       )
       const profilesDir = join(outDir, 'profiles', label)
-      const sampling = await sample({
-        pprofUrl: config.pprofUrl,
-        intervalMs: config.intervalMs,
-        lookTimesSec: options.lookTimesSec,
-        atLook: options.atLook,
-        // Without a forced GC there is nothing to read quiesced: metrics count garbage too.
-        quiesce: config.quiesce && source.kind === 'pprof',
-        metrics: source.kind === 'metrics' ? source.client : null,
-        profilesDir,
-        service,
-        load,
-        readGoroutineLeaks: leakProfile,
-        modulePaths: module.modules.map((m) => m.path),
-        log,
-        signal
-      })
+      let sampling: Sampling | null = null
+      try {
+        await warmUp(config.warmupMs, { service, load, label, log, signal })
+        log(
+          `${label}: sampling every ${config.intervalMs / 1000}s, looking at the growth every ${config.durationMs / 1000}s up to ${config.maxDurationMs / 1000}s`
+        )
+        sampling = await sample({
+          pprofUrl: config.pprofUrl,
+          intervalMs: config.intervalMs,
+          lookTimesSec: options.lookTimesSec,
+          atLook: options.atLook,
+          // Without a forced GC there is nothing to read quiesced: metrics count garbage too.
+          quiesce: config.quiesce && source.kind === 'pprof',
+          metrics: source.kind === 'metrics' ? source.client : null,
+          profilesDir,
+          service,
+          load,
+          readGoroutineLeaks: leakProfile,
+          modulePaths: module.modules.map((m) => m.path),
+          label,
+          log,
+          signal
+        })
+      } finally {
+        const done = sampling ? `${sampling.samples.length} samples read` : 'stopped'
+        log(`${label}: ${done}`, { kind: 'group-end', label })
+      }
       if (source.kind === 'pprof') notes.push(...(await crossCheckMetrics(config, signal)))
       const early = load.exitedEarly()
       loadStats = await load.stop()
@@ -162,14 +170,36 @@ function checkSamples(sampling: Sampling, config: Config): void {
     )
 }
 
-async function warmUp(ms: number, service: Service, load: Load, signal?: AbortSignal): Promise<void> {
-  const end = Date.now() + ms
+interface WarmUp {
+  service: Service
+  load: Load
+  label: string
+  log: Log
+  signal?: AbortSignal
+}
+
+/** Waits out the warm-up, saying each second how far it is, and stops at once when the load or the service fails. */
+async function warmUp(ms: number, { service, load, label, log, signal }: WarmUp): Promise<void> {
+  const start = Date.now()
+  const end = start + ms
+  const totalSec = Math.round(ms / 1000)
+  let shownSec = 0
   while (Date.now() < end) {
     if (signal?.aborted) throw new GateError('cancelled during warm-up')
     const failed = load.failure()
     if (failed) throw new GateError(failed, load.output())
     if (service.hasExited())
       throw new GateError(`the service ${await service.exited} during warm-up`, service.output.text())
+    const elapsedSec = Math.floor((Date.now() - start) / 1000)
+    if (elapsedSec > shownSec && elapsedSec < totalSec) {
+      shownSec = elapsedSec
+      log(`${label}: warm-up ${elapsedSec}s of ${totalSec}s`, {
+        kind: 'warm-up',
+        label,
+        elapsedSec,
+        totalSec
+      })
+    }
     await sleep(Math.min(250, end - Date.now()), signal)
   }
 }

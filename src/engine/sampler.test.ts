@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http'
 import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { LogEvent } from '../model.js'
 import type { Load } from './load.js'
 import { OutputTail } from './output-tail.js'
 import { spawnGroup, stopGroup } from './processes.js'
@@ -69,6 +70,7 @@ const load: Load = {
 async function sampleFrom(failures: Map<string, number>) {
   const { server, url, heapReads } = await pprofServer(failures)
   const profilesDir = mkdtempSync(join(tmpdir(), 'memgate-sampler-'))
+  const logged: { line: string; event?: LogEvent }[] = []
   try {
     const result = await sample({
       pprofUrl: url,
@@ -81,9 +83,10 @@ async function sampleFrom(failures: Map<string, number>) {
       service,
       load,
       readGoroutineLeaks: false,
-      log: () => {}
+      label: 'head',
+      log: (line, event) => logged.push({ line, event })
     })
-    return { result, profilesDir, heapReads: heapReads() }
+    return { result, profilesDir, heapReads: heapReads(), logged }
   } finally {
     server.close()
   }
@@ -110,6 +113,22 @@ describe('sample', () => {
       'heap-002.pb.gz'
     ])
     expect(result.notes).toEqual([])
+  })
+
+  it('logs each sample as n of the samples planned, with the time left at most', async () => {
+    const { logged } = await sampleFrom(new Map())
+    expect(logged.map((l) => l.event)).toEqual(
+      [3, 2, 1].map((left, i) => ({
+        kind: 'sample',
+        label: 'head',
+        sample: i + 1,
+        samples: 3,
+        secondsLeft: Math.round((left - 1) * 0.5)
+      }))
+    )
+    expect(logged[0].line).toMatch(
+      /^ {2}head sample 1\/3 at 0\.\ds, ≤ 1s left {2}heap +\d.* {2}goroutines +7/
+    )
   })
 
   it('retries a failed request once without a note', async () => {

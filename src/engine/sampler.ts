@@ -9,7 +9,7 @@ import { decodeProfile } from '../profile/decode.js'
 import { parseGoroutineText } from '../profile/goroutine-text.js'
 import { summarizeGoroutines } from '../profile/goroutines.js'
 import { summarizeHeap } from '../profile/heap.js'
-import type { Sample, Sampling } from '../model.js'
+import type { Log, Sample, Sampling } from '../model.js'
 import { formatBytes } from '../units.js'
 import type { Load } from './load.js'
 import { readMetrics, type MetricsClient } from './metrics-client.js'
@@ -48,7 +48,9 @@ export interface SamplerRequest {
   readGoroutineLeaks: boolean
   /** The service's Go module paths (several in a go.work workspace): frames in them are its own code. */
   modulePaths?: string[]
-  log: (line: string) => void
+  /** The side, as log lines name it: "head", "base-2". */
+  label: string
+  log: Log
   signal?: AbortSignal
 }
 
@@ -71,6 +73,8 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
     goroutineLeaks: null
   }
   const looks = req.lookTimesSec.map((sec) => Math.round((sec * 1000) / req.intervalMs))
+  // Up to the last look; a look that has its answer stops sooner.
+  const planned = looks[looks.length - 1] + 1
   const requestsAtStart = req.load.responses()
   const start = Date.now()
   let late = 0
@@ -86,10 +90,13 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
     try {
       const s = await takeSample(client, req, i, t, i === 0 || atLook, out)
       out.samples.push(s)
+      const secondsLeft = Math.round(((planned - 1 - i) * req.intervalMs) / 1000)
       req.log(
-        `  ${t.toFixed(1).padStart(6)}s  heap ${formatBytes(s.liveHeapBytes).padStart(10)}  goroutines ${String(s.goroutines).padStart(6)}` +
+        // What a terminal's one redrawn line must show comes first: which sample, how long yet.
+        `  ${req.label} sample ${i + 1}/${planned} at ${t.toFixed(1)}s, ≤ ${secondsLeft}s left  heap ${formatBytes(s.liveHeapBytes).padStart(10)}  goroutines ${String(s.goroutines).padStart(6)}` +
           (s.rssBytes === null ? '' : `  rss ${formatBytes(s.rssBytes).padStart(10)}`) +
-          (s.pauseMs ? `  paused ${s.pauseMs} ms` : '')
+          (s.pauseMs ? `  paused ${s.pauseMs} ms` : ''),
+        { kind: 'sample', label: req.label, sample: i + 1, samples: planned, secondsLeft }
       )
     } catch (e) {
       await checkAlive(req)

@@ -10,13 +10,14 @@ import { resolveModuleDir } from '../engine/build.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
 import { pushRun } from '../engine/pushgateway.js'
 import { GateError } from '../errors.js'
-import type { Report } from '../model.js'
+import type { Log, Report } from '../model.js'
 import { Redactor } from '../redact.js'
 import { describeBaseGrowth } from '../report/judgement.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderOpenMetrics, runLabels, runRegistry, type RunExport } from '../report/openmetrics.js'
 import { buildReport } from '../report/report.js'
 import { measureSides } from './sides.js'
+import { readSource } from './source-link.js'
 
 export interface GateOptions {
   /** Where report.json, report.md, raw profiles and logs go. */
@@ -25,12 +26,14 @@ export interface GateOptions {
   repoRoot: string
   /** The resolved inputs as written, for report.json. */
   configRecord: Record<string, unknown>
-  log: (line: string) => void
+  log: Log
   /** A problem the user should see that does not change the verdict (a failed push); default: log. */
   warn?: (line: string) => void
   /** The runner's variables, for the labels of exported runs (repository, branch, commit). */
   env?: Record<string, string | undefined>
   signal?: AbortSignal
+  /** The repository's web address, for links to lines ("https://github.com/acme/shop"); else the origin remote's. */
+  repositoryUrl?: string
 }
 
 export interface GateResult {
@@ -81,6 +84,10 @@ async function gate(config: Config, options: GateOptions, redactor: Redactor): P
   ].filter((j) => j !== null)
   if (judgements.length === 0) judgements.push(nothingJudged(config.baseline.kind !== 'none' && !base))
   const { verdict, judgements: ordered } = combine(judgements)
+  const source = await readSource(moduleDir, {
+    repositoryUrl: options.repositoryUrl,
+    headCommit: head.commit
+  })
   const report = buildReport({
     name: config.name,
     verdict,
@@ -93,7 +100,8 @@ async function gate(config: Config, options: GateOptions, redactor: Redactor): P
     config: options.configRecord,
     head,
     ...(base ? { base, comparison: vsBase?.comparison } : {}),
-    createdAt: new Date()
+    createdAt: new Date(),
+    source
   })
   // report.json goes into the artifact and the comment, which GitHub does not mask.
   const result = writeReport(redactor.redactJson(report), options.outDir)
@@ -130,10 +138,16 @@ export function writeReport(report: Report, outDir: string): GateResult {
   return { report, reportJsonPath, reportMarkdownPath }
 }
 
-/** `mode: comment`: a report.json made earlier (by untrusted code, in the fork-safe pair), rendered again. */
-export function loadReport(reportJson: string, outDir: string): GateResult {
+/**
+ * `mode: comment`: a report.json made earlier (by untrusted code, in the fork-safe pair),
+ * rendered again. Its links go to `repositoryUrl`, this run's repository, or nowhere: the
+ * address in the file is the untrusted code's to choose.
+ */
+export function loadReport(reportJson: string, outDir: string, repositoryUrl?: string): GateResult {
   const reportJsonPath = resolve(reportJson)
-  const report = readReportFile(reportJsonPath, 'report-json')
+  const { source, ...loaded } = readReportFile(reportJsonPath, 'report-json')
+  const report: Report =
+    source && repositoryUrl ? { ...loaded, source: { ...source, repositoryUrl } } : loaded
   const reportMarkdownPath = join(outDir, 'report.md')
   writeFileSync(reportMarkdownPath, renderMarkdown(report))
   return { report, reportJsonPath, reportMarkdownPath }

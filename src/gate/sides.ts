@@ -13,7 +13,7 @@ import { withWorktree } from '../baseline/worktree.js'
 import { ConfigError, type Config } from '../config.js'
 import { measure } from '../engine/measure.js'
 import { GateError } from '../errors.js'
-import type { LookRecord, Run, Side } from '../model.js'
+import type { Log, LookRecord, Run, Side } from '../model.js'
 import { heapGrowthFlameGraph } from '../report/flamegraph.js'
 import { describeLook } from '../report/judgement.js'
 
@@ -23,7 +23,7 @@ export interface SidesOptions {
   outDir: string
   /** Hides secrets in what the build, the service and the load print. */
   redact: (text: string) => string
-  log: (line: string) => void
+  log: Log
   signal?: AbortSignal
 }
 

@@ -12,6 +12,8 @@ export interface RunContext {
   headSha: string | null
   /** Link to this workflow run, for the comment's footer. */
   runUrl: string | null
+  /** The repository's web address, for links to lines. */
+  repositoryUrl: string | null
 }
 
 interface EventPayload {
@@ -38,6 +40,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
       payload.workflow_run?.pull_requests?.[0]?.number ??
       null,
     headSha: payload.pull_request?.head?.sha ?? payload.workflow_run?.head_sha ?? null,
-    runUrl: owner && runId ? `${server}/${owner}/${repo}/actions/runs/${runId}` : null
+    runUrl: owner && runId ? `${server}/${owner}/${repo}/actions/runs/${runId}` : null,
+    repositoryUrl: owner && repo ? `${server}/${owner}/${repo}` : null
   }
 }

@@ -1,47 +1,99 @@
-// Mermaid xychart-beta blocks: GitHub renders them in comments and summaries.
+// Mermaid xychart-beta blocks: GitHub renders them in comments and summaries. xychart
+// draws no legend and takes its colours from the theme, whose first colour is near-white
+// in the light theme: the palette is pinned in the block's front matter, one colour per
+// role, each with a contrast of 3:1 or more on GitHub's light and dark backgrounds and on
+// mermaid's dark chart background (test/browser/comment.test.ts checks it in Chromium).
 import type { Sample } from '../model.js'
 
-export interface ChartSeries {
-  label: string
+export type ChartRole = 'base' | 'head' | 'limit'
+
+export const CHART_COLOURS: Record<ChartRole, { hex: string; name: string }> = {
+  base: { hex: '#2f81f7', name: 'blue' },
+  head: { hex: '#e8590c', name: 'orange' },
+  limit: { hex: '#848d97', name: 'grey' }
+}
+
+export interface ChartLine {
+  role: 'base' | 'head'
   samples: Sample[]
+}
+
+export interface ChartRequest {
+  title: string
+  /** The y-axis' unit, after `scale`: "MiB", "count". */
+  unit: string
+  /** Base then head, as drawn. */
+  lines: ChartLine[]
+  value: (s: Sample) => number | null
+  /** Divides every value: 2^20 draws bytes in MiB. */
+  scale?: number
+  /** The growth the gate allows, units per second: drawn from the head's first sample. */
+  limitPerSec?: number | null
 }
 
 const MAX_POINTS = 40
 
-/** One chart of a quantity over time; several series share the axes (base and head). */
-export function xyChart(
-  title: string,
-  unit: string,
-  series: ChartSeries[],
-  value: (s: Sample) => number | null,
-  scale = 1
-): string {
-  const longest = series.reduce((a, b) => (b.samples.length > a.samples.length ? b : a), series[0])
+/** The chart as a mermaid block; null when every line holds one value throughout (nothing to see). */
+export function xyChart(req: ChartRequest): string | null {
+  const scale = req.scale ?? 1
+  const longest = req.lines.reduce((a, b) => (b.samples.length > a.samples.length ? b : a))
   const stride = Math.max(1, Math.ceil(longest.samples.length / MAX_POINTS))
   const picked = (s: Sample[]) => s.filter((_, i) => i % stride === 0)
-  const xs = picked(longest.samples).map((s) => Math.round(s.t))
-  const lines = series.map((s) => {
-    const ys = picked(s.samples).map((p) => {
-      const v = value(p)
-      return v === null ? 0 : Number((v / scale).toPrecision(4))
+  const times = picked(longest.samples).map((s) => s.t)
+  const data = req.lines.map((line) => ({
+    role: line.role as ChartRole,
+    ys: picked(line.samples)
+      .slice(0, times.length)
+      .map((p) => (req.value(p) ?? 0) / scale)
+  }))
+  const all = data.flatMap((d) => d.ys)
+  if (all.length === 0 || all.every((v) => v === all[0])) return null
+
+  const head = req.lines.find((l) => l.role === 'head')
+  const start = head?.samples[0]
+  const limitPerSec = req.limitPerSec && start ? req.limitPerSec / scale : null
+  const lines = [...data]
+  if (limitPerSec !== null && start)
+    lines.push({
+      role: 'limit',
+      ys: times.map((t) => (req.value(start) ?? 0) / scale + limitPerSec * (t - start.t))
     })
-    return ys.slice(0, xs.length)
-  })
-  const all = lines.flat()
-  const lo = Math.min(...all)
-  const hi = Math.max(...all)
-  const pad = Math.max((hi - lo) * 0.1, hi * 0.01, 1 / scale)
-  // xychart-beta draws no legend: the title names the lines in order.
-  const label = series.length > 1 ? ` (lines: ${series.map((s) => s.label).join(', then ')})` : ''
+
+  const [lo, hi] = yRange(
+    lines.flatMap((l) => l.ys),
+    all,
+    limitPerSec === null ? null : limitPerSec * (times[times.length - 1] - times[0])
+  )
+  // xychart-beta draws no legend: the title says which colour is which.
+  const legend = lines.map((l) => `${l.role} ${CHART_COLOURS[l.role].name}`).join(', ')
   return [
     '```mermaid',
+    '---',
+    'config:',
+    '  themeVariables:',
+    '    xyChart:',
+    `      plotColorPalette: "${lines.map((l) => CHART_COLOURS[l.role].hex).join(', ')}"`,
+    '---',
     'xychart-beta',
-    `  title "${title}${label}"`,
-    `  x-axis "seconds after warm-up" [${xs.join(', ')}]`,
-    `  y-axis "${unit}" ${fmt(Math.max(0, lo - pad))} --> ${fmt(hi + pad)}`,
-    ...lines.map((ys) => `  line [${ys.join(', ')}]`),
+    `  title "${req.title}: ${legend}"`,
+    `  x-axis "seconds after warm-up" [${times.map((t) => Math.round(t)).join(', ')}]`,
+    `  y-axis "${req.unit}" ${fmt(lo)} --> ${fmt(hi)}`,
+    ...lines.map((l) => `  line [${l.ys.map(fmt).join(', ')}]`),
     '```'
   ].join('\n')
+}
+
+/**
+ * The y-axis: everything drawn, and at least the limit's growth over the window on either
+ * side of the data, so that noise well within the limit looks as small as it is. Without a
+ * limit, a twentieth of the largest value on either side. Never below zero: no series can be.
+ */
+function yRange(drawn: number[], data: number[], limitGrowth: number | null): [number, number] {
+  const margin = limitGrowth ?? 0.05 * Math.max(...data.map(Math.abs))
+  const lo = Math.min(...drawn, Math.min(...data) - margin)
+  const hi = Math.max(...drawn, Math.max(...data) + margin)
+  const pad = (hi - lo) * 0.05
+  return [Math.max(0, lo - pad), hi + pad]
 }
 
 const fmt = (v: number) => Number(v.toPrecision(4))

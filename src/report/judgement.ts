@@ -5,9 +5,12 @@ import {
   type BaseGrowth,
   type JudgedSeries,
   type Judgement,
+  type JudgementRule,
   type LookRecord,
   type Quiescence,
-  type Run
+  type Report,
+  type Run,
+  type Verdict
 } from '../model.js'
 import { formatBytes, formatRate, formatSignedRate } from '../units.js'
 
@@ -46,10 +49,76 @@ export function describeJudgement(j: Judgement): string {
     case 'late-slope-below-limit':
       return `${measured}, above the ${limit}, but only ${shown(j.latePerSec)} in the second half: a warm-up or a plateau? Lengthen warmup`
     case 'too-noisy':
-      return `${measured}: too noisy to judge against the ${limit}; raise max-duration${vsBase ? ' or repeats' : ''}`
+      return `${measured}: too noisy to judge against the ${limit}; ${adviceFor(j)}`
     case 'straddles':
-      return `${measured}: the interval straddles the ${limit}; raise max-duration${vsBase ? ' or repeats' : ''} for a clear answer`
+      return `${measured}: the interval straddles the ${limit}; ${adviceFor(j)} for a clear answer`
   }
+}
+
+/** What to change for a clearer answer, for the judgements that have no clear one. */
+export function adviceFor(j: Judgement): string | null {
+  const advice: Partial<Record<JudgementRule, string>> = {
+    'too-noisy': `raise max-duration${j.against === 'base' ? ' or repeats' : ''}`,
+    straddles: `raise max-duration${j.against === 'base' ? ' or repeats' : ''}`,
+    saturating: 'raise max-duration, or warmup',
+    'late-slope-below-limit': 'lengthen warmup',
+    'too-few-samples': 'raise max-duration'
+  }
+  return advice[j.rule] ?? null
+}
+
+/** One series' growth for the first screen: per minute and per request, against its limit. */
+export interface GrowthSummary {
+  series: JudgedSeries
+  outcome: Verdict
+  text: string
+}
+
+/**
+ * Each judged series' growth as its first (worst) judgement has it: "live heap grows 2.93
+ * MiB/min (256 B/request), above the limit 512 KiB/min (44 B/request)".
+ */
+export function summarizeGrowth(report: Report): GrowthSummary[] {
+  const rps = report.runs.head.requestsPerSec
+  const seen = new Set<JudgedSeries>()
+  const out: GrowthSummary[] = []
+  for (const j of report.judgements) {
+    if (j.series === null || seen.has(j.series)) continue
+    seen.add(j.series)
+    const { label, unit } = SERIES[j.series]
+    if (j.estimatePerSec === undefined || j.limitPerSec === undefined) {
+      out.push({ series: j.series, outcome: j.outcome, text: describeJudgement(j) })
+      continue
+    }
+    const vsBase = j.against === 'base'
+    const rate = (v: number) => (vsBase ? formatSignedRate(v, unit) : formatRate(v, unit))
+    const perRequest = (v: number, given?: number) => {
+      const each = given ?? (rps ? v / rps : null)
+      return each === null || each === 0 ? '' : ` (${requestShare(j.series as JudgedSeries, each)})`
+    }
+    const grows = `${label} ${j.series === 'goroutines' ? 'grow' : 'grows'} ${rate(j.estimatePerSec)}${vsBase ? ' over the base' : ''}`
+    const limit = `${vsBase ? 'allowed increase' : 'limit'} ${formatRate(j.limitPerSec, unit)}${perRequest(j.limitPerSec, j.limitPerRequest)}`
+    // An unclear answer shows the interval it rests on.
+    const against =
+      j.outcome === 'inconclusive'
+        ? ` (${confidenceText(j.confidence)} CI ${rate(j.lowPerSec ?? NaN)} to ${rate(j.highPerSec ?? NaN)}): unclear against the ${limit}`
+        : `, ${j.outcome === 'fail' ? 'above' : 'within'} the ${limit}`
+    out.push({
+      series: j.series,
+      outcome: j.outcome,
+      text: `${grows}${perRequest(j.estimatePerSec)}${against}`
+    })
+  }
+  return out
+}
+
+/** Growth per request: "256 B/request", "0.2 B/request"; goroutines as "1 per 57 requests". */
+function requestShare(series: JudgedSeries, each: number): string {
+  if (SERIES[series].unit === 'count')
+    return each > 0 && each < 1
+      ? `1 per ${Number((1 / each).toPrecision(2))} requests`
+      : `${Number(each.toPrecision(2))}/request`
+  return `${Math.abs(each) < 10 ? `${Number(each.toPrecision(2))} B` : formatBytes(each)}/request`
 }
 
 /** "95%", "98.8%": the two-sided confidence of an interval, to a tenth where it matters. */

@@ -4,17 +4,80 @@ import { renderTerminal } from './terminal.js'
 
 // The fixture's heap grows 51,200 bytes a second: 2.93 MiB/min, interval ±10%.
 describe('renderMarkdown', () => {
-  it('leads with the verdict and its reasons, then the growth table', () => {
+  it('leads with the verdict, what grows against what, the leaking line and the next step, then the table', () => {
     const md = renderMarkdown(makeReport())
-    const lines = md.split('\n')
-    expect(lines[0]).toBe('### ❌ go-memgate: memory grows — this check fails')
-    expect(lines[2]).toBe(
-      '- live heap grows 2.93 MiB/min (95% CI 2.64 MiB/min to 3.22 MiB/min), limit 1.00 MiB/min'
+    const [heading, firstScreen, table] = md.split('\n\n')
+    expect([heading, ...firstScreen.split('\n')]).toEqual([
+      '### ❌ go-memgate: memory grows — this check fails',
+      '- **Live heap grows 2.93 MiB/min (256 B/request), above the limit 1.00 MiB/min (87 B/request)**',
+      '- Leaking line: <code>service/main.go:21</code> in <code>main.handle</code>: 5.00 MiB kept, 256 B/request',
+      '- Next: look at the line above; reproduce: <code>npx github:go-memgate/go-memgate&#35;v0.1.0 run --max-heap-growth 1MiB/min --duration 20s</code>'
+    ])
+    // Units written one way: the limit as the user gave it ("1MiB/min") is shown as the report writes rates.
+    expect(table).toContain(
+      '| Live heap | **+2.93 MiB/min** | +2.64 MiB/min … +3.22 MiB/min | +2.93 MiB/min | 1.00 MiB/min |'
+    )
+    expect(md).toContain('| RSS | +2.93 MiB/min |')
+  })
+
+  it('gives base and head side by side, one row a series, with the difference and its allowed increase', () => {
+    const report = makeReport()
+    report.runs.base = {
+      ...report.runs.head,
+      side: 'base',
+      trends: { ...report.runs.head.trends, heap: null }
+    }
+    report.comparison = { heap: { diffPerSec: 51_190, ciLow: 46_000, ciHigh: 56_000, limitPerSec: 4369.07 } }
+    const table = renderMarkdown(report).split('\n\n')[2].split('\n')
+    expect(table).toEqual([
+      '| | head | base | Δ head − base | limit |',
+      '|---|---|---|---|---|',
+      '| Live heap | **+2.93 MiB/min** | — | +2.93 MiB/min | 1.00 MiB/min; Δ ≤ +256 KiB/min |',
+      '| Goroutines | 0/min | 0/min | 0/min | 10/min; Δ off |',
+      '| RSS | +2.93 MiB/min | +2.93 MiB/min | 0 B/min | not judged |'
+    ])
+  })
+
+  it('links the commits and the leaking line to the head commit when the repository is known', () => {
+    const commit = 'ab'.repeat(20)
+    const report = makeReport({ source: { repositoryUrl: 'https://github.com/acme/shop', commit } })
+    report.runs.head.attribution!.heap = [heapSite({ repoPath: 'cmd/api server/main.go' })]
+    const md = renderMarkdown(report)
+    expect(md).toContain(
+      `- Commit: head <a href="https://github.com/acme/shop/commit/${commit}"><code>${commit.slice(0, 7)}</code></a>`
     )
     expect(md).toContain(
-      '| Live heap | **+2.93 MiB/min** | +2.64 MiB/min … +3.22 MiB/min | +2.93 MiB/min | 1MiB/min |'
+      `- Leaking line: <a href="https://github.com/acme/shop/blob/${commit}/cmd/api%20server/main.go&#35;L21"><code>cmd/api server/main.go:21</code></a>`
     )
-    expect(md).toContain('| RSS | **+2.93 MiB/min** |')
+  })
+
+  it.each([
+    [
+      'a repository URL that is not a web address',
+      { repositoryUrl: 'javascript:alert(1)', commit: 'ab'.repeat(20) }
+    ],
+    [
+      'a commit that is not a hash',
+      { repositoryUrl: 'https://github.com/acme/shop', commit: '"><img src=x>' }
+    ]
+  ])('links nothing for %s (in comment mode the report is untrusted)', (_, source) => {
+    const md = renderMarkdown(makeReport({ source }))
+    expect(md).not.toContain('<a href')
+    expect(md).toContain('- Leaking line: <code>service/main.go:21</code>')
+  })
+
+  it('names the base and head commits, short', () => {
+    const report = makeReport()
+    report.runs.base = {
+      ...report.runs.head,
+      side: 'base',
+      ref: 'main',
+      commit: '3f5c2a9d81e04b7c6a1d2e3f4a5b6c7d8e9f0a1b'
+    }
+    report.runs.head.commit = '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d'
+    expect(renderMarkdown(report)).toContain(
+      '- Commits: base <code>main</code> <code>3f5c2a9</code> → head <code>9e8d7c6</code>'
+    )
   })
 
   it('names the allocation site as function and repository path:line', () => {
@@ -48,19 +111,48 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(report)).not.toContain('Where the heap grows')
   })
 
-  it('draws the heap and goroutines as mermaid charts, base and head in one', () => {
+  it('charts base, head and the limit with pinned colours, and says in a line that a flat series held', () => {
     const report = makeReport()
     report.runs.base = { ...report.runs.head, side: 'base' }
     const md = renderMarkdown(report)
-    expect(md).toContain('title "Live heap after GC (lines: base, then head)"')
-    expect(md.match(/^```mermaid$/gm)).toHaveLength(2)
+    expect(md.match(/^```mermaid$/gm)).toHaveLength(1)
+    expect(md).toContain('      plotColorPalette: "#2f81f7, #e8590c, #848d97"')
+    expect(md).toContain('  title "Live heap after GC: base blue, head orange, limit grey"')
+    expect(md).toContain('_Goroutines: 12 in every sample._')
+  })
+
+  it('reproduces a pull request run: baseline auto was the merge-base, from the base branch', () => {
+    const report = makeReport({ config: { baseline: 'auto', 'max-heap-growth': '1MiB/min' } })
+    report.runs.base = { ...report.runs.head, side: 'base', ref: 'develop' }
+    expect(renderMarkdown(report)).toContain(
+      'reproduce: <code>npx github:go-memgate/go-memgate&#35;v0.1.0 run --baseline merge-base --max-heap-growth 1MiB/min --base-ref develop</code>'
+    )
   })
 
   it('gives a command that reproduces the run, env on one line', () => {
     const report = makeReport({ config: { env: 'ADDR=127.0.0.1:7000\nLEAK_BYTES=64', rate: '50' } })
     expect(renderMarkdown(report)).toContain(
-      '<pre><code>npx github:go-memgate/go-memgate run --env $&#39;ADDR=127.0.0.1:7000&#92;nLEAK&#95;BYTES=64&#39; --rate 50</code></pre>'
+      'reproduce: <code>npx github:go-memgate/go-memgate&#35;v0.1.0 run --env $&#39;ADDR=127.0.0.1:7000&#92;nLEAK&#95;BYTES=64&#39; --rate 50</code>'
     )
+  })
+
+  it('notes the goroutine leak profile only beside a goroutine table', () => {
+    const report = makeReport()
+    report.runs.head.attribution!.goroutineLeakProfile = true
+    expect(renderMarkdown(report)).not.toContain('GOEXPERIMENT')
+    report.runs.head.attribution!.goroutines = [
+      {
+        function: 'main.wait',
+        file: '/work/repo/service/main.go',
+        line: 30,
+        repoPath: 'service/main.go',
+        callPath: [],
+        countGrowth: 40,
+        perSec: 2,
+        count: 52
+      }
+    ]
+    expect(renderMarkdown(report)).toMatch(/#### Goroutines that pile up[\s\S]*\n_Built with GOEXPERIMENT/)
   })
 
   it('shortens to fit, cutting at a line end, and says where the full report is', () => {

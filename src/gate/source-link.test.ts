@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { git } from '../../test/fixtures/repo.js'
+import { githubWebUrl, readSource } from './source-link.js'
+
+describe('githubWebUrl', () => {
+  it.each([
+    ['https://github.com/acme/shop.git', 'https://github.com/acme/shop'],
+    ['https://github.com/acme/shop', 'https://github.com/acme/shop'],
+    ['https://x-access-token:ghs_secret@github.com/acme/shop.git', 'https://github.com/acme/shop'],
+    ['git@github.com:acme/shop.git', 'https://github.com/acme/shop'],
+    ['ssh://git@github.com/acme/my.shop.git', 'https://github.com/acme/my.shop'],
+    ['https://gitlab.com/acme/shop.git', null],
+    ['/srv/git/shop.git', null],
+    [null, null]
+  ])('%s -> %s', (remote, url) => expect(githubWebUrl(remote)).toBe(url))
+})
+
+describe('readSource', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'memgate-source-'))
+    git(dir, 'init', '-q', '-b', 'main')
+    writeFileSync(join(dir, 'main.go'), 'package main\n')
+    git(dir, 'add', '-A')
+    git(dir, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'one')
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it("reads the origin remote on github.com and the checkout's commit", async () => {
+    git(dir, 'remote', 'add', 'origin', 'git@github.com:acme/shop.git')
+    expect(await readSource(dir, {})).toEqual({
+      repositoryUrl: 'https://github.com/acme/shop',
+      commit: git(dir, 'rev-parse', 'HEAD')
+    })
+  })
+
+  it('takes the repository and commit it is given over what git says', async () => {
+    git(dir, 'remote', 'add', 'origin', 'git@github.com:acme/shop.git')
+    const given = { repositoryUrl: 'https://ghe.example.com/acme/shop', headCommit: 'c'.repeat(40) }
+    expect(await readSource(dir, given)).toEqual({
+      repositoryUrl: given.repositoryUrl,
+      commit: given.headCommit
+    })
+  })
+
+  it('is null without a remote to link to', async () => {
+    expect(await readSource(dir, {})).toBeNull()
+  })
+})

@@ -1,0 +1,58 @@
+import type { Sample } from '../model.js'
+import { xyChart, type ChartLine } from './chart.js'
+
+/** `n` samples a second apart: goroutines from `goroutines(t)`. */
+const samples = (n: number, goroutines: (t: number) => number): Sample[] =>
+  Array.from({ length: n }, (_, t) => ({
+    t,
+    liveHeapBytes: 0,
+    liveHeapObjects: 0,
+    goroutines: goroutines(t),
+    rssBytes: null
+  }))
+
+const goroutineChart = (lines: ChartLine[], limitPerSec: number | null = null) =>
+  xyChart({ title: 'Goroutines', unit: 'count', lines, value: (s) => s.goroutines, limitPerSec })
+
+const axis = (chart: string) => /y-axis "count" (\S+) --> (\S+)/.exec(chart)!.slice(1).map(Number)
+const plotted = (chart: string) =>
+  [...chart.matchAll(/^ {2}line \[(.*)\]$/gm)].map((m) => m[1].split(', ').map(Number))
+
+describe('xyChart', () => {
+  it('draws nothing for a series that never moves', () => {
+    expect(goroutineChart([{ role: 'head', samples: samples(20, () => 14) }], 10 / 60)).toBeNull()
+  })
+
+  it('draws the limit from the head’s first sample at the limit’s slope, in a third pinned colour', () => {
+    const chart = goroutineChart(
+      [
+        { role: 'base', samples: samples(31, () => 20) },
+        { role: 'head', samples: samples(31, (t) => 14 + t) }
+      ],
+      0.5
+    )!
+    const [, , limit] = plotted(chart)
+    expect([limit[0], limit[30]]).toEqual([14, 29])
+    expect(chart).toContain('plotColorPalette: "#2f81f7, #e8590c, #848d97"')
+    expect(chart).toContain('title "Goroutines: base blue, head orange, limit grey"')
+  })
+
+  it('keeps at least the limit’s growth over the window on either side of the data: noise looks small', () => {
+    // ±1 goroutine of noise around 100, limit 10/min over 30 s: 5 goroutines.
+    const chart = goroutineChart([{ role: 'head', samples: samples(31, (t) => 100 + (t % 2)) }], 10 / 60)!
+    const [lo, hi] = axis(chart)
+    expect(lo).toBeLessThanOrEqual(95)
+    expect(hi).toBeGreaterThanOrEqual(106)
+  })
+
+  it('without a limit, keeps a twentieth of the largest value on either side', () => {
+    const [lo, hi] = axis(goroutineChart([{ role: 'head', samples: samples(10, (t) => 100 + (t % 2)) }])!)
+    expect(lo).toBeLessThanOrEqual(95)
+    expect(hi).toBeGreaterThanOrEqual(106)
+  })
+
+  it('never goes below zero: no series can', () => {
+    const [lo] = axis(goroutineChart([{ role: 'head', samples: samples(10, (t) => 1 + (t % 2)) }], 1)!)
+    expect(lo).toBe(0)
+  })
+})

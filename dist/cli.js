@@ -3,7 +3,7 @@ import { createRequire as __memgateCreateRequire } from 'node:module'
 const require = __memgateCreateRequire(import.meta.url)
 import require$$0 from 'node:events';
 import require$$1, { spawn, execFile } from 'node:child_process';
-import require$$2, { resolve, dirname, posix, join, relative } from 'node:path';
+import require$$2, { posix, resolve, dirname, join, basename, relative } from 'node:path';
 import require$$3, { readFileSync, mkdirSync, createWriteStream, readdirSync, mkdtempSync, rmSync, writeFileSync, realpathSync, existsSync } from 'node:fs';
 import require$$4 from 'node:process';
 import { tmpdir, constants } from 'node:os';
@@ -12,10 +12,22 @@ import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { StringDecoder } from 'node:string_decoder';
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import require$$0$1 from 'util';
+import require$$0$2 from 'url';
+import require$$1$1 from 'http';
+import require$$2$1 from 'https';
+import require$$3$1 from 'zlib';
+import require$$1$2 from 'fs';
+import require$$2$2 from 'process';
+import require$$1$3 from 'v8';
+import require$$3$2 from 'cluster';
 import { Agent as Agent$1, request as request$1 } from 'node:http';
 import { Agent, request } from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { readdir, readFile } from 'node:fs/promises';
+
+var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
 
 function getDefaultExportFromCjs (x) {
 	return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, 'default') ? x['default'] : x;
@@ -4326,32 +4338,1120 @@ const {
   Help,
 } = commander;
 
-/** Judges one series' growth against its limit; null when the limit is off. */
-function judgeGrowth(series, t, limitPerSec) {
-    if (limitPerSec === null)
-        return null;
-    if (!t)
-        return { outcome: 'inconclusive', rule: 'too-few-samples', series, against: 'limit' };
-    return {
-        ...judgeAgainst(t.ciLow, t.ciHigh, t.lateSlopePerSec, limitPerSec),
-        series,
-        against: 'limit',
-        estimatePerSec: t.slopePerSec,
-        lowPerSec: t.ciLow,
-        highPerSec: t.ciHigh,
-        latePerSec: t.lateSlopePerSec,
-        limitPerSec
+/** The one list of series: every table, chart, trend and judgement walks it. */
+const SERIES = {
+    heap: {
+        label: 'live heap',
+        title: 'Live heap',
+        unit: 'bytes',
+        value: (s) => s.liveHeapBytes,
+        limitInput: 'max-heap-growth'
+    },
+    goroutines: {
+        label: 'goroutines',
+        title: 'Goroutines',
+        unit: 'count',
+        value: (s) => s.goroutines,
+        limitInput: 'max-goroutine-growth'
+    },
+    rss: { label: 'RSS', title: 'RSS', unit: 'bytes', value: (s) => s.rssBytes }
+};
+const SERIES_NAMES = Object.keys(SERIES);
+const JUDGED_SERIES = ['heap', 'goroutines'];
+const SCHEMA_VERSION = 2;
+
+// The standard normal quantile, for the z of each look and of the power of a test.
+// Acklam's rational approximations (relative error below 1.2e-9 over (0, 1)).
+const CENTRAL_NUM = [
+    -39.69683028665376, 2.209460984245205e2, -275.9285104469687, 1.38357751867269e2, -30.66479806614716,
+    2.506628277459239
+];
+const CENTRAL_DEN = [
+    -54.47609879822406, 1.615858368580409e2, -155.6989798598866, 6.680131188771972e1, -13.28068155288572
+];
+const TAIL_NUM = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783
+];
+const TAIL_DEN = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+const TAIL_START = 0.02425;
+/** Horner's rule; `leadingOne` appends the implicit trailing coefficient 1 of the denominators. */
+function polynomial(coefficients, x, leadingOne = false) {
+    const value = coefficients.reduce((acc, c) => acc * x + c, 0);
+    return leadingOne ? value * x + 1 : value;
+}
+/** z such that P(Z ≤ z) = p for a standard normal Z. */
+function normalQuantile(p) {
+    if (!(p > 0 && p < 1))
+        throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
+    if (p < TAIL_START) {
+        const q = Math.sqrt(-2 * Math.log(p));
+        return polynomial(TAIL_NUM, q) / polynomial(TAIL_DEN, q, true);
+    }
+    if (p > 1 - TAIL_START)
+        return -normalQuantile(1 - p);
+    const q = p - 0.5;
+    const r = q * q;
+    return (q * polynomial(CENTRAL_NUM, r)) / polynomial(CENTRAL_DEN, r, true);
+}
+
+// The sequential design: sampling goes on past `duration` while the answer is unclear,
+// with a look at duration, 2×, 3×… up to max-duration. Each look may pass or fail, so
+// each spends part of the error budget: Bonferroni splits α = 0.025 per side evenly
+// (over four looks z = 2.50 for both; 2.39 is α/3, the split when the first look may
+// not fail, which would keep clear leaks from stopping at the first look).
+/** One-sided risk per side over the whole run: failing a service within its limit, passing one above it. */
+const ALPHA_PER_SIDE = 0.025;
+/** Seconds of sampling at each look: duration, 2×, 3×… and max-duration itself when it is not a multiple. */
+function lookTimesSec(durationSec, maxDurationSec) {
+    if (!(durationSec > 0))
+        throw new RangeError(`duration must be above 0 s, got ${durationSec}`);
+    const looks = [];
+    for (let k = 1; k * durationSec <= maxDurationSec; k++)
+        looks.push(k * durationSec);
+    if (looks.length === 0 || looks[looks.length - 1] < maxDurationSec)
+        looks.push(Math.max(maxDurationSec, durationSec));
+    return looks;
+}
+/** The z each look's intervals are read at when `lookCount` looks share the budget. */
+function lookZ(lookCount, alphaPerSide = ALPHA_PER_SIDE) {
+    return normalQuantile(1 - alphaPerSide / lookCount);
+}
+/**
+ * One look. Passing on the last half too lets a fill that has levelled off pass; it adds
+ * at most α to the risk of passing a leak, as both bounds sit at the look's z. Accelerating
+ * growth is never excused; saturating growth is, unless the growth that stays after the
+ * fill is above the limit with confidence (a leak under a filling cache).
+ */
+function decideLook(e) {
+    const { limitPerSec: limit } = e;
+    const { ciLow, ciHigh, lateSlopePerSec, lateCiHigh, shape, remainingLowPerSec, remainingHighPerSec } = e.trend;
+    if (ciHigh < limit)
+        return { outcome: 'pass', rule: 'upper-below-limit' };
+    if (lateCiHigh < limit)
+        return { outcome: 'pass', rule: 'late-upper-below-limit' };
+    if (shape === 'saturating' && remainingHighPerSec !== null && remainingHighPerSec < limit)
+        return { outcome: 'pass', rule: 'levels-off-below-limit' };
+    const above = ciLow > limit;
+    const excused = shape === 'saturating' && !(remainingLowPerSec !== null && remainingLowPerSec > limit);
+    if (above && lateSlopePerSec > limit && !excused) {
+        return { outcome: 'fail', rule: 'above-limit' };
+    }
+    const outcome = e.lastLook ? 'inconclusive' : 'continue';
+    if (above)
+        return { outcome, rule: shape === 'saturating' ? 'saturating' : 'late-slope-below-limit' };
+    return { outcome, rule: ciHigh - ciLow > 2 * limit ? 'too-noisy' : 'straddles' };
+}
+
+/**
+ * The package path of a Go symbol: "net/http.(*conn).serve" → "net/http".
+ * Type arguments of generic instantiations are dropped first: they hold other paths.
+ */
+function packageOf(fn) {
+    const name = fn.replace(/\[.*$/, '');
+    const slash = name.lastIndexOf('/');
+    const dot = name.indexOf('.', slash + 1);
+    return dot < 0 ? name : name.slice(0, dot);
+}
+/** The standard library: no dot in the first path element ("net/http", "internal/poll", "vendor/…"). */
+function isStdlib(fn) {
+    const pkg = packageOf(fn);
+    return pkg !== 'main' && !pkg.split('/')[0].includes('.');
+}
+/**
+ * The runtime and its internals: frames no user can act on. "sync.runtime_notifyListWait"
+ * and the like are runtime code linked into other packages.
+ */
+function isRuntime(fn) {
+    const pkg = packageOf(fn);
+    return (pkg === 'runtime' ||
+        pkg.startsWith('runtime/') ||
+        pkg.startsWith('internal/') ||
+        fn.startsWith(`${pkg}.runtime_`));
+}
+/**
+ * Own code is package main and the packages of the service's modules (every module of a
+ * go.work workspace); without module paths, anything outside the standard library
+ * (dependencies included).
+ */
+function ownCode(modulePaths) {
+    if (modulePaths.length === 0)
+        return (f) => !isStdlib(f.function);
+    return (f) => {
+        const pkg = packageOf(f.function);
+        return pkg === 'main' || modulePaths.some((m) => pkg === m || pkg.startsWith(`${m}/`));
     };
 }
-/** The shared rule, for absolute limits and for the difference with a baseline. */
+/**
+ * Where a stack is charged: the innermost own-code frame, else the innermost frame
+ * outside the runtime, else the root (runtime-only stacks group by where they began).
+ * -1 for an empty stack.
+ */
+function siteIndex(stack, isOwn) {
+    const own = stack.findIndex(isOwn);
+    if (own >= 0)
+        return own;
+    const outside = stack.findIndex((f) => !isRuntime(f.function));
+    return outside >= 0 ? outside : stack.length - 1;
+}
+function frameString(f) {
+    return `${f.function} ${f.file}:${f.line}`;
+}
+/**
+ * A short call path, innermost first: the calls below the site (how it allocated or
+ * blocked, runtime internals left out), the site, and up to two of its callers.
+ */
+function callPath(stack, site) {
+    const below = stack.slice(0, site).filter((f) => !isRuntime(f.function));
+    return [...below.slice(-3), ...stack.slice(site, site + 3)].map(frameString);
+}
+
+// The decoded form of a pprof profile: plain data, strings resolved, numbers normalised.
+/** The index of a sample type by name, or -1. */
+function sampleTypeIndex(p, type) {
+    return p.sampleTypes.findIndex((t) => t.type === type);
+}
+
+// Reduces a heap profile to the live heap per whole stack, and groups stacks (of a
+// summary or of a diff) by the line they are charged to.
+/**
+ * The probability that the runtime samples an object of sizeBytes: its sampler is a
+ * Poisson process over allocated bytes with mean gap rateBytes.
+ */
+function sampleProbability(sizeBytes, rateBytes) {
+    return rateBytes <= 1 ? 1 : 1 - Math.exp(-sizeBytes / rateBytes);
+}
+/**
+ * The variance of the live bytes of profile samples of sizeBytes objects, if the site
+ * does not leak. Under steady load its live objects are an M/G/∞ queue, so their number
+ * is Poisson; the runtime's sampler keeps each with probability prob (a thinned Poisson
+ * count is Poisson) and scales it by 1/prob. So n samples vary by √n, each weighing
+ * sizeBytes/prob: variance = bytes × sizeBytes / prob. This holds at memprofilerate=1
+ * too, where it measures the objects in flight at either instant.
+ */
+function sampleVarianceBytes2(bytes, sizeBytes, rateBytes) {
+    return (bytes * sizeBytes) / sampleProbability(sizeBytes, rateBytes);
+}
+/** Identifies a whole stack across profiles: every frame with its line. */
+function stackKey(frames) {
+    return frames.map(frameString).join('\n');
+}
+const isGoroutineRecord = (frames) => frames.some((f) => f.function === 'runtime.newproc1');
+function summarizeHeap(p, options = {}) {
+    const objectsAt = sampleTypeIndex(p, 'inuse_objects');
+    const bytesAt = sampleTypeIndex(p, 'inuse_space');
+    if (objectsAt < 0 || bytesAt < 0)
+        throw new Error('not a heap profile: no inuse_objects/inuse_space');
+    const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? []);
+    const rateBytes = p.period > 0 ? p.period : 512 * 1024;
+    // The runtime writes one sample per stack and object size: merge them per stack.
+    const stacks = new Map();
+    let inuseBytes = 0;
+    let inuseObjects = 0;
+    for (const s of p.samples) {
+        const bytes = s.values[bytesAt];
+        const objects = s.values[objectsAt];
+        if (bytes <= 0 || s.stack.length === 0)
+            continue;
+        inuseBytes += bytes;
+        inuseObjects += objects;
+        const key = stackKey(s.stack);
+        let stack = stacks.get(key);
+        if (!stack) {
+            stack = {
+                frames: s.stack,
+                siteAt: siteIndex(s.stack, isOwn),
+                ...(isGoroutineRecord(s.stack) ? { kind: 'goroutines' } : {}),
+                bytes: 0,
+                objects: 0,
+                varianceBytes2: 0
+            };
+            stacks.set(key, stack);
+        }
+        const sizeBytes = s.numLabels.bytes || bytes / Math.max(objects, 1);
+        stack.bytes += bytes;
+        stack.objects += objects;
+        stack.varianceBytes2 += sampleVarianceBytes2(bytes, sizeBytes, rateBytes);
+    }
+    return { inuseBytes, inuseObjects, samplingRateBytes: rateBytes, stacks: [...stacks.values()] };
+}
+/** Stacks grouped by the line (and kind) they are charged to, most bytes first. */
+function allocationSites(stacks) {
+    const sites = new Map();
+    for (const s of stacks) {
+        const frame = s.frames[s.siteAt];
+        const key = `${s.kind ?? ''} ${frameString(frame)}`;
+        let entry = sites.get(key);
+        if (!entry) {
+            const site = {
+                function: frame.function,
+                file: frame.file,
+                line: frame.line,
+                callPath: [],
+                ...(s.kind ? { kind: s.kind } : {}),
+                bytes: 0,
+                objects: 0,
+                varianceBytes2: 0
+            };
+            entry = { site, largest: s };
+            sites.set(key, entry);
+        }
+        entry.site.bytes += s.bytes;
+        entry.site.objects += s.objects;
+        entry.site.varianceBytes2 += s.varianceBytes2;
+        if (s.bytes > entry.largest.bytes)
+            entry.largest = s;
+    }
+    return [...sites.values()]
+        .map(({ site, largest }) => ({ ...site, callPath: callPath(largest.frames, largest.siteAt) }))
+        .sort((a, b) => b.bytes - a.bytes);
+}
+
+// The growth of the live heap between two heap summaries, per whole stack: the last
+// minus the first, as pprof merges the last with the first scaled by -1. Attribution
+// (by line) and the flame graph (by stack) both read it.
+function diffHeap(first, last) {
+    const stacks = new Map();
+    const add = (s, sign) => {
+        const key = stackKey(s.frames);
+        const sum = stacks.get(key);
+        if (!sum)
+            stacks.set(key, { ...s, bytes: sign * s.bytes, objects: sign * s.objects });
+        else {
+            sum.bytes += sign * s.bytes;
+            sum.objects += sign * s.objects;
+            sum.varianceBytes2 += s.varianceBytes2;
+        }
+    };
+    for (const s of last.stacks)
+        add(s, 1);
+    for (const s of first.stacks)
+        add(s, -1);
+    return { stacks: [...stacks.values()] };
+}
+
+// The Go 1.26 goroutineleak profile (GOEXPERIMENT=goroutineleakprofile): goroutines the
+// GC proved unreachable-blocked. It has the goroutine profile's shape, so it is summarized
+// by summarizeGoroutines and joined by the blocking frame.
+/** Marks the groups (of any summary keyed by frame) that hold proven-leaked goroutines. */
+function markProvenLeaks(groups, leaked) {
+    const keys = new Set(leaked.groups.filter((g) => g.count > 0).map(frameString));
+    return groups.map((g) => ({ ...g, provenLeaked: keys.has(frameString(g)) }));
+}
+
+// Maps the file paths of a profile to paths in the repository.
+// Go writes forward slashes on every platform; Windows drive letters compare case-insensitively.
+function normalize(p) {
+    return p
+        .replace(/\\/g, '/')
+        .replace(/^([A-Za-z]):\//, (_, drive) => `${drive.toLowerCase()}:/`)
+        .replace(/(.)\/+$/, '$1');
+}
+function isAbsolute(p) {
+    return p.startsWith('/') || /^[a-z]:\//.test(p);
+}
+function relativeInside(root, p) {
+    const rel = posix.relative(root, p);
+    return rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel) ? undefined : rel;
+}
+/**
+ * The repository-relative path of a profile's file: an absolute build path under the
+ * root, or (built with -trimpath) a path under one of the module paths. Undefined when outside.
+ */
+function toRepoPath(file, layout) {
+    const f = normalize(file);
+    const root = normalize(layout.repoRoot);
+    if (isAbsolute(f))
+        return relativeInside(root, f);
+    // The longest path wins: a workspace may hold example.com/svc and example.com/svc/tools.
+    const module = (layout.modules ?? [])
+        .filter((m) => f.startsWith(`${m.path}/`))
+        .reduce((a, m) => (a && a.path.length >= m.path.length ? a : m), undefined);
+    if (!module)
+        return undefined;
+    return relativeInside(root, posix.join(normalize(module.dir), f.slice(module.path.length + 1)));
+}
+
+// Names the lines that leak: per allocation site and per goroutine group, the growth
+// between the first and the last sample, told apart from sampling noise.
+/**
+ * Growth is noise below this many standard deviations: one-sided, and strict enough for
+ * the hundreds of sites of an exact profile not to raise a false alarm between them.
+ */
+const noiseSigmas = 3;
+/** Goroutine counts are exact, but requests in flight move them by a few. */
+const minGoroutineGrowth = 3;
+function byKey(items) {
+    return new Map(items.map((i) => [frameString(i), i]));
+}
+function repoPath(file, layout) {
+    const rel = layout && toRepoPath(file, layout);
+    return rel ? { repoPath: rel } : {};
+}
+/**
+ * Whether a site's growth could come from chance alone: the two samples' counts are
+ * independent Poisson draws, so their difference has the sum of their variances
+ * (HeapDiff). A new site of d samples needs d > 3√d: 10 samples, that is 10 objects when
+ * exact and ~5 MiB of small objects at the default 512 KiB.
+ */
+function isWithinNoise(growthBytes, varianceBytes2) {
+    return growthBytes <= noiseSigmas * Math.sqrt(varianceBytes2);
+}
+/** Sites whose live heap grew, most growth first. */
+function attributeHeap(diff, elapsedSec, requests, layout) {
+    return allocationSites(diff.stacks)
+        .filter((site) => site.bytes > 0)
+        .map((site) => ({
+        function: site.function,
+        file: site.file,
+        line: site.line,
+        ...repoPath(site.file, layout),
+        ...(site.kind ? { kind: site.kind } : {}),
+        callPath: site.callPath,
+        inuseBytesGrowth: site.bytes,
+        inuseObjectsGrowth: site.objects,
+        bytesPerSec: elapsedSec > 0 ? site.bytes / elapsedSec : 0,
+        ...(requests ? { bytesPerRequest: site.bytes / requests } : {}),
+        withinNoise: isWithinNoise(site.bytes, site.varianceBytes2)
+    }));
+}
+/** Goroutine groups that grew (or are proven leaked), most growth first. */
+function attributeGoroutines(first, last, elapsedSec, extras = {}) {
+    const before = byKey(first.groups);
+    const text = byKey(extras.text ?? []);
+    const groups = extras.leaked
+        ? markProvenLeaks(last.groups, extras.leaked)
+        : last.groups.map((g) => ({ ...g, provenLeaked: false }));
+    const grown = [];
+    for (const g of groups) {
+        const key = frameString(g);
+        const growth = g.count - (before.get(key)?.count ?? 0);
+        // Proven leaks are always reported, however few.
+        if (growth < minGoroutineGrowth && !g.provenLeaked)
+            continue;
+        const dump = text.get(key);
+        const waitReason = dump?.waitReason ?? g.waitReason;
+        grown.push({
+            function: g.function,
+            file: g.file,
+            line: g.line,
+            ...repoPath(g.file, extras.layout),
+            callPath: g.callPath,
+            ...(waitReason ? { waitReason } : {}),
+            ...(dump?.createdBy ? { createdBy: dump.createdBy } : {}),
+            countGrowth: growth,
+            perSec: elapsedSec > 0 ? growth / elapsedSec : 0,
+            count: g.count,
+            ...(g.provenLeaked ? { provenLeaked: true } : {})
+        });
+    }
+    return grown.sort((a, b) => b.countGrowth - a.countGrowth);
+}
+
+// The smallest leak a run could catch: a pass says little unless the report says how
+// large a leak would have failed. A leak of slope s fails when its lower bound,
+// about s − z·SE, clears the limit; that happens with probability `power` once
+// s ≥ limit + (z + Φ⁻¹(power))·SE. That treats SE as known; with correlated noise it varies
+// from run to run with the estimated correlation, and the power at this size is lower
+// (simulated, 61 samples: 81 % independent, 74 % at φ = 0.5, 64 % at φ = 0.8).
+/** Chance of failing a leak of exactly the detectable size. */
+const POWER = 0.8;
+/**
+ * `se` is the whole window's standard error at the look the run stopped, `zFail` the z its
+ * fail bound was read at, `requestsPerSec` the rate the load achieved.
+ */
+function detectableLeak(se, limitPerSec, zFail, requestsPerSec, power = POWER) {
+    const perSec = limitPerSec + (zFail + normalQuantile(power)) * se;
+    const perRequest = (perSecond) => requestsPerSec && requestsPerSec > 0 ? perSecond / requestsPerSec : null;
+    return {
+        perSec,
+        perMin: perSec * 60,
+        perRequest: perRequest(perSec),
+        limitPerRequest: perRequest(limitPerSec)
+    };
+}
+
+const MIN_TAU_SEC = 1;
+/** A fill slower than 8 windows is a straight line within one: b and A can no longer be told apart. */
+const WIDEST_TAU_WINDOWS = 8;
+const TAU_GRID_STEPS = 40;
+/** Golden-section steps within the best grid cell: the cell shrinks to 1e-5 of its width. */
+const REFINE_STEPS = 24;
+/**
+ * Least squares of a + A(1 − e^(−(t − t₀)/τ)) + b(t − t₀): for each τ the model is linear
+ * in a, A and b. τ is searched on a log grid from 1 s to half the window, then refined
+ * between the best point's neighbours (a grid step of a few % leaves residuals larger than
+ * quiesced noise on a fill of megabytes). Past half the window a fill is too close to a
+ * straight line to tell τ apart. Null with fewer than 5 points or a window under 2 s.
+ */
+function fitFill(points) {
+    const fit = bestFill(points, 0.5);
+    if (!fit)
+        return null;
+    const spanSec = points[points.length - 1].t - points[0].t;
+    return {
+        plateau: fit.a[0] + fit.A[0],
+        tauSec: fit.tauSec,
+        remainingSlopePerSec: fit.b,
+        stillToFill: fit.A[0] * Math.exp(-spanSec / fit.tauSec),
+        residualSd: Math.sqrt(fit.squares / Math.max(points.length - 4, 1))
+    };
+}
+/**
+ * The residuals from the best fill with τ up to 8 windows, in time order; null where
+ * `fitFill` is. The residuals only need the curve to follow the series: a τ that cannot
+ * be told apart from a longer one still removes the bow.
+ */
+function fillResiduals(points) {
+    const fit = bestFill(points, WIDEST_TAU_WINDOWS);
+    return fit ? fillResidualsAt([points], fit)[0] : null;
+}
+/** τ from 1 s to `maxTauWindows` times the window's span. */
+function bestFill(points, maxTauWindows) {
+    const m = points.length;
+    if (m < 5)
+        return null;
+    const maxTau = (points[m - 1].t - points[0].t) * maxTauWindows;
+    if (maxTau < 2 * MIN_TAU_SEC)
+        return null;
+    const fitAt = (logTau) => fillAtTau([points], Math.exp(logTau));
+    const grid = logGrid(MIN_TAU_SEC, maxTau, TAU_GRID_STEPS);
+    let best = null;
+    let bestStep = 0;
+    grid.forEach((tauSec, k) => {
+        const fit = fillAtTau([points], tauSec);
+        if (fit && (!best || fit.squares < best.squares))
+            [best, bestStep] = [fit, k];
+    });
+    if (!best)
+        return null;
+    let refined = best;
+    goldenSection((logTau) => {
+        const fit = fitAt(logTau);
+        if (fit && fit.squares < refined.squares)
+            refined = fit;
+        return fit ? fit.squares : Infinity;
+    }, Math.log(grid[Math.max(bestStep - 1, 0)]), Math.log(grid[Math.min(bestStep + 1, grid.length - 1)]));
+    return refined;
+}
+/** `steps` values from `low` to `high`, evenly spaced on a log scale. */
+function logGrid(low, high, steps) {
+    const ratio = Math.pow(high / low, 1 / (steps - 1));
+    return Array.from({ length: steps }, (_, k) => low * Math.pow(ratio, k));
+}
+/**
+ * Least squares at a fixed τ, by Frisch–Waugh: within each block, time and value are
+ * cleared of the block's level and fill, and b is the slope of what is left of value on
+ * what is left of time. Sums only, over centred time and value (no cancellation on large
+ * heaps): the τ searches call this some 60 times a window. Null when time is (nearly)
+ * a combination of level and fill.
+ */
+function fillAtTau(blocks, tauSec) {
+    const parts = [];
+    for (const points of blocks) {
+        const sums = blockSums(points, tauSec);
+        if (!sums)
+            return null;
+        parts.push(sums);
+    }
+    const total = (f) => parts.reduce((s, c) => s + f(c), 0);
+    const timeSquares = total((c) => c.ww - (c.xw * c.xw) / c.xx);
+    if (!(timeSquares > 1e-9 * total((c) => c.ww)))
+        return null;
+    const b = total((c) => c.wy - (c.xw * c.xy) / c.xx) / timeSquares;
+    const A = parts.map((c) => (c.xy - b * c.xw) / c.xx);
+    const a = parts.map((c, j) => c.meanV - A[j] * c.meanX - b * c.meanW);
+    const squares = total((c) => c.yy - (c.xy * c.xy) / c.xx) - b * b * timeSquares;
+    return { tauSec, a, A, b, timeSquares, squares: Math.max(squares, 0) };
+}
+/** The residuals of a fill, per block, in time order. */
+function fillResidualsAt(blocks, fit) {
+    return blocks.map((points, j) => {
+        const start = points[0].t;
+        return points.map((p) => {
+            const elapsed = p.t - start;
+            return p.v - fit.a[j] - fit.A[j] * (1 - Math.exp(-elapsed / fit.tauSec)) - fit.b * elapsed;
+        });
+    });
+}
+function blockSums(points, tauSec) {
+    const m = points.length;
+    const start = points[0].t;
+    const meanW = points.reduce((s, p) => s + p.t - start, 0) / m;
+    const meanV = points.reduce((s, p) => s + p.v, 0) / m;
+    const sums = { meanX: 0, meanW, meanV, xx: 0, xw: 0, xy: 0, ww: 0, wy: 0, yy: 0 };
+    for (const p of points) {
+        const x = 1 - Math.exp(-(p.t - start) / tauSec);
+        const w = p.t - start - meanW;
+        const y = p.v - meanV;
+        sums.meanX += x;
+        sums.xx += x * x;
+        // w and y sum to 0, so these products need no correction for x's mean.
+        sums.xw += x * w;
+        sums.xy += x * y;
+        sums.ww += w * w;
+        sums.wy += w * y;
+        sums.yy += y * y;
+    }
+    sums.meanX /= m;
+    sums.xx -= m * sums.meanX * sums.meanX;
+    return sums.xx > 0 ? sums : null;
+}
+/** Narrows [low, high] around a minimum of f; f records the best point it sees. */
+function goldenSection(f, low, high) {
+    const ratio = (Math.sqrt(5) - 1) / 2;
+    let x1 = high - ratio * (high - low);
+    let x2 = low + ratio * (high - low);
+    let f1 = f(x1);
+    let f2 = f(x2);
+    for (let step = 0; step < REFINE_STEPS; step++) {
+        if (f1 <= f2) {
+            high = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = high - ratio * (high - low);
+            f1 = f(x1);
+        }
+        else {
+            low = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = low + ratio * (high - low);
+            f2 = f(x2);
+        }
+    }
+}
+
+// Theil–Sen slope with an interval that holds when residuals are serially correlated.
+// Heap readings a second apart share retained garbage and cache state, so residuals are
+// AR(1)-like; Sen's interval assumes independence and then covers far less than it claims
+// (77 % for a nominal 95 % at φ = 0.5, n = 31). Inflating the variance of Kendall's S by the
+// AR(1) factor of Hamed & Rao (1998) restores coverage and costs nothing on independent noise.
+/** Two-sided 95 %. */
+const Z_95 = 1.959963984540054;
+/** Above this many points the series is binned first (see `binned`). */
+const MAX_PAIRED_POINTS = 400;
+/** How many consecutive points each bin averages for n points in all. */
+const binFactorFor = (n) => Math.ceil(n / MAX_PAIRED_POINTS);
+/** Lag-1 correlation is capped below 1: at 1 the variance factor is unbounded. */
+const MAX_RHO = 0.97;
+/**
+ * A fill curve "explains" the curvature when it leaves less than this share of the line's
+ * squared residuals. In simulation, AR(1) noise around a line falls below it in under 2 %
+ * of 31-point series for φ ≤ 0.9 (5 % at φ = 0.97, 4–9 % at 12–16 points for φ ≥ 0.8):
+ * then the correlation is read around the fill and comes out lower. Fills of a few MiB
+ * under quiesced noise leave under 5 % over 31 points.
+ */
+const FILL_SHARE = 0.25;
+/** Below 12 points a 4-parameter fill follows AR(1) noise too often (5–10 % at φ ≥ 0.5). */
+const MIN_FILL_POINTS = 12;
+/** Parameters fitted before the residuals: a line has 2; a fill has a, A, b and τ. */
+const LINE_PARAMETERS = 2;
+const FILL_PARAMETERS = 4;
+/**
+ * Pooled over runs measured apart (repeats): pairs only within a run, since each restart has
+ * its own intercept, and Kendall's S summed over runs, so its variance is the sum of theirs
+ * (Hirsch, Slack & Smith 1982). The residual correlation is pooled over runs: they share
+ * the service and the load, and one estimate from all residuals is steadier than several.
+ */
+function slopeIntervalBlocks(blocks, z = Z_95, shared) {
+    const n = blocks.reduce((sum, b) => sum + b.length, 0);
+    if (n < 3)
+        return null;
+    const factor = shared?.binFactor ?? binFactorFor(n);
+    const used = factor > 1 ? blocks.map((b) => binned(b, factor)) : blocks;
+    const slopes = pairwiseSlopes(used);
+    if (slopes.length === 0)
+        return null;
+    slopes.sort();
+    const slopePerSec = median(slopes);
+    const paired = used.filter((b) => b.length >= 2);
+    const meanLength = paired.reduce((sum, b) => sum + b.length, 0) / paired.length;
+    const rho = shared?.rho ?? estimatedRho(paired, slopePerSec, meanLength);
+    let varianceS = 0;
+    let independentVarianceS = 0;
+    for (const { length: m } of paired) {
+        const plain = (m * (m - 1) * (2 * m + 5)) / 18;
+        independentVarianceS += plain;
+        varianceS += plain * varianceInflation(rho, m);
+    }
+    // Sen (1968): the bounds are read off the ordered pairwise slopes at ranks set by the
+    // standard deviation of S (no ties in time: samples are taken at distinct instants).
+    const count = slopes.length;
+    const sigma = Math.sqrt(varianceS);
+    const upper = Math.min(Math.round((count + z * sigma) / 2), count - 1);
+    const lower = Math.max(Math.round((count - z * sigma) / 2) - 1, 0);
+    const low = slopes[lower];
+    const high = slopes[upper];
+    return {
+        slopePerSec,
+        low,
+        high,
+        se: (high - low) / (2 * z),
+        rho,
+        vif: varianceS / independentVarianceS,
+        n
+    };
+}
+/**
+ * Fitting k parameters biases the lag-1 correlation of residuals down: for a line (k = 2)
+ * E[ρ̂] ≈ ρ(1 − 6/m) − 2/m (the mean-only bias of Marriott & Pope 1954 is (1 + 4ρ)/m; each
+ * parameter adds about 1/m + 2ρ/m), checked by simulation to within 0.05 from m = 10 on.
+ * Solving for ρ gives the correction. For a fill, counting τ as a full parameter (k = 4)
+ * over-corrects a little up to φ = 0.8 (in simulation), which errs wide. The factor
+ * 1/(1 − (2k + 2)/m) grows without bound as m falls, so m is held where it reaches 4
+ * (8 points for a line); the clip keeps the result in range.
+ */
+function correctedRho(rhoHat, m, fittedParameters = LINE_PARAMETERS) {
+    const shrink = 2 * fittedParameters + 2;
+    const length = Math.max(m, (4 / 3) * shrink);
+    const rho = (rhoHat + fittedParameters / length) / (1 - shrink / length);
+    return Math.min(Math.max(rho, 0), MAX_RHO);
+}
+/**
+ * Hamed & Rao (1998) for AR(1): Var(S) = Var₀(S) · (1 + 2/(m(m−1)(m−2)) Σ (m−k)(m−k−1)(m−k−2) ρᵏ).
+ * The terms fall geometrically, so the sum stops once they no longer change it.
+ */
+function varianceInflation(rho, m) {
+    if (m < 3 || rho <= 0)
+        return 1;
+    let sum = 0;
+    let power = 1;
+    for (let k = 1; k <= m - 3; k++) {
+        power *= rho;
+        const term = (m - k) * (m - k - 1) * (m - k - 2) * power;
+        sum += term;
+        if (term < sum * 1e-12)
+            break;
+    }
+    return 1 + (2 / (m * (m - 1) * (m - 2))) * sum;
+}
+/**
+ * Corrected lag-1 correlation of the residuals, pooled over blocks, each centred on its own
+ * mean. The residuals are those from the slope, or from a fill where one explains the curvature:
+ * around a line, a cache filling under quiet noise leaves a smooth bow whose lag-1
+ * correlation is near 1, and the interval would widen for curvature, not for noise.
+ */
+function estimatedRho(blocks, slopePerSec, meanLength) {
+    const line = blocks.map((points) => points.map((p) => p.v - slopePerSec * p.t));
+    const fill = fillResidualBlocks(blocks);
+    if (fill && squares(fill) < FILL_SHARE * squares(line)) {
+        return correctedRho(lag1(fill), meanLength, FILL_PARAMETERS);
+    }
+    return correctedRho(lag1(line), meanLength, LINE_PARAMETERS);
+}
+function fillResidualBlocks(blocks) {
+    const fill = blocks.map((points) => (points.length >= MIN_FILL_POINTS ? fillResiduals(points) : null));
+    return fill.every((r) => r !== null) ? fill : null;
+}
+/**
+ * The residual correlation around a fill, for growth already known to slow down: there the
+ * bow a straight line leaves is the fill's, not noise, whatever share of it the fill explains
+ * (a map that doubles fills in steps a smooth curve does not follow). Null when no fill fits.
+ */
+function rhoAroundFill(blocks) {
+    const fill = fillResidualBlocks(blocks);
+    if (!fill)
+        return null;
+    const meanLength = blocks.reduce((sum, b) => sum + b.length, 0) / blocks.length;
+    return correctedRho(lag1(fill), meanLength, FILL_PARAMETERS);
+}
+function centred(r) {
+    const mean = r.reduce((a, b) => a + b, 0) / r.length;
+    return r.map((x) => x - mean);
+}
+function squares(blocks) {
+    return blocks.reduce((sum, r) => sum + centred(r).reduce((s, x) => s + x * x, 0), 0);
+}
+/** Lag-1 correlation pooled over blocks of residuals, each centred on its own mean. */
+function lag1(blocks) {
+    let lagged = 0;
+    let total = 0;
+    for (const r of blocks.map(centred)) {
+        for (let i = 0; i < r.length; i++) {
+            total += r[i] * r[i];
+            if (i + 1 < r.length)
+                lagged += r[i] * r[i + 1];
+        }
+    }
+    return total > 0 ? lagged / total : 0;
+}
+/**
+ * Theil–Sen needs every pair: 6,000 points are 18 M slopes, seconds of sorting. Means of
+ * `factor` consecutive points lie on the same line (a line's mean is its value at the mean
+ * time), so the slope is unchanged; the noise of each mean shrinks as the number of points
+ * falls, so the interval loses little, and whatever correlation is left between means is
+ * measured by ρ̂ on the binned series like any other.
+ */
+function binned(points, factor) {
+    const out = [];
+    for (let start = 0; start < points.length; start += factor) {
+        const group = points.slice(start, start + factor);
+        out.push({
+            t: group.reduce((sum, p) => sum + p.t, 0) / group.length,
+            v: group.reduce((sum, p) => sum + p.v, 0) / group.length
+        });
+    }
+    return out;
+}
+function pairwiseSlopes(blocks) {
+    const capacity = blocks.reduce((sum, b) => sum + (b.length * (b.length - 1)) / 2, 0);
+    const slopes = new Float64Array(capacity);
+    let count = 0;
+    for (const points of blocks) {
+        for (let i = 0; i < points.length; i++) {
+            for (let j = i + 1; j < points.length; j++) {
+                const dt = points[j].t - points[i].t;
+                if (dt !== 0)
+                    slopes[count++] = (points[j].v - points[i].v) / dt;
+            }
+        }
+    }
+    return slopes.subarray(0, count);
+}
+function median(sorted) {
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+// Growth that is slowing down: a cache over a bounded key space or a pool still filling.
+// Within one window such a ramp looks like a line, so the slope alone fails clean services;
+// comparing the slopes of the two halves tells a fill from a leak, which keeps its pace.
+/** One-sided 5 %: the first half must grow faster than the last by this many standard errors. */
+const SATURATION_Z = 1.645;
+/**
+ * A fill slows by e^(−w/2τ) from one half of a w-second window to the next: to 0.61 for
+ * τ = 30 s over 30 s. A last half that grows less than this share of the first is taken as
+ * a fill however noisy the halves: on real services the test on the halves often lacks the
+ * power to see it (a map that doubles fills in steps, and the residuals of a curve look
+ * correlated), and a cache still filling must never fail. A leak slowed by a fill beside
+ * it is still caught: what stays once the fill is done must clear the limit.
+ */
+const SLOWDOWN_RATIO = 0.75;
+/**
+ * Over repeats, each half pools the same half of every run. The halves do not share a
+ * point, so their slopes are close to independent and their variances add. The halves
+ * take the whole window's residual correlation (see SharedNoise).
+ */
+function windowSlopesBlocks(blocks, z = Z_95) {
+    const first = halves(blocks, z, null);
+    if (!first)
+        return null;
+    const { whole, firstHalf, lastHalf } = first;
+    const difference = firstHalf.slopePerSec - lastHalf.slopePerSec;
+    const se = Math.hypot(firstHalf.se, lastHalf.se);
+    // Noise-free halves have SE 0: any difference is then certain.
+    const score = se > 0 ? difference / se : difference === 0 ? 0 : Math.sign(difference) * Infinity;
+    const slowing = firstHalf.slopePerSec > 0 && lastHalf.slopePerSec < SLOWDOWN_RATIO * firstHalf.slopePerSec;
+    const shape = score > SATURATION_Z || slowing ? 'saturating' : score < -SATURATION_Z ? 'accelerating' : 'steady';
+    const remaining = shape === 'saturating' ? remainingGrowthBounds(blocks, z) : null;
+    // A fill's bow is not noise: once the growth is known to slow, its bounds are read with the
+    // correlation of the residuals around the fill, when that is the lower.
+    const rho = shape === 'saturating' ? rhoAroundFill(blocks) : null;
+    const read = rho !== null && rho < whole.rho ? (halves(blocks, z, rho) ?? first) : first;
+    return {
+        ...read,
+        z: score,
+        shape,
+        remainingLowPerSec: remaining?.low ?? null,
+        remainingHighPerSec: remaining?.high ?? null
+    };
+}
+/** The whole window and its halves, at `z`, with the whole window's residual correlation or `rho`. */
+function halves(blocks, z, rho) {
+    const n = blocks.reduce((sum, b) => sum + b.length, 0);
+    const whole = slopeIntervalBlocks(blocks, z, rho === null ? undefined : { rho, binFactor: binFactorFor(n) });
+    if (!whole)
+        return null;
+    const shared = { rho: whole.rho, binFactor: binFactorFor(whole.n) };
+    const half = (part) => slopeIntervalBlocks(blocks.map(part), z, shared);
+    const firstHalf = half((b) => b.slice(0, b.length >> 1));
+    const lastHalf = half((b) => b.slice(b.length >> 1));
+    return firstHalf && lastHalf ? { whole, firstHalf, lastHalf } : null;
+}
+const REMAINING_TAU_STEPS = 48;
+/**
+ * Profile bounds of b, the growth that stays once a fill is done: every τ whose fit is
+ * within z² · VIF · σ² of the best (the profile likelihood region, widened for correlated
+ * residuals) is plausible, and the bounds are the least of b − z · SE(b) and the most of
+ * b + z · SE(b) over them. A slow fill that could explain the growth brings a τ with b near
+ * 0 into the region, so a clean cache is not failed on a guessed τ; and a τ slow enough to
+ * pass for a line trades b against the fill, which widens the upper bound, so a leak is not
+ * passed as a fill unless the curve is plain.
+ */
+function remainingGrowthBounds(blocks, z) {
+    const n = blocks.reduce((s, b) => s + b.length, 0);
+    const freedom = n - (2 * blocks.length + 2);
+    const spanSec = Math.max(...blocks.map((b) => (b.length ? b[b.length - 1].t - b[0].t : 0)));
+    if (freedom < 2 || blocks.some((b) => b.length < 5) || spanSec <= MIN_TAU_SEC)
+        return null;
+    const fits = logGrid(MIN_TAU_SEC, WIDEST_TAU_WINDOWS * spanSec, REMAINING_TAU_STEPS)
+        .map((tauSec) => fillAtTau(blocks, tauSec))
+        .filter((f) => f !== null);
+    if (fits.length === 0)
+        return null;
+    const best = fits.reduce((a, b) => (b.squares < a.squares ? b : a));
+    const variance = best.squares / freedom;
+    const meanLength = n / blocks.length;
+    const vif = varianceInflation(correctedRho(lag1(fillResidualsAt(blocks, best)), meanLength, FILL_PARAMETERS), meanLength);
+    const allowed = best.squares + z * z * vif * variance;
+    const plausible = fits.filter((f) => f.squares <= allowed);
+    const margin = (f) => z * Math.sqrt((vif * variance) / f.timeSquares);
+    return {
+        low: Math.min(...plausible.map((f) => f.b - margin(f))),
+        high: Math.max(...plausible.map((f) => f.b + margin(f)))
+    };
+}
+
+/** The trend of a series at `z`; null with fewer than 3 points a half. */
+function trend(points, z = Z_95) {
+    return trendBlocks([points], z);
+}
+/** Pooled over repeats (pairs within a repeat only); the fill is fitted to the first repeat. */
+function trendBlocks(blocks, z = Z_95) {
+    const w = windowSlopesBlocks(blocks, z);
+    if (!w)
+        return null;
+    const fill = w.shape === 'saturating' ? fitFill(blocks[0]) : null;
+    return {
+        slopePerSec: w.whole.slopePerSec,
+        ciLow: w.whole.low,
+        ciHigh: w.whole.high,
+        earlySlopePerSec: w.firstHalf.slopePerSec,
+        lateSlopePerSec: w.lastHalf.slopePerSec,
+        lateCiLow: w.lastHalf.low,
+        lateCiHigh: w.lastHalf.high,
+        sePerSec: w.whole.se,
+        rho: w.whole.rho,
+        vif: w.whole.vif,
+        shape: w.shape,
+        saturationZ: w.z,
+        remainingLowPerSec: w.remainingLowPerSec,
+        remainingHighPerSec: w.remainingHighPerSec,
+        ...(fill
+            ? {
+                fill: {
+                    plateau: fill.plateau,
+                    tauSec: fill.tauSec,
+                    remainingSlopePerSec: fill.remainingSlopePerSec
+                }
+            }
+            : {}),
+        z,
+        confidence: 1 - 2 * (1 - normalCdf(z)),
+        method: 'theil-sen-ar1',
+        n: w.whole.n
+    };
+}
+/** Φ(z) by bisection on the quantile: exact enough for a confidence printed to a tenth of a percent. */
+function normalCdf(z) {
+    let [lo, hi] = [1e-12, 1 - 1e-12];
+    for (let i = 0; i < 60; i++) {
+        const mid = (lo + hi) / 2;
+        if (normalQuantile(mid) < z)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+
+// A measurement reduced to what the report keeps: samples, trends, attribution, load, notes.
+function seriesPoints(samples, series) {
+    return samples.flatMap((s) => {
+        const v = SERIES[series].value(s);
+        return v === null ? [] : [{ t: s.t, v }];
+    });
+}
+/** One value per series, from a function of the series. */
+function bySeries(f) {
+    return Object.fromEntries(SERIES_NAMES.map((s) => [s, f(s)]));
+}
+/** Every series' trend, its bounds at `z`. */
+function trends(samples, z) {
+    return bySeries((s) => trend(seriesPoints(samples, s), z));
+}
+/** The heap diff, first sample to last, computed once for attribution and the flame graph. */
+function heapGrowth(m) {
+    const { heap } = m.sampling;
+    const [first, last] = [heap[0], heap.at(-1)];
+    return first && last && first !== last ? diffHeap(first.summary, last.summary) : null;
+}
+/** What grew between the first and the last sample, by allocation site and by goroutine stack. */
+function attribution(m, shape) {
+    const { heap, goroutines, requests, goroutineText, goroutineLeaks } = m.sampling;
+    const { heapDiff, flamegraphFile } = shape;
+    if (!heapDiff || goroutines.length < 2)
+        return undefined;
+    const layout = {
+        repoRoot: m.module.repoRoot,
+        modules: m.module.modules
+    };
+    const [firstHeap, lastHeap] = [heap[0], heap[heap.length - 1]];
+    const [firstG, lastG] = [goroutines[0], goroutines[goroutines.length - 1]];
+    const stacks = attributeGoroutines(firstG.summary, lastG.summary, lastG.t - firstG.t, {
+        layout,
+        ...(goroutineText ? { text: goroutineText } : {}),
+        ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
+    });
+    return {
+        heap: attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, layout),
+        goroutines: stacks,
+        files: {
+            ...(flamegraphFile ? { flamegraph: `${m.profilesDir}/${flamegraphFile}` } : {}),
+            heapFirst: `${m.profilesDir}/${firstHeap.file}`,
+            heapLast: `${m.profilesDir}/${lastHeap.file}`
+        },
+        ...(goroutineLeaks ? { goroutineLeakProfile: true } : {}),
+        notes: [
+            ...(m.sampling.heap[0].summary.samplingRateBytes > 64 * 1024
+                ? [
+                    `The heap profile samples one allocation per ${Math.round(m.sampling.heap[0].summary.samplingRateBytes / 1024)} KiB: small leaks may not show by site. Set memprofilerate for finer attribution.`
+                ]
+                : [])
+        ]
+    };
+}
+function toRun(m, shape) {
+    const a = attribution(m, shape);
+    const { samples } = m.sampling;
+    const durationSec = samples.at(-1)?.t ?? 0;
+    const requestsPerSec = m.sampling.requests !== null && durationSec > 0 ? m.sampling.requests / durationSec : null;
+    const last = shape.looks.at(-1);
+    const runTrends = trends(samples, lookZ(last?.count ?? 1));
+    return {
+        side: m.side.side,
+        ...(m.side.ref ? { ref: m.side.ref } : {}),
+        ...(m.side.commit ? { commit: m.side.commit } : {}),
+        samples,
+        trends: runTrends,
+        load: m.load,
+        ...(a ? { attribution: a } : {}),
+        sampleNotes: [
+            ...m.notes,
+            ...m.sampling.notes,
+            ...(m.sampling.heapGauge ? [metricsNote(m.sampling.heapGauge)] : [])
+        ],
+        profilesDir: m.profilesDir,
+        warmupSec: shape.warmupSec,
+        durationSec,
+        source: m.sampling.heapGauge ? { kind: 'metrics', heapGauge: m.sampling.heapGauge } : { kind: 'pprof' },
+        requestsPerSec,
+        looks: shape.looks,
+        detectable: detectable(runTrends, last, requestsPerSec),
+        quiescence: quiescence(samples, shape.quiesce, durationSec)
+    };
+}
+/** What a reader of a run measured through /metrics must know. */
+function metricsNote(heapGauge) {
+    return `read from the service's /metrics (${heapGauge}): without pprof no GC is forced before a reading, so the live heap counts garbage not yet collected and scatters far more; the smallest catchable leak above says what that costs, and naming the leaking line needs net/http/pprof`;
+}
+/** For each series judged at the last look: the smallest leak its fail rule would catch. */
+function detectable(runTrends, last, requestsPerSec) {
+    const out = {};
+    for (const series of JUDGED_SERIES) {
+        const t = runTrends[series];
+        const limit = last?.limitsPerSec[series];
+        if (!t || limit === undefined)
+            continue;
+        out[series] = detectableLeak(t.sePerSec, limit, t.z, requestsPerSec);
+    }
+    return out;
+}
+/** What pausing the load cost: pause per reading and the share of the run it took. */
+function quiescence(samples, enabled, durationSec) {
+    const pauses = samples.flatMap((s) => (s.pauseMs === undefined ? [] : [s.pauseMs])).sort((a, b) => a - b);
+    const at = (q) => pauses.length ? pauses[Math.min(pauses.length - 1, Math.floor(q * pauses.length))] : null;
+    const pausedSec = pauses.reduce((sum, ms) => sum + ms, 0) / 1000;
+    return {
+        enabled,
+        notDrained: enabled ? samples.filter((s) => s.reading === 'least-of-4').length : 0,
+        pauseP50Ms: at(0.5),
+        pauseP95Ms: at(0.95),
+        pausedFraction: pauses.length && durationSec > 0 ? pausedSec / durationSec : null
+    };
+}
+
+// The verdict rule, applied at each look (looks.ts) while sampling goes on, and to the
+// run once it stopped. Judgements are numbers; report/judgement.ts puts them in words.
+/** A limit per second; one per request at the rate the load achieved (null without a count). */
+function limitPerSec(limit, requestsPerSec) {
+    if (limit.per === 'second')
+        return limit.value;
+    return requestsPerSec === null ? null : limit.value * requestsPerSec;
+}
+/**
+ * One look: each series with a limit is judged on the samples so far, its bounds at the z
+ * that splits the error budget over every look; sampling stops once each has an answer.
+ */
+function judgeLook(look) {
+    const z = lookZ(look.count);
+    const lastLook = look.index === look.count - 1;
+    const record = {
+        index: look.index,
+        count: look.count,
+        atSec: look.atSec,
+        decisions: {},
+        limitsPerSec: {}
+    };
+    for (const series of JUDGED_SERIES) {
+        const limit = look.limits[series];
+        const perSec = limit && limitPerSec(limit, look.requestsPerSec);
+        if (perSec === null || perSec === undefined)
+            continue;
+        const t = trend(seriesPoints(look.samples, series), z);
+        record.limitsPerSec[series] = perSec;
+        record.decisions[series] = t
+            ? decideLook({ trend: t, limitPerSec: perSec, lastLook })
+            : { outcome: lastLook ? 'inconclusive' : 'continue', rule: 'too-few-samples' };
+    }
+    const stop = Object.values(record.decisions).every((d) => d.outcome !== 'continue');
+    return { record, stop };
+}
+/**
+ * A run's judgement of one series: the decision of the look it stopped at, with the trend
+ * over every sample up to it. null when the series has no limit.
+ */
+function judgeGrowth(series, run, limit) {
+    const last = run.looks.at(-1);
+    const decision = last?.decisions[series];
+    const limitPerSec = last?.limitsPerSec[series];
+    if (!limit || !decision || limitPerSec === undefined)
+        return null;
+    const outcome = decision.outcome === 'continue' ? 'inconclusive' : decision.outcome;
+    const t = run.trends[series];
+    if (!t)
+        return { outcome, rule: 'too-few-samples', series, against: 'limit' };
+    return {
+        outcome,
+        rule: decision.rule,
+        series,
+        against: 'limit',
+        ...trendNumbers(t),
+        limitPerSec,
+        ...(limit.per === 'request' ? { limitPerRequest: limit.value } : {}),
+        ...(t.fill ? { fill: t.fill } : {})
+    };
+}
+const trendNumbers = (t) => ({
+    estimatePerSec: t.slopePerSec,
+    lowPerSec: t.ciLow,
+    highPerSec: t.ciHigh,
+    latePerSec: t.lateSlopePerSec,
+    confidence: t.confidence
+});
+/**
+ * The rule for a difference (head − base) against the allowed increase: fail when the
+ * whole interval and the late difference are above it, pass when the interval is below.
+ */
 function judgeAgainst(low, high, lateEstimate, limit) {
     if (low > limit && lateEstimate > limit)
         return { outcome: 'fail', rule: 'above-limit' };
     if (low > limit)
-        return { outcome: 'inconclusive', rule: 'slowed' };
+        return { outcome: 'inconclusive', rule: 'late-slope-below-limit' };
     if (high > limit)
         return { outcome: 'inconclusive', rule: 'straddles' };
-    return { outcome: 'pass', rule: 'within-limit' };
+    return { outcome: 'pass', rule: 'upper-below-limit' };
 }
 const RANK = { fail: 2, inconclusive: 1, pass: 0 };
 /** Worst outcome wins; judgements are listed worst first. */
@@ -4387,6 +5487,16 @@ const INPUTS = [
         name: 'pprof-url',
         default: 'http://127.0.0.1:6060/debug/pprof',
         description: 'Where the service serves `net/http/pprof`.'
+    },
+    {
+        name: 'metrics-url',
+        default: '',
+        description: "Where the service serves Prometheus `/metrics` (client_golang's Go collector), e.g. `http://127.0.0.1:6060/metrics`: read when pprof is not there. The metrics cannot force a GC, so their readings are noisier, and attribution needs pprof."
+    },
+    {
+        name: 'source',
+        default: 'auto',
+        description: '`pprof`, `metrics` (read `metrics-url` only) or `auto`: pprof when it answers, else `metrics-url` when set.'
     },
     {
         name: 'ready-timeout',
@@ -4429,12 +5539,12 @@ const INPUTS = [
     {
         name: 'max-heap-growth',
         default: '512KiB/min',
-        description: 'Allowed live-heap growth, e.g. `1MiB/min`; `off` turns the limit off.'
+        description: 'Allowed live-heap growth, per time (`1MiB/min`) or per request of the built-in load (`64B/req`); `off` turns the limit off.'
     },
     {
         name: 'max-goroutine-growth',
         default: '10/min',
-        description: 'Allowed goroutine growth, e.g. `10/min`; `off` turns the limit off.'
+        description: 'Allowed goroutine growth, per time (`10/min`) or per requests of the built-in load (`1/1000req`); `off` turns the limit off.'
     },
     {
         name: 'baseline',
@@ -4479,6 +5589,11 @@ const INPUTS = [
         description: 'Tells several gates in one repository apart (comments, artifacts, summaries).'
     },
     {
+        name: 'pushgateway-url',
+        default: '',
+        description: "A Prometheus Pushgateway to push each run's slopes and verdict to, grouped by `name`, repository, branch and commit; a failed push is a warning and leaves the verdict as it is."
+    },
+    {
         name: 'github-token',
         default: '${{ github.token }}',
         description: 'Token for the PR comment.',
@@ -4503,6 +5618,194 @@ const INPUTS = [
         actionOnly: true
     }
 ];
+
+// Secrets out of everything users see: the PR comment, the job summary, report.json, the
+// artifact's logs, the terminal and error lines. None of these is masked by the runner the
+// way the job log is, and a user's commands, URLs and env often carry credentials. Two
+// kinds of redaction: by shape (URLs with credentials, headers, flags, key=value, well-known
+// token formats) and by value (a Redactor built from the values known to be secret).
+/** What a secret is replaced with. */
+const HIDDEN = '***';
+/** Values shorter than this are not redacted by value: "1", "on" or "dev" would blank out ordinary text. */
+const MIN_SECRET_LENGTH = 4;
+// Name parts that mark a credential anywhere in a name (accessToken, DB_PASSWORD, x-api-key).
+const SECRET_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'credential'];
+// Name parts that mark a credential only as a whole part ("key" but not "monkey").
+const SECRET_PARTS = new Set([
+    'key',
+    'pass',
+    'pwd',
+    'auth',
+    'authorization',
+    'cred',
+    'creds',
+    'dsn',
+    'cookie',
+    'session'
+]);
+/**
+ * Whether a name (env variable, flag, header, query or JSON key) usually holds a credential:
+ * DB_PASSWORD, --api-key, X-Auth-Token, accessToken, STRIPE_SK is not (no telling part).
+ */
+function isSecretName(name) {
+    // PWD is the shell's working directory, not a password.
+    if (name === 'PWD')
+        return false;
+    const parts = name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/);
+    const joined = parts.join('');
+    return SECRET_WORDS.some((w) => joined.includes(w)) || parts.some((p) => SECRET_PARTS.has(p));
+}
+/**
+ * A URL without what may be secret: credentials and the query and fragment.
+ * http://user:pw@host/x?token=1 -> http://***@host/x?***. A URL without them is unchanged.
+ */
+function redactUrl(url) {
+    return url.replace(URL_PATTERN, redactUrlMatch);
+}
+// scheme://[userinfo@]host[path][?query][#fragment], up to whitespace, a quote or markup.
+// userinfo is greedy up to the last "@" before the path, so a password with an unencoded "@" is covered.
+const URL_PATTERN = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)(?:([^\s/?#'"<>`]*)@)?([^\s?#'"<>`]*)(\?[^\s#'"<>`]*)?(#[^\s'"<>`]*)?/gi;
+function redactUrlMatch(_all, scheme, userinfo, rest, query, fragment) {
+    const user = userinfo === undefined ? '' : `${HIDDEN}@`;
+    return `${scheme}${user}${rest}${query ? `?${HIDDEN}` : ''}${fragment ? `#${HIDDEN}` : ''}`;
+}
+// A value: quoted, or up to whitespace, a quote, "&", ";" or ",". Lengths are bounded so that
+// hostile text (a megabyte of `token="`) costs linear time.
+const VALUE$1 = String.raw `(?:"[^"\n]{0,1024}"|'[^'\n]{0,1024}'|[^\s'"&;,]+)`;
+const NAMED_RULES = [
+    // Headers: "Authorization: Bearer x", -H 'X-Api-Key: x'. The scheme word stays; the rest of the value goes.
+    // A name inside a URL (http://auth:8080) is a host, not a header.
+    {
+        head: /(?<![\w./@-])([A-Za-z][\w-]{0,63}):[ \t]*/g,
+        value: /((?:Bearer|Basic|Token|Digest|Negotiate|Bot)[ \t]+)?(?!\/\/)[^\s'"][^'"\n]*/iy,
+        hide: (v) => `${v[1] ?? ''}${HIDDEN}`
+    },
+    // Flags: --password=x, --token x, -password x. A following flag or shell operator is not a value.
+    {
+        head: /(?<![\w-])(--?[A-Za-z][\w-]{0,63})(?:=|[ \t]+)/g,
+        value: new RegExp(String.raw `(?![-<>|&;=])${VALUE$1}`, 'y'),
+        hide: () => HIDDEN
+    },
+    // key=value: TOKEN=x, password=x in a query or a log line, Password=x; in a connection string.
+    {
+        head: /\b([A-Za-z_][\w.-]{0,63})[ \t]*=[ \t]*/g,
+        // In a connection string a value runs to the ";", spaces included.
+        value: new RegExp(String.raw `(?!=)(?:[^;'"\n=&]{1,256}(?=;)|${VALUE$1})`, 'y'),
+        hide: () => HIDDEN
+    },
+    // JSON: "password": "x".
+    {
+        head: /"([A-Za-z_][\w.-]{0,63})"[ \t]*:[ \t]*/g,
+        value: /"[^"\n]{0,1024}"/y,
+        hide: () => `"${HIDDEN}"`
+    }
+];
+function redactNamed(text, rule) {
+    let out = '';
+    let copied = 0;
+    rule.head.lastIndex = 0;
+    for (let head = rule.head.exec(text); head; head = rule.head.exec(text)) {
+        if (!isSecretName(head[1]))
+            continue;
+        const at = head.index + head[0].length;
+        rule.value.lastIndex = at;
+        const value = rule.value.exec(text);
+        if (!value)
+            continue;
+        out += text.slice(copied, at) + rule.hide(value);
+        copied = rule.head.lastIndex = at + value[0].length;
+    }
+    return out + text.slice(copied);
+}
+// Secrets recognised by their shape alone, wherever they are.
+const SHAPES = [
+    [
+        /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g,
+        () => `-----BEGIN PRIVATE KEY----- ${HIDDEN}`
+    ],
+    [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, () => HIDDEN],
+    [/\bgithub_pat_[A-Za-z0-9_]{20,}/g, () => HIDDEN],
+    [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, () => HIDDEN],
+    [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, () => HIDDEN],
+    [/\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}/g, () => HIDDEN],
+    [/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, () => HIDDEN],
+    [/\bAIza[A-Za-z0-9_-]{35}/g, () => HIDDEN],
+    [/\bglpat-[A-Za-z0-9_-]{20,}/g, () => HIDDEN],
+    [/\bnpm_[A-Za-z0-9]{36}\b/g, () => HIDDEN],
+    // curl -u user:password, --user user:password: the user stays.
+    [
+        /((?:^|\s)(?:-u|--user)[ \t]+['"]?)([^\s:'"]{1,256}):[^\s'"]+/g,
+        (_all, flag, user) => `${flag}${user}:${HIDDEN}`
+    ],
+    // Go MySQL DSNs have no scheme: user:password@tcp(host:3306)/db.
+    [
+        /\b([A-Za-z0-9._-]{1,64}):[^\s@/'"]{1,256}@(tcp|unix|udp)\(/g,
+        (_all, user, net) => `${user}:${HIDDEN}@${net}(`
+    ]
+];
+/**
+ * Text with secrets of known shapes hidden: URLs lose credentials, query and fragment;
+ * headers, flags and key=value pairs with a secret-looking name lose their value; GitHub,
+ * AWS, Stripe, Slack, Google and npm tokens, JWTs and private keys are hidden wherever they are.
+ * Ordinary text is unchanged, and redacting twice changes nothing more.
+ */
+function redactText(text) {
+    let out = redactUrl(text);
+    for (const [pattern, replace] of SHAPES)
+        out = out.replace(pattern, replace);
+    for (const rule of NAMED_RULES)
+        out = redactNamed(out, rule);
+    return out;
+}
+/** An env block (KEY=VALUE lines) with its names only: "KEY=***" lines, comments and blanks left out. */
+function envNamesOnly(envText) {
+    return envText
+        .split(/\r?\n/)
+        .map((line) => /^\s*([A-Za-z_][A-Za-z0-9_]*)=/.exec(line)?.[1])
+        .filter((name) => name !== undefined)
+        .map((name) => `${name}=${HIDDEN}`)
+        .join('\n');
+}
+/**
+ * Hides known secret values (env values, the GitHub token) wherever they occur, then
+ * secrets of known shapes (redactText). Values shorter than MIN_SECRET_LENGTH are ignored.
+ */
+class Redactor {
+    /** The values hidden, longest first, so that one inside another does not leave a tail. */
+    values;
+    pattern;
+    constructor(values) {
+        const kept = new Set();
+        for (const v of values)
+            if (v && v.length >= MIN_SECRET_LENGTH)
+                kept.add(v);
+        this.values = [...kept].sort((a, b) => b.length - a.length);
+        this.pattern = this.values.length
+            ? new RegExp(this.values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g')
+            : null;
+    }
+    /** A bound function: it can be handed on as it is (OutputTail's redact option). */
+    redact = (text) => redactText(this.pattern ? text.replace(this.pattern, HIDDEN) : text);
+    /** Every string in a JSON-like value redacted (report.json before it is written or rendered). */
+    redactJson(value) {
+        return JSON.parse(JSON.stringify(value), (_key, v) => typeof v === 'string' ? this.redact(v) : v);
+    }
+}
+/* eslint-disable no-control-regex -- matching control characters is the point */
+// Terminal escapes: CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \, or to the end of the line), the
+// 8-bit CSI, and the other ESC sequences (ESC, intermediates, a final: ESC 7, ESC ( B).
+const ANSI_ESCAPE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]|\x1b[ -/]*[0-~]/g;
+// C0 and C1 controls but \t and \n (\r too: it lets a line overwrite itself), DEL, and the
+// bidirectional overrides that make a line show in another order than it reads.
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+/* eslint-enable no-control-regex */
+/** Text from a profile or a process, safe to print to a terminal: no escapes, no control characters but \n and \t. */
+function stripControl(text) {
+    return text.replace(ANSI_ESCAPE, '').replace(CONTROL, '');
+}
 
 // Human units for the inputs: sizes ("512KiB"), durations ("30s", "1m30s") and
 // rates ("1MiB/min", "10/min"). Parsers throw UnitError with what was expected;
@@ -4557,21 +5860,27 @@ function parseDurationMs(text) {
 }
 /** "1MiB/min" -> {perSec: 17476.27, kind: 'bytes'}; "10/min" -> {perSec: 0.1667, kind: 'count'}. */
 function parseRate(text) {
-    const m = /^\s*([^/]+?)\s*\/\s*([a-z]+)\s*$/i.exec(text);
-    const per = m ? PER_SEC[m[2].toLowerCase()] : undefined;
-    const expected = `expected a rate such as 1MiB/min or 10/min, got ${quoted(text)}`;
-    if (!m || per === undefined)
+    const m = /^\s*([^/]+?)\s*\/\s*(\d*)\s*([a-z]+)\s*$/i.exec(text);
+    const unit = m?.[3].toLowerCase() ?? '';
+    const perRequest = unit === 'req' || unit === 'request' || unit === 'requests';
+    const perSec = PER_SEC[unit];
+    // "1/1000req": a count over many requests; the time units take no count ("10/5min" is not a rate).
+    const requests = m?.[2] ? Number(m[2]) : 1;
+    const expected = `expected a rate such as 1MiB/min, 10/min, 64B/req or 1/1000req, got ${quoted(text)}`;
+    if (!m || (!perRequest && (perSec === undefined || m[2])) || !(requests >= 1 && requests <= MAX_COUNT))
         throw new UnitError(expected);
+    const per = perRequest ? 'request' : 'second';
+    const scale = perRequest ? 1 / requests : perSec;
     const amount = m[1];
     if (/^\d+(\.\d+)?$/.test(amount)) {
         if (!(Number(amount) <= MAX_COUNT))
             throw new UnitError(`expected a count up to ${MAX_COUNT}, got ${quoted(text)}`);
-        return { perSec: Number(amount) * per, kind: 'count' };
+        return { value: Number(amount) * scale, per, kind: 'count' };
     }
     const bytes = sizeIn(amount);
     if (bytes === undefined)
         throw new UnitError(expected);
-    return { perSec: bytes * per, kind: 'bytes' };
+    return { value: bytes * scale, per, kind: 'bytes' };
 }
 const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 /** 1536 -> "1.5 KiB". Signed, three significant digits. */
@@ -4646,8 +5955,22 @@ function parseConfig(raw, event = {}) {
             throw new ConfigError(`must be at least ${min / 1000}s, got "${s}"`);
         return ms;
     });
-    const limit = (name, kind) => inInput(name, (s) => (s.toLowerCase() === 'off' ? null : rateOfKind(s, kind)));
+    const limit = (name, kind) => inInput(name, (s) => {
+        if (s.toLowerCase() === 'off')
+            return null;
+        const rate = rateOfKind(s, kind);
+        // Requests are counted by the built-in load only.
+        if (rate.per === 'request' && optional('load-command'))
+            throw new ConfigError(`a limit per request needs the built-in load, which counts requests; with a load-command give a rate per time such as ${kind === 'bytes' ? '512KiB/min' : '10/min'}`);
+        return { value: rate.value, per: rate.per };
+    });
     const pprofUrl = inInput('pprof-url', (s) => httpUrl(s).replace(/\/+$/, ''));
+    const metricsUrl = optional('metrics-url')
+        ? inInput('metrics-url', (s) => httpUrl(s, METRICS_EXAMPLE))
+        : null;
+    const source = oneOf('source', ['auto', 'pprof', 'metrics']);
+    if (source === 'metrics' && !metricsUrl)
+        throw new ConfigError(`metrics-url: source "metrics" needs the URL of the service's /metrics, such as ${METRICS_EXAMPLE}`);
     const targetUrl = optional('target-url')
         ? inInput('target-url', httpUrl)
         : new URL('/', pprofUrl).toString();
@@ -4674,6 +5997,8 @@ function parseConfig(raw, event = {}) {
         startCommand: optional('start-command'),
         env: inInput('env', parseEnv),
         pprofUrl,
+        metricsUrl,
+        source,
         readyTimeoutMs: duration('ready-timeout', 1000),
         loadCommand: optional('load-command'),
         targetUrl,
@@ -4684,8 +6009,8 @@ function parseConfig(raw, event = {}) {
         warmupMs: duration('warmup', 0),
         intervalMs,
         quiesce: oneOf('quiesce', ['on', 'off']) === 'on',
-        maxHeapGrowthBytesPerSec: limit('max-heap-growth', 'bytes'),
-        maxGoroutineGrowthPerSec: limit('max-goroutine-growth', 'count'),
+        maxHeapGrowth: limit('max-heap-growth', 'bytes'),
+        maxGoroutineGrowth: limit('max-goroutine-growth', 'count'),
         baseline: inInput('baseline', (s) => parseBaseline(s, event)),
         baseRef: optional('base-ref') ?? event.pullRequestBaseRef ?? null,
         repeats: positiveInt('repeats'),
@@ -4697,24 +6022,28 @@ function parseConfig(raw, event = {}) {
         githubToken: get('github-token'),
         uploadArtifact: oneOf('upload-artifact', ['true', 'false']) === 'true',
         mode,
-        reportJson
+        reportJson,
+        pushgatewayUrl: optional('pushgateway-url')
+            ? inInput('pushgateway-url', (s) => httpUrl(s, 'http://127.0.0.1:9091'))
+            : null
     };
 }
 function rateOfKind(text, kind) {
     const rate = parseRate(text);
     if (rate.kind !== kind)
         throw new ConfigError(kind === 'bytes'
-            ? `expected a size per time such as 1MiB/min, got "${text}"`
-            : `expected a count per time such as 10/min, got "${text}"`);
-    return rate.perSec;
+            ? `expected a size per time or per request such as 1MiB/min or 64B/req, got "${text}"`
+            : `expected a count per time or per requests such as 10/min or 1/1000req, got "${text}"`);
+    return rate;
 }
-function httpUrl(text) {
+const METRICS_EXAMPLE = 'http://127.0.0.1:6060/metrics';
+function httpUrl(text, example = 'http://127.0.0.1:6060/debug/pprof') {
     let url;
     try {
         url = new URL(text);
     }
     catch {
-        throw new ConfigError(`expected a URL such as http://127.0.0.1:6060/debug/pprof, got "${text}"`);
+        throw new ConfigError(`expected a URL such as ${example}, got "${text}"`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new ConfigError(`expected an http:// or https:// URL, got "${text}"`);
@@ -4727,7 +6056,7 @@ function parseEnv(text) {
             continue;
         const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
         if (!m)
-            throw new ConfigError(`expected KEY=VALUE on each line, got "${line.trim()}"`);
+            throw new ConfigError(`expected NAME=value on each line, got "${line.trim()}"`);
         env[m[1]] = m[2];
     }
     return env;
@@ -4750,19 +6079,30 @@ function parseIncrease(text) {
         const rates = given.filter((r) => r.kind === kind);
         if (rates.length > 1)
             throw new ConfigError(`gives two ${kind === 'bytes' ? 'heap' : 'goroutine'} rates in "${text}"`);
-        return rates.length ? rates[0].perSec : fallback();
+        if (rates.some((r) => r.per === 'request'))
+            throw new ConfigError(`compares growth per time: give a rate such as 256KiB/min or 5/min, got "${text}"`);
+        return rates.length ? rates[0].value : fallback();
     };
     return {
         heapBytesPerSec: pick('bytes', () => parseIncrease(INCREASE_DEFAULT).heapBytesPerSec),
         goroutinesPerSec: pick('count', () => parseIncrease(INCREASE_DEFAULT).goroutinesPerSec)
     };
 }
-/** Env names that usually hold credentials; their values never reach report.json or a comment. */
-const SECRET_NAME = /SECRET|TOKEN|PASS|KEY|CRED|AUTH|PRIVATE|DSN|_URL$/i;
+/** Inputs that hold commands or URLs: a token written into them is hidden. */
+const FREE_TEXT = [
+    'build-command',
+    'start-command',
+    'load-command',
+    'pprof-url',
+    'metrics-url',
+    'target-url',
+    'pushgateway-url'
+];
 /**
  * The resolved inputs as the user would write them, for report.json. report.json goes
- * into the artifact and the PR comment, which GitHub does not mask as it masks logs:
- * the token is left out and secret-looking env values are hidden.
+ * into the artifact and the PR comment, which GitHub does not mask as it masks logs: the
+ * token is left out, env keeps its names only, and commands and URLs lose what looks like
+ * a credential (URL userinfo and queries, bearer tokens, keys).
  */
 function describeConfig(raw) {
     const out = {};
@@ -4771,11 +6111,20 @@ function describeConfig(raw) {
             continue;
         out[input.name] = raw[input.name]?.trim() || input.default;
     }
-    out.env = out.env
-        .split(/\r?\n/)
-        .map((line) => line.replace(/^(\s*([A-Za-z_][A-Za-z0-9_]*)=).*$/, (all, head, name) => SECRET_NAME.test(name) ? `${head}***` : all))
-        .join('\n');
+    out.env = envNamesOnly(out.env);
+    for (const name of FREE_TEXT)
+        out[name] = redactText(out[name]);
     return out;
+}
+/**
+ * What must never be shown: the token, and env values that are secret by name or by shape.
+ * Plain values (ADDR=127.0.0.1:8080) stay readable in logs: hiding them would hide ports.
+ */
+function secretValues(config) {
+    const env = Object.entries(config.env)
+        .filter(([name, value]) => isSecretName(name) || redactText(value) !== value)
+        .map(([, value]) => value);
+    return [config.githubToken, ...env].filter((v) => v !== '' && !v.startsWith('${{'));
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on now. */
@@ -4790,28 +6139,6 @@ function freePort() {
         });
     });
 }
-
-/** The one list of series: every table, chart, trend and judgement walks it. */
-const SERIES = {
-    heap: {
-        label: 'live heap',
-        title: 'Live heap',
-        unit: 'bytes',
-        value: (s) => s.liveHeapBytes,
-        limitInput: 'max-heap-growth'
-    },
-    goroutines: {
-        label: 'goroutines',
-        title: 'Goroutines',
-        unit: 'count',
-        value: (s) => s.goroutines,
-        limitInput: 'max-goroutine-growth'
-    },
-    rss: { label: 'RSS', title: 'RSS', unit: 'bytes', value: (s) => s.rssBytes }
-};
-const SERIES_NAMES = Object.keys(SERIES);
-const JUDGED_SERIES = ['heap', 'goroutines'];
-const SCHEMA_VERSION = 2;
 
 // Head against base: the difference of their growth rates with an interval, judged by
 // the same rule as the absolute limits (judgeAgainst).
@@ -4857,6 +6184,7 @@ function compareRuns(head, base, maxIncrease) {
             highPerSec: c.ciHigh,
             latePerSec: lateDiff,
             limitPerSec: limit,
+            confidence: Math.min(h.confidence, b.confidence),
             headPerSec: h.slopePerSec,
             basePerSec: b.slopePerSec
         });
@@ -4874,7 +6202,8 @@ function compareRuns(head, base, maxIncrease) {
 function baseGrowth(base, absolute, maxIncrease) {
     return JUDGED_SERIES.flatMap((series) => {
         const t = base.trends[series];
-        const threshold = absolute[series] ?? maxIncrease[series];
+        const limit = absolute[series];
+        const threshold = limit ? limitPerSec(limit, base.requestsPerSec) : maxIncrease[series];
         if (!t || threshold === null)
             return [];
         if (judgeAgainst(t.ciLow, t.ciHigh, t.lateSlopePerSec, threshold).outcome !== 'fail')
@@ -4901,7 +6230,8 @@ function newInHead(head, base) {
     return [...new Set(growing(head))].filter((f) => !before.has(f));
 }
 
-// Judgements and base growth in words: the one place a decision becomes a sentence.
+// Judgements, looks and what a run could catch, in words: the one place a decision
+// becomes a sentence.
 /** A judgement as one sentence, for reasons in report.json, the comment and the terminal. */
 function describeJudgement(j) {
     if (j.rule === 'nothing-judged' || j.series === null)
@@ -4914,26 +6244,154 @@ function describeJudgement(j) {
         return `${label}: too few samples to ${vsBase ? 'compare head and base' : 'fit a trend'}`;
     const rate = (v = NaN) => formatRate(v, unit);
     const shown = (v = NaN) => (vsBase ? formatSignedRate(v, unit) : rate(v));
+    const ci = `${confidenceText(j.confidence)} CI`;
     const measured = vsBase
-        ? `${label} grows ${shown(j.estimatePerSec)} over the base (95% CI ${shown(j.lowPerSec)} to ${shown(j.highPerSec)}; head ${rate(j.headPerSec)}, base ${rate(j.basePerSec)})`
-        : `${label} grows ${rate(j.estimatePerSec)} (95% CI ${rate(j.lowPerSec)} to ${rate(j.highPerSec)})`;
-    const limit = `${vsBase ? 'allowed increase' : 'limit'} ${rate(j.limitPerSec)}`;
+        ? `${label} grows ${shown(j.estimatePerSec)} over the base (${ci} ${shown(j.lowPerSec)} to ${shown(j.highPerSec)}; head ${rate(j.headPerSec)}, base ${rate(j.basePerSec)})`
+        : `${label} grows ${rate(j.estimatePerSec)} (${ci} ${rate(j.lowPerSec)} to ${rate(j.highPerSec)})`;
+    const perRequest = j.limitPerRequest === undefined
+        ? ''
+        : ` (${amount(j.series, j.limitPerRequest)}/request at the achieved rate)`;
+    const limit = `${vsBase ? 'allowed increase' : 'limit'} ${rate(j.limitPerSec)}${perRequest}`;
     switch (j.rule) {
         case 'above-limit':
             return `${measured}, ${limit}`;
-        case 'slowed':
-            return `${measured}, above the ${limit}, but only ${shown(j.latePerSec)} in the second half: a warm-up or a plateau? Lengthen warmup`;
-        case 'straddles':
-            return `${measured}: the interval straddles the ${limit}; lengthen duration${vsBase ? ' or raise repeats' : ''} for a clear answer`;
-        case 'within-limit':
+        case 'upper-below-limit':
             return `${label} ${shown(j.estimatePerSec)}${vsBase ? ' over the base' : ''}, within the ${limit}`;
+        case 'late-upper-below-limit':
+            return `${label} grew ${shown(j.estimatePerSec)} but levelled off${j.fill ? ` as a fill does (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}: ${shown(j.latePerSec)} over the second half, within the ${limit}`;
+        case 'levels-off-below-limit':
+            return `${label} grows ${rate(j.estimatePerSec)} as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}; what stays once it has filled grows less than the ${limit}`;
+        case 'saturating':
+            return `${measured}, above the ${limit}, but slowing down as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}, and still growing at max-duration: raise max-duration, or warmup`;
+        case 'late-slope-below-limit':
+            return `${measured}, above the ${limit}, but only ${shown(j.latePerSec)} in the second half: a warm-up or a plateau? Lengthen warmup`;
+        case 'too-noisy':
+            return `${measured}: too noisy to judge against the ${limit}; ${adviceFor(j)}`;
+        case 'straddles':
+            return `${measured}: the interval straddles the ${limit}; ${adviceFor(j)} for a clear answer`;
     }
+}
+/** What to change for a clearer answer, for the judgements that have no clear one. */
+function adviceFor(j) {
+    const advice = {
+        'too-noisy': `raise max-duration${j.against === 'base' ? ' or repeats' : ''}`,
+        straddles: `raise max-duration${j.against === 'base' ? ' or repeats' : ''}`,
+        saturating: 'raise max-duration, or warmup',
+        'late-slope-below-limit': 'lengthen warmup',
+        'too-few-samples': 'raise max-duration'
+    };
+    return advice[j.rule] ?? null;
+}
+/**
+ * Each judged series' growth as its first (worst) judgement has it: "live heap grows 2.93
+ * MiB/min (256 B/request), above the limit 512 KiB/min (44 B/request)".
+ */
+function summarizeGrowth(report) {
+    const rps = report.runs.head.requestsPerSec;
+    const seen = new Set();
+    const out = [];
+    for (const j of report.judgements) {
+        if (j.series === null || seen.has(j.series))
+            continue;
+        seen.add(j.series);
+        const { label, unit } = SERIES[j.series];
+        if (j.estimatePerSec === undefined || j.limitPerSec === undefined) {
+            out.push({ series: j.series, outcome: j.outcome, text: describeJudgement(j) });
+            continue;
+        }
+        const vsBase = j.against === 'base';
+        const rate = (v) => (vsBase ? formatSignedRate(v, unit) : formatRate(v, unit));
+        const perRequest = (v, given) => {
+            const each = given ?? (rps ? v / rps : null);
+            return each === null || each === 0 ? '' : ` (${requestShare(j.series, each)})`;
+        };
+        const grows = `${label} ${j.series === 'goroutines' ? 'grow' : 'grows'} ${rate(j.estimatePerSec)}${vsBase ? ' over the base' : ''}`;
+        const limit = `${vsBase ? 'allowed increase' : 'limit'} ${formatRate(j.limitPerSec, unit)}${perRequest(j.limitPerSec, j.limitPerRequest)}`;
+        // An unclear answer shows the interval it rests on.
+        const against = j.outcome === 'inconclusive'
+            ? ` (${confidenceText(j.confidence)} CI ${rate(j.lowPerSec ?? NaN)} to ${rate(j.highPerSec ?? NaN)}): unclear against the ${limit}`
+            : `, ${j.outcome === 'fail' ? 'above' : 'within'} the ${limit}`;
+        out.push({
+            series: j.series,
+            outcome: j.outcome,
+            text: `${grows}${perRequest(j.estimatePerSec)}${against}`
+        });
+    }
+    return out;
+}
+/** Growth per request: "256 B/request", "0.2 B/request"; goroutines as "1 per 57 requests". */
+function requestShare(series, each) {
+    if (SERIES[series].unit === 'count')
+        return each > 0 && each < 1
+            ? `1 per ${Number((1 / each).toPrecision(2))} requests`
+            : `${Number(each.toPrecision(2))}/request`;
+    return `${Math.abs(each) < 10 ? `${Number(each.toPrecision(2))} B` : formatBytes(each)}/request`;
+}
+/** "95%", "98.8%": the two-sided confidence of an interval, to a tenth where it matters. */
+function confidenceText(confidence = NaN) {
+    const percent = 100 * confidence;
+    return `${Number.isInteger(Math.round(percent * 10) / 10) ? percent.toFixed(0) : percent.toFixed(1)}%`;
+}
+/** An amount of a series: bytes in IEC units, goroutines as a count. */
+function amount(series, value) {
+    return SERIES[series].unit === 'bytes' ? formatBytes(value) : `${Number(value.toPrecision(3))}`;
 }
 /** The notice for a series the base already grows in. */
 function describeBaseGrowth(g) {
     const { label, unit } = SERIES[g.series];
     const rate = (v) => formatRate(v, unit);
-    return `the base grows too: ${label} ${rate(g.trend.slopePerSec)} (95% CI ${rate(g.trend.ciLow)} to ${rate(g.trend.ciHigh)})${g.ref ? ` on ${g.ref}` : ''}; that growth predates this change`;
+    return `the base grows too: ${label} ${rate(g.trend.slopePerSec)} (${confidenceText(g.trend.confidence)} CI ${rate(g.trend.ciLow)} to ${rate(g.trend.ciHigh)})${g.ref ? ` on ${g.ref}` : ''}; that growth predates this change`;
+}
+/** A look, for the log: "look 1 of 4 at 30.0s: live heap pass (upper below limit); stop". */
+function describeLook(look, stop) {
+    const decisions = Object.entries(look.decisions).map(([series, d]) => `${SERIES[series].label} ${d.outcome} (${d.rule.replace(/-/g, ' ')})`);
+    const what = decisions.length ? decisions.join(', ') : 'no limit to judge';
+    return `look ${look.index + 1} of ${look.count} at ${look.atSec.toFixed(1)}s: ${what}; ${stop ? 'stop' : 'sample on'}`;
+}
+/** Where sampling stopped and why. */
+function describeStop(run) {
+    // In comment mode the report is untrusted: a field left out must not crash the renderer.
+    const last = Array.isArray(run.looks) ? run.looks.at(-1) : undefined;
+    if (!last)
+        return null;
+    const at = `after ${Math.round(last.atSec)}s of sampling (look ${last.index + 1} of ${last.count})`;
+    if (last.index < last.count - 1)
+        return `Stopped ${at}: every limit had a clear answer.`;
+    const open = Object.values(last.decisions).some((d) => d.outcome === 'inconclusive');
+    return `Stopped at max-duration, ${at}${open ? ': the growth was still unclear' : ''}.`;
+}
+/**
+ * The smallest leak the run could catch, per judged series: "would catch a heap leak of
+ * ≥ 52 B/request (603 KiB/min); below 44 B/request passes by design".
+ */
+function describeDetectable(run) {
+    return Object.entries(run.detectable ?? {}).map(([key, d]) => {
+        const series = key;
+        const { unit } = SERIES[series];
+        if (series === 'goroutines') {
+            const every = d.perRequest && d.perRequest > 0 ? ` (1 per ${Math.round(1 / d.perRequest)} requests)` : '';
+            return `This run would catch a goroutine leak of ≥ ${formatRate(d.perSec, unit)}${every}.`;
+        }
+        const perRequest = d.perRequest === null ? '' : ` (${formatBytes(d.perRequest)}/request)`;
+        const byDesign = d.limitPerRequest === null
+            ? ''
+            : `; less than ${formatBytes(d.limitPerRequest)}/request passes by design`;
+        return `This run would catch a heap leak of ≥ ${formatRate(d.perSec, unit)}${perRequest}${byDesign}.`;
+    });
+}
+/** How the readings were taken: "readings with the load paused: 24 ms a reading (p95 41 ms), 2.4% of the run". */
+function describeQuiescence(q) {
+    if (!q)
+        return null;
+    if (!q.enabled)
+        return 'readings under load (quiesce: off): the least of four post-GC readings';
+    if (q.pauseP50Ms === null)
+        return null;
+    const share = q.pausedFraction === null ? '' : `, ${(100 * q.pausedFraction).toFixed(1)}% of the run`;
+    const fallback = q.notDrained
+        ? `; ${q.notDrained} readings found requests still in flight after 2s and took the least of four instead`
+        : '';
+    return `readings with the load paused until nothing was in flight: ${q.pauseP50Ms} ms a reading (p95 ${q.pauseP95Ms} ms)${share}${fallback}`;
 }
 
 // Assembles report.json from runs and judgements; checks one written earlier.
@@ -4950,7 +6408,8 @@ function buildReport(p) {
         config: p.config,
         runs: p.base ? { head: p.head, base: p.base } : { head: p.head },
         ...(p.comparison ? { comparison: p.comparison } : {}),
-        createdAt: p.createdAt.toISOString()
+        createdAt: p.createdAt.toISOString(),
+        ...(p.source ? { source: p.source } : {})
     };
 }
 /**
@@ -4984,6 +6443,33 @@ function parseReport(text, path, input) {
         throw new ConfigError(`${input}: ${path} is not a complete go-memgate report (verdict, reasons, runs.head)`);
     return r.schemaVersion === SCHEMA_VERSION ? r : fromVersion1(r);
 }
+/** Version 1's trends had Sen's plain 95% interval and no halves: read as what they were. */
+function trendFromVersion1(t) {
+    if (!t || typeof t !== 'object')
+        return null;
+    const z = 1.959963984540054;
+    const { slopePerSec, ciLow, ciHigh, lateSlopePerSec, n } = t;
+    return {
+        slopePerSec,
+        ciLow,
+        ciHigh,
+        earlySlopePerSec: slopePerSec,
+        lateSlopePerSec,
+        lateCiLow: NaN,
+        lateCiHigh: NaN,
+        sePerSec: (ciHigh - ciLow) / (2 * z),
+        rho: 0,
+        vif: 1,
+        shape: 'steady',
+        saturationZ: 0,
+        remainingLowPerSec: null,
+        remainingHighPerSec: null,
+        z,
+        confidence: 0.95,
+        method: 'theil-sen',
+        n
+    };
+}
 function fromVersion1(r) {
     const samples = (run) => ({
         ...run,
@@ -4991,7 +6477,17 @@ function fromVersion1(r) {
             ...s,
             liveHeapBytes: Number(heapInuseBytes),
             liveHeapObjects: Number(heapInuseObjects)
-        }))
+        })),
+        trends: {
+            heap: trendFromVersion1(run.trends.heap),
+            goroutines: trendFromVersion1(run.trends.goroutines),
+            rss: trendFromVersion1(run.trends.rss)
+        },
+        source: { kind: 'pprof' },
+        requestsPerSec: run.load?.achievedRatePerSec ?? null,
+        looks: [],
+        detectable: {},
+        quiescence: { enabled: false, notDrained: 0, pauseP50Ms: null, pauseP95Ms: null, pausedFraction: null }
     });
     const { head, base } = r.runs;
     return {
@@ -5042,158 +6538,6 @@ class GateError extends Error {
         super(message);
         this.detail = detail;
     }
-}
-
-// Secrets out of everything users see: the PR comment, the job summary, report.json, the
-// artifact's logs, the terminal and error lines. None of these is masked by the runner the
-// way the job log is, and a user's commands, URLs and env often carry credentials. Two
-// kinds of redaction: by shape (URLs with credentials, headers, flags, key=value, well-known
-// token formats) and by value (a Redactor built from the values known to be secret).
-/** What a secret is replaced with. */
-const HIDDEN = '***';
-// Name parts that mark a credential anywhere in a name (accessToken, DB_PASSWORD, x-api-key).
-const SECRET_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'credential'];
-// Name parts that mark a credential only as a whole part ("key" but not "monkey").
-const SECRET_PARTS = new Set([
-    'key',
-    'pass',
-    'pwd',
-    'auth',
-    'authorization',
-    'cred',
-    'creds',
-    'dsn',
-    'cookie',
-    'session'
-]);
-/**
- * Whether a name (env variable, flag, header, query or JSON key) usually holds a credential:
- * DB_PASSWORD, --api-key, X-Auth-Token, accessToken, STRIPE_SK is not (no telling part).
- */
-function isSecretName(name) {
-    // PWD is the shell's working directory, not a password.
-    if (name === 'PWD')
-        return false;
-    const parts = name
-        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-        .toLowerCase()
-        .split(/[^a-z0-9]+/);
-    const joined = parts.join('');
-    return SECRET_WORDS.some((w) => joined.includes(w)) || parts.some((p) => SECRET_PARTS.has(p));
-}
-/**
- * A URL without what may be secret: credentials and the query and fragment.
- * http://user:pw@host/x?token=1 -> http://***@host/x?***. A URL without them is unchanged.
- */
-function redactUrl(url) {
-    return url.replace(URL_PATTERN, redactUrlMatch);
-}
-// scheme://[userinfo@]host[path][?query][#fragment], up to whitespace, a quote or markup.
-// userinfo is greedy up to the last "@" before the path, so a password with an unencoded "@" is covered.
-const URL_PATTERN = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)(?:([^\s/?#'"<>`]*)@)?([^\s?#'"<>`]*)(\?[^\s#'"<>`]*)?(#[^\s'"<>`]*)?/gi;
-function redactUrlMatch(_all, scheme, userinfo, rest, query, fragment) {
-    const user = userinfo === undefined ? '' : `${HIDDEN}@`;
-    return `${scheme}${user}${rest}${query ? `?${HIDDEN}` : ''}${fragment ? `#${HIDDEN}` : ''}`;
-}
-// A value: quoted, or up to whitespace, a quote, "&", ";" or ",". Lengths are bounded so that
-// hostile text (a megabyte of `token="`) costs linear time.
-const VALUE = String.raw `(?:"[^"\n]{0,1024}"|'[^'\n]{0,1024}'|[^\s'"&;,]+)`;
-const NAMED_RULES = [
-    // Headers: "Authorization: Bearer x", -H 'X-Api-Key: x'. The scheme word stays; the rest of the value goes.
-    // A name inside a URL (http://auth:8080) is a host, not a header.
-    {
-        head: /(?<![\w./@-])([A-Za-z][\w-]{0,63}):[ \t]*/g,
-        value: /((?:Bearer|Basic|Token|Digest|Negotiate|Bot)[ \t]+)?(?!\/\/)[^\s'"][^'"\n]*/iy,
-        hide: (v) => `${v[1] ?? ''}${HIDDEN}`
-    },
-    // Flags: --password=x, --token x, -password x. A following flag or shell operator is not a value.
-    {
-        head: /(?<![\w-])(--?[A-Za-z][\w-]{0,63})(?:=|[ \t]+)/g,
-        value: new RegExp(String.raw `(?![-<>|&;=])${VALUE}`, 'y'),
-        hide: () => HIDDEN
-    },
-    // key=value: TOKEN=x, password=x in a query or a log line, Password=x; in a connection string.
-    {
-        head: /\b([A-Za-z_][\w.-]{0,63})[ \t]*=[ \t]*/g,
-        // In a connection string a value runs to the ";", spaces included.
-        value: new RegExp(String.raw `(?!=)(?:[^;'"\n=&]{1,256}(?=;)|${VALUE})`, 'y'),
-        hide: () => HIDDEN
-    },
-    // JSON: "password": "x".
-    {
-        head: /"([A-Za-z_][\w.-]{0,63})"[ \t]*:[ \t]*/g,
-        value: /"[^"\n]{0,1024}"/y,
-        hide: () => `"${HIDDEN}"`
-    }
-];
-function redactNamed(text, rule) {
-    let out = '';
-    let copied = 0;
-    rule.head.lastIndex = 0;
-    for (let head = rule.head.exec(text); head; head = rule.head.exec(text)) {
-        if (!isSecretName(head[1]))
-            continue;
-        const at = head.index + head[0].length;
-        rule.value.lastIndex = at;
-        const value = rule.value.exec(text);
-        if (!value)
-            continue;
-        out += text.slice(copied, at) + rule.hide(value);
-        copied = rule.head.lastIndex = at + value[0].length;
-    }
-    return out + text.slice(copied);
-}
-// Secrets recognised by their shape alone, wherever they are.
-const SHAPES = [
-    [
-        /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g,
-        () => `-----BEGIN PRIVATE KEY----- ${HIDDEN}`
-    ],
-    [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, () => HIDDEN],
-    [/\bgithub_pat_[A-Za-z0-9_]{20,}/g, () => HIDDEN],
-    [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, () => HIDDEN],
-    [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, () => HIDDEN],
-    [/\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}/g, () => HIDDEN],
-    [/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, () => HIDDEN],
-    [/\bAIza[A-Za-z0-9_-]{35}/g, () => HIDDEN],
-    [/\bglpat-[A-Za-z0-9_-]{20,}/g, () => HIDDEN],
-    [/\bnpm_[A-Za-z0-9]{36}\b/g, () => HIDDEN],
-    // curl -u user:password, --user user:password: the user stays.
-    [
-        /((?:^|\s)(?:-u|--user)[ \t]+['"]?)([^\s:'"]{1,256}):[^\s'"]+/g,
-        (_all, flag, user) => `${flag}${user}:${HIDDEN}`
-    ],
-    // Go MySQL DSNs have no scheme: user:password@tcp(host:3306)/db.
-    [
-        /\b([A-Za-z0-9._-]{1,64}):[^\s@/'"]{1,256}@(tcp|unix|udp)\(/g,
-        (_all, user, net) => `${user}:${HIDDEN}@${net}(`
-    ]
-];
-/**
- * Text with secrets of known shapes hidden: URLs lose credentials, query and fragment;
- * headers, flags and key=value pairs with a secret-looking name lose their value; GitHub,
- * AWS, Stripe, Slack, Google and npm tokens, JWTs and private keys are hidden wherever they are.
- * Ordinary text is unchanged, and redacting twice changes nothing more.
- */
-function redactText(text) {
-    let out = redactUrl(text);
-    for (const [pattern, replace] of SHAPES)
-        out = out.replace(pattern, replace);
-    for (const rule of NAMED_RULES)
-        out = redactNamed(out, rule);
-    return out;
-}
-/* eslint-disable no-control-regex -- matching control characters is the point */
-// Terminal escapes: CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \, or to the end of the line), the
-// 8-bit CSI, and the other ESC sequences (ESC, intermediates, a final: ESC 7, ESC ( B).
-const ANSI_ESCAPE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]|\x1b[ -/]*[0-~]/g;
-// C0 and C1 controls but \t and \n (\r too: it lets a line overwrite itself), DEL, and the
-// bidirectional overrides that make a line show in another order than it reads.
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
-/* eslint-enable no-control-regex */
-/** Text from a profile or a process, safe to print to a terminal: no escapes, no control characters but \n and \t. */
-function stripControl(text) {
-    return text.replace(ANSI_ESCAPE, '').replace(CONTROL, '');
 }
 
 // Keeps a process's output: a log file for the artifact and the last lines in memory for
@@ -5599,7 +6943,7 @@ async function buildService(req) {
     const [cmd, args, what] = req.buildCommand
         ? ['sh', ['-c', req.buildCommand], `build-command "${req.buildCommand}"`]
         : ['go', ['build', '-o', req.binaryPath, req.package], `go build ${req.package}`];
-    const output = new OutputTail(200);
+    const output = new OutputTail(200, undefined, { redact: req.redact });
     const child = spawnGroup(cmd, args, { cwd: req.moduleDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     output.attach(child.stdout);
     output.attach(child.stderr);
@@ -5619,35 +6963,6784 @@ function resolveModuleDir(repoRoot, workingDirectory) {
     return resolve(repoRoot, workingDirectory);
 }
 
+var promClient = {};
+
+var registry = {exports: {}};
+
+var util = {};
+
+var hasRequiredUtil;
+
+function requireUtil () {
+	if (hasRequiredUtil) return util;
+	hasRequiredUtil = 1;
+
+	util.getValueAsString = function getValueString(value) {
+		if (Number.isNaN(value)) {
+			return 'Nan';
+		} else if (!Number.isFinite(value)) {
+			if (value < 0) {
+				return '-Inf';
+			} else {
+				return '+Inf';
+			}
+		} else {
+			return `${value}`;
+		}
+	};
+
+	util.removeLabels = function removeLabels(
+		hashMap,
+		labels,
+		sortedLabelNames,
+	) {
+		const hash = hashObject(labels, sortedLabelNames);
+		delete hashMap[hash];
+	};
+
+	util.setValue = function setValue(hashMap, value, labels) {
+		const hash = hashObject(labels);
+		hashMap[hash] = {
+			value: typeof value === 'number' ? value : 0,
+			labels: labels || {},
+		};
+		return hashMap;
+	};
+
+	util.setValueDelta = function setValueDelta(
+		hashMap,
+		deltaValue,
+		labels,
+		hash = '',
+	) {
+		const value = typeof deltaValue === 'number' ? deltaValue : 0;
+		if (hashMap[hash]) {
+			hashMap[hash].value += value;
+		} else {
+			hashMap[hash] = { value, labels };
+		}
+		return hashMap;
+	};
+
+	util.getLabels = function (labelNames, args) {
+		if (typeof args[0] === 'object') {
+			return args[0];
+		}
+
+		if (labelNames.length !== args.length) {
+			throw new Error(
+				`Invalid number of arguments (${args.length}): "${args.join(
+					', ',
+				)}" for label names (${labelNames.length}): "${labelNames.join(', ')}".`,
+			);
+		}
+
+		const acc = {};
+		for (let i = 0; i < labelNames.length; i++) {
+			acc[labelNames[i]] = args[i];
+		}
+		return acc;
+	};
+
+	function fastHashObject(keys, labels) {
+		if (keys.length === 0) {
+			return '';
+		}
+
+		let hash = '';
+
+		for (let i = 0; i < keys.length; i++) {
+			const key = keys[i];
+			const value = labels[key];
+			if (value === undefined) continue;
+
+			hash += `${key}:${value},`;
+		}
+
+		return hash;
+	}
+
+	function hashObject(labels, labelNames) {
+		// We don't actually need a hash here. We just need a string that
+		// is unique for each possible labels object and consistent across
+		// calls with equivalent labels objects.
+
+		if (labelNames) {
+			return fastHashObject(labelNames, labels);
+		}
+
+		const keys = Object.keys(labels);
+		if (keys.length > 1) {
+			keys.sort(); // need consistency across calls
+		}
+
+		return fastHashObject(keys, labels);
+	}
+	util.hashObject = hashObject;
+
+	util.isObject = function isObject(obj) {
+		return obj !== null && typeof obj === 'object';
+	};
+
+	util.nowTimestamp = function nowTimestamp() {
+		return Date.now() / 1000;
+	};
+
+	class Grouper extends Map {
+		/**
+		 * Adds the `value` to the `key`'s array of values.
+		 * @param {*} key Key to set.
+		 * @param {*} value Value to add to `key`'s array.
+		 * @returns {undefined} undefined.
+		 */
+		add(key, value) {
+			if (this.has(key)) {
+				this.get(key).push(value);
+			} else {
+				this.set(key, [value]);
+			}
+		}
+	}
+
+	util.Grouper = Grouper;
+	return util;
+}
+
+var hasRequiredRegistry;
+
+function requireRegistry () {
+	if (hasRequiredRegistry) return registry.exports;
+	hasRequiredRegistry = 1;
+
+	const { getValueAsString } = requireUtil();
+
+	class Registry {
+		static get PROMETHEUS_CONTENT_TYPE() {
+			return 'text/plain; version=0.0.4; charset=utf-8';
+		}
+
+		static get OPENMETRICS_CONTENT_TYPE() {
+			return 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+		}
+
+		constructor(regContentType = Registry.PROMETHEUS_CONTENT_TYPE) {
+			this._metrics = {};
+			this._collectors = [];
+			this._defaultLabels = {};
+			if (
+				regContentType !== Registry.PROMETHEUS_CONTENT_TYPE &&
+				regContentType !== Registry.OPENMETRICS_CONTENT_TYPE
+			) {
+				throw new TypeError(`Content type ${regContentType} is unsupported`);
+			}
+			this._contentType = regContentType;
+		}
+
+		getMetricsAsArray() {
+			return Object.values(this._metrics);
+		}
+
+		async getMetricsAsString(metrics) {
+			const metric =
+				typeof metrics.getForPromString === 'function'
+					? await metrics.getForPromString()
+					: await metrics.get();
+
+			const name = escapeString(metric.name);
+			const help = `# HELP ${name} ${escapeString(metric.help)}`;
+			const type = `# TYPE ${name} ${metric.type}`;
+			const values = [help, type];
+
+			const defaultLabels =
+				Object.keys(this._defaultLabels).length > 0 ? this._defaultLabels : null;
+
+			const isOpenMetrics =
+				this.contentType === Registry.OPENMETRICS_CONTENT_TYPE;
+
+			for (const val of metric.values || []) {
+				let { metricName = name, labels = {} } = val;
+				const { sharedLabels = {} } = val;
+				if (isOpenMetrics && metric.type === 'counter') {
+					metricName = `${metricName}_total`;
+				}
+
+				if (defaultLabels) {
+					labels = { ...labels, ...defaultLabels, ...labels };
+				}
+
+				// We have to flatten these separately to avoid duplicate labels appearing
+				// between the base labels and the shared labels
+				const formattedLabels = formatLabels(labels, sharedLabels);
+
+				const flattenedShared = flattenSharedLabels(sharedLabels);
+				const labelParts = [...formattedLabels, flattenedShared].filter(Boolean);
+				const labelsString = labelParts.length ? `{${labelParts.join(',')}}` : '';
+				let fullMetricLine = `${metricName}${labelsString} ${getValueAsString(
+					val.value,
+				)}`;
+
+				const { exemplar } = val;
+				if (exemplar && isOpenMetrics) {
+					const formattedExemplars = formatLabels(exemplar.labelSet);
+					fullMetricLine += ` # {${formattedExemplars.join(
+						',',
+					)}} ${getValueAsString(exemplar.value)} ${exemplar.timestamp}`;
+				}
+				values.push(fullMetricLine);
+			}
+
+			return values.join('\n');
+		}
+
+		async metrics() {
+			const isOpenMetrics =
+				this.contentType === Registry.OPENMETRICS_CONTENT_TYPE;
+
+			const promises = this.getMetricsAsArray().map(metric => {
+				if (isOpenMetrics && metric.type === 'counter') {
+					metric.name = standardizeCounterName(metric.name);
+				}
+				return this.getMetricsAsString(metric);
+			});
+
+			const resolves = await Promise.all(promises);
+
+			return isOpenMetrics
+				? `${resolves.join('\n')}\n# EOF\n`
+				: `${resolves.join('\n\n')}\n`;
+		}
+
+		registerMetric(metric) {
+			if (this._metrics[metric.name] && this._metrics[metric.name] !== metric) {
+				throw new Error(
+					`A metric with the name ${metric.name} has already been registered.`,
+				);
+			}
+
+			this._metrics[metric.name] = metric;
+		}
+
+		clear() {
+			this._metrics = {};
+			this._defaultLabels = {};
+		}
+
+		async getMetricsAsJSON() {
+			const metrics = [];
+			const defaultLabelNames = Object.keys(this._defaultLabels);
+
+			const promises = [];
+
+			for (const metric of this.getMetricsAsArray()) {
+				promises.push(metric.get());
+			}
+
+			const resolves = await Promise.all(promises);
+
+			for (const item of resolves) {
+				if (item.values && defaultLabelNames.length > 0) {
+					for (const val of item.values) {
+						// Make a copy before mutating
+						val.labels = Object.assign({}, val.labels);
+
+						for (const labelName of defaultLabelNames) {
+							val.labels[labelName] =
+								val.labels[labelName] || this._defaultLabels[labelName];
+						}
+					}
+				}
+
+				metrics.push(item);
+			}
+
+			return metrics;
+		}
+
+		removeSingleMetric(name) {
+			delete this._metrics[name];
+		}
+
+		getSingleMetricAsString(name) {
+			return this.getMetricsAsString(this._metrics[name]);
+		}
+
+		getSingleMetric(name) {
+			return this._metrics[name];
+		}
+
+		setDefaultLabels(labels) {
+			this._defaultLabels = labels;
+		}
+
+		resetMetrics() {
+			for (const metric in this._metrics) {
+				this._metrics[metric].reset();
+			}
+		}
+
+		get contentType() {
+			return this._contentType;
+		}
+
+		setContentType(metricsContentType) {
+			if (
+				metricsContentType === Registry.OPENMETRICS_CONTENT_TYPE ||
+				metricsContentType === Registry.PROMETHEUS_CONTENT_TYPE
+			) {
+				this._contentType = metricsContentType;
+			} else {
+				throw new Error(`Content type ${metricsContentType} is unsupported`);
+			}
+		}
+
+		static merge(registers) {
+			const regType = registers[0].contentType;
+			for (const reg of registers) {
+				if (reg.contentType !== regType) {
+					throw new Error(
+						'Registers can only be merged if they have the same content type',
+					);
+				}
+			}
+			const mergedRegistry = new Registry(regType);
+
+			const metricsToMerge = registers.reduce(
+				(acc, reg) => acc.concat(reg.getMetricsAsArray()),
+				[],
+			);
+
+			metricsToMerge.forEach(mergedRegistry.registerMetric, mergedRegistry);
+			return mergedRegistry;
+		}
+	}
+
+	function formatLabels(labels, exclude) {
+		const { hasOwnProperty } = Object.prototype;
+		const formatted = [];
+		for (const [name, value] of Object.entries(labels)) {
+			if (!exclude || !hasOwnProperty.call(exclude, name)) {
+				formatted.push(`${name}="${escapeLabelValue(value)}"`);
+			}
+		}
+		return formatted;
+	}
+
+	const sharedLabelCache = new WeakMap();
+	function flattenSharedLabels(labels) {
+		const cached = sharedLabelCache.get(labels);
+		if (cached) {
+			return cached;
+		}
+
+		const formattedLabels = formatLabels(labels);
+		const flattened = formattedLabels.join(',');
+		sharedLabelCache.set(labels, flattened);
+		return flattened;
+	}
+	function escapeLabelValue(str) {
+		if (typeof str !== 'string') {
+			return str;
+		}
+		return escapeString(str).replace(/"/g, '\\"');
+	}
+	function escapeString(str) {
+		return str.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+	}
+	function standardizeCounterName(name) {
+		return name.replace(/_total$/, '');
+	}
+
+	registry.exports = Registry;
+	registry.exports.globalRegistry = new Registry();
+	return registry.exports;
+}
+
+var validation = {};
+
+var hasRequiredValidation;
+
+function requireValidation () {
+	if (hasRequiredValidation) return validation;
+	hasRequiredValidation = 1;
+
+	const util = require$$0$1;
+
+	// These are from https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels
+	const metricRegexp = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+	const labelRegexp = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+	validation.validateMetricName = function (name) {
+		return metricRegexp.test(name);
+	};
+
+	validation.validateLabelName = function (names = []) {
+		return names.every(name => labelRegexp.test(name));
+	};
+
+	validation.validateLabel = function validateLabel(savedLabels, labels) {
+		for (const label in labels) {
+			if (!savedLabels.includes(label)) {
+				throw new Error(
+					`Added label "${label}" is not included in initial labelset: ${util.inspect(
+						savedLabels,
+					)}`,
+				);
+			}
+		}
+	};
+	return validation;
+}
+
+var metric;
+var hasRequiredMetric$1;
+
+function requireMetric$1 () {
+	if (hasRequiredMetric$1) return metric;
+	hasRequiredMetric$1 = 1;
+
+	const Registry = requireRegistry();
+	const { isObject } = requireUtil();
+	const { validateMetricName, validateLabelName } = requireValidation();
+
+	/**
+	 * @abstract
+	 */
+	class Metric {
+		constructor(config, defaults = {}) {
+			if (!isObject(config)) {
+				throw new TypeError('constructor expected a config object');
+			}
+			Object.assign(
+				this,
+				{
+					labelNames: [],
+					registers: [Registry.globalRegistry],
+					aggregator: 'sum',
+					enableExemplars: false,
+				},
+				defaults,
+				config,
+			);
+			if (!this.registers) {
+				// in case config.registers is `undefined`
+				this.registers = [Registry.globalRegistry];
+			}
+			if (!this.help) {
+				throw new Error('Missing mandatory help parameter');
+			}
+			if (!this.name) {
+				throw new Error('Missing mandatory name parameter');
+			}
+			if (!validateMetricName(this.name)) {
+				throw new Error('Invalid metric name');
+			}
+			if (!validateLabelName(this.labelNames)) {
+				throw new Error('Invalid label name');
+			}
+
+			if (this.collect && typeof this.collect !== 'function') {
+				throw new Error('Optional "collect" parameter must be a function');
+			}
+
+			if (this.labelNames) {
+				this.sortedLabelNames = [...this.labelNames].sort();
+			} else {
+				this.sortedLabelNames = [];
+			}
+
+			this.reset();
+
+			for (const register of this.registers) {
+				if (
+					this.enableExemplars &&
+					register.contentType === Registry.PROMETHEUS_CONTENT_TYPE
+				) {
+					throw new TypeError(
+						'Exemplars are supported only on OpenMetrics registries',
+					);
+				}
+				register.registerMetric(this);
+			}
+		}
+
+		reset() {
+			/* abstract */
+		}
+	}
+
+	metric = { Metric };
+	return metric;
+}
+
+var exemplar;
+var hasRequiredExemplar;
+
+function requireExemplar () {
+	if (hasRequiredExemplar) return exemplar;
+	hasRequiredExemplar = 1;
+
+	/**
+	 * Class representing an OpenMetrics exemplar.
+	 *
+	 * @property {object} labelSet
+	 * @property {number} value
+	 * @property {number} [timestamp]
+	 * */
+	class Exemplar {
+		constructor(labelSet = {}, value = null) {
+			this.labelSet = labelSet;
+			this.value = value;
+		}
+
+		/**
+		 * Validation for the label set format.
+		 * https://github.com/OpenObservability/OpenMetrics/blob/d99b705f611b75fec8f450b05e344e02eea6921d/specification/OpenMetrics.md#exemplars
+		 *
+		 * @param {object} labelSet - Exemplar labels.
+		 * @throws {RangeError}
+		 * @return {void}
+		 */
+		validateExemplarLabelSet(labelSet) {
+			let res = '';
+			for (const [labelName, labelValue] of Object.entries(labelSet)) {
+				res += `${labelName}${labelValue}`;
+			}
+			if (res.length > 128) {
+				throw new RangeError(
+					'Label set size must be smaller than 128 UTF-8 chars',
+				);
+			}
+		}
+	}
+
+	exemplar = Exemplar;
+	return exemplar;
+}
+
+/**
+ * Counter metric
+ */
+
+var counter;
+var hasRequiredCounter;
+
+function requireCounter () {
+	if (hasRequiredCounter) return counter;
+	hasRequiredCounter = 1;
+
+	const util = require$$0$1;
+	const {
+		hashObject,
+		isObject,
+		getLabels,
+		removeLabels,
+		nowTimestamp,
+	} = requireUtil();
+	const { validateLabel } = requireValidation();
+	const { Metric } = requireMetric$1();
+	const Exemplar = requireExemplar();
+
+	class Counter extends Metric {
+		constructor(config) {
+			super(config);
+			this.type = 'counter';
+			this.defaultLabels = {};
+			this.defaultValue = 1;
+			this.defaultExemplarLabelSet = {};
+			if (config.enableExemplars) {
+				this.enableExemplars = true;
+				this.inc = this.incWithExemplar;
+			} else {
+				this.inc = this.incWithoutExemplar;
+			}
+		}
+
+		/**
+		 * Increment counter
+		 * @param {object} labels - What label you want to be incremented
+		 * @param {Number} value - Value to increment, if omitted increment with 1
+		 * @returns {object} results - object with information about the inc operation
+		 * @returns {string} results.labelHash - hash representation of the labels
+		 */
+		incWithoutExemplar(labels, value) {
+			let hash = '';
+			if (isObject(labels)) {
+				hash = hashObject(labels, this.sortedLabelNames);
+				validateLabel(this.labelNames, labels);
+			} else {
+				value = labels;
+				labels = {};
+			}
+
+			if (value && !Number.isFinite(value)) {
+				throw new TypeError(`Value is not a valid number: ${util.format(value)}`);
+			}
+			if (value < 0) {
+				throw new Error('It is not possible to decrease a counter');
+			}
+
+			if (value === null || value === undefined) value = 1;
+
+			setValue(this.hashMap, value, labels, hash);
+
+			return { labelHash: hash };
+		}
+
+		/**
+		 * Increment counter with exemplar, same as inc but accepts labels for an
+		 * exemplar.
+		 * If no label is provided the current exemplar labels are kept unchanged
+		 * (defaults to empty set).
+		 *
+		 * @param {object} incOpts - Object with options about what metric to increase
+		 * @param {object} incOpts.labels - What label you want to be incremented,
+		 *                                  defaults to null (metric with no labels)
+		 * @param {Number} incOpts.value - Value to increment, defaults to 1
+		 * @param {object} incOpts.exemplarLabels - Key-value  labels for the
+		 *                                          exemplar, defaults to empty set {}
+		 * @returns {void}
+		 */
+		incWithExemplar({
+			labels = this.defaultLabels,
+			value = this.defaultValue,
+			exemplarLabels = this.defaultExemplarLabelSet,
+		} = {}) {
+			const res = this.incWithoutExemplar(labels, value);
+			this.updateExemplar(exemplarLabels, value, res.labelHash);
+		}
+
+		updateExemplar(exemplarLabels, value, hash) {
+			if (exemplarLabels === this.defaultExemplarLabelSet) return;
+			if (!isObject(this.hashMap[hash].exemplar)) {
+				this.hashMap[hash].exemplar = new Exemplar();
+			}
+			this.hashMap[hash].exemplar.validateExemplarLabelSet(exemplarLabels);
+			this.hashMap[hash].exemplar.labelSet = exemplarLabels;
+			this.hashMap[hash].exemplar.value = value ? value : 1;
+			this.hashMap[hash].exemplar.timestamp = nowTimestamp();
+		}
+
+		/**
+		 * Reset counter
+		 * @returns {void}
+		 */
+		reset() {
+			this.hashMap = {};
+			if (this.labelNames.length === 0) {
+				setValue(this.hashMap, 0);
+			}
+		}
+
+		async get() {
+			if (this.collect) {
+				const v = this.collect();
+				if (v instanceof Promise) await v;
+			}
+
+			return {
+				help: this.help,
+				name: this.name,
+				type: this.type,
+				values: Object.values(this.hashMap),
+				aggregator: this.aggregator,
+			};
+		}
+
+		labels(...args) {
+			const labels = getLabels(this.labelNames, args) || {};
+			return {
+				inc: this.inc.bind(this, labels),
+			};
+		}
+
+		remove(...args) {
+			const labels = getLabels(this.labelNames, args) || {};
+			validateLabel(this.labelNames, labels);
+			return removeLabels.call(this, this.hashMap, labels, this.sortedLabelNames);
+		}
+	}
+
+	function setValue(hashMap, value, labels = {}, hash = '') {
+		if (hashMap[hash]) {
+			hashMap[hash].value += value;
+		} else {
+			hashMap[hash] = { value, labels };
+		}
+		return hashMap;
+	}
+
+	counter = Counter;
+	return counter;
+}
+
+/**
+ * Gauge metric
+ */
+
+var gauge;
+var hasRequiredGauge;
+
+function requireGauge () {
+	if (hasRequiredGauge) return gauge;
+	hasRequiredGauge = 1;
+
+	const util = require$$0$1;
+
+	const {
+		setValue,
+		setValueDelta,
+		getLabels,
+		hashObject,
+		isObject,
+		removeLabels,
+	} = requireUtil();
+	const { validateLabel } = requireValidation();
+	const { Metric } = requireMetric$1();
+
+	class Gauge extends Metric {
+		constructor(config) {
+			super(config);
+			this.type = 'gauge';
+		}
+
+		/**
+		 * Set a gauge to a value
+		 * @param {object} labels - Object with labels and their values
+		 * @param {Number} value - Value to set the gauge to, must be positive
+		 * @returns {void}
+		 */
+		set(labels, value) {
+			value = getValueArg(labels, value);
+			labels = getLabelArg(labels);
+			set(this, labels, value);
+		}
+
+		/**
+		 * Reset gauge
+		 * @returns {void}
+		 */
+		reset() {
+			this.hashMap = {};
+			if (this.labelNames.length === 0) {
+				setValue(this.hashMap, 0, {});
+			}
+		}
+
+		/**
+		 * Increment a gauge value
+		 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+		 * @param {Number} value - Value to increment - if omitted, increment with 1
+		 * @returns {void}
+		 */
+		inc(labels, value) {
+			value = getValueArg(labels, value);
+			labels = getLabelArg(labels);
+			if (value === undefined) value = 1;
+			setDelta(this, labels, value);
+		}
+
+		/**
+		 * Decrement a gauge value
+		 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+		 * @param {Number} value - Value to decrement - if omitted, decrement with 1
+		 * @returns {void}
+		 */
+		dec(labels, value) {
+			value = getValueArg(labels, value);
+			labels = getLabelArg(labels);
+			if (value === undefined) value = 1;
+			setDelta(this, labels, -value);
+		}
+
+		/**
+		 * Set the gauge to current unix epoch
+		 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+		 * @returns {void}
+		 */
+		setToCurrentTime(labels) {
+			const now = Date.now() / 1000;
+			if (labels === undefined) {
+				this.set(now);
+			} else {
+				this.set(labels, now);
+			}
+		}
+
+		/**
+		 * Start a timer
+		 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+		 * @returns {function} - Invoke this function to set the duration in seconds since you started the timer.
+		 * @example
+		 * var done = gauge.startTimer();
+		 * makeXHRRequest(function(err, response) {
+		 *	done(); //Duration of the request will be saved
+		 * });
+		 */
+		startTimer(labels) {
+			const start = process.hrtime();
+			return endLabels => {
+				const delta = process.hrtime(start);
+				const value = delta[0] + delta[1] / 1e9;
+				this.set(Object.assign({}, labels, endLabels), value);
+				return value;
+			};
+		}
+
+		async get() {
+			if (this.collect) {
+				const v = this.collect();
+				if (v instanceof Promise) await v;
+			}
+			return {
+				help: this.help,
+				name: this.name,
+				type: this.type,
+				values: Object.values(this.hashMap),
+				aggregator: this.aggregator,
+			};
+		}
+
+		_getValue(labels) {
+			const hash = hashObject(labels || {}, this.sortedLabelNames);
+			return this.hashMap[hash] ? this.hashMap[hash].value : 0;
+		}
+
+		labels(...args) {
+			const labels = getLabels(this.labelNames, args);
+			validateLabel(this.labelNames, labels);
+			return {
+				inc: this.inc.bind(this, labels),
+				dec: this.dec.bind(this, labels),
+				set: this.set.bind(this, labels),
+				setToCurrentTime: this.setToCurrentTime.bind(this, labels),
+				startTimer: this.startTimer.bind(this, labels),
+			};
+		}
+
+		remove(...args) {
+			const labels = getLabels(this.labelNames, args);
+			validateLabel(this.labelNames, labels);
+			removeLabels.call(this, this.hashMap, labels, this.sortedLabelNames);
+		}
+	}
+
+	function set(gauge, labels, value) {
+		if (typeof value !== 'number') {
+			throw new TypeError(`Value is not a valid number: ${util.format(value)}`);
+		}
+
+		validateLabel(gauge.labelNames, labels);
+		setValue(gauge.hashMap, value, labels);
+	}
+
+	function setDelta(gauge, labels, delta) {
+		if (typeof delta !== 'number') {
+			throw new TypeError(`Delta is not a valid number: ${util.format(delta)}`);
+		}
+
+		validateLabel(gauge.labelNames, labels);
+		const hash = hashObject(labels, gauge.sortedLabelNames);
+		setValueDelta(gauge.hashMap, delta, labels, hash);
+	}
+
+	function getLabelArg(labels) {
+		return isObject(labels) ? labels : {};
+	}
+
+	function getValueArg(labels, value) {
+		return isObject(labels) ? value : labels;
+	}
+
+	gauge = Gauge;
+	return gauge;
+}
+
+/**
+ * Histogram
+ */
+
+var histogram;
+var hasRequiredHistogram;
+
+function requireHistogram () {
+	if (hasRequiredHistogram) return histogram;
+	hasRequiredHistogram = 1;
+
+	const util = require$$0$1;
+	const {
+		getLabels,
+		hashObject,
+		isObject,
+		removeLabels,
+		nowTimestamp,
+	} = requireUtil();
+	const { validateLabel } = requireValidation();
+	const { Metric } = requireMetric$1();
+	const Exemplar = requireExemplar();
+
+	class Histogram extends Metric {
+		constructor(config) {
+			super(config, {
+				buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+			});
+
+			this.type = 'histogram';
+			this.defaultLabels = {};
+			this.defaultExemplarLabelSet = {};
+			this.enableExemplars = false;
+
+			for (const label of this.labelNames) {
+				if (label === 'le') {
+					throw new Error('le is a reserved label keyword');
+				}
+			}
+
+			this.upperBounds = this.buckets;
+			this.bucketValues = this.upperBounds.reduce((acc, upperBound) => {
+				acc[upperBound] = 0;
+				return acc;
+			}, {});
+
+			if (config.enableExemplars) {
+				this.enableExemplars = true;
+				this.bucketExemplars = this.upperBounds.reduce((acc, upperBound) => {
+					acc[upperBound] = null;
+					return acc;
+				}, {});
+				Object.freeze(this.bucketExemplars);
+				this.observe = this.observeWithExemplar;
+			} else {
+				this.observe = this.observeWithoutExemplar;
+			}
+
+			Object.freeze(this.bucketValues);
+			Object.freeze(this.upperBounds);
+
+			if (this.labelNames.length === 0) {
+				this.hashMap = {
+					[hashObject({})]: createBaseValues(
+						{},
+						this.bucketValues,
+						this.bucketExemplars,
+					),
+				};
+			}
+		}
+
+		/**
+		 * Observe a value in histogram
+		 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+		 * @param {Number} value - Value to observe in the histogram
+		 * @returns {void}
+		 */
+		observeWithoutExemplar(labels, value) {
+			observe.call(this, labels === 0 ? 0 : labels || {})(value);
+		}
+
+		observeWithExemplar({
+			labels = this.defaultLabels,
+			value,
+			exemplarLabels = this.defaultExemplarLabelSet,
+		} = {}) {
+			observe.call(this, labels === 0 ? 0 : labels || {})(value);
+			this.updateExemplar(labels, value, exemplarLabels);
+		}
+
+		updateExemplar(labels, value, exemplarLabels) {
+			if (Object.keys(exemplarLabels).length === 0) return;
+			const hash = hashObject(labels, this.sortedLabelNames);
+			const bound = findBound(this.upperBounds, value);
+			const { bucketExemplars } = this.hashMap[hash];
+			let exemplar = bucketExemplars[bound];
+			if (!isObject(exemplar)) {
+				exemplar = new Exemplar();
+				bucketExemplars[bound] = exemplar;
+			}
+			exemplar.validateExemplarLabelSet(exemplarLabels);
+			exemplar.labelSet = exemplarLabels;
+			exemplar.value = value;
+			exemplar.timestamp = nowTimestamp();
+		}
+
+		async get() {
+			const data = await this.getForPromString();
+			data.values = data.values.map(splayLabels);
+			return data;
+		}
+
+		async getForPromString() {
+			if (this.collect) {
+				const v = this.collect();
+				if (v instanceof Promise) await v;
+			}
+			const data = Object.values(this.hashMap);
+			const values = data
+				.map(extractBucketValuesForExport(this))
+				.reduce(addSumAndCountForExport(this), []);
+
+			return {
+				name: this.name,
+				help: this.help,
+				type: this.type,
+				values,
+				aggregator: this.aggregator,
+			};
+		}
+
+		reset() {
+			this.hashMap = {};
+		}
+
+		/**
+		 * Initialize the metrics for the given combination of labels to zero
+		 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+		 * @returns {void}
+		 */
+		zero(labels) {
+			const hash = hashObject(labels, this.sortedLabelNames);
+			this.hashMap[hash] = createBaseValues(
+				labels,
+				this.bucketValues,
+				this.bucketExemplars,
+			);
+		}
+
+		/**
+		 * Start a timer that could be used to logging durations
+		 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+		 * @param {object} exemplarLabels - Object with labels for exemplar where key is the label key and value is label value. Can only be one level deep
+		 * @returns {function} - Function to invoke when you want to stop the timer and observe the duration in seconds
+		 * @example
+		 * var end = histogram.startTimer();
+		 * makeExpensiveXHRRequest(function(err, res) {
+		 * 	const duration = end(); //Observe the duration of expensiveXHRRequest and returns duration in seconds
+		 * 	console.log('Duration', duration);
+		 * });
+		 */
+		startTimer(labels, exemplarLabels) {
+			return this.enableExemplars
+				? startTimerWithExemplar.call(this, labels, exemplarLabels)()
+				: startTimer.call(this, labels)();
+		}
+
+		labels(...args) {
+			const labels = getLabels(this.labelNames, args);
+			validateLabel(this.labelNames, labels);
+			return {
+				observe: observe.call(this, labels),
+				startTimer: startTimer.call(this, labels),
+			};
+		}
+
+		remove(...args) {
+			const labels = getLabels(this.labelNames, args);
+			validateLabel(this.labelNames, labels);
+			removeLabels.call(this, this.hashMap, labels, this.sortedLabelNames);
+		}
+	}
+
+	function startTimer(startLabels) {
+		return () => {
+			const start = process.hrtime();
+			return endLabels => {
+				const delta = process.hrtime(start);
+				const value = delta[0] + delta[1] / 1e9;
+				this.observe(Object.assign({}, startLabels, endLabels), value);
+				return value;
+			};
+		};
+	}
+
+	function startTimerWithExemplar(startLabels, startExemplarLabels) {
+		return () => {
+			const start = process.hrtime();
+			return (endLabels, endExemplarLabels) => {
+				const delta = process.hrtime(start);
+				const value = delta[0] + delta[1] / 1e9;
+				this.observe({
+					labels: Object.assign({}, startLabels, endLabels),
+					value,
+					exemplarLabels: Object.assign(
+						{},
+						startExemplarLabels,
+						endExemplarLabels,
+					),
+				});
+				return value;
+			};
+		};
+	}
+
+	function setValuePair(labels, value, metricName, exemplar, sharedLabels = {}) {
+		return {
+			labels,
+			sharedLabels,
+			value,
+			metricName,
+			exemplar,
+		};
+	}
+
+	function findBound(upperBounds, value) {
+		for (let i = 0; i < upperBounds.length; i++) {
+			const bound = upperBounds[i];
+			if (value <= bound) {
+				return bound;
+			}
+		}
+		return -1;
+	}
+
+	function observe(labels) {
+		return value => {
+			const labelValuePair = convertLabelsAndValues(labels, value);
+
+			validateLabel(this.labelNames, labelValuePair.labels);
+			if (!Number.isFinite(labelValuePair.value)) {
+				throw new TypeError(
+					`Value is not a valid number: ${util.format(labelValuePair.value)}`,
+				);
+			}
+
+			const hash = hashObject(labelValuePair.labels, this.sortedLabelNames);
+			let valueFromMap = this.hashMap[hash];
+			if (!valueFromMap) {
+				valueFromMap = createBaseValues(
+					labelValuePair.labels,
+					this.bucketValues,
+					this.bucketExemplars,
+				);
+			}
+
+			const b = findBound(this.upperBounds, labelValuePair.value);
+
+			valueFromMap.sum += labelValuePair.value;
+			valueFromMap.count += 1;
+
+			if (Object.prototype.hasOwnProperty.call(valueFromMap.bucketValues, b)) {
+				valueFromMap.bucketValues[b] += 1;
+			}
+
+			this.hashMap[hash] = valueFromMap;
+		};
+	}
+
+	function createBaseValues(labels, bucketValues, bucketExemplars) {
+		const result = {
+			labels,
+			bucketValues: { ...bucketValues },
+			sum: 0,
+			count: 0,
+		};
+		if (bucketExemplars) {
+			result.bucketExemplars = { ...bucketExemplars };
+		}
+		return result;
+	}
+
+	function convertLabelsAndValues(labels, value) {
+		return isObject(labels)
+			? {
+					labels,
+					value,
+				}
+			: {
+					value: labels,
+					labels: {},
+				};
+	}
+
+	function extractBucketValuesForExport(histogram) {
+		const name = `${histogram.name}_bucket`;
+		return bucketData => {
+			let acc = 0;
+			const buckets = histogram.upperBounds.map(upperBound => {
+				acc += bucketData.bucketValues[upperBound];
+				return setValuePair(
+					{ le: upperBound },
+					acc,
+					name,
+					bucketData.bucketExemplars
+						? bucketData.bucketExemplars[upperBound]
+						: null,
+					bucketData.labels,
+				);
+			});
+			return { buckets, data: bucketData };
+		};
+	}
+
+	function addSumAndCountForExport(histogram) {
+		return (acc, d) => {
+			acc.push(...d.buckets);
+
+			const infLabel = { le: '+Inf' };
+			acc.push(
+				setValuePair(
+					infLabel,
+					d.data.count,
+					`${histogram.name}_bucket`,
+					d.data.bucketExemplars ? d.data.bucketExemplars['-1'] : null,
+					d.data.labels,
+				),
+				setValuePair(
+					{},
+					d.data.sum,
+					`${histogram.name}_sum`,
+					undefined,
+					d.data.labels,
+				),
+				setValuePair(
+					{},
+					d.data.count,
+					`${histogram.name}_count`,
+					undefined,
+					d.data.labels,
+				),
+			);
+			return acc;
+		};
+	}
+
+	function splayLabels(bucket) {
+		const { sharedLabels, labels, ...newBucket } = bucket;
+		for (const label of Object.keys(sharedLabels)) {
+			labels[label] = sharedLabels[label];
+		}
+		newBucket.labels = labels;
+		return newBucket;
+	}
+
+	histogram = Histogram;
+	return histogram;
+}
+
+var treebase;
+var hasRequiredTreebase;
+
+function requireTreebase () {
+	if (hasRequiredTreebase) return treebase;
+	hasRequiredTreebase = 1;
+	function TreeBase() {}
+
+	// removes all nodes from the tree
+	TreeBase.prototype.clear = function() {
+	    this._root = null;
+	    this.size = 0;
+	};
+
+	// returns node data if found, null otherwise
+	TreeBase.prototype.find = function(data) {
+	    var res = this._root;
+
+	    while(res !== null) {
+	        var c = this._comparator(data, res.data);
+	        if(c === 0) {
+	            return res.data;
+	        }
+	        else {
+	            res = res.get_child(c > 0);
+	        }
+	    }
+
+	    return null;
+	};
+
+	// returns iterator to node if found, null otherwise
+	TreeBase.prototype.findIter = function(data) {
+	    var res = this._root;
+	    var iter = this.iterator();
+
+	    while(res !== null) {
+	        var c = this._comparator(data, res.data);
+	        if(c === 0) {
+	            iter._cursor = res;
+	            return iter;
+	        }
+	        else {
+	            iter._ancestors.push(res);
+	            res = res.get_child(c > 0);
+	        }
+	    }
+
+	    return null;
+	};
+
+	// Returns an iterator to the tree node at or immediately after the item
+	TreeBase.prototype.lowerBound = function(item) {
+	    var cur = this._root;
+	    var iter = this.iterator();
+	    var cmp = this._comparator;
+
+	    while(cur !== null) {
+	        var c = cmp(item, cur.data);
+	        if(c === 0) {
+	            iter._cursor = cur;
+	            return iter;
+	        }
+	        iter._ancestors.push(cur);
+	        cur = cur.get_child(c > 0);
+	    }
+
+	    for(var i=iter._ancestors.length - 1; i >= 0; --i) {
+	        cur = iter._ancestors[i];
+	        if(cmp(item, cur.data) < 0) {
+	            iter._cursor = cur;
+	            iter._ancestors.length = i;
+	            return iter;
+	        }
+	    }
+
+	    iter._ancestors.length = 0;
+	    return iter;
+	};
+
+	// Returns an iterator to the tree node immediately after the item
+	TreeBase.prototype.upperBound = function(item) {
+	    var iter = this.lowerBound(item);
+	    var cmp = this._comparator;
+
+	    while(iter.data() !== null && cmp(iter.data(), item) === 0) {
+	        iter.next();
+	    }
+
+	    return iter;
+	};
+
+	// returns null if tree is empty
+	TreeBase.prototype.min = function() {
+	    var res = this._root;
+	    if(res === null) {
+	        return null;
+	    }
+
+	    while(res.left !== null) {
+	        res = res.left;
+	    }
+
+	    return res.data;
+	};
+
+	// returns null if tree is empty
+	TreeBase.prototype.max = function() {
+	    var res = this._root;
+	    if(res === null) {
+	        return null;
+	    }
+
+	    while(res.right !== null) {
+	        res = res.right;
+	    }
+
+	    return res.data;
+	};
+
+	// returns a null iterator
+	// call next() or prev() to point to an element
+	TreeBase.prototype.iterator = function() {
+	    return new Iterator(this);
+	};
+
+	// calls cb on each node's data, in order
+	TreeBase.prototype.each = function(cb) {
+	    var it=this.iterator(), data;
+	    while((data = it.next()) !== null) {
+	        if(cb(data) === false) {
+	            return;
+	        }
+	    }
+	};
+
+	// calls cb on each node's data, in reverse order
+	TreeBase.prototype.reach = function(cb) {
+	    var it=this.iterator(), data;
+	    while((data = it.prev()) !== null) {
+	        if(cb(data) === false) {
+	            return;
+	        }
+	    }
+	};
+
+
+	function Iterator(tree) {
+	    this._tree = tree;
+	    this._ancestors = [];
+	    this._cursor = null;
+	}
+
+	Iterator.prototype.data = function() {
+	    return this._cursor !== null ? this._cursor.data : null;
+	};
+
+	// if null-iterator, returns first node
+	// otherwise, returns next node
+	Iterator.prototype.next = function() {
+	    if(this._cursor === null) {
+	        var root = this._tree._root;
+	        if(root !== null) {
+	            this._minNode(root);
+	        }
+	    }
+	    else {
+	        if(this._cursor.right === null) {
+	            // no greater node in subtree, go up to parent
+	            // if coming from a right child, continue up the stack
+	            var save;
+	            do {
+	                save = this._cursor;
+	                if(this._ancestors.length) {
+	                    this._cursor = this._ancestors.pop();
+	                }
+	                else {
+	                    this._cursor = null;
+	                    break;
+	                }
+	            } while(this._cursor.right === save);
+	        }
+	        else {
+	            // get the next node from the subtree
+	            this._ancestors.push(this._cursor);
+	            this._minNode(this._cursor.right);
+	        }
+	    }
+	    return this._cursor !== null ? this._cursor.data : null;
+	};
+
+	// if null-iterator, returns last node
+	// otherwise, returns previous node
+	Iterator.prototype.prev = function() {
+	    if(this._cursor === null) {
+	        var root = this._tree._root;
+	        if(root !== null) {
+	            this._maxNode(root);
+	        }
+	    }
+	    else {
+	        if(this._cursor.left === null) {
+	            var save;
+	            do {
+	                save = this._cursor;
+	                if(this._ancestors.length) {
+	                    this._cursor = this._ancestors.pop();
+	                }
+	                else {
+	                    this._cursor = null;
+	                    break;
+	                }
+	            } while(this._cursor.left === save);
+	        }
+	        else {
+	            this._ancestors.push(this._cursor);
+	            this._maxNode(this._cursor.left);
+	        }
+	    }
+	    return this._cursor !== null ? this._cursor.data : null;
+	};
+
+	Iterator.prototype._minNode = function(start) {
+	    while(start.left !== null) {
+	        this._ancestors.push(start);
+	        start = start.left;
+	    }
+	    this._cursor = start;
+	};
+
+	Iterator.prototype._maxNode = function(start) {
+	    while(start.right !== null) {
+	        this._ancestors.push(start);
+	        start = start.right;
+	    }
+	    this._cursor = start;
+	};
+
+	treebase = TreeBase;
+	return treebase;
+}
+
+var rbtree;
+var hasRequiredRbtree;
+
+function requireRbtree () {
+	if (hasRequiredRbtree) return rbtree;
+	hasRequiredRbtree = 1;
+	var TreeBase = requireTreebase();
+
+	function Node(data) {
+	    this.data = data;
+	    this.left = null;
+	    this.right = null;
+	    this.red = true;
+	}
+
+	Node.prototype.get_child = function(dir) {
+	    return dir ? this.right : this.left;
+	};
+
+	Node.prototype.set_child = function(dir, val) {
+	    if(dir) {
+	        this.right = val;
+	    }
+	    else {
+	        this.left = val;
+	    }
+	};
+
+	function RBTree(comparator) {
+	    this._root = null;
+	    this._comparator = comparator;
+	    this.size = 0;
+	}
+
+	RBTree.prototype = new TreeBase();
+
+	// returns true if inserted, false if duplicate
+	RBTree.prototype.insert = function(data) {
+	    var ret = false;
+
+	    if(this._root === null) {
+	        // empty tree
+	        this._root = new Node(data);
+	        ret = true;
+	        this.size++;
+	    }
+	    else {
+	        var head = new Node(undefined); // fake tree root
+
+	        var dir = 0;
+	        var last = 0;
+
+	        // setup
+	        var gp = null; // grandparent
+	        var ggp = head; // grand-grand-parent
+	        var p = null; // parent
+	        var node = this._root;
+	        ggp.right = this._root;
+
+	        // search down
+	        while(true) {
+	            if(node === null) {
+	                // insert new node at the bottom
+	                node = new Node(data);
+	                p.set_child(dir, node);
+	                ret = true;
+	                this.size++;
+	            }
+	            else if(is_red(node.left) && is_red(node.right)) {
+	                // color flip
+	                node.red = true;
+	                node.left.red = false;
+	                node.right.red = false;
+	            }
+
+	            // fix red violation
+	            if(is_red(node) && is_red(p)) {
+	                var dir2 = ggp.right === gp;
+
+	                if(node === p.get_child(last)) {
+	                    ggp.set_child(dir2, single_rotate(gp, !last));
+	                }
+	                else {
+	                    ggp.set_child(dir2, double_rotate(gp, !last));
+	                }
+	            }
+
+	            var cmp = this._comparator(node.data, data);
+
+	            // stop if found
+	            if(cmp === 0) {
+	                break;
+	            }
+
+	            last = dir;
+	            dir = cmp < 0;
+
+	            // update helpers
+	            if(gp !== null) {
+	                ggp = gp;
+	            }
+	            gp = p;
+	            p = node;
+	            node = node.get_child(dir);
+	        }
+
+	        // update root
+	        this._root = head.right;
+	    }
+
+	    // make root black
+	    this._root.red = false;
+
+	    return ret;
+	};
+
+	// returns true if removed, false if not found
+	RBTree.prototype.remove = function(data) {
+	    if(this._root === null) {
+	        return false;
+	    }
+
+	    var head = new Node(undefined); // fake tree root
+	    var node = head;
+	    node.right = this._root;
+	    var p = null; // parent
+	    var gp = null; // grand parent
+	    var found = null; // found item
+	    var dir = 1;
+
+	    while(node.get_child(dir) !== null) {
+	        var last = dir;
+
+	        // update helpers
+	        gp = p;
+	        p = node;
+	        node = node.get_child(dir);
+
+	        var cmp = this._comparator(data, node.data);
+
+	        dir = cmp > 0;
+
+	        // save found node
+	        if(cmp === 0) {
+	            found = node;
+	        }
+
+	        // push the red node down
+	        if(!is_red(node) && !is_red(node.get_child(dir))) {
+	            if(is_red(node.get_child(!dir))) {
+	                var sr = single_rotate(node, dir);
+	                p.set_child(last, sr);
+	                p = sr;
+	            }
+	            else if(!is_red(node.get_child(!dir))) {
+	                var sibling = p.get_child(!last);
+	                if(sibling !== null) {
+	                    if(!is_red(sibling.get_child(!last)) && !is_red(sibling.get_child(last))) {
+	                        // color flip
+	                        p.red = false;
+	                        sibling.red = true;
+	                        node.red = true;
+	                    }
+	                    else {
+	                        var dir2 = gp.right === p;
+
+	                        if(is_red(sibling.get_child(last))) {
+	                            gp.set_child(dir2, double_rotate(p, last));
+	                        }
+	                        else if(is_red(sibling.get_child(!last))) {
+	                            gp.set_child(dir2, single_rotate(p, last));
+	                        }
+
+	                        // ensure correct coloring
+	                        var gpc = gp.get_child(dir2);
+	                        gpc.red = true;
+	                        node.red = true;
+	                        gpc.left.red = false;
+	                        gpc.right.red = false;
+	                    }
+	                }
+	            }
+	        }
+	    }
+
+	    // replace and remove if found
+	    if(found !== null) {
+	        found.data = node.data;
+	        p.set_child(p.right === node, node.get_child(node.left === null));
+	        this.size--;
+	    }
+
+	    // update root and make it black
+	    this._root = head.right;
+	    if(this._root !== null) {
+	        this._root.red = false;
+	    }
+
+	    return found !== null;
+	};
+
+	function is_red(node) {
+	    return node !== null && node.red;
+	}
+
+	function single_rotate(root, dir) {
+	    var save = root.get_child(!dir);
+
+	    root.set_child(!dir, save.get_child(dir));
+	    save.set_child(dir, root);
+
+	    root.red = true;
+	    save.red = false;
+
+	    return save;
+	}
+
+	function double_rotate(root, dir) {
+	    root.set_child(!dir, single_rotate(root.get_child(!dir), !dir));
+	    return single_rotate(root, dir);
+	}
+
+	rbtree = RBTree;
+	return rbtree;
+}
+
+var bintree;
+var hasRequiredBintree;
+
+function requireBintree () {
+	if (hasRequiredBintree) return bintree;
+	hasRequiredBintree = 1;
+	var TreeBase = requireTreebase();
+
+	function Node(data) {
+	    this.data = data;
+	    this.left = null;
+	    this.right = null;
+	}
+
+	Node.prototype.get_child = function(dir) {
+	    return dir ? this.right : this.left;
+	};
+
+	Node.prototype.set_child = function(dir, val) {
+	    if(dir) {
+	        this.right = val;
+	    }
+	    else {
+	        this.left = val;
+	    }
+	};
+
+	function BinTree(comparator) {
+	    this._root = null;
+	    this._comparator = comparator;
+	    this.size = 0;
+	}
+
+	BinTree.prototype = new TreeBase();
+
+	// returns true if inserted, false if duplicate
+	BinTree.prototype.insert = function(data) {
+	    if(this._root === null) {
+	        // empty tree
+	        this._root = new Node(data);
+	        this.size++;
+	        return true;
+	    }
+
+	    var dir = 0;
+
+	    // setup
+	    var p = null; // parent
+	    var node = this._root;
+
+	    // search down
+	    while(true) {
+	        if(node === null) {
+	            // insert new node at the bottom
+	            node = new Node(data);
+	            p.set_child(dir, node);
+	            ret = true;
+	            this.size++;
+	            return true;
+	        }
+
+	        // stop if found
+	        if(this._comparator(node.data, data) === 0) {
+	            return false;
+	        }
+
+	        dir = this._comparator(node.data, data) < 0;
+
+	        // update helpers
+	        p = node;
+	        node = node.get_child(dir);
+	    }
+	};
+
+	// returns true if removed, false if not found
+	BinTree.prototype.remove = function(data) {
+	    if(this._root === null) {
+	        return false;
+	    }
+
+	    var head = new Node(undefined); // fake tree root
+	    var node = head;
+	    node.right = this._root;
+	    var p = null; // parent
+	    var found = null; // found item
+	    var dir = 1;
+
+	    while(node.get_child(dir) !== null) {
+	        p = node;
+	        node = node.get_child(dir);
+	        var cmp = this._comparator(data, node.data);
+	        dir = cmp > 0;
+
+	        if(cmp === 0) {
+	            found = node;
+	        }
+	    }
+
+	    if(found !== null) {
+	        found.data = node.data;
+	        p.set_child(p.right === node, node.get_child(node.left === null));
+
+	        this._root = head.right;
+	        this.size--;
+	        return true;
+	    }
+	    else {
+	        return false;
+	    }
+	};
+
+	bintree = BinTree;
+	return bintree;
+}
+
+var bintrees;
+var hasRequiredBintrees;
+
+function requireBintrees () {
+	if (hasRequiredBintrees) return bintrees;
+	hasRequiredBintrees = 1;
+	bintrees = {
+	    RBTree: requireRbtree(),
+	    BinTree: requireBintree()
+	};
+	return bintrees;
+}
+
+var tdigest;
+var hasRequiredTdigest;
+
+function requireTdigest () {
+	if (hasRequiredTdigest) return tdigest;
+	hasRequiredTdigest = 1;
+	//
+	// TDigest:
+	//
+	// approximate distribution percentiles from a stream of reals
+	//
+	var RBTree = requireBintrees().RBTree;
+
+	function TDigest(delta, K, CX) {
+	    // allocate a TDigest structure.
+	    //
+	    // delta is the compression factor, the max fraction of mass that
+	    // can be owned by one centroid (bigger, up to 1.0, means more
+	    // compression). delta=false switches off TDigest behavior and treats
+	    // the distribution as discrete, with no merging and exact values
+	    // reported.
+	    //
+	    // K is a size threshold that triggers recompression as the TDigest
+	    // grows during input.  (Set it to 0 to disable automatic recompression)
+	    //
+	    // CX specifies how often to update cached cumulative totals used
+	    // for quantile estimation during ingest (see cumulate()).  Set to
+	    // 0 to use exact quantiles for each new point.
+	    //
+	    this.discrete = (delta === false);
+	    this.delta = delta || 0.01;
+	    this.K = (K === undefined) ? 25 : K;
+	    this.CX = (CX === undefined) ? 1.1 : CX;
+	    this.centroids = new RBTree(compare_centroid_means);
+	    this.nreset = 0;
+	    this.reset();
+	}
+
+	TDigest.prototype.reset = function() {
+	    // prepare to digest new points.
+	    //
+	    this.centroids.clear();
+	    this.n = 0;
+	    this.nreset += 1;
+	    this.last_cumulate = 0;
+	};
+
+	TDigest.prototype.size = function() {
+	    return this.centroids.size;
+	};
+
+	TDigest.prototype.toArray = function(everything) {
+	    // return {mean,n} of centroids as an array ordered by mean.
+	    //
+	    var result = [];
+	    if (everything) {
+	        this._cumulate(true); // be sure cumns are exact
+	        this.centroids.each(function(c) { result.push(c); });
+	    } else {
+	        this.centroids.each(function(c) { result.push({mean:c.mean, n:c.n}); });
+	    }
+	    return result;
+	};
+
+	TDigest.prototype.summary = function() {
+	    var approx = (this.discrete) ? "exact " : "approximating ";
+	    var s = [approx + this.n + " samples using " + this.size() + " centroids",
+	             "min = "+this.percentile(0),
+	             "Q1  = "+this.percentile(0.25),
+	             "Q2  = "+this.percentile(0.5),
+	             "Q3  = "+this.percentile(0.75),
+	             "max = "+this.percentile(1.0)];
+	    return s.join('\n');
+	};
+
+	function compare_centroid_means(a, b) {
+	    // order two centroids by mean.
+	    //
+	    return (a.mean > b.mean) ? 1 : (a.mean < b.mean) ? -1 : 0;
+	}
+
+	function compare_centroid_mean_cumns(a, b) {
+	    // order two centroids by mean_cumn.
+	    //
+	    return (a.mean_cumn - b.mean_cumn);
+	}
+
+	TDigest.prototype.push = function(x, n) {
+	    // incorporate value or array of values x, having count n into the
+	    // TDigest. n defaults to 1.
+	    //
+	    n = n || 1;
+	    x = Array.isArray(x) ? x : [x];
+	    for (var i = 0 ; i < x.length ; i++) {
+	        this._digest(x[i], n);
+	    }
+	};
+
+	TDigest.prototype.push_centroid = function(c) {
+	    // incorporate centroid or array of centroids c
+	    //
+	    c = Array.isArray(c) ? c : [c];
+	    for (var i = 0 ; i < c.length ; i++) {
+	        this._digest(c[i].mean, c[i].n);
+	    }
+	};
+
+	TDigest.prototype._cumulate = function(exact) {
+	    // update cumulative counts for each centroid
+	    //
+	    // exact: falsey means only cumulate after sufficient
+	    // growth. During ingest, these counts are used as quantile
+	    // estimates, and they work well even when somewhat out of
+	    // date. (this is a departure from the publication, you may set CX
+	    // to 0 to disable).
+	    //
+	    if (this.n === this.last_cumulate ||
+	        !exact && this.CX && this.CX > (this.n / this.last_cumulate)) {
+	        return;
+	    }
+	    var cumn = 0;
+	    this.centroids.each(function(c) {
+	        c.mean_cumn = cumn + c.n / 2; // half of n at the mean
+	        cumn = c.cumn = cumn + c.n;
+	    });
+	    this.n = this.last_cumulate = cumn;
+	};
+
+	TDigest.prototype.find_nearest = function(x) {
+	    // find the centroid closest to x. The assumption of
+	    // unique means and a unique nearest centroid departs from the
+	    // paper, see _digest() below
+	    //
+	    if (this.size() === 0) {
+	        return null;
+	    }
+	    var iter = this.centroids.lowerBound({mean:x}); // x <= iter || iter==null
+	    var c = (iter.data() === null) ? iter.prev() : iter.data();
+	    if (c.mean === x || this.discrete) {
+	        return c; // c is either x or a neighbor (discrete: no distance func)
+	    }
+	    var prev = iter.prev();
+	    if (prev && Math.abs(prev.mean - x) < Math.abs(c.mean - x)) {
+	        return prev;
+	    } else {
+	        return c;
+	    }
+	};
+
+	TDigest.prototype._new_centroid = function(x, n, cumn) {
+	    // create and insert a new centroid into the digest (don't update
+	    // cumulatives).
+	    //
+	    var c = {mean:x, n:n, cumn:cumn};
+	    this.centroids.insert(c);
+	    this.n += n;
+	    return c;
+	};
+
+	TDigest.prototype._addweight = function(nearest, x, n) {
+	    // add weight at location x to nearest centroid.  adding x to
+	    // nearest will not shift its relative position in the tree and
+	    // require reinsertion.
+	    //
+	    if (x !== nearest.mean) {
+	        nearest.mean += n * (x - nearest.mean) / (nearest.n + n);
+	    }
+	    nearest.cumn += n;
+	    nearest.mean_cumn += n / 2;
+	    nearest.n += n;
+	    this.n += n;
+	};
+
+	TDigest.prototype._digest = function(x, n) {
+	    // incorporate value x, having count n into the TDigest.
+	    //
+	    var min = this.centroids.min();
+	    var max = this.centroids.max();
+	    var nearest = this.find_nearest(x);
+	    if (nearest && nearest.mean === x) {
+	        // accumulate exact matches into the centroid without
+	        // limit. this is a departure from the paper, made so
+	        // centroids remain unique and code can be simple.
+	        this._addweight(nearest, x, n);
+	    } else if (nearest === min) {
+	        this._new_centroid(x, n, 0); // new point around min boundary
+	    } else if (nearest === max ) {
+	        this._new_centroid(x, n, this.n); // new point around max boundary
+	    } else if (this.discrete) {
+	        this._new_centroid(x, n, nearest.cumn); // never merge
+	    } else {
+	        // conider a merge based on nearest centroid's capacity. if
+	        // there's not room for all of n, don't bother merging any of
+	        // it into nearest, as we'll have to make a new centroid
+	        // anyway for the remainder (departure from the paper).
+	        var p = nearest.mean_cumn / this.n;
+	        var max_n = Math.floor(4 * this.n * this.delta * p * (1 - p));
+	        if (max_n - nearest.n >= n) {
+	            this._addweight(nearest, x, n);
+	        } else {
+	            this._new_centroid(x, n, nearest.cumn);
+	        }
+	    }
+	    this._cumulate(false);
+	    if (!this.discrete && this.K && this.size() > this.K / this.delta) {
+	        // re-process the centroids and hope for some compression.
+	        this.compress();
+	    }
+	};
+
+	TDigest.prototype.bound_mean = function(x) {
+	    // find centroids lower and upper such that lower.mean < x <
+	    // upper.mean or lower.mean === x === upper.mean. Don't call
+	    // this for x out of bounds.
+	    //
+	    var iter = this.centroids.upperBound({mean:x}); // x < iter
+	    var lower = iter.prev();      // lower <= x
+	    var upper = (lower.mean === x) ? lower : iter.next();
+	    return [lower, upper];
+	};
+
+	TDigest.prototype.p_rank = function(x_or_xlist) {
+	    // return approximate percentile-ranks (0..1) for data value x.
+	    // or list of x.  calculated according to
+	    // https://en.wikipedia.org/wiki/Percentile_rank
+	    //
+	    // (Note that in continuous mode, boundary sample values will
+	    // report half their centroid weight inward from 0/1 as the
+	    // percentile-rank. X values outside the observed range return
+	    // 0/1)
+	    //
+	    // this triggers cumulate() if cumn's are out of date.
+	    //
+	    var xs = Array.isArray(x_or_xlist) ? x_or_xlist : [x_or_xlist];
+	    var ps = xs.map(this._p_rank, this);
+	    return Array.isArray(x_or_xlist) ? ps : ps[0];
+	};
+
+	TDigest.prototype._p_rank = function(x) {
+	    if (this.size() === 0) {
+	        return undefined;
+	    } else if (x < this.centroids.min().mean) {
+	        return 0.0;
+	    } else if (x > this.centroids.max().mean) {
+	        return 1.0;
+	    }
+	    // find centroids that bracket x and interpolate x's cumn from
+	    // their cumn's.
+	    this._cumulate(true); // be sure cumns are exact
+	    var bound = this.bound_mean(x);
+	    var lower = bound[0], upper = bound[1];
+	    if (this.discrete) {
+	        return lower.cumn / this.n;
+	    } else {
+	        var cumn = lower.mean_cumn;
+	        if (lower !== upper) {
+	            cumn += (x - lower.mean) * (upper.mean_cumn - lower.mean_cumn) / (upper.mean - lower.mean);
+	        }
+	        return cumn / this.n;
+	    }
+	};
+
+	TDigest.prototype.bound_mean_cumn = function(cumn) {
+	    // find centroids lower and upper such that lower.mean_cumn < x <
+	    // upper.mean_cumn or lower.mean_cumn === x === upper.mean_cumn. Don't call
+	    // this for cumn out of bounds.
+	    //
+	    // XXX because mean and mean_cumn give rise to the same sort order
+	    // (up to identical means), use the mean rbtree for our search.
+	    this.centroids._comparator = compare_centroid_mean_cumns;
+	    var iter = this.centroids.upperBound({mean_cumn:cumn}); // cumn < iter
+	    this.centroids._comparator = compare_centroid_means;
+	    var lower = iter.prev();      // lower <= cumn
+	    var upper = (lower && lower.mean_cumn === cumn) ? lower : iter.next();
+	    return [lower, upper];
+	};
+
+	TDigest.prototype.percentile = function(p_or_plist) {
+	    // for percentage p (0..1), or for each p in a list of ps, return
+	    // the smallest data value q at which at least p percent of the
+	    // observations <= q.
+	    //
+	    // for discrete distributions, this selects q using the Nearest
+	    // Rank Method
+	    // (https://en.wikipedia.org/wiki/Percentile#The_Nearest_Rank_method)
+	    // (in scipy, same as percentile(...., interpolation='higher')
+	    //
+	    // for continuous distributions, interpolates data values between
+	    // count-weighted bracketing means.
+	    //
+	    // this triggers cumulate() if cumn's are out of date.
+	    //
+	    var ps = Array.isArray(p_or_plist) ? p_or_plist : [p_or_plist];
+	    var qs = ps.map(this._percentile, this);
+	    return Array.isArray(p_or_plist) ? qs : qs[0];
+	};
+
+	TDigest.prototype._percentile = function(p) {
+	    if (this.size() === 0) {
+	        return undefined;
+	    }
+	    this._cumulate(true); // be sure cumns are exact
+	    var h = this.n * p;
+	    var bound = this.bound_mean_cumn(h);
+	    var lower = bound[0], upper = bound[1];
+
+	    if (upper === lower || lower === null || upper === null) {
+	        return (lower || upper).mean;
+	    } else if (!this.discrete) {
+	        return lower.mean + (h - lower.mean_cumn) * (upper.mean - lower.mean) / (upper.mean_cumn - lower.mean_cumn);
+	    } else if (h <= lower.cumn) {
+	        return lower.mean;
+	    } else {
+	        return upper.mean;
+	    }
+	};
+
+	function pop_random(choices) {
+	    // remove and return an item randomly chosen from the array of choices
+	    // (mutates choices)
+	    //
+	    var idx = Math.floor(Math.random() * choices.length);
+	    return choices.splice(idx, 1)[0];
+	}
+
+	TDigest.prototype.compress = function() {
+	    // TDigests experience worst case compression (none) when input
+	    // increases monotonically.  Improve on any bad luck by
+	    // reconsuming digest centroids as if they were weighted points
+	    // while shuffling their order (and hope for the best).
+	    //
+	    if (this.compressing) {
+	        return;
+	    }
+	    var points = this.toArray();
+	    this.reset();
+	    this.compressing = true;
+	    while (points.length > 0) {
+	        this.push_centroid(pop_random(points));
+	    }
+	    this._cumulate(true);
+	    this.compressing = false;
+	};
+
+	function Digest(config) {
+	    // allocate a distribution digest structure. This is an extension
+	    // of a TDigest structure that starts in exact histogram (discrete)
+	    // mode, and automatically switches to TDigest mode for large
+	    // samples that appear to be from a continuous distribution.
+	    //
+	    this.config = config || {};
+	    this.mode = this.config.mode || 'auto'; // disc, cont, auto
+	    TDigest.call(this, this.mode === 'cont' ? config.delta : false);
+	    this.digest_ratio = this.config.ratio || 0.9;
+	    this.digest_thresh = this.config.thresh || 1000;
+	    this.n_unique = 0;
+	}
+	Digest.prototype = Object.create(TDigest.prototype);
+	Digest.prototype.constructor = Digest;
+
+	Digest.prototype.push = function(x_or_xlist) {
+	    TDigest.prototype.push.call(this, x_or_xlist);
+	    this.check_continuous();
+	};
+
+	Digest.prototype._new_centroid = function(x, n, cumn) {
+	    this.n_unique += 1;
+	    TDigest.prototype._new_centroid.call(this, x, n, cumn);
+	};
+
+	Digest.prototype._addweight = function(nearest, x, n) {
+	    if (nearest.n === 1) {
+	        this.n_unique -= 1;
+	    }
+	    TDigest.prototype._addweight.call(this, nearest, x, n);
+	};
+
+	Digest.prototype.check_continuous = function() {
+	    // while in 'auto' mode, if there are many unique elements, assume
+	    // they are from a continuous distribution and switch to 'cont'
+	    // mode (tdigest behavior). Return true on transition from
+	    // disctete to continuous.
+	    if (this.mode !== 'auto' || this.size() < this.digest_thresh) {
+	        return false;
+	    }
+	    if (this.n_unique / this.size() > this.digest_ratio) {
+	        this.mode = 'cont';
+	        this.discrete = false;
+	        this.delta = this.config.delta || 0.01;
+	        this.compress();
+	        return true;
+	    }
+	    return false;
+	};
+
+	tdigest = {
+	    'TDigest': TDigest,
+	    'Digest': Digest
+	};
+	return tdigest;
+}
+
+var timeWindowQuantiles;
+var hasRequiredTimeWindowQuantiles;
+
+function requireTimeWindowQuantiles () {
+	if (hasRequiredTimeWindowQuantiles) return timeWindowQuantiles;
+	hasRequiredTimeWindowQuantiles = 1;
+
+	const { TDigest } = requireTdigest();
+
+	class TimeWindowQuantiles {
+		constructor(maxAgeSeconds, ageBuckets) {
+			this.maxAgeSeconds = maxAgeSeconds || 0;
+			this.ageBuckets = ageBuckets || 0;
+
+			this.shouldRotate = maxAgeSeconds && ageBuckets;
+
+			this.ringBuffer = Array(ageBuckets).fill(new TDigest());
+			this.currentBuffer = 0;
+
+			this.lastRotateTimestampMillis = Date.now();
+			this.durationBetweenRotatesMillis =
+				(maxAgeSeconds * 1000) / ageBuckets || Infinity;
+		}
+
+		size() {
+			const bucket = rotate.call(this);
+			return bucket.size();
+		}
+
+		percentile(quantile) {
+			const bucket = rotate.call(this);
+			return bucket.percentile(quantile);
+		}
+
+		push(value) {
+			rotate.call(this);
+			this.ringBuffer.forEach(bucket => {
+				bucket.push(value);
+			});
+		}
+
+		reset() {
+			this.ringBuffer.forEach(bucket => {
+				bucket.reset();
+			});
+		}
+
+		compress() {
+			this.ringBuffer.forEach(bucket => {
+				bucket.compress();
+			});
+		}
+	}
+
+	function rotate() {
+		let timeSinceLastRotateMillis = Date.now() - this.lastRotateTimestampMillis;
+		while (
+			timeSinceLastRotateMillis > this.durationBetweenRotatesMillis &&
+			this.shouldRotate
+		) {
+			this.ringBuffer[this.currentBuffer] = new TDigest();
+
+			if (++this.currentBuffer >= this.ringBuffer.length) {
+				this.currentBuffer = 0;
+			}
+			timeSinceLastRotateMillis -= this.durationBetweenRotatesMillis;
+			this.lastRotateTimestampMillis += this.durationBetweenRotatesMillis;
+		}
+		return this.ringBuffer[this.currentBuffer];
+	}
+
+	timeWindowQuantiles = TimeWindowQuantiles;
+	return timeWindowQuantiles;
+}
+
+/**
+ * Summary
+ */
+
+var summary;
+var hasRequiredSummary;
+
+function requireSummary () {
+	if (hasRequiredSummary) return summary;
+	hasRequiredSummary = 1;
+
+	const util = require$$0$1;
+	const { getLabels, hashObject, removeLabels } = requireUtil();
+	const { validateLabel } = requireValidation();
+	const { Metric } = requireMetric$1();
+	const timeWindowQuantiles = requireTimeWindowQuantiles();
+
+	const DEFAULT_COMPRESS_COUNT = 1000; // every 1000 measurements
+
+	class Summary extends Metric {
+		constructor(config) {
+			super(config, {
+				percentiles: [0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999],
+				compressCount: DEFAULT_COMPRESS_COUNT,
+				hashMap: {},
+			});
+
+			this.type = 'summary';
+
+			for (const label of this.labelNames) {
+				if (label === 'quantile')
+					throw new Error('quantile is a reserved label keyword');
+			}
+
+			if (this.labelNames.length === 0) {
+				this.hashMap = {
+					[hashObject({})]: {
+						labels: {},
+						td: new timeWindowQuantiles(this.maxAgeSeconds, this.ageBuckets),
+						count: 0,
+						sum: 0,
+					},
+				};
+			}
+		}
+
+		/**
+		 * Observe a value
+		 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+		 * @param {Number} value - Value to observe
+		 * @returns {void}
+		 */
+		observe(labels, value) {
+			observe.call(this, labels === 0 ? 0 : labels || {})(value);
+		}
+
+		async get() {
+			if (this.collect) {
+				const v = this.collect();
+				if (v instanceof Promise) await v;
+			}
+			const hashKeys = Object.keys(this.hashMap);
+			const values = [];
+
+			hashKeys.forEach(hashKey => {
+				const s = this.hashMap[hashKey];
+				if (s) {
+					if (this.pruneAgedBuckets && s.td.size() === 0) {
+						delete this.hashMap[hashKey];
+					} else {
+						extractSummariesForExport(s, this.percentiles).forEach(v => {
+							values.push(v);
+						});
+						values.push(getSumForExport(s, this));
+						values.push(getCountForExport(s, this));
+					}
+				}
+			});
+
+			return {
+				name: this.name,
+				help: this.help,
+				type: this.type,
+				values,
+				aggregator: this.aggregator,
+			};
+		}
+
+		reset() {
+			const data = Object.values(this.hashMap);
+			data.forEach(s => {
+				s.td.reset();
+				s.count = 0;
+				s.sum = 0;
+			});
+		}
+
+		/**
+		 * Start a timer that could be used to logging durations
+		 * @param {object} labels - Object with labels where key is the label key and value is label value. Can only be one level deep
+		 * @returns {function} - Function to invoke when you want to stop the timer and observe the duration in seconds
+		 * @example
+		 * var end = summary.startTimer();
+		 * makeExpensiveXHRRequest(function(err, res) {
+		 *	end(); //Observe the duration of expensiveXHRRequest
+		 * });
+		 */
+		startTimer(labels) {
+			return startTimer.call(this, labels)();
+		}
+
+		labels(...args) {
+			const labels = getLabels(this.labelNames, args);
+			validateLabel(this.labelNames, labels);
+			return {
+				observe: observe.call(this, labels),
+				startTimer: startTimer.call(this, labels),
+			};
+		}
+
+		remove(...args) {
+			const labels = getLabels(this.labelNames, args);
+			validateLabel(this.labelNames, labels);
+			removeLabels.call(this, this.hashMap, labels, this.sortedLabelNames);
+		}
+	}
+
+	function extractSummariesForExport(summaryOfLabels, percentiles) {
+		summaryOfLabels.td.compress();
+
+		return percentiles.map(percentile => {
+			const percentileValue = summaryOfLabels.td.percentile(percentile);
+			return {
+				labels: Object.assign({ quantile: percentile }, summaryOfLabels.labels),
+				value: percentileValue ? percentileValue : 0,
+			};
+		});
+	}
+
+	function getCountForExport(value, summary) {
+		return {
+			metricName: `${summary.name}_count`,
+			labels: value.labels,
+			value: value.count,
+		};
+	}
+
+	function getSumForExport(value, summary) {
+		return {
+			metricName: `${summary.name}_sum`,
+			labels: value.labels,
+			value: value.sum,
+		};
+	}
+
+	function startTimer(startLabels) {
+		return () => {
+			const start = process.hrtime();
+			return endLabels => {
+				const delta = process.hrtime(start);
+				const value = delta[0] + delta[1] / 1e9;
+				this.observe(Object.assign({}, startLabels, endLabels), value);
+				return value;
+			};
+		};
+	}
+
+	function observe(labels) {
+		return value => {
+			const labelValuePair = convertLabelsAndValues(labels, value);
+
+			validateLabel(this.labelNames, labels);
+			if (!Number.isFinite(labelValuePair.value)) {
+				throw new TypeError(
+					`Value is not a valid number: ${util.format(labelValuePair.value)}`,
+				);
+			}
+
+			const hash = hashObject(labelValuePair.labels, this.sortedLabelNames);
+			let summaryOfLabel = this.hashMap[hash];
+			if (!summaryOfLabel) {
+				summaryOfLabel = {
+					labels: labelValuePair.labels,
+					td: new timeWindowQuantiles(this.maxAgeSeconds, this.ageBuckets),
+					count: 0,
+					sum: 0,
+				};
+			}
+
+			summaryOfLabel.td.push(labelValuePair.value);
+			summaryOfLabel.count++;
+			if (summaryOfLabel.count % this.compressCount === 0) {
+				summaryOfLabel.td.compress();
+			}
+			summaryOfLabel.sum += labelValuePair.value;
+			this.hashMap[hash] = summaryOfLabel;
+		};
+	}
+
+	function convertLabelsAndValues(labels, value) {
+		if (value === undefined) {
+			return {
+				value: labels,
+				labels: {},
+			};
+		}
+
+		return {
+			labels,
+			value,
+		};
+	}
+
+	summary = Summary;
+	return summary;
+}
+
+var pushgateway;
+var hasRequiredPushgateway;
+
+function requirePushgateway () {
+	if (hasRequiredPushgateway) return pushgateway;
+	hasRequiredPushgateway = 1;
+
+	const url = require$$0$2;
+	const http = require$$1$1;
+	const https = require$$2$1;
+	const { gzipSync } = require$$3$1;
+	const { globalRegistry } = requireRegistry();
+
+	class Pushgateway {
+		constructor(gatewayUrl, options, registry) {
+			if (!registry) {
+				registry = globalRegistry;
+			}
+			this.registry = registry;
+			this.gatewayUrl = gatewayUrl;
+			const { requireJobName, ...requestOptions } = {
+				requireJobName: true,
+				...options,
+			};
+			this.requireJobName = requireJobName;
+			this.requestOptions = requestOptions;
+		}
+
+		pushAdd(params = {}) {
+			if (this.requireJobName && !params.jobName) {
+				throw new Error('Missing jobName parameter');
+			}
+
+			return useGateway.call(this, 'POST', params.jobName, params.groupings);
+		}
+
+		push(params = {}) {
+			if (this.requireJobName && !params.jobName) {
+				throw new Error('Missing jobName parameter');
+			}
+
+			return useGateway.call(this, 'PUT', params.jobName, params.groupings);
+		}
+
+		delete(params = {}) {
+			if (this.requireJobName && !params.jobName) {
+				throw new Error('Missing jobName parameter');
+			}
+
+			return useGateway.call(this, 'DELETE', params.jobName, params.groupings);
+		}
+	}
+	async function useGateway(method, job, groupings) {
+		// `URL` first added in v6.13.0
+		// eslint-disable-next-line n/no-deprecated-api
+		const gatewayUrlParsed = url.parse(this.gatewayUrl);
+		const gatewayUrlPath =
+			gatewayUrlParsed.pathname && gatewayUrlParsed.pathname !== '/'
+				? gatewayUrlParsed.pathname
+				: '';
+		const jobPath = job
+			? `/job/${encodeURIComponent(job)}${generateGroupings(groupings)}`
+			: '';
+		const path = `${gatewayUrlPath}/metrics${jobPath}`;
+
+		// eslint-disable-next-line n/no-deprecated-api
+		const target = url.resolve(this.gatewayUrl, path);
+		// eslint-disable-next-line n/no-deprecated-api
+		const requestParams = url.parse(target);
+		const httpModule = isHttps(requestParams.href) ? https : http;
+		const options = Object.assign(requestParams, this.requestOptions, {
+			method,
+		});
+
+		return new Promise((resolve, reject) => {
+			if (method === 'DELETE' && options.headers) {
+				delete options.headers['Content-Encoding'];
+			}
+			const req = httpModule.request(options, resp => {
+				let body = '';
+				resp.setEncoding('utf8');
+				resp.on('data', chunk => {
+					body += chunk;
+				});
+				resp.on('end', () => {
+					if (resp.statusCode >= 400) {
+						reject(
+							new Error(`push failed with status ${resp.statusCode}, ${body}`),
+						);
+					} else {
+						resolve({ resp, body });
+					}
+				});
+			});
+			req.on('error', err => {
+				reject(err);
+			});
+
+			req.on('timeout', () => {
+				req.destroy(new Error('Pushgateway request timed out'));
+			});
+
+			if (method !== 'DELETE') {
+				this.registry
+					.metrics()
+					.then(metrics => {
+						if (
+							options.headers &&
+							options.headers['Content-Encoding'] === 'gzip'
+						) {
+							metrics = gzipSync(metrics);
+						}
+						req.write(metrics);
+						req.end();
+					})
+					.catch(err => {
+						reject(err);
+					});
+			} else {
+				req.end();
+			}
+		});
+	}
+
+	function generateGroupings(groupings) {
+		if (!groupings) {
+			return '';
+		}
+		return Object.keys(groupings)
+			.map(
+				key =>
+					`/${encodeURIComponent(key)}/${encodeURIComponent(groupings[key])}`,
+			)
+			.join('');
+	}
+
+	function isHttps(href) {
+		return href.search(/^https/) !== -1;
+	}
+
+	pushgateway = Pushgateway;
+	return pushgateway;
+}
+
+var bucketGenerators = {};
+
+var hasRequiredBucketGenerators;
+
+function requireBucketGenerators () {
+	if (hasRequiredBucketGenerators) return bucketGenerators;
+	hasRequiredBucketGenerators = 1;
+
+	bucketGenerators.linearBuckets = (start, width, count) => {
+		if (count < 1) {
+			throw new Error('Linear buckets needs a positive count');
+		}
+
+		const buckets = new Array(count);
+		for (let i = 0; i < count; i++) {
+			buckets[i] = start + i * width;
+		}
+		return buckets;
+	};
+
+	bucketGenerators.exponentialBuckets = (start, factor, count) => {
+		if (start <= 0) {
+			throw new Error('Exponential buckets needs a positive start');
+		}
+		if (count < 1) {
+			throw new Error('Exponential buckets needs a positive count');
+		}
+		if (factor <= 1) {
+			throw new Error('Exponential buckets needs a factor greater than 1');
+		}
+		const buckets = new Array(count);
+		for (let i = 0; i < count; i++) {
+			buckets[i] = start;
+			start *= factor;
+		}
+		return buckets;
+	};
+	return bucketGenerators;
+}
+
+var defaultMetrics = {exports: {}};
+
+var processCpuTotal = {exports: {}};
+
+var dist = {};
+
+var types = {};
+
+var hasRequiredTypes;
+
+function requireTypes () {
+	if (hasRequiredTypes) return types;
+	hasRequiredTypes = 1;
+	//#region src/diag/types.ts
+	/**
+	* Defines the available internal logging levels for the diagnostic logger, the numeric values
+	* of the levels are defined to match the original values from the initial LogLevel to avoid
+	* compatibility/migration issues for any implementation that assume the numeric ordering.
+	*
+	* @since 1.0.0
+	*/
+	let DiagLogLevel = /* @__PURE__ */ function(DiagLogLevel) {
+		/** Diagnostic Logging level setting to disable all logging (except and forced logs) */
+		DiagLogLevel[DiagLogLevel["NONE"] = 0] = "NONE";
+		/** Identifies an error scenario */
+		DiagLogLevel[DiagLogLevel["ERROR"] = 30] = "ERROR";
+		/** Identifies a warning scenario */
+		DiagLogLevel[DiagLogLevel["WARN"] = 50] = "WARN";
+		/** General informational log message */
+		DiagLogLevel[DiagLogLevel["INFO"] = 60] = "INFO";
+		/** General debug log message */
+		DiagLogLevel[DiagLogLevel["DEBUG"] = 70] = "DEBUG";
+		/**
+		* Detailed trace level logging should only be used for development, should only be set
+		* in a development environment.
+		*/
+		DiagLogLevel[DiagLogLevel["VERBOSE"] = 80] = "VERBOSE";
+		/** Used to set the logging level to include all logging */
+		DiagLogLevel[DiagLogLevel["ALL"] = 9999] = "ALL";
+		return DiagLogLevel;
+	}({});
+	//#endregion
+	types.DiagLogLevel = DiagLogLevel;
+
+	
+	return types;
+}
+
+var utils$1 = {};
+
+var diag = {};
+
+var globalUtils = {};
+
+var version$1 = {};
+
+var hasRequiredVersion$1;
+
+function requireVersion$1 () {
+	if (hasRequiredVersion$1) return version$1;
+	hasRequiredVersion$1 = 1;
+	//#region src/version.ts
+	const VERSION = "1.10.0";
+	//#endregion
+	version$1.VERSION = VERSION;
+
+	
+	return version$1;
+}
+
+var semver = {};
+
+var hasRequiredSemver;
+
+function requireSemver () {
+	if (hasRequiredSemver) return semver;
+	hasRequiredSemver = 1;
+	const require_version = /*@__PURE__*/ requireVersion$1();
+	//#region src/internal/semver.ts
+	const re = /^(\d+)\.(\d+)\.(\d+)(-(.+))?$/;
+	/**
+	* Create a function to test an API version to see if it is compatible with the provided ownVersion.
+	*
+	* The returned function has the following semantics:
+	* - Exact match is always compatible
+	* - Major versions must match exactly
+	*    - 1.x package cannot use global 2.x package
+	*    - 2.x package cannot use global 1.x package
+	* - The minor version of the API module requesting access to the global API must be less than or equal to the minor version of this API
+	*    - 1.3 package may use 1.4 global because the later global contains all functions 1.3 expects
+	*    - 1.4 package may NOT use 1.3 global because it may try to call functions which don't exist on 1.3
+	* - If the major version is 0, the minor version is treated as the major and the patch is treated as the minor
+	* - Patch and build tag differences are not considered at this time
+	*
+	* @param ownVersion version which should be checked against
+	*/
+	function _makeCompatibilityCheck(ownVersion) {
+		const acceptedVersions = /* @__PURE__ */ new Set([ownVersion]);
+		const rejectedVersions = /* @__PURE__ */ new Set();
+		const myVersionMatch = ownVersion.match(re);
+		if (!myVersionMatch) return () => false;
+		const ownVersionParsed = {
+			major: +myVersionMatch[1],
+			minor: +myVersionMatch[2],
+			patch: +myVersionMatch[3],
+			prerelease: myVersionMatch[4]
+		};
+		if (ownVersionParsed.prerelease != null) return function isExactmatch(globalVersion) {
+			return globalVersion === ownVersion;
+		};
+		function _reject(v) {
+			rejectedVersions.add(v);
+			return false;
+		}
+		function _accept(v) {
+			acceptedVersions.add(v);
+			return true;
+		}
+		return function isCompatible(globalVersion) {
+			if (acceptedVersions.has(globalVersion)) return true;
+			if (rejectedVersions.has(globalVersion)) return false;
+			const globalVersionMatch = globalVersion.match(re);
+			if (!globalVersionMatch) return _reject(globalVersion);
+			const globalVersionParsed = {
+				major: +globalVersionMatch[1],
+				minor: +globalVersionMatch[2],
+				patch: +globalVersionMatch[3],
+				prerelease: globalVersionMatch[4]
+			};
+			if (globalVersionParsed.prerelease != null) return _reject(globalVersion);
+			if (ownVersionParsed.major !== globalVersionParsed.major) return _reject(globalVersion);
+			if (ownVersionParsed.major === 0) {
+				if (ownVersionParsed.minor === globalVersionParsed.minor && ownVersionParsed.patch <= globalVersionParsed.patch) return _accept(globalVersion);
+				return _reject(globalVersion);
+			}
+			if (ownVersionParsed.minor <= globalVersionParsed.minor) return _accept(globalVersion);
+			return _reject(globalVersion);
+		};
+	}
+	/**
+	* Test an API version to see if it is compatible with this API.
+	*
+	* - Exact match is always compatible
+	* - Major versions must match exactly
+	*    - 1.x package cannot use global 2.x package
+	*    - 2.x package cannot use global 1.x package
+	* - The minor version of the API module requesting access to the global API must be less than or equal to the minor version of this API
+	*    - 1.3 package may use 1.4 global because the later global contains all functions 1.3 expects
+	*    - 1.4 package may NOT use 1.3 global because it may try to call functions which don't exist on 1.3
+	* - If the major version is 0, the minor version is treated as the major and the patch is treated as the minor
+	* - Patch and build tag differences are not considered at this time
+	*
+	* @param version version of the API requesting an instance of the global API
+	*/
+	const isCompatible = _makeCompatibilityCheck(require_version.VERSION);
+	//#endregion
+	semver._makeCompatibilityCheck = _makeCompatibilityCheck;
+	semver.isCompatible = isCompatible;
+
+	
+	return semver;
+}
+
+var hasRequiredGlobalUtils;
+
+function requireGlobalUtils () {
+	if (hasRequiredGlobalUtils) return globalUtils;
+	hasRequiredGlobalUtils = 1;
+	const require_version = /*@__PURE__*/ requireVersion$1();
+	const require_semver = /*@__PURE__*/ requireSemver();
+	//#region src/internal/global-utils.ts
+	const major = require_version.VERSION.split(".")[0];
+	const GLOBAL_OPENTELEMETRY_API_KEY = Symbol.for(`opentelemetry.js.api.${major}`);
+	const _global = typeof globalThis === "object" ? globalThis : typeof self === "object" ? self : typeof window === "object" ? window : typeof commonjsGlobal === "object" ? commonjsGlobal : {};
+	function _makeGlobalApi() {
+		return Object.defineProperty({}, "version", {
+			value: require_version.VERSION,
+			enumerable: true,
+			writable: false,
+			configurable: false
+		});
+	}
+	function registerGlobal(type, instance, diag, allowOverride = false) {
+		var _global$GLOBAL_OPENTE;
+		const api = _global[GLOBAL_OPENTELEMETRY_API_KEY] = (_global$GLOBAL_OPENTE = _global[GLOBAL_OPENTELEMETRY_API_KEY]) !== null && _global$GLOBAL_OPENTE !== void 0 ? _global$GLOBAL_OPENTE : _makeGlobalApi();
+		if (!allowOverride && api[type]) {
+			const err = /* @__PURE__ */ new Error(`@opentelemetry/api: Attempted duplicate registration of API: ${type}`);
+			diag.error(err.stack || err.message);
+			return false;
+		}
+		if (api.version !== "1.10.0") {
+			const err = /* @__PURE__ */ new Error(`@opentelemetry/api: Registration of version v${api.version} for ${type} does not match previously registered API v${require_version.VERSION}`);
+			diag.error(err.stack || err.message);
+			return false;
+		}
+		api[type] = instance;
+		diag.debug(`@opentelemetry/api: Registered a global for ${type} v${require_version.VERSION}.`);
+		return true;
+	}
+	let _compatibleGlobalApi;
+	function getGlobal(type) {
+		const api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
+		if (api == null) return;
+		if (api !== _compatibleGlobalApi) {
+			if (!api.version || !require_semver.isCompatible(api.version)) return;
+			_compatibleGlobalApi = api;
+		}
+		return api[type];
+	}
+	function unregisterGlobal(type, diag) {
+		diag.debug(`@opentelemetry/api: Unregistering a global for ${type} v${require_version.VERSION}.`);
+		const api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
+		if (api) delete api[type];
+	}
+	//#endregion
+	globalUtils.getGlobal = getGlobal;
+	globalUtils.registerGlobal = registerGlobal;
+	globalUtils.unregisterGlobal = unregisterGlobal;
+
+	
+	return globalUtils;
+}
+
+var ComponentLogger = {};
+
+var hasRequiredComponentLogger;
+
+function requireComponentLogger () {
+	if (hasRequiredComponentLogger) return ComponentLogger;
+	hasRequiredComponentLogger = 1;
+	const require_global_utils = /*@__PURE__*/ requireGlobalUtils();
+	//#region src/diag/ComponentLogger.ts
+	/**
+	* Component Logger which is meant to be used as part of any component which
+	* will add automatically additional namespace in front of the log message.
+	* It will then forward all message to global diag logger
+	* @example
+	* const cLogger = diag.createComponentLogger({ namespace: '@opentelemetry/instrumentation-http' });
+	* cLogger.debug('test');
+	* // @opentelemetry/instrumentation-http test
+	*/
+	var DiagComponentLogger = class {
+		constructor(props) {
+			this._namespace = props.namespace || "DiagComponentLogger";
+		}
+		debug(...args) {
+			return logProxy("debug", this._namespace, args);
+		}
+		error(...args) {
+			return logProxy("error", this._namespace, args);
+		}
+		info(...args) {
+			return logProxy("info", this._namespace, args);
+		}
+		warn(...args) {
+			return logProxy("warn", this._namespace, args);
+		}
+		verbose(...args) {
+			return logProxy("verbose", this._namespace, args);
+		}
+	};
+	function logProxy(funcName, namespace, args) {
+		const logger = require_global_utils.getGlobal("diag");
+		if (!logger) return;
+		return logger[funcName](namespace, ...args);
+	}
+	//#endregion
+	ComponentLogger.DiagComponentLogger = DiagComponentLogger;
+
+	
+	return ComponentLogger;
+}
+
+var logLevelLogger = {};
+
+var hasRequiredLogLevelLogger;
+
+function requireLogLevelLogger () {
+	if (hasRequiredLogLevelLogger) return logLevelLogger;
+	hasRequiredLogLevelLogger = 1;
+	//#region src/diag/internal/logLevelLogger.ts
+	function createLogLevelDiagLogger(maxLevel, logger) {
+		if (maxLevel < 0) maxLevel = 0;
+		else if (maxLevel > 9999) maxLevel = 9999;
+		logger = logger || {};
+		function _filterFunc(funcName, theLevel) {
+			const theFunc = logger[funcName];
+			if (typeof theFunc === "function" && maxLevel >= theLevel) return theFunc.bind(logger);
+			return function() {};
+		}
+		return {
+			error: _filterFunc("error", 30),
+			warn: _filterFunc("warn", 50),
+			info: _filterFunc("info", 60),
+			debug: _filterFunc("debug", 70),
+			verbose: _filterFunc("verbose", 80)
+		};
+	}
+	//#endregion
+	logLevelLogger.createLogLevelDiagLogger = createLogLevelDiagLogger;
+
+	
+	return logLevelLogger;
+}
+
+var hasRequiredDiag;
+
+function requireDiag () {
+	if (hasRequiredDiag) return diag;
+	hasRequiredDiag = 1;
+	const require_global_utils = /*@__PURE__*/ requireGlobalUtils();
+	const require_ComponentLogger = /*@__PURE__*/ requireComponentLogger();
+	const require_logLevelLogger = /*@__PURE__*/ requireLogLevelLogger();
+	//#region src/api/diag.ts
+	const API_NAME = "diag";
+	/**
+	* Singleton object which represents the entry point to the OpenTelemetry internal
+	* diagnostic API
+	*
+	* @since 1.0.0
+	*/
+	var DiagAPI = class DiagAPI {
+		/** Get the singleton instance of the DiagAPI API */
+		static instance() {
+			if (!this._instance) this._instance = new DiagAPI();
+			return this._instance;
+		}
+		/**
+		* Private internal constructor
+		* @private
+		*/
+		constructor() {
+			function _logProxy(funcName) {
+				return function(...args) {
+					const logger = require_global_utils.getGlobal("diag");
+					if (!logger) return;
+					return logger[funcName](...args);
+				};
+			}
+			const self = this;
+			const setLogger = (logger, optionsOrLogLevel = { logLevel: 60 }) => {
+				var _optionsOrLogLevel$lo;
+				if (logger === self) {
+					var _err$stack;
+					const err = /* @__PURE__ */ new Error("Cannot use diag as the logger for itself. Please use a DiagLogger implementation like ConsoleDiagLogger or a custom implementation");
+					self.error((_err$stack = err.stack) !== null && _err$stack !== void 0 ? _err$stack : err.message);
+					return false;
+				}
+				if (typeof optionsOrLogLevel === "number") optionsOrLogLevel = { logLevel: optionsOrLogLevel };
+				const oldLogger = require_global_utils.getGlobal("diag");
+				const newLogger = require_logLevelLogger.createLogLevelDiagLogger((_optionsOrLogLevel$lo = optionsOrLogLevel.logLevel) !== null && _optionsOrLogLevel$lo !== void 0 ? _optionsOrLogLevel$lo : 60, logger);
+				if (oldLogger && !optionsOrLogLevel.suppressOverrideMessage) {
+					var _Error$stack;
+					const stack = (_Error$stack = (/* @__PURE__ */ new Error()).stack) !== null && _Error$stack !== void 0 ? _Error$stack : "<failed to generate stacktrace>";
+					oldLogger.warn(`Current logger will be overwritten from ${stack}`);
+					newLogger.warn(`Current logger will overwrite one already registered from ${stack}`);
+				}
+				return require_global_utils.registerGlobal("diag", newLogger, self, true);
+			};
+			self.setLogger = setLogger;
+			self.disable = () => {
+				require_global_utils.unregisterGlobal(API_NAME, self);
+			};
+			self.createComponentLogger = (options) => {
+				return new require_ComponentLogger.DiagComponentLogger(options);
+			};
+			self.verbose = _logProxy("verbose");
+			self.debug = _logProxy("debug");
+			self.info = _logProxy("info");
+			self.warn = _logProxy("warn");
+			self.error = _logProxy("error");
+		}
+	};
+	//#endregion
+	diag.DiagAPI = DiagAPI;
+
+	
+	return diag;
+}
+
+var baggageImpl = {};
+
+var hasRequiredBaggageImpl;
+
+function requireBaggageImpl () {
+	if (hasRequiredBaggageImpl) return baggageImpl;
+	hasRequiredBaggageImpl = 1;
+	//#region src/baggage/internal/baggage-impl.ts
+	var BaggageImpl = class BaggageImpl {
+		constructor(entries) {
+			this._entries = entries ? new Map(entries) : /* @__PURE__ */ new Map();
+		}
+		getEntry(key) {
+			const entry = this._entries.get(key);
+			if (!entry) return;
+			return Object.assign({}, entry);
+		}
+		getAllEntries() {
+			return Array.from(this._entries.entries());
+		}
+		setEntry(key, entry) {
+			const newBaggage = new BaggageImpl(this._entries);
+			newBaggage._entries.set(key, entry);
+			return newBaggage;
+		}
+		removeEntry(key) {
+			const newBaggage = new BaggageImpl(this._entries);
+			newBaggage._entries.delete(key);
+			return newBaggage;
+		}
+		removeEntries(...keys) {
+			const newBaggage = new BaggageImpl(this._entries);
+			for (const key of keys) newBaggage._entries.delete(key);
+			return newBaggage;
+		}
+		clear() {
+			return new BaggageImpl();
+		}
+	};
+	//#endregion
+	baggageImpl.BaggageImpl = BaggageImpl;
+
+	
+	return baggageImpl;
+}
+
+var symbol = {};
+
+var hasRequiredSymbol;
+
+function requireSymbol () {
+	if (hasRequiredSymbol) return symbol;
+	hasRequiredSymbol = 1;
+	//#region src/baggage/internal/symbol.ts
+	/**
+	* Symbol used to make BaggageEntryMetadata an opaque type
+	*/
+	const baggageEntryMetadataSymbol = Symbol("BaggageEntryMetadata");
+	//#endregion
+	symbol.baggageEntryMetadataSymbol = baggageEntryMetadataSymbol;
+
+	
+	return symbol;
+}
+
+var hasRequiredUtils$1;
+
+function requireUtils$1 () {
+	if (hasRequiredUtils$1) return utils$1;
+	hasRequiredUtils$1 = 1;
+	const require_diag = /*@__PURE__*/ requireDiag();
+	const require_baggage_impl = /*@__PURE__*/ requireBaggageImpl();
+	const require_symbol = /*@__PURE__*/ requireSymbol();
+	//#region src/baggage/utils.ts
+	const diag = require_diag.DiagAPI.instance();
+	/**
+	* Create a new Baggage with optional entries
+	*
+	* @param entries An array of baggage entries the new baggage should contain
+	*/
+	function createBaggage(entries = {}) {
+		return new require_baggage_impl.BaggageImpl(new Map(Object.entries(entries)));
+	}
+	/**
+	* Create a serializable BaggageEntryMetadata object from a string.
+	*
+	* @param str string metadata. Format is currently not defined by the spec and has no special meaning.
+	*
+	* @since 1.0.0
+	*/
+	function baggageEntryMetadataFromString(str) {
+		if (typeof str !== "string") {
+			diag.error(`Cannot create baggage metadata from unknown type: ${typeof str}`);
+			str = "";
+		}
+		return {
+			__TYPE__: require_symbol.baggageEntryMetadataSymbol,
+			toString() {
+				return str;
+			}
+		};
+	}
+	//#endregion
+	utils$1.baggageEntryMetadataFromString = baggageEntryMetadataFromString;
+	utils$1.createBaggage = createBaggage;
+
+	
+	return utils$1;
+}
+
+var context$1 = {};
+
+var hasRequiredContext$1;
+
+function requireContext$1 () {
+	if (hasRequiredContext$1) return context$1;
+	hasRequiredContext$1 = 1;
+	//#region src/context/context.ts
+	/**
+	* Get a key to uniquely identify a context value
+	*
+	* @since 1.0.0
+	*/
+	function createContextKey(description) {
+		return Symbol.for(description);
+	}
+	/**
+	* The root context is used as the default parent context when there is no active context
+	*
+	* @since 1.0.0
+	*/
+	const ROOT_CONTEXT = new class BaseContext {
+		/**
+		* Construct a new context which inherits values from an optional parent context.
+		*
+		* @param parentContext a context from which to inherit values
+		*/
+		constructor(parentContext) {
+			const self = this;
+			self._currentContext = parentContext ? new Map(parentContext) : /* @__PURE__ */ new Map();
+			self.getValue = (key) => self._currentContext.get(key);
+			self.setValue = (key, value) => {
+				const context = new BaseContext(self._currentContext);
+				context._currentContext.set(key, value);
+				return context;
+			};
+			self.deleteValue = (key) => {
+				const context = new BaseContext(self._currentContext);
+				context._currentContext.delete(key);
+				return context;
+			};
+		}
+	}();
+	//#endregion
+	context$1.ROOT_CONTEXT = ROOT_CONTEXT;
+	context$1.createContextKey = createContextKey;
+
+	
+	return context$1;
+}
+
+var consoleLogger = {};
+
+var hasRequiredConsoleLogger;
+
+function requireConsoleLogger () {
+	if (hasRequiredConsoleLogger) return consoleLogger;
+	hasRequiredConsoleLogger = 1;
+	//#region src/diag/consoleLogger.ts
+	const consoleMap = [
+		{
+			n: "error",
+			c: "error"
+		},
+		{
+			n: "warn",
+			c: "warn"
+		},
+		{
+			n: "info",
+			c: "info"
+		},
+		{
+			n: "debug",
+			c: "debug"
+		},
+		{
+			n: "verbose",
+			c: "trace"
+		}
+	];
+	const _originalConsoleMethods = {};
+	if (typeof console !== "undefined") {
+		for (const key of [
+			"error",
+			"warn",
+			"info",
+			"debug",
+			"trace",
+			"log"
+		]) if (typeof console[key] === "function") _originalConsoleMethods[key] = console[key];
+	}
+	/**
+	* A simple Immutable Console based diagnostic logger which will output any messages to the Console.
+	* If you want to limit the amount of logging to a specific level or lower use the
+	* {@link createLogLevelDiagLogger}
+	*
+	* @since 1.0.0
+	*/
+	var DiagConsoleLogger = class {
+		constructor() {
+			function _consoleFunc(funcName) {
+				return function(...args) {
+					let theFunc = _originalConsoleMethods[funcName];
+					if (typeof theFunc !== "function") theFunc = _originalConsoleMethods["log"];
+					if (typeof theFunc !== "function" && console) {
+						theFunc = console[funcName];
+						if (typeof theFunc !== "function") theFunc = console.log;
+					}
+					if (typeof theFunc === "function") return theFunc.apply(console, args);
+				};
+			}
+			for (let i = 0; i < consoleMap.length; i++) this[consoleMap[i].n] = _consoleFunc(consoleMap[i].c);
+		}
+	};
+	//#endregion
+	consoleLogger.DiagConsoleLogger = DiagConsoleLogger;
+	consoleLogger._originalConsoleMethods = _originalConsoleMethods;
+
+	
+	return consoleLogger;
+}
+
+var NoopMeter = {};
+
+var hasRequiredNoopMeter;
+
+function requireNoopMeter () {
+	if (hasRequiredNoopMeter) return NoopMeter;
+	hasRequiredNoopMeter = 1;
+	//#region src/metrics/NoopMeter.ts
+	/**
+	* NoopMeter is a noop implementation of the {@link Meter} interface. It reuses
+	* constant NoopMetrics for all of its methods.
+	*/
+	var NoopMeter$1 = class NoopMeter {
+		constructor() {}
+		/**
+		* @see {@link Meter.createGauge}
+		*/
+		createGauge(_name, _options) {
+			return NOOP_GAUGE_METRIC;
+		}
+		/**
+		* @see {@link Meter.createHistogram}
+		*/
+		createHistogram(_name, _options) {
+			return NOOP_HISTOGRAM_METRIC;
+		}
+		/**
+		* @see {@link Meter.createCounter}
+		*/
+		createCounter(_name, _options) {
+			return NOOP_COUNTER_METRIC;
+		}
+		/**
+		* @see {@link Meter.createUpDownCounter}
+		*/
+		createUpDownCounter(_name, _options) {
+			return NOOP_UP_DOWN_COUNTER_METRIC;
+		}
+		/**
+		* @see {@link Meter.createObservableGauge}
+		*/
+		createObservableGauge(_name, _options) {
+			return NOOP_OBSERVABLE_GAUGE_METRIC;
+		}
+		/**
+		* @see {@link Meter.createObservableCounter}
+		*/
+		createObservableCounter(_name, _options) {
+			return NOOP_OBSERVABLE_COUNTER_METRIC;
+		}
+		/**
+		* @see {@link Meter.createObservableUpDownCounter}
+		*/
+		createObservableUpDownCounter(_name, _options) {
+			return NOOP_OBSERVABLE_UP_DOWN_COUNTER_METRIC;
+		}
+		/**
+		* @see {@link Meter.addBatchObservableCallback}
+		*/
+		addBatchObservableCallback(_callback, _observables) {}
+		/**
+		* @see {@link Meter.removeBatchObservableCallback}
+		*/
+		removeBatchObservableCallback(_callback) {}
+	};
+	var NoopMetric = class {};
+	var NoopCounterMetric = class extends NoopMetric {
+		add(_value, _attributes) {}
+	};
+	var NoopUpDownCounterMetric = class extends NoopMetric {
+		add(_value, _attributes) {}
+	};
+	var NoopGaugeMetric = class extends NoopMetric {
+		record(_value, _attributes) {}
+	};
+	var NoopHistogramMetric = class extends NoopMetric {
+		record(_value, _attributes) {}
+	};
+	var NoopObservableMetric = class {
+		addCallback(_callback) {}
+		removeCallback(_callback) {}
+	};
+	var NoopObservableCounterMetric = class extends NoopObservableMetric {};
+	var NoopObservableGaugeMetric = class extends NoopObservableMetric {};
+	var NoopObservableUpDownCounterMetric = class extends NoopObservableMetric {};
+	const NOOP_METER = new NoopMeter$1();
+	const NOOP_COUNTER_METRIC = new NoopCounterMetric();
+	const NOOP_GAUGE_METRIC = new NoopGaugeMetric();
+	const NOOP_HISTOGRAM_METRIC = new NoopHistogramMetric();
+	const NOOP_UP_DOWN_COUNTER_METRIC = new NoopUpDownCounterMetric();
+	const NOOP_OBSERVABLE_COUNTER_METRIC = new NoopObservableCounterMetric();
+	const NOOP_OBSERVABLE_GAUGE_METRIC = new NoopObservableGaugeMetric();
+	const NOOP_OBSERVABLE_UP_DOWN_COUNTER_METRIC = new NoopObservableUpDownCounterMetric();
+	/**
+	* Create a no-op Meter
+	*
+	* @since 1.3.0
+	*/
+	function createNoopMeter() {
+		return NOOP_METER;
+	}
+	//#endregion
+	NoopMeter.NOOP_COUNTER_METRIC = NOOP_COUNTER_METRIC;
+	NoopMeter.NOOP_GAUGE_METRIC = NOOP_GAUGE_METRIC;
+	NoopMeter.NOOP_HISTOGRAM_METRIC = NOOP_HISTOGRAM_METRIC;
+	NoopMeter.NOOP_METER = NOOP_METER;
+	NoopMeter.NOOP_OBSERVABLE_COUNTER_METRIC = NOOP_OBSERVABLE_COUNTER_METRIC;
+	NoopMeter.NOOP_OBSERVABLE_GAUGE_METRIC = NOOP_OBSERVABLE_GAUGE_METRIC;
+	NoopMeter.NOOP_OBSERVABLE_UP_DOWN_COUNTER_METRIC = NOOP_OBSERVABLE_UP_DOWN_COUNTER_METRIC;
+	NoopMeter.NOOP_UP_DOWN_COUNTER_METRIC = NOOP_UP_DOWN_COUNTER_METRIC;
+	NoopMeter.NoopCounterMetric = NoopCounterMetric;
+	NoopMeter.NoopGaugeMetric = NoopGaugeMetric;
+	NoopMeter.NoopHistogramMetric = NoopHistogramMetric;
+	NoopMeter.NoopMeter = NoopMeter$1;
+	NoopMeter.NoopMetric = NoopMetric;
+	NoopMeter.NoopObservableCounterMetric = NoopObservableCounterMetric;
+	NoopMeter.NoopObservableGaugeMetric = NoopObservableGaugeMetric;
+	NoopMeter.NoopObservableMetric = NoopObservableMetric;
+	NoopMeter.NoopObservableUpDownCounterMetric = NoopObservableUpDownCounterMetric;
+	NoopMeter.NoopUpDownCounterMetric = NoopUpDownCounterMetric;
+	NoopMeter.createNoopMeter = createNoopMeter;
+
+	
+	return NoopMeter;
+}
+
+var Metric = {};
+
+var hasRequiredMetric;
+
+function requireMetric () {
+	if (hasRequiredMetric) return Metric;
+	hasRequiredMetric = 1;
+	//#region src/metrics/Metric.ts
+	/**
+	* The Type of value. It describes how the data is reported.
+	*
+	* @since 1.3.0
+	*/
+	let ValueType = /* @__PURE__ */ function(ValueType) {
+		ValueType[ValueType["INT"] = 0] = "INT";
+		ValueType[ValueType["DOUBLE"] = 1] = "DOUBLE";
+		return ValueType;
+	}({});
+	//#endregion
+	Metric.ValueType = ValueType;
+
+	
+	return Metric;
+}
+
+var NoopLogger = {};
+
+var hasRequiredNoopLogger;
+
+function requireNoopLogger () {
+	if (hasRequiredNoopLogger) return NoopLogger;
+	hasRequiredNoopLogger = 1;
+	//#region src/logs/NoopLogger.ts
+	var NoopLogger$1 = class NoopLogger {
+		emit(_logRecord) {}
+		enabled() {
+			return false;
+		}
+	};
+	const NOOP_LOGGER = new NoopLogger$1();
+	/**
+	* Create a no-op Logger
+	*/
+	function createNoopLogger() {
+		return NOOP_LOGGER;
+	}
+	//#endregion
+	NoopLogger.NOOP_LOGGER = NOOP_LOGGER;
+	NoopLogger.NoopLogger = NoopLogger$1;
+	NoopLogger.createNoopLogger = createNoopLogger;
+
+	
+	return NoopLogger;
+}
+
+var LogRecord = {};
+
+var hasRequiredLogRecord;
+
+function requireLogRecord () {
+	if (hasRequiredLogRecord) return LogRecord;
+	hasRequiredLogRecord = 1;
+	//#region src/logs/LogRecord.ts
+	let SeverityNumber = /* @__PURE__ */ function(SeverityNumber) {
+		SeverityNumber[SeverityNumber["UNSPECIFIED"] = 0] = "UNSPECIFIED";
+		SeverityNumber[SeverityNumber["TRACE"] = 1] = "TRACE";
+		SeverityNumber[SeverityNumber["TRACE2"] = 2] = "TRACE2";
+		SeverityNumber[SeverityNumber["TRACE3"] = 3] = "TRACE3";
+		SeverityNumber[SeverityNumber["TRACE4"] = 4] = "TRACE4";
+		SeverityNumber[SeverityNumber["DEBUG"] = 5] = "DEBUG";
+		SeverityNumber[SeverityNumber["DEBUG2"] = 6] = "DEBUG2";
+		SeverityNumber[SeverityNumber["DEBUG3"] = 7] = "DEBUG3";
+		SeverityNumber[SeverityNumber["DEBUG4"] = 8] = "DEBUG4";
+		SeverityNumber[SeverityNumber["INFO"] = 9] = "INFO";
+		SeverityNumber[SeverityNumber["INFO2"] = 10] = "INFO2";
+		SeverityNumber[SeverityNumber["INFO3"] = 11] = "INFO3";
+		SeverityNumber[SeverityNumber["INFO4"] = 12] = "INFO4";
+		SeverityNumber[SeverityNumber["WARN"] = 13] = "WARN";
+		SeverityNumber[SeverityNumber["WARN2"] = 14] = "WARN2";
+		SeverityNumber[SeverityNumber["WARN3"] = 15] = "WARN3";
+		SeverityNumber[SeverityNumber["WARN4"] = 16] = "WARN4";
+		SeverityNumber[SeverityNumber["ERROR"] = 17] = "ERROR";
+		SeverityNumber[SeverityNumber["ERROR2"] = 18] = "ERROR2";
+		SeverityNumber[SeverityNumber["ERROR3"] = 19] = "ERROR3";
+		SeverityNumber[SeverityNumber["ERROR4"] = 20] = "ERROR4";
+		SeverityNumber[SeverityNumber["FATAL"] = 21] = "FATAL";
+		SeverityNumber[SeverityNumber["FATAL2"] = 22] = "FATAL2";
+		SeverityNumber[SeverityNumber["FATAL3"] = 23] = "FATAL3";
+		SeverityNumber[SeverityNumber["FATAL4"] = 24] = "FATAL4";
+		return SeverityNumber;
+	}({});
+	//#endregion
+	LogRecord.SeverityNumber = SeverityNumber;
+
+	
+	return LogRecord;
+}
+
+var TextMapPropagator = {};
+
+var hasRequiredTextMapPropagator;
+
+function requireTextMapPropagator () {
+	if (hasRequiredTextMapPropagator) return TextMapPropagator;
+	hasRequiredTextMapPropagator = 1;
+	//#region src/propagation/TextMapPropagator.ts
+	/**
+	* @since 1.0.0
+	*/
+	const defaultTextMapGetter = {
+		get(carrier, key) {
+			if (carrier == null) return;
+			return carrier[key];
+		},
+		keys(carrier) {
+			if (carrier == null) return [];
+			return Object.keys(carrier);
+		}
+	};
+	/**
+	* @since 1.0.0
+	*/
+	const defaultTextMapSetter = { set(carrier, key, value) {
+		if (carrier == null) return;
+		carrier[key] = value;
+	} };
+	//#endregion
+	TextMapPropagator.defaultTextMapGetter = defaultTextMapGetter;
+	TextMapPropagator.defaultTextMapSetter = defaultTextMapSetter;
+
+	
+	return TextMapPropagator;
+}
+
+var trace_flags = {};
+
+var hasRequiredTrace_flags;
+
+function requireTrace_flags () {
+	if (hasRequiredTrace_flags) return trace_flags;
+	hasRequiredTrace_flags = 1;
+	//#region src/trace/trace_flags.ts
+	/**
+	* @since 1.0.0
+	*/
+	let TraceFlags = /* @__PURE__ */ function(TraceFlags) {
+		/** Represents no flag set. */
+		TraceFlags[TraceFlags["NONE"] = 0] = "NONE";
+		/** Bit to represent whether trace is sampled in trace flags. */
+		TraceFlags[TraceFlags["SAMPLED"] = 1] = "SAMPLED";
+		return TraceFlags;
+	}({});
+	//#endregion
+	trace_flags.TraceFlags = TraceFlags;
+
+	
+	return trace_flags;
+}
+
+var invalidSpanConstants = {};
+
+var hasRequiredInvalidSpanConstants;
+
+function requireInvalidSpanConstants () {
+	if (hasRequiredInvalidSpanConstants) return invalidSpanConstants;
+	hasRequiredInvalidSpanConstants = 1;
+	//#region src/trace/invalid-span-constants.ts
+	/**
+	* @since 1.0.0
+	*/
+	const INVALID_SPANID = "0000000000000000";
+	/**
+	* @since 1.0.0
+	*/
+	const INVALID_TRACEID = "00000000000000000000000000000000";
+	/**
+	* @since 1.0.0
+	*/
+	const INVALID_SPAN_CONTEXT = {
+		traceId: INVALID_TRACEID,
+		spanId: INVALID_SPANID,
+		traceFlags: 0
+	};
+	//#endregion
+	invalidSpanConstants.INVALID_SPANID = INVALID_SPANID;
+	invalidSpanConstants.INVALID_SPAN_CONTEXT = INVALID_SPAN_CONTEXT;
+	invalidSpanConstants.INVALID_TRACEID = INVALID_TRACEID;
+
+	
+	return invalidSpanConstants;
+}
+
+var spancontextUtils = {};
+
+var NonRecordingSpan = {};
+
+var hasRequiredNonRecordingSpan;
+
+function requireNonRecordingSpan () {
+	if (hasRequiredNonRecordingSpan) return NonRecordingSpan;
+	hasRequiredNonRecordingSpan = 1;
+	const require_invalid_span_constants = /*@__PURE__*/ requireInvalidSpanConstants();
+	//#region src/trace/NonRecordingSpan.ts
+	/**
+	* The NonRecordingSpan is the default {@link Span} that is used when no Span
+	* implementation is available. All operations are no-op including context
+	* propagation.
+	*/
+	var NonRecordingSpan$1 = class NonRecordingSpan {
+		constructor(spanContext = require_invalid_span_constants.INVALID_SPAN_CONTEXT) {
+			this._spanContext = spanContext;
+		}
+		spanContext() {
+			return this._spanContext;
+		}
+		setAttribute(_key, _value) {
+			return this;
+		}
+		setAttributes(_attributes) {
+			return this;
+		}
+		addEvent(_name, _attributes) {
+			return this;
+		}
+		addLink(_link) {
+			return this;
+		}
+		addLinks(_links) {
+			return this;
+		}
+		setStatus(_status) {
+			return this;
+		}
+		updateName(_name) {
+			return this;
+		}
+		end(_endTime) {}
+		isRecording() {
+			return false;
+		}
+		recordException(_exception, _time) {}
+	};
+	//#endregion
+	NonRecordingSpan.NonRecordingSpan = NonRecordingSpan$1;
+
+	
+	return NonRecordingSpan;
+}
+
+var hasRequiredSpancontextUtils;
+
+function requireSpancontextUtils () {
+	if (hasRequiredSpancontextUtils) return spancontextUtils;
+	hasRequiredSpancontextUtils = 1;
+	const require_NonRecordingSpan = /*@__PURE__*/ requireNonRecordingSpan();
+	//#region src/trace/spancontext-utils.ts
+	const isHex = new Uint8Array([
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		1,
+		1,
+		1,
+		1,
+		1,
+		1,
+		1,
+		1,
+		1,
+		1,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		1,
+		1,
+		1,
+		1,
+		1,
+		1,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		1,
+		1,
+		1,
+		1,
+		1,
+		1
+	]);
+	function isValidHex(id, length) {
+		if (typeof id !== "string" || id.length !== length) return false;
+		let r = 0;
+		for (let i = 0; i < id.length; i += 4) r += (isHex[id.charCodeAt(i)] | 0) + (isHex[id.charCodeAt(i + 1)] | 0) + (isHex[id.charCodeAt(i + 2)] | 0) + (isHex[id.charCodeAt(i + 3)] | 0);
+		return r === length;
+	}
+	/**
+	* @since 1.0.0
+	*/
+	function isValidTraceId(traceId) {
+		return isValidHex(traceId, 32) && traceId !== "00000000000000000000000000000000";
+	}
+	/**
+	* @since 1.0.0
+	*/
+	function isValidSpanId(spanId) {
+		return isValidHex(spanId, 16) && spanId !== "0000000000000000";
+	}
+	/**
+	* Returns true if this {@link SpanContext} is valid.
+	* @return true if this {@link SpanContext} is valid.
+	*
+	* @since 1.0.0
+	*/
+	function isSpanContextValid(spanContext) {
+		return isValidTraceId(spanContext.traceId) && isValidSpanId(spanContext.spanId);
+	}
+	/**
+	* Wrap the given {@link SpanContext} in a new non-recording {@link Span}
+	*
+	* @param spanContext span context to be wrapped
+	* @returns a new non-recording {@link Span} with the provided context
+	*/
+	function wrapSpanContext(spanContext) {
+		return new require_NonRecordingSpan.NonRecordingSpan(spanContext);
+	}
+	//#endregion
+	spancontextUtils.isSpanContextValid = isSpanContextValid;
+	spancontextUtils.isValidSpanId = isValidSpanId;
+	spancontextUtils.isValidTraceId = isValidTraceId;
+	spancontextUtils.wrapSpanContext = wrapSpanContext;
+
+	
+	return spancontextUtils;
+}
+
+var ProxyTracer = {};
+
+var NoopTracer = {};
+
+var context = {};
+
+var NoopContextManager = {};
+
+var hasRequiredNoopContextManager;
+
+function requireNoopContextManager () {
+	if (hasRequiredNoopContextManager) return NoopContextManager;
+	hasRequiredNoopContextManager = 1;
+	const require_context = /*@__PURE__*/ requireContext$1();
+	//#region src/context/NoopContextManager.ts
+	var NoopContextManager$1 = class NoopContextManager {
+		active() {
+			return require_context.ROOT_CONTEXT;
+		}
+		with(_context, fn, thisArg, ...args) {
+			return fn.call(thisArg, ...args);
+		}
+		bind(_context, target) {
+			return target;
+		}
+		enable() {
+			return this;
+		}
+		disable() {
+			return this;
+		}
+		/** @experimental This API is experimental and may change in minor releases without prior notice. */
+		attach(_context) {
+			return { dispose() {} };
+		}
+	};
+	//#endregion
+	NoopContextManager.NoopContextManager = NoopContextManager$1;
+
+	
+	return NoopContextManager;
+}
+
+var hasRequiredContext;
+
+function requireContext () {
+	if (hasRequiredContext) return context;
+	hasRequiredContext = 1;
+	const require_global_utils = /*@__PURE__*/ requireGlobalUtils();
+	const require_diag = /*@__PURE__*/ requireDiag();
+	const require_NoopContextManager = /*@__PURE__*/ requireNoopContextManager();
+	//#region src/api/context.ts
+	const API_NAME = "context";
+	const NOOP_CONTEXT_MANAGER = new require_NoopContextManager.NoopContextManager();
+	const NOOP_TOKEN = Object.freeze({ dispose: () => {} });
+	/**
+	* Singleton object which represents the entry point to the OpenTelemetry Context API
+	*
+	* @since 1.0.0
+	*/
+	var ContextAPI = class ContextAPI {
+		/** Empty private constructor prevents end users from constructing a new instance of the API */
+		constructor() {
+			this._attachUnsupportedWarned = false;
+		}
+		/** Get the singleton instance of the Context API */
+		static getInstance() {
+			if (!this._instance) this._instance = new ContextAPI();
+			return this._instance;
+		}
+		/**
+		* Set the current context manager.
+		*
+		* @returns true if the context manager was successfully registered, else false
+		*/
+		setGlobalContextManager(contextManager) {
+			return require_global_utils.registerGlobal(API_NAME, contextManager, require_diag.DiagAPI.instance());
+		}
+		/**
+		* Get the currently active context
+		*/
+		active() {
+			return this._getContextManager().active();
+		}
+		/**
+		* Execute a function with an active context
+		*
+		* @param context context to be active during function execution
+		* @param fn function to execute in a context
+		* @param thisArg optional receiver to be used for calling fn
+		* @param args optional arguments forwarded to fn
+		*/
+		with(context, fn, thisArg, ...args) {
+			return this._getContextManager().with(context, fn, thisArg, ...args);
+		}
+		/**
+		* Bind a context to a target function or event emitter
+		*
+		* @param context context to bind to the event emitter or function. Defaults to the currently active context
+		* @param target function or event emitter to bind
+		*/
+		bind(context, target) {
+			return this._getContextManager().bind(context, target);
+		}
+		/**
+		* Imperatively sets `context` as active, returning a {@link ContextManagementToken} whose
+		* {@link ContextManagementToken.dispose} restores the previous context.
+		*
+		* This is a delicate, low-level API - prefer {@link with}/{@link bind}, which
+		* restore context automatically. Use `attach` only to bridge callback
+		* boundaries that `with` cannot wrap. Call `token.dispose()` when the
+		* operation is done.
+		*
+		* **Caveat for async functions:** If called inside an async function before
+		* the first `await`, the context change may leak into the caller's context
+		* and remain active there. Prefer {@link with} for async code.
+		*
+		* Support is best-effort and varies by the active ContextManager (see
+		* {@link ContextManager.attach}); if it does not implement `attach`, this logs
+		* a warning and returns a no-op token.
+		*
+		* @param context The Context to attach
+		* @returns A {@link ContextManagementToken} whose dispose() restores the previous Context
+		* @since 1.10.0
+		* @experimental This API is experimental and may change in minor releases without prior notice.
+		*/
+		attach(context) {
+			const contextManager = this._getContextManager();
+			if (contextManager.attach) return contextManager.attach(context);
+			if (!this._attachUnsupportedWarned) {
+				this._attachUnsupportedWarned = true;
+				require_diag.DiagAPI.instance().warn("The current ContextManager does not implement attach(). The context will not be attached. Use a ContextManager that supports attach() (e.g. AsyncLocalStorageContextManager) or use with()/bind() instead.");
+			}
+			return NOOP_TOKEN;
+		}
+		_getContextManager() {
+			return require_global_utils.getGlobal(API_NAME) || NOOP_CONTEXT_MANAGER;
+		}
+		/** Disable and remove the global context manager */
+		disable() {
+			this._getContextManager().disable();
+			require_global_utils.unregisterGlobal(API_NAME, require_diag.DiagAPI.instance());
+		}
+	};
+	//#endregion
+	context.ContextAPI = ContextAPI;
+
+	
+	return context;
+}
+
+var contextUtils = {};
+
+var hasRequiredContextUtils;
+
+function requireContextUtils () {
+	if (hasRequiredContextUtils) return contextUtils;
+	hasRequiredContextUtils = 1;
+	const require_context = /*@__PURE__*/ requireContext$1();
+	const require_context$1 = /*@__PURE__*/ requireContext();
+	const require_NonRecordingSpan = /*@__PURE__*/ requireNonRecordingSpan();
+	//#region src/trace/context-utils.ts
+	/**
+	* span key
+	*/
+	const SPAN_KEY = require_context.createContextKey("OpenTelemetry Context Key SPAN");
+	/**
+	* Return the span if one exists
+	*
+	* @param context context to get span from
+	*/
+	function getSpan(context) {
+		return context.getValue(SPAN_KEY) || void 0;
+	}
+	/**
+	* Gets the span from the current context, if one exists.
+	*/
+	function getActiveSpan() {
+		return getSpan(require_context$1.ContextAPI.getInstance().active());
+	}
+	/**
+	* Set the span on a context
+	*
+	* @param context context to use as parent
+	* @param span span to set active
+	*/
+	function setSpan(context, span) {
+		return context.setValue(SPAN_KEY, span);
+	}
+	/**
+	* Remove current span stored in the context
+	*
+	* @param context context to delete span from
+	*/
+	function deleteSpan(context) {
+		return context.deleteValue(SPAN_KEY);
+	}
+	/**
+	* Wrap span context in a NoopSpan and set as span in a new
+	* context
+	*
+	* @param context context to set active span on
+	* @param spanContext span context to be wrapped
+	*/
+	function setSpanContext(context, spanContext) {
+		return setSpan(context, new require_NonRecordingSpan.NonRecordingSpan(spanContext));
+	}
+	/**
+	* Get the span context of the span if it exists.
+	*
+	* @param context context to get values from
+	*/
+	function getSpanContext(context) {
+		var _getSpan;
+		return (_getSpan = getSpan(context)) === null || _getSpan === void 0 ? void 0 : _getSpan.spanContext();
+	}
+	//#endregion
+	contextUtils.deleteSpan = deleteSpan;
+	contextUtils.getActiveSpan = getActiveSpan;
+	contextUtils.getSpan = getSpan;
+	contextUtils.getSpanContext = getSpanContext;
+	contextUtils.setSpan = setSpan;
+	contextUtils.setSpanContext = setSpanContext;
+
+	
+	return contextUtils;
+}
+
+var hasRequiredNoopTracer;
+
+function requireNoopTracer () {
+	if (hasRequiredNoopTracer) return NoopTracer;
+	hasRequiredNoopTracer = 1;
+	const require_context = /*@__PURE__*/ requireContext();
+	const require_NonRecordingSpan = /*@__PURE__*/ requireNonRecordingSpan();
+	const require_context_utils = /*@__PURE__*/ requireContextUtils();
+	const require_spancontext_utils = /*@__PURE__*/ requireSpancontextUtils();
+	//#region src/trace/NoopTracer.ts
+	const contextApi = require_context.ContextAPI.getInstance();
+	/**
+	* No-op implementations of {@link Tracer}.
+	*/
+	var NoopTracer$1 = class NoopTracer {
+		startSpan(name, options, context = contextApi.active()) {
+			if (Boolean(options === null || options === void 0 ? void 0 : options.root)) return new require_NonRecordingSpan.NonRecordingSpan();
+			const parentFromContext = context && require_context_utils.getSpanContext(context);
+			if (isSpanContext(parentFromContext) && require_spancontext_utils.isSpanContextValid(parentFromContext)) return new require_NonRecordingSpan.NonRecordingSpan(parentFromContext);
+			else return new require_NonRecordingSpan.NonRecordingSpan();
+		}
+		startActiveSpan(name, arg2, arg3, arg4) {
+			var _ctx;
+			let opts;
+			let ctx;
+			let fn;
+			if (arguments.length < 2) return;
+			else if (arguments.length === 2) fn = arg2;
+			else if (arguments.length === 3) {
+				opts = arg2;
+				fn = arg3;
+			} else {
+				opts = arg2;
+				ctx = arg3;
+				fn = arg4;
+			}
+			const parentContext = (_ctx = ctx) !== null && _ctx !== void 0 ? _ctx : contextApi.active();
+			const span = this.startSpan(name, opts, parentContext);
+			const contextWithSpanSet = require_context_utils.setSpan(parentContext, span);
+			return contextApi.with(contextWithSpanSet, fn, void 0, span);
+		}
+	};
+	function isSpanContext(spanContext) {
+		return spanContext !== null && typeof spanContext === "object" && "spanId" in spanContext && typeof spanContext["spanId"] === "string" && "traceId" in spanContext && typeof spanContext["traceId"] === "string" && "traceFlags" in spanContext && typeof spanContext["traceFlags"] === "number";
+	}
+	//#endregion
+	NoopTracer.NoopTracer = NoopTracer$1;
+
+	
+	return NoopTracer;
+}
+
+var hasRequiredProxyTracer;
+
+function requireProxyTracer () {
+	if (hasRequiredProxyTracer) return ProxyTracer;
+	hasRequiredProxyTracer = 1;
+	//#region src/trace/ProxyTracer.ts
+	const NOOP_TRACER = new (/*@__PURE__*/ requireNoopTracer()).NoopTracer();
+	/**
+	* Proxy tracer provided by the proxy tracer provider
+	*
+	* @since 1.0.0
+	*/
+	var ProxyTracer$1 = class ProxyTracer {
+		constructor(provider, name, version, options) {
+			this._provider = provider;
+			this.name = name;
+			this.version = version;
+			this.options = options;
+		}
+		startSpan(name, options, context) {
+			return this._getTracer().startSpan(name, options, context);
+		}
+		startActiveSpan(_name, _options, _context, _fn) {
+			const tracer = this._getTracer();
+			return Reflect.apply(tracer.startActiveSpan, tracer, arguments);
+		}
+		/**
+		* Try to get a tracer from the proxy tracer provider.
+		* If the proxy tracer provider has no delegate, return a noop tracer.
+		*/
+		_getTracer() {
+			if (this._delegate) return this._delegate;
+			const tracer = this._provider.getDelegateTracer(this.name, this.version, this.options);
+			if (!tracer) return NOOP_TRACER;
+			this._delegate = tracer;
+			return this._delegate;
+		}
+	};
+	//#endregion
+	ProxyTracer.ProxyTracer = ProxyTracer$1;
+
+	
+	return ProxyTracer;
+}
+
+var span_kind = {};
+
+var hasRequiredSpan_kind;
+
+function requireSpan_kind () {
+	if (hasRequiredSpan_kind) return span_kind;
+	hasRequiredSpan_kind = 1;
+	//#region src/trace/span_kind.ts
+	/**
+	* @since 1.0.0
+	*/
+	let SpanKind = /* @__PURE__ */ function(SpanKind) {
+		/** Default value. Indicates that the span is used internally. */
+		SpanKind[SpanKind["INTERNAL"] = 0] = "INTERNAL";
+		/**
+		* Indicates that the span covers server-side handling of an RPC or other
+		* remote request.
+		*/
+		SpanKind[SpanKind["SERVER"] = 1] = "SERVER";
+		/**
+		* Indicates that the span covers the client-side wrapper around an RPC or
+		* other remote request.
+		*/
+		SpanKind[SpanKind["CLIENT"] = 2] = "CLIENT";
+		/**
+		* Indicates that the span describes producer sending a message to a
+		* broker. Unlike client and server, there is no direct critical path latency
+		* relationship between producer and consumer spans.
+		*/
+		SpanKind[SpanKind["PRODUCER"] = 3] = "PRODUCER";
+		/**
+		* Indicates that the span describes consumer receiving a message from a
+		* broker. Unlike client and server, there is no direct critical path latency
+		* relationship between producer and consumer spans.
+		*/
+		SpanKind[SpanKind["CONSUMER"] = 4] = "CONSUMER";
+		return SpanKind;
+	}({});
+	//#endregion
+	span_kind.SpanKind = SpanKind;
+
+	
+	return span_kind;
+}
+
+var status = {};
+
+var hasRequiredStatus;
+
+function requireStatus () {
+	if (hasRequiredStatus) return status;
+	hasRequiredStatus = 1;
+	//#region src/trace/status.ts
+	/**
+	* An enumeration of status codes.
+	*
+	* @since 1.0.0
+	*/
+	let SpanStatusCode = /* @__PURE__ */ function(SpanStatusCode) {
+		/**
+		* The default status.
+		*/
+		SpanStatusCode[SpanStatusCode["UNSET"] = 0] = "UNSET";
+		/**
+		* The operation has been validated by an Application developer or
+		* Operator to have completed successfully.
+		*/
+		SpanStatusCode[SpanStatusCode["OK"] = 1] = "OK";
+		/**
+		* The operation contains an error.
+		*/
+		SpanStatusCode[SpanStatusCode["ERROR"] = 2] = "ERROR";
+		return SpanStatusCode;
+	}({});
+	//#endregion
+	status.SpanStatusCode = SpanStatusCode;
+
+	
+	return status;
+}
+
+var utils = {};
+
+var tracestateImpl = {};
+
+var tracestateValidators = {};
+
+var hasRequiredTracestateValidators;
+
+function requireTracestateValidators () {
+	if (hasRequiredTracestateValidators) return tracestateValidators;
+	hasRequiredTracestateValidators = 1;
+	//#region src/trace/internal/tracestate-validators.ts
+	const VALID_KEY_CHAR_RANGE = "[_0-9a-z-*/]";
+	const VALID_KEY_REGEX = new RegExp(`^(?:${`[a-z]${VALID_KEY_CHAR_RANGE}{0,255}`}|${`[a-z0-9]${VALID_KEY_CHAR_RANGE}{0,240}@[a-z]${VALID_KEY_CHAR_RANGE}{0,13}`})$`);
+	const VALID_VALUE_BASE_REGEX = /^[ -~]{0,255}[!-~]$/;
+	const INVALID_VALUE_COMMA_EQUAL_REGEX = /,|=/;
+	/**
+	* Key is opaque string up to 256 characters printable. It MUST begin with a
+	* lowercase letter, and can only contain lowercase letters a-z, digits 0-9,
+	* underscores _, dashes -, asterisks *, and forward slashes /.
+	* For multi-tenant vendor scenarios, an at sign (@) can be used to prefix the
+	* vendor name. Vendors SHOULD set the tenant ID at the beginning of the key.
+	* see https://www.w3.org/TR/trace-context/#key
+	*/
+	function validateKey(key) {
+		return VALID_KEY_REGEX.test(key);
+	}
+	/**
+	* Value is opaque string up to 256 characters printable ASCII RFC0020
+	* characters (i.e., the range 0x20 to 0x7E) except comma , and =.
+	*/
+	function validateValue(value) {
+		return VALID_VALUE_BASE_REGEX.test(value) && !INVALID_VALUE_COMMA_EQUAL_REGEX.test(value);
+	}
+	//#endregion
+	tracestateValidators.validateKey = validateKey;
+	tracestateValidators.validateValue = validateValue;
+
+	
+	return tracestateValidators;
+}
+
+var hasRequiredTracestateImpl;
+
+function requireTracestateImpl () {
+	if (hasRequiredTracestateImpl) return tracestateImpl;
+	hasRequiredTracestateImpl = 1;
+	const require_tracestate_validators = /*@__PURE__*/ requireTracestateValidators();
+	//#region src/trace/internal/tracestate-impl.ts
+	const MAX_TRACE_STATE_ITEMS = 32;
+	const MAX_TRACE_STATE_LEN = 512;
+	const LIST_MEMBERS_SEPARATOR = ",";
+	const LIST_MEMBER_KEY_VALUE_SPLITTER = "=";
+	/**
+	* TraceState must be a class and not a simple object type because of the spec
+	* requirement (https://www.w3.org/TR/trace-context/#tracestate-field).
+	*
+	* Here is the list of allowed mutations:
+	* - New key-value pair should be added into the beginning of the list
+	* - The value of any key can be updated. Modified keys MUST be moved to the
+	* beginning of the list.
+	*
+	* @deprecated Use TraceState from "@opentelemetry/core". This will be removed in the next major version.
+	*/
+	var TraceStateImpl = class TraceStateImpl {
+		constructor(rawTraceState) {
+			this._internalState = /* @__PURE__ */ new Map();
+			if (rawTraceState) this._parse(rawTraceState);
+		}
+		set(key, value) {
+			const currValue = this._internalState.get(key);
+			let newLength = this.serialize().length;
+			if (typeof currValue === "string") newLength += value.length - currValue.length;
+			else {
+				if (this._internalState.size >= MAX_TRACE_STATE_ITEMS) return this;
+				newLength += key.length + value.length + (this._internalState.size > 0 ? 2 : 1);
+			}
+			if (newLength > MAX_TRACE_STATE_LEN) return this;
+			const traceState = this._clone();
+			if (traceState._internalState.has(key)) traceState._internalState.delete(key);
+			traceState._internalState.set(key, value);
+			return traceState;
+		}
+		unset(key) {
+			const traceState = this._clone();
+			traceState._internalState.delete(key);
+			return traceState;
+		}
+		get(key) {
+			return this._internalState.get(key);
+		}
+		serialize() {
+			return Array.from(this._internalState.keys()).reduceRight((agg, key) => {
+				agg.push(key + LIST_MEMBER_KEY_VALUE_SPLITTER + this.get(key));
+				return agg;
+			}, []).join(LIST_MEMBERS_SEPARATOR);
+		}
+		_parse(rawTraceState) {
+			if (rawTraceState.length > MAX_TRACE_STATE_LEN) return;
+			this._internalState = rawTraceState.split(LIST_MEMBERS_SEPARATOR).reduceRight((agg, part) => {
+				const listMember = part.trim();
+				const i = listMember.indexOf(LIST_MEMBER_KEY_VALUE_SPLITTER);
+				if (i !== -1) {
+					const key = listMember.slice(0, i);
+					const value = listMember.slice(i + 1, part.length);
+					if (require_tracestate_validators.validateKey(key) && require_tracestate_validators.validateValue(value)) agg.set(key, value);
+				}
+				return agg;
+			}, /* @__PURE__ */ new Map());
+			if (this._internalState.size > MAX_TRACE_STATE_ITEMS) this._internalState = new Map(Array.from(this._internalState.entries()).reverse().slice(0, MAX_TRACE_STATE_ITEMS));
+		}
+		_keys() {
+			return Array.from(this._internalState.keys()).reverse();
+		}
+		_clone() {
+			const traceState = new TraceStateImpl();
+			traceState._internalState = new Map(this._internalState);
+			return traceState;
+		}
+	};
+	//#endregion
+	tracestateImpl.TraceStateImpl = TraceStateImpl;
+
+	
+	return tracestateImpl;
+}
+
+var hasRequiredUtils;
+
+function requireUtils () {
+	if (hasRequiredUtils) return utils;
+	hasRequiredUtils = 1;
+	const require_tracestate_impl = /*@__PURE__*/ requireTracestateImpl();
+	//#region src/trace/internal/utils.ts
+	/**
+	* @deprecated Use TraceState from "@opentelemetry/core". This will be removed in the next major version.
+	* @since 1.1.0
+	*/
+	function createTraceState(rawTraceState) {
+		return new require_tracestate_impl.TraceStateImpl(rawTraceState);
+	}
+	//#endregion
+	utils.createTraceState = createTraceState;
+
+	
+	return utils;
+}
+
+var ProxyTracerProvider = {};
+
+var NoopTracerProvider = {};
+
+var hasRequiredNoopTracerProvider;
+
+function requireNoopTracerProvider () {
+	if (hasRequiredNoopTracerProvider) return NoopTracerProvider;
+	hasRequiredNoopTracerProvider = 1;
+	const require_NoopTracer = /*@__PURE__*/ requireNoopTracer();
+	//#region src/trace/NoopTracerProvider.ts
+	/**
+	* An implementation of the {@link TracerProvider} which returns an impotent
+	* Tracer for all calls to `getTracer`.
+	*
+	* All operations are no-op.
+	*/
+	var NoopTracerProvider$1 = class NoopTracerProvider {
+		getTracer(_name, _version, _options) {
+			return new require_NoopTracer.NoopTracer();
+		}
+	};
+	//#endregion
+	NoopTracerProvider.NoopTracerProvider = NoopTracerProvider$1;
+
+	
+	return NoopTracerProvider;
+}
+
+var hasRequiredProxyTracerProvider;
+
+function requireProxyTracerProvider () {
+	if (hasRequiredProxyTracerProvider) return ProxyTracerProvider;
+	hasRequiredProxyTracerProvider = 1;
+	const require_ProxyTracer = /*@__PURE__*/ requireProxyTracer();
+	//#region src/trace/ProxyTracerProvider.ts
+	const NOOP_TRACER_PROVIDER = new (/*@__PURE__*/ requireNoopTracerProvider()).NoopTracerProvider();
+	/**
+	* Tracer provider which provides {@link ProxyTracer}s.
+	*
+	* Before a delegate is set, tracers provided are NoOp.
+	*   When a delegate is set, traces are provided from the delegate.
+	*   When a delegate is set after tracers have already been provided,
+	*   all tracers already provided will use the provided delegate implementation.
+	*
+	* @deprecated This will be removed in the next major version.
+	* @since 1.0.0
+	*/
+	var ProxyTracerProvider$1 = class ProxyTracerProvider {
+		/**
+		* Get a {@link ProxyTracer}
+		*/
+		getTracer(name, version, options) {
+			var _this$getDelegateTrac;
+			return (_this$getDelegateTrac = this.getDelegateTracer(name, version, options)) !== null && _this$getDelegateTrac !== void 0 ? _this$getDelegateTrac : new require_ProxyTracer.ProxyTracer(this, name, version, options);
+		}
+		getDelegate() {
+			var _this$_delegate;
+			return (_this$_delegate = this._delegate) !== null && _this$_delegate !== void 0 ? _this$_delegate : NOOP_TRACER_PROVIDER;
+		}
+		/**
+		* Set the delegate tracer provider
+		*/
+		setDelegate(delegate) {
+			this._delegate = delegate;
+		}
+		getDelegateTracer(name, version, options) {
+			var _this$_delegate2;
+			return (_this$_delegate2 = this._delegate) === null || _this$_delegate2 === void 0 ? void 0 : _this$_delegate2.getTracer(name, version, options);
+		}
+	};
+	//#endregion
+	ProxyTracerProvider.ProxyTracerProvider = ProxyTracerProvider$1;
+
+	
+	return ProxyTracerProvider;
+}
+
+var SamplingResult = {};
+
+var hasRequiredSamplingResult;
+
+function requireSamplingResult () {
+	if (hasRequiredSamplingResult) return SamplingResult;
+	hasRequiredSamplingResult = 1;
+	//#region src/trace/SamplingResult.ts
+	/**
+	* @deprecated use the one declared in @opentelemetry/sdk-trace instead.
+	* A sampling decision that determines how a {@link Span} will be recorded
+	* and collected.
+	*
+	* @since 1.0.0
+	*/
+	let SamplingDecision = /* @__PURE__ */ function(SamplingDecision) {
+		/**
+		* `Span.isRecording() === false`, span will not be recorded and all events
+		* and attributes will be dropped.
+		*/
+		SamplingDecision[SamplingDecision["NOT_RECORD"] = 0] = "NOT_RECORD";
+		/**
+		* `Span.isRecording() === true`, but `Sampled` flag in {@link TraceFlags}
+		* MUST NOT be set.
+		*/
+		SamplingDecision[SamplingDecision["RECORD"] = 1] = "RECORD";
+		/**
+		* `Span.isRecording() === true` AND `Sampled` flag in {@link TraceFlags}
+		* MUST be set.
+		*/
+		SamplingDecision[SamplingDecision["RECORD_AND_SAMPLED"] = 2] = "RECORD_AND_SAMPLED";
+		return SamplingDecision;
+	}({});
+	//#endregion
+	SamplingResult.SamplingDecision = SamplingDecision;
+
+	
+	return SamplingResult;
+}
+
+var contextApi = {};
+
+var hasRequiredContextApi;
+
+function requireContextApi () {
+	if (hasRequiredContextApi) return contextApi;
+	hasRequiredContextApi = 1;
+	//#region src/context-api.ts
+	/**
+	* Entrypoint for context API
+	* @since 1.0.0
+	*/
+	const context = /*@__PURE__*/ requireContext().ContextAPI.getInstance();
+	//#endregion
+	contextApi.context = context;
+
+	
+	return contextApi;
+}
+
+var diagApi = {};
+
+var hasRequiredDiagApi;
+
+function requireDiagApi () {
+	if (hasRequiredDiagApi) return diagApi;
+	hasRequiredDiagApi = 1;
+	//#region src/diag-api.ts
+	/**
+	* Entrypoint for Diag API.
+	* Defines Diagnostic handler used for internal diagnostic logging operations.
+	* The default provides a Noop DiagLogger implementation which may be changed via the
+	* diag.setLogger(logger: DiagLogger) function.
+	*
+	* @since 1.0.0
+	*/
+	const diag = /*@__PURE__*/ requireDiag().DiagAPI.instance();
+	//#endregion
+	diagApi.diag = diag;
+
+	
+	return diagApi;
+}
+
+var logsApi = {};
+
+var logs = {};
+
+var ProxyLoggerProvider = {};
+
+var NoopLoggerProvider = {};
+
+var hasRequiredNoopLoggerProvider;
+
+function requireNoopLoggerProvider () {
+	if (hasRequiredNoopLoggerProvider) return NoopLoggerProvider;
+	hasRequiredNoopLoggerProvider = 1;
+	const require_NoopLogger = /*@__PURE__*/ requireNoopLogger();
+	//#region src/logs/NoopLoggerProvider.ts
+	var NoopLoggerProvider$1 = class NoopLoggerProvider {
+		getLogger(_name, _version, _options) {
+			return new require_NoopLogger.NoopLogger();
+		}
+	};
+	const NOOP_LOGGER_PROVIDER = new NoopLoggerProvider$1();
+	//#endregion
+	NoopLoggerProvider.NOOP_LOGGER_PROVIDER = NOOP_LOGGER_PROVIDER;
+	NoopLoggerProvider.NoopLoggerProvider = NoopLoggerProvider$1;
+
+	
+	return NoopLoggerProvider;
+}
+
+var ProxyLogger = {};
+
+var hasRequiredProxyLogger;
+
+function requireProxyLogger () {
+	if (hasRequiredProxyLogger) return ProxyLogger;
+	hasRequiredProxyLogger = 1;
+	const require_NoopLogger = /*@__PURE__*/ requireNoopLogger();
+	//#region src/logs/ProxyLogger.ts
+	var ProxyLogger$1 = class ProxyLogger {
+		constructor(provider, name, version, options) {
+			this._provider = provider;
+			this.name = name;
+			this.version = version;
+			this.options = options;
+		}
+		/**
+		* Emit a log record. This method should only be used by log appenders.
+		*
+		* @param logRecord
+		*/
+		emit(logRecord) {
+			this._getLogger().emit(logRecord);
+		}
+		enabled(options) {
+			return this._getLogger().enabled(options);
+		}
+		/**
+		* Try to get a logger from the proxy logger provider.
+		* If the proxy logger provider has no delegate, return a noop logger.
+		*/
+		_getLogger() {
+			if (this._delegate) return this._delegate;
+			const logger = this._provider._getDelegateLogger(this.name, this.version, this.options);
+			if (!logger) return require_NoopLogger.NOOP_LOGGER;
+			this._delegate = logger;
+			return this._delegate;
+		}
+	};
+	//#endregion
+	ProxyLogger.ProxyLogger = ProxyLogger$1;
+
+	
+	return ProxyLogger;
+}
+
+var hasRequiredProxyLoggerProvider;
+
+function requireProxyLoggerProvider () {
+	if (hasRequiredProxyLoggerProvider) return ProxyLoggerProvider;
+	hasRequiredProxyLoggerProvider = 1;
+	const require_NoopLoggerProvider = /*@__PURE__*/ requireNoopLoggerProvider();
+	const require_ProxyLogger = /*@__PURE__*/ requireProxyLogger();
+	//#region src/logs/ProxyLoggerProvider.ts
+	var ProxyLoggerProvider$1 = class ProxyLoggerProvider {
+		getLogger(name, version, options) {
+			var _this$_getDelegateLog;
+			return (_this$_getDelegateLog = this._getDelegateLogger(name, version, options)) !== null && _this$_getDelegateLog !== void 0 ? _this$_getDelegateLog : new require_ProxyLogger.ProxyLogger(this, name, version, options);
+		}
+		/**
+		* Get the delegate logger provider.
+		* Used by tests only.
+		* @internal
+		*/
+		_getDelegate() {
+			var _this$_delegate;
+			return (_this$_delegate = this._delegate) !== null && _this$_delegate !== void 0 ? _this$_delegate : require_NoopLoggerProvider.NOOP_LOGGER_PROVIDER;
+		}
+		/**
+		* Set the delegate logger provider
+		* @internal
+		*/
+		_setDelegate(delegate) {
+			this._delegate = delegate;
+		}
+		/**
+		* @internal
+		*/
+		_getDelegateLogger(name, version, options) {
+			var _this$_delegate2;
+			return (_this$_delegate2 = this._delegate) === null || _this$_delegate2 === void 0 ? void 0 : _this$_delegate2.getLogger(name, version, options);
+		}
+	};
+	//#endregion
+	ProxyLoggerProvider.ProxyLoggerProvider = ProxyLoggerProvider$1;
+
+	
+	return ProxyLoggerProvider;
+}
+
+var hasRequiredLogs;
+
+function requireLogs () {
+	if (hasRequiredLogs) return logs;
+	hasRequiredLogs = 1;
+	const require_global_utils = /*@__PURE__*/ requireGlobalUtils();
+	const require_diag = /*@__PURE__*/ requireDiag();
+	const require_ProxyLoggerProvider = /*@__PURE__*/ requireProxyLoggerProvider();
+	//#region src/api/logs.ts
+	const API_NAME = "logs";
+	/**
+	* Singleton object which represents the entry point to the OpenTelemetry Logs API
+	*
+	* @since 1.10.0
+	*/
+	var LogsAPI = class LogsAPI {
+		/** Empty private constructor prevents end users from constructing a new instance of the API */
+		constructor() {
+			this._proxyLoggerProvider = new require_ProxyLoggerProvider.ProxyLoggerProvider();
+		}
+		/** Get the singleton instance of the Logs API */
+		static getInstance() {
+			if (!this._instance) this._instance = new LogsAPI();
+			return this._instance;
+		}
+		setGlobalLoggerProvider(provider) {
+			const success = require_global_utils.registerGlobal(API_NAME, provider, require_diag.DiagAPI.instance());
+			if (success) this._proxyLoggerProvider._setDelegate(provider);
+			return success;
+		}
+		/**
+		* Returns the global logger provider.
+		*
+		* @returns LoggerProvider
+		*/
+		getLoggerProvider() {
+			return require_global_utils.getGlobal(API_NAME) || this._proxyLoggerProvider;
+		}
+		/**
+		* Returns a Logger, creating one if one with the given name, version,
+		* schemaUrl, and attributes is not already created.
+		*
+		* Getting a Logger may be expensive, especially when `attributes` are
+		* provided. Reuse Logger instances where possible instead of calling
+		* `getLogger()` on hot paths.
+		*
+		* @param name The name of the logger or instrumentation library.
+		* @param version The version of the logger or instrumentation library.
+		* @param options The options of the logger or instrumentation library.
+		* @returns {@link Logger}
+		*/
+		getLogger(name, version, options) {
+			return this.getLoggerProvider().getLogger(name, version, options);
+		}
+		/** Remove the global logger provider */
+		disable() {
+			require_global_utils.unregisterGlobal(API_NAME, require_diag.DiagAPI.instance());
+			this._proxyLoggerProvider = new require_ProxyLoggerProvider.ProxyLoggerProvider();
+		}
+	};
+	//#endregion
+	logs.LogsAPI = LogsAPI;
+
+	
+	return logs;
+}
+
+var hasRequiredLogsApi;
+
+function requireLogsApi () {
+	if (hasRequiredLogsApi) return logsApi;
+	hasRequiredLogsApi = 1;
+	//#region src/logs-api.ts
+	/**
+	* Entrypoint for logs API
+	*
+	* @since 1.10.0
+	*/
+	const logs = /*@__PURE__*/ requireLogs().LogsAPI.getInstance();
+	//#endregion
+	logsApi.logs = logs;
+
+	
+	return logsApi;
+}
+
+var metricsApi = {};
+
+var metrics = {};
+
+var NoopMeterProvider = {};
+
+var hasRequiredNoopMeterProvider;
+
+function requireNoopMeterProvider () {
+	if (hasRequiredNoopMeterProvider) return NoopMeterProvider;
+	hasRequiredNoopMeterProvider = 1;
+	const require_NoopMeter = /*@__PURE__*/ requireNoopMeter();
+	//#region src/metrics/NoopMeterProvider.ts
+	/**
+	* An implementation of the {@link MeterProvider} which returns an impotent Meter
+	* for all calls to `getMeter`
+	*/
+	var NoopMeterProvider$1 = class NoopMeterProvider {
+		getMeter(_name, _version, _options) {
+			return require_NoopMeter.NOOP_METER;
+		}
+	};
+	const NOOP_METER_PROVIDER = new NoopMeterProvider$1();
+	//#endregion
+	NoopMeterProvider.NOOP_METER_PROVIDER = NOOP_METER_PROVIDER;
+	NoopMeterProvider.NoopMeterProvider = NoopMeterProvider$1;
+
+	
+	return NoopMeterProvider;
+}
+
+var hasRequiredMetrics;
+
+function requireMetrics () {
+	if (hasRequiredMetrics) return metrics;
+	hasRequiredMetrics = 1;
+	const require_global_utils = /*@__PURE__*/ requireGlobalUtils();
+	const require_diag = /*@__PURE__*/ requireDiag();
+	const require_NoopMeterProvider = /*@__PURE__*/ requireNoopMeterProvider();
+	//#region src/api/metrics.ts
+	const API_NAME = "metrics";
+	/**
+	* Singleton object which represents the entry point to the OpenTelemetry Metrics API
+	*
+	* @since 1.4.1
+	*/
+	var MetricsAPI = class MetricsAPI {
+		/** Empty private constructor prevents end users from constructing a new instance of the API */
+		constructor() {}
+		/** Get the singleton instance of the Metrics API */
+		static getInstance() {
+			if (!this._instance) this._instance = new MetricsAPI();
+			return this._instance;
+		}
+		/**
+		* Set the current global meter provider.
+		* Returns true if the meter provider was successfully registered, else false.
+		*/
+		setGlobalMeterProvider(provider) {
+			return require_global_utils.registerGlobal(API_NAME, provider, require_diag.DiagAPI.instance());
+		}
+		/**
+		* Returns the global meter provider.
+		*/
+		getMeterProvider() {
+			return require_global_utils.getGlobal(API_NAME) || require_NoopMeterProvider.NOOP_METER_PROVIDER;
+		}
+		/**
+		* Returns a meter from the global meter provider.
+		*/
+		getMeter(name, version, options) {
+			return this.getMeterProvider().getMeter(name, version, options);
+		}
+		/** Remove the global meter provider */
+		disable() {
+			require_global_utils.unregisterGlobal(API_NAME, require_diag.DiagAPI.instance());
+		}
+	};
+	//#endregion
+	metrics.MetricsAPI = MetricsAPI;
+
+	
+	return metrics;
+}
+
+var hasRequiredMetricsApi;
+
+function requireMetricsApi () {
+	if (hasRequiredMetricsApi) return metricsApi;
+	hasRequiredMetricsApi = 1;
+	//#region src/metrics-api.ts
+	/**
+	* Entrypoint for metrics API
+	*
+	* @since 1.3.0
+	*/
+	const metrics = /*@__PURE__*/ requireMetrics().MetricsAPI.getInstance();
+	//#endregion
+	metricsApi.metrics = metrics;
+
+	
+	return metricsApi;
+}
+
+var propagationApi = {};
+
+var propagation = {};
+
+var NoopTextMapPropagator = {};
+
+var hasRequiredNoopTextMapPropagator;
+
+function requireNoopTextMapPropagator () {
+	if (hasRequiredNoopTextMapPropagator) return NoopTextMapPropagator;
+	hasRequiredNoopTextMapPropagator = 1;
+	//#region src/propagation/NoopTextMapPropagator.ts
+	/**
+	* No-op implementations of {@link TextMapPropagator}.
+	*/
+	var NoopTextMapPropagator$1 = class NoopTextMapPropagator {
+		/** Noop inject function does nothing */
+		inject(_context, _carrier) {}
+		/** Noop extract function does nothing and returns the input context */
+		extract(context, _carrier) {
+			return context;
+		}
+		fields() {
+			return [];
+		}
+	};
+	//#endregion
+	NoopTextMapPropagator.NoopTextMapPropagator = NoopTextMapPropagator$1;
+
+	
+	return NoopTextMapPropagator;
+}
+
+var contextHelpers = {};
+
+var hasRequiredContextHelpers;
+
+function requireContextHelpers () {
+	if (hasRequiredContextHelpers) return contextHelpers;
+	hasRequiredContextHelpers = 1;
+	const require_context = /*@__PURE__*/ requireContext$1();
+	const require_context$1 = /*@__PURE__*/ requireContext();
+	//#region src/baggage/context-helpers.ts
+	/**
+	* Baggage key
+	*/
+	const BAGGAGE_KEY = require_context.createContextKey("OpenTelemetry Baggage Key");
+	/**
+	* Retrieve the current baggage from the given context
+	*
+	* @param {Context} Context that manage all context values
+	* @returns {Baggage} Extracted baggage from the context
+	*/
+	function getBaggage(context) {
+		return context.getValue(BAGGAGE_KEY) || void 0;
+	}
+	/**
+	* Retrieve the current baggage from the active/current context
+	*
+	* @returns {Baggage} Extracted baggage from the context
+	*/
+	function getActiveBaggage() {
+		return getBaggage(require_context$1.ContextAPI.getInstance().active());
+	}
+	/**
+	* Store a baggage in the given context
+	*
+	* @param {Context} Context that manage all context values
+	* @param {Baggage} baggage that will be set in the actual context
+	*/
+	function setBaggage(context, baggage) {
+		return context.setValue(BAGGAGE_KEY, baggage);
+	}
+	/**
+	* Delete the baggage stored in the given context
+	*
+	* @param {Context} Context that manage all context values
+	*/
+	function deleteBaggage(context) {
+		return context.deleteValue(BAGGAGE_KEY);
+	}
+	//#endregion
+	contextHelpers.deleteBaggage = deleteBaggage;
+	contextHelpers.getActiveBaggage = getActiveBaggage;
+	contextHelpers.getBaggage = getBaggage;
+	contextHelpers.setBaggage = setBaggage;
+
+	
+	return contextHelpers;
+}
+
+var hasRequiredPropagation;
+
+function requirePropagation () {
+	if (hasRequiredPropagation) return propagation;
+	hasRequiredPropagation = 1;
+	const require_global_utils = /*@__PURE__*/ requireGlobalUtils();
+	const require_diag = /*@__PURE__*/ requireDiag();
+	const require_utils = /*@__PURE__*/ requireUtils$1();
+	const require_TextMapPropagator = /*@__PURE__*/ requireTextMapPropagator();
+	const require_NoopTextMapPropagator = /*@__PURE__*/ requireNoopTextMapPropagator();
+	const require_context_helpers = /*@__PURE__*/ requireContextHelpers();
+	//#region src/api/propagation.ts
+	const API_NAME = "propagation";
+	const NOOP_TEXT_MAP_PROPAGATOR = new require_NoopTextMapPropagator.NoopTextMapPropagator();
+	/**
+	* Singleton object which represents the entry point to the OpenTelemetry Propagation API
+	*
+	* @since 1.0.0
+	*/
+	var PropagationAPI = class PropagationAPI {
+		/** Empty private constructor prevents end users from constructing a new instance of the API */
+		constructor() {
+			this.createBaggage = require_utils.createBaggage;
+			this.getBaggage = require_context_helpers.getBaggage;
+			this.getActiveBaggage = require_context_helpers.getActiveBaggage;
+			this.setBaggage = require_context_helpers.setBaggage;
+			this.deleteBaggage = require_context_helpers.deleteBaggage;
+		}
+		/** Get the singleton instance of the Propagator API */
+		static getInstance() {
+			if (!this._instance) this._instance = new PropagationAPI();
+			return this._instance;
+		}
+		/**
+		* Set the current propagator.
+		*
+		* @returns true if the propagator was successfully registered, else false
+		*/
+		setGlobalPropagator(propagator) {
+			return require_global_utils.registerGlobal(API_NAME, propagator, require_diag.DiagAPI.instance());
+		}
+		/**
+		* Inject context into a carrier to be propagated inter-process
+		*
+		* @param context Context carrying tracing data to inject
+		* @param carrier carrier to inject context into
+		* @param setter Function used to set values on the carrier
+		*/
+		inject(context, carrier, setter = require_TextMapPropagator.defaultTextMapSetter) {
+			return this._getGlobalPropagator().inject(context, carrier, setter);
+		}
+		/**
+		* Extract context from a carrier
+		*
+		* @param context Context which the newly created context will inherit from
+		* @param carrier Carrier to extract context from
+		* @param getter Function used to extract keys from a carrier
+		*/
+		extract(context, carrier, getter = require_TextMapPropagator.defaultTextMapGetter) {
+			return this._getGlobalPropagator().extract(context, carrier, getter);
+		}
+		/**
+		* Return a list of all fields which may be used by the propagator.
+		*/
+		fields() {
+			return this._getGlobalPropagator().fields();
+		}
+		/** Remove the global propagator */
+		disable() {
+			require_global_utils.unregisterGlobal(API_NAME, require_diag.DiagAPI.instance());
+		}
+		_getGlobalPropagator() {
+			return require_global_utils.getGlobal(API_NAME) || NOOP_TEXT_MAP_PROPAGATOR;
+		}
+	};
+	//#endregion
+	propagation.PropagationAPI = PropagationAPI;
+
+	
+	return propagation;
+}
+
+var hasRequiredPropagationApi;
+
+function requirePropagationApi () {
+	if (hasRequiredPropagationApi) return propagationApi;
+	hasRequiredPropagationApi = 1;
+	//#region src/propagation-api.ts
+	/**
+	* Entrypoint for propagation API
+	*
+	* @since 1.0.0
+	*/
+	const propagation = /*@__PURE__*/ requirePropagation().PropagationAPI.getInstance();
+	//#endregion
+	propagationApi.propagation = propagation;
+
+	
+	return propagationApi;
+}
+
+var traceApi = {};
+
+var trace = {};
+
+var hasRequiredTrace;
+
+function requireTrace () {
+	if (hasRequiredTrace) return trace;
+	hasRequiredTrace = 1;
+	const require_global_utils = /*@__PURE__*/ requireGlobalUtils();
+	const require_diag = /*@__PURE__*/ requireDiag();
+	const require_context_utils = /*@__PURE__*/ requireContextUtils();
+	const require_spancontext_utils = /*@__PURE__*/ requireSpancontextUtils();
+	const require_ProxyTracerProvider = /*@__PURE__*/ requireProxyTracerProvider();
+	//#region src/api/trace.ts
+	const API_NAME = "trace";
+	/**
+	* Singleton object which represents the entry point to the OpenTelemetry Tracing API
+	*
+	* @since 1.0.0
+	*/
+	var TraceAPI = class TraceAPI {
+		/** Empty private constructor prevents end users from constructing a new instance of the API */
+		constructor() {
+			this._proxyTracerProvider = new require_ProxyTracerProvider.ProxyTracerProvider();
+			this.wrapSpanContext = require_spancontext_utils.wrapSpanContext;
+			this.isSpanContextValid = require_spancontext_utils.isSpanContextValid;
+			this.deleteSpan = require_context_utils.deleteSpan;
+			this.getSpan = require_context_utils.getSpan;
+			this.getActiveSpan = require_context_utils.getActiveSpan;
+			this.getSpanContext = require_context_utils.getSpanContext;
+			this.setSpan = require_context_utils.setSpan;
+			this.setSpanContext = require_context_utils.setSpanContext;
+		}
+		/** Get the singleton instance of the Trace API */
+		static getInstance() {
+			if (!this._instance) this._instance = new TraceAPI();
+			return this._instance;
+		}
+		/**
+		* Set the current global tracer.
+		*
+		* @returns true if the tracer provider was successfully registered, else false
+		*/
+		setGlobalTracerProvider(provider) {
+			const success = require_global_utils.registerGlobal(API_NAME, this._proxyTracerProvider, require_diag.DiagAPI.instance());
+			if (success) this._proxyTracerProvider.setDelegate(provider);
+			return success;
+		}
+		/**
+		* Returns the global tracer provider.
+		*/
+		getTracerProvider() {
+			return require_global_utils.getGlobal(API_NAME) || this._proxyTracerProvider;
+		}
+		/**
+		* Returns a tracer from the global tracer provider.
+		*/
+		getTracer(name, version) {
+			return this.getTracerProvider().getTracer(name, version);
+		}
+		/** Remove the global tracer provider */
+		disable() {
+			require_global_utils.unregisterGlobal(API_NAME, require_diag.DiagAPI.instance());
+			this._proxyTracerProvider = new require_ProxyTracerProvider.ProxyTracerProvider();
+		}
+	};
+	//#endregion
+	trace.TraceAPI = TraceAPI;
+
+	
+	return trace;
+}
+
+var hasRequiredTraceApi;
+
+function requireTraceApi () {
+	if (hasRequiredTraceApi) return traceApi;
+	hasRequiredTraceApi = 1;
+	//#region src/trace-api.ts
+	/**
+	* Entrypoint for trace API
+	*
+	* @since 1.0.0
+	*/
+	const trace = /*@__PURE__*/ requireTrace().TraceAPI.getInstance();
+	//#endregion
+	traceApi.trace = trace;
+
+	
+	return traceApi;
+}
+
+var hasRequiredDist;
+
+function requireDist () {
+	if (hasRequiredDist) return dist;
+	hasRequiredDist = 1;
+	(function (exports) {
+		Object.defineProperties(exports, {
+			__esModule: { value: true },
+			[Symbol.toStringTag]: { value: "Module" }
+		});
+		const require_types = /*@__PURE__*/ requireTypes();
+		const require_utils = /*@__PURE__*/ requireUtils$1();
+		const require_context = /*@__PURE__*/ requireContext$1();
+		const require_consoleLogger = /*@__PURE__*/ requireConsoleLogger();
+		const require_NoopMeter = /*@__PURE__*/ requireNoopMeter();
+		const require_Metric = /*@__PURE__*/ requireMetric();
+		const require_NoopLogger = /*@__PURE__*/ requireNoopLogger();
+		const require_LogRecord = /*@__PURE__*/ requireLogRecord();
+		const require_TextMapPropagator = /*@__PURE__*/ requireTextMapPropagator();
+		const require_trace_flags = /*@__PURE__*/ requireTrace_flags();
+		const require_invalid_span_constants = /*@__PURE__*/ requireInvalidSpanConstants();
+		const require_spancontext_utils = /*@__PURE__*/ requireSpancontextUtils();
+		const require_ProxyTracer = /*@__PURE__*/ requireProxyTracer();
+		const require_span_kind = /*@__PURE__*/ requireSpan_kind();
+		const require_status = /*@__PURE__*/ requireStatus();
+		const require_utils$1 = /*@__PURE__*/ requireUtils();
+		const require_ProxyTracerProvider = /*@__PURE__*/ requireProxyTracerProvider();
+		const require_SamplingResult = /*@__PURE__*/ requireSamplingResult();
+		const require_context_api = /*@__PURE__*/ requireContextApi();
+		const require_diag_api = /*@__PURE__*/ requireDiagApi();
+		const require_logs_api = /*@__PURE__*/ requireLogsApi();
+		const require_metrics_api = /*@__PURE__*/ requireMetricsApi();
+		const require_propagation_api = /*@__PURE__*/ requirePropagationApi();
+		const require_trace_api = /*@__PURE__*/ requireTraceApi();
+		//#region src/index.ts
+		var src_default = {
+			context: require_context_api.context,
+			diag: require_diag_api.diag,
+			logs: require_logs_api.logs,
+			metrics: require_metrics_api.metrics,
+			propagation: require_propagation_api.propagation,
+			trace: require_trace_api.trace
+		};
+		//#endregion
+		exports.DiagConsoleLogger = require_consoleLogger.DiagConsoleLogger;
+		exports.DiagLogLevel = require_types.DiagLogLevel;
+		exports.INVALID_SPANID = require_invalid_span_constants.INVALID_SPANID;
+		exports.INVALID_SPAN_CONTEXT = require_invalid_span_constants.INVALID_SPAN_CONTEXT;
+		exports.INVALID_TRACEID = require_invalid_span_constants.INVALID_TRACEID;
+		exports.ProxyTracer = require_ProxyTracer.ProxyTracer;
+		exports.ProxyTracerProvider = require_ProxyTracerProvider.ProxyTracerProvider;
+		exports.ROOT_CONTEXT = require_context.ROOT_CONTEXT;
+		exports.SamplingDecision = require_SamplingResult.SamplingDecision;
+		exports.SeverityNumber = require_LogRecord.SeverityNumber;
+		exports.SpanKind = require_span_kind.SpanKind;
+		exports.SpanStatusCode = require_status.SpanStatusCode;
+		exports.TraceFlags = require_trace_flags.TraceFlags;
+		exports.ValueType = require_Metric.ValueType;
+		exports.baggageEntryMetadataFromString = require_utils.baggageEntryMetadataFromString;
+		exports.context = require_context_api.context;
+		exports.createContextKey = require_context.createContextKey;
+		exports.createNoopLogger = require_NoopLogger.createNoopLogger;
+		exports.createNoopMeter = require_NoopMeter.createNoopMeter;
+		exports.createTraceState = require_utils$1.createTraceState;
+		exports.default = src_default;
+		exports.defaultTextMapGetter = require_TextMapPropagator.defaultTextMapGetter;
+		exports.defaultTextMapSetter = require_TextMapPropagator.defaultTextMapSetter;
+		exports.diag = require_diag_api.diag;
+		exports.isSpanContextValid = require_spancontext_utils.isSpanContextValid;
+		exports.isValidSpanId = require_spancontext_utils.isValidSpanId;
+		exports.isValidTraceId = require_spancontext_utils.isValidTraceId;
+		exports.logs = require_logs_api.logs;
+		exports.metrics = require_metrics_api.metrics;
+		exports.propagation = require_propagation_api.propagation;
+		exports.trace = require_trace_api.trace;
+
+		
+	} (dist));
+	return dist;
+}
+
+var hasRequiredProcessCpuTotal;
+
+function requireProcessCpuTotal () {
+	if (hasRequiredProcessCpuTotal) return processCpuTotal.exports;
+	hasRequiredProcessCpuTotal = 1;
+
+	const OtelApi = /*@__PURE__*/ requireDist();
+	const Counter = requireCounter();
+
+	const PROCESS_CPU_USER_SECONDS = 'process_cpu_user_seconds_total';
+	const PROCESS_CPU_SYSTEM_SECONDS = 'process_cpu_system_seconds_total';
+	const PROCESS_CPU_SECONDS = 'process_cpu_seconds_total';
+
+	processCpuTotal.exports = (registry, config = {}) => {
+		const registers = registry ? [registry] : undefined;
+		const namePrefix = config.prefix ? config.prefix : '';
+		const labels = config.labels ? config.labels : {};
+		const exemplars = config.enableExemplars ? config.enableExemplars : false;
+		const labelNames = Object.keys(labels);
+
+		let lastCpuUsage = process.cpuUsage();
+
+		const cpuUserUsageCounter = new Counter({
+			name: namePrefix + PROCESS_CPU_USER_SECONDS,
+			help: 'Total user CPU time spent in seconds.',
+			enableExemplars: exemplars,
+			registers,
+			labelNames,
+			// Use this one metric's `collect` to set all metrics' values.
+			collect() {
+				const cpuUsage = process.cpuUsage();
+
+				const userUsageMicros = cpuUsage.user - lastCpuUsage.user;
+				const systemUsageMicros = cpuUsage.system - lastCpuUsage.system;
+
+				lastCpuUsage = cpuUsage;
+
+				if (this.enableExemplars) {
+					let exemplarLabels = {};
+					const currentSpan = OtelApi.trace.getSpan(OtelApi.context.active());
+					if (currentSpan) {
+						exemplarLabels = {
+							traceId: currentSpan.spanContext().traceId,
+							spanId: currentSpan.spanContext().spanId,
+						};
+					}
+					cpuUserUsageCounter.inc({
+						labels,
+						value: userUsageMicros / 1e6,
+						exemplarLabels,
+					});
+					cpuSystemUsageCounter.inc({
+						labels,
+						value: systemUsageMicros / 1e6,
+						exemplarLabels,
+					});
+					cpuUsageCounter.inc({
+						labels,
+						value: (userUsageMicros + systemUsageMicros) / 1e6,
+						exemplarLabels,
+					});
+				} else {
+					cpuUserUsageCounter.inc(labels, userUsageMicros / 1e6);
+					cpuSystemUsageCounter.inc(labels, systemUsageMicros / 1e6);
+					cpuUsageCounter.inc(
+						labels,
+						(userUsageMicros + systemUsageMicros) / 1e6,
+					);
+				}
+			},
+		});
+		const cpuSystemUsageCounter = new Counter({
+			name: namePrefix + PROCESS_CPU_SYSTEM_SECONDS,
+			help: 'Total system CPU time spent in seconds.',
+			enableExemplars: exemplars,
+			registers,
+			labelNames,
+		});
+		const cpuUsageCounter = new Counter({
+			name: namePrefix + PROCESS_CPU_SECONDS,
+			help: 'Total user and system CPU time spent in seconds.',
+			enableExemplars: exemplars,
+			registers,
+			labelNames,
+		});
+	};
+
+	processCpuTotal.exports.metricNames = [
+		PROCESS_CPU_USER_SECONDS,
+		PROCESS_CPU_SYSTEM_SECONDS,
+		PROCESS_CPU_SECONDS,
+	];
+	return processCpuTotal.exports;
+}
+
+var processStartTime = {exports: {}};
+
+var hasRequiredProcessStartTime;
+
+function requireProcessStartTime () {
+	if (hasRequiredProcessStartTime) return processStartTime.exports;
+	hasRequiredProcessStartTime = 1;
+
+	const Gauge = requireGauge();
+	const startInSeconds = Math.round(Date.now() / 1000 - process.uptime());
+
+	const PROCESS_START_TIME = 'process_start_time_seconds';
+
+	processStartTime.exports = (registry, config = {}) => {
+		const namePrefix = config.prefix ? config.prefix : '';
+		const labels = config.labels ? config.labels : {};
+		const labelNames = Object.keys(labels);
+
+		new Gauge({
+			name: namePrefix + PROCESS_START_TIME,
+			help: 'Start time of the process since unix epoch in seconds.',
+			registers: registry ? [registry] : undefined,
+			labelNames,
+			aggregator: 'omit',
+			collect() {
+				this.set(labels, startInSeconds);
+			},
+		});
+	};
+
+	processStartTime.exports.metricNames = [PROCESS_START_TIME];
+	return processStartTime.exports;
+}
+
+var osMemoryHeap = {exports: {}};
+
+var osMemoryHeapLinux = {exports: {}};
+
+var hasRequiredOsMemoryHeapLinux;
+
+function requireOsMemoryHeapLinux () {
+	if (hasRequiredOsMemoryHeapLinux) return osMemoryHeapLinux.exports;
+	hasRequiredOsMemoryHeapLinux = 1;
+
+	const Gauge = requireGauge();
+	const fs = require$$1$2;
+
+	const values = ['VmSize', 'VmRSS', 'VmData'];
+
+	const PROCESS_RESIDENT_MEMORY = 'process_resident_memory_bytes';
+	const PROCESS_VIRTUAL_MEMORY = 'process_virtual_memory_bytes';
+	const PROCESS_HEAP = 'process_heap_bytes';
+
+	function structureOutput(input) {
+		return input.split('\n').reduce((acc, string) => {
+			if (!values.some(value => string.startsWith(value))) {
+				return acc;
+			}
+
+			const split = string.split(':');
+
+			// Get the value
+			let value = split[1].trim();
+			// Remove trailing ` kb`
+			value = value.substr(0, value.length - 3);
+			// Make it into a number in bytes bytes
+			value = Number(value) * 1024;
+
+			acc[split[0]] = value;
+
+			return acc;
+		}, {});
+	}
+
+	osMemoryHeapLinux.exports = (registry, config = {}) => {
+		const registers = registry ? [registry] : undefined;
+		const namePrefix = config.prefix ? config.prefix : '';
+		const labels = config.labels ? config.labels : {};
+		const labelNames = Object.keys(labels);
+
+		const residentMemGauge = new Gauge({
+			name: namePrefix + PROCESS_RESIDENT_MEMORY,
+			help: 'Resident memory size in bytes.',
+			registers,
+			labelNames,
+			// Use this one metric's `collect` to set all metrics' values.
+			collect() {
+				try {
+					// Sync I/O is often problematic, but /proc isn't really I/O, it
+					// a virtual filesystem that maps directly to in-kernel data
+					// structures and never blocks.
+					//
+					// Node.js/libuv do this already for process.memoryUsage(), see:
+					// - https://github.com/libuv/libuv/blob/a629688008694ed8022269e66826d4d6ec688b83/src/unix/linux-core.c#L506-L523
+					const stat = fs.readFileSync('/proc/self/status', 'utf8');
+					const structuredOutput = structureOutput(stat);
+
+					residentMemGauge.set(labels, structuredOutput.VmRSS);
+					virtualMemGauge.set(labels, structuredOutput.VmSize);
+					heapSizeMemGauge.set(labels, structuredOutput.VmData);
+				} catch {
+					// noop
+				}
+			},
+		});
+		const virtualMemGauge = new Gauge({
+			name: namePrefix + PROCESS_VIRTUAL_MEMORY,
+			help: 'Virtual memory size in bytes.',
+			registers,
+			labelNames,
+		});
+		const heapSizeMemGauge = new Gauge({
+			name: namePrefix + PROCESS_HEAP,
+			help: 'Process heap size in bytes.',
+			registers,
+			labelNames,
+		});
+	};
+
+	osMemoryHeapLinux.exports.metricNames = [
+		PROCESS_RESIDENT_MEMORY,
+		PROCESS_VIRTUAL_MEMORY,
+		PROCESS_HEAP,
+	];
+	return osMemoryHeapLinux.exports;
+}
+
+var safeMemoryUsage_1;
+var hasRequiredSafeMemoryUsage;
+
+function requireSafeMemoryUsage () {
+	if (hasRequiredSafeMemoryUsage) return safeMemoryUsage_1;
+	hasRequiredSafeMemoryUsage = 1;
+
+	// process.memoryUsage() can throw on some platforms, see #67
+	function safeMemoryUsage() {
+		try {
+			return process.memoryUsage();
+		} catch {
+			return;
+		}
+	}
+
+	safeMemoryUsage_1 = safeMemoryUsage;
+	return safeMemoryUsage_1;
+}
+
+var hasRequiredOsMemoryHeap;
+
+function requireOsMemoryHeap () {
+	if (hasRequiredOsMemoryHeap) return osMemoryHeap.exports;
+	hasRequiredOsMemoryHeap = 1;
+
+	const Gauge = requireGauge();
+	const linuxVariant = requireOsMemoryHeapLinux();
+	const safeMemoryUsage = requireSafeMemoryUsage();
+
+	const PROCESS_RESIDENT_MEMORY = 'process_resident_memory_bytes';
+
+	function notLinuxVariant(registry, config = {}) {
+		const namePrefix = config.prefix ? config.prefix : '';
+		const labels = config.labels ? config.labels : {};
+		const labelNames = Object.keys(labels);
+
+		new Gauge({
+			name: namePrefix + PROCESS_RESIDENT_MEMORY,
+			help: 'Resident memory size in bytes.',
+			registers: registry ? [registry] : undefined,
+			labelNames,
+			collect() {
+				const memUsage = safeMemoryUsage();
+
+				// I don't think the other things returned from `process.memoryUsage()` is relevant to a standard export
+				if (memUsage) {
+					this.set(labels, memUsage.rss);
+				}
+			},
+		});
+	}
+
+	osMemoryHeap.exports = (registry, config) =>
+		process.platform === 'linux'
+			? linuxVariant(registry, config)
+			: notLinuxVariant(registry, config);
+
+	osMemoryHeap.exports.metricNames =
+		process.platform === 'linux'
+			? linuxVariant.metricNames
+			: [PROCESS_RESIDENT_MEMORY];
+	return osMemoryHeap.exports;
+}
+
+var processOpenFileDescriptors = {exports: {}};
+
+var hasRequiredProcessOpenFileDescriptors;
+
+function requireProcessOpenFileDescriptors () {
+	if (hasRequiredProcessOpenFileDescriptors) return processOpenFileDescriptors.exports;
+	hasRequiredProcessOpenFileDescriptors = 1;
+
+	const Gauge = requireGauge();
+	const fs = require$$1$2;
+	const process = require$$2$2;
+
+	const PROCESS_OPEN_FDS = 'process_open_fds';
+
+	processOpenFileDescriptors.exports = (registry, config = {}) => {
+		if (process.platform !== 'linux') {
+			return;
+		}
+
+		const namePrefix = config.prefix ? config.prefix : '';
+		const labels = config.labels ? config.labels : {};
+		const labelNames = Object.keys(labels);
+
+		new Gauge({
+			name: namePrefix + PROCESS_OPEN_FDS,
+			help: 'Number of open file descriptors.',
+			registers: registry ? [registry] : undefined,
+			labelNames,
+			collect() {
+				try {
+					const fds = fs.readdirSync('/proc/self/fd');
+					// Minus 1 to not count the fd that was used by readdirSync(),
+					// it's now closed.
+					this.set(labels, fds.length - 1);
+				} catch {
+					// noop
+				}
+			},
+		});
+	};
+
+	processOpenFileDescriptors.exports.metricNames = [PROCESS_OPEN_FDS];
+	return processOpenFileDescriptors.exports;
+}
+
+var processMaxFileDescriptors = {exports: {}};
+
+var hasRequiredProcessMaxFileDescriptors;
+
+function requireProcessMaxFileDescriptors () {
+	if (hasRequiredProcessMaxFileDescriptors) return processMaxFileDescriptors.exports;
+	hasRequiredProcessMaxFileDescriptors = 1;
+
+	const Gauge = requireGauge();
+	const fs = require$$1$2;
+
+	const PROCESS_MAX_FDS = 'process_max_fds';
+
+	let maxFds;
+
+	processMaxFileDescriptors.exports = (registry, config = {}) => {
+		if (maxFds === undefined) {
+			// This will fail if a linux-like procfs is not available.
+			try {
+				const limits = fs.readFileSync('/proc/self/limits', 'utf8');
+				const lines = limits.split('\n');
+				for (const line of lines) {
+					if (line.startsWith('Max open files')) {
+						const parts = line.split(/  +/);
+						maxFds = Number(parts[1]);
+						break;
+					}
+				}
+			} catch {
+				return;
+			}
+		}
+
+		if (maxFds === undefined) return;
+
+		const namePrefix = config.prefix ? config.prefix : '';
+		const labels = config.labels ? config.labels : {};
+		const labelNames = Object.keys(labels);
+
+		new Gauge({
+			name: namePrefix + PROCESS_MAX_FDS,
+			help: 'Maximum number of open file descriptors.',
+			registers: registry ? [registry] : undefined,
+			labelNames,
+			collect() {
+				if (maxFds !== undefined) this.set(labels, maxFds);
+			},
+		});
+	};
+
+	processMaxFileDescriptors.exports.metricNames = [PROCESS_MAX_FDS];
+	return processMaxFileDescriptors.exports;
+}
+
+var eventLoopLag = {exports: {}};
+
+var hasRequiredEventLoopLag;
+
+function requireEventLoopLag () {
+	if (hasRequiredEventLoopLag) return eventLoopLag.exports;
+	hasRequiredEventLoopLag = 1;
+
+	const Gauge = requireGauge();
+
+	// Check if perf_hooks module is available
+	let perf_hooks;
+	try {
+		perf_hooks = require('perf_hooks');
+	} catch {
+		// node version is too old
+	}
+
+	// Reported always.
+	const NODEJS_EVENTLOOP_LAG = 'nodejs_eventloop_lag_seconds';
+
+	// Reported only when perf_hooks is available.
+	const NODEJS_EVENTLOOP_LAG_MIN = 'nodejs_eventloop_lag_min_seconds';
+	const NODEJS_EVENTLOOP_LAG_MAX = 'nodejs_eventloop_lag_max_seconds';
+	const NODEJS_EVENTLOOP_LAG_MEAN = 'nodejs_eventloop_lag_mean_seconds';
+	const NODEJS_EVENTLOOP_LAG_STDDEV = 'nodejs_eventloop_lag_stddev_seconds';
+	const NODEJS_EVENTLOOP_LAG_P50 = 'nodejs_eventloop_lag_p50_seconds';
+	const NODEJS_EVENTLOOP_LAG_P90 = 'nodejs_eventloop_lag_p90_seconds';
+	const NODEJS_EVENTLOOP_LAG_P99 = 'nodejs_eventloop_lag_p99_seconds';
+
+	function reportEventloopLag(start, gauge, labels) {
+		const delta = process.hrtime(start);
+		const nanosec = delta[0] * 1e9 + delta[1];
+		const seconds = nanosec / 1e9;
+
+		gauge.set(labels, seconds);
+	}
+
+	eventLoopLag.exports = (registry, config = {}) => {
+		const namePrefix = config.prefix ? config.prefix : '';
+		const labels = config.labels ? config.labels : {};
+		const labelNames = Object.keys(labels);
+		const registers = registry ? [registry] : undefined;
+
+		let collect = () => {
+			const start = process.hrtime();
+			setImmediate(reportEventloopLag, start, lag, labels);
+		};
+
+		if (perf_hooks && perf_hooks.monitorEventLoopDelay) {
+			try {
+				const histogram = perf_hooks.monitorEventLoopDelay({
+					resolution: config.eventLoopMonitoringPrecision,
+				});
+				histogram.enable();
+
+				collect = () => {
+					const start = process.hrtime();
+					setImmediate(reportEventloopLag, start, lag, labels);
+
+					lagMin.set(labels, histogram.min / 1e9);
+					lagMax.set(labels, histogram.max / 1e9);
+					lagMean.set(labels, histogram.mean / 1e9);
+					lagStddev.set(labels, histogram.stddev / 1e9);
+					lagP50.set(labels, histogram.percentile(50) / 1e9);
+					lagP90.set(labels, histogram.percentile(90) / 1e9);
+					lagP99.set(labels, histogram.percentile(99) / 1e9);
+
+					histogram.reset();
+				};
+			} catch (e) {
+				if (e.code === 'ERR_NOT_IMPLEMENTED') {
+					return; // Bun
+				}
+
+				throw e;
+			}
+		}
+
+		const lag = new Gauge({
+			name: namePrefix + NODEJS_EVENTLOOP_LAG,
+			help: 'Lag of event loop in seconds.',
+			registers,
+			labelNames,
+			aggregator: 'average',
+			// Use this one metric's `collect` to set all metrics' values.
+			collect,
+		});
+		const lagMin = new Gauge({
+			name: namePrefix + NODEJS_EVENTLOOP_LAG_MIN,
+			help: 'The minimum recorded event loop delay.',
+			registers,
+			labelNames,
+			aggregator: 'min',
+		});
+		const lagMax = new Gauge({
+			name: namePrefix + NODEJS_EVENTLOOP_LAG_MAX,
+			help: 'The maximum recorded event loop delay.',
+			registers,
+			labelNames,
+			aggregator: 'max',
+		});
+		const lagMean = new Gauge({
+			name: namePrefix + NODEJS_EVENTLOOP_LAG_MEAN,
+			help: 'The mean of the recorded event loop delays.',
+			registers,
+			labelNames,
+			aggregator: 'average',
+		});
+		const lagStddev = new Gauge({
+			name: namePrefix + NODEJS_EVENTLOOP_LAG_STDDEV,
+			help: 'The standard deviation of the recorded event loop delays.',
+			registers,
+			labelNames,
+			aggregator: 'average',
+		});
+		const lagP50 = new Gauge({
+			name: namePrefix + NODEJS_EVENTLOOP_LAG_P50,
+			help: 'The 50th percentile of the recorded event loop delays.',
+			registers,
+			labelNames,
+			aggregator: 'average',
+		});
+		const lagP90 = new Gauge({
+			name: namePrefix + NODEJS_EVENTLOOP_LAG_P90,
+			help: 'The 90th percentile of the recorded event loop delays.',
+			registers,
+			labelNames,
+			aggregator: 'average',
+		});
+		const lagP99 = new Gauge({
+			name: namePrefix + NODEJS_EVENTLOOP_LAG_P99,
+			help: 'The 99th percentile of the recorded event loop delays.',
+			registers,
+			labelNames,
+			aggregator: 'average',
+		});
+	};
+
+	eventLoopLag.exports.metricNames = [
+		NODEJS_EVENTLOOP_LAG,
+		NODEJS_EVENTLOOP_LAG_MIN,
+		NODEJS_EVENTLOOP_LAG_MAX,
+		NODEJS_EVENTLOOP_LAG_MEAN,
+		NODEJS_EVENTLOOP_LAG_STDDEV,
+		NODEJS_EVENTLOOP_LAG_P50,
+		NODEJS_EVENTLOOP_LAG_P90,
+		NODEJS_EVENTLOOP_LAG_P99,
+	];
+	return eventLoopLag.exports;
+}
+
+var processHandles = {exports: {}};
+
+var processMetricsHelpers;
+var hasRequiredProcessMetricsHelpers;
+
+function requireProcessMetricsHelpers () {
+	if (hasRequiredProcessMetricsHelpers) return processMetricsHelpers;
+	hasRequiredProcessMetricsHelpers = 1;
+
+	function aggregateByObjectName(list) {
+		const data = {};
+
+		for (let i = 0; i < list.length; i++) {
+			const listElement = list[i];
+
+			if (!listElement || typeof listElement.constructor === 'undefined') {
+				continue;
+			}
+
+			if (Object.hasOwnProperty.call(data, listElement.constructor.name)) {
+				data[listElement.constructor.name] += 1;
+			} else {
+				data[listElement.constructor.name] = 1;
+			}
+		}
+		return data;
+	}
+
+	function updateMetrics(gauge, data, labels) {
+		gauge.reset();
+		for (const key in data) {
+			gauge.set(Object.assign({ type: key }, labels || {}), data[key]);
+		}
+	}
+
+	processMetricsHelpers = {
+		aggregateByObjectName,
+		updateMetrics,
+	};
+	return processMetricsHelpers;
+}
+
+var hasRequiredProcessHandles;
+
+function requireProcessHandles () {
+	if (hasRequiredProcessHandles) return processHandles.exports;
+	hasRequiredProcessHandles = 1;
+
+	const { aggregateByObjectName } = requireProcessMetricsHelpers();
+	const { updateMetrics } = requireProcessMetricsHelpers();
+	const Gauge = requireGauge();
+
+	const NODEJS_ACTIVE_HANDLES = 'nodejs_active_handles';
+	const NODEJS_ACTIVE_HANDLES_TOTAL = 'nodejs_active_handles_total';
+
+	processHandles.exports = (registry, config = {}) => {
+		// Don't do anything if the function is removed in later nodes (exists in node@6-12...)
+		if (typeof process._getActiveHandles !== 'function') {
+			return;
+		}
+
+		const registers = registry ? [registry] : undefined;
+		const namePrefix = config.prefix ? config.prefix : '';
+		const labels = config.labels ? config.labels : {};
+		const labelNames = Object.keys(labels);
+
+		new Gauge({
+			name: namePrefix + NODEJS_ACTIVE_HANDLES,
+			help: 'Number of active libuv handles grouped by handle type. Every handle type is C++ class name.',
+			labelNames: ['type', ...labelNames],
+			registers,
+			collect() {
+				const handles = process._getActiveHandles();
+				updateMetrics(this, aggregateByObjectName(handles), labels);
+			},
+		});
+		new Gauge({
+			name: namePrefix + NODEJS_ACTIVE_HANDLES_TOTAL,
+			help: 'Total number of active handles.',
+			registers,
+			labelNames,
+			collect() {
+				const handles = process._getActiveHandles();
+				this.set(labels, handles.length);
+			},
+		});
+	};
+
+	processHandles.exports.metricNames = [
+		NODEJS_ACTIVE_HANDLES,
+		NODEJS_ACTIVE_HANDLES_TOTAL,
+	];
+	return processHandles.exports;
+}
+
+var processRequests = {exports: {}};
+
+var hasRequiredProcessRequests;
+
+function requireProcessRequests () {
+	if (hasRequiredProcessRequests) return processRequests.exports;
+	hasRequiredProcessRequests = 1;
+	const Gauge = requireGauge();
+	const { aggregateByObjectName } = requireProcessMetricsHelpers();
+	const { updateMetrics } = requireProcessMetricsHelpers();
+
+	const NODEJS_ACTIVE_REQUESTS = 'nodejs_active_requests';
+	const NODEJS_ACTIVE_REQUESTS_TOTAL = 'nodejs_active_requests_total';
+
+	processRequests.exports = (registry, config = {}) => {
+		// Don't do anything if the function is removed in later nodes (exists in node@6)
+		if (typeof process._getActiveRequests !== 'function') {
+			return;
+		}
+
+		const namePrefix = config.prefix ? config.prefix : '';
+		const labels = config.labels ? config.labels : {};
+		const labelNames = Object.keys(labels);
+
+		new Gauge({
+			name: namePrefix + NODEJS_ACTIVE_REQUESTS,
+			help: 'Number of active libuv requests grouped by request type. Every request type is C++ class name.',
+			labelNames: ['type', ...labelNames],
+			registers: registry ? [registry] : undefined,
+			collect() {
+				const requests = process._getActiveRequests();
+				updateMetrics(this, aggregateByObjectName(requests), labels);
+			},
+		});
+
+		new Gauge({
+			name: namePrefix + NODEJS_ACTIVE_REQUESTS_TOTAL,
+			help: 'Total number of active requests.',
+			registers: registry ? [registry] : undefined,
+			labelNames,
+			collect() {
+				const requests = process._getActiveRequests();
+				this.set(labels, requests.length);
+			},
+		});
+	};
+
+	processRequests.exports.metricNames = [
+		NODEJS_ACTIVE_REQUESTS,
+		NODEJS_ACTIVE_REQUESTS_TOTAL,
+	];
+	return processRequests.exports;
+}
+
+var processResources = {exports: {}};
+
+var hasRequiredProcessResources;
+
+function requireProcessResources () {
+	if (hasRequiredProcessResources) return processResources.exports;
+	hasRequiredProcessResources = 1;
+	const Gauge = requireGauge();
+	const { updateMetrics } = requireProcessMetricsHelpers();
+
+	const NODEJS_ACTIVE_RESOURCES = 'nodejs_active_resources';
+	const NODEJS_ACTIVE_RESOURCES_TOTAL = 'nodejs_active_resources_total';
+
+	processResources.exports = (registry, config = {}) => {
+		// Don't do anything if the function does not exist in previous nodes (exists in node@17.3.0)
+		if (typeof process.getActiveResourcesInfo !== 'function') {
+			return;
+		}
+
+		const namePrefix = config.prefix ? config.prefix : '';
+		const labels = config.labels ? config.labels : {};
+		const labelNames = Object.keys(labels);
+
+		new Gauge({
+			name: namePrefix + NODEJS_ACTIVE_RESOURCES,
+			help: 'Number of active resources that are currently keeping the event loop alive, grouped by async resource type.',
+			labelNames: ['type', ...labelNames],
+			registers: registry ? [registry] : undefined,
+			collect() {
+				const resources = process.getActiveResourcesInfo();
+
+				const data = {};
+
+				for (let i = 0; i < resources.length; i++) {
+					const resource = resources[i];
+
+					if (Object.hasOwn(data, resource)) {
+						data[resource] += 1;
+					} else {
+						data[resource] = 1;
+					}
+				}
+
+				updateMetrics(this, data, labels);
+			},
+		});
+
+		new Gauge({
+			name: namePrefix + NODEJS_ACTIVE_RESOURCES_TOTAL,
+			help: 'Total number of active resources.',
+			registers: registry ? [registry] : undefined,
+			labelNames,
+			collect() {
+				const resources = process.getActiveResourcesInfo();
+				this.set(labels, resources.length);
+			},
+		});
+	};
+
+	processResources.exports.metricNames = [
+		NODEJS_ACTIVE_RESOURCES,
+		NODEJS_ACTIVE_RESOURCES_TOTAL,
+	];
+	return processResources.exports;
+}
+
+var heapSizeAndUsed = {exports: {}};
+
+var hasRequiredHeapSizeAndUsed;
+
+function requireHeapSizeAndUsed () {
+	if (hasRequiredHeapSizeAndUsed) return heapSizeAndUsed.exports;
+	hasRequiredHeapSizeAndUsed = 1;
+
+	const Gauge = requireGauge();
+	const safeMemoryUsage = requireSafeMemoryUsage();
+
+	const NODEJS_HEAP_SIZE_TOTAL = 'nodejs_heap_size_total_bytes';
+	const NODEJS_HEAP_SIZE_USED = 'nodejs_heap_size_used_bytes';
+	const NODEJS_EXTERNAL_MEMORY = 'nodejs_external_memory_bytes';
+
+	heapSizeAndUsed.exports = (registry, config = {}) => {
+		if (typeof process.memoryUsage !== 'function') {
+			return;
+		}
+		const labels = config.labels ? config.labels : {};
+		const labelNames = Object.keys(labels);
+
+		const registers = registry ? [registry] : undefined;
+		const namePrefix = config.prefix ? config.prefix : '';
+		const collect = () => {
+			const memUsage = safeMemoryUsage();
+			if (memUsage) {
+				heapSizeTotal.set(labels, memUsage.heapTotal);
+				heapSizeUsed.set(labels, memUsage.heapUsed);
+				if (memUsage.external !== undefined) {
+					externalMemUsed.set(labels, memUsage.external);
+				}
+			}
+		};
+
+		const heapSizeTotal = new Gauge({
+			name: namePrefix + NODEJS_HEAP_SIZE_TOTAL,
+			help: 'Process heap size from Node.js in bytes.',
+			registers,
+			labelNames,
+			// Use this one metric's `collect` to set all metrics' values.
+			collect,
+		});
+		const heapSizeUsed = new Gauge({
+			name: namePrefix + NODEJS_HEAP_SIZE_USED,
+			help: 'Process heap size used from Node.js in bytes.',
+			registers,
+			labelNames,
+		});
+		const externalMemUsed = new Gauge({
+			name: namePrefix + NODEJS_EXTERNAL_MEMORY,
+			help: 'Node.js external memory size in bytes.',
+			registers,
+			labelNames,
+		});
+	};
+
+	heapSizeAndUsed.exports.metricNames = [
+		NODEJS_HEAP_SIZE_TOTAL,
+		NODEJS_HEAP_SIZE_USED,
+		NODEJS_EXTERNAL_MEMORY,
+	];
+	return heapSizeAndUsed.exports;
+}
+
+var heapSpacesSizeAndUsed = {exports: {}};
+
+var hasRequiredHeapSpacesSizeAndUsed;
+
+function requireHeapSpacesSizeAndUsed () {
+	if (hasRequiredHeapSpacesSizeAndUsed) return heapSpacesSizeAndUsed.exports;
+	hasRequiredHeapSpacesSizeAndUsed = 1;
+
+	const Gauge = requireGauge();
+	const v8 = require$$1$3;
+
+	const METRICS = ['total', 'used', 'available'];
+	const NODEJS_HEAP_SIZE = {};
+
+	METRICS.forEach(metricType => {
+		NODEJS_HEAP_SIZE[metricType] = `nodejs_heap_space_size_${metricType}_bytes`;
+	});
+
+	heapSpacesSizeAndUsed.exports = (registry, config = {}) => {
+		try {
+			v8.getHeapSpaceStatistics();
+		} catch (e) {
+			if (e.code === 'ERR_NOT_IMPLEMENTED') {
+				return; // Bun
+			}
+			throw e;
+		}
+		const registers = registry ? [registry] : undefined;
+		const namePrefix = config.prefix ? config.prefix : '';
+
+		const labels = config.labels ? config.labels : {};
+		const labelNames = ['space', ...Object.keys(labels)];
+
+		const gauges = {};
+
+		METRICS.forEach(metricType => {
+			gauges[metricType] = new Gauge({
+				name: namePrefix + NODEJS_HEAP_SIZE[metricType],
+				help: `Process heap space size ${metricType} from Node.js in bytes.`,
+				labelNames,
+				registers,
+			});
+		});
+
+		// Use this one metric's `collect` to set all metrics' values.
+		gauges.total.collect = () => {
+			for (const space of v8.getHeapSpaceStatistics()) {
+				const spaceName = space.space_name.substr(
+					0,
+					space.space_name.indexOf('_space'),
+				);
+
+				gauges.total.set({ space: spaceName, ...labels }, space.space_size);
+				gauges.used.set({ space: spaceName, ...labels }, space.space_used_size);
+				gauges.available.set(
+					{ space: spaceName, ...labels },
+					space.space_available_size,
+				);
+			}
+		};
+	};
+
+	heapSpacesSizeAndUsed.exports.metricNames = Object.values(NODEJS_HEAP_SIZE);
+	return heapSpacesSizeAndUsed.exports;
+}
+
+var version = {exports: {}};
+
+var hasRequiredVersion;
+
+function requireVersion () {
+	if (hasRequiredVersion) return version.exports;
+	hasRequiredVersion = 1;
+
+	const Gauge = requireGauge();
+	const version$1 = process.version;
+	const versionSegments = version$1.slice(1).split('.').map(Number);
+
+	const NODE_VERSION_INFO = 'nodejs_version_info';
+
+	version.exports = (registry, config = {}) => {
+		const namePrefix = config.prefix ? config.prefix : '';
+		const labels = config.labels ? config.labels : {};
+		const labelNames = Object.keys(labels);
+
+		new Gauge({
+			name: namePrefix + NODE_VERSION_INFO,
+			help: 'Node.js version info.',
+			labelNames: ['version', 'major', 'minor', 'patch', ...labelNames],
+			registers: registry ? [registry] : undefined,
+			aggregator: 'first',
+			collect() {
+				// Needs to be in collect() so value is present even if reg is reset
+				this.labels(
+					version$1,
+					versionSegments[0],
+					versionSegments[1],
+					versionSegments[2],
+					...Object.values(labels),
+				).set(1);
+			},
+		});
+	};
+
+	version.exports.metricNames = [NODE_VERSION_INFO];
+	return version.exports;
+}
+
+var gc = {exports: {}};
+
+var hasRequiredGc;
+
+function requireGc () {
+	if (hasRequiredGc) return gc.exports;
+	hasRequiredGc = 1;
+	const Histogram = requireHistogram();
+
+	let perf_hooks;
+
+	try {
+		// eslint-disable-next-line
+		perf_hooks = require('perf_hooks');
+	} catch {
+		// node version is too old
+	}
+
+	const NODEJS_GC_DURATION_SECONDS = 'nodejs_gc_duration_seconds';
+	const DEFAULT_GC_DURATION_BUCKETS = [0.001, 0.01, 0.1, 1, 2, 5];
+
+	const kinds = [];
+
+	if (perf_hooks && perf_hooks.constants) {
+		kinds[perf_hooks.constants.NODE_PERFORMANCE_GC_MAJOR] = 'major';
+		kinds[perf_hooks.constants.NODE_PERFORMANCE_GC_MINOR] = 'minor';
+		kinds[perf_hooks.constants.NODE_PERFORMANCE_GC_INCREMENTAL] = 'incremental';
+		kinds[perf_hooks.constants.NODE_PERFORMANCE_GC_WEAKCB] = 'weakcb';
+	}
+
+	gc.exports = (registry, config = {}) => {
+		if (!perf_hooks) {
+			return;
+		}
+
+		const namePrefix = config.prefix ? config.prefix : '';
+		const labels = config.labels ? config.labels : {};
+		const labelNames = Object.keys(labels);
+		const buckets = config.gcDurationBuckets
+			? config.gcDurationBuckets
+			: DEFAULT_GC_DURATION_BUCKETS;
+		const gcHistogram = new Histogram({
+			name: namePrefix + NODEJS_GC_DURATION_SECONDS,
+			help: 'Garbage collection duration by kind, one of major, minor, incremental or weakcb.',
+			labelNames: ['kind', ...labelNames],
+			enableExemplars: false,
+			buckets,
+			registers: registry ? [registry] : undefined,
+		});
+
+		const obs = new perf_hooks.PerformanceObserver(list => {
+			const entry = list.getEntries()[0];
+			// Node < 16 uses entry.kind
+			// Node >= 16 uses entry.detail.kind
+			// See: https://nodejs.org/docs/latest-v16.x/api/deprecations.html#deprecations_dep0152_extension_performanceentry_properties
+			const kind = entry.detail ? kinds[entry.detail.kind] : kinds[entry.kind];
+			// Convert duration from milliseconds to seconds
+			gcHistogram.observe(Object.assign({ kind }, labels), entry.duration / 1000);
+		});
+
+		obs.observe({ entryTypes: ['gc'] });
+	};
+
+	gc.exports.metricNames = [NODEJS_GC_DURATION_SECONDS];
+	return gc.exports;
+}
+
+var hasRequiredDefaultMetrics;
+
+function requireDefaultMetrics () {
+	if (hasRequiredDefaultMetrics) return defaultMetrics.exports;
+	hasRequiredDefaultMetrics = 1;
+
+	const { isObject } = requireUtil();
+
+	// Default metrics.
+	const processCpuTotal = requireProcessCpuTotal();
+	const processStartTime = requireProcessStartTime();
+	const osMemoryHeap = requireOsMemoryHeap();
+	const processOpenFileDescriptors = requireProcessOpenFileDescriptors();
+	const processMaxFileDescriptors = requireProcessMaxFileDescriptors();
+	const eventLoopLag = requireEventLoopLag();
+	const processHandles = requireProcessHandles();
+	const processRequests = requireProcessRequests();
+	const processResources = requireProcessResources();
+	const heapSizeAndUsed = requireHeapSizeAndUsed();
+	const heapSpacesSizeAndUsed = requireHeapSpacesSizeAndUsed();
+	const version = requireVersion();
+	const gc = requireGc();
+
+	const metrics = {
+		processCpuTotal,
+		processStartTime,
+		osMemoryHeap,
+		processOpenFileDescriptors,
+		processMaxFileDescriptors,
+		eventLoopLag,
+		...(typeof process.getActiveResourcesInfo === 'function'
+			? { processResources }
+			: {}),
+		processHandles,
+		processRequests,
+		heapSizeAndUsed,
+		heapSpacesSizeAndUsed,
+		version,
+		gc,
+	};
+	const metricsList = Object.keys(metrics);
+
+	defaultMetrics.exports = function collectDefaultMetrics(config) {
+		if (config !== null && config !== undefined && !isObject(config)) {
+			throw new TypeError('config must be null, undefined, or an object');
+		}
+
+		config = { eventLoopMonitoringPrecision: 10, ...config };
+
+		for (const metric of Object.values(metrics)) {
+			metric(config.register, config);
+		}
+	};
+
+	defaultMetrics.exports.metricsList = metricsList;
+	return defaultMetrics.exports;
+}
+
+var metricAggregators = {};
+
+var hasRequiredMetricAggregators;
+
+function requireMetricAggregators () {
+	if (hasRequiredMetricAggregators) return metricAggregators;
+	hasRequiredMetricAggregators = 1;
+
+	const { Grouper, hashObject } = requireUtil();
+
+	/**
+	 * Returns a new function that applies the `aggregatorFn` to the values.
+	 * @param {Function} aggregatorFn function to apply to values.
+	 * @return {Function} aggregator function
+	 */
+	function AggregatorFactory(aggregatorFn) {
+		return metrics => {
+			if (metrics.length === 0) return;
+			const result = {
+				help: metrics[0].help,
+				name: metrics[0].name,
+				type: metrics[0].type,
+				values: [],
+				aggregator: metrics[0].aggregator,
+			};
+			// Gather metrics by metricName and labels.
+			const byLabels = new Grouper();
+			metrics.forEach(metric => {
+				metric.values.forEach(value => {
+					const key = hashObject(value.labels);
+					byLabels.add(`${value.metricName}_${key}`, value);
+				});
+			});
+			// Apply aggregator function to gathered metrics.
+			byLabels.forEach(values => {
+				if (values.length === 0) return;
+				const valObj = {
+					value: aggregatorFn(values),
+					labels: values[0].labels,
+				};
+				if (values[0].metricName) {
+					valObj.metricName = values[0].metricName;
+				}
+				// NB: Timestamps are omitted.
+				result.values.push(valObj);
+			});
+			return result;
+		};
+	}
+	// Export for users to define their own aggregation methods.
+	metricAggregators.AggregatorFactory = AggregatorFactory;
+
+	/**
+	 * Functions that can be used to aggregate metrics from multiple registries.
+	 */
+	metricAggregators.aggregators = {
+		/**
+		 * @return The sum of values.
+		 */
+		sum: AggregatorFactory(v => v.reduce((p, c) => p + c.value, 0)),
+		/**
+		 * @return The first value.
+		 */
+		first: AggregatorFactory(v => v[0].value),
+		/**
+		 * @return {undefined} Undefined; omits the metric.
+		 */
+		omit: () => {},
+		/**
+		 * @return The arithmetic mean of the values.
+		 */
+		average: AggregatorFactory(
+			v => v.reduce((p, c) => p + c.value, 0) / v.length,
+		),
+		/**
+		 * @return The minimum of the values.
+		 */
+		min: AggregatorFactory(v =>
+			v.reduce((p, c) => Math.min(p, c.value), Infinity),
+		),
+		/**
+		 * @return The maximum of the values.
+		 */
+		max: AggregatorFactory(v =>
+			v.reduce((p, c) => Math.max(p, c.value), -Infinity),
+		),
+	};
+	return metricAggregators;
+}
+
+var cluster_1;
+var hasRequiredCluster;
+
+function requireCluster () {
+	if (hasRequiredCluster) return cluster_1;
+	hasRequiredCluster = 1;
+
+	/**
+	 * Extends the Registry class with a `clusterMetrics` method that returns
+	 * aggregated metrics for all workers.
+	 *
+	 * In cluster workers, listens for and responds to requests for metrics by the
+	 * cluster master.
+	 */
+
+	const Registry = requireRegistry();
+	const { Grouper } = requireUtil();
+	const { aggregators } = requireMetricAggregators();
+	// We need to lazy-load the 'cluster' module as some application servers -
+	// namely Passenger - crash when it is imported.
+	let cluster = () => {
+		const data = require$$3$2;
+		cluster = () => data;
+		return data;
+	};
+
+	const GET_METRICS_REQ = 'prom-client:getMetricsReq';
+	const GET_METRICS_RES = 'prom-client:getMetricsRes';
+
+	let registries = [Registry.globalRegistry];
+	let requestCtr = 0; // Concurrency control
+	let listenersAdded = false;
+	const requests = new Map(); // Pending requests for workers' local metrics.
+
+	class AggregatorRegistry extends Registry {
+		constructor(regContentType = Registry.PROMETHEUS_CONTENT_TYPE) {
+			super(regContentType);
+			addListeners();
+		}
+
+		/**
+		 * Gets aggregated metrics for all workers. The optional callback and
+		 * returned Promise resolve with the same value; either may be used.
+		 * @return {Promise<string>} Promise that resolves with the aggregated
+		 *   metrics.
+		 */
+		clusterMetrics() {
+			const requestId = requestCtr++;
+
+			return new Promise((resolve, reject) => {
+				let settled = false;
+				function done(err, result) {
+					if (settled) return;
+					settled = true;
+					if (err) reject(err);
+					else resolve(result);
+				}
+
+				const request = {
+					responses: [],
+					pending: 0,
+					done,
+					errorTimeout: setTimeout(() => {
+						const err = new Error('Operation timed out.');
+						request.done(err);
+					}, 5000),
+				};
+				requests.set(requestId, request);
+
+				const message = {
+					type: GET_METRICS_REQ,
+					requestId,
+				};
+
+				for (const id in cluster().workers) {
+					// If the worker exits abruptly, it may still be in the workers
+					// list but not able to communicate.
+					if (cluster().workers[id].isConnected()) {
+						cluster().workers[id].send(message);
+						request.pending++;
+					}
+				}
+
+				if (request.pending === 0) {
+					// No workers were up
+					clearTimeout(request.errorTimeout);
+					process.nextTick(() => done(null, ''));
+				}
+			});
+		}
+
+		get contentType() {
+			return super.contentType;
+		}
+
+		/**
+		 * Creates a new Registry instance from an array of metrics that were
+		 * created by `registry.getMetricsAsJSON()`. Metrics are aggregated using
+		 * the method specified by their `aggregator` property, or by summation if
+		 * `aggregator` is undefined.
+		 * @param {Array} metricsArr Array of metrics, each of which created by
+		 *   `registry.getMetricsAsJSON()`.
+		 * @param {string} registryType content type of the new registry. Defaults
+		 * to PROMETHEUS_CONTENT_TYPE.
+		 * @return {Registry} aggregated registry.
+		 */
+		static aggregate(
+			metricsArr,
+			registryType = Registry.PROMETHEUS_CONTENT_TYPE,
+		) {
+			const aggregatedRegistry = new Registry();
+			const metricsByName = new Grouper();
+
+			aggregatedRegistry.setContentType(registryType);
+
+			// Gather by name
+			metricsArr.forEach(metrics => {
+				metrics.forEach(metric => {
+					metricsByName.add(metric.name, metric);
+				});
+			});
+
+			// Aggregate gathered metrics.
+			metricsByName.forEach(metrics => {
+				const aggregatorName = metrics[0].aggregator;
+				const aggregatorFn = aggregators[aggregatorName];
+				if (typeof aggregatorFn !== 'function') {
+					throw new Error(`'${aggregatorName}' is not a defined aggregator.`);
+				}
+				const aggregatedMetric = aggregatorFn(metrics);
+				// NB: The 'omit' aggregator returns undefined.
+				if (aggregatedMetric) {
+					const aggregatedMetricWrapper = Object.assign(
+						{
+							get: () => aggregatedMetric,
+						},
+						aggregatedMetric,
+					);
+					aggregatedRegistry.registerMetric(aggregatedMetricWrapper);
+				}
+			});
+
+			return aggregatedRegistry;
+		}
+
+		/**
+		 * Sets the registry or registries to be aggregated. Call from workers to
+		 * use a registry/registries other than the default global registry.
+		 * @param {Array<Registry>|Registry} regs Registry or registries to be
+		 *   aggregated.
+		 * @return {void}
+		 */
+		static setRegistries(regs) {
+			if (!Array.isArray(regs)) regs = [regs];
+			regs.forEach(reg => {
+				if (!(reg instanceof Registry)) {
+					throw new TypeError(`Expected Registry, got ${typeof reg}`);
+				}
+			});
+			registries = regs;
+		}
+	}
+
+	/**
+	 * Adds event listeners for cluster aggregation. Idempotent (safe to call more
+	 * than once).
+	 * @return {void}
+	 */
+	function addListeners() {
+		if (listenersAdded) return;
+		listenersAdded = true;
+
+		if (cluster().isMaster) {
+			// Listen for worker responses to requests for local metrics
+			cluster().on('message', (worker, message) => {
+				if (message.type === GET_METRICS_RES) {
+					const request = requests.get(message.requestId);
+
+					if (message.error) {
+						request.done(new Error(message.error));
+						return;
+					}
+
+					message.metrics.forEach(registry => request.responses.push(registry));
+					request.pending--;
+
+					if (request.pending === 0) {
+						// finalize
+						requests.delete(message.requestId);
+						clearTimeout(request.errorTimeout);
+
+						const registry = AggregatorRegistry.aggregate(request.responses);
+						const promString = registry.metrics();
+						request.done(null, promString);
+					}
+				}
+			});
+		}
+
+		if (cluster().isWorker) {
+			// Respond to master's requests for worker's local metrics.
+			process.on('message', message => {
+				if (message.type === GET_METRICS_REQ) {
+					Promise.all(registries.map(r => r.getMetricsAsJSON()))
+						.then(metrics => {
+							process.send({
+								type: GET_METRICS_RES,
+								requestId: message.requestId,
+								metrics,
+							});
+						})
+						.catch(error => {
+							process.send({
+								type: GET_METRICS_RES,
+								requestId: message.requestId,
+								error: error.message,
+							});
+						});
+				}
+			});
+		}
+	}
+
+	cluster_1 = AggregatorRegistry;
+	return cluster_1;
+}
+
+/**
+ * Prometheus client
+ * @module Prometheus client
+ */
+
+var hasRequiredPromClient;
+
+function requirePromClient () {
+	if (hasRequiredPromClient) return promClient;
+	hasRequiredPromClient = 1;
+	(function (exports) {
+
+		exports.register = requireRegistry().globalRegistry;
+		exports.Registry = requireRegistry();
+		Object.defineProperty(exports, 'contentType', {
+			configurable: false,
+			enumerable: true,
+			get() {
+				return exports.register.contentType;
+			},
+			set(value) {
+				exports.register.setContentType(value);
+			},
+		});
+		exports.prometheusContentType = exports.Registry.PROMETHEUS_CONTENT_TYPE;
+		exports.openMetricsContentType = exports.Registry.OPENMETRICS_CONTENT_TYPE;
+		exports.validateMetricName = requireValidation().validateMetricName;
+
+		exports.Counter = requireCounter();
+		exports.Gauge = requireGauge();
+		exports.Histogram = requireHistogram();
+		exports.Summary = requireSummary();
+		exports.Pushgateway = requirePushgateway();
+
+		exports.linearBuckets = requireBucketGenerators().linearBuckets;
+		exports.exponentialBuckets =
+			requireBucketGenerators().exponentialBuckets;
+
+		exports.collectDefaultMetrics = requireDefaultMetrics();
+
+		exports.aggregators = requireMetricAggregators().aggregators;
+		exports.AggregatorRegistry = requireCluster(); 
+	} (promClient));
+	return promClient;
+}
+
+var promClientExports = requirePromClient();
+
+// Pushes a run's gauges to a Prometheus Pushgateway with prom-client's client. A push is a
+// by-product: a failure is a warning to print, never an error, and never changes the verdict.
+/** The Pushgateway's job label of every push. */
+const PUSH_JOB = 'go-memgate';
+const PUSH_TIMEOUT_MS = 10_000;
+/**
+ * PUT: the group (job, then `grouping` in order) holds exactly this run afterwards, so a
+ * run measured again on the same commit replaces the earlier one.
+ */
+async function pushRun(registry, gatewayUrl, grouping, timeoutMs = PUSH_TIMEOUT_MS) {
+    const gateway = new promClientExports.Pushgateway(gatewayUrl, { timeout: timeoutMs }, registry);
+    const started = performance.now();
+    try {
+        await gateway.push({ jobName: PUSH_JOB, groupings: groupingPath(grouping) });
+        return { roundTripMs: performance.now() - started };
+    }
+    catch (e) {
+        const why = stripControl(e.message)
+            .replace(/\s+/g, ' ')
+            .trim()
+            .slice(0, 200);
+        return {
+            roundTripMs: performance.now() - started,
+            warning: `pushgateway-url: ${redactUrl(gatewayUrl)}: ${why}; the run was not pushed, the verdict stands`
+        };
+    }
+}
+/**
+ * The grouping key as the Pushgateway reads it from the URL path: a value with a "/" (a
+ * repository "owner/name", a branch "feature/x") or an empty one is sent base64url-encoded
+ * under "label@base64", as the gateway's own clients do.
+ */
+function groupingPath(grouping) {
+    return Object.fromEntries(Object.entries(grouping).map(([label, value]) => value === '' || value.includes('/')
+        ? [`${label}@base64`, Buffer.from(value).toString('base64url') || '=']
+        : [label, value]));
+}
+
+const CHART_COLOURS = {
+    base: { hex: '#2f81f7', name: 'blue' },
+    head: { hex: '#e8590c', name: 'orange' },
+    limit: { hex: '#848d97', name: 'grey' }
+};
 const MAX_POINTS = 40;
-/** One chart of a quantity over time; several series share the axes (base and head). */
-function xyChart(title, unit, series, value, scale = 1) {
-    const longest = series.reduce((a, b) => (b.samples.length > a.samples.length ? b : a), series[0]);
+/** The chart as a mermaid block; null when every line holds one value throughout (nothing to see). */
+function xyChart(req) {
+    const scale = req.scale ?? 1;
+    const longest = req.lines.reduce((a, b) => (b.samples.length > a.samples.length ? b : a));
     const stride = Math.max(1, Math.ceil(longest.samples.length / MAX_POINTS));
     const picked = (s) => s.filter((_, i) => i % stride === 0);
-    const xs = picked(longest.samples).map((s) => Math.round(s.t));
-    const lines = series.map((s) => {
-        const ys = picked(s.samples).map((p) => {
-            const v = value(p);
-            return v === null ? 0 : Number((v / scale).toPrecision(4));
+    const times = picked(longest.samples).map((s) => s.t);
+    const data = req.lines.map((line) => ({
+        role: line.role,
+        ys: picked(line.samples)
+            .slice(0, times.length)
+            .map((p) => (req.value(p) ?? 0) / scale)
+    }));
+    const all = data.flatMap((d) => d.ys);
+    if (all.length === 0 || all.every((v) => v === all[0]))
+        return null;
+    const head = req.lines.find((l) => l.role === 'head');
+    const start = head?.samples[0];
+    const limitPerSec = req.limitPerSec && start ? req.limitPerSec / scale : null;
+    const lines = [...data];
+    if (limitPerSec !== null && start)
+        lines.push({
+            role: 'limit',
+            ys: times.map((t) => (req.value(start) ?? 0) / scale + limitPerSec * (t - start.t))
         });
-        return ys.slice(0, xs.length);
-    });
-    const all = lines.flat();
-    const lo = Math.min(...all);
-    const hi = Math.max(...all);
-    const pad = Math.max((hi - lo) * 0.1, hi * 0.01, 1 / scale);
-    // xychart-beta draws no legend: the title names the lines in order.
-    const label = series.length > 1 ? ` (lines: ${series.map((s) => s.label).join(', then ')})` : '';
+    const [lo, hi] = yRange(lines.flatMap((l) => l.ys), all, limitPerSec === null ? null : limitPerSec * (times[times.length - 1] - times[0]));
+    // xychart-beta draws no legend: the title says which colour is which.
+    const legend = lines.map((l) => `${l.role} ${CHART_COLOURS[l.role].name}`).join(', ');
     return [
         '```mermaid',
+        '---',
+        'config:',
+        '  themeVariables:',
+        '    xyChart:',
+        `      plotColorPalette: "${lines.map((l) => CHART_COLOURS[l.role].hex).join(', ')}"`,
+        '---',
         'xychart-beta',
-        `  title "${title}${label}"`,
-        `  x-axis "seconds after warm-up" [${xs.join(', ')}]`,
-        `  y-axis "${unit}" ${fmt(Math.max(0, lo - pad))} --> ${fmt(hi + pad)}`,
-        ...lines.map((ys) => `  line [${ys.join(', ')}]`),
+        `  title "${req.title}: ${legend}"`,
+        `  x-axis "seconds after warm-up" [${times.map((t) => Math.round(t)).join(', ')}]`,
+        `  y-axis "${req.unit}" ${fmt(lo)} --> ${fmt(hi)}`,
+        ...lines.map((l) => `  line [${l.ys.map(fmt).join(', ')}]`),
         '```'
     ].join('\n');
+}
+/**
+ * The y-axis: everything drawn, and at least the limit's growth over the window on either
+ * side of the data, so that noise well within the limit looks as small as it is. Without a
+ * limit, a twentieth of the largest value on either side. Never below zero: no series can be.
+ */
+function yRange(drawn, data, limitGrowth) {
+    const margin = limitGrowth ?? 0.05 * Math.max(...data.map(Math.abs));
+    const lo = Math.min(...drawn, Math.min(...data) - margin);
+    const hi = Math.max(...drawn, Math.max(...data) + margin);
+    const pad = (hi - lo) * 0.05;
+    return [Math.max(0, lo - pad), hi + pad];
 }
 const fmt = (v) => Number(v.toPrecision(4));
 
@@ -5691,7 +13784,9 @@ function code(text) {
     return `<code>${escapeText(text)}</code>`;
 }
 
-// report.json -> markdown: the PR comment, the job summary and report.md.
+// report.json -> markdown: the PR comment, the job summary and report.md. The first screen
+// answers what a reviewer asks first: the verdict; what grows, how fast, against what;
+// which commits; which line; what to do next. Then one table of the growth, then the rest.
 const HEADLINE = {
     pass: '✅ go-memgate: no memory growth beyond the limits',
     fail: '❌ go-memgate: memory grows — this check fails',
@@ -5699,8 +13794,9 @@ const HEADLINE = {
 };
 function renderMarkdown(report, options = {}) {
     const sections = [
-        header(report),
+        firstScreen(report),
         growthTable(report),
+        reasons(report),
         attributionSection(report.runs.head.attribution, 10),
         newInHeadLine(report),
         charts(report),
@@ -5711,7 +13807,11 @@ function renderMarkdown(report, options = {}) {
     if (max === undefined || full.length <= max)
         return full;
     const note = '\n\n_The report was shortened to fit; the full report is in the job summary and the artifact._\n';
-    const shorter = [header(report), growthTable(report), attributionSection(report.runs.head.attribution, 3)]
+    const shorter = [
+        firstScreen(report),
+        growthTable(report),
+        attributionSection(report.runs.head.attribution, 3)
+    ]
         .filter(Boolean)
         .join('\n\n');
     if (shorter.length + note.length <= max)
@@ -5720,55 +13820,183 @@ function renderMarkdown(report, options = {}) {
     const cut = shorter.slice(0, max - note.length);
     return cut.slice(0, cut.lastIndexOf('\n')) + note;
 }
-function header(report) {
+function firstScreen(report) {
     const name = report.name === 'memgate' ? '' : ` (${escapeText(report.name)})`;
     const lines = [`### ${HEADLINE[report.verdict]}${name}`, ''];
     for (const notice of report.notices)
         lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '');
-    for (const reason of report.reasons)
-        lines.push(`- ${escapeText(reason)}`);
+    const leak = leakingLine(report);
+    const items = [growthLine(report), commitsLine(report), leak, nextStep(report, leak !== null)];
+    for (const item of items)
+        if (item)
+            lines.push(`- ${item}`);
     return lines.join('\n').trim();
 }
+/** Each judged series' growth, the failing ones in bold. */
+function growthLine(report) {
+    const parts = summarizeGrowth(report).map((g) => {
+        const text = escapeText(g.text);
+        return g.outcome === 'fail' ? `**${text}**` : text;
+    });
+    if (!parts.length)
+        return report.reasons.length ? escapeText(report.reasons[0]) : null;
+    const line = parts.join('; ');
+    // Capitalised past the bold marker.
+    return line.replace(/^(\**)(\w)/, (_, bold, c) => bold + c.toUpperCase());
+}
+const SHA = /^[0-9a-f]{7,40}$/;
+const REPOSITORY_URL = /^https:\/\/[\w.-]+(?::\d+)?\/[\w.-]+\/[\w.-]+$/;
+/** The repository and head commit to link to; in comment mode the report is untrusted: both must look right. */
+function sourceOf(report) {
+    const s = report.source;
+    const ok = typeof s?.repositoryUrl === 'string' &&
+        REPOSITORY_URL.test(s.repositoryUrl) &&
+        typeof s.commit === 'string' &&
+        SHA.test(s.commit);
+    return ok ? s : null;
+}
+const shaOf = (commit) => typeof commit === 'string' && SHA.test(commit) ? commit : null;
+/** `html` as a link when there is somewhere to go. */
+const link = (href, html) => href === null ? html : `<a href="${escapeText(href)}">${html}</a>`;
+/** "base `main` 3f5c2a9 → head 9e8d7c6", short SHAs linked to their commits. */
+function commitsLine(report) {
+    const source = sourceOf(report);
+    const commit = (sha) => link(source && `${source.repositoryUrl}/commit/${sha}`, code(sha.slice(0, 7)));
+    const head = shaOf(report.runs.head.commit) ?? source?.commit ?? null;
+    const base = report.runs.base;
+    const baseSha = shaOf(base?.commit);
+    if (!head && !baseSha)
+        return null;
+    const headText = `head ${head ? commit(head) : 'the working tree'}`;
+    if (!base)
+        return `Commit: ${headText}`;
+    const baseText = [
+        'base',
+        ...(base.ref ? [code(String(base.ref))] : []),
+        baseSha ? commit(baseSha) : 'a stored report'
+    ].join(' ');
+    return `Commits: ${baseText} → ${headText}`;
+}
+/** "svc/cache.go:42", linked to that line at the head commit when the repository is known. */
+function lineLink(report, at) {
+    const source = sourceOf(report);
+    const path = at.repoPath;
+    const text = code(`${path ?? at.file}:${at.line}`);
+    const linkable = source && typeof path === 'string' && Number.isInteger(at.line) && !path.startsWith('/');
+    if (!linkable || path.split('/').includes('..'))
+        return text;
+    const blob = path.split('/').map(encodeURIComponent).join('/');
+    return link(`${source.repositoryUrl}/blob/${source.commit}/${blob}#L${at.line}`, text);
+}
+/** The line that keeps what the worst judgement's series grows by. */
+function leakingLine(report) {
+    const a = report.runs.head.attribution;
+    const worst = report.judgements.find((j) => j.outcome === report.verdict && j.series !== null);
+    if (report.verdict === 'pass' || !a || !worst)
+        return null;
+    const site = worst.series === 'heap' ? a.heap.find((s) => !s.withinNoise) : undefined;
+    if (site && site.kind !== 'goroutines')
+        return `Leaking line: ${lineLink(report, site)} in ${code(site.function)}: ${formatBytes(site.inuseBytesGrowth)} kept${site.bytesPerRequest === undefined ? '' : `, ${formatBytes(site.bytesPerRequest)}/request`}`;
+    const group = a.goroutines.find((g) => g.countGrowth > 0);
+    if (!group || (worst.series !== 'goroutines' && !site))
+        return null;
+    return `Goroutines pile up at: ${lineLink(report, group)} in ${code(group.function)}${group.waitReason ? ` (${escapeText(group.waitReason)})` : ''}: +${num(group.countGrowth)}`;
+}
+/** What the reader does next: fix the line, or get a clearer answer; reproduce either way. */
+function nextStep(report, leakShown) {
+    if (report.verdict === 'pass')
+        return null;
+    const reproduce = `reproduce: ${code(reproduceCommand(report))}`;
+    if (report.verdict === 'inconclusive') {
+        const advice = report.judgements.map(adviceFor).find((a) => a !== null);
+        return `Next: ${advice ? `${escapeText(advice)}; ` : ''}${reproduce}`;
+    }
+    const files = report.runs.head.attribution?.files;
+    const look = leakShown
+        ? 'the line above'
+        : files?.flamegraph
+            ? `the flame graph ${code(files.flamegraph)} in the artifact`
+            : `the raw profiles in ${code(report.runs.head.profilesDir)} of the artifact`;
+    return `Next: look at ${look}; ${reproduce}`;
+}
+/** A limit as the user wrote it, in the units the report writes everywhere: "512 KiB/min". */
 function limitOf(report, input) {
     if (!input)
         return 'not judged';
-    const v = String(report.config[input] ?? INPUTS.find((i) => i.name === input)?.default ?? '');
-    return v === 'off' ? 'off' : escapeText(v);
+    const text = String(report.config[input] ?? INPUTS.find((i) => i.name === input)?.default ?? '');
+    if (text === 'off')
+        return 'off';
+    try {
+        const { value, per, kind } = parseRate(text);
+        if (per === 'second')
+            return formatRate(value, kind);
+        if (kind === 'bytes')
+            return `${formatBytes(value)}/request`;
+        return value < 1 ? `1 per ${Math.round(1 / value)} requests` : `${value}/request`;
+    }
+    catch {
+        return escapeText(text);
+    }
 }
-function trendCells(series, t) {
-    if (!t)
-        return ['—', '—', '—'];
-    const r = (v) => formatSignedRate(v, SERIES[series].unit);
-    return [`**${r(t.slopePerSec)}**`, `${r(t.ciLow)} … ${r(t.ciHigh)}`, r(t.lateSlopePerSec)];
-}
+/** Whether a judgement of `series` against `against` failed: its cell is bold. */
+const failed = (report, series, against) => report.judgements.some((j) => j.series === series && j.against === against && j.outcome === 'fail');
+const bold = (text, on) => (on ? `**${text}**` : text);
 function growthTable(report) {
-    const { head, base } = report.runs;
-    const rows = ['| | growth | 95% interval | second half | limit |', '|---|---|---|---|---|'];
+    return report.runs.base ? comparisonTable(report, report.runs.base) : headTable(report);
+}
+/** Without a baseline: the head's growth, its interval and its second half. */
+function headTable(report) {
+    const head = report.runs.head;
+    const confidence = head.trends.heap?.confidence ?? head.trends.goroutines?.confidence;
+    const rows = [
+        `| | growth | ${confidenceText(confidence)} interval | second half | limit |`,
+        '|---|---|---|---|---|'
+    ];
     for (const name of SERIES_NAMES) {
         const s = SERIES[name];
-        if (!s.limitInput && !head.trends[name])
+        const t = head.trends[name];
+        if (!s.limitInput && !t)
             continue;
-        const limit = limitOf(report, s.limitInput);
-        rows.push(`| ${s.title}${base ? ' (head)' : ''} | ${trendCells(name, head.trends[name]).join(' | ')} | ${limit} |`);
-        if (base)
-            rows.push(`| ${s.title} (base) | ${trendCells(name, base.trends[name]).join(' | ')} | |`);
-        if (base && s.limitInput)
-            rows.push(...differenceRow(report, name, s.title));
+        const r = (v) => formatSignedRate(v, s.unit);
+        const cells = t
+            ? [
+                bold(r(t.slopePerSec), failed(report, name, 'limit')),
+                `${r(t.ciLow)} … ${r(t.ciHigh)}`,
+                r(t.lateSlopePerSec)
+            ]
+            : ['—', '—', '—'];
+        rows.push(`| ${s.title} | ${cells.join(' | ')} | ${limitOf(report, s.limitInput)} |`);
     }
     return rows.join('\n');
 }
-/** Head minus base, with the allowed increase as its limit. */
-function differenceRow(report, series, label) {
-    const c = report.comparison?.[series];
-    const h = report.runs.head.trends[series];
-    const b = report.runs.base?.trends[series];
-    if (!c || !h || !b)
-        return [];
-    const r = (v) => formatSignedRate(v, SERIES[series].unit);
-    const limit = c.limitPerSec === null ? 'off' : r(c.limitPerSec);
+/** With a baseline: one row a series, head, base and their difference side by side. */
+function comparisonTable(report, base) {
+    const head = report.runs.head;
+    const rows = ['| | head | base | Δ head − base | limit |', '|---|---|---|---|---|'];
+    for (const name of SERIES_NAMES) {
+        const s = SERIES[name];
+        const [h, b] = [head.trends[name], base.trends[name]];
+        if (!s.limitInput && !h)
+            continue;
+        const r = (v) => formatSignedRate(v, s.unit);
+        const slope = (t) => (t ? r(t.slopePerSec) : '—');
+        const c = s.limitInput ? report.comparison?.[name] : undefined;
+        const difference = c ? c.diffPerSec : h && b ? h.slopePerSec - b.slopePerSec : null;
+        const limit = s.limitInput
+            ? `${limitOf(report, s.limitInput)}; Δ ${c && c.limitPerSec !== null ? `≤ ${r(c.limitPerSec)}` : 'off'}`
+            : 'not judged';
+        rows.push(`| ${s.title} | ${bold(slope(h), failed(report, name, 'limit'))} | ${slope(b)} | ${difference === null ? '—' : bold(r(difference), failed(report, name, 'base'))} | ${limit} |`);
+    }
+    return rows.join('\n');
+}
+/** Every judgement in a sentence, with its interval; what the run could catch; where it stopped. */
+function reasons(report) {
+    const head = report.runs.head;
+    const after = [...describeDetectable(head), describeStop(head)].filter((l) => l !== null);
     return [
-        `| ${label} (head − base) | **${r(c.diffPerSec)}** | ${r(c.ciLow)} … ${r(c.ciHigh)} | ${r(h.lateSlopePerSec - b.lateSlopePerSec)} | ${limit} |`
-    ];
+        ...report.reasons.map((r) => `- ${escapeText(r)}`),
+        ...(after.length ? ['', ...after.map((l) => `_${escapeText(l)}_`)] : [])
+    ].join('\n');
 }
 /** One line naming what grows in the head and not in the base, when both were attributed. */
 function newInHeadLine(report) {
@@ -5803,41 +14031,58 @@ function attributionSection(a, top) {
         out.push('#### Goroutines that pile up', '', '| blocked at | waiting on | created by | added | rate |', '|---|---|---|---|---|');
         for (const g of stacks)
             out.push(`| ${code(g.function)}<br>${code(`${g.repoPath ?? g.file}:${g.line}`)}${g.provenLeaked ? ' **proven leaked**' : ''} | ${escapeText(g.waitReason ?? '—')} | ${g.createdBy ? code(g.createdBy) : '—'} | +${num(g.countGrowth)} | ${formatCountRate(g.perSec)} |`);
+        if (a.goroutineLeakProfile)
+            out.push('', '_Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so._');
     }
     for (const note of a.notes ?? [])
-        out.push('', `_${escapeText(note)}_`);
+        out.push(...(out.length ? [''] : []), `_${escapeText(note)}_`);
     return out.join('\n');
 }
+const CHARTS = [
+    { series: 'heap', title: 'Live heap after GC', unit: 'MiB', scale: 1024 * 1024 },
+    { series: 'goroutines', title: 'Goroutines', unit: 'count', scale: 1 }
+];
 function charts(report) {
     const { head, base } = report.runs;
-    const series = base
-        ? [
-            { label: 'base', samples: base.samples },
-            { label: 'head', samples: head.samples }
-        ]
-        : [{ label: 'head', samples: head.samples }];
     if (head.samples.length < 2)
         return '';
-    return [
-        xyChart('Live heap after GC', 'MiB', series, (s) => s.liveHeapBytes, 1024 * 1024),
-        xyChart('Goroutines', 'count', series, (s) => s.goroutines)
-    ].join('\n\n');
+    const lines = [
+        ...(base ? [{ role: 'base', samples: base.samples }] : []),
+        { role: 'head', samples: head.samples }
+    ];
+    return CHARTS.map(({ series, title, unit, scale }) => {
+        const value = SERIES[series].value;
+        const chart = xyChart({ title, unit, lines, value, scale, limitPerSec: chartLimit(report, series) });
+        if (chart)
+            return chart;
+        // A series that never moved needs no chart: one line says so.
+        const held = value(head.samples[0]);
+        return `_${title}: ${SERIES[series].unit === 'bytes' && held !== null ? formatBytes(held) : num(held)} in every sample._`;
+    }).join('\n\n');
+}
+/** The growth the chart's limit line rises at: the absolute limit, else the base's growth plus the allowed increase. */
+function chartLimit(report, series) {
+    const absolute = report.judgements.find((j) => j.series === series && j.against === 'limit');
+    if (absolute?.limitPerSec !== undefined)
+        return absolute.limitPerSec;
+    const allowed = report.comparison?.[series]?.limitPerSec;
+    const baseSlope = report.runs.base?.trends[series]?.slopePerSec;
+    return typeof allowed === 'number' && baseSlope !== undefined ? baseSlope + allowed : null;
 }
 function runDetails(run) {
     const load = run.load;
     const loadText = load.kind === 'built-in'
         ? `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
         : `load-command ${code(load.command ?? '')}${load.exitCode ? `, exit code ${num(load.exitCode)}` : ''}`;
+    const quiet = describeQuiescence(run.quiescence);
     return [
-        `- **${run.side === 'base' ? 'base' : 'head'}**${run.ref ? ` ${code(String(run.ref))}` : ''}${run.commit ? ` ${code(String(run.commit).slice(0, 12))}` : ''}: ${num(run.samples.length)} samples over ${num(run.durationSec)}s after a ${num(run.warmupSec)}s warm-up; ${loadText}`,
+        `- **${run.side === 'base' ? 'base' : 'head'}**${run.ref ? ` ${code(String(run.ref))}` : ''}${run.commit ? ` ${code(String(run.commit).slice(0, 12))}` : ''}: ${num(run.samples.length)} samples over ${num(run.durationSec, 0)}s after a ${num(run.warmupSec)}s warm-up; ${loadText}`,
+        ...(quiet ? [`  - ${escapeText(quiet)}`] : []),
         ...run.sampleNotes.map((n) => `  - ${escapeText(n)}`)
     ];
 }
 function details(report) {
     const { head, base } = report.runs;
-    const flags = Object.entries(report.config)
-        .filter(([k, v]) => INPUTS.find((i) => i.name === k && !i.actionOnly && i.default !== v))
-        .map(([k, v]) => `--${k} ${shellQuote(String(v))}`);
     const files = head.attribution?.files;
     const lines = [
         '<details><summary>Run details</summary>',
@@ -5845,12 +14090,10 @@ function details(report) {
         ...(base ? runDetails(base) : []),
         ...runDetails(head),
         '',
-        'Reproduce locally:',
-        '',
-        // <pre> with every character escaped: config values come from the workflow, and in
-        // the fork-safe comment mode from untrusted code; a ``` fence could be closed by them.
-        `<pre><code>${escapeText([REPRODUCE, ...flags].join(' '))}</code></pre>`,
-        '',
+        // A fail or an inconclusive gives the command on its first screen.
+        ...(report.verdict === 'pass'
+            ? ['Reproduce locally:', '', `<pre><code>${escapeText(reproduceCommand(report))}</code></pre>`, '']
+            : []),
         files?.heapFirst && files.heapLast
             ? `What the heap kept, by line, from the raw profiles in the artifact: ${code(`go tool pprof -diff_base ${files.heapFirst} ${files.heapLast}`)}${files.flamegraph ? `; as a flame graph: ${code(files.flamegraph)}` : ''}.`
             : `Raw profiles are in ${code(head.profilesDir)} of the output folder.`,
@@ -5859,9 +14102,27 @@ function details(report) {
     ];
     return lines.join('\n');
 }
+/**
+ * The CLI run that measures what this run did, as a user outside this repository runs it:
+ * npm fetches the tool at its version's tag. Flags are the inputs that differ from their
+ * defaults, except that on a pull request the action's `baseline: auto` is the merge-base
+ * (on the CLI, auto is none) and the branch it was taken from.
+ */
+function reproduceCommand(report) {
+    const version = report.tool?.version;
+    const pin = typeof version === 'string' && /^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(version) ? `#v${version}` : '';
+    const config = { ...report.config };
+    const base = report.runs.base;
+    if ((config.baseline ?? 'auto') === 'auto' && base)
+        config.baseline = 'merge-base';
+    if (config.baseline === 'merge-base' && !config['base-ref'] && base?.ref)
+        config['base-ref'] = base.ref;
+    const flags = Object.entries(config)
+        .filter(([k, v]) => INPUTS.find((i) => i.name === k && !i.actionOnly && i.default !== v))
+        .map(([k, v]) => `--${k} ${shellQuote(String(v))}`);
+    return [`npx github:go-memgate/go-memgate${pin} run`, ...flags].join(' ');
+}
 /** POSIX quoting; a multi-line value (env) becomes $'…' with \n escapes, on one line. */
-/** The CLI as a user outside this repository runs it: npm fetches it from the repository. */
-const REPRODUCE = 'npx github:go-memgate/go-memgate run';
 function shellQuote(v) {
     if (/^[\w./:@%=,-]+$/.test(v))
         return v;
@@ -5870,444 +14131,68 @@ function shellQuote(v) {
     return `'${v.replace(/'/g, `'\\''`)}'`;
 }
 
-/**
- * The package path of a Go symbol: "net/http.(*conn).serve" → "net/http".
- * Type arguments of generic instantiations are dropped first: they hold other paths.
- */
-function packageOf(fn) {
-    const name = fn.replace(/\[.*$/, '');
-    const slash = name.lastIndexOf('/');
-    const dot = name.indexOf('.', slash + 1);
-    return dot < 0 ? name : name.slice(0, dot);
+// Every run as Prometheus gauges, so that teams can plot growth and verdicts across commits:
+// written as OpenMetrics text into the artifact (metrics.txt) and pushed to a Pushgateway.
+// A Pushgateway keeps the last value of each series only, so a run is exported as its summary
+// (slopes, intervals, the last sample), labelled with the commit it measured, not as its samples.
+/** The name each series' gauges start with. */
+const METRIC_BASE = {
+    heap: 'memgate_live_heap',
+    goroutines: 'memgate_goroutines',
+    rss: 'memgate_rss'
+};
+/** The head run of `report` as gauges in Prometheus' text format, for a Pushgateway. */
+function runRegistry(report, run) {
+    const registry = new promClientExports.Registry();
+    addRunGauges(registry, report, run);
+    return registry;
 }
-/** The standard library: no dot in the first path element ("net/http", "internal/poll", "vendor/…"). */
-function isStdlib(fn) {
-    const pkg = packageOf(fn);
-    return pkg !== 'main' && !pkg.split('/')[0].includes('.');
-}
-/**
- * The runtime and its internals: frames no user can act on. "sync.runtime_notifyListWait"
- * and the like are runtime code linked into other packages.
- */
-function isRuntime(fn) {
-    const pkg = packageOf(fn);
-    return (pkg === 'runtime' ||
-        pkg.startsWith('runtime/') ||
-        pkg.startsWith('internal/') ||
-        fn.startsWith(`${pkg}.runtime_`));
+/** The run as OpenMetrics text, for metrics.txt beside report.json. */
+function renderOpenMetrics(report, run) {
+    const registry = new promClientExports.Registry();
+    registry.setContentType(promClientExports.Registry.OPENMETRICS_CONTENT_TYPE);
+    addRunGauges(registry, report, run);
+    return registry.metrics();
 }
 /**
- * Own code is package main and the packages of the service's modules (every module of a
- * go.work workspace); without module paths, anything outside the standard library
- * (dependencies included).
+ * Every gauge is labelled name, repository, branch and commit. Series without a value (no
+ * trend, no RSS) are left out rather than written as NaN.
  */
-function ownCode(modulePaths) {
-    if (modulePaths.length === 0)
-        return (f) => !isStdlib(f.function);
-    return (f) => {
-        const pkg = packageOf(f.function);
-        return pkg === 'main' || modulePaths.some((m) => pkg === m || pkg.startsWith(`${m}/`));
+function addRunGauges(registry, report, run) {
+    registry.setDefaultLabels({ name: report.name, ...run.labels });
+    const gauge = (name, help, value, labels = {}) => {
+        if (value === null || value === undefined || !Number.isFinite(value))
+            return;
+        new promClientExports.Gauge({ name, help, labelNames: Object.keys(labels), registers: [registry] }).set(labels, value);
     };
-}
-/**
- * Where a stack is charged: the innermost own-code frame, else the innermost frame
- * outside the runtime, else the root (runtime-only stacks group by where they began).
- * -1 for an empty stack.
- */
-function siteIndex(stack, isOwn) {
-    const own = stack.findIndex(isOwn);
-    if (own >= 0)
-        return own;
-    const outside = stack.findIndex((f) => !isRuntime(f.function));
-    return outside >= 0 ? outside : stack.length - 1;
-}
-function frameString(f) {
-    return `${f.function} ${f.file}:${f.line}`;
-}
-/**
- * A short call path, innermost first: the calls below the site (how it allocated or
- * blocked, runtime internals left out), the site, and up to two of its callers.
- */
-function callPath(stack, site) {
-    const below = stack.slice(0, site).filter((f) => !isRuntime(f.function));
-    return [...below.slice(-3), ...stack.slice(site, site + 3)].map(frameString);
-}
-
-// The decoded form of a pprof profile: plain data, strings resolved, numbers normalised.
-/** The index of a sample type by name, or -1. */
-function sampleTypeIndex(p, type) {
-    return p.sampleTypes.findIndex((t) => t.type === type);
-}
-
-// Reduces a heap profile to the live heap per whole stack, and groups stacks (of a
-// summary or of a diff) by the line they are charged to.
-/**
- * The probability that the runtime samples an object of sizeBytes: its sampler is a
- * Poisson process over allocated bytes with mean gap rateBytes.
- */
-function sampleProbability(sizeBytes, rateBytes) {
-    return rateBytes <= 1 ? 1 : 1 - Math.exp(-sizeBytes / rateBytes);
-}
-/**
- * The variance of the live bytes of profile samples of sizeBytes objects, if the site
- * does not leak. Under steady load its live objects are an M/G/∞ queue, so their number
- * is Poisson; the runtime's sampler keeps each with probability prob (a thinned Poisson
- * count is Poisson) and scales it by 1/prob. So n samples vary by √n, each weighing
- * sizeBytes/prob: variance = bytes × sizeBytes / prob. This holds at memprofilerate=1
- * too, where it measures the objects in flight at either instant.
- */
-function sampleVarianceBytes2(bytes, sizeBytes, rateBytes) {
-    return (bytes * sizeBytes) / sampleProbability(sizeBytes, rateBytes);
-}
-/** Identifies a whole stack across profiles: every frame with its line. */
-function stackKey(frames) {
-    return frames.map(frameString).join('\n');
-}
-const isGoroutineRecord = (frames) => frames.some((f) => f.function === 'runtime.newproc1');
-function summarizeHeap(p, options = {}) {
-    const objectsAt = sampleTypeIndex(p, 'inuse_objects');
-    const bytesAt = sampleTypeIndex(p, 'inuse_space');
-    if (objectsAt < 0 || bytesAt < 0)
-        throw new Error('not a heap profile: no inuse_objects/inuse_space');
-    const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? []);
-    const rateBytes = p.period > 0 ? p.period : 512 * 1024;
-    // The runtime writes one sample per stack and object size: merge them per stack.
-    const stacks = new Map();
-    let inuseBytes = 0;
-    let inuseObjects = 0;
-    for (const s of p.samples) {
-        const bytes = s.values[bytesAt];
-        const objects = s.values[objectsAt];
-        if (bytes <= 0 || s.stack.length === 0)
-            continue;
-        inuseBytes += bytes;
-        inuseObjects += objects;
-        const key = stackKey(s.stack);
-        let stack = stacks.get(key);
-        if (!stack) {
-            stack = {
-                frames: s.stack,
-                siteAt: siteIndex(s.stack, isOwn),
-                ...(isGoroutineRecord(s.stack) ? { kind: 'goroutines' } : {}),
-                bytes: 0,
-                objects: 0,
-                varianceBytes2: 0
-            };
-            stacks.set(key, stack);
-        }
-        const sizeBytes = s.numLabels.bytes || bytes / Math.max(objects, 1);
-        stack.bytes += bytes;
-        stack.objects += objects;
-        stack.varianceBytes2 += sampleVarianceBytes2(bytes, sizeBytes, rateBytes);
+    const head = report.runs.head;
+    const last = head.samples.at(-1);
+    gauge('memgate_verdict', 'The verdict of the run: 1 for the verdict given.', 1, { verdict: report.verdict });
+    gauge('memgate_duration_seconds', 'How long the head run sampled after warm-up, seconds.', head.durationSec);
+    for (const series of SERIES_NAMES) {
+        const spec = SERIES[series];
+        // Prometheus names end in the base unit: _bytes, or nothing for a count.
+        const [base, unit, per] = [METRIC_BASE[series], spec.unit === 'bytes' ? '_bytes' : '', spec.unit];
+        const trend = head.trends[series];
+        const growth = `${base}_growth${unit}_per_second`;
+        gauge(`${base}${unit}`, `${spec.title} at the last sample of the head run, ${per}.`, last && spec.value(last));
+        gauge(growth, `Growth of the ${spec.label} in the head run, ${per} per second.`, trend?.slopePerSec);
+        gauge(`${base}_growth_low${unit}_per_second`, `Lower bound of the confidence interval of ${growth}.`, trend?.ciLow);
+        gauge(`${base}_growth_high${unit}_per_second`, `Upper bound of the confidence interval of ${growth}.`, trend?.ciHigh);
+        if (series !== 'rss')
+            gauge(`${base}_detectable_growth${unit}_per_second`, `The smallest growth of the ${spec.label} the run could catch, ${per} per second.`, run.detectableGrowthPerSec?.[series]);
     }
-    return { inuseBytes, inuseObjects, samplingRateBytes: rateBytes, stacks: [...stacks.values()] };
-}
-/** Stacks grouped by the line (and kind) they are charged to, most bytes first. */
-function allocationSites(stacks) {
-    const sites = new Map();
-    for (const s of stacks) {
-        const frame = s.frames[s.siteAt];
-        const key = `${s.kind ?? ''} ${frameString(frame)}`;
-        let entry = sites.get(key);
-        if (!entry) {
-            const site = {
-                function: frame.function,
-                file: frame.file,
-                line: frame.line,
-                callPath: [],
-                ...(s.kind ? { kind: s.kind } : {}),
-                bytes: 0,
-                objects: 0,
-                varianceBytes2: 0
-            };
-            entry = { site, largest: s };
-            sites.set(key, entry);
-        }
-        entry.site.bytes += s.bytes;
-        entry.site.objects += s.objects;
-        entry.site.varianceBytes2 += s.varianceBytes2;
-        if (s.bytes > entry.largest.bytes)
-            entry.largest = s;
-    }
-    return [...sites.values()]
-        .map(({ site, largest }) => ({ ...site, callPath: callPath(largest.frames, largest.siteAt) }))
-        .sort((a, b) => b.bytes - a.bytes);
-}
-
-// The growth of the live heap between two heap summaries, per whole stack: the last
-// minus the first, as pprof merges the last with the first scaled by -1. Attribution
-// (by line) and the flame graph (by stack) both read it.
-function diffHeap(first, last) {
-    const stacks = new Map();
-    const add = (s, sign) => {
-        const key = stackKey(s.frames);
-        const sum = stacks.get(key);
-        if (!sum)
-            stacks.set(key, { ...s, bytes: sign * s.bytes, objects: sign * s.objects });
-        else {
-            sum.bytes += sign * s.bytes;
-            sum.objects += sign * s.objects;
-            sum.varianceBytes2 += s.varianceBytes2;
-        }
-    };
-    for (const s of last.stacks)
-        add(s, 1);
-    for (const s of first.stacks)
-        add(s, -1);
-    return { stacks: [...stacks.values()] };
-}
-
-// The Go 1.26 goroutineleak profile (GOEXPERIMENT=goroutineleakprofile): goroutines the
-// GC proved unreachable-blocked. It has the goroutine profile's shape, so it is summarized
-// by summarizeGoroutines and joined by the blocking frame.
-/** Marks the groups (of any summary keyed by frame) that hold proven-leaked goroutines. */
-function markProvenLeaks(groups, leaked) {
-    const keys = new Set(leaked.groups.filter((g) => g.count > 0).map(frameString));
-    return groups.map((g) => ({ ...g, provenLeaked: keys.has(frameString(g)) }));
-}
-
-// Maps the file paths of a profile to paths in the repository.
-// Go writes forward slashes on every platform; Windows drive letters compare case-insensitively.
-function normalize(p) {
-    return p
-        .replace(/\\/g, '/')
-        .replace(/^([A-Za-z]):\//, (_, drive) => `${drive.toLowerCase()}:/`)
-        .replace(/(.)\/+$/, '$1');
-}
-function isAbsolute(p) {
-    return p.startsWith('/') || /^[a-z]:\//.test(p);
-}
-function relativeInside(root, p) {
-    const rel = posix.relative(root, p);
-    return rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel) ? undefined : rel;
 }
 /**
- * The repository-relative path of a profile's file: an absolute build path under the
- * root, or (built with -trimpath) a path under one of the module paths. Undefined when outside.
+ * The labels of a run from the runner's environment: on a pull request the PR's branch
+ * (GITHUB_HEAD_REF), else the branch pushed; the commit the head run measured when known,
+ * else GITHUB_SHA. Outside a runner, what is unknown is empty.
  */
-function toRepoPath(file, layout) {
-    const f = normalize(file);
-    const root = normalize(layout.repoRoot);
-    if (isAbsolute(f))
-        return relativeInside(root, f);
-    // The longest path wins: a workspace may hold example.com/svc and example.com/svc/tools.
-    const module = (layout.modules ?? [])
-        .filter((m) => f.startsWith(`${m.path}/`))
-        .reduce((a, m) => (a && a.path.length >= m.path.length ? a : m), undefined);
-    if (!module)
-        return undefined;
-    return relativeInside(root, posix.join(normalize(module.dir), f.slice(module.path.length + 1)));
-}
-
-// Names the lines that leak: per allocation site and per goroutine group, the growth
-// between the first and the last sample, told apart from sampling noise.
-/**
- * Growth is noise below this many standard deviations: one-sided, and strict enough for
- * the hundreds of sites of an exact profile not to raise a false alarm between them.
- */
-const noiseSigmas = 3;
-/** Goroutine counts are exact, but requests in flight move them by a few. */
-const minGoroutineGrowth = 3;
-function byKey(items) {
-    return new Map(items.map((i) => [frameString(i), i]));
-}
-function repoPath(file, layout) {
-    const rel = layout && toRepoPath(file, layout);
-    return rel ? { repoPath: rel } : {};
-}
-/**
- * Whether a site's growth could come from chance alone: the two samples' counts are
- * independent Poisson draws, so their difference has the sum of their variances
- * (HeapDiff). A new site of d samples needs d > 3√d: 10 samples, that is 10 objects when
- * exact and ~5 MiB of small objects at the default 512 KiB.
- */
-function isWithinNoise(growthBytes, varianceBytes2) {
-    return growthBytes <= noiseSigmas * Math.sqrt(varianceBytes2);
-}
-/** Sites whose live heap grew, most growth first. */
-function attributeHeap(diff, elapsedSec, requests, layout) {
-    return allocationSites(diff.stacks)
-        .filter((site) => site.bytes > 0)
-        .map((site) => ({
-        function: site.function,
-        file: site.file,
-        line: site.line,
-        ...repoPath(site.file, layout),
-        ...(site.kind ? { kind: site.kind } : {}),
-        callPath: site.callPath,
-        inuseBytesGrowth: site.bytes,
-        inuseObjectsGrowth: site.objects,
-        bytesPerSec: elapsedSec > 0 ? site.bytes / elapsedSec : 0,
-        ...(requests ? { bytesPerRequest: site.bytes / requests } : {}),
-        withinNoise: isWithinNoise(site.bytes, site.varianceBytes2)
-    }));
-}
-/** Goroutine groups that grew (or are proven leaked), most growth first. */
-function attributeGoroutines(first, last, elapsedSec, extras = {}) {
-    const before = byKey(first.groups);
-    const text = byKey(extras.text ?? []);
-    const groups = extras.leaked
-        ? markProvenLeaks(last.groups, extras.leaked)
-        : last.groups.map((g) => ({ ...g, provenLeaked: false }));
-    const grown = [];
-    for (const g of groups) {
-        const key = frameString(g);
-        const growth = g.count - (before.get(key)?.count ?? 0);
-        // Proven leaks are always reported, however few.
-        if (growth < minGoroutineGrowth && !g.provenLeaked)
-            continue;
-        const dump = text.get(key);
-        const waitReason = dump?.waitReason ?? g.waitReason;
-        grown.push({
-            function: g.function,
-            file: g.file,
-            line: g.line,
-            ...repoPath(g.file, extras.layout),
-            callPath: g.callPath,
-            ...(waitReason ? { waitReason } : {}),
-            ...(dump?.createdBy ? { createdBy: dump.createdBy } : {}),
-            countGrowth: growth,
-            perSec: elapsedSec > 0 ? growth / elapsedSec : 0,
-            count: g.count,
-            ...(g.provenLeaked ? { provenLeaked: true } : {})
-        });
-    }
-    return grown.sort((a, b) => b.countGrowth - a.countGrowth);
-}
-
-/** Two-sided 95%: a fail needs the lower bound above the limit, a 2.5% one-sided risk per series. */
-const CONFIDENCE = 0.95;
-const Z_95 = 1.959963984540054;
-/**
- * Theil–Sen over runs measured apart (repeats): pairs only within a run, since each
- * restart has its own intercept, and Kendall's S summed over runs, so its variance is
- * the sum of theirs (Hirsch, Slack & Smith 1982, the seasonal Kendall slope).
- */
-function theilSenBlocks(blocks) {
-    const n = blocks.reduce((sum, b) => sum + b.length, 0);
-    if (n < 3)
-        return null;
-    const slopes = [];
-    let varianceS = 0;
-    for (const points of blocks) {
-        const m = points.length;
-        for (let i = 0; i < m; i++) {
-            for (let j = i + 1; j < m; j++) {
-                const dt = points[j].t - points[i].t;
-                if (dt !== 0)
-                    slopes.push((points[j].v - points[i].v) / dt);
-            }
-        }
-        varianceS += (m * (m - 1) * (2 * m + 5)) / 18;
-    }
-    if (slopes.length === 0)
-        return null;
-    slopes.sort((a, b) => a - b);
-    const count = slopes.length;
-    // Sen (1968): the interval is read off the ordered pairwise slopes at ranks set by
-    // the variance of Kendall's S (no ties in time: samples are taken at distinct instants).
-    const sigma = Math.sqrt(varianceS);
-    const upper = Math.min(Math.round((count + Z_95 * sigma) / 2), count - 1);
-    const lower = Math.max(Math.round((count - Z_95 * sigma) / 2) - 1, 0);
+function runLabels(report, env) {
     return {
-        slopePerSec: median(slopes),
-        ciLow: slopes[lower],
-        ciHigh: slopes[upper],
-        method: 'theil-sen',
-        confidence: CONFIDENCE,
-        n
-    };
-}
-/** The trend of a series, with the slope of its second half to tell a plateau from a leak. */
-function trend(points) {
-    return trendBlocks([points]);
-}
-/** The trend pooled over repeats; the late slope pools the second half of each. */
-function trendBlocks(blocks) {
-    const whole = theilSenBlocks(blocks);
-    if (!whole)
-        return null;
-    const late = theilSenBlocks(blocks.map((b) => b.slice(Math.floor(b.length / 2))));
-    return { ...whole, lateSlopePerSec: late ? late.slopePerSec : whole.slopePerSec };
-}
-function median(sorted) {
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-// A measurement reduced to what the report keeps: samples, trends, attribution, load, notes.
-function seriesPoints(samples, series) {
-    return samples.flatMap((s) => {
-        const v = SERIES[series].value(s);
-        return v === null ? [] : [{ t: s.t, v }];
-    });
-}
-/** One value per series, from a function of the series. */
-function bySeries(f) {
-    return Object.fromEntries(SERIES_NAMES.map((s) => [s, f(s)]));
-}
-function trends(samples) {
-    return bySeries((s) => trend(seriesPoints(samples, s)));
-}
-/** The heap diff, first sample to last, computed once for attribution and the flame graph. */
-function heapGrowth(m) {
-    const { heap } = m.sampling;
-    const [first, last] = [heap[0], heap.at(-1)];
-    return first && last && first !== last ? diffHeap(first.summary, last.summary) : null;
-}
-/** What grew between the first and the last sample, by allocation site and by goroutine stack. */
-function attribution(m, shape) {
-    const { heap, goroutines, requests, goroutineText, goroutineLeaks } = m.sampling;
-    const { heapDiff, flamegraphFile } = shape;
-    if (!heapDiff || goroutines.length < 2)
-        return undefined;
-    const layout = {
-        repoRoot: m.module.repoRoot,
-        modules: m.module.modules
-    };
-    const [firstHeap, lastHeap] = [heap[0], heap[heap.length - 1]];
-    const [firstG, lastG] = [goroutines[0], goroutines[goroutines.length - 1]];
-    const stacks = attributeGoroutines(firstG.summary, lastG.summary, lastG.t - firstG.t, {
-        layout,
-        ...(goroutineText ? { text: goroutineText } : {}),
-        ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
-    });
-    return {
-        heap: attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, layout),
-        goroutines: stacks,
-        files: {
-            ...(flamegraphFile ? { flamegraph: `${m.profilesDir}/${flamegraphFile}` } : {}),
-            heapFirst: `${m.profilesDir}/${firstHeap.file}`,
-            heapLast: `${m.profilesDir}/${lastHeap.file}`
-        },
-        notes: [
-            ...(goroutineLeaks
-                ? [
-                    'Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so.'
-                ]
-                : []),
-            ...(m.sampling.heap[0].summary.samplingRateBytes > 64 * 1024
-                ? [
-                    `The heap profile samples one allocation per ${Math.round(m.sampling.heap[0].summary.samplingRateBytes / 1024)} KiB: small leaks may not show by site. Set memprofilerate for finer attribution.`
-                ]
-                : [])
-        ]
-    };
-}
-function toRun(m, shape) {
-    const a = attribution(m, shape);
-    return {
-        side: m.side.side,
-        ...(m.side.ref ? { ref: m.side.ref } : {}),
-        ...(m.side.commit ? { commit: m.side.commit } : {}),
-        samples: m.sampling.samples,
-        trends: trends(m.sampling.samples),
-        load: m.load,
-        ...(a ? { attribution: a } : {}),
-        sampleNotes: [...m.notes, ...m.sampling.notes],
-        profilesDir: m.profilesDir,
-        warmupSec: shape.warmupSec,
-        durationSec: shape.durationSec
+        repository: env['GITHUB_REPOSITORY'] ?? '',
+        branch: env['GITHUB_HEAD_REF'] || env['GITHUB_REF_NAME'] || report.runs.head.ref || '',
+        commit: report.runs.head.commit || env['GITHUB_SHA'] || ''
     };
 }
 
@@ -6321,7 +14206,8 @@ function combineRepeats(runs) {
         return runs[0];
     return {
         ...runs[0],
-        trends: bySeries((s) => trendBlocks(runs.map((r) => seriesPoints(r.samples, s)))),
+        // Each repeat's trends share one z: the looks of every repeat split the same budget.
+        trends: bySeries((s) => trendBlocks(runs.map((r) => seriesPoints(r.samples, s)), runs[0].trends.heap?.z)),
         sampleNotes: runs.flatMap((r, i) => r.sampleNotes.map((n) => `repeat ${i + 1}: ${n}`)),
         repeats: runs.map((r) => ({
             slopePerSec: bySeries((s) => r.trends[s]?.slopePerSec ?? null),
@@ -6369,6 +14255,7 @@ function createGit(cwd) {
                 throw failed(args, r);
             return r.stdout;
         },
+        remoteUrl: (name) => answer(['remote', 'get-url', name]),
         symbolicRef: (ref) => answer(['symbolic-ref', '--quiet', '--short', ref]),
         fetchBranch: async (branch, { unshallow }) => {
             const refspec = `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
@@ -6515,7 +14402,7 @@ function startGenerator(req) {
     const agent = new (https ? Agent : Agent$1)({ keepAlive: true, maxSockets: req.connections });
     const send = https ? request : request$1;
     const timeoutMs = req.timeoutMs ?? 10_000;
-    const counts = { responses: 0, errors: 0, firstError: null };
+    const counts = { responses: 0, errors: 0, firstError: null, settled: 0, errorsByKind: {} };
     let inFlight = 0;
     let sent = 0;
     let scheduleStart = Date.now();
@@ -6524,9 +14411,11 @@ function startGenerator(req) {
     let idle = null;
     const settle = (error) => {
         inFlight--;
+        counts.settled++;
         if (error !== null) {
             counts.errors++;
             counts.firstError ??= error;
+            counts.errorsByKind[error] = (counts.errorsByKind[error] ?? 0) + 1;
         }
         if (inFlight === 0)
             idle?.();
@@ -6552,6 +14441,10 @@ function startGenerator(req) {
         r.once('error', (e) => finish(e.code ?? e.message));
         r.end();
     };
+    // Every connection opened at once, at the start of the warm-up: one opened later under a
+    // burst would add its server goroutine and buffers mid-run, a step in both series.
+    for (let i = 0; i < req.connections; i++)
+        fire();
     // Open loop at the overall rate, but never more in flight than connections: requests
     // the service cannot take are skipped, not queued, so a pause never ends in a burst.
     const timer = setInterval(() => {
@@ -6564,7 +14457,7 @@ function startGenerator(req) {
             sent = due;
     }, TICK_MS);
     return {
-        counts: () => ({ ...counts }),
+        counts: () => ({ ...counts, errorsByKind: { ...counts.errorsByKind } }),
         inFlight: () => inFlight,
         pause: (pauseTimeoutMs) => {
             paused = true;
@@ -6607,10 +14500,19 @@ function startBuiltIn(req) {
         connections: req.connections
     });
     const started = Date.now();
+    // undefined until the first seconds of load have been judged; null once they were fine.
+    let early;
     return {
         responses: () => generator.counts().responses,
         exitedEarly: () => null,
         output: () => '',
+        failure: () => {
+            const elapsedMs = Date.now() - started;
+            const counts = generator.counts();
+            if (early === undefined && elapsedMs >= EARLY_LOAD_MS && counts.settled >= EARLY_LOAD_REQUESTS)
+                early = earlyLoadFailure(req.targetUrl, counts, elapsedMs / 1000);
+            return early ?? null;
+        },
         pause: async (timeoutMs) => ((await generator.pause(timeoutMs)) ? 'drained' : 'busy'),
         resume: () => generator.resume(),
         stop: async () => {
@@ -6627,8 +14529,23 @@ function startBuiltIn(req) {
         }
     };
 }
+/** The built-in load's first seconds, and the requests they need, to tell a wrong target-url. */
+const EARLY_LOAD_MS = 2000;
+const EARLY_LOAD_REQUESTS = 10;
+/**
+ * One line when most of the first requests failed: the target is wrong (a path the service
+ * does not serve, a port nothing listens on), and the gate stops at once instead of after
+ * warm-up and sampling. Null when most succeeded.
+ */
+function earlyLoadFailure(targetUrl, counts, seconds) {
+    if (counts.errors * 2 <= counts.settled)
+        return null;
+    const [kind, n] = Object.entries(counts.errorsByKind).reduce((a, b) => (b[1] > a[1] ? b : a));
+    const what = kind.startsWith('HTTP ') ? `answered ${kind} to` : `failed with ${kind} on`;
+    return `target-url: ${targetUrl} ${what} ${n} of ${counts.settled} requests in the first ${Math.round(seconds)}s; point target-url at an endpoint of the service`;
+}
 function startCommand(req, command) {
-    const output = new OutputTail(40, req.logPath);
+    const output = new OutputTail(40, req.logPath, { redact: req.redact });
     const env = {
         ...process.env,
         MEMGATE_TARGET_URL: req.targetUrl,
@@ -6661,6 +14578,9 @@ function startCommand(req, command) {
         responses: () => null,
         exitedEarly: () => exitCode,
         output: () => output.text(),
+        failure: () => exitCode === null || exitCode === 0
+            ? null
+            : `load-command: exited with code ${exitCode} before sampling ended; fix the command (its output is in logs/${basename(req.logPath)})`,
         pause: async () => {
             signal('SIGSTOP');
             return 'frozen';
@@ -7851,6 +15771,61 @@ function summarizeGoroutines(p, options = {}) {
     };
 }
 
+// A strict parser of the Prometheus text exposition format (0.0.4, and OpenMetrics' extra
+// comment lines), for reading a Go service's /metrics. Strict on purpose: an HTML page, a
+// JSON body or a pprof page at the wrong URL is an error that names the line, never a set of
+// made-up samples. The npm parser of this format (parse-prometheus-text-format, last
+// published 2019) takes any line as a sample and drops the last one without a final newline.
+class ExpositionError extends Error {
+}
+const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
+const LABEL = '[ \\t]*[a-zA-Z_][a-zA-Z0-9_]*[ \\t]*=[ \\t]*"(?:[^"\\\\\\n]|\\\\.)*"[ \\t]*';
+// Go's strconv.ParseFloat as client_golang writes it: decimals, exponents, ±Inf, NaN.
+const VALUE = '[+-]?(?:(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?|[Ii]nf|NaN)';
+const SAMPLE = new RegExp(
+// name, optional {labels} (a trailing comma allowed), value, optional timestamp (ms, or
+// OpenMetrics' seconds), optional OpenMetrics exemplar after " # ".
+`^(${NAME})[ \\t]*(?:\\{((?:${LABEL},)*(?:${LABEL})?)\\})?[ \\t]+(${VALUE})(?:[ \\t]+-?\\d+(?:\\.\\d+)?)?(?:[ \\t]+#[ \\t].*)?[ \\t]*$`);
+const ONE_LABEL = /[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.)*)"/g;
+const HELP = new RegExp(`^#[ \\t]+HELP[ \\t]+${NAME}(?:[ \\t].*)?$`);
+const TYPE = new RegExp(`^#[ \\t]+TYPE[ \\t]+${NAME}[ \\t]+(?:counter|gauge|histogram|summary|untyped|gaugehistogram|stateset|info|unknown)[ \\t]*$`);
+/** Every sample of the text; an ExpositionError names the first line that is not the format. */
+function parseExposition(text) {
+    const samples = [];
+    text.split('\n').forEach((raw, i) => {
+        const line = raw.replace(/\r$/, '');
+        if (line.trim() === '')
+            return;
+        if (line.startsWith('#')) {
+            // HELP and TYPE have a grammar; any other comment (OpenMetrics' # UNIT, # EOF) is free.
+            const keyword = /^#[ \t]+(HELP|TYPE)\b/.exec(line)?.[1];
+            if ((keyword === 'HELP' && !HELP.test(line)) || (keyword === 'TYPE' && !TYPE.test(line)))
+                throw notTheFormat(i, line);
+            return;
+        }
+        const m = SAMPLE.exec(line);
+        if (!m)
+            throw notTheFormat(i, line);
+        const labels = {};
+        for (const [, name, value] of (m[2] ?? '').matchAll(ONE_LABEL))
+            labels[name] = unescapeLabel(value);
+        samples.push({ name: m[1], labels, value: parseValue(m[3]) });
+    });
+    return samples;
+}
+function notTheFormat(index, line) {
+    const shown = line.length > 60 ? `${line.slice(0, 60)}…` : line;
+    return new ExpositionError(`line ${index + 1} is not Prometheus text: ${JSON.stringify(shown)}; give the URL where the service serves /metrics`);
+}
+function parseValue(text) {
+    if (/inf$/i.test(text))
+        return text.startsWith('-') ? -Infinity : Infinity;
+    return text.endsWith('NaN') ? NaN : Number(text);
+}
+function unescapeLabel(text) {
+    return text.replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
+}
+
 // Fetches profiles from net/http/pprof, with a timeout, one retry and a size cap.
 /** The most read of one response; a future `max-profile-size` input sets it. */
 const MAX_PROFILE_BYTES = 256 * 1024 * 1024;
@@ -7933,6 +15908,130 @@ function parseGoroutineTotal(text) {
     if (!m)
         throw new GateError('goroutine?debug=1 has no "goroutine profile: total" line: is this a Go net/http/pprof endpoint?');
     return Number(m[1]);
+}
+
+// Reads a Go service's Prometheus /metrics, for services that serve client_golang's metrics
+// but not net/http/pprof: the live heap, the goroutine count and the RSS of one sample.
+// Nothing here can force a GC, so the heap read this way carries what the last GC left plus,
+// for go_memstats_heap_alloc_bytes, what was allocated since: noisier than pprof's readings.
+/** The most read of one /metrics page: client_golang's defaults take about 10 KiB. */
+const MAX_METRICS_BYTES = 16 * 1024 * 1024;
+// Both formats client_golang serves; the text format first, as it needs no # EOF.
+const ACCEPT = 'text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5';
+/**
+ * Where the live heap came from, best first: the runtime metric /gc/heap/live:bytes (the heap
+ * the last GC marked live; client_golang exports it when the Go collector is given
+ * collectors.WithGoCollectorRuntimeMetrics with a rule matching it, e.g. collectors.MetricsGC),
+ * else runtime.MemStats.HeapAlloc, which also counts what was allocated since the last GC.
+ */
+const HEAP_SOURCES = ['go_gc_heap_live_bytes', 'go_memstats_heap_alloc_bytes'];
+class MetricsClient {
+    url;
+    timeoutMs;
+    signal;
+    target;
+    headers = { accept: ACCEPT };
+    constructor(url, timeoutMs, signal) {
+        this.url = url;
+        this.timeoutMs = timeoutMs;
+        this.signal = signal;
+        // fetch refuses a URL with credentials: a protected /metrics gets them as basic auth.
+        const parsed = new URL(url);
+        if (parsed.username || parsed.password) {
+            const user = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+            this.headers.authorization = `Basic ${Buffer.from(user).toString('base64')}`;
+            parsed.username = parsed.password = '';
+        }
+        this.target = parsed.toString();
+    }
+    /** GET metrics-url; retried once on failure. The error of the retry is thrown. */
+    async text() {
+        try {
+            return await this.once();
+        }
+        catch (e) {
+            if (this.signal?.aborted)
+                throw e;
+            return await this.once();
+        }
+    }
+    async once() {
+        const signals = [AbortSignal.timeout(this.timeoutMs), ...(this.signal ? [this.signal] : [])];
+        let res;
+        try {
+            res = await fetch(this.target, { headers: this.headers, signal: AbortSignal.any(signals) });
+        }
+        catch (e) {
+            if (this.signal?.aborted)
+                throw e;
+            const why = e.cause?.message ?? e.message;
+            throw this.error(`no answer (${why})`);
+        }
+        const body = await readUpTo(res, res.ok ? MAX_METRICS_BYTES : 1024);
+        if (!res.ok) {
+            // The page is the endpoint's text: one line, without terminal escapes.
+            const page = stripControl(body.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ');
+            throw this.error(`HTTP ${res.status} ${page}`.trim());
+        }
+        if (body.cut)
+            throw this.error(`larger than ${formatBytes(MAX_METRICS_BYTES)}, the most memgate reads`);
+        return body.bytes.toString('utf8');
+    }
+    error(what) {
+        return new GateError(`metrics-url: ${redactUrl(this.url)}: ${what}`);
+    }
+}
+/** One sample's values from metrics-url. Errors are one line that names metrics-url. */
+async function readMetrics(client) {
+    const text = await client.text();
+    try {
+        return metricsReading(parseExposition(text));
+    }
+    catch (e) {
+        if (!(e instanceof ExpositionError))
+            throw e;
+        throw client.error(e.message);
+    }
+}
+/** The gauges client_golang's Go and process collectors export, from parsed /metrics. */
+function metricsReading(samples) {
+    const gauge = (name) => {
+        const sample = samples.find((s) => s.name === name && Object.keys(s.labels).length === 0);
+        if (!sample)
+            return null;
+        if (!Number.isFinite(sample.value) || sample.value < 0)
+            throw new ExpositionError(`${name} is ${sample.value}, not a count or a size`);
+        return sample.value;
+    };
+    const heap = HEAP_SOURCES.flatMap((source) => {
+        const bytes = gauge(source);
+        return bytes === null ? [] : [{ source, bytes }];
+    })[0];
+    const goroutines = gauge('go_goroutines');
+    if (!heap || goroutines === null) {
+        const missing = [
+            ...(heap ? [] : [HEAP_SOURCES.join(' or ')]),
+            ...(goroutines === null ? ['go_goroutines'] : [])
+        ];
+        throw new ExpositionError(samples.length === 0
+            ? "no metrics; give the URL where the service serves client_golang's /metrics"
+            : `no ${missing.join(' and no ')}; serve client_golang's Go collector there (promhttp.Handler() does)`);
+    }
+    return {
+        liveHeapBytes: heap.bytes,
+        goroutines,
+        rssBytes: gauge('process_resident_memory_bytes'),
+        heapSource: heap.source
+    };
+}
+/**
+ * Which endpoint a run reads. `auto` keeps pprof whenever it answers: only pprof forces a GC
+ * and names the leaking line; metrics are the fallback when `metrics-url` is set.
+ */
+function pickSource(source, pprofAnswers, metricsUrl) {
+    if (source !== 'auto')
+        return source;
+    return !pprofAnswers && metricsUrl ? 'metrics' : 'pprof';
 }
 
 // One reading of the live heap and the goroutine count, taken so that it measures what
@@ -8075,15 +16174,6 @@ async function psGroupRss(pgid) {
 // exact post-GC live heap and the goroutine count (reading.ts), the heap and goroutine
 // profiles where attribution needs them (saved raw, decoded once, reduced to summaries),
 // and the RSS of its process group.
-/** When the looks fall, in ms after sampling began: every `everyMs`, and the last at `maxMs`. */
-function lookTimesMs(plan) {
-    const times = [];
-    for (let t = plan.everyMs; t <= plan.maxMs + 1e-6; t += plan.everyMs)
-        times.push(t);
-    if (times.length === 0 || times[times.length - 1] < plan.maxMs - 1e-6)
-        times.push(plan.maxMs);
-    return times;
-}
 /**
  * Samples until a look says stop, or the last look. Raw heap and goroutine profiles are
  * taken only where attribution reads them, the first sample and each look, since every
@@ -8102,7 +16192,9 @@ async function sample(req) {
         goroutineText: null,
         goroutineLeaks: null
     };
-    const looks = lookTimesMs(req.looks).map((ms) => Math.round(ms / req.intervalMs));
+    const looks = req.lookTimesSec.map((sec) => Math.round((sec * 1000) / req.intervalMs));
+    // Up to the last look; a look that has its answer stops sooner.
+    const planned = looks[looks.length - 1] + 1;
     const requestsAtStart = req.load.responses();
     const start = Date.now();
     let late = 0;
@@ -8120,9 +16212,12 @@ async function sample(req) {
         try {
             const s = await takeSample(client, req, i, t, i === 0 || atLook, out);
             out.samples.push(s);
-            req.log(`  ${t.toFixed(1).padStart(6)}s  heap ${formatBytes(s.liveHeapBytes).padStart(10)}  goroutines ${String(s.goroutines).padStart(6)}` +
+            const secondsLeft = Math.round(((planned - 1 - i) * req.intervalMs) / 1000);
+            req.log(
+            // What a terminal's one redrawn line must show comes first: which sample, how long yet.
+            `  ${req.label} sample ${i + 1}/${planned} at ${t.toFixed(1)}s, ≤ ${secondsLeft}s left  heap ${formatBytes(s.liveHeapBytes).padStart(10)}  goroutines ${String(s.goroutines).padStart(6)}` +
                 (s.rssBytes === null ? '' : `  rss ${formatBytes(s.rssBytes).padStart(10)}`) +
-                (s.pauseMs ? `  paused ${s.pauseMs} ms` : ''));
+                (s.pauseMs ? `  paused ${s.pauseMs} ms` : ''), { kind: 'sample', label: req.label, sample: i + 1, samples: planned, secondsLeft });
         }
         catch (e) {
             await checkAlive(req);
@@ -8133,7 +16228,9 @@ async function sample(req) {
         }
         if (!atLook)
             continue;
-        const stop = req.atLook(out.samples, { index: look, count: looks.length, atSec: t });
+        const responses = req.load.responses();
+        const requests = requestsAtStart === null || responses === null ? null : responses - requestsAtStart;
+        const stop = req.atLook(out.samples, { index: look, count: looks.length, atSec: t, requests });
         look = stop ? looks.length : look + 1;
     }
     if (late > 0)
@@ -8142,10 +16239,13 @@ async function sample(req) {
         out.notes.push(`RSS is not read on ${process.platform}: only Linux (/proc) and macOS (ps) give it`);
     const requestsAtEnd = req.load.responses();
     out.requests = requestsAtStart === null || requestsAtEnd === null ? null : requestsAtEnd - requestsAtStart;
-    await readEndProfiles(client, req, out);
+    if (!req.metrics)
+        await readEndProfiles(client, req, out);
     return out;
 }
 async function takeSample(client, req, i, t, withProfiles, out) {
+    if (req.metrics)
+        return metricsSample(req.metrics, req, t, out);
     let raw = null;
     const reading = await takeReading({
         client,
@@ -8171,6 +16271,19 @@ async function takeSample(client, req, i, t, withProfiles, out) {
         rssBytes,
         reading: reading.method,
         ...(req.quiesce ? { pauseMs: reading.pauseMs } : {})
+    };
+}
+/** A reading of the service's Prometheus gauges: what the process reports, garbage included. */
+async function metricsSample(client, req, t, out) {
+    const m = await readMetrics(client);
+    out.heapGauge ??= m.heapSource;
+    return {
+        t,
+        liveHeapBytes: m.liveHeapBytes,
+        liveHeapObjects: null,
+        goroutines: m.goroutines,
+        rssBytes: m.rssBytes ?? (await groupRssBytes(req.service.pid)),
+        reading: 'metrics'
     };
 }
 /** Saved raw for the artifact, decoded once, kept as summaries. */
@@ -8209,6 +16322,9 @@ async function readEndProfiles(client, req, out) {
     }
 }
 async function checkAlive(req) {
+    const failed = req.load.failure();
+    if (failed)
+        throw new GateError(failed, req.load.output());
     if (req.service.hasExited()) {
         const how = await req.service.exited;
         throw new GateError(`the service ${how} during the run`, req.service.output.text());
@@ -8218,7 +16334,7 @@ async function checkAlive(req) {
 async function startService(req) {
     const env = { ...process.env, ...req.env, MEMGATE_BINARY: req.binaryPath };
     const [cmd, args] = req.startCommand ? ['sh', ['-c', req.startCommand]] : [req.binaryPath, []];
-    const output = new OutputTail(40, req.logPath);
+    const output = new OutputTail(40, req.logPath, { redact: req.redact });
     const child = spawnGroup(cmd, args, { cwd: req.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     output.attach(child.stdout);
     output.attach(child.stderr);
@@ -8262,10 +16378,10 @@ async function waitReady(req, service) {
             throw new GateError('cancelled while waiting for the service');
         if (service.hasExited()) {
             const how = await service.exited;
-            throw new GateError(`the service ${how} before its pprof endpoint answered`, service.output.text());
+            throw new GateError(`the service ${how} before ${req.ready.url} answered`, service.output.text());
         }
         try {
-            const res = await fetch(`${req.pprofUrl}/`, { signal: AbortSignal.timeout(2000) });
+            const res = await fetch(readyTarget(req.ready), { signal: AbortSignal.timeout(2000) });
             await res.arrayBuffer();
             if (res.ok)
                 return;
@@ -8276,7 +16392,66 @@ async function waitReady(req, service) {
         }
         await sleep(100, req.signal);
     }
-    throw new GateError(`pprof-url: ${req.pprofUrl}/ did not answer within ready-timeout (${lastError}); check that the service imports net/http/pprof and listens there, or raise ready-timeout`, service.output.text());
+    const serve = req.ready.input === 'pprof-url'
+        ? 'the service imports net/http/pprof and listens there'
+        : "the service serves client_golang's promhttp handler there";
+    throw new GateError(`${req.ready.input}: ${redactUrl(readyTarget(req.ready))} did not answer within ready-timeout (${lastError}); check that ${serve}, or raise ready-timeout`, service.output.text());
+}
+/** pprof's index page, or the metrics URL itself. */
+function readyTarget(ready) {
+    return ready.input === 'pprof-url' ? `${ready.url}/` : ready.url;
+}
+
+/** What must answer before the service is measured: metrics-url when it may be the source. */
+function readyEndpoint(config) {
+    return config.metricsUrl && config.source !== 'pprof'
+        ? { input: 'metrics-url', url: config.metricsUrl }
+        : { input: 'pprof-url', url: config.pprofUrl };
+}
+/**
+ * pprof whenever it answers with a Go heap profile (not merely HTTP 200: many services
+ * answer every path), else the metrics; `source` can force either.
+ */
+async function chooseSource(config, signal) {
+    let pprofAnswers = config.source === 'pprof';
+    if (config.source === 'auto' && config.metricsUrl) {
+        try {
+            const heap = await new PprofClient(config.pprofUrl, 2000, signal).get('heap?debug=1');
+            parseMemStats(heap.toString('utf8'));
+            pprofAnswers = true;
+        }
+        catch {
+            pprofAnswers = false;
+        }
+    }
+    if (pickSource(config.source, pprofAnswers, config.metricsUrl) === 'pprof' || !config.metricsUrl)
+        return { kind: 'pprof' };
+    return {
+        kind: 'metrics',
+        client: new MetricsClient(config.metricsUrl, Math.max(5000, 2 * config.intervalMs), signal)
+    };
+}
+/**
+ * With both endpoints, pprof is the source and /metrics only a check that both belong to one
+ * process: the goroutine counts, read back to back, must agree within a few requests in
+ * flight. A note when they do not, or when /metrics cannot be read; nothing otherwise.
+ */
+async function crossCheckMetrics(config, signal) {
+    if (!config.metricsUrl)
+        return [];
+    try {
+        const pprof = new PprofClient(config.pprofUrl, 5000, signal);
+        const fromPprof = parseGoroutineTotal((await pprof.get('goroutine?debug=1')).toString('utf8'));
+        const fromMetrics = (await readMetrics(new MetricsClient(config.metricsUrl, 5000, signal))).goroutines;
+        if (Math.abs(fromPprof - fromMetrics) <= Math.max(10, 0.25 * fromPprof))
+            return [];
+        return [
+            `metrics-url reports ${fromMetrics} goroutines where pprof-url reports ${fromPprof}: do both belong to the service that was measured?`
+        ];
+    }
+    catch (e) {
+        return [`metrics-url could not be read for a cross-check: ${e.message.split('\n')[0]}`];
+    }
 }
 
 // One measured run of one side: build, start, load and sample, stop. Nothing is
@@ -8300,6 +16475,7 @@ async function measureBuilt(config, side, options, module, binaryPath, leakProfi
     const { log, signal, outDir, label } = options;
     log(`${label}: building ${config.buildCommand ?? `go build ${config.package}`} (${module.goVersion})`);
     await buildService({
+        redact: options.redact,
         moduleDir: side.moduleDir,
         package: config.package,
         buildCommand: config.buildCommand,
@@ -8310,21 +16486,27 @@ async function measureBuilt(config, side, options, module, binaryPath, leakProfi
     const env = { ...config.env };
     if (config.memprofilerate !== null)
         env.GODEBUG = [env.GODEBUG, `memprofilerate=${config.memprofilerate}`].filter(Boolean).join(',');
-    log(`${label}: starting the service, waiting for ${config.pprofUrl}`);
+    const ready = readyEndpoint(config);
+    log(`${label}: starting the service, waiting for ${redactUrl(ready.url)}`);
     const service = await startService({
+        redact: options.redact,
         binaryPath,
         startCommand: config.startCommand,
         cwd: side.moduleDir,
         env,
-        pprofUrl: config.pprofUrl,
+        ready,
         readyTimeoutMs: config.readyTimeoutMs,
         logPath: join(outDir, 'logs', `${label}-service.log`),
         signal
     });
     log(`${label}: service ready (pid ${service.pid}, process group ${service.pid})`);
     const notes = [];
+    const source = await chooseSource(config, signal);
+    if (source.kind === 'metrics')
+        log(`${label}: no pprof at ${redactUrl(config.pprofUrl)}: reading ${redactUrl(source.client.url)}`);
     try {
         const load = startLoad({
+            redact: options.redact,
             loadCommand: config.loadCommand,
             targetUrl: config.targetUrl,
             ratePerSec: config.ratePerSec,
@@ -8335,28 +16517,38 @@ async function measureBuilt(config, side, options, module, binaryPath, leakProfi
         });
         let loadStats = null;
         try {
-            log(`${label}: load ${config.loadCommand ? `"${config.loadCommand}"` : `${config.ratePerSec} req/s on ${config.connections} connections to ${config.targetUrl}`}; warm-up ${config.warmupMs / 1000}s`);
-            await warmUp(config.warmupMs, service, signal);
-            log(`${label}: sampling every ${config.intervalMs / 1000}s, looking at the growth every ${config.durationMs / 1000}s up to ${config.maxDurationMs / 1000}s`);
+            log(`${label}: load ${config.loadCommand ? `"${config.loadCommand}"` : `${config.ratePerSec} req/s on ${config.connections} connections to ${config.targetUrl}`}; warm-up ${config.warmupMs / 1000}s`, { kind: 'group-start', label });
             const profilesDir = join(outDir, 'profiles', label);
-            const sampling = await sample({
-                pprofUrl: config.pprofUrl,
-                intervalMs: config.intervalMs,
-                looks: { everyMs: config.durationMs, maxMs: config.maxDurationMs },
-                atLook: options.atLook,
-                quiesce: config.quiesce,
-                profilesDir,
-                service,
-                load,
-                readGoroutineLeaks: leakProfile,
-                modulePaths: module.modules.map((m) => m.path),
-                log,
-                signal
-            });
+            let sampling = null;
+            try {
+                await warmUp(config.warmupMs, { service, load, label, log, signal });
+                log(`${label}: sampling every ${config.intervalMs / 1000}s, looking at the growth every ${config.durationMs / 1000}s up to ${config.maxDurationMs / 1000}s`);
+                sampling = await sample({
+                    pprofUrl: config.pprofUrl,
+                    intervalMs: config.intervalMs,
+                    lookTimesSec: options.lookTimesSec,
+                    atLook: options.atLook,
+                    // Without a forced GC there is nothing to read quiesced: metrics count garbage too.
+                    quiesce: config.quiesce && source.kind === 'pprof',
+                    metrics: source.kind === 'metrics' ? source.client : null,
+                    profilesDir,
+                    service,
+                    load,
+                    readGoroutineLeaks: leakProfile,
+                    modulePaths: module.modules.map((m) => m.path),
+                    label,
+                    log,
+                    signal
+                });
+            }
+            finally {
+                const done = sampling ? `${sampling.samples.length} samples read` : 'stopped';
+                log(`${label}: ${done}`, { kind: 'group-end', label });
+            }
+            if (source.kind === 'pprof')
+                notes.push(...(await crossCheckMetrics(config, signal)));
             const early = load.exitedEarly();
             loadStats = await load.stop();
-            if (early !== null && early !== 0)
-                throw new GateError(`load-command: exited with code ${early} before sampling ended; fix the command (its output is in logs/${label}-load.log)`, load.output());
             if (early === 0)
                 notes.push('the load-command ended before sampling did: growth after it ended was measured without load');
             checkLoad(loadStats, config.targetUrl);
@@ -8386,13 +16578,30 @@ function checkSamples(sampling, config) {
     if (sampling.samples.length < Math.max(3, Math.ceil(tried / 2)))
         throw new GateError(`only ${sampling.samples.length} of ${tried} samples could be read from ${config.pprofUrl}`, sampling.notes.join('\n'));
 }
-async function warmUp(ms, service, signal) {
-    const end = Date.now() + ms;
+/** Waits out the warm-up, saying each second how far it is, and stops at once when the load or the service fails. */
+async function warmUp(ms, { service, load, label, log, signal }) {
+    const start = Date.now();
+    const end = start + ms;
+    const totalSec = Math.round(ms / 1000);
+    let shownSec = 0;
     while (Date.now() < end) {
         if (signal?.aborted)
             throw new GateError('cancelled during warm-up');
+        const failed = load.failure();
+        if (failed)
+            throw new GateError(failed, load.output());
         if (service.hasExited())
             throw new GateError(`the service ${await service.exited} during warm-up`, service.output.text());
+        const elapsedSec = Math.floor((Date.now() - start) / 1000);
+        if (elapsedSec > shownSec && elapsedSec < totalSec) {
+            shownSec = elapsedSec;
+            log(`${label}: warm-up ${elapsedSec}s of ${totalSec}s`, {
+                kind: 'warm-up',
+                label,
+                elapsedSec,
+                totalSec
+            });
+        }
         await sleep(Math.min(250, end - Date.now()), signal);
     }
 }
@@ -8555,10 +16764,23 @@ async function measureRepeats(config, head, base, options) {
 }
 async function measureRun(config, side, repeat, options) {
     const label = config.repeats > 1 ? `${side.side}-${repeat}` : side.side;
+    const looks = [];
     const m = await measure(config, side, {
         outDir: options.outDir,
         label,
-        atLook: () => true,
+        redact: options.redact,
+        lookTimesSec: lookTimesSec(config.durationMs / 1000, config.maxDurationMs / 1000),
+        atLook: (samples, look) => {
+            const { record, stop } = judgeLook({
+                samples,
+                ...look,
+                limits: { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth },
+                requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec
+            });
+            looks.push(record);
+            options.log(`${label}: ${describeLook(record, stop)}`);
+            return stop;
+        },
         log: options.log,
         signal: options.signal
     });
@@ -8568,15 +16790,56 @@ async function measureRun(config, side, repeat, options) {
         writeFileSync(join(options.outDir, m.profilesDir, FLAMEGRAPH_FILE), heapGrowthFlameGraph(heapDiff));
     return toRun(m, {
         warmupSec: config.warmupMs / 1000,
-        durationSec: config.durationMs / 1000,
+        looks,
+        quiesce: config.quiesce,
         flamegraphFile: heapDiff ? FLAMEGRAPH_FILE : null,
         heapDiff
     });
 }
 
+// Where the head's code can be read on the web, so that the report links a leaking line to
+// its blob: the action knows its repository; the CLI reads the origin remote, if any.
+/**
+ * The repository's web address and the head commit; null when either is unknown.
+ * `repositoryUrl`: as the runner gives it; when absent, the origin remote's, on github.com.
+ */
+async function readSource(dir, known) {
+    const git = createGit(dir);
+    const repositoryUrl = known.repositoryUrl ?? githubWebUrl(await git.remoteUrl('origin'));
+    if (!repositoryUrl)
+        return null;
+    const commit = known.headCommit ?? (await git.revParseCommit('HEAD'));
+    return commit ? { repositoryUrl, commit } : null;
+}
+/**
+ * "git@github.com:acme/shop.git", "https://token@github.com/acme/shop" ->
+ * "https://github.com/acme/shop". Other hosts lay out their blobs otherwise: null.
+ */
+function githubWebUrl(remote) {
+    const m = /^(?:https:\/\/(?:[^@/]+@)?|ssh:\/\/git@|git@)github\.com[:/]([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(remote ?? '');
+    return m ? `https://github.com/${m[1]}/${m[2]}` : null;
+}
+
 // The one orchestrator behind the CLI and the action, in the manner of pprof's
 // driver.PProf: config -> sides (measure) -> analyse -> judge -> report.
 async function runGate(config, options) {
+    const redactor = new Redactor(secretValues(config));
+    try {
+        return await gate(config, options, redactor);
+    }
+    catch (e) {
+        throw redactError(e, redactor.redact);
+    }
+}
+/** An error for the user without the secrets that its message or detail may quote. */
+function redactError(e, redact) {
+    if (e instanceof GateError)
+        return new GateError(redact(e.message), e.detail && redact(e.detail));
+    if (e instanceof ConfigError)
+        return new ConfigError(redact(e.message));
+    return e;
+}
+async function gate(config, options, redactor) {
     assertSupportedPlatform();
     mkdirSync(options.outDir, { recursive: true });
     const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory);
@@ -8584,26 +16847,27 @@ async function runGate(config, options) {
         throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`);
     // A stored baseline is read before anything is built: a wrong path fails in a second.
     const stored = config.baseline.kind === 'report' ? readStoredBaseline(config.baseline.path, options.configRecord) : null;
-    const sides = await measureSides(config, moduleDir, options);
+    const sides = await measureSides(config, moduleDir, { ...options, redact: redactor.redact });
     const head = sides.head;
     const base = stored?.run ?? sides.base;
-    const absolute = {
-        heap: config.maxHeapGrowthBytesPerSec,
-        goroutines: config.maxGoroutineGrowthPerSec
-    };
+    const absolute = { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth };
     const increase = {
         heap: config.maxIncreaseOverBaseline.heapBytesPerSec,
         goroutines: config.maxIncreaseOverBaseline.goroutinesPerSec
     };
     const vsBase = base ? compareRuns(head, base, increase) : null;
     const judgements = [
-        judgeGrowth('heap', head.trends.heap, absolute.heap),
-        judgeGrowth('goroutines', head.trends.goroutines, absolute.goroutines),
+        judgeGrowth('heap', head, absolute.heap),
+        judgeGrowth('goroutines', head, absolute.goroutines),
         ...(vsBase?.judgements ?? [])
     ].filter((j) => j !== null);
     if (judgements.length === 0)
         judgements.push(nothingJudged(config.baseline.kind !== 'none' && !base));
     const { verdict, judgements: ordered } = combine(judgements);
+    const source = await readSource(moduleDir, {
+        repositoryUrl: options.repositoryUrl,
+        headCommit: head.commit
+    });
     const report = buildReport({
         name: config.name,
         verdict,
@@ -8616,9 +16880,34 @@ async function runGate(config, options) {
         config: options.configRecord,
         head,
         ...(base ? { base, comparison: vsBase?.comparison } : {}),
-        createdAt: new Date()
+        createdAt: new Date(),
+        source
     });
-    return writeReport(report, options.outDir);
+    // report.json goes into the artifact and the comment, which GitHub does not mask.
+    const result = writeReport(redactor.redactJson(report), options.outDir);
+    await exportRun(result.report, config, options);
+    return result;
+}
+/**
+ * The run as OpenMetrics text in the artifact, and pushed to a Pushgateway when asked: teams
+ * plot growth across commits. A push that fails is a warning; the verdict stands.
+ */
+async function exportRun(report, config, options) {
+    const run = {
+        labels: runLabels(report, options.env ?? {}),
+        detectableGrowthPerSec: Object.fromEntries(Object.entries(report.runs.head.detectable).map(([series, d]) => [series, d.perSec]))
+    };
+    writeFileSync(join(options.outDir, 'metrics.txt'), await renderOpenMetrics(report, run));
+    if (!config.pushgatewayUrl)
+        return;
+    const pushed = await pushRun(runRegistry(report, run), config.pushgatewayUrl, {
+        name: report.name,
+        ...run.labels
+    });
+    if (!pushed.warning)
+        options.log(`pushed to the Pushgateway in ${pushed.roundTripMs.toFixed(0)} ms`);
+    if (pushed.warning)
+        (options.warn ?? options.log)(pushed.warning);
 }
 function writeReport(report, outDir) {
     const reportJsonPath = join(outDir, 'report.json');
@@ -8680,11 +16969,15 @@ function renderTerminal(report) {
         lines.push(`  note: ${n}`);
     for (const r of report.reasons)
         lines.push(`  - ${r}`);
+    for (const l of [...describeDetectable(report.runs.head), describeStop(report.runs.head)])
+        if (l)
+            lines.push(`  ${l}`);
     for (const run of [report.runs.base, report.runs.head])
         for (const n of run?.sampleNotes ?? [])
             lines.push(`  ${run?.side}: ${n}`);
     lines.push('');
-    const rows = [['', 'growth', '95% interval', 'second half']];
+    const confidence = report.runs.head.trends.heap?.confidence ?? report.runs.head.trends.goroutines?.confidence;
+    const rows = [['', 'growth', `${confidenceText(confidence)} interval`, 'second half']];
     for (const [side, run] of Object.entries(report.runs)) {
         if (!run)
             continue;
@@ -8721,7 +17014,37 @@ function renderTerminal(report) {
         for (const g of stacks)
             lines.push(`    ${g.repoPath ?? g.file}:${g.line}  ${g.function}  +${g.countGrowth}${g.waitReason ? ` (${g.waitReason})` : ''}${g.provenLeaked ? ' [proven leaked]' : ''}`);
     }
-    return lines.join('\n');
+    // Function names, paths and reasons come from the service and, in comment mode, from a report.json.
+    return stripControl(lines.join('\n'));
+}
+
+/** A plain log shows the warm-up every few seconds, not every second. */
+const PLAIN_WARM_UP_EVERY_SEC = 5;
+const CLEAR_LINE = '\r\x1b[K';
+function cliLog(out) {
+    if (!out.isTTY) {
+        const plain = (line, event) => {
+            if (event?.kind !== 'warm-up' || event.elapsedSec % PLAIN_WARM_UP_EVERY_SEC === 0)
+                out.write(line + '\n');
+        };
+        return Object.assign(plain, { clear: () => { } });
+    }
+    let progress = false;
+    const clear = () => {
+        if (progress)
+            out.write(CLEAR_LINE);
+        progress = false;
+    };
+    const tty = (line, event) => {
+        clear();
+        progress = event?.kind === 'warm-up' || event?.kind === 'sample';
+        // Kept to the width: a line that wraps cannot be redrawn in place.
+        if (progress)
+            out.write(line.trim().slice(0, (out.columns || 80) - 1));
+        else
+            out.write(line + '\n');
+    };
+    return Object.assign(tty, { clear });
 }
 
 // memgate's command line as a function over writers: `memgate run [flags]` gates one
@@ -8748,7 +17071,7 @@ Exit codes:
  * the exit code: 0 pass, 1 fail, 2 error, 128 + n when stopped by signal n.
  */
 async function main(argv, io) {
-    const log = (line) => io.stderr.write(line + '\n');
+    const log = cliLog(io.stderr);
     const onAbort = () => log(`\nmemgate: ${signalName(io.signal?.reason)}: stopping the service and the load`);
     io.signal?.addEventListener('abort', onAbort, { once: true });
     let exitCode = 0;
@@ -8782,8 +17105,10 @@ async function main(argv, io) {
             repoRoot: process.cwd(),
             configRecord: describeConfig(raw),
             log,
+            env: io.env,
             signal: io.signal
         });
+        log.clear();
         io.stdout.write(renderTerminal(report) + '\n\n');
         io.stdout.write(`report: ${reportJsonPath}\n        ${reportMarkdownPath}\n`);
         exitCode = failsGate(report.verdict, config.failOn) ? 1 : 0;
@@ -8805,6 +17130,7 @@ async function main(argv, io) {
         await program.parseAsync(argv, { from: 'user' });
     }
     catch (e) {
+        log.clear();
         exitCode = reportError(e, io.stderr);
     }
     finally {
@@ -8891,14 +17217,16 @@ function reportError(e, stderr) {
     if (e instanceof CommanderError)
         return e.exitCode === 0 ? 0 : 2;
     if (e instanceof ArgumentError || e instanceof ConfigError || e instanceof GateError) {
-        stderr.write(`memgate: ${e.message}\n`);
+        // A bad value is quoted back: it may hold a password. Service output may hold escapes.
+        stderr.write(`memgate: ${safe(e.message)}\n`);
         if (e instanceof GateError && e.detail)
-            stderr.write(indent(e.detail) + '\n');
+            stderr.write(indent(safe(e.detail)) + '\n');
         return 2;
     }
     stderr.write(`memgate: internal error: ${e?.stack ?? String(e)}\n`);
     return 2;
 }
+const safe = (text) => stripControl(redactText(text));
 const indent = (text) => text
     .split('\n')
     .map((l) => `  | ${l}`)
@@ -8914,6 +17242,7 @@ try {
     process.exitCode = await main(process.argv.slice(2), {
         stdout: process.stdout,
         stderr: process.stderr,
+        env: process.env,
         signal: controller.signal
     });
 }

@@ -1,9 +1,10 @@
-// Starts the service in its own process group, waits for its pprof endpoint,
-// notices a crash, and stops it.
+// Starts the service in its own process group, waits for its pprof endpoint and checks
+// that it is the service's own, notices a crash, and stops it.
 import type { ChildProcess } from 'node:child_process'
 import { GateError } from '../errors.js'
+import { assertOwnEndpoint, assertPortFree } from './identity.js'
 import { OutputTail } from './output-tail.js'
-import { sleep, spawnGroup, stopGroup } from './processes.js'
+import { exitOf, groupMembers, sleep, spawnGroup, stopGroup } from './processes.js'
 
 export interface ServiceRequest {
   /** Hides secrets in what the process prints, in the log and in error messages. */
@@ -29,6 +30,7 @@ export interface Service {
 }
 
 export async function startService(req: ServiceRequest): Promise<Service> {
+  await assertPortFree(req.pprofUrl)
   const env = { ...process.env, ...req.env, MEMGATE_BINARY: req.binaryPath }
   const [cmd, args] = req.startCommand ? ['sh', ['-c', req.startCommand]] : [req.binaryPath, []]
   const output = new OutputTail(40, req.logPath, { redact: req.redact })
@@ -41,11 +43,13 @@ export async function startService(req: ServiceRequest): Promise<Service> {
       exitedFlag = true
       resolve(`could not be started: ${e.message}`)
     })
-    // 'close' comes once the output pipes are drained too: the last lines, often a panic, are read.
-    child.once('close', (code, sig) => {
-      exitedFlag = true
-      resolve(sig ? `was killed by ${sig}` : `exited with code ${code}`)
-    })
+    exitOf(child).then(
+      ({ code, signal }) => {
+        exitedFlag = true
+        resolve(signal ? `was killed by ${signal}` : `exited with code ${code}`)
+      },
+      () => {} // 'error', above
+    )
   })
   const service: Service = {
     pid: child.pid ?? -1,
@@ -60,6 +64,8 @@ export async function startService(req: ServiceRequest): Promise<Service> {
   }
   try {
     await waitReady(req, service)
+    const started = { ...req, pids: () => groupMembers(service.pid) }
+    await assertOwnEndpoint(req.pprofUrl, started, output.text())
   } catch (e) {
     await service.stop()
     throw e

@@ -1,4 +1,4 @@
-import { ConfigError, describeConfig, parseConfig, secretValues } from './config.js'
+import { ConfigError, describeConfig, parseConfig, secretValues, type RawInputs } from './config.js'
 import { INPUTS } from './inputs.js'
 
 describe('parseConfig', () => {
@@ -38,7 +38,7 @@ describe('parseConfig', () => {
     expect(c.memprofilerate).toBe(1)
   })
 
-  it.each([
+  it.each<[RawInputs, string]>([
     [
       { 'max-goroutine-growth': '1MiB/min' },
       'max-goroutine-growth: expected a count per time such as 10/min, got "1MiB/min"'
@@ -62,7 +62,12 @@ describe('parseConfig', () => {
     ],
     [{ interval: '100ms' }, 'interval: must be at least 0.5s, got "100ms"'],
     [{ mode: 'comment' }, 'report-json: mode "comment" needs the path of the report.json to post'],
-    [{ name: 'my gate' }, 'name: use up to 64 letters, digits, ".", "_" and "-", got "my gate"'],
+    ...['my gate', '..', '.', '../x', 'a/b', '-x', '.hidden', 'x'.repeat(65)].map(
+      (name): [RawInputs, string] => [
+        { name },
+        `name: use 1 to 64 letters, digits, ".", "_" and "-", starting with a letter or digit (it names a folder), got "${name}"`
+      ]
+    ),
     [
       { 'max-increase-over-baseline': '1MiB/min, 2MiB/min' },
       'max-increase-over-baseline: gives two heap rates in "1MiB/min, 2MiB/min"'
@@ -71,6 +76,11 @@ describe('parseConfig', () => {
     [{ colour: 'blue' }, 'unknown input "colour"']
   ])('rejects %j with one line that names the input', (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(new ConfigError(message))
+  })
+
+  it('takes a name with dots, dashes and underscores inside', () => {
+    for (const name of ['api', 'api.v2', 'svc_1-b..c', 'A'.repeat(64)])
+      expect(parseConfig({ name }).name).toBe(name)
   })
 })
 

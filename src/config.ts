@@ -45,6 +45,12 @@ export interface Config {
   reportJson: string | null
 }
 
+/**
+ * A gate's name: it names the output folder (RUNNER_TEMP/go-memgate/NAME, removed at start)
+ * and the artifact, so `.`, `..` and anything with a path separator are out.
+ */
+export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'
+
 /** Raw input values by input name; missing or empty means the default. */
 export type RawInputs = Record<string, string | undefined>
 
@@ -119,8 +125,10 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
 
   return {
     name: inInput('name', (s) => {
-      if (!/^[A-Za-z0-9._-]{1,64}$/.test(s))
-        throw new ConfigError(`use up to 64 letters, digits, ".", "_" and "-", got "${s}"`)
+      if (!new RegExp(NAME_PATTERN).test(s))
+        throw new ConfigError(
+          `use 1 to 64 letters, digits, ".", "_" and "-", starting with a letter or digit (it names a folder), got "${s}"`
+        )
       return s
     }),
     workingDirectory: get('working-directory'),

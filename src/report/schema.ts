@@ -4,6 +4,7 @@
 // `number` refuses NaN and Infinity), every string and list is bounded. Objects accept
 // fields they do not name, so that a newer report still reads; where a renderer walks an
 // object's keys (runs), they do not.
+import { NAME_PATTERN } from '../config.js'
 import type {
   GoroutineGroup,
   HeapSite,
@@ -39,9 +40,6 @@ const LOAD_KINDS = every<LoadStats['kind']>()(['built-in', 'command'])
 const READINGS = every<NonNullable<Sample['reading']>>()(['quiesced', 'least-of-4'])
 const AGAINST = every<Judgement['against']>()(['limit', 'base'])
 const SITE_KINDS = every<NonNullable<HeapSite['kind']>>()(['goroutines'])
-
-/** A gate's name: it names folders, so `.` and `..` and path separators are out (as in config.ts). */
-export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'
 
 type Schema = Record<string, unknown>
 

@@ -51,6 +51,16 @@ describe('parseConfig', () => {
       { 'pprof-url': 'not a url' },
       'pprof-url: expected a URL such as http://127.0.0.1:6060/debug/pprof, got "not a url"'
     ],
+    ...['http://127.0.0.1:6060/debug/pprof?token=s3cret', 'http://127.0.0.1:6060/debug/pprof#x'].map(
+      (url): [RawInputs, string] => [
+        { 'pprof-url': url },
+        'pprof-url: has a query or a fragment; give the folder of net/http/pprof alone, such as http://127.0.0.1:6060/debug/pprof'
+      ]
+    ),
+    [
+      { package: '-toolexec=/tmp/evil' },
+      'package: "-toolexec=/tmp/evil" starts with "-", which go build reads as a flag; give a package path such as ./cmd/server'
+    ],
     [{ 'fail-on': 'sometimes' }, 'fail-on: expected one of fail, inconclusive, never, got "sometimes"'],
     [
       { baseline: 'main' },

@@ -100,7 +100,15 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
   const limit = (name: string, kind: 'bytes' | 'count') =>
     inInput(name, (s) => (s.toLowerCase() === 'off' ? null : rateOfKind(s, kind)))
 
-  const pprofUrl = inInput('pprof-url', (s) => httpUrl(s).replace(/\/+$/, ''))
+  const pprofUrl = inInput('pprof-url', (s) => {
+    const url = httpUrl(s)
+    // Profile names are appended to it: a query or fragment would swallow them.
+    if (new URL(url).search || new URL(url).hash)
+      throw new ConfigError(
+        'has a query or a fragment; give the folder of net/http/pprof alone, such as http://127.0.0.1:6060/debug/pprof'
+      )
+    return url.replace(/\/+$/, '')
+  })
   const targetUrl = optional('target-url')
     ? inInput('target-url', httpUrl)
     : new URL('/', pprofUrl).toString()
@@ -132,7 +140,14 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
       return s
     }),
     workingDirectory: get('working-directory'),
-    package: get('package'),
+    package: inInput('package', (s) => {
+      // It is an argument of go build: one that starts with "-" would be read as a flag (-toolexec=…).
+      if (s.startsWith('-'))
+        throw new ConfigError(
+          `"${s}" starts with "-", which go build reads as a flag; give a package path such as ./cmd/server`
+        )
+      return s
+    }),
     buildCommand: optional('build-command'),
     startCommand: optional('start-command'),
     env: inInput('env', parseEnv),

@@ -44,9 +44,8 @@ export class OutputTail {
   ) {
     this.redact = options.redact ?? redactText
     this.maxLogBytes = options.maxLogBytes ?? MAX_LOG_BYTES
-    if (logPath) mkdirSync(dirname(logPath), { recursive: true })
-    this.file = logPath ? createWriteStream(logPath) : null
     // A log that cannot be written is no reason to stop the gate; the tail in memory remains.
+    this.file = logPath ? openLog(logPath) : null
     this.file?.on('error', () => {})
   }
 
@@ -147,4 +146,13 @@ export class OutputTail {
       ? `${this.partial} [memgate: line cut at ${MAX_LINE_CHARS} characters]`
       : this.partial
   }
+}
+
+function openLog(path: string): WriteStream | null {
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+  } catch {
+    return null
+  }
+  return createWriteStream(path)
 }

@@ -4,7 +4,7 @@
 // honest, and that nothing memgate started is left running.
 import { jest } from '@jest/globals'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readReportFile } from '../src/baseline/stored.js'
@@ -165,5 +165,36 @@ describe('whose endpoint is measured', () => {
       line: `memgate: pprof-url: another process answers at http://127.0.0.1:${pprofPort}/debug/pprof (${other}), not the service memgate started; stop it, or give the service and pprof-url a free port`,
       report: null
     })
+  })
+})
+
+describe('a service that dies', () => {
+  it('crashes mid-run: the line says when, its last words are beneath', async () => {
+    const run = await memgate({ env: { CRASH_AFTER: '3s' } })
+    expectOutcome(run, {
+      code: 2,
+      line: /^memgate: the service exited with code 1 during (warm-up|the run)$/,
+      report: null
+    })
+    expect(run.stderr).toMatch(/\| .* out of cheese/)
+  })
+
+  it('runs out of memory: the line quotes the runtime, not its goroutine dump', async () => {
+    const run = await memgate({
+      env: { OOM_AFTER: '2s' },
+      args: ['--start-command', 'ulimit -v 4000000 && exec "$MEMGATE_BINARY"']
+    })
+    expectOutcome(run, {
+      code: 2,
+      line: /^memgate: the service exited with code 2 \(fatal error: out of memory\) during (warm-up|the run)$/,
+      report: null
+    })
+    const detail = run.stderr.split('\n').filter((l) => l.startsWith('  | '))
+    expect(detail).toEqual([
+      expect.stringMatching(/^ {2}\| runtime: out of memory: cannot allocate 17179869184-byte block/),
+      '  | fatal error: out of memory',
+      `  | [memgate: the goroutine dump that followed is in ${run.out}/logs/head-service.log]`
+    ])
+    expect(readFileSync(join(run.out, 'logs', 'head-service.log'), 'utf8')).toMatch(/^goroutine \d+ /m)
   })
 })

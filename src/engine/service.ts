@@ -21,7 +21,8 @@ export interface ServiceRequest {
 
 export interface Service {
   pid: number
-  output: OutputTail
+  /** The service's last lines, redacted; for an out-of-memory death, the lines that say so. */
+  output: { text(): string }
   /** Resolves with a description once the service exits by itself. */
   exited: Promise<string>
   /** Whether the service has exited. */
@@ -33,7 +34,8 @@ export async function startService(req: ServiceRequest): Promise<Service> {
   await assertPortFree(req.pprofUrl)
   const env = { ...process.env, ...req.env, MEMGATE_BINARY: req.binaryPath }
   const [cmd, args] = req.startCommand ? ['sh', ['-c', req.startCommand]] : [req.binaryPath, []]
-  const output = new OutputTail(40, req.logPath, { redact: req.redact })
+  const lastWords = new LastWords()
+  const output = new OutputTail(40, req.logPath, { redact: req.redact, onLine: lastWords.see })
   const child: ChildProcess = spawnGroup(cmd, args, { cwd: req.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   output.attach(child.stdout)
   output.attach(child.stderr)
@@ -46,14 +48,25 @@ export async function startService(req: ServiceRequest): Promise<Service> {
     exitOf(child).then(
       ({ code, signal }) => {
         exitedFlag = true
-        resolve(signal ? `was killed by ${signal}` : `exited with code ${code}`)
+        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
+        resolve(lastWords.fatal ? `${how} (${req.redact(lastWords.fatal.slice(0, 200))})` : how)
       },
       () => {} // 'error', above
     )
   })
   const service: Service = {
     pid: child.pid ?? -1,
-    output,
+    output: {
+      text: () =>
+        lastWords.diedOfMemory()
+          ? req.redact(
+              [
+                ...lastWords.outOfMemory,
+                `[memgate: the goroutine dump that followed is in ${req.logPath}]`
+              ].join('\n')
+            )
+          : output.text()
+    },
     exited,
     hasExited: () => exitedFlag,
     stop: async () => {
@@ -96,4 +109,25 @@ async function waitReady(req: ServiceRequest, service: Service): Promise<void> {
     `pprof-url: ${req.pprofUrl}/ did not answer within ready-timeout (${lastError}); check that the service imports net/http/pprof and listens there, or raise ready-timeout`,
     service.output.text()
   )
+}
+
+/**
+ * What a Go program says as it dies: the runtime's `fatal error: …` or a `panic: …`, the
+ * line its crash is known by, kept however much follows. Out of memory, the runtime then
+ * dumps every goroutine, dozens of frames that tell nothing more than its two lines.
+ */
+class LastWords {
+  fatal: string | null = null
+  /** "runtime: out of memory: cannot allocate …" and "fatal error: out of memory". */
+  readonly outOfMemory: string[] = []
+
+  diedOfMemory(): boolean {
+    return this.fatal !== null && this.fatal.includes('out of memory')
+  }
+
+  readonly see = (line: string): void => {
+    if (this.fatal === null && /^(?:fatal error|panic): /.test(line)) this.fatal = line
+    if (this.outOfMemory.length < 2 && /^(?:runtime|fatal error): .*out of memory/.test(line))
+      this.outOfMemory.push(line)
+  }
 }

@@ -2,7 +2,7 @@
 // real HTTP load, real profiles. After each run, nothing it started is alive.
 import { jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { supportsGoroutineLeakProfile } from '../src/engine/build.js'
@@ -166,122 +166,10 @@ describe('memgate run with a load-command', () => {
     expectFirstHeapSite(report, 'heap-leak')
     expectNothingLeftRunning(result, out)
   })
-
-  it('reports a load-command that fails early', async () => {
-    const { result, out } = await gate(`${SERVICES}clean`, [
-      '--load-command',
-      'exit 3',
-      '--duration',
-      '5s',
-      '--warmup',
-      '1s',
-      '--interval',
-      '500ms'
-    ])
-    expect(result.code).toBe(0)
-    expect(readReport(out).runs.head.sampleNotes).toEqual([
-      'the load-command exited with code 3 before sampling ended; see logs/head-load.log'
-    ])
-    expect(result.stdout).toContain('head: the load-command exited with code 3 before sampling ended')
-  })
 })
 
-describe('memgate run when things go wrong', () => {
-  const tempModule = (source: string): string => {
-    const dir = mkdtempSync(join(tmpdir(), 'memgate-mod-'))
-    writeFileSync(join(dir, 'go.mod'), 'module example.com/broken\n\ngo 1.24\n')
-    writeFileSync(join(dir, 'main.go'), source)
-    return dir
-  }
-
-  it('shows the compiler output and exits 2 on a compile error', async () => {
-    const dir = tempModule('package main\n\nfunc main() {\n\tundefinedThing()\n}\n')
-    const { result } = await gate(dir)
-    expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/memgate: go build \. failed \(exit code 1\)/)
-    expect(result.stderr).toMatch(/undefined: undefinedThing/)
-    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/) // no stack trace
-  })
-
-  it('reports a crash during the run with the service output, and leaves nothing running', async () => {
-    const dir = tempModule(`package main
-
-import (
-	"log"
-	"net/http"
-	_ "net/http/pprof"
-	"os"
-	"time"
-)
-
-func main() {
-	go func() {
-		time.Sleep(4 * time.Second)
-		log.Fatal("out of cheese")
-	}()
-	log.Fatal(http.ListenAndServe(os.Getenv("ADDR"), nil))
-}
-`)
-    const { result, out } = await gate(dir, ['--warmup', '1s', '--duration', '10s'])
-    expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/memgate: the service exited with code 1 during the run/)
-    expect(result.stderr).toMatch(/out of cheese/)
-    expectNothingLeftRunning(result, out)
-  })
-
-  it.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143]
-  ] as const)('ends the service and the load-command on %s, exit %d', async (signal, exitCode) => {
-    const port = await freePort()
-    const out = mkdtempSync(join(tmpdir(), 'memgate-cli-'))
-    let sent = false
-    const result = await runCli(
-      [
-        'run',
-        '--working-directory',
-        `${SERVICES}clean`,
-        '--env',
-        `ADDR=127.0.0.1:${port}`,
-        '--pprof-url',
-        `http://127.0.0.1:${port}/debug/pprof`,
-        '--load-command',
-        `sleep 600 # ${out}`,
-        '--warmup',
-        '1s',
-        '--out',
-        out
-      ],
-      {
-        onStderr: (text, child) => {
-          if (!sent && /sampling every/.test(text)) {
-            sent = true
-            child.kill(signal)
-          }
-        }
-      }
-    )
-    expect(sent).toBe(true)
-    expect(result.code).toBe(exitCode)
-    expect(result.stderr).toContain(`memgate: ${signal}: stopping the service and the load`)
-    expectNothingLeftRunning(result, out)
-  })
-
-  it('says when the pprof endpoint never answers', async () => {
-    const { result } = await gate(`${SERVICES}clean`, [
-      '--ready-timeout',
-      '2s',
-      '--pprof-url',
-      'http://127.0.0.1:9/debug/pprof'
-    ])
-    expect(result.code).toBe(2)
-    expect(
-      result.stderr.split('\n')[result.stderr.split('\n').findIndex((l) => l.startsWith('memgate:'))]
-    ).toMatch(
-      /^memgate: pprof-url: http:\/\/127\.0\.0\.1:9\/debug\/pprof\/ did not answer within ready-timeout/
-    )
-  })
-
+// Crashes, signals, pprof and output faults: test/faults.test.ts.
+describe('memgate run when the arguments are wrong', () => {
   it.each([
     [
       ['--max-heap-growth', '12/min'],

@@ -4,18 +4,25 @@
 // honest, and that nothing memgate started is left running.
 import { jest } from '@jest/globals'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readReportFile } from '../src/baseline/stored.js'
 import { freePort } from '../src/engine/free-port.js'
 import type { Report } from '../src/model.js'
+import { makeReport } from './fixtures/reports.js'
 import { SERVICES } from './fixtures/services.js'
 import { groupAlive, groupsStarted, processesCarrying, runCli, type CliResult } from './helpers/cli.js'
+import { readOnlyFolder } from './helpers/read-only.js'
 
 jest.setTimeout(120_000)
 
 const FAULTY = `${SERVICES}faulty`
+/**
+ * A clean service's verdict after 5 s: the point of these scenarios is that there is one,
+ * honest about what was dropped; so short a run may not tell flat from noise.
+ */
+const VERDICT = /^go-memgate: (PASS|INCONCLUSIVE)$/
 /** Short runs: one look after 5 s of sampling. */
 const QUICK = ['--warmup', '1s', '--duration', '5s', '--max-duration', '5s', '--interval', '500ms']
 
@@ -196,5 +203,291 @@ describe('a service that dies', () => {
       `  | [memgate: the goroutine dump that followed is in ${run.out}/logs/head-service.log]`
     ])
     expect(readFileSync(join(run.out, 'logs', 'head-service.log'), 'utf8')).toMatch(/^goroutine \d+ /m)
+  })
+})
+
+describe('a service that misbehaves but lives', () => {
+  it('serves no pprof, but answers every path: the line names pprof-url', async () => {
+    const run = await memgate({ env: { NO_PPROF: '1' }, args: ['--ready-timeout', '2s'] })
+    expectOutcome(run, {
+      code: 2,
+      line: `memgate: pprof-url: http://127.0.0.1:${run.port}/debug/pprof/ answers, but not with the net/http/pprof index; check that the service imports net/http/pprof and serves it at pprof-url`,
+      report: null
+    })
+  })
+
+  it('never answers at pprof-url: the line says so after ready-timeout', async () => {
+    const nowhere = `http://127.0.0.1:${await freePort()}/debug/pprof`
+    const run = await memgate({ args: ['--pprof-url', nowhere, '--ready-timeout', '2s'] })
+    expectOutcome(run, {
+      code: 2,
+      line: `memgate: pprof-url: ${nowhere}/ did not answer within ready-timeout (fetch failed); check that the service imports net/http/pprof and listens there, or raise ready-timeout`,
+      report: null
+    })
+  })
+
+  it('ignores SIGTERM: it is killed after the grace period', async () => {
+    const run = await memgate({ env: { IGNORE_SIGTERM: '1' } })
+    expectOutcome(run, { code: 0, line: VERDICT, report: (r) => expect(r.verdict).not.toBe('fail') })
+  })
+
+  it('starts a child in a session of its own (setsid): it is ended too', async () => {
+    let orphanSeen = false
+    const run = await memgate({
+      env: { ORPHAN: 'orphan-of-the-fault-test' },
+      onStderr: (text) =>
+        (orphanSeen ||=
+          /sampling every/.test(text) && processesCarrying('orphan-of-the-fault-test').length > 0)
+    })
+    expect(orphanSeen).toBe(true)
+    expectOutcome(run, { code: 0, line: VERDICT, report: (r) => expect(r.verdict).not.toBe('fail') })
+    expect(processesCarrying('orphan-of-the-fault-test')).toEqual([])
+  })
+
+  it('holds 100,000 goroutines: they are counted, and a steady count passes', async () => {
+    const run = await memgate({ env: { GOROUTINES: '100000' } })
+    expectOutcome(run, {
+      code: 0,
+      line: VERDICT,
+      report: (r) => {
+        expect(Math.min(...r.runs.head.samples.map((s) => s.goroutines))).toBeGreaterThanOrEqual(100_000)
+        expect(r.runs.head.sampleNotes).toEqual([])
+      }
+    })
+  })
+
+  it('does not compile: the compiler speaks beneath the line', async () => {
+    const dir = temp('memgate-fault-module-')
+    writeFileSync(join(dir, 'go.mod'), 'module example.com/broken\n\ngo 1.24\n')
+    writeFileSync(join(dir, 'main.go'), 'package main\n\nfunc main() {\n\tundefinedThing()\n}\n')
+    const run = await memgate({ dir })
+    expectOutcome(run, { code: 2, line: 'memgate: go build . failed (exit code 1)', report: null })
+    expect(run.stderr).toMatch(/\| .*undefined: undefinedThing/)
+    expect(run.stderr).not.toMatch(/at .*\.ts:\d+/)
+  })
+})
+
+describe('a pprof endpoint that misbehaves', () => {
+  it.each(['500', 'garbage', 'truncated'])(
+    'answers %s to every reading: no verdict on no samples',
+    async (fault) => {
+      const run = await memgate({ env: { PPROF_FAULT: fault } })
+      expectOutcome(run, {
+        code: 2,
+        line: `memgate: only 0 of 11 samples could be read from http://127.0.0.1:${run.port}/debug/pprof`,
+        report: null
+      })
+    }
+  )
+
+  it.each<[string, RegExp, number]>([
+    ['hang', /dropped after a retry: .*(timeout|aborted)/i, 512 * 1024 ** 2],
+    ['bomb', /dropped after a retry: a profile decompresses to more than 512 MiB/, 1536 * 1024 ** 2],
+    ['huge', /dropped after a retry: heap\?gc=1: the response is larger than 256 MiB/, 1024 * 1024 ** 2]
+  ])(
+    'answers the heap profile with %s: those samples are dropped and said, the readings stand',
+    async (fault, note, peakBytes) => {
+      const run = await memgate({ env: { PPROF_FAULT: fault } })
+      expectOutcome(run, {
+        code: 0,
+        line: VERDICT,
+        report: (r) => {
+          expect(r.runs.head.sampleNotes).toContainEqual(expect.stringMatching(note))
+          expect(r.runs.head.samples.length).toBeGreaterThanOrEqual(8)
+        }
+      })
+      console.info(`pprof ${fault}: memgate's peak RSS ${(run.peakRssBytes / 1024 ** 2).toFixed(0)} MiB`)
+      expect(run.peakRssBytes).toBeLessThan(peakBytes)
+    }
+  )
+})
+
+describe('a load that misbehaves', () => {
+  it('exits 7: the gate stops, the line names load-command', async () => {
+    const out = temp('memgate-fault-')
+    const run = await memgate({ out, args: ['--load-command', `exit 7 # ${out}`] })
+    expectOutcome(run, {
+      code: 2,
+      line: 'memgate: load-command: exited with code 7 before sampling ended; fix the command (its output is in logs/head-load.log)',
+      report: null
+    })
+  })
+
+  it('floods 64 MB without a newline: the log is capped, the samples keep their pace', async () => {
+    const out = temp('memgate-fault-')
+    const flood = `head -c 64000000 /dev/zero | tr '\\0' x; sleep 600 # ${out}`
+    const run = await memgate({ out, args: ['--load-command', flood] })
+    expectOutcome(run, {
+      code: 0,
+      line: VERDICT,
+      report: (r) => expect(r.runs.head.sampleNotes).toEqual([])
+    })
+    const log = readFileSync(join(out, 'logs', 'head-load.log'), 'utf8')
+    expect(log.length).toBeLessThan(64 * 1024)
+    expect(log).toContain('[memgate: line cut at 4096 characters]')
+  })
+
+  it('ignores SIGTERM: it is killed after the grace period', async () => {
+    const out = temp('memgate-fault-')
+    const run = await memgate({ out, args: ['--load-command', `trap "" TERM; sleep 600 # ${out}`] })
+    expectOutcome(run, { code: 0, line: VERDICT, report: (r) => expect(r.verdict).not.toBe('fail') })
+  })
+})
+
+describe('stopped by a signal', () => {
+  const phases = [
+    ['the build', /building/, 'cancelled while building'],
+    ['the warm-up', /warm-up 60s/, 'cancelled during warm-up'],
+    ['sampling', /sampling every/, 'cancelled while sampling']
+  ] as const
+  it.each(
+    phases.flatMap(([phase, when, why]) =>
+      (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, phase, when, why] as const)
+    )
+  )(
+    '%s during %s: the service, the load and the build end; no report stands',
+    async (signal, _phase, when, why) => {
+      const out = temp('memgate-fault-')
+      writeFileSync(join(out, 'report.json'), '{"stale": true}')
+      let sent = false
+      const run = await memgate({
+        out,
+        args: [
+          '--build-command',
+          `${when.source === 'building' ? 'sleep 600 && ' : ''}go build -o "$MEMGATE_BINARY" . # ${out}`,
+          '--load-command',
+          `sleep 600 # ${out}`,
+          '--warmup',
+          when.source === 'sampling every' ? '1s' : '60s'
+        ],
+        onStderr: (text, child) => {
+          if (!sent && when.test(text)) {
+            sent = true
+            child.kill(signal)
+          }
+        }
+      })
+      expect(sent).toBe(true)
+      expectOutcome(run, {
+        code: signal === 'SIGINT' ? 130 : 143,
+        line: `memgate: ${signal}: stopping the service and the load`,
+        report: null
+      })
+      expect(run.stderr).toContain(`memgate: ${why}`)
+    }
+  )
+})
+
+describe('an output folder that cannot hold the report', () => {
+  it('is a file', async () => {
+    const out = join(temp('memgate-fault-'), 'file')
+    writeFileSync(out, 'not a folder')
+    const run = await memgate({ out })
+    expectOutcome(run, {
+      code: 2,
+      line: `memgate: --out: ${out} is a file, not a folder; give a folder (memgate creates it when missing)`,
+      report: null
+    })
+    expect(readFileSync(out, 'utf8')).toBe('not a folder')
+  })
+
+  it('lies under /proc: refused at once, no mkdir that never returns', async () => {
+    const run = await memgate({ out: '/proc/memgate-out' })
+    expectOutcome(run, {
+      code: 2,
+      line: 'memgate: --out: /proc/memgate-out is under /proc, a kernel file system; give a folder on disk',
+      report: null
+    })
+  })
+
+  it('is read-only', async () => {
+    const readOnly = readOnlyFolder()
+    if (!readOnly) return console.warn('no read-only folder can be made here: not tested')
+    try {
+      const run = await memgate({ out: readOnly.path })
+      expectOutcome(run, {
+        code: 2,
+        line: new RegExp(
+          `^memgate: --out: ${readOnly.path} cannot be written \\((EROFS|EACCES): .*\\); give a folder memgate can write$`
+        ),
+        report: null
+      })
+    } finally {
+      readOnly.remove()
+    }
+  })
+
+  it('breaks mid-run: the folder is blamed, not pprof', async () => {
+    let broken = false
+    const out = temp('memgate-fault-')
+    const run = await memgate({
+      out,
+      onStderr: (text) => {
+        // Once the first sample's profiles are written.
+        if (broken || !/^ +\d+\.\ds +heap /m.test(text)) return
+        broken = true
+        const profiles = join(out, 'profiles', 'head')
+        rmSync(profiles, { recursive: true, force: true })
+        writeFileSync(profiles, 'no longer a folder')
+      }
+    })
+    expect(broken).toBe(true)
+    expectOutcome(run, {
+      code: 2,
+      line: new RegExp(
+        `^memgate: --out: ${run.out}/profiles/head/\\S+ cannot be written \\(ENOTDIR: not a directory\\); give a folder memgate can write$`
+      ),
+      report: null
+    })
+  })
+})
+
+describe('hostile inputs', () => {
+  it.each<[string, string[], string]>([
+    [
+      'a name that climbs out of its folder',
+      ['--name', '..'],
+      'name: use 1 to 64 letters, digits, ".", "_" and "-", starting with a letter or digit (it names a folder), got ".."'
+    ],
+    [
+      'a name with a path',
+      ['--name', '../../tmp'],
+      'name: use 1 to 64 letters, digits, ".", "_" and "-", starting with a letter or digit (it names a folder), got "../../tmp"'
+    ],
+    [
+      'a package that is a go build flag',
+      ['--package', '-toolexec=/bin/true'],
+      'package: "-toolexec=/bin/true" starts with "-", which go build reads as a flag; give a package path such as ./cmd/server'
+    ],
+    [
+      'a pprof-url with a token in its query',
+      ['--pprof-url', 'http://127.0.0.1:6060/debug/pprof?token=s3cret'],
+      'pprof-url: has a query or a fragment; give the folder of net/http/pprof alone, such as http://127.0.0.1:6060/debug/pprof'
+    ]
+  ])('%s: one line, exit 2, nothing built', async (_name, args, line) => {
+    const run = await memgate({ args })
+    expectOutcome(run, { code: 2, line: `memgate: ${line}`, report: null })
+    expect(run.stderr).not.toContain('building')
+  })
+
+  it.each<[string, (r: Record<string, unknown>) => void, string]>([
+    [
+      'trends that are text',
+      (r) => Object.assign((r.runs as Report['runs']).head.trends.heap!, { slopePerSec: 'NaN' }),
+      '/runs/head/trends/heap/slopePerSec must be number'
+    ],
+    ['no config', (r) => delete r.config, "/ must have required property 'config'"]
+  ])('a stored baseline with %s: one line, no stack trace, nothing built', async (_name, spoil, error) => {
+    const path = join(temp('memgate-fault-'), 'baseline.json')
+    const report = makeReport() as unknown as Record<string, unknown>
+    spoil(report)
+    writeFileSync(path, JSON.stringify(report))
+    const run = await memgate({ args: ['--baseline', path] })
+    expectOutcome(run, {
+      code: 2,
+      line: `memgate: baseline: ${path} does not follow the report.json schema (schemaVersion 2): ${error}`,
+      report: null
+    })
+    expect(run.stderr.trim().split('\n')).toHaveLength(1)
   })
 })

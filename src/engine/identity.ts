@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { GateError } from '../errors.js'
+import { stripControl } from '../redact.js'
 import { PprofClient } from './pprof-client.js'
 
 /** Whether something accepts connections at the URL's host and port. */
@@ -51,8 +52,10 @@ export interface Started {
 export async function assertOwnEndpoint(pprofUrl: string, started: Started, detail: string): Promise<void> {
   const argv = await servedArgv(pprofUrl)
   if (argv === null || isOwn(argv, started)) return
+  // The other program's name, on one line: it is whatever that process says.
+  const program = stripControl(argv[0].slice(0, 200)).replace(/\s+/g, ' ')
   throw new GateError(
-    `pprof-url: another process answers at ${pprofUrl} (${argv[0].slice(0, 200)}), not the service memgate started; stop it, or give the service and pprof-url a free port`,
+    `pprof-url: another process answers at ${pprofUrl} (${program}), not the service memgate started; stop it, or give the service and pprof-url a free port`,
     detail
   )
 }

@@ -86,6 +86,9 @@ export async function startService(req: ServiceRequest): Promise<Service> {
   return service
 }
 
+/** What net/http/pprof's index page says, in every Go release since 1.11. */
+const PPROF_INDEX = /Types of profiles available/
+
 async function waitReady(req: ServiceRequest, service: Service): Promise<void> {
   const deadline = Date.now() + req.readyTimeoutMs
   let lastError = 'no answer'
@@ -95,14 +98,22 @@ async function waitReady(req: ServiceRequest, service: Service): Promise<void> {
       const how = await service.exited
       throw new GateError(`the service ${how} before its pprof endpoint answered`, service.output.text())
     }
+    let page = ''
     try {
       const res = await fetch(`${req.pprofUrl}/`, { signal: AbortSignal.timeout(2000) })
-      await res.arrayBuffer()
-      if (res.ok) return
-      lastError = `HTTP ${res.status}`
+      const text = await res.text()
+      if (res.ok) page = text
+      else lastError = `HTTP ${res.status}`
     } catch (e) {
       lastError = (e as Error).message
     }
+    if (PPROF_INDEX.test(page)) return
+    // A service that answers every path (a catch-all handler) answers here too, but without the profiles.
+    if (page)
+      throw new GateError(
+        `pprof-url: ${req.pprofUrl}/ answers, but not with the net/http/pprof index; check that the service imports net/http/pprof and serves it at pprof-url`,
+        service.output.text()
+      )
     await sleep(100, req.signal)
   }
   throw new GateError(

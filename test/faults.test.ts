@@ -43,7 +43,12 @@ interface RunOptions {
   onStderr?: (text: string, child: ChildProcess) => void
 }
 
-const temp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix))
+const temps: string[] = []
+const temp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  temps.push(dir)
+  return dir
+}
 
 /**
  * memgate run on a service at a free port. The output folder's path is passed to the
@@ -136,7 +141,9 @@ afterEach(() => {
   for (const pid of processesCarrying(other)) process.kill(pid, 'SIGKILL')
 })
 
-afterAll(() => rmSync(join(other, '..'), { recursive: true, force: true }))
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true })
+})
 
 describe('whose endpoint is measured', () => {
   it('refuses to start when another process already answers at pprof-url', async () => {

@@ -1,4 +1,4 @@
-import { ConfigError, describeConfig, parseConfig, secretValues } from './config.js'
+import { ConfigError, describeConfig, parseConfig, secretValues, type RawInputs } from './config.js'
 import { INPUTS } from './inputs.js'
 
 describe('parseConfig', () => {
@@ -52,7 +52,7 @@ describe('parseConfig', () => {
     expect(c.memprofilerate).toBe(1)
   })
 
-  it.each([
+  it.each<[RawInputs, string]>([
     [
       { 'max-goroutine-growth': '1MiB/min' },
       'max-goroutine-growth: expected a count per time or per requests such as 10/min or 1/1000req, got "1MiB/min"'
@@ -65,6 +65,16 @@ describe('parseConfig', () => {
       { 'pprof-url': 'not a url' },
       'pprof-url: expected a URL such as http://127.0.0.1:6060/debug/pprof, got "not a url"'
     ],
+    ...['http://127.0.0.1:6060/debug/pprof?token=s3cret', 'http://127.0.0.1:6060/debug/pprof#x'].map(
+      (url): [RawInputs, string] => [
+        { 'pprof-url': url },
+        'pprof-url: has a query or a fragment; give the folder of net/http/pprof alone, such as http://127.0.0.1:6060/debug/pprof'
+      ]
+    ),
+    [
+      { package: '-toolexec=/tmp/evil' },
+      'package: "-toolexec=/tmp/evil" starts with "-", which go build reads as a flag; give a package path such as ./cmd/server'
+    ],
     [{ 'fail-on': 'sometimes' }, 'fail-on: expected one of fail, inconclusive, never, got "sometimes"'],
     [
       { baseline: 'main' },
@@ -76,7 +86,12 @@ describe('parseConfig', () => {
     ],
     [{ interval: '100ms' }, 'interval: must be at least 0.5s, got "100ms"'],
     [{ mode: 'comment' }, 'report-json: mode "comment" needs the path of the report.json to post'],
-    [{ name: 'my gate' }, 'name: use up to 64 letters, digits, ".", "_" and "-", got "my gate"'],
+    ...['my gate', '..', '.', '../x', 'a/b', '-x', '.hidden', 'x'.repeat(65)].map(
+      (name): [RawInputs, string] => [
+        { name },
+        `name: use 1 to 64 letters, digits, ".", "_" and "-", starting with a letter or digit (it names a folder), got "${name}"`
+      ]
+    ),
     [
       { 'max-increase-over-baseline': '1MiB/min, 2MiB/min' },
       'max-increase-over-baseline: gives two heap rates in "1MiB/min, 2MiB/min"'
@@ -98,6 +113,11 @@ describe('parseConfig', () => {
     ]
   ])('rejects %j with one line that names the input', (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(new ConfigError(message))
+  })
+
+  it('takes a name with dots, dashes and underscores inside', () => {
+    for (const name of ['api', 'api.v2', 'svc_1-b..c', 'A'.repeat(64)])
+      expect(parseConfig({ name }).name).toBe(name)
   })
 })
 

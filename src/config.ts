@@ -52,6 +52,12 @@ export interface Config {
   pushgatewayUrl: string | null
 }
 
+/**
+ * A gate's name: it names the output folder (RUNNER_TEMP/go-memgate/NAME, removed at start)
+ * and the artifact, so `.`, `..` and anything with a path separator are out.
+ */
+export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'
+
 /** Raw input values by input name; missing or empty means the default. */
 export type RawInputs = Record<string, string | undefined>
 
@@ -110,7 +116,15 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
       return { value: rate.value, per: rate.per }
     })
 
-  const pprofUrl = inInput('pprof-url', (s) => httpUrl(s).replace(/\/+$/, ''))
+  const pprofUrl = inInput('pprof-url', (s) => {
+    const url = httpUrl(s)
+    // Profile names are appended to it: a query or fragment would swallow them.
+    if (new URL(url).search || new URL(url).hash)
+      throw new ConfigError(
+        'has a query or a fragment; give the folder of net/http/pprof alone, such as http://127.0.0.1:6060/debug/pprof'
+      )
+    return url.replace(/\/+$/, '')
+  })
   const metricsUrl = optional('metrics-url')
     ? inInput('metrics-url', (s) => httpUrl(s, METRICS_EXAMPLE))
     : null
@@ -143,12 +157,21 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
 
   return {
     name: inInput('name', (s) => {
-      if (!/^[A-Za-z0-9._-]{1,64}$/.test(s))
-        throw new ConfigError(`use up to 64 letters, digits, ".", "_" and "-", got "${s}"`)
+      if (!new RegExp(NAME_PATTERN).test(s))
+        throw new ConfigError(
+          `use 1 to 64 letters, digits, ".", "_" and "-", starting with a letter or digit (it names a folder), got "${s}"`
+        )
       return s
     }),
     workingDirectory: get('working-directory'),
-    package: get('package'),
+    package: inInput('package', (s) => {
+      // It is an argument of go build: one that starts with "-" would be read as a flag (-toolexec=…).
+      if (s.startsWith('-'))
+        throw new ConfigError(
+          `"${s}" starts with "-", which go build reads as a flag; give a package path such as ./cmd/server`
+        )
+      return s
+    }),
     buildCommand: optional('build-command'),
     startCommand: optional('start-command'),
     env: inInput('env', parseEnv),

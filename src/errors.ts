@@ -11,3 +11,16 @@ export class GateError extends Error {
     super(message)
   }
 }
+
+/**
+ * The output folder, or a file in it, cannot be written: the user's to fix, not the
+ * service's or pprof's. Each front end names the folder in its own words (`--out` in the CLI).
+ */
+export class OutputError extends GateError {
+  constructor(
+    readonly path: string,
+    readonly problem: string
+  ) {
+    super(`output folder: ${path} ${problem}`)
+  }
+}

@@ -40,10 +40,10 @@ export interface Trend {
   ciHigh: number
   /** Slope over the first half of the window. */
   earlySlopePerSec: number
-  /** Slope over the second half of the window, with its bounds: a plateau shows here as ~0. */
+  /** Slope over the second half of the window, with its bounds (null in schema 1 reports): a plateau shows here as ~0. */
   lateSlopePerSec: number
-  lateCiLow: number
-  lateCiHigh: number
+  lateCiLow: number | null
+  lateCiHigh: number | null
   /** The whole window's standard error, units per second. */
   sePerSec: number
   /** Lag-1 correlation of the residuals (bias-corrected) and the variance inflation it implies. */

@@ -11,6 +11,7 @@ import { findMergeBase } from '../src/baseline/merge-base.js'
 import { ConfigError, describeConfig, parseConfig, type RawInputs } from '../src/config.js'
 import { freePort } from '../src/engine/free-port.js'
 import { runGate, type GateResult } from '../src/gate/gate.js'
+import { asVersion1, makeReport } from './fixtures/reports.js'
 import { baselineInputs, fixtureRepo, git } from './fixtures/repo.js'
 import { SERVICES } from './fixtures/services.js'
 
@@ -158,9 +159,7 @@ describe('findMergeBase', () => {
 describe('baseline: <report.json>', () => {
   const stored = (config: Record<string, string>, schemaVersion = 1) => {
     const path = join(root, `stored-${Math.random().toString(36).slice(2)}.json`)
-    const head = { samples: [], trends: { heap: null, goroutines: null, rss: null } }
-    const report = { schemaVersion, tool: { name: 'go-memgate' }, verdict: 'pass', reasons: [], notices: [] }
-    writeFileSync(path, JSON.stringify({ ...report, config, runs: { head } }))
+    writeFileSync(path, JSON.stringify({ ...(asVersion1(makeReport()) as object), config, schemaVersion }))
     return path
   }
   const dir = () => {

@@ -2,7 +2,7 @@
 // real HTTP load, real profiles. After each run, nothing it started is alive.
 import { jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { supportsGoroutineLeakProfile } from '../src/engine/build.js'
@@ -166,25 +166,6 @@ describe('memgate run with a load-command', () => {
     expectFirstHeapSite(report, 'heap-leak')
     expectNothingLeftRunning(result, out)
   })
-
-  it('stops at once, with one line, when the load-command fails', async () => {
-    const { result, out } = await gate(`${SERVICES}clean`, [
-      '--load-command',
-      'exit 3',
-      '--duration',
-      '5s',
-      '--warmup',
-      '1s',
-      '--interval',
-      '500ms'
-    ])
-    expect(result.code).toBe(2)
-    expect(result.stderr.split('\n').find((l) => l.startsWith('memgate:'))).toBe(
-      'memgate: load-command: exited with code 3 before sampling ended; fix the command (its output is in logs/head-load.log)'
-    )
-    expect(existsSync(join(out, 'report.json'))).toBe(false)
-    expectNothingLeftRunning(result, out)
-  })
 })
 
 describe('memgate run on a service with /metrics and no pprof', () => {
@@ -335,7 +316,10 @@ func main() {
       /^memgate: pprof-url: http:\/\/127\.0\.0\.1:9\/debug\/pprof\/ did not answer within ready-timeout/
     )
   })
+})
 
+// Crashes, signals, pprof and output faults: test/faults.test.ts.
+describe('memgate run when the arguments are wrong', () => {
   it.each([
     [
       ['--max-heap-growth', '12/min'],

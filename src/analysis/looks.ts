@@ -84,7 +84,7 @@ export function decideLook(e: LookEvidence): LookDecision {
   const { ciLow, ciHigh, lateSlopePerSec, lateCiHigh, shape, remainingLowPerSec, remainingHighPerSec } =
     e.trend
   if (ciHigh < limit) return { outcome: 'pass', rule: 'upper-below-limit' }
-  if (lateCiHigh < limit) return { outcome: 'pass', rule: 'late-upper-below-limit' }
+  if (lateCiHigh !== null && lateCiHigh < limit) return { outcome: 'pass', rule: 'late-upper-below-limit' }
   if (shape === 'saturating' && remainingHighPerSec !== null && remainingHighPerSec < limit)
     return { outcome: 'pass', rule: 'levels-off-below-limit' }
   const above = ciLow > limit

@@ -8,7 +8,7 @@ import { failsGate } from '../analysis/verdict.js'
 import { ConfigError, describeConfig, parseConfig, type RawInputs } from '../config.js'
 import { runDemo } from '../demo.js'
 import { runGate } from '../gate/gate.js'
-import { GateError } from '../errors.js'
+import { GateError, OutputError } from '../errors.js'
 import { INPUTS } from '../inputs.js'
 import { redactText, stripControl } from '../redact.js'
 import { TOOL_VERSION } from '../report/report.js'
@@ -206,8 +206,9 @@ function reportError(e: unknown, stderr: Writer): number {
   // --help and --version exit 0; a bare `memgate` has had the help written to stderr.
   if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2
   if (e instanceof ArgumentError || e instanceof ConfigError || e instanceof GateError) {
+    const message = e instanceof OutputError ? `--out: ${e.path} ${e.problem}` : e.message
     // A bad value is quoted back: it may hold a password. Service output may hold escapes.
-    stderr.write(`memgate: ${safe(e.message)}\n`)
+    stderr.write(`memgate: ${safe(message)}\n`)
     if (e instanceof GateError && e.detail) stderr.write(indent(safe(e.detail)) + '\n')
     return 2
   }

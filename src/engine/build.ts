@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { GateError } from '../errors.js'
 import type { GoModuleFolder } from '../profile/paths.js'
 import { OutputTail } from './output-tail.js'
-import { spawnGroup, stopGroup } from './processes.js'
+import { exitOf, spawnGroup, stopGroup } from './processes.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -87,10 +87,7 @@ export async function buildService(req: BuildRequest): Promise<void> {
   output.attach(child.stderr)
   const onAbort = () => void stopGroup(child, 1000)
   req.signal?.addEventListener('abort', onAbort, { once: true })
-  const code = await new Promise<number | null>((resolveExit, reject) => {
-    child.once('error', reject)
-    child.once('close', (c) => resolveExit(c))
-  }).finally(() => req.signal?.removeEventListener('abort', onAbort))
+  const { code } = await exitOf(child).finally(() => req.signal?.removeEventListener('abort', onAbort))
   await stopGroup(child, 100)
   if (req.signal?.aborted) throw new GateError('cancelled while building')
   if (code !== 0) throw new GateError(`${what} failed (exit code ${code})`, output.text())

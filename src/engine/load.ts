@@ -6,7 +6,7 @@ import { basename } from 'node:path'
 import type { LoadStats } from '../model.js'
 import { startGenerator, type GeneratorCounts } from './load-generator.js'
 import { OutputTail } from './output-tail.js'
-import { spawnGroup, stopGroup } from './processes.js'
+import { exitOf, spawnGroup, stopGroup } from './processes.js'
 
 export interface LoadRequest {
   /** Hides secrets in what the process prints, in the log and in error messages. */
@@ -114,12 +114,10 @@ function startCommand(req: LoadRequest, command: string): Load {
   output.attach(child.stdout)
   output.attach(child.stderr)
   let exitCode: number | null = null
-  child.once('close', (code, signal) => {
-    exitCode = code ?? (signal ? 128 : null)
-  })
-  child.once('error', () => {
-    exitCode = 127
-  })
+  exitOf(child).then(
+    ({ code, signal }) => (exitCode = code ?? (signal ? 128 : null)),
+    () => (exitCode = 127) // sh could not be started
+  )
   const signal = (sig: NodeJS.Signals) => {
     try {
       if (child.pid !== undefined && exitCode === null) process.kill(-child.pid, sig)

@@ -12,6 +12,7 @@ import { startLoad, type Load } from './load.js'
 import { sleep } from './processes.js'
 import { sample, type SamplerRequest } from './sampler.js'
 import { startService, type Service } from './service.js'
+import { portAnswers } from './identity.js'
 import { chooseSource, crossCheckMetrics, readyEndpoint } from './source.js'
 
 export interface MeasureOptions {
@@ -70,6 +71,7 @@ async function measureBuilt(
   if (config.memprofilerate !== null)
     env.GODEBUG = [env.GODEBUG, `memprofilerate=${config.memprofilerate}`].filter(Boolean).join(',')
   const ready = readyEndpoint(config)
+  const pprofTakenBefore = ready.input === 'metrics-url' && (await portAnswers(config.pprofUrl))
   log(`${label}: starting the service, waiting for ${redactUrl(ready.url)}`)
   const service = await startService({
     redact: options.redact,
@@ -84,7 +86,7 @@ async function measureBuilt(
   })
   log(`${label}: service ready (pid ${service.pid}, process group ${service.pid})`)
   const notes: string[] = []
-  const source = await chooseSource(config, signal)
+  const source = await chooseSource(config, pprofTakenBefore, signal)
   if (source.kind === 'metrics')
     log(`${label}: no pprof at ${redactUrl(config.pprofUrl)}: reading ${redactUrl(source.client.url)}`)
   try {

@@ -19,6 +19,8 @@ export interface OutputTailOptions {
   /** Applied to whole lines (one or many) before they are logged or shown; redactText by default. */
   redact?: (line: string) => string
   maxLogBytes?: number
+  /** Sees every line as it ends (cut at MAX_LINE_CHARS, not redacted): a line the tail may lose is kept there. */
+  onLine?: (line: string) => void
 }
 
 export class OutputTail {
@@ -29,6 +31,7 @@ export class OutputTail {
   private readonly file: WriteStream | null
   private readonly redact: (line: string) => string
   private readonly maxLogBytes: number
+  private readonly onLine?: (line: string) => void
   // Lines not yet redacted and written to the log.
   private pending = ''
   private logBytes = 0
@@ -44,9 +47,9 @@ export class OutputTail {
   ) {
     this.redact = options.redact ?? redactText
     this.maxLogBytes = options.maxLogBytes ?? MAX_LOG_BYTES
-    if (logPath) mkdirSync(dirname(logPath), { recursive: true })
-    this.file = logPath ? createWriteStream(logPath) : null
+    this.onLine = options.onLine
     // A log that cannot be written is no reason to stop the gate; the tail in memory remains.
+    this.file = logPath ? openLog(logPath) : null
     this.file?.on('error', () => {})
   }
 
@@ -107,6 +110,7 @@ export class OutputTail {
     this.partial = ''
     this.partialCut = false
     this.lines.push(line)
+    this.onLine?.(line)
     if (this.lines.length > 2 * this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines)
     if (!this.file || this.closed) return
     if (this.logCut) return this.leaveOut(Buffer.byteLength(line) + 1)
@@ -147,4 +151,13 @@ export class OutputTail {
       ? `${this.partial} [memgate: line cut at ${MAX_LINE_CHARS} characters]`
       : this.partial
   }
+}
+
+function openLog(path: string): WriteStream | null {
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+  } catch {
+    return null
+  }
+  return createWriteStream(path)
 }

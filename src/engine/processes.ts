@@ -5,6 +5,7 @@
 // orphaned. A watchdog ends them all when memgate itself dies, even by SIGKILL.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
 import { readdirSync, readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { GateError } from '../errors.js'
@@ -128,6 +129,11 @@ function membersOf(pgid: number, tag: string | undefined): ProcessEntry[] {
   )
 }
 
+/** The pids of a group we started, and of those that left it (see membersOf). */
+export function groupMembers(pgid: number): number[] {
+  return membersOf(pgid, live.get(pgid)).map((p) => p.pid)
+}
+
 /** Alive and still the same process: a pid reused since is not ours. */
 function isAlive(p: ProcessEntry): boolean {
   const now = readStat(p.pid)
@@ -174,6 +180,32 @@ export async function stopGroup(child: ChildProcess, graceMs = 3000): Promise<vo
   while (anyAlive() && Date.now() < deadline + 2000) await sleep(20)
   live.delete(pgid)
   tellWatchdog(`del ${pgid}`)
+  await releaseOutput(child)
+}
+
+/**
+ * How a process ended, once its output is read: 'close' comes when the pipes are drained
+ * too (the last lines are often a panic). A process it started that is not ours (it left
+ * the group and dropped its tag) may hold the pipes for ever: then a moment after 'exit'.
+ */
+export async function exitOf(
+  child: ChildProcess
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null]
+  await drained(child, 500)
+  return { code, signal }
+}
+
+const drained = (child: ChildProcess, ms: number): Promise<unknown> => {
+  const open = [child.stdout, child.stderr].filter((s) => s !== null && !s.closed)
+  return Promise.race([Promise.all(open.map((s) => once(s!, 'close'))), sleep(ms)])
+}
+
+/** Stops reading the output of a process that is gone: pipes another process holds would keep memgate running. */
+async function releaseOutput(child: ChildProcess): Promise<void> {
+  await drained(child, 200)
+  child.stdout?.destroy()
+  child.stderr?.destroy()
 }
 
 /** Ends every group still registered, at once. Safe in an 'exit' handler (synchronous). */

@@ -2,9 +2,8 @@
 // exact post-GC live heap and the goroutine count (reading.ts), the heap and goroutine
 // profiles where attribution needs them (saved raw, decoded once, reduced to summaries),
 // and the RSS of its process group.
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { GateError } from '../errors.js'
+import { GateError, OutputError } from '../errors.js'
 import { decodeProfile } from '../profile/decode.js'
 import { parseGoroutineText } from '../profile/goroutine-text.js'
 import { summarizeGoroutines } from '../profile/goroutines.js'
@@ -13,6 +12,7 @@ import type { Log, Sample, Sampling } from '../model.js'
 import { formatBytes } from '../units.js'
 import type { Load } from './load.js'
 import { readMetrics, type MetricsClient } from './metrics-client.js'
+import { mkdirOutput, writeOutput } from './out-dir.js'
 import { PprofClient } from './pprof-client.js'
 import { takeReading } from './reading.js'
 import { sleep } from './processes.js'
@@ -60,7 +60,7 @@ export interface SamplerRequest {
  * heap profile forces one more GC of the whole heap.
  */
 export async function sample(req: SamplerRequest): Promise<Sampling> {
-  mkdirSync(req.profilesDir, { recursive: true })
+  mkdirOutput(req.profilesDir)
   const client = new PprofClient(req.pprofUrl, Math.max(5000, 2 * req.intervalMs), req.signal)
   const out: Sampling = {
     samples: [],
@@ -101,6 +101,7 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
     } catch (e) {
       await checkAlive(req)
       if (req.signal?.aborted) throw new GateError('cancelled while sampling')
+      if (e instanceof OutputError) throw e // the output folder's fault, not the endpoint's
       out.notes.push(`sample ${i + 1} at ${t.toFixed(1)}s dropped after a retry: ${(e as Error).message}`)
       req.log(`  sample ${i + 1} dropped: ${(e as Error).message}`)
     }
@@ -188,8 +189,8 @@ function saveProfiles(
   const n = String(i).padStart(3, '0')
   const heapFile = `heap-${n}.pb.gz`
   const goroutineFile = `goroutine-${n}.pb.gz`
-  writeFileSync(join(req.profilesDir, heapFile), raw.heap)
-  writeFileSync(join(req.profilesDir, goroutineFile), raw.goroutine)
+  writeOutput(join(req.profilesDir, heapFile), raw.heap)
+  writeOutput(join(req.profilesDir, goroutineFile), raw.goroutine)
   const own = { modulePaths: req.modulePaths }
   out.heap.push({ t, summary: summarizeHeap(decodeProfile(raw.heap), own), file: heapFile })
   out.goroutines.push({
@@ -202,17 +203,19 @@ function saveProfiles(
 async function readEndProfiles(client: PprofClient, req: SamplerRequest, out: Sampling): Promise<void> {
   try {
     const text = await client.get('goroutine?debug=2')
-    writeFileSync(join(req.profilesDir, 'goroutine-debug2.txt'), text)
+    writeOutput(join(req.profilesDir, 'goroutine-debug2.txt'), text)
     out.goroutineText = parseGoroutineText(text.toString('utf8'), { modulePaths: req.modulePaths })
   } catch (e) {
+    if (e instanceof OutputError) throw e
     out.notes.push(`goroutine?debug=2 could not be read: ${(e as Error).message}`)
   }
   if (!req.readGoroutineLeaks) return
   try {
     const raw = await client.get('goroutineleak')
-    writeFileSync(join(req.profilesDir, 'goroutineleak.pb.gz'), raw)
+    writeOutput(join(req.profilesDir, 'goroutineleak.pb.gz'), raw)
     out.goroutineLeaks = summarizeGoroutines(decodeProfile(raw), { modulePaths: req.modulePaths })
   } catch (e) {
+    if (e instanceof OutputError) throw e
     out.notes.push(`goroutineleak profile could not be read: ${(e as Error).message}`)
   }
 }

@@ -1,10 +1,11 @@
-// Starts the service in its own process group, waits for its pprof endpoint,
-// notices a crash, and stops it.
+// Starts the service in its own process group, waits for its pprof endpoint and checks
+// that it is the service's own, notices a crash, and stops it.
 import type { ChildProcess } from 'node:child_process'
 import { GateError } from '../errors.js'
 import { redactUrl } from '../redact.js'
+import { assertOwnEndpoint, assertPortFree } from './identity.js'
 import { OutputTail } from './output-tail.js'
-import { sleep, spawnGroup, stopGroup } from './processes.js'
+import { exitOf, groupMembers, sleep, spawnGroup, stopGroup } from './processes.js'
 
 export interface ServiceRequest {
   /** Hides secrets in what the process prints, in the log and in error messages. */
@@ -22,7 +23,8 @@ export interface ServiceRequest {
 
 export interface Service {
   pid: number
-  output: OutputTail
+  /** The service's last lines, redacted; for an out-of-memory death, the lines that say so. */
+  output: { text(): string }
   /** Resolves with a description once the service exits by itself. */
   exited: Promise<string>
   /** Whether the service has exited. */
@@ -31,9 +33,11 @@ export interface Service {
 }
 
 export async function startService(req: ServiceRequest): Promise<Service> {
+  await assertPortFree(req.ready.input, req.ready.url)
   const env = { ...process.env, ...req.env, MEMGATE_BINARY: req.binaryPath }
   const [cmd, args] = req.startCommand ? ['sh', ['-c', req.startCommand]] : [req.binaryPath, []]
-  const output = new OutputTail(40, req.logPath, { redact: req.redact })
+  const lastWords = new LastWords()
+  const output = new OutputTail(40, req.logPath, { redact: req.redact, onLine: lastWords.see })
   const child: ChildProcess = spawnGroup(cmd, args, { cwd: req.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   output.attach(child.stdout)
   output.attach(child.stderr)
@@ -43,15 +47,28 @@ export async function startService(req: ServiceRequest): Promise<Service> {
       exitedFlag = true
       resolve(`could not be started: ${e.message}`)
     })
-    // 'close' comes once the output pipes are drained too: the last lines, often a panic, are read.
-    child.once('close', (code, sig) => {
-      exitedFlag = true
-      resolve(sig ? `was killed by ${sig}` : `exited with code ${code}`)
-    })
+    exitOf(child).then(
+      ({ code, signal }) => {
+        exitedFlag = true
+        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
+        resolve(lastWords.fatal ? `${how} (${req.redact(lastWords.fatal.slice(0, 200))})` : how)
+      },
+      () => {} // 'error', above
+    )
   })
   const service: Service = {
     pid: child.pid ?? -1,
-    output,
+    output: {
+      text: () =>
+        lastWords.diedOfMemory()
+          ? req.redact(
+              [
+                ...lastWords.outOfMemory,
+                `[memgate: the goroutine dump that followed is in ${req.logPath}]`
+              ].join('\n')
+            )
+          : output.text()
+    },
     exited,
     hasExited: () => exitedFlag,
     stop: async () => {
@@ -62,6 +79,8 @@ export async function startService(req: ServiceRequest): Promise<Service> {
   }
   try {
     await waitReady(req, service)
+    const started = { ...req, pids: () => groupMembers(service.pid) }
+    if (req.ready.input === 'pprof-url') await assertOwnEndpoint(req.ready.url, started, output.text())
   } catch (e) {
     await service.stop()
     throw e
@@ -69,36 +88,66 @@ export async function startService(req: ServiceRequest): Promise<Service> {
   return service
 }
 
+/** What net/http/pprof's index page says, in every Go release since 1.11. */
+const PPROF_INDEX = /Types of profiles available/
+
 async function waitReady(req: ServiceRequest, service: Service): Promise<void> {
+  const { input, url } = req.ready
+  const target = input === 'pprof-url' ? `${url}/` : url
+  const shown = redactUrl(target)
   const deadline = Date.now() + req.readyTimeoutMs
   let lastError = 'no answer'
   while (Date.now() < deadline) {
     if (req.signal?.aborted) throw new GateError('cancelled while waiting for the service')
     if (service.hasExited()) {
       const how = await service.exited
-      throw new GateError(`the service ${how} before ${req.ready.url} answered`, service.output.text())
+      throw new GateError(`the service ${how} before ${shown} answered`, service.output.text())
     }
+    let page: string | null = null
     try {
-      const res = await fetch(readyTarget(req.ready), { signal: AbortSignal.timeout(2000) })
-      await res.arrayBuffer()
-      if (res.ok) return
-      lastError = `HTTP ${res.status}`
+      const res = await fetch(target, { signal: AbortSignal.timeout(2000) })
+      const text = await res.text()
+      if (res.ok) page = text
+      else lastError = `HTTP ${res.status}`
     } catch (e) {
       lastError = (e as Error).message
     }
+    if (page !== null && (input === 'metrics-url' || PPROF_INDEX.test(page))) return
+    // A service that answers every path (a catch-all handler) answers here too, but without the profiles.
+    if (page !== null)
+      throw new GateError(
+        `pprof-url: ${shown} answers, but not with the net/http/pprof index; check that the service imports net/http/pprof and serves it at pprof-url`,
+        service.output.text()
+      )
     await sleep(100, req.signal)
   }
   const serve =
-    req.ready.input === 'pprof-url'
+    input === 'pprof-url'
       ? 'the service imports net/http/pprof and listens there'
       : "the service serves client_golang's promhttp handler there"
   throw new GateError(
-    `${req.ready.input}: ${redactUrl(readyTarget(req.ready))} did not answer within ready-timeout (${lastError}); check that ${serve}, or raise ready-timeout`,
+    `${input}: ${shown} did not answer within ready-timeout (${lastError}); check that ${serve}, or raise ready-timeout`,
     service.output.text()
   )
 }
 
-/** pprof's index page, or the metrics URL itself. */
-function readyTarget(ready: ServiceRequest['ready']): string {
-  return ready.input === 'pprof-url' ? `${ready.url}/` : ready.url
+/**
+ * What a Go program says as it dies: the runtime's `fatal error: …` or a `panic: …`, the
+ * line its crash is known by, kept however much follows. Out of memory, the runtime then
+ * dumps every goroutine, dozens of frames that tell nothing more than its two lines.
+ */
+class LastWords {
+  fatal: string | null = null
+  /** "runtime: out of memory: cannot allocate …" and "fatal error: out of memory". */
+  readonly outOfMemory: string[] = []
+
+  diedOfMemory(): boolean {
+    return this.fatal !== null && this.fatal.includes('out of memory')
+  }
+
+  readonly see = (line: string): void => {
+    if (this.fatal === null && /^(?:fatal error|panic): /.test(line)) this.fatal = line
+    if (this.outOfMemory.length < 2 && /^(?:runtime|fatal error): .*out of memory/.test(line))
+      this.outOfMemory.push(line)
+  }
 }

@@ -20,9 +20,14 @@ export function readyEndpoint(config: SourceConfig): ServiceRequest['ready'] {
  * pprof whenever it answers with a Go heap profile (not merely HTTP 200: many services
  * answer every path), else the metrics; `source` can force either.
  */
-export async function chooseSource(config: SourceConfig, signal?: AbortSignal): Promise<Source> {
+export async function chooseSource(
+  config: SourceConfig,
+  pprofTakenBefore: boolean,
+  signal?: AbortSignal
+): Promise<Source> {
   let pprofAnswers = config.source === 'pprof'
-  if (config.source === 'auto' && config.metricsUrl) {
+  // What answered at pprof-url before the service started is another process's.
+  if (config.source === 'auto' && config.metricsUrl && !pprofTakenBefore) {
     try {
       const heap = await new PprofClient(config.pprofUrl, 2000, signal).get('heap?debug=1')
       parseMemStats(heap.toString('utf8'))

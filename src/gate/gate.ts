@@ -1,15 +1,16 @@
 // The one orchestrator behind the CLI and the action, in the manner of pprof's
 // driver.PProf: config -> sides (measure) -> analyse -> judge -> report.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { baseGrowth, compareRuns, nothingJudged, type IncreaseLimits } from '../analysis/comparison.js'
 import { combine, judgeGrowth, type Limits } from '../analysis/verdict.js'
 import { readReportFile, readStoredBaseline } from '../baseline/stored.js'
 import { ConfigError, secretValues, type Config } from '../config.js'
 import { resolveModuleDir } from '../engine/build.js'
+import { prepareOutDir, writeOutput } from '../engine/out-dir.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
 import { pushRun } from '../engine/pushgateway.js'
-import { GateError } from '../errors.js'
+import { GateError, OutputError } from '../errors.js'
 import type { Log, Report } from '../model.js'
 import { Redactor } from '../redact.js'
 import { describeBaseGrowth } from '../report/judgement.js'
@@ -53,6 +54,7 @@ export async function runGate(config: Config, options: GateOptions): Promise<Gat
 
 /** An error for the user without the secrets that its message or detail may quote. */
 export function redactError(e: unknown, redact: (text: string) => string): unknown {
+  if (e instanceof OutputError) return new OutputError(redact(e.path), redact(e.problem))
   if (e instanceof GateError) return new GateError(redact(e.message), e.detail && redact(e.detail))
   if (e instanceof ConfigError) return new ConfigError(redact(e.message))
   return e
@@ -60,7 +62,8 @@ export function redactError(e: unknown, redact: (text: string) => string): unkno
 
 async function gate(config: Config, options: GateOptions, redactor: Redactor): Promise<GateResult> {
   assertSupportedPlatform()
-  mkdirSync(options.outDir, { recursive: true })
+  // An earlier report must not stand beside the partial profiles of a run that is cancelled.
+  prepareOutDir(options.outDir)
   const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory)
   if (!existsSync(moduleDir))
     throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`)
@@ -120,7 +123,7 @@ async function exportRun(report: Report, config: Config, options: GateOptions): 
       Object.entries(report.runs.head.detectable).map(([series, d]) => [series, d.perSec])
     )
   }
-  writeFileSync(join(options.outDir, 'metrics.txt'), await renderOpenMetrics(report, run))
+  writeOutput(join(options.outDir, 'metrics.txt'), await renderOpenMetrics(report, run))
   if (!config.pushgatewayUrl) return
   const pushed = await pushRun(runRegistry(report, run), config.pushgatewayUrl, {
     name: report.name,
@@ -133,8 +136,8 @@ async function exportRun(report: Report, config: Config, options: GateOptions): 
 export function writeReport(report: Report, outDir: string): GateResult {
   const reportJsonPath = join(outDir, 'report.json')
   const reportMarkdownPath = join(outDir, 'report.md')
-  writeFileSync(reportJsonPath, JSON.stringify(report, null, 2) + '\n')
-  writeFileSync(reportMarkdownPath, renderMarkdown(report))
+  writeOutput(reportJsonPath, JSON.stringify(report, null, 2) + '\n')
+  writeOutput(reportMarkdownPath, renderMarkdown(report))
   return { report, reportJsonPath, reportMarkdownPath }
 }
 
@@ -149,6 +152,6 @@ export function loadReport(reportJson: string, outDir: string, repositoryUrl?: s
   const report: Report =
     source && repositoryUrl ? { ...loaded, source: { ...source, repositoryUrl } } : loaded
   const reportMarkdownPath = join(outDir, 'report.md')
-  writeFileSync(reportMarkdownPath, renderMarkdown(report))
+  writeOutput(reportMarkdownPath, renderMarkdown(report))
   return { report, reportJsonPath, reportMarkdownPath }
 }

@@ -1,7 +1,7 @@
 // Measures the head, and the merge-base beside it when asked: alternately, base then
 // head, `repeats` times, so that drift of the machine (a noisy neighbour, a thermal
 // throttle) falls on both sides alike instead of on whichever side ran second.
-import { existsSync, realpathSync, writeFileSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { combineRepeats } from '../analysis/repeats.js'
 import { heapGrowth, toRun } from '../analysis/run.js'
@@ -12,7 +12,8 @@ import { findMergeBase } from '../baseline/merge-base.js'
 import { withWorktree } from '../baseline/worktree.js'
 import { ConfigError, type Config } from '../config.js'
 import { measure } from '../engine/measure.js'
-import { GateError } from '../errors.js'
+import { writeOutput } from '../engine/out-dir.js'
+import { GateError, OutputError } from '../errors.js'
 import type { Log, LookRecord, Run, Side } from '../model.js'
 import { heapGrowthFlameGraph } from '../report/flamegraph.js'
 import { describeLook } from '../report/judgement.js'
@@ -92,7 +93,8 @@ async function measureRepeats(
       try {
         bases.push(await measureRun(config, baseSide, i, options))
       } catch (e) {
-        if (!(e instanceof GateError) || options.signal?.aborted) throw e
+        // A folder that cannot be written fails the head as well: it is no reason to drop the base.
+        if (!(e instanceof GateError) || e instanceof OutputError || options.signal?.aborted) throw e
         if (e.detail) options.log(e.detail)
         notices.push(
           noBaseline(`the merge-base ${baseSide.commit?.slice(0, 12)} could not be measured: ${e.message}`)
@@ -130,7 +132,7 @@ async function measureRun(config: Config, side: Side, repeat: number, options: S
   const heapDiff = heapGrowth(m)
   // The flame graph of what the heap kept between the first and the last sample.
   if (heapDiff)
-    writeFileSync(join(options.outDir, m.profilesDir, FLAMEGRAPH_FILE), heapGrowthFlameGraph(heapDiff))
+    writeOutput(join(options.outDir, m.profilesDir, FLAMEGRAPH_FILE), heapGrowthFlameGraph(heapDiff))
   return toRun(m, {
     warmupSec: config.warmupMs / 1000,
     looks,

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib'
 import { Profile as PprofProfile, StringTable } from 'pprof-format'
+import { GateError } from '../errors.js'
 import { decodeProfile, toNumber } from './decode.js'
 import { sampleTypeIndex } from './profile.js'
 import { profile } from '../../test/fixtures/profiles.js'
@@ -14,6 +15,15 @@ describe('toNumber', () => {
 })
 
 describe('decodeProfile', () => {
+  it("refuses what is not a gzipped profile with a GateError in the decoder's words", () => {
+    expect(() => decodeProfile(Buffer.from('<html>502 Bad Gateway</html>'))).toThrow(
+      new GateError('not a gzipped pprof profile: incorrect header check')
+    )
+    expect(() => decodeProfile(gzipSync(Buffer.from([0x0f, 0xff])))).toThrow(
+      new GateError('not a pprof profile: Unrecognized value type: 7')
+    )
+  })
+
   it('reads a Go heap profile at the default sampling rate', () => {
     const p = profile('heap-leak/default-rate', 'end-heap.pb.gz')
     expect(p.sampleTypes.map((t) => t.type)).toEqual([

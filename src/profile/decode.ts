@@ -22,7 +22,7 @@ export function toNumber(v: Numeric): number {
 }
 
 export function decodeProfile(gz: Buffer, maxDecodedBytes = MAX_DECODED_PROFILE_BYTES): Profile {
-  const raw = PprofProfile.decode(gunzipCapped(gz, maxDecodedBytes))
+  const raw = decodeProtobuf(gunzipCapped(gz, maxDecodedBytes))
   const strings = raw.stringTable.strings
   const str = (i: Numeric): string => strings[toNumber(i)] ?? ''
   const valueType = (t: { type: Numeric; unit: Numeric }): ValueType => ({
@@ -62,11 +62,21 @@ export function decodeProfile(gz: Buffer, maxDecodedBytes = MAX_DECODED_PROFILE_
   }
 }
 
+/** What the endpoint sent is not a profile: said in the words of the decoder, as a GateError. */
+function decodeProtobuf(bytes: Buffer): PprofProfile {
+  try {
+    return PprofProfile.decode(bytes)
+  } catch (e) {
+    throw new GateError(`not a pprof profile: ${(e as Error).message}`)
+  }
+}
+
 function gunzipCapped(gz: Buffer, maxBytes: number): Buffer {
   try {
     return gunzipSync(gz, { maxOutputLength: maxBytes })
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw e
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE')
+      throw new GateError(`not a gzipped pprof profile: ${(e as Error).message}`)
     throw new ProfileTooLargeError(
       `a profile decompresses to more than ${formatBytes(maxBytes)}, the most memgate decodes; raise max-profile-size if the service's profiles are this large`
     )

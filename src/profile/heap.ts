@@ -1,5 +1,6 @@
 // Reduces a heap profile to the live heap per whole stack, and groups stacks (of a
 // summary or of a diff) by the line they are charged to.
+import { GateError } from '../errors.js'
 import { callPath, frameString, ownCode, siteIndex, type OwnCode } from './frames.js'
 import { sampleTypeIndex, type Frame, type Profile } from './profile.js'
 
@@ -78,7 +79,7 @@ export function summarizeHeap(
 ): HeapSummary {
   const objectsAt = sampleTypeIndex(p, 'inuse_objects')
   const bytesAt = sampleTypeIndex(p, 'inuse_space')
-  if (objectsAt < 0 || bytesAt < 0) throw new Error('not a heap profile: no inuse_objects/inuse_space')
+  if (objectsAt < 0 || bytesAt < 0) throw new GateError('not a heap profile: no inuse_objects/inuse_space')
   const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? [])
   const rateBytes = p.period > 0 ? p.period : 512 * 1024
 

@@ -1,6 +1,7 @@
 // Judgements, looks and what a run could catch, in words: the one place a decision
 // becomes a sentence.
 import {
+  JUDGED_SERIES,
   SERIES,
   type BaseGrowth,
   type JudgedSeries,
@@ -132,6 +133,8 @@ function amount(series: JudgedSeries, value: number): string {
   return SERIES[series].unit === 'bytes' ? formatBytes(value) : `${Number(value.toPrecision(3))}`
 }
 
+const JUDGED: string[] = JUDGED_SERIES
+
 /** The notice for a series the base already grows in. */
 export function describeBaseGrowth(g: BaseGrowth): string {
   const { label, unit } = SERIES[g.series]
@@ -141,9 +144,11 @@ export function describeBaseGrowth(g: BaseGrowth): string {
 
 /** A look, for the log: "look 1 of 4 at 30.0s: live heap pass (upper below limit); stop". */
 export function describeLook(look: LookRecord, stop: boolean): string {
-  const decisions = Object.entries(look.decisions).map(
-    ([series, d]) => `${SERIES[series as JudgedSeries].label} ${d.outcome} (${d.rule.replace(/-/g, ' ')})`
-  )
+  const decisions = Object.entries(look.decisions ?? {})
+    .filter(([series]) => series in SERIES)
+    .map(
+      ([series, d]) => `${SERIES[series as JudgedSeries].label} ${d.outcome} (${d.rule.replace(/-/g, ' ')})`
+    )
   const what = decisions.length ? decisions.join(', ') : 'no limit to judge'
   return `look ${look.index + 1} of ${look.count} at ${look.atSec.toFixed(1)}s: ${what}; ${stop ? 'stop' : 'sample on'}`
 }
@@ -155,7 +160,7 @@ export function describeStop(run: Run): string | null {
   if (!last) return null
   const at = `after ${Math.round(last.atSec)}s of sampling (look ${last.index + 1} of ${last.count})`
   if (last.index < last.count - 1) return `Stopped ${at}: every limit had a clear answer.`
-  const open = Object.values(last.decisions).some((d) => d.outcome === 'inconclusive')
+  const open = Object.values(last.decisions ?? {}).some((d) => d?.outcome === 'inconclusive')
   return `Stopped at max-duration, ${at}${open ? ': the growth was still unclear' : ''}.`
 }
 
@@ -164,21 +169,24 @@ export function describeStop(run: Run): string | null {
  * ≥ 52 B/request (603 KiB/min); below 44 B/request passes by design".
  */
 export function describeDetectable(run: Run): string[] {
-  return Object.entries(run.detectable ?? {}).map(([key, d]) => {
-    const series = key as JudgedSeries
-    const { unit } = SERIES[series]
-    if (series === 'goroutines') {
-      const every =
-        d.perRequest && d.perRequest > 0 ? ` (1 per ${Math.round(1 / d.perRequest)} requests)` : ''
-      return `This run would catch a goroutine leak of ≥ ${formatRate(d.perSec, unit)}${every}.`
-    }
-    const perRequest = d.perRequest === null ? '' : ` (${formatBytes(d.perRequest)}/request)`
-    const byDesign =
-      d.limitPerRequest === null
-        ? ''
-        : `; less than ${formatBytes(d.limitPerRequest)}/request passes by design`
-    return `This run would catch a heap leak of ≥ ${formatRate(d.perSec, unit)}${perRequest}${byDesign}.`
-  })
+  // In comment mode the report is untrusted: only the series this tool knows are described.
+  return Object.entries(run.detectable ?? {})
+    .filter(([key]) => JUDGED.includes(key))
+    .map(([key, d]) => {
+      const series = key as JudgedSeries
+      const { unit } = SERIES[series]
+      if (series === 'goroutines') {
+        const every =
+          d.perRequest && d.perRequest > 0 ? ` (1 per ${Math.round(1 / d.perRequest)} requests)` : ''
+        return `This run would catch a goroutine leak of ≥ ${formatRate(d.perSec, unit)}${every}.`
+      }
+      const perRequest = d.perRequest === null ? '' : ` (${formatBytes(d.perRequest)}/request)`
+      const byDesign =
+        d.limitPerRequest === null
+          ? ''
+          : `; less than ${formatBytes(d.limitPerRequest)}/request passes by design`
+      return `This run would catch a heap leak of ≥ ${formatRate(d.perSec, unit)}${perRequest}${byDesign}.`
+    })
 }
 
 /** How the readings were taken: "readings with the load paused: 24 ms a reading (p95 41 ms), 2.4% of the run". */

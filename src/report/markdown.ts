@@ -142,7 +142,12 @@ function lineLink(report: Report, at: { repoPath?: string; file: string; line: n
   const text = code(`${path ?? at.file}:${at.line}`)
   const linkable = source && typeof path === 'string' && Number.isInteger(at.line) && !path.startsWith('/')
   if (!linkable || path.split('/').includes('..')) return text
-  const blob = path.split('/').map(encodeURIComponent).join('/')
+  let blob: string
+  try {
+    blob = path.split('/').map(encodeURIComponent).join('/')
+  } catch {
+    return text // a lone surrogate, from a hostile report: no link
+  }
   return link(`${source.repositoryUrl}/blob/${source.commit}/${blob}#L${at.line}`, text)
 }
 

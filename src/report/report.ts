@@ -1,4 +1,5 @@
 // Assembles report.json from runs and judgements; checks one written earlier.
+import { Ajv, type ValidateFunction } from 'ajv'
 import { ConfigError } from '../config.js'
 import {
   SCHEMA_VERSION,
@@ -11,6 +12,7 @@ import {
   type Verdict
 } from '../model.js'
 import { describeJudgement } from './judgement.js'
+import { REPORT_SCHEMA, reportSchemaV1 } from './schema.js'
 
 export const TOOL_VERSION = '0.1.0'
 
@@ -47,9 +49,11 @@ export function buildReport(p: ReportParts): Report {
 
 /**
  * Checks a report.json written earlier (the text of the file at `path`, named in errors
- * with the input that gave it); refuses another tool or schema with a one-line reason.
- * Version 1 is read as version 2: its samples' heapInuse* fields are renamed, and its
- * judgements, which it did not keep, are left empty (its reasons remain).
+ * with the input that gave it) against the published schema (schema.ts); refuses another
+ * tool, another schema version or a field of the wrong type with a one-line reason.
+ * Version 1 is checked as version 1, then read as version 2: its samples' heapInuse*
+ * fields are renamed, and its judgements, which it did not keep, are left empty (its
+ * reasons remain).
  */
 export function parseReport(text: string, path: string, input: string): Report {
   let parsed: unknown
@@ -58,28 +62,41 @@ export function parseReport(text: string, path: string, input: string): Report {
   } catch (e) {
     throw new ConfigError(`${input}: cannot read ${path}: ${(e as Error).message.split('\n')[0]}`)
   }
-  const r = parsed as Partial<Report> | null
-  if (r?.tool?.name !== 'go-memgate')
+  const r = parsed as { tool?: { name?: unknown }; schemaVersion?: unknown } | null
+  if (typeof r !== 'object' || r?.tool?.name !== 'go-memgate')
     throw new ConfigError(`${input}: ${path} is not a go-memgate report.json`)
-  const version: unknown = r.schemaVersion
+  const version = r.schemaVersion
   if (version !== SCHEMA_VERSION && version !== 1)
     throw new ConfigError(
-      `${input}: ${path} has schemaVersion ${String(r.schemaVersion)}; this go-memgate reads schemaVersion 1 and ${SCHEMA_VERSION}`
+      `${input}: ${path} has schemaVersion ${String(version).slice(0, 20)}; this go-memgate reads schemaVersion 1 and ${SCHEMA_VERSION}`
     )
-  // In the fork-safe comment mode the file comes from untrusted code: check its shape.
-  const verdicts = ['pass', 'fail', 'inconclusive']
-  if (
-    !verdicts.includes(r.verdict as string) ||
-    !Array.isArray(r.reasons) ||
-    (version === SCHEMA_VERSION && !Array.isArray(r.judgements)) ||
-    !Array.isArray(r.notices) ||
-    !Array.isArray(r.runs?.head?.samples) ||
-    typeof r.runs?.head?.trends !== 'object'
-  )
+  // In the fork-safe comment mode the file comes from untrusted code: every field a renderer reads is checked.
+  const validate = validators()[version]
+  if (!validate(parsed))
     throw new ConfigError(
-      `${input}: ${path} is not a complete go-memgate report (verdict, reasons, runs.head)`
+      `${input}: ${path} does not follow the report.json schema (schemaVersion ${version}): ${firstError(validate.errors)}`
     )
-  return r.schemaVersion === SCHEMA_VERSION ? (r as Report) : fromVersion1(r as Report)
+  return version === SCHEMA_VERSION ? (parsed as Report) : fromVersion1(parsed as Report)
+}
+
+let compiled: Record<1 | 2, ValidateFunction> | undefined
+
+/** Compiled once, on first use: a run that reads no report pays nothing. */
+function validators(): Record<1 | 2, ValidateFunction> {
+  if (!compiled) {
+    const ajv = new Ajv({ strict: true, allowUnionTypes: true })
+    compiled = { 1: ajv.compile(reportSchemaV1()), 2: ajv.compile(REPORT_SCHEMA) }
+  }
+  return compiled
+}
+
+/** "/runs/head/trends/heap/slopePerSec must be number": where, quoted safely (keys come from the file), and what. */
+function firstError(errors: ValidateFunction['errors']): string {
+  const e = errors?.[0]
+  if (!e) return 'invalid'
+  const extra = (e.params as { additionalProperty?: string }).additionalProperty
+  const where = JSON.stringify((e.instancePath || '/') + (extra === undefined ? '' : `/${extra}`))
+  return `${where.slice(1, -1).slice(0, 200)} ${e.message ?? 'is invalid'}`
 }
 
 /** Version 1's trends had Sen's plain 95% interval and no halves: read as what they were. */
@@ -93,8 +110,8 @@ function trendFromVersion1(t: Trend | null): Trend | null {
     ciHigh,
     earlySlopePerSec: slopePerSec,
     lateSlopePerSec,
-    lateCiLow: NaN,
-    lateCiHigh: NaN,
+    lateCiLow: null,
+    lateCiHigh: null,
     sePerSec: (ciHigh - ciLow) / (2 * z),
     rho: 0,
     vif: 1,

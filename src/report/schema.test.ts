@@ -53,7 +53,20 @@ describe('parseReport', () => {
 
   it('reads schemaVersion 1 as 2', () => {
     const report = failWithBaselineReport()
-    expect(parse(asVersion1(report))).toEqual({ ...report, judgements: [] })
+    const read = parse(asVersion1(report))
+    expect(read.schemaVersion).toBe(2)
+    expect(read.judgements).toEqual([])
+    expect(read.reasons).toEqual(report.reasons)
+    expect(read.runs.head.samples).toEqual(report.runs.head.samples)
+    expect(read.runs.head.trends.heap).toMatchObject({
+      slopePerSec: report.runs.head.trends.heap!.slopePerSec,
+      ciLow: report.runs.head.trends.heap!.ciLow,
+      lateCiLow: null,
+      method: 'theil-sen',
+      confidence: 0.95
+    })
+    expect(read.runs.head).toMatchObject({ looks: [], detectable: {}, source: { kind: 'pprof' } })
+    expect(read.runs.base?.requestsPerSec).toBe(report.runs.base?.load.achievedRatePerSec)
   })
 
   it.each<[string, (r: Report & Record<string, unknown>) => void, string]>([

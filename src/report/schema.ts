@@ -171,6 +171,47 @@ const DEFINITIONS = {
       repeats: list(
         object({ slopePerSec: bySeries(SERIES, NUMBER_OR_NULL), profilesDir: TEXT }, ['slopePerSec']),
         1000
+      ),
+      source: object({ kind: oneOf(['pprof', 'metrics']), heapGauge: WORD }, ['kind'], false),
+      requestsPerSec: NUMBER_OR_NULL,
+      looks: list(
+        object(
+          {
+            index: COUNT,
+            count: COUNT,
+            atSec: NUMBER,
+            decisions: object(
+              {},
+              [],
+              object(
+                { outcome: oneOf([...VERDICTS, 'continue']), rule: oneOf(RULES) },
+                ['outcome', 'rule'],
+                false
+              )
+            ),
+            limitsPerSec: object({}, [], NUMBER)
+          },
+          ['index', 'count', 'atSec', 'decisions', 'limitsPerSec']
+        ),
+        100
+      ),
+      detectable: object(
+        {},
+        [],
+        object(
+          { perSec: NUMBER, perMin: NUMBER, perRequest: NUMBER_OR_NULL, limitPerRequest: NUMBER_OR_NULL },
+          ['perSec', 'perRequest', 'limitPerRequest']
+        )
+      ),
+      quiescence: object(
+        {
+          enabled: BOOLEAN,
+          notDrained: COUNT,
+          pauseP50Ms: NUMBER_OR_NULL,
+          pauseP95Ms: NUMBER_OR_NULL,
+          pausedFraction: NUMBER_OR_NULL
+        },
+        ['enabled', 'notDrained']
       )
     },
     ['side', 'samples', 'trends', 'load', 'sampleNotes', 'profilesDir', 'warmupSec', 'durationSec']

@@ -49,6 +49,7 @@ const SCENARIOS: Scenario[] = [
   { label: 'cache fill τ = 10 s', level: cacheFill(10), noise: quiet },
   { label: 'cache fill τ = 20 s', level: cacheFill(20), noise: quiet },
   { label: 'cache fill τ = 40 s', level: cacheFill(40), noise: quiet },
+  { label: 'cache fill τ = 60 s', level: cacheFill(60), noise: quiet },
   { label: 'buffer 1 MiB flushed every 60 s', level: flushedBuffer(60), noise: quiet },
   { label: 'buffer 0.5 MiB flushed every 25 s', level: flushedBuffer(25), noise: quiet },
   { label: 'AR(1) φ = 0.5, sd 615 KiB, clean', level: () => 0, noise: correlated },
@@ -57,6 +58,11 @@ const SCENARIOS: Scenario[] = [
   {
     label: 'leak 64 B/req + cache fill τ = 10 s',
     level: (t) => leak(64)(t) + cacheFill(10)(t),
+    noise: quiet
+  },
+  {
+    label: 'leak 64 B/req + cache fill τ = 30 s',
+    level: (t) => cacheFill(30)(t) + leak(64)(t),
     noise: quiet
   },
   { label: 'leak 64 B/req from 30 s', level: leak(64, 30), noise: quiet },

@@ -20,6 +20,8 @@ interface Case {
   /** Bytes kept per request by design (before container overhead); goroutines for goroutine-leak. */
   leakPerRequest: number
   series: 'heap' | 'goroutines'
+  /** Read through the service's /metrics (a client_golang service without pprof). */
+  metrics?: boolean
 }
 
 const CASES: Case[] = [
@@ -117,6 +119,22 @@ const CASES: Case[] = [
     series: 'goroutines'
   },
   {
+    label: 'metrics-clean, read through /metrics',
+    fixture: 'metrics-clean',
+    env: 'RUNTIME_METRICS=gc',
+    leakPerRequest: 0,
+    series: 'heap',
+    metrics: true
+  },
+  {
+    label: 'metrics-leak 256 B/request, read through /metrics',
+    fixture: 'metrics-leak',
+    env: 'RUNTIME_METRICS=gc',
+    leakPerRequest: 256,
+    series: 'heap',
+    metrics: true
+  },
+  {
     label: 'slow-goroutine-leak 1/100 requests',
     fixture: 'slow-goroutine-leak',
     env: '',
@@ -138,6 +156,7 @@ async function once(c: Case): Promise<{ report: Report; seconds: number }> {
     'working-directory': join(FIXTURES, c.fixture),
     env: `ADDR=127.0.0.1:${port}\n${c.env}`,
     'pprof-url': `http://127.0.0.1:${port}/debug/pprof`,
+    ...(c.metrics ? { 'metrics-url': `http://127.0.0.1:${port}/metrics` } : {}),
     quiesce
   }
   const outDir = mkdtempSync(join(tmpdir(), 'memgate-bench-'))

@@ -327,6 +327,11 @@ export interface Report {
     goroutines?: SeriesComparison
     /** Functions that grow in the head and not in the base. */
     newInHead?: string[]
+    /**
+     * Set when the two sides' request rates differed by more than 5%: the base's growth was
+     * then compared per request, scaled to the head's rate.
+     */
+    perRequest?: { headRequestsPerSec: number; baseRequestsPerSec: number }
   }
   createdAt: string
   /** Where the head's code can be read: file:line links go to its blobs. Absent when unknown (the CLI without a GitHub remote). */

@@ -241,7 +241,15 @@ func main() {
 	log.Fatal(http.ListenAndServe(os.Getenv("ADDR"), nil))
 }
 `)
-    const { result, out } = await gate(dir, ['--warmup', '1s', '--duration', '10s'])
+    // The load asks for pprof's index: the service serves nothing else.
+    const { result, out } = await gate(dir, (port) => [
+      '--target-url',
+      `http://127.0.0.1:${port}/debug/pprof/`,
+      '--warmup',
+      '1s',
+      '--duration',
+      '10s'
+    ])
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(/memgate: the service exited with code 1 during the run/)
     expect(result.stderr).toMatch(/out of cheese/)
@@ -323,7 +331,7 @@ describe('memgate run when the arguments are wrong', () => {
   it.each([
     [
       ['--max-heap-growth', '12/min'],
-      'memgate: max-heap-growth: expected a size per time such as 1MiB/min, got "12/min"'
+      'memgate: max-heap-growth: expected a size per time or per request such as 1MiB/min or 64B/req, got "12/min"'
     ],
     [['--duration', 'soon'], 'memgate: duration: expected a duration such as 30s, 2m or 1m30s, got "soon"'],
     [['--rate', '-3'], 'memgate: rate: expected a whole number of 1 or more, got "-3"'],

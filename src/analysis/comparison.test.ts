@@ -107,6 +107,28 @@ describe('compareRuns', () => {
   })
 })
 
+describe('per request', () => {
+  const leak = (perSec: number) => trend(perSec, perSec * 0.95, perSec * 1.05)
+
+  it('compares per request when the rates differ by more than 5%', () => {
+    // 256 B/request: 51,200 B/s at 200 requests/s, 40,960 B/s at 160.
+    const head = { ...run('head', leak(51_200)), requestsPerSec: 200 }
+    const base = { ...run('base', leak(40_960)), requestsPerSec: 160 }
+    const { comparison, judgements } = compareRuns(head, base, { heap: 256 * KiB_MIN, goroutines: null })
+    expect(comparison.perRequest).toEqual({ headRequestsPerSec: 200, baseRequestsPerSec: 160 })
+    expect(comparison.heap!.diffPerSec).toBeCloseTo(0, 6)
+    expect(judgements[0].outcome).toBe('pass')
+  })
+
+  it('compares per second within 5%', () => {
+    const head = { ...run('head', leak(51_200)), requestsPerSec: 200 }
+    const base = { ...run('base', leak(51_200)), requestsPerSec: 195 }
+    const { comparison } = compareRuns(head, base, { heap: 256 * KiB_MIN, goroutines: null })
+    expect(comparison.perRequest).toBeUndefined()
+    expect(comparison.heap!.diffPerSec).toBe(0)
+  })
+})
+
 describe('baseGrowth', () => {
   const leak = trend(3000 * KiB_MIN, 2900 * KiB_MIN, 3100 * KiB_MIN)
 

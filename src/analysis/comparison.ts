@@ -37,13 +37,46 @@ export interface RunComparison {
   judgements: Judgement[]
 }
 
+/** Rates that differ by more than this are compared per request. */
+export const RATE_TOLERANCE = 0.05
+
+/**
+ * The factor that puts the base's growth at the head's request rate, when the two sides were
+ * driven at rates more than 5% apart (a busy machine slows one side's load): a leak per request
+ * grows with the rate, and would otherwise be counted as the change's doing. 1 otherwise.
+ */
+export function rateScale(head: Run, base: Run): number {
+  const [h, b] = [head.requestsPerSec, base.requestsPerSec]
+  if (!h || !b || !Number.isFinite(h) || !Number.isFinite(b)) return 1
+  return Math.abs(h / b - 1) > RATE_TOLERANCE ? h / b : 1
+}
+
+function scaled(t: Trend | null, factor: number): Trend | null {
+  if (!t || factor === 1) return t
+  const [ciLow, ciHigh] = [t.ciLow * factor, t.ciHigh * factor].sort((x, y) => x - y)
+  return {
+    ...t,
+    slopePerSec: t.slopePerSec * factor,
+    ciLow,
+    ciHigh,
+    lateSlopePerSec: t.lateSlopePerSec * factor,
+    sePerSec: t.sePerSec * factor
+  }
+}
+
 /** Compares every judged series; a series whose increase limit is off is shown, not judged. */
 export function compareRuns(head: Run, base: Run, maxIncrease: IncreaseLimits): RunComparison {
   const comparison: RunComparison['comparison'] = {}
   const judgements: Judgement[] = []
+  const factor = rateScale(head, base)
+  if (factor !== 1)
+    comparison.perRequest = {
+      headRequestsPerSec: head.requestsPerSec as number,
+      baseRequestsPerSec: base.requestsPerSec as number
+    }
   for (const series of JUDGED_SERIES) {
     const h = head.trends[series]
-    const b = base.trends[series]
+    const b = scaled(base.trends[series], factor)
     const limit = maxIncrease[series]
     if (!h || !b) {
       if (limit !== null)

@@ -13,7 +13,7 @@ import { pushRun } from '../engine/pushgateway.js'
 import { GateError, OutputError } from '../errors.js'
 import type { Log, Report } from '../model.js'
 import { Redactor } from '../redact.js'
-import { describeBaseGrowth } from '../report/judgement.js'
+import { describeBaseGrowth, describePerRequest } from '../report/judgement.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderOpenMetrics, runLabels, runRegistry, type RunExport } from '../report/openmetrics.js'
 import { buildReport } from '../report/report.js'
@@ -98,7 +98,8 @@ async function gate(config: Config, options: GateOptions, redactor: Redactor): P
     notices: [
       ...sides.notices,
       ...(stored?.notices ?? []),
-      ...(base ? baseGrowth(base, absolute, increase).map(describeBaseGrowth) : [])
+      ...(base ? baseGrowth(base, absolute, increase).map(describeBaseGrowth) : []),
+      ...(vsBase?.comparison.perRequest ? [describePerRequest(vsBase.comparison.perRequest)] : [])
     ],
     config: options.configRecord,
     head,

@@ -200,3 +200,9 @@ export function describeQuiescence(q: Quiescence | undefined): string | null {
     : ''
   return `readings with the load paused until nothing was in flight: ${q.pauseP50Ms} ms a reading (p95 ${q.pauseP95Ms} ms)${share}${fallback}`
 }
+
+/** The notice when head and base ran at different rates and were compared per request. */
+export function describePerRequest(p: { headRequestsPerSec: number; baseRequestsPerSec: number }): string {
+  const rate = (v: number) => `${Math.round(v)}`
+  return `head and base were driven at different rates (${rate(p.headRequestsPerSec)} and ${rate(p.baseRequestsPerSec)} requests/s): the base's growth is compared per request, at the head's rate`
+}

@@ -264,7 +264,16 @@ export const REPORT_SCHEMA: Schema = {
       config: { type: 'object', maxProperties: 200, additionalProperties: TEXT },
       runs: object({ head: ref('run'), base: ref('run') }, ['head'], false),
       comparison: object(
-        { heap: ref('seriesComparison'), goroutines: ref('seriesComparison'), newInHead: list(TEXT, 1000) },
+        {
+          heap: ref('seriesComparison'),
+          goroutines: ref('seriesComparison'),
+          newInHead: list(TEXT, 1000),
+          perRequest: object(
+            { headRequestsPerSec: NUMBER, baseRequestsPerSec: NUMBER },
+            ['headRequestsPerSec', 'baseRequestsPerSec'],
+            false
+          )
+        },
         []
       ),
       createdAt: WORD

@@ -12,13 +12,12 @@ const plugins = () => [
 ]
 
 /** @type {import('rollup').RollupOptions['onwarn']} */
-// autocannon (CommonJS) calls require() at run time; an ES module has none of its own.
+// CommonJS dependencies call require() at run time; an ES module has none of its own.
 const requireShim =
   "import { createRequire as __memgateCreateRequire } from 'node:module'\nconst require = __memgateCreateRequire(import.meta.url)"
 
 const onwarn = (warning, warn) => {
   // Dependencies (octokit, azure) use `this` at module top level and circular imports; both are harmless.
-  // hdr-histogram-js (under autocannon) finds zlib with eval; it is its own business.
   if (['THIS_IS_UNDEFINED', 'CIRCULAR_DEPENDENCY', 'EVAL'].includes(warning.code)) return
   warn(warning)
 }

@@ -6199,13 +6199,45 @@ function slopeDifference(head, base) {
         ciHigh: diffPerSec + Math.hypot(head.ciHigh - head.slopePerSec, base.slopePerSec - base.ciLow)
     };
 }
+/** Rates that differ by more than this are compared per request. */
+const RATE_TOLERANCE = 0.05;
+/**
+ * The factor that puts the base's growth at the head's request rate, when the two sides were
+ * driven at rates more than 5% apart (a busy machine slows one side's load): a leak per request
+ * grows with the rate, and would otherwise be counted as the change's doing. 1 otherwise.
+ */
+function rateScale(head, base) {
+    const [h, b] = [head.requestsPerSec, base.requestsPerSec];
+    if (!h || !b || !Number.isFinite(h) || !Number.isFinite(b))
+        return 1;
+    return Math.abs(h / b - 1) > RATE_TOLERANCE ? h / b : 1;
+}
+function scaled(t, factor) {
+    if (!t || factor === 1)
+        return t;
+    const [ciLow, ciHigh] = [t.ciLow * factor, t.ciHigh * factor].sort((x, y) => x - y);
+    return {
+        ...t,
+        slopePerSec: t.slopePerSec * factor,
+        ciLow,
+        ciHigh,
+        lateSlopePerSec: t.lateSlopePerSec * factor,
+        sePerSec: t.sePerSec * factor
+    };
+}
 /** Compares every judged series; a series whose increase limit is off is shown, not judged. */
 function compareRuns(head, base, maxIncrease) {
     const comparison = {};
     const judgements = [];
+    const factor = rateScale(head, base);
+    if (factor !== 1)
+        comparison.perRequest = {
+            headRequestsPerSec: head.requestsPerSec,
+            baseRequestsPerSec: base.requestsPerSec
+        };
     for (const series of JUDGED_SERIES) {
         const h = head.trends[series];
-        const b = base.trends[series];
+        const b = scaled(base.trends[series], factor);
         const limit = maxIncrease[series];
         if (!h || !b) {
             if (limit !== null)
@@ -14531,6 +14563,11 @@ function describeQuiescence(q) {
         : '';
     return `readings with the load paused until nothing was in flight: ${q.pauseP50Ms} ms a reading (p95 ${q.pauseP95Ms} ms)${share}${fallback}`;
 }
+/** The notice when head and base ran at different rates and were compared per request. */
+function describePerRequest(p) {
+    const rate = (v) => `${Math.round(v)}`;
+    return `head and base were driven at different rates (${rate(p.headRequestsPerSec)} and ${rate(p.baseRequestsPerSec)} requests/s): the base's growth is compared per request, at the head's rate`;
+}
 
 // The JSON Schema of report.json, published as schema/report.schema.json. A report is
 // read back as a stored baseline and, in the fork-safe `mode: comment`, from untrusted
@@ -14700,7 +14737,12 @@ const REPORT_SCHEMA = {
         notices: list(TEXT, 1000),
         config: { type: 'object', maxProperties: 200, additionalProperties: TEXT },
         runs: object({ head: ref('run'), base: ref('run') }, ['head'], false),
-        comparison: object({ heap: ref('seriesComparison'), goroutines: ref('seriesComparison'), newInHead: list(TEXT, 1000) }, []),
+        comparison: object({
+            heap: ref('seriesComparison'),
+            goroutines: ref('seriesComparison'),
+            newInHead: list(TEXT, 1000),
+            perRequest: object({ headRequestsPerSec: NUMBER, baseRequestsPerSec: NUMBER }, ['headRequestsPerSec', 'baseRequestsPerSec'], false)
+        }, []),
         createdAt: WORD$1
     }, [
         'schemaVersion',
@@ -25470,7 +25512,8 @@ async function gate(config, options, redactor) {
         notices: [
             ...sides.notices,
             ...(stored?.notices ?? []),
-            ...(base ? baseGrowth(base, absolute, increase).map(describeBaseGrowth) : [])
+            ...(base ? baseGrowth(base, absolute, increase).map(describeBaseGrowth) : []),
+            ...(vsBase?.comparison.perRequest ? [describePerRequest(vsBase.comparison.perRequest)] : [])
         ],
         config: options.configRecord,
         head,

@@ -431,7 +431,7 @@ describe('an output folder that cannot hold the report', () => {
       out,
       onStderr: (text) => {
         // Once the first sample's profiles are written.
-        if (broken || !/^ +\d+\.\ds +heap /m.test(text)) return
+        if (broken || !/ sample \d+\/\d+ at \d+\.\ds/.test(text)) return
         broken = true
         const profiles = join(out, 'profiles', 'head')
         rmSync(profiles, { recursive: true, force: true })

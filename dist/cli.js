@@ -5432,6 +5432,10 @@ function judgeLook(look) {
             : { outcome: lastLook ? 'inconclusive' : 'continue', rule: 'too-few-samples' };
     }
     const stop = Object.values(record.decisions).every((d) => d.outcome !== 'continue');
+    // Nothing judged (every limit off, a baseline alone decides): no look can send the run on,
+    // so no error budget is spent on looks that cannot happen.
+    if (Object.keys(record.decisions).length === 0)
+        Object.assign(record, { index: 0, count: 1 });
     return { record, stop };
 }
 /**
@@ -24369,7 +24373,12 @@ class PprofClient {
     }
     async once(path) {
         const signals = [AbortSignal.timeout(this.timeoutMs), ...(this.signal ? [this.signal] : [])];
-        const res = await fetch(`${this.baseUrl}/${path}`, { signal: AbortSignal.any(signals) });
+        // One connection a request, closed after it: a kept-alive connection that fetch replaces
+        // now and then adds the server's goroutine for it to some counts and not others.
+        const res = await fetch(`${this.baseUrl}/${path}`, {
+            headers: { connection: 'close' },
+            signal: AbortSignal.any(signals)
+        });
         if (!res.ok) {
             const { bytes } = await readUpTo(res, ERROR_BODY_BYTES);
             // The page is the endpoint's text: one line, without terminal escapes.
@@ -24444,7 +24453,8 @@ class MetricsClient {
     timeoutMs;
     signal;
     target;
-    headers = { accept: ACCEPT };
+    // Closed after each request, as pprof-client.ts does: go_goroutines counts our connection.
+    headers = { accept: ACCEPT, connection: 'close' };
     constructor(url, timeoutMs, signal) {
         this.url = url;
         this.timeoutMs = timeoutMs;

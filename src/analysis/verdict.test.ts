@@ -74,7 +74,10 @@ describe('judgeLook', () => {
     const last = look(samples(31, atLimit), 3, 4, limits(perSecond(perMin(512 * KiB))))
     expect(last.stop).toBe(true)
     expect(last.record.decisions.heap).toEqual({ outcome: 'inconclusive', rule: 'straddles' })
-    expect(look(samples(31, atLimit), 0, 4, limits(null)).stop).toBe(true)
+    const unjudged = look(samples(31, atLimit), 0, 4, limits(null))
+    expect(unjudged.stop).toBe(true)
+    // No look could send the run on: the bounds are read at one look's z.
+    expect(unjudged.record).toMatchObject({ index: 0, count: 1, decisions: {} })
   })
 })
 

@@ -58,6 +58,9 @@ export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean 
       : { outcome: lastLook ? 'inconclusive' : 'continue', rule: 'too-few-samples' }
   }
   const stop = Object.values(record.decisions).every((d) => d.outcome !== 'continue')
+  // Nothing judged (every limit off, a baseline alone decides): no look can send the run on,
+  // so no error budget is spent on looks that cannot happen.
+  if (Object.keys(record.decisions).length === 0) Object.assign(record, { index: 0, count: 1 })
   return { record, stop }
 }
 

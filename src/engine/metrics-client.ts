@@ -32,7 +32,8 @@ export interface MetricsReading {
 
 export class MetricsClient {
   private readonly target: string
-  private readonly headers: Record<string, string> = { accept: ACCEPT }
+  // Closed after each request, as pprof-client.ts does: go_goroutines counts our connection.
+  private readonly headers: Record<string, string> = { accept: ACCEPT, connection: 'close' }
 
   constructor(
     readonly url: string,

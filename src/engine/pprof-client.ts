@@ -29,7 +29,12 @@ export class PprofClient {
 
   private async once(path: string): Promise<Buffer> {
     const signals = [AbortSignal.timeout(this.timeoutMs), ...(this.signal ? [this.signal] : [])]
-    const res = await fetch(`${this.baseUrl}/${path}`, { signal: AbortSignal.any(signals) })
+    // One connection a request, closed after it: a kept-alive connection that fetch replaces
+    // now and then adds the server's goroutine for it to some counts and not others.
+    const res = await fetch(`${this.baseUrl}/${path}`, {
+      headers: { connection: 'close' },
+      signal: AbortSignal.any(signals)
+    })
     if (!res.ok) {
       const { bytes } = await readUpTo(res, ERROR_BODY_BYTES)
       // The page is the endpoint's text: one line, without terminal escapes.

@@ -4,7 +4,7 @@
 // (over four looks z = 2.50 for both; 2.39 is α/3, the split when the first look may
 // not fail, which would keep clear leaks from stopping at the first look).
 import { normalQuantile } from './normal.js'
-import type { Trend } from '../model.js'
+import type { JudgementRule, Trend } from '../model.js'
 
 /** One-sided risk per side over the whole run: failing a service within its limit, passing one above it. */
 export const ALPHA_PER_SIDE = 0.025
@@ -26,28 +26,8 @@ export function lookZ(lookCount: number, alphaPerSide = ALPHA_PER_SIDE): number 
 
 export type LookOutcome = 'pass' | 'fail' | 'continue' | 'inconclusive'
 
-/**
- * Why a look decided as it did; for continue and inconclusive, what kept it from deciding.
- * - upper-below-limit: the whole window's upper bound is below the limit
- * - late-upper-below-limit: the last half's upper bound is (growth that has levelled off)
- * - levels-off-below-limit: saturating, and the growth that stays once the fill is done is
- *   below the limit with confidence (a cache still filling that will level off within it)
- * - above-limit: the lower bound and the last half's slope are above the limit, and the growth
- *   is not saturating or what stays after the fill is itself above the limit
- * - saturating: above the limit, but slowing significantly: a fill that may yet level off
- * - late-slope-below-limit: above the limit over the window, not in its last half
- * - too-noisy: the interval is wider than twice the limit, so even flat memory could not pass
- * - straddles: the interval holds the limit
- */
-export type LookRule =
-  | 'upper-below-limit'
-  | 'late-upper-below-limit'
-  | 'levels-off-below-limit'
-  | 'above-limit'
-  | 'saturating'
-  | 'late-slope-below-limit'
-  | 'too-noisy'
-  | 'straddles'
+/** Why a look decided as it did (see JudgementRule); for continue and inconclusive, what kept it from deciding. */
+export type LookRule = Exclude<JudgementRule, 'too-few-samples' | 'nothing-judged'>
 
 /** What a look reads of a trend (analysis/trend.ts), its bounds at the look's z. */
 export type LookTrend = Pick<

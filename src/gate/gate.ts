@@ -53,7 +53,7 @@ export async function runGate(config: Config, options: GateOptions): Promise<Gat
 }
 
 /** An error for the user without the secrets that its message or detail may quote. */
-export function redactError(e: unknown, redact: (text: string) => string): unknown {
+function redactError(e: unknown, redact: (text: string) => string): unknown {
   if (e instanceof OutputError) return new OutputError(redact(e.path), redact(e.problem))
   if (e instanceof GateError) return new GateError(redact(e.message), e.detail && redact(e.detail))
   if (e instanceof ConfigError) return new ConfigError(redact(e.message))
@@ -134,7 +134,7 @@ async function exportRun(report: Report, config: Config, options: GateOptions): 
   if (pushed.warning) (options.warn ?? options.log)(pushed.warning)
 }
 
-export function writeReport(report: Report, outDir: string): GateResult {
+function writeReport(report: Report, outDir: string): GateResult {
   const reportJsonPath = join(outDir, 'report.json')
   const reportMarkdownPath = join(outDir, 'report.md')
   writeOutput(reportJsonPath, JSON.stringify(report, null, 2) + '\n')

@@ -18,7 +18,7 @@ import type { Log, LookRecord, Run, Side } from '../model.js'
 import { heapGrowthFlameGraph } from '../report/flamegraph.js'
 import { describeLook } from '../report/judgement.js'
 
-export const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg'
+const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg'
 
 export interface SidesOptions {
   outDir: string
@@ -36,7 +36,7 @@ export interface Sides {
 }
 
 /** What the report says first when the baseline was asked for but could not be had. */
-export const noBaseline = (why: string) =>
+const noBaseline = (why: string) =>
   `No baseline: ${why}. The verdict rests on the absolute limits alone.`
 
 export async function measureSides(config: Config, moduleDir: string, options: SidesOptions): Promise<Sides> {

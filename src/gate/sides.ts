@@ -36,8 +36,7 @@ export interface Sides {
 }
 
 /** What the report says first when the baseline was asked for but could not be had. */
-const noBaseline = (why: string) =>
-  `No baseline: ${why}. The verdict rests on the absolute limits alone.`
+const noBaseline = (why: string) => `No baseline: ${why}. The verdict rests on the absolute limits alone.`
 
 export async function measureSides(config: Config, moduleDir: string, options: SidesOptions): Promise<Sides> {
   const headOnly = (side: Side, notices: string[]) =>

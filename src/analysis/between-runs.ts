@@ -1,0 +1,117 @@
+// How much two runs of the same code differ in slope beyond what each run's own interval
+// explains: warm-up ends differently, the achieved rate and the machine vary. A random-
+// effects model: run i measures slope μ + uᵢ + eᵢ, with eᵢ the within-run error (its
+// standard error, known) and uᵢ ~ N(0, τ²) the run's own offset, τ the run-to-run spread.
+import { normalQuantile } from './normal.js'
+
+export interface SlopeEstimate {
+  slopePerSec: number
+  sePerSec: number
+}
+
+/** Keeps a run whose series never moved (standard error 0) from weighing infinitely. */
+const MIN_VARIANCE = 1e-12
+
+interface GroupSums {
+  /** Cochran's Q about the group's weighted mean. */
+  q: number
+  df: number
+  /** Σw − Σw²/Σw, the DerSimonian–Laird scale. */
+  c: number
+}
+
+function groupSums(runs: SlopeEstimate[], tau2: number): GroupSums {
+  const w = runs.map((r) => 1 / (r.sePerSec ** 2 + MIN_VARIANCE + tau2))
+  const sw = w.reduce((a, b) => a + b, 0)
+  const mean = runs.reduce((a, r, i) => a + w[i] * r.slopePerSec, 0) / sw
+  return {
+    q: runs.reduce((a, r, i) => a + w[i] * (r.slopePerSec - mean) ** 2, 0),
+    df: runs.length - 1,
+    c: sw - w.reduce((a, b) => a + b * b, 0) / sw
+  }
+}
+
+function pooledSums(groups: SlopeEstimate[][], tau2: number): GroupSums {
+  return groups
+    .filter((g) => g.length > 0)
+    .map((g) => groupSums(g, tau2))
+    .reduce((a, b) => ({ q: a.q + b.q, df: a.df + b.df, c: a.c + b.c }), { q: 0, df: 0, c: 0 })
+}
+
+/**
+ * DerSimonian–Laird τ², units²/s², from groups of runs that each share one true slope (the
+ * base's runs, the head's runs): each group has its own mean, and τ is common to all, so
+ * the head's and the base's repeats both inform it. null when no group has two runs.
+ */
+export function betweenRunVariance(groups: SlopeEstimate[][]): number | null {
+  const { q, df, c } = pooledSums(groups, 0)
+  if (df === 0) return null
+  return c > 0 ? Math.max(0, (q - df) / c) : 0
+}
+
+/**
+ * The upper bound of τ² at one-sided `confidence`, by the Q-profile method (Viechtbauer
+ * 2007): the τ² at which the generalised Q statistic falls to the χ² quantile. A floor
+ * must err wide: a point estimate from a handful of runs is often 0. null with df 0.
+ */
+export function betweenRunVarianceUpper(groups: SlopeEstimate[][], confidence: number): number | null {
+  const df = pooledSums(groups, 0).df
+  if (df === 0) return null
+  const target = chiSquareQuantile(1 - confidence, df)
+  const q = (tau2: number) => pooledSums(groups, tau2).q
+  if (q(0) <= target) return 0
+  // Q falls as τ² grows; bracket, then bisect on a log scale.
+  let high = Math.max(...groups.flat().map((r) => r.slopePerSec ** 2 + r.sePerSec ** 2), MIN_VARIANCE)
+  while (q(high) > target) high *= 4
+  let low = 0
+  for (let i = 0; i < 100 && high - low > high * 1e-9; i++) {
+    const mid = (low + high) / 2
+    if (q(mid) > target) low = mid
+    else high = mid
+  }
+  return high
+}
+
+/** The p quantile of χ² with `df` degrees of freedom (Wilson–Hilferty, within ~1% for df ≥ 2). */
+export function chiSquareQuantile(p: number, df: number): number {
+  const k = 2 / (9 * df)
+  return df * Math.max(0, 1 - k + normalQuantile(p) * Math.sqrt(k)) ** 3
+}
+
+export interface PairSpread {
+  /** head − base of each pair, units per second. */
+  differencesPerSec: number[]
+  /** Standard deviation of the differences. */
+  differenceSdPerSec: number
+  /** The run-to-run spread of one run's slope: τ, point estimate and one-sided upper bound. */
+  spreadPerSec: number
+  spreadUpperPerSec: number
+  /** The confidence of the upper bound. */
+  confidence: number
+  /** Pairs whose difference's interval at `z` excludes 0 with the within-run error alone. */
+  excludingZeroWithin: number
+}
+
+/**
+ * A/A calibration: pairs of runs of the same code. Each difference has variance
+ * v_a + v_b + 2τ², so the spread of the differences beyond their own errors is 2τ².
+ */
+export function pairSpread(pairs: [SlopeEstimate, SlopeEstimate][], z: number, confidence = 0.9): PairSpread {
+  const differences = pairs.map(([a, b]) => ({
+    slopePerSec: b.slopePerSec - a.slopePerSec,
+    sePerSec: Math.hypot(a.sePerSec, b.sePerSec)
+  }))
+  const ds = differences.map((d) => d.slopePerSec)
+  const mean = ds.reduce((a, b) => a + b, 0) / ds.length
+  const sd = ds.length > 1 ? Math.sqrt(ds.reduce((a, d) => a + (d - mean) ** 2, 0) / (ds.length - 1)) : 0
+  const tau2 = betweenRunVariance([differences]) ?? 0
+  const upper = betweenRunVarianceUpper([differences], confidence) ?? 0
+  return {
+    differencesPerSec: ds,
+    differenceSdPerSec: sd,
+    spreadPerSec: Math.sqrt(tau2 / 2),
+    spreadUpperPerSec: Math.sqrt(upper / 2),
+    confidence,
+    excludingZeroWithin: differences.filter((d) => Math.abs(d.slopePerSec) > z * d.sePerSec).length
+  }
+}

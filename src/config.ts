@@ -39,7 +39,11 @@ export interface Config {
   baseline: Baseline
   baseRef: string | null
   repeats: number
+  /** At most this many base/head pairs: pairs are added while head − base straddles the allowance. */
+  maxRepeats: number
   maxIncreaseOverBaseline: { heapBytesPerSec: number | null; goroutinesPerSec: number | null }
+  /** The least run-to-run spread of one run's slope the comparison allows for. */
+  baselineNoiseFloor: { heapBytesPerSec: number; goroutinesPerSec: number }
   memprofilerate: number | null
   goroutineLeakProfile: 'auto' | 'on' | 'off'
   failOn: 'fail' | 'inconclusive' | 'never'
@@ -66,7 +70,7 @@ export interface RunEvent {
   pullRequestBaseRef?: string
 }
 
-const INCREASE_DEFAULT = INPUTS.find((i) => i.name === 'max-increase-over-baseline')?.default ?? ''
+const defaultOf = (name: string) => INPUTS.find((i) => i.name === name)?.default ?? ''
 
 export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
   const known = new Set(INPUTS.map((i) => i.name))
@@ -150,6 +154,16 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
       `max-duration: ${get('max-duration')} is shorter than duration ${get('duration')}; give at least the duration`
     )
 
+  const repeats = positiveInt('repeats')
+  // Left at its default, max-repeats follows a repeats set above it.
+  const maxRepeats = raw['max-repeats']?.trim()
+    ? positiveInt('max-repeats')
+    : Math.max(repeats, positiveInt('max-repeats'))
+  if (maxRepeats < repeats)
+    throw new ConfigError(
+      `max-repeats: ${maxRepeats} is below repeats ${repeats}; give at least repeats, or raise it to let the gate add pairs`
+    )
+
   const mode = oneOf('mode', ['full', 'analyze', 'comment'] as const)
   const reportJson = optional('report-json')
   if (mode === 'comment' && !reportJson)
@@ -192,8 +206,12 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
     maxGoroutineGrowth: limit('max-goroutine-growth', 'count'),
     baseline: inInput('baseline', (s) => parseBaseline(s, event)),
     baseRef: optional('base-ref') ?? event.pullRequestBaseRef ?? null,
-    repeats: positiveInt('repeats'),
+    repeats,
+    maxRepeats,
     maxIncreaseOverBaseline: inInput('max-increase-over-baseline', parseIncrease),
+    baselineNoiseFloor: inInput('baseline-noise-floor', (s) =>
+      parseSeriesRates(s, defaultOf('baseline-noise-floor'))
+    ),
     memprofilerate: get('memprofilerate').toLowerCase() === 'off' ? null : positiveInt('memprofilerate'),
     goroutineLeakProfile: oneOf('goroutine-leak-profile', ['auto', 'on', 'off'] as const),
     failOn: oneOf('fail-on', ['fail', 'inconclusive', 'never'] as const),
@@ -251,11 +269,19 @@ function parseBaseline(text: string, event: RunEvent): Baseline {
   throw new ConfigError(`expected auto, merge-base, none, or the path of a report.json, got "${text}"`)
 }
 
-/** "256KiB/min, 5/min": the unit tells the series, one left out keeps its default; `off` turns both off. */
+/** "256KiB/min, 5/min", or `off` for neither. */
 function parseIncrease(text: string): Config['maxIncreaseOverBaseline'] {
   if (text.toLowerCase() === 'off') return { heapBytesPerSec: null, goroutinesPerSec: null }
+  return parseSeriesRates(text, defaultOf('max-increase-over-baseline'))
+}
+
+/** "256KiB/min, 5/min": the unit tells the series, one left out keeps the input's default. */
+function parseSeriesRates(
+  text: string,
+  defaultText: string
+): { heapBytesPerSec: number; goroutinesPerSec: number } {
   const given = text.split(',').map((part) => parseRate(part.trim()))
-  const pick = (kind: 'bytes' | 'count', fallback: () => number | null): number | null => {
+  const pick = (kind: 'bytes' | 'count', fallback: () => number): number => {
     const rates = given.filter((r) => r.kind === kind)
     if (rates.length > 1)
       throw new ConfigError(`gives two ${kind === 'bytes' ? 'heap' : 'goroutine'} rates in "${text}"`)
@@ -266,8 +292,8 @@ function parseIncrease(text: string): Config['maxIncreaseOverBaseline'] {
     return rates.length ? rates[0].value : fallback()
   }
   return {
-    heapBytesPerSec: pick('bytes', () => parseIncrease(INCREASE_DEFAULT).heapBytesPerSec),
-    goroutinesPerSec: pick('count', () => parseIncrease(INCREASE_DEFAULT).goroutinesPerSec)
+    heapBytesPerSec: pick('bytes', () => parseSeriesRates(defaultText, defaultText).heapBytesPerSec),
+    goroutinesPerSec: pick('count', () => parseSeriesRates(defaultText, defaultText).goroutinesPerSec)
   }
 }
 

@@ -108,12 +108,29 @@ export const INPUTS: InputSpec[] = [
     description:
       'The branch the PR merges into; the action reads it from the event, the CLI uses the default branch.'
   },
-  { name: 'repeats', default: '1', description: 'How many times base and head are measured, alternately.' },
+  {
+    name: 'repeats',
+    default: '1',
+    description:
+      'How many base/head pairs are measured: one pair runs base then head; more run base, head, head, base, … so that drift of the machine falls on both sides alike.'
+  },
+  {
+    name: 'max-repeats',
+    default: '3',
+    description:
+      'The most base/head pairs: while head − base straddles the allowed increase after `repeats` pairs, one more pair is measured, up to this many.'
+  },
   {
     name: 'max-increase-over-baseline',
     default: '256KiB/min, 5/min',
     description:
       'How much faster than the base the head may grow: a heap rate, a goroutine rate, or both separated by a comma (one left out keeps its default); `off` turns the comparison off.'
+  },
+  {
+    name: 'baseline-noise-floor',
+    default: '2KiB/min, 0.1/min',
+    description:
+      "The least run-to-run spread of growth rates the comparison allows for (one standard deviation of a run's slope): two runs of the same code differ by more than their own intervals say. Measure your service's with `memgate calibrate`; the default is measured on a quiet service."
   },
   {
     name: 'memprofilerate',

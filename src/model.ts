@@ -196,7 +196,12 @@ export interface Run {
    * With repeats, each repeat's own slopes. `trends` then pool all repeats (pairs
    * within a repeat only); `samples`, `load` and `profilesDir` are the first repeat's.
    */
-  repeats?: { slopePerSec: Record<SeriesName, number | null>; profilesDir: string }[]
+  repeats?: {
+    slopePerSec: Record<SeriesName, number | null>
+    /** The repeat's own standard errors (absent in reports before the run-to-run spread). */
+    sePerSec?: Record<SeriesName, number | null>
+    profilesDir: string
+  }[]
 }
 
 /**
@@ -304,6 +309,14 @@ export interface SeriesComparison {
   ciLow: number
   ciHigh: number
   limitPerSec: number | null
+  /**
+   * How much one run's slope differs from another run of the same code (τ, units per
+   * second), counted in the interval: the head's and, widened for a stored report, the base's.
+   */
+  runSpreadPerSec?: number
+  baseRunSpreadPerSec?: number
+  /** floor: baseline-noise-floor (no repeats, or they spread less); repeats: estimated from them. */
+  runSpreadFrom?: 'floor' | 'repeats'
 }
 
 export const SCHEMA_VERSION = 2
@@ -332,6 +345,14 @@ export interface Report {
      * then compared per request, scaled to the head's rate.
      */
     perRequest?: { headRequestsPerSec: number; baseRequestsPerSec: number }
+    /** Base/head pairs measured; more than `repeats` when the difference straddled the allowance. */
+    pairs?: number
+    /** base-head: one pair, base first; abba: base, head, head, base, … */
+    order?: 'base-head' | 'abba'
+    /** stored: the base is a report.json from another run. */
+    baseline?: 'merge-base' | 'stored'
+    /** Two-sided confidence of the intervals: the budget split over the pairs at which it could stop. */
+    confidence?: number
   }
   createdAt: string
   /** Where the head's code can be read: file:line links go to its blobs. Absent when unknown (the CLI without a GitHub remote). */

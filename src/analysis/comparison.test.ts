@@ -1,6 +1,18 @@
-import type { Attribution, Run, Trend } from '../model.js'
-import { fittedTrend as trend, runExtras } from '../../test/fixtures/reports.js'
-import { baseGrowth, compareRuns, newInHead, nothingJudged, slopeDifference } from './comparison.js'
+import type { Attribution, Judgement, Run, Trend } from '../model.js'
+import { fittedTrend as trend, NO_SPREAD, runExtras } from '../../test/fixtures/reports.js'
+import {
+  baseGrowth,
+  compareRuns,
+  comparisonZ,
+  needsAnotherPair,
+  newInHead,
+  nothingJudged,
+  slopeDifference,
+  STORED_FLOOR_FACTOR,
+  type IncreaseLimits,
+  type SpreadOptions
+} from './comparison.js'
+import { lookZ } from './looks.js'
 import { combineRepeats } from './repeats.js'
 import { trend as fit, trendBlocks } from './trend.js'
 
@@ -21,6 +33,8 @@ function run(side: 'head' | 'base', heap: Trend | null, goroutines: Trend | null
 }
 
 const noLimits = { heap: null, goroutines: null }
+const Z_95 = NO_SPREAD.z
+const compare = (head: Run, base: Run, limits: IncreaseLimits) => compareRuns(head, base, limits, NO_SPREAD)
 
 describe('slopeDifference', () => {
   it('adds the half-widths in quadrature, each bound from the sides that move it', () => {
@@ -44,7 +58,7 @@ describe('compareRuns', () => {
   it('fails a head that grows faster than the base by more than allowed, with confidence', () => {
     const head = run('head', trend(3000 * KiB_MIN, 2900 * KiB_MIN, 3100 * KiB_MIN))
     const base = run('base', trend(0, -10 * KiB_MIN, 10 * KiB_MIN))
-    const { comparison, judgements } = compareRuns(head, base, limit)
+    const { comparison, judgements } = compare(head, base, limit)
     expect(comparison.heap?.diffPerSec).toBeCloseTo(3000 * KiB_MIN)
     expect(comparison.heap?.limitPerSec).toBe(limit.heap)
     expect(judgements[0].outcome).toBe('fail')
@@ -62,13 +76,13 @@ describe('compareRuns', () => {
 
   it('passes a head that leaks exactly as much as its base', () => {
     const leak = trend(3000 * KiB_MIN, 2900 * KiB_MIN, 3100 * KiB_MIN)
-    const { judgements } = compareRuns(run('head', leak), run('base', leak), limit)
+    const { judgements } = compare(run('head', leak), run('base', leak), limit)
     expect(judgements.map((j) => j.outcome)).toEqual(['pass', 'pass'])
   })
 
   it('is inconclusive when the interval straddles the allowed increase', () => {
     const head = run('head', trend(300 * KiB_MIN, 100 * KiB_MIN, 500 * KiB_MIN))
-    const { judgements } = compareRuns(head, run('base', trend(0, -5, 5)), limit)
+    const { judgements } = compare(head, run('base', trend(0, -5, 5)), limit)
     expect(judgements[0]).toMatchObject({
       outcome: 'inconclusive',
       rule: 'straddles'
@@ -77,7 +91,7 @@ describe('compareRuns', () => {
 
   it('is inconclusive when the difference is gone in the second half (a slower warm-up)', () => {
     const head = run('head', trend(1000 * KiB_MIN, 900 * KiB_MIN, 1100 * KiB_MIN, 0))
-    const { judgements } = compareRuns(head, run('base', trend(0, -5, 5)), limit)
+    const { judgements } = compare(head, run('base', trend(0, -5, 5)), limit)
     expect(judgements[0]).toMatchObject({
       outcome: 'inconclusive',
       rule: 'late-slope-below-limit'
@@ -85,20 +99,16 @@ describe('compareRuns', () => {
   })
 
   it('shows but does not judge a series whose increase limit is off', () => {
-    const { comparison, judgements } = compareRuns(
-      run('head', trend(9, 8, 10)),
-      run('base', trend(0, -1, 1)),
-      {
-        heap: null,
-        goroutines: limit.goroutines
-      }
-    )
+    const { comparison, judgements } = compare(run('head', trend(9, 8, 10)), run('base', trend(0, -1, 1)), {
+      heap: null,
+      goroutines: limit.goroutines
+    })
     expect(comparison.heap?.limitPerSec).toBeNull()
     expect(judgements).toHaveLength(1)
   })
 
   it('cannot compare a series without a trend on both sides', () => {
-    const { comparison, judgements } = compareRuns(run('head', null), run('base', trend(0, -1, 1)), limit)
+    const { comparison, judgements } = compare(run('head', null), run('base', trend(0, -1, 1)), limit)
     expect(comparison.heap).toBeUndefined()
     expect(judgements[0]).toMatchObject({
       outcome: 'inconclusive',
@@ -114,7 +124,7 @@ describe('per request', () => {
     // 256 B/request: 51,200 B/s at 200 requests/s, 40,960 B/s at 160.
     const head = { ...run('head', leak(51_200)), requestsPerSec: 200 }
     const base = { ...run('base', leak(40_960)), requestsPerSec: 160 }
-    const { comparison, judgements } = compareRuns(head, base, { heap: 256 * KiB_MIN, goroutines: null })
+    const { comparison, judgements } = compare(head, base, { heap: 256 * KiB_MIN, goroutines: null })
     expect(comparison.perRequest).toEqual({ headRequestsPerSec: 200, baseRequestsPerSec: 160 })
     expect(comparison.heap!.diffPerSec).toBeCloseTo(0, 6)
     expect(judgements[0].outcome).toBe('pass')
@@ -123,7 +133,7 @@ describe('per request', () => {
   it('compares per second within 5%', () => {
     const head = { ...run('head', leak(51_200)), requestsPerSec: 200 }
     const base = { ...run('base', leak(51_200)), requestsPerSec: 195 }
-    const { comparison } = compareRuns(head, base, { heap: 256 * KiB_MIN, goroutines: null })
+    const { comparison } = compare(head, base, { heap: 256 * KiB_MIN, goroutines: null })
     expect(comparison.perRequest).toBeUndefined()
     expect(comparison.heap!.diffPerSec).toBe(0)
   })
@@ -216,5 +226,128 @@ describe('repeats', () => {
     expect(combined.repeats?.map((r) => r.profilesDir)).toEqual(['profiles/head', 'profiles/head-2'])
     expect(combined.samples).toBe(a.samples)
     expect(combineRepeats([a])).toBe(a)
+  })
+})
+
+describe('run-to-run spread', () => {
+  const limit = { heap: 256 * KiB_MIN, goroutines: null }
+  const floor = (heap: number, storedBase = false, z = Z_95): SpreadOptions => ({
+    floorPerSec: { heap, goroutines: 0 },
+    storedBase,
+    z
+  })
+  /** A run of `slopes.length` repeats, each with standard error `se`. */
+  const repeated = (side: 'head' | 'base', slopes: number[], se: number): Run => {
+    const mean = slopes.reduce((a, b) => a + b, 0) / slopes.length
+    return {
+      ...run(
+        side,
+        trend(
+          mean,
+          mean - (Z_95 * se) / Math.sqrt(slopes.length),
+          mean + (Z_95 * se) / Math.sqrt(slopes.length)
+        )
+      ),
+      repeats: slopes.map((s, i) => ({
+        slopePerSec: { heap: s, goroutines: 0, rss: null },
+        sePerSec: { heap: se, goroutines: 0, rss: null },
+        profilesDir: `profiles/${side}-${i + 1}`
+      }))
+    }
+  }
+
+  it('adds the floor of each run to the interval: τ²/1 a side beside the two half-widths', () => {
+    const [head, base] = [run('head', trend(100, 80, 120)), run('base', trend(0, -20, 20))]
+    const c = compareRuns(head, base, limit, floor(30)).comparison
+    expect(c.heap!.ciLow).toBeCloseTo(100 - Math.sqrt(20 ** 2 + 20 ** 2 + Z_95 ** 2 * 2 * 30 ** 2), 9)
+    expect(c.heap!.ciHigh).toBeCloseTo(100 + Math.sqrt(20 ** 2 + 20 ** 2 + Z_95 ** 2 * 2 * 30 ** 2), 9)
+    expect(c.heap).toMatchObject({ runSpreadPerSec: 30, baseRunSpreadPerSec: 30, runSpreadFrom: 'floor' })
+    expect(c).toMatchObject({ pairs: 1, order: 'base-head', baseline: 'merge-base' })
+  })
+
+  it('turns a difference the runs alone call a leak into an unclear one when runs differ that much', () => {
+    // 6 KiB/min apart, each run ±2 KiB/min: a false alarm at 4 KiB/min without the spread.
+    const [head, base] = [
+      run('head', trend(6 * KiB_MIN, 4 * KiB_MIN, 8 * KiB_MIN)),
+      run('base', trend(0, -2 * KiB_MIN, 2 * KiB_MIN))
+    ]
+    const tight = { heap: 2 * KiB_MIN, goroutines: null }
+    expect(compareRuns(head, base, tight, floor(0)).judgements[0].outcome).toBe('fail')
+    expect(compareRuns(head, base, tight, floor(3 * KiB_MIN)).judgements[0].outcome).toBe('inconclusive')
+  })
+
+  it('estimates τ from the repeats of both sides when they spread more than the floor', () => {
+    const head = repeated('head', [100, 140, 60], 1)
+    const base = repeated('base', [0, 40, -40], 1)
+    const c = compareRuns(head, base, limit, floor(5)).comparison
+    // Each side: sample variance 1600, within 1 → τ² = 1599.
+    expect(c.heap!.runSpreadFrom).toBe('repeats')
+    expect(c.heap!.runSpreadPerSec).toBeCloseTo(Math.sqrt(1599), 6)
+    expect(c.heap!.ciHigh - c.heap!.diffPerSec).toBeCloseTo(
+      Math.sqrt(2 * (Z_95 / Math.sqrt(3)) ** 2 + Z_95 ** 2 * ((2 * 1599) / 3)),
+      6
+    )
+    expect(c).toMatchObject({ pairs: 3, order: 'abba' })
+  })
+
+  it('keeps the floor when the repeats agree more closely than runs do', () => {
+    const c = compareRuns(
+      repeated('head', [10, 10.1], 1),
+      repeated('base', [0, 0.1], 1),
+      limit,
+      floor(50)
+    ).comparison
+    expect(c.heap).toMatchObject({ runSpreadPerSec: 50, runSpreadFrom: 'floor' })
+  })
+
+  it('widens the base of a stored report to twice the floor, and says it is stored', () => {
+    const c = compareRuns(
+      run('head', trend(0, -1, 1)),
+      run('base', trend(0, -1, 1)),
+      limit,
+      floor(10, true)
+    ).comparison
+    expect(c.heap).toMatchObject({ runSpreadPerSec: 10, baseRunSpreadPerSec: STORED_FLOOR_FACTOR * 10 })
+    expect(c.baseline).toBe('stored')
+    expect(c.order).toBeUndefined()
+  })
+
+  it('reads the runs at the comparison z, whatever z their own looks used', () => {
+    const z = comparisonZ(1, 3)
+    const c = compareRuns(
+      run('head', trend(0, -Z_95, Z_95)),
+      run('base', trend(0, -Z_95, Z_95)),
+      limit,
+      floor(0, false, z)
+    )
+    expect(c.comparison.heap!.ciHigh).toBeCloseTo(z * Math.SQRT2, 9)
+    expect(c.judgements[0].confidence).toBeCloseTo(1 - (2 * 0.025) / 3, 4)
+  })
+})
+
+describe('comparisonZ', () => {
+  it('splits the budget over the pairs at which head − base may stop', () => {
+    expect(comparisonZ(1, 1)).toBeCloseTo(Z_95, 6)
+    expect(comparisonZ(2, 2)).toBeCloseTo(Z_95, 6)
+    expect(comparisonZ(1, 3)).toBeCloseTo(lookZ(3), 9)
+    expect(comparisonZ(2, 5)).toBeCloseTo(lookZ(4), 9)
+  })
+})
+
+describe('needsAnotherPair', () => {
+  const j = (
+    outcome: Judgement['outcome'],
+    against: Judgement['against'],
+    rule: Judgement['rule'] = 'straddles'
+  ): Judgement => ({ outcome, against, rule, series: 'heap' })
+  it('asks for one when head − base alone is unclear', () => {
+    expect(needsAnotherPair([j('pass', 'limit'), j('inconclusive', 'base')])).toBe(true)
+  })
+  it('does not when the verdict is already a fail, or nothing is unclear against the base', () => {
+    expect(needsAnotherPair([j('fail', 'limit'), j('inconclusive', 'base')])).toBe(false)
+    expect(needsAnotherPair([j('inconclusive', 'limit'), j('pass', 'base')])).toBe(false)
+  })
+  it('does not when a side has too few samples: another pair would have as few', () => {
+    expect(needsAnotherPair([j('inconclusive', 'base', 'too-few-samples')])).toBe(false)
   })
 })

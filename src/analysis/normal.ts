@@ -33,3 +33,19 @@ export function normalQuantile(p: number): number {
   const r = q * q
   return (q * polynomial(CENTRAL_NUM, r)) / polynomial(CENTRAL_DEN, r, true)
 }
+
+/** Φ(z) by bisection on the quantile: exact enough for a confidence printed to a tenth of a percent. */
+export function normalCdf(z: number): number {
+  let [lo, hi] = [1e-12, 1 - 1e-12]
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2
+    if (normalQuantile(mid) < z) lo = mid
+    else hi = mid
+  }
+  return (lo + hi) / 2
+}
+
+/** The two-sided confidence of bounds read at ±z: 1 − 2·Φ(−z). */
+export function twoSidedConfidence(z: number): number {
+  return 1 - 2 * (1 - normalCdf(z))
+}

@@ -22,6 +22,7 @@ export function combineRepeats(runs: Run[]): Run {
     sampleNotes: runs.flatMap((r, i) => r.sampleNotes.map((n) => `repeat ${i + 1}: ${n}`)),
     repeats: runs.map((r) => ({
       slopePerSec: bySeries((s) => r.trends[s]?.slopePerSec ?? null),
+      sePerSec: bySeries((s) => r.trends[s]?.sePerSec ?? null),
       profilesDir: r.profilesDir
     }))
   }

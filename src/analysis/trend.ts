@@ -4,7 +4,7 @@
 import type { Trend } from '../model.js'
 import { fitFill } from './fill.js'
 import { Z_95 } from './interval.js'
-import { normalQuantile } from './normal.js'
+import { twoSidedConfidence } from './normal.js'
 import type { Point } from './point.js'
 import { windowSlopesBlocks } from './saturation.js'
 
@@ -43,19 +43,8 @@ export function trendBlocks(blocks: Point[][], z = Z_95): Trend | null {
         }
       : {}),
     z,
-    confidence: 1 - 2 * (1 - normalCdf(z)),
+    confidence: twoSidedConfidence(z),
     method: 'theil-sen-ar1',
     n: w.whole.n
   }
-}
-
-/** Φ(z) by bisection on the quantile: exact enough for a confidence printed to a tenth of a percent. */
-function normalCdf(z: number): number {
-  let [lo, hi] = [1e-12, 1 - 1e-12]
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2
-    if (normalQuantile(mid) < z) lo = mid
-    else hi = mid
-  }
-  return (lo + hi) / 2
 }

@@ -2,7 +2,15 @@
 // driver.PProf: config -> sides (measure) -> analyse -> judge -> report.
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { baseGrowth, compareRuns, nothingJudged, type IncreaseLimits } from '../analysis/comparison.js'
+import {
+  baseGrowth,
+  compareRuns,
+  comparisonZ,
+  needsAnotherPair,
+  nothingJudged,
+  type IncreaseLimits,
+  type SpreadOptions
+} from '../analysis/comparison.js'
 import { combine, judgeGrowth, type Limits } from '../analysis/verdict.js'
 import { readReportFile, readStoredBaseline } from '../baseline/stored.js'
 import { ConfigError, secretValues, type Config } from '../config.js'
@@ -11,7 +19,7 @@ import { prepareOutDir, writeOutput } from '../engine/out-dir.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
 import { pushRun } from '../engine/pushgateway.js'
 import { GateError, OutputError } from '../errors.js'
-import type { Log, Report } from '../model.js'
+import type { Log, Report, Run } from '../model.js'
 import { Redactor } from '../redact.js'
 import { describeBaseGrowth, describePerRequest } from '../report/judgement.js'
 import { renderMarkdown } from '../report/markdown.js'
@@ -70,21 +78,36 @@ async function gate(config: Config, options: GateOptions, redactor: Redactor): P
   // A stored baseline is read before anything is built: a wrong path fails in a second.
   const stored =
     config.baseline.kind === 'report' ? readStoredBaseline(config.baseline.path, options.configRecord) : null
-  const sides = await measureSides(config, moduleDir, { ...options, redact: redactor.redact })
-  const head = sides.head
-  const base = stored?.run ?? sides.base
-
   const absolute: Limits = { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth }
   const increase: IncreaseLimits = {
     heap: config.maxIncreaseOverBaseline.heapBytesPerSec,
     goroutines: config.maxIncreaseOverBaseline.goroutinesPerSec
   }
-  const vsBase = base ? compareRuns(head, base, increase) : null
-  const judgements = [
-    judgeGrowth('heap', head, absolute.heap),
-    judgeGrowth('goroutines', head, absolute.goroutines),
-    ...(vsBase?.judgements ?? [])
-  ].filter((j) => j !== null)
+  const spread: SpreadOptions = {
+    floorPerSec: {
+      heap: config.baselineNoiseFloor.heapBytesPerSec,
+      goroutines: config.baselineNoiseFloor.goroutinesPerSec
+    },
+    storedBase: stored !== null,
+    z: comparisonZ(config.repeats, stored ? config.repeats : config.maxRepeats)
+  }
+  const judge = (head: Run, base: Run | null) => {
+    const vsBase = base ? compareRuns(head, base, increase, spread) : null
+    const judgements = [
+      judgeGrowth('heap', head, absolute.heap),
+      judgeGrowth('goroutines', head, absolute.goroutines),
+      ...(vsBase?.judgements ?? [])
+    ].filter((j) => j !== null)
+    return { vsBase, judgements }
+  }
+  const sides = await measureSides(config, moduleDir, {
+    ...options,
+    redact: redactor.redact,
+    needsAnotherPair: (head, base) => needsAnotherPair(judge(head, base).judgements)
+  })
+  const head = sides.head
+  const base = stored?.run ?? sides.base
+  const { vsBase, judgements } = judge(head, base)
   if (judgements.length === 0) judgements.push(nothingJudged(config.baseline.kind !== 'none' && !base))
   const { verdict, judgements: ordered } = combine(judgements)
   const source = await readSource(moduleDir, {

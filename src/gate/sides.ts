@@ -1,6 +1,7 @@
-// Measures the head, and the merge-base beside it when asked: alternately, base then
-// head, `repeats` times, so that drift of the machine (a noisy neighbour, a thermal
-// throttle) falls on both sides alike instead of on whichever side ran second.
+// Measures the head, and the merge-base beside it when asked, in pairs: base, head, then
+// head, base (ABBA), so that drift of the machine (a noisy neighbour, a thermal throttle)
+// falls on both sides alike instead of on whichever side ran second. While head − base
+// straddles the allowance, one more pair, up to max-repeats.
 import { existsSync, realpathSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { combineRepeats } from '../analysis/repeats.js'
@@ -22,6 +23,8 @@ const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg'
 
 export interface SidesOptions {
   outDir: string
+  /** Whether head − base after these pairs is still undecided, so that one more pair would help. */
+  needsAnotherPair: (head: Run, base: Run) => boolean
   /** Hides secrets in what the build, the service and the load print. */
   redact: (text: string) => string
   log: Log
@@ -73,9 +76,9 @@ async function repoRootOf(moduleDir: string): Promise<string> {
 }
 
 /**
- * Base, head, base, head, ... A base that does not build or does not run is no
- * baseline (said plainly, then judged on the absolute limits); a head that fails is
- * the user's error and ends the gate.
+ * Pairs in ABBA order: base, head, head, base, … A base that does not build or does not
+ * run is no baseline (said plainly, then judged on the absolute limits); a head that fails
+ * is the user's error and ends the gate.
  */
 async function measureRepeats(
   config: Config,
@@ -87,27 +90,36 @@ async function measureRepeats(
   const bases: Run[] = []
   const notices: string[] = []
   let baseSide = base
-  for (let i = 1; i <= config.repeats; i++) {
-    if (baseSide) {
-      try {
-        bases.push(await measureRun(config, baseSide, i, options))
-      } catch (e) {
-        // A folder that cannot be written fails the head as well: it is no reason to drop the base.
-        if (!(e instanceof GateError) || e instanceof OutputError || options.signal?.aborted) throw e
-        if (e.detail) options.log(e.detail)
-        notices.push(
-          noBaseline(`the merge-base ${baseSide.commit?.slice(0, 12)} could not be measured: ${e.message}`)
-        )
-        baseSide = null
-      }
+  const measureBase = async (pair: number) => {
+    if (!baseSide) return
+    try {
+      bases.push(await measureRun(config, baseSide, pair, options))
+    } catch (e) {
+      // A folder that cannot be written fails the head as well: it is no reason to drop the base.
+      if (!(e instanceof GateError) || e instanceof OutputError || options.signal?.aborted) throw e
+      if (e.detail) options.log(e.detail)
+      notices.push(
+        noBaseline(`the merge-base ${baseSide.commit?.slice(0, 12)} could not be measured: ${e.message}`)
+      )
+      baseSide = null
     }
-    heads.push(await measureRun(config, head, i, options))
+  }
+  for (let pair = 1; ; pair++) {
+    if (pair % 2 === 1) await measureBase(pair)
+    heads.push(await measureRun(config, head, pair, options))
+    if (pair % 2 === 0) await measureBase(pair)
+    if (pair < config.repeats) continue
+    if (!baseSide || pair >= config.maxRepeats) break
+    if (!options.needsAnotherPair(combineRepeats(heads), combineRepeats(bases))) break
+    options.log(
+      `head − base is still unclear after ${pair} pair${pair > 1 ? 's' : ''}: one more (at most ${config.maxRepeats})`
+    )
   }
   return { head: combineRepeats(heads), base: baseSide ? combineRepeats(bases) : null, notices }
 }
 
 async function measureRun(config: Config, side: Side, repeat: number, options: SidesOptions): Promise<Run> {
-  const label = config.repeats > 1 ? `${side.side}-${repeat}` : side.side
+  const label = repeat > 1 ? `${side.side}-${repeat}` : side.side
   const looks: LookRecord[] = []
   const m = await measure(config, side, {
     outDir: options.outDir,

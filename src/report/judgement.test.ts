@@ -1,4 +1,4 @@
-import { fittedTrend, runExtras } from '../../test/fixtures/reports.js'
+import { fittedTrend, NO_SPREAD, runExtras } from '../../test/fixtures/reports.js'
 import { compareRuns, nothingJudged } from '../analysis/comparison.js'
 import type { BaseGrowth, Judgement, Run, Trend } from '../model.js'
 import {
@@ -94,7 +94,12 @@ describe('describeJudgement', () => {
   it('says head − base with signs and both sides, against the allowed increase', () => {
     const head = run('head', t(3000 * KiB, 2900 * KiB, 3100 * KiB))
     const base = run('base', t(0, -10 * KiB, 10 * KiB))
-    const [heap] = compareRuns(head, base, { heap: perMin(256 * KiB), goroutines: null }).judgements
+    const [heap] = compareRuns(
+      head,
+      base,
+      { heap: perMin(256 * KiB), goroutines: null },
+      NO_SPREAD
+    ).judgements
     expect(describeJudgement(heap)).toMatch(
       /^live heap grows \+2\.93 MiB\/min over the base \(95% CI \+2\.\d+ MiB\/min to \+3\.\d+ MiB\/min; head 2\.93 MiB\/min, base 0 B\/min\), allowed increase 256 KiB\/min$/
     )

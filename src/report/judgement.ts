@@ -206,3 +206,43 @@ export function describePerRequest(p: { headRequestsPerSec: number; baseRequests
   const rate = (v: number) => `${Math.round(v)}`
   return `head and base were driven at different rates (${rate(p.headRequestsPerSec)} and ${rate(p.baseRequestsPerSec)} requests/s): the base's growth is compared per request, at the head's rate`
 }
+
+/**
+ * How head − base was measured: the order of the runs, the pairs added, and the run-to-run
+ * spread its interval allows for. Nothing when there was no comparison or it predates these.
+ */
+export function describeComparison(report: Report): string[] {
+  const c = report.comparison
+  if (!c?.confidence) return []
+  const lines: string[] = []
+  if (c.baseline === 'stored') {
+    const widened = JUDGED_SERIES.flatMap((s) => {
+      const sc = c[s]
+      return sc?.baseRunSpreadPerSec
+        ? [`${formatRate(sc.baseRunSpreadPerSec, SERIES[s].unit)} (${SERIES[s].label})`]
+        : []
+    })
+    lines.push(
+      `The base is a report.json of another run: another runner or another day differs more than back-to-back runs do, so its run-to-run spread is taken as at least twice baseline-noise-floor${widened.length ? `: ${widened.join(', ')}` : ''}.`
+    )
+  } else if (c.pairs === 1)
+    lines.push(
+      'Base ran once, then head: a drift of the machine between the two runs cannot be told from the change; repeats: 2 measures base, head, head, base.'
+    )
+  else if (c.pairs) {
+    const asked = Number(report.config.repeats) || 1
+    const added = c.pairs > asked ? `, ${c.pairs - asked} added while head − base was unclear` : ''
+    lines.push(`${c.pairs} pairs in ABBA order (base, head, head, base, …)${added}.`)
+  }
+  const spreads = JUDGED_SERIES.flatMap((s) => {
+    const sc = c[s]
+    if (sc?.runSpreadPerSec === undefined) return []
+    const from = sc.runSpreadFrom === 'repeats' ? 'estimated from the pairs' : 'baseline-noise-floor'
+    return [`${SERIES[s].label} ±${formatRate(sc.runSpreadPerSec, SERIES[s].unit)} a run (${from})`]
+  })
+  if (spreads.length)
+    lines.push(
+      `The ${confidenceText(c.confidence)} interval of head − base counts how much runs of the same code differ: ${spreads.join('; ')}.`
+    )
+  return lines
+}

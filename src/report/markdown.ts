@@ -27,6 +27,7 @@ import { xyChart, type ChartLine } from './chart.js'
 import {
   adviceFor,
   confidenceText,
+  describeComparison,
   describeDetectable,
   describeQuiescence,
   describeStop,
@@ -256,7 +257,9 @@ function comparisonTable(report: Report, base: Run): string {
 /** Every judgement in a sentence, with its interval; what the run could catch; where it stopped. */
 function reasons(report: Report): string {
   const head = report.runs.head
-  const after = [...describeDetectable(head), describeStop(head)].filter((l) => l !== null)
+  const after = [...describeDetectable(head), describeStop(head), ...describeComparison(report)].filter(
+    (l) => l !== null
+  )
   return [
     ...report.reasons.map((r) => `- ${escapeText(r)}`),
     ...(after.length ? ['', ...after.map((l) => `_${escapeText(l)}_`)] : [])

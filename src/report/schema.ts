@@ -169,7 +169,14 @@ const DEFINITIONS = {
       warmupSec: COUNT,
       durationSec: COUNT,
       repeats: list(
-        object({ slopePerSec: bySeries(SERIES, NUMBER_OR_NULL), profilesDir: TEXT }, ['slopePerSec']),
+        object(
+          {
+            slopePerSec: bySeries(SERIES, NUMBER_OR_NULL),
+            sePerSec: bySeries(SERIES, NUMBER_OR_NULL),
+            profilesDir: TEXT
+          },
+          ['slopePerSec']
+        ),
         1000
       ),
       source: object({ kind: oneOf(['pprof', 'metrics']), heapGauge: WORD }, ['kind'], false),
@@ -240,7 +247,15 @@ const DEFINITIONS = {
     SCALAR_OR_RECORD
   ),
   seriesComparison: object(
-    { diffPerSec: NUMBER, ciLow: NUMBER, ciHigh: NUMBER, limitPerSec: NUMBER_OR_NULL },
+    {
+      diffPerSec: NUMBER,
+      ciLow: NUMBER,
+      ciHigh: NUMBER,
+      limitPerSec: NUMBER_OR_NULL,
+      runSpreadPerSec: COUNT,
+      baseRunSpreadPerSec: COUNT,
+      runSpreadFrom: oneOf(['floor', 'repeats'])
+    },
     ['diffPerSec', 'ciLow', 'ciHigh', 'limitPerSec']
   )
 }
@@ -272,7 +287,11 @@ export const REPORT_SCHEMA: Schema = {
             { headRequestsPerSec: NUMBER, baseRequestsPerSec: NUMBER },
             ['headRequestsPerSec', 'baseRequestsPerSec'],
             false
-          )
+          ),
+          pairs: { type: 'integer', minimum: 1 },
+          order: oneOf(['base-head', 'abba']),
+          baseline: oneOf(['merge-base', 'stored']),
+          confidence: { type: 'number', minimum: 0, maximum: 1 }
         },
         []
       ),

@@ -1,7 +1,7 @@
 // report.json -> a plain-text summary for the terminal.
 import { SERIES, SERIES_NAMES, type Report } from '../model.js'
 import { stripControl } from '../redact.js'
-import { confidenceText, describeDetectable, describeStop } from './judgement.js'
+import { confidenceText, describeComparison, describeDetectable, describeStop } from './judgement.js'
 import { formatBytes, formatByteRate, formatRate } from '../units.js'
 
 const WORD = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' } as const
@@ -12,7 +12,11 @@ export function renderTerminal(report: Report): string {
   const lines = [`go-memgate${name}: ${WORD[report.verdict]}`]
   for (const n of report.notices) lines.push(`  note: ${n}`)
   for (const r of report.reasons) lines.push(`  - ${r}`)
-  for (const l of [...describeDetectable(report.runs.head), describeStop(report.runs.head)])
+  for (const l of [
+    ...describeDetectable(report.runs.head),
+    describeStop(report.runs.head),
+    ...describeComparison(report)
+  ])
     if (l) lines.push(`  ${l}`)
   for (const run of [report.runs.base, report.runs.head])
     for (const n of run?.sampleNotes ?? []) lines.push(`  ${run?.side}: ${n}`)

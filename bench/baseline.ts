@@ -1,9 +1,11 @@
-// npm run bench:baseline [-- --runs N]   (or MEMGATE_BENCH_RUNS=N; default 10)
+// npm run bench:baseline [-- --runs N --allowance 64KiB/min]
+//   (or MEMGATE_BENCH_RUNS=N, MEMGATE_BENCH_ALLOWANCE=…; default 10 runs, the default allowance)
 //
 // How often the merge-base comparison raises a false alarm on a clean head over a
 // clean base, and how often it detects a leaking head (64 B a request, about 1 MiB/min)
-// over a clean base, with the absolute limits off so only the comparison judges.
-// Each run is a whole gate: a temp repository, a worktree, two builds, two services.
+// over a clean base, with the absolute limits off so only the comparison judges, at
+// default inputs otherwise (pairs added up to max-repeats while head − base is unclear).
+// Each run is a whole gate: a temp repository, a worktree, builds, services.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,15 +15,19 @@ import { freePort } from '../src/engine/free-port.js'
 import { runGate } from '../src/gate/gate.js'
 import type { Report, Verdict } from '../src/model.js'
 import { formatByteRate } from '../src/units.js'
-import { baselineInputs, fixtureRepo } from '../test/fixtures/repo.js'
+import { baselineInputs, fixtureRepo, SERVICE_ENV } from '../test/fixtures/repo.js'
 import { median, spread } from './stats.js'
 
-const { values } = parseArgs({ options: { runs: { type: 'string' } } })
+const { values } = parseArgs({
+  options: { runs: { type: 'string' }, allowance: { type: 'string' }, only: { type: 'string' } }
+})
 const runs = Number(values.runs ?? process.env.MEMGATE_BENCH_RUNS ?? 10)
 if (!Number.isInteger(runs) || runs < 1) {
   process.stderr.write(`bench:baseline: --runs (or MEMGATE_BENCH_RUNS) must be a whole number of 1 or more\n`)
   process.exit(2)
 }
+/** The heap allowance, as max-increase-over-baseline takes it; '' keeps the default. */
+const allowance = values.allowance ?? process.env.MEMGATE_BENCH_ALLOWANCE ?? ''
 
 interface Scenario {
   name: string
@@ -30,10 +36,12 @@ interface Scenario {
   counted: 'false alarms' | 'detections'
 }
 
-const SCENARIOS: Scenario[] = [
-  { name: 'clean head vs clean base', head: 'clean', counted: 'false alarms' },
-  { name: 'leaking head vs clean base', head: 'heap-leak', counted: 'detections' }
-]
+const SCENARIOS = (
+  [
+    { name: 'clean head vs clean base', head: 'clean', counted: 'false alarms' },
+    { name: 'leaking head (64 B/request) vs clean base', head: 'heap-leak', counted: 'detections' }
+  ] satisfies Scenario[]
+).filter((s) => !values.only || s.head === values.only)
 
 interface Outcome {
   verdict: Verdict
@@ -42,6 +50,7 @@ interface Outcome {
   diff: number
   ciLow: number
   ciHigh: number
+  pairs: number
   seconds: number
 }
 
@@ -49,8 +58,11 @@ async function once(root: string, scenario: Scenario, i: number): Promise<Outcom
   const dir = fixtureRepo(join(root, `${scenario.head}-${i}`, 'repo'), 'clean', scenario.head)
   const raw = {
     ...baselineInputs(await freePort()),
+    warmup: '',
+    duration: '',
     'max-heap-growth': 'off',
-    'max-goroutine-growth': 'off'
+    'max-goroutine-growth': 'off',
+    'max-increase-over-baseline': allowance
   }
   const started = Date.now()
   const { report } = await runGate(parseConfig(raw), {
@@ -73,6 +85,7 @@ function outcome(report: Report, seconds: number): Outcome {
     diff: c.diffPerSec,
     ciLow: c.ciLow,
     ciHigh: c.ciHigh,
+    pairs: report.comparison?.pairs ?? 1,
     seconds
   }
 }
@@ -98,7 +111,15 @@ function row(scenario: Scenario, outcomes: Outcome[]): string[] {
       rate
     ),
     rate(median(outcomes.map((o) => (o.ciHigh - o.ciLow) / 2))),
-    `${median(outcomes.map((o) => o.seconds)).toFixed(0)}s`
+    `${outcomes.filter((o) => o.ciLow > 0 || o.ciHigh < 0).length}/${outcomes.length}`,
+    spread(
+      outcomes.map((o) => o.pairs),
+      String
+    ),
+    spread(
+      outcomes.map((o) => o.seconds),
+      (v) => `${v.toFixed(0)}s`
+    )
   ]
 }
 
@@ -111,9 +132,12 @@ const HEADER = [
   'head heap slope',
   'head − base',
   'median CI half-width',
-  'time/run'
+  'intervals excluding 0',
+  'pairs: median (min … max)',
+  'seconds per gate'
 ]
 
+const ALLOC_NOTE = SERVICE_ENV.split('\n').join(', ')
 const root = mkdtempSync(join(tmpdir(), 'memgate-bench-baseline-'))
 try {
   const rows: string[][] = []
@@ -123,13 +147,13 @@ try {
       const o = await once(root, scenario, i)
       outcomes.push(o)
       process.stderr.write(
-        `${scenario.name} ${i}/${runs}: ${o.verdict}, head − base ${formatByteRate(o.diff)} (${formatByteRate(o.ciLow)} … ${formatByteRate(o.ciHigh)}), ${o.seconds.toFixed(0)}s\n`
+        `${scenario.name} ${i}/${runs}: ${o.verdict}, head − base ${formatByteRate(o.diff)} (${formatByteRate(o.ciLow)} … ${formatByteRate(o.ciHigh)}), ${o.pairs} pair(s), ${o.seconds.toFixed(0)}s\n`
       )
     }
     rows.push(row(scenario, outcomes))
   }
   process.stdout.write(
-    `\nbaseline: merge-base, warm-up 3s, duration 12s, 200 req/s, allowed increase 256 KiB/min, absolute limits off\n\n`
+    `\nbaseline: merge-base, default inputs (${ALLOC_NOTE}), allowed increase ${allowance || 'default (256 KiB/min)'}, absolute limits off\n\n`
   )
   for (const r of [HEADER, HEADER.map(() => '---'), ...rows]) process.stdout.write(`| ${r.join(' | ')} |\n`)
 } finally {

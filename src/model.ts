@@ -319,6 +319,36 @@ export interface SeriesComparison {
   runSpreadFrom?: 'floor' | 'repeats'
 }
 
+/** A/A calibration of one series: pairs of runs of the same code (analysis/between-runs.ts). */
+export interface PairSpread {
+  /** head − base of each pair, units per second. */
+  differencesPerSec: number[]
+  /** Standard deviation of the differences. */
+  differenceSdPerSec: number
+  /** The run-to-run spread of one run's slope: τ, point estimate and one-sided upper bound. */
+  spreadPerSec: number
+  spreadUpperPerSec: number
+  /** The confidence of the upper bound. */
+  confidence: number
+  /** Pairs whose difference's interval at `z` excludes 0 with the within-run error alone. */
+  excludingZeroWithin: number
+  /** …and with a run-to-run spread of `floorPerSec` a run counted, as the gate counts it. */
+  excludingZeroWithFloor: number
+  floorPerSec: number
+}
+
+/** What `memgate calibrate` measured: the run-to-run spread of the user's own service. */
+export interface Calibration {
+  pairs: number
+  /** The z of the comparison the spread is for (its budget split over the pairs it may add), and its two-sided confidence. */
+  z: number
+  confidence: number
+  series: Partial<Record<JudgedSeries, PairSpread>>
+  /** What to give baseline-noise-floor: each series' upper bound. */
+  floorPerSec: Record<JudgedSeries, number>
+  secondsPerRun: number
+}
+
 export const SCHEMA_VERSION = 2
 
 export interface Report {

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { supportsGoroutineLeakProfile } from '../src/engine/build.js'
 import { freePort } from '../src/engine/free-port.js'
-import type { Report } from '../src/model.js'
+import { parseConfig } from '../src/config.js'
+import type { Calibration, Report } from '../src/model.js'
 import { marker, SERVICES } from './fixtures/services.js'
 import { groupAlive, groupsStarted, processesMentioning, runCli, type CliResult } from './helpers/cli.js'
 
@@ -345,5 +346,52 @@ describe('memgate run when the arguments are wrong', () => {
     const result = await runCli(['run', ...args])
     expect(result.code).toBe(2)
     expect(result.stderr.trim()).toBe(line)
+  })
+})
+
+describe('memgate calibrate', () => {
+  it('runs the service against itself in pairs and prints the baseline-noise-floor to set', async () => {
+    const port = await freePort()
+    const out = mkdtempSync(join(tmpdir(), 'memgate-calibrate-'))
+    const result = await runCli([
+      'calibrate',
+      '--pairs',
+      '2',
+      '--working-directory',
+      `${SERVICES}clean`,
+      '--env',
+      `ADDR=127.0.0.1:${port}`,
+      '--env',
+      'ALLOC_BYTES=4096',
+      '--env',
+      'CACHE_ENTRIES=100',
+      '--pprof-url',
+      `http://127.0.0.1:${port}/debug/pprof`,
+      ...['--warmup', '2s', '--duration', '5s', '--max-duration', '5s', '--interval', '500ms'],
+      '--out',
+      out
+    ])
+    expect(result.code).toBe(0)
+    const calibration = JSON.parse(readFileSync(join(out, 'calibration.json'), 'utf8')) as Calibration
+    expect(calibration.pairs).toBe(2)
+    expect(calibration.series.heap!.differencesPerSec).toHaveLength(2)
+    // The line it prints is what the input takes, and says what calibration.json says.
+    const floor = /^ {2}baseline-noise-floor: (.+)$/m.exec(result.stdout)![1]
+    const parsed = parseConfig({ 'baseline-noise-floor': floor }).baselineNoiseFloor
+    for (const [given, measured] of [
+      [parsed.heapBytesPerSec, calibration.floorPerSec.heap],
+      [parsed.goroutinesPerSec, calibration.floorPerSec.goroutines]
+    ]) {
+      expect(given).toBeGreaterThanOrEqual(measured)
+      expect(given).toBeLessThanOrEqual(measured * 1.01 + 1e-9)
+    }
+    for (const label of ['a-1', 'b-1', 'a-2', 'b-2']) expect(result.stderr).toContain(`${label}: look 1 of 1`)
+    expectNothingLeftRunning(result, out)
+  })
+
+  it('refuses fewer than two pairs with one line and exit 2', async () => {
+    const result = await runCli(['calibrate', '--pairs', '1'])
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim()).toBe('memgate: pairs: expected a whole number of 2 or more, got "1"')
   })
 })

@@ -91,12 +91,14 @@ describe('pairSpread', () => {
       { slopePerSec: tau * normal(), sePerSec: 0.1 },
       { slopePerSec: tau * normal(), sePerSec: 0.1 }
     ])
-    const s = pairSpread(pairs, 1.96)
+    const s = pairSpread(pairs, 1.96, tau)
     expect(s.spreadPerSec / tau).toBeCloseTo(1, 1)
     expect(s.spreadUpperPerSec).toBeGreaterThan(s.spreadPerSec)
     expect(s.differenceSdPerSec / (tau * Math.SQRT2)).toBeCloseTo(1, 1)
     // Within-run error alone: nearly every difference excludes 0.
     expect(s.excludingZeroWithin).toBeGreaterThan(380)
+    // With the true spread counted, about 5%.
+    expect(s.excludingZeroWithFloor / 400).toBeLessThan(0.09)
   })
 
   it('is 0 for pairs that agree within their errors', () => {
@@ -104,7 +106,7 @@ describe('pairSpread', () => {
       { slopePerSec: a, sePerSec: 5 },
       { slopePerSec: b, sePerSec: 5 }
     ]
-    const s = pairSpread([pair(1, 2), pair(3, 1), pair(0, 0.5)], 1.96)
+    const s = pairSpread([pair(1, 2), pair(3, 1), pair(0, 0.5)], 1.96, 0)
     expect(s.spreadPerSec).toBe(0)
     expect(s.excludingZeroWithin).toBe(0)
   })

@@ -2,6 +2,7 @@
 // explains: warm-up ends differently, the achieved rate and the machine vary. A random-
 // effects model: run i measures slope μ + uᵢ + eᵢ, with eᵢ the within-run error (its
 // standard error, known) and uᵢ ~ N(0, τ²) the run's own offset, τ the run-to-run spread.
+import type { PairSpread } from '../model.js'
 import { normalQuantile } from './normal.js'
 
 export interface SlopeEstimate {
@@ -78,25 +79,16 @@ export function chiSquareQuantile(p: number, df: number): number {
   return df * Math.max(0, 1 - k + normalQuantile(p) * Math.sqrt(k)) ** 3
 }
 
-export interface PairSpread {
-  /** head − base of each pair, units per second. */
-  differencesPerSec: number[]
-  /** Standard deviation of the differences. */
-  differenceSdPerSec: number
-  /** The run-to-run spread of one run's slope: τ, point estimate and one-sided upper bound. */
-  spreadPerSec: number
-  spreadUpperPerSec: number
-  /** The confidence of the upper bound. */
-  confidence: number
-  /** Pairs whose difference's interval at `z` excludes 0 with the within-run error alone. */
-  excludingZeroWithin: number
-}
-
 /**
  * A/A calibration: pairs of runs of the same code. Each difference has variance
  * v_a + v_b + 2τ², so the spread of the differences beyond their own errors is 2τ².
  */
-export function pairSpread(pairs: [SlopeEstimate, SlopeEstimate][], z: number, confidence = 0.9): PairSpread {
+export function pairSpread(
+  pairs: [SlopeEstimate, SlopeEstimate][],
+  z: number,
+  floorPerSec: number,
+  confidence = 0.9
+): PairSpread {
   const differences = pairs.map(([a, b]) => ({
     slopePerSec: b.slopePerSec - a.slopePerSec,
     sePerSec: Math.hypot(a.sePerSec, b.sePerSec)
@@ -112,6 +104,14 @@ export function pairSpread(pairs: [SlopeEstimate, SlopeEstimate][], z: number, c
     spreadPerSec: Math.sqrt(tau2 / 2),
     spreadUpperPerSec: Math.sqrt(upper / 2),
     confidence,
-    excludingZeroWithin: differences.filter((d) => Math.abs(d.slopePerSec) > z * d.sePerSec).length
+    excludingZeroWithin: excludingZero(differences, z, 0),
+    excludingZeroWithFloor: excludingZero(differences, z, floorPerSec),
+    floorPerSec
   }
+}
+
+function excludingZero(differences: SlopeEstimate[], z: number, spreadPerSec: number): number {
+  return differences.filter(
+    (d) => Math.abs(d.slopePerSec) > z * Math.sqrt(d.sePerSec ** 2 + 2 * spreadPerSec ** 2)
+  ).length
 }

@@ -1,5 +1,6 @@
 // memgate's command line as a function over writers: `memgate run [flags]` gates one
-// service, `memgate demo` runs a bundled leaking service against its clean twin.
+// service, `memgate calibrate` measures how much its runs differ, `memgate demo` runs a
+// bundled leaking service against its clean twin.
 // The process itself (signals, streams, exit code) belongs to the entry, src/cli.ts.
 import { Command, CommanderError, Option } from 'commander'
 import { constants } from 'node:os'
@@ -7,11 +8,13 @@ import { resolve } from 'node:path'
 import { failsGate } from '../analysis/verdict.js'
 import { ConfigError, describeConfig, parseConfig, type RawInputs } from '../config.js'
 import { runDemo } from '../demo.js'
+import { calibrate } from '../gate/calibrate.js'
 import { runGate } from '../gate/gate.js'
 import { GateError, OutputError } from '../errors.js'
 import { INPUTS } from '../inputs.js'
 import { redactText, stripControl } from '../redact.js'
 import { TOOL_VERSION } from '../report/report.js'
+import { renderCalibration } from '../report/calibration.js'
 import { renderTerminal } from '../report/terminal.js'
 import { cliLog, type Writer } from './progress.js'
 
@@ -77,8 +80,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .addHelpText('after', HELP_AFTER)
   for (const input of FLAG_INPUTS) run.addOption(inputOption(input.name, input.description, input.default))
   run.action(async (opts: Record<string, string>) => {
-    const raw: RawInputs = {}
-    for (const input of FLAG_INPUTS) raw[input.name] = opts[camel(input.name)]
+    const raw = rawInputs(opts)
     const config = parseConfig(raw)
     const { report, reportJsonPath, reportMarkdownPath } = await runGate(config, {
       outDir: resolve(opts.out),
@@ -94,6 +96,32 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     exitCode = failsGate(report.verdict, config.failOn) ? 1 : 0
   })
 
+  const calibrateCommand = program
+    .command('calibrate')
+    .description(
+      'run the service against itself, pair after pair, and print how much two runs differ: the baseline-noise-floor to set'
+    )
+    .addOption(outOption('where calibration.json, raw profiles and logs go', '.memgate/calibrate'))
+    .addOption(new Option('--pairs <n>', 'pairs of runs of the same build (2 or more)').default('5'))
+  for (const input of FLAG_INPUTS)
+    calibrateCommand.addOption(inputOption(input.name, input.description, input.default))
+  calibrateCommand.action(async (opts: Record<string, string>) => {
+    const pairs = Number(opts.pairs)
+    if (!/^\d+$/.test(opts.pairs) || pairs < 2)
+      throw new ConfigError(`pairs: expected a whole number of 2 or more, got "${opts.pairs}"`)
+    const config = parseConfig(rawInputs(opts))
+    const { calibration, calibrationJsonPath } = await calibrate(config, {
+      outDir: resolve(opts.out),
+      repoRoot: process.cwd(),
+      pairs,
+      log,
+      signal: io.signal
+    })
+    log.clear()
+    io.stdout.write(renderCalibration(calibration) + '\n\n')
+    io.stdout.write(`calibration: ${calibrationJsonPath}\n`)
+  })
+
   const demo = program
     .command('demo')
     .description('run a bundled leaking service and its clean twin, and print the report a PR would get')
@@ -102,7 +130,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       exitCode = await runDemo({ outDir: resolve(opts.out), log, stdout: io.stdout, signal: io.signal })
     })
 
-  for (const command of [program, run, demo])
+  for (const command of [program, run, calibrateCommand, demo])
     command.exitOverride((e) => {
       throw e.exitCode === 0 || e.code === 'commander.help'
         ? e
@@ -123,6 +151,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 }
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+
+/** The inputs given as flags, by input name. */
+function rawInputs(opts: Record<string, string>): RawInputs {
+  return Object.fromEntries(FLAG_INPUTS.map((input) => [input.name, opts[camel(input.name)]]))
+}
 
 /** The signal that stopped the run; SIGINT when it was stopped for another reason. */
 const signalName = (reason: unknown): NodeJS.Signals =>

@@ -61,7 +61,7 @@ export async function runGate(config: Config, options: GateOptions): Promise<Gat
 }
 
 /** An error for the user without the secrets that its message or detail may quote. */
-function redactError(e: unknown, redact: (text: string) => string): unknown {
+export function redactError(e: unknown, redact: (text: string) => string): unknown {
   if (e instanceof OutputError) return new OutputError(redact(e.path), redact(e.problem))
   if (e instanceof GateError) return new GateError(redact(e.message), e.detail && redact(e.detail))
   if (e instanceof ConfigError) return new ConfigError(redact(e.message))

@@ -71,7 +71,7 @@ export async function measureSides(config: Config, moduleDir: string, options: S
 }
 
 /** Where profile paths are made relative to: the side's git checkout, else its module folder. */
-async function repoRootOf(moduleDir: string): Promise<string> {
+export async function repoRootOf(moduleDir: string): Promise<string> {
   return (await createGit(moduleDir).showToplevel()) ?? moduleDir
 }
 
@@ -93,7 +93,7 @@ async function measureRepeats(
   const measureBase = async (pair: number) => {
     if (!baseSide) return
     try {
-      bases.push(await measureRun(config, baseSide, pair, options))
+      bases.push(await measureRun(config, baseSide, pairLabel(baseSide, pair), options))
     } catch (e) {
       // A folder that cannot be written fails the head as well: it is no reason to drop the base.
       if (!(e instanceof GateError) || e instanceof OutputError || options.signal?.aborted) throw e
@@ -106,7 +106,7 @@ async function measureRepeats(
   }
   for (let pair = 1; ; pair++) {
     if (pair % 2 === 1) await measureBase(pair)
-    heads.push(await measureRun(config, head, pair, options))
+    heads.push(await measureRun(config, head, pairLabel(head, pair), options))
     if (pair % 2 === 0) await measureBase(pair)
     if (pair < config.repeats) continue
     if (!baseSide || pair >= config.maxRepeats) break
@@ -118,8 +118,18 @@ async function measureRepeats(
   return { head: combineRepeats(heads), base: baseSide ? combineRepeats(bases) : null, notices }
 }
 
-async function measureRun(config: Config, side: Side, repeat: number, options: SidesOptions): Promise<Run> {
-  const label = repeat > 1 ? `${side.side}-${repeat}` : side.side
+/** Where a run's profiles and logs go: head, base, then head-2, base-2, … */
+const pairLabel = (side: Side, pair: number) => (pair > 1 ? `${side.side}-${pair}` : side.side)
+
+export type RunOptions = Pick<SidesOptions, 'outDir' | 'redact' | 'log' | 'signal'>
+
+/** One run of one side, judged at its looks against the absolute limits; `label` names its outputs. */
+export async function measureRun(
+  config: Config,
+  side: Side,
+  label: string,
+  options: RunOptions
+): Promise<Run> {
   const looks: LookRecord[] = []
   const m = await measure(config, side, {
     outDir: options.outDir,

@@ -1,0 +1,103 @@
+// `memgate calibrate`: the user's service against itself, pair after pair, to measure how
+// much two runs of the same code differ in slope: the floor baseline-noise-floor takes.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { pairSpread, type SlopeEstimate } from '../analysis/between-runs.js'
+import { comparisonZ } from '../analysis/comparison.js'
+import { twoSidedConfidence } from '../analysis/normal.js'
+import { ConfigError, secretValues, type Config } from '../config.js'
+import { resolveModuleDir } from '../engine/build.js'
+import { prepareOutDir, writeOutput } from '../engine/out-dir.js'
+import { assertSupportedPlatform } from '../engine/processes.js'
+import {
+  JUDGED_SERIES,
+  type Calibration,
+  type JudgedSeries,
+  type Log,
+  type Run,
+  type Side
+} from '../model.js'
+import { Redactor } from '../redact.js'
+import { redactError } from './gate.js'
+import { measureRun, repoRootOf } from './sides.js'
+
+export interface CalibrateOptions {
+  outDir: string
+  repoRoot: string
+  /** How many pairs of runs: each pair is two runs of the same build. */
+  pairs: number
+  log: Log
+  signal?: AbortSignal
+}
+
+export interface CalibrateResult {
+  calibration: Calibration
+  /** Each pair's two runs, in the order measured. */
+  runs: [Run, Run][]
+  calibrationJsonPath: string
+}
+
+export async function calibrate(config: Config, options: CalibrateOptions): Promise<CalibrateResult> {
+  const redactor = new Redactor(secretValues(config))
+  try {
+    return await measurePairs(config, options, redactor)
+  } catch (e) {
+    throw redactError(e, redactor.redact)
+  }
+}
+
+async function measurePairs(
+  config: Config,
+  options: CalibrateOptions,
+  redactor: Redactor
+): Promise<CalibrateResult> {
+  assertSupportedPlatform()
+  prepareOutDir(options.outDir)
+  const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory)
+  if (!existsSync(moduleDir))
+    throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`)
+  const side: Side = { side: 'head', moduleDir, repoRoot: await repoRootOf(moduleDir) }
+  const runOptions = {
+    outDir: options.outDir,
+    redact: redactor.redact,
+    log: options.log,
+    signal: options.signal
+  }
+  const runs: [Run, Run][] = []
+  const started = Date.now()
+  for (let pair = 1; pair <= options.pairs; pair++) {
+    options.log(`pair ${pair} of ${options.pairs}`)
+    const a = await measureRun(config, side, `a-${pair}`, runOptions)
+    const b = await measureRun(config, side, `b-${pair}`, runOptions)
+    runs.push([a, b])
+  }
+  const calibration = summarize(runs, config, (Date.now() - started) / 1000 / (2 * options.pairs))
+  const calibrationJsonPath = join(options.outDir, 'calibration.json')
+  writeOutput(calibrationJsonPath, JSON.stringify(calibration, null, 2) + '\n')
+  return { calibration, runs, calibrationJsonPath }
+}
+
+/** The pairs' spread per series, read at the z the gate's comparison uses with these inputs. */
+export function summarize(runs: [Run, Run][], config: Config, secondsPerRun: number): Calibration {
+  const z = comparisonZ(config.repeats, config.maxRepeats)
+  const floor: Record<JudgedSeries, number> = {
+    heap: config.baselineNoiseFloor.heapBytesPerSec,
+    goroutines: config.baselineNoiseFloor.goroutinesPerSec
+  }
+  const series: Calibration['series'] = {}
+  const floorPerSec = { ...floor }
+  for (const s of JUDGED_SERIES) {
+    const estimate = (r: Run): SlopeEstimate | null => {
+      const t = r.trends[s]
+      return t ? { slopePerSec: t.slopePerSec, sePerSec: t.sePerSec } : null
+    }
+    const pairs = runs.flatMap(([a, b]) => {
+      const [ea, eb] = [estimate(a), estimate(b)]
+      return ea && eb ? [[ea, eb] as [SlopeEstimate, SlopeEstimate]] : []
+    })
+    if (pairs.length < 2) continue
+    series[s] = pairSpread(pairs, z, floor[s])
+    floorPerSec[s] = series[s].spreadUpperPerSec
+  }
+  return { pairs: runs.length, z, confidence: twoSidedConfidence(z), series, floorPerSec, secondsPerRun }
+}

@@ -1,7 +1,8 @@
-import { fittedTrend, NO_SPREAD, runExtras } from '../../test/fixtures/reports.js'
+import { failWithBaselineReport, fittedTrend, NO_SPREAD, runExtras } from '../../test/fixtures/reports.js'
 import { compareRuns, nothingJudged } from '../analysis/comparison.js'
-import type { BaseGrowth, Judgement, Run, Trend } from '../model.js'
+import type { BaseGrowth, Judgement, Report, Run, Trend } from '../model.js'
 import {
+  describeComparison,
   confidenceText,
   describeBaseGrowth,
   describeDetectable,
@@ -160,5 +161,42 @@ describe('looks and what a run could catch', () => {
       'This run would catch a heap leak of ≥ 539 KiB/min (46 B/request); less than 44 B/request passes by design.',
       'This run would catch a goroutine leak of ≥ 15/min (1 per 800 requests).'
     ])
+  })
+})
+
+describe('describeComparison', () => {
+  const withComparison = (comparison: Report['comparison'], repeats = '1'): Report => {
+    const r = failWithBaselineReport()
+    return { ...r, config: { ...r.config, repeats }, comparison: { ...r.comparison, ...comparison } }
+  }
+
+  it('says how the pairs ran, and which were added while head − base was unclear', () => {
+    const lines = describeComparison(withComparison({ pairs: 3, order: 'abba' }, '1'))
+    expect(lines[0]).toBe(
+      '3 pairs in ABBA order (base, head, head, base, …), 2 added while head − base was unclear.'
+    )
+    expect(describeComparison(withComparison({ pairs: 2, order: 'abba' }, '2'))[0]).toBe(
+      '2 pairs in ABBA order (base, head, head, base, …).'
+    )
+  })
+
+  it('names a spread estimated from the pairs', () => {
+    const r = withComparison({ pairs: 2, order: 'abba' }, '2')
+    r.comparison!.heap = { ...r.comparison!.heap!, runSpreadPerSec: 1024 / 60, runSpreadFrom: 'repeats' }
+    expect(describeComparison(r)[1]).toMatch(/live heap ±1\.00 KiB\/min a run \(estimated from the pairs\)/)
+  })
+
+  it('says why a stored baseline is allowed a wider spread', () => {
+    const r = withComparison({ baseline: 'stored', pairs: undefined, order: undefined })
+    r.comparison!.heap = { ...r.comparison!.heap!, baseRunSpreadPerSec: 4096 / 60 }
+    expect(describeComparison(r)[0]).toMatch(
+      /^The base is a report\.json of another run: .* at least twice baseline-noise-floor: 4\.00 KiB\/min \(live heap\)/
+    )
+  })
+
+  it('says nothing for a report without the spread (made before it)', () => {
+    const r = failWithBaselineReport()
+    delete r.comparison!.confidence
+    expect(describeComparison(r)).toEqual([])
   })
 })

@@ -3,7 +3,7 @@
 // head for 3s + 12s each.
 import { jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,6 +27,8 @@ const repo = (name: string, base: string | ((svc: string) => void), head: string
   fixtureRepo(join(root, name, 'repo'), base, head)
 
 interface Gate extends GateResult {
+  /** What the gate logged, in order. */
+  lines: string[]
   pids: number[]
   port: number
   worktrees: string[]
@@ -37,18 +39,20 @@ async function gate(dir: string, inputs: RawInputs = {}, env = ''): Promise<Gate
   const raw: RawInputs = { ...baselineInputs(port, env), ...inputs }
   const pids: number[] = []
   const worktrees: string[] = []
+  const lines: string[] = []
   const result = await runGate(parseConfig(raw), {
     outDir: join(dir, '..', 'out'),
     repoRoot: dir,
     configRecord: describeConfig(raw),
     log: (line) => {
+      lines.push(line)
       const pid = /service ready \(pid (\d+)/.exec(line)?.[1]
       if (pid) pids.push(Number(pid))
       const tree = / checked out in (.*)$/.exec(line)?.[1]
       if (tree) worktrees.push(tree)
     }
   })
-  return { ...result, pids, port, worktrees }
+  return { ...result, lines, pids, port, worktrees }
 }
 
 /** Nothing of the run is left: no process, no listener, no worktree. */
@@ -88,6 +92,31 @@ describe('baseline: merge-base', () => {
     await expectNothingLeft(g, dir)
     expect(g.report.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/over the base, within/)]))
     expect(g.report.verdict).toBe('pass')
+  })
+
+  it('adds a pair, in ABBA order, while head − base straddles the allowance, up to max-repeats', async () => {
+    const dir = repo('abba', 'clean', 'clean')
+    // A floor of 1 MiB/min a run keeps any difference unclear against 1 KiB/min.
+    const g = await gate(dir, {
+      'max-increase-over-baseline': '1KiB/min',
+      'baseline-noise-floor': '1MiB/min',
+      'max-repeats': '2',
+      'max-duration': '12s'
+    })
+    await expectNothingLeft(g, dir)
+    const runs = g.lines.flatMap((l) => /^((?:base|head)(?:-\d)?): look/.exec(l)?.[1] ?? [])
+    expect(runs).toEqual(['base', 'head', 'head-2', 'base-2'])
+    expect(g.lines).toContain('head − base is still unclear after 1 pair: one more (at most 2)')
+    expect(g.pids).toHaveLength(4)
+    const { report } = g
+    expect(report.comparison).toMatchObject({ pairs: 2, order: 'abba', baseline: 'merge-base' })
+    expect(report.comparison?.heap).toMatchObject({ runSpreadPerSec: 1048576 / 60, runSpreadFrom: 'floor' })
+    expect(report.runs.head.repeats).toHaveLength(2)
+    expect(report.runs.base?.repeats).toHaveLength(2)
+    expect(report.verdict).toBe('inconclusive')
+    expect(g.reportMarkdownPath && readFileSync(g.reportMarkdownPath, 'utf8')).toContain(
+      '2 pairs in ABBA order (base, head, head, base, …), 1 added while head − base was unclear.'
+    )
   })
 
   it('passes a head that leaks as much as its base, and says that the base leaks too', async () => {

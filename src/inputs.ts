@@ -128,7 +128,7 @@ export const INPUTS: InputSpec[] = [
   },
   {
     name: 'baseline-noise-floor',
-    default: '2KiB/min, 0.1/min',
+    default: '30KiB/min, 0/min',
     description:
       "The least run-to-run spread of growth rates the comparison allows for (one standard deviation of a run's slope): two runs of the same code differ by more than their own intervals say. Measure your service's with `memgate calibrate`; the default is measured on a quiet service."
   },

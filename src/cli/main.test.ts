@@ -100,7 +100,10 @@ describe('memgate with bad arguments', () => {
       'memgate: unknown option --durration; did you mean --duration? (see memgate run --help)'
     ],
     [['--bogus'], 'memgate: unknown option --bogus (see memgate --help)'],
-    [['bogus'], 'memgate: unknown command "bogus"; the commands are run and demo (see memgate --help)'],
+    [
+      ['bogus'],
+      'memgate: unknown command "bogus"; the commands are run, calibrate and demo (see memgate --help)'
+    ],
     [['rnu'], 'memgate: unknown command "rnu"; did you mean run? (see memgate --help)'],
     [
       ['run', '--duration', 'soon'],

@@ -212,7 +212,9 @@ function argumentLine(e: CommanderError, command: Command, argv: string[]): stri
     case 'commander.optionMissingArgument':
       return `${quoted.split(' ')[0]}: missing value${see}`
     case 'commander.unknownCommand': {
-      const commands = command.commands.map((c) => c.name()).join(' and ')
+      const names = command.commands.map((c) => c.name())
+      const commands =
+        names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('')
       return `unknown command "${quoted}"${didYouMean || `; the commands are ${commands}`}${see}`
     }
     default:

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { pairSpread, type SlopeEstimate } from '../analysis/between-runs.js'
 import { comparisonZ } from '../analysis/comparison.js'
 import { twoSidedConfidence } from '../analysis/normal.js'
-import { ConfigError, secretValues, type Config } from '../config.js'
+import { ConfigError, type Config } from '../config.js'
 import { resolveModuleDir } from '../engine/build.js'
 import { prepareOutDir, writeOutput } from '../engine/out-dir.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
@@ -17,8 +17,8 @@ import {
   type Run,
   type Side
 } from '../model.js'
-import { Redactor } from '../redact.js'
-import { redactError } from './gate.js'
+import type { Redactor } from '../redact.js'
+import { withRedactor } from './gate.js'
 import { measureRun, repoRootOf } from './sides.js'
 
 export interface CalibrateOptions {
@@ -37,13 +37,8 @@ export interface CalibrateResult {
   calibrationJsonPath: string
 }
 
-export async function calibrate(config: Config, options: CalibrateOptions): Promise<CalibrateResult> {
-  const redactor = new Redactor(secretValues(config))
-  try {
-    return await measurePairs(config, options, redactor)
-  } catch (e) {
-    throw redactError(e, redactor.redact)
-  }
+export function calibrate(config: Config, options: CalibrateOptions): Promise<CalibrateResult> {
+  return withRedactor(config, (redactor) => measurePairs(config, options, redactor))
 }
 
 async function measurePairs(

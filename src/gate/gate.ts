@@ -51,17 +51,22 @@ export interface GateResult {
   reportMarkdownPath: string
 }
 
-export async function runGate(config: Config, options: GateOptions): Promise<GateResult> {
+export function runGate(config: Config, options: GateOptions): Promise<GateResult> {
+  return withRedactor(config, (redactor) => gate(config, options, redactor))
+}
+
+/** Runs `work` with the config's secrets to hide, and hides them in the error it may throw. */
+export async function withRedactor<T>(config: Config, work: (redactor: Redactor) => Promise<T>): Promise<T> {
   const redactor = new Redactor(secretValues(config))
   try {
-    return await gate(config, options, redactor)
+    return await work(redactor)
   } catch (e) {
     throw redactError(e, redactor.redact)
   }
 }
 
 /** An error for the user without the secrets that its message or detail may quote. */
-export function redactError(e: unknown, redact: (text: string) => string): unknown {
+function redactError(e: unknown, redact: (text: string) => string): unknown {
   if (e instanceof OutputError) return new OutputError(redact(e.path), redact(e.problem))
   if (e instanceof GateError) return new GateError(redact(e.message), e.detail && redact(e.detail))
   if (e instanceof ConfigError) return new ConfigError(redact(e.message))

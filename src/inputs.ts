@@ -77,7 +77,18 @@ export const INPUTS: InputSpec[] = [
       'The longest the gate samples: growth still unclear at this look is inconclusive. Retention that lasts longer than about half of it looks like a leak.'
   },
   { name: 'warmup', default: '15s', description: 'Load before sampling starts, so caches and pools fill.' },
-  { name: 'interval', default: '1s', description: 'Time between samples.' },
+  {
+    name: 'interval',
+    default: 'auto',
+    description:
+      'Time between samples; `auto`: from what the first sample cost the service, so that sampling stays within `sampling-budget`, every 1s at most and at least 8 samples per `duration`.'
+  },
+  {
+    name: 'sampling-budget',
+    default: '5%',
+    description:
+      "The share of one core the samples' forced GCs may take from the service (each marks its whole live heap): `interval: auto` keeps to it, and the report says when a fixed interval or a short `duration` does not."
+  },
   {
     name: 'quiesce',
     default: 'on',

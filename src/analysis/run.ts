@@ -118,7 +118,8 @@ export function toRun(m: Measurement, shape: RunShape): Run {
     requestsPerSec,
     looks: shape.looks,
     detectable: detectable(runTrends, last, requestsPerSec),
-    quiescence: quiescence(samples, shape.quiesce, durationSec)
+    quiescence: quiescence(samples, shape.quiesce, durationSec),
+    ...(m.sampling.interval ? { interval: m.sampling.interval } : {})
   }
 }
 

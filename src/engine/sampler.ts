@@ -144,14 +144,23 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
   return out
 }
 
-/** The interval, from the first sample's forced GCs (none: nothing forced, or it was dropped). */
+/** The interval, from the first sample's forced GCs (none: nothing forced, or it was dropped); logged once. */
 function pickInterval(req: SamplerRequest, first: Sample | null): IntervalPick {
-  return chooseInterval({
+  const costMs = first?.gcCostMs
+  const pick = chooseInterval({
     fixedMs: req.intervalMs,
-    costPerSampleSec: first?.gcCostMs === undefined ? null : first.gcCostMs / 1000,
+    costPerSampleSec: costMs === undefined ? null : costMs / 1000,
     budgetCores: req.budgetCores,
     maxMs: req.maxIntervalMs
   })
+  if (req.intervalMs === null)
+    req.log(
+      `  ${req.label}: sampling every ${pick.intervalMs / 1000}s (${pick.reason})` +
+        (costMs === undefined
+          ? ''
+          : `: the first sample's forced GCs took ${costMs} ms of the service, the budget allows ${Math.round(req.budgetCores * pick.intervalMs)} ms`)
+    )
+  return pick
 }
 
 /** The samples' forced-GC costs, seconds, and whether each was the service's CPU time. */

@@ -81,7 +81,7 @@ export const INPUTS: InputSpec[] = [
     name: 'interval',
     default: 'auto',
     description:
-      'Time between samples; `auto`: from what the first sample cost the service, so that sampling stays within `sampling-budget`, every 1s at most and at least 8 samples per `duration`.'
+      'Time between samples; `auto`: from what the first sample cost the service, so that sampling stays within `sampling-budget`, at most once a second; when a look would get fewer than 8 samples, the looks (`duration`, `max-duration`) move later by the same factor and the report says so.'
   },
   {
     name: 'sampling-budget',

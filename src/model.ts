@@ -307,8 +307,13 @@ export interface SamplingInterval {
   intervalMs: number
   /** 'auto': chosen from the cost of the first sample; 'fixed': the `interval` input. */
   mode: 'auto' | 'fixed'
-  /** What set it: the budget, the 1 s floor, the 8 samples a look needs, or the input. */
-  reason: 'budget' | 'floor' | 'samples-per-look' | 'fixed'
+  /** What set it: the budget, the 1 s floor, or the input. */
+  reason: 'budget' | 'floor' | 'fixed'
+  /**
+   * The look times (`duration`, `max-duration`) were multiplied by this so that each look
+   * kept its 8 samples at the interval the budget needed; 1: as given.
+   */
+  lookTimesFactor: number
   /** The mean cost of one sample's forced GCs to the service, seconds; null when none was forced. */
   gcCostPerSampleSec: number | null
   /**
@@ -322,7 +327,7 @@ export interface SamplingInterval {
   costCores: number | null
   /** The interval the budget asks for: cost per sample / budget, ms. */
   budgetIntervalMs: number | null
-  /** costCores above the budget: a fixed interval, or a duration too short for the interval the budget needs. */
+  /** costCores above the budget: a fixed interval too short for what a sample costs. */
   overBudget: boolean
 }
 

@@ -70,7 +70,8 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
   mkdirOutput(req.profilesDir)
   const client = new PprofClient(
     req.pprofUrl,
-    Math.max(5000, 2 * (req.intervalMs ?? req.maxIntervalMs)),
+    // A forced GC of a heap of several GiB takes seconds.
+    req.intervalMs === null ? AUTO_TIMEOUT_MS : Math.max(5000, 2 * req.intervalMs),
     req.signal
   )
   const out: Sampling = {
@@ -83,7 +84,8 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
     goroutineText: null,
     goroutineLeaks: null
   }
-  const looksMs = req.lookTimesSec.map((sec) => sec * 1000)
+  // Moved later once the interval is chosen, when the budget needs it.
+  let looksMs = req.lookTimesSec.map((sec) => sec * 1000)
   const requestsAtStart = req.load.responses()
   const start = Date.now()
   const costs: GcCosts = { sec: [], allCpu: true }
@@ -104,7 +106,10 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
     try {
       const s = await takeSample(client, req, i, t, out.samples.length === 0 || atLook, out, costs)
       out.samples.push(s)
-      pick ??= pickInterval(req, s)
+      if (!pick) {
+        pick = pickInterval(req, s)
+        looksMs = looksMs.map((ms) => ms * pick!.lookTimesFactor)
+      }
       intervalMs = pick.intervalMs
       // Up to the last look; a look that has its answer stops sooner.
       const planned = i + 1 + Math.max(0, Math.round((looksMs[looksMs.length - 1] - dueMs) / intervalMs))
@@ -123,6 +128,7 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
       out.notes.push(`sample ${i + 1} at ${t.toFixed(1)}s dropped after a retry: ${(e as Error).message}`)
       req.log(`  sample ${i + 1} dropped: ${(e as Error).message}`)
     }
+    // A dropped first sample measured nothing: the floor, or the input.
     pick ??= pickInterval(req, null)
     intervalMs = pick.intervalMs
     if (!atLook) continue
@@ -144,6 +150,8 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
   return out
 }
 
+const AUTO_TIMEOUT_MS = 30_000
+
 /** The interval, from the first sample's forced GCs (none: nothing forced, or it was dropped); logged once. */
 function pickInterval(req: SamplerRequest, first: Sample | null): IntervalPick {
   const costMs = first?.gcCostMs
@@ -158,7 +166,8 @@ function pickInterval(req: SamplerRequest, first: Sample | null): IntervalPick {
       `  ${req.label}: sampling every ${pick.intervalMs / 1000}s (${pick.reason})` +
         (costMs === undefined
           ? ''
-          : `: the first sample's forced GCs took ${costMs} ms of the service, the budget allows ${Math.round(req.budgetCores * pick.intervalMs)} ms`)
+          : `: the first sample's forced GCs took ${costMs} ms of the service, the budget allows ${Math.round(req.budgetCores * pick.intervalMs)} ms`) +
+        (pick.lookTimesFactor > 1 ? `; the looks move ${pick.lookTimesFactor.toFixed(1)}× later` : '')
     )
   return pick
 }

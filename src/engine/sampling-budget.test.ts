@@ -1,6 +1,6 @@
 import { chooseInterval, samplingInterval } from './sampling-budget.js'
 
-// Defaults: 5% of one core, duration 30s (so at most 3.75 s between samples).
+// Defaults: 5% of one core, duration 30s (so 3.75 s between samples gives the first look 8).
 const auto = { fixedMs: null, budgetCores: 0.05, maxMs: 3750 }
 
 describe('chooseInterval', () => {
@@ -9,33 +9,37 @@ describe('chooseInterval', () => {
     expect(chooseInterval({ ...auto, costPerSampleSec: 0.004 })).toEqual({
       intervalMs: 1000,
       reason: 'floor',
-      budgetIntervalMs: 80
+      budgetIntervalMs: 80,
+      lookTimesFactor: 1
     })
   })
 
   it('spaces the samples so that their cost stays within the budget, in tenths of a second', () => {
-    // 256 MiB of small objects: two forced GCs of about 0.12 s of CPU each.
     const pick = chooseInterval({ ...auto, costPerSampleSec: 0.124 })
-    expect(pick).toEqual({ intervalMs: 2500, reason: 'budget', budgetIntervalMs: 2480 })
+    expect(pick).toEqual({ intervalMs: 2500, reason: 'budget', budgetIntervalMs: 2480, lookTimesFactor: 1 })
     expect(0.124 / (pick.intervalMs / 1000)).toBeLessThanOrEqual(0.05)
   })
 
-  it('gives each look its samples before the budget: the duration caps the interval', () => {
-    // 2 GiB: about 4 s of CPU a sample needs 80 s at 5%; duration 30s allows 3.75 s.
-    expect(chooseInterval({ ...auto, costPerSampleSec: 4 })).toEqual({
-      intervalMs: 3750,
-      reason: 'samples-per-look',
-      budgetIntervalMs: 80_000
+  it('moves the looks later when the budget leaves a look fewer than 8 samples', () => {
+    // 256 MiB of small objects: 0.514 s of CPU a sample needs 10.3 s at 5%; duration 30s allows 3.75 s.
+    const pick = chooseInterval({ ...auto, costPerSampleSec: 0.514 })
+    expect(pick).toMatchObject({ intervalMs: 10_300, reason: 'budget' })
+    expect(pick.lookTimesFactor).toBeCloseTo(10_300 / 3750)
+    // The first look, at 30 s times the factor, still has 8 intervals.
+    expect((30_000 * pick.lookTimesFactor) / pick.intervalMs).toBeCloseTo(8)
+    // With duration 15m a 2 GiB heap's 4 s a sample needs no later looks.
+    expect(chooseInterval({ ...auto, maxMs: 112_500, costPerSampleSec: 4 })).toMatchObject({
+      intervalMs: 80_000,
+      lookTimesFactor: 1
     })
-    // With duration 15m the budget can be kept.
-    expect(chooseInterval({ ...auto, maxMs: 112_500, costPerSampleSec: 4 }).intervalMs).toBe(80_000)
   })
 
   it('keeps a fixed interval, and still says what the budget asked for', () => {
     expect(chooseInterval({ ...auto, fixedMs: 1000, costPerSampleSec: 0.5 })).toEqual({
       intervalMs: 1000,
       reason: 'fixed',
-      budgetIntervalMs: 10_000
+      budgetIntervalMs: 10_000,
+      lookTimesFactor: 1
     })
   })
 
@@ -43,7 +47,8 @@ describe('chooseInterval', () => {
     expect(chooseInterval({ ...auto, costPerSampleSec: null })).toEqual({
       intervalMs: 1000,
       reason: 'floor',
-      budgetIntervalMs: null
+      budgetIntervalMs: null,
+      lookTimesFactor: 1
     })
   })
 })
@@ -56,6 +61,7 @@ describe('samplingInterval', () => {
       intervalMs: 1000,
       mode: 'auto',
       reason: 'floor',
+      lookTimesFactor: 1,
       gcCostPerSampleSec: 0.005,
       costMeasure: 'cpu',
       budgetCores: 0.05,
@@ -72,10 +78,10 @@ describe('samplingInterval', () => {
     expect(r.costCores).toBeCloseTo(0.51)
   })
 
-  it('says when the duration left no room to keep the budget', () => {
-    const pick = chooseInterval({ ...auto, costPerSampleSec: 4 })
-    expect(samplingInterval(pick, 0.05, [4], 'wall')).toMatchObject({
-      reason: 'samples-per-look',
+  it('says when later samples cost more than the first, from which the interval was chosen', () => {
+    const pick = chooseInterval({ ...auto, costPerSampleSec: 0.1 })
+    expect(samplingInterval(pick, 0.05, [0.1, 0.2, 0.2], 'wall')).toMatchObject({
+      intervalMs: 2000,
       costMeasure: 'wall',
       overBudget: true
     })

@@ -1,8 +1,8 @@
 // How often to sample: every sample forces the service to collect its whole heap, and on a
 // large heap that costs real CPU. `interval: auto` spaces the samples so that their forced
-// GCs stay within `sampling-budget` (a share of one core), never closer than a second, and
-// never so far apart that a look has fewer than the 8 samples a trend needs. Pure: the
-// sampler measures, this decides.
+// GCs stay within `sampling-budget` (a share of one core), never closer than a second; when
+// that leaves a look fewer than the 8 samples a trend needs, the looks move later by the
+// same factor. Pure: the sampler measures, this decides.
 import { AUTO_INTERVAL_FLOOR_MS } from '../config.js'
 import type { SamplingInterval } from '../model.js'
 
@@ -16,7 +16,7 @@ export interface IntervalRequest {
   costPerSampleSec: number | null
   /** `sampling-budget`, in cores: 5% → 0.05. */
   budgetCores: number
-  /** The longest interval that still gives the first look its samples: duration / 8, at least the floor (config.ts). */
+  /** The longest interval that gives the first look its samples at the look times given: duration / 8 (config.ts). */
   maxMs: number
 }
 
@@ -25,19 +25,26 @@ export interface IntervalPick {
   reason: SamplingInterval['reason']
   /** The interval the budget asks for, cost / budget; null without a cost. */
   budgetIntervalMs: number | null
+  /** The look times (`duration`, `max-duration`) times this: each look keeps its samples. 1: as given. */
+  lookTimesFactor: number
 }
 
 /** The interval to sample at, and what set it. */
 export function chooseInterval(req: IntervalRequest): IntervalPick {
   const budgetIntervalMs =
     req.costPerSampleSec === null ? null : (1000 * req.costPerSampleSec) / req.budgetCores
-  if (req.fixedMs !== null) return { intervalMs: req.fixedMs, reason: 'fixed', budgetIntervalMs }
+  if (req.fixedMs !== null)
+    return { intervalMs: req.fixedMs, reason: 'fixed', budgetIntervalMs, lookTimesFactor: 1 }
   const wanted = Math.ceil((budgetIntervalMs ?? 0) / STEP_MS) * STEP_MS
-  // The samples a look needs come first: the report then says the budget was not kept.
-  if (wanted > req.maxMs) return { intervalMs: req.maxMs, reason: 'samples-per-look', budgetIntervalMs }
   if (wanted <= AUTO_INTERVAL_FLOOR_MS)
-    return { intervalMs: AUTO_INTERVAL_FLOOR_MS, reason: 'floor', budgetIntervalMs }
-  return { intervalMs: wanted, reason: 'budget', budgetIntervalMs }
+    return { intervalMs: AUTO_INTERVAL_FLOOR_MS, reason: 'floor', budgetIntervalMs, lookTimesFactor: 1 }
+  // A trend needs its samples, the service its CPU: the gate takes longer instead.
+  return {
+    intervalMs: wanted,
+    reason: 'budget',
+    budgetIntervalMs,
+    lookTimesFactor: Math.max(1, wanted / req.maxMs)
+  }
 }
 
 /**
@@ -57,6 +64,7 @@ export function samplingInterval(
     intervalMs: pick.intervalMs,
     mode: pick.reason === 'fixed' ? 'fixed' : 'auto',
     reason: pick.reason,
+    lookTimesFactor: pick.lookTimesFactor,
     gcCostPerSampleSec,
     costMeasure: gcCostPerSampleSec === null ? 'none' : costMeasure,
     budgetCores,

@@ -5,6 +5,7 @@ const base: SamplingInterval = {
   intervalMs: 1000,
   mode: 'auto',
   reason: 'floor',
+  lookTimesFactor: 1,
   gcCostPerSampleSec: 0.004,
   costMeasure: 'cpu',
   budgetCores: 0.05,
@@ -32,6 +33,22 @@ describe('describeInterval', () => {
     )
   })
 
+  it('says when the looks came later to keep the budget', () => {
+    expect(
+      describeInterval({
+        ...base,
+        intervalMs: 10_300,
+        reason: 'budget',
+        lookTimesFactor: 2.7466,
+        gcCostPerSampleSec: 0.514,
+        costCores: 0.0499,
+        budgetIntervalMs: 10_280
+      })
+    ).toBe(
+      "sampled every 10s (interval: auto, to keep the budget): a sample's forced GCs took 514 ms of the service's CPU, 5% of one core (sampling-budget 5%); the looks came 2.7× later than duration and max-duration say, so that each had its 8 samples"
+    )
+  })
+
   it('says when the budget was not kept, and what would keep it', () => {
     const heavy = {
       ...base,
@@ -44,15 +61,9 @@ describe('describeInterval', () => {
       "sampled every 1s (interval: as given): a sample's forced GCs took 500 ms of the service's CPU, 50% of one core, over the sampling-budget 5%: interval: auto would sample every 10s"
     )
     expect(
-      describeInterval({
-        ...heavy,
-        intervalMs: 3750,
-        reason: 'samples-per-look',
-        costCores: 0.133,
-        costMeasure: 'wall'
-      })
+      describeInterval({ ...heavy, intervalMs: 5000, reason: 'budget', costCores: 0.1, costMeasure: 'wall' })
     ).toBe(
-      "sampled every 3.75s (interval: auto, the 8 samples a look needs): a sample's forced GCs took 500 ms (their wall time, taken as one core busy), 13% of one core, over the sampling-budget 5%: duration: 80s or more keeps it"
+      "sampled every 5s (interval: auto, to keep the budget): a sample's forced GCs took 500 ms (their wall time, taken as one core busy), 10% of one core, over the sampling-budget 5%: later samples cost more than the first, from which the interval was chosen"
     )
   })
 

@@ -14,7 +14,6 @@ export function describeInterval(i: SamplingInterval | undefined): string | null
   const why = {
     budget: 'auto, to keep the budget',
     floor: 'auto, at most once a second',
-    'samples-per-look': 'auto, the 8 samples a look needs',
     fixed: 'as given'
   }[i.reason]
   const head = `sampled every ${seconds(i.intervalMs)} (interval: ${why})`
@@ -25,10 +24,14 @@ export function describeInterval(i: SamplingInterval | undefined): string | null
       : `${Math.round(1000 * i.gcCostPerSampleSec)} ms (their wall time, taken as one core busy)`
   const budget = `sampling-budget ${percent(i.budgetCores)}`
   const line = `${head}: a sample's forced GCs took ${cost}, ${percent(i.costCores)} of one core`
-  if (!i.overBudget) return `${line} (${budget})`
+  const later =
+    i.lookTimesFactor > 1
+      ? `; the looks came ${Number(i.lookTimesFactor.toFixed(1))}× later than duration and max-duration say, so that each had its 8 samples`
+      : ''
+  if (!i.overBudget) return `${line} (${budget})${later}`
   const fix =
     i.reason === 'fixed'
       ? `interval: auto would sample every ${seconds(i.budgetIntervalMs ?? i.intervalMs)}`
-      : `duration: ${seconds(8 * (i.budgetIntervalMs ?? i.intervalMs))} or more keeps it`
-  return `${line}, over the ${budget}: ${fix}`
+      : 'later samples cost more than the first, from which the interval was chosen'
+  return `${line}, over the ${budget}: ${fix}${later}`
 }

@@ -104,7 +104,7 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
     const atLook = pick !== null && dueMs >= looksMs[look] - intervalMs / 2
     out.attempted++
     try {
-      const s = await takeSample(client, req, i, t, out.samples.length === 0 || atLook, out, costs)
+      const s = await takeSample(client, req, i, t, i === 0 || atLook, out, costs)
       out.samples.push(s)
       if (!pick) {
         pick = pickInterval(req, s)

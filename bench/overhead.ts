@@ -32,7 +32,7 @@ import autocannon from 'autocannon'
 import { rollup, type OutputOptions, type RollupOptions } from 'rollup'
 import { freePort } from '../src/engine/free-port.js'
 import { sleep, spawnGroup, stopGroup } from '../src/engine/processes.js'
-import { groupCpuSec } from '../src/engine/rss.js'
+import { groupCpuSec, readGroup } from '../src/engine/rss.js'
 import { INPUTS } from '../src/inputs.js'
 import { median, spread } from './stats.js'
 
@@ -146,12 +146,16 @@ const served = async (base: string) => Number(await (await fetch(`${base}served`
 /** autocannon at full speed for SECONDS, with the requests the service answered and its CPU time meanwhile. */
 async function drive(url: string, servicePid: number): Promise<Drive> {
   const [cpuBefore, servedBefore, started] = [
-    await groupCpuSec(servicePid),
+    groupCpuSec(readGroup(servicePid)),
     await served(url),
     performance.now()
   ]
   const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS })
-  const [cpuAfter, servedAfter, ended] = [await groupCpuSec(servicePid), await served(url), performance.now()]
+  const [cpuAfter, servedAfter, ended] = [
+    groupCpuSec(readGroup(servicePid)),
+    await served(url),
+    performance.now()
+  ]
   const answered = servedAfter - servedBefore
   return {
     reqPerSec: (1000 * answered) / (ended - started),

@@ -18,7 +18,7 @@ import { mkdirOutput, writeOutput } from './out-dir.js'
 import { PprofClient } from './pprof-client.js'
 import { takeReading } from './reading.js'
 import { sleep } from './processes.js'
-import { groupCpuSec, groupRssBytes } from './rss.js'
+import { groupCpuSec, groupRssBytes, readGroup } from './rss.js'
 import { chooseInterval, samplingInterval, type IntervalPick } from './sampling-budget.js'
 import type { Service } from './service.js'
 
@@ -189,12 +189,13 @@ async function takeSample(
 ): Promise<Sample> {
   if (req.metrics) return metricsSample(req.metrics, req, t, out)
   let raw: { heap: Buffer; goroutine: Buffer } | null = null
+  const group = readGroup(req.service.pid)
   const reading = await takeReading({
     client,
     load: req.load,
     quiesce: req.quiesce,
     signal: req.signal,
-    serviceCpuSec: () => groupCpuSec(req.service.pid),
+    serviceCpuSec: async () => groupCpuSec(group),
     ...(withProfiles
       ? {
           whilePaused: async () => {
@@ -205,7 +206,7 @@ async function takeSample(
         }
       : {})
   })
-  const rssBytes = await groupRssBytes(req.service.pid)
+  const rssBytes = await groupRssBytes(group)
   if (raw) saveProfiles(req, i, t, raw, out)
   costs.sec.push(reading.gcCostMs / 1000)
   costs.allCpu &&= reading.gcCostMeasure === 'cpu'
@@ -235,7 +236,7 @@ async function metricsSample(
     liveHeapBytes: m.liveHeapBytes,
     liveHeapObjects: null,
     goroutines: m.goroutines,
-    rssBytes: m.rssBytes ?? (await groupRssBytes(req.service.pid)),
+    rssBytes: m.rssBytes ?? (await groupRssBytes(readGroup(req.service.pid))),
     reading: 'metrics'
   }
 }

@@ -10,7 +10,7 @@
 // throughput: two fixtures, a 256 MiB pointer-rich live heap (big-heap) and 1 MiB of garbage
 //   a request in 128-byte objects (alloc-heavy), each driven at its maximum rate by
 //   autocannon (closed loop, C connections, T seconds) alone, with GODEBUG=memprofilerate
-//   alone, and under `memgate run` with its default inputs (then the load runs while memgate
+//   at 4, 16 and 32 KiB alone, and under `memgate run` with its default inputs (then the load runs while memgate
 //   samples: from its first sample on). Each round runs the same processes, in one order and
 //   the next round in the reverse order. Per run: the requests the service answered a
 //   second (autocannon's and, under memgate, its built-in load's: the fixtures count them at
@@ -72,17 +72,12 @@ interface Setup {
   memgate?: boolean
 }
 
+/** memprofilerate alone at these rates, beside memgate's default (issue 11: what it costs). */
+const RATES = [...new Set(['4096', '16384', '32768', MEMPROFILERATE_DEFAULT])]
+
 const SETUPS: Setup[] = [
   { label: 'alone' },
-  { label: 'memprofilerate=4096 alone', godebug: 'memprofilerate=4096' },
-  ...(MEMPROFILERATE_DEFAULT !== '4096'
-    ? [
-        {
-          label: `memprofilerate=${MEMPROFILERATE_DEFAULT} alone`,
-          godebug: `memprofilerate=${MEMPROFILERATE_DEFAULT}`
-        }
-      ]
-    : []),
+  ...RATES.map((rate) => ({ label: `memprofilerate=${rate} alone`, godebug: `memprofilerate=${rate}` })),
   { label: 'memgate run, default inputs', memgate: true }
 ]
 

@@ -13,7 +13,7 @@ describe('parseConfig', () => {
     expect(c.maxIncreaseOverBaseline).toEqual({ heapBytesPerSec: 262144 / 60, goroutinesPerSec: 5 / 60 })
     expect(c.failOn).toBe('fail')
     expect(c.uploadArtifact).toBe(true)
-    expect(c.memprofilerate).toBe(4096)
+    expect(c.memprofilerate).toBe(32768)
     expect(parseConfig({ memprofilerate: 'off' }).memprofilerate).toBeNull()
     expect(c.metricsUrl).toBeNull()
     expect(c.source).toBe('auto')

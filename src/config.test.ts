@@ -13,11 +13,21 @@ describe('parseConfig', () => {
     expect(c.maxIncreaseOverBaseline).toEqual({ heapBytesPerSec: 262144 / 60, goroutinesPerSec: 5 / 60 })
     expect(c.failOn).toBe('fail')
     expect(c.uploadArtifact).toBe(true)
-    expect(c.memprofilerate).toBe(4096)
+    expect(c.memprofilerate).toBe(32768)
     expect(parseConfig({ memprofilerate: 'off' }).memprofilerate).toBeNull()
     expect(c.metricsUrl).toBeNull()
     expect(c.source).toBe('auto')
     expect(c.pushgatewayUrl).toBeNull()
+    expect(c.intervalMs).toBeNull() // auto
+    expect(c.samplingBudgetCores).toBe(0.05)
+  })
+
+  it('reads interval and sampling-budget: a fixed interval, auto, a share of one core', () => {
+    expect(parseConfig({ interval: '2s', 'sampling-budget': '2.5%' })).toMatchObject({
+      intervalMs: 2000,
+      samplingBudgetCores: 0.025
+    })
+    expect(parseConfig({ interval: 'AUTO', duration: '8s' }).intervalMs).toBeNull()
   })
 
   it('reads the Prometheus inputs: metrics-url, source, pushgateway-url', () => {
@@ -85,6 +95,11 @@ describe('parseConfig', () => {
       'interval: 10s gives fewer than 8 samples in duration 30s; shorten the interval or lengthen the duration'
     ],
     [{ interval: '100ms' }, 'interval: must be at least 0.5s, got "100ms"'],
+    [{ duration: '5s' }, 'interval: auto gives fewer than 8 samples in duration 5s; lengthen the duration'],
+    ...['5', '0%', '0.05%', '120%', 'five%', '-5%'].map((budget): [RawInputs, string] => [
+      { 'sampling-budget': budget },
+      `sampling-budget: expected a share of one core from 0.1% to 100% such as 5%, got "${budget}"`
+    ]),
     [{ mode: 'comment' }, 'report-json: mode "comment" needs the path of the report.json to post'],
     ...['my gate', '..', '.', '../x', 'a/b', '-x', '.hidden', 'x'.repeat(65)].map(
       (name): [RawInputs, string] => [

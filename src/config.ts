@@ -7,6 +7,16 @@ import { parseDurationMs, parseRate, UnitError, type Rate } from './units.js'
 /** A user error: one line that names the input and how to fix it. Exit code 2. */
 export class ConfigError extends Error {}
 
+/** The fewest samples a look may judge: the interval is at most duration / 8. */
+export const SAMPLES_PER_LOOK = 8
+/** `interval: auto` never samples more often than this (engine/sampling-budget.ts). */
+export const AUTO_INTERVAL_FLOOR_MS = 1000
+
+/** The longest interval the duration allows: each look gets its samples. */
+export function longestIntervalMs(config: Pick<Config, 'durationMs'>): number {
+  return config.durationMs / SAMPLES_PER_LOOK
+}
+
 export type Baseline = { kind: 'none' } | { kind: 'merge-base' } | { kind: 'report'; path: string }
 
 export interface Config {
@@ -31,7 +41,10 @@ export interface Config {
   /** The last look. */
   maxDurationMs: number
   warmupMs: number
-  intervalMs: number
+  /** The `interval` input; null: auto, chosen from what sampling costs (engine/sampling-budget.ts). */
+  intervalMs: number | null
+  /** `sampling-budget`: the share of one core the samples' forced GCs may take, 5% → 0.05. */
+  samplingBudgetCores: number
   quiesce: boolean
   /** null: the limit is off. */
   maxHeapGrowth: GrowthLimit | null
@@ -142,10 +155,11 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
     : new URL('/', pprofUrl).toString()
 
   const durationMs = duration('duration', 5000)
-  const intervalMs = duration('interval', 500)
-  if (durationMs / intervalMs < 8)
+  const intervalMs = get('interval').toLowerCase() === 'auto' ? null : duration('interval', 500)
+  // auto samples at most once a second.
+  if (durationMs / (intervalMs ?? AUTO_INTERVAL_FLOOR_MS) < SAMPLES_PER_LOOK)
     throw new ConfigError(
-      `interval: ${get('interval')} gives fewer than 8 samples in duration ${get('duration')}; shorten the interval or lengthen the duration`
+      `interval: ${get('interval')} gives fewer than ${SAMPLES_PER_LOOK} samples in duration ${get('duration')}; ${intervalMs === null ? 'lengthen the duration' : 'shorten the interval or lengthen the duration'}`
     )
 
   const maxDurationMs = duration('max-duration', 5000)
@@ -201,6 +215,7 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
     maxDurationMs,
     warmupMs: duration('warmup', 0),
     intervalMs,
+    samplingBudgetCores: inInput('sampling-budget', parseBudget),
     quiesce: oneOf('quiesce', ['on', 'off'] as const) === 'on',
     maxHeapGrowth: limit('max-heap-growth', 'bytes'),
     maxGoroutineGrowth: limit('max-goroutine-growth', 'count'),
@@ -224,6 +239,15 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
       ? inInput('pushgateway-url', (s) => httpUrl(s, 'http://127.0.0.1:9091'))
       : null
   }
+}
+
+/** "5%" → 0.05 of one core. */
+function parseBudget(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(text)
+  const percent = m ? Number(m[1]) : NaN
+  if (!(percent >= 0.1 && percent <= 100))
+    throw new ConfigError(`expected a share of one core from 0.1% to 100% such as 5%, got "${text}"`)
+  return percent / 100
 }
 
 function rateOfKind(text: string, kind: 'bytes' | 'count'): Rate {

@@ -26,6 +26,8 @@ export interface Sample {
   reading?: 'quiesced' | 'least-of-4' | 'metrics'
   /** How long the load was paused for this sample, ms. */
   pauseMs?: number
+  /** What this sample's forced GCs cost the service, ms (see SamplingInterval.costMeasure). */
+  gcCostMs?: number
 }
 
 /**
@@ -192,6 +194,8 @@ export interface Run {
   detectable: Partial<Record<JudgedSeries, DetectableLeak>>
   /** How readings were taken: with the load paused, and at what cost. */
   quiescence: Quiescence
+  /** The interval sampled at, why, and what the samples' forced GCs cost the service. */
+  interval?: SamplingInterval
   /**
    * With repeats, each repeat's own slopes. `trends` then pool all repeats (pairs
    * within a repeat only); `samples`, `load` and `profilesDir` are the first repeat's.
@@ -301,6 +305,35 @@ export interface Quiescence {
   pauseP50Ms: number | null
   pauseP95Ms: number | null
   pausedFraction: number | null
+}
+
+/** The interval sampled at and what sampling cost the service (engine/sampling-budget.ts). */
+export interface SamplingInterval {
+  intervalMs: number
+  /** 'auto': chosen from the cost of the first sample; 'fixed': the `interval` input. */
+  mode: 'auto' | 'fixed'
+  /** What set it: the budget, the 1 s floor, or the input. */
+  reason: 'budget' | 'floor' | 'fixed'
+  /**
+   * The look times (`duration`, `max-duration`) were multiplied by this so that each look
+   * kept its 8 samples at the interval the budget needed; 1: as given.
+   */
+  lookTimesFactor: number
+  /** The mean cost of one sample's forced GCs to the service, seconds; null when none was forced. */
+  gcCostPerSampleSec: number | null
+  /**
+   * 'cpu': the service's CPU time over the forced GCs, with the load paused (Linux /proc);
+   * 'wall': their wall time, taken as one core busy (readings under load, other platforms).
+   */
+  costMeasure: 'cpu' | 'wall' | 'none'
+  /** `sampling-budget`, in cores. */
+  budgetCores: number
+  /** The share of one core sampling took: cost per sample / interval. */
+  costCores: number | null
+  /** The interval the budget asks for: cost per sample / budget, ms. */
+  budgetIntervalMs: number | null
+  /** costCores above the budget: a fixed interval too short for what a sample costs. */
+  overBudget: boolean
 }
 
 export interface SeriesComparison {
@@ -454,6 +487,8 @@ export interface Sampling {
   goroutineText: GoroutineTextGroup[] | null
   /** `goroutineleak` at the end, when the service was built with the experiment. */
   goroutineLeaks: GoroutineSummary | null
+  /** The interval sampled at and what it cost; absent when no sample was read. */
+  interval?: SamplingInterval
 }
 
 /** One measured run of one side, as the engine hands it to analysis. */

@@ -13,7 +13,7 @@ import {
 } from '../model.js'
 import { diffHeap, type HeapDiff } from '../profile/diff.js'
 import type { RepoLayout } from '../profile/paths.js'
-import { attributeGoroutines, attributeHeap } from './attribution.js'
+import { attributeGoroutines, attributeHeap, samplingRateNote } from './attribution.js'
 import { detectableLeak } from './detectable.js'
 import { lookZ } from './looks.js'
 import type { Point } from './point.js'
@@ -71,8 +71,10 @@ export function attribution(m: Measurement, shape: RunShape): Attribution | unde
     ...(goroutineText ? { text: goroutineText } : {}),
     ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
   })
+  const sites = attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, layout)
+  const rateNote = samplingRateNote(firstHeap.summary.samplingRateBytes, sites)
   return {
-    heap: attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, layout),
+    heap: sites,
     goroutines: stacks,
     files: {
       ...(flamegraphFile ? { flamegraph: `${m.profilesDir}/${flamegraphFile}` } : {}),
@@ -80,13 +82,7 @@ export function attribution(m: Measurement, shape: RunShape): Attribution | unde
       heapLast: `${m.profilesDir}/${lastHeap.file}`
     },
     ...(goroutineLeaks ? { goroutineLeakProfile: true } : {}),
-    notes: [
-      ...(m.sampling.heap[0].summary.samplingRateBytes > 64 * 1024
-        ? [
-            `The heap profile samples one allocation per ${Math.round(m.sampling.heap[0].summary.samplingRateBytes / 1024)} KiB: small leaks may not show by site. Set memprofilerate for finer attribution.`
-          ]
-        : [])
-    ]
+    notes: rateNote ? [rateNote] : []
   }
 }
 
@@ -118,7 +114,8 @@ export function toRun(m: Measurement, shape: RunShape): Run {
     requestsPerSec,
     looks: shape.looks,
     detectable: detectable(runTrends, last, requestsPerSec),
-    quiescence: quiescence(samples, shape.quiesce, durationSec)
+    quiescence: quiescence(samples, shape.quiesce, durationSec),
+    ...(m.sampling.interval ? { interval: m.sampling.interval } : {})
   }
 }
 

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import type { Config } from '../config.js'
+import { longestIntervalMs, type Config } from '../config.js'
 import { GateError } from '../errors.js'
 import { redactUrl } from '../redact.js'
 import type { LoadStats, Log, Measurement, Sampling, Side } from '../model.js'
@@ -111,11 +111,13 @@ async function measureBuilt(
       try {
         await warmUp(config.warmupMs, { service, load, label, log, signal })
         log(
-          `${label}: sampling every ${config.intervalMs / 1000}s, looking at the growth every ${config.durationMs / 1000}s up to ${config.maxDurationMs / 1000}s`
+          `${label}: sampling ${config.intervalMs === null ? `at an interval chosen from the first sample's cost (sampling-budget ${100 * config.samplingBudgetCores}% of one core)` : `every ${config.intervalMs / 1000}s`}, looking at the growth every ${config.durationMs / 1000}s up to ${config.maxDurationMs / 1000}s`
         )
         sampling = await sample({
           pprofUrl: config.pprofUrl,
           intervalMs: config.intervalMs,
+          budgetCores: config.samplingBudgetCores,
+          maxIntervalMs: longestIntervalMs(config),
           lookTimesSec: options.lookTimesSec,
           atLook: options.atLook,
           // Without a forced GC there is nothing to read quiesced: metrics count garbage too.

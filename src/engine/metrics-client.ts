@@ -6,7 +6,7 @@ import { GateError } from '../errors.js'
 import { redactUrl, stripControl } from '../redact.js'
 import { formatBytes } from '../units.js'
 import { ExpositionError, parseExposition, type ExpositionSample } from './exposition.js'
-import { readUpTo } from './pprof-client.js'
+import { httpGet, type HttpAnswer } from './http-get.js'
 
 /** The most read of one /metrics page: client_golang's defaults take about 10 KiB. */
 export const MAX_METRICS_BYTES = 16 * 1024 * 1024
@@ -61,23 +61,25 @@ export class MetricsClient {
   }
 
   private async once(): Promise<string> {
-    const signals = [AbortSignal.timeout(this.timeoutMs), ...(this.signal ? [this.signal] : [])]
-    let res: Response
+    let res: HttpAnswer
     try {
-      res = await fetch(this.target, { headers: this.headers, signal: AbortSignal.any(signals) })
+      res = await httpGet(this.target, {
+        headers: this.headers,
+        timeoutMs: this.timeoutMs,
+        signal: this.signal,
+        maxBytes: MAX_METRICS_BYTES
+      })
     } catch (e) {
       if (this.signal?.aborted) throw e
-      const why = ((e as Error).cause as Error | undefined)?.message ?? (e as Error).message
-      throw this.error(`no answer (${why})`)
+      throw this.error(`no answer (${(e as Error).message})`)
     }
-    const body = await readUpTo(res, res.ok ? MAX_METRICS_BYTES : 1024)
-    if (!res.ok) {
+    if (res.status < 200 || res.status >= 300) {
       // The page is the endpoint's text: one line, without terminal escapes.
-      const page = stripControl(body.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ')
+      const page = stripControl(res.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ')
       throw this.error(`HTTP ${res.status} ${page}`.trim())
     }
-    if (body.cut) throw this.error(`larger than ${formatBytes(MAX_METRICS_BYTES)}, the most memgate reads`)
-    return body.bytes.toString('utf8')
+    if (res.cut) throw this.error(`larger than ${formatBytes(MAX_METRICS_BYTES)}, the most memgate reads`)
+    return res.bytes.toString('utf8')
   }
 
   error(what: string): GateError {

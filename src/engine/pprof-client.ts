@@ -1,5 +1,6 @@
 // Fetches profiles from net/http/pprof, with a timeout, one retry and a size cap.
 import { GateError } from '../errors.js'
+import { httpGet } from './http-get.js'
 import { ProfileTooLargeError } from '../profile/decode.js'
 import { stripControl } from '../redact.js'
 import { formatBytes } from '../units.js'
@@ -28,49 +29,23 @@ export class PprofClient {
   }
 
   private async once(path: string): Promise<Buffer> {
-    const signals = [AbortSignal.timeout(this.timeoutMs), ...(this.signal ? [this.signal] : [])]
-    // One connection a request, closed after it: a kept-alive connection that fetch replaces
-    // now and then adds the server's goroutine for it to some counts and not others.
-    const res = await fetch(`${this.baseUrl}/${path}`, {
-      headers: { connection: 'close' },
-      signal: AbortSignal.any(signals)
+    const res = await httpGet(`${this.baseUrl}/${path}`, {
+      timeoutMs: this.timeoutMs,
+      signal: this.signal,
+      maxBytes: this.maxBodyBytes,
+      maxErrorBytes: ERROR_BODY_BYTES
     })
-    if (!res.ok) {
-      const { bytes } = await readUpTo(res, ERROR_BODY_BYTES)
+    if (res.status < 200 || res.status >= 300) {
       // The page is the endpoint's text: one line, without terminal escapes.
-      const page = stripControl(bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ')
+      const page = stripControl(res.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ')
       throw new GateError(`${path}: HTTP ${res.status} ${page}`.trim())
     }
-    // Content-Length, when given, tells at once; else reading stops at the cap.
-    const declared = Number(res.headers.get('content-length') ?? 0)
-    if (declared > this.maxBodyBytes) await res.body?.cancel()
-    const body = declared > this.maxBodyBytes ? null : await readUpTo(res, this.maxBodyBytes)
-    if (!body || body.cut)
+    if (res.cut)
       throw new ProfileTooLargeError(
         `${path}: the response is larger than ${formatBytes(this.maxBodyBytes)}, the most memgate reads; raise max-profile-size if the service's profiles are this large`
       )
-    return body.bytes
+    return res.bytes
   }
-}
-
-/**
- * The body if it has at most `maxBytes`; else its first piece and `cut`. Reading stops at the
- * cap and the connection is dropped, so a huge or endless body costs no more than the cap.
- */
-export async function readUpTo(res: Response, maxBytes: number): Promise<{ bytes: Buffer; cut: boolean }> {
-  const reader = res.body?.getReader()
-  if (!reader) return { bytes: Buffer.alloc(0), cut: false }
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    total += r.value.byteLength
-    if (total > maxBytes) {
-      await reader.cancel()
-      return { bytes: Buffer.from(chunks[0] ?? r.value).subarray(0, maxBytes), cut: true }
-    }
-    chunks.push(r.value)
-  }
-  return { bytes: Buffer.concat(chunks, total), cut: false }
 }
 
 /** The exact post-GC live heap from `heap?gc=1&debug=1`, whose trailer prints runtime.MemStats. */

@@ -29,6 +29,14 @@ export interface Reading {
   pauseMs: number
   /** A pause that did not drain in time: the least-of-4 fallback was used. */
   notDrained: boolean
+  /** What the forced GCs cost the service, ms, measured as `gcCostMeasure` says. */
+  gcCostMs: number
+  /**
+   * 'cpu': the service's CPU time across the forced GCs, read with the load paused, when the
+   * service did nothing else; 'wall': their wall time, one core busy, when it served load
+   * meanwhile or its CPU time cannot be read.
+   */
+  gcCostMeasure: 'cpu' | 'wall'
 }
 
 export interface ReadingRequest {
@@ -38,7 +46,11 @@ export interface ReadingRequest {
   signal?: AbortSignal
   /** Runs while the load is still paused (raw profiles at the looks), after the reading. */
   whilePaused?: () => Promise<void>
+  /** The service's CPU seconds so far (rss.ts groupCpuSec); null where it cannot be read. */
+  serviceCpuSec: () => Promise<number | null>
 }
+
+type Measured = Omit<Reading, 'method' | 'pauseMs' | 'notDrained'>
 
 export async function takeReading(req: ReadingRequest): Promise<Reading> {
   if (!req.quiesce) {
@@ -81,31 +93,45 @@ async function drain(req: ReadingRequest, state: PauseState): Promise<boolean> {
   return true
 }
 
-async function quiescedReading(
-  req: ReadingRequest
-): Promise<Omit<Reading, 'method' | 'pauseMs' | 'notDrained'>> {
+async function quiescedReading(req: ReadingRequest): Promise<Measured> {
+  const cpuBefore = await req.serviceCpuSec()
+  const started = performance.now()
   await req.client.get('heap?gc=1&debug=1')
   const heap = parseMemStats((await req.client.get('heap?gc=1&debug=1')).toString('utf8'))
+  const wallMs = performance.now() - started
+  const cpuAfter = cpuBefore === null ? null : await req.serviceCpuSec()
   return {
     liveHeapBytes: heap.heapAllocBytes,
     liveHeapObjects: heap.heapObjects,
+    // Read before the goroutine count, which forces no GC and is no part of the cost.
+    ...(cpuBefore === null || cpuAfter === null
+      ? { gcCostMs: wallMs, gcCostMeasure: 'wall' as const }
+      : { gcCostMs: 1000 * Math.max(0, cpuAfter - cpuBefore), gcCostMeasure: 'cpu' as const }),
     goroutines: await goroutineTotal(req.client)
   }
 }
 
-async function leastOfReadings(
-  req: ReadingRequest
-): Promise<Omit<Reading, 'method' | 'pauseMs' | 'notDrained'>> {
+async function leastOfReadings(req: ReadingRequest): Promise<Measured> {
   let heap = { heapAllocBytes: Infinity, heapObjects: 0 }
   let goroutines = Infinity
+  let wallMs = 0
   for (let r = 0; r < LEAST_OF_READINGS; r++) {
     if (r > 0) await sleep(READING_GAP_MS, req.signal)
     if (req.signal?.aborted) throw new GateError('cancelled while sampling')
+    const started = performance.now()
     const reading = parseMemStats((await req.client.get('heap?gc=1&debug=1')).toString('utf8'))
+    wallMs += performance.now() - started
     if (reading.heapAllocBytes < heap.heapAllocBytes) heap = reading
     goroutines = Math.min(goroutines, await goroutineTotal(req.client))
   }
-  return { liveHeapBytes: heap.heapAllocBytes, liveHeapObjects: heap.heapObjects, goroutines }
+  // Under load the service's CPU time counts the requests it served too: the GCs' wall time stands in.
+  return {
+    liveHeapBytes: heap.heapAllocBytes,
+    liveHeapObjects: heap.heapObjects,
+    goroutines,
+    gcCostMs: wallMs,
+    gcCostMeasure: 'wall'
+  }
 }
 
 async function goroutineTotal(client: PprofClient): Promise<number> {

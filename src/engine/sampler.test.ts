@@ -15,7 +15,8 @@ import type { Service } from './service.js'
 const PROFILES = 'test/fixtures/profiles/heap-leak/default-rate'
 
 function pprofServer(
-  failures: Map<string, number>
+  failures: Map<string, number>,
+  gcMs = 0
 ): Promise<{ server: Server; url: string; heapReads: () => number }> {
   let heapAlloc = 1_000_000
   let heapReads = 0
@@ -30,9 +31,11 @@ function pprofServer(
     if (path === 'heap?gc=1&debug=1') {
       heapReads++
       heapAlloc += 1000 // grows by 1000 bytes a reading
-      res.end(`heap profile: ...\n# HeapAlloc = ${heapAlloc}\n# HeapObjects = 42\n`)
+      // A forced GC that takes a while, as on a large heap.
+      setTimeout(() => res.end(`heap profile: ...\n# HeapAlloc = ${heapAlloc}\n# HeapObjects = 42\n`), gcMs)
     } else if (path === 'goroutine?debug=1') res.end('goroutine profile: total 7\n')
-    else if (path === 'heap?gc=1') res.end(readFileSync(`${PROFILES}/end-heap.pb.gz`))
+    // Without gc=1: the raw profile forces no GC of its own (heap?gc=1 is a 404 here).
+    else if (path === 'heap') res.end(readFileSync(`${PROFILES}/end-heap.pb.gz`))
     else if (path === 'goroutine') res.end(readFileSync(`${PROFILES}/end-goroutine.pb.gz`))
     else if (path === 'goroutine?debug=2') res.end(readFileSync(`${PROFILES}/end-goroutine.txt`))
     else res.writeHead(404).end()
@@ -67,15 +70,24 @@ const load: Load = {
   stop: async () => ({ kind: 'built-in', requests: responses, errors: 0, achievedRatePerSec: null })
 }
 
-async function sampleFrom(failures: Map<string, number>) {
-  const { server, url, heapReads } = await pprofServer(failures)
+async function sampleFrom(
+  failures: Map<string, number>,
+  options: { intervalMs: number | null; lookSec: number; gcMs: number } = {
+    intervalMs: 500,
+    lookSec: 1,
+    gcMs: 0
+  }
+) {
+  const { server, url, heapReads } = await pprofServer(failures, options.gcMs)
   const profilesDir = mkdtempSync(join(tmpdir(), 'memgate-sampler-'))
   const logged: { line: string; event?: LogEvent }[] = []
   try {
     const result = await sample({
       pprofUrl: url,
-      intervalMs: 500,
-      lookTimesSec: [1],
+      intervalMs: options.intervalMs,
+      budgetCores: 0.1,
+      maxIntervalMs: 2000,
+      lookTimesSec: [options.lookSec],
       atLook: () => true,
       quiesce: false,
       metrics: null,
@@ -113,6 +125,28 @@ describe('sample', () => {
       'heap-002.pb.gz'
     ])
     expect(result.notes).toEqual([])
+    // Under load (quiesce off) the cost is the forced GCs' wall time.
+    expect(result.samples.every((s) => s.gcCostMs !== undefined && s.gcCostMs >= 0)).toBe(true)
+    expect(result.interval).toMatchObject({
+      intervalMs: 500,
+      mode: 'fixed',
+      reason: 'fixed',
+      costMeasure: 'wall'
+    })
+  })
+
+  it('with interval auto, spaces the samples so that their forced GCs keep to the budget', async () => {
+    // Four readings of ≥ 40 ms: ≥ 160 ms a sample, at 10% of a core at least every 1.6 s.
+    const { result } = await sampleFrom(new Map(), { intervalMs: null, lookSec: 4, gcMs: 40 })
+    const interval = result.interval!
+    expect(interval).toMatchObject({ mode: 'auto', reason: 'budget', costMeasure: 'wall', overBudget: false })
+    expect(interval.intervalMs).toBeGreaterThanOrEqual(1600)
+    expect(interval.intervalMs).toBeLessThanOrEqual(2000)
+    expect(interval.intervalMs % 100).toBe(0)
+    const t = result.samples.map((s) => s.t)
+    expect(t[1] - t[0]).toBeGreaterThanOrEqual(interval.intervalMs / 1000 - 0.05)
+    expect(interval.gcCostPerSampleSec).toBeGreaterThanOrEqual(0.16)
+    expect(interval.costCores).toBeLessThanOrEqual(0.1 * 1.05)
   })
 
   it('logs each sample as n of the samples planned, with the time left at most', async () => {
@@ -132,18 +166,16 @@ describe('sample', () => {
   })
 
   it('retries a failed request once without a note', async () => {
-    const { result } = await sampleFrom(new Map([['heap?gc=1', 1]]))
+    const { result } = await sampleFrom(new Map([['heap', 1]]))
     expect(result.samples).toHaveLength(3)
     expect(result.notes).toEqual([])
   })
 
   it('drops a sample that fails twice, and says so', async () => {
-    const { result } = await sampleFrom(new Map([['heap?gc=1', 2]]))
+    const { result } = await sampleFrom(new Map([['heap', 2]]))
     expect(result.samples).toHaveLength(2)
     expect(result.notes).toEqual([
-      expect.stringMatching(
-        /^sample 1 at 0\.\ds dropped after a retry: heap\?gc=1: HTTP 500 injected failure$/
-      )
+      expect.stringMatching(/^sample 1 at 0\.\ds dropped after a retry: heap: HTTP 500 injected failure$/)
     ])
   })
 })

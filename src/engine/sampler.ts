@@ -1,8 +1,10 @@
-// Samples the running service at a fixed interval until the gate has its answer: the
-// exact post-GC live heap and the goroutine count (reading.ts), the heap and goroutine
-// profiles where attribution needs them (saved raw, decoded once, reduced to summaries),
-// and the RSS of its process group.
+// Samples the running service at an interval until the gate has its answer: the exact
+// post-GC live heap and the goroutine count (reading.ts), the heap and goroutine profiles
+// where attribution needs them (saved raw, decoded once, reduced to summaries), and the
+// RSS of its process group. With `interval: auto` the first sample's forced GCs are timed
+// and the interval is chosen from their cost (sampling-budget.ts).
 import { join } from 'node:path'
+import { AUTO_INTERVAL_FLOOR_MS } from '../config.js'
 import { GateError, OutputError } from '../errors.js'
 import { decodeProfile } from '../profile/decode.js'
 import { parseGoroutineText } from '../profile/goroutine-text.js'
@@ -16,7 +18,8 @@ import { mkdirOutput, writeOutput } from './out-dir.js'
 import { PprofClient } from './pprof-client.js'
 import { takeReading } from './reading.js'
 import { sleep } from './processes.js'
-import { groupRssBytes } from './rss.js'
+import { groupCpuSec, groupRssBytes, readGroup } from './rss.js'
+import { chooseInterval, samplingInterval, type IntervalPick } from './sampling-budget.js'
 import type { Service } from './service.js'
 
 /** A point at which the gate may stop: the samples so far are judged. */
@@ -32,7 +35,12 @@ export interface Look {
 
 export interface SamplerRequest {
   pprofUrl: string
-  intervalMs: number
+  /** The `interval` input, ms; null for auto: chosen from the first sample's cost. */
+  intervalMs: number | null
+  /** `sampling-budget`, in cores. */
+  budgetCores: number
+  /** The longest interval that gives the first look its samples: duration / 8. */
+  maxIntervalMs: number
   /** When the gate looks at the growth, seconds after sampling began (analysis/looks.ts). */
   lookTimesSec: number[]
   /** Asked at each look with the samples so far: true stops sampling. */
@@ -56,12 +64,16 @@ export interface SamplerRequest {
 
 /**
  * Samples until a look says stop, or the last look. Raw heap and goroutine profiles are
- * taken only where attribution reads them, the first sample and each look, since every
- * heap profile forces one more GC of the whole heap.
+ * taken only where attribution reads them: the first sample, each look and so the last.
  */
 export async function sample(req: SamplerRequest): Promise<Sampling> {
   mkdirOutput(req.profilesDir)
-  const client = new PprofClient(req.pprofUrl, Math.max(5000, 2 * req.intervalMs), req.signal)
+  const client = new PprofClient(
+    req.pprofUrl,
+    // A forced GC of a heap of several GiB takes seconds.
+    req.intervalMs === null ? AUTO_TIMEOUT_MS : Math.max(5000, 2 * req.intervalMs),
+    req.signal
+  )
   const out: Sampling = {
     samples: [],
     attempted: 0,
@@ -72,25 +84,36 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
     goroutineText: null,
     goroutineLeaks: null
   }
-  const looks = req.lookTimesSec.map((sec) => Math.round((sec * 1000) / req.intervalMs))
-  // Up to the last look; a look that has its answer stops sooner.
-  const planned = looks[looks.length - 1] + 1
+  // Moved later once the interval is chosen, when the budget needs it.
+  let looksMs = req.lookTimesSec.map((sec) => sec * 1000)
   const requestsAtStart = req.load.responses()
   const start = Date.now()
+  const costs: GcCosts = { sec: [], allCpu: true }
+  // Chosen once the first sample is read (or dropped): until then the floor, or the input.
+  let pick: IntervalPick | null = null
+  let intervalMs = req.intervalMs ?? AUTO_INTERVAL_FLOOR_MS
   let late = 0
-  for (let i = 0, look = 0; look < looks.length; i++) {
-    const due = start + i * req.intervalMs
+  for (let i = 0, look = 0, dueMs = 0; look < looksMs.length; i++, dueMs += intervalMs) {
+    const due = start + dueMs
     await sleep(due - Date.now(), req.signal)
     if (req.signal?.aborted) throw new GateError('cancelled while sampling')
     await checkAlive(req)
-    if (Date.now() - due > req.intervalMs) late++
+    if (Date.now() - due > intervalMs) late++
     const t = (Date.now() - start) / 1000
-    const atLook = i === looks[look]
+    // The sample nearest each look time.
+    const atLook = pick !== null && dueMs >= looksMs[look] - intervalMs / 2
     out.attempted++
     try {
-      const s = await takeSample(client, req, i, t, i === 0 || atLook, out)
+      const s = await takeSample(client, req, i, t, i === 0 || atLook, out, costs)
       out.samples.push(s)
-      const secondsLeft = Math.round(((planned - 1 - i) * req.intervalMs) / 1000)
+      if (!pick) {
+        pick = pickInterval(req, s)
+        looksMs = looksMs.map((ms) => ms * pick!.lookTimesFactor)
+      }
+      intervalMs = pick.intervalMs
+      // Up to the last look; a look that has its answer stops sooner.
+      const planned = i + 1 + Math.max(0, Math.round((looksMs[looksMs.length - 1] - dueMs) / intervalMs))
+      const secondsLeft = Math.round(((planned - 1 - i) * intervalMs) / 1000)
       req.log(
         // What a terminal's one redrawn line must show comes first: which sample, how long yet.
         `  ${req.label} sample ${i + 1}/${planned} at ${t.toFixed(1)}s, ≤ ${secondsLeft}s left  heap ${formatBytes(s.liveHeapBytes).padStart(10)}  goroutines ${String(s.goroutines).padStart(6)}` +
@@ -105,12 +128,16 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
       out.notes.push(`sample ${i + 1} at ${t.toFixed(1)}s dropped after a retry: ${(e as Error).message}`)
       req.log(`  sample ${i + 1} dropped: ${(e as Error).message}`)
     }
+    // A dropped first sample measured nothing: the floor, or the input.
+    pick ??= pickInterval(req, null)
+    intervalMs = pick.intervalMs
     if (!atLook) continue
     const responses = req.load.responses()
     const requests = requestsAtStart === null || responses === null ? null : responses - requestsAtStart
-    const stop = req.atLook(out.samples, { index: look, count: looks.length, atSec: t, requests })
-    look = stop ? looks.length : look + 1
+    const stop = req.atLook(out.samples, { index: look, count: looksMs.length, atSec: t, requests })
+    look = stop ? looksMs.length : look + 1
   }
+  if (pick) out.interval = samplingInterval(pick, req.budgetCores, costs.sec, costs.allCpu ? 'cpu' : 'wall')
   if (late > 0)
     out.notes.push(
       `${late} samples were taken more than one interval late (the service or this machine was slow to answer); their times are the real ones`
@@ -123,31 +150,66 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
   return out
 }
 
+const AUTO_TIMEOUT_MS = 30_000
+
+/** The interval, from the first sample's forced GCs (none: nothing forced, or it was dropped); logged once. */
+function pickInterval(req: SamplerRequest, first: Sample | null): IntervalPick {
+  const costMs = first?.gcCostMs
+  const pick = chooseInterval({
+    fixedMs: req.intervalMs,
+    costPerSampleSec: costMs === undefined ? null : costMs / 1000,
+    budgetCores: req.budgetCores,
+    maxMs: req.maxIntervalMs
+  })
+  if (req.intervalMs === null)
+    req.log(
+      `  ${req.label}: sampling every ${pick.intervalMs / 1000}s (${pick.reason})` +
+        (costMs === undefined
+          ? ''
+          : `: the first sample's forced GCs took ${costMs} ms of the service, the budget allows ${Math.round(req.budgetCores * pick.intervalMs)} ms`) +
+        (pick.lookTimesFactor > 1 ? `; the looks move ${pick.lookTimesFactor.toFixed(1)}× later` : '')
+    )
+  return pick
+}
+
+/** The samples' forced-GC costs, seconds, and whether each was the service's CPU time. */
+interface GcCosts {
+  sec: number[]
+  allCpu: boolean
+}
+
 async function takeSample(
   client: PprofClient,
   req: SamplerRequest,
   i: number,
   t: number,
   withProfiles: boolean,
-  out: Sampling
+  out: Sampling,
+  costs: GcCosts
 ): Promise<Sample> {
   if (req.metrics) return metricsSample(req.metrics, req, t, out)
   let raw: { heap: Buffer; goroutine: Buffer } | null = null
+  const group = readGroup(req.service.pid)
   const reading = await takeReading({
     client,
     load: req.load,
     quiesce: req.quiesce,
     signal: req.signal,
+    serviceCpuSec: async () => groupCpuSec(group),
     ...(withProfiles
       ? {
           whilePaused: async () => {
-            raw = { heap: await client.get('heap?gc=1'), goroutine: await client.get('goroutine') }
+            // No gc=1: the profile is published at each GC, so it is already the one of the
+            // reading's last forced GC, and another would mark the whole heap once more.
+            raw = { heap: await client.get('heap'), goroutine: await client.get('goroutine') }
           }
         }
       : {})
   })
-  const rssBytes = await groupRssBytes(req.service.pid)
+  const rssBytes = await groupRssBytes(group)
   if (raw) saveProfiles(req, i, t, raw, out)
+  costs.sec.push(reading.gcCostMs / 1000)
+  costs.allCpu &&= reading.gcCostMeasure === 'cpu'
   return {
     t,
     liveHeapBytes: reading.liveHeapBytes,
@@ -155,7 +217,8 @@ async function takeSample(
     goroutines: reading.goroutines,
     rssBytes,
     reading: reading.method,
-    ...(req.quiesce ? { pauseMs: reading.pauseMs } : {})
+    ...(req.quiesce ? { pauseMs: reading.pauseMs } : {}),
+    gcCostMs: Math.round(reading.gcCostMs)
   }
 }
 
@@ -173,7 +236,7 @@ async function metricsSample(
     liveHeapBytes: m.liveHeapBytes,
     liveHeapObjects: null,
     goroutines: m.goroutines,
-    rssBytes: m.rssBytes ?? (await groupRssBytes(req.service.pid)),
+    rssBytes: m.rssBytes ?? (await groupRssBytes(readGroup(req.service.pid))),
     reading: 'metrics'
   }
 }

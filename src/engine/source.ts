@@ -1,13 +1,13 @@
 // Which endpoint a run reads: pprof, which forces a GC and names the leaking line, or a
 // service's Prometheus /metrics, for services that do not serve pprof.
-import type { Config } from '../config.js'
+import { longestIntervalMs, type Config } from '../config.js'
 import { MetricsClient, pickSource, readMetrics } from './metrics-client.js'
 import { parseGoroutineTotal, parseMemStats, PprofClient } from './pprof-client.js'
 import type { ServiceRequest } from './service.js'
 
 export type Source = { kind: 'pprof' } | { kind: 'metrics'; client: MetricsClient }
 
-type SourceConfig = Pick<Config, 'source' | 'pprofUrl' | 'metricsUrl' | 'intervalMs'>
+type SourceConfig = Pick<Config, 'source' | 'pprofUrl' | 'metricsUrl' | 'intervalMs' | 'durationMs'>
 
 /** What must answer before the service is measured: metrics-url when it may be the source. */
 export function readyEndpoint(config: SourceConfig): ServiceRequest['ready'] {
@@ -40,7 +40,11 @@ export async function chooseSource(
     return { kind: 'pprof' }
   return {
     kind: 'metrics',
-    client: new MetricsClient(config.metricsUrl, Math.max(5000, 2 * config.intervalMs), signal)
+    client: new MetricsClient(
+      config.metricsUrl,
+      Math.max(5000, 2 * (config.intervalMs ?? longestIntervalMs(config))),
+      signal
+    )
   }
 }
 

@@ -34,6 +34,7 @@ import {
   summarizeGrowth
 } from './judgement.js'
 import { code, escapeText, num } from './escape.js'
+import { describeInterval } from './sampling-cost.js'
 
 export interface MarkdownOptions {
   /** GitHub rejects comments over 65,536 characters: sections are dropped to fit. */
@@ -360,9 +361,11 @@ function runDetails(run: Run): string[] {
       ? `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
       : `load-command ${code(load.command ?? '')}${load.exitCode ? `, exit code ${num(load.exitCode)}` : ''}`
   const quiet = describeQuiescence(run.quiescence)
+  const interval = describeInterval(run.interval)
   return [
     `- **${run.side === 'base' ? 'base' : 'head'}**${run.ref ? ` ${code(String(run.ref))}` : ''}${run.commit ? ` ${code(String(run.commit).slice(0, 12))}` : ''}: ${num(run.samples.length)} samples over ${num(run.durationSec, 0)}s after a ${num(run.warmupSec)}s warm-up; ${loadText}`,
     ...(quiet ? [`  - ${escapeText(quiet)}`] : []),
+    ...(interval ? [`  - ${escapeText(interval)}`] : []),
     ...run.sampleNotes.map((n) => `  - ${escapeText(n)}`)
   ]
 }

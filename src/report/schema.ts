@@ -14,6 +14,7 @@ import type {
   LoadStats,
   Run,
   Sample,
+  SamplingInterval,
   SeriesName,
   Verdict
 } from '../model.js'
@@ -44,6 +45,9 @@ const LOAD_KINDS = every<LoadStats['kind']>()(['built-in', 'command'])
 const READINGS = every<NonNullable<Sample['reading']>>()(['quiesced', 'least-of-4', 'metrics'])
 const AGAINST = every<Judgement['against']>()(['limit', 'base'])
 const SITE_KINDS = every<NonNullable<HeapSite['kind']>>()(['goroutines'])
+const INTERVAL_MODES = every<SamplingInterval['mode']>()(['auto', 'fixed'])
+const INTERVAL_REASONS = every<SamplingInterval['reason']>()(['budget', 'floor', 'fixed'])
+const COST_MEASURES = every<SamplingInterval['costMeasure']>()(['cpu', 'wall', 'none'])
 
 type Schema = Record<string, unknown>
 
@@ -90,7 +94,8 @@ const DEFINITIONS = {
       ...fields<Sample>(['t', 'liveHeapBytes', 'liveHeapObjects', 'goroutines'], NUMBER),
       rssBytes: NUMBER_OR_NULL,
       reading: oneOf(READINGS),
-      pauseMs: COUNT
+      pauseMs: COUNT,
+      gcCostMs: COUNT
     },
     ['t', 'liveHeapBytes', 'liveHeapObjects', 'goroutines', 'rssBytes']
   ),
@@ -219,6 +224,30 @@ const DEFINITIONS = {
           pausedFraction: NUMBER_OR_NULL
         },
         ['enabled', 'notDrained']
+      ),
+      interval: object(
+        {
+          intervalMs: COUNT,
+          mode: oneOf(INTERVAL_MODES),
+          reason: oneOf(INTERVAL_REASONS),
+          lookTimesFactor: COUNT,
+          gcCostPerSampleSec: orNull(COUNT),
+          costMeasure: oneOf(COST_MEASURES),
+          budgetCores: COUNT,
+          costCores: orNull(COUNT),
+          budgetIntervalMs: orNull(COUNT),
+          overBudget: BOOLEAN
+        },
+        [
+          'intervalMs',
+          'mode',
+          'reason',
+          'gcCostPerSampleSec',
+          'costMeasure',
+          'budgetCores',
+          'costCores',
+          'overBudget'
+        ]
       )
     },
     ['side', 'samples', 'trends', 'load', 'sampleNotes', 'profilesDir', 'warmupSec', 'durationSec']

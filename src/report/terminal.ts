@@ -2,6 +2,7 @@
 import { SERIES, SERIES_NAMES, type Report } from '../model.js'
 import { stripControl } from '../redact.js'
 import { confidenceText, describeComparison, describeDetectable, describeStop } from './judgement.js'
+import { describeInterval } from './sampling-cost.js'
 import { formatBytes, formatByteRate, formatRate } from '../units.js'
 
 const WORD = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' } as const
@@ -18,8 +19,11 @@ export function renderTerminal(report: Report): string {
     ...describeComparison(report)
   ])
     if (l) lines.push(`  ${l}`)
-  for (const run of [report.runs.base, report.runs.head])
+  for (const run of [report.runs.base, report.runs.head]) {
+    const interval = describeInterval(run?.interval)
+    if (interval) lines.push(`  ${run?.side}: ${interval}`)
     for (const n of run?.sampleNotes ?? []) lines.push(`  ${run?.side}: ${n}`)
+  }
   lines.push('')
   const confidence =
     report.runs.head.trends.heap?.confidence ?? report.runs.head.trends.goroutines?.confidence

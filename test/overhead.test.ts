@@ -1,0 +1,57 @@
+// interval: auto end to end, on a real Go service with a live heap large enough that a
+// sample's forced GCs cost it real CPU: the interval is chosen from what the first sample
+// cost, the looks move later so that each keeps its 8 samples, and the report says so.
+import { jest } from '@jest/globals'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { freePort } from '../src/engine/free-port.js'
+import type { Report } from '../src/model.js'
+import { SERVICES } from './fixtures/services.js'
+import { groupAlive, groupsStarted, runCli } from './helpers/cli.js'
+
+jest.setTimeout(60_000)
+
+it('spaces the samples of a 64 MiB heap to keep its forced GCs within sampling-budget', async () => {
+  const port = await freePort()
+  const out = mkdtempSync(join(tmpdir(), 'memgate-overhead-'))
+  const result = await runCli([
+    'run',
+    '--working-directory',
+    `${SERVICES}big-heap`,
+    '--env',
+    `ADDR=127.0.0.1:${port}`,
+    '--env',
+    'LIVE_HEAP_MIB=64',
+    '--pprof-url',
+    `http://127.0.0.1:${port}/debug/pprof`,
+    '--warmup',
+    '1s',
+    '--duration',
+    '8s',
+    '--max-duration',
+    '8s',
+    // 64 MiB of small objects: about 0.1 s of CPU a sample, so about every 1.3 s at 10%.
+    '--sampling-budget',
+    '10%',
+    '--out',
+    out
+  ])
+  expect(result.code).toBe(0)
+  const report: Report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))
+  const { interval, samples, looks } = report.runs.head
+  expect(interval).toMatchObject({ mode: 'auto', reason: 'budget', costMeasure: 'cpu', overBudget: false })
+  expect(interval!.intervalMs).toBeGreaterThan(1000)
+  expect(interval!.gcCostPerSampleSec).toBeGreaterThan(0.05)
+  // The first look at 8 s × the factor: still 8 intervals.
+  expect(interval!.lookTimesFactor).toBeCloseTo(interval!.intervalMs / 1000, 5)
+  expect(looks.at(-1)!.atSec).toBeGreaterThan(8)
+  expect(samples.length).toBeGreaterThanOrEqual(9)
+  expect(samples[1].t - samples[0].t).toBeGreaterThan(interval!.intervalMs / 1000 - 0.1)
+  // Two forced GCs a sample, each marking 64 MiB: every sample's cost is read.
+  expect(samples.every((s) => s.gcCostMs !== undefined)).toBe(true)
+  expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(
+    /sampled every [\d.]+s \(interval: auto, to keep the budget\): a sample&#39;s forced GCs took \d+ ms of the service&#39;s CPU, [\d.]+% of one core \(sampling-budget 10%\); the looks came [\d.]+× later/
+  )
+  for (const pgid of groupsStarted(result.stderr)) expect(groupAlive(pgid)).toBe(false)
+})

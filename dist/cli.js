@@ -4,7 +4,7 @@ const require = __memgateCreateRequire(import.meta.url)
 import require$$0, { once } from 'node:events';
 import require$$1, { spawn, execFile } from 'node:child_process';
 import require$$2, { posix, resolve as resolve$1, dirname, join, basename, relative } from 'node:path';
-import require$$3$1, { openSync, constants, fstatSync, readSync, closeSync, mkdirSync, createWriteStream, readdirSync, readFileSync, accessSync, rmSync, existsSync, realpathSync, writeFileSync, mkdtempSync } from 'node:fs';
+import require$$3$1, { openSync, constants, fstatSync, readSync, closeSync, mkdirSync, createWriteStream, readdirSync, readFileSync, accessSync, rmSync, writeFileSync, existsSync, realpathSync, mkdtempSync } from 'node:fs';
 import require$$4 from 'node:process';
 import { tmpdir, constants as constants$1 } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { createServer, connect } from 'node:net';
 import { promisify } from 'node:util';
 import { StringDecoder } from 'node:string_decoder';
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { performance as performance$1 } from 'node:perf_hooks';
 import require$$0$1 from 'util';
 import require$$0$2 from 'url';
 import require$$1$1 from 'http';
@@ -25,7 +25,6 @@ import require$$3$3 from 'cluster';
 import { Agent as Agent$1, request as request$1 } from 'node:http';
 import { Agent, request } from 'node:https';
 import { gunzipSync } from 'node:zlib';
-import { readdir, readFile } from 'node:fs/promises';
 
 var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
 
@@ -4394,6 +4393,22 @@ function normalQuantile(p) {
     const r = q * q;
     return (q * polynomial(CENTRAL_NUM, r)) / polynomial(CENTRAL_DEN, r, true);
 }
+/** Φ(z) by bisection on the quantile: exact enough for a confidence printed to a tenth of a percent. */
+function normalCdf(z) {
+    let [lo, hi] = [1e-12, 1 - 1e-12];
+    for (let i = 0; i < 60; i++) {
+        const mid = (lo + hi) / 2;
+        if (normalQuantile(mid) < z)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+/** The two-sided confidence of bounds read at ±z: 1 − 2·Φ(−z). */
+function twoSidedConfidence(z) {
+    return 1 - 2 * (1 - normalCdf(z));
+}
 
 // The sequential design: sampling goes on past `duration` while the answer is unclear,
 // with a look at duration, 2×, 3×… up to max-duration. Each look may pass or fail, so
@@ -4773,6 +4788,20 @@ function attributeGoroutines(first, last, elapsedSec, extras = {}) {
     }
     return grown.sort((a, b) => b.countGrowth - a.countGrowth);
 }
+/**
+ * What a reader must know when the heap profile is too coarse to name the sites: at Go's
+ * 512 KiB small leaks do not show by site; at a finer rate, growth that no site could tell
+ * from the sampling noise (a leak of a few dozen bytes a request caught at the first look).
+ */
+function samplingRateNote(samplingRateBytes, sites) {
+    const kib = Math.round(samplingRateBytes / 1024);
+    if (samplingRateBytes > 64 * 1024)
+        return `The heap profile samples one allocation per ${kib} KiB: small leaks may not show by site. Set memprofilerate for finer attribution.`;
+    if (samplingRateBytes > FINE_RATE_BYTES && sites.length > 0 && sites.every((s) => s.withinNoise))
+        return `The heap grew, but no allocation site's growth cleared the heap profile's sampling noise (one sample per ${kib} KiB): memprofilerate: ${FINE_RATE_BYTES} names a leak of a few dozen bytes a request at once, at more CPU for a service that allocates much.`;
+    return null;
+}
+const FINE_RATE_BYTES = 4096;
 
 // The smallest leak a run could catch: a pass says little unless the report says how
 // large a leak would have failed. A leak of slope s fails when its lower bound,
@@ -5264,22 +5293,10 @@ function trendBlocks(blocks, z = Z_95) {
             }
             : {}),
         z,
-        confidence: 1 - 2 * (1 - normalCdf(z)),
+        confidence: twoSidedConfidence(z),
         method: 'theil-sen-ar1',
         n: w.whole.n
     };
-}
-/** Φ(z) by bisection on the quantile: exact enough for a confidence printed to a tenth of a percent. */
-function normalCdf(z) {
-    let [lo, hi] = [1e-12, 1 - 1e-12];
-    for (let i = 0; i < 60; i++) {
-        const mid = (lo + hi) / 2;
-        if (normalQuantile(mid) < z)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return (lo + hi) / 2;
 }
 
 // A measurement reduced to what the report keeps: samples, trends, attribution, load, notes.
@@ -5320,8 +5337,10 @@ function attribution(m, shape) {
         ...(goroutineText ? { text: goroutineText } : {}),
         ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
     });
+    const sites = attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, layout);
+    const rateNote = samplingRateNote(firstHeap.summary.samplingRateBytes, sites);
     return {
-        heap: attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, layout),
+        heap: sites,
         goroutines: stacks,
         files: {
             ...(flamegraphFile ? { flamegraph: `${m.profilesDir}/${flamegraphFile}` } : {}),
@@ -5329,13 +5348,7 @@ function attribution(m, shape) {
             heapLast: `${m.profilesDir}/${lastHeap.file}`
         },
         ...(goroutineLeaks ? { goroutineLeakProfile: true } : {}),
-        notes: [
-            ...(m.sampling.heap[0].summary.samplingRateBytes > 64 * 1024
-                ? [
-                    `The heap profile samples one allocation per ${Math.round(m.sampling.heap[0].summary.samplingRateBytes / 1024)} KiB: small leaks may not show by site. Set memprofilerate for finer attribution.`
-                ]
-                : [])
-        ]
+        notes: rateNote ? [rateNote] : []
     };
 }
 function toRun(m, shape) {
@@ -5365,7 +5378,8 @@ function toRun(m, shape) {
         requestsPerSec,
         looks: shape.looks,
         detectable: detectable(runTrends, last, requestsPerSec),
-        quiescence: quiescence(samples, shape.quiesce, durationSec)
+        quiescence: quiescence(samples, shape.quiesce, durationSec),
+        ...(m.sampling.interval ? { interval: m.sampling.interval } : {})
     };
 }
 /** What a reader of a run measured through /metrics must know. */
@@ -5560,7 +5574,16 @@ const INPUTS = [
         description: 'The longest the gate samples: growth still unclear at this look is inconclusive. Retention that lasts longer than about half of it looks like a leak.'
     },
     { name: 'warmup', default: '15s', description: 'Load before sampling starts, so caches and pools fill.' },
-    { name: 'interval', default: '1s', description: 'Time between samples.' },
+    {
+        name: 'interval',
+        default: 'auto',
+        description: 'Time between samples; `auto`: from what the first sample cost the service, so that sampling stays within `sampling-budget`, at most once a second; when a look would get fewer than 8 samples, the looks (`duration`, `max-duration`) move later by the same factor and the report says so.'
+    },
+    {
+        name: 'sampling-budget',
+        default: '5%',
+        description: "The share of one core the samples' forced GCs may take from the service (each marks its whole live heap): `interval: auto` keeps to it, and the report says when a fixed interval or a short `duration` does not."
+    },
     {
         name: 'quiesce',
         default: 'on',
@@ -5586,16 +5609,30 @@ const INPUTS = [
         default: '',
         description: 'The branch the PR merges into; the action reads it from the event, the CLI uses the default branch.'
     },
-    { name: 'repeats', default: '1', description: 'How many times base and head are measured, alternately.' },
+    {
+        name: 'repeats',
+        default: '1',
+        description: 'How many base/head pairs are measured: one pair runs base then head; more run base, head, head, base, … so that drift of the machine falls on both sides alike.'
+    },
+    {
+        name: 'max-repeats',
+        default: '3',
+        description: 'The most base/head pairs: while head − base straddles the allowed increase after `repeats` pairs, one more pair is measured, up to this many.'
+    },
     {
         name: 'max-increase-over-baseline',
         default: '256KiB/min, 5/min',
         description: 'How much faster than the base the head may grow: a heap rate, a goroutine rate, or both separated by a comma (one left out keeps its default); `off` turns the comparison off.'
     },
     {
+        name: 'baseline-noise-floor',
+        default: '30KiB/min, 0/min',
+        description: "The least run-to-run spread of growth rates the comparison allows for (one standard deviation of a run's slope): two runs of the same code differ by more than their own intervals say. Measure your service's with `memgate calibrate`; the default is measured on a quiet service."
+    },
+    {
         name: 'memprofilerate',
-        default: '4096',
-        description: "Sets `GODEBUG=memprofilerate=N` for the service: one heap-profile sample per N bytes allocated, fine enough to name the line of a leak of a few dozen bytes a request; `1` records every allocation, `off` keeps Go's 512 KiB."
+        default: '32768',
+        description: "Sets `GODEBUG=memprofilerate=N` for the service: one heap-profile sample per N bytes allocated, 16 times Go's 512 KiB, at about 3% more CPU on an allocation-heavy service; `4096` names the line of a leak of a few dozen bytes a request at the first look but costs such a service about a quarter more CPU; `1` records every allocation, `off` keeps Go's 512 KiB."
     },
     {
         name: 'goroutine-leak-profile',
@@ -5947,12 +5984,20 @@ function formatSignedRate(perSec, unit) {
 /** A user error: one line that names the input and how to fix it. Exit code 2. */
 class ConfigError extends Error {
 }
+/** The fewest samples a look may judge: the interval is at most duration / 8. */
+const SAMPLES_PER_LOOK = 8;
+/** `interval: auto` never samples more often than this (engine/sampling-budget.ts). */
+const AUTO_INTERVAL_FLOOR_MS = 1000;
+/** The longest interval the duration allows: each look gets its samples. */
+function longestIntervalMs(config) {
+    return config.durationMs / SAMPLES_PER_LOOK;
+}
 /**
  * A gate's name: it names the output folder (RUNNER_TEMP/go-memgate/NAME, removed at start)
  * and the artifact, so `.`, `..` and anything with a path separator are out.
  */
 const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
-const INCREASE_DEFAULT = INPUTS.find((i) => i.name === 'max-increase-over-baseline')?.default ?? '';
+const defaultOf = (name) => INPUTS.find((i) => i.name === name)?.default ?? '';
 function parseConfig(raw, event = {}) {
     const known = new Set(INPUTS.map((i) => i.name));
     for (const key of Object.keys(raw)) {
@@ -6016,12 +6061,20 @@ function parseConfig(raw, event = {}) {
         ? inInput('target-url', httpUrl)
         : new URL('/', pprofUrl).toString();
     const durationMs = duration('duration', 5000);
-    const intervalMs = duration('interval', 500);
-    if (durationMs / intervalMs < 8)
-        throw new ConfigError(`interval: ${get('interval')} gives fewer than 8 samples in duration ${get('duration')}; shorten the interval or lengthen the duration`);
+    const intervalMs = get('interval').toLowerCase() === 'auto' ? null : duration('interval', 500);
+    // auto samples at most once a second.
+    if (durationMs / (intervalMs ?? AUTO_INTERVAL_FLOOR_MS) < SAMPLES_PER_LOOK)
+        throw new ConfigError(`interval: ${get('interval')} gives fewer than ${SAMPLES_PER_LOOK} samples in duration ${get('duration')}; ${intervalMs === null ? 'lengthen the duration' : 'shorten the interval or lengthen the duration'}`);
     const maxDurationMs = duration('max-duration', 5000);
     if (maxDurationMs < durationMs)
         throw new ConfigError(`max-duration: ${get('max-duration')} is shorter than duration ${get('duration')}; give at least the duration`);
+    const repeats = positiveInt('repeats');
+    // Left at its default, max-repeats follows a repeats set above it.
+    const maxRepeats = raw['max-repeats']?.trim()
+        ? positiveInt('max-repeats')
+        : Math.max(repeats, positiveInt('max-repeats'));
+    if (maxRepeats < repeats)
+        throw new ConfigError(`max-repeats: ${maxRepeats} is below repeats ${repeats}; give at least repeats, or raise it to let the gate add pairs`);
     const mode = oneOf('mode', ['full', 'analyze', 'comment']);
     const reportJson = optional('report-json');
     if (mode === 'comment' && !reportJson)
@@ -6054,13 +6107,16 @@ function parseConfig(raw, event = {}) {
         maxDurationMs,
         warmupMs: duration('warmup', 0),
         intervalMs,
+        samplingBudgetCores: inInput('sampling-budget', parseBudget),
         quiesce: oneOf('quiesce', ['on', 'off']) === 'on',
         maxHeapGrowth: limit('max-heap-growth', 'bytes'),
         maxGoroutineGrowth: limit('max-goroutine-growth', 'count'),
         baseline: inInput('baseline', (s) => parseBaseline(s, event)),
         baseRef: optional('base-ref') ?? event.pullRequestBaseRef ?? null,
-        repeats: positiveInt('repeats'),
+        repeats,
+        maxRepeats,
         maxIncreaseOverBaseline: inInput('max-increase-over-baseline', parseIncrease),
+        baselineNoiseFloor: inInput('baseline-noise-floor', (s) => parseSeriesRates(s, defaultOf('baseline-noise-floor'))),
         memprofilerate: get('memprofilerate').toLowerCase() === 'off' ? null : positiveInt('memprofilerate'),
         goroutineLeakProfile: oneOf('goroutine-leak-profile', ['auto', 'on', 'off']),
         failOn: oneOf('fail-on', ['fail', 'inconclusive', 'never']),
@@ -6073,6 +6129,14 @@ function parseConfig(raw, event = {}) {
             ? inInput('pushgateway-url', (s) => httpUrl(s, 'http://127.0.0.1:9091'))
             : null
     };
+}
+/** "5%" → 0.05 of one core. */
+function parseBudget(text) {
+    const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+    const percent = m ? Number(m[1]) : NaN;
+    if (!(percent >= 0.1 && percent <= 100))
+        throw new ConfigError(`expected a share of one core from 0.1% to 100% such as 5%, got "${text}"`);
+    return percent / 100;
 }
 function rateOfKind(text, kind) {
     const rate = parseRate(text);
@@ -6116,10 +6180,14 @@ function parseBaseline(text, event) {
         return { kind: 'report', path: text };
     throw new ConfigError(`expected auto, merge-base, none, or the path of a report.json, got "${text}"`);
 }
-/** "256KiB/min, 5/min": the unit tells the series, one left out keeps its default; `off` turns both off. */
+/** "256KiB/min, 5/min", or `off` for neither. */
 function parseIncrease(text) {
     if (text.toLowerCase() === 'off')
         return { heapBytesPerSec: null, goroutinesPerSec: null };
+    return parseSeriesRates(text, defaultOf('max-increase-over-baseline'));
+}
+/** "256KiB/min, 5/min": the unit tells the series, one left out keeps the input's default. */
+function parseSeriesRates(text, defaultText) {
     const given = text.split(',').map((part) => parseRate(part.trim()));
     const pick = (kind, fallback) => {
         const rates = given.filter((r) => r.kind === kind);
@@ -6130,8 +6198,8 @@ function parseIncrease(text) {
         return rates.length ? rates[0].value : fallback();
     };
     return {
-        heapBytesPerSec: pick('bytes', () => parseIncrease(INCREASE_DEFAULT).heapBytesPerSec),
-        goroutinesPerSec: pick('count', () => parseIncrease(INCREASE_DEFAULT).goroutinesPerSec)
+        heapBytesPerSec: pick('bytes', () => parseSeriesRates(defaultText, defaultText).heapBytesPerSec),
+        goroutinesPerSec: pick('count', () => parseSeriesRates(defaultText, defaultText).goroutinesPerSec)
     };
 }
 /** Inputs that hold commands or URLs: a token written into them is hidden. */
@@ -6186,21 +6254,148 @@ function freePort() {
     });
 }
 
-// Head against base: the difference of their growth rates with an interval, judged by
-// the same rule as the absolute limits (judgeAgainst).
+/** Keeps a run whose series never moved (standard error 0) from weighing infinitely. */
+const MIN_VARIANCE = 1e-12;
+function groupSums(runs, tau2) {
+    const w = runs.map((r) => 1 / (r.sePerSec ** 2 + MIN_VARIANCE + tau2));
+    const sw = w.reduce((a, b) => a + b, 0);
+    const mean = runs.reduce((a, r, i) => a + w[i] * r.slopePerSec, 0) / sw;
+    return {
+        q: runs.reduce((a, r, i) => a + w[i] * (r.slopePerSec - mean) ** 2, 0),
+        df: runs.length - 1,
+        c: sw - w.reduce((a, b) => a + b * b, 0) / sw
+    };
+}
+function pooledSums(groups, tau2) {
+    return groups
+        .filter((g) => g.length > 0)
+        .map((g) => groupSums(g, tau2))
+        .reduce((a, b) => ({ q: a.q + b.q, df: a.df + b.df, c: a.c + b.c }), { q: 0, df: 0, c: 0 });
+}
 /**
- * Head slope minus base slope, and its 95% interval by MOVER (Zou & Donner 2008): each
- * Theil–Sen half-width stands for ~1.96 standard errors of its slope, the two runs are
- * independent, so half-widths add in quadrature. The lower bound takes the head's lower
- * half and the base's upper half (the sides that move the difference down), and the
- * other way round for the upper bound, which keeps each interval's own asymmetry.
+ * DerSimonian–Laird τ², units²/s², from groups of runs that each share one true slope (the
+ * base's runs, the head's runs): each group has its own mean, and τ is common to all, so
+ * the head's and the base's repeats both inform it. null when no group has two runs.
  */
-function slopeDifference(head, base) {
+function betweenRunVariance(groups) {
+    const { q, df, c } = pooledSums(groups, 0);
+    if (df === 0)
+        return null;
+    return c > 0 ? Math.max(0, (q - df) / c) : 0;
+}
+/**
+ * The upper bound of τ² at one-sided `confidence`, by the Q-profile method (Viechtbauer
+ * 2007): the τ² at which the generalised Q statistic falls to the χ² quantile. A floor
+ * must err wide: a point estimate from a handful of runs is often 0. null with df 0.
+ */
+function betweenRunVarianceUpper(groups, confidence) {
+    const df = pooledSums(groups, 0).df;
+    if (df === 0)
+        return null;
+    const target = chiSquareQuantile(1 - confidence, df);
+    const q = (tau2) => pooledSums(groups, tau2).q;
+    if (q(0) <= target)
+        return 0;
+    // Q falls as τ² grows; bracket, then bisect on a log scale.
+    let high = Math.max(...groups.flat().map((r) => r.slopePerSec ** 2 + r.sePerSec ** 2), MIN_VARIANCE);
+    while (q(high) > target)
+        high *= 4;
+    let low = 0;
+    for (let i = 0; i < 100 && high - low > high * 1e-9; i++) {
+        const mid = (low + high) / 2;
+        if (q(mid) > target)
+            low = mid;
+        else
+            high = mid;
+    }
+    return high;
+}
+/** The p quantile of χ² with `df` degrees of freedom (Wilson–Hilferty, within ~1% for df ≥ 2). */
+function chiSquareQuantile(p, df) {
+    const k = 2 / (9 * df);
+    return df * Math.max(0, 1 - k + normalQuantile(p) * Math.sqrt(k)) ** 3;
+}
+/**
+ * A/A calibration: pairs of runs of the same code. Each difference has variance
+ * v_a + v_b + 2τ², so the spread of the differences beyond their own errors is 2τ².
+ */
+function pairSpread(pairs, z, floorPerSec, confidence = 0.9) {
+    const differences = pairs.map(([a, b]) => ({
+        slopePerSec: b.slopePerSec - a.slopePerSec,
+        sePerSec: Math.hypot(a.sePerSec, b.sePerSec)
+    }));
+    const ds = differences.map((d) => d.slopePerSec);
+    const mean = ds.reduce((a, b) => a + b, 0) / ds.length;
+    const sd = ds.length > 1 ? Math.sqrt(ds.reduce((a, d) => a + (d - mean) ** 2, 0) / (ds.length - 1)) : 0;
+    const tau2 = betweenRunVariance([differences]) ?? 0;
+    const upper = betweenRunVarianceUpper([differences], confidence) ?? 0;
+    return {
+        differencesPerSec: ds,
+        differenceSdPerSec: sd,
+        spreadPerSec: Math.sqrt(tau2 / 2),
+        spreadUpperPerSec: Math.sqrt(upper / 2),
+        confidence,
+        excludingZeroWithin: excludingZero(differences, z, 0),
+        excludingZeroWithFloor: excludingZero(differences, z, floorPerSec),
+        floorPerSec
+    };
+}
+function excludingZero(differences, z, spreadPerSec) {
+    return differences.filter((d) => Math.abs(d.slopePerSec) > z * Math.sqrt(d.sePerSec ** 2 + 2 * spreadPerSec ** 2)).length;
+}
+
+// Head against base: the difference of their growth rates with an interval that counts
+// each run's own error and how much runs of the same code differ, judged by the same rule
+// as the absolute limits (judgeAgainst).
+/**
+ * Head slope minus base slope, and its interval at `z` by MOVER (Zou & Donner 2008): each
+ * Theil–Sen half-width stands for `trend.z` standard errors of its slope, the two runs are
+ * independent, so half-widths add in quadrature, with the run-to-run variance of the two
+ * sides' slopes (`betweenRunVariance`, units²/s²) beside them. The lower bound takes the
+ * head's lower half and the base's upper half (the sides that move the difference down),
+ * and the other way round for the upper bound, which keeps each interval's own asymmetry.
+ */
+function slopeDifference(head, base, z = head.z, betweenRunVariance = 0) {
     const diffPerSec = head.slopePerSec - base.slopePerSec;
+    const [h, b] = [z / head.z, z / base.z];
+    const half = (headHalf, baseHalf) => Math.sqrt((headHalf * h) ** 2 + (baseHalf * b) ** 2 + z * z * betweenRunVariance);
     return {
         diffPerSec,
-        ciLow: diffPerSec - Math.hypot(head.slopePerSec - head.ciLow, base.ciHigh - base.slopePerSec),
-        ciHigh: diffPerSec + Math.hypot(head.ciHigh - head.slopePerSec, base.slopePerSec - base.ciLow)
+        ciLow: diffPerSec - half(head.slopePerSec - head.ciLow, base.ciHigh - base.slopePerSec),
+        ciHigh: diffPerSec + half(head.ciHigh - head.slopePerSec, base.slopePerSec - base.ciLow)
+    };
+}
+/**
+ * A stored baseline ran on another machine or day: a run-to-run spread twice the floor
+ * (four times the variance) stands for what the same machine's back-to-back runs do not show.
+ */
+const STORED_FLOOR_FACTOR = 2;
+/** Each measured run of a side: its repeats, or the one run. */
+function runEstimates(run, series, factor) {
+    const one = (slope, se) => slope === null || slope === undefined || se === null || se === undefined
+        ? []
+        : [{ slopePerSec: slope * factor, sePerSec: Math.abs(se * factor) }];
+    if (run.repeats)
+        return run.repeats.flatMap((r) => one(r.slopePerSec[series], r.sePerSec?.[series]));
+    const t = run.trends[series];
+    return one(t?.slopePerSec, t?.sePerSec);
+}
+/**
+ * τ from the repeats of both sides when there are two a side (DerSimonian–Laird, each side
+ * its own mean), never below the floor: two or three runs often spread less than runs do.
+ */
+function runSpread(head, base, series, factor, o) {
+    const [h, b] = [runEstimates(head, series, 1), runEstimates(base, series, factor)];
+    const estimated = betweenRunVariance([h, b]);
+    const floor = o.floorPerSec[series];
+    const fromRepeats = estimated !== null && estimated > floor * floor;
+    const headPerSec = fromRepeats ? Math.sqrt(estimated) : floor;
+    const basePerSec = o.storedBase ? Math.max(headPerSec, STORED_FLOOR_FACTOR * floor) : headPerSec;
+    return {
+        headPerSec,
+        basePerSec,
+        from: fromRepeats ? 'repeats' : 'floor',
+        variance: headPerSec ** 2 / Math.max(1, h.length) + basePerSec ** 2 / Math.max(1, b.length)
     };
 }
 /** Rates that differ by more than this are compared per request. */
@@ -6230,8 +6425,12 @@ function scaled(t, factor) {
     };
 }
 /** Compares every judged series; a series whose increase limit is off is shown, not judged. */
-function compareRuns(head, base, maxIncrease) {
-    const comparison = {};
+function compareRuns(head, base, maxIncrease, spread) {
+    const pairs = head.repeats?.length ?? 1;
+    const confidence = twoSidedConfidence(spread.z);
+    const comparison = spread.storedBase
+        ? { baseline: 'stored', confidence }
+        : { baseline: 'merge-base', pairs, order: pairs > 1 ? 'abba' : 'base-head', confidence };
     const judgements = [];
     const factor = rateScale(head, base);
     if (factor !== 1)
@@ -6248,7 +6447,14 @@ function compareRuns(head, base, maxIncrease) {
                 judgements.push({ outcome: 'inconclusive', rule: 'too-few-samples', series, against: 'base' });
             continue;
         }
-        const c = { ...slopeDifference(h, b), limitPerSec: limit };
+        const s = runSpread(head, base, series, factor, spread);
+        const c = {
+            ...slopeDifference(h, b, spread.z, s.variance),
+            limitPerSec: limit,
+            runSpreadPerSec: s.headPerSec,
+            baseRunSpreadPerSec: s.basePerSec,
+            runSpreadFrom: s.from
+        };
         comparison[series] = c;
         if (limit === null)
             continue;
@@ -6262,7 +6468,7 @@ function compareRuns(head, base, maxIncrease) {
             highPerSec: c.ciHigh,
             latePerSec: lateDiff,
             limitPerSec: limit,
-            confidence: Math.min(h.confidence, b.confidence),
+            confidence,
             headPerSec: h.slopePerSec,
             basePerSec: b.slopePerSec
         });
@@ -6271,6 +6477,18 @@ function compareRuns(head, base, maxIncrease) {
     if (fresh.length)
         comparison.newInHead = fresh;
     return { comparison, judgements };
+}
+/**
+ * The z of head − base: judged after `repeats` pairs and after each pair added up to
+ * `maxRepeats`, so α per side is split over those checkpoints as the looks split theirs.
+ */
+function comparisonZ(repeats, maxRepeats) {
+    return lookZ(Math.max(1, maxRepeats - repeats + 1));
+}
+/** One more pair helps when head − base is all that keeps the verdict from being decided. */
+function needsAnotherPair(judgements) {
+    return (!judgements.some((j) => j.outcome === 'fail') &&
+        judgements.some((j) => j.against === 'base' && j.outcome === 'inconclusive' && j.rule !== 'too-few-samples'));
 }
 /**
  * Series the base itself grows in, judged by the same rule against the absolute limit,
@@ -14572,6 +14790,42 @@ function describePerRequest(p) {
     const rate = (v) => `${Math.round(v)}`;
     return `head and base were driven at different rates (${rate(p.headRequestsPerSec)} and ${rate(p.baseRequestsPerSec)} requests/s): the base's growth is compared per request, at the head's rate`;
 }
+/**
+ * How head − base was measured: the order of the runs, the pairs added, and the run-to-run
+ * spread its interval allows for. Nothing when there was no comparison or it predates these.
+ */
+function describeComparison(report) {
+    const c = report.comparison;
+    if (!c?.confidence)
+        return [];
+    const lines = [];
+    if (c.baseline === 'stored') {
+        const widened = JUDGED_SERIES.flatMap((s) => {
+            const sc = c[s];
+            return sc?.baseRunSpreadPerSec
+                ? [`${formatRate(sc.baseRunSpreadPerSec, SERIES$1[s].unit)} (${SERIES$1[s].label})`]
+                : [];
+        });
+        lines.push(`The base is a report.json of another run: another runner or another day differs more than back-to-back runs do, so its run-to-run spread is taken as at least twice baseline-noise-floor${widened.length ? `: ${widened.join(', ')}` : ''}.`);
+    }
+    else if (c.pairs === 1)
+        lines.push('Base ran once, then head: a drift of the machine between the two runs cannot be told from the change; repeats: 2 measures base, head, head, base.');
+    else if (c.pairs) {
+        const asked = Number(report.config.repeats) || 1;
+        const added = c.pairs > asked ? `, ${c.pairs - asked} added while head − base was unclear` : '';
+        lines.push(`${c.pairs} pairs in ABBA order (base, head, head, base, …)${added}.`);
+    }
+    const spreads = JUDGED_SERIES.flatMap((s) => {
+        const sc = c[s];
+        if (sc?.runSpreadPerSec === undefined)
+            return [];
+        const from = sc.runSpreadFrom === 'repeats' ? 'estimated from the pairs' : 'baseline-noise-floor';
+        return [`${SERIES$1[s].label} ±${formatRate(sc.runSpreadPerSec, SERIES$1[s].unit)} a run (${from})`];
+    });
+    if (spreads.length)
+        lines.push(`The ${confidenceText(c.confidence)} interval of head − base counts how much runs of the same code differ: ${spreads.join('; ')}.`);
+    return lines;
+}
 
 // The JSON Schema of report.json, published as schema/report.schema.json. A report is
 // read back as a stored baseline and, in the fork-safe `mode: comment`, from untrusted
@@ -14601,6 +14855,9 @@ const LOAD_KINDS = every()(['built-in', 'command']);
 const READINGS = every()(['quiesced', 'least-of-4', 'metrics']);
 const AGAINST = every()(['limit', 'base']);
 const SITE_KINDS = every()(['goroutines']);
+const INTERVAL_MODES = every()(['auto', 'fixed']);
+const INTERVAL_REASONS = every()(['budget', 'floor', 'fixed']);
+const COST_MEASURES = every()(['cpu', 'wall', 'none']);
 const NUMBER = { type: 'number' };
 const COUNT = { type: 'number', minimum: 0 };
 const NUMBER_OR_NULL = { type: ['number', 'null'] };
@@ -14632,7 +14889,8 @@ const DEFINITIONS = {
         ...fields(['t', 'liveHeapBytes', 'liveHeapObjects', 'goroutines'], NUMBER),
         rssBytes: NUMBER_OR_NULL,
         reading: oneOf(READINGS),
-        pauseMs: COUNT
+        pauseMs: COUNT,
+        gcCostMs: COUNT
     }, ['t', 'liveHeapBytes', 'liveHeapObjects', 'goroutines', 'rssBytes']),
     // Only the fields every version of Trend has are required; the rest may change with the analysis.
     trend: object({ slopePerSec: NUMBER, ciLow: NUMBER, ciHigh: NUMBER, lateSlopePerSec: NUMBER, n: COUNT }, ['slopePerSec', 'ciLow', 'ciHigh', 'lateSlopePerSec', 'n'], SCALAR_OR_RECORD),
@@ -14688,7 +14946,11 @@ const DEFINITIONS = {
         profilesDir: TEXT,
         warmupSec: COUNT,
         durationSec: COUNT,
-        repeats: list(object({ slopePerSec: bySeries(SERIES, NUMBER_OR_NULL), profilesDir: TEXT }, ['slopePerSec']), 1000),
+        repeats: list(object({
+            slopePerSec: bySeries(SERIES, NUMBER_OR_NULL),
+            sePerSec: bySeries(SERIES, NUMBER_OR_NULL),
+            profilesDir: TEXT
+        }, ['slopePerSec']), 1000),
         source: object({ kind: oneOf(['pprof', 'metrics']), heapGauge: WORD$1 }, ['kind'], false),
         requestsPerSec: NUMBER_OR_NULL,
         looks: list(object({
@@ -14705,7 +14967,28 @@ const DEFINITIONS = {
             pauseP50Ms: NUMBER_OR_NULL,
             pauseP95Ms: NUMBER_OR_NULL,
             pausedFraction: NUMBER_OR_NULL
-        }, ['enabled', 'notDrained'])
+        }, ['enabled', 'notDrained']),
+        interval: object({
+            intervalMs: COUNT,
+            mode: oneOf(INTERVAL_MODES),
+            reason: oneOf(INTERVAL_REASONS),
+            lookTimesFactor: COUNT,
+            gcCostPerSampleSec: orNull(COUNT),
+            costMeasure: oneOf(COST_MEASURES),
+            budgetCores: COUNT,
+            costCores: orNull(COUNT),
+            budgetIntervalMs: orNull(COUNT),
+            overBudget: BOOLEAN
+        }, [
+            'intervalMs',
+            'mode',
+            'reason',
+            'gcCostPerSampleSec',
+            'costMeasure',
+            'budgetCores',
+            'costCores',
+            'overBudget'
+        ])
     }, ['side', 'samples', 'trends', 'load', 'sampleNotes', 'profilesDir', 'warmupSec', 'durationSec']),
     judgement: object({
         outcome: oneOf(VERDICTS),
@@ -14723,7 +15006,15 @@ const DEFINITIONS = {
         ], NUMBER),
         baselineMissing: BOOLEAN
     }, ['outcome', 'rule', 'series', 'against'], SCALAR_OR_RECORD),
-    seriesComparison: object({ diffPerSec: NUMBER, ciLow: NUMBER, ciHigh: NUMBER, limitPerSec: NUMBER_OR_NULL }, ['diffPerSec', 'ciLow', 'ciHigh', 'limitPerSec'])
+    seriesComparison: object({
+        diffPerSec: NUMBER,
+        ciLow: NUMBER,
+        ciHigh: NUMBER,
+        limitPerSec: NUMBER_OR_NULL,
+        runSpreadPerSec: COUNT,
+        baseRunSpreadPerSec: COUNT,
+        runSpreadFrom: oneOf(['floor', 'repeats'])
+    }, ['diffPerSec', 'ciLow', 'ciHigh', 'limitPerSec'])
 };
 /** report.json, schemaVersion 2. */
 const REPORT_SCHEMA = {
@@ -14745,7 +15036,11 @@ const REPORT_SCHEMA = {
             heap: ref('seriesComparison'),
             goroutines: ref('seriesComparison'),
             newInHead: list(TEXT, 1000),
-            perRequest: object({ headRequestsPerSec: NUMBER, baseRequestsPerSec: NUMBER }, ['headRequestsPerSec', 'baseRequestsPerSec'], false)
+            perRequest: object({ headRequestsPerSec: NUMBER, baseRequestsPerSec: NUMBER }, ['headRequestsPerSec', 'baseRequestsPerSec'], false),
+            pairs: { type: 'integer', minimum: 1 },
+            order: oneOf(['base-head', 'abba']),
+            baseline: oneOf(['merge-base', 'stored']),
+            confidence: { type: 'number', minimum: 0, maximum: 1 }
         }, []),
         createdAt: WORD$1
     }, [
@@ -22160,10 +22455,10 @@ const PUSH_TIMEOUT_MS = 10_000;
  */
 async function pushRun(registry, gatewayUrl, grouping, timeoutMs = PUSH_TIMEOUT_MS) {
     const gateway = new promClientExports.Pushgateway(gatewayUrl, { timeout: timeoutMs }, registry);
-    const started = performance.now();
+    const started = performance$1.now();
     try {
         await gateway.push({ jobName: PUSH_JOB, groupings: groupingPath(grouping) });
-        return { roundTripMs: performance.now() - started };
+        return { roundTripMs: performance$1.now() - started };
     }
     catch (e) {
         const why = stripControl(e.message)
@@ -22171,7 +22466,7 @@ async function pushRun(registry, gatewayUrl, grouping, timeoutMs = PUSH_TIMEOUT_
             .trim()
             .slice(0, 200);
         return {
-            roundTripMs: performance.now() - started,
+            roundTripMs: performance$1.now() - started,
             warning: `pushgateway-url: ${redactUrl(gatewayUrl)}: ${why}; the run was not pushed, the verdict stands`
         };
     }
@@ -22289,6 +22584,39 @@ function num(value, digits) {
 /** Profile text shown as code. */
 function code(text) {
     return `<code>${escapeText(text)}</code>`;
+}
+
+const seconds = (ms) => `${Number((ms / 1000).toFixed(ms < 10_000 ? 2 : 0))}s`;
+const percent = (cores) => `${Number((100 * cores).toFixed(cores < 0.1 ? 1 : 0))}%`;
+/**
+ * "sampled every 2.5s (interval: auto, to keep the budget): a sample's forced GCs took 124 ms
+ * of the service's CPU, 5% of one core (sampling-budget 5%)"; null for a report without it.
+ */
+function describeInterval(i) {
+    if (!i)
+        return null;
+    const why = {
+        budget: 'auto, to keep the budget',
+        floor: 'auto, at most once a second',
+        fixed: 'as given'
+    }[i.reason];
+    const head = `sampled every ${seconds(i.intervalMs)} (interval: ${why})`;
+    if (i.gcCostPerSampleSec === null || i.costCores === null)
+        return `${head}: no GC was forced`;
+    const cost = i.costMeasure === 'cpu'
+        ? `${Math.round(1000 * i.gcCostPerSampleSec)} ms of the service's CPU`
+        : `${Math.round(1000 * i.gcCostPerSampleSec)} ms (their wall time, taken as one core busy)`;
+    const budget = `sampling-budget ${percent(i.budgetCores)}`;
+    const line = `${head}: a sample's forced GCs took ${cost}, ${percent(i.costCores)} of one core`;
+    const later = i.lookTimesFactor > 1
+        ? `; the looks came ${Number(i.lookTimesFactor.toFixed(1))}× later than duration and max-duration say, so that each had its 8 samples`
+        : '';
+    if (!i.overBudget)
+        return `${line} (${budget})${later}`;
+    const fix = i.reason === 'fixed'
+        ? `interval: auto would sample every ${seconds(i.budgetIntervalMs ?? i.intervalMs)}`
+        : 'later samples cost more than the first, from which the interval was chosen';
+    return `${line}, over the ${budget}: ${fix}${later}`;
 }
 
 // report.json -> markdown: the PR comment, the job summary and report.md. The first screen
@@ -22505,7 +22833,7 @@ function comparisonTable(report, base) {
 /** Every judgement in a sentence, with its interval; what the run could catch; where it stopped. */
 function reasons(report) {
     const head = report.runs.head;
-    const after = [...describeDetectable(head), describeStop(head)].filter((l) => l !== null);
+    const after = [...describeDetectable(head), describeStop(head), ...describeComparison(report)].filter((l) => l !== null);
     return [
         ...report.reasons.map((r) => `- ${escapeText(r)}`),
         ...(after.length ? ['', ...after.map((l) => `_${escapeText(l)}_`)] : [])
@@ -22588,9 +22916,11 @@ function runDetails(run) {
         ? `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
         : `load-command ${code(load.command ?? '')}${load.exitCode ? `, exit code ${num(load.exitCode)}` : ''}`;
     const quiet = describeQuiescence(run.quiescence);
+    const interval = describeInterval(run.interval);
     return [
         `- **${run.side === 'base' ? 'base' : 'head'}**${run.ref ? ` ${code(String(run.ref))}` : ''}${run.commit ? ` ${code(String(run.commit).slice(0, 12))}` : ''}: ${num(run.samples.length)} samples over ${num(run.durationSec, 0)}s after a ${num(run.warmupSec)}s warm-up; ${loadText}`,
         ...(quiet ? [`  - ${escapeText(quiet)}`] : []),
+        ...(interval ? [`  - ${escapeText(interval)}`] : []),
         ...run.sampleNotes.map((n) => `  - ${escapeText(n)}`)
     ];
 }
@@ -22724,6 +23054,7 @@ function combineRepeats(runs) {
         sampleNotes: runs.flatMap((r, i) => r.sampleNotes.map((n) => `repeat ${i + 1}: ${n}`)),
         repeats: runs.map((r) => ({
             slopePerSec: bySeries$1((s) => r.trends[s]?.slopePerSec ?? null),
+            sePerSec: bySeries$1((s) => r.trends[s]?.sePerSec ?? null),
             profilesDir: r.profilesDir
         }))
     };
@@ -24344,93 +24675,61 @@ function unescapeLabel(text) {
     return text.replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
 }
 
-// Fetches profiles from net/http/pprof, with a timeout, one retry and a size cap.
-/** The most read of one response; a future `max-profile-size` input sets it. */
-const MAX_PROFILE_BYTES = 256 * 1024 * 1024;
-// An error page is shown in one line: its start is enough.
-const ERROR_BODY_BYTES = 1024;
-class PprofClient {
-    baseUrl;
-    timeoutMs;
-    signal;
-    maxBodyBytes;
-    constructor(baseUrl, timeoutMs, signal, maxBodyBytes = MAX_PROFILE_BYTES) {
-        this.baseUrl = baseUrl;
-        this.timeoutMs = timeoutMs;
-        this.signal = signal;
-        this.maxBodyBytes = maxBodyBytes;
-    }
-    /** GET {pprof-url}/{path}; retried once on failure, but not when too large. The error of the retry is thrown. */
-    async get(path) {
-        try {
-            return await this.once(path);
-        }
-        catch (e) {
-            if (this.signal?.aborted || e instanceof ProfileTooLargeError)
-                throw e;
-            return await this.once(path);
-        }
-    }
-    async once(path) {
-        const signals = [AbortSignal.timeout(this.timeoutMs), ...(this.signal ? [this.signal] : [])];
-        // One connection a request, closed after it: a kept-alive connection that fetch replaces
-        // now and then adds the server's goroutine for it to some counts and not others.
-        const res = await fetch(`${this.baseUrl}/${path}`, {
-            headers: { connection: 'close' },
-            signal: AbortSignal.any(signals)
+// GET over node:http(s), one connection a request, with a deadline, an abort signal and a
+// size cap: how memgate reads the service's endpoints while it samples. Not fetch: over a
+// thousand requests undici's fetch grew memgate's RSS by about 60 MiB where node:http
+// stays flat (issue 11), and a long gate makes thousands.
+function httpGet(url, options) {
+    return new Promise((resolve, reject) => {
+        if (options.signal?.aborted)
+            return reject(options.signal.reason);
+        const target = new URL(url);
+        const send = target.protocol === 'https:' ? request : request$1;
+        // agent false: a connection of its own, closed after the answer. A kept-alive connection
+        // that is replaced now and then adds the server's goroutine for it to some counts only.
+        const req = send(target, { agent: false, headers: { connection: 'close', ...options.headers } }, (res) => read(res, res.statusCode ?? 0));
+        const timer = setTimeout(() => req.destroy(new Error(`no answer within ${options.timeoutMs} ms (timeout)`)), options.timeoutMs);
+        const onAbort = () => req.destroy(options.signal?.reason ?? new Error('aborted'));
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        const done = () => {
+            clearTimeout(timer);
+            options.signal?.removeEventListener('abort', onAbort);
+        };
+        req.once('error', (e) => {
+            done();
+            reject(e);
         });
-        if (!res.ok) {
-            const { bytes } = await readUpTo(res, ERROR_BODY_BYTES);
-            // The page is the endpoint's text: one line, without terminal escapes.
-            const page = stripControl(bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ');
-            throw new GateError(`${path}: HTTP ${res.status} ${page}`.trim());
+        req.end();
+        function read(res, status) {
+            const ok = status >= 200 && status < 300;
+            const cap = ok ? options.maxBytes : (options.maxErrorBytes ?? 1024);
+            const answer = (bytes, cut) => {
+                done();
+                if (cut)
+                    req.destroy();
+                resolve({ status, bytes, cut });
+            };
+            // Content-Length, when given, tells at once; else reading stops at the cap.
+            if (ok && Number(res.headers['content-length'] ?? 0) > cap)
+                return answer(Buffer.alloc(0), true);
+            const chunks = [];
+            let total = 0;
+            res.on('data', (chunk) => {
+                if (total + chunk.length > cap) {
+                    chunks.push(chunk.subarray(0, cap - total));
+                    res.removeAllListeners('data');
+                    return answer(Buffer.concat(chunks), true);
+                }
+                chunks.push(chunk);
+                total += chunk.length;
+            });
+            res.once('end', () => answer(Buffer.concat(chunks, total), false));
+            res.once('error', (e) => {
+                done();
+                reject(e);
+            });
         }
-        // Content-Length, when given, tells at once; else reading stops at the cap.
-        const declared = Number(res.headers.get('content-length') ?? 0);
-        if (declared > this.maxBodyBytes)
-            await res.body?.cancel();
-        const body = declared > this.maxBodyBytes ? null : await readUpTo(res, this.maxBodyBytes);
-        if (!body || body.cut)
-            throw new ProfileTooLargeError(`${path}: the response is larger than ${formatBytes(this.maxBodyBytes)}, the most memgate reads; raise max-profile-size if the service's profiles are this large`);
-        return body.bytes;
-    }
-}
-/**
- * The body if it has at most `maxBytes`; else its first piece and `cut`. Reading stops at the
- * cap and the connection is dropped, so a huge or endless body costs no more than the cap.
- */
-async function readUpTo(res, maxBytes) {
-    const reader = res.body?.getReader();
-    if (!reader)
-        return { bytes: Buffer.alloc(0), cut: false };
-    const chunks = [];
-    let total = 0;
-    for (let r = await reader.read(); !r.done; r = await reader.read()) {
-        total += r.value.byteLength;
-        if (total > maxBytes) {
-            await reader.cancel();
-            return { bytes: Buffer.from(chunks[0] ?? r.value).subarray(0, maxBytes), cut: true };
-        }
-        chunks.push(r.value);
-    }
-    return { bytes: Buffer.concat(chunks, total), cut: false };
-}
-/** The exact post-GC live heap from `heap?gc=1&debug=1`, whose trailer prints runtime.MemStats. */
-function parseMemStats(text) {
-    const field = (name) => {
-        const m = new RegExp(`^# ${name} = (\\d+)$`, 'm').exec(text);
-        if (!m)
-            throw new GateError(`heap?debug=1 has no "# ${name}" line: is this a Go net/http/pprof endpoint?`);
-        return Number(m[1]);
-    };
-    return { heapAllocBytes: field('HeapAlloc'), heapObjects: field('HeapObjects') };
-}
-/** The exact goroutine count: the first line of `goroutine?debug=1`. */
-function parseGoroutineTotal(text) {
-    const m = /^goroutine profile: total (\d+)$/m.exec(text);
-    if (!m)
-        throw new GateError('goroutine?debug=1 has no "goroutine profile: total" line: is this a Go net/http/pprof endpoint?');
-    return Number(m[1]);
+    });
 }
 
 // Reads a Go service's Prometheus /metrics, for services that serve client_golang's metrics
@@ -24480,26 +24779,28 @@ class MetricsClient {
         }
     }
     async once() {
-        const signals = [AbortSignal.timeout(this.timeoutMs), ...(this.signal ? [this.signal] : [])];
         let res;
         try {
-            res = await fetch(this.target, { headers: this.headers, signal: AbortSignal.any(signals) });
+            res = await httpGet(this.target, {
+                headers: this.headers,
+                timeoutMs: this.timeoutMs,
+                signal: this.signal,
+                maxBytes: MAX_METRICS_BYTES
+            });
         }
         catch (e) {
             if (this.signal?.aborted)
                 throw e;
-            const why = e.cause?.message ?? e.message;
-            throw this.error(`no answer (${why})`);
+            throw this.error(`no answer (${e.message})`);
         }
-        const body = await readUpTo(res, res.ok ? MAX_METRICS_BYTES : 1024);
-        if (!res.ok) {
+        if (res.status < 200 || res.status >= 300) {
             // The page is the endpoint's text: one line, without terminal escapes.
-            const page = stripControl(body.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ');
+            const page = stripControl(res.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ');
             throw this.error(`HTTP ${res.status} ${page}`.trim());
         }
-        if (body.cut)
+        if (res.cut)
             throw this.error(`larger than ${formatBytes(MAX_METRICS_BYTES)}, the most memgate reads`);
-        return body.bytes.toString('utf8');
+        return res.bytes.toString('utf8');
     }
     error(what) {
         return new GateError(`metrics-url: ${redactUrl(this.url)}: ${what}`);
@@ -24556,6 +24857,68 @@ function pickSource(source, pprofAnswers, metricsUrl) {
     if (source !== 'auto')
         return source;
     return !pprofAnswers && metricsUrl ? 'metrics' : 'pprof';
+}
+
+// Fetches profiles from net/http/pprof, with a timeout, one retry and a size cap.
+/** The most read of one response; a future `max-profile-size` input sets it. */
+const MAX_PROFILE_BYTES = 256 * 1024 * 1024;
+// An error page is shown in one line: its start is enough.
+const ERROR_BODY_BYTES = 1024;
+class PprofClient {
+    baseUrl;
+    timeoutMs;
+    signal;
+    maxBodyBytes;
+    constructor(baseUrl, timeoutMs, signal, maxBodyBytes = MAX_PROFILE_BYTES) {
+        this.baseUrl = baseUrl;
+        this.timeoutMs = timeoutMs;
+        this.signal = signal;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+    /** GET {pprof-url}/{path}; retried once on failure, but not when too large. The error of the retry is thrown. */
+    async get(path) {
+        try {
+            return await this.once(path);
+        }
+        catch (e) {
+            if (this.signal?.aborted || e instanceof ProfileTooLargeError)
+                throw e;
+            return await this.once(path);
+        }
+    }
+    async once(path) {
+        const res = await httpGet(`${this.baseUrl}/${path}`, {
+            timeoutMs: this.timeoutMs,
+            signal: this.signal,
+            maxBytes: this.maxBodyBytes,
+            maxErrorBytes: ERROR_BODY_BYTES
+        });
+        if (res.status < 200 || res.status >= 300) {
+            // The page is the endpoint's text: one line, without terminal escapes.
+            const page = stripControl(res.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ');
+            throw new GateError(`${path}: HTTP ${res.status} ${page}`.trim());
+        }
+        if (res.cut)
+            throw new ProfileTooLargeError(`${path}: the response is larger than ${formatBytes(this.maxBodyBytes)}, the most memgate reads; raise max-profile-size if the service's profiles are this large`);
+        return res.bytes;
+    }
+}
+/** The exact post-GC live heap from `heap?gc=1&debug=1`, whose trailer prints runtime.MemStats. */
+function parseMemStats(text) {
+    const field = (name) => {
+        const m = new RegExp(`^# ${name} = (\\d+)$`, 'm').exec(text);
+        if (!m)
+            throw new GateError(`heap?debug=1 has no "# ${name}" line: is this a Go net/http/pprof endpoint?`);
+        return Number(m[1]);
+    };
+    return { heapAllocBytes: field('HeapAlloc'), heapObjects: field('HeapObjects') };
+}
+/** The exact goroutine count: the first line of `goroutine?debug=1`. */
+function parseGoroutineTotal(text) {
+    const m = /^goroutine profile: total (\d+)$/m.exec(text);
+    if (!m)
+        throw new GateError('goroutine?debug=1 has no "goroutine profile: total" line: is this a Go net/http/pprof endpoint?');
+    return Number(m[1]);
 }
 
 // One reading of the live heap and the goroutine count, taken so that it measures what
@@ -24618,67 +24981,113 @@ async function drain(req, state) {
     return true;
 }
 async function quiescedReading(req) {
+    const cpuBefore = await req.serviceCpuSec();
+    const started = performance.now();
     await req.client.get('heap?gc=1&debug=1');
     const heap = parseMemStats((await req.client.get('heap?gc=1&debug=1')).toString('utf8'));
+    const wallMs = performance.now() - started;
+    const cpuAfter = cpuBefore === null ? null : await req.serviceCpuSec();
     return {
         liveHeapBytes: heap.heapAllocBytes,
         liveHeapObjects: heap.heapObjects,
+        // Read before the goroutine count, which forces no GC and is no part of the cost.
+        ...(cpuBefore === null || cpuAfter === null
+            ? { gcCostMs: wallMs, gcCostMeasure: 'wall' }
+            : { gcCostMs: 1000 * Math.max(0, cpuAfter - cpuBefore), gcCostMeasure: 'cpu' }),
         goroutines: await goroutineTotal(req.client)
     };
 }
 async function leastOfReadings(req) {
     let heap = { heapAllocBytes: Infinity, heapObjects: 0 };
     let goroutines = Infinity;
+    let wallMs = 0;
     for (let r = 0; r < LEAST_OF_READINGS; r++) {
         if (r > 0)
             await sleep(READING_GAP_MS, req.signal);
         if (req.signal?.aborted)
             throw new GateError('cancelled while sampling');
+        const started = performance.now();
         const reading = parseMemStats((await req.client.get('heap?gc=1&debug=1')).toString('utf8'));
+        wallMs += performance.now() - started;
         if (reading.heapAllocBytes < heap.heapAllocBytes)
             heap = reading;
         goroutines = Math.min(goroutines, await goroutineTotal(req.client));
     }
-    return { liveHeapBytes: heap.heapAllocBytes, liveHeapObjects: heap.heapObjects, goroutines };
+    // Under load the service's CPU time counts the requests it served too: the GCs' wall time stands in.
+    return {
+        liveHeapBytes: heap.heapAllocBytes,
+        liveHeapObjects: heap.heapObjects,
+        goroutines,
+        gcCostMs: wallMs,
+        gcCostMeasure: 'wall'
+    };
 }
 async function goroutineTotal(client) {
     return parseGoroutineTotal((await client.get('goroutine?debug=1')).toString('utf8'));
 }
 
-// Resident set size of a process group: /proc on Linux, ps on macOS, nothing elsewhere.
+// The service's process group as the sampler sees it: its members, read once a sample, their
+// resident set size (/proc on Linux, ps on macOS, nothing elsewhere) and their CPU time
+// (Linux only). /proc is read synchronously: its files never wait on a disk, and the
+// promise API's open/stat/read/close per file cost memgate more CPU than the reads.
 const execFileAsync = promisify(execFile);
-/** Bytes resident in all processes of group `pgid`, or null where the platform gives none. */
-async function groupRssBytes(pgid) {
-    if (process.platform === 'linux')
-        return linuxGroupRss(pgid);
-    if (process.platform === 'darwin')
-        return psGroupRss(pgid);
-    return null;
-}
-async function linuxGroupRss(pgid) {
-    let total = 0;
-    let found = false;
-    for (const entry of await readdir('/proc')) {
+/** The processes of group `pgid`, found once for the reads of a sample. */
+function readGroup(pgid) {
+    if (process.platform !== 'linux')
+        return { pgid, pids: [] };
+    const pids = [];
+    for (const entry of readdirSync('/proc')) {
         if (!/^\d+$/.test(entry))
             continue;
-        try {
-            const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-            // The command name (field 2) may hold spaces and parentheses: fields count from the last ')'.
-            const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-            if (Number(fields[2]) !== pgid)
-                continue;
-            const status = await readFile(`/proc/${entry}/status`, 'utf8');
-            const m = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-            if (m) {
-                total += Number(m[1]) * 1024;
-                found = true;
-            }
-        }
-        catch {
-            // The process ended between readdir and read.
+        const fields = statFields(Number(entry));
+        if (fields && Number(fields[2]) === pgid)
+            pids.push(Number(entry));
+    }
+    return { pgid, pids };
+}
+/** Bytes resident in all processes of the group, or null where the platform gives none. */
+async function groupRssBytes(group) {
+    if (process.platform === 'darwin')
+        return psGroupRss(group.pgid);
+    let total = 0;
+    let found = false;
+    for (const pid of group.pids) {
+        const m = /^VmRSS:\s+(\d+) kB$/m.exec(readProc(pid, 'status') ?? '');
+        if (m) {
+            total += Number(m[1]) * 1024;
+            found = true;
         }
     }
     return found ? total : null;
+}
+/** CPU seconds (user + system) the processes of the group have used so far; null off Linux. */
+function groupCpuSec(group) {
+    let ticks = 0;
+    let found = false;
+    for (const pid of group.pids) {
+        const fields = statFields(pid);
+        if (!fields)
+            continue;
+        // utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks (USER_HZ, 100 on Linux).
+        ticks += Number(fields[11]) + Number(fields[12]);
+        found = true;
+    }
+    return found ? ticks / CLOCK_TICKS_PER_SEC : null;
+}
+const CLOCK_TICKS_PER_SEC = 100;
+/** /proc/PID/stat from field 3 (state) on; null once the process has ended. */
+function statFields(pid) {
+    const stat = readProc(pid, 'stat');
+    // The command name (field 2) may hold spaces and parentheses: fields count from the last ')'.
+    return stat === null ? null : stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+function readProc(pid, file) {
+    try {
+        return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+    }
+    catch {
+        return null; // ended between the listing and the read
+    }
 }
 async function psGroupRss(pgid) {
     try {
@@ -24694,18 +25103,66 @@ async function psGroupRss(pgid) {
     }
 }
 
-// Samples the running service at a fixed interval until the gate has its answer: the
-// exact post-GC live heap and the goroutine count (reading.ts), the heap and goroutine
-// profiles where attribution needs them (saved raw, decoded once, reduced to summaries),
-// and the RSS of its process group.
+// How often to sample: every sample forces the service to collect its whole heap, and on a
+// large heap that costs real CPU. `interval: auto` spaces the samples so that their forced
+// GCs stay within `sampling-budget` (a share of one core), never closer than a second; when
+// that leaves a look fewer than the 8 samples a trend needs, the looks move later by the
+// same factor. Pure: the sampler measures, this decides.
+/** Auto intervals are whole tenths of a second, so that the report reads plainly. */
+const STEP_MS = 100;
+/** The interval to sample at, and what set it. */
+function chooseInterval(req) {
+    const budgetIntervalMs = req.costPerSampleSec === null ? null : (1000 * req.costPerSampleSec) / req.budgetCores;
+    if (req.fixedMs !== null)
+        return { intervalMs: req.fixedMs, reason: 'fixed', budgetIntervalMs, lookTimesFactor: 1 };
+    const wanted = Math.ceil((budgetIntervalMs ?? 0) / STEP_MS) * STEP_MS;
+    if (wanted <= AUTO_INTERVAL_FLOOR_MS)
+        return { intervalMs: AUTO_INTERVAL_FLOOR_MS, reason: 'floor', budgetIntervalMs, lookTimesFactor: 1 };
+    // A trend needs its samples, the service its CPU: the gate takes longer instead.
+    return {
+        intervalMs: wanted,
+        reason: 'budget',
+        budgetIntervalMs,
+        lookTimesFactor: Math.max(1, wanted / req.maxMs)
+    };
+}
+/**
+ * What the run's sampling cost, for the report: the mean cost of a sample's forced GCs over
+ * every sample read (a CPU-time reading ticks in 10 ms steps, so the mean, not the median),
+ * and the share of one core that is at the interval sampled.
+ */
+function samplingInterval(pick, budgetCores, costsSec, costMeasure) {
+    const gcCostPerSampleSec = costsSec.length ? costsSec.reduce((a, b) => a + b, 0) / costsSec.length : null;
+    const costCores = gcCostPerSampleSec === null ? null : (1000 * gcCostPerSampleSec) / pick.intervalMs;
+    return {
+        intervalMs: pick.intervalMs,
+        mode: pick.reason === 'fixed' ? 'fixed' : 'auto',
+        reason: pick.reason,
+        lookTimesFactor: pick.lookTimesFactor,
+        gcCostPerSampleSec,
+        costMeasure: gcCostPerSampleSec === null ? 'none' : costMeasure,
+        budgetCores,
+        costCores,
+        budgetIntervalMs: gcCostPerSampleSec === null ? null : (1000 * gcCostPerSampleSec) / budgetCores,
+        // A hair over is rounding, not a breach.
+        overBudget: costCores !== null && costCores > budgetCores * 1.05
+    };
+}
+
+// Samples the running service at an interval until the gate has its answer: the exact
+// post-GC live heap and the goroutine count (reading.ts), the heap and goroutine profiles
+// where attribution needs them (saved raw, decoded once, reduced to summaries), and the
+// RSS of its process group. With `interval: auto` the first sample's forced GCs are timed
+// and the interval is chosen from their cost (sampling-budget.ts).
 /**
  * Samples until a look says stop, or the last look. Raw heap and goroutine profiles are
- * taken only where attribution reads them, the first sample and each look, since every
- * heap profile forces one more GC of the whole heap.
+ * taken only where attribution reads them: the first sample, each look and so the last.
  */
 async function sample(req) {
     mkdirOutput(req.profilesDir);
-    const client = new PprofClient(req.pprofUrl, Math.max(5000, 2 * req.intervalMs), req.signal);
+    const client = new PprofClient(req.pprofUrl, 
+    // A forced GC of a heap of several GiB takes seconds.
+    req.intervalMs === null ? AUTO_TIMEOUT_MS : Math.max(5000, 2 * req.intervalMs), req.signal);
     const out = {
         samples: [],
         attempted: 0,
@@ -24716,27 +25173,38 @@ async function sample(req) {
         goroutineText: null,
         goroutineLeaks: null
     };
-    const looks = req.lookTimesSec.map((sec) => Math.round((sec * 1000) / req.intervalMs));
-    // Up to the last look; a look that has its answer stops sooner.
-    const planned = looks[looks.length - 1] + 1;
+    // Moved later once the interval is chosen, when the budget needs it.
+    let looksMs = req.lookTimesSec.map((sec) => sec * 1000);
     const requestsAtStart = req.load.responses();
     const start = Date.now();
+    const costs = { sec: [], allCpu: true };
+    // Chosen once the first sample is read (or dropped): until then the floor, or the input.
+    let pick = null;
+    let intervalMs = req.intervalMs ?? AUTO_INTERVAL_FLOOR_MS;
     let late = 0;
-    for (let i = 0, look = 0; look < looks.length; i++) {
-        const due = start + i * req.intervalMs;
+    for (let i = 0, look = 0, dueMs = 0; look < looksMs.length; i++, dueMs += intervalMs) {
+        const due = start + dueMs;
         await sleep(due - Date.now(), req.signal);
         if (req.signal?.aborted)
             throw new GateError('cancelled while sampling');
         await checkAlive(req);
-        if (Date.now() - due > req.intervalMs)
+        if (Date.now() - due > intervalMs)
             late++;
         const t = (Date.now() - start) / 1000;
-        const atLook = i === looks[look];
+        // The sample nearest each look time.
+        const atLook = pick !== null && dueMs >= looksMs[look] - intervalMs / 2;
         out.attempted++;
         try {
-            const s = await takeSample(client, req, i, t, i === 0 || atLook, out);
+            const s = await takeSample(client, req, i, t, i === 0 || atLook, out, costs);
             out.samples.push(s);
-            const secondsLeft = Math.round(((planned - 1 - i) * req.intervalMs) / 1000);
+            if (!pick) {
+                pick = pickInterval(req, s);
+                looksMs = looksMs.map((ms) => ms * pick.lookTimesFactor);
+            }
+            intervalMs = pick.intervalMs;
+            // Up to the last look; a look that has its answer stops sooner.
+            const planned = i + 1 + Math.max(0, Math.round((looksMs[looksMs.length - 1] - dueMs) / intervalMs));
+            const secondsLeft = Math.round(((planned - 1 - i) * intervalMs) / 1000);
             req.log(
             // What a terminal's one redrawn line must show comes first: which sample, how long yet.
             `  ${req.label} sample ${i + 1}/${planned} at ${t.toFixed(1)}s, ≤ ${secondsLeft}s left  heap ${formatBytes(s.liveHeapBytes).padStart(10)}  goroutines ${String(s.goroutines).padStart(6)}` +
@@ -24752,13 +25220,18 @@ async function sample(req) {
             out.notes.push(`sample ${i + 1} at ${t.toFixed(1)}s dropped after a retry: ${e.message}`);
             req.log(`  sample ${i + 1} dropped: ${e.message}`);
         }
+        // A dropped first sample measured nothing: the floor, or the input.
+        pick ??= pickInterval(req, null);
+        intervalMs = pick.intervalMs;
         if (!atLook)
             continue;
         const responses = req.load.responses();
         const requests = requestsAtStart === null || responses === null ? null : responses - requestsAtStart;
-        const stop = req.atLook(out.samples, { index: look, count: looks.length, atSec: t, requests });
-        look = stop ? looks.length : look + 1;
+        const stop = req.atLook(out.samples, { index: look, count: looksMs.length, atSec: t, requests });
+        look = stop ? looksMs.length : look + 1;
     }
+    if (pick)
+        out.interval = samplingInterval(pick, req.budgetCores, costs.sec, costs.allCpu ? 'cpu' : 'wall');
     if (late > 0)
         out.notes.push(`${late} samples were taken more than one interval late (the service or this machine was slow to answer); their times are the real ones`);
     if (out.samples.length > 0 && out.samples.every((s) => s.rssBytes === null))
@@ -24769,26 +25242,50 @@ async function sample(req) {
         await readEndProfiles(client, req, out);
     return out;
 }
-async function takeSample(client, req, i, t, withProfiles, out) {
+const AUTO_TIMEOUT_MS = 30_000;
+/** The interval, from the first sample's forced GCs (none: nothing forced, or it was dropped); logged once. */
+function pickInterval(req, first) {
+    const costMs = first?.gcCostMs;
+    const pick = chooseInterval({
+        fixedMs: req.intervalMs,
+        costPerSampleSec: costMs === undefined ? null : costMs / 1000,
+        budgetCores: req.budgetCores,
+        maxMs: req.maxIntervalMs
+    });
+    if (req.intervalMs === null)
+        req.log(`  ${req.label}: sampling every ${pick.intervalMs / 1000}s (${pick.reason})` +
+            (costMs === undefined
+                ? ''
+                : `: the first sample's forced GCs took ${costMs} ms of the service, the budget allows ${Math.round(req.budgetCores * pick.intervalMs)} ms`) +
+            (pick.lookTimesFactor > 1 ? `; the looks move ${pick.lookTimesFactor.toFixed(1)}× later` : ''));
+    return pick;
+}
+async function takeSample(client, req, i, t, withProfiles, out, costs) {
     if (req.metrics)
         return metricsSample(req.metrics, req, t, out);
     let raw = null;
+    const group = readGroup(req.service.pid);
     const reading = await takeReading({
         client,
         load: req.load,
         quiesce: req.quiesce,
         signal: req.signal,
+        serviceCpuSec: async () => groupCpuSec(group),
         ...(withProfiles
             ? {
                 whilePaused: async () => {
-                    raw = { heap: await client.get('heap?gc=1'), goroutine: await client.get('goroutine') };
+                    // No gc=1: the profile is published at each GC, so it is already the one of the
+                    // reading's last forced GC, and another would mark the whole heap once more.
+                    raw = { heap: await client.get('heap'), goroutine: await client.get('goroutine') };
                 }
             }
             : {})
     });
-    const rssBytes = await groupRssBytes(req.service.pid);
+    const rssBytes = await groupRssBytes(group);
     if (raw)
         saveProfiles(req, i, t, raw, out);
+    costs.sec.push(reading.gcCostMs / 1000);
+    costs.allCpu &&= reading.gcCostMeasure === 'cpu';
     return {
         t,
         liveHeapBytes: reading.liveHeapBytes,
@@ -24796,7 +25293,8 @@ async function takeSample(client, req, i, t, withProfiles, out) {
         goroutines: reading.goroutines,
         rssBytes,
         reading: reading.method,
-        ...(req.quiesce ? { pauseMs: reading.pauseMs } : {})
+        ...(req.quiesce ? { pauseMs: reading.pauseMs } : {}),
+        gcCostMs: Math.round(reading.gcCostMs)
     };
 }
 /** A reading of the service's Prometheus gauges: what the process reports, garbage included. */
@@ -24808,7 +25306,7 @@ async function metricsSample(client, req, t, out) {
         liveHeapBytes: m.liveHeapBytes,
         liveHeapObjects: null,
         goroutines: m.goroutines,
-        rssBytes: m.rssBytes ?? (await groupRssBytes(req.service.pid)),
+        rssBytes: m.rssBytes ?? (await groupRssBytes(readGroup(req.service.pid))),
         reading: 'metrics'
     };
 }
@@ -25043,6 +25541,8 @@ class LastWords {
     };
 }
 
+// Which endpoint a run reads: pprof, which forces a GC and names the leaking line, or a
+// service's Prometheus /metrics, for services that do not serve pprof.
 /** What must answer before the service is measured: metrics-url when it may be the source. */
 function readyEndpoint(config) {
     return config.metricsUrl && config.source !== 'pprof'
@@ -25070,7 +25570,7 @@ async function chooseSource(config, pprofTakenBefore, signal) {
         return { kind: 'pprof' };
     return {
         kind: 'metrics',
-        client: new MetricsClient(config.metricsUrl, Math.max(5000, 2 * config.intervalMs), signal)
+        client: new MetricsClient(config.metricsUrl, Math.max(5000, 2 * (config.intervalMs ?? longestIntervalMs(config))), signal)
     };
 }
 /**
@@ -25165,10 +25665,12 @@ async function measureBuilt(config, side, options, module, binaryPath, leakProfi
             let sampling = null;
             try {
                 await warmUp(config.warmupMs, { service, load, label, log, signal });
-                log(`${label}: sampling every ${config.intervalMs / 1000}s, looking at the growth every ${config.durationMs / 1000}s up to ${config.maxDurationMs / 1000}s`);
+                log(`${label}: sampling ${config.intervalMs === null ? `at an interval chosen from the first sample's cost (sampling-budget ${100 * config.samplingBudgetCores}% of one core)` : `every ${config.intervalMs / 1000}s`}, looking at the growth every ${config.durationMs / 1000}s up to ${config.maxDurationMs / 1000}s`);
                 sampling = await sample({
                     pprofUrl: config.pprofUrl,
                     intervalMs: config.intervalMs,
+                    budgetCores: config.samplingBudgetCores,
+                    maxIntervalMs: longestIntervalMs(config),
                     lookTimesSec: options.lookTimesSec,
                     atLook: options.atLook,
                     // Without a forced GC there is nothing to read quiesced: metrics count garbage too.
@@ -25341,9 +25843,10 @@ function heapGrowthFlameGraph(diff, title = 'Live heap growth') {
     ].join('\n');
 }
 
-// Measures the head, and the merge-base beside it when asked: alternately, base then
-// head, `repeats` times, so that drift of the machine (a noisy neighbour, a thermal
-// throttle) falls on both sides alike instead of on whichever side ran second.
+// Measures the head, and the merge-base beside it when asked, in pairs: base, head, then
+// head, base (ABBA), so that drift of the machine (a noisy neighbour, a thermal throttle)
+// falls on both sides alike instead of on whichever side ran second. While head − base
+// straddles the allowance, one more pair, up to max-repeats.
 const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg';
 /** What the report says first when the baseline was asked for but could not be had. */
 const noBaseline = (why) => `No baseline: ${why}. The verdict rests on the absolute limits alone.`;
@@ -25378,36 +25881,51 @@ async function repoRootOf(moduleDir) {
     return (await createGit(moduleDir).showToplevel()) ?? moduleDir;
 }
 /**
- * Base, head, base, head, ... A base that does not build or does not run is no
- * baseline (said plainly, then judged on the absolute limits); a head that fails is
- * the user's error and ends the gate.
+ * Pairs in ABBA order: base, head, head, base, … A base that does not build or does not
+ * run is no baseline (said plainly, then judged on the absolute limits); a head that fails
+ * is the user's error and ends the gate.
  */
 async function measureRepeats(config, head, base, options) {
     const heads = [];
     const bases = [];
     const notices = [];
     let baseSide = base;
-    for (let i = 1; i <= config.repeats; i++) {
-        if (baseSide) {
-            try {
-                bases.push(await measureRun(config, baseSide, i, options));
-            }
-            catch (e) {
-                // A folder that cannot be written fails the head as well: it is no reason to drop the base.
-                if (!(e instanceof GateError) || e instanceof OutputError || options.signal?.aborted)
-                    throw e;
-                if (e.detail)
-                    options.log(e.detail);
-                notices.push(noBaseline(`the merge-base ${baseSide.commit?.slice(0, 12)} could not be measured: ${e.message}`));
-                baseSide = null;
-            }
+    const measureBase = async (pair) => {
+        if (!baseSide)
+            return;
+        try {
+            bases.push(await measureRun(config, baseSide, pairLabel(baseSide, pair), options));
         }
-        heads.push(await measureRun(config, head, i, options));
+        catch (e) {
+            // A folder that cannot be written fails the head as well: it is no reason to drop the base.
+            if (!(e instanceof GateError) || e instanceof OutputError || options.signal?.aborted)
+                throw e;
+            if (e.detail)
+                options.log(e.detail);
+            notices.push(noBaseline(`the merge-base ${baseSide.commit?.slice(0, 12)} could not be measured: ${e.message}`));
+            baseSide = null;
+        }
+    };
+    for (let pair = 1;; pair++) {
+        if (pair % 2 === 1)
+            await measureBase(pair);
+        heads.push(await measureRun(config, head, pairLabel(head, pair), options));
+        if (pair % 2 === 0)
+            await measureBase(pair);
+        if (pair < config.repeats)
+            continue;
+        if (!baseSide || pair >= config.maxRepeats)
+            break;
+        if (!options.needsAnotherPair(combineRepeats(heads), combineRepeats(bases)))
+            break;
+        options.log(`head − base is still unclear after ${pair} pair${pair > 1 ? 's' : ''}: one more (at most ${config.maxRepeats})`);
     }
     return { head: combineRepeats(heads), base: baseSide ? combineRepeats(bases) : null, notices };
 }
-async function measureRun(config, side, repeat, options) {
-    const label = config.repeats > 1 ? `${side.side}-${repeat}` : side.side;
+/** Where a run's profiles and logs go: head, base, then head-2, base-2, … */
+const pairLabel = (side, pair) => (pair > 1 ? `${side.side}-${pair}` : side.side);
+/** One run of one side, judged at its looks against the absolute limits; `label` names its outputs. */
+async function measureRun(config, side, label, options) {
     const looks = [];
     const m = await measure(config, side, {
         outDir: options.outDir,
@@ -25466,10 +25984,14 @@ function githubWebUrl(remote) {
 
 // The one orchestrator behind the CLI and the action, in the manner of pprof's
 // driver.PProf: config -> sides (measure) -> analyse -> judge -> report.
-async function runGate(config, options) {
+function runGate(config, options) {
+    return withRedactor(config, (redactor) => gate(config, options, redactor));
+}
+/** Runs `work` with the config's secrets to hide, and hides them in the error it may throw. */
+async function withRedactor(config, work) {
     const redactor = new Redactor(secretValues(config));
     try {
-        return await gate(config, options, redactor);
+        return await work(redactor);
     }
     catch (e) {
         throw redactError(e, redactor.redact);
@@ -25494,20 +26016,36 @@ async function gate(config, options, redactor) {
         throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`);
     // A stored baseline is read before anything is built: a wrong path fails in a second.
     const stored = config.baseline.kind === 'report' ? readStoredBaseline(config.baseline.path, options.configRecord) : null;
-    const sides = await measureSides(config, moduleDir, { ...options, redact: redactor.redact });
-    const head = sides.head;
-    const base = stored?.run ?? sides.base;
     const absolute = { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth };
     const increase = {
         heap: config.maxIncreaseOverBaseline.heapBytesPerSec,
         goroutines: config.maxIncreaseOverBaseline.goroutinesPerSec
     };
-    const vsBase = base ? compareRuns(head, base, increase) : null;
-    const judgements = [
-        judgeGrowth('heap', head, absolute.heap),
-        judgeGrowth('goroutines', head, absolute.goroutines),
-        ...(vsBase?.judgements ?? [])
-    ].filter((j) => j !== null);
+    const spread = {
+        floorPerSec: {
+            heap: config.baselineNoiseFloor.heapBytesPerSec,
+            goroutines: config.baselineNoiseFloor.goroutinesPerSec
+        },
+        storedBase: stored !== null,
+        z: comparisonZ(config.repeats, stored ? config.repeats : config.maxRepeats)
+    };
+    const judge = (head, base) => {
+        const vsBase = base ? compareRuns(head, base, increase, spread) : null;
+        const judgements = [
+            judgeGrowth('heap', head, absolute.heap),
+            judgeGrowth('goroutines', head, absolute.goroutines),
+            ...(vsBase?.judgements ?? [])
+        ].filter((j) => j !== null);
+        return { vsBase, judgements };
+    };
+    const sides = await measureSides(config, moduleDir, {
+        ...options,
+        redact: redactor.redact,
+        needsAnotherPair: (head, base) => needsAnotherPair(judge(head, base).judgements)
+    });
+    const head = sides.head;
+    const base = stored?.run ?? sides.base;
+    const { vsBase, judgements } = judge(head, base);
     if (judgements.length === 0)
         judgements.push(nothingJudged(config.baseline.kind !== 'none' && !base));
     const { verdict, judgements: ordered } = combine(judgements);
@@ -25607,6 +26145,112 @@ async function runDemo(options) {
     return 0;
 }
 
+// `memgate calibrate`: the user's service against itself, pair after pair, to measure how
+// much two runs of the same code differ in slope: the floor baseline-noise-floor takes.
+function calibrate(config, options) {
+    return withRedactor(config, (redactor) => measurePairs(config, options, redactor));
+}
+async function measurePairs(config, options, redactor) {
+    assertSupportedPlatform();
+    prepareOutDir(options.outDir);
+    const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory);
+    if (!existsSync(moduleDir))
+        throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`);
+    const side = { side: 'head', moduleDir, repoRoot: await repoRootOf(moduleDir) };
+    const runOptions = {
+        outDir: options.outDir,
+        redact: redactor.redact,
+        log: options.log,
+        signal: options.signal
+    };
+    const runs = [];
+    const started = Date.now();
+    for (let pair = 1; pair <= options.pairs; pair++) {
+        options.log(`pair ${pair} of ${options.pairs}`);
+        const a = await measureRun(config, side, `a-${pair}`, runOptions);
+        const b = await measureRun(config, side, `b-${pair}`, runOptions);
+        runs.push([a, b]);
+    }
+    const calibration = summarize(runs, config, (Date.now() - started) / 1000 / (2 * options.pairs));
+    const calibrationJsonPath = join(options.outDir, 'calibration.json');
+    writeOutput(calibrationJsonPath, JSON.stringify(calibration, null, 2) + '\n');
+    return { calibration, runs, calibrationJsonPath };
+}
+/** The pairs' spread per series, read at the z the gate's comparison uses with these inputs. */
+function summarize(runs, config, secondsPerRun) {
+    const z = comparisonZ(config.repeats, config.maxRepeats);
+    const floor = {
+        heap: config.baselineNoiseFloor.heapBytesPerSec,
+        goroutines: config.baselineNoiseFloor.goroutinesPerSec
+    };
+    const series = {};
+    const floorPerSec = { ...floor };
+    for (const s of JUDGED_SERIES) {
+        const estimate = (r) => {
+            const t = r.trends[s];
+            return t ? { slopePerSec: t.slopePerSec, sePerSec: t.sePerSec } : null;
+        };
+        const pairs = runs.flatMap(([a, b]) => {
+            const [ea, eb] = [estimate(a), estimate(b)];
+            return ea && eb ? [[ea, eb]] : [];
+        });
+        if (pairs.length < 2)
+            continue;
+        series[s] = pairSpread(pairs, z, floor[s]);
+        floorPerSec[s] = series[s].spreadUpperPerSec;
+    }
+    return { pairs: runs.length, z, confidence: twoSidedConfidence(z), series, floorPerSec, secondsPerRun };
+}
+
+// `memgate calibrate`'s findings -> text for the terminal, ending with the input to set.
+function renderCalibration(c) {
+    const lines = [
+        `go-memgate calibrate: ${c.pairs} pairs of runs of the same build, ${Math.round(c.secondsPerRun)} s a run`,
+        ''
+    ];
+    const rows = [['', 'b − a: sd', 'min … max', 'spread of a run (τ)', 'upper bound']];
+    for (const s of JUDGED_SERIES) {
+        const p = c.series[s];
+        if (!p)
+            continue;
+        const unit = SERIES$1[s].unit;
+        rows.push([
+            SERIES$1[s].label,
+            formatRate(p.differenceSdPerSec, unit),
+            `${formatSignedRate(Math.min(...p.differencesPerSec), unit)} … ${formatSignedRate(Math.max(...p.differencesPerSec), unit)}`,
+            formatRate(p.spreadPerSec, unit),
+            `${formatRate(p.spreadUpperPerSec, unit)} (${Math.round(100 * p.confidence)}%)`
+        ]);
+    }
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    for (const r of rows)
+        lines.push(`  ${r.map((cell, i) => cell.padEnd(widths[i])).join('  ')}`.trimEnd());
+    lines.push('');
+    const confidence = confidenceText(c.confidence);
+    for (const s of JUDGED_SERIES) {
+        const p = c.series[s];
+        if (!p)
+            continue;
+        lines.push(`  ${SERIES$1[s].label}: ${p.excludingZeroWithin} of ${c.pairs} ${confidence} intervals of b − a exclude 0 on each run's own error; ${p.excludingZeroWithFloor} with baseline-noise-floor ${formatRate(p.floorPerSec, SERIES$1[s].unit)} counted, as the gate counts it`);
+    }
+    if (Object.keys(c.series).length === 0)
+        lines.push('  No series had a trend in two pairs: nothing to calibrate.');
+    const floor = JUDGED_SERIES.map((s) => floorInput(c.floorPerSec[s], SERIES$1[s].unit)).join(', ');
+    lines.push('', 'Two runs of this service differ by the spread above beyond their own intervals; the gate', 'counts it in head − base. Set it in the workflow (or pass --baseline-noise-floor):', `  baseline-noise-floor: ${floor}`);
+    return lines.join('\n');
+}
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB'];
+/** A rate per minute as the input is written, rounded up to three digits: a floor must not shrink. */
+function floorInput(perSec, unit) {
+    let v = Math.max(0, perSec * 60);
+    let i = 0;
+    while (unit === 'bytes' && v >= 1024 && i < BYTE_UNITS.length - 1)
+        [v, i] = [v / 1024, i + 1];
+    const step = v > 0 ? 10 ** (Math.floor(Math.log10(v)) - 2) : 1;
+    const up = Number((Math.ceil(v / step - 1e-9) * step).toPrecision(3));
+    return `${up}${unit === 'bytes' ? BYTE_UNITS[i] : ''}/min`;
+}
+
 // report.json -> a plain-text summary for the terminal.
 const WORD = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };
 function renderTerminal(report) {
@@ -25617,12 +26261,20 @@ function renderTerminal(report) {
         lines.push(`  note: ${n}`);
     for (const r of report.reasons)
         lines.push(`  - ${r}`);
-    for (const l of [...describeDetectable(report.runs.head), describeStop(report.runs.head)])
+    for (const l of [
+        ...describeDetectable(report.runs.head),
+        describeStop(report.runs.head),
+        ...describeComparison(report)
+    ])
         if (l)
             lines.push(`  ${l}`);
-    for (const run of [report.runs.base, report.runs.head])
+    for (const run of [report.runs.base, report.runs.head]) {
+        const interval = describeInterval(run?.interval);
+        if (interval)
+            lines.push(`  ${run?.side}: ${interval}`);
         for (const n of run?.sampleNotes ?? [])
             lines.push(`  ${run?.side}: ${n}`);
+    }
     lines.push('');
     const confidence = report.runs.head.trends.heap?.confidence ?? report.runs.head.trends.goroutines?.confidence;
     const rows = [['', 'growth', `${confidenceText(confidence)} interval`, 'second half']];
@@ -25696,7 +26348,8 @@ function cliLog(out) {
 }
 
 // memgate's command line as a function over writers: `memgate run [flags]` gates one
-// service, `memgate demo` runs a bundled leaking service against its clean twin.
+// service, `memgate calibrate` measures how much its runs differ, `memgate demo` runs a
+// bundled leaking service against its clean twin.
 // The process itself (signals, streams, exit code) belongs to the entry, src/cli.ts.
 const FLAG_INPUTS = INPUTS.filter((i) => !i.actionOnly);
 /** Inputs of one value a line: each use of the flag adds a line. */
@@ -25744,9 +26397,7 @@ async function main(argv, io) {
     for (const input of FLAG_INPUTS)
         run.addOption(inputOption(input.name, input.description, input.default));
     run.action(async (opts) => {
-        const raw = {};
-        for (const input of FLAG_INPUTS)
-            raw[input.name] = opts[camel(input.name)];
+        const raw = rawInputs(opts);
         const config = parseConfig(raw);
         const { report, reportJsonPath, reportMarkdownPath } = await runGate(config, {
             outDir: resolve$1(opts.out),
@@ -25761,6 +26412,29 @@ async function main(argv, io) {
         io.stdout.write(`report: ${reportJsonPath}\n        ${reportMarkdownPath}\n`);
         exitCode = failsGate(report.verdict, config.failOn) ? 1 : 0;
     });
+    const calibrateCommand = program
+        .command('calibrate')
+        .description('run the service against itself, pair after pair, and print how much two runs differ: the baseline-noise-floor to set')
+        .addOption(outOption('where calibration.json, raw profiles and logs go', '.memgate/calibrate'))
+        .addOption(new Option('--pairs <n>', 'pairs of runs of the same build (2 or more)').default('5'));
+    for (const input of FLAG_INPUTS)
+        calibrateCommand.addOption(inputOption(input.name, input.description, input.default));
+    calibrateCommand.action(async (opts) => {
+        const pairs = Number(opts.pairs);
+        if (!/^\d+$/.test(opts.pairs) || pairs < 2)
+            throw new ConfigError(`pairs: expected a whole number of 2 or more, got "${opts.pairs}"`);
+        const config = parseConfig(rawInputs(opts));
+        const { calibration, calibrationJsonPath } = await calibrate(config, {
+            outDir: resolve$1(opts.out),
+            repoRoot: process.cwd(),
+            pairs,
+            log,
+            signal: io.signal
+        });
+        log.clear();
+        io.stdout.write(renderCalibration(calibration) + '\n\n');
+        io.stdout.write(`calibration: ${calibrationJsonPath}\n`);
+    });
     const demo = program
         .command('demo')
         .description('run a bundled leaking service and its clean twin, and print the report a PR would get')
@@ -25768,7 +26442,7 @@ async function main(argv, io) {
         .action(async (opts) => {
         exitCode = await runDemo({ outDir: resolve$1(opts.out), log, stdout: io.stdout, signal: io.signal });
     });
-    for (const command of [program, run, demo])
+    for (const command of [program, run, calibrateCommand, demo])
         command.exitOverride((e) => {
             throw e.exitCode === 0 || e.code === 'commander.help'
                 ? e
@@ -25789,6 +26463,10 @@ async function main(argv, io) {
         : exitCode;
 }
 const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+/** The inputs given as flags, by input name. */
+function rawInputs(opts) {
+    return Object.fromEntries(FLAG_INPUTS.map((input) => [input.name, opts[camel(input.name)]]));
+}
 /** The signal that stopped the run; SIGINT when it was stopped for another reason. */
 const signalName = (reason) => typeof reason === 'string' && reason in constants$1.signals ? reason : 'SIGINT';
 const outOption = (description, dir) => new Option('--out <dir>', description).default(dir, dir);
@@ -25837,7 +26515,8 @@ function argumentLine(e, command, argv) {
         case 'commander.optionMissingArgument':
             return `${quoted.split(' ')[0]}: missing value${see}`;
         case 'commander.unknownCommand': {
-            const commands = command.commands.map((c) => c.name()).join(' and ');
+            const names = command.commands.map((c) => c.name());
+            const commands = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
             return `unknown command "${quoted}"${didYouMean || `; the commands are ${commands}`}${see}`;
         }
         default:

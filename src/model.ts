@@ -284,6 +284,11 @@ export interface LookRecord {
   decisions: Partial<Record<JudgedSeries, { outcome: Verdict | 'continue'; rule: JudgementRule }>>
   /** Each judged series' limit at this look, per second (a per-request limit at the rate so far). */
   limitsPerSec: Partial<Record<JudgedSeries, number>>
+  /**
+   * The heap failed here, but no line of the service had grown past the heap profile's
+   * sampling noise yet: sampling went on to the next look to name it.
+   */
+  samplingOnToName?: boolean
 }
 
 /** The smallest leak a run could catch (analysis/detectable.ts). */

@@ -4,8 +4,8 @@ import { frameString } from '../profile/frames.js'
 import { markProvenLeaks } from '../profile/goroutine-leak.js'
 import type { GoroutineTextGroup } from '../profile/goroutine-text.js'
 import type { GoroutineSummary } from '../profile/goroutines.js'
-import type { HeapDiff } from '../profile/diff.js'
-import { allocationSites } from '../profile/heap.js'
+import { diffHeap, type HeapDiff } from '../profile/diff.js'
+import { allocationSites, type HeapSummary } from '../profile/heap.js'
 import { toRepoPath, type RepoLayout } from '../profile/paths.js'
 import type { GoroutineGroup, HeapSite } from '../model.js'
 
@@ -35,6 +35,14 @@ function repoPath(file: string, layout?: RepoLayout): { repoPath?: string } {
  */
 export function isWithinNoise(growthBytes: number, varianceBytes2: number): boolean {
   return growthBytes <= noiseSigmas * Math.sqrt(varianceBytes2)
+}
+
+/**
+ * Whether a site grew past the profile's sampling noise between the two profiles: a line
+ * of the service, or new goroutines (whose `go` statement the goroutine table names).
+ */
+export function namesHeapGrowth(first: HeapSummary, last: HeapSummary): boolean {
+  return attributeHeap(diffHeap(first, last), 0, null).some((s) => !s.withinNoise)
 }
 
 /** Sites whose live heap grew, most growth first. */

@@ -50,6 +50,40 @@ describe('judgeLook', () => {
     expect(first.stop).toBe(true)
   })
 
+  it('samples on past a heap that fails before its line can be named, up to the last look', () => {
+    const leak = samples(31, (t) => 4e6 + 51_200 * t)
+    const heapLimit = limits(perSecond(perMin(512 * KiB)))
+    const judge = (index: number, heapLineNamed?: boolean) =>
+      judgeLook({
+        samples: leak,
+        index,
+        count: 4,
+        atSec: 30,
+        limits: heapLimit,
+        requestsPerSec: 200,
+        heapLineNamed
+      })
+    expect(judge(0, false)).toMatchObject({ stop: false, record: { samplingOnToName: true } })
+    expect(judge(0, false).record.decisions.heap).toEqual({ outcome: 'fail', rule: 'above-limit' })
+    for (const named of [true, undefined]) {
+      expect(judge(0, named).stop).toBe(true)
+      expect(judge(0, named).record.samplingOnToName).toBeUndefined()
+    }
+    expect(judge(3, false)).toMatchObject({ stop: true })
+    expect(judge(3, false).record.samplingOnToName).toBeUndefined()
+    // A pass needs no line.
+    const flat = judgeLook({
+      samples: samples(31, () => 4e6),
+      index: 0,
+      count: 4,
+      atSec: 30,
+      limits: heapLimit,
+      requestsPerSec: 200,
+      heapLineNamed: false
+    })
+    expect(flat.stop).toBe(true)
+  })
+
   it('samples on while growth straddles the limit', () => {
     const atLimit = (t: number) => 4e6 + perMin(512 * KiB) * t
     const first = look(samples(31, atLimit), 0, 4, limits(perSecond(perMin(512 * KiB))))

@@ -31,6 +31,11 @@ export interface LookInput {
   atSec: number
   limits: Limits
   requestsPerSec: number | null
+  /**
+   * Whether the heap profile at this look names a line of the service whose growth is clear
+   * of the profile's sampling noise; undefined when there is no profile (/metrics).
+   */
+  heapLineNamed?: boolean
 }
 
 /**
@@ -57,7 +62,13 @@ export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean 
       ? decideLook({ trend: t, limitPerSec: perSec, lastLook })
       : { outcome: lastLook ? 'inconclusive' : 'continue', rule: 'too-few-samples' }
   }
-  const stop = Object.values(record.decisions).every((d) => d.outcome !== 'continue')
+  const decided = Object.values(record.decisions).every((d) => d.outcome !== 'continue')
+  // A heap that fails before its line can be named samples on to the next look: a fail
+  // ignored can only pass less, and the comment must point at the line.
+  const samplingOnToName =
+    decided && !lastLook && record.decisions.heap?.outcome === 'fail' && look.heapLineNamed === false
+  if (samplingOnToName) record.samplingOnToName = true
+  const stop = decided && !samplingOnToName
   // Nothing judged (every limit off, a baseline alone decides): no look can send the run on,
   // so no error budget is spent on looks that cannot happen.
   if (Object.keys(record.decisions).length === 0) Object.assign(record, { index: 0, count: 1 })

@@ -9,8 +9,8 @@ import { GateError, OutputError } from '../errors.js'
 import { decodeProfile } from '../profile/decode.js'
 import { parseGoroutineText } from '../profile/goroutine-text.js'
 import { summarizeGoroutines } from '../profile/goroutines.js'
-import { summarizeHeap } from '../profile/heap.js'
-import type { Log, Sample, Sampling } from '../model.js'
+import { summarizeHeap, type HeapSummary } from '../profile/heap.js'
+import type { Log, Sample, Sampling, Timed } from '../model.js'
 import { formatBytes } from '../units.js'
 import type { Load } from './load.js'
 import { readMetrics, type MetricsClient } from './metrics-client.js'
@@ -31,6 +31,8 @@ export interface Look {
   atSec: number
   /** Responses the built-in load received since sampling began; null for a load-command. */
   requests: number | null
+  /** The heap profiles so far: the first sample's and each look's, this one's last (none from /metrics). */
+  heapProfiles: readonly Timed<HeapSummary>[]
 }
 
 export interface SamplerRequest {
@@ -134,7 +136,13 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
     if (!atLook) continue
     const responses = req.load.responses()
     const requests = requestsAtStart === null || responses === null ? null : responses - requestsAtStart
-    const stop = req.atLook(out.samples, { index: look, count: looksMs.length, atSec: t, requests })
+    const stop = req.atLook(out.samples, {
+      index: look,
+      count: looksMs.length,
+      atSec: t,
+      requests,
+      heapProfiles: out.heap
+    })
     look = stop ? looksMs.length : look + 1
   }
   if (pick) out.interval = samplingInterval(pick, req.budgetCores, costs.sec, costs.allCpu ? 'cpu' : 'wall')

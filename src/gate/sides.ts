@@ -6,6 +6,7 @@ import { existsSync, realpathSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { combineRepeats } from '../analysis/repeats.js'
 import { heapGrowth, toRun } from '../analysis/run.js'
+import { namesHeapGrowth } from '../analysis/attribution.js'
 import { lookTimesSec } from '../analysis/looks.js'
 import { judgeLook } from '../analysis/verdict.js'
 import { createGit } from '../baseline/git.js'
@@ -15,7 +16,8 @@ import { ConfigError, type Config } from '../config.js'
 import { measure } from '../engine/measure.js'
 import { writeOutput } from '../engine/out-dir.js'
 import { GateError, OutputError } from '../errors.js'
-import type { Log, LookRecord, Run, Side } from '../model.js'
+import type { Log, LookRecord, Run, Side, Timed } from '../model.js'
+import type { HeapSummary } from '../profile/heap.js'
 import { heapGrowthFlameGraph } from '../report/flamegraph.js'
 import { describeLook } from '../report/judgement.js'
 
@@ -118,6 +120,12 @@ async function measureRepeats(
   return { head: combineRepeats(heads), base: baseSide ? combineRepeats(bases) : null, notices }
 }
 
+/** Whether the first heap profile and this look's name a growing line; undefined without two. */
+function heapLineNamed(profiles: readonly Timed<HeapSummary>[]): boolean | undefined {
+  const [first, last] = [profiles[0], profiles.at(-1)]
+  return first && last && first !== last ? namesHeapGrowth(first.summary, last.summary) : undefined
+}
+
 /** Where a run's profiles and logs go: head, base, then head-2, base-2, … */
 const pairLabel = (side: Side, pair: number) => (pair > 1 ? `${side.side}-${pair}` : side.side)
 
@@ -141,7 +149,8 @@ export async function measureRun(
         samples,
         ...look,
         limits: { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth },
-        requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec
+        requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec,
+        heapLineNamed: heapLineNamed(look.heapProfiles)
       })
       looks.push(record)
       options.log(`${label}: ${describeLook(record, stop)}`)

@@ -150,6 +150,18 @@ describe('looks and what a run could catch', () => {
     ).toBe('Stopped at max-duration, after 120s of sampling (look 4 of 4): the growth was still unclear.')
   })
 
+  it('says when a failing heap sampled on to name its line', () => {
+    const fail = { outcome: 'fail', rule: 'above-limit' } as const
+    const first = { ...look(0, 4), decisions: { heap: fail }, samplingOnToName: true }
+    expect(describeLook(first, false)).toBe(
+      "look 1 of 4 at 30.0s: live heap fail (above limit); sample on until a line of the service grows past the heap profile's sampling noise"
+    )
+    const second = { ...look(1, 4), decisions: { heap: fail } }
+    expect(describeStop(run('head', t(0, 0, 0), { looks: [first, second] }))).toBe(
+      'Stopped after 60s of sampling (look 2 of 4): every limit had a clear answer. The heap failed at look 1 (30s); sampling went on to name its line.'
+    )
+  })
+
   it('gives the smallest catchable leak per request, and goroutines as one per so many requests', () => {
     const r = run('head', t(0, 0, 0), {
       detectable: {

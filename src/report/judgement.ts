@@ -150,18 +150,27 @@ export function describeLook(look: LookRecord, stop: boolean): string {
       ([series, d]) => `${SERIES[series as JudgedSeries].label} ${d.outcome} (${d.rule.replace(/-/g, ' ')})`
     )
   const what = decisions.length ? decisions.join(', ') : 'no limit to judge'
-  return `look ${look.index + 1} of ${look.count} at ${look.atSec.toFixed(1)}s: ${what}; ${stop ? 'stop' : 'sample on'}`
+  const next = stop ? 'stop' : look.samplingOnToName ? SAMPLING_ON_TO_NAME : 'sample on'
+  return `look ${look.index + 1} of ${look.count} at ${look.atSec.toFixed(1)}s: ${what}; ${next}`
 }
+
+const SAMPLING_ON_TO_NAME =
+  "sample on until a line of the service grows past the heap profile's sampling noise"
 
 /** Where sampling stopped and why. */
 export function describeStop(run: Run): string | null {
   // In comment mode the report is untrusted: a field left out must not crash the renderer.
-  const last = Array.isArray(run.looks) ? run.looks.at(-1) : undefined
+  const looks = Array.isArray(run.looks) ? run.looks : []
+  const last = looks.at(-1)
   if (!last) return null
   const at = `after ${Math.round(last.atSec)}s of sampling (look ${last.index + 1} of ${last.count})`
-  if (last.index < last.count - 1) return `Stopped ${at}: every limit had a clear answer.`
+  const naming = looks.find((l) => l?.samplingOnToName)
+  const onToName = naming
+    ? ` The heap failed at look ${naming.index + 1} (${Math.round(naming.atSec)}s); sampling went on to name its line.`
+    : ''
+  if (last.index < last.count - 1) return `Stopped ${at}: every limit had a clear answer.${onToName}`
   const open = Object.values(last.decisions ?? {}).some((d) => d?.outcome === 'inconclusive')
-  return `Stopped at max-duration, ${at}${open ? ': the growth was still unclear' : ''}.`
+  return `Stopped at max-duration, ${at}${open ? ': the growth was still unclear' : ''}.${onToName}`
 }
 
 /**

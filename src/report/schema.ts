@@ -201,7 +201,8 @@ const DEFINITIONS = {
                 false
               )
             ),
-            limitsPerSec: object({}, [], NUMBER)
+            limitsPerSec: object({}, [], NUMBER),
+            samplingOnToName: { type: 'boolean' }
           },
           ['index', 'count', 'atSec', 'decisions', 'limitsPerSec']
         ),

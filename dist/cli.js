@@ -4738,6 +4738,13 @@ function repoPath(file, layout) {
 function isWithinNoise(growthBytes, varianceBytes2) {
     return growthBytes <= noiseSigmas * Math.sqrt(varianceBytes2);
 }
+/**
+ * Whether a site grew past the profile's sampling noise between the two profiles: a line
+ * of the service, or new goroutines (whose `go` statement the goroutine table names).
+ */
+function namesHeapGrowth(first, last) {
+    return attributeHeap(diffHeap(first, last), 0, null).some((s) => !s.withinNoise);
+}
 /** Sites whose live heap grew, most growth first. */
 function attributeHeap(diff, elapsedSec, requests, layout) {
     return allocationSites(diff.stacks)
@@ -5445,7 +5452,13 @@ function judgeLook(look) {
             ? decideLook({ trend: t, limitPerSec: perSec, lastLook })
             : { outcome: lastLook ? 'inconclusive' : 'continue', rule: 'too-few-samples' };
     }
-    const stop = Object.values(record.decisions).every((d) => d.outcome !== 'continue');
+    const decided = Object.values(record.decisions).every((d) => d.outcome !== 'continue');
+    // A heap that fails before its line can be named samples on to the next look: a fail
+    // ignored can only pass less, and the comment must point at the line.
+    const samplingOnToName = decided && !lastLook && record.decisions.heap?.outcome === 'fail' && look.heapLineNamed === false;
+    if (samplingOnToName)
+        record.samplingOnToName = true;
+    const stop = decided && !samplingOnToName;
     // Nothing judged (every limit off, a baseline alone decides): no look can send the run on,
     // so no error budget is spent on looks that cannot happen.
     if (Object.keys(record.decisions).length === 0)
@@ -14735,19 +14748,26 @@ function describeLook(look, stop) {
         .filter(([series]) => series in SERIES$1)
         .map(([series, d]) => `${SERIES$1[series].label} ${d.outcome} (${d.rule.replace(/-/g, ' ')})`);
     const what = decisions.length ? decisions.join(', ') : 'no limit to judge';
-    return `look ${look.index + 1} of ${look.count} at ${look.atSec.toFixed(1)}s: ${what}; ${stop ? 'stop' : 'sample on'}`;
+    const next = stop ? 'stop' : look.samplingOnToName ? SAMPLING_ON_TO_NAME : 'sample on';
+    return `look ${look.index + 1} of ${look.count} at ${look.atSec.toFixed(1)}s: ${what}; ${next}`;
 }
+const SAMPLING_ON_TO_NAME = "sample on until a line of the service grows past the heap profile's sampling noise";
 /** Where sampling stopped and why. */
 function describeStop(run) {
     // In comment mode the report is untrusted: a field left out must not crash the renderer.
-    const last = Array.isArray(run.looks) ? run.looks.at(-1) : undefined;
+    const looks = Array.isArray(run.looks) ? run.looks : [];
+    const last = looks.at(-1);
     if (!last)
         return null;
     const at = `after ${Math.round(last.atSec)}s of sampling (look ${last.index + 1} of ${last.count})`;
+    const naming = looks.find((l) => l?.samplingOnToName);
+    const onToName = naming
+        ? ` The heap failed at look ${naming.index + 1} (${Math.round(naming.atSec)}s); sampling went on to name its line.`
+        : '';
     if (last.index < last.count - 1)
-        return `Stopped ${at}: every limit had a clear answer.`;
+        return `Stopped ${at}: every limit had a clear answer.${onToName}`;
     const open = Object.values(last.decisions ?? {}).some((d) => d?.outcome === 'inconclusive');
-    return `Stopped at max-duration, ${at}${open ? ': the growth was still unclear' : ''}.`;
+    return `Stopped at max-duration, ${at}${open ? ': the growth was still unclear' : ''}.${onToName}`;
 }
 /**
  * The smallest leak the run could catch, per judged series: "would catch a heap leak of
@@ -14958,7 +14978,8 @@ const DEFINITIONS = {
             count: COUNT,
             atSec: NUMBER,
             decisions: object({}, [], object({ outcome: oneOf([...VERDICTS, 'continue']), rule: oneOf(RULES) }, ['outcome', 'rule'], false)),
-            limitsPerSec: object({}, [], NUMBER)
+            limitsPerSec: object({}, [], NUMBER),
+            samplingOnToName: { type: 'boolean' }
         }, ['index', 'count', 'atSec', 'decisions', 'limitsPerSec']), 100),
         detectable: object({}, [], object({ perSec: NUMBER, perMin: NUMBER, perRequest: NUMBER_OR_NULL, limitPerRequest: NUMBER_OR_NULL }, ['perSec', 'perRequest', 'limitPerRequest'])),
         quiescence: object({
@@ -25227,7 +25248,13 @@ async function sample(req) {
             continue;
         const responses = req.load.responses();
         const requests = requestsAtStart === null || responses === null ? null : responses - requestsAtStart;
-        const stop = req.atLook(out.samples, { index: look, count: looksMs.length, atSec: t, requests });
+        const stop = req.atLook(out.samples, {
+            index: look,
+            count: looksMs.length,
+            atSec: t,
+            requests,
+            heapProfiles: out.heap
+        });
         look = stop ? looksMs.length : look + 1;
     }
     if (pick)
@@ -25922,6 +25949,11 @@ async function measureRepeats(config, head, base, options) {
     }
     return { head: combineRepeats(heads), base: baseSide ? combineRepeats(bases) : null, notices };
 }
+/** Whether the first heap profile and this look's name a growing line; undefined without two. */
+function heapLineNamed(profiles) {
+    const [first, last] = [profiles[0], profiles.at(-1)];
+    return first && last && first !== last ? namesHeapGrowth(first.summary, last.summary) : undefined;
+}
 /** Where a run's profiles and logs go: head, base, then head-2, base-2, … */
 const pairLabel = (side, pair) => (pair > 1 ? `${side.side}-${pair}` : side.side);
 /** One run of one side, judged at its looks against the absolute limits; `label` names its outputs. */
@@ -25937,7 +25969,8 @@ async function measureRun(config, side, label, options) {
                 samples,
                 ...look,
                 limits: { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth },
-                requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec
+                requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec,
+                heapLineNamed: heapLineNamed(look.heapProfiles)
             });
             looks.push(record);
             options.log(`${label}: ${describeLook(record, stop)}`);

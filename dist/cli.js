@@ -24728,7 +24728,7 @@ function httpGet(url, options) {
                 done();
                 if (cut)
                     req.destroy();
-                resolve({ status, bytes, cut });
+                resolve({ status, ok, bytes, cut });
             };
             // Content-Length, when given, tells at once; else reading stops at the cap.
             if (ok && Number(res.headers['content-length'] ?? 0) > cap)
@@ -24751,6 +24751,11 @@ function httpGet(url, options) {
             });
         }
     });
+}
+/** A failed answer in one line: its status and the start of its page, without terminal escapes. */
+function failureLine(answer) {
+    const page = stripControl(answer.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ');
+    return `HTTP ${answer.status} ${page}`.trim();
 }
 
 // Reads a Go service's Prometheus /metrics, for services that serve client_golang's metrics
@@ -24814,11 +24819,8 @@ class MetricsClient {
                 throw e;
             throw this.error(`no answer (${e.message})`);
         }
-        if (res.status < 200 || res.status >= 300) {
-            // The page is the endpoint's text: one line, without terminal escapes.
-            const page = stripControl(res.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ');
-            throw this.error(`HTTP ${res.status} ${page}`.trim());
-        }
+        if (!res.ok)
+            throw this.error(failureLine(res));
         if (res.cut)
             throw this.error(`larger than ${formatBytes(MAX_METRICS_BYTES)}, the most memgate reads`);
         return res.bytes.toString('utf8');
@@ -24914,11 +24916,8 @@ class PprofClient {
             maxBytes: this.maxBodyBytes,
             maxErrorBytes: ERROR_BODY_BYTES
         });
-        if (res.status < 200 || res.status >= 300) {
-            // The page is the endpoint's text: one line, without terminal escapes.
-            const page = stripControl(res.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ');
-            throw new GateError(`${path}: HTTP ${res.status} ${page}`.trim());
-        }
+        if (!res.ok)
+            throw new GateError(`${path}: ${failureLine(res)}`);
         if (res.cut)
             throw new ProfileTooLargeError(`${path}: the response is larger than ${formatBytes(this.maxBodyBytes)}, the most memgate reads; raise max-profile-size if the service's profiles are this large`);
         return res.bytes;
@@ -25002,12 +25001,12 @@ async function drain(req, state) {
     return true;
 }
 async function quiescedReading(req) {
-    const cpuBefore = await req.serviceCpuSec();
+    const cpuBefore = req.serviceCpuSec();
     const started = performance.now();
     await req.client.get('heap?gc=1&debug=1');
     const heap = parseMemStats((await req.client.get('heap?gc=1&debug=1')).toString('utf8'));
     const wallMs = performance.now() - started;
-    const cpuAfter = cpuBefore === null ? null : await req.serviceCpuSec();
+    const cpuAfter = cpuBefore === null ? null : req.serviceCpuSec();
     return {
         liveHeapBytes: heap.heapAllocBytes,
         liveHeapObjects: heap.heapObjects,
@@ -25131,9 +25130,11 @@ async function psGroupRss(pgid) {
 // same factor. Pure: the sampler measures, this decides.
 /** Auto intervals are whole tenths of a second, so that the report reads plainly. */
 const STEP_MS = 100;
+/** The interval at which samples of this cost take exactly the budget; null without a cost. */
+const intervalForBudgetMs = (costPerSampleSec, budgetCores) => costPerSampleSec === null ? null : (1000 * costPerSampleSec) / budgetCores;
 /** The interval to sample at, and what set it. */
 function chooseInterval(req) {
-    const budgetIntervalMs = req.costPerSampleSec === null ? null : (1000 * req.costPerSampleSec) / req.budgetCores;
+    const budgetIntervalMs = intervalForBudgetMs(req.costPerSampleSec, req.budgetCores);
     if (req.fixedMs !== null)
         return { intervalMs: req.fixedMs, reason: 'fixed', budgetIntervalMs, lookTimesFactor: 1 };
     const wanted = Math.ceil((budgetIntervalMs ?? 0) / STEP_MS) * STEP_MS;
@@ -25164,7 +25165,7 @@ function samplingInterval(pick, budgetCores, costsSec, costMeasure) {
         costMeasure: gcCostPerSampleSec === null ? 'none' : costMeasure,
         budgetCores,
         costCores,
-        budgetIntervalMs: gcCostPerSampleSec === null ? null : (1000 * gcCostPerSampleSec) / budgetCores,
+        budgetIntervalMs: intervalForBudgetMs(gcCostPerSampleSec, budgetCores),
         // A hair over is rounding, not a breach.
         overBudget: costCores !== null && costCores > budgetCores * 1.05
     };
@@ -25297,7 +25298,7 @@ async function takeSample(client, req, i, t, withProfiles, out, costs) {
         load: req.load,
         quiesce: req.quiesce,
         signal: req.signal,
-        serviceCpuSec: async () => groupCpuSec(group),
+        serviceCpuSec: () => groupCpuSec(group),
         ...(withProfiles
             ? {
                 whilePaused: async () => {
@@ -26264,7 +26265,7 @@ function renderCalibration(c) {
         const p = c.series[s];
         if (!p)
             continue;
-        lines.push(`  ${SERIES$1[s].label}: ${p.excludingZeroWithin} of ${c.pairs} ${confidence} intervals of b − a exclude 0 on each run's own error; ${p.excludingZeroWithFloor} with baseline-noise-floor ${formatRate(p.floorPerSec, SERIES$1[s].unit)} counted, as the gate counts it`);
+        lines.push(`  ${SERIES$1[s].label}: ${p.excludingZeroWithin} of ${c.pairs} ${confidence} intervals of b − a exclude 0 on each run's own error; ${p.excludingZeroWithFloor} with baseline-noise-floor ${formatRate(p.floorPerSec, SERIES$1[s].unit)} counted`);
     }
     if (Object.keys(c.series).length === 0)
         lines.push('  No series had a trend in two pairs: nothing to calibrate.');

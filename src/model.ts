@@ -370,7 +370,7 @@ export interface PairSpread {
   confidence: number
   /** Pairs whose difference's interval at `z` excludes 0 with the within-run error alone. */
   excludingZeroWithin: number
-  /** …and with a run-to-run spread of `floorPerSec` a run counted, as the gate counts it. */
+  /** …and with a run-to-run spread of `floorPerSec` a run counted (symmetric: each run's standard errors, not its interval). */
   excludingZeroWithFloor: number
   floorPerSec: number
 }

@@ -26,7 +26,7 @@ afterAll(() => {
 describe('httpGet', () => {
   it('reads a body over a connection of its own, closed after', async () => {
     const res = await httpGet(`${base}/`, { timeoutMs: 2000, maxBytes: 1024 })
-    expect(res).toEqual({ status: 200, bytes: Buffer.from('connection: close'), cut: false })
+    expect(res).toEqual({ status: 200, ok: true, bytes: Buffer.from('connection: close'), cut: false })
   })
 
   it('gives up after the deadline, with a line that says so', async () => {

@@ -4,6 +4,7 @@
 // stays flat (issue 11), and a long gate makes thousands.
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import { stripControl } from '../redact.js'
 
 export interface HttpGetOptions {
   headers?: Record<string, string>
@@ -18,6 +19,8 @@ export interface HttpGetOptions {
 
 export interface HttpAnswer {
   status: number
+  /** A 2xx status. */
+  ok: boolean
   /** The body, or its first `maxBytes` when `cut`. */
   bytes: Buffer
   /** The body was larger than the cap (or said so in Content-Length): not all of it was read. */
@@ -56,7 +59,7 @@ export function httpGet(url: string, options: HttpGetOptions): Promise<HttpAnswe
       const answer = (bytes: Buffer, cut: boolean) => {
         done()
         if (cut) req.destroy()
-        resolve({ status, bytes, cut })
+        resolve({ status, ok, bytes, cut })
       }
       // Content-Length, when given, tells at once; else reading stops at the cap.
       if (ok && Number(res.headers['content-length'] ?? 0) > cap) return answer(Buffer.alloc(0), true)
@@ -78,4 +81,10 @@ export function httpGet(url: string, options: HttpGetOptions): Promise<HttpAnswe
       })
     }
   })
+}
+
+/** A failed answer in one line: its status and the start of its page, without terminal escapes. */
+export function failureLine(answer: HttpAnswer): string {
+  const page = stripControl(answer.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ')
+  return `HTTP ${answer.status} ${page}`.trim()
 }

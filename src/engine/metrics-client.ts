@@ -3,10 +3,10 @@
 // Nothing here can force a GC, so the heap read this way carries what the last GC left plus,
 // for go_memstats_heap_alloc_bytes, what was allocated since: noisier than pprof's readings.
 import { GateError } from '../errors.js'
-import { redactUrl, stripControl } from '../redact.js'
+import { redactUrl } from '../redact.js'
 import { formatBytes } from '../units.js'
 import { ExpositionError, parseExposition, type ExpositionSample } from './exposition.js'
-import { httpGet, type HttpAnswer } from './http-get.js'
+import { failureLine, httpGet, type HttpAnswer } from './http-get.js'
 
 /** The most read of one /metrics page: client_golang's defaults take about 10 KiB. */
 export const MAX_METRICS_BYTES = 16 * 1024 * 1024
@@ -73,11 +73,7 @@ export class MetricsClient {
       if (this.signal?.aborted) throw e
       throw this.error(`no answer (${(e as Error).message})`)
     }
-    if (res.status < 200 || res.status >= 300) {
-      // The page is the endpoint's text: one line, without terminal escapes.
-      const page = stripControl(res.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ')
-      throw this.error(`HTTP ${res.status} ${page}`.trim())
-    }
+    if (!res.ok) throw this.error(failureLine(res))
     if (res.cut) throw this.error(`larger than ${formatBytes(MAX_METRICS_BYTES)}, the most memgate reads`)
     return res.bytes.toString('utf8')
   }

@@ -1,8 +1,7 @@
 // Fetches profiles from net/http/pprof, with a timeout, one retry and a size cap.
 import { GateError } from '../errors.js'
-import { httpGet } from './http-get.js'
+import { failureLine, httpGet } from './http-get.js'
 import { ProfileTooLargeError } from '../profile/decode.js'
-import { stripControl } from '../redact.js'
 import { formatBytes } from '../units.js'
 
 /** The most read of one response; a future `max-profile-size` input sets it. */
@@ -35,11 +34,7 @@ export class PprofClient {
       maxBytes: this.maxBodyBytes,
       maxErrorBytes: ERROR_BODY_BYTES
     })
-    if (res.status < 200 || res.status >= 300) {
-      // The page is the endpoint's text: one line, without terminal escapes.
-      const page = stripControl(res.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ')
-      throw new GateError(`${path}: HTTP ${res.status} ${page}`.trim())
-    }
+    if (!res.ok) throw new GateError(`${path}: ${failureLine(res)}`)
     if (res.cut)
       throw new ProfileTooLargeError(
         `${path}: the response is larger than ${formatBytes(this.maxBodyBytes)}, the most memgate reads; raise max-profile-size if the service's profiles are this large`

@@ -47,7 +47,7 @@ export interface ReadingRequest {
   /** Runs while the load is still paused (raw profiles at the looks), after the reading. */
   whilePaused?: () => Promise<void>
   /** The service's CPU seconds so far (rss.ts groupCpuSec); null where it cannot be read. */
-  serviceCpuSec: () => Promise<number | null>
+  serviceCpuSec: () => number | null
 }
 
 type Measured = Omit<Reading, 'method' | 'pauseMs' | 'notDrained'>
@@ -94,12 +94,12 @@ async function drain(req: ReadingRequest, state: PauseState): Promise<boolean> {
 }
 
 async function quiescedReading(req: ReadingRequest): Promise<Measured> {
-  const cpuBefore = await req.serviceCpuSec()
+  const cpuBefore = req.serviceCpuSec()
   const started = performance.now()
   await req.client.get('heap?gc=1&debug=1')
   const heap = parseMemStats((await req.client.get('heap?gc=1&debug=1')).toString('utf8'))
   const wallMs = performance.now() - started
-  const cpuAfter = cpuBefore === null ? null : await req.serviceCpuSec()
+  const cpuAfter = cpuBefore === null ? null : req.serviceCpuSec()
   return {
     liveHeapBytes: heap.heapAllocBytes,
     liveHeapObjects: heap.heapObjects,

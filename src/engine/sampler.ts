@@ -203,7 +203,7 @@ async function takeSample(
     load: req.load,
     quiesce: req.quiesce,
     signal: req.signal,
-    serviceCpuSec: async () => groupCpuSec(group),
+    serviceCpuSec: () => groupCpuSec(group),
     ...(withProfiles
       ? {
           whilePaused: async () => {

@@ -29,10 +29,13 @@ export interface IntervalPick {
   lookTimesFactor: number
 }
 
+/** The interval at which samples of this cost take exactly the budget; null without a cost. */
+const intervalForBudgetMs = (costPerSampleSec: number | null, budgetCores: number): number | null =>
+  costPerSampleSec === null ? null : (1000 * costPerSampleSec) / budgetCores
+
 /** The interval to sample at, and what set it. */
 export function chooseInterval(req: IntervalRequest): IntervalPick {
-  const budgetIntervalMs =
-    req.costPerSampleSec === null ? null : (1000 * req.costPerSampleSec) / req.budgetCores
+  const budgetIntervalMs = intervalForBudgetMs(req.costPerSampleSec, req.budgetCores)
   if (req.fixedMs !== null)
     return { intervalMs: req.fixedMs, reason: 'fixed', budgetIntervalMs, lookTimesFactor: 1 }
   const wanted = Math.ceil((budgetIntervalMs ?? 0) / STEP_MS) * STEP_MS
@@ -69,7 +72,7 @@ export function samplingInterval(
     costMeasure: gcCostPerSampleSec === null ? 'none' : costMeasure,
     budgetCores,
     costCores,
-    budgetIntervalMs: gcCostPerSampleSec === null ? null : (1000 * gcCostPerSampleSec) / budgetCores,
+    budgetIntervalMs: intervalForBudgetMs(gcCostPerSampleSec, budgetCores),
     // A hair over is rounding, not a breach.
     overBudget: costCores !== null && costCores > budgetCores * 1.05
   }

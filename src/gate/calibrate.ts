@@ -73,7 +73,7 @@ async function measurePairs(
 }
 
 /** The pairs' spread per series, read at the z the gate's comparison uses with these inputs. */
-export function summarize(runs: [Run, Run][], config: Config, secondsPerRun: number): Calibration {
+function summarize(runs: [Run, Run][], config: Config, secondsPerRun: number): Calibration {
   const z = comparisonZ(config.repeats, config.maxRepeats)
   const floor: Record<JudgedSeries, number> = {
     heap: config.baselineNoiseFloor.heapBytesPerSec,

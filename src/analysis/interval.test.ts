@@ -1,5 +1,13 @@
 import { ar1, normalSource, series } from '../../test/helpers/synthetic.js'
-import { correctedRho, slopeInterval, slopeIntervalBlocks, varianceInflation, Z_95 } from './interval.js'
+import {
+  binFactorFor,
+  correctedRho,
+  MAX_PAIRED_POINTS,
+  slopeInterval,
+  slopeIntervalBlocks,
+  varianceInflation,
+  Z_95
+} from './interval.js'
 import type { Point } from './point.js'
 
 const at = (v: number[], t: number[] = [...v.keys()]): Point[] => v.map((vi, i) => ({ t: t[i], v: vi }))
@@ -45,12 +53,13 @@ describe('slopeInterval', () => {
     expect(slopeInterval(at([1, 2]))).toBeNull()
   })
 
-  it('bins a long series so 6,000 points take well under 200 ms, keeping the slope of a line', () => {
+  it('bins a long series, so that Kendall pairs at most 400 points, keeping the slope of a line', () => {
+    // How long the analysis takes is bench:overhead's (end-of-run analysis); this is what bounds it.
+    expect(binFactorFor(6000)).toBe(15)
+    expect(binFactorFor(MAX_PAIRED_POINTS)).toBe(1)
     const normal = normalSource(3)
     const points = series(ar1(normal, 6000, 0.5, 1000), (t) => 100 * t)
-    const started = performance.now()
     const r = slopeInterval(points)!
-    expect(performance.now() - started).toBeLessThan(200)
     expect(r.n).toBe(6000)
     expect(r.low).toBeLessThan(100)
     expect(r.high).toBeGreaterThan(100)

@@ -4,18 +4,22 @@
 //   MEMGATE_BENCH_CONNECTIONS=C     autocannon connections (default 16)
 //   MEMGATE_BENCH_ONLY=throughput,footprint,large   sections (default all three)
 //   MEMGATE_BENCH_LARGE_MIB=M       the large heap (default 2048)
+//   MEMGATE_BENCH_FIXTURES=big-heap,alloc-heavy   throughput's fixtures (default both)
+//   MEMGATE_BENCH_EXTRA="--flag value"   one more setup: memgate run with these flags
 //
 // What memgate costs the service it measures, and what it costs itself (issue 11).
 //
 // throughput: two fixtures, a 256 MiB pointer-rich live heap (big-heap) and 1 MiB of garbage
 //   a request in 128-byte objects (alloc-heavy), each driven at its maximum rate by
 //   autocannon (closed loop, C connections, T seconds) alone, with GODEBUG=memprofilerate
-//   at 4, 16 and 32 KiB alone, and under `memgate run` with its default inputs (then the load runs while memgate
-//   samples: from its first sample on). Each round runs the same processes, in one order and
+//   at 4, 16 and 32 KiB alone, and under `memgate run` with its default inputs (then the
+//   load runs while memgate samples: from its first sample on) and with no sample while it
+//   runs (memgate's presence alone: its own load, memprofilerate). Each round runs the same processes, in one order and
 //   the next round in the reverse order. Per run: the requests the service answered a
 //   second (autocannon's and, under memgate, its built-in load's: the fixtures count them at
 //   /served), autocannon's p99 latency, and the service's CPU time per request answered,
-//   which a machine shared with other work disturbs much less than req/s.
+//   which a machine shared with other work disturbs much less than req/s; and memgate's own
+//   CPU meanwhile, which on two cores autocannon saturates comes out of the service's share.
 // footprint: memgate's own peak RSS and CPU over 300 samples (interval 500ms), its RSS at
 //   samples 1, 100, 200 and 300, and the end-of-run analysis time (the last sample's log
 //   line to report.json written) for 300 and for 120 samples.
@@ -60,25 +64,41 @@ interface Fixture {
   env: Record<string, string>
 }
 
-const FIXTURES: Fixture[] = [
-  { name: 'big-heap', what: '256 MiB pointer-rich live heap', env: { LIVE_HEAP_MIB: '256' } },
-  { name: 'alloc-heavy', what: '1 MiB of garbage a request', env: {} }
-]
+const FIXTURES = (
+  [
+    { name: 'big-heap', what: '256 MiB pointer-rich live heap', env: { LIVE_HEAP_MIB: '256' } },
+    { name: 'alloc-heavy', what: '1 MiB of garbage a request', env: {} }
+  ] as Fixture[]
+).filter(
+  (f) => !process.env.MEMGATE_BENCH_FIXTURES || process.env.MEMGATE_BENCH_FIXTURES.split(',').includes(f.name)
+)
 
 /** One way to run the service: alone, alone with a memprofilerate, or under memgate run. */
 interface Setup {
   label: string
   godebug?: string
-  memgate?: boolean
+  /** Flags of `memgate run` beyond the fixture's: run under memgate. */
+  memgate?: string[]
 }
 
 /** memprofilerate alone at these rates, beside memgate's default (issue 11: what it costs). */
 const RATES = [...new Set(['4096', '16384', '32768', MEMPROFILERATE_DEFAULT])]
 
+const DEFAULT_RUN: Setup = { label: 'memgate run, default inputs', memgate: [] }
+// What memgate costs without sampling: its load of 200 requests/s and memprofilerate, the
+// first sample before autocannon starts and the next after it ends.
+const UNSAMPLED_RUN: Setup = {
+  label: 'memgate run, no sample while driven',
+  memgate: ['--interval', '60s', '--duration', '480s', '--max-duration', '480s']
+}
+const EXTRA = process.env.MEMGATE_BENCH_EXTRA
+
 const SETUPS: Setup[] = [
   { label: 'alone' },
   ...RATES.map((rate) => ({ label: `memprofilerate=${rate} alone`, godebug: `memprofilerate=${rate}` })),
-  { label: 'memgate run, default inputs', memgate: true }
+  DEFAULT_RUN,
+  UNSAMPLED_RUN,
+  ...(EXTRA ? [{ label: `memgate run ${EXTRA}`, memgate: EXTRA.split(' ') }] : [])
 ]
 
 interface Drive {
@@ -93,6 +113,8 @@ interface Outcome extends Drive {
   /** Under memgate: the interval it chose and the cost line of its report. */
   interval?: string
   costLine?: string
+  /** memgate's own CPU while the service was driven, in cores: what it takes from a shared machine. */
+  memgateCores?: number
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'memgate-bench-overhead-'))
@@ -226,33 +248,37 @@ function startMemgate(cli: string, dir: string, flags: string[]): Memgate {
   }
 }
 
-async function runMemgate(
-  cli: string,
-  fixture: Fixture,
-  extraEnv: Record<string, string> = {}
-): Promise<Outcome> {
+async function runMemgate(cli: string, fixture: Fixture, flags: string[] = []): Promise<Outcome> {
   const port = await freePort()
   const out = join(tmp, `out-${fixture.name}-${port}`)
-  const envLines = Object.entries({ ...fixture.env, ...extraEnv, ADDR: `127.0.0.1:${port}` }).map(
-    ([k, v]) => `${k}=${v}`
-  )
+  const envLines = Object.entries({ ...fixture.env, ADDR: `127.0.0.1:${port}` }).map(([k, v]) => `${k}=${v}`)
   const m = startMemgate(cli, join(SERVICES, fixture.name), [
     '--pprof-url',
     `http://127.0.0.1:${port}/debug/pprof`,
     '--env',
     envLines.join('\n'),
     '--out',
-    out
+    out,
+    ...flags
   ])
   try {
     const pid = Number((await m.line(/service ready \(pid (\d+)/, 180_000))[1])
-    // The interval line comes with the first sample: the load runs while memgate samples.
-    const interval = (await m.line(/sampling every ([\d.]+s \([a-z-]+\))/, 180_000))[1]
+    // From the first sample on (which picks an auto interval): the load runs while memgate samples.
+    await m.line(/ sample 1\//, 180_000)
+    const interval =
+      m.lines.map((l) => /sampling every ([\d.]+s \([a-z-]+\))/.exec(l.text)?.[1]).find(Boolean) ?? 'fixed'
+    const [cpuBefore, started] = [procCpuSec(m.child.pid!), performance.now()]
     const driven = await drive(`http://127.0.0.1:${port}/`, pid)
+    const memgateCores = (procCpuSec(m.child.pid!) - cpuBefore) / ((performance.now() - started) / 1000)
     m.child.kill('SIGINT')
     await m.done
     // Cancelled runs write no report: the cost line comes from a report-like reading of the log.
-    return { ...driven, interval, costLine: m.lines.find((l) => /sampling every/.test(l.text))?.text.trim() }
+    return {
+      ...driven,
+      interval,
+      memgateCores,
+      costLine: m.lines.find((l) => /sampling every/.test(l.text))?.text.trim()
+    }
   } finally {
     await stopGroup(m.child)
     children.delete(m.child)
@@ -264,7 +290,8 @@ const fmt = {
   ms: (v: number) => `${v.toFixed(0)} ms`,
   us: (v: number) => `${Math.round(v)} µs`,
   ratio: (v: number) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}%`,
-  mib: (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`
+  mib: (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`,
+  cores: (v: number) => `${v.toFixed(2)} cores`
 }
 
 async function throughput(cli: string): Promise<void> {
@@ -278,7 +305,7 @@ async function throughput(cli: string): Promise<void> {
     for (const fixture of FIXTURES)
       for (const setup of order) {
         const o = setup.memgate
-          ? await runMemgate(cli, fixture)
+          ? await runMemgate(cli, fixture, setup.memgate)
           : await runAlone(bins.get(fixture.name)!, fixture, setup.godebug)
         results.set(key(fixture, setup), [...(results.get(key(fixture, setup)) ?? []), o])
         rows.push([
@@ -288,19 +315,24 @@ async function throughput(cli: string): Promise<void> {
           fmt.rate(o.reqPerSec),
           fmt.ms(o.p99Ms),
           o.cpuUsPerReq === null ? '—' : fmt.us(o.cpuUsPerReq),
-          o.interval ?? ''
+          o.interval ?? '',
+          o.memgateCores === undefined ? '' : fmt.cores(o.memgateCores)
         ])
         process.stderr.write(`  ${rows.at(-1)!.join('  ')}\n`)
       }
   }
   console.log(`\n### Each run (${SECONDS} s of autocannon, ${CONNECTIONS} connections)\n`)
-  console.log('| round | fixture | setup | req/s | p99 | service CPU/request | memgate interval |')
-  console.log('|---|---|---|---|---|---|---|')
+  console.log(
+    '| round | fixture | setup | req/s | p99 | service CPU/request | memgate interval | memgate CPU |'
+  )
+  console.log('|---|---|---|---|---|---|---|---|')
   for (const r of rows) console.log(`| ${r.join(' | ')} |`)
 
   console.log(`\n### Cost against the service alone (median of ${ROUNDS} rounds; min … max)\n`)
-  console.log('| fixture | setup | req/s | p99 | service CPU/request | req/s cost | CPU/request cost |')
-  console.log('|---|---|---|---|---|---|---|')
+  console.log(
+    '| fixture | setup | req/s | p99 | service CPU/request | memgate CPU | req/s cost | CPU/request cost |'
+  )
+  console.log('|---|---|---|---|---|---|---|---|')
   for (const fixture of FIXTURES) {
     const alone = results.get(key(fixture, SETUPS[0]))!
     const aloneRate = median(alone.map((o) => o.reqPerSec))
@@ -315,13 +347,29 @@ async function throughput(cli: string): Promise<void> {
         )} | ${spread(
           os.map((o) => o.p99Ms),
           fmt.ms
-        )} | ${cpu.length ? spread(cpu, fmt.us) : '—'} | ${setup === SETUPS[0] ? '' : fmt.ratio(aloneRate / median(os.map((o) => o.reqPerSec)) - 1)} | ${setup === SETUPS[0] || !cpu.length ? '' : fmt.ratio(median(cpu) / aloneCpu - 1)} |`
+        )} | ${cpu.length ? spread(cpu, fmt.us) : '—'} | ${
+          setup.memgate
+            ? spread(
+                os.map((o) => o.memgateCores!),
+                fmt.cores
+              )
+            : ''
+        } | ${setup === SETUPS[0] ? '' : fmt.ratio(aloneRate / median(os.map((o) => o.reqPerSec)) - 1)} | ${setup === SETUPS[0] || !cpu.length ? '' : fmt.ratio(median(cpu) / aloneCpu - 1)} |`
       )
     }
   }
   console.log(
-    "\nreq/s: requests the service answered a second, autocannon's and memgate's built-in load's (200/s); req/s cost: how much longer the same requests take than alone (alone / with − 1); CPU/request cost: the service's CPU time a request, against alone."
+    "\nreq/s: requests the service answered a second, autocannon's and memgate's built-in load's (200/s); memgate CPU: memgate's own process meanwhile; req/s cost: how much longer the same requests take than alone (alone / with − 1); CPU/request cost: the service's CPU time a request, against alone."
   )
+  // Sampling's own share: default inputs against memgate without a sample in the window.
+  for (const fixture of FIXTURES) {
+    const [a, b] = [results.get(key(fixture, DEFAULT_RUN))!, results.get(key(fixture, UNSAMPLED_RUN))!]
+    const cpuOf = (os: Outcome[]) =>
+      median(os.flatMap((o) => (o.cpuUsPerReq === null ? [] : [o.cpuUsPerReq])))
+    console.log(
+      `${fixture.name}, sampling's own cost (${DEFAULT_RUN.label} against ${UNSAMPLED_RUN.label}): req/s ${fmt.ratio(median(b.map((o) => o.reqPerSec)) / median(a.map((o) => o.reqPerSec)) - 1)}, CPU/request ${fmt.ratio(cpuOf(a) / cpuOf(b) - 1)}`
+    )
+  }
 }
 
 /** VmRSS or VmHWM of a process, bytes; 0 once it has ended. */

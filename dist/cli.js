@@ -5446,11 +5446,14 @@ function judgeLook(look) {
         const perSec = limit && limitPerSec(limit, look.requestsPerSec);
         if (perSec === null || perSec === undefined)
             continue;
-        const t = trend(seriesPoints(look.samples, series), z);
         record.limitsPerSec[series] = perSec;
-        record.decisions[series] = t
-            ? decideLook({ trend: t, limitPerSec: perSec, lastLook })
-            : { outcome: lastLook ? 'inconclusive' : 'continue', rule: 'too-few-samples' };
+        const held = series === 'heap' ? look.heapFailed : undefined;
+        const t = held ? null : trend(seriesPoints(look.samples, series), z);
+        record.decisions[series] =
+            held ??
+                (t
+                    ? decideLook({ trend: t, limitPerSec: perSec, lastLook })
+                    : { outcome: lastLook ? 'inconclusive' : 'continue', rule: 'too-few-samples' });
     }
     const decided = Object.values(record.decisions).every((d) => d.outcome !== 'continue');
     // A heap that fails before its line can be named samples on to the next look: a fail
@@ -5467,16 +5470,20 @@ function judgeLook(look) {
 }
 /**
  * A run's judgement of one series: the decision of the look it stopped at, with the trend
- * over every sample up to it. null when the series has no limit.
+ * over every sample up to it; for a heap that failed and sampled on to name its line, the
+ * look where it failed, with the trend it failed on. null when the series has no limit.
  */
 function judgeGrowth(series, run, limit) {
-    const last = run.looks.at(-1);
+    const failedAt = series === 'heap' ? run.looks.find((l) => l.samplingOnToName) : undefined;
+    const last = failedAt ?? run.looks.at(-1);
     const decision = last?.decisions[series];
     const limitPerSec = last?.limitsPerSec[series];
-    if (!limit || !decision || limitPerSec === undefined)
+    if (!limit || !last || !decision || limitPerSec === undefined)
         return null;
     const outcome = decision.outcome === 'continue' ? 'inconclusive' : decision.outcome;
-    const t = run.trends[series];
+    const t = failedAt
+        ? trend(seriesPoints(run.samples.filter((s) => s.t <= failedAt.atSec), series), lookZ(failedAt.count))
+        : run.trends[series];
     if (!t)
         return { outcome, rule: 'too-few-samples', series, against: 'limit' };
     return {
@@ -5590,12 +5597,12 @@ const INPUTS = [
     {
         name: 'interval',
         default: 'auto',
-        description: 'Time between samples; `auto`: from what the first sample cost the service, so that sampling stays within `sampling-budget`, at most once a second; when a look would get fewer than 8 samples, the looks (`duration`, `max-duration`) move later by the same factor and the report says so.'
+        description: 'Time between samples; `auto`: from what the first sample cost the service, so that sampling stays within `sampling-budget`, at most once a second; when a look would get fewer than 8 samples, the looks (`duration`, `max-duration`) move later by the same factor and the report says so; with a `load-command`, which runs for the time it was given, they stay, and sampling goes over the budget, said in the report.'
     },
     {
         name: 'sampling-budget',
         default: '5%',
-        description: "The share of one core the samples' forced GCs may take from the service (each marks its whole live heap): `interval: auto` keeps to it, and the report says when a fixed interval or a short `duration` does not."
+        description: "The share of one core the samples' forced GCs may take from the service (each marks its whole live heap): `interval: auto` keeps to it, and the report says when a fixed interval does not."
     },
     {
         name: 'quiesce',
@@ -5625,12 +5632,12 @@ const INPUTS = [
     {
         name: 'repeats',
         default: '1',
-        description: 'How many base/head pairs are measured: one pair runs base then head; more run base, head, head, base, … so that drift of the machine falls on both sides alike.'
+        description: 'How many base/head pairs are measured (at most 20): one pair runs base then head; more run base, head, head, base, … so that over an even number of pairs a steady drift of the machine falls on both sides alike.'
     },
     {
         name: 'max-repeats',
         default: '3',
-        description: 'The most base/head pairs: while head − base straddles the allowed increase after `repeats` pairs, one more pair is measured, up to this many.'
+        description: 'The most base/head pairs (at least `repeats`, at most 20): while head − base straddles the allowed increase after `repeats` pairs, one more pair is measured, up to this many.'
     },
     {
         name: 'max-increase-over-baseline',
@@ -5645,7 +5652,7 @@ const INPUTS = [
     {
         name: 'memprofilerate',
         default: '32768',
-        description: "Sets `GODEBUG=memprofilerate=N` for the service: one heap-profile sample per N bytes allocated, 16 times Go's 512 KiB, at about 3% more CPU on an allocation-heavy service; `4096` names the line of a leak of a few dozen bytes a request at the first look but costs such a service about a quarter more CPU; `1` records every allocation, `off` keeps Go's 512 KiB."
+        description: "Sets `GODEBUG=memprofilerate=N` for the service: one heap-profile sample per N bytes allocated (32768: 16 times finer than Go's 512 KiB), at about 3% more CPU on an allocation-heavy service; `4096` names the line of a leak of a few dozen bytes a request at the first look but costs such a service about a quarter more CPU; `1` records every allocation, `off` keeps Go's 512 KiB."
     },
     {
         name: 'goroutine-leak-profile',
@@ -5999,6 +6006,8 @@ class ConfigError extends Error {
 }
 /** The fewest samples a look may judge: the interval is at most duration / 8. */
 const SAMPLES_PER_LOOK = 8;
+/** The most base/head pairs (`repeats`, `max-repeats`): each runs the service twice. */
+const MAX_PAIRS = 20;
 /** `interval: auto` never samples more often than this (engine/sampling-budget.ts). */
 const AUTO_INTERVAL_FLOOR_MS = 1000;
 /** The longest interval the duration allows: each look gets its samples. */
@@ -6037,9 +6046,9 @@ function parseConfig(raw, event = {}) {
             throw new ConfigError(`expected one of ${choices.join(', ')}, got "${s}"`);
         return s;
     });
-    const positiveInt = (name) => inInput(name, (s) => {
-        if (!/^\d+$/.test(s) || Number(s) < 1)
-            throw new ConfigError(`expected a whole number of 1 or more, got "${s}"`);
+    const positiveInt = (name, max) => inInput(name, (s) => {
+        if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > max)
+            throw new ConfigError(`expected a whole number from 1 to ${max}, got "${s}"`);
         return Number(s);
     });
     const duration = (name, min) => inInput(name, (s) => {
@@ -6081,13 +6090,10 @@ function parseConfig(raw, event = {}) {
     const maxDurationMs = duration('max-duration', 5000);
     if (maxDurationMs < durationMs)
         throw new ConfigError(`max-duration: ${get('max-duration')} is shorter than duration ${get('duration')}; give at least the duration`);
-    const repeats = positiveInt('repeats');
-    // Left at its default, max-repeats follows a repeats set above it.
-    const maxRepeats = raw['max-repeats']?.trim()
-        ? positiveInt('max-repeats')
-        : Math.max(repeats, positiveInt('max-repeats'));
-    if (maxRepeats < repeats)
-        throw new ConfigError(`max-repeats: ${maxRepeats} is below repeats ${repeats}; give at least repeats, or raise it to let the gate add pairs`);
+    const repeats = positiveInt('repeats', MAX_PAIRS);
+    // At least repeats: the runner passes the declared default of an input left out, so a
+    // workflow that sets only repeats must not be refused for it.
+    const maxRepeats = Math.max(repeats, positiveInt('max-repeats', MAX_PAIRS));
     const mode = oneOf('mode', ['full', 'analyze', 'comment']);
     const reportJson = optional('report-json');
     if (mode === 'comment' && !reportJson)
@@ -6114,8 +6120,8 @@ function parseConfig(raw, event = {}) {
         readyTimeoutMs: duration('ready-timeout', 1000),
         loadCommand: optional('load-command'),
         targetUrl,
-        ratePerSec: positiveInt('rate'),
-        connections: positiveInt('connections'),
+        ratePerSec: positiveInt('rate', 100_000),
+        connections: positiveInt('connections', 1000),
         durationMs,
         maxDurationMs,
         warmupMs: duration('warmup', 0),
@@ -6130,7 +6136,7 @@ function parseConfig(raw, event = {}) {
         maxRepeats,
         maxIncreaseOverBaseline: inInput('max-increase-over-baseline', parseIncrease),
         baselineNoiseFloor: inInput('baseline-noise-floor', (s) => parseSeriesRates(s, defaultOf('baseline-noise-floor'))),
-        memprofilerate: get('memprofilerate').toLowerCase() === 'off' ? null : positiveInt('memprofilerate'),
+        memprofilerate: get('memprofilerate').toLowerCase() === 'off' ? null : positiveInt('memprofilerate', 2 ** 30),
         goroutineLeakProfile: oneOf('goroutine-leak-profile', ['auto', 'on', 'off']),
         failOn: oneOf('fail-on', ['fail', 'inconclusive', 'never']),
         comment: oneOf('comment', ['always', 'on-change', 'on-failure', 'never']),
@@ -6269,20 +6275,21 @@ function freePort() {
 
 /** Keeps a run whose series never moved (standard error 0) from weighing infinitely. */
 const MIN_VARIANCE = 1e-12;
-function groupSums(runs, tau2) {
+function groupSums(runs, tau2, centre) {
     const w = runs.map((r) => 1 / (r.sePerSec ** 2 + MIN_VARIANCE + tau2));
     const sw = w.reduce((a, b) => a + b, 0);
-    const mean = runs.reduce((a, r, i) => a + w[i] * r.slopePerSec, 0) / sw;
+    const known = centre !== 'own-mean';
+    const mean = known ? centre.knownMean : runs.reduce((a, r, i) => a + w[i] * r.slopePerSec, 0) / sw;
     return {
         q: runs.reduce((a, r, i) => a + w[i] * (r.slopePerSec - mean) ** 2, 0),
-        df: runs.length - 1,
-        c: sw - w.reduce((a, b) => a + b * b, 0) / sw
+        df: known ? runs.length : runs.length - 1,
+        c: known ? sw : sw - w.reduce((a, b) => a + b * b, 0) / sw
     };
 }
-function pooledSums(groups, tau2) {
+function pooledSums(groups, tau2, centre) {
     return groups
         .filter((g) => g.length > 0)
-        .map((g) => groupSums(g, tau2))
+        .map((g) => groupSums(g, tau2, centre))
         .reduce((a, b) => ({ q: a.q + b.q, df: a.df + b.df, c: a.c + b.c }), { q: 0, df: 0, c: 0 });
 }
 /**
@@ -6290,8 +6297,8 @@ function pooledSums(groups, tau2) {
  * base's runs, the head's runs): each group has its own mean, and τ is common to all, so
  * the head's and the base's repeats both inform it. null when no group has two runs.
  */
-function betweenRunVariance(groups) {
-    const { q, df, c } = pooledSums(groups, 0);
+function betweenRunVariance(groups, centre = 'own-mean') {
+    const { q, df, c } = pooledSums(groups, 0, centre);
     if (df === 0)
         return null;
     return c > 0 ? Math.max(0, (q - df) / c) : 0;
@@ -6301,12 +6308,12 @@ function betweenRunVariance(groups) {
  * 2007): the τ² at which the generalised Q statistic falls to the χ² quantile. A floor
  * must err wide: a point estimate from a handful of runs is often 0. null with df 0.
  */
-function betweenRunVarianceUpper(groups, confidence) {
-    const df = pooledSums(groups, 0).df;
+function betweenRunVarianceUpper(groups, confidence, centre = 'own-mean') {
+    const df = pooledSums(groups, 0, centre).df;
     if (df === 0)
         return null;
     const target = chiSquareQuantile(1 - confidence, df);
-    const q = (tau2) => pooledSums(groups, tau2).q;
+    const q = (tau2) => pooledSums(groups, tau2, centre).q;
     if (q(0) <= target)
         return 0;
     // Q falls as τ² grows; bracket, then bisect on a log scale.
@@ -6323,8 +6330,15 @@ function betweenRunVarianceUpper(groups, confidence) {
     }
     return high;
 }
-/** The p quantile of χ² with `df` degrees of freedom (Wilson–Hilferty, within ~1% for df ≥ 2). */
+/**
+ * The p quantile of χ² with `df` degrees of freedom: exact for 1 and 2, where Wilson–Hilferty
+ * is not; Wilson–Hilferty above, within ~1% at df ≥ 3 for the lower quantiles used here.
+ */
 function chiSquareQuantile(p, df) {
+    if (df === 1)
+        return normalQuantile((1 + p) / 2) ** 2;
+    if (df === 2)
+        return -2 * Math.log(1 - p);
     const k = 2 / (9 * df);
     return df * Math.max(0, 1 - k + normalQuantile(p) * Math.sqrt(k)) ** 3;
 }
@@ -6340,8 +6354,10 @@ function pairSpread(pairs, z, floorPerSec, confidence = 0.9) {
     const ds = differences.map((d) => d.slopePerSec);
     const mean = ds.reduce((a, b) => a + b, 0) / ds.length;
     const sd = ds.length > 1 ? Math.sqrt(ds.reduce((a, d) => a + (d - mean) ** 2, 0) / (ds.length - 1)) : 0;
-    const tau2 = betweenRunVariance([differences]) ?? 0;
-    const upper = betweenRunVarianceUpper([differences], confidence) ?? 0;
+    // Runs of the same code: b − a is 0 but for spread, and a steady order effect is part of it.
+    const aa = { knownMean: 0 };
+    const tau2 = betweenRunVariance([differences], aa) ?? 0;
+    const upper = betweenRunVarianceUpper([differences], confidence, aa) ?? 0;
     return {
         differencesPerSec: ds,
         differenceSdPerSec: sd,
@@ -6404,11 +6420,14 @@ function runSpread(head, base, series, factor, o) {
     const fromRepeats = estimated !== null && estimated > floor * floor;
     const headPerSec = fromRepeats ? Math.sqrt(estimated) : floor;
     const basePerSec = o.storedBase ? Math.max(headPerSec, STORED_FLOOR_FACTOR * floor) : headPerSec;
+    // A stored base's extra spread (another runner, another day) is shared by all its repeats:
+    // it does not average down over them as the same machine's run-to-run spread does.
+    const sharedByStoredRuns = basePerSec ** 2 - headPerSec ** 2;
     return {
         headPerSec,
         basePerSec,
         from: fromRepeats ? 'repeats' : 'floor',
-        variance: headPerSec ** 2 / Math.max(1, h.length) + basePerSec ** 2 / Math.max(1, b.length)
+        variance: headPerSec ** 2 / Math.max(1, h.length) + headPerSec ** 2 / Math.max(1, b.length) + sharedByStoredRuns
     };
 }
 /** Rates that differ by more than this are compared per request. */
@@ -14833,7 +14852,11 @@ function describeComparison(report) {
     else if (c.pairs) {
         const asked = Number(report.config.repeats) || 1;
         const added = c.pairs > asked ? `, ${c.pairs - asked} added while head − base was unclear` : '';
-        lines.push(`${c.pairs} pairs in ABBA order (base, head, head, base, …)${added}.`);
+        // An odd count ends on a pair that runs base first: a steady drift is not cancelled, only cut.
+        const odd = c.pairs % 2 === 1
+            ? '; the last pair is not balanced by another, so a steady drift of the machine is cut, not cancelled'
+            : '';
+        lines.push(`${c.pairs} pairs in ABBA order (base, head, head, base, …)${added}${odd}.`);
     }
     const spreads = JUDGED_SERIES.flatMap((s) => {
         const sc = c[s];
@@ -14876,7 +14899,7 @@ const READINGS = every()(['quiesced', 'least-of-4', 'metrics']);
 const AGAINST = every()(['limit', 'base']);
 const SITE_KINDS = every()(['goroutines']);
 const INTERVAL_MODES = every()(['auto', 'fixed']);
-const INTERVAL_REASONS = every()(['budget', 'floor', 'fixed']);
+const INTERVAL_REASONS = every()(['budget', 'floor', 'fixed', 'load-command']);
 const COST_MEASURES = every()(['cpu', 'wall', 'none']);
 const NUMBER = { type: 'number' };
 const COUNT = { type: 'number', minimum: 0 };
@@ -22607,6 +22630,8 @@ function code(text) {
     return `<code>${escapeText(text)}</code>`;
 }
 
+// What sampling cost the service, in words: the interval sampled at and why (report.json's
+// run.interval, engine/sampling-budget.ts). One line, in the run details and the terminal.
 const seconds = (ms) => `${Number((ms / 1000).toFixed(ms < 10_000 ? 2 : 0))}s`;
 const percent = (cores) => `${Number((100 * cores).toFixed(cores < 0.1 ? 1 : 0))}%`;
 /**
@@ -22619,7 +22644,8 @@ function describeInterval(i) {
     const why = {
         budget: 'auto, to keep the budget',
         floor: 'auto, at most once a second',
-        fixed: 'as given'
+        fixed: 'as given',
+        'load-command': "auto, as wide as the load-command's duration allows"
     }[i.reason];
     const head = `sampled every ${seconds(i.intervalMs)} (interval: ${why})`;
     if (i.gcCostPerSampleSec === null || i.costCores === null)
@@ -22634,9 +22660,13 @@ function describeInterval(i) {
         : '';
     if (!i.overBudget)
         return `${line} (${budget})${later}`;
-    const fix = i.reason === 'fixed'
-        ? `interval: auto would sample every ${seconds(i.budgetIntervalMs ?? i.intervalMs)}`
-        : 'later samples cost more than the first, from which the interval was chosen';
+    const atBudget = seconds(i.budgetIntervalMs ?? i.intervalMs);
+    const fix = {
+        fixed: `interval: auto would sample every ${atBudget}`,
+        'load-command': `the load-command runs for the MEMGATE_DURATION it was given, so the looks could not move later; a duration of ${seconds(SAMPLES_PER_LOOK * (i.budgetIntervalMs ?? i.intervalMs))} or more (max-duration with it) would sample every ${atBudget}`,
+        budget: 'later samples cost more than the first, from which the interval was chosen',
+        floor: 'later samples cost more than the first, from which the interval was chosen'
+    }[i.reason];
     return `${line}, over the ${budget}: ${fix}${later}`;
 }
 
@@ -25127,7 +25157,9 @@ async function psGroupRss(pgid) {
 // large heap that costs real CPU. `interval: auto` spaces the samples so that their forced
 // GCs stay within `sampling-budget` (a share of one core), never closer than a second; when
 // that leaves a look fewer than the 8 samples a trend needs, the looks move later by the
-// same factor. Pure: the sampler measures, this decides.
+// same factor (not with a load-command, which runs for the time it was told: the interval
+// then stays at duration / 8, over the budget, and the report says so). Pure: the sampler
+// measures, this decides.
 /** Auto intervals are whole tenths of a second, so that the report reads plainly. */
 const STEP_MS = 100;
 /** The interval at which samples of this cost take exactly the budget; null without a cost. */
@@ -25140,6 +25172,14 @@ function chooseInterval(req) {
     const wanted = Math.ceil((budgetIntervalMs ?? 0) / STEP_MS) * STEP_MS;
     if (wanted <= AUTO_INTERVAL_FLOOR_MS)
         return { intervalMs: AUTO_INTERVAL_FLOOR_MS, reason: 'floor', budgetIntervalMs, lookTimesFactor: 1 };
+    // A load that ends on its own clock: the looks keep their times, the budget gives way.
+    if (wanted > req.maxMs && !req.looksMayMove)
+        return {
+            intervalMs: Math.max(AUTO_INTERVAL_FLOOR_MS, Math.floor(req.maxMs / STEP_MS) * STEP_MS),
+            reason: 'load-command',
+            budgetIntervalMs,
+            lookTimesFactor: 1
+        };
     // A trend needs its samples, the service its CPU: the gate takes longer instead.
     return {
         intervalMs: wanted,
@@ -25278,7 +25318,8 @@ function pickInterval(req, first) {
         fixedMs: req.intervalMs,
         costPerSampleSec: costMs === undefined ? null : costMs / 1000,
         budgetCores: req.budgetCores,
-        maxMs: req.maxIntervalMs
+        maxMs: req.maxIntervalMs,
+        looksMayMove: req.looksMayMove
     });
     if (req.intervalMs === null)
         req.log(`  ${req.label}: sampling every ${pick.intervalMs / 1000}s (${pick.reason})` +
@@ -25699,6 +25740,7 @@ async function measureBuilt(config, side, options, module, binaryPath, leakProfi
                     intervalMs: config.intervalMs,
                     budgetCores: config.samplingBudgetCores,
                     maxIntervalMs: longestIntervalMs(config),
+                    looksMayMove: config.loadCommand === null,
                     lookTimesSec: options.lookTimesSec,
                     atLook: options.atLook,
                     // Without a forced GC there is nothing to read quiesced: metrics count garbage too.
@@ -25971,7 +26013,8 @@ async function measureRun(config, side, label, options) {
                 ...look,
                 limits: { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth },
                 requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec,
-                heapLineNamed: heapLineNamed(look.heapProfiles)
+                heapLineNamed: heapLineNamed(look.heapProfiles),
+                heapFailed: looks.find((l) => l.samplingOnToName)?.decisions.heap
             });
             looks.push(record);
             options.log(`${label}: ${describeLook(record, stop)}`);

@@ -111,6 +111,11 @@ describe('parseConfig', () => {
       { 'max-increase-over-baseline': '1MiB/min, 2MiB/min' },
       'max-increase-over-baseline: gives two heap rates in "1MiB/min, 2MiB/min"'
     ],
+    [
+      { 'max-repeats': '1000000000000000' },
+      'max-repeats: expected a whole number from 1 to 20, got "1000000000000000"'
+    ],
+    [{ repeats: '0' }, 'repeats: expected a whole number from 1 to 20, got "0"'],
     [{ 'upload-artifact': 'yes' }, 'upload-artifact: expected one of true, false, got "yes"'],
     [{ colour: 'blue' }, 'unknown input "colour"'],
     [{ source: 'otel' }, 'source: expected one of auto, pprof, metrics, got "otel"'],
@@ -128,6 +133,12 @@ describe('parseConfig', () => {
     ]
   ])('rejects %j with one line that names the input', (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(new ConfigError(message))
+  })
+
+  it('takes max-repeats as at least repeats: the action passes its default though a workflow sets only repeats', () => {
+    expect(parseConfig({}).maxRepeats).toBe(3)
+    expect(parseConfig({ repeats: '5', 'max-repeats': '3' })).toMatchObject({ repeats: 5, maxRepeats: 5 })
+    expect(parseConfig({ repeats: '2', 'max-repeats': '4' })).toMatchObject({ repeats: 2, maxRepeats: 4 })
   })
 
   it('takes a name with dots, dashes and underscores inside', () => {

@@ -9,6 +9,9 @@ export class ConfigError extends Error {}
 
 /** The fewest samples a look may judge: the interval is at most duration / 8. */
 export const SAMPLES_PER_LOOK = 8
+/** The most base/head pairs (`repeats`, `max-repeats`): each runs the service twice. */
+const MAX_PAIRS = 20
+
 /** `interval: auto` never samples more often than this (engine/sampling-budget.ts). */
 export const AUTO_INTERVAL_FLOOR_MS = 1000
 
@@ -109,10 +112,10 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
         throw new ConfigError(`expected one of ${choices.join(', ')}, got "${s}"`)
       return s as T
     })
-  const positiveInt = (name: string) =>
+  const positiveInt = (name: string, max: number) =>
     inInput(name, (s) => {
-      if (!/^\d+$/.test(s) || Number(s) < 1)
-        throw new ConfigError(`expected a whole number of 1 or more, got "${s}"`)
+      if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > max)
+        throw new ConfigError(`expected a whole number from 1 to ${max}, got "${s}"`)
       return Number(s)
     })
   const duration = (name: string, min: number) =>
@@ -168,15 +171,10 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
       `max-duration: ${get('max-duration')} is shorter than duration ${get('duration')}; give at least the duration`
     )
 
-  const repeats = positiveInt('repeats')
-  // Left at its default, max-repeats follows a repeats set above it.
-  const maxRepeats = raw['max-repeats']?.trim()
-    ? positiveInt('max-repeats')
-    : Math.max(repeats, positiveInt('max-repeats'))
-  if (maxRepeats < repeats)
-    throw new ConfigError(
-      `max-repeats: ${maxRepeats} is below repeats ${repeats}; give at least repeats, or raise it to let the gate add pairs`
-    )
+  const repeats = positiveInt('repeats', MAX_PAIRS)
+  // At least repeats: the runner passes the declared default of an input left out, so a
+  // workflow that sets only repeats must not be refused for it.
+  const maxRepeats = Math.max(repeats, positiveInt('max-repeats', MAX_PAIRS))
 
   const mode = oneOf('mode', ['full', 'analyze', 'comment'] as const)
   const reportJson = optional('report-json')
@@ -209,8 +207,8 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
     readyTimeoutMs: duration('ready-timeout', 1000),
     loadCommand: optional('load-command'),
     targetUrl,
-    ratePerSec: positiveInt('rate'),
-    connections: positiveInt('connections'),
+    ratePerSec: positiveInt('rate', 100_000),
+    connections: positiveInt('connections', 1000),
     durationMs,
     maxDurationMs,
     warmupMs: duration('warmup', 0),
@@ -227,7 +225,8 @@ export function parseConfig(raw: RawInputs, event: RunEvent = {}): Config {
     baselineNoiseFloor: inInput('baseline-noise-floor', (s) =>
       parseSeriesRates(s, defaultOf('baseline-noise-floor'))
     ),
-    memprofilerate: get('memprofilerate').toLowerCase() === 'off' ? null : positiveInt('memprofilerate'),
+    memprofilerate:
+      get('memprofilerate').toLowerCase() === 'off' ? null : positiveInt('memprofilerate', 2 ** 30),
     goroutineLeakProfile: oneOf('goroutine-leak-profile', ['auto', 'on', 'off'] as const),
     failOn: oneOf('fail-on', ['fail', 'inconclusive', 'never'] as const),
     comment: oneOf('comment', ['always', 'on-change', 'on-failure', 'never'] as const),

@@ -81,13 +81,13 @@ export const INPUTS: InputSpec[] = [
     name: 'interval',
     default: 'auto',
     description:
-      'Time between samples; `auto`: from what the first sample cost the service, so that sampling stays within `sampling-budget`, at most once a second; when a look would get fewer than 8 samples, the looks (`duration`, `max-duration`) move later by the same factor and the report says so.'
+      'Time between samples; `auto`: from what the first sample cost the service, so that sampling stays within `sampling-budget`, at most once a second; when a look would get fewer than 8 samples, the looks (`duration`, `max-duration`) move later by the same factor and the report says so; with a `load-command`, which runs for the time it was given, they stay, and sampling goes over the budget, said in the report.'
   },
   {
     name: 'sampling-budget',
     default: '5%',
     description:
-      "The share of one core the samples' forced GCs may take from the service (each marks its whole live heap): `interval: auto` keeps to it, and the report says when a fixed interval or a short `duration` does not."
+      "The share of one core the samples' forced GCs may take from the service (each marks its whole live heap): `interval: auto` keeps to it, and the report says when a fixed interval does not."
   },
   {
     name: 'quiesce',
@@ -123,13 +123,13 @@ export const INPUTS: InputSpec[] = [
     name: 'repeats',
     default: '1',
     description:
-      'How many base/head pairs are measured: one pair runs base then head; more run base, head, head, base, … so that drift of the machine falls on both sides alike.'
+      'How many base/head pairs are measured (at most 20): one pair runs base then head; more run base, head, head, base, … so that over an even number of pairs a steady drift of the machine falls on both sides alike.'
   },
   {
     name: 'max-repeats',
     default: '3',
     description:
-      'The most base/head pairs: while head − base straddles the allowed increase after `repeats` pairs, one more pair is measured, up to this many.'
+      'The most base/head pairs (at least `repeats`, at most 20): while head − base straddles the allowed increase after `repeats` pairs, one more pair is measured, up to this many.'
   },
   {
     name: 'max-increase-over-baseline',
@@ -147,7 +147,7 @@ export const INPUTS: InputSpec[] = [
     name: 'memprofilerate',
     default: '32768',
     description:
-      "Sets `GODEBUG=memprofilerate=N` for the service: one heap-profile sample per N bytes allocated, 16 times Go's 512 KiB, at about 3% more CPU on an allocation-heavy service; `4096` names the line of a leak of a few dozen bytes a request at the first look but costs such a service about a quarter more CPU; `1` records every allocation, `off` keeps Go's 512 KiB."
+      "Sets `GODEBUG=memprofilerate=N` for the service: one heap-profile sample per N bytes allocated (32768: 16 times finer than Go's 512 KiB), at about 3% more CPU on an allocation-heavy service; `4096` names the line of a leak of a few dozen bytes a request at the first look but costs such a service about a quarter more CPU; `1` records every allocation, `off` keeps Go's 512 KiB."
   },
   {
     name: 'goroutine-leak-profile',

@@ -318,7 +318,7 @@ export interface SamplingInterval {
   /** 'auto': chosen from the cost of the first sample; 'fixed': the `interval` input. */
   mode: 'auto' | 'fixed'
   /** What set it: the budget, the 1 s floor, or the input. */
-  reason: 'budget' | 'floor' | 'fixed'
+  reason: 'budget' | 'floor' | 'fixed' | 'load-command'
   /**
    * The look times (`duration`, `max-duration`) were multiplied by this so that each look
    * kept its 8 samples at the interval the budget needed; 1: as given.

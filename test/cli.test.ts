@@ -344,7 +344,7 @@ describe('memgate run when the arguments are wrong', () => {
       'memgate: max-heap-growth: expected a size per time or per request such as 1MiB/min or 64B/req, got "12/min"'
     ],
     [['--duration', 'soon'], 'memgate: duration: expected a duration such as 30s, 2m or 1m30s, got "soon"'],
-    [['--rate', '-3'], 'memgate: rate: expected a whole number of 1 or more, got "-3"'],
+    [['--rate', '-3'], 'memgate: rate: expected a whole number from 1 to 100000, got "-3"'],
     [['--env', 'NOEQUALS'], 'memgate: env: expected NAME=value on each line, got "NOEQUALS"'],
     [['--bogus', '1'], 'memgate: unknown option --bogus (see memgate run --help)'],
     [

@@ -13,6 +13,11 @@ const runs = (slopes: number[], se: number): SlopeEstimate[] =>
 describe('chiSquareQuantile', () => {
   it('is within 1% of the tables', () => {
     expect(chiSquareQuantile(0.95, 10)).toBeCloseTo(18.307, 0)
+    // Exact where the approximation is not: one and two degrees of freedom (scipy.stats.chi2.ppf).
+    expect(chiSquareQuantile(0.1, 1)).toBeCloseTo(0.015791, 5)
+    expect(chiSquareQuantile(0.1, 2)).toBeCloseTo(0.210721, 5)
+    expect(chiSquareQuantile(0.95, 2)).toBeCloseTo(5.991465, 5)
+    expect(chiSquareQuantile(0.1, 3) / 0.584374).toBeCloseTo(1, 1)
     expect(chiSquareQuantile(0.1, 9) / 4.168).toBeCloseTo(1, 1)
     expect(chiSquareQuantile(0.1, 19) / 11.651).toBeCloseTo(1, 2)
   })
@@ -84,6 +89,21 @@ describe('betweenRunVarianceUpper', () => {
 })
 
 describe('pairSpread', () => {
+  it('counts a steady difference between the first and the second run as spread: its true mean is 0', () => {
+    // Every second run 40 above the first: around their own mean the differences agree.
+    const pairs = Array.from({ length: 3 }, (): [SlopeEstimate, SlopeEstimate] => [
+      { slopePerSec: 0, sePerSec: 1 / Math.SQRT2 },
+      { slopePerSec: 40, sePerSec: 1 / Math.SQRT2 }
+    ])
+    expect(
+      betweenRunVariance([
+        pairs.map(([a, b]) => ({ slopePerSec: b.slopePerSec - a.slopePerSec, sePerSec: 1 }))
+      ])
+    ).toBe(0)
+    // About 0: Q = 3 · 40², df 3, Σw 3, so 2τ² = 1599.
+    expect(pairSpread(pairs, 1.96, 0).spreadPerSec).toBeCloseTo(Math.sqrt(1599 / 2), 6)
+  })
+
   it('halves the spread of the differences: each difference holds two runs', () => {
     const normal = normalSource(3)
     const tau = 10

@@ -13,29 +13,37 @@ export interface SlopeEstimate {
 /** Keeps a run whose series never moved (standard error 0) from weighing infinitely. */
 const MIN_VARIANCE = 1e-12
 
+/**
+ * Where the runs of a group are centred: their own weighted mean (a side's repeats), or a
+ * known true mean (A/A differences, whose true mean is 0: a steady difference between the
+ * first and the second run of a pair is spread the gate must count, not a mean to remove).
+ */
+export type Centre = 'own-mean' | { knownMean: number }
+
 interface GroupSums {
-  /** Cochran's Q about the group's weighted mean. */
+  /** Cochran's Q about the group's centre. */
   q: number
   df: number
-  /** Σw − Σw²/Σw, the DerSimonian–Laird scale. */
+  /** Σw − Σw²/Σw about the own mean, Σw about a known one: the DerSimonian–Laird scale. */
   c: number
 }
 
-function groupSums(runs: SlopeEstimate[], tau2: number): GroupSums {
+function groupSums(runs: SlopeEstimate[], tau2: number, centre: Centre): GroupSums {
   const w = runs.map((r) => 1 / (r.sePerSec ** 2 + MIN_VARIANCE + tau2))
   const sw = w.reduce((a, b) => a + b, 0)
-  const mean = runs.reduce((a, r, i) => a + w[i] * r.slopePerSec, 0) / sw
+  const known = centre !== 'own-mean'
+  const mean = known ? centre.knownMean : runs.reduce((a, r, i) => a + w[i] * r.slopePerSec, 0) / sw
   return {
     q: runs.reduce((a, r, i) => a + w[i] * (r.slopePerSec - mean) ** 2, 0),
-    df: runs.length - 1,
-    c: sw - w.reduce((a, b) => a + b * b, 0) / sw
+    df: known ? runs.length : runs.length - 1,
+    c: known ? sw : sw - w.reduce((a, b) => a + b * b, 0) / sw
   }
 }
 
-function pooledSums(groups: SlopeEstimate[][], tau2: number): GroupSums {
+function pooledSums(groups: SlopeEstimate[][], tau2: number, centre: Centre): GroupSums {
   return groups
     .filter((g) => g.length > 0)
-    .map((g) => groupSums(g, tau2))
+    .map((g) => groupSums(g, tau2, centre))
     .reduce((a, b) => ({ q: a.q + b.q, df: a.df + b.df, c: a.c + b.c }), { q: 0, df: 0, c: 0 })
 }
 
@@ -44,8 +52,8 @@ function pooledSums(groups: SlopeEstimate[][], tau2: number): GroupSums {
  * base's runs, the head's runs): each group has its own mean, and τ is common to all, so
  * the head's and the base's repeats both inform it. null when no group has two runs.
  */
-export function betweenRunVariance(groups: SlopeEstimate[][]): number | null {
-  const { q, df, c } = pooledSums(groups, 0)
+export function betweenRunVariance(groups: SlopeEstimate[][], centre: Centre = 'own-mean'): number | null {
+  const { q, df, c } = pooledSums(groups, 0, centre)
   if (df === 0) return null
   return c > 0 ? Math.max(0, (q - df) / c) : 0
 }
@@ -55,11 +63,15 @@ export function betweenRunVariance(groups: SlopeEstimate[][]): number | null {
  * 2007): the τ² at which the generalised Q statistic falls to the χ² quantile. A floor
  * must err wide: a point estimate from a handful of runs is often 0. null with df 0.
  */
-export function betweenRunVarianceUpper(groups: SlopeEstimate[][], confidence: number): number | null {
-  const df = pooledSums(groups, 0).df
+export function betweenRunVarianceUpper(
+  groups: SlopeEstimate[][],
+  confidence: number,
+  centre: Centre = 'own-mean'
+): number | null {
+  const df = pooledSums(groups, 0, centre).df
   if (df === 0) return null
   const target = chiSquareQuantile(1 - confidence, df)
-  const q = (tau2: number) => pooledSums(groups, tau2).q
+  const q = (tau2: number) => pooledSums(groups, tau2, centre).q
   if (q(0) <= target) return 0
   // Q falls as τ² grows; bracket, then bisect on a log scale.
   let high = Math.max(...groups.flat().map((r) => r.slopePerSec ** 2 + r.sePerSec ** 2), MIN_VARIANCE)
@@ -73,8 +85,13 @@ export function betweenRunVarianceUpper(groups: SlopeEstimate[][], confidence: n
   return high
 }
 
-/** The p quantile of χ² with `df` degrees of freedom (Wilson–Hilferty, within ~1% for df ≥ 2). */
+/**
+ * The p quantile of χ² with `df` degrees of freedom: exact for 1 and 2, where Wilson–Hilferty
+ * is not; Wilson–Hilferty above, within ~1% at df ≥ 3 for the lower quantiles used here.
+ */
 export function chiSquareQuantile(p: number, df: number): number {
+  if (df === 1) return normalQuantile((1 + p) / 2) ** 2
+  if (df === 2) return -2 * Math.log(1 - p)
   const k = 2 / (9 * df)
   return df * Math.max(0, 1 - k + normalQuantile(p) * Math.sqrt(k)) ** 3
 }
@@ -96,8 +113,10 @@ export function pairSpread(
   const ds = differences.map((d) => d.slopePerSec)
   const mean = ds.reduce((a, b) => a + b, 0) / ds.length
   const sd = ds.length > 1 ? Math.sqrt(ds.reduce((a, d) => a + (d - mean) ** 2, 0) / (ds.length - 1)) : 0
-  const tau2 = betweenRunVariance([differences]) ?? 0
-  const upper = betweenRunVarianceUpper([differences], confidence) ?? 0
+  // Runs of the same code: b − a is 0 but for spread, and a steady order effect is part of it.
+  const aa: Centre = { knownMean: 0 }
+  const tau2 = betweenRunVariance([differences], aa) ?? 0
+  const upper = betweenRunVarianceUpper([differences], confidence, aa) ?? 0
   return {
     differencesPerSec: ds,
     differenceSdPerSec: sd,

@@ -312,6 +312,20 @@ describe('run-to-run spread', () => {
     expect(c.order).toBeUndefined()
   })
 
+  it("does not average a stored base's extra spread over its repeats: another day shifts them all", () => {
+    const c = compareRuns(
+      repeated('head', [0, 0, 0], 1),
+      repeated('base', [0, 0, 0], 1),
+      limit,
+      floor(10, true)
+    ).comparison
+    // τ₀² a run of each side over its 3 repeats, plus (2τ₀)² − τ₀² once.
+    expect(c.heap!.ciHigh).toBeCloseTo(
+      Math.sqrt(2 * (Z_95 / Math.sqrt(3)) ** 2 + Z_95 ** 2 * ((2 * 100) / 3 + (400 - 100))),
+      6
+    )
+  })
+
   it('reads the runs at the comparison z, whatever z their own looks used', () => {
     const z = comparisonZ(1, 3)
     const c = compareRuns(

@@ -91,11 +91,15 @@ function runSpread(head: Run, base: Run, series: JudgedSeries, factor: number, o
   const fromRepeats = estimated !== null && estimated > floor * floor
   const headPerSec = fromRepeats ? Math.sqrt(estimated) : floor
   const basePerSec = o.storedBase ? Math.max(headPerSec, STORED_FLOOR_FACTOR * floor) : headPerSec
+  // A stored base's extra spread (another runner, another day) is shared by all its repeats:
+  // it does not average down over them as the same machine's run-to-run spread does.
+  const sharedByStoredRuns = basePerSec ** 2 - headPerSec ** 2
   return {
     headPerSec,
     basePerSec,
     from: fromRepeats ? 'repeats' : 'floor',
-    variance: headPerSec ** 2 / Math.max(1, h.length) + basePerSec ** 2 / Math.max(1, b.length)
+    variance:
+      headPerSec ** 2 / Math.max(1, h.length) + headPerSec ** 2 / Math.max(1, b.length) + sharedByStoredRuns
   }
 }
 

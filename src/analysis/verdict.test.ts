@@ -84,6 +84,30 @@ describe('judgeLook', () => {
     expect(flat.stop).toBe(true)
   })
 
+  it('holds a heap fail that sampled on, though the next look would not fail it', () => {
+    // 30 s of a leak, then 30 s flat: the second look, judged afresh, would not fail.
+    const leakThenFlat = samples(61, (t) => 4e6 + 51_200 * Math.min(t, 30))
+    const heapLimit = limits(perSecond(perMin(512 * KiB)))
+    const failed = { outcome: 'fail', rule: 'above-limit' } as const
+    const second = (heapFailed?: typeof failed, heapLineNamed = false) =>
+      judgeLook({
+        samples: leakThenFlat,
+        index: 1,
+        count: 4,
+        atSec: 60,
+        limits: heapLimit,
+        requestsPerSec: 200,
+        heapLineNamed,
+        heapFailed
+      })
+    expect(second().record.decisions.heap?.outcome).not.toBe('fail')
+    expect(second(failed)).toMatchObject({
+      stop: false,
+      record: { decisions: { heap: failed }, samplingOnToName: true }
+    })
+    expect(second(failed, true)).toMatchObject({ stop: true, record: { decisions: { heap: failed } } })
+  })
+
   it('samples on while growth straddles the limit', () => {
     const atLimit = (t: number) => 4e6 + perMin(512 * KiB) * t
     const first = look(samples(31, atLimit), 0, 4, limits(perSecond(perMin(512 * KiB))))
@@ -137,6 +161,21 @@ describe('judgeGrowth', () => {
     warmupSec: 15,
     durationSec: 30,
     ...runExtras({ looks: [look] })
+  })
+
+  it('judges a heap that sampled on to name its line at the look where it failed, with the trend it failed on', () => {
+    const leakThenFlat = samples(61, (t) => 4e6 + 51_200 * Math.min(t, 30))
+    const failed: LookRecord = { ...record({ outcome: 'fail', rule: 'above-limit' }), samplingOnToName: true }
+    const named: LookRecord = { ...record({ outcome: 'fail', rule: 'above-limit' }), index: 1, atSec: 60 }
+    const j = judgeGrowth(
+      'heap',
+      { ...run(named), samples: leakThenFlat, looks: [failed, named] },
+      perSecond(perMin(512 * KiB))
+    )
+    expect(j).toMatchObject({ outcome: 'fail', rule: 'above-limit', limitPerSec: perMin(512 * KiB) })
+    // The first 30 s: 51,200 B/s, not the run's 3 MiB/min.
+    expect(j!.estimatePerSec).toBeCloseTo(51_200, -2)
+    expect(j!.lowPerSec).toBeGreaterThan(perMin(512 * KiB))
   })
 
   it('carries the decision of the look the run stopped at, with the trend over the run', () => {

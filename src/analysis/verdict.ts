@@ -36,7 +36,14 @@ export interface LookInput {
    * of the profile's sampling noise; undefined when there is no profile (/metrics).
    */
   heapLineNamed?: boolean
+  /**
+   * The heap's fail at an earlier look that sampled on to name its line: held at every look
+   * after, since a fail is never taken back (the looks' error budget counts the first).
+   */
+  heapFailed?: LookDecision
 }
+
+type LookDecision = LookRecord['decisions'][JudgedSeries] & {}
 
 /**
  * One look: each series with a limit is judged on the samples so far, its bounds at the z
@@ -56,11 +63,14 @@ export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean 
     const limit = look.limits[series]
     const perSec = limit && limitPerSec(limit, look.requestsPerSec)
     if (perSec === null || perSec === undefined) continue
-    const t = trend(seriesPoints(look.samples, series), z)
     record.limitsPerSec[series] = perSec
-    record.decisions[series] = t
-      ? decideLook({ trend: t, limitPerSec: perSec, lastLook })
-      : { outcome: lastLook ? 'inconclusive' : 'continue', rule: 'too-few-samples' }
+    const held = series === 'heap' ? look.heapFailed : undefined
+    const t = held ? null : trend(seriesPoints(look.samples, series), z)
+    record.decisions[series] =
+      held ??
+      (t
+        ? decideLook({ trend: t, limitPerSec: perSec, lastLook })
+        : { outcome: lastLook ? 'inconclusive' : 'continue', rule: 'too-few-samples' })
   }
   const decided = Object.values(record.decisions).every((d) => d.outcome !== 'continue')
   // A heap that fails before its line can be named samples on to the next look: a fail
@@ -77,15 +87,25 @@ export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean 
 
 /**
  * A run's judgement of one series: the decision of the look it stopped at, with the trend
- * over every sample up to it. null when the series has no limit.
+ * over every sample up to it; for a heap that failed and sampled on to name its line, the
+ * look where it failed, with the trend it failed on. null when the series has no limit.
  */
 export function judgeGrowth(series: JudgedSeries, run: Run, limit: GrowthLimit | null): Judgement | null {
-  const last = run.looks.at(-1)
+  const failedAt = series === 'heap' ? run.looks.find((l) => l.samplingOnToName) : undefined
+  const last = failedAt ?? run.looks.at(-1)
   const decision = last?.decisions[series]
   const limitPerSec = last?.limitsPerSec[series]
-  if (!limit || !decision || limitPerSec === undefined) return null
+  if (!limit || !last || !decision || limitPerSec === undefined) return null
   const outcome = decision.outcome === 'continue' ? 'inconclusive' : decision.outcome
-  const t = run.trends[series]
+  const t = failedAt
+    ? trend(
+        seriesPoints(
+          run.samples.filter((s) => s.t <= failedAt.atSec),
+          series
+        ),
+        lookZ(failedAt.count)
+      )
+    : run.trends[series]
   if (!t) return { outcome, rule: 'too-few-samples', series, against: 'limit' }
   return {
     outcome,

@@ -118,6 +118,7 @@ async function measureBuilt(
           intervalMs: config.intervalMs,
           budgetCores: config.samplingBudgetCores,
           maxIntervalMs: longestIntervalMs(config),
+          looksMayMove: config.loadCommand === null,
           lookTimesSec: options.lookTimesSec,
           atLook: options.atLook,
           // Without a forced GC there is nothing to read quiesced: metrics count garbage too.

@@ -87,6 +87,7 @@ async function sampleFrom(
       intervalMs: options.intervalMs,
       budgetCores: 0.1,
       maxIntervalMs: 2000,
+      looksMayMove: true,
       lookTimesSec: [options.lookSec],
       atLook: () => true,
       quiesce: false,

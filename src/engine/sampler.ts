@@ -43,6 +43,8 @@ export interface SamplerRequest {
   budgetCores: number
   /** The longest interval that gives the first look its samples: duration / 8. */
   maxIntervalMs: number
+  /** Whether auto may move the looks later: not with a load-command, which runs for a time set at its start. */
+  looksMayMove: boolean
   /** When the gate looks at the growth, seconds after sampling began (analysis/looks.ts). */
   lookTimesSec: number[]
   /** Asked at each look with the samples so far: true stops sampling. */
@@ -167,7 +169,8 @@ function pickInterval(req: SamplerRequest, first: Sample | null): IntervalPick {
     fixedMs: req.intervalMs,
     costPerSampleSec: costMs === undefined ? null : costMs / 1000,
     budgetCores: req.budgetCores,
-    maxMs: req.maxIntervalMs
+    maxMs: req.maxIntervalMs,
+    looksMayMove: req.looksMayMove
   })
   if (req.intervalMs === null)
     req.log(

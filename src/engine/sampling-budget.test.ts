@@ -1,7 +1,7 @@
 import { chooseInterval, samplingInterval } from './sampling-budget.js'
 
 // Defaults: 5% of one core, duration 30s (so 3.75 s between samples gives the first look 8).
-const auto = { fixedMs: null, budgetCores: 0.05, maxMs: 3750 }
+const auto = { fixedMs: null, budgetCores: 0.05, maxMs: 3750, looksMayMove: true }
 
 describe('chooseInterval', () => {
   it('keeps the 1 s floor when sampling is cheap', () => {
@@ -31,6 +31,25 @@ describe('chooseInterval', () => {
     expect(chooseInterval({ ...auto, maxMs: 112_500, costPerSampleSec: 4 })).toMatchObject({
       intervalMs: 80_000,
       lookTimesFactor: 1
+    })
+  })
+
+  it('keeps the looks where they are with a load-command, which runs for the time it was told: over the budget', () => {
+    const pick = chooseInterval({ ...auto, costPerSampleSec: 0.514, looksMayMove: false })
+    expect(pick).toEqual({
+      intervalMs: 3700,
+      reason: 'load-command',
+      budgetIntervalMs: 10_280,
+      lookTimesFactor: 1
+    })
+    expect(samplingInterval(pick, 0.05, [0.514], 'cpu')).toMatchObject({
+      overBudget: true,
+      reason: 'load-command'
+    })
+    // Within the duration's reach it keeps the budget as without one.
+    expect(chooseInterval({ ...auto, costPerSampleSec: 0.124, looksMayMove: false })).toMatchObject({
+      intervalMs: 2500,
+      reason: 'budget'
     })
   })
 

@@ -2,7 +2,9 @@
 // large heap that costs real CPU. `interval: auto` spaces the samples so that their forced
 // GCs stay within `sampling-budget` (a share of one core), never closer than a second; when
 // that leaves a look fewer than the 8 samples a trend needs, the looks move later by the
-// same factor. Pure: the sampler measures, this decides.
+// same factor (not with a load-command, which runs for the time it was told: the interval
+// then stays at duration / 8, over the budget, and the report says so). Pure: the sampler
+// measures, this decides.
 import { AUTO_INTERVAL_FLOOR_MS } from '../config.js'
 import type { SamplingInterval } from '../model.js'
 
@@ -18,6 +20,11 @@ export interface IntervalRequest {
   budgetCores: number
   /** The longest interval that gives the first look its samples at the look times given: duration / 8 (config.ts). */
   maxMs: number
+  /**
+   * False with a load-command: it was told how long to run (MEMGATE_DURATION) when it
+   * started, so the looks cannot move later than the load lasts.
+   */
+  looksMayMove: boolean
 }
 
 export interface IntervalPick {
@@ -41,6 +48,14 @@ export function chooseInterval(req: IntervalRequest): IntervalPick {
   const wanted = Math.ceil((budgetIntervalMs ?? 0) / STEP_MS) * STEP_MS
   if (wanted <= AUTO_INTERVAL_FLOOR_MS)
     return { intervalMs: AUTO_INTERVAL_FLOOR_MS, reason: 'floor', budgetIntervalMs, lookTimesFactor: 1 }
+  // A load that ends on its own clock: the looks keep their times, the budget gives way.
+  if (wanted > req.maxMs && !req.looksMayMove)
+    return {
+      intervalMs: Math.max(AUTO_INTERVAL_FLOOR_MS, Math.floor(req.maxMs / STEP_MS) * STEP_MS),
+      reason: 'load-command',
+      budgetIntervalMs,
+      lookTimesFactor: 1
+    }
   // A trend needs its samples, the service its CPU: the gate takes longer instead.
   return {
     intervalMs: wanted,

@@ -150,7 +150,8 @@ export async function measureRun(
         ...look,
         limits: { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth },
         requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec,
-        heapLineNamed: heapLineNamed(look.heapProfiles)
+        heapLineNamed: heapLineNamed(look.heapProfiles),
+        heapFailed: looks.find((l) => l.samplingOnToName)?.decisions.heap
       })
       looks.push(record)
       options.log(`${label}: ${describeLook(record, stop)}`)

@@ -185,7 +185,7 @@ describe('describeComparison', () => {
   it('says how the pairs ran, and which were added while head − base was unclear', () => {
     const lines = describeComparison(withComparison({ pairs: 3, order: 'abba' }, '1'))
     expect(lines[0]).toBe(
-      '3 pairs in ABBA order (base, head, head, base, …), 2 added while head − base was unclear.'
+      '3 pairs in ABBA order (base, head, head, base, …), 2 added while head − base was unclear; the last pair is not balanced by another, so a steady drift of the machine is cut, not cancelled.'
     )
     expect(describeComparison(withComparison({ pairs: 2, order: 'abba' }, '2'))[0]).toBe(
       '2 pairs in ABBA order (base, head, head, base, …).'

@@ -241,7 +241,12 @@ export function describeComparison(report: Report): string[] {
   else if (c.pairs) {
     const asked = Number(report.config.repeats) || 1
     const added = c.pairs > asked ? `, ${c.pairs - asked} added while head − base was unclear` : ''
-    lines.push(`${c.pairs} pairs in ABBA order (base, head, head, base, …)${added}.`)
+    // An odd count ends on a pair that runs base first: a steady drift is not cancelled, only cut.
+    const odd =
+      c.pairs % 2 === 1
+        ? '; the last pair is not balanced by another, so a steady drift of the machine is cut, not cancelled'
+        : ''
+    lines.push(`${c.pairs} pairs in ABBA order (base, head, head, base, …)${added}${odd}.`)
   }
   const spreads = JUDGED_SERIES.flatMap((s) => {
     const sc = c[s]

@@ -65,6 +65,9 @@ describe('describeInterval', () => {
     ).toBe(
       "sampled every 5s (interval: auto, to keep the budget): a sample's forced GCs took 500 ms (their wall time, taken as one core busy), 10% of one core, over the sampling-budget 5%: later samples cost more than the first, from which the interval was chosen"
     )
+    expect(describeInterval({ ...heavy, intervalMs: 3700, reason: 'load-command', costCores: 0.135 })).toBe(
+      "sampled every 3.7s (interval: auto, as wide as the load-command's duration allows): a sample's forced GCs took 500 ms of the service's CPU, 14% of one core, over the sampling-budget 5%: the load-command runs for the MEMGATE_DURATION it was given, so the looks could not move later; a duration of 80s or more (max-duration with it) would sample every 10s"
+    )
   })
 
   it('says so when no GC was forced, and nothing for a report without the field', () => {

@@ -1,5 +1,6 @@
 // What sampling cost the service, in words: the interval sampled at and why (report.json's
 // run.interval, engine/sampling-budget.ts). One line, in the run details and the terminal.
+import { SAMPLES_PER_LOOK } from '../config.js'
 import type { SamplingInterval } from '../model.js'
 
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(ms < 10_000 ? 2 : 0))}s`
@@ -14,7 +15,8 @@ export function describeInterval(i: SamplingInterval | undefined): string | null
   const why = {
     budget: 'auto, to keep the budget',
     floor: 'auto, at most once a second',
-    fixed: 'as given'
+    fixed: 'as given',
+    'load-command': "auto, as wide as the load-command's duration allows"
   }[i.reason]
   const head = `sampled every ${seconds(i.intervalMs)} (interval: ${why})`
   if (i.gcCostPerSampleSec === null || i.costCores === null) return `${head}: no GC was forced`
@@ -29,9 +31,12 @@ export function describeInterval(i: SamplingInterval | undefined): string | null
       ? `; the looks came ${Number(i.lookTimesFactor.toFixed(1))}× later than duration and max-duration say, so that each had its 8 samples`
       : ''
   if (!i.overBudget) return `${line} (${budget})${later}`
-  const fix =
-    i.reason === 'fixed'
-      ? `interval: auto would sample every ${seconds(i.budgetIntervalMs ?? i.intervalMs)}`
-      : 'later samples cost more than the first, from which the interval was chosen'
+  const atBudget = seconds(i.budgetIntervalMs ?? i.intervalMs)
+  const fix = {
+    fixed: `interval: auto would sample every ${atBudget}`,
+    'load-command': `the load-command runs for the MEMGATE_DURATION it was given, so the looks could not move later; a duration of ${seconds(SAMPLES_PER_LOOK * (i.budgetIntervalMs ?? i.intervalMs))} or more (max-duration with it) would sample every ${atBudget}`,
+    budget: 'later samples cost more than the first, from which the interval was chosen',
+    floor: 'later samples cost more than the first, from which the interval was chosen'
+  }[i.reason]
   return `${line}, over the ${budget}: ${fix}${later}`
 }

@@ -46,7 +46,7 @@ const READINGS = every<NonNullable<Sample['reading']>>()(['quiesced', 'least-of-
 const AGAINST = every<Judgement['against']>()(['limit', 'base'])
 const SITE_KINDS = every<NonNullable<HeapSite['kind']>>()(['goroutines'])
 const INTERVAL_MODES = every<SamplingInterval['mode']>()(['auto', 'fixed'])
-const INTERVAL_REASONS = every<SamplingInterval['reason']>()(['budget', 'floor', 'fixed'])
+const INTERVAL_REASONS = every<SamplingInterval['reason']>()(['budget', 'floor', 'fixed', 'load-command'])
 const COST_MEASURES = every<SamplingInterval['costMeasure']>()(['cpu', 'wall', 'none'])
 
 type Schema = Record<string, unknown>

@@ -25030,6 +25030,13 @@ async function drain(req, state) {
     await sleep(SETTLE_GAP_MS, req.signal);
     return true;
 }
+/**
+ * No CPU tick over GCs that took this long: the service's work is not in the process group
+ * read (a start-command that ran it under setsid), so the wall time stands for it. Shorter
+ * GCs may well fit between two 10 ms ticks.
+ */
+const CPU_UNSEEN_AFTER_MS = 50;
+const cpuUnseen = (cpuSec, wallMs) => cpuSec <= 0 && wallMs >= CPU_UNSEEN_AFTER_MS;
 async function quiescedReading(req) {
     const cpuBefore = req.serviceCpuSec();
     const started = performance.now();
@@ -25041,7 +25048,7 @@ async function quiescedReading(req) {
         liveHeapBytes: heap.heapAllocBytes,
         liveHeapObjects: heap.heapObjects,
         // Read before the goroutine count, which forces no GC and is no part of the cost.
-        ...(cpuBefore === null || cpuAfter === null
+        ...(cpuBefore === null || cpuAfter === null || cpuUnseen(cpuAfter - cpuBefore, wallMs)
             ? { gcCostMs: wallMs, gcCostMeasure: 'wall' }
             : { gcCostMs: 1000 * Math.max(0, cpuAfter - cpuBefore), gcCostMeasure: 'cpu' }),
         goroutines: await goroutineTotal(req.client)
@@ -26308,7 +26315,7 @@ function renderCalibration(c) {
         const p = c.series[s];
         if (!p)
             continue;
-        lines.push(`  ${SERIES$1[s].label}: ${p.excludingZeroWithin} of ${c.pairs} ${confidence} intervals of b − a exclude 0 on each run's own error; ${p.excludingZeroWithFloor} with baseline-noise-floor ${formatRate(p.floorPerSec, SERIES$1[s].unit)} counted`);
+        lines.push(`  ${SERIES$1[s].label}: ${p.excludingZeroWithin} of ${p.differencesPerSec.length} ${confidence} intervals of b − a exclude 0 on each run's own error; ${p.excludingZeroWithFloor} with baseline-noise-floor ${formatRate(p.floorPerSec, SERIES$1[s].unit)} counted`);
     }
     if (Object.keys(c.series).length === 0)
         lines.push('  No series had a trend in two pairs: nothing to calibrate.');

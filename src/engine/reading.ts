@@ -93,6 +93,14 @@ async function drain(req: ReadingRequest, state: PauseState): Promise<boolean> {
   return true
 }
 
+/**
+ * No CPU tick over GCs that took this long: the service's work is not in the process group
+ * read (a start-command that ran it under setsid), so the wall time stands for it. Shorter
+ * GCs may well fit between two 10 ms ticks.
+ */
+const CPU_UNSEEN_AFTER_MS = 50
+const cpuUnseen = (cpuSec: number, wallMs: number) => cpuSec <= 0 && wallMs >= CPU_UNSEEN_AFTER_MS
+
 async function quiescedReading(req: ReadingRequest): Promise<Measured> {
   const cpuBefore = req.serviceCpuSec()
   const started = performance.now()
@@ -104,7 +112,7 @@ async function quiescedReading(req: ReadingRequest): Promise<Measured> {
     liveHeapBytes: heap.heapAllocBytes,
     liveHeapObjects: heap.heapObjects,
     // Read before the goroutine count, which forces no GC and is no part of the cost.
-    ...(cpuBefore === null || cpuAfter === null
+    ...(cpuBefore === null || cpuAfter === null || cpuUnseen(cpuAfter - cpuBefore, wallMs)
       ? { gcCostMs: wallMs, gcCostMeasure: 'wall' as const }
       : { gcCostMs: 1000 * Math.max(0, cpuAfter - cpuBefore), gcCostMeasure: 'cpu' as const }),
     goroutines: await goroutineTotal(req.client)

@@ -72,7 +72,7 @@ const load: Load = {
 
 async function sampleFrom(
   failures: Map<string, number>,
-  options: { intervalMs: number | null; lookSec: number; gcMs: number } = {
+  options: { intervalMs: number | null; lookSec: number; gcMs: number; quiesce?: boolean } = {
     intervalMs: 500,
     lookSec: 1,
     gcMs: 0
@@ -90,7 +90,7 @@ async function sampleFrom(
       looksMayMove: true,
       lookTimesSec: [options.lookSec],
       atLook: () => true,
-      quiesce: false,
+      quiesce: options.quiesce ?? false,
       metrics: null,
       profilesDir,
       service,
@@ -153,6 +153,13 @@ describe('sample', () => {
     expect(t[1] - t[0]).toBeGreaterThanOrEqual(interval.intervalMs / 1000 - 0.05)
     expect(interval.gcCostPerSampleSec).toBeGreaterThanOrEqual(0.16)
     expect(interval.costCores).toBeCloseTo((1000 * interval.gcCostPerSampleSec!) / interval.intervalMs, 9)
+  })
+
+  it("quiesced, takes the GCs' wall time when the service's group shows no CPU across them", async () => {
+    // The stand-in service is an idle process: its CPU never moves, though each GC takes 60 ms.
+    const { result } = await sampleFrom(new Map(), { intervalMs: 500, lookSec: 1, gcMs: 60, quiesce: true })
+    expect(result.interval).toMatchObject({ costMeasure: 'wall' })
+    expect(result.samples.every((s) => s.gcCostMs! >= 120)).toBe(true)
   })
 
   it('logs each sample as n of the samples planned, with the time left at most', async () => {

@@ -29,7 +29,7 @@ export function renderCalibration(c: Calibration): string {
     const p = c.series[s]
     if (!p) continue
     lines.push(
-      `  ${SERIES[s].label}: ${p.excludingZeroWithin} of ${c.pairs} ${confidence} intervals of b − a exclude 0 on each run's own error; ${p.excludingZeroWithFloor} with baseline-noise-floor ${formatRate(p.floorPerSec, SERIES[s].unit)} counted`
+      `  ${SERIES[s].label}: ${p.excludingZeroWithin} of ${p.differencesPerSec.length} ${confidence} intervals of b − a exclude 0 on each run's own error; ${p.excludingZeroWithFloor} with baseline-noise-floor ${formatRate(p.floorPerSec, SERIES[s].unit)} counted`
     )
   }
   if (Object.keys(c.series).length === 0)

@@ -14,8 +14,8 @@
 //   autocannon (closed loop, C connections, T seconds) alone, with GODEBUG=memprofilerate
 //   at 4, 16 and 32 KiB alone, and under `memgate run` with its default inputs (then the
 //   load runs while memgate samples: from its first sample on) and with no sample while it
-//   runs (memgate's presence alone: its own load, memprofilerate). Each round runs the same processes, in one order and
-//   the next round in the reverse order. Per run: the requests the service answered a
+//   runs (memgate's presence alone: its own load, memprofilerate). Each round runs the same
+//   processes, in one order and the next round in the reverse order. Per run: the requests the service answered a
 //   second (autocannon's and, under memgate, its built-in load's: the fixtures count them at
 //   /served), autocannon's p99 latency, and the service's CPU time per request answered,
 //   which a machine shared with other work disturbs much less than req/s; and memgate's own
@@ -265,20 +265,15 @@ async function runMemgate(cli: string, fixture: Fixture, flags: string[] = []): 
     const pid = Number((await m.line(/service ready \(pid (\d+)/, 180_000))[1])
     // From the first sample on (which picks an auto interval): the load runs while memgate samples.
     await m.line(/ sample 1\//, 180_000)
-    const interval =
-      m.lines.map((l) => /sampling every ([\d.]+s \([a-z-]+\))/.exec(l.text)?.[1]).find(Boolean) ?? 'fixed'
+    // An auto interval is logged with its reason; a fixed one is not.
+    const picked = m.lines.map((l) => /sampling every ([\d.]+s \([a-z-]+\))/.exec(l.text)).find(Boolean)
     const [cpuBefore, started] = [procCpuSec(m.child.pid!), performance.now()]
     const driven = await drive(`http://127.0.0.1:${port}/`, pid)
     const memgateCores = (procCpuSec(m.child.pid!) - cpuBefore) / ((performance.now() - started) / 1000)
     m.child.kill('SIGINT')
     await m.done
     // Cancelled runs write no report: the cost line comes from a report-like reading of the log.
-    return {
-      ...driven,
-      interval,
-      memgateCores,
-      costLine: m.lines.find((l) => /sampling every/.test(l.text))?.text.trim()
-    }
+    return { ...driven, interval: picked?.[1] ?? 'fixed', memgateCores, costLine: picked?.input.trim() }
   } finally {
     await stopGroup(m.child)
     children.delete(m.child)

@@ -5468,17 +5468,19 @@ function judgeLook(look) {
         Object.assign(record, { index: 0, count: 1 });
     return { record, stop };
 }
+/** The look at which the heap failed and sampling went on to name its line, if any. */
+const heapFailedAt = (looks) => looks.find((l) => l.samplingOnToName);
 /**
  * A run's judgement of one series: the decision of the look it stopped at, with the trend
  * over every sample up to it; for a heap that failed and sampled on to name its line, the
  * look where it failed, with the trend it failed on. null when the series has no limit.
  */
 function judgeGrowth(series, run, limit) {
-    const failedAt = series === 'heap' ? run.looks.find((l) => l.samplingOnToName) : undefined;
+    const failedAt = series === 'heap' ? heapFailedAt(run.looks) : undefined;
     const last = failedAt ?? run.looks.at(-1);
     const decision = last?.decisions[series];
     const limitPerSec = last?.limitsPerSec[series];
-    if (!limit || !last || !decision || limitPerSec === undefined)
+    if (!limit || !decision || limitPerSec === undefined)
         return null;
     const outcome = decision.outcome === 'continue' ? 'inconclusive' : decision.outcome;
     const t = failedAt
@@ -22661,11 +22663,12 @@ function describeInterval(i) {
     if (!i.overBudget)
         return `${line} (${budget})${later}`;
     const atBudget = seconds(i.budgetIntervalMs ?? i.intervalMs);
+    const costlierLater = 'later samples cost more than the first, from which the interval was chosen';
     const fix = {
         fixed: `interval: auto would sample every ${atBudget}`,
         'load-command': `the load-command runs for the MEMGATE_DURATION it was given, so the looks could not move later; a duration of ${seconds(SAMPLES_PER_LOOK * (i.budgetIntervalMs ?? i.intervalMs))} or more (max-duration with it) would sample every ${atBudget}`,
-        budget: 'later samples cost more than the first, from which the interval was chosen',
-        floor: 'later samples cost more than the first, from which the interval was chosen'
+        budget: costlierLater,
+        floor: costlierLater
     }[i.reason];
     return `${line}, over the ${budget}: ${fix}${later}`;
 }
@@ -26021,7 +26024,7 @@ async function measureRun(config, side, label, options) {
                 limits: { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth },
                 requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec,
                 heapLineNamed: heapLineNamed(look.heapProfiles),
-                heapFailed: looks.find((l) => l.samplingOnToName)?.decisions.heap
+                heapFailed: heapFailedAt(looks)?.decisions.heap
             });
             looks.push(record);
             options.log(`${label}: ${describeLook(record, stop)}`);

@@ -85,17 +85,21 @@ export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean 
   return { record, stop }
 }
 
+/** The look at which the heap failed and sampling went on to name its line, if any. */
+export const heapFailedAt = (looks: LookRecord[]): LookRecord | undefined =>
+  looks.find((l) => l.samplingOnToName)
+
 /**
  * A run's judgement of one series: the decision of the look it stopped at, with the trend
  * over every sample up to it; for a heap that failed and sampled on to name its line, the
  * look where it failed, with the trend it failed on. null when the series has no limit.
  */
 export function judgeGrowth(series: JudgedSeries, run: Run, limit: GrowthLimit | null): Judgement | null {
-  const failedAt = series === 'heap' ? run.looks.find((l) => l.samplingOnToName) : undefined
+  const failedAt = series === 'heap' ? heapFailedAt(run.looks) : undefined
   const last = failedAt ?? run.looks.at(-1)
   const decision = last?.decisions[series]
   const limitPerSec = last?.limitsPerSec[series]
-  if (!limit || !last || !decision || limitPerSec === undefined) return null
+  if (!limit || !decision || limitPerSec === undefined) return null
   const outcome = decision.outcome === 'continue' ? 'inconclusive' : decision.outcome
   const t = failedAt
     ? trend(

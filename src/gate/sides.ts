@@ -8,7 +8,7 @@ import { combineRepeats } from '../analysis/repeats.js'
 import { heapGrowth, toRun } from '../analysis/run.js'
 import { namesHeapGrowth } from '../analysis/attribution.js'
 import { lookTimesSec } from '../analysis/looks.js'
-import { judgeLook } from '../analysis/verdict.js'
+import { heapFailedAt, judgeLook } from '../analysis/verdict.js'
 import { createGit } from '../baseline/git.js'
 import { findMergeBase } from '../baseline/merge-base.js'
 import { withWorktree } from '../baseline/worktree.js'
@@ -151,7 +151,7 @@ export async function measureRun(
         limits: { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth },
         requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec,
         heapLineNamed: heapLineNamed(look.heapProfiles),
-        heapFailed: looks.find((l) => l.samplingOnToName)?.decisions.heap
+        heapFailed: heapFailedAt(looks)?.decisions.heap
       })
       looks.push(record)
       options.log(`${label}: ${describeLook(record, stop)}`)

@@ -32,11 +32,12 @@ export function describeInterval(i: SamplingInterval | undefined): string | null
       : ''
   if (!i.overBudget) return `${line} (${budget})${later}`
   const atBudget = seconds(i.budgetIntervalMs ?? i.intervalMs)
+  const costlierLater = 'later samples cost more than the first, from which the interval was chosen'
   const fix = {
     fixed: `interval: auto would sample every ${atBudget}`,
     'load-command': `the load-command runs for the MEMGATE_DURATION it was given, so the looks could not move later; a duration of ${seconds(SAMPLES_PER_LOOK * (i.budgetIntervalMs ?? i.intervalMs))} or more (max-duration with it) would sample every ${atBudget}`,
-    budget: 'later samples cost more than the first, from which the interval was chosen',
-    floor: 'later samples cost more than the first, from which the interval was chosen'
+    budget: costlierLater,
+    floor: costlierLater
   }[i.reason]
   return `${line}, over the ${budget}: ${fix}${later}`
 }

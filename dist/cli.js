@@ -4332,13 +4332,3945 @@ const {
   InvalidArgumentError,
   InvalidOptionArgumentError, // deprecated old name
   Command,
-  Argument,
+  Argument: Argument$1,
   Option,
   Help,
 } = commander;
 
+// --------------------------------------------------------------------------
+// PropertyKey
+// --------------------------------------------------------------------------
+/** Returns true if this value has this property key */
+// --------------------------------------------------------------------------
+// Object Instances
+// --------------------------------------------------------------------------
+/** Returns true if this value is an async iterator */
+function IsAsyncIterator$2(value) {
+    return IsObject$3(value) && !IsArray$3(value) && !IsUint8Array$2(value) && Symbol.asyncIterator in value;
+}
+/** Returns true if this value is an array */
+function IsArray$3(value) {
+    return Array.isArray(value);
+}
+/** Returns true if this value is bigint */
+function IsBigInt$2(value) {
+    return typeof value === 'bigint';
+}
+/** Returns true if this value is a boolean */
+function IsBoolean$2(value) {
+    return typeof value === 'boolean';
+}
+/** Returns true if this value is a Date object */
+function IsDate$2(value) {
+    return value instanceof globalThis.Date;
+}
+/** Returns true if this value is a function */
+function IsFunction$2(value) {
+    return typeof value === 'function';
+}
+/** Returns true if this value is an iterator */
+function IsIterator$2(value) {
+    return IsObject$3(value) && !IsArray$3(value) && !IsUint8Array$2(value) && Symbol.iterator in value;
+}
+/** Returns true if this value is null */
+function IsNull$2(value) {
+    return value === null;
+}
+/** Returns true if this value is number */
+function IsNumber$3(value) {
+    return typeof value === 'number';
+}
+/** Returns true if this value is an object */
+function IsObject$3(value) {
+    return typeof value === 'object' && value !== null;
+}
+/** Returns true if this value is RegExp */
+function IsRegExp$2(value) {
+    return value instanceof globalThis.RegExp;
+}
+/** Returns true if this value is string */
+function IsString$2(value) {
+    return typeof value === 'string';
+}
+/** Returns true if this value is symbol */
+function IsSymbol$2(value) {
+    return typeof value === 'symbol';
+}
+/** Returns true if this value is a Uint8Array */
+function IsUint8Array$2(value) {
+    return value instanceof globalThis.Uint8Array;
+}
+/** Returns true if this value is undefined */
+function IsUndefined$3(value) {
+    return value === undefined;
+}
+
+function ArrayType(value) {
+    return value.map((value) => Visit$2(value));
+}
+function DateType(value) {
+    return new Date(value.getTime());
+}
+function Uint8ArrayType(value) {
+    return new Uint8Array(value);
+}
+function RegExpType(value) {
+    return new RegExp(value.source, value.flags);
+}
+function ObjectType(value) {
+    const result = {};
+    for (const key of Object.getOwnPropertyNames(value)) {
+        result[key] = Visit$2(value[key]);
+    }
+    for (const key of Object.getOwnPropertySymbols(value)) {
+        result[key] = Visit$2(value[key]);
+    }
+    return result;
+}
+// prettier-ignore
+function Visit$2(value) {
+    return (IsArray$3(value) ? ArrayType(value) :
+        IsDate$2(value) ? DateType(value) :
+            IsUint8Array$2(value) ? Uint8ArrayType(value) :
+                IsRegExp$2(value) ? RegExpType(value) :
+                    IsObject$3(value) ? ObjectType(value) :
+                        value);
+}
+/** Clones a value */
+function Clone(value) {
+    return Visit$2(value);
+}
+
+/** Clones a Type */
+function CloneType(schema, options) {
+    return options === undefined ? Clone(schema) : Clone({ ...options, ...schema });
+}
+
+// --------------------------------------------------------------------------
+// Iterators
+// --------------------------------------------------------------------------
+/** Returns true if this value is an async iterator */
+// --------------------------------------------------------------------------
+// Standard
+// --------------------------------------------------------------------------
+/** Returns true of this value is an object type */
+function IsObject$2(value) {
+    return value !== null && typeof value === 'object';
+}
+/** Returns true if this value is an array, but not a typed array */
+function IsArray$2(value) {
+    return globalThis.Array.isArray(value) && !globalThis.ArrayBuffer.isView(value);
+}
+/** Returns true if this value is an undefined */
+function IsUndefined$2(value) {
+    return value === undefined;
+}
+/** Returns true if this value is an number */
+function IsNumber$2(value) {
+    return typeof value === 'number';
+}
+
+var TypeSystemPolicy;
+(function (TypeSystemPolicy) {
+    // ------------------------------------------------------------------
+    // TypeSystemPolicy: Instancing
+    // ------------------------------------------------------------------
+    /**
+     * Configures the instantiation behavior of TypeBox types. The `default` option assigns raw JavaScript
+     * references for embedded types, which may cause side effects if type properties are explicitly updated
+     * outside the TypeBox type builder. The `clone` option creates copies of any shared types upon creation,
+     * preventing unintended side effects. The `freeze` option applies `Object.freeze()` to the type, making
+     * it fully readonly and immutable. Implementations should use `default` whenever possible, as it is the
+     * fastest way to instantiate types. The default setting is `default`.
+     */
+    TypeSystemPolicy.InstanceMode = 'default';
+    // ------------------------------------------------------------------
+    // TypeSystemPolicy: Checking
+    // ------------------------------------------------------------------
+    /** Sets whether TypeBox should assert optional properties using the TypeScript `exactOptionalPropertyTypes` assertion policy. The default is `false` */
+    TypeSystemPolicy.ExactOptionalPropertyTypes = false;
+    /** Sets whether arrays should be treated as a kind of objects. The default is `false` */
+    TypeSystemPolicy.AllowArrayObject = false;
+    /** Sets whether `NaN` or `Infinity` should be treated as valid numeric values. The default is `false` */
+    TypeSystemPolicy.AllowNaN = false;
+    /** Sets whether `null` should validate for void types. The default is `false` */
+    TypeSystemPolicy.AllowNullVoid = false;
+    /** Checks this value using the ExactOptionalPropertyTypes policy */
+    function IsExactOptionalProperty(value, key) {
+        return TypeSystemPolicy.ExactOptionalPropertyTypes ? key in value : value[key] !== undefined;
+    }
+    TypeSystemPolicy.IsExactOptionalProperty = IsExactOptionalProperty;
+    /** Checks this value using the AllowArrayObjects policy */
+    function IsObjectLike(value) {
+        const isObject = IsObject$2(value);
+        return TypeSystemPolicy.AllowArrayObject ? isObject : isObject && !IsArray$2(value);
+    }
+    TypeSystemPolicy.IsObjectLike = IsObjectLike;
+    /** Checks this value as a record using the AllowArrayObjects policy */
+    function IsRecordLike(value) {
+        return IsObjectLike(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
+    }
+    TypeSystemPolicy.IsRecordLike = IsRecordLike;
+    /** Checks this value using the AllowNaN policy */
+    function IsNumberLike(value) {
+        return TypeSystemPolicy.AllowNaN ? IsNumber$2(value) : Number.isFinite(value);
+    }
+    TypeSystemPolicy.IsNumberLike = IsNumberLike;
+    /** Checks this value using the AllowVoidNull policy */
+    function IsVoidLike(value) {
+        const isUndefined = IsUndefined$2(value);
+        return TypeSystemPolicy.AllowNullVoid ? isUndefined || value === null : isUndefined;
+    }
+    TypeSystemPolicy.IsVoidLike = IsVoidLike;
+})(TypeSystemPolicy || (TypeSystemPolicy = {}));
+
+function ImmutableArray(value) {
+    return globalThis.Object.freeze(value).map((value) => Immutable(value));
+}
+function ImmutableDate(value) {
+    return value;
+}
+function ImmutableUint8Array(value) {
+    return value;
+}
+function ImmutableRegExp(value) {
+    return value;
+}
+function ImmutableObject(value) {
+    const result = {};
+    for (const key of Object.getOwnPropertyNames(value)) {
+        result[key] = Immutable(value[key]);
+    }
+    for (const key of Object.getOwnPropertySymbols(value)) {
+        result[key] = Immutable(value[key]);
+    }
+    return globalThis.Object.freeze(result);
+}
+/** Specialized deep immutable value. Applies freeze recursively to the given value */
+// prettier-ignore
+function Immutable(value) {
+    return (IsArray$3(value) ? ImmutableArray(value) :
+        IsDate$2(value) ? ImmutableDate(value) :
+            IsUint8Array$2(value) ? ImmutableUint8Array(value) :
+                IsRegExp$2(value) ? ImmutableRegExp(value) :
+                    IsObject$3(value) ? ImmutableObject(value) :
+                        value);
+}
+
+/** Creates TypeBox schematics using the configured InstanceMode */
+function CreateType(schema, options) {
+    const result = options !== undefined ? { ...options, ...schema } : schema;
+    switch (TypeSystemPolicy.InstanceMode) {
+        case 'freeze':
+            return Immutable(result);
+        case 'clone':
+            return Clone(result);
+        default:
+            return result;
+    }
+}
+
+/** The base Error type thrown for all TypeBox exceptions  */
+class TypeBoxError extends Error {
+    constructor(message) {
+        super(message);
+    }
+}
+
+/** Symbol key applied to transform types */
+const TransformKind = Symbol.for('TypeBox.Transform');
+/** Symbol key applied to readonly types */
+const ReadonlyKind = Symbol.for('TypeBox.Readonly');
+/** Symbol key applied to optional types */
+const OptionalKind = Symbol.for('TypeBox.Optional');
+/** Symbol key applied to types */
+const Hint = Symbol.for('TypeBox.Hint');
+/** Symbol key applied to types */
+const Kind = Symbol.for('TypeBox.Kind');
+
+/** `[Kind-Only]` Returns true if this value has a Readonly symbol */
+function IsReadonly(value) {
+    return IsObject$3(value) && value[ReadonlyKind] === 'Readonly';
+}
+/** `[Kind-Only]` Returns true if this value has a Optional symbol */
+function IsOptional$1(value) {
+    return IsObject$3(value) && value[OptionalKind] === 'Optional';
+}
+/** `[Kind-Only]` Returns true if the given value is TAny */
+function IsAny$1(value) {
+    return IsKindOf$1(value, 'Any');
+}
+/** `[Kind-Only]` Returns true if the given value is TArgument */
+function IsArgument$1(value) {
+    return IsKindOf$1(value, 'Argument');
+}
+/** `[Kind-Only]` Returns true if the given value is TArray */
+function IsArray$1(value) {
+    return IsKindOf$1(value, 'Array');
+}
+/** `[Kind-Only]` Returns true if the given value is TAsyncIterator */
+function IsAsyncIterator$1(value) {
+    return IsKindOf$1(value, 'AsyncIterator');
+}
+/** `[Kind-Only]` Returns true if the given value is TBigInt */
+function IsBigInt$1(value) {
+    return IsKindOf$1(value, 'BigInt');
+}
+/** `[Kind-Only]` Returns true if the given value is TBoolean */
+function IsBoolean$1(value) {
+    return IsKindOf$1(value, 'Boolean');
+}
+/** `[Kind-Only]` Returns true if the given value is TComputed */
+function IsComputed$1(value) {
+    return IsKindOf$1(value, 'Computed');
+}
+/** `[Kind-Only]` Returns true if the given value is TConstructor */
+function IsConstructor$1(value) {
+    return IsKindOf$1(value, 'Constructor');
+}
+/** `[Kind-Only]` Returns true if the given value is TDate */
+function IsDate$1(value) {
+    return IsKindOf$1(value, 'Date');
+}
+/** `[Kind-Only]` Returns true if the given value is TFunction */
+function IsFunction$1(value) {
+    return IsKindOf$1(value, 'Function');
+}
+/** `[Kind-Only]` Returns true if the given value is TInteger */
+function IsInteger$1(value) {
+    return IsKindOf$1(value, 'Integer');
+}
+/** `[Kind-Only]` Returns true if the given value is TIntersect */
+function IsIntersect$1(value) {
+    return IsKindOf$1(value, 'Intersect');
+}
+/** `[Kind-Only]` Returns true if the given value is TIterator */
+function IsIterator$1(value) {
+    return IsKindOf$1(value, 'Iterator');
+}
+/** `[Kind-Only]` Returns true if the given value is a TKind with the given name. */
+function IsKindOf$1(value, kind) {
+    return IsObject$3(value) && Kind in value && value[Kind] === kind;
+}
+/** `[Kind-Only]` Returns true if the given value is TLiteralValue */
+function IsLiteralValue$1(value) {
+    return IsBoolean$2(value) || IsNumber$3(value) || IsString$2(value);
+}
+/** `[Kind-Only]` Returns true if the given value is TLiteral */
+function IsLiteral$1(value) {
+    return IsKindOf$1(value, 'Literal');
+}
+/** `[Kind-Only]` Returns true if the given value is a TMappedKey */
+function IsMappedKey$1(value) {
+    return IsKindOf$1(value, 'MappedKey');
+}
+/** `[Kind-Only]` Returns true if the given value is TMappedResult */
+function IsMappedResult$1(value) {
+    return IsKindOf$1(value, 'MappedResult');
+}
+/** `[Kind-Only]` Returns true if the given value is TNever */
+function IsNever$1(value) {
+    return IsKindOf$1(value, 'Never');
+}
+/** `[Kind-Only]` Returns true if the given value is TNot */
+function IsNot$1(value) {
+    return IsKindOf$1(value, 'Not');
+}
+/** `[Kind-Only]` Returns true if the given value is TNull */
+function IsNull$1(value) {
+    return IsKindOf$1(value, 'Null');
+}
+/** `[Kind-Only]` Returns true if the given value is TNumber */
+function IsNumber$1(value) {
+    return IsKindOf$1(value, 'Number');
+}
+/** `[Kind-Only]` Returns true if the given value is TObject */
+function IsObject$1(value) {
+    return IsKindOf$1(value, 'Object');
+}
+/** `[Kind-Only]` Returns true if the given value is TPromise */
+function IsPromise$1(value) {
+    return IsKindOf$1(value, 'Promise');
+}
+/** `[Kind-Only]` Returns true if the given value is TRecord */
+function IsRecord$1(value) {
+    return IsKindOf$1(value, 'Record');
+}
+/** `[Kind-Only]` Returns true if the given value is TRef */
+function IsRef$1(value) {
+    return IsKindOf$1(value, 'Ref');
+}
+/** `[Kind-Only]` Returns true if the given value is TRegExp */
+function IsRegExp$1(value) {
+    return IsKindOf$1(value, 'RegExp');
+}
+/** `[Kind-Only]` Returns true if the given value is TString */
+function IsString$1(value) {
+    return IsKindOf$1(value, 'String');
+}
+/** `[Kind-Only]` Returns true if the given value is TSymbol */
+function IsSymbol$1(value) {
+    return IsKindOf$1(value, 'Symbol');
+}
+/** `[Kind-Only]` Returns true if the given value is TTemplateLiteral */
+function IsTemplateLiteral$1(value) {
+    return IsKindOf$1(value, 'TemplateLiteral');
+}
+/** `[Kind-Only]` Returns true if the given value is TThis */
+function IsThis$1(value) {
+    return IsKindOf$1(value, 'This');
+}
+/** `[Kind-Only]` Returns true of this value is TTransform */
+function IsTransform$1(value) {
+    return IsObject$3(value) && TransformKind in value;
+}
+/** `[Kind-Only]` Returns true if the given value is TTuple */
+function IsTuple$1(value) {
+    return IsKindOf$1(value, 'Tuple');
+}
+/** `[Kind-Only]` Returns true if the given value is TUndefined */
+function IsUndefined$1(value) {
+    return IsKindOf$1(value, 'Undefined');
+}
+/** `[Kind-Only]` Returns true if the given value is TUnion */
+function IsUnion$1(value) {
+    return IsKindOf$1(value, 'Union');
+}
+/** `[Kind-Only]` Returns true if the given value is TUint8Array */
+function IsUint8Array$1(value) {
+    return IsKindOf$1(value, 'Uint8Array');
+}
+/** `[Kind-Only]` Returns true if the given value is TUnknown */
+function IsUnknown$1(value) {
+    return IsKindOf$1(value, 'Unknown');
+}
+/** `[Kind-Only]` Returns true if the given value is a raw TUnsafe */
+function IsUnsafe$1(value) {
+    return IsKindOf$1(value, 'Unsafe');
+}
+/** `[Kind-Only]` Returns true if the given value is TVoid */
+function IsVoid$1(value) {
+    return IsKindOf$1(value, 'Void');
+}
+/** `[Kind-Only]` Returns true if the given value is TKind */
+function IsKind$1(value) {
+    return IsObject$3(value) && Kind in value && IsString$2(value[Kind]);
+}
+/** `[Kind-Only]` Returns true if the given value is TSchema */
+function IsSchema$1(value) {
+    // prettier-ignore
+    return (IsAny$1(value) ||
+        IsArgument$1(value) ||
+        IsArray$1(value) ||
+        IsBoolean$1(value) ||
+        IsBigInt$1(value) ||
+        IsAsyncIterator$1(value) ||
+        IsComputed$1(value) ||
+        IsConstructor$1(value) ||
+        IsDate$1(value) ||
+        IsFunction$1(value) ||
+        IsInteger$1(value) ||
+        IsIntersect$1(value) ||
+        IsIterator$1(value) ||
+        IsLiteral$1(value) ||
+        IsMappedKey$1(value) ||
+        IsMappedResult$1(value) ||
+        IsNever$1(value) ||
+        IsNot$1(value) ||
+        IsNull$1(value) ||
+        IsNumber$1(value) ||
+        IsObject$1(value) ||
+        IsPromise$1(value) ||
+        IsRecord$1(value) ||
+        IsRef$1(value) ||
+        IsRegExp$1(value) ||
+        IsString$1(value) ||
+        IsSymbol$1(value) ||
+        IsTemplateLiteral$1(value) ||
+        IsThis$1(value) ||
+        IsTuple$1(value) ||
+        IsUndefined$1(value) ||
+        IsUnion$1(value) ||
+        IsUint8Array$1(value) ||
+        IsUnknown$1(value) ||
+        IsUnsafe$1(value) ||
+        IsVoid$1(value) ||
+        IsKind$1(value));
+}
+
+const KnownTypes = [
+    'Argument',
+    'Any',
+    'Array',
+    'AsyncIterator',
+    'BigInt',
+    'Boolean',
+    'Computed',
+    'Constructor',
+    'Date',
+    'Enum',
+    'Function',
+    'Integer',
+    'Intersect',
+    'Iterator',
+    'Literal',
+    'MappedKey',
+    'MappedResult',
+    'Not',
+    'Null',
+    'Number',
+    'Object',
+    'Promise',
+    'Record',
+    'Ref',
+    'RegExp',
+    'String',
+    'Symbol',
+    'TemplateLiteral',
+    'This',
+    'Tuple',
+    'Undefined',
+    'Union',
+    'Uint8Array',
+    'Unknown',
+    'Void',
+];
+function IsPattern(value) {
+    try {
+        new RegExp(value);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function IsControlCharacterFree(value) {
+    if (!IsString$2(value))
+        return false;
+    for (let i = 0; i < value.length; i++) {
+        const code = value.charCodeAt(i);
+        if ((code >= 7 && code <= 13) || code === 27 || code === 127) {
+            return false;
+        }
+    }
+    return true;
+}
+function IsAdditionalProperties(value) {
+    return IsOptionalBoolean(value) || IsSchema(value);
+}
+function IsOptionalBigInt(value) {
+    return IsUndefined$3(value) || IsBigInt$2(value);
+}
+function IsOptionalNumber(value) {
+    return IsUndefined$3(value) || IsNumber$3(value);
+}
+function IsOptionalBoolean(value) {
+    return IsUndefined$3(value) || IsBoolean$2(value);
+}
+function IsOptionalString(value) {
+    return IsUndefined$3(value) || IsString$2(value);
+}
+function IsOptionalPattern(value) {
+    return IsUndefined$3(value) || (IsString$2(value) && IsControlCharacterFree(value) && IsPattern(value));
+}
+function IsOptionalFormat(value) {
+    return IsUndefined$3(value) || (IsString$2(value) && IsControlCharacterFree(value));
+}
+function IsOptionalSchema(value) {
+    return IsUndefined$3(value) || IsSchema(value);
+}
+/** Returns true if this value has a Optional symbol */
+function IsOptional(value) {
+    return IsObject$3(value) && value[OptionalKind] === 'Optional';
+}
+// ------------------------------------------------------------------
+// Types
+// ------------------------------------------------------------------
+/** Returns true if the given value is TAny */
+function IsAny(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Any') &&
+        IsOptionalString(value.$id));
+}
+/** Returns true if the given value is TArgument */
+function IsArgument(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Argument') &&
+        IsNumber$3(value.index));
+}
+/** Returns true if the given value is TArray */
+function IsArray(value) {
+    return (IsKindOf(value, 'Array') &&
+        value.type === 'array' &&
+        IsOptionalString(value.$id) &&
+        IsSchema(value.items) &&
+        IsOptionalNumber(value.minItems) &&
+        IsOptionalNumber(value.maxItems) &&
+        IsOptionalBoolean(value.uniqueItems) &&
+        IsOptionalSchema(value.contains) &&
+        IsOptionalNumber(value.minContains) &&
+        IsOptionalNumber(value.maxContains));
+}
+/** Returns true if the given value is TAsyncIterator */
+function IsAsyncIterator(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'AsyncIterator') &&
+        value.type === 'AsyncIterator' &&
+        IsOptionalString(value.$id) &&
+        IsSchema(value.items));
+}
+/** Returns true if the given value is TBigInt */
+function IsBigInt(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'BigInt') &&
+        value.type === 'bigint' &&
+        IsOptionalString(value.$id) &&
+        IsOptionalBigInt(value.exclusiveMaximum) &&
+        IsOptionalBigInt(value.exclusiveMinimum) &&
+        IsOptionalBigInt(value.maximum) &&
+        IsOptionalBigInt(value.minimum) &&
+        IsOptionalBigInt(value.multipleOf));
+}
+/** Returns true if the given value is TBoolean */
+function IsBoolean(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Boolean') &&
+        value.type === 'boolean' &&
+        IsOptionalString(value.$id));
+}
+/** Returns true if the given value is TComputed */
+function IsComputed(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Computed') &&
+        IsString$2(value.target) &&
+        IsArray$3(value.parameters) &&
+        value.parameters.every((schema) => IsSchema(schema)));
+}
+/** Returns true if the given value is TConstructor */
+function IsConstructor(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Constructor') &&
+        value.type === 'Constructor' &&
+        IsOptionalString(value.$id) &&
+        IsArray$3(value.parameters) &&
+        value.parameters.every(schema => IsSchema(schema)) &&
+        IsSchema(value.returns));
+}
+/** Returns true if the given value is TDate */
+function IsDate(value) {
+    return (IsKindOf(value, 'Date') &&
+        value.type === 'Date' &&
+        IsOptionalString(value.$id) &&
+        IsOptionalNumber(value.exclusiveMaximumTimestamp) &&
+        IsOptionalNumber(value.exclusiveMinimumTimestamp) &&
+        IsOptionalNumber(value.maximumTimestamp) &&
+        IsOptionalNumber(value.minimumTimestamp) &&
+        IsOptionalNumber(value.multipleOfTimestamp));
+}
+/** Returns true if the given value is TFunction */
+function IsFunction(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Function') &&
+        value.type === 'Function' &&
+        IsOptionalString(value.$id) &&
+        IsArray$3(value.parameters) &&
+        value.parameters.every(schema => IsSchema(schema)) &&
+        IsSchema(value.returns));
+}
+/** Returns true if the given value is TInteger */
+function IsInteger(value) {
+    return (IsKindOf(value, 'Integer') &&
+        value.type === 'integer' &&
+        IsOptionalString(value.$id) &&
+        IsOptionalNumber(value.exclusiveMaximum) &&
+        IsOptionalNumber(value.exclusiveMinimum) &&
+        IsOptionalNumber(value.maximum) &&
+        IsOptionalNumber(value.minimum) &&
+        IsOptionalNumber(value.multipleOf));
+}
+/** Returns true if the given schema is TProperties */
+function IsProperties(value) {
+    // prettier-ignore
+    return (IsObject$3(value) &&
+        Object.entries(value).every(([key, schema]) => IsControlCharacterFree(key) && IsSchema(schema)));
+}
+/** Returns true if the given value is TIntersect */
+function IsIntersect(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Intersect') &&
+        (IsString$2(value.type) && value.type !== 'object' ? false : true) &&
+        IsArray$3(value.allOf) &&
+        value.allOf.every(schema => IsSchema(schema) && !IsTransform(schema)) &&
+        IsOptionalString(value.type) &&
+        (IsOptionalBoolean(value.unevaluatedProperties) || IsOptionalSchema(value.unevaluatedProperties)) &&
+        IsOptionalString(value.$id));
+}
+/** Returns true if the given value is TIterator */
+function IsIterator(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Iterator') &&
+        value.type === 'Iterator' &&
+        IsOptionalString(value.$id) &&
+        IsSchema(value.items));
+}
+/** Returns true if the given value is a TKind with the given name. */
+function IsKindOf(value, kind) {
+    return IsObject$3(value) && Kind in value && value[Kind] === kind;
+}
+/** Returns true if the given value is TLiteral<string> */
+function IsLiteralString(value) {
+    return IsLiteral(value) && IsString$2(value.const);
+}
+/** Returns true if the given value is TLiteral<number> */
+function IsLiteralNumber(value) {
+    return IsLiteral(value) && IsNumber$3(value.const);
+}
+/** Returns true if the given value is TLiteral<boolean> */
+function IsLiteralBoolean(value) {
+    return IsLiteral(value) && IsBoolean$2(value.const);
+}
+/** Returns true if the given value is TLiteral */
+function IsLiteral(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Literal') &&
+        IsOptionalString(value.$id) && IsLiteralValue(value.const));
+}
+/** Returns true if the given value is a TLiteralValue */
+function IsLiteralValue(value) {
+    return IsBoolean$2(value) || IsNumber$3(value) || IsString$2(value);
+}
+/** Returns true if the given value is a TMappedKey */
+function IsMappedKey(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'MappedKey') &&
+        IsArray$3(value.keys) &&
+        value.keys.every(key => IsNumber$3(key) || IsString$2(key)));
+}
+/** Returns true if the given value is TMappedResult */
+function IsMappedResult(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'MappedResult') &&
+        IsProperties(value.properties));
+}
+/** Returns true if the given value is TNever */
+function IsNever(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Never') &&
+        IsObject$3(value.not) &&
+        Object.getOwnPropertyNames(value.not).length === 0);
+}
+/** Returns true if the given value is TNot */
+function IsNot(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Not') &&
+        IsSchema(value.not));
+}
+/** Returns true if the given value is TNull */
+function IsNull(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Null') &&
+        value.type === 'null' &&
+        IsOptionalString(value.$id));
+}
+/** Returns true if the given value is TNumber */
+function IsNumber(value) {
+    return (IsKindOf(value, 'Number') &&
+        value.type === 'number' &&
+        IsOptionalString(value.$id) &&
+        IsOptionalNumber(value.exclusiveMaximum) &&
+        IsOptionalNumber(value.exclusiveMinimum) &&
+        IsOptionalNumber(value.maximum) &&
+        IsOptionalNumber(value.minimum) &&
+        IsOptionalNumber(value.multipleOf));
+}
+/** Returns true if the given value is TObject */
+function IsObject(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Object') &&
+        value.type === 'object' &&
+        IsOptionalString(value.$id) &&
+        IsProperties(value.properties) &&
+        IsAdditionalProperties(value.additionalProperties) &&
+        IsOptionalNumber(value.minProperties) &&
+        IsOptionalNumber(value.maxProperties));
+}
+/** Returns true if the given value is TPromise */
+function IsPromise(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Promise') &&
+        value.type === 'Promise' &&
+        IsOptionalString(value.$id) &&
+        IsSchema(value.item));
+}
+/** Returns true if the given value is TRecord */
+function IsRecord(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Record') &&
+        value.type === 'object' &&
+        IsOptionalString(value.$id) &&
+        IsAdditionalProperties(value.additionalProperties) &&
+        IsObject$3(value.patternProperties) &&
+        ((schema) => {
+            const keys = Object.getOwnPropertyNames(schema.patternProperties);
+            return (keys.length === 1 &&
+                IsPattern(keys[0]) &&
+                IsObject$3(schema.patternProperties) &&
+                IsSchema(schema.patternProperties[keys[0]]));
+        })(value));
+}
+/** Returns true if the given value is TRef */
+function IsRef(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Ref') &&
+        IsOptionalString(value.$id) &&
+        IsString$2(value.$ref));
+}
+/** Returns true if the given value is TRegExp */
+function IsRegExp(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'RegExp') &&
+        IsOptionalString(value.$id) &&
+        IsString$2(value.source) &&
+        IsString$2(value.flags) &&
+        IsOptionalNumber(value.maxLength) &&
+        IsOptionalNumber(value.minLength));
+}
+/** Returns true if the given value is TString */
+function IsString(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'String') &&
+        value.type === 'string' &&
+        IsOptionalString(value.$id) &&
+        IsOptionalNumber(value.minLength) &&
+        IsOptionalNumber(value.maxLength) &&
+        IsOptionalPattern(value.pattern) &&
+        IsOptionalFormat(value.format));
+}
+/** Returns true if the given value is TSymbol */
+function IsSymbol(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Symbol') &&
+        value.type === 'symbol' &&
+        IsOptionalString(value.$id));
+}
+/** Returns true if the given value is TTemplateLiteral */
+function IsTemplateLiteral(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'TemplateLiteral') &&
+        value.type === 'string' &&
+        IsString$2(value.pattern) &&
+        value.pattern[0] === '^' &&
+        value.pattern[value.pattern.length - 1] === '$');
+}
+/** Returns true if the given value is TThis */
+function IsThis(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'This') &&
+        IsOptionalString(value.$id) &&
+        IsString$2(value.$ref));
+}
+/** Returns true of this value is TTransform */
+function IsTransform(value) {
+    return IsObject$3(value) && TransformKind in value;
+}
+/** Returns true if the given value is TTuple */
+function IsTuple(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Tuple') &&
+        value.type === 'array' &&
+        IsOptionalString(value.$id) &&
+        IsNumber$3(value.minItems) &&
+        IsNumber$3(value.maxItems) &&
+        value.minItems === value.maxItems &&
+        (( // empty
+        IsUndefined$3(value.items) &&
+            IsUndefined$3(value.additionalItems) &&
+            value.minItems === 0) || (IsArray$3(value.items) &&
+            value.items.every(schema => IsSchema(schema)))));
+}
+/** Returns true if the given value is TUndefined */
+function IsUndefined(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Undefined') &&
+        value.type === 'undefined' &&
+        IsOptionalString(value.$id));
+}
+/** Returns true if the given value is TUnion */
+function IsUnion(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Union') &&
+        IsOptionalString(value.$id) &&
+        IsObject$3(value) &&
+        IsArray$3(value.anyOf) &&
+        value.anyOf.every(schema => IsSchema(schema)));
+}
+/** Returns true if the given value is TUint8Array */
+function IsUint8Array(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Uint8Array') &&
+        value.type === 'Uint8Array' &&
+        IsOptionalString(value.$id) &&
+        IsOptionalNumber(value.minByteLength) &&
+        IsOptionalNumber(value.maxByteLength));
+}
+/** Returns true if the given value is TUnknown */
+function IsUnknown(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Unknown') &&
+        IsOptionalString(value.$id));
+}
+/** Returns true if the given value is a raw TUnsafe */
+function IsUnsafe(value) {
+    return IsKindOf(value, 'Unsafe');
+}
+/** Returns true if the given value is TVoid */
+function IsVoid(value) {
+    // prettier-ignore
+    return (IsKindOf(value, 'Void') &&
+        value.type === 'void' &&
+        IsOptionalString(value.$id));
+}
+/** Returns true if the given value is TKind */
+function IsKind(value) {
+    return IsObject$3(value) && Kind in value && IsString$2(value[Kind]) && !KnownTypes.includes(value[Kind]);
+}
+/** Returns true if the given value is TSchema */
+function IsSchema(value) {
+    // prettier-ignore
+    return (IsObject$3(value)) && (IsAny(value) ||
+        IsArgument(value) ||
+        IsArray(value) ||
+        IsBoolean(value) ||
+        IsBigInt(value) ||
+        IsAsyncIterator(value) ||
+        IsComputed(value) ||
+        IsConstructor(value) ||
+        IsDate(value) ||
+        IsFunction(value) ||
+        IsInteger(value) ||
+        IsIntersect(value) ||
+        IsIterator(value) ||
+        IsLiteral(value) ||
+        IsMappedKey(value) ||
+        IsMappedResult(value) ||
+        IsNever(value) ||
+        IsNot(value) ||
+        IsNull(value) ||
+        IsNumber(value) ||
+        IsObject(value) ||
+        IsPromise(value) ||
+        IsRecord(value) ||
+        IsRef(value) ||
+        IsRegExp(value) ||
+        IsString(value) ||
+        IsSymbol(value) ||
+        IsTemplateLiteral(value) ||
+        IsThis(value) ||
+        IsTuple(value) ||
+        IsUndefined(value) ||
+        IsUnion(value) ||
+        IsUint8Array(value) ||
+        IsUnknown(value) ||
+        IsUnsafe(value) ||
+        IsVoid(value) ||
+        IsKind(value));
+}
+
+const PatternBoolean = '(true|false)';
+const PatternNumber = '(0|[1-9][0-9]*)';
+const PatternString = '(.*)';
+const PatternNever = '(?!.*)';
+const PatternNumberExact = `^${PatternNumber}$`;
+const PatternStringExact = `^${PatternString}$`;
+const PatternNeverExact = `^${PatternNever}$`;
+
+/** Returns true if element right is in the set of left */
+// prettier-ignore
+function SetIncludes(T, S) {
+    return T.includes(S);
+}
+/** Returns a distinct set of elements */
+function SetDistinct(T) {
+    return [...new Set(T)];
+}
+/** Returns the Intersect of the given sets */
+function SetIntersect(T, S) {
+    return T.filter((L) => S.includes(L));
+}
+// prettier-ignore
+function SetIntersectManyResolve(T, Init) {
+    return T.reduce((Acc, L) => {
+        return SetIntersect(Acc, L);
+    }, Init);
+}
+// prettier-ignore
+function SetIntersectMany(T) {
+    return (T.length === 1
+        ? T[0]
+        // Use left to initialize the accumulator for resolve
+        : T.length > 1
+            ? SetIntersectManyResolve(T.slice(1), T[0])
+            : []);
+}
+/** Returns the Union of multiple sets */
+function SetUnionMany(T) {
+    const Acc = [];
+    for (const L of T)
+        Acc.push(...L);
+    return Acc;
+}
+
+/** `[Json]` Creates an Any type */
+function Any(options) {
+    return CreateType({ [Kind]: 'Any' }, options);
+}
+
+/** `[Json]` Creates an Array type */
+function Array$1(items, options) {
+    return CreateType({ [Kind]: 'Array', type: 'array', items }, options);
+}
+
+/** `[JavaScript]` Creates an Argument Type. */
+function Argument(index) {
+    return CreateType({ [Kind]: 'Argument', index });
+}
+
+/** `[JavaScript]` Creates a AsyncIterator type */
+function AsyncIterator(items, options) {
+    return CreateType({ [Kind]: 'AsyncIterator', type: 'AsyncIterator', items }, options);
+}
+
+/** `[Internal]` Creates a deferred computed type. This type is used exclusively in modules to defer resolution of computable types that contain interior references  */
+function Computed(target, parameters, options) {
+    return CreateType({ [Kind]: 'Computed', target, parameters }, options);
+}
+
+function DiscardKey(value, key) {
+    const { [key]: _, ...rest } = value;
+    return rest;
+}
+/** Discards property keys from the given value. This function returns a shallow Clone. */
+function Discard(value, keys) {
+    return keys.reduce((acc, key) => DiscardKey(acc, key), value);
+}
+
+/** `[Json]` Creates a Never type */
+function Never(options) {
+    return CreateType({ [Kind]: 'Never', not: {} }, options);
+}
+
+// prettier-ignore
+function MappedResult(properties) {
+    return CreateType({
+        [Kind]: 'MappedResult',
+        properties
+    });
+}
+
+/** `[JavaScript]` Creates a Constructor type */
+function Constructor(parameters, returns, options) {
+    return CreateType({ [Kind]: 'Constructor', type: 'Constructor', parameters, returns }, options);
+}
+
+/** `[JavaScript]` Creates a Function type */
+function Function$2(parameters, returns, options) {
+    return CreateType({ [Kind]: 'Function', type: 'Function', parameters, returns }, options);
+}
+
+function UnionCreate(T, options) {
+    return CreateType({ [Kind]: 'Union', anyOf: T }, options);
+}
+
+// prettier-ignore
+function IsUnionOptional(types) {
+    return types.some(type => IsOptional$1(type));
+}
+// prettier-ignore
+function RemoveOptionalFromRest$1(types) {
+    return types.map(left => IsOptional$1(left) ? RemoveOptionalFromType$1(left) : left);
+}
+// prettier-ignore
+function RemoveOptionalFromType$1(T) {
+    return (Discard(T, [OptionalKind]));
+}
+// prettier-ignore
+function ResolveUnion(types, options) {
+    const isOptional = IsUnionOptional(types);
+    return (isOptional
+        ? Optional$1(UnionCreate(RemoveOptionalFromRest$1(types), options))
+        : UnionCreate(RemoveOptionalFromRest$1(types), options));
+}
+/** `[Json]` Creates an evaluated Union type */
+function UnionEvaluated(T, options) {
+    // prettier-ignore
+    return (T.length === 1 ? CreateType(T[0], options) :
+        T.length === 0 ? Never(options) :
+            ResolveUnion(T, options));
+}
+
+/** `[Json]` Creates a Union type */
+function Union(types, options) {
+    // prettier-ignore
+    return (types.length === 0 ? Never(options) :
+        types.length === 1 ? CreateType(types[0], options) :
+            UnionCreate(types, options));
+}
+
+// ------------------------------------------------------------------
+// TemplateLiteralParserError
+// ------------------------------------------------------------------
+class TemplateLiteralParserError extends TypeBoxError {
+}
+// -------------------------------------------------------------------
+// Unescape
+//
+// Unescape for these control characters specifically. Note that this
+// function is only called on non union group content, and where we
+// still want to allow the user to embed control characters in that
+// content. For review.
+// -------------------------------------------------------------------
+// prettier-ignore
+function Unescape(pattern) {
+    return pattern
+        .replace(/\\\$/g, '$')
+        .replace(/\\\*/g, '*')
+        .replace(/\\\^/g, '^')
+        .replace(/\\\|/g, '|')
+        .replace(/\\\(/g, '(')
+        .replace(/\\\)/g, ')');
+}
+// -------------------------------------------------------------------
+// Control Characters
+// -------------------------------------------------------------------
+function IsNonEscaped(pattern, index, char) {
+    return pattern[index] === char && pattern.charCodeAt(index - 1) !== 92;
+}
+function IsOpenParen(pattern, index) {
+    return IsNonEscaped(pattern, index, '(');
+}
+function IsCloseParen(pattern, index) {
+    return IsNonEscaped(pattern, index, ')');
+}
+function IsSeparator(pattern, index) {
+    return IsNonEscaped(pattern, index, '|');
+}
+// -------------------------------------------------------------------
+// Control Groups
+// -------------------------------------------------------------------
+function IsGroup(pattern) {
+    if (!(IsOpenParen(pattern, 0) && IsCloseParen(pattern, pattern.length - 1)))
+        return false;
+    let count = 0;
+    for (let index = 0; index < pattern.length; index++) {
+        if (IsOpenParen(pattern, index))
+            count += 1;
+        if (IsCloseParen(pattern, index))
+            count -= 1;
+        if (count === 0 && index !== pattern.length - 1)
+            return false;
+    }
+    return true;
+}
+// prettier-ignore
+function InGroup(pattern) {
+    return pattern.slice(1, pattern.length - 1);
+}
+// prettier-ignore
+function IsPrecedenceOr(pattern) {
+    let count = 0;
+    for (let index = 0; index < pattern.length; index++) {
+        if (IsOpenParen(pattern, index))
+            count += 1;
+        if (IsCloseParen(pattern, index))
+            count -= 1;
+        if (IsSeparator(pattern, index) && count === 0)
+            return true;
+    }
+    return false;
+}
+// prettier-ignore
+function IsPrecedenceAnd(pattern) {
+    for (let index = 0; index < pattern.length; index++) {
+        if (IsOpenParen(pattern, index))
+            return true;
+    }
+    return false;
+}
+// prettier-ignore
+function Or(pattern) {
+    let [count, start] = [0, 0];
+    const expressions = [];
+    for (let index = 0; index < pattern.length; index++) {
+        if (IsOpenParen(pattern, index))
+            count += 1;
+        if (IsCloseParen(pattern, index))
+            count -= 1;
+        if (IsSeparator(pattern, index) && count === 0) {
+            const range = pattern.slice(start, index);
+            if (range.length > 0)
+                expressions.push(TemplateLiteralParse(range));
+            start = index + 1;
+        }
+    }
+    const range = pattern.slice(start);
+    if (range.length > 0)
+        expressions.push(TemplateLiteralParse(range));
+    if (expressions.length === 0)
+        return { type: 'const', const: '' };
+    if (expressions.length === 1)
+        return expressions[0];
+    return { type: 'or', expr: expressions };
+}
+// prettier-ignore
+function And(pattern) {
+    function Group(value, index) {
+        if (!IsOpenParen(value, index))
+            throw new TemplateLiteralParserError(`TemplateLiteralParser: Index must point to open parens`);
+        let count = 0;
+        for (let scan = index; scan < value.length; scan++) {
+            if (IsOpenParen(value, scan))
+                count += 1;
+            if (IsCloseParen(value, scan))
+                count -= 1;
+            if (count === 0)
+                return [index, scan];
+        }
+        throw new TemplateLiteralParserError(`TemplateLiteralParser: Unclosed group parens in expression`);
+    }
+    function Range(pattern, index) {
+        for (let scan = index; scan < pattern.length; scan++) {
+            if (IsOpenParen(pattern, scan))
+                return [index, scan];
+        }
+        return [index, pattern.length];
+    }
+    const expressions = [];
+    for (let index = 0; index < pattern.length; index++) {
+        if (IsOpenParen(pattern, index)) {
+            const [start, end] = Group(pattern, index);
+            const range = pattern.slice(start, end + 1);
+            expressions.push(TemplateLiteralParse(range));
+            index = end;
+        }
+        else {
+            const [start, end] = Range(pattern, index);
+            const range = pattern.slice(start, end);
+            if (range.length > 0)
+                expressions.push(TemplateLiteralParse(range));
+            index = end - 1;
+        }
+    }
+    return ((expressions.length === 0) ? { type: 'const', const: '' } :
+        (expressions.length === 1) ? expressions[0] :
+            { type: 'and', expr: expressions });
+}
+// ------------------------------------------------------------------
+// TemplateLiteralParse
+// ------------------------------------------------------------------
+/** Parses a pattern and returns an expression tree */
+function TemplateLiteralParse(pattern) {
+    // prettier-ignore
+    return (IsGroup(pattern) ? TemplateLiteralParse(InGroup(pattern)) :
+        IsPrecedenceOr(pattern) ? Or(pattern) :
+            IsPrecedenceAnd(pattern) ? And(pattern) :
+                { type: 'const', const: Unescape(pattern) });
+}
+// ------------------------------------------------------------------
+// TemplateLiteralParseExact
+// ------------------------------------------------------------------
+/** Parses a pattern and strips forward and trailing ^ and $ */
+function TemplateLiteralParseExact(pattern) {
+    return TemplateLiteralParse(pattern.slice(1, pattern.length - 1));
+}
+
+// ------------------------------------------------------------------
+// TemplateLiteralFiniteError
+// ------------------------------------------------------------------
+class TemplateLiteralFiniteError extends TypeBoxError {
+}
+// ------------------------------------------------------------------
+// IsTemplateLiteralFiniteCheck
+// ------------------------------------------------------------------
+// prettier-ignore
+function IsNumberExpression(expression) {
+    return (expression.type === 'or' &&
+        expression.expr.length === 2 &&
+        expression.expr[0].type === 'const' &&
+        expression.expr[0].const === '0' &&
+        expression.expr[1].type === 'const' &&
+        expression.expr[1].const === '[1-9][0-9]*');
+}
+// prettier-ignore
+function IsBooleanExpression(expression) {
+    return (expression.type === 'or' &&
+        expression.expr.length === 2 &&
+        expression.expr[0].type === 'const' &&
+        expression.expr[0].const === 'true' &&
+        expression.expr[1].type === 'const' &&
+        expression.expr[1].const === 'false');
+}
+// prettier-ignore
+function IsStringExpression(expression) {
+    return expression.type === 'const' && expression.const === '.*';
+}
+// ------------------------------------------------------------------
+// IsTemplateLiteralExpressionFinite
+// ------------------------------------------------------------------
+// prettier-ignore
+function IsTemplateLiteralExpressionFinite(expression) {
+    return (IsNumberExpression(expression) || IsStringExpression(expression) ? false :
+        IsBooleanExpression(expression) ? true :
+            (expression.type === 'and') ? expression.expr.every((expr) => IsTemplateLiteralExpressionFinite(expr)) :
+                (expression.type === 'or') ? expression.expr.every((expr) => IsTemplateLiteralExpressionFinite(expr)) :
+                    (expression.type === 'const') ? true :
+                        (() => { throw new TemplateLiteralFiniteError(`Unknown expression type`); })());
+}
+/** Returns true if this TemplateLiteral resolves to a finite set of values */
+function IsTemplateLiteralFinite(schema) {
+    const expression = TemplateLiteralParseExact(schema.pattern);
+    return IsTemplateLiteralExpressionFinite(expression);
+}
+
+// ------------------------------------------------------------------
+// TemplateLiteralGenerateError
+// ------------------------------------------------------------------
+class TemplateLiteralGenerateError extends TypeBoxError {
+}
+// ------------------------------------------------------------------
+// TemplateLiteralExpressionGenerate
+// ------------------------------------------------------------------
+// prettier-ignore
+function* GenerateReduce(buffer) {
+    if (buffer.length === 1)
+        return yield* buffer[0];
+    for (const left of buffer[0]) {
+        for (const right of GenerateReduce(buffer.slice(1))) {
+            yield `${left}${right}`;
+        }
+    }
+}
+// prettier-ignore
+function* GenerateAnd(expression) {
+    return yield* GenerateReduce(expression.expr.map((expr) => [...TemplateLiteralExpressionGenerate(expr)]));
+}
+// prettier-ignore
+function* GenerateOr(expression) {
+    for (const expr of expression.expr)
+        yield* TemplateLiteralExpressionGenerate(expr);
+}
+// prettier-ignore
+function* GenerateConst(expression) {
+    return yield expression.const;
+}
+function* TemplateLiteralExpressionGenerate(expression) {
+    return expression.type === 'and'
+        ? yield* GenerateAnd(expression)
+        : expression.type === 'or'
+            ? yield* GenerateOr(expression)
+            : expression.type === 'const'
+                ? yield* GenerateConst(expression)
+                : (() => {
+                    throw new TemplateLiteralGenerateError('Unknown expression');
+                })();
+}
+/** Generates a tuple of strings from the given TemplateLiteral. Returns an empty tuple if infinite. */
+function TemplateLiteralGenerate(schema) {
+    const expression = TemplateLiteralParseExact(schema.pattern);
+    // prettier-ignore
+    return (IsTemplateLiteralExpressionFinite(expression)
+        ? [...TemplateLiteralExpressionGenerate(expression)]
+        : []);
+}
+
+/** `[Json]` Creates a Literal type */
+function Literal(value, options) {
+    return CreateType({
+        [Kind]: 'Literal',
+        const: value,
+        type: typeof value,
+    }, options);
+}
+
+/** `[Json]` Creates a Boolean type */
+function Boolean$1(options) {
+    return CreateType({ [Kind]: 'Boolean', type: 'boolean' }, options);
+}
+
+/** `[JavaScript]` Creates a BigInt type */
+function BigInt$1(options) {
+    return CreateType({ [Kind]: 'BigInt', type: 'bigint' }, options);
+}
+
+/** `[Json]` Creates a Number type */
+function Number$1(options) {
+    return CreateType({ [Kind]: 'Number', type: 'number' }, options);
+}
+
+/** `[Json]` Creates a String type */
+function String$1(options) {
+    return CreateType({ [Kind]: 'String', type: 'string' }, options);
+}
+
+// ------------------------------------------------------------------
+// SyntaxParsers
+// ------------------------------------------------------------------
+// prettier-ignore
+function* FromUnion$9(syntax) {
+    const trim = syntax.trim().replace(/"|'/g, '');
+    return (trim === 'boolean' ? yield Boolean$1() :
+        trim === 'number' ? yield Number$1() :
+            trim === 'bigint' ? yield BigInt$1() :
+                trim === 'string' ? yield String$1() :
+                    yield (() => {
+                        const literals = trim.split('|').map((literal) => Literal(literal.trim()));
+                        return (literals.length === 0 ? Never() :
+                            literals.length === 1 ? literals[0] :
+                                UnionEvaluated(literals));
+                    })());
+}
+// prettier-ignore
+function* FromTerminal(syntax) {
+    if (syntax[1] !== '{') {
+        const L = Literal('$');
+        const R = FromSyntax(syntax.slice(1));
+        return yield* [L, ...R];
+    }
+    for (let i = 2; i < syntax.length; i++) {
+        if (syntax[i] === '}') {
+            const L = FromUnion$9(syntax.slice(2, i));
+            const R = FromSyntax(syntax.slice(i + 1));
+            return yield* [...L, ...R];
+        }
+    }
+    yield Literal(syntax);
+}
+// prettier-ignore
+function* FromSyntax(syntax) {
+    for (let i = 0; i < syntax.length; i++) {
+        if (syntax[i] === '$') {
+            const L = Literal(syntax.slice(0, i));
+            const R = FromTerminal(syntax.slice(i));
+            return yield* [L, ...R];
+        }
+    }
+    yield Literal(syntax);
+}
+/** Parses TemplateLiteralSyntax and returns a tuple of TemplateLiteralKinds */
+function TemplateLiteralSyntax(syntax) {
+    return [...FromSyntax(syntax)];
+}
+
+// ------------------------------------------------------------------
+// TemplateLiteralPatternError
+// ------------------------------------------------------------------
+class TemplateLiteralPatternError extends TypeBoxError {
+}
+// ------------------------------------------------------------------
+// TemplateLiteralPattern
+// ------------------------------------------------------------------
+function Escape(value) {
+    return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+// prettier-ignore
+function Visit$1(schema, acc) {
+    return (IsTemplateLiteral$1(schema) ? schema.pattern.slice(1, schema.pattern.length - 1) :
+        IsUnion$1(schema) ? `(${schema.anyOf.map((schema) => Visit$1(schema, acc)).join('|')})` :
+            IsNumber$1(schema) ? `${acc}${PatternNumber}` :
+                IsInteger$1(schema) ? `${acc}${PatternNumber}` :
+                    IsBigInt$1(schema) ? `${acc}${PatternNumber}` :
+                        IsString$1(schema) ? `${acc}${PatternString}` :
+                            IsLiteral$1(schema) ? `${acc}${Escape(schema.const.toString())}` :
+                                IsBoolean$1(schema) ? `${acc}${PatternBoolean}` :
+                                    (() => { throw new TemplateLiteralPatternError(`Unexpected Kind '${schema[Kind]}'`); })());
+}
+function TemplateLiteralPattern(kinds) {
+    return `^${kinds.map((schema) => Visit$1(schema, '')).join('')}\$`;
+}
+
+/** Returns a Union from the given TemplateLiteral */
+function TemplateLiteralToUnion(schema) {
+    const R = TemplateLiteralGenerate(schema);
+    const L = R.map((S) => Literal(S));
+    return UnionEvaluated(L);
+}
+
+/** `[Json]` Creates a TemplateLiteral type */
+// prettier-ignore
+function TemplateLiteral(unresolved, options) {
+    const pattern = IsString$2(unresolved)
+        ? TemplateLiteralPattern(TemplateLiteralSyntax(unresolved))
+        : TemplateLiteralPattern(unresolved);
+    return CreateType({ [Kind]: 'TemplateLiteral', type: 'string', pattern }, options);
+}
+
+// prettier-ignore
+function FromTemplateLiteral$2(templateLiteral) {
+    const keys = TemplateLiteralGenerate(templateLiteral);
+    return keys.map(key => key.toString());
+}
+// prettier-ignore
+function FromUnion$8(types) {
+    const result = [];
+    for (const type of types)
+        result.push(...IndexPropertyKeys(type));
+    return result;
+}
+// prettier-ignore
+function FromLiteral$1(literalValue) {
+    return ([literalValue.toString()] // TS 5.4 observes TLiteralValue as not having a toString()
+    );
+}
+/** Returns a tuple of PropertyKeys derived from the given TSchema */
+// prettier-ignore
+function IndexPropertyKeys(type) {
+    return [...new Set((IsTemplateLiteral$1(type) ? FromTemplateLiteral$2(type) :
+            IsUnion$1(type) ? FromUnion$8(type.anyOf) :
+                IsLiteral$1(type) ? FromLiteral$1(type.const) :
+                    IsNumber$1(type) ? ['[number]'] :
+                        IsInteger$1(type) ? ['[number]'] :
+                            []))];
+}
+
+// prettier-ignore
+function FromProperties$i(type, properties, options) {
+    const result = {};
+    for (const K2 of Object.getOwnPropertyNames(properties)) {
+        result[K2] = Index(type, IndexPropertyKeys(properties[K2]), options);
+    }
+    return result;
+}
+// prettier-ignore
+function FromMappedResult$b(type, mappedResult, options) {
+    return FromProperties$i(type, mappedResult.properties, options);
+}
+// prettier-ignore
+function IndexFromMappedResult(type, mappedResult, options) {
+    const properties = FromMappedResult$b(type, mappedResult, options);
+    return MappedResult(properties);
+}
+
+// prettier-ignore
+function FromRest$6(types, key) {
+    return types.map(type => IndexFromPropertyKey(type, key));
+}
+// prettier-ignore
+function FromIntersectRest(types) {
+    return types.filter(type => !IsNever$1(type));
+}
+// prettier-ignore
+function FromIntersect$7(types, key) {
+    return (IntersectEvaluated(FromIntersectRest(FromRest$6(types, key))));
+}
+// prettier-ignore
+function FromUnionRest(types) {
+    return (types.some(L => IsNever$1(L))
+        ? []
+        : types);
+}
+// prettier-ignore
+function FromUnion$7(types, key) {
+    return (UnionEvaluated(FromUnionRest(FromRest$6(types, key))));
+}
+// prettier-ignore
+function FromTuple$4(types, key) {
+    return (key in types ? types[key] :
+        key === '[number]' ? UnionEvaluated(types) :
+            Never());
+}
+// prettier-ignore
+function FromArray$5(type, key) {
+    return (key === '[number]'
+        ? type
+        : Never());
+}
+// prettier-ignore
+function FromProperty$2(properties, propertyKey) {
+    return (propertyKey in properties ? properties[propertyKey] : Never());
+}
+// prettier-ignore
+function IndexFromPropertyKey(type, propertyKey) {
+    return (IsIntersect$1(type) ? FromIntersect$7(type.allOf, propertyKey) :
+        IsUnion$1(type) ? FromUnion$7(type.anyOf, propertyKey) :
+            IsTuple$1(type) ? FromTuple$4(type.items ?? [], propertyKey) :
+                IsArray$1(type) ? FromArray$5(type.items, propertyKey) :
+                    IsObject$1(type) ? FromProperty$2(type.properties, propertyKey) :
+                        Never());
+}
+// prettier-ignore
+function IndexFromPropertyKeys(type, propertyKeys) {
+    return propertyKeys.map(propertyKey => IndexFromPropertyKey(type, propertyKey));
+}
+// prettier-ignore
+function FromSchema(type, propertyKeys) {
+    return (UnionEvaluated(IndexFromPropertyKeys(type, propertyKeys)));
+}
+/** `[Json]` Returns an Indexed property type for the given keys */
+function Index(type, key, options) {
+    // computed-type
+    if (IsRef$1(type) || IsRef$1(key)) {
+        const error = `Index types using Ref parameters require both Type and Key to be of TSchema`;
+        if (!IsSchema$1(type) || !IsSchema$1(key))
+            throw new TypeBoxError(error);
+        return Computed('Index', [type, key]);
+    }
+    // mapped-types
+    if (IsMappedResult$1(key))
+        return IndexFromMappedResult(type, key, options);
+    if (IsMappedKey$1(key))
+        return IndexFromMappedKey(type, key, options);
+    // prettier-ignore
+    return CreateType(IsSchema$1(key)
+        ? FromSchema(type, IndexPropertyKeys(key))
+        : FromSchema(type, key), options);
+}
+
+// prettier-ignore
+function MappedIndexPropertyKey(type, key, options) {
+    return { [key]: Index(type, [key], Clone(options)) };
+}
+// prettier-ignore
+function MappedIndexPropertyKeys(type, propertyKeys, options) {
+    return propertyKeys.reduce((result, left) => {
+        return { ...result, ...MappedIndexPropertyKey(type, left, options) };
+    }, {});
+}
+// prettier-ignore
+function MappedIndexProperties(type, mappedKey, options) {
+    return MappedIndexPropertyKeys(type, mappedKey.keys, options);
+}
+// prettier-ignore
+function IndexFromMappedKey(type, mappedKey, options) {
+    const properties = MappedIndexProperties(type, mappedKey, options);
+    return MappedResult(properties);
+}
+
+/** `[JavaScript]` Creates an Iterator type */
+function Iterator(items, options) {
+    return CreateType({ [Kind]: 'Iterator', type: 'Iterator', items }, options);
+}
+
+/** Creates a RequiredArray derived from the given TProperties value. */
+function RequiredArray(properties) {
+    return globalThis.Object.keys(properties).filter((key) => !IsOptional$1(properties[key]));
+}
+/** `[Json]` Creates an Object type */
+function _Object_(properties, options) {
+    const required = RequiredArray(properties);
+    const schema = required.length > 0 ? { [Kind]: 'Object', type: 'object', required, properties } : { [Kind]: 'Object', type: 'object', properties };
+    return CreateType(schema, options);
+}
+// ------------------------------------------------------------------
+// TypeScript 7: CommonJS TS2441
+//
+// TypeScript generates a CommonJS shim that patches local variables
+// via an unqualified reference to Object (e.g. the __esModule shim's
+// Object.defineProperty call). Other compiler tools have been
+// observed patching in the same way, but TypeScript 7 has correctly
+// begun flagging variables named Object in CommonJS, since they
+// conflict with the shim and can cause "used before definition"
+// errors. This is CommonJS-specific; no such shim exists for ESM.
+//
+// TypeBox works around this using a `var` declaration, which is
+// known to avoid use-before-definition errors. TypeBox 1.x employs
+// a similar strategy.
+// ------------------------------------------------------------------
+/** `[Json]` Creates an Object type */
+// @ts-ignore - error TS2441: Duplicate identifier 'Object'. Compiler reserves name 'Object' in top level scope of a module.
+var Object$1 = _Object_;
+
+/** `[JavaScript]` Creates a Promise type */
+function Promise$1(item, options) {
+    return CreateType({ [Kind]: 'Promise', type: 'Promise', item }, options);
+}
+
+function RemoveReadonly(schema) {
+    return CreateType(Discard(schema, [ReadonlyKind]));
+}
+function AddReadonly(schema) {
+    return CreateType({ ...schema, [ReadonlyKind]: 'Readonly' });
+}
+// prettier-ignore
+function ReadonlyWithFlag(schema, F) {
+    return (F === false
+        ? RemoveReadonly(schema)
+        : AddReadonly(schema));
+}
+/** `[Json]` Creates a Readonly property */
+function Readonly(schema, enable) {
+    const F = enable ?? true;
+    return IsMappedResult$1(schema) ? ReadonlyFromMappedResult(schema, F) : ReadonlyWithFlag(schema, F);
+}
+
+// prettier-ignore
+function FromProperties$h(K, F) {
+    const Acc = {};
+    for (const K2 of globalThis.Object.getOwnPropertyNames(K))
+        Acc[K2] = Readonly(K[K2], F);
+    return Acc;
+}
+// prettier-ignore
+function FromMappedResult$a(R, F) {
+    return FromProperties$h(R.properties, F);
+}
+// prettier-ignore
+function ReadonlyFromMappedResult(R, F) {
+    const P = FromMappedResult$a(R, F);
+    return MappedResult(P);
+}
+
+/** `[Json]` Creates a Tuple type */
+function Tuple(types, options) {
+    // prettier-ignore
+    return CreateType(types.length > 0 ?
+        { [Kind]: 'Tuple', type: 'array', items: types, additionalItems: false, minItems: types.length, maxItems: types.length } :
+        { [Kind]: 'Tuple', type: 'array', minItems: types.length, maxItems: types.length }, options);
+}
+
+// prettier-ignore
+function FromMappedResult$9(K, P) {
+    return (K in P
+        ? FromSchemaType(K, P[K])
+        : MappedResult(P));
+}
+// prettier-ignore
+function MappedKeyToKnownMappedResultProperties(K) {
+    return { [K]: Literal(K) };
+}
+// prettier-ignore
+function MappedKeyToUnknownMappedResultProperties(P) {
+    const Acc = {};
+    for (const L of P)
+        Acc[L] = Literal(L);
+    return Acc;
+}
+// prettier-ignore
+function MappedKeyToMappedResultProperties(K, P) {
+    return (SetIncludes(P, K)
+        ? MappedKeyToKnownMappedResultProperties(K)
+        : MappedKeyToUnknownMappedResultProperties(P));
+}
+// prettier-ignore
+function FromMappedKey$3(K, P) {
+    const R = MappedKeyToMappedResultProperties(K, P);
+    return FromMappedResult$9(K, R);
+}
+// prettier-ignore
+function FromRest$5(K, T) {
+    return T.map(L => FromSchemaType(K, L));
+}
+// prettier-ignore
+function FromProperties$g(K, T) {
+    const Acc = {};
+    for (const K2 of globalThis.Object.getOwnPropertyNames(T))
+        Acc[K2] = FromSchemaType(K, T[K2]);
+    return Acc;
+}
+// prettier-ignore
+function FromSchemaType(K, T) {
+    // required to retain user defined options for mapped type
+    const options = { ...T };
+    return (
+    // unevaluated modifier types
+    IsOptional$1(T) ? Optional$1(FromSchemaType(K, Discard(T, [OptionalKind]))) :
+        IsReadonly(T) ? Readonly(FromSchemaType(K, Discard(T, [ReadonlyKind]))) :
+            // unevaluated mapped types
+            IsMappedResult$1(T) ? FromMappedResult$9(K, T.properties) :
+                IsMappedKey$1(T) ? FromMappedKey$3(K, T.keys) :
+                    // unevaluated types
+                    IsConstructor$1(T) ? Constructor(FromRest$5(K, T.parameters), FromSchemaType(K, T.returns), options) :
+                        IsFunction$1(T) ? Function$2(FromRest$5(K, T.parameters), FromSchemaType(K, T.returns), options) :
+                            IsAsyncIterator$1(T) ? AsyncIterator(FromSchemaType(K, T.items), options) :
+                                IsIterator$1(T) ? Iterator(FromSchemaType(K, T.items), options) :
+                                    IsIntersect$1(T) ? Intersect(FromRest$5(K, T.allOf), options) :
+                                        IsUnion$1(T) ? Union(FromRest$5(K, T.anyOf), options) :
+                                            IsTuple$1(T) ? Tuple(FromRest$5(K, T.items ?? []), options) :
+                                                IsObject$1(T) ? Object$1(FromProperties$g(K, T.properties), options) :
+                                                    IsArray$1(T) ? Array$1(FromSchemaType(K, T.items), options) :
+                                                        IsPromise$1(T) ? Promise$1(FromSchemaType(K, T.item), options) :
+                                                            T);
+}
+// prettier-ignore
+function MappedFunctionReturnType(K, T) {
+    const Acc = {};
+    for (const L of K)
+        Acc[L] = FromSchemaType(L, T);
+    return Acc;
+}
+/** `[Json]` Creates a Mapped object type */
+function Mapped(key, map, options) {
+    const K = IsSchema$1(key) ? IndexPropertyKeys(key) : key;
+    const RT = map({ [Kind]: 'MappedKey', keys: K });
+    const R = MappedFunctionReturnType(K, RT);
+    return Object$1(R, options);
+}
+
+function RemoveOptional(schema) {
+    return CreateType(Discard(schema, [OptionalKind]));
+}
+function AddOptional(schema) {
+    return CreateType({ ...schema, [OptionalKind]: 'Optional' });
+}
+// prettier-ignore
+function OptionalWithFlag(schema, F) {
+    return (F === false
+        ? RemoveOptional(schema)
+        : AddOptional(schema));
+}
+/** `[Json]` Creates a Optional property */
+function Optional$1(schema, enable) {
+    const F = enable ?? true;
+    return IsMappedResult$1(schema) ? OptionalFromMappedResult(schema, F) : OptionalWithFlag(schema, F);
+}
+
+// prettier-ignore
+function FromProperties$f(P, F) {
+    const Acc = {};
+    for (const K2 of globalThis.Object.getOwnPropertyNames(P))
+        Acc[K2] = Optional$1(P[K2], F);
+    return Acc;
+}
+// prettier-ignore
+function FromMappedResult$8(R, F) {
+    return FromProperties$f(R.properties, F);
+}
+// prettier-ignore
+function OptionalFromMappedResult(R, F) {
+    const P = FromMappedResult$8(R, F);
+    return MappedResult(P);
+}
+
+// ------------------------------------------------------------------
+// IntersectCreate
+// ------------------------------------------------------------------
+// prettier-ignore
+function IntersectCreate(T, options = {}) {
+    const allObjects = T.every((schema) => IsObject$1(schema));
+    const clonedUnevaluatedProperties = IsSchema$1(options.unevaluatedProperties)
+        ? { unevaluatedProperties: options.unevaluatedProperties }
+        : {};
+    return CreateType((options.unevaluatedProperties === false || IsSchema$1(options.unevaluatedProperties) || allObjects
+        ? { ...clonedUnevaluatedProperties, [Kind]: 'Intersect', type: 'object', allOf: T }
+        : { ...clonedUnevaluatedProperties, [Kind]: 'Intersect', allOf: T }), options);
+}
+
+// prettier-ignore
+function IsIntersectOptional(types) {
+    return types.every(left => IsOptional$1(left));
+}
+// prettier-ignore
+function RemoveOptionalFromType(type) {
+    return (Discard(type, [OptionalKind]));
+}
+// prettier-ignore
+function RemoveOptionalFromRest(types) {
+    return types.map(left => IsOptional$1(left) ? RemoveOptionalFromType(left) : left);
+}
+// prettier-ignore
+function ResolveIntersect(types, options) {
+    return (IsIntersectOptional(types)
+        ? Optional$1(IntersectCreate(RemoveOptionalFromRest(types), options))
+        : IntersectCreate(RemoveOptionalFromRest(types), options));
+}
+/** `[Json]` Creates an evaluated Intersect type */
+function IntersectEvaluated(types, options = {}) {
+    if (types.length === 1)
+        return CreateType(types[0], options);
+    if (types.length === 0)
+        return Never(options);
+    if (types.some((schema) => IsTransform$1(schema)))
+        throw new Error('Cannot intersect transform types');
+    return ResolveIntersect(types, options);
+}
+
+/** `[Json]` Creates an evaluated Intersect type */
+function Intersect(types, options) {
+    if (types.length === 1)
+        return CreateType(types[0], options);
+    if (types.length === 0)
+        return Never(options);
+    if (types.some((schema) => IsTransform$1(schema)))
+        throw new Error('Cannot intersect transform types');
+    return IntersectCreate(types, options);
+}
+
+/** `[Json]` Creates a Ref type. The referenced type must contain a $id */
+function Ref(...args) {
+    const [$ref, options] = typeof args[0] === 'string' ? [args[0], args[1]] : [args[0].$id, args[1]];
+    if (typeof $ref !== 'string')
+        throw new TypeBoxError('Ref: $ref must be a string');
+    return CreateType({ [Kind]: 'Ref', $ref }, options);
+}
+
+// prettier-ignore
+function FromComputed$4(target, parameters) {
+    return Computed('Awaited', [Computed(target, parameters)]);
+}
+// prettier-ignore
+function FromRef$3($ref) {
+    return Computed('Awaited', [Ref($ref)]);
+}
+// prettier-ignore
+function FromIntersect$6(types) {
+    return Intersect(FromRest$4(types));
+}
+// prettier-ignore
+function FromUnion$6(types) {
+    return Union(FromRest$4(types));
+}
+// prettier-ignore
+function FromPromise$2(type) {
+    return Awaited(type);
+}
+// prettier-ignore
+function FromRest$4(types) {
+    return types.map(type => Awaited(type));
+}
+/** `[JavaScript]` Constructs a type by recursively unwrapping Promise types */
+function Awaited(type, options) {
+    return CreateType(IsComputed$1(type) ? FromComputed$4(type.target, type.parameters) : IsIntersect$1(type) ? FromIntersect$6(type.allOf) : IsUnion$1(type) ? FromUnion$6(type.anyOf) : IsPromise$1(type) ? FromPromise$2(type.item) : IsRef$1(type) ? FromRef$3(type.$ref) : type, options);
+}
+
+// prettier-ignore
+function FromRest$3(types) {
+    const result = [];
+    for (const L of types)
+        result.push(KeyOfPropertyKeys(L));
+    return result;
+}
+// prettier-ignore
+function FromIntersect$5(types) {
+    const propertyKeysArray = FromRest$3(types);
+    const propertyKeys = SetUnionMany(propertyKeysArray);
+    return propertyKeys;
+}
+// prettier-ignore
+function FromUnion$5(types) {
+    const propertyKeysArray = FromRest$3(types);
+    const propertyKeys = SetIntersectMany(propertyKeysArray);
+    return propertyKeys;
+}
+// prettier-ignore
+function FromTuple$3(types) {
+    return types.map((_, indexer) => indexer.toString());
+}
+// prettier-ignore
+function FromArray$4(_) {
+    return (['[number]']);
+}
+// prettier-ignore
+function FromProperties$e(T) {
+    return (globalThis.Object.getOwnPropertyNames(T));
+}
+// ------------------------------------------------------------------
+// FromPatternProperties
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromPatternProperties(patternProperties) {
+    return [];
+}
+/** Returns a tuple of PropertyKeys derived from the given TSchema. */
+// prettier-ignore
+function KeyOfPropertyKeys(type) {
+    return (IsIntersect$1(type) ? FromIntersect$5(type.allOf) :
+        IsUnion$1(type) ? FromUnion$5(type.anyOf) :
+            IsTuple$1(type) ? FromTuple$3(type.items ?? []) :
+                IsArray$1(type) ? FromArray$4(type.items) :
+                    IsObject$1(type) ? FromProperties$e(type.properties) :
+                        IsRecord$1(type) ? FromPatternProperties(type.patternProperties) :
+                            []);
+}
+
+// prettier-ignore
+function FromComputed$3(target, parameters) {
+    return Computed('KeyOf', [Computed(target, parameters)]);
+}
+// prettier-ignore
+function FromRef$2($ref) {
+    return Computed('KeyOf', [Ref($ref)]);
+}
+// prettier-ignore
+function KeyOfFromType(type, options) {
+    const propertyKeys = KeyOfPropertyKeys(type);
+    const propertyKeyTypes = KeyOfPropertyKeysToRest(propertyKeys);
+    const result = UnionEvaluated(propertyKeyTypes);
+    return CreateType(result, options);
+}
+// prettier-ignore
+function KeyOfPropertyKeysToRest(propertyKeys) {
+    return propertyKeys.map(L => L === '[number]' ? Number$1() : Literal(L));
+}
+/** `[Json]` Creates a KeyOf type */
+function KeyOf(type, options) {
+    return (IsComputed$1(type) ? FromComputed$3(type.target, type.parameters) : IsRef$1(type) ? FromRef$2(type.$ref) : IsMappedResult$1(type) ? KeyOfFromMappedResult(type, options) : KeyOfFromType(type, options));
+}
+
+// prettier-ignore
+function FromProperties$d(properties, options) {
+    const result = {};
+    for (const K2 of globalThis.Object.getOwnPropertyNames(properties))
+        result[K2] = KeyOf(properties[K2], Clone(options));
+    return result;
+}
+// prettier-ignore
+function FromMappedResult$7(mappedResult, options) {
+    return FromProperties$d(mappedResult.properties, options);
+}
+// prettier-ignore
+function KeyOfFromMappedResult(mappedResult, options) {
+    const properties = FromMappedResult$7(mappedResult, options);
+    return MappedResult(properties);
+}
+
+// prettier-ignore
+function CompositeKeys(T) {
+    const Acc = [];
+    for (const L of T)
+        Acc.push(...KeyOfPropertyKeys(L));
+    return SetDistinct(Acc);
+}
+// prettier-ignore
+function FilterNever(T) {
+    return T.filter(L => !IsNever$1(L));
+}
+// prettier-ignore
+function CompositeProperty(T, K) {
+    const Acc = [];
+    for (const L of T)
+        Acc.push(...IndexFromPropertyKeys(L, [K]));
+    return FilterNever(Acc);
+}
+// prettier-ignore
+function CompositeProperties(T, K) {
+    const Acc = {};
+    for (const L of K) {
+        Acc[L] = IntersectEvaluated(CompositeProperty(T, L));
+    }
+    return Acc;
+}
+// prettier-ignore
+function Composite(T, options) {
+    const K = CompositeKeys(T);
+    const P = CompositeProperties(T, K);
+    const R = Object$1(P, options);
+    return R;
+}
+
+/** `[JavaScript]` Creates a Date type */
+function Date$1(options) {
+    return CreateType({ [Kind]: 'Date', type: 'Date' }, options);
+}
+
+/** `[Json]` Creates a Null type */
+function Null(options) {
+    return CreateType({ [Kind]: 'Null', type: 'null' }, options);
+}
+
+/** `[JavaScript]` Creates a Symbol type */
+function Symbol$1(options) {
+    return CreateType({ [Kind]: 'Symbol', type: 'symbol' }, options);
+}
+
+/** `[JavaScript]` Creates a Undefined type */
+function Undefined(options) {
+    return CreateType({ [Kind]: 'Undefined', type: 'undefined' }, options);
+}
+
+/** `[JavaScript]` Creates a Uint8Array type */
+function Uint8Array$1(options) {
+    return CreateType({ [Kind]: 'Uint8Array', type: 'Uint8Array' }, options);
+}
+
+/** `[Json]` Creates an Unknown type */
+function Unknown(options) {
+    return CreateType({ [Kind]: 'Unknown' }, options);
+}
+
+// prettier-ignore
+function FromArray$3(T) {
+    return T.map(L => FromValue(L, false));
+}
+// prettier-ignore
+function FromProperties$c(value) {
+    const Acc = {};
+    for (const K of globalThis.Object.getOwnPropertyNames(value))
+        Acc[K] = Readonly(FromValue(value[K], false));
+    return Acc;
+}
+function ConditionalReadonly(T, root) {
+    return (root === true ? T : Readonly(T));
+}
+// prettier-ignore
+function FromValue(value, root) {
+    return (IsAsyncIterator$2(value) ? ConditionalReadonly(Any(), root) :
+        IsIterator$2(value) ? ConditionalReadonly(Any(), root) :
+            IsArray$3(value) ? Readonly(Tuple(FromArray$3(value))) :
+                IsUint8Array$2(value) ? Uint8Array$1() :
+                    IsDate$2(value) ? Date$1() :
+                        IsObject$3(value) ? ConditionalReadonly(Object$1(FromProperties$c(value)), root) :
+                            IsFunction$2(value) ? ConditionalReadonly(Function$2([], Unknown()), root) :
+                                IsUndefined$3(value) ? Undefined() :
+                                    IsNull$2(value) ? Null() :
+                                        IsSymbol$2(value) ? Symbol$1() :
+                                            IsBigInt$2(value) ? BigInt$1() :
+                                                IsNumber$3(value) ? Literal(value) :
+                                                    IsBoolean$2(value) ? Literal(value) :
+                                                        IsString$2(value) ? Literal(value) :
+                                                            Object$1({}));
+}
+/** `[JavaScript]` Creates a readonly const type from the given value. */
+function Const(T, options) {
+    return CreateType(FromValue(T, true), options);
+}
+
+/** `[JavaScript]` Extracts the ConstructorParameters from the given Constructor type */
+function ConstructorParameters(schema, options) {
+    return (IsConstructor$1(schema) ? Tuple(schema.parameters, options) : Never(options));
+}
+
+/** `[Json]` Creates a Enum type */
+function Enum(item, options) {
+    if (IsUndefined$3(item))
+        throw new Error('Enum undefined or empty');
+    const values1 = globalThis.Object.getOwnPropertyNames(item)
+        .filter((key) => isNaN(key))
+        .map((key) => item[key]);
+    const values2 = [...new Set(values1)];
+    const anyOf = values2.map((value) => Literal(value));
+    return Union(anyOf, { ...options, [Hint]: 'Enum' });
+}
+
+class ExtendsResolverError extends TypeBoxError {
+}
+var ExtendsResult;
+(function (ExtendsResult) {
+    ExtendsResult[ExtendsResult["Union"] = 0] = "Union";
+    ExtendsResult[ExtendsResult["True"] = 1] = "True";
+    ExtendsResult[ExtendsResult["False"] = 2] = "False";
+})(ExtendsResult || (ExtendsResult = {}));
+// ------------------------------------------------------------------
+// IntoBooleanResult
+// ------------------------------------------------------------------
+// prettier-ignore
+function IntoBooleanResult(result) {
+    return result === ExtendsResult.False ? result : ExtendsResult.True;
+}
+// ------------------------------------------------------------------
+// Throw
+// ------------------------------------------------------------------
+// prettier-ignore
+function Throw(message) {
+    throw new ExtendsResolverError(message);
+}
+// ------------------------------------------------------------------
+// StructuralRight
+// ------------------------------------------------------------------
+// prettier-ignore
+function IsStructuralRight(right) {
+    return (IsNever(right) ||
+        IsIntersect(right) ||
+        IsUnion(right) ||
+        IsUnknown(right) ||
+        IsAny(right));
+}
+// prettier-ignore
+function StructuralRight(left, right) {
+    return (IsNever(right) ? FromNeverRight() :
+        IsIntersect(right) ? FromIntersectRight(left, right) :
+            IsUnion(right) ? FromUnionRight(left, right) :
+                IsUnknown(right) ? FromUnknownRight() :
+                    IsAny(right) ? FromAnyRight() :
+                        Throw('StructuralRight'));
+}
+// ------------------------------------------------------------------
+// Any
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromAnyRight(left, right) {
+    return ExtendsResult.True;
+}
+// prettier-ignore
+function FromAny(left, right) {
+    return (IsIntersect(right) ? FromIntersectRight(left, right) :
+        (IsUnion(right) && right.anyOf.some((schema) => IsAny(schema) || IsUnknown(schema))) ? ExtendsResult.True :
+            IsUnion(right) ? ExtendsResult.Union :
+                IsUnknown(right) ? ExtendsResult.True :
+                    IsAny(right) ? ExtendsResult.True :
+                        ExtendsResult.Union);
+}
+// ------------------------------------------------------------------
+// Array
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromArrayRight(left, right) {
+    return (IsUnknown(left) ? ExtendsResult.False :
+        IsAny(left) ? ExtendsResult.Union :
+            IsNever(left) ? ExtendsResult.True :
+                ExtendsResult.False);
+}
+// prettier-ignore
+function FromArray$2(left, right) {
+    return (IsObject(right) && IsObjectArrayLike(right) ? ExtendsResult.True :
+        IsStructuralRight(right) ? StructuralRight(left, right) :
+            !IsArray(right) ? ExtendsResult.False :
+                IntoBooleanResult(Visit(left.items, right.items)));
+}
+// ------------------------------------------------------------------
+// AsyncIterator
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromAsyncIterator$2(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        !IsAsyncIterator(right) ? ExtendsResult.False :
+            IntoBooleanResult(Visit(left.items, right.items)));
+}
+// ------------------------------------------------------------------
+// BigInt
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromBigInt(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) ? FromObjectRight(left, right) :
+            IsRecord(right) ? FromRecordRight(left, right) :
+                IsBigInt(right) ? ExtendsResult.True :
+                    ExtendsResult.False);
+}
+// ------------------------------------------------------------------
+// Boolean
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromBooleanRight(left, right) {
+    return (IsLiteralBoolean(left) ? ExtendsResult.True :
+        IsBoolean(left) ? ExtendsResult.True :
+            ExtendsResult.False);
+}
+// prettier-ignore
+function FromBoolean(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) ? FromObjectRight(left, right) :
+            IsRecord(right) ? FromRecordRight(left, right) :
+                IsBoolean(right) ? ExtendsResult.True :
+                    ExtendsResult.False);
+}
+// ------------------------------------------------------------------
+// Constructor
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromConstructor$2(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) ? FromObjectRight(left, right) :
+            !IsConstructor(right) ? ExtendsResult.False :
+                left.parameters.length > right.parameters.length ? ExtendsResult.False :
+                    (!left.parameters.every((schema, index) => IntoBooleanResult(Visit(right.parameters[index], schema)) === ExtendsResult.True)) ? ExtendsResult.False :
+                        IntoBooleanResult(Visit(left.returns, right.returns)));
+}
+// ------------------------------------------------------------------
+// Date
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromDate(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) ? FromObjectRight(left, right) :
+            IsRecord(right) ? FromRecordRight(left, right) :
+                IsDate(right) ? ExtendsResult.True :
+                    ExtendsResult.False);
+}
+// ------------------------------------------------------------------
+// Function
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromFunction$2(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) ? FromObjectRight(left, right) :
+            !IsFunction(right) ? ExtendsResult.False :
+                left.parameters.length > right.parameters.length ? ExtendsResult.False :
+                    (!left.parameters.every((schema, index) => IntoBooleanResult(Visit(right.parameters[index], schema)) === ExtendsResult.True)) ? ExtendsResult.False :
+                        IntoBooleanResult(Visit(left.returns, right.returns)));
+}
+// ------------------------------------------------------------------
+// Integer
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromIntegerRight(left, right) {
+    return (IsLiteral(left) && IsNumber$3(left.const) ? ExtendsResult.True :
+        IsNumber(left) || IsInteger(left) ? ExtendsResult.True :
+            ExtendsResult.False);
+}
+// prettier-ignore
+function FromInteger(left, right) {
+    return (IsInteger(right) || IsNumber(right) ? ExtendsResult.True :
+        IsStructuralRight(right) ? StructuralRight(left, right) :
+            IsObject(right) ? FromObjectRight(left, right) :
+                IsRecord(right) ? FromRecordRight(left, right) :
+                    ExtendsResult.False);
+}
+// ------------------------------------------------------------------
+// Intersect
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromIntersectRight(left, right) {
+    return right.allOf.every((schema) => Visit(left, schema) === ExtendsResult.True)
+        ? ExtendsResult.True
+        : ExtendsResult.False;
+}
+// prettier-ignore
+function FromIntersect$4(left, right) {
+    return left.allOf.some((schema) => Visit(schema, right) === ExtendsResult.True)
+        ? ExtendsResult.True
+        : ExtendsResult.False;
+}
+// ------------------------------------------------------------------
+// Iterator
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromIterator$2(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        !IsIterator(right) ? ExtendsResult.False :
+            IntoBooleanResult(Visit(left.items, right.items)));
+}
+// ------------------------------------------------------------------
+// Literal
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromLiteral(left, right) {
+    return (IsLiteral(right) && right.const === left.const ? ExtendsResult.True :
+        IsStructuralRight(right) ? StructuralRight(left, right) :
+            IsObject(right) ? FromObjectRight(left, right) :
+                IsRecord(right) ? FromRecordRight(left, right) :
+                    IsString(right) ? FromStringRight(left) :
+                        IsNumber(right) ? FromNumberRight(left) :
+                            IsInteger(right) ? FromIntegerRight(left) :
+                                IsBoolean(right) ? FromBooleanRight(left) :
+                                    ExtendsResult.False);
+}
+// ------------------------------------------------------------------
+// Never
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromNeverRight(left, right) {
+    return ExtendsResult.False;
+}
+// prettier-ignore
+function FromNever(left, right) {
+    return ExtendsResult.True;
+}
+// ------------------------------------------------------------------
+// Not
+// ------------------------------------------------------------------
+// prettier-ignore
+function UnwrapTNot(schema) {
+    let [current, depth] = [schema, 0];
+    while (true) {
+        if (!IsNot(current))
+            break;
+        current = current.not;
+        depth += 1;
+    }
+    return depth % 2 === 0 ? current : Unknown();
+}
+// prettier-ignore
+function FromNot(left, right) {
+    // TypeScript has no concept of negated types, and attempts to correctly check the negated
+    // type at runtime would put TypeBox at odds with TypeScripts ability to statically infer
+    // the type. Instead we unwrap to either unknown or T and continue evaluating.
+    // prettier-ignore
+    return (IsNot(left) ? Visit(UnwrapTNot(left), right) :
+        IsNot(right) ? Visit(left, UnwrapTNot(right)) :
+            Throw('Invalid fallthrough for Not'));
+}
+// ------------------------------------------------------------------
+// Null
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromNull(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) ? FromObjectRight(left, right) :
+            IsRecord(right) ? FromRecordRight(left, right) :
+                IsNull(right) ? ExtendsResult.True :
+                    ExtendsResult.False);
+}
+// ------------------------------------------------------------------
+// Number
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromNumberRight(left, right) {
+    return (IsLiteralNumber(left) ? ExtendsResult.True :
+        IsNumber(left) || IsInteger(left) ? ExtendsResult.True :
+            ExtendsResult.False);
+}
+// prettier-ignore
+function FromNumber(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) ? FromObjectRight(left, right) :
+            IsRecord(right) ? FromRecordRight(left, right) :
+                IsInteger(right) || IsNumber(right) ? ExtendsResult.True :
+                    ExtendsResult.False);
+}
+// ------------------------------------------------------------------
+// Object
+// ------------------------------------------------------------------
+// prettier-ignore
+function IsObjectPropertyCount(schema, count) {
+    return Object.getOwnPropertyNames(schema.properties).length === count;
+}
+// prettier-ignore
+function IsObjectStringLike(schema) {
+    return IsObjectArrayLike(schema);
+}
+// prettier-ignore
+function IsObjectSymbolLike(schema) {
+    return IsObjectPropertyCount(schema, 0) || (IsObjectPropertyCount(schema, 1) && 'description' in schema.properties && IsUnion(schema.properties.description) && schema.properties.description.anyOf.length === 2 && ((IsString(schema.properties.description.anyOf[0]) &&
+        IsUndefined(schema.properties.description.anyOf[1])) || (IsString(schema.properties.description.anyOf[1]) &&
+        IsUndefined(schema.properties.description.anyOf[0]))));
+}
+// prettier-ignore
+function IsObjectNumberLike(schema) {
+    return IsObjectPropertyCount(schema, 0);
+}
+// prettier-ignore
+function IsObjectBooleanLike(schema) {
+    return IsObjectPropertyCount(schema, 0);
+}
+// prettier-ignore
+function IsObjectBigIntLike(schema) {
+    return IsObjectPropertyCount(schema, 0);
+}
+// prettier-ignore
+function IsObjectDateLike(schema) {
+    return IsObjectPropertyCount(schema, 0);
+}
+// prettier-ignore
+function IsObjectUint8ArrayLike(schema) {
+    return IsObjectArrayLike(schema);
+}
+// prettier-ignore
+function IsObjectFunctionLike(schema) {
+    const length = Number$1();
+    return IsObjectPropertyCount(schema, 0) || (IsObjectPropertyCount(schema, 1) && 'length' in schema.properties && IntoBooleanResult(Visit(schema.properties['length'], length)) === ExtendsResult.True);
+}
+// prettier-ignore
+function IsObjectConstructorLike(schema) {
+    return IsObjectPropertyCount(schema, 0);
+}
+// prettier-ignore
+function IsObjectArrayLike(schema) {
+    const length = Number$1();
+    return IsObjectPropertyCount(schema, 0) || (IsObjectPropertyCount(schema, 1) && 'length' in schema.properties && IntoBooleanResult(Visit(schema.properties['length'], length)) === ExtendsResult.True);
+}
+// prettier-ignore
+function IsObjectPromiseLike(schema) {
+    const then = Function$2([Any()], Any());
+    return IsObjectPropertyCount(schema, 0) || (IsObjectPropertyCount(schema, 1) && 'then' in schema.properties && IntoBooleanResult(Visit(schema.properties['then'], then)) === ExtendsResult.True);
+}
+// ------------------------------------------------------------------
+// Property
+// ------------------------------------------------------------------
+// prettier-ignore
+function Property(left, right) {
+    return (Visit(left, right) === ExtendsResult.False ? ExtendsResult.False :
+        IsOptional(left) && !IsOptional(right) ? ExtendsResult.False :
+            ExtendsResult.True);
+}
+// prettier-ignore
+function FromObjectRight(left, right) {
+    return (IsUnknown(left) ? ExtendsResult.False :
+        IsAny(left) ? ExtendsResult.Union : (IsNever(left) ||
+            (IsLiteralString(left) && IsObjectStringLike(right)) ||
+            (IsLiteralNumber(left) && IsObjectNumberLike(right)) ||
+            (IsLiteralBoolean(left) && IsObjectBooleanLike(right)) ||
+            (IsSymbol(left) && IsObjectSymbolLike(right)) ||
+            (IsBigInt(left) && IsObjectBigIntLike(right)) ||
+            (IsString(left) && IsObjectStringLike(right)) ||
+            (IsSymbol(left) && IsObjectSymbolLike(right)) ||
+            (IsNumber(left) && IsObjectNumberLike(right)) ||
+            (IsInteger(left) && IsObjectNumberLike(right)) ||
+            (IsBoolean(left) && IsObjectBooleanLike(right)) ||
+            (IsUint8Array(left) && IsObjectUint8ArrayLike(right)) ||
+            (IsDate(left) && IsObjectDateLike(right)) ||
+            (IsConstructor(left) && IsObjectConstructorLike(right)) ||
+            (IsFunction(left) && IsObjectFunctionLike(right))) ? ExtendsResult.True :
+            (IsRecord(left) && IsString(RecordKey$1(left))) ? (() => {
+                // When expressing a Record with literal key values, the Record is converted into a Object with
+                // the Hint assigned as `Record`. This is used to invert the extends logic.
+                return right[Hint] === 'Record' ? ExtendsResult.True : ExtendsResult.False;
+            })() :
+                (IsRecord(left) && IsNumber(RecordKey$1(left))) ? (() => {
+                    return IsObjectPropertyCount(right, 0) ? ExtendsResult.True : ExtendsResult.False;
+                })() :
+                    ExtendsResult.False);
+}
+// prettier-ignore
+function FromObject$6(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsRecord(right) ? FromRecordRight(left, right) :
+            !IsObject(right) ? ExtendsResult.False :
+                (() => {
+                    for (const key of Object.getOwnPropertyNames(right.properties)) {
+                        if (!(key in left.properties) && !IsOptional(right.properties[key])) {
+                            return ExtendsResult.False;
+                        }
+                        if (IsOptional(right.properties[key])) {
+                            return ExtendsResult.True;
+                        }
+                        if (Property(left.properties[key], right.properties[key]) === ExtendsResult.False) {
+                            return ExtendsResult.False;
+                        }
+                    }
+                    return ExtendsResult.True;
+                })());
+}
+// ------------------------------------------------------------------
+// Promise
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromPromise$1(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) && IsObjectPromiseLike(right) ? ExtendsResult.True :
+            !IsPromise(right) ? ExtendsResult.False :
+                IntoBooleanResult(Visit(left.item, right.item)));
+}
+// ------------------------------------------------------------------
+// Record
+// ------------------------------------------------------------------
+// prettier-ignore
+function RecordKey$1(schema) {
+    return (PatternNumberExact in schema.patternProperties ? Number$1() :
+        PatternStringExact in schema.patternProperties ? String$1() :
+            Throw('Unknown record key pattern'));
+}
+// prettier-ignore
+function RecordValue$1(schema) {
+    return (PatternNumberExact in schema.patternProperties ? schema.patternProperties[PatternNumberExact] :
+        PatternStringExact in schema.patternProperties ? schema.patternProperties[PatternStringExact] :
+            Throw('Unable to get record value schema'));
+}
+// prettier-ignore
+function FromRecordRight(left, right) {
+    const [Key, Value] = [RecordKey$1(right), RecordValue$1(right)];
+    return ((IsLiteralString(left) && IsNumber(Key) && IntoBooleanResult(Visit(left, Value)) === ExtendsResult.True) ? ExtendsResult.True :
+        IsUint8Array(left) && IsNumber(Key) ? Visit(left, Value) :
+            IsString(left) && IsNumber(Key) ? Visit(left, Value) :
+                IsArray(left) && IsNumber(Key) ? Visit(left, Value) :
+                    IsObject(left) ? (() => {
+                        for (const key of Object.getOwnPropertyNames(left.properties)) {
+                            if (Property(Value, left.properties[key]) === ExtendsResult.False) {
+                                return ExtendsResult.False;
+                            }
+                        }
+                        return ExtendsResult.True;
+                    })() :
+                        ExtendsResult.False);
+}
+// prettier-ignore
+function FromRecord$2(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) ? FromObjectRight(left, right) :
+            !IsRecord(right) ? ExtendsResult.False :
+                Visit(RecordValue$1(left), RecordValue$1(right)));
+}
+// ------------------------------------------------------------------
+// RegExp
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromRegExp(left, right) {
+    // Note: RegExp types evaluate as strings, not RegExp objects.
+    // Here we remap either into string and continue evaluating.
+    const L = IsRegExp(left) ? String$1() : left;
+    const R = IsRegExp(right) ? String$1() : right;
+    return Visit(L, R);
+}
+// ------------------------------------------------------------------
+// String
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromStringRight(left, right) {
+    return (IsLiteral(left) && IsString$2(left.const) ? ExtendsResult.True :
+        IsString(left) ? ExtendsResult.True :
+            ExtendsResult.False);
+}
+// prettier-ignore
+function FromString(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) ? FromObjectRight(left, right) :
+            IsRecord(right) ? FromRecordRight(left, right) :
+                IsString(right) ? ExtendsResult.True :
+                    ExtendsResult.False);
+}
+// ------------------------------------------------------------------
+// Symbol
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromSymbol(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) ? FromObjectRight(left, right) :
+            IsRecord(right) ? FromRecordRight(left, right) :
+                IsSymbol(right) ? ExtendsResult.True :
+                    ExtendsResult.False);
+}
+// ------------------------------------------------------------------
+// TemplateLiteral
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromTemplateLiteral$1(left, right) {
+    // TemplateLiteral types are resolved to either unions for finite expressions or string
+    // for infinite expressions. Here we call to TemplateLiteralResolver to resolve for
+    // either type and continue evaluating.
+    return (IsTemplateLiteral(left) ? Visit(TemplateLiteralToUnion(left), right) :
+        IsTemplateLiteral(right) ? Visit(left, TemplateLiteralToUnion(right)) :
+            Throw('Invalid fallthrough for TemplateLiteral'));
+}
+// ------------------------------------------------------------------
+// Tuple
+// ------------------------------------------------------------------
+// prettier-ignore
+function IsArrayOfTuple(left, right) {
+    return (IsArray(right) &&
+        left.items !== undefined &&
+        left.items.every((schema) => Visit(schema, right.items) === ExtendsResult.True));
+}
+// prettier-ignore
+function FromTupleRight(left, right) {
+    return (IsNever(left) ? ExtendsResult.True :
+        IsUnknown(left) ? ExtendsResult.False :
+            IsAny(left) ? ExtendsResult.Union :
+                ExtendsResult.False);
+}
+// prettier-ignore
+function FromTuple$2(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) && IsObjectArrayLike(right) ? ExtendsResult.True :
+            IsArray(right) && IsArrayOfTuple(left, right) ? ExtendsResult.True :
+                !IsTuple(right) ? ExtendsResult.False :
+                    (IsUndefined$3(left.items) && !IsUndefined$3(right.items)) || (!IsUndefined$3(left.items) && IsUndefined$3(right.items)) ? ExtendsResult.False :
+                        (IsUndefined$3(left.items) && !IsUndefined$3(right.items)) ? ExtendsResult.True :
+                            left.items.every((schema, index) => Visit(schema, right.items[index]) === ExtendsResult.True) ? ExtendsResult.True :
+                                ExtendsResult.False);
+}
+// ------------------------------------------------------------------
+// Uint8Array
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromUint8Array(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) ? FromObjectRight(left, right) :
+            IsRecord(right) ? FromRecordRight(left, right) :
+                IsUint8Array(right) ? ExtendsResult.True :
+                    ExtendsResult.False);
+}
+// ------------------------------------------------------------------
+// Undefined
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromUndefined(left, right) {
+    return (IsStructuralRight(right) ? StructuralRight(left, right) :
+        IsObject(right) ? FromObjectRight(left, right) :
+            IsRecord(right) ? FromRecordRight(left, right) :
+                IsVoid(right) ? FromVoidRight(left) :
+                    IsUndefined(right) ? ExtendsResult.True :
+                        ExtendsResult.False);
+}
+// ------------------------------------------------------------------
+// Union
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromUnionRight(left, right) {
+    return right.anyOf.some((schema) => Visit(left, schema) === ExtendsResult.True)
+        ? ExtendsResult.True
+        : ExtendsResult.False;
+}
+// prettier-ignore
+function FromUnion$4(left, right) {
+    return left.anyOf.every((schema) => Visit(schema, right) === ExtendsResult.True)
+        ? ExtendsResult.True
+        : ExtendsResult.False;
+}
+// ------------------------------------------------------------------
+// Unknown
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromUnknownRight(left, right) {
+    return ExtendsResult.True;
+}
+// prettier-ignore
+function FromUnknown(left, right) {
+    return (IsNever(right) ? FromNeverRight() :
+        IsIntersect(right) ? FromIntersectRight(left, right) :
+            IsUnion(right) ? FromUnionRight(left, right) :
+                IsAny(right) ? FromAnyRight() :
+                    IsString(right) ? FromStringRight(left) :
+                        IsNumber(right) ? FromNumberRight(left) :
+                            IsInteger(right) ? FromIntegerRight(left) :
+                                IsBoolean(right) ? FromBooleanRight(left) :
+                                    IsArray(right) ? FromArrayRight(left) :
+                                        IsTuple(right) ? FromTupleRight(left) :
+                                            IsObject(right) ? FromObjectRight(left, right) :
+                                                IsUnknown(right) ? ExtendsResult.True :
+                                                    ExtendsResult.False);
+}
+// ------------------------------------------------------------------
+// Void
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromVoidRight(left, right) {
+    return (IsUndefined(left) ? ExtendsResult.True :
+        IsUndefined(left) ? ExtendsResult.True :
+            ExtendsResult.False);
+}
+// prettier-ignore
+function FromVoid(left, right) {
+    return (IsIntersect(right) ? FromIntersectRight(left, right) :
+        IsUnion(right) ? FromUnionRight(left, right) :
+            IsUnknown(right) ? FromUnknownRight() :
+                IsAny(right) ? FromAnyRight() :
+                    IsObject(right) ? FromObjectRight(left, right) :
+                        IsVoid(right) ? ExtendsResult.True :
+                            ExtendsResult.False);
+}
+// prettier-ignore
+function Visit(left, right) {
+    return (
+    // resolvable
+    (IsTemplateLiteral(left) || IsTemplateLiteral(right)) ? FromTemplateLiteral$1(left, right) :
+        (IsRegExp(left) || IsRegExp(right)) ? FromRegExp(left, right) :
+            (IsNot(left) || IsNot(right)) ? FromNot(left, right) :
+                // standard
+                IsAny(left) ? FromAny(left, right) :
+                    IsArray(left) ? FromArray$2(left, right) :
+                        IsBigInt(left) ? FromBigInt(left, right) :
+                            IsBoolean(left) ? FromBoolean(left, right) :
+                                IsAsyncIterator(left) ? FromAsyncIterator$2(left, right) :
+                                    IsConstructor(left) ? FromConstructor$2(left, right) :
+                                        IsDate(left) ? FromDate(left, right) :
+                                            IsFunction(left) ? FromFunction$2(left, right) :
+                                                IsInteger(left) ? FromInteger(left, right) :
+                                                    IsIntersect(left) ? FromIntersect$4(left, right) :
+                                                        IsIterator(left) ? FromIterator$2(left, right) :
+                                                            IsLiteral(left) ? FromLiteral(left, right) :
+                                                                IsNever(left) ? FromNever() :
+                                                                    IsNull(left) ? FromNull(left, right) :
+                                                                        IsNumber(left) ? FromNumber(left, right) :
+                                                                            IsObject(left) ? FromObject$6(left, right) :
+                                                                                IsRecord(left) ? FromRecord$2(left, right) :
+                                                                                    IsString(left) ? FromString(left, right) :
+                                                                                        IsSymbol(left) ? FromSymbol(left, right) :
+                                                                                            IsTuple(left) ? FromTuple$2(left, right) :
+                                                                                                IsPromise(left) ? FromPromise$1(left, right) :
+                                                                                                    IsUint8Array(left) ? FromUint8Array(left, right) :
+                                                                                                        IsUndefined(left) ? FromUndefined(left, right) :
+                                                                                                            IsUnion(left) ? FromUnion$4(left, right) :
+                                                                                                                IsUnknown(left) ? FromUnknown(left, right) :
+                                                                                                                    IsVoid(left) ? FromVoid(left, right) :
+                                                                                                                        Throw(`Unknown left type operand '${left[Kind]}'`));
+}
+function ExtendsCheck(left, right) {
+    return Visit(left, right);
+}
+
+// prettier-ignore
+function FromProperties$b(P, Right, True, False, options) {
+    const Acc = {};
+    for (const K2 of globalThis.Object.getOwnPropertyNames(P))
+        Acc[K2] = Extends(P[K2], Right, True, False, Clone(options));
+    return Acc;
+}
+// prettier-ignore
+function FromMappedResult$6(Left, Right, True, False, options) {
+    return FromProperties$b(Left.properties, Right, True, False, options);
+}
+// prettier-ignore
+function ExtendsFromMappedResult(Left, Right, True, False, options) {
+    const P = FromMappedResult$6(Left, Right, True, False, options);
+    return MappedResult(P);
+}
+
+// prettier-ignore
+function ExtendsResolve(left, right, trueType, falseType) {
+    const R = ExtendsCheck(left, right);
+    return (R === ExtendsResult.Union ? Union([trueType, falseType]) :
+        R === ExtendsResult.True ? trueType :
+            falseType);
+}
+/** `[Json]` Creates a Conditional type */
+function Extends(L, R, T, F, options) {
+    // prettier-ignore
+    return (IsMappedResult$1(L) ? ExtendsFromMappedResult(L, R, T, F, options) :
+        IsMappedKey$1(L) ? CreateType(ExtendsFromMappedKey(L, R, T, F, options)) :
+            CreateType(ExtendsResolve(L, R, T, F), options));
+}
+
+// prettier-ignore
+function FromPropertyKey$2(K, U, L, R, options) {
+    return {
+        [K]: Extends(Literal(K), U, L, R, Clone(options))
+    };
+}
+// prettier-ignore
+function FromPropertyKeys$2(K, U, L, R, options) {
+    return K.reduce((Acc, LK) => {
+        return { ...Acc, ...FromPropertyKey$2(LK, U, L, R, options) };
+    }, {});
+}
+// prettier-ignore
+function FromMappedKey$2(K, U, L, R, options) {
+    return FromPropertyKeys$2(K.keys, U, L, R, options);
+}
+// prettier-ignore
+function ExtendsFromMappedKey(T, U, L, R, options) {
+    const P = FromMappedKey$2(T, U, L, R, options);
+    return MappedResult(P);
+}
+
+function ExcludeFromTemplateLiteral(L, R) {
+    return Exclude(TemplateLiteralToUnion(L), R);
+}
+
+function ExcludeRest(L, R) {
+    const excluded = L.filter((inner) => ExtendsCheck(inner, R) === ExtendsResult.False);
+    return excluded.length === 1 ? excluded[0] : Union(excluded);
+}
+/** `[Json]` Constructs a type by excluding from unionType all union members that are assignable to excludedMembers */
+function Exclude(L, R, options = {}) {
+    // overloads
+    if (IsTemplateLiteral$1(L))
+        return CreateType(ExcludeFromTemplateLiteral(L, R), options);
+    if (IsMappedResult$1(L))
+        return CreateType(ExcludeFromMappedResult(L, R), options);
+    // prettier-ignore
+    return CreateType(IsUnion$1(L) ? ExcludeRest(L.anyOf, R) :
+        ExtendsCheck(L, R) !== ExtendsResult.False ? Never() : L, options);
+}
+
+// prettier-ignore
+function FromProperties$a(P, U) {
+    const Acc = {};
+    for (const K2 of globalThis.Object.getOwnPropertyNames(P))
+        Acc[K2] = Exclude(P[K2], U);
+    return Acc;
+}
+// prettier-ignore
+function FromMappedResult$5(R, T) {
+    return FromProperties$a(R.properties, T);
+}
+// prettier-ignore
+function ExcludeFromMappedResult(R, T) {
+    const P = FromMappedResult$5(R, T);
+    return MappedResult(P);
+}
+
+function ExtractFromTemplateLiteral(L, R) {
+    return Extract(TemplateLiteralToUnion(L), R);
+}
+
+function ExtractRest(L, R) {
+    const extracted = L.filter((inner) => ExtendsCheck(inner, R) !== ExtendsResult.False);
+    return extracted.length === 1 ? extracted[0] : Union(extracted);
+}
+/** `[Json]` Constructs a type by extracting from type all union members that are assignable to union */
+function Extract(L, R, options) {
+    // overloads
+    if (IsTemplateLiteral$1(L))
+        return CreateType(ExtractFromTemplateLiteral(L, R), options);
+    if (IsMappedResult$1(L))
+        return CreateType(ExtractFromMappedResult(L, R), options);
+    // prettier-ignore
+    return CreateType(IsUnion$1(L) ? ExtractRest(L.anyOf, R) :
+        ExtendsCheck(L, R) !== ExtendsResult.False ? L : Never(), options);
+}
+
+// prettier-ignore
+function FromProperties$9(P, T) {
+    const Acc = {};
+    for (const K2 of globalThis.Object.getOwnPropertyNames(P))
+        Acc[K2] = Extract(P[K2], T);
+    return Acc;
+}
+// prettier-ignore
+function FromMappedResult$4(R, T) {
+    return FromProperties$9(R.properties, T);
+}
+// prettier-ignore
+function ExtractFromMappedResult(R, T) {
+    const P = FromMappedResult$4(R, T);
+    return MappedResult(P);
+}
+
+/** `[JavaScript]` Extracts the InstanceType from the given Constructor type */
+function InstanceType(schema, options) {
+    return (IsConstructor$1(schema) ? CreateType(schema.returns, options) : Never(options));
+}
+
+/** `[Json]` Creates a Readonly and Optional property */
+function ReadonlyOptional(schema) {
+    return Readonly(Optional$1(schema));
+}
+
+// ------------------------------------------------------------------
+// RecordCreateFromPattern
+// ------------------------------------------------------------------
+// prettier-ignore
+function RecordCreateFromPattern(pattern, T, options) {
+    return CreateType({ [Kind]: 'Record', type: 'object', patternProperties: { [pattern]: T } }, options);
+}
+// ------------------------------------------------------------------
+// RecordCreateFromKeys
+// ------------------------------------------------------------------
+// prettier-ignore
+function RecordCreateFromKeys(K, T, options) {
+    const result = {};
+    for (const K2 of K)
+        result[K2] = T;
+    return Object$1(result, { ...options, [Hint]: 'Record' });
+}
+// prettier-ignore
+function FromTemplateLiteralKey(K, T, options) {
+    return (IsTemplateLiteralFinite(K)
+        ? RecordCreateFromKeys(IndexPropertyKeys(K), T, options)
+        : RecordCreateFromPattern(K.pattern, T, options));
+}
+// prettier-ignore
+function FromUnionKey(key, type, options) {
+    return RecordCreateFromKeys(IndexPropertyKeys(Union(key)), type, options);
+}
+// prettier-ignore
+function FromLiteralKey(key, type, options) {
+    return RecordCreateFromKeys([key.toString()], type, options);
+}
+// prettier-ignore
+function FromRegExpKey(key, type, options) {
+    return RecordCreateFromPattern(key.source, type, options);
+}
+// prettier-ignore
+function FromStringKey(key, type, options) {
+    const pattern = IsUndefined$3(key.pattern) ? PatternStringExact : key.pattern;
+    return RecordCreateFromPattern(pattern, type, options);
+}
+// prettier-ignore
+function FromAnyKey(_, type, options) {
+    return RecordCreateFromPattern(PatternStringExact, type, options);
+}
+// prettier-ignore
+function FromNeverKey(_key, type, options) {
+    return RecordCreateFromPattern(PatternNeverExact, type, options);
+}
+// prettier-ignore
+function FromBooleanKey(_key, type, options) {
+    return Object$1({ true: type, false: type }, options);
+}
+// prettier-ignore
+function FromIntegerKey(_key, type, options) {
+    return RecordCreateFromPattern(PatternNumberExact, type, options);
+}
+// prettier-ignore
+function FromNumberKey(_, type, options) {
+    return RecordCreateFromPattern(PatternNumberExact, type, options);
+}
+// ------------------------------------------------------------------
+// TRecordOrObject
+// ------------------------------------------------------------------
+/** `[Json]` Creates a Record type */
+function Record(key, type, options = {}) {
+    // prettier-ignore
+    return (IsUnion$1(key) ? FromUnionKey(key.anyOf, type, options) :
+        IsTemplateLiteral$1(key) ? FromTemplateLiteralKey(key, type, options) :
+            IsLiteral$1(key) ? FromLiteralKey(key.const, type, options) :
+                IsBoolean$1(key) ? FromBooleanKey(key, type, options) :
+                    IsInteger$1(key) ? FromIntegerKey(key, type, options) :
+                        IsNumber$1(key) ? FromNumberKey(key, type, options) :
+                            IsRegExp$1(key) ? FromRegExpKey(key, type, options) :
+                                IsString$1(key) ? FromStringKey(key, type, options) :
+                                    IsAny$1(key) ? FromAnyKey(key, type, options) :
+                                        IsNever$1(key) ? FromNeverKey(key, type, options) :
+                                            Never(options));
+}
+// ------------------------------------------------------------------
+// Record Utilities
+// ------------------------------------------------------------------
+/** Gets the Records Pattern */
+function RecordPattern(record) {
+    return globalThis.Object.getOwnPropertyNames(record.patternProperties)[0];
+}
+/** Gets the Records Key Type */
+// prettier-ignore
+function RecordKey(type) {
+    const pattern = RecordPattern(type);
+    return (pattern === PatternStringExact ? String$1() :
+        pattern === PatternNumberExact ? Number$1() :
+            String$1({ pattern }));
+}
+/** Gets a Record Value Type */
+// prettier-ignore
+function RecordValue(type) {
+    return type.patternProperties[RecordPattern(type)];
+}
+
+// prettier-ignore
+function FromConstructor$1(args, type) {
+    type.parameters = FromTypes$1(args, type.parameters);
+    type.returns = FromType$1(args, type.returns);
+    return type;
+}
+// prettier-ignore
+function FromFunction$1(args, type) {
+    type.parameters = FromTypes$1(args, type.parameters);
+    type.returns = FromType$1(args, type.returns);
+    return type;
+}
+// prettier-ignore
+function FromIntersect$3(args, type) {
+    type.allOf = FromTypes$1(args, type.allOf);
+    return type;
+}
+// prettier-ignore
+function FromUnion$3(args, type) {
+    type.anyOf = FromTypes$1(args, type.anyOf);
+    return type;
+}
+// prettier-ignore
+function FromTuple$1(args, type) {
+    if (IsUndefined$3(type.items))
+        return type;
+    type.items = FromTypes$1(args, type.items);
+    return type;
+}
+// prettier-ignore
+function FromArray$1(args, type) {
+    type.items = FromType$1(args, type.items);
+    return type;
+}
+// prettier-ignore
+function FromAsyncIterator$1(args, type) {
+    type.items = FromType$1(args, type.items);
+    return type;
+}
+// prettier-ignore
+function FromIterator$1(args, type) {
+    type.items = FromType$1(args, type.items);
+    return type;
+}
+// prettier-ignore
+function FromPromise(args, type) {
+    type.item = FromType$1(args, type.item);
+    return type;
+}
+// prettier-ignore
+function FromObject$5(args, type) {
+    const mappedProperties = FromProperties$8(args, type.properties);
+    return { ...type, ...Object$1(mappedProperties) }; // retain options
+}
+// prettier-ignore
+function FromRecord$1(args, type) {
+    const mappedKey = FromType$1(args, RecordKey(type));
+    const mappedValue = FromType$1(args, RecordValue(type));
+    const result = Record(mappedKey, mappedValue);
+    return { ...type, ...result }; // retain options
+}
+// prettier-ignore
+function FromArgument(args, argument) {
+    return argument.index in args ? args[argument.index] : Unknown();
+}
+// prettier-ignore
+function FromProperty$1(args, type) {
+    const isReadonly = IsReadonly(type);
+    const isOptional = IsOptional$1(type);
+    const mapped = FromType$1(args, type);
+    return (isReadonly && isOptional ? ReadonlyOptional(mapped) :
+        isReadonly && !isOptional ? Readonly(mapped) :
+            !isReadonly && isOptional ? Optional$1(mapped) :
+                mapped);
+}
+// prettier-ignore
+function FromProperties$8(args, properties) {
+    return globalThis.Object.getOwnPropertyNames(properties).reduce((result, key) => {
+        return { ...result, [key]: FromProperty$1(args, properties[key]) };
+    }, {});
+}
+// prettier-ignore
+function FromTypes$1(args, types) {
+    return types.map(type => FromType$1(args, type));
+}
+// prettier-ignore
+function FromType$1(args, type) {
+    return (IsConstructor$1(type) ? FromConstructor$1(args, type) :
+        IsFunction$1(type) ? FromFunction$1(args, type) :
+            IsIntersect$1(type) ? FromIntersect$3(args, type) :
+                IsUnion$1(type) ? FromUnion$3(args, type) :
+                    IsTuple$1(type) ? FromTuple$1(args, type) :
+                        IsArray$1(type) ? FromArray$1(args, type) :
+                            IsAsyncIterator$1(type) ? FromAsyncIterator$1(args, type) :
+                                IsIterator$1(type) ? FromIterator$1(args, type) :
+                                    IsPromise$1(type) ? FromPromise(args, type) :
+                                        IsObject$1(type) ? FromObject$5(args, type) :
+                                            IsRecord$1(type) ? FromRecord$1(args, type) :
+                                                IsArgument$1(type) ? FromArgument(args, type) :
+                                                    type);
+}
+/** `[JavaScript]` Instantiates a type with the given parameters */
+// prettier-ignore
+function Instantiate(type, args) {
+    return FromType$1(args, CloneType(type));
+}
+
+/** `[Json]` Creates an Integer type */
+function Integer(options) {
+    return CreateType({ [Kind]: 'Integer', type: 'integer' }, options);
+}
+
+// prettier-ignore
+function MappedIntrinsicPropertyKey(K, M, options) {
+    return {
+        [K]: Intrinsic(Literal(K), M, Clone(options))
+    };
+}
+// prettier-ignore
+function MappedIntrinsicPropertyKeys(K, M, options) {
+    const result = K.reduce((Acc, L) => {
+        return { ...Acc, ...MappedIntrinsicPropertyKey(L, M, options) };
+    }, {});
+    return result;
+}
+// prettier-ignore
+function MappedIntrinsicProperties(T, M, options) {
+    return MappedIntrinsicPropertyKeys(T['keys'], M, options);
+}
+// prettier-ignore
+function IntrinsicFromMappedKey(T, M, options) {
+    const P = MappedIntrinsicProperties(T, M, options);
+    return MappedResult(P);
+}
+
+// ------------------------------------------------------------------
+// Apply
+// ------------------------------------------------------------------
+function ApplyUncapitalize(value) {
+    const [first, rest] = [value.slice(0, 1), value.slice(1)];
+    return [first.toLowerCase(), rest].join('');
+}
+function ApplyCapitalize(value) {
+    const [first, rest] = [value.slice(0, 1), value.slice(1)];
+    return [first.toUpperCase(), rest].join('');
+}
+function ApplyUppercase(value) {
+    return value.toUpperCase();
+}
+function ApplyLowercase(value) {
+    return value.toLowerCase();
+}
+function FromTemplateLiteral(schema, mode, options) {
+    // note: template literals require special runtime handling as they are encoded in string patterns.
+    // This diverges from the mapped type which would otherwise map on the template literal kind.
+    const expression = TemplateLiteralParseExact(schema.pattern);
+    const finite = IsTemplateLiteralExpressionFinite(expression);
+    if (!finite)
+        return { ...schema, pattern: FromLiteralValue(schema.pattern, mode) };
+    const strings = [...TemplateLiteralExpressionGenerate(expression)];
+    const literals = strings.map((value) => Literal(value));
+    const mapped = FromRest$2(literals, mode);
+    const union = Union(mapped);
+    return TemplateLiteral([union], options);
+}
+// prettier-ignore
+function FromLiteralValue(value, mode) {
+    return (typeof value === 'string' ? (mode === 'Uncapitalize' ? ApplyUncapitalize(value) :
+        mode === 'Capitalize' ? ApplyCapitalize(value) :
+            mode === 'Uppercase' ? ApplyUppercase(value) :
+                mode === 'Lowercase' ? ApplyLowercase(value) :
+                    value) : value.toString());
+}
+// prettier-ignore
+function FromRest$2(T, M) {
+    return T.map(L => Intrinsic(L, M));
+}
+/** Applies an intrinsic string manipulation to the given type. */
+function Intrinsic(schema, mode, options = {}) {
+    // prettier-ignore
+    return (
+    // Intrinsic-Mapped-Inference
+    IsMappedKey$1(schema) ? IntrinsicFromMappedKey(schema, mode, options) :
+        // Standard-Inference
+        IsTemplateLiteral$1(schema) ? FromTemplateLiteral(schema, mode, options) :
+            IsUnion$1(schema) ? Union(FromRest$2(schema.anyOf, mode), options) :
+                IsLiteral$1(schema) ? Literal(FromLiteralValue(schema.const, mode), options) :
+                    // Default Type
+                    CreateType(schema, options));
+}
+
+/** `[Json]` Intrinsic function to Capitalize LiteralString types */
+function Capitalize(T, options = {}) {
+    return Intrinsic(T, 'Capitalize', options);
+}
+
+/** `[Json]` Intrinsic function to Lowercase LiteralString types */
+function Lowercase(T, options = {}) {
+    return Intrinsic(T, 'Lowercase', options);
+}
+
+/** `[Json]` Intrinsic function to Uncapitalize LiteralString types */
+function Uncapitalize(T, options = {}) {
+    return Intrinsic(T, 'Uncapitalize', options);
+}
+
+/** `[Json]` Intrinsic function to Uppercase LiteralString types */
+function Uppercase(T, options = {}) {
+    return Intrinsic(T, 'Uppercase', options);
+}
+
+// prettier-ignore
+function FromProperties$7(properties, propertyKeys, options) {
+    const result = {};
+    for (const K2 of globalThis.Object.getOwnPropertyNames(properties))
+        result[K2] = Omit(properties[K2], propertyKeys, Clone(options));
+    return result;
+}
+// prettier-ignore
+function FromMappedResult$3(mappedResult, propertyKeys, options) {
+    return FromProperties$7(mappedResult.properties, propertyKeys, options);
+}
+// prettier-ignore
+function OmitFromMappedResult(mappedResult, propertyKeys, options) {
+    const properties = FromMappedResult$3(mappedResult, propertyKeys, options);
+    return MappedResult(properties);
+}
+
+// prettier-ignore
+function FromIntersect$2(types, propertyKeys) {
+    return types.map((type) => OmitResolve(type, propertyKeys));
+}
+// prettier-ignore
+function FromUnion$2(types, propertyKeys) {
+    return types.map((type) => OmitResolve(type, propertyKeys));
+}
+// ------------------------------------------------------------------
+// FromProperty
+// ------------------------------------------------------------------
+// prettier-ignore
+function FromProperty(properties, key) {
+    const { [key]: _, ...R } = properties;
+    return R;
+}
+// prettier-ignore
+function FromProperties$6(properties, propertyKeys) {
+    return propertyKeys.reduce((T, K2) => FromProperty(T, K2), properties);
+}
+// prettier-ignore
+function FromObject$4(type, propertyKeys, properties) {
+    const options = Discard(type, [TransformKind, '$id', 'required', 'properties']);
+    const mappedProperties = FromProperties$6(properties, propertyKeys);
+    return Object$1(mappedProperties, options);
+}
+// prettier-ignore
+function UnionFromPropertyKeys$1(propertyKeys) {
+    const result = propertyKeys.reduce((result, key) => IsLiteralValue$1(key) ? [...result, Literal(key)] : result, []);
+    return Union(result);
+}
+// prettier-ignore
+function OmitResolve(type, propertyKeys) {
+    return (IsIntersect$1(type) ? Intersect(FromIntersect$2(type.allOf, propertyKeys)) :
+        IsUnion$1(type) ? Union(FromUnion$2(type.anyOf, propertyKeys)) :
+            IsObject$1(type) ? FromObject$4(type, propertyKeys, type.properties) :
+                Object$1({}));
+}
+/** `[Json]` Constructs a type whose keys are picked from the given type */
+// prettier-ignore
+function Omit(type, key, options) {
+    const typeKey = IsArray$3(key) ? UnionFromPropertyKeys$1(key) : key;
+    const propertyKeys = IsSchema$1(key) ? IndexPropertyKeys(key) : key;
+    const isTypeRef = IsRef$1(type);
+    const isKeyRef = IsRef$1(key);
+    return (IsMappedResult$1(type) ? OmitFromMappedResult(type, propertyKeys, options) :
+        IsMappedKey$1(key) ? OmitFromMappedKey(type, key, options) :
+            (isTypeRef && isKeyRef) ? Computed('Omit', [type, typeKey], options) :
+                (!isTypeRef && isKeyRef) ? Computed('Omit', [type, typeKey], options) :
+                    (isTypeRef && !isKeyRef) ? Computed('Omit', [type, typeKey], options) :
+                        CreateType({ ...OmitResolve(type, propertyKeys), ...options }));
+}
+
+// prettier-ignore
+function FromPropertyKey$1(type, key, options) {
+    return { [key]: Omit(type, [key], Clone(options)) };
+}
+// prettier-ignore
+function FromPropertyKeys$1(type, propertyKeys, options) {
+    return propertyKeys.reduce((Acc, LK) => {
+        return { ...Acc, ...FromPropertyKey$1(type, LK, options) };
+    }, {});
+}
+// prettier-ignore
+function FromMappedKey$1(type, mappedKey, options) {
+    return FromPropertyKeys$1(type, mappedKey.keys, options);
+}
+// prettier-ignore
+function OmitFromMappedKey(type, mappedKey, options) {
+    const properties = FromMappedKey$1(type, mappedKey, options);
+    return MappedResult(properties);
+}
+
+// prettier-ignore
+function FromProperties$5(properties, propertyKeys, options) {
+    const result = {};
+    for (const K2 of globalThis.Object.getOwnPropertyNames(properties))
+        result[K2] = Pick(properties[K2], propertyKeys, Clone(options));
+    return result;
+}
+// prettier-ignore
+function FromMappedResult$2(mappedResult, propertyKeys, options) {
+    return FromProperties$5(mappedResult.properties, propertyKeys, options);
+}
+// prettier-ignore
+function PickFromMappedResult(mappedResult, propertyKeys, options) {
+    const properties = FromMappedResult$2(mappedResult, propertyKeys, options);
+    return MappedResult(properties);
+}
+
+function FromIntersect$1(types, propertyKeys) {
+    return types.map((type) => PickResolve(type, propertyKeys));
+}
+// prettier-ignore
+function FromUnion$1(types, propertyKeys) {
+    return types.map((type) => PickResolve(type, propertyKeys));
+}
+// prettier-ignore
+function FromProperties$4(properties, propertyKeys) {
+    const result = {};
+    for (const K2 of propertyKeys)
+        if (K2 in properties)
+            result[K2] = properties[K2];
+    return result;
+}
+// prettier-ignore
+function FromObject$3(Type, keys, properties) {
+    const options = Discard(Type, [TransformKind, '$id', 'required', 'properties']);
+    const mappedProperties = FromProperties$4(properties, keys);
+    return Object$1(mappedProperties, options);
+}
+// prettier-ignore
+function UnionFromPropertyKeys(propertyKeys) {
+    const result = propertyKeys.reduce((result, key) => IsLiteralValue$1(key) ? [...result, Literal(key)] : result, []);
+    return Union(result);
+}
+// prettier-ignore
+function PickResolve(type, propertyKeys) {
+    return (IsIntersect$1(type) ? Intersect(FromIntersect$1(type.allOf, propertyKeys)) :
+        IsUnion$1(type) ? Union(FromUnion$1(type.anyOf, propertyKeys)) :
+            IsObject$1(type) ? FromObject$3(type, propertyKeys, type.properties) :
+                Object$1({}));
+}
+/** `[Json]` Constructs a type whose keys are picked from the given type */
+// prettier-ignore
+function Pick(type, key, options) {
+    const typeKey = IsArray$3(key) ? UnionFromPropertyKeys(key) : key;
+    const propertyKeys = IsSchema$1(key) ? IndexPropertyKeys(key) : key;
+    const isTypeRef = IsRef$1(type);
+    const isKeyRef = IsRef$1(key);
+    return (IsMappedResult$1(type) ? PickFromMappedResult(type, propertyKeys, options) :
+        IsMappedKey$1(key) ? PickFromMappedKey(type, key, options) :
+            (isTypeRef && isKeyRef) ? Computed('Pick', [type, typeKey], options) :
+                (!isTypeRef && isKeyRef) ? Computed('Pick', [type, typeKey], options) :
+                    (isTypeRef && !isKeyRef) ? Computed('Pick', [type, typeKey], options) :
+                        CreateType({ ...PickResolve(type, propertyKeys), ...options }));
+}
+
+// prettier-ignore
+function FromPropertyKey(type, key, options) {
+    return {
+        [key]: Pick(type, [key], Clone(options))
+    };
+}
+// prettier-ignore
+function FromPropertyKeys(type, propertyKeys, options) {
+    return propertyKeys.reduce((result, leftKey) => {
+        return { ...result, ...FromPropertyKey(type, leftKey, options) };
+    }, {});
+}
+// prettier-ignore
+function FromMappedKey(type, mappedKey, options) {
+    return FromPropertyKeys(type, mappedKey.keys, options);
+}
+// prettier-ignore
+function PickFromMappedKey(type, mappedKey, options) {
+    const properties = FromMappedKey(type, mappedKey, options);
+    return MappedResult(properties);
+}
+
+// prettier-ignore
+function FromComputed$2(target, parameters) {
+    return Computed('Partial', [Computed(target, parameters)]);
+}
+// prettier-ignore
+function FromRef$1($ref) {
+    return Computed('Partial', [Ref($ref)]);
+}
+// prettier-ignore
+function FromProperties$3(properties) {
+    const partialProperties = {};
+    for (const K of globalThis.Object.getOwnPropertyNames(properties))
+        partialProperties[K] = Optional$1(properties[K]);
+    return partialProperties;
+}
+// prettier-ignore
+function FromObject$2(type, properties) {
+    const options = Discard(type, [TransformKind, '$id', 'required', 'properties']);
+    const mappedProperties = FromProperties$3(properties);
+    return Object$1(mappedProperties, options);
+}
+// prettier-ignore
+function FromRest$1(types) {
+    return types.map(type => PartialResolve(type));
+}
+// ------------------------------------------------------------------
+// PartialResolve
+// ------------------------------------------------------------------
+// prettier-ignore
+function PartialResolve(type) {
+    return (
+    // Mappable
+    IsComputed$1(type) ? FromComputed$2(type.target, type.parameters) :
+        IsRef$1(type) ? FromRef$1(type.$ref) :
+            IsIntersect$1(type) ? Intersect(FromRest$1(type.allOf)) :
+                IsUnion$1(type) ? Union(FromRest$1(type.anyOf)) :
+                    IsObject$1(type) ? FromObject$2(type, type.properties) :
+                        // Intrinsic
+                        IsBigInt$1(type) ? type :
+                            IsBoolean$1(type) ? type :
+                                IsInteger$1(type) ? type :
+                                    IsLiteral$1(type) ? type :
+                                        IsNull$1(type) ? type :
+                                            IsNumber$1(type) ? type :
+                                                IsString$1(type) ? type :
+                                                    IsSymbol$1(type) ? type :
+                                                        IsUndefined$1(type) ? type :
+                                                            // Passthrough
+                                                            Object$1({}));
+}
+/** `[Json]` Constructs a type where all properties are optional */
+function Partial(type, options) {
+    if (IsMappedResult$1(type)) {
+        return PartialFromMappedResult(type, options);
+    }
+    else {
+        // special: mapping types require overridable options
+        return CreateType({ ...PartialResolve(type), ...options });
+    }
+}
+
+// prettier-ignore
+function FromProperties$2(K, options) {
+    const Acc = {};
+    for (const K2 of globalThis.Object.getOwnPropertyNames(K))
+        Acc[K2] = Partial(K[K2], Clone(options));
+    return Acc;
+}
+// prettier-ignore
+function FromMappedResult$1(R, options) {
+    return FromProperties$2(R.properties, options);
+}
+// prettier-ignore
+function PartialFromMappedResult(R, options) {
+    const P = FromMappedResult$1(R, options);
+    return MappedResult(P);
+}
+
+// prettier-ignore
+function FromComputed$1(target, parameters) {
+    return Computed('Required', [Computed(target, parameters)]);
+}
+// prettier-ignore
+function FromRef($ref) {
+    return Computed('Required', [Ref($ref)]);
+}
+// prettier-ignore
+function FromProperties$1(properties) {
+    const requiredProperties = {};
+    for (const K of globalThis.Object.getOwnPropertyNames(properties))
+        requiredProperties[K] = Discard(properties[K], [OptionalKind]);
+    return requiredProperties;
+}
+// prettier-ignore
+function FromObject$1(type, properties) {
+    const options = Discard(type, [TransformKind, '$id', 'required', 'properties']);
+    const mappedProperties = FromProperties$1(properties);
+    return Object$1(mappedProperties, options);
+}
+// prettier-ignore
+function FromRest(types) {
+    return types.map(type => RequiredResolve(type));
+}
+// ------------------------------------------------------------------
+// RequiredResolve
+// ------------------------------------------------------------------
+// prettier-ignore
+function RequiredResolve(type) {
+    return (
+    // Mappable
+    IsComputed$1(type) ? FromComputed$1(type.target, type.parameters) :
+        IsRef$1(type) ? FromRef(type.$ref) :
+            IsIntersect$1(type) ? Intersect(FromRest(type.allOf)) :
+                IsUnion$1(type) ? Union(FromRest(type.anyOf)) :
+                    IsObject$1(type) ? FromObject$1(type, type.properties) :
+                        // Intrinsic
+                        IsBigInt$1(type) ? type :
+                            IsBoolean$1(type) ? type :
+                                IsInteger$1(type) ? type :
+                                    IsLiteral$1(type) ? type :
+                                        IsNull$1(type) ? type :
+                                            IsNumber$1(type) ? type :
+                                                IsString$1(type) ? type :
+                                                    IsSymbol$1(type) ? type :
+                                                        IsUndefined$1(type) ? type :
+                                                            // Passthrough
+                                                            Object$1({}));
+}
+/** `[Json]` Constructs a type where all properties are required */
+function Required(type, options) {
+    if (IsMappedResult$1(type)) {
+        return RequiredFromMappedResult(type, options);
+    }
+    else {
+        // special: mapping types require overridable options
+        return CreateType({ ...RequiredResolve(type), ...options });
+    }
+}
+
+// prettier-ignore
+function FromProperties(P, options) {
+    const Acc = {};
+    for (const K2 of globalThis.Object.getOwnPropertyNames(P))
+        Acc[K2] = Required(P[K2], options);
+    return Acc;
+}
+// prettier-ignore
+function FromMappedResult(R, options) {
+    return FromProperties(R.properties, options);
+}
+// prettier-ignore
+function RequiredFromMappedResult(R, options) {
+    const P = FromMappedResult(R, options);
+    return MappedResult(P);
+}
+
+// prettier-ignore
+function DereferenceParameters(moduleProperties, types) {
+    return types.map((type) => {
+        return IsRef$1(type)
+            ? Dereference(moduleProperties, type.$ref)
+            : FromType(moduleProperties, type);
+    });
+}
+// prettier-ignore
+function Dereference(moduleProperties, ref) {
+    return (ref in moduleProperties
+        ? IsRef$1(moduleProperties[ref])
+            ? Dereference(moduleProperties, moduleProperties[ref].$ref)
+            : FromType(moduleProperties, moduleProperties[ref])
+        : Never());
+}
+// prettier-ignore
+function FromAwaited(parameters) {
+    return Awaited(parameters[0]);
+}
+// prettier-ignore
+function FromIndex(parameters) {
+    return Index(parameters[0], parameters[1]);
+}
+// prettier-ignore
+function FromKeyOf(parameters) {
+    return KeyOf(parameters[0]);
+}
+// prettier-ignore
+function FromPartial(parameters) {
+    return Partial(parameters[0]);
+}
+// prettier-ignore
+function FromOmit(parameters) {
+    return Omit(parameters[0], parameters[1]);
+}
+// prettier-ignore
+function FromPick(parameters) {
+    return Pick(parameters[0], parameters[1]);
+}
+// prettier-ignore
+function FromRequired(parameters) {
+    return Required(parameters[0]);
+}
+// prettier-ignore
+function FromComputed(moduleProperties, target, parameters) {
+    const dereferenced = DereferenceParameters(moduleProperties, parameters);
+    return (target === 'Awaited' ? FromAwaited(dereferenced) :
+        target === 'Index' ? FromIndex(dereferenced) :
+            target === 'KeyOf' ? FromKeyOf(dereferenced) :
+                target === 'Partial' ? FromPartial(dereferenced) :
+                    target === 'Omit' ? FromOmit(dereferenced) :
+                        target === 'Pick' ? FromPick(dereferenced) :
+                            target === 'Required' ? FromRequired(dereferenced) :
+                                Never());
+}
+function FromArray(moduleProperties, type) {
+    return Array$1(FromType(moduleProperties, type));
+}
+function FromAsyncIterator(moduleProperties, type) {
+    return AsyncIterator(FromType(moduleProperties, type));
+}
+// prettier-ignore
+function FromConstructor(moduleProperties, parameters, instanceType) {
+    return Constructor(FromTypes(moduleProperties, parameters), FromType(moduleProperties, instanceType));
+}
+// prettier-ignore
+function FromFunction(moduleProperties, parameters, returnType) {
+    return Function$2(FromTypes(moduleProperties, parameters), FromType(moduleProperties, returnType));
+}
+function FromIntersect(moduleProperties, types) {
+    return Intersect(FromTypes(moduleProperties, types));
+}
+function FromIterator(moduleProperties, type) {
+    return Iterator(FromType(moduleProperties, type));
+}
+function FromObject(moduleProperties, properties) {
+    return Object$1(globalThis.Object.keys(properties).reduce((result, key) => {
+        return { ...result, [key]: FromType(moduleProperties, properties[key]) };
+    }, {}));
+}
+// prettier-ignore
+function FromRecord(moduleProperties, type) {
+    const [value, pattern] = [FromType(moduleProperties, RecordValue(type)), RecordPattern(type)];
+    const result = CloneType(type);
+    result.patternProperties[pattern] = value;
+    return result;
+}
+// prettier-ignore
+function FromTransform(moduleProperties, transform) {
+    return (IsRef$1(transform))
+        ? { ...Dereference(moduleProperties, transform.$ref), [TransformKind]: transform[TransformKind] }
+        : transform;
+}
+function FromTuple(moduleProperties, types) {
+    return Tuple(FromTypes(moduleProperties, types));
+}
+function FromUnion(moduleProperties, types) {
+    return Union(FromTypes(moduleProperties, types));
+}
+function FromTypes(moduleProperties, types) {
+    return types.map((type) => FromType(moduleProperties, type));
+}
+// prettier-ignore
+function FromType(moduleProperties, type) {
+    return (
+    // Modifiers
+    IsOptional$1(type) ? CreateType(FromType(moduleProperties, Discard(type, [OptionalKind])), type) :
+        IsReadonly(type) ? CreateType(FromType(moduleProperties, Discard(type, [ReadonlyKind])), type) :
+            // Transform
+            IsTransform$1(type) ? CreateType(FromTransform(moduleProperties, type), type) :
+                // Types
+                IsArray$1(type) ? CreateType(FromArray(moduleProperties, type.items), type) :
+                    IsAsyncIterator$1(type) ? CreateType(FromAsyncIterator(moduleProperties, type.items), type) :
+                        IsComputed$1(type) ? CreateType(FromComputed(moduleProperties, type.target, type.parameters)) :
+                            IsConstructor$1(type) ? CreateType(FromConstructor(moduleProperties, type.parameters, type.returns), type) :
+                                IsFunction$1(type) ? CreateType(FromFunction(moduleProperties, type.parameters, type.returns), type) :
+                                    IsIntersect$1(type) ? CreateType(FromIntersect(moduleProperties, type.allOf), type) :
+                                        IsIterator$1(type) ? CreateType(FromIterator(moduleProperties, type.items), type) :
+                                            IsObject$1(type) ? CreateType(FromObject(moduleProperties, type.properties), type) :
+                                                IsRecord$1(type) ? CreateType(FromRecord(moduleProperties, type)) :
+                                                    IsTuple$1(type) ? CreateType(FromTuple(moduleProperties, type.items || []), type) :
+                                                        IsUnion$1(type) ? CreateType(FromUnion(moduleProperties, type.anyOf), type) :
+                                                            type);
+}
+// prettier-ignore
+function ComputeType(moduleProperties, key) {
+    return (key in moduleProperties
+        ? FromType(moduleProperties, moduleProperties[key])
+        : Never());
+}
+// prettier-ignore
+function ComputeModuleProperties(moduleProperties) {
+    return globalThis.Object.getOwnPropertyNames(moduleProperties).reduce((result, key) => {
+        return { ...result, [key]: ComputeType(moduleProperties, key) };
+    }, {});
+}
+
+// ------------------------------------------------------------------
+// Module
+// ------------------------------------------------------------------
+// prettier-ignore
+class TModule {
+    constructor($defs) {
+        const computed = ComputeModuleProperties($defs);
+        const identified = this.WithIdentifiers(computed);
+        this.$defs = identified;
+    }
+    /** `[Json]` Imports a Type by Key. */
+    Import(key, options) {
+        const $defs = { ...this.$defs, [key]: CreateType(this.$defs[key], options) };
+        return CreateType({ [Kind]: 'Import', $defs, $ref: key });
+    }
+    // prettier-ignore
+    WithIdentifiers($defs) {
+        return globalThis.Object.getOwnPropertyNames($defs).reduce((result, key) => {
+            return { ...result, [key]: { ...$defs[key], $id: key } };
+        }, {});
+    }
+}
+/** `[Json]` Creates a Type Definition Module. */
+function Module(properties) {
+    return new TModule(properties);
+}
+
+/** `[Json]` Creates a Not type */
+function Not(type, options) {
+    return CreateType({ [Kind]: 'Not', not: type }, options);
+}
+
+/** `[JavaScript]` Extracts the Parameters from the given Function type */
+function Parameters(schema, options) {
+    return (IsFunction$1(schema) ? Tuple(schema.parameters, options) : Never());
+}
+
+// Auto Tracked For Recursive Types without ID's
+let Ordinal = 0;
+/** `[Json]` Creates a Recursive type */
+function Recursive(callback, options = {}) {
+    if (IsUndefined$3(options.$id))
+        options.$id = `T${Ordinal++}`;
+    const thisType = CloneType(callback({ [Kind]: 'This', $ref: `${options.$id}` }));
+    thisType.$id = options.$id;
+    // prettier-ignore
+    return CreateType({ [Hint]: 'Recursive', ...thisType }, options);
+}
+
+/** `[JavaScript]` Creates a RegExp type */
+function RegExp$1(unresolved, options) {
+    const expr = IsString$2(unresolved) ? new globalThis.RegExp(unresolved) : unresolved;
+    return CreateType({ [Kind]: 'RegExp', type: 'RegExp', source: expr.source, flags: expr.flags }, options);
+}
+
+// ------------------------------------------------------------------
+// TypeGuard
+// ------------------------------------------------------------------
+// prettier-ignore
+function RestResolve(T) {
+    return (IsIntersect$1(T) ? T.allOf :
+        IsUnion$1(T) ? T.anyOf :
+            IsTuple$1(T) ? T.items ?? [] :
+                []);
+}
+/** `[Json]` Extracts interior Rest elements from Tuple, Intersect and Union types */
+function Rest(T) {
+    return RestResolve(T);
+}
+
+/** `[JavaScript]` Extracts the ReturnType from the given Function type */
+function ReturnType(schema, options) {
+    return (IsFunction$1(schema) ? CreateType(schema.returns, options) : Never(options));
+}
+
+// ------------------------------------------------------------------
+// TransformBuilders
+// ------------------------------------------------------------------
+class TransformDecodeBuilder {
+    constructor(schema) {
+        this.schema = schema;
+    }
+    Decode(decode) {
+        return new TransformEncodeBuilder(this.schema, decode);
+    }
+}
+// prettier-ignore
+class TransformEncodeBuilder {
+    constructor(schema, decode) {
+        this.schema = schema;
+        this.decode = decode;
+    }
+    EncodeTransform(encode, schema) {
+        const Encode = (value) => schema[TransformKind].Encode(encode(value));
+        const Decode = (value) => this.decode(schema[TransformKind].Decode(value));
+        const Codec = { Encode: Encode, Decode: Decode };
+        return { ...schema, [TransformKind]: Codec };
+    }
+    EncodeSchema(encode, schema) {
+        const Codec = { Decode: this.decode, Encode: encode };
+        return { ...schema, [TransformKind]: Codec };
+    }
+    Encode(encode) {
+        return (IsTransform$1(this.schema) ? this.EncodeTransform(encode, this.schema) : this.EncodeSchema(encode, this.schema));
+    }
+}
+/** `[Json]` Creates a Transform type */
+function Transform(schema) {
+    return new TransformDecodeBuilder(schema);
+}
+
+/** `[Json]` Creates a Unsafe type that will infers as the generic argument T */
+function Unsafe(options = {}) {
+    return CreateType({ [Kind]: options[Kind] ?? 'Unsafe' }, options);
+}
+
+/** `[JavaScript]` Creates a Void type */
+function Void(options) {
+    return CreateType({ [Kind]: 'Void', type: 'void' }, options);
+}
+
+// ------------------------------------------------------------------
+// Type: Module
+// ------------------------------------------------------------------
+
+var TypeBuilder = /*#__PURE__*/Object.freeze({
+	__proto__: null,
+	Any: Any,
+	Argument: Argument,
+	Array: Array$1,
+	AsyncIterator: AsyncIterator,
+	Awaited: Awaited,
+	BigInt: BigInt$1,
+	Boolean: Boolean$1,
+	Capitalize: Capitalize,
+	Composite: Composite,
+	Const: Const,
+	Constructor: Constructor,
+	ConstructorParameters: ConstructorParameters,
+	Date: Date$1,
+	Enum: Enum,
+	Exclude: Exclude,
+	Extends: Extends,
+	Extract: Extract,
+	Function: Function$2,
+	Index: Index,
+	InstanceType: InstanceType,
+	Instantiate: Instantiate,
+	Integer: Integer,
+	Intersect: Intersect,
+	Iterator: Iterator,
+	KeyOf: KeyOf,
+	Literal: Literal,
+	Lowercase: Lowercase,
+	Mapped: Mapped,
+	Module: Module,
+	Never: Never,
+	Not: Not,
+	Null: Null,
+	Number: Number$1,
+	Object: Object$1,
+	Omit: Omit,
+	Optional: Optional$1,
+	Parameters: Parameters,
+	Partial: Partial,
+	Pick: Pick,
+	Promise: Promise$1,
+	Readonly: Readonly,
+	ReadonlyOptional: ReadonlyOptional,
+	Record: Record,
+	Recursive: Recursive,
+	Ref: Ref,
+	RegExp: RegExp$1,
+	Required: Required,
+	Rest: Rest,
+	ReturnType: ReturnType,
+	String: String$1,
+	Symbol: Symbol$1,
+	TemplateLiteral: TemplateLiteral,
+	Transform: Transform,
+	Tuple: Tuple,
+	Uint8Array: Uint8Array$1,
+	Uncapitalize: Uncapitalize,
+	Undefined: Undefined,
+	Union: Union,
+	Unknown: Unknown,
+	Unsafe: Unsafe,
+	Uppercase: Uppercase,
+	Void: Void
+});
+
+// ------------------------------------------------------------------
+// JsonTypeBuilder
+// ------------------------------------------------------------------
+/** JavaScript Type Builder with Static Resolution for TypeScript */
+const Type = TypeBuilder;
+
+// The plain data every layer shares, in the role of pprof's profile.go: what a
+// measurement yields, what analysis makes of it, and report.json (schemaVersion 2), the
+// product every other output is rendered from. report.json's parts are defined once, as
+// JSON Schemas (TypeBox) whose static types are the types the code uses: what parseReport
+// validates is exactly what the renderers read (schema/report.schema.json is published
+// from REPORT_SCHEMA by report/schema.ts). Every number is finite (ajv's `number` refuses
+// NaN and Infinity), every string and list is bounded. Objects accept fields they do not
+// name, so that a newer report still reads; where a renderer walks an object's keys
+// (runs), they do not.
+const NUMBER = Type.Number();
+const COUNT = Type.Number({ minimum: 0 });
+const NUMBER_OR_NULL = Type.Union([NUMBER, Type.Null()]);
+const COUNT_OR_NULL = Type.Union([COUNT, Type.Null()]);
+const BOOLEAN = Type.Boolean();
+/** Any text: a function name, a path, an input as written. */
+const TEXT = Type.String({ maxLength: 8192 });
+const WORD$1 = Type.String({ maxLength: 256 });
+/** One of these words: a string enum in the schema, their union in the type. */
+const oneOf$1 = (...values) => Type.Unsafe({ type: 'string', enum: values });
+const list = (items, maxItems = 10_000) => Type.Array(items, { maxItems });
+const { Optional, Object: object } = Type;
+/** A gate's name: it names folders, comments and artifacts. */
+const NAME_PATTERN$1 = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+const Verdict = oneOf$1('pass', 'fail', 'inconclusive');
+/** One sampling instant. `t` is seconds since the end of warm-up. */
+const Sample$1 = object({
+    t: NUMBER,
+    /** Live heap right after a forced GC (runtime.MemStats.HeapAlloc), exact. */
+    liveHeapBytes: NUMBER,
+    /** Live heap objects at the same instant (runtime.MemStats.HeapObjects); null from /metrics. */
+    liveHeapObjects: NUMBER_OR_NULL,
+    goroutines: NUMBER,
+    /** Resident set of the service's process group; null where the platform gives none. */
+    rssBytes: NUMBER_OR_NULL,
+    /**
+     * How the live heap was read: 'quiesced', with the load paused and nothing in flight;
+     * 'least-of-4', the least of four readings under load (quiescing off, or a fallback);
+     * 'metrics', the service's Prometheus gauges (no pprof): no forced GC, garbage included.
+     */
+    reading: Optional(oneOf$1('quiesced', 'least-of-4', 'metrics')),
+    /** How long the load was paused for this sample, ms. */
+    pauseMs: Optional(COUNT),
+    /** What this sample's forced GCs cost the service, ms (see SamplingInterval.costMeasure). */
+    gcCostMs: Optional(COUNT)
+});
+/**
+ * The growth of one series over the window the gate judged, units per second: Theil–Sen
+ * slopes with intervals that allow for correlated noise (analysis/interval.ts), for the
+ * whole window and each half, and whether the growth is slowing (a fill) or speeding up.
+ */
+const Trend = object({
+    slopePerSec: NUMBER,
+    /** Bounds of the whole window's slope, at `z`. */
+    ciLow: NUMBER,
+    ciHigh: NUMBER,
+    /** Slope over the first half of the window. */
+    earlySlopePerSec: NUMBER,
+    /** Slope over the second half of the window, with its bounds (null in schema 1 reports): a plateau shows here as ~0. */
+    lateSlopePerSec: NUMBER,
+    lateCiLow: NUMBER_OR_NULL,
+    lateCiHigh: NUMBER_OR_NULL,
+    /** The whole window's standard error, units per second. */
+    sePerSec: COUNT,
+    /** Lag-1 correlation of the residuals (bias-corrected) and the variance inflation it implies. */
+    rho: NUMBER,
+    vif: COUNT,
+    /** saturating: the first half grows faster than the last, with confidence; accelerating: slower. */
+    shape: oneOf$1('saturating', 'accelerating', 'steady'),
+    /** (early − late slope) / its standard error. */
+    saturationZ: NUMBER,
+    /** Bounds of the growth that stays once a fill is done; only for saturating growth. */
+    remainingLowPerSec: NUMBER_OR_NULL,
+    remainingHighPerSec: NUMBER_OR_NULL,
+    /** For saturating growth: the level it tends to and its time constant. */
+    fill: Optional(object({ plateau: NUMBER, tauSec: COUNT, remainingSlopePerSec: NUMBER })),
+    /** The z the bounds are read at: the error budget split over the looks. */
+    z: COUNT,
+    /** Two-sided confidence of the bounds: 1 − 2·Φ(−z). */
+    confidence: Type.Number({ minimum: 0, maximum: 1 }),
+    /** 'theil-sen': Sen's plain interval, in reports of schema version 1. */
+    method: oneOf$1('theil-sen-ar1', 'theil-sen'),
+    n: COUNT
+});
+const JudgedSeries = oneOf$1('heap', 'goroutines');
+/** A value for each series. */
+const bySeries$1 = (value) => object({ heap: value, goroutines: value, rss: value });
+/** A value for some of the judged series. */
+const byJudgedSeries = (value) => object({ heap: Optional(value), goroutines: Optional(value) });
 /** The one list of series: every table, chart, trend and judgement walks it. */
-const SERIES$1 = {
+const SERIES = {
     heap: {
         label: 'live heap',
         title: 'Live heap',
@@ -4355,9 +8287,280 @@ const SERIES$1 = {
     },
     rss: { label: 'RSS', title: 'RSS', unit: 'bytes', value: (s) => s.rssBytes }
 };
-const SERIES_NAMES = Object.keys(SERIES$1);
+const SERIES_NAMES = Object.keys(SERIES);
 const JUDGED_SERIES = ['heap', 'goroutines'];
+const CALL_PATH = list(TEXT, 1000);
+/** An allocation site: the first frame in the service's own code. */
+const HeapSite = object({
+    function: TEXT,
+    /** As in the profile (absolute build path or module path). */
+    file: TEXT,
+    line: NUMBER,
+    /** Relative to the repository root when the file lies inside it. */
+    repoPath: Optional(TEXT),
+    /**
+     * 'goroutines': the runtime's records of the goroutines the service started. Their
+     * stack ends at runtime.systemstack, never at the `go` statement: see Attribution.goroutines.
+     */
+    kind: Optional(Type.Literal('goroutines')),
+    /** Short call path, innermost first, as "function file:line". */
+    callPath: CALL_PATH,
+    inuseBytesGrowth: NUMBER,
+    inuseObjectsGrowth: NUMBER,
+    bytesPerSec: NUMBER,
+    bytesPerRequest: Optional(NUMBER),
+    /** Growth within what the profile's sampling rate can tell from zero. */
+    withinNoise: BOOLEAN
+});
+/** A group of goroutines with the same stack. */
+const GoroutineGroup = object({
+    function: TEXT,
+    file: TEXT,
+    line: NUMBER,
+    repoPath: Optional(TEXT),
+    callPath: CALL_PATH,
+    /** What they block on: "channel receive", "select", "mutex", ... */
+    waitReason: Optional(TEXT),
+    /** "function file:line" of the go statement. */
+    createdBy: Optional(TEXT),
+    countGrowth: NUMBER,
+    perSec: NUMBER,
+    count: NUMBER,
+    /** Proven leaked by the runtime's goroutineleak profile. */
+    provenLeaked: Optional(BOOLEAN)
+});
+const Attribution = object({
+    heap: list(HeapSite),
+    goroutines: list(GoroutineGroup),
+    /** Files written for the user: flame graph, the first and last raw profiles. */
+    files: Optional(object({ flamegraph: Optional(TEXT), heapFirst: Optional(TEXT), heapLast: Optional(TEXT) })),
+    notes: Optional(list(TEXT, 1000)),
+    /** Built with GOEXPERIMENT=goroutineleakprofile: goroutine groups may be `provenLeaked`. */
+    goroutineLeakProfile: Optional(BOOLEAN)
+});
+const LoadStats = object({
+    kind: oneOf$1('built-in', 'command'),
+    command: Optional(TEXT),
+    requests: NUMBER_OR_NULL,
+    errors: NUMBER_OR_NULL,
+    /** The first error of the built-in load: "HTTP 404", "ECONNREFUSED". */
+    firstError: Optional(TEXT),
+    achievedRatePerSec: NUMBER_OR_NULL,
+    exitCode: Optional(NUMBER_OR_NULL)
+});
+/**
+ * Why a series got its outcome, as numbers; report/ turns it into words. In the manner of
+ * golang.org/x/perf's benchmath Comparison: the decision and what it rests on, no prose.
+ *  - upper-below-limit: the whole window's upper bound lies below the limit.
+ *  - late-upper-below-limit: the last half's upper bound lies below the limit: growth that levelled off.
+ *  - levels-off-below-limit: saturating, and what stays once the fill is done grows below the limit, with confidence.
+ *  - above-limit: the lower bound and the last half's slope lie above the limit, and the growth is no fill.
+ *  - saturating: above the limit, but slowing with confidence: a fill that may yet level off.
+ *  - late-slope-below-limit: above the limit over the window, not over its last half.
+ *  - too-noisy: the interval is wider than twice the limit.
+ *  - straddles: the interval holds the limit.
+ *  - too-few-samples: too few samples to fit a trend (or to compare head and base).
+ *  - nothing-judged: every limit is off (or the base is missing): nothing to judge against.
+ */
+const JudgementRule = oneOf$1('upper-below-limit', 'late-upper-below-limit', 'levels-off-below-limit', 'above-limit', 'saturating', 'late-slope-below-limit', 'too-noisy', 'straddles', 'too-few-samples', 'nothing-judged');
+/** One look at the growth: what each judged series' rule said. */
+const LookRecord = object({
+    /** 0-based, of `count` looks at most. */
+    index: COUNT,
+    count: COUNT,
+    /** Seconds of sampling at the look. */
+    atSec: NUMBER,
+    decisions: byJudgedSeries(object({ outcome: Type.Union([Verdict, Type.Literal('continue')]), rule: JudgementRule }, { additionalProperties: false })),
+    /** Each judged series' limit at this look, per second (a per-request limit at the rate so far). */
+    limitsPerSec: byJudgedSeries(NUMBER),
+    /**
+     * The heap failed here, but no line of the service had grown past the heap profile's
+     * sampling noise yet: sampling went on to the next look to name it.
+     */
+    samplingOnToName: Optional(BOOLEAN)
+});
+/** The smallest leak a run could catch (analysis/detectable.ts). */
+const DetectableLeak = object({
+    perSec: NUMBER,
+    perMin: NUMBER,
+    /** Per request at the achieved rate; null without a request count. */
+    perRequest: NUMBER_OR_NULL,
+    /** The limit per request: growth below it passes by design. */
+    limitPerRequest: NUMBER_OR_NULL
+});
+const Quiescence = object({
+    /** Whether readings were to be taken with the load paused (the `quiesce` input). */
+    enabled: BOOLEAN,
+    /** Samples whose load did not drain in time: read as the least of four instead. */
+    notDrained: COUNT,
+    /** Pause per reading, ms, and the share of the sampling time the load was paused. */
+    pauseP50Ms: NUMBER_OR_NULL,
+    pauseP95Ms: NUMBER_OR_NULL,
+    pausedFraction: NUMBER_OR_NULL
+});
+/** The interval sampled at and what sampling cost the service (engine/sampling-budget.ts). */
+const SamplingInterval = object({
+    intervalMs: COUNT,
+    /** 'auto': chosen from the cost of the first sample; 'fixed': the `interval` input. */
+    mode: oneOf$1('auto', 'fixed'),
+    /** What set it: the budget, the 1 s floor, the input, or a load-command's duration. */
+    reason: oneOf$1('budget', 'floor', 'fixed', 'load-command'),
+    /**
+     * The look times (`duration`, `max-duration`) were multiplied by this so that each look
+     * kept its 8 samples at the interval the budget needed; 1: as given.
+     */
+    lookTimesFactor: COUNT,
+    /** The mean cost of one sample's forced GCs to the service, seconds; null when none was forced. */
+    gcCostPerSampleSec: COUNT_OR_NULL,
+    /**
+     * 'cpu': the service's CPU time over the forced GCs, with the load paused (Linux /proc);
+     * 'wall': their wall time, taken as one core busy (readings under load, other platforms).
+     */
+    costMeasure: oneOf$1('cpu', 'wall', 'none'),
+    /** `sampling-budget`, in cores. */
+    budgetCores: COUNT,
+    /** The share of one core sampling took: cost per sample / interval. */
+    costCores: COUNT_OR_NULL,
+    /** The interval the budget asks for: cost per sample / budget, ms. */
+    budgetIntervalMs: COUNT_OR_NULL,
+    /** costCores above the budget: a fixed interval too short for what a sample costs. */
+    overBudget: BOOLEAN
+});
+/** Where the readings came from: pprof, or the service's /metrics and which heap gauge. */
+const ReadingSource = Type.Union([
+    object({ kind: Type.Literal('pprof') }, { additionalProperties: false }),
+    object({ kind: Type.Literal('metrics'), heapGauge: WORD$1 }, { additionalProperties: false })
+]);
+const Run = object({
+    side: oneOf$1('head', 'base'),
+    ref: Optional(TEXT),
+    commit: Optional(Type.String({ pattern: '^[0-9a-fA-F]{1,64}$' })),
+    samples: list(Sample$1, 200_000),
+    trends: bySeries$1(Type.Union([Trend, Type.Null()])),
+    load: LoadStats,
+    attribution: Optional(Attribution),
+    /** Samples that were retried or dropped, with why. */
+    sampleNotes: list(TEXT),
+    /** Folder of the raw profiles of this run, relative to the output folder. */
+    profilesDir: TEXT,
+    warmupSec: COUNT,
+    /** Seconds sampled: up to the look the gate stopped at. */
+    durationSec: COUNT,
+    source: ReadingSource,
+    /** Requests per second the built-in load achieved while sampling; null for a load-command. */
+    requestsPerSec: NUMBER_OR_NULL,
+    /** Each look at the growth, in order; the last is where sampling stopped. */
+    looks: list(LookRecord, 100),
+    /** The smallest growth per series this run would fail, with 80% probability. */
+    detectable: byJudgedSeries(DetectableLeak),
+    /** How readings were taken: with the load paused, and at what cost. */
+    quiescence: Quiescence,
+    /** The interval sampled at, why, and what the samples' forced GCs cost the service. */
+    interval: Optional(SamplingInterval),
+    /**
+     * With repeats, each repeat's own slopes. `trends` then pool all repeats (pairs
+     * within a repeat only); `samples`, `load` and `profilesDir` are the first repeat's.
+     */
+    repeats: Optional(list(object({
+        slopePerSec: bySeries$1(NUMBER_OR_NULL),
+        /** The repeat's own standard errors (absent in reports before the run-to-run spread). */
+        sePerSec: Optional(bySeries$1(NUMBER_OR_NULL)),
+        profilesDir: TEXT
+    }), 1000))
+});
+const Judgement = object({
+    outcome: Verdict,
+    rule: JudgementRule,
+    /** null only for 'nothing-judged'. */
+    series: Type.Union([JudgedSeries, Type.Null()]),
+    /** The absolute limit, or the allowed increase over the base. */
+    against: oneOf$1('limit', 'base'),
+    /** Growth per second (head − base when against the base), with its interval. */
+    estimatePerSec: Optional(NUMBER),
+    lowPerSec: Optional(NUMBER),
+    highPerSec: Optional(NUMBER),
+    /** The same over the second half of the samples. */
+    latePerSec: Optional(NUMBER),
+    limitPerSec: Optional(NUMBER),
+    /** Two-sided confidence of the bounds. */
+    confidence: Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    /** The limit as the user gave it per request, when so given. */
+    limitPerRequest: Optional(NUMBER),
+    /** 'saturating': where the growth is heading. */
+    fill: Optional(Trend.properties.fill),
+    /** Against the base: each side's own growth. */
+    headPerSec: Optional(NUMBER),
+    basePerSec: Optional(NUMBER),
+    /** 'nothing-judged': whether a baseline was asked for and could not be had. */
+    baselineMissing: Optional(BOOLEAN)
+});
+const SeriesComparison = object({
+    /** head slope minus base slope, units per second, with its interval. */
+    diffPerSec: NUMBER,
+    ciLow: NUMBER,
+    ciHigh: NUMBER,
+    limitPerSec: NUMBER_OR_NULL,
+    /**
+     * How much one run's slope differs from another run of the same code (τ, units per
+     * second), counted in the interval: the head's and, widened for a stored report, the base's.
+     */
+    runSpreadPerSec: Optional(COUNT),
+    baseRunSpreadPerSec: Optional(COUNT),
+    /** floor: baseline-noise-floor (no repeats, or they spread less); repeats: estimated from them. */
+    runSpreadFrom: Optional(oneOf$1('floor', 'repeats'))
+});
+const Comparison = object({
+    heap: Optional(SeriesComparison),
+    goroutines: Optional(SeriesComparison),
+    /** Functions that grow in the head and not in the base. */
+    newInHead: Optional(list(TEXT, 1000)),
+    /**
+     * Set when the two sides' request rates differed by more than 5%: the base's growth was
+     * then compared per request, scaled to the head's rate.
+     */
+    perRequest: Optional(object({ headRequestsPerSec: NUMBER, baseRequestsPerSec: NUMBER }, { additionalProperties: false })),
+    /** Base/head pairs measured; more than `repeats` when the difference straddled the allowance. */
+    pairs: Optional(Type.Integer({ minimum: 1 })),
+    /** base-head: one pair, base first; abba: base, head, head, base, … */
+    order: Optional(oneOf$1('base-head', 'abba')),
+    /** stored: the base is a report.json from another run. */
+    baseline: Optional(oneOf$1('merge-base', 'stored')),
+    /** Two-sided confidence of the intervals: the budget split over the pairs at which it could stop. */
+    confidence: Optional(Type.Number({ minimum: 0, maximum: 1 }))
+});
+/** Where the head's code can be read: file:line links go to its blobs. */
+const SourceLink = object({
+    /** "https://github.com/owner/repo" */
+    repositoryUrl: TEXT,
+    /** The head commit the lines are at, 40 hex digits. */
+    commit: TEXT
+});
 const SCHEMA_VERSION = 2;
+/** report.json; 2: samples hold liveHeapBytes/liveHeapObjects (1 named them heapInuse*), judgements added. */
+const Report = object({
+    schemaVersion: Type.Literal(SCHEMA_VERSION),
+    tool: object({ name: Type.Literal('go-memgate'), version: WORD$1 }),
+    name: Type.String({ pattern: NAME_PATTERN$1 }),
+    verdict: Verdict,
+    /** The judgements in words, for readers of report.json; rendered from `judgements`. */
+    reasons: list(TEXT, 100),
+    /** Worst first. */
+    judgements: list(Judgement, 100),
+    /** What the reader must know first: no baseline, fell back to limits, ... */
+    notices: list(TEXT, 1000),
+    /** The inputs as written (describeConfig), secrets hidden. */
+    // additionalProperties, not Type.Record: its key pattern '^.*$' lets a key with a line break pass unchecked.
+    config: Type.Unsafe({
+        type: 'object',
+        maxProperties: 200,
+        additionalProperties: TEXT
+    }),
+    runs: object({ head: Run, base: Optional(Run) }, { additionalProperties: false }),
+    comparison: Optional(Comparison),
+    createdAt: WORD$1,
+    /** Absent when unknown (the CLI without a GitHub remote). */
+    source: Optional(SourceLink)
+});
 
 // The standard normal quantile, for the z of each look and of the power of a test.
 // Acklam's rational approximations (relative error below 1.2e-9 over (0, 1)).
@@ -5309,17 +9512,17 @@ function trendBlocks(blocks, z = Z_95) {
 // A measurement reduced to what the report keeps: samples, trends, attribution, load, notes.
 function seriesPoints(samples, series) {
     return samples.flatMap((s) => {
-        const v = SERIES$1[series].value(s);
+        const v = SERIES[series].value(s);
         return v === null ? [] : [{ t: s.t, v }];
     });
 }
 /** One value per series, from a function of the series. */
-function bySeries$1(f) {
+function bySeries(f) {
     return Object.fromEntries(SERIES_NAMES.map((s) => [s, f(s)]));
 }
 /** Every series' trend, its bounds at `z`. */
 function trends(samples, z) {
-    return bySeries$1((s) => trend(seriesPoints(samples, s), z));
+    return bySeries((s) => trend(seriesPoints(samples, s), z));
 }
 /** The heap diff, first sample to last, computed once for attribution and the flame graph. */
 function heapGrowth(m) {
@@ -12332,15 +16535,15 @@ function requireId () {
 	return id;
 }
 
-var ref$1 = {};
+var ref = {};
 
 var hasRequiredRef;
 
 function requireRef () {
-	if (hasRequiredRef) return ref$1;
+	if (hasRequiredRef) return ref;
 	hasRequiredRef = 1;
-	Object.defineProperty(ref$1, "__esModule", { value: true });
-	ref$1.callRef = ref$1.getValidate = void 0;
+	Object.defineProperty(ref, "__esModule", { value: true });
+	ref.callRef = ref.getValidate = void 0;
 	const ref_error_1 = /*@__PURE__*/ requireRef_error();
 	const code_1 = /*@__PURE__*/ requireCode();
 	const codegen_1 = /*@__PURE__*/ requireCodegen();
@@ -12393,7 +16596,7 @@ function requireRef () {
 	        ? gen.scopeValue("validate", { ref: sch.validate })
 	        : (0, codegen_1._) `${gen.scopeValue("wrapper", { ref: sch })}.validate`;
 	}
-	ref$1.getValidate = getValidate;
+	ref.getValidate = getValidate;
 	function callRef(cxt, v, sch, $async) {
 	    const { gen, it } = cxt;
 	    const { allErrors, schemaEnv: env, opts } = it;
@@ -12457,10 +16660,10 @@ function requireRef () {
 	        }
 	    }
 	}
-	ref$1.callRef = callRef;
-	ref$1.default = def;
+	ref.callRef = callRef;
+	ref.default = def;
 	
-	return ref$1;
+	return ref;
 }
 
 var hasRequiredCore;
@@ -13790,14 +17993,14 @@ function requireAnyOf () {
 	return anyOf;
 }
 
-var oneOf$1 = {};
+var oneOf = {};
 
 var hasRequiredOneOf;
 
 function requireOneOf () {
-	if (hasRequiredOneOf) return oneOf$1;
+	if (hasRequiredOneOf) return oneOf;
 	hasRequiredOneOf = 1;
-	Object.defineProperty(oneOf$1, "__esModule", { value: true });
+	Object.defineProperty(oneOf, "__esModule", { value: true });
 	const codegen_1 = /*@__PURE__*/ requireCodegen();
 	const util_1 = /*@__PURE__*/ requireUtil$1();
 	const error = {
@@ -13854,9 +18057,9 @@ function requireOneOf () {
 	        }
 	    },
 	};
-	oneOf$1.default = def;
+	oneOf.default = def;
 	
-	return oneOf$1;
+	return oneOf;
 }
 
 var allOf = {};
@@ -14658,7 +18861,7 @@ function describeJudgement(j) {
         return j.baselineMissing
             ? 'nothing to judge against: no baseline, and both absolute limits are off; set max-heap-growth or max-goroutine-growth'
             : 'nothing to judge against: every limit is off; set max-heap-growth, max-goroutine-growth or max-increase-over-baseline';
-    const { label, unit } = SERIES$1[j.series];
+    const { label, unit } = SERIES[j.series];
     const vsBase = j.against === 'base';
     if (j.rule === 'too-few-samples')
         return `${label}: too few samples to ${vsBase ? 'compare head and base' : 'fit a trend'}`;
@@ -14714,7 +18917,7 @@ function summarizeGrowth(report) {
         if (j.series === null || seen.has(j.series))
             continue;
         seen.add(j.series);
-        const { label, unit } = SERIES$1[j.series];
+        const { label, unit } = SERIES[j.series];
         if (j.estimatePerSec === undefined || j.limitPerSec === undefined) {
             out.push({ series: j.series, outcome: j.outcome, text: describeJudgement(j) });
             continue;
@@ -14741,7 +18944,7 @@ function summarizeGrowth(report) {
 }
 /** Growth per request: "256 B/request", "0.2 B/request"; goroutines as "1 per 57 requests". */
 function requestShare(series, each) {
-    if (SERIES$1[series].unit === 'count')
+    if (SERIES[series].unit === 'count')
         return each > 0 && each < 1
             ? `1 per ${Number((1 / each).toPrecision(2))} requests`
             : `${Number(each.toPrecision(2))}/request`;
@@ -14754,20 +18957,20 @@ function confidenceText(confidence = NaN) {
 }
 /** An amount of a series: bytes in IEC units, goroutines as a count. */
 function amount(series, value) {
-    return SERIES$1[series].unit === 'bytes' ? formatBytes(value) : `${Number(value.toPrecision(3))}`;
+    return SERIES[series].unit === 'bytes' ? formatBytes(value) : `${Number(value.toPrecision(3))}`;
 }
-const JUDGED$1 = JUDGED_SERIES;
+const JUDGED = JUDGED_SERIES;
 /** The notice for a series the base already grows in. */
 function describeBaseGrowth(g) {
-    const { label, unit } = SERIES$1[g.series];
+    const { label, unit } = SERIES[g.series];
     const rate = (v) => formatRate(v, unit);
     return `the base grows too: ${label} ${rate(g.trend.slopePerSec)} (${confidenceText(g.trend.confidence)} CI ${rate(g.trend.ciLow)} to ${rate(g.trend.ciHigh)})${g.ref ? ` on ${g.ref}` : ''}; that growth predates this change`;
 }
 /** A look, for the log: "look 1 of 4 at 30.0s: live heap pass (upper below limit); stop". */
 function describeLook(look, stop) {
     const decisions = Object.entries(look.decisions ?? {})
-        .filter(([series]) => series in SERIES$1)
-        .map(([series, d]) => `${SERIES$1[series].label} ${d.outcome} (${d.rule.replace(/-/g, ' ')})`);
+        .filter(([series]) => series in SERIES)
+        .map(([series, d]) => `${SERIES[series].label} ${d.outcome} (${d.rule.replace(/-/g, ' ')})`);
     const what = decisions.length ? decisions.join(', ') : 'no limit to judge';
     const next = stop ? 'stop' : look.samplingOnToName ? SAMPLING_ON_TO_NAME : 'sample on';
     return `look ${look.index + 1} of ${look.count} at ${look.atSec.toFixed(1)}s: ${what}; ${next}`;
@@ -14797,10 +19000,10 @@ function describeStop(run) {
 function describeDetectable(run) {
     // In comment mode the report is untrusted: only the series this tool knows are described.
     return Object.entries(run.detectable ?? {})
-        .filter(([key]) => JUDGED$1.includes(key))
+        .filter(([key]) => JUDGED.includes(key))
         .map(([key, d]) => {
         const series = key;
-        const { unit } = SERIES$1[series];
+        const { unit } = SERIES[series];
         if (series === 'goroutines') {
             const every = d.perRequest && d.perRequest > 0 ? ` (1 per ${Math.round(1 / d.perRequest)} requests)` : '';
             return `This run would catch a goroutine leak of ≥ ${formatRate(d.perSec, unit)}${every}.`;
@@ -14844,7 +19047,7 @@ function describeComparison(report) {
         const widened = JUDGED_SERIES.flatMap((s) => {
             const sc = c[s];
             return sc?.baseRunSpreadPerSec
-                ? [`${formatRate(sc.baseRunSpreadPerSec, SERIES$1[s].unit)} (${SERIES$1[s].label})`]
+                ? [`${formatRate(sc.baseRunSpreadPerSec, SERIES[s].unit)} (${SERIES[s].label})`]
                 : [];
         });
         lines.push(`The base is a report.json of another run: another runner or another day differs more than back-to-back runs do, so its run-to-run spread is taken as at least twice baseline-noise-floor${widened.length ? `: ${widened.join(', ')}` : ''}.`);
@@ -14865,262 +19068,62 @@ function describeComparison(report) {
         if (sc?.runSpreadPerSec === undefined)
             return [];
         const from = sc.runSpreadFrom === 'repeats' ? 'estimated from the pairs' : 'baseline-noise-floor';
-        return [`${SERIES$1[s].label} ±${formatRate(sc.runSpreadPerSec, SERIES$1[s].unit)} a run (${from})`];
+        return [`${SERIES[s].label} ±${formatRate(sc.runSpreadPerSec, SERIES[s].unit)} a run (${from})`];
     });
     if (spreads.length)
         lines.push(`The ${confidenceText(c.confidence)} interval of head − base counts how much runs of the same code differ: ${spreads.join('; ')}.`);
     return lines;
 }
 
-// The JSON Schema of report.json, published as schema/report.schema.json. A report is
-// read back as a stored baseline and, in the fork-safe `mode: comment`, from untrusted
-// code: every field a renderer reads has its type here, every number is finite (ajv's
-// `number` refuses NaN and Infinity), every string and list is bounded. Objects accept
-// fields they do not name, so that a newer report still reads; where a renderer walks an
-// object's keys (runs), they do not.
-/** The members of a string union, as a list that tsc checks is complete: a member added to the union fails the build here. */
-const every = () => (list) => list;
-const VERDICTS = every()(['pass', 'fail', 'inconclusive']);
-const RULES = every()([
-    'upper-below-limit',
-    'late-upper-below-limit',
-    'levels-off-below-limit',
-    'above-limit',
-    'saturating',
-    'late-slope-below-limit',
-    'too-noisy',
-    'straddles',
-    'too-few-samples',
-    'nothing-judged'
-]);
-const JUDGED = every()(['heap', 'goroutines']);
-const SERIES = every()(['heap', 'goroutines', 'rss']);
-const SIDES = every()(['head', 'base']);
-const LOAD_KINDS = every()(['built-in', 'command']);
-const READINGS = every()(['quiesced', 'least-of-4', 'metrics']);
-const AGAINST = every()(['limit', 'base']);
-const SITE_KINDS = every()(['goroutines']);
-const INTERVAL_MODES = every()(['auto', 'fixed']);
-const INTERVAL_REASONS = every()(['budget', 'floor', 'fixed', 'load-command']);
-const COST_MEASURES = every()(['cpu', 'wall', 'none']);
-const NUMBER = { type: 'number' };
-const COUNT = { type: 'number', minimum: 0 };
-const NUMBER_OR_NULL = { type: ['number', 'null'] };
-const BOOLEAN = { type: 'boolean' };
-/** Any text: a reason, a function name, a path, an input as written. */
-const TEXT = { type: 'string', maxLength: 8192 };
-const WORD$1 = { type: 'string', maxLength: 256 };
-const oneOf = (values) => ({ type: 'string', enum: [...values] });
-const list = (items, maxItems = 10_000) => ({ type: 'array', maxItems, items });
-/** An object with these fields, those in `required` required; others allowed as `extra` says. */
-function object(properties, required, extra = true) {
-    return { type: 'object', properties, required: [...required], additionalProperties: extra };
-}
-/** What a newer Trend or Judgement may add: scalars and small records of numbers (a fill's plateau and time constant). */
-const SCALAR_OR_RECORD = {
-    anyOf: [
-        { type: ['number', 'boolean', 'null'] },
-        WORD$1,
-        { type: 'object', maxProperties: 16, additionalProperties: NUMBER }
-    ]
-};
-const fields = (names, schema) => Object.fromEntries(names.map((n) => [n, schema]));
-/** One of the definitions below. */
-const ref = (name) => ({ $ref: `#/definitions/${name}` });
-const orNull = (schema) => ({ anyOf: [schema, { type: 'null' }] });
-const bySeries = (names, schema) => object(fields(names, schema), names);
-const DEFINITIONS = {
-    sample: object({
-        ...fields(['t', 'liveHeapBytes', 'liveHeapObjects', 'goroutines'], NUMBER),
-        rssBytes: NUMBER_OR_NULL,
-        reading: oneOf(READINGS),
-        pauseMs: COUNT,
-        gcCostMs: COUNT
-    }, ['t', 'liveHeapBytes', 'liveHeapObjects', 'goroutines', 'rssBytes']),
-    // Only the fields every version of Trend has are required; the rest may change with the analysis.
-    trend: object({ slopePerSec: NUMBER, ciLow: NUMBER, ciHigh: NUMBER, lateSlopePerSec: NUMBER, n: COUNT }, ['slopePerSec', 'ciLow', 'ciHigh', 'lateSlopePerSec', 'n'], SCALAR_OR_RECORD),
-    load: object({
-        kind: oneOf(LOAD_KINDS),
-        command: TEXT,
-        requests: NUMBER_OR_NULL,
-        errors: NUMBER_OR_NULL,
-        firstError: TEXT,
-        achievedRatePerSec: NUMBER_OR_NULL,
-        exitCode: NUMBER_OR_NULL
-    }, ['kind', 'requests', 'errors', 'achievedRatePerSec']),
-    heapSite: object({
-        function: TEXT,
-        file: TEXT,
-        line: NUMBER,
-        repoPath: TEXT,
-        kind: oneOf(SITE_KINDS),
-        callPath: list(TEXT, 1000),
-        ...fields(['inuseBytesGrowth', 'inuseObjectsGrowth', 'bytesPerSec', 'bytesPerRequest'], NUMBER),
-        withinNoise: BOOLEAN
-    }, [
-        'function',
-        'file',
-        'line',
-        'callPath',
-        'inuseBytesGrowth',
-        'inuseObjectsGrowth',
-        'bytesPerSec',
-        'withinNoise'
-    ]),
-    goroutineGroup: object({
-        ...fields(['function', 'file', 'repoPath', 'waitReason', 'createdBy'], TEXT),
-        ...fields(['line', 'countGrowth', 'perSec', 'count'], NUMBER),
-        callPath: list(TEXT, 1000),
-        provenLeaked: BOOLEAN
-    }, ['function', 'file', 'line', 'callPath', 'countGrowth', 'perSec', 'count']),
-    attribution: object({
-        heap: list(ref('heapSite')),
-        goroutines: list(ref('goroutineGroup')),
-        files: object({ flamegraph: TEXT, heapFirst: TEXT, heapLast: TEXT }, []),
-        notes: list(TEXT, 1000)
-    }, ['heap', 'goroutines']),
-    run: object({
-        side: oneOf(SIDES),
-        ref: TEXT,
-        commit: { type: 'string', pattern: '^[0-9a-fA-F]{1,64}$' },
-        samples: list(ref('sample'), 200_000),
-        trends: bySeries(SERIES, orNull(ref('trend'))),
-        load: ref('load'),
-        attribution: ref('attribution'),
-        sampleNotes: list(TEXT),
-        profilesDir: TEXT,
-        warmupSec: COUNT,
-        durationSec: COUNT,
-        repeats: list(object({
-            slopePerSec: bySeries(SERIES, NUMBER_OR_NULL),
-            sePerSec: bySeries(SERIES, NUMBER_OR_NULL),
-            profilesDir: TEXT
-        }, ['slopePerSec']), 1000),
-        source: object({ kind: oneOf(['pprof', 'metrics']), heapGauge: WORD$1 }, ['kind'], false),
-        requestsPerSec: NUMBER_OR_NULL,
-        looks: list(object({
-            index: COUNT,
-            count: COUNT,
-            atSec: NUMBER,
-            decisions: object({}, [], object({ outcome: oneOf([...VERDICTS, 'continue']), rule: oneOf(RULES) }, ['outcome', 'rule'], false)),
-            limitsPerSec: object({}, [], NUMBER),
-            samplingOnToName: { type: 'boolean' }
-        }, ['index', 'count', 'atSec', 'decisions', 'limitsPerSec']), 100),
-        detectable: object({}, [], object({ perSec: NUMBER, perMin: NUMBER, perRequest: NUMBER_OR_NULL, limitPerRequest: NUMBER_OR_NULL }, ['perSec', 'perRequest', 'limitPerRequest'])),
-        quiescence: object({
-            enabled: BOOLEAN,
-            notDrained: COUNT,
-            pauseP50Ms: NUMBER_OR_NULL,
-            pauseP95Ms: NUMBER_OR_NULL,
-            pausedFraction: NUMBER_OR_NULL
-        }, ['enabled', 'notDrained']),
-        interval: object({
-            intervalMs: COUNT,
-            mode: oneOf(INTERVAL_MODES),
-            reason: oneOf(INTERVAL_REASONS),
-            lookTimesFactor: COUNT,
-            gcCostPerSampleSec: orNull(COUNT),
-            costMeasure: oneOf(COST_MEASURES),
-            budgetCores: COUNT,
-            costCores: orNull(COUNT),
-            budgetIntervalMs: orNull(COUNT),
-            overBudget: BOOLEAN
-        }, [
-            'intervalMs',
-            'mode',
-            'reason',
-            'gcCostPerSampleSec',
-            'costMeasure',
-            'budgetCores',
-            'costCores',
-            'overBudget'
-        ])
-    }, ['side', 'samples', 'trends', 'load', 'sampleNotes', 'profilesDir', 'warmupSec', 'durationSec']),
-    judgement: object({
-        outcome: oneOf(VERDICTS),
-        rule: oneOf(RULES),
-        series: { enum: [...JUDGED, null] },
-        against: oneOf(AGAINST),
-        ...fields([
-            'estimatePerSec',
-            'lowPerSec',
-            'highPerSec',
-            'latePerSec',
-            'limitPerSec',
-            'headPerSec',
-            'basePerSec'
-        ], NUMBER),
-        baselineMissing: BOOLEAN
-    }, ['outcome', 'rule', 'series', 'against'], SCALAR_OR_RECORD),
-    seriesComparison: object({
-        diffPerSec: NUMBER,
-        ciLow: NUMBER,
-        ciHigh: NUMBER,
-        limitPerSec: NUMBER_OR_NULL,
-        runSpreadPerSec: COUNT,
-        baseRunSpreadPerSec: COUNT,
-        runSpreadFrom: oneOf(['floor', 'repeats'])
-    }, ['diffPerSec', 'ciLow', 'ciHigh', 'limitPerSec'])
-};
-/** report.json, schemaVersion 2. */
-const REPORT_SCHEMA = {
+// The JSON Schema of report.json, published as schema/report.schema.json: the schema of
+// model.ts's Report, whose static type is the Report the code uses, so what parseReport
+// validates is what renderers read. A report is read back as a stored baseline and, in
+// the fork-safe `mode: comment`, from untrusted code.
+/** report.json, schemaVersion 2, as published: plain JSON (TypeBox's symbols dropped). */
+JSON.parse(JSON.stringify({
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://github.com/go-memgate/go-memgate/schema/report.schema.json',
     title: 'go-memgate report.json',
     description: 'What one go-memgate run measured and decided (schemaVersion 2). Numbers are finite; growth is per second; sizes in bytes.',
-    ...object({
-        schemaVersion: { const: 2 },
-        tool: object({ name: { const: 'go-memgate' }, version: WORD$1 }, ['name', 'version']),
-        name: { type: 'string', pattern: NAME_PATTERN },
-        verdict: oneOf(VERDICTS),
-        reasons: list(TEXT, 100),
-        judgements: list(ref('judgement'), 100),
-        notices: list(TEXT, 1000),
-        config: { type: 'object', maxProperties: 200, additionalProperties: TEXT },
-        runs: object({ head: ref('run'), base: ref('run') }, ['head'], false),
-        comparison: object({
-            heap: ref('seriesComparison'),
-            goroutines: ref('seriesComparison'),
-            newInHead: list(TEXT, 1000),
-            perRequest: object({ headRequestsPerSec: NUMBER, baseRequestsPerSec: NUMBER }, ['headRequestsPerSec', 'baseRequestsPerSec'], false),
-            pairs: { type: 'integer', minimum: 1 },
-            order: oneOf(['base-head', 'abba']),
-            baseline: oneOf(['merge-base', 'stored']),
-            confidence: { type: 'number', minimum: 0, maximum: 1 }
-        }, []),
-        createdAt: WORD$1
-    }, [
-        'schemaVersion',
-        'tool',
-        'name',
-        'verdict',
-        'reasons',
-        'judgements',
-        'notices',
-        'config',
-        'runs',
-        'createdAt'
-    ]),
-    definitions: DEFINITIONS
-};
-/**
- * schemaVersion 1, read to be migrated (report.ts): its samples name the live heap
- * heapInuseBytes and heapInuseObjects, and it kept no judgements.
- */
-function reportSchemaV1() {
-    const schema = structuredClone(REPORT_SCHEMA);
-    delete schema.$id;
-    schema.properties.schemaVersion = { const: 1 };
-    schema.required = schema.required.filter((r) => r !== 'judgements');
-    const sample = schema.definitions.sample;
-    const { liveHeapBytes, liveHeapObjects, ...rest } = sample.properties;
-    sample.properties = { ...rest, heapInuseBytes: liveHeapBytes, heapInuseObjects: liveHeapObjects };
-    sample.required = sample.required.map((r) => r.replace(/^liveHeap/, 'heapInuse'));
-    return schema;
-}
+    ...Report
+}));
+/** Version 1's samples named the live heap heapInuse*. */
+const SampleV1 = Type.Composite([
+    Type.Omit(Sample$1, ['liveHeapBytes', 'liveHeapObjects']),
+    Type.Object({
+        heapInuseBytes: Sample$1.properties.liveHeapBytes,
+        heapInuseObjects: Sample$1.properties.liveHeapObjects
+    })
+]);
+/** Version 1's trends had Sen's plain interval and no halves. */
+const TrendV1 = Type.Pick(Trend, ['slopePerSec', 'ciLow', 'ciHigh', 'lateSlopePerSec', 'n']);
+const RunV1 = Type.Composite([
+    Type.Omit(Run, ['samples', 'trends', 'source', 'requestsPerSec', 'looks', 'detectable', 'quiescence']),
+    Type.Object({
+        samples: Type.Array(SampleV1, { maxItems: Run.properties.samples.maxItems }),
+        trends: Type.Object({
+            heap: Type.Union([TrendV1, Type.Null()]),
+            goroutines: Type.Union([TrendV1, Type.Null()]),
+            rss: Type.Union([TrendV1, Type.Null()])
+        })
+    })
+]);
+/** schemaVersion 1, read to be migrated (report.ts): no judgements, the fields above. */
+const ReportV1 = Type.Composite([
+    Type.Omit(Report, ['schemaVersion', 'judgements', 'runs']),
+    Type.Object({
+        schemaVersion: Type.Literal(1),
+        runs: Type.Object({ head: RunV1, base: Type.Optional(RunV1) }, { additionalProperties: false })
+    })
+]);
+
+var version$2 = "0.1.0";
+var packageJson = {
+	version: version$2};
 
 // Assembles report.json from runs and judgements; checks one written earlier.
-const TOOL_VERSION = '0.1.0';
+/** The version that ran, as released: the reproduce line pins it. */
+const TOOL_VERSION = packageJson.version;
 function buildReport(p) {
     return {
         schemaVersion: SCHEMA_VERSION,
@@ -15170,7 +19173,7 @@ let compiled;
 function validators() {
     if (!compiled) {
         const ajv = new ajvExports.Ajv({ strict: true, allowUnionTypes: true });
-        compiled = { 1: ajv.compile(reportSchemaV1()), 2: ajv.compile(REPORT_SCHEMA) };
+        compiled = { 1: ajv.compile(ReportV1), 2: ajv.compile(Report) };
     }
     return compiled;
 }
@@ -15185,7 +19188,7 @@ function firstError(errors) {
 }
 /** Version 1's trends had Sen's plain 95% interval and no halves: read as what they were. */
 function trendFromVersion1(t) {
-    if (!t || typeof t !== 'object')
+    if (!t)
         return null;
     const z = 1.959963984540054;
     const { slopePerSec, ciLow, ciHigh, lateSlopePerSec, n } = t;
@@ -15210,13 +19213,13 @@ function trendFromVersion1(t) {
         n
     };
 }
-function fromVersion1(r) {
-    const samples = (run) => ({
+function runFromVersion1(run) {
+    return {
         ...run,
         samples: run.samples.map(({ heapInuseBytes, heapInuseObjects, ...s }) => ({
             ...s,
-            liveHeapBytes: Number(heapInuseBytes),
-            liveHeapObjects: Number(heapInuseObjects)
+            liveHeapBytes: heapInuseBytes,
+            liveHeapObjects: heapInuseObjects
         })),
         trends: {
             heap: trendFromVersion1(run.trends.heap),
@@ -15224,17 +19227,21 @@ function fromVersion1(r) {
             rss: trendFromVersion1(run.trends.rss)
         },
         source: { kind: 'pprof' },
-        requestsPerSec: run.load?.achievedRatePerSec ?? null,
+        requestsPerSec: run.load.achievedRatePerSec,
         looks: [],
         detectable: {},
         quiescence: { enabled: false, notDrained: 0, pauseP50Ms: null, pauseP95Ms: null, pausedFraction: null }
-    });
+    };
+}
+function fromVersion1(r) {
     const { head, base } = r.runs;
     return {
         ...r,
         schemaVersion: SCHEMA_VERSION,
         judgements: [],
-        runs: base ? { head: samples(head), base: samples(base) } : { head: samples(head) }
+        runs: base
+            ? { head: runFromVersion1(head), base: runFromVersion1(base) }
+            : { head: runFromVersion1(head) }
     };
 }
 
@@ -22848,7 +26855,7 @@ function headTable(report) {
         '|---|---|---|---|---|'
     ];
     for (const name of SERIES_NAMES) {
-        const s = SERIES$1[name];
+        const s = SERIES[name];
         const t = head.trends[name];
         if (!s.limitInput && !t)
             continue;
@@ -22869,7 +26876,7 @@ function comparisonTable(report, base) {
     const head = report.runs.head;
     const rows = ['| | head | base | Δ head − base | limit |', '|---|---|---|---|---|'];
     for (const name of SERIES_NAMES) {
-        const s = SERIES$1[name];
+        const s = SERIES[name];
         const [h, b] = [head.trends[name], base.trends[name]];
         if (!s.limitInput && !h)
             continue;
@@ -22946,13 +26953,13 @@ function charts(report) {
         { role: 'head', samples: head.samples }
     ];
     return CHARTS.map(({ series, title, unit, scale }) => {
-        const value = SERIES$1[series].value;
+        const value = SERIES[series].value;
         const chart = xyChart({ title, unit, lines, value, scale, limitPerSec: chartLimit(report, series) });
         if (chart)
             return chart;
         // A series that never moved needs no chart: one line says so.
         const held = value(head.samples[0]);
-        return `_${title}: ${SERIES$1[series].unit === 'bytes' && held !== null ? formatBytes(held) : num(held)} in every sample._`;
+        return `_${title}: ${SERIES[series].unit === 'bytes' && held !== null ? formatBytes(held) : num(held)} in every sample._`;
     }).join('\n\n');
 }
 /** The growth the chart's limit line rises at: the absolute limit, else the base's growth plus the allowed increase. */
@@ -23067,7 +27074,7 @@ function addRunGauges(registry, report, run) {
     gauge('memgate_verdict', 'The verdict of the run: 1 for the verdict given.', 1, { verdict: report.verdict });
     gauge('memgate_duration_seconds', 'How long the head run sampled after warm-up, seconds.', head.durationSec);
     for (const series of SERIES_NAMES) {
-        const spec = SERIES$1[series];
+        const spec = SERIES[series];
         // Prometheus names end in the base unit: _bytes, or nothing for a count.
         const [base, unit, per] = [METRIC_BASE[series], spec.unit === 'bytes' ? '_bytes' : '', spec.unit];
         const trend = head.trends[series];
@@ -23104,11 +27111,11 @@ function combineRepeats(runs) {
     return {
         ...runs[0],
         // Each repeat's trends share one z: the looks of every repeat split the same budget.
-        trends: bySeries$1((s) => trendBlocks(runs.map((r) => seriesPoints(r.samples, s)), runs[0].trends.heap?.z)),
+        trends: bySeries((s) => trendBlocks(runs.map((r) => seriesPoints(r.samples, s)), runs[0].trends.heap?.z)),
         sampleNotes: runs.flatMap((r, i) => r.sampleNotes.map((n) => `repeat ${i + 1}: ${n}`)),
         repeats: runs.map((r) => ({
-            slopePerSec: bySeries$1((s) => r.trends[s]?.slopePerSec ?? null),
-            sePerSec: bySeries$1((s) => r.trends[s]?.sePerSec ?? null),
+            slopePerSec: bySeries((s) => r.trends[s]?.slopePerSec ?? null),
+            sePerSec: bySeries((s) => r.trends[s]?.sePerSec ?? null),
             profilesDir: r.profilesDir
         }))
     };
@@ -26300,9 +30307,9 @@ function renderCalibration(c) {
         const p = c.series[s];
         if (!p)
             continue;
-        const unit = SERIES$1[s].unit;
+        const unit = SERIES[s].unit;
         rows.push([
-            SERIES$1[s].label,
+            SERIES[s].label,
             formatRate(p.differenceSdPerSec, unit),
             `${formatSignedRate(Math.min(...p.differencesPerSec), unit)} … ${formatSignedRate(Math.max(...p.differencesPerSec), unit)}`,
             formatRate(p.spreadPerSec, unit),
@@ -26318,11 +30325,11 @@ function renderCalibration(c) {
         const p = c.series[s];
         if (!p)
             continue;
-        lines.push(`  ${SERIES$1[s].label}: ${p.excludingZeroWithin} of ${p.differencesPerSec.length} ${confidence} intervals of b − a exclude 0 on each run's own error; ${p.excludingZeroWithFloor} with baseline-noise-floor ${formatRate(p.floorPerSec, SERIES$1[s].unit)} counted`);
+        lines.push(`  ${SERIES[s].label}: ${p.excludingZeroWithin} of ${p.differencesPerSec.length} ${confidence} intervals of b − a exclude 0 on each run's own error; ${p.excludingZeroWithFloor} with baseline-noise-floor ${formatRate(p.floorPerSec, SERIES[s].unit)} counted`);
     }
     if (Object.keys(c.series).length === 0)
         lines.push('  No series had a trend in two pairs: nothing to calibrate.');
-    const floor = JUDGED_SERIES.map((s) => floorInput(c.floorPerSec[s], SERIES$1[s].unit)).join(', ');
+    const floor = JUDGED_SERIES.map((s) => floorInput(c.floorPerSec[s], SERIES[s].unit)).join(', ');
     lines.push('', 'Two runs of this service differ by the spread above beyond their own intervals; the gate', 'counts it in head − base. Set it in the workflow (or pass --baseline-noise-floor):', `  baseline-noise-floor: ${floor}`);
     return lines.join('\n');
 }
@@ -26372,7 +30379,7 @@ function renderTerminal(report) {
             const t = run.trends[series];
             if (!t)
                 continue;
-            const r = (v) => formatRate(v, SERIES$1[series].unit);
+            const r = (v) => formatRate(v, SERIES[series].unit);
             rows.push([
                 `${series}${report.runs.base ? ` (${side})` : ''}`,
                 r(t.slopePerSec),

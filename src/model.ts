@@ -1,77 +1,111 @@
 // The plain data every layer shares, in the role of pprof's profile.go: what a
 // measurement yields, what analysis makes of it, and report.json (schemaVersion 2), the
-// product every other output is rendered from. Types only, and the one table of series.
+// product every other output is rendered from. report.json's parts are defined once, as
+// JSON Schemas (TypeBox) whose static types are the types the code uses: what parseReport
+// validates is exactly what the renderers read (schema/report.schema.json is published
+// from REPORT_SCHEMA by report/schema.ts). Every number is finite (ajv's `number` refuses
+// NaN and Infinity), every string and list is bounded. Objects accept fields they do not
+// name, so that a newer report still reads; where a renderer walks an object's keys
+// (runs), they do not.
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import type { GoroutineTextGroup } from './profile/goroutine-text.js'
 import type { GoroutineSummary } from './profile/goroutines.js'
 import type { HeapSummary } from './profile/heap.js'
 import type { GoModuleFolder } from './profile/paths.js'
 
-export type Verdict = 'pass' | 'fail' | 'inconclusive'
+const NUMBER = Type.Number()
+const COUNT = Type.Number({ minimum: 0 })
+const NUMBER_OR_NULL = Type.Union([NUMBER, Type.Null()])
+const COUNT_OR_NULL = Type.Union([COUNT, Type.Null()])
+const BOOLEAN = Type.Boolean()
+/** Any text: a function name, a path, an input as written. */
+const TEXT = Type.String({ maxLength: 8192 })
+const WORD = Type.String({ maxLength: 256 })
+/** One of these words: a string enum in the schema, their union in the type. */
+const oneOf = <const T extends string[]>(...values: T) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: values })
+const list = <T extends TSchema>(items: T, maxItems = 10_000) => Type.Array(items, { maxItems })
+const { Optional, Object: object } = Type
+
+/** A gate's name: it names folders, comments and artifacts. */
+export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'
+
+export const Verdict = oneOf('pass', 'fail', 'inconclusive')
+export type Verdict = Static<typeof Verdict>
 
 /** One sampling instant. `t` is seconds since the end of warm-up. */
-export interface Sample {
-  t: number
+export const Sample = object({
+  t: NUMBER,
   /** Live heap right after a forced GC (runtime.MemStats.HeapAlloc), exact. */
-  liveHeapBytes: number
+  liveHeapBytes: NUMBER,
   /** Live heap objects at the same instant (runtime.MemStats.HeapObjects); null from /metrics. */
-  liveHeapObjects: number | null
-  goroutines: number
+  liveHeapObjects: NUMBER_OR_NULL,
+  goroutines: NUMBER,
   /** Resident set of the service's process group; null where the platform gives none. */
-  rssBytes: number | null
+  rssBytes: NUMBER_OR_NULL,
   /**
    * How the live heap was read: 'quiesced', with the load paused and nothing in flight;
    * 'least-of-4', the least of four readings under load (quiescing off, or a fallback);
    * 'metrics', the service's Prometheus gauges (no pprof): no forced GC, garbage included.
    */
-  reading?: 'quiesced' | 'least-of-4' | 'metrics'
+  reading: Optional(oneOf('quiesced', 'least-of-4', 'metrics')),
   /** How long the load was paused for this sample, ms. */
-  pauseMs?: number
+  pauseMs: Optional(COUNT),
   /** What this sample's forced GCs cost the service, ms (see SamplingInterval.costMeasure). */
-  gcCostMs?: number
-}
+  gcCostMs: Optional(COUNT)
+})
+export type Sample = Static<typeof Sample>
 
 /**
  * The growth of one series over the window the gate judged, units per second: Theil–Sen
  * slopes with intervals that allow for correlated noise (analysis/interval.ts), for the
  * whole window and each half, and whether the growth is slowing (a fill) or speeding up.
  */
-export interface Trend {
-  slopePerSec: number
+export const Trend = object({
+  slopePerSec: NUMBER,
   /** Bounds of the whole window's slope, at `z`. */
-  ciLow: number
-  ciHigh: number
+  ciLow: NUMBER,
+  ciHigh: NUMBER,
   /** Slope over the first half of the window. */
-  earlySlopePerSec: number
+  earlySlopePerSec: NUMBER,
   /** Slope over the second half of the window, with its bounds (null in schema 1 reports): a plateau shows here as ~0. */
-  lateSlopePerSec: number
-  lateCiLow: number | null
-  lateCiHigh: number | null
+  lateSlopePerSec: NUMBER,
+  lateCiLow: NUMBER_OR_NULL,
+  lateCiHigh: NUMBER_OR_NULL,
   /** The whole window's standard error, units per second. */
-  sePerSec: number
+  sePerSec: COUNT,
   /** Lag-1 correlation of the residuals (bias-corrected) and the variance inflation it implies. */
-  rho: number
-  vif: number
+  rho: NUMBER,
+  vif: COUNT,
   /** saturating: the first half grows faster than the last, with confidence; accelerating: slower. */
-  shape: 'saturating' | 'accelerating' | 'steady'
+  shape: oneOf('saturating', 'accelerating', 'steady'),
   /** (early − late slope) / its standard error. */
-  saturationZ: number
+  saturationZ: NUMBER,
   /** Bounds of the growth that stays once a fill is done; only for saturating growth. */
-  remainingLowPerSec: number | null
-  remainingHighPerSec: number | null
+  remainingLowPerSec: NUMBER_OR_NULL,
+  remainingHighPerSec: NUMBER_OR_NULL,
   /** For saturating growth: the level it tends to and its time constant. */
-  fill?: { plateau: number; tauSec: number; remainingSlopePerSec: number }
+  fill: Optional(object({ plateau: NUMBER, tauSec: COUNT, remainingSlopePerSec: NUMBER })),
   /** The z the bounds are read at: the error budget split over the looks. */
-  z: number
+  z: COUNT,
   /** Two-sided confidence of the bounds: 1 − 2·Φ(−z). */
-  confidence: number
+  confidence: Type.Number({ minimum: 0, maximum: 1 }),
   /** 'theil-sen': Sen's plain interval, in reports of schema version 1. */
-  method: 'theil-sen-ar1' | 'theil-sen'
-  n: number
-}
+  method: oneOf('theil-sen-ar1', 'theil-sen'),
+  n: COUNT
+})
+export type Trend = Static<typeof Trend>
 
 export type SeriesName = 'heap' | 'goroutines' | 'rss'
 /** The series the gate judges; RSS is shown, never judged. */
 export type JudgedSeries = 'heap' | 'goroutines'
+const JudgedSeries = oneOf('heap', 'goroutines')
+
+/** A value for each series. */
+const bySeries = <T extends TSchema>(value: T) => object({ heap: value, goroutines: value, rss: value })
+/** A value for some of the judged series. */
+const byJudgedSeries = <T extends TSchema>(value: T) =>
+  object({ heap: Optional(value), goroutines: Optional(value) })
 
 export interface SeriesSpec {
   /** As sentences name it. */
@@ -107,159 +141,335 @@ export const SERIES: Record<SeriesName, SeriesSpec> = {
 export const SERIES_NAMES = Object.keys(SERIES) as SeriesName[]
 export const JUDGED_SERIES: JudgedSeries[] = ['heap', 'goroutines']
 
+const CALL_PATH = list(TEXT, 1000)
+
 /** An allocation site: the first frame in the service's own code. */
-export interface HeapSite {
-  function: string
+export const HeapSite = object({
+  function: TEXT,
   /** As in the profile (absolute build path or module path). */
-  file: string
-  line: number
+  file: TEXT,
+  line: NUMBER,
   /** Relative to the repository root when the file lies inside it. */
-  repoPath?: string
+  repoPath: Optional(TEXT),
   /**
    * 'goroutines': the runtime's records of the goroutines the service started. Their
    * stack ends at runtime.systemstack, never at the `go` statement: see Attribution.goroutines.
    */
-  kind?: 'goroutines'
+  kind: Optional(Type.Literal('goroutines')),
   /** Short call path, innermost first, as "function file:line". */
-  callPath: string[]
-  inuseBytesGrowth: number
-  inuseObjectsGrowth: number
-  bytesPerSec: number
-  bytesPerRequest?: number
+  callPath: CALL_PATH,
+  inuseBytesGrowth: NUMBER,
+  inuseObjectsGrowth: NUMBER,
+  bytesPerSec: NUMBER,
+  bytesPerRequest: Optional(NUMBER),
   /** Growth within what the profile's sampling rate can tell from zero. */
-  withinNoise: boolean
-}
+  withinNoise: BOOLEAN
+})
+export type HeapSite = Static<typeof HeapSite>
 
 /** A group of goroutines with the same stack. */
-export interface GoroutineGroup {
-  function: string
-  file: string
-  line: number
-  repoPath?: string
-  callPath: string[]
+export const GoroutineGroup = object({
+  function: TEXT,
+  file: TEXT,
+  line: NUMBER,
+  repoPath: Optional(TEXT),
+  callPath: CALL_PATH,
   /** What they block on: "channel receive", "select", "mutex", ... */
-  waitReason?: string
+  waitReason: Optional(TEXT),
   /** "function file:line" of the go statement. */
-  createdBy?: string
-  countGrowth: number
-  perSec: number
-  count: number
+  createdBy: Optional(TEXT),
+  countGrowth: NUMBER,
+  perSec: NUMBER,
+  count: NUMBER,
   /** Proven leaked by the runtime's goroutineleak profile. */
-  provenLeaked?: boolean
-}
+  provenLeaked: Optional(BOOLEAN)
+})
+export type GoroutineGroup = Static<typeof GoroutineGroup>
 
-export interface Attribution {
-  heap: HeapSite[]
-  goroutines: GoroutineGroup[]
+export const Attribution = object({
+  heap: list(HeapSite),
+  goroutines: list(GoroutineGroup),
   /** Files written for the user: flame graph, the first and last raw profiles. */
-  files?: { flamegraph?: string; heapFirst?: string; heapLast?: string }
-  notes?: string[]
+  files: Optional(
+    object({ flamegraph: Optional(TEXT), heapFirst: Optional(TEXT), heapLast: Optional(TEXT) })
+  ),
+  notes: Optional(list(TEXT, 1000)),
   /** Built with GOEXPERIMENT=goroutineleakprofile: goroutine groups may be `provenLeaked`. */
-  goroutineLeakProfile?: boolean
-}
+  goroutineLeakProfile: Optional(BOOLEAN)
+})
+export type Attribution = Static<typeof Attribution>
 
-export interface LoadStats {
-  kind: 'built-in' | 'command'
-  command?: string
-  requests: number | null
-  errors: number | null
+export const LoadStats = object({
+  kind: oneOf('built-in', 'command'),
+  command: Optional(TEXT),
+  requests: NUMBER_OR_NULL,
+  errors: NUMBER_OR_NULL,
   /** The first error of the built-in load: "HTTP 404", "ECONNREFUSED". */
-  firstError?: string
-  achievedRatePerSec: number | null
-  exitCode?: number | null
-}
-
-export interface Run {
-  side: 'head' | 'base'
-  ref?: string
-  commit?: string
-  samples: Sample[]
-  trends: Record<SeriesName, Trend | null>
-  load: LoadStats
-  attribution?: Attribution
-  /** Samples that were retried or dropped, with why. */
-  sampleNotes: string[]
-  /** Folder of the raw profiles of this run, relative to the output folder. */
-  profilesDir: string
-  warmupSec: number
-  /** Seconds sampled: up to the look the gate stopped at. */
-  durationSec: number
-  /** Where the readings came from: pprof, or the service's /metrics and which heap gauge. */
-  source: { kind: 'pprof' } | { kind: 'metrics'; heapGauge: string }
-  /** Requests per second the built-in load achieved while sampling; null for a load-command. */
-  requestsPerSec: number | null
-  /** Each look at the growth, in order; the last is where sampling stopped. */
-  looks: LookRecord[]
-  /** The smallest growth per series this run would fail, with 80% probability. */
-  detectable: Partial<Record<JudgedSeries, DetectableLeak>>
-  /** How readings were taken: with the load paused, and at what cost. */
-  quiescence: Quiescence
-  /** The interval sampled at, why, and what the samples' forced GCs cost the service. */
-  interval?: SamplingInterval
-  /**
-   * With repeats, each repeat's own slopes. `trends` then pool all repeats (pairs
-   * within a repeat only); `samples`, `load` and `profilesDir` are the first repeat's.
-   */
-  repeats?: {
-    slopePerSec: Record<SeriesName, number | null>
-    /** The repeat's own standard errors (absent in reports before the run-to-run spread). */
-    sePerSec?: Record<SeriesName, number | null>
-    profilesDir: string
-  }[]
-}
+  firstError: Optional(TEXT),
+  achievedRatePerSec: NUMBER_OR_NULL,
+  exitCode: Optional(NUMBER_OR_NULL)
+})
+export type LoadStats = Static<typeof LoadStats>
 
 /**
  * Why a series got its outcome, as numbers; report/ turns it into words. In the manner of
  * golang.org/x/perf's benchmath Comparison: the decision and what it rests on, no prose.
+ *  - upper-below-limit: the whole window's upper bound lies below the limit.
+ *  - late-upper-below-limit: the last half's upper bound lies below the limit: growth that levelled off.
+ *  - levels-off-below-limit: saturating, and what stays once the fill is done grows below the limit, with confidence.
+ *  - above-limit: the lower bound and the last half's slope lie above the limit, and the growth is no fill.
+ *  - saturating: above the limit, but slowing with confidence: a fill that may yet level off.
+ *  - late-slope-below-limit: above the limit over the window, not over its last half.
+ *  - too-noisy: the interval is wider than twice the limit.
+ *  - straddles: the interval holds the limit.
+ *  - too-few-samples: too few samples to fit a trend (or to compare head and base).
+ *  - nothing-judged: every limit is off (or the base is missing): nothing to judge against.
  */
-export type JudgementRule =
-  /** The whole window's upper bound lies below the limit. */
-  | 'upper-below-limit'
-  /** The last half's upper bound lies below the limit: growth that levelled off. */
-  | 'late-upper-below-limit'
-  /** Saturating, and what stays once the fill is done grows below the limit, with confidence. */
-  | 'levels-off-below-limit'
-  /** The lower bound and the last half's slope lie above the limit, and the growth is no fill. */
-  | 'above-limit'
-  /** Above the limit, but slowing with confidence: a fill that may yet level off. */
-  | 'saturating'
-  /** Above the limit over the window, not over its last half. */
-  | 'late-slope-below-limit'
-  /** The interval is wider than twice the limit. */
-  | 'too-noisy'
-  /** The interval holds the limit. */
-  | 'straddles'
-  /** Too few samples to fit a trend (or to compare head and base). */
-  | 'too-few-samples'
-  /** Every limit is off (or the base is missing): nothing to judge against. */
-  | 'nothing-judged'
+export const JudgementRule = oneOf(
+  'upper-below-limit',
+  'late-upper-below-limit',
+  'levels-off-below-limit',
+  'above-limit',
+  'saturating',
+  'late-slope-below-limit',
+  'too-noisy',
+  'straddles',
+  'too-few-samples',
+  'nothing-judged'
+)
+export type JudgementRule = Static<typeof JudgementRule>
 
-export interface Judgement {
-  outcome: Verdict
-  rule: JudgementRule
+/** One look at the growth: what each judged series' rule said. */
+export const LookRecord = object({
+  /** 0-based, of `count` looks at most. */
+  index: COUNT,
+  count: COUNT,
+  /** Seconds of sampling at the look. */
+  atSec: NUMBER,
+  decisions: byJudgedSeries(
+    object(
+      { outcome: Type.Union([Verdict, Type.Literal('continue')]), rule: JudgementRule },
+      { additionalProperties: false }
+    )
+  ),
+  /** Each judged series' limit at this look, per second (a per-request limit at the rate so far). */
+  limitsPerSec: byJudgedSeries(NUMBER),
+  /**
+   * The heap failed here, but no line of the service had grown past the heap profile's
+   * sampling noise yet: sampling went on to the next look to name it.
+   */
+  samplingOnToName: Optional(BOOLEAN)
+})
+export type LookRecord = Static<typeof LookRecord>
+
+/** The smallest leak a run could catch (analysis/detectable.ts). */
+export const DetectableLeak = object({
+  perSec: NUMBER,
+  perMin: NUMBER,
+  /** Per request at the achieved rate; null without a request count. */
+  perRequest: NUMBER_OR_NULL,
+  /** The limit per request: growth below it passes by design. */
+  limitPerRequest: NUMBER_OR_NULL
+})
+export type DetectableLeak = Static<typeof DetectableLeak>
+
+export const Quiescence = object({
+  /** Whether readings were to be taken with the load paused (the `quiesce` input). */
+  enabled: BOOLEAN,
+  /** Samples whose load did not drain in time: read as the least of four instead. */
+  notDrained: COUNT,
+  /** Pause per reading, ms, and the share of the sampling time the load was paused. */
+  pauseP50Ms: NUMBER_OR_NULL,
+  pauseP95Ms: NUMBER_OR_NULL,
+  pausedFraction: NUMBER_OR_NULL
+})
+export type Quiescence = Static<typeof Quiescence>
+
+/** The interval sampled at and what sampling cost the service (engine/sampling-budget.ts). */
+export const SamplingInterval = object({
+  intervalMs: COUNT,
+  /** 'auto': chosen from the cost of the first sample; 'fixed': the `interval` input. */
+  mode: oneOf('auto', 'fixed'),
+  /** What set it: the budget, the 1 s floor, the input, or a load-command's duration. */
+  reason: oneOf('budget', 'floor', 'fixed', 'load-command'),
+  /**
+   * The look times (`duration`, `max-duration`) were multiplied by this so that each look
+   * kept its 8 samples at the interval the budget needed; 1: as given.
+   */
+  lookTimesFactor: COUNT,
+  /** The mean cost of one sample's forced GCs to the service, seconds; null when none was forced. */
+  gcCostPerSampleSec: COUNT_OR_NULL,
+  /**
+   * 'cpu': the service's CPU time over the forced GCs, with the load paused (Linux /proc);
+   * 'wall': their wall time, taken as one core busy (readings under load, other platforms).
+   */
+  costMeasure: oneOf('cpu', 'wall', 'none'),
+  /** `sampling-budget`, in cores. */
+  budgetCores: COUNT,
+  /** The share of one core sampling took: cost per sample / interval. */
+  costCores: COUNT_OR_NULL,
+  /** The interval the budget asks for: cost per sample / budget, ms. */
+  budgetIntervalMs: COUNT_OR_NULL,
+  /** costCores above the budget: a fixed interval too short for what a sample costs. */
+  overBudget: BOOLEAN
+})
+export type SamplingInterval = Static<typeof SamplingInterval>
+
+/** Where the readings came from: pprof, or the service's /metrics and which heap gauge. */
+const ReadingSource = Type.Union([
+  object({ kind: Type.Literal('pprof') }, { additionalProperties: false }),
+  object({ kind: Type.Literal('metrics'), heapGauge: WORD }, { additionalProperties: false })
+])
+
+export const Run = object({
+  side: oneOf('head', 'base'),
+  ref: Optional(TEXT),
+  commit: Optional(Type.String({ pattern: '^[0-9a-fA-F]{1,64}$' })),
+  samples: list(Sample, 200_000),
+  trends: bySeries(Type.Union([Trend, Type.Null()])),
+  load: LoadStats,
+  attribution: Optional(Attribution),
+  /** Samples that were retried or dropped, with why. */
+  sampleNotes: list(TEXT),
+  /** Folder of the raw profiles of this run, relative to the output folder. */
+  profilesDir: TEXT,
+  warmupSec: COUNT,
+  /** Seconds sampled: up to the look the gate stopped at. */
+  durationSec: COUNT,
+  source: ReadingSource,
+  /** Requests per second the built-in load achieved while sampling; null for a load-command. */
+  requestsPerSec: NUMBER_OR_NULL,
+  /** Each look at the growth, in order; the last is where sampling stopped. */
+  looks: list(LookRecord, 100),
+  /** The smallest growth per series this run would fail, with 80% probability. */
+  detectable: byJudgedSeries(DetectableLeak),
+  /** How readings were taken: with the load paused, and at what cost. */
+  quiescence: Quiescence,
+  /** The interval sampled at, why, and what the samples' forced GCs cost the service. */
+  interval: Optional(SamplingInterval),
+  /**
+   * With repeats, each repeat's own slopes. `trends` then pool all repeats (pairs
+   * within a repeat only); `samples`, `load` and `profilesDir` are the first repeat's.
+   */
+  repeats: Optional(
+    list(
+      object({
+        slopePerSec: bySeries(NUMBER_OR_NULL),
+        /** The repeat's own standard errors (absent in reports before the run-to-run spread). */
+        sePerSec: Optional(bySeries(NUMBER_OR_NULL)),
+        profilesDir: TEXT
+      }),
+      1000
+    )
+  )
+})
+export type Run = Static<typeof Run>
+
+export const Judgement = object({
+  outcome: Verdict,
+  rule: JudgementRule,
   /** null only for 'nothing-judged'. */
-  series: JudgedSeries | null
+  series: Type.Union([JudgedSeries, Type.Null()]),
   /** The absolute limit, or the allowed increase over the base. */
-  against: 'limit' | 'base'
+  against: oneOf('limit', 'base'),
   /** Growth per second (head − base when against the base), with its interval. */
-  estimatePerSec?: number
-  lowPerSec?: number
-  highPerSec?: number
+  estimatePerSec: Optional(NUMBER),
+  lowPerSec: Optional(NUMBER),
+  highPerSec: Optional(NUMBER),
   /** The same over the second half of the samples. */
-  latePerSec?: number
-  limitPerSec?: number
+  latePerSec: Optional(NUMBER),
+  limitPerSec: Optional(NUMBER),
   /** Two-sided confidence of the bounds. */
-  confidence?: number
+  confidence: Optional(Type.Number({ minimum: 0, maximum: 1 })),
   /** The limit as the user gave it per request, when so given. */
-  limitPerRequest?: number
+  limitPerRequest: Optional(NUMBER),
   /** 'saturating': where the growth is heading. */
-  fill?: Trend['fill']
+  fill: Optional(Trend.properties.fill),
   /** Against the base: each side's own growth. */
-  headPerSec?: number
-  basePerSec?: number
+  headPerSec: Optional(NUMBER),
+  basePerSec: Optional(NUMBER),
   /** 'nothing-judged': whether a baseline was asked for and could not be had. */
-  baselineMissing?: boolean
-}
+  baselineMissing: Optional(BOOLEAN)
+})
+export type Judgement = Static<typeof Judgement>
+
+export const SeriesComparison = object({
+  /** head slope minus base slope, units per second, with its interval. */
+  diffPerSec: NUMBER,
+  ciLow: NUMBER,
+  ciHigh: NUMBER,
+  limitPerSec: NUMBER_OR_NULL,
+  /**
+   * How much one run's slope differs from another run of the same code (τ, units per
+   * second), counted in the interval: the head's and, widened for a stored report, the base's.
+   */
+  runSpreadPerSec: Optional(COUNT),
+  baseRunSpreadPerSec: Optional(COUNT),
+  /** floor: baseline-noise-floor (no repeats, or they spread less); repeats: estimated from them. */
+  runSpreadFrom: Optional(oneOf('floor', 'repeats'))
+})
+export type SeriesComparison = Static<typeof SeriesComparison>
+
+export const Comparison = object({
+  heap: Optional(SeriesComparison),
+  goroutines: Optional(SeriesComparison),
+  /** Functions that grow in the head and not in the base. */
+  newInHead: Optional(list(TEXT, 1000)),
+  /**
+   * Set when the two sides' request rates differed by more than 5%: the base's growth was
+   * then compared per request, scaled to the head's rate.
+   */
+  perRequest: Optional(
+    object({ headRequestsPerSec: NUMBER, baseRequestsPerSec: NUMBER }, { additionalProperties: false })
+  ),
+  /** Base/head pairs measured; more than `repeats` when the difference straddled the allowance. */
+  pairs: Optional(Type.Integer({ minimum: 1 })),
+  /** base-head: one pair, base first; abba: base, head, head, base, … */
+  order: Optional(oneOf('base-head', 'abba')),
+  /** stored: the base is a report.json from another run. */
+  baseline: Optional(oneOf('merge-base', 'stored')),
+  /** Two-sided confidence of the intervals: the budget split over the pairs at which it could stop. */
+  confidence: Optional(Type.Number({ minimum: 0, maximum: 1 }))
+})
+export type Comparison = Static<typeof Comparison>
+
+/** Where the head's code can be read: file:line links go to its blobs. */
+export const SourceLink = object({
+  /** "https://github.com/owner/repo" */
+  repositoryUrl: TEXT,
+  /** The head commit the lines are at, 40 hex digits. */
+  commit: TEXT
+})
+export type SourceLink = Static<typeof SourceLink>
+
+export const SCHEMA_VERSION = 2
+
+/** report.json; 2: samples hold liveHeapBytes/liveHeapObjects (1 named them heapInuse*), judgements added. */
+export const Report = object({
+  schemaVersion: Type.Literal(SCHEMA_VERSION),
+  tool: object({ name: Type.Literal('go-memgate'), version: WORD }),
+  name: Type.String({ pattern: NAME_PATTERN }),
+  verdict: Verdict,
+  /** The judgements in words, for readers of report.json; rendered from `judgements`. */
+  reasons: list(TEXT, 100),
+  /** Worst first. */
+  judgements: list(Judgement, 100),
+  /** What the reader must know first: no baseline, fell back to limits, ... */
+  notices: list(TEXT, 1000),
+  /** The inputs as written (describeConfig), secrets hidden. */
+  // additionalProperties, not Type.Record: its key pattern '^.*$' lets a key with a line break pass unchecked.
+  config: Type.Unsafe<Record<string, string>>({
+    type: 'object',
+    maxProperties: 200,
+    additionalProperties: TEXT
+  }),
+  runs: object({ head: Run, base: Optional(Run) }, { additionalProperties: false }),
+  comparison: Optional(Comparison),
+  createdAt: WORD,
+  /** Absent when unknown (the CLI without a GitHub remote). */
+  source: Optional(SourceLink)
+})
+export type Report = Static<typeof Report>
 
 /** A series the base itself grows in beyond the limit: the growth predates the change. */
 export interface BaseGrowth {
@@ -272,89 +482,6 @@ export interface BaseGrowth {
 export interface GrowthLimit {
   value: number
   per: 'second' | 'request'
-}
-
-/** One look at the growth: what each judged series' rule said. */
-export interface LookRecord {
-  /** 0-based, of `count` looks at most. */
-  index: number
-  count: number
-  /** Seconds of sampling at the look. */
-  atSec: number
-  decisions: Partial<Record<JudgedSeries, { outcome: Verdict | 'continue'; rule: JudgementRule }>>
-  /** Each judged series' limit at this look, per second (a per-request limit at the rate so far). */
-  limitsPerSec: Partial<Record<JudgedSeries, number>>
-  /**
-   * The heap failed here, but no line of the service had grown past the heap profile's
-   * sampling noise yet: sampling went on to the next look to name it.
-   */
-  samplingOnToName?: boolean
-}
-
-/** The smallest leak a run could catch (analysis/detectable.ts). */
-export interface DetectableLeak {
-  perSec: number
-  perMin: number
-  /** Per request at the achieved rate; null without a request count. */
-  perRequest: number | null
-  /** The limit per request: growth below it passes by design. */
-  limitPerRequest: number | null
-}
-
-export interface Quiescence {
-  /** Whether readings were to be taken with the load paused (the `quiesce` input). */
-  enabled: boolean
-  /** Samples whose load did not drain in time: read as the least of four instead. */
-  notDrained: number
-  /** Pause per reading, ms, and the share of the sampling time the load was paused. */
-  pauseP50Ms: number | null
-  pauseP95Ms: number | null
-  pausedFraction: number | null
-}
-
-/** The interval sampled at and what sampling cost the service (engine/sampling-budget.ts). */
-export interface SamplingInterval {
-  intervalMs: number
-  /** 'auto': chosen from the cost of the first sample; 'fixed': the `interval` input. */
-  mode: 'auto' | 'fixed'
-  /** What set it: the budget, the 1 s floor, or the input. */
-  reason: 'budget' | 'floor' | 'fixed' | 'load-command'
-  /**
-   * The look times (`duration`, `max-duration`) were multiplied by this so that each look
-   * kept its 8 samples at the interval the budget needed; 1: as given.
-   */
-  lookTimesFactor: number
-  /** The mean cost of one sample's forced GCs to the service, seconds; null when none was forced. */
-  gcCostPerSampleSec: number | null
-  /**
-   * 'cpu': the service's CPU time over the forced GCs, with the load paused (Linux /proc);
-   * 'wall': their wall time, taken as one core busy (readings under load, other platforms).
-   */
-  costMeasure: 'cpu' | 'wall' | 'none'
-  /** `sampling-budget`, in cores. */
-  budgetCores: number
-  /** The share of one core sampling took: cost per sample / interval. */
-  costCores: number | null
-  /** The interval the budget asks for: cost per sample / budget, ms. */
-  budgetIntervalMs: number | null
-  /** costCores above the budget: a fixed interval too short for what a sample costs. */
-  overBudget: boolean
-}
-
-export interface SeriesComparison {
-  /** head slope minus base slope, units per second, with its interval. */
-  diffPerSec: number
-  ciLow: number
-  ciHigh: number
-  limitPerSec: number | null
-  /**
-   * How much one run's slope differs from another run of the same code (τ, units per
-   * second), counted in the interval: the head's and, widened for a stored report, the base's.
-   */
-  runSpreadPerSec?: number
-  baseRunSpreadPerSec?: number
-  /** floor: baseline-noise-floor (no repeats, or they spread less); repeats: estimated from them. */
-  runSpreadFrom?: 'floor' | 'repeats'
 }
 
 /** A/A calibration of one series: pairs of runs of the same code (analysis/between-runs.ts). */
@@ -385,53 +512,6 @@ export interface Calibration {
   /** What to give baseline-noise-floor: each series' upper bound. */
   floorPerSec: Record<JudgedSeries, number>
   secondsPerRun: number
-}
-
-export const SCHEMA_VERSION = 2
-
-export interface Report {
-  /** 2: samples hold liveHeapBytes/liveHeapObjects (1 named them heapInuse*), judgements added. */
-  schemaVersion: typeof SCHEMA_VERSION
-  tool: { name: 'go-memgate'; version: string }
-  name: string
-  verdict: Verdict
-  /** The judgements in words, for readers of report.json; rendered from `judgements`. */
-  reasons: string[]
-  /** Worst first. */
-  judgements: Judgement[]
-  /** What the reader must know first: no baseline, fell back to limits, ... */
-  notices: string[]
-  config: Record<string, unknown>
-  runs: { head: Run; base?: Run }
-  comparison?: {
-    heap?: SeriesComparison
-    goroutines?: SeriesComparison
-    /** Functions that grow in the head and not in the base. */
-    newInHead?: string[]
-    /**
-     * Set when the two sides' request rates differed by more than 5%: the base's growth was
-     * then compared per request, scaled to the head's rate.
-     */
-    perRequest?: { headRequestsPerSec: number; baseRequestsPerSec: number }
-    /** Base/head pairs measured; more than `repeats` when the difference straddled the allowance. */
-    pairs?: number
-    /** base-head: one pair, base first; abba: base, head, head, base, … */
-    order?: 'base-head' | 'abba'
-    /** stored: the base is a report.json from another run. */
-    baseline?: 'merge-base' | 'stored'
-    /** Two-sided confidence of the intervals: the budget split over the pairs at which it could stop. */
-    confidence?: number
-  }
-  createdAt: string
-  /** Where the head's code can be read: file:line links go to its blobs. Absent when unknown (the CLI without a GitHub remote). */
-  source?: SourceLink
-}
-
-export interface SourceLink {
-  /** "https://github.com/owner/repo" */
-  repositoryUrl: string
-  /** The head commit the lines are at, 40 hex digits. */
-  commit: string
 }
 
 /** One side of a gate: the head, or the base it is compared with. */

@@ -6,6 +6,8 @@ import { ROOT } from './helpers/cli.js'
 
 const SRC = join(ROOT, 'src')
 const SHARED = ['model', 'config', 'inputs', 'units', 'errors', 'redact']
+/** The one file outside src that src reads: the version that ran is the package's. */
+const PACKAGE_JSON = join(ROOT, 'package.json')
 
 /** Module -> the modules it may import. Entries may import anything below them. */
 const ALLOWED: Record<string, string[]> = {
@@ -64,6 +66,7 @@ describe('module layering', () => {
     for (const [file, targets] of graph)
       for (const target of targets) {
         const [from, to] = [moduleOf(file), moduleOf(target)]
+        if (target === PACKAGE_JSON && from === 'report') continue
         if (from !== to && !ALLOWED[from]?.includes(to))
           wrong.push(`${relative(SRC, file)} -> ${relative(SRC, target)}`)
       }

@@ -16,7 +16,7 @@ export interface StoredBaseline {
   notices: string[]
 }
 
-export function readStoredBaseline(path: string, config: Record<string, unknown>): StoredBaseline {
+export function readStoredBaseline(path: string, config: Record<string, string>): StoredBaseline {
   const stored = readReportFile(resolve(path), 'baseline')
   const value = (record: Record<string, unknown>, key: string) => String(record[key] ?? '')
   for (const key of SAME_SERVICE) {

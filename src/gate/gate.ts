@@ -34,7 +34,7 @@ export interface GateOptions {
   /** The repository root: working-directory is relative to it, annotations too. */
   repoRoot: string
   /** The resolved inputs as written, for report.json. */
-  configRecord: Record<string, unknown>
+  configRecord: Record<string, string>
   log: Log
   /** A problem the user should see that does not change the verdict (a failed push); default: log. */
   warn?: (line: string) => void

@@ -4,17 +4,18 @@ import { ConfigError } from '../config.js'
 import {
   SCHEMA_VERSION,
   type Judgement,
-  type Report,
+  Report,
   type Run,
-  type Sample,
   type SourceLink,
   type Trend,
   type Verdict
 } from '../model.js'
 import { describeJudgement } from './judgement.js'
-import { REPORT_SCHEMA, reportSchemaV1 } from './schema.js'
+import { ReportV1 } from './schema.js'
+import packageJson from '../../package.json' with { type: 'json' }
 
-export const TOOL_VERSION = '0.1.0'
+/** The version that ran, as released: the reproduce line pins it. */
+export const TOOL_VERSION = packageJson.version
 
 export interface ReportParts {
   name: string
@@ -22,7 +23,7 @@ export interface ReportParts {
   /** Worst first. */
   judgements: Judgement[]
   notices: string[]
-  config: Record<string, unknown>
+  config: Record<string, string>
   head: Run
   base?: Run
   comparison?: Report['comparison']
@@ -76,16 +77,16 @@ export function parseReport(text: string, path: string, input: string): Report {
     throw new ConfigError(
       `${input}: ${path} does not follow the report.json schema (schemaVersion ${version}): ${firstError(validate.errors)}`
     )
-  return version === SCHEMA_VERSION ? (parsed as Report) : fromVersion1(parsed as Report)
+  return version === SCHEMA_VERSION ? (parsed as Report) : fromVersion1(parsed as ReportV1)
 }
 
-let compiled: Record<1 | 2, ValidateFunction> | undefined
+let compiled: { 1: ValidateFunction<ReportV1>; 2: ValidateFunction<Report> } | undefined
 
 /** Compiled once, on first use: a run that reads no report pays nothing. */
-function validators(): Record<1 | 2, ValidateFunction> {
+function validators() {
   if (!compiled) {
     const ajv = new Ajv({ strict: true, allowUnionTypes: true })
-    compiled = { 1: ajv.compile(reportSchemaV1()), 2: ajv.compile(REPORT_SCHEMA) }
+    compiled = { 1: ajv.compile<ReportV1>(ReportV1), 2: ajv.compile<Report>(Report) }
   }
   return compiled
 }
@@ -99,9 +100,12 @@ function firstError(errors: ValidateFunction['errors']): string {
   return `${where.slice(1, -1).slice(0, 200)} ${e.message ?? 'is invalid'}`
 }
 
+type TrendV1 = Pick<Trend, 'slopePerSec' | 'ciLow' | 'ciHigh' | 'lateSlopePerSec' | 'n'>
+type RunV1 = ReportV1['runs']['head']
+
 /** Version 1's trends had Sen's plain 95% interval and no halves: read as what they were. */
-function trendFromVersion1(t: Trend | null): Trend | null {
-  if (!t || typeof t !== 'object') return null
+function trendFromVersion1(t: TrendV1 | null): Trend | null {
+  if (!t) return null
   const z = 1.959963984540054
   const { slopePerSec, ciLow, ciHigh, lateSlopePerSec, n } = t
   return {
@@ -126,14 +130,13 @@ function trendFromVersion1(t: Trend | null): Trend | null {
   }
 }
 
-function fromVersion1(r: Report): Report {
-  type V1Sample = Sample & { heapInuseBytes?: number; heapInuseObjects?: number }
-  const samples = (run: Run): Run => ({
+function runFromVersion1(run: RunV1): Run {
+  return {
     ...run,
-    samples: (run.samples as V1Sample[]).map(({ heapInuseBytes, heapInuseObjects, ...s }) => ({
+    samples: run.samples.map(({ heapInuseBytes, heapInuseObjects, ...s }) => ({
       ...s,
-      liveHeapBytes: Number(heapInuseBytes),
-      liveHeapObjects: Number(heapInuseObjects)
+      liveHeapBytes: heapInuseBytes,
+      liveHeapObjects: heapInuseObjects
     })),
     trends: {
       heap: trendFromVersion1(run.trends.heap),
@@ -141,16 +144,21 @@ function fromVersion1(r: Report): Report {
       rss: trendFromVersion1(run.trends.rss)
     },
     source: { kind: 'pprof' },
-    requestsPerSec: run.load?.achievedRatePerSec ?? null,
+    requestsPerSec: run.load.achievedRatePerSec,
     looks: [],
     detectable: {},
     quiescence: { enabled: false, notDrained: 0, pauseP50Ms: null, pauseP95Ms: null, pausedFraction: null }
-  })
+  }
+}
+
+function fromVersion1(r: ReportV1): Report {
   const { head, base } = r.runs
   return {
     ...r,
     schemaVersion: SCHEMA_VERSION,
     judgements: [],
-    runs: base ? { head: samples(head), base: samples(base) } : { head: samples(head) }
+    runs: base
+      ? { head: runFromVersion1(head), base: runFromVersion1(base) }
+      : { head: runFromVersion1(head) }
   }
 }

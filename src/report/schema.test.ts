@@ -83,7 +83,7 @@ describe('parseReport', () => {
     ['no config', (r) => delete (r as Partial<Report>).config, "/ must have required property 'config'"],
     [
       'a config value that is not text',
-      (r) => (r.config = { duration: { $gt: 1 } }),
+      (r) => (r.config = { duration: { $gt: 1 } as unknown as string }),
       '/config/duration must be string'
     ],
     [
@@ -112,9 +112,29 @@ describe('parseReport', () => {
       '/notices must NOT have more than 1000 items'
     ],
     [
-      'a newer trend field that is neither number, word nor record of numbers',
-      (r) => Object.assign(r.runs.head.trends.heap!, { shape: ['a'] }),
-      '/runs/head/trends/heap/shape must be number,boolean,null'
+      'a trend shape that is none of the shapes',
+      (r) => Object.assign(r.runs.head.trends.heap!, { shape: 'spiral' }),
+      '/runs/head/trends/heap/shape must be equal to one of the allowed values'
+    ],
+    // Every field the Run type calls required is required: renderers need not re-check them.
+    ...(['looks', 'detectable', 'quiescence', 'source', 'requestsPerSec'] as const).map(
+      (field): [string, (r: Report) => void, string] => [
+        `a run without ${field}`,
+        (r) => delete (r.runs.head as Partial<Report['runs']['head']>)[field],
+        `/runs/head must have required property '${field}'`
+      ]
+    ),
+    [
+      'a trend without its late bounds',
+      (r) =>
+        delete (r.runs.head.trends.heap as Partial<NonNullable<Report['runs']['head']['trends']['heap']>>)
+          .lateCiLow,
+      "/runs/head/trends/heap must have required property 'lateCiLow'"
+    ],
+    [
+      'a source of another kind',
+      (r) => (r.runs.head.source = { kind: 'ftp' } as unknown as Report['runs']['head']['source']),
+      '/runs/head/source/kind must be equal to constant'
     ]
   ])('refuses %s in one line that says where', (_name, spoil, error) => {
     const report = makeReport() as Report & Record<string, unknown>

@@ -239,6 +239,13 @@ export const JudgementRule = oneOf(
 )
 export type JudgementRule = Static<typeof JudgementRule>
 
+/** What one series' rule said at a look: an outcome, or go on sampling. */
+export const LookDecision = object(
+  { outcome: Type.Union([Verdict, Type.Literal('continue')]), rule: JudgementRule },
+  { additionalProperties: false }
+)
+export type LookDecision = Static<typeof LookDecision>
+
 /** One look at the growth: what each judged series' rule said. */
 export const LookRecord = object({
   /** 0-based, of `count` looks at most. */
@@ -246,12 +253,7 @@ export const LookRecord = object({
   count: COUNT,
   /** Seconds of sampling at the look. */
   atSec: NUMBER,
-  decisions: byJudgedSeries(
-    object(
-      { outcome: Type.Union([Verdict, Type.Literal('continue')]), rule: JudgementRule },
-      { additionalProperties: false }
-    )
-  ),
+  decisions: byJudgedSeries(LookDecision),
   /** Each judged series' limit at this look, per second (a per-request limit at the rate so far). */
   limitsPerSec: byJudgedSeries(NUMBER),
   /**

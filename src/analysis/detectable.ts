@@ -4,20 +4,11 @@
 // s ≥ limit + (z + Φ⁻¹(power))·SE. That treats SE as known; with correlated noise it varies
 // from run to run with the estimated correlation, and the power at this size is lower
 // (simulated, 61 samples: 81 % independent, 74 % at φ = 0.5, 64 % at φ = 0.8).
+import type { DetectableLeak } from '../model.js'
 import { normalQuantile } from './normal.js'
 
 /** Chance of failing a leak of exactly the detectable size. */
 export const POWER = 0.8
-
-export interface DetectableLeak {
-  /** The smallest growth the run fails with probability POWER, per second. */
-  perSec: number
-  perMin: number
-  /** The same per request, at the achieved rate; null without requests. */
-  perRequest: number | null
-  /** The limit per request: growth below it passes by design. */
-  limitPerRequest: number | null
-}
 
 /**
  * `se` is the whole window's standard error at the look the run stopped, `zFail` the z its

@@ -4,7 +4,7 @@
 // (over four looks z = 2.50 for both; 2.39 is α/3, the split when the first look may
 // not fail, which would keep clear leaks from stopping at the first look).
 import { normalQuantile } from './normal.js'
-import type { JudgementRule, Trend } from '../model.js'
+import type { LookDecision, Trend } from '../model.js'
 
 /** One-sided risk per side over the whole run: failing a service within its limit, passing one above it. */
 export const ALPHA_PER_SIDE = 0.025
@@ -24,11 +24,6 @@ export function lookZ(lookCount: number, alphaPerSide = ALPHA_PER_SIDE): number 
   return normalQuantile(1 - alphaPerSide / lookCount)
 }
 
-export type LookOutcome = 'pass' | 'fail' | 'continue' | 'inconclusive'
-
-/** Why a look decided as it did (see JudgementRule); for continue and inconclusive, what kept it from deciding. */
-export type LookRule = Exclude<JudgementRule, 'too-few-samples' | 'nothing-judged'>
-
 /** What a look reads of a trend (analysis/trend.ts), its bounds at the look's z. */
 export type LookTrend = Pick<
   Trend,
@@ -46,11 +41,6 @@ export interface LookEvidence {
   limitPerSec: number
   /** At max-duration: no more looks, so what is not decided is inconclusive. */
   lastLook: boolean
-}
-
-export interface LookDecision {
-  outcome: LookOutcome
-  rule: LookRule
 }
 
 /**

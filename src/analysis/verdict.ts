@@ -6,6 +6,7 @@ import {
   type JudgedSeries,
   type Judgement,
   type JudgementRule,
+  type LookDecision,
   type LookRecord,
   type Run,
   type Sample,
@@ -42,8 +43,6 @@ export interface LookInput {
    */
   heapFailed?: LookDecision
 }
-
-type LookDecision = LookRecord['decisions'][JudgedSeries] & {}
 
 /**
  * One look: each series with a limit is judged on the samples so far, its bounds at the z

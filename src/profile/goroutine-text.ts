@@ -3,7 +3,7 @@
 import { frameString, ownCode, siteIndex, type OwnCode } from './frames.js'
 import type { Frame } from './profile.js'
 
-/** Goroutines of the text dump charged to the same line (keyed as GoroutineGroup). */
+/** Goroutines of the text dump charged to the same line (keyed as GoroutineSite). */
 export interface GoroutineTextGroup {
   function: string
   file: string

@@ -2,8 +2,8 @@
 import { callPath, frameString, ownCode, siteIndex, type OwnCode } from './frames.js'
 import type { Frame, Profile } from './profile.js'
 
-/** Goroutines whose stacks meet the service's own code at the same line. */
-export interface GoroutineGroup {
+/** A goroutine site: goroutines whose stacks meet the service's own code at the same line. */
+export interface GoroutineSite {
   /** The innermost own-code frame: where they block, as the user wrote it. */
   function: string
   file: string
@@ -19,7 +19,7 @@ export interface GoroutineSummary {
   /** Exact: the profile's values sum to the number of goroutines. */
   total: number
   /** Most goroutines first; goroutines without a stack (not started yet) are in none. */
-  groups: GoroutineGroup[]
+  groups: GoroutineSite[]
 }
 
 // Prefixes of the call a goroutine blocks in, the user-facing call before its runtime internals.
@@ -59,7 +59,7 @@ export function summarizeGoroutines(
   options: { modulePaths?: string[]; isOwn?: OwnCode } = {}
 ): GoroutineSummary {
   const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? [])
-  const groups = new Map<string, GoroutineGroup & { largestCount: number }>()
+  const groups = new Map<string, GoroutineSite & { largestCount: number }>()
   let total = 0
   for (const s of p.samples) {
     const count = s.values[0] ?? 0

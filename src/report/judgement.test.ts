@@ -212,3 +212,13 @@ describe('describeComparison', () => {
     expect(describeComparison(r)).toEqual([])
   })
 })
+
+describe('plural agreement', () => {
+  it('says goroutines grow, the live heap grows', () => {
+    const goroutines = judged('above-limit', t(570, 540, 600), { series: 'goroutines', limitPerSec: perMin(10) })
+    expect(describeJudgement(goroutines)).toMatch(/^goroutines grow 570\/min \(/)
+    expect(describeJudgement(judged('above-limit', t(3072 * KiB, 2048 * KiB, 4096 * KiB)))).toMatch(
+      /^live heap grows 3\.00 MiB\/min \(/
+    )
+  })
+})

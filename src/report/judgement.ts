@@ -206,14 +206,11 @@ export function describeDetectable(run: Run): string[] {
     .map(([key, d]) => {
       const series = key as JudgedSeries
       const { unit } = SERIES[series]
-      if (series === 'goroutines')
-        return `This run would catch a goroutine leak of ≥ ${formatRate(d.perSec, unit)}${share(series, d.perRequest && d.perRequest > 0 ? d.perRequest : null)}.`
-      const perRequest = share(series, d.perRequest)
       const byDesign =
-        d.limitPerRequest === null
-          ? ''
-          : `; less than ${requestShare(series, d.limitPerRequest)} passes by design`
-      return `This run would catch a heap leak of ≥ ${formatRate(d.perSec, unit)}${perRequest}${byDesign}.`
+        series === 'heap' && d.limitPerRequest !== null
+          ? `; less than ${requestShare(series, d.limitPerRequest)} passes by design`
+          : ''
+      return `This run would catch a ${series === 'heap' ? 'heap' : 'goroutine'} leak of ≥ ${formatRate(d.perSec, unit)}${share(series, d.perRequest)}${byDesign}.`
     })
 }
 

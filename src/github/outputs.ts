@@ -1,6 +1,7 @@
 // The action's outputs, named as in OUTPUTS (src/inputs.ts).
 import * as core from '@actions/core'
 import type { Report } from '../model.js'
+import { present } from '../report/present.js'
 
 export interface OutputPaths {
   reportJson: string
@@ -12,12 +13,12 @@ export interface OutputPaths {
  * into a shell: only known words and finite numbers pass.
  */
 export function setOutputs(report: Report, paths: OutputPaths, commentUrl: string | undefined): void {
-  const { heap, goroutines } = report.runs.head.trends ?? {}
+  const { verdict, outputs } = present(report)
   const verdicts: unknown[] = ['pass', 'fail', 'inconclusive']
-  core.setOutput('verdict', verdicts.includes(report.verdict) ? report.verdict : '')
+  core.setOutput('verdict', verdicts.includes(verdict) ? verdict : '')
   // Empty when the series could not be fitted, so a workflow can tell "none" from 0.
-  core.setOutput('heap-slope', finite(heap?.slopePerSec))
-  core.setOutput('goroutine-slope', finite(goroutines?.slopePerSec))
+  core.setOutput('heap-slope', finite(outputs.heapSlopePerSec))
+  core.setOutput('goroutine-slope', finite(outputs.goroutineSlopePerSec))
   core.setOutput('report-json', paths.reportJson)
   core.setOutput('report-markdown', paths.reportMarkdown)
   core.setOutput('comment-url', commentUrl ?? '')

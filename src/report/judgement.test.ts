@@ -48,7 +48,7 @@ describe('describeJudgement', () => {
     const goroutines = t(12, 11, 13, 12, { confidence: 0.9875 })
     expect(
       describeJudgement(judged('above-limit', goroutines, { series: 'goroutines', limitPerSec: perMin(10) }))
-    ).toBe('goroutines grows 12/min (98.8% CI 11/min to 13/min), limit 10/min')
+    ).toBe('goroutines grow 12/min (98.8% CI 11/min to 13/min), limit 10/min')
   })
 
   it('names each rule in the words a reader acts on', () => {
@@ -89,7 +89,7 @@ describe('describeJudgement', () => {
 
   it('gives a per-request limit as the user wrote it', () => {
     const j = judged('above-limit', t(3072 * KiB, 2048 * KiB, 4096 * KiB), { limitPerRequest: 64 })
-    expect(describeJudgement(j)).toMatch(/limit 1\.00 MiB\/min \(64 B\/request at the achieved rate\)$/)
+    expect(describeJudgement(j)).toMatch(/limit 1\.00 MiB\/min \(64 B\/request\)$/)
   })
 
   it('says head − base with signs and both sides, against the allowed increase', () => {
@@ -210,5 +210,18 @@ describe('describeComparison', () => {
     const r = failWithBaselineReport()
     delete r.comparison!.confidence
     expect(describeComparison(r)).toEqual([])
+  })
+})
+
+describe('plural agreement', () => {
+  it('says goroutines grow, the live heap grows', () => {
+    const goroutines = judged('above-limit', t(570, 540, 600), {
+      series: 'goroutines',
+      limitPerSec: perMin(10)
+    })
+    expect(describeJudgement(goroutines)).toMatch(/^goroutines grow 570\/min \(/)
+    expect(describeJudgement(judged('above-limit', t(3072 * KiB, 2048 * KiB, 4096 * KiB)))).toMatch(
+      /^live heap grows 3\.00 MiB\/min \(/
+    )
   })
 })

@@ -29,13 +29,9 @@ export function describeJudgement(j: Judgement): string {
   const shown = (v = NaN) => (vsBase ? formatSignedRate(v, unit) : rate(v))
   const ci = `${confidenceText(j.confidence)} CI`
   const measured = vsBase
-    ? `${label} grows ${shown(j.estimatePerSec)} over the base (${ci} ${shown(j.lowPerSec)} to ${shown(j.highPerSec)}; head ${rate(j.headPerSec)}, base ${rate(j.basePerSec)})`
-    : `${label} grows ${rate(j.estimatePerSec)} (${ci} ${rate(j.lowPerSec)} to ${rate(j.highPerSec)})`
-  const perRequest =
-    j.limitPerRequest === undefined
-      ? ''
-      : ` (${amount(j.series, j.limitPerRequest)}/request at the achieved rate)`
-  const limit = `${vsBase ? 'allowed increase' : 'limit'} ${rate(j.limitPerSec)}${perRequest}`
+    ? `${grows(j.series)} ${shown(j.estimatePerSec)} over the base (${ci} ${shown(j.lowPerSec)} to ${shown(j.highPerSec)}; head ${rate(j.headPerSec)}, base ${rate(j.basePerSec)})`
+    : `${grows(j.series)} ${rate(j.estimatePerSec)} (${ci} ${rate(j.lowPerSec)} to ${rate(j.highPerSec)})`
+  const limit = `${vsBase ? 'allowed increase' : 'limit'} ${limitText(j, null)}`
   switch (j.rule) {
     case 'above-limit':
       return `${measured}, ${limit}`
@@ -44,7 +40,7 @@ export function describeJudgement(j: Judgement): string {
     case 'late-upper-below-limit':
       return `${label} grew ${shown(j.estimatePerSec)} but levelled off${j.fill ? ` as a fill does (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}: ${shown(j.latePerSec)} over the second half, within the ${limit}`
     case 'levels-off-below-limit':
-      return `${label} grows ${rate(j.estimatePerSec)} as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}; what stays once it has filled grows less than the ${limit}`
+      return `${grows(j.series)} ${rate(j.estimatePerSec)} as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}; what stays once it has filled grows less than the ${limit}`
     case 'saturating':
       return `${measured}, above the ${limit}, but slowing down as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}, and still growing at max-duration: raise max-duration, or warmup`
     case 'late-slope-below-limit':
@@ -86,19 +82,15 @@ export function summarizeGrowth(report: Report): GrowthSummary[] {
   for (const j of report.judgements) {
     if (j.series === null || seen.has(j.series)) continue
     seen.add(j.series)
-    const { label, unit } = SERIES[j.series]
+    const { unit } = SERIES[j.series]
     if (j.estimatePerSec === undefined || j.limitPerSec === undefined) {
       out.push({ series: j.series, outcome: j.outcome, text: describeJudgement(j) })
       continue
     }
     const vsBase = j.against === 'base'
     const rate = (v: number) => (vsBase ? formatSignedRate(v, unit) : formatRate(v, unit))
-    const perRequest = (v: number, given?: number) => {
-      const each = given ?? (rps ? v / rps : null)
-      return each === null || each === 0 ? '' : ` (${requestShare(j.series as JudgedSeries, each)})`
-    }
-    const grows = `${label} ${j.series === 'goroutines' ? 'grow' : 'grows'} ${rate(j.estimatePerSec)}${vsBase ? ' over the base' : ''}`
-    const limit = `${vsBase ? 'allowed increase' : 'limit'} ${formatRate(j.limitPerSec, unit)}${perRequest(j.limitPerSec, j.limitPerRequest)}`
+    const growth = `${grows(j.series)} ${rate(j.estimatePerSec)}${vsBase ? ' over the base' : ''}`
+    const limit = `${vsBase ? 'allowed increase' : 'limit'} ${limitText(j, rps)}`
     // An unclear answer shows the interval it rests on.
     const against =
       j.outcome === 'inconclusive'
@@ -107,19 +99,49 @@ export function summarizeGrowth(report: Report): GrowthSummary[] {
     out.push({
       series: j.series,
       outcome: j.outcome,
-      text: `${grows}${perRequest(j.estimatePerSec)}${against}`
+      text: `${growth}${share(j.series, rps && j.estimatePerSec / rps)}${against}`
     })
   }
   return out
 }
 
-/** Growth per request: "256 B/request", "0.2 B/request"; goroutines as "1 per 57 requests". */
+/** Verb agreement: "live heap grows", "goroutines grow". */
+function grows(series: JudgedSeries): string {
+  return `${SERIES[series].label} ${series === 'goroutines' ? 'grow' : 'grows'}`
+}
+
+/**
+ * Growth per request: "256 B/request", "0.2 B/request"; goroutines as "1 per 57 requests",
+ * to the request, so that a limit of 1/1234req reads as the user wrote it.
+ */
 function requestShare(series: JudgedSeries, each: number): string {
   if (SERIES[series].unit === 'count')
     return each > 0 && each < 1
-      ? `1 per ${Number((1 / each).toPrecision(2))} requests`
+      ? `1 per ${Math.round(1 / each)} requests`
       : `${Number(each.toPrecision(2))}/request`
   return `${Math.abs(each) < 10 ? `${Number(each.toPrecision(2))} B` : formatBytes(each)}/request`
+}
+
+/** " (256 B/request)", or nothing when there is no request count or no growth. */
+const share = (series: JudgedSeries, each: number | null): string =>
+  each === null || each === 0 ? '' : ` (${requestShare(series, each)})`
+
+/**
+ * A judgement's limit, from its numbers: "512 KiB/min (44 B/request)", "9.7/min (1 per 1234
+ * requests)". Per request as the user gave it, else at `requestsPerSec` when known.
+ */
+function limitText(j: Judgement, requestsPerSec: number | null): string {
+  const series = j.series as JudgedSeries
+  const perSec = j.limitPerSec ?? NaN
+  const each = j.limitPerRequest ?? (requestsPerSec ? perSec / requestsPerSec : null)
+  return `${formatRate(perSec, SERIES[series].unit)}${share(series, each)}`
+}
+
+/** A limit as the user gave it, per request or per minute, from the judgement's numbers: the table's limit column. */
+export function limitAsGiven(j: Judgement): string | null {
+  if (j.series === null) return null
+  if (j.limitPerRequest !== undefined) return requestShare(j.series, j.limitPerRequest)
+  return j.limitPerSec === undefined ? null : formatRate(j.limitPerSec, SERIES[j.series].unit)
 }
 
 /** "95%", "98.8%": the two-sided confidence of an interval, to a tenth where it matters. */
@@ -184,17 +206,11 @@ export function describeDetectable(run: Run): string[] {
     .map(([key, d]) => {
       const series = key as JudgedSeries
       const { unit } = SERIES[series]
-      if (series === 'goroutines') {
-        const every =
-          d.perRequest && d.perRequest > 0 ? ` (1 per ${Math.round(1 / d.perRequest)} requests)` : ''
-        return `This run would catch a goroutine leak of ≥ ${formatRate(d.perSec, unit)}${every}.`
-      }
-      const perRequest = d.perRequest === null ? '' : ` (${formatBytes(d.perRequest)}/request)`
       const byDesign =
-        d.limitPerRequest === null
-          ? ''
-          : `; less than ${formatBytes(d.limitPerRequest)}/request passes by design`
-      return `This run would catch a heap leak of ≥ ${formatRate(d.perSec, unit)}${perRequest}${byDesign}.`
+        series === 'heap' && d.limitPerRequest !== null
+          ? `; less than ${requestShare(series, d.limitPerRequest)} passes by design`
+          : ''
+      return `This run would catch a ${series === 'heap' ? 'heap' : 'goroutine'} leak of ≥ ${formatRate(d.perSec, unit)}${share(series, d.perRequest)}${byDesign}.`
     })
 }
 

@@ -28,6 +28,14 @@ describe('renderMarkdown', () => {
       trends: { ...report.runs.head.trends, heap: null }
     }
     report.comparison = { heap: { diffPerSec: 51_190, ciLow: 46_000, ciHigh: 56_000, limitPerSec: 4369.07 } }
+    // The limit column is read from the judgements: goroutines judged against 10/min, no allowed increase.
+    report.judgements.push({
+      outcome: 'pass',
+      rule: 'upper-below-limit',
+      series: 'goroutines',
+      against: 'limit',
+      limitPerSec: 10 / 60
+    })
     const table = renderMarkdown(report).split('\n\n')[2].split('\n')
     expect(table).toEqual([
       '| | head | base | Δ head − base | limit |',

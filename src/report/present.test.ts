@@ -1,0 +1,72 @@
+import { makeReport } from '../../test/fixtures/reports.js'
+import type { GoroutineGroup, Judgement, Report } from '../model.js'
+import { describeJudgement } from './judgement.js'
+import { renderMarkdown } from './markdown.js'
+import { renderTerminal } from './terminal.js'
+
+/** A failing goroutine judgement against a limit the user gave per request: 1/1234req at 200 requests/s. */
+function perRequestLimitReport(config: Record<string, unknown>): Report {
+  const limitPerRequest = 1 / 1234
+  const goroutines: Judgement = {
+    outcome: 'fail',
+    rule: 'above-limit',
+    series: 'goroutines',
+    against: 'limit',
+    estimatePerSec: 3.5,
+    lowPerSec: 3.2,
+    highPerSec: 3.8,
+    latePerSec: 3.5,
+    limitPerSec: limitPerRequest * 200,
+    limitPerRequest,
+    confidence: 0.95
+  }
+  const report = makeReport({ config })
+  report.judgements = [goroutines, ...report.judgements]
+  report.reasons = report.judgements.map(describeJudgement)
+  return report
+}
+
+describe('a per-request limit', () => {
+  it('reads the same on the first screen, in the table and in the reasons: 1 per 1234 requests', () => {
+    const md = renderMarkdown(perRequestLimitReport({ 'max-goroutine-growth': '1/1234req' }))
+    const [, firstScreen, table, reasons] = md.split('\n\n')
+    expect(firstScreen).toContain('above the limit 9.7/min (1 per 1234 requests)')
+    expect(table).toMatch(/\| Goroutines .*\| 1 per 1234 requests \|$/m)
+    expect(reasons).toContain('limit 9.7/min (1 per 1234 requests)')
+    expect(md).not.toMatch(/1 per 1200 requests|0\.00081/)
+  })
+
+  it("is read from the judgement's numbers, never from the config the report carries", () => {
+    // In comment mode report.config comes from an untrusted fork: what it says is not the limit judged.
+    const md = renderMarkdown(perRequestLimitReport({ 'max-goroutine-growth': '5/min' }))
+    expect(md).toMatch(/\| Goroutines .*\| 1 per 1234 requests \|$/m)
+    expect(md).not.toContain('5/min |')
+  })
+})
+
+describe('goroutine groups', () => {
+  // Leaked during warm-up: proven by the goroutineleak profile, yet no growth while sampling.
+  const provenAtWarmUp: GoroutineGroup = {
+    function: 'main.awaitReply',
+    file: '/work/repo/service/main.go',
+    line: 77,
+    repoPath: 'service/main.go',
+    callPath: [],
+    waitReason: 'chan receive',
+    countGrowth: 0,
+    perSec: 0,
+    count: 30,
+    provenLeaked: true
+  }
+
+  it('lists a group the runtime proved leaked though it did not grow, in the comment and the terminal', () => {
+    const report = makeReport()
+    report.runs.head.attribution!.goroutines = [provenAtWarmUp]
+    expect(renderMarkdown(report)).toMatch(
+      /\| <code>main\.awaitReply<\/code><br><code>service\/main\.go:77<\/code> \*\*proven leaked\*\* \| chan receive \|/
+    )
+    expect(renderTerminal(report)).toContain(
+      '    service/main.go:77  main.awaitReply  +0 (chan receive) [proven leaked]'
+    )
+  })
+})

@@ -1,0 +1,430 @@
+// report.json -> ReportView: every display decision made once, in the manner of benchstat's
+// Comparison (numbers) and FormatDelta (words at the edge). What is listed, rounding,
+// plurals and per-request forms, each limit's text (from the judgements' numbers, never
+// from report.config, which in comment mode comes from an untrusted fork), links and what
+// is said first; markdown.ts, terminal.ts and the GitHub adapters only lay the view out.
+import { INPUTS } from '../inputs.js'
+import {
+  SERIES,
+  SERIES_NAMES,
+  type GoroutineGroup,
+  type HeapSite,
+  type JudgedSeries,
+  type Report,
+  type Run,
+  type SeriesName,
+  type SourceLink,
+  type Trend,
+  type Verdict
+} from '../model.js'
+import { formatBytes, formatByteRate, formatCountRate, formatRate, formatSignedRate } from '../units.js'
+import type { ChartLine } from './chart.js'
+import { num } from './escape.js'
+import {
+  adviceFor,
+  confidenceText,
+  describeComparison,
+  describeDetectable,
+  describeJudgement,
+  describeQuiescence,
+  describeStop,
+  limitAsGiven,
+  summarizeGrowth
+} from './judgement.js'
+import { describeInterval } from './sampling-cost.js'
+import type {
+  Cell,
+  ChartView,
+  GoroutineGroupView,
+  HeapSiteView,
+  Line,
+  ReportView,
+  RunView,
+  Span
+} from './view.js'
+
+const HEADLINE: Record<Verdict, string> = {
+  pass: '✅ go-memgate: no memory growth beyond the limits',
+  fail: '❌ go-memgate: memory grows — this check fails',
+  inconclusive: '⚠️ go-memgate: inconclusive — growth could not be told from noise'
+}
+
+const VERDICT_WORD: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' }
+
+export function present(report: Report): ReportView {
+  const { head, base } = report.runs
+  const source = sourceOf(report)
+  const a = head.attribution
+  // Listed once, for every output: growth past the sampling noise, and groups that pile up or were proven leaked.
+  const sites = a?.heap.filter((s) => !s.withinNoise && s.bytesPerSec > 0) ?? []
+  const groups = a?.goroutines.filter((g) => g.countGrowth > 0 || g.provenLeaked) ?? []
+  // Schema 1 reports kept no judgements, only their reasons.
+  const reasons = report.judgements.length ? report.judgements.map(describeJudgement) : report.reasons
+  const leak = leakingLine(report, source, sites, groups)
+  const reproduce = reproduceCommand(report)
+  return {
+    verdict: report.verdict,
+    verdictWord: VERDICT_WORD[report.verdict],
+    headline: HEADLINE[report.verdict],
+    name: report.name === 'memgate' ? null : report.name,
+    notices: report.notices,
+    growth: growth(report, reasons),
+    commits: commitsLine(report, source),
+    leakingLine: leak,
+    nextStep: nextStep(report, leak !== null, reproduce),
+    growthTable: base ? comparisonTable(report, base) : headTable(report),
+    trendTable: trendTable(report),
+    reasons,
+    remarks: [...describeDetectable(head), describeStop(head), ...describeComparison(report)].filter(
+      (l) => l !== null
+    ),
+    heapSites: sites.map((s) => heapSiteView(report.name, s)),
+    goroutineGroups: groups.map((g) => groupView(report.name, g)),
+    goroutineLeakProfileNote:
+      a?.goroutineLeakProfile && groups.length
+        ? 'Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so.'
+        : null,
+    attributionNotes: a?.notes ?? [],
+    newInHead: Array.isArray(report.comparison?.newInHead)
+      ? report.comparison.newInHead.slice(0, 10).map(String)
+      : [],
+    charts: charts(report),
+    runs: [...(base ? [runView(base)] : []), runView(head)],
+    reproduce,
+    profiles: profilesLine(head),
+    outputs: {
+      heapSlopePerSec: head.trends?.heap?.slopePerSec ?? null,
+      goroutineSlopePerSec: head.trends?.goroutines?.slopePerSec ?? null
+    }
+  }
+}
+
+/** Each judged series' growth, worst judgement first; without one, the first reason. */
+function growth(report: Report, reasons: string[]): Cell[] {
+  const items = summarizeGrowth(report).map((g) => ({ text: g.text, failed: g.outcome === 'fail' }))
+  if (!items.length) return reasons.length ? [{ text: reasons[0], failed: false }] : []
+  items[0].text = items[0].text.replace(/^\w/, (c) => c.toUpperCase())
+  return items
+}
+
+const SHA = /^[0-9a-f]{7,40}$/
+const REPOSITORY_URL = /^https:\/\/[\w.-]+(?::\d+)?\/[\w.-]+\/[\w.-]+$/
+
+/** The repository and head commit to link to; in comment mode the report is untrusted: both must look right. */
+function sourceOf(report: Report): SourceLink | null {
+  const s = report.source
+  const ok =
+    typeof s?.repositoryUrl === 'string' &&
+    REPOSITORY_URL.test(s.repositoryUrl) &&
+    typeof s.commit === 'string' &&
+    SHA.test(s.commit)
+  return ok ? s : null
+}
+
+const shaOf = (commit: unknown): string | null =>
+  typeof commit === 'string' && SHA.test(commit) ? commit : null
+
+/** "base `main` 3f5c2a9 → head 9e8d7c6", short SHAs linked to their commits. */
+function commitsLine(report: Report, source: SourceLink | null): Line | null {
+  const commit = (sha: string): Span => ({
+    code: sha.slice(0, 7),
+    url: source && `${source.repositoryUrl}/commit/${sha}`
+  })
+  const head = shaOf(report.runs.head.commit) ?? source?.commit ?? null
+  const base = report.runs.base
+  const baseSha = shaOf(base?.commit)
+  if (!head && !baseSha) return null
+  const headSpans: Line = ['head ', head ? commit(head) : 'the working tree']
+  if (!base) return ['Commit: ', ...headSpans]
+  return [
+    'Commits: base ',
+    ...(base.ref ? [{ code: String(base.ref) }, ' '] : []),
+    baseSha ? commit(baseSha) : 'a stored report',
+    ' → ',
+    ...headSpans
+  ]
+}
+
+/** "svc/cache.go:42", linked to that line at the head commit when the repository is known. */
+function lineSpan(source: SourceLink | null, at: { repoPath?: string; file: string; line: number }): Span {
+  const path = at.repoPath
+  const text = `${path ?? at.file}:${at.line}`
+  const linkable = source && typeof path === 'string' && Number.isInteger(at.line) && !path.startsWith('/')
+  if (!linkable || path.split('/').includes('..')) return { code: text }
+  try {
+    const blob = path.split('/').map(encodeURIComponent).join('/')
+    return { code: text, url: `${source.repositoryUrl}/blob/${source.commit}/${blob}#L${at.line}` }
+  } catch {
+    return { code: text } // a lone surrogate, from a hostile report: no link
+  }
+}
+
+/** The line that keeps what the worst judgement's series grows by. */
+function leakingLine(
+  report: Report,
+  source: SourceLink | null,
+  sites: HeapSite[],
+  groups: GoroutineGroup[]
+): Line | null {
+  const worst = report.judgements.find((j) => j.outcome === report.verdict && j.series !== null)
+  if (report.verdict === 'pass' || !report.runs.head.attribution || !worst) return null
+  const site = worst.series === 'heap' ? sites[0] : undefined
+  if (site && site.kind !== 'goroutines')
+    return [
+      'Leaking line: ',
+      lineSpan(source, site),
+      ' in ',
+      { code: site.function },
+      `: ${formatBytes(site.inuseBytesGrowth)} kept${site.bytesPerRequest === undefined ? '' : `, ${formatBytes(site.bytesPerRequest)}/request`}`
+    ]
+  const group = groups[0]
+  if (!group || (worst.series !== 'goroutines' && !site)) return null
+  return [
+    'Goroutines pile up at: ',
+    lineSpan(source, group),
+    ' in ',
+    { code: group.function },
+    `${group.waitReason ? ` (${group.waitReason})` : ''}: +${num(group.countGrowth)}`
+  ]
+}
+
+/** What the reader does next: fix the line, or get a clearer answer; reproduce either way. */
+function nextStep(report: Report, leakShown: boolean, reproduce: string): Line | null {
+  if (report.verdict === 'pass') return null
+  const again: Line = ['reproduce: ', { code: reproduce }]
+  if (report.verdict === 'inconclusive') {
+    const advice = report.judgements.map(adviceFor).find((a) => a !== null)
+    return ['Next: ', ...(advice ? [`${advice}; `] : []), ...again]
+  }
+  const head = report.runs.head
+  const files = head.attribution?.files
+  const look: Line = leakShown
+    ? ['the line above']
+    : files?.flamegraph
+      ? ['the flame graph ', { code: files.flamegraph }, ' in the artifact']
+      : ['the raw profiles in ', { code: head.profilesDir }, ' of the artifact']
+  return ['Next: look at ', ...look, '; ', ...again]
+}
+
+/** A series' limit as the user gave it, from its judgement against the limit; none: the limit is off. */
+function limitCell(report: Report, series: SeriesName): string {
+  if (!SERIES[series].limitInput) return 'not judged'
+  const j = report.judgements.find((j) => j.series === series && j.against === 'limit')
+  return j ? (limitAsGiven(j) ?? '—') : 'off'
+}
+
+/** Whether a judgement of `series` against `against` failed: its cell is stressed. */
+const failed = (report: Report, series: SeriesName, against: 'limit' | 'base') =>
+  report.judgements.some((j) => j.series === series && j.against === against && j.outcome === 'fail')
+
+const plain = (text: string): Cell => ({ text, failed: false })
+
+/** Without a baseline: the head's growth, its interval and its second half. */
+function headTable(report: Report): ReportView['growthTable'] {
+  const head = report.runs.head
+  const confidence = head.trends.heap?.confidence ?? head.trends.goroutines?.confidence
+  const rows: Cell[][] = []
+  for (const name of SERIES_NAMES) {
+    const s = SERIES[name]
+    const t = head.trends[name]
+    if (!s.limitInput && !t) continue
+    const r = (v: number) => formatSignedRate(v, s.unit)
+    const cells = t
+      ? [
+          { text: r(t.slopePerSec), failed: failed(report, name, 'limit') },
+          plain(`${r(t.ciLow)} … ${r(t.ciHigh)}`),
+          plain(r(t.lateSlopePerSec))
+        ]
+      : [plain('—'), plain('—'), plain('—')]
+    rows.push([plain(s.title), ...cells, plain(limitCell(report, name))])
+  }
+  return { header: ['', 'growth', `${confidenceText(confidence)} interval`, 'second half', 'limit'], rows }
+}
+
+/** With a baseline: one row a series, head, base and their difference side by side. */
+function comparisonTable(report: Report, base: Run): ReportView['growthTable'] {
+  const head = report.runs.head
+  const rows: Cell[][] = []
+  for (const name of SERIES_NAMES) {
+    const s = SERIES[name]
+    const [h, b] = [head.trends[name], base.trends[name]]
+    if (!s.limitInput && !h) continue
+    const r = (v: number) => formatSignedRate(v, s.unit)
+    const slope = (t: Trend | null) => (t ? r(t.slopePerSec) : '—')
+    const c = s.limitInput ? report.comparison?.[name as JudgedSeries] : undefined
+    const difference = c ? c.diffPerSec : h && b ? h.slopePerSec - b.slopePerSec : null
+    const limit = s.limitInput
+      ? `${limitCell(report, name)}; Δ ${c && c.limitPerSec !== null ? `≤ ${r(c.limitPerSec)}` : 'off'}`
+      : 'not judged'
+    rows.push([
+      plain(s.title),
+      { text: slope(h), failed: failed(report, name, 'limit') },
+      plain(slope(b)),
+      difference === null ? plain('—') : { text: r(difference), failed: failed(report, name, 'base') },
+      plain(limit)
+    ])
+  }
+  return { header: ['', 'head', 'base', 'Δ head − base', 'limit'], rows }
+}
+
+/** Every run's trends, unsigned, for plain text. */
+function trendTable(report: Report): string[][] {
+  const head = report.runs.head
+  const confidence = head.trends.heap?.confidence ?? head.trends.goroutines?.confidence
+  const rows: string[][] = [['', 'growth', `${confidenceText(confidence)} interval`, 'second half']]
+  for (const [side, run] of Object.entries(report.runs)) {
+    if (!run) continue
+    for (const series of SERIES_NAMES) {
+      const t = run.trends[series]
+      if (!t) continue
+      const r = (v: number) => formatRate(v, SERIES[series].unit)
+      rows.push([
+        `${series}${report.runs.base ? ` (${side})` : ''}`,
+        r(t.slopePerSec),
+        `${r(t.ciLow)} .. ${r(t.ciHigh)}`,
+        r(t.lateSlopePerSec)
+      ])
+    }
+  }
+  return rows
+}
+
+function heapSiteView(gate: string, s: HeapSite): HeapSiteView {
+  const ratePerMin = formatByteRate(s.bytesPerSec)
+  return {
+    function: s.function,
+    at: `${s.repoPath ?? s.file}:${s.line}`,
+    goroutineRecords: s.kind === 'goroutines',
+    kept: formatBytes(s.inuseBytesGrowth),
+    ratePerMin,
+    perRequest: s.bytesPerRequest === undefined ? null : formatBytes(s.bytesPerRequest),
+    // Goroutine records have no line to mark: the goroutine annotations mark their stack.
+    annotation:
+      s.repoPath && !s.kind
+        ? {
+            title: `go-memgate (${gate}): growing heap`,
+            message: `${s.function} allocates memory that stays live: ${ratePerMin}.`,
+            file: s.repoPath,
+            line: s.line
+          }
+        : null
+  }
+}
+
+function groupView(gate: string, g: GoroutineGroup): GoroutineGroupView {
+  const ratePerMin = formatCountRate(g.perSec)
+  const blocked = g.waitReason ? `, blocked in ${g.waitReason}` : ''
+  const proof = g.provenLeaked ? ' The runtime proved them leaked.' : ''
+  return {
+    function: g.function,
+    at: `${g.repoPath ?? g.file}:${g.line}`,
+    waitReason: g.waitReason ?? null,
+    createdBy: g.createdBy ?? null,
+    added: `+${num(g.countGrowth)}`,
+    ratePerMin,
+    provenLeaked: g.provenLeaked === true,
+    annotation: g.repoPath
+      ? {
+          title: `go-memgate (${gate}): growing goroutines`,
+          message: `${g.count} goroutines wait here${blocked}, growing ${ratePerMin}.${proof}`,
+          file: g.repoPath,
+          line: g.line
+        }
+      : null
+  }
+}
+
+const CHARTS: { series: JudgedSeries; title: string; unit: string; scale: number }[] = [
+  { series: 'heap', title: 'Live heap after GC', unit: 'MiB', scale: 1024 * 1024 },
+  { series: 'goroutines', title: 'Goroutines', unit: 'count', scale: 1 }
+]
+
+function charts(report: Report): ChartView[] {
+  const { head, base } = report.runs
+  if (head.samples.length < 2) return []
+  const lines: ChartLine[] = [
+    ...(base ? [{ role: 'base' as const, samples: base.samples }] : []),
+    { role: 'head', samples: head.samples }
+  ]
+  return CHARTS.map(({ series, title, unit, scale }) => {
+    const value = SERIES[series].value
+    const held = value(head.samples[0])
+    return {
+      request: { title, unit, lines, value, scale, limitPerSec: chartLimit(report, series) },
+      flat: `${title}: ${SERIES[series].unit === 'bytes' && held !== null ? formatBytes(held) : num(held)} in every sample.`
+    }
+  })
+}
+
+/** The growth the chart's limit line rises at: the absolute limit, else the base's growth plus the allowed increase. */
+function chartLimit(report: Report, series: JudgedSeries): number | null {
+  const absolute = report.judgements.find((j) => j.series === series && j.against === 'limit')
+  if (absolute?.limitPerSec !== undefined) return absolute.limitPerSec
+  const allowed = report.comparison?.[series]?.limitPerSec
+  const baseSlope = report.runs.base?.trends[series]?.slopePerSec
+  return typeof allowed === 'number' && baseSlope !== undefined ? baseSlope + allowed : null
+}
+
+function runView(run: Run): RunView {
+  const load = run.load
+  const loadSpans: Line =
+    load.kind === 'built-in'
+      ? [
+          `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
+        ]
+      : [
+          'load-command ',
+          { code: load.command ?? '' },
+          load.exitCode ? `, exit code ${num(load.exitCode)}` : ''
+        ]
+  const interval = describeInterval(run.interval)
+  return {
+    side: run.side === 'base' ? 'base' : 'head',
+    ref: run.ref ? String(run.ref) : null,
+    commit: run.commit ? String(run.commit).slice(0, 12) : null,
+    summary: [
+      `${num(run.samples.length)} samples over ${num(run.durationSec, 0)}s after a ${num(run.warmupSec)}s warm-up; `,
+      ...loadSpans
+    ],
+    readings: describeQuiescence(run.quiescence),
+    notes: [...(interval ? [interval] : []), ...run.sampleNotes]
+  }
+}
+
+function profilesLine(head: Run): Line {
+  const files = head.attribution?.files
+  if (!files?.heapFirst || !files.heapLast)
+    return ['Raw profiles are in ', { code: head.profilesDir }, ' of the output folder.']
+  return [
+    'What the heap kept, by line, from the raw profiles in the artifact: ',
+    { code: `go tool pprof -diff_base ${files.heapFirst} ${files.heapLast}` },
+    ...(files.flamegraph ? ['; as a flame graph: ', { code: files.flamegraph }] : []),
+    '.'
+  ]
+}
+
+/**
+ * The CLI run that measures what this run did, as a user outside this repository runs it:
+ * npm fetches the tool at its version's tag. Flags are the inputs that differ from their
+ * defaults, except that on a pull request the action's `baseline: auto` is the merge-base
+ * (on the CLI, auto is none) and the branch it was taken from.
+ */
+function reproduceCommand(report: Report): string {
+  const version = report.tool?.version
+  const pin = typeof version === 'string' && /^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(version) ? `#v${version}` : ''
+  const config: Record<string, unknown> = { ...report.config }
+  const base = report.runs.base
+  if ((config.baseline ?? 'auto') === 'auto' && base) config.baseline = 'merge-base'
+  if (config.baseline === 'merge-base' && !config['base-ref'] && base?.ref) config['base-ref'] = base.ref
+  const flags = Object.entries(config)
+    .filter(([k, v]) => INPUTS.find((i) => i.name === k && !i.actionOnly && i.default !== v))
+    .map(([k, v]) => `--${k} ${shellQuote(String(v))}`)
+  return [`npx github:go-memgate/go-memgate${pin} run`, ...flags].join(' ')
+}
+
+/** POSIX quoting; a multi-line value (env) becomes $'…' with \n escapes, on one line. */
+function shellQuote(v: string): string {
+  if (/^[\w./:@%=,-]+$/.test(v)) return v
+  if (/[\n\r]/.test(v)) return `$'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, '\\n')}'`
+  return `'${v.replace(/'/g, `'\\''`)}'`
+}

@@ -1,0 +1,107 @@
+// What a reader is shown, decided once by present() (present.ts): words, lists, rounding
+// and links are settled here; markdown.ts, terminal.ts and the GitHub adapters lay it out.
+import type { Verdict } from '../model.js'
+import type { ChartRequest } from './chart.js'
+
+/** Words, or a name from the service or the run shown as code, linked when `url` is set. */
+export type Span = string | { code: string; url?: string | null }
+/** A line of text with code in it: each medium writes the code its own way. */
+export type Line = Span[]
+
+/** A table cell; a failed judgement's cell is stressed. */
+export interface Cell {
+  text: string
+  failed: boolean
+}
+
+/** A mark on a line of the diff. */
+export interface AnnotationView {
+  title: string
+  message: string
+  file: string
+  line: number
+}
+
+/** An allocation site listed as growing. */
+export interface HeapSiteView {
+  function: string
+  /** "svc/cache.go:42" */
+  at: string
+  /** The runtime's records of new goroutines: no line of their own, shown as a pointer to the goroutine table. */
+  goroutineRecords: boolean
+  kept: string
+  ratePerMin: string
+  perRequest: string | null
+  /** null when GitHub can place no mark: outside the repository, or goroutine records. */
+  annotation: AnnotationView | null
+}
+
+/** A goroutine group listed as piling up, or proven leaked. */
+export interface GoroutineGroupView {
+  function: string
+  at: string
+  waitReason: string | null
+  createdBy: string | null
+  /** "+101" */
+  added: string
+  ratePerMin: string
+  provenLeaked: boolean
+  annotation: AnnotationView | null
+}
+
+export interface RunView {
+  side: 'head' | 'base'
+  ref: string | null
+  /** The first 12 hex digits. */
+  commit: string | null
+  /** "30 samples over 30s after a 15s warm-up; built-in load: …" */
+  summary: Line
+  /** How the readings were taken. */
+  readings: string | null
+  /** The sampling interval, then samples retried or dropped. */
+  notes: string[]
+}
+
+export interface ChartView {
+  request: ChartRequest
+  /** Said instead of a chart when the series never moved. */
+  flat: string
+}
+
+export interface ReportView {
+  verdict: Verdict
+  /** "PASS", for a line of plain text. */
+  verdictWord: string
+  headline: string
+  /** The gate's name when one was chosen; null for the default, which tells nothing apart. */
+  name: string | null
+  notices: string[]
+  /** What grows, one item a judged series, as its worst judgement has it. */
+  growth: Cell[]
+  commits: Line | null
+  leakingLine: Line | null
+  nextStep: Line | null
+  /** The growth table: a header, then one row a series, its title first. */
+  growthTable: { header: string[]; rows: Cell[][] }
+  /** The trends of each run, plain: a header, then one row a run and series. */
+  trendTable: string[][]
+  /** Each judgement in a sentence. */
+  reasons: string[]
+  /** What the run could catch, where it stopped, how head − base was measured. */
+  remarks: string[]
+  heapSites: HeapSiteView[]
+  goroutineGroups: GoroutineGroupView[]
+  /** Said beside the goroutine groups. */
+  goroutineLeakProfileNote: string | null
+  attributionNotes: string[]
+  /** Functions growing in the head and not in the base. */
+  newInHead: string[]
+  charts: ChartView[]
+  /** Base first. */
+  runs: RunView[]
+  /** The command that measures what this run did. */
+  reproduce: string
+  /** Where the raw profiles are and how to read them. */
+  profiles: Line
+  outputs: { heapSlopePerSec: number | null; goroutineSlopePerSec: number | null }
+}

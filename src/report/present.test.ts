@@ -5,7 +5,7 @@ import { renderMarkdown } from './markdown.js'
 import { renderTerminal } from './terminal.js'
 
 /** A failing goroutine judgement against a limit the user gave per request: 1/1234req at 200 requests/s. */
-function perRequestLimitReport(config: Record<string, unknown>): Report {
+function perRequestLimitReport(config: Record<string, string>): Report {
   const limitPerRequest = 1 / 1234
   const goroutines: Judgement = {
     outcome: 'fail',

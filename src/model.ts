@@ -193,7 +193,8 @@ export const Attribution = object({
   files: Optional(
     object({ flamegraph: Optional(TEXT), heapFirst: Optional(TEXT), heapLast: Optional(TEXT) })
   ),
-  notes: Optional(list(TEXT, 1000)),
+  /** The heap profile's sampling: one sample per this many bytes allocated (memprofilerate). */
+  heapSamplingRateBytes: Optional(COUNT),
   /** Built with GOEXPERIMENT=goroutineleakprofile: goroutine groups may be `provenLeaked`. */
   goroutineLeakProfile: Optional(BOOLEAN)
 })

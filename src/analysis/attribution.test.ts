@@ -5,7 +5,7 @@ import { allocationSites, sampleVarianceBytes2, summarizeHeap, type HeapSummary 
 import { toRepoPath } from '../profile/paths.js'
 import { buildRoot, profile, text } from '../../test/fixtures/profiles.js'
 import { lineOf, marker } from '../../test/fixtures/services.js'
-import { attributeGoroutines, attributeHeap, isWithinNoise, samplingRateNote } from './attribution.js'
+import { attributeGoroutines, attributeHeap, isWithinNoise } from './attribution.js'
 
 // Every capture ran 20 s of load at a fixed rate between its start and end profiles.
 const elapsedSec = 20
@@ -155,27 +155,4 @@ describe('attributeGoroutines', () => {
       expect(attributeGoroutines(goroutines(run, 'start'), goroutines(run, 'end'), elapsedSec)).toEqual([])
     }
   )
-})
-
-describe('samplingRateNote', () => {
-  const named = {
-    ...attributeHeap(heapGrowth('heap-leak/default-rate'), elapsedSec, null, layout)[0],
-    withinNoise: false
-  }
-  const unnamed = { ...named, withinNoise: true }
-
-  it("at Go's 512 KiB, says that small leaks may not show by site", () => {
-    expect(samplingRateNote(512 * 1024, [named])).toMatch(
-      /^The heap profile samples one allocation per 512 KiB/
-    )
-  })
-
-  it('at a finer rate, speaks only when no site cleared the sampling noise', () => {
-    expect(samplingRateNote(32 * 1024, [named, unnamed])).toBeNull()
-    expect(samplingRateNote(32 * 1024, [])).toBeNull()
-    expect(samplingRateNote(32 * 1024, [unnamed])).toBe(
-      "The heap grew, but no allocation site's growth cleared the heap profile's sampling noise (one sample per 32 KiB): memprofilerate: 4096 names a leak of a few dozen bytes a request at once, at more CPU for a service that allocates much."
-    )
-    expect(samplingRateNote(4096, [unnamed])).toBeNull()
-  })
 })

@@ -113,19 +113,3 @@ export function attributeGoroutines(
   }
   return grown.sort((a, b) => b.countGrowth - a.countGrowth)
 }
-
-/**
- * What a reader must know when the heap profile is too coarse to name the sites: at Go's
- * 512 KiB small leaks do not show by site; at a finer rate, growth that no site could tell
- * from the sampling noise (a leak of a few dozen bytes a request caught at the first look).
- */
-export function samplingRateNote(samplingRateBytes: number, sites: HeapSite[]): string | null {
-  const kib = Math.round(samplingRateBytes / 1024)
-  if (samplingRateBytes > 64 * 1024)
-    return `The heap profile samples one allocation per ${kib} KiB: small leaks may not show by site. Set memprofilerate for finer attribution.`
-  if (samplingRateBytes > FINE_RATE_BYTES && sites.length > 0 && sites.every((s) => s.withinNoise))
-    return `The heap grew, but no allocation site's growth cleared the heap profile's sampling noise (one sample per ${kib} KiB): memprofilerate: ${FINE_RATE_BYTES} names a leak of a few dozen bytes a request at once, at more CPU for a service that allocates much.`
-  return null
-}
-
-const FINE_RATE_BYTES = 4096

@@ -13,7 +13,7 @@ import {
 } from '../model.js'
 import { diffHeap, type HeapDiff } from '../profile/diff.js'
 import type { RepoLayout } from '../profile/paths.js'
-import { attributeGoroutines, attributeHeap, samplingRateNote } from './attribution.js'
+import { attributeGoroutines, attributeHeap } from './attribution.js'
 import { detectableLeak } from './detectable.js'
 import { lookZ } from './looks.js'
 import type { Point } from './point.js'
@@ -72,7 +72,6 @@ export function attribution(m: Measurement, shape: RunShape): Attribution | unde
     ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
   })
   const sites = attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, layout)
-  const rateNote = samplingRateNote(firstHeap.summary.samplingRateBytes, sites)
   return {
     heap: sites,
     goroutines: stacks,
@@ -82,7 +81,7 @@ export function attribution(m: Measurement, shape: RunShape): Attribution | unde
       heapLast: `${m.profilesDir}/${lastHeap.file}`
     },
     ...(goroutineLeaks ? { goroutineLeakProfile: true } : {}),
-    notes: rateNote ? [rateNote] : []
+    heapSamplingRateBytes: firstHeap.summary.samplingRateBytes
   }
 }
 

@@ -32,6 +32,7 @@ import {
   summarizeGrowth
 } from './judgement.js'
 import { describeInterval } from './sampling-cost.js'
+import { describeSamplingRate } from './sampling-rate.js'
 import type {
   Cell,
   ChartView,
@@ -84,7 +85,7 @@ export function present(report: Report): ReportView {
       a?.goroutineLeakProfile && groups.length
         ? 'Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so.'
         : null,
-    attributionNotes: a?.notes ?? [],
+    attributionNotes: a ? [describeSamplingRate(a)].filter((n) => n !== null) : [],
     newInHead: Array.isArray(report.comparison?.newInHead)
       ? report.comparison.newInHead.slice(0, 10).map(String)
       : [],

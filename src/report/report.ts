@@ -116,7 +116,8 @@ function trendFromVersion1(t: TrendV1 | null): Trend | null {
     lateSlopePerSec,
     lateCiLow: null,
     lateCiHigh: null,
-    sePerSec: (ciHigh - ciLow) / (2 * z),
+    // A hostile or broken file may give the bounds the wrong way round: a width is never negative.
+    sePerSec: Math.abs(ciHigh - ciLow) / (2 * z),
     rho: 0,
     vif: 1,
     shape: 'steady',

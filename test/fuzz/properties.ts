@@ -370,7 +370,7 @@ function hostileReport(input: RenderInput): Report {
         }
       ],
       files: { flamegraph: next(), heapFirst: next(), heapLast: next() },
-      notes: [next()]
+      heapSamplingRateBytes: 512 * 1024
     }
   }
   report.comparison = { ...report.comparison, newInHead: [next(), next()] }

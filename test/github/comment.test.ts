@@ -195,7 +195,7 @@ describe('postComment', () => {
           count: 9
         }
       ],
-      notes: [evil[0]]
+      heapSamplingRateBytes: evil[0] as unknown as number
     }
     report.runs.head.durationSec = evil[4] as unknown as number
     report.runs.head.load = {

@@ -19,7 +19,8 @@ import {
 } from '../model.js'
 import type { Redactor } from '../redact.js'
 import { withRedactor } from './gate.js'
-import { measureRun, repoRootOf } from './sides.js'
+import { measureOnceWith } from './run.js'
+import { repoRootOf } from './sides.js'
 
 export interface CalibrateOptions {
   outDir: string
@@ -52,18 +53,17 @@ async function measurePairs(
   if (!existsSync(moduleDir))
     throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`)
   const side: Side = { side: 'head', moduleDir, repoRoot: await repoRootOf(moduleDir) }
-  const runOptions = {
-    outDir: options.outDir,
-    redact: redactor.redact,
+  const measureOnce = measureOnceWith(config, options.outDir, {
     log: options.log,
+    redact: redactor.redact,
     signal: options.signal
-  }
+  })
   const runs: [Run, Run][] = []
   const started = Date.now()
   for (let pair = 1; pair <= options.pairs; pair++) {
     options.log(`pair ${pair} of ${options.pairs}`)
-    const a = await measureRun(config, side, `a-${pair}`, runOptions)
-    const b = await measureRun(config, side, `b-${pair}`, runOptions)
+    const a = await measureOnce(side, `a-${pair}`)
+    const b = await measureOnce(side, `b-${pair}`)
     runs.push([a, b])
   }
   const calibration = summarize(runs, config, (Date.now() - started) / 1000 / (2 * options.pairs))

@@ -18,6 +18,7 @@ import { resolveModuleDir } from '../engine/build.js'
 import { prepareOutDir, writeOutput } from '../engine/out-dir.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
 import { pushRun } from '../engine/pushgateway.js'
+import type { RunContext } from '../engine/run-context.js'
 import { GateError, OutputError } from '../errors.js'
 import type { Log, Report, Run } from '../model.js'
 import { Redactor } from '../redact.js'
@@ -25,7 +26,8 @@ import { describeBaseGrowth, describePerRequest } from '../report/judgement.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderOpenMetrics, runLabels, runRegistry, type RunExport } from '../report/openmetrics.js'
 import { buildReport } from '../report/report.js'
-import { measureSides } from './sides.js'
+import { measureOnceWith } from './run.js'
+import { gitSeams, measureSides, type SidesSeams } from './sides.js'
 import { readSource } from './source-link.js'
 
 export interface GateOptions {
@@ -43,6 +45,8 @@ export interface GateOptions {
   signal?: AbortSignal
   /** The repository's web address, for links to lines ("https://github.com/acme/shop"); else the origin remote's. */
   repositoryUrl?: string
+  /** Fakes of the measuring and of git, for tests; default: the engine and git. */
+  seams?: Partial<SidesSeams>
 }
 
 export interface GateResult {
@@ -105,9 +109,11 @@ async function gate(config: Config, options: GateOptions, redactor: Redactor): P
     ].filter((j) => j !== null)
     return { vsBase, judgements }
   }
-  const sides = await measureSides(config, moduleDir, {
-    ...options,
-    redact: redactor.redact,
+  const ctx: RunContext = { log: options.log, redact: redactor.redact, signal: options.signal }
+  const sides = await measureSides(config, moduleDir, ctx, {
+    ...gitSeams,
+    measureOnce: measureOnceWith(config, options.outDir, ctx),
+    ...options.seams,
     needsAnotherPair: (head, base) => needsAnotherPair(judge(head, base).judgements)
   })
   const head = sides.head

@@ -152,11 +152,15 @@ describe('measureSides', () => {
 
   it('measures the head alone when HEAD and the base share no history', async () => {
     const r = repo()
-    const withWorktree = jest.fn<SidesOptions['withWorktree']>()
+    let checkedOut = false
+    const withWorktree: SidesOptions['withWorktree'] = async (_root, _commit, _log, use) => {
+      checkedOut = true
+      return use(r.tree)
+    }
     const { options, measured } = fakes(r, { mergeBase: { commit: null }, withWorktree })
     const result = await measureSides(plan(), r.moduleDir, ctx, options)
     expect(measured).toEqual(['head'])
-    expect(withWorktree).not.toHaveBeenCalled()
+    expect(checkedOut).toBe(false)
     expect(result.notices[0]).toMatch(/^No baseline: HEAD and origin\/main share no history/)
   })
 

@@ -3,22 +3,15 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pairSpread, type SlopeEstimate } from '../analysis/between-runs.js'
-import { comparisonZ } from '../analysis/comparison.js'
 import { twoSidedConfidence } from '../analysis/normal.js'
 import { ConfigError, type Config } from '../config.js'
 import { resolveModuleDir } from '../engine/build.js'
 import { prepareOutDir, writeOutput } from '../engine/out-dir.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
-import {
-  JUDGED_SERIES,
-  type Calibration,
-  type JudgedSeries,
-  type Log,
-  type Run,
-  type Side
-} from '../model.js'
+import { JUDGED_SERIES, type Calibration, type Log, type Run, type Side } from '../model.js'
 import type { Redactor } from '../redact.js'
 import { withRedactor } from './gate.js'
+import { planJudging } from './plan.js'
 import { measureOnceWith } from './run.js'
 import { repoRootOf } from './sides.js'
 
@@ -74,11 +67,7 @@ async function measurePairs(
 
 /** The pairs' spread per series, read at the z the gate's comparison uses with these inputs. */
 function summarize(runs: [Run, Run][], config: Config, secondsPerRun: number): Calibration {
-  const z = comparisonZ(config.repeats, config.maxRepeats)
-  const floor: Record<JudgedSeries, number> = {
-    heap: config.baselineNoiseFloor.heapBytesPerSec,
-    goroutines: config.baselineNoiseFloor.goroutinesPerSec
-  }
+  const { z, floorPerSec: floor } = planJudging(config, false).spread
   const series: Calibration['series'] = {}
   const floorPerSec = { ...floor }
   for (const s of JUDGED_SERIES) {

@@ -1,7 +1,9 @@
 // The one place where Config becomes what each stage takes: the pair loop's numbers, a
-// run's judging at its looks, and the build, service, load and sampler requests. Pure:
+// run's judging at its looks, the build, service, load and sampler requests, and the
+// gate's judging of head and base. Pure:
 // the stages below receive only these, never the whole Config.
 import { join } from 'node:path'
+import { comparisonZ, type IncreaseLimits, type SpreadOptions } from '../analysis/comparison.js'
 import { lookTimesSec } from '../analysis/looks.js'
 import type { Limits } from '../analysis/verdict.js'
 import { longestIntervalMs, type Config } from '../config.js'
@@ -19,9 +21,37 @@ export interface RunPlan {
 }
 
 export function planRun(config: Config, side: Side, label: string, outDir: string): RunPlan {
+  return { measure: planMeasure(config, side, label, outDir), limits: absoluteLimits(config) }
+}
+
+const absoluteLimits = (config: Config): Limits => ({
+  heap: config.maxHeapGrowth,
+  goroutines: config.maxGoroutineGrowth
+})
+
+/** How the gate judges the head: against the absolute limits, and head − base. */
+export interface JudgingPlan {
+  absolute: Limits
+  increase: IncreaseLimits
+  spread: SpreadOptions
+}
+
+/** `storedBase`: the base is a report.json read from disk, measured once, not in pairs here. */
+export function planJudging(config: Config, storedBase: boolean): JudgingPlan {
   return {
-    measure: planMeasure(config, side, label, outDir),
-    limits: { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth }
+    absolute: absoluteLimits(config),
+    increase: {
+      heap: config.maxIncreaseOverBaseline.heapBytesPerSec,
+      goroutines: config.maxIncreaseOverBaseline.goroutinesPerSec
+    },
+    spread: {
+      floorPerSec: {
+        heap: config.baselineNoiseFloor.heapBytesPerSec,
+        goroutines: config.baselineNoiseFloor.goroutinesPerSec
+      },
+      storedBase,
+      z: comparisonZ(config.repeats, storedBase ? config.repeats : config.maxRepeats)
+    }
   }
 }
 

@@ -68,6 +68,7 @@ export interface SamplerRequest {
 /**
  * Samples until a look says stop, or the last look. Raw heap and goroutine profiles are
  * taken only where attribution reads them: the first sample, each look and so the last.
+ * Over 60 lines: one loop whose state (interval, look times, the pick) changes as it goes.
  */
 export async function sample(
   req: SamplerRequest,

@@ -7,12 +7,11 @@ import { GateError } from '../errors.js'
 import type { GoModuleFolder } from '../profile/paths.js'
 import { OutputTail } from './output-tail.js'
 import { exitOf, spawnGroup, stopGroup } from './processes.js'
+import type { RunContext } from './run-context.js'
 
 const execFileAsync = promisify(execFile)
 
 export interface BuildRequest {
-  /** Hides secrets in what the process prints, in the log and in error messages. */
-  redact: (text: string) => string
   /** Absolute path of the Go module. */
   moduleDir: string
   package: string
@@ -20,7 +19,6 @@ export interface BuildRequest {
   binaryPath: string
   /** Build with GOEXPERIMENT=goroutineleakprofile. */
   goroutineLeakProfile: boolean
-  signal?: AbortSignal
 }
 
 export interface GoModule {
@@ -72,7 +70,10 @@ export function supportsGoroutineLeakProfile(goVersion: string): boolean {
   return m !== null && (Number(m[1]) > 1 || Number(m[2]) >= 26)
 }
 
-export async function buildService(req: BuildRequest): Promise<void> {
+export async function buildService(
+  req: BuildRequest,
+  { redact, signal }: Pick<RunContext, 'redact' | 'signal'>
+): Promise<void> {
   mkdirSync(dirname(req.binaryPath), { recursive: true })
   const env: NodeJS.ProcessEnv = { ...process.env, MEMGATE_BINARY: req.binaryPath }
   if (req.goroutineLeakProfile) {
@@ -81,15 +82,15 @@ export async function buildService(req: BuildRequest): Promise<void> {
   const [cmd, args, what] = req.buildCommand
     ? ['sh', ['-c', req.buildCommand], `build-command "${req.buildCommand}"`]
     : ['go', ['build', '-o', req.binaryPath, req.package], `go build ${req.package}`]
-  const output = new OutputTail(200, undefined, { redact: req.redact })
+  const output = new OutputTail(200, undefined, { redact })
   const child = spawnGroup(cmd, args, { cwd: req.moduleDir, env, stdio: ['ignore', 'pipe', 'pipe'] })
   output.attach(child.stdout)
   output.attach(child.stderr)
   const onAbort = () => void stopGroup(child, 1000)
-  req.signal?.addEventListener('abort', onAbort, { once: true })
-  const { code } = await exitOf(child).finally(() => req.signal?.removeEventListener('abort', onAbort))
+  signal?.addEventListener('abort', onAbort, { once: true })
+  const { code } = await exitOf(child).finally(() => signal?.removeEventListener('abort', onAbort))
   await stopGroup(child, 100)
-  if (req.signal?.aborted) throw new GateError('cancelled while building')
+  if (signal?.aborted) throw new GateError('cancelled while building')
   if (code !== 0) throw new GateError(`${what} failed (exit code ${code})`, output.text())
 }
 

@@ -7,10 +7,9 @@ import type { LoadStats } from '../model.js'
 import { startGenerator, type GeneratorCounts } from './load-generator.js'
 import { OutputTail } from './output-tail.js'
 import { exitOf, spawnGroup, stopGroup } from './processes.js'
+import type { RunContext } from './run-context.js'
 
 export interface LoadRequest {
-  /** Hides secrets in what the process prints, in the log and in error messages. */
-  redact: (text: string) => string
   loadCommand: string | null
   targetUrl: string
   ratePerSec: number
@@ -42,8 +41,8 @@ export interface Load {
   stop(): Promise<LoadStats>
 }
 
-export function startLoad(req: LoadRequest): Load {
-  return req.loadCommand ? startCommand(req, req.loadCommand) : startBuiltIn(req)
+export function startLoad(req: LoadRequest, { redact }: Pick<RunContext, 'redact'>): Load {
+  return req.loadCommand ? startCommand(req, req.loadCommand, redact) : startBuiltIn(req)
 }
 
 function startBuiltIn(req: LoadRequest): Load {
@@ -99,8 +98,8 @@ export function earlyLoadFailure(targetUrl: string, counts: GeneratorCounts, sec
   return `target-url: ${targetUrl} ${what} ${n} of ${counts.settled} requests in the first ${Math.round(seconds)}s; point target-url at an endpoint of the service`
 }
 
-function startCommand(req: LoadRequest, command: string): Load {
-  const output = new OutputTail(40, req.logPath, { redact: req.redact })
+function startCommand(req: LoadRequest, command: string, redact: RunContext['redact']): Load {
+  const output = new OutputTail(40, req.logPath, { redact })
   const env = {
     ...process.env,
     MEMGATE_TARGET_URL: req.targetUrl,

@@ -3,155 +3,187 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { longestIntervalMs, type Config } from '../config.js'
+import type { Config } from '../config.js'
 import { GateError } from '../errors.js'
 import { redactUrl } from '../redact.js'
-import type { LoadStats, Log, Measurement, Sampling, Side } from '../model.js'
-import { buildService, inspectModule, supportsGoroutineLeakProfile, type GoModule } from './build.js'
-import { startLoad, type Load } from './load.js'
+import type { LoadStats, Measurement, Sampling, Side } from '../model.js'
+import {
+  buildService,
+  inspectModule,
+  supportsGoroutineLeakProfile,
+  type BuildRequest,
+  type GoModule
+} from './build.js'
+import { startLoad, type Load, type LoadRequest } from './load.js'
 import { sleep } from './processes.js'
+import type { RunContext } from './run-context.js'
 import { sample, type SamplerRequest } from './sampler.js'
-import { startService, type Service } from './service.js'
+import { startService, type Service, type ServiceRequest } from './service.js'
 import { portAnswers } from './identity.js'
-import { chooseSource, crossCheckMetrics, readyEndpoint } from './source.js'
+import { chooseSource, crossCheckMetrics, readyEndpoint, type Source, type SourceConfig } from './source.js'
 
-export interface MeasureOptions {
-  outDir: string
-  /** A label for file names when one side is measured more than once. */
+/**
+ * Everything one run needs, each stage's part apart (gate/plan.ts makes it from Config).
+ * What is known only while it runs (the binary's path, the module, the endpoint read,
+ * the service and the load) is added here.
+ */
+export interface MeasureRequest {
+  side: Side
+  /** Names the run's files and log lines: "head", "base-2". */
   label: string
-  /** Hides secrets in what the build, the service and the load print. */
-  redact: (text: string) => string
-  /** When to look at the growth, seconds after sampling began. */
-  lookTimesSec: number[]
+  outDir: string
+  goroutineLeakProfile: Config['goroutineLeakProfile']
+  build: Omit<BuildRequest, 'binaryPath' | 'goroutineLeakProfile'>
+  service: Omit<ServiceRequest, 'binaryPath' | 'ready'>
+  source: SourceConfig
+  load: LoadRequest
+  warmupMs: number
+  /** `duration` and `max-duration`, for the log line that says when the gate looks. */
+  durationMs: number
+  maxDurationMs: number
+  /** `quiesce` is the input's: the run reads quiesced only from pprof. */
+  sampler: Omit<
+    SamplerRequest,
+    'label' | 'atLook' | 'service' | 'load' | 'metrics' | 'readGoroutineLeaks' | 'modulePaths'
+  >
   /** Asked at each look with the samples so far: true stops sampling (see sampler.ts). */
   atLook: SamplerRequest['atLook']
-  log: Log
-  signal?: AbortSignal
 }
 
-export async function measure(config: Config, side: Side, options: MeasureOptions): Promise<Measurement> {
-  const module = await inspectModule(side.moduleDir, side.repoRoot)
+export async function measure(req: MeasureRequest, ctx: RunContext): Promise<Measurement> {
+  const module = await inspectModule(req.side.moduleDir, req.side.repoRoot)
   const leakProfile =
-    config.goroutineLeakProfile === 'on' ||
-    (config.goroutineLeakProfile === 'auto' && supportsGoroutineLeakProfile(module.goVersion))
-  if (config.goroutineLeakProfile === 'on' && !supportsGoroutineLeakProfile(module.goVersion))
+    req.goroutineLeakProfile === 'on' ||
+    (req.goroutineLeakProfile === 'auto' && supportsGoroutineLeakProfile(module.goVersion))
+  if (req.goroutineLeakProfile === 'on' && !supportsGoroutineLeakProfile(module.goVersion))
     throw new GateError(
       `goroutine-leak-profile: "on" needs Go 1.26 or later, the toolchain is ${module.goVersion}; use auto or off`
     )
   // Outside the output folder: the artifact carries profiles and logs, not binaries.
   const binDir = mkdtempSync(join(tmpdir(), 'memgate-bin-'))
   try {
-    return await measureBuilt(config, side, options, module, join(binDir, 'service'), leakProfile)
+    const built: Built = { module, binaryPath: join(binDir, 'service'), leakProfile }
+    await build(req, built, ctx)
+    const started = await start(req, built, ctx)
+    try {
+      return await measureStarted(req, built, started, ctx)
+    } finally {
+      await started.service.stop()
+    }
   } finally {
     rmSync(binDir, { recursive: true, force: true })
   }
 }
 
-async function measureBuilt(
-  config: Config,
-  side: Side,
-  options: MeasureOptions,
-  module: GoModule,
-  binaryPath: string,
+/** What the build made of a side, known only once the toolchain was asked. */
+interface Built {
+  module: GoModule
+  binaryPath: string
   leakProfile: boolean
-): Promise<Measurement> {
-  const { log, signal, outDir, label } = options
-  log(`${label}: building ${config.buildCommand ?? `go build ${config.package}`} (${module.goVersion})`)
-  await buildService({
-    redact: options.redact,
-    moduleDir: side.moduleDir,
-    package: config.package,
-    buildCommand: config.buildCommand,
-    binaryPath,
-    goroutineLeakProfile: leakProfile,
-    signal
-  })
+}
 
-  const env = { ...config.env }
-  if (config.memprofilerate !== null)
-    env.GODEBUG = [env.GODEBUG, `memprofilerate=${config.memprofilerate}`].filter(Boolean).join(',')
-  const ready = readyEndpoint(config)
-  const pprofTakenBefore = ready.input === 'metrics-url' && (await portAnswers(config.pprofUrl))
-  log(`${label}: starting the service, waiting for ${redactUrl(ready.url)}`)
-  const service = await startService({
-    redact: options.redact,
-    binaryPath,
-    startCommand: config.startCommand,
-    cwd: side.moduleDir,
-    env,
-    ready,
-    readyTimeoutMs: config.readyTimeoutMs,
-    logPath: join(outDir, 'logs', `${label}-service.log`),
-    signal
-  })
-  log(`${label}: service ready (pid ${service.pid}, process group ${service.pid})`)
+interface Started {
+  service: Service
+  /** Whether something answered at pprof-url before the service started: not the service's. */
+  pprofTakenBefore: boolean
+}
+
+async function build(req: MeasureRequest, built: Built, ctx: RunContext): Promise<void> {
+  const { buildCommand, package: pkg } = req.build
+  ctx.log(`${req.label}: building ${buildCommand ?? `go build ${pkg}`} (${built.module.goVersion})`)
+  await buildService(
+    { ...req.build, binaryPath: built.binaryPath, goroutineLeakProfile: built.leakProfile },
+    ctx
+  )
+}
+
+async function start(req: MeasureRequest, built: Built, ctx: RunContext): Promise<Started> {
+  const ready = readyEndpoint(req.source)
+  const pprofTakenBefore = ready.input === 'metrics-url' && (await portAnswers(req.source.pprofUrl))
+  ctx.log(`${req.label}: starting the service, waiting for ${redactUrl(ready.url)}`)
+  const service = await startService({ ...req.service, binaryPath: built.binaryPath, ready }, ctx)
+  ctx.log(`${req.label}: service ready (pid ${service.pid}, process group ${service.pid})`)
+  return { service, pprofTakenBefore }
+}
+
+/** The service runs: load it, sample it, stop the load, and check that the run measured something. */
+async function measureStarted(
+  req: MeasureRequest,
+  built: Built,
+  { service, pprofTakenBefore }: Started,
+  ctx: RunContext
+): Promise<Measurement> {
   const notes: string[] = []
-  const source = await chooseSource(config, pprofTakenBefore, signal)
+  const source = await chooseSource(req.source, pprofTakenBefore, ctx.signal)
   if (source.kind === 'metrics')
-    log(`${label}: no pprof at ${redactUrl(config.pprofUrl)}: reading ${redactUrl(source.client.url)}`)
+    ctx.log(
+      `${req.label}: no pprof at ${redactUrl(req.source.pprofUrl)}: reading ${redactUrl(source.client.url)}`
+    )
+  const load = startLoad(req.load, ctx)
+  let loadStats: LoadStats | null = null
   try {
-    const load = startLoad({
-      redact: options.redact,
-      loadCommand: config.loadCommand,
-      targetUrl: config.targetUrl,
-      ratePerSec: config.ratePerSec,
-      connections: config.connections,
-      durationSec: (config.warmupMs + config.maxDurationMs) / 1000 + 10,
-      cwd: side.moduleDir,
-      logPath: join(outDir, 'logs', `${label}-load.log`)
-    })
-    let loadStats: LoadStats | null = null
-    try {
-      log(
-        `${label}: load ${config.loadCommand ? `"${config.loadCommand}"` : `${config.ratePerSec} req/s on ${config.connections} connections to ${config.targetUrl}`}; warm-up ${config.warmupMs / 1000}s`,
-        { kind: 'group-start', label }
+    const sampling = await warmUpAndSample(req, built, { service, load, source }, ctx)
+    if (source.kind === 'pprof') notes.push(...(await crossCheckMetrics(req.source, ctx.signal)))
+    const early = load.exitedEarly()
+    loadStats = await load.stop()
+    if (early === 0)
+      notes.push(
+        'the load-command ended before sampling did: growth after it ended was measured without load'
       )
-      const profilesDir = join(outDir, 'profiles', label)
-      let sampling: Sampling | null = null
-      try {
-        await warmUp(config.warmupMs, { service, load, label, log, signal })
-        log(
-          `${label}: sampling ${config.intervalMs === null ? `at an interval chosen from the first sample's cost (sampling-budget ${100 * config.samplingBudgetCores}% of one core)` : `every ${config.intervalMs / 1000}s`}, looking at the growth every ${config.durationMs / 1000}s up to ${config.maxDurationMs / 1000}s`
-        )
-        sampling = await sample({
-          pprofUrl: config.pprofUrl,
-          intervalMs: config.intervalMs,
-          budgetCores: config.samplingBudgetCores,
-          maxIntervalMs: longestIntervalMs(config),
-          looksMayMove: config.loadCommand === null,
-          lookTimesSec: options.lookTimesSec,
-          atLook: options.atLook,
-          // Without a forced GC there is nothing to read quiesced: metrics count garbage too.
-          quiesce: config.quiesce && source.kind === 'pprof',
-          metrics: source.kind === 'metrics' ? source.client : null,
-          profilesDir,
-          service,
-          load,
-          readGoroutineLeaks: leakProfile,
-          modulePaths: module.modules.map((m) => m.path),
-          label,
-          log,
-          signal
-        })
-      } finally {
-        const done = sampling ? `${sampling.samples.length} samples read` : 'stopped'
-        log(`${label}: ${done}`, { kind: 'group-end', label })
-      }
-      if (source.kind === 'pprof') notes.push(...(await crossCheckMetrics(config, signal)))
-      const early = load.exitedEarly()
-      loadStats = await load.stop()
-      if (early === 0)
-        notes.push(
-          'the load-command ended before sampling did: growth after it ended was measured without load'
-        )
-      checkLoad(loadStats, config.targetUrl)
-      checkSamples(sampling, config)
-      return { side, module, sampling, load: loadStats, notes, profilesDir: relative(outDir, profilesDir) }
-    } finally {
-      if (!loadStats) await load.stop()
-    }
+    checkLoad(loadStats, req.load.targetUrl)
+    checkSamples(sampling, req.sampler.pprofUrl)
+    const profilesDir = relative(req.outDir, req.sampler.profilesDir)
+    return { side: req.side, module: built.module, sampling, load: loadStats, notes, profilesDir }
   } finally {
-    await service.stop()
+    if (!loadStats) await load.stop()
+  }
+}
+
+interface Running {
+  service: Service
+  load: Load
+  source: Source
+}
+
+/** Warm-up and sampling, one log group. */
+async function warmUpAndSample(
+  req: MeasureRequest,
+  built: Built,
+  { service, load, source }: Running,
+  ctx: RunContext
+): Promise<Sampling> {
+  const { label, load: l, sampler } = req
+  const driving = l.loadCommand
+    ? `"${l.loadCommand}"`
+    : `${l.ratePerSec} req/s on ${l.connections} connections to ${l.targetUrl}`
+  ctx.log(`${label}: load ${driving}; warm-up ${req.warmupMs / 1000}s`, { kind: 'group-start', label })
+  let sampling: Sampling | null = null
+  try {
+    await warmUp(req.warmupMs, { service, load, label }, ctx)
+    const every =
+      sampler.intervalMs === null
+        ? `at an interval chosen from the first sample's cost (sampling-budget ${100 * sampler.budgetCores}% of one core)`
+        : `every ${sampler.intervalMs / 1000}s`
+    ctx.log(
+      `${label}: sampling ${every}, looking at the growth every ${req.durationMs / 1000}s up to ${req.maxDurationMs / 1000}s`
+    )
+    const request: SamplerRequest = {
+      ...sampler,
+      label,
+      atLook: req.atLook,
+      // Without a forced GC there is nothing to read quiesced: metrics count garbage too.
+      quiesce: sampler.quiesce && source.kind === 'pprof',
+      metrics: source.kind === 'metrics' ? source.client : null,
+      service,
+      load,
+      readGoroutineLeaks: built.leakProfile,
+      modulePaths: built.module.modules.map((m) => m.path)
+    }
+    sampling = await sample(request, ctx)
+    return sampling
+  } finally {
+    const done = sampling ? `${sampling.samples.length} samples read` : 'stopped'
+    ctx.log(`${label}: ${done}`, { kind: 'group-end', label })
   }
 }
 
@@ -166,11 +198,11 @@ function checkLoad(load: LoadStats, targetUrl: string): void {
 }
 
 /** A trend needs samples: when most could not be read, say so instead of judging on a few. */
-function checkSamples(sampling: Sampling, config: Config): void {
+function checkSamples(sampling: Sampling, pprofUrl: string): void {
   const tried = sampling.attempted
   if (sampling.samples.length < Math.max(3, Math.ceil(tried / 2)))
     throw new GateError(
-      `only ${sampling.samples.length} of ${tried} samples could be read from ${config.pprofUrl}`,
+      `only ${sampling.samples.length} of ${tried} samples could be read from ${pprofUrl}`,
       sampling.notes.join('\n')
     )
 }
@@ -179,12 +211,14 @@ interface WarmUp {
   service: Service
   load: Load
   label: string
-  log: Log
-  signal?: AbortSignal
 }
 
 /** Waits out the warm-up, saying each second how far it is, and stops at once when the load or the service fails. */
-async function warmUp(ms: number, { service, load, label, log, signal }: WarmUp): Promise<void> {
+async function warmUp(
+  ms: number,
+  { service, load, label }: WarmUp,
+  { log, signal }: RunContext
+): Promise<void> {
   const start = Date.now()
   const end = start + ms
   const totalSec = Math.round(ms / 1000)

@@ -82,23 +82,25 @@ async function sampleFrom(
   const profilesDir = mkdtempSync(join(tmpdir(), 'memgate-sampler-'))
   const logged: { line: string; event?: LogEvent }[] = []
   try {
-    const result = await sample({
-      pprofUrl: url,
-      intervalMs: options.intervalMs,
-      budgetCores: 0.1,
-      maxIntervalMs: 2000,
-      looksMayMove: true,
-      lookTimesSec: [options.lookSec],
-      atLook: () => true,
-      quiesce: options.quiesce ?? false,
-      metrics: null,
-      profilesDir,
-      service,
-      load,
-      readGoroutineLeaks: false,
-      label: 'head',
-      log: (line, event) => logged.push({ line, event })
-    })
+    const result = await sample(
+      {
+        pprofUrl: url,
+        intervalMs: options.intervalMs,
+        budgetCores: 0.1,
+        maxIntervalMs: 2000,
+        looksMayMove: true,
+        lookTimesSec: [options.lookSec],
+        atLook: () => true,
+        quiesce: options.quiesce ?? false,
+        metrics: null,
+        profilesDir,
+        service,
+        load,
+        readGoroutineLeaks: false,
+        label: 'head'
+      },
+      { log: (line, event) => logged.push({ line, event }) }
+    )
     return { result, profilesDir, heapReads: heapReads(), logged }
   } finally {
     server.close()

@@ -20,6 +20,7 @@ import { takeReading } from './reading.js'
 import { sleep } from './processes.js'
 import { groupCpuSec, groupRssBytes, readGroup } from './rss.js'
 import { chooseInterval, samplingInterval, type IntervalPick } from './sampling-budget.js'
+import type { RunContext } from './run-context.js'
 import type { Service } from './service.js'
 
 /** A point at which the gate may stop: the samples so far are judged. */
@@ -62,21 +63,23 @@ export interface SamplerRequest {
   modulePaths?: string[]
   /** The side, as log lines name it: "head", "base-2". */
   label: string
-  log: Log
-  signal?: AbortSignal
 }
 
 /**
  * Samples until a look says stop, or the last look. Raw heap and goroutine profiles are
  * taken only where attribution reads them: the first sample, each look and so the last.
+ * Over 60 lines: one loop whose state (interval, look times, the pick) changes as it goes.
  */
-export async function sample(req: SamplerRequest): Promise<Sampling> {
+export async function sample(
+  req: SamplerRequest,
+  { log, signal }: Pick<RunContext, 'log' | 'signal'>
+): Promise<Sampling> {
   mkdirOutput(req.profilesDir)
   const client = new PprofClient(
     req.pprofUrl,
     // A forced GC of a heap of several GiB takes seconds.
     req.intervalMs === null ? AUTO_TIMEOUT_MS : Math.max(5000, 2 * req.intervalMs),
-    req.signal
+    signal
   )
   const out: Sampling = {
     samples: [],
@@ -99,8 +102,8 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
   let late = 0
   for (let i = 0, look = 0, dueMs = 0; look < looksMs.length; i++, dueMs += intervalMs) {
     const due = start + dueMs
-    await sleep(due - Date.now(), req.signal)
-    if (req.signal?.aborted) throw new GateError('cancelled while sampling')
+    await sleep(due - Date.now(), signal)
+    if (signal?.aborted) throw new GateError('cancelled while sampling')
     await checkAlive(req)
     if (Date.now() - due > intervalMs) late++
     const t = (Date.now() - start) / 1000
@@ -108,17 +111,17 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
     const atLook = pick !== null && dueMs >= looksMs[look] - intervalMs / 2
     out.attempted++
     try {
-      const s = await takeSample(client, req, i, t, i === 0 || atLook, out, costs)
+      const s = await takeSample(client, req, i, t, i === 0 || atLook, out, costs, { signal })
       out.samples.push(s)
       if (!pick) {
-        pick = pickInterval(req, s)
+        pick = pickInterval(req, s, log)
         looksMs = looksMs.map((ms) => ms * pick!.lookTimesFactor)
       }
       intervalMs = pick.intervalMs
       // Up to the last look; a look that has its answer stops sooner.
       const planned = i + 1 + Math.max(0, Math.round((looksMs[looksMs.length - 1] - dueMs) / intervalMs))
       const secondsLeft = Math.round(((planned - 1 - i) * intervalMs) / 1000)
-      req.log(
+      log(
         // What a terminal's one redrawn line must show comes first: which sample, how long yet.
         `  ${req.label} sample ${i + 1}/${planned} at ${t.toFixed(1)}s, ≤ ${secondsLeft}s left  heap ${formatBytes(s.liveHeapBytes).padStart(10)}  goroutines ${String(s.goroutines).padStart(6)}` +
           (s.rssBytes === null ? '' : `  rss ${formatBytes(s.rssBytes).padStart(10)}`) +
@@ -127,13 +130,13 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
       )
     } catch (e) {
       await checkAlive(req)
-      if (req.signal?.aborted) throw new GateError('cancelled while sampling')
+      if (signal?.aborted) throw new GateError('cancelled while sampling')
       if (e instanceof OutputError) throw e // the output folder's fault, not the endpoint's
       out.notes.push(`sample ${i + 1} at ${t.toFixed(1)}s dropped after a retry: ${(e as Error).message}`)
-      req.log(`  sample ${i + 1} dropped: ${(e as Error).message}`)
+      log(`  sample ${i + 1} dropped: ${(e as Error).message}`)
     }
     // A dropped first sample measured nothing: the floor, or the input.
-    pick ??= pickInterval(req, null)
+    pick ??= pickInterval(req, null, log)
     intervalMs = pick.intervalMs
     if (!atLook) continue
     const responses = req.load.responses()
@@ -163,7 +166,7 @@ export async function sample(req: SamplerRequest): Promise<Sampling> {
 const AUTO_TIMEOUT_MS = 30_000
 
 /** The interval, from the first sample's forced GCs (none: nothing forced, or it was dropped); logged once. */
-function pickInterval(req: SamplerRequest, first: Sample | null): IntervalPick {
+function pickInterval(req: SamplerRequest, first: Sample | null, log: Log): IntervalPick {
   const costMs = first?.gcCostMs
   const pick = chooseInterval({
     fixedMs: req.intervalMs,
@@ -173,7 +176,7 @@ function pickInterval(req: SamplerRequest, first: Sample | null): IntervalPick {
     looksMayMove: req.looksMayMove
   })
   if (req.intervalMs === null)
-    req.log(
+    log(
       `  ${req.label}: sampling every ${pick.intervalMs / 1000}s (${pick.reason})` +
         (costMs === undefined
           ? ''
@@ -196,7 +199,8 @@ async function takeSample(
   t: number,
   withProfiles: boolean,
   out: Sampling,
-  costs: GcCosts
+  costs: GcCosts,
+  { signal }: Pick<RunContext, 'signal'>
 ): Promise<Sample> {
   if (req.metrics) return metricsSample(req.metrics, req, t, out)
   let raw: { heap: Buffer; goroutine: Buffer } | null = null
@@ -205,7 +209,7 @@ async function takeSample(
     client,
     load: req.load,
     quiesce: req.quiesce,
-    signal: req.signal,
+    signal,
     serviceCpuSec: () => groupCpuSec(group),
     ...(withProfiles
       ? {

@@ -6,10 +6,9 @@ import { redactUrl } from '../redact.js'
 import { assertOwnEndpoint, assertPortFree } from './identity.js'
 import { OutputTail } from './output-tail.js'
 import { exitOf, groupMembers, sleep, spawnGroup, stopGroup } from './processes.js'
+import type { RunContext } from './run-context.js'
 
 export interface ServiceRequest {
-  /** Hides secrets in what the process prints, in the log and in error messages. */
-  redact: (text: string) => string
   binaryPath: string
   startCommand: string | null
   cwd: string
@@ -18,7 +17,6 @@ export interface ServiceRequest {
   ready: { input: 'pprof-url' | 'metrics-url'; url: string }
   readyTimeoutMs: number
   logPath: string
-  signal?: AbortSignal
 }
 
 export interface Service {
@@ -32,12 +30,15 @@ export interface Service {
   stop(): Promise<void>
 }
 
-export async function startService(req: ServiceRequest): Promise<Service> {
+export async function startService(
+  req: ServiceRequest,
+  { redact, signal }: Pick<RunContext, 'redact' | 'signal'>
+): Promise<Service> {
   await assertPortFree(req.ready.input, req.ready.url)
   const env = { ...process.env, ...req.env, MEMGATE_BINARY: req.binaryPath }
   const [cmd, args] = req.startCommand ? ['sh', ['-c', req.startCommand]] : [req.binaryPath, []]
   const lastWords = new LastWords()
-  const output = new OutputTail(40, req.logPath, { redact: req.redact, onLine: lastWords.see })
+  const output = new OutputTail(40, req.logPath, { redact, onLine: lastWords.see })
   const child: ChildProcess = spawnGroup(cmd, args, { cwd: req.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   output.attach(child.stdout)
   output.attach(child.stderr)
@@ -51,7 +52,7 @@ export async function startService(req: ServiceRequest): Promise<Service> {
       ({ code, signal }) => {
         exitedFlag = true
         const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
-        resolve(lastWords.fatal ? `${how} (${req.redact(lastWords.fatal.slice(0, 200))})` : how)
+        resolve(lastWords.fatal ? `${how} (${redact(lastWords.fatal.slice(0, 200))})` : how)
       },
       () => {} // 'error', above
     )
@@ -61,7 +62,7 @@ export async function startService(req: ServiceRequest): Promise<Service> {
     output: {
       text: () =>
         lastWords.diedOfMemory()
-          ? req.redact(
+          ? redact(
               [
                 ...lastWords.outOfMemory,
                 `[memgate: the goroutine dump that followed is in ${req.logPath}]`
@@ -78,7 +79,7 @@ export async function startService(req: ServiceRequest): Promise<Service> {
     }
   }
   try {
-    await waitReady(req, service)
+    await waitReady(req, service, { signal })
     const started = { ...req, pids: () => groupMembers(service.pid) }
     if (req.ready.input === 'pprof-url') await assertOwnEndpoint(req.ready.url, started, output.text())
   } catch (e) {
@@ -91,14 +92,18 @@ export async function startService(req: ServiceRequest): Promise<Service> {
 /** What net/http/pprof's index page says, in every Go release since 1.11. */
 const PPROF_INDEX = /Types of profiles available/
 
-async function waitReady(req: ServiceRequest, service: Service): Promise<void> {
+async function waitReady(
+  req: ServiceRequest,
+  service: Service,
+  { signal }: Pick<RunContext, 'signal'>
+): Promise<void> {
   const { input, url } = req.ready
   const target = input === 'pprof-url' ? `${url}/` : url
   const shown = redactUrl(target)
   const deadline = Date.now() + req.readyTimeoutMs
   let lastError = 'no answer'
   while (Date.now() < deadline) {
-    if (req.signal?.aborted) throw new GateError('cancelled while waiting for the service')
+    if (signal?.aborted) throw new GateError('cancelled while waiting for the service')
     if (service.hasExited()) {
       const how = await service.exited
       throw new GateError(`the service ${how} before ${shown} answered`, service.output.text())
@@ -119,7 +124,7 @@ async function waitReady(req: ServiceRequest, service: Service): Promise<void> {
         `pprof-url: ${shown} answers, but not with the net/http/pprof index; check that the service imports net/http/pprof and serves it at pprof-url`,
         service.output.text()
       )
-    await sleep(100, req.signal)
+    await sleep(100, signal)
   }
   const serve =
     input === 'pprof-url'

@@ -7,7 +7,7 @@ import type { ServiceRequest } from './service.js'
 
 export type Source = { kind: 'pprof' } | { kind: 'metrics'; client: MetricsClient }
 
-type SourceConfig = Pick<Config, 'source' | 'pprofUrl' | 'metricsUrl' | 'intervalMs' | 'durationMs'>
+export type SourceConfig = Pick<Config, 'source' | 'pprofUrl' | 'metricsUrl' | 'intervalMs' | 'durationMs'>
 
 /** What must answer before the service is measured: metrics-url when it may be the source. */
 export function readyEndpoint(config: SourceConfig): ServiceRequest['ready'] {

@@ -3,23 +3,17 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pairSpread, type SlopeEstimate } from '../analysis/between-runs.js'
-import { comparisonZ } from '../analysis/comparison.js'
 import { twoSidedConfidence } from '../analysis/normal.js'
 import { ConfigError, type Config } from '../config.js'
 import { resolveModuleDir } from '../engine/build.js'
 import { prepareOutDir, writeOutput } from '../engine/out-dir.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
-import {
-  JUDGED_SERIES,
-  type Calibration,
-  type JudgedSeries,
-  type Log,
-  type Run,
-  type Side
-} from '../model.js'
+import { JUDGED_SERIES, type Calibration, type Log, type Run, type Side } from '../model.js'
 import type { Redactor } from '../redact.js'
 import { withRedactor } from './gate.js'
-import { measureRun, repoRootOf } from './sides.js'
+import { planJudging } from './plan.js'
+import { measureOnceWith } from './run.js'
+import { repoRootOf } from './sides.js'
 
 export interface CalibrateOptions {
   outDir: string
@@ -52,18 +46,17 @@ async function measurePairs(
   if (!existsSync(moduleDir))
     throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`)
   const side: Side = { side: 'head', moduleDir, repoRoot: await repoRootOf(moduleDir) }
-  const runOptions = {
-    outDir: options.outDir,
-    redact: redactor.redact,
+  const measureOnce = measureOnceWith(config, options.outDir, {
     log: options.log,
+    redact: redactor.redact,
     signal: options.signal
-  }
+  })
   const runs: [Run, Run][] = []
   const started = Date.now()
   for (let pair = 1; pair <= options.pairs; pair++) {
     options.log(`pair ${pair} of ${options.pairs}`)
-    const a = await measureRun(config, side, `a-${pair}`, runOptions)
-    const b = await measureRun(config, side, `b-${pair}`, runOptions)
+    const a = await measureOnce(side, `a-${pair}`)
+    const b = await measureOnce(side, `b-${pair}`)
     runs.push([a, b])
   }
   const calibration = summarize(runs, config, (Date.now() - started) / 1000 / (2 * options.pairs))
@@ -74,11 +67,7 @@ async function measurePairs(
 
 /** The pairs' spread per series, read at the z the gate's comparison uses with these inputs. */
 function summarize(runs: [Run, Run][], config: Config, secondsPerRun: number): Calibration {
-  const z = comparisonZ(config.repeats, config.maxRepeats)
-  const floor: Record<JudgedSeries, number> = {
-    heap: config.baselineNoiseFloor.heapBytesPerSec,
-    goroutines: config.baselineNoiseFloor.goroutinesPerSec
-  }
+  const { z, floorPerSec: floor } = planJudging(config, false).spread
   const series: Calibration['series'] = {}
   const floorPerSec = { ...floor }
   for (const s of JUDGED_SERIES) {

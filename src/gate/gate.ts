@@ -2,22 +2,15 @@
 // driver.PProf: config -> sides (measure) -> analyse -> judge -> report.
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import {
-  baseGrowth,
-  compareRuns,
-  comparisonZ,
-  needsAnotherPair,
-  nothingJudged,
-  type IncreaseLimits,
-  type SpreadOptions
-} from '../analysis/comparison.js'
-import { combine, judgeGrowth, type Limits } from '../analysis/verdict.js'
+import { baseGrowth, compareRuns, needsAnotherPair, nothingJudged } from '../analysis/comparison.js'
+import { combine, judgeGrowth } from '../analysis/verdict.js'
 import { readReportFile, readStoredBaseline } from '../baseline/stored.js'
 import { ConfigError, secretValues, type Config } from '../config.js'
 import { resolveModuleDir } from '../engine/build.js'
 import { prepareOutDir, writeOutput } from '../engine/out-dir.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
 import { pushRun } from '../engine/pushgateway.js'
+import type { RunContext } from '../engine/run-context.js'
 import { GateError, OutputError } from '../errors.js'
 import type { Log, Report, Run } from '../model.js'
 import { Redactor } from '../redact.js'
@@ -25,7 +18,9 @@ import { describeBaseGrowth, describePerRequest } from '../report/judgement.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderOpenMetrics, runLabels, runRegistry, type RunExport } from '../report/openmetrics.js'
 import { buildReport } from '../report/report.js'
-import { measureSides } from './sides.js'
+import { planJudging } from './plan.js'
+import { measureOnceWith } from './run.js'
+import { gitSeams, measureSides, type SidesSeams } from './sides.js'
 import { readSource } from './source-link.js'
 
 export interface GateOptions {
@@ -43,6 +38,8 @@ export interface GateOptions {
   signal?: AbortSignal
   /** The repository's web address, for links to lines ("https://github.com/acme/shop"); else the origin remote's. */
   repositoryUrl?: string
+  /** Fakes of the measuring and of git, for tests; default: the engine and git. */
+  seams?: Partial<SidesSeams>
 }
 
 export interface GateResult {
@@ -83,19 +80,7 @@ async function gate(config: Config, options: GateOptions, redactor: Redactor): P
   // A stored baseline is read before anything is built: a wrong path fails in a second.
   const stored =
     config.baseline.kind === 'report' ? readStoredBaseline(config.baseline.path, options.configRecord) : null
-  const absolute: Limits = { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth }
-  const increase: IncreaseLimits = {
-    heap: config.maxIncreaseOverBaseline.heapBytesPerSec,
-    goroutines: config.maxIncreaseOverBaseline.goroutinesPerSec
-  }
-  const spread: SpreadOptions = {
-    floorPerSec: {
-      heap: config.baselineNoiseFloor.heapBytesPerSec,
-      goroutines: config.baselineNoiseFloor.goroutinesPerSec
-    },
-    storedBase: stored !== null,
-    z: comparisonZ(config.repeats, stored ? config.repeats : config.maxRepeats)
-  }
+  const { absolute, increase, spread } = planJudging(config, stored !== null)
   const judge = (head: Run, base: Run | null) => {
     const vsBase = base ? compareRuns(head, base, increase, spread) : null
     const judgements = [
@@ -105,9 +90,11 @@ async function gate(config: Config, options: GateOptions, redactor: Redactor): P
     ].filter((j) => j !== null)
     return { vsBase, judgements }
   }
-  const sides = await measureSides(config, moduleDir, {
-    ...options,
-    redact: redactor.redact,
+  const ctx: RunContext = { log: options.log, redact: redactor.redact, signal: options.signal }
+  const sides = await measureSides(config, moduleDir, ctx, {
+    ...gitSeams,
+    measureOnce: measureOnceWith(config, options.outDir, ctx),
+    ...options.seams,
     needsAnotherPair: (head, base) => needsAnotherPair(judge(head, base).judgements)
   })
   const head = sides.head

@@ -5,32 +5,39 @@
 import { existsSync, realpathSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { combineRepeats } from '../analysis/repeats.js'
-import { heapGrowth, toRun } from '../analysis/run.js'
-import { namesHeapGrowth } from '../analysis/attribution.js'
-import { lookTimesSec } from '../analysis/looks.js'
-import { heapFailedAt, judgeLook } from '../analysis/verdict.js'
 import { createGit } from '../baseline/git.js'
-import { findMergeBase } from '../baseline/merge-base.js'
+import { findMergeBase, type MergeBase } from '../baseline/merge-base.js'
 import { withWorktree } from '../baseline/worktree.js'
-import { ConfigError, type Config } from '../config.js'
-import { measure } from '../engine/measure.js'
-import { writeOutput } from '../engine/out-dir.js'
+import { ConfigError } from '../config.js'
+import type { RunContext } from '../engine/run-context.js'
 import { GateError, OutputError } from '../errors.js'
-import type { Log, LookRecord, Run, Side, Timed } from '../model.js'
-import type { HeapSummary } from '../profile/heap.js'
-import { heapGrowthFlameGraph } from '../report/flamegraph.js'
-import { describeLook } from '../report/judgement.js'
+import type { Run, Side } from '../model.js'
+import type { PairsPlan } from './plan.js'
+import type { MeasureOnce } from './run.js'
 
-const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg'
+/** What the pair loop does through others: measure a side once, and ask git. Fakes in tests. */
+export interface SidesSeams {
+  measureOnce: MeasureOnce
+  repoRootOf: (moduleDir: string) => Promise<string>
+  findMergeBase: (moduleDir: string, baseRef: string | null) => Promise<MergeBase>
+  withWorktree: <T>(
+    root: string,
+    commit: string,
+    log: (line: string) => void,
+    use: (dir: string) => Promise<T>
+  ) => Promise<T>
+}
 
-export interface SidesOptions {
-  outDir: string
+/** The real git, for the seams the gate and calibrate do not fake. */
+export const gitSeams: Omit<SidesSeams, 'measureOnce'> = {
+  repoRootOf,
+  findMergeBase,
+  withWorktree
+}
+
+export interface SidesOptions extends SidesSeams {
   /** Whether head − base after these pairs is still undecided, so that one more pair would help. */
   needsAnotherPair: (head: Run, base: Run) => boolean
-  /** Hides secrets in what the build, the service and the load print. */
-  redact: (text: string) => string
-  log: Log
-  signal?: AbortSignal
 }
 
 export interface Sides {
@@ -43,13 +50,18 @@ export interface Sides {
 /** What the report says first when the baseline was asked for but could not be had. */
 const noBaseline = (why: string) => `No baseline: ${why}. The verdict rests on the absolute limits alone.`
 
-export async function measureSides(config: Config, moduleDir: string, options: SidesOptions): Promise<Sides> {
+export async function measureSides(
+  plan: PairsPlan,
+  moduleDir: string,
+  ctx: RunContext,
+  options: SidesOptions
+): Promise<Sides> {
   const headOnly = (side: Side, notices: string[]) =>
-    measureRepeats(config, side, null, options).then((s) => ({ ...s, notices }))
-  const head: Side = { side: 'head', moduleDir, repoRoot: await repoRootOf(moduleDir) }
-  if (config.baseline.kind !== 'merge-base') return headOnly(head, [])
+    measureRepeats(plan, side, null, ctx, options).then((s) => ({ ...s, notices }))
+  const head: Side = { side: 'head', moduleDir, repoRoot: await options.repoRootOf(moduleDir) }
+  if (plan.baseline.kind !== 'merge-base') return headOnly(head, [])
 
-  const mb = await findMergeBase(moduleDir, config.baseRef)
+  const mb = await options.findMergeBase(moduleDir, plan.baseRef)
   const headSide: Side = { ...head, commit: mb.headCommit }
   if (!mb.commit)
     return headOnly(headSide, [
@@ -59,14 +71,14 @@ export async function measureSides(config: Config, moduleDir: string, options: S
   const inRepo = relative(realpathSync(mb.root), realpathSync(moduleDir))
   if (inRepo.startsWith('..'))
     throw new ConfigError(
-      `working-directory: ${config.workingDirectory} lies outside the git repository ${mb.root}; baseline: merge-base can only measure folders of the repository`
+      `working-directory: ${plan.workingDirectory} lies outside the git repository ${mb.root}; baseline: merge-base can only measure folders of the repository`
     )
   const commit = mb.commit
-  return withWorktree(mb.root, commit, options.log, async (tree) => {
+  return options.withWorktree(mb.root, commit, ctx.log, async (tree) => {
     const baseDir = join(tree, inRepo)
-    const repoRoot = await repoRootOf(baseDir)
+    const repoRoot = await options.repoRootOf(baseDir)
     const base: Side = { side: 'base', moduleDir: baseDir, repoRoot, ref: mb.baseRef, commit }
-    if (existsSync(baseDir)) return measureRepeats(config, headSide, base, options)
+    if (existsSync(baseDir)) return measureRepeats(plan, headSide, base, ctx, options)
     const why = `the merge-base ${commit.slice(0, 12)} of HEAD and ${mb.baseRef} has no ${inRepo || '.'} folder`
     return headOnly(headSide, [noBaseline(why)])
   })
@@ -83,9 +95,10 @@ export async function repoRootOf(moduleDir: string): Promise<string> {
  * is the user's error and ends the gate.
  */
 async function measureRepeats(
-  config: Config,
+  plan: PairsPlan,
   head: Side,
   base: Side | null,
+  ctx: RunContext,
   options: SidesOptions
 ): Promise<Sides> {
   const heads: Run[] = []
@@ -95,11 +108,11 @@ async function measureRepeats(
   const measureBase = async (pair: number) => {
     if (!baseSide) return
     try {
-      bases.push(await measureRun(config, baseSide, pairLabel(baseSide, pair), options))
+      bases.push(await options.measureOnce(baseSide, pairLabel(baseSide, pair)))
     } catch (e) {
       // A folder that cannot be written fails the head as well: it is no reason to drop the base.
-      if (!(e instanceof GateError) || e instanceof OutputError || options.signal?.aborted) throw e
-      if (e.detail) options.log(e.detail)
+      if (!(e instanceof GateError) || e instanceof OutputError || ctx.signal?.aborted) throw e
+      if (e.detail) ctx.log(e.detail)
       notices.push(
         noBaseline(`the merge-base ${baseSide.commit?.slice(0, 12)} could not be measured: ${e.message}`)
       )
@@ -108,67 +121,17 @@ async function measureRepeats(
   }
   for (let pair = 1; ; pair++) {
     if (pair % 2 === 1) await measureBase(pair)
-    heads.push(await measureRun(config, head, pairLabel(head, pair), options))
+    heads.push(await options.measureOnce(head, pairLabel(head, pair)))
     if (pair % 2 === 0) await measureBase(pair)
-    if (pair < config.repeats) continue
-    if (!baseSide || pair >= config.maxRepeats) break
+    if (pair < plan.repeats) continue
+    if (!baseSide || pair >= plan.maxRepeats) break
     if (!options.needsAnotherPair(combineRepeats(heads), combineRepeats(bases))) break
-    options.log(
-      `head − base is still unclear after ${pair} pair${pair > 1 ? 's' : ''}: one more (at most ${config.maxRepeats})`
+    ctx.log(
+      `head − base is still unclear after ${pair} pair${pair > 1 ? 's' : ''}: one more (at most ${plan.maxRepeats})`
     )
   }
   return { head: combineRepeats(heads), base: baseSide ? combineRepeats(bases) : null, notices }
 }
 
-/** Whether the first heap profile and this look's name a growing line; undefined without two. */
-function heapLineNamed(profiles: readonly Timed<HeapSummary>[]): boolean | undefined {
-  const [first, last] = [profiles[0], profiles.at(-1)]
-  return first && last && first !== last ? namesHeapGrowth(first.summary, last.summary) : undefined
-}
-
 /** Where a run's profiles and logs go: head, base, then head-2, base-2, … */
 const pairLabel = (side: Side, pair: number) => (pair > 1 ? `${side.side}-${pair}` : side.side)
-
-export type RunOptions = Pick<SidesOptions, 'outDir' | 'redact' | 'log' | 'signal'>
-
-/** One run of one side, judged at its looks against the absolute limits; `label` names its outputs. */
-export async function measureRun(
-  config: Config,
-  side: Side,
-  label: string,
-  options: RunOptions
-): Promise<Run> {
-  const looks: LookRecord[] = []
-  const m = await measure(config, side, {
-    outDir: options.outDir,
-    label,
-    redact: options.redact,
-    lookTimesSec: lookTimesSec(config.durationMs / 1000, config.maxDurationMs / 1000),
-    atLook: (samples, look) => {
-      const { record, stop } = judgeLook({
-        samples,
-        ...look,
-        limits: { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth },
-        requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec,
-        heapLineNamed: heapLineNamed(look.heapProfiles),
-        heapFailed: heapFailedAt(looks)?.decisions.heap
-      })
-      looks.push(record)
-      options.log(`${label}: ${describeLook(record, stop)}`)
-      return stop
-    },
-    log: options.log,
-    signal: options.signal
-  })
-  const heapDiff = heapGrowth(m)
-  // The flame graph of what the heap kept between the first and the last sample.
-  if (heapDiff)
-    writeOutput(join(options.outDir, m.profilesDir, FLAMEGRAPH_FILE), heapGrowthFlameGraph(heapDiff))
-  return toRun(m, {
-    warmupSec: config.warmupMs / 1000,
-    looks,
-    quiesce: config.quiesce,
-    flamegraphFile: heapDiff ? FLAMEGRAPH_FILE : null,
-    heapDiff
-  })
-}

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseConfig, type RawInputs } from '../config.js'
+import { describeConfig, parseConfig, type RawInputs } from '../config.js'
 import type { Run } from '../model.js'
 import { passReport } from '../../test/fixtures/reports.js'
 import { runGate } from './gate.js'
@@ -33,7 +33,7 @@ function gateWith(raw: RawInputs) {
     runGate(parseConfig(raw), {
       outDir,
       repoRoot,
-      configRecord: raw,
+      configRecord: describeConfig(raw),
       log: () => {},
       repositoryUrl: 'https://github.com/acme/shop',
       seams

@@ -318,6 +318,40 @@ export const SamplingInterval = object({
 })
 export type SamplingInterval = Static<typeof SamplingInterval>
 
+/**
+ * Something about a run the reader should know, as data; report/run-notes.ts says it in
+ * words. `error` is the text an endpoint or the system gave, quoted as it came.
+ *  - sample-dropped: sample `sample` (1-based) at `atSec` could not be read, after a retry.
+ *  - samples-late: `count` samples were taken more than one interval late.
+ *  - rss-unavailable: the platform gives no resident set size.
+ *  - goroutine-dump-unread, goroutine-leak-profile-unread: the end-of-run profile could not be read.
+ *  - metrics-goroutines-differ: /metrics and pprof gave these goroutine counts back to back.
+ *  - metrics-unread: /metrics could not be read for that cross-check.
+ *  - load-ended-early: the load-command ended before sampling did.
+ * `repeat`: with repeats, which one (1-based).
+ */
+export const RunNote = object({
+  kind: oneOf(
+    'sample-dropped',
+    'samples-late',
+    'rss-unavailable',
+    'goroutine-dump-unread',
+    'goroutine-leak-profile-unread',
+    'metrics-goroutines-differ',
+    'metrics-unread',
+    'load-ended-early'
+  ),
+  repeat: Optional(COUNT),
+  sample: Optional(COUNT),
+  atSec: Optional(NUMBER),
+  count: Optional(COUNT),
+  platform: Optional(WORD),
+  metricsGoroutines: Optional(NUMBER),
+  pprofGoroutines: Optional(NUMBER),
+  error: Optional(TEXT)
+})
+export type RunNote = Static<typeof RunNote>
+
 /** Where the readings came from: pprof, or the service's /metrics and which heap gauge. */
 const ReadingSource = Type.Union([
   object({ kind: Type.Literal('pprof') }, { additionalProperties: false }),
@@ -332,8 +366,8 @@ export const Run = object({
   trends: bySeries(Type.Union([Trend, Type.Null()])),
   load: LoadStats,
   attribution: Optional(Attribution),
-  /** Samples that were retried or dropped, with why. */
-  sampleNotes: list(TEXT),
+  /** Samples that were dropped, profiles that could not be read, …; as text in reports written before notes were data. */
+  sampleNotes: list(Type.Union([RunNote, TEXT])),
   /** Folder of the raw profiles of this run, relative to the output folder. */
   profilesDir: TEXT,
   warmupSec: COUNT,
@@ -568,7 +602,7 @@ export interface Sampling {
   attempted: number
   heap: Timed<HeapSummary>[]
   goroutines: Timed<GoroutineSummary>[]
-  notes: string[]
+  notes: RunNote[]
   /** Responses the built-in load received while sampling; null for a load-command. */
   requests: number | null
   /** `goroutine?debug=2` at the end: wait reasons, ages and creators. */
@@ -585,7 +619,7 @@ export interface Measurement {
   module: ModuleInfo
   sampling: Sampling
   load: LoadStats
-  notes: string[]
+  notes: RunNote[]
   /** Raw profiles, relative to the output folder. */
   profilesDir: string
 }

@@ -19,7 +19,9 @@ export function combineRepeats(runs: Run[]): Run {
         runs[0].trends.heap?.z
       )
     ),
-    sampleNotes: runs.flatMap((r, i) => r.sampleNotes.map((n) => `repeat ${i + 1}: ${n}`)),
+    sampleNotes: runs.flatMap((r, i) =>
+      r.sampleNotes.map((n) => (typeof n === 'string' ? n : { ...n, repeat: i + 1 }))
+    ),
     repeats: runs.map((r) => ({
       slopePerSec: bySeries((s) => r.trends[s]?.slopePerSec ?? null),
       sePerSec: bySeries((s) => r.trends[s]?.sePerSec ?? null),

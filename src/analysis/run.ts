@@ -101,11 +101,7 @@ export function toRun(m: Measurement, shape: RunShape): Run {
     trends: runTrends,
     load: m.load,
     ...(a ? { attribution: a } : {}),
-    sampleNotes: [
-      ...m.notes,
-      ...m.sampling.notes,
-      ...(m.sampling.heapGauge ? [metricsNote(m.sampling.heapGauge)] : [])
-    ],
+    sampleNotes: [...m.notes, ...m.sampling.notes],
     profilesDir: m.profilesDir,
     warmupSec: shape.warmupSec,
     durationSec,
@@ -116,11 +112,6 @@ export function toRun(m: Measurement, shape: RunShape): Run {
     quiescence: quiescence(samples, shape.quiesce, durationSec),
     ...(m.sampling.interval ? { interval: m.sampling.interval } : {})
   }
-}
-
-/** What a reader of a run measured through /metrics must know. */
-function metricsNote(heapGauge: string): string {
-  return `read from the service's /metrics (${heapGauge}): without pprof no GC is forced before a reading, so the live heap counts garbage not yet collected and scatters far more; the smallest catchable leak above says what that costs, and naming the leaking line needs net/http/pprof`
 }
 
 /** For each series judged at the last look: the smallest leak its fail rule would catch. */

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path'
 import type { Config } from '../config.js'
 import { GateError } from '../errors.js'
 import { redactUrl } from '../redact.js'
-import type { LoadStats, Measurement, Sampling, Side } from '../model.js'
+import type { LoadStats, Measurement, RunNote, Sampling, Side } from '../model.js'
 import {
   buildService,
   inspectModule,
@@ -113,7 +113,7 @@ async function measureStarted(
   { service, pprofTakenBefore }: Started,
   ctx: RunContext
 ): Promise<Measurement> {
-  const notes: string[] = []
+  const notes: RunNote[] = []
   const source = await chooseSource(req.source, pprofTakenBefore, ctx.signal)
   if (source.kind === 'metrics')
     ctx.log(
@@ -126,10 +126,7 @@ async function measureStarted(
     if (source.kind === 'pprof') notes.push(...(await crossCheckMetrics(req.source, ctx.signal)))
     const early = load.exitedEarly()
     loadStats = await load.stop()
-    if (early === 0)
-      notes.push(
-        'the load-command ended before sampling did: growth after it ended was measured without load'
-      )
+    if (early === 0) notes.push({ kind: 'load-ended-early' })
     checkLoad(loadStats, req.load.targetUrl)
     checkSamples(sampling, req.sampler.pprofUrl)
     const profilesDir = relative(req.outDir, req.sampler.profilesDir)
@@ -203,7 +200,10 @@ function checkSamples(sampling: Sampling, pprofUrl: string): void {
   if (sampling.samples.length < Math.max(3, Math.ceil(tried / 2)))
     throw new GateError(
       `only ${sampling.samples.length} of ${tried} samples could be read from ${pprofUrl}`,
-      sampling.notes.join('\n')
+      // The endpoint's own words for why each sample could not be read.
+      sampling.notes
+        .flatMap((n) => (n.kind === 'sample-dropped' ? [`sample ${n.sample}: ${n.error}`] : []))
+        .join('\n')
     )
 }
 

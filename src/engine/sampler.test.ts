@@ -190,7 +190,12 @@ describe('sample', () => {
     const { result } = await sampleFrom(new Map([['heap', 2]]))
     expect(result.samples).toHaveLength(2)
     expect(result.notes).toEqual([
-      expect.stringMatching(/^sample 1 at 0\.\ds dropped after a retry: heap: HTTP 500 injected failure$/)
+      {
+        kind: 'sample-dropped',
+        sample: 1,
+        atSec: expect.any(Number),
+        error: 'heap: HTTP 500 injected failure'
+      }
     ])
   })
 })

@@ -132,7 +132,12 @@ export async function sample(
       await checkAlive(req)
       if (signal?.aborted) throw new GateError('cancelled while sampling')
       if (e instanceof OutputError) throw e // the output folder's fault, not the endpoint's
-      out.notes.push(`sample ${i + 1} at ${t.toFixed(1)}s dropped after a retry: ${(e as Error).message}`)
+      out.notes.push({
+        kind: 'sample-dropped',
+        sample: i + 1,
+        atSec: Math.round(t * 10) / 10,
+        error: (e as Error).message
+      })
       log(`  sample ${i + 1} dropped: ${(e as Error).message}`)
     }
     // A dropped first sample measured nothing: the floor, or the input.
@@ -151,12 +156,9 @@ export async function sample(
     look = stop ? looksMs.length : look + 1
   }
   if (pick) out.interval = samplingInterval(pick, req.budgetCores, costs.sec, costs.allCpu ? 'cpu' : 'wall')
-  if (late > 0)
-    out.notes.push(
-      `${late} samples were taken more than one interval late (the service or this machine was slow to answer); their times are the real ones`
-    )
+  if (late > 0) out.notes.push({ kind: 'samples-late', count: late })
   if (out.samples.length > 0 && out.samples.every((s) => s.rssBytes === null))
-    out.notes.push(`RSS is not read on ${process.platform}: only Linux (/proc) and macOS (ps) give it`)
+    out.notes.push({ kind: 'rss-unavailable', platform: process.platform })
   const requestsAtEnd = req.load.responses()
   out.requests = requestsAtStart === null || requestsAtEnd === null ? null : requestsAtEnd - requestsAtStart
   if (!req.metrics) await readEndProfiles(client, req, out)
@@ -285,7 +287,7 @@ async function readEndProfiles(client: PprofClient, req: SamplerRequest, out: Sa
     out.goroutineText = parseGoroutineText(text.toString('utf8'), { modulePaths: req.modulePaths })
   } catch (e) {
     if (e instanceof OutputError) throw e
-    out.notes.push(`goroutine?debug=2 could not be read: ${(e as Error).message}`)
+    out.notes.push({ kind: 'goroutine-dump-unread', error: (e as Error).message })
   }
   if (!req.readGoroutineLeaks) return
   try {
@@ -294,7 +296,7 @@ async function readEndProfiles(client: PprofClient, req: SamplerRequest, out: Sa
     out.goroutineLeaks = summarizeGoroutines(decodeProfile(raw), { modulePaths: req.modulePaths })
   } catch (e) {
     if (e instanceof OutputError) throw e
-    out.notes.push(`goroutineleak profile could not be read: ${(e as Error).message}`)
+    out.notes.push({ kind: 'goroutine-leak-profile-unread', error: (e as Error).message })
   }
 }
 

@@ -1,5 +1,6 @@
 // Which endpoint a run reads: pprof, which forces a GC and names the leaking line, or a
 // service's Prometheus /metrics, for services that do not serve pprof.
+import type { RunNote } from '../model.js'
 import { longestIntervalMs, type Config } from '../config.js'
 import { MetricsClient, pickSource, readMetrics } from './metrics-client.js'
 import { parseGoroutineTotal, parseMemStats, PprofClient } from './pprof-client.js'
@@ -53,17 +54,15 @@ export async function chooseSource(
  * process: the goroutine counts, read back to back, must agree within a few requests in
  * flight. A note when they do not, or when /metrics cannot be read; nothing otherwise.
  */
-export async function crossCheckMetrics(config: SourceConfig, signal?: AbortSignal): Promise<string[]> {
+export async function crossCheckMetrics(config: SourceConfig, signal?: AbortSignal): Promise<RunNote[]> {
   if (!config.metricsUrl) return []
   try {
     const pprof = new PprofClient(config.pprofUrl, 5000, signal)
     const fromPprof = parseGoroutineTotal((await pprof.get('goroutine?debug=1')).toString('utf8'))
     const fromMetrics = (await readMetrics(new MetricsClient(config.metricsUrl, 5000, signal))).goroutines
     if (Math.abs(fromPprof - fromMetrics) <= Math.max(10, 0.25 * fromPprof)) return []
-    return [
-      `metrics-url reports ${fromMetrics} goroutines where pprof-url reports ${fromPprof}: do both belong to the service that was measured?`
-    ]
+    return [{ kind: 'metrics-goroutines-differ', metricsGoroutines: fromMetrics, pprofGoroutines: fromPprof }]
   } catch (e) {
-    return [`metrics-url could not be read for a cross-check: ${(e as Error).message.split('\n')[0]}`]
+    return [{ kind: 'metrics-unread', error: (e as Error).message.split('\n')[0] }]
   }
 }

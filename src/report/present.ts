@@ -32,6 +32,7 @@ import {
   summarizeGrowth
 } from './judgement.js'
 import { describeInterval } from './sampling-cost.js'
+import { describeRunNotes } from './run-notes.js'
 import { describeSamplingRate } from './sampling-rate.js'
 import type {
   Cell,
@@ -388,7 +389,7 @@ function runView(run: Run): RunView {
       ...loadSpans
     ],
     readings: describeQuiescence(run.quiescence),
-    notes: [...(interval ? [interval] : []), ...run.sampleNotes]
+    notes: [...(interval ? [interval] : []), ...describeRunNotes(run)]
   }
 }
 

@@ -344,7 +344,7 @@ function hostileReport(input: RenderInput): Report {
   report.notices = [next(), next()]
   report.reasons = [next()]
   for (const run of [report.runs.head, report.runs.base!]) {
-    run.sampleNotes = [next()]
+    run.sampleNotes = [next(), { kind: 'sample-dropped', sample: 2, atSec: 1, error: next() }]
     run.ref = next()
     run.load = {
       kind: 'command',

@@ -101,6 +101,18 @@ describe('parseConfig', () => {
       `sampling-budget: expected a share of one core from 0.1% to 100% such as 5%, got "${budget}"`
     ]),
     [{ mode: 'comment' }, 'report-json: mode "comment" needs the path of the report.json to post'],
+    [
+      { 'max-heap-growth': '64B/req', 'load-command': 'hey' },
+      'max-heap-growth: a limit per request needs the built-in load, which counts requests; with a load-command give a rate per time such as 512KiB/min'
+    ],
+    [
+      { 'max-goroutine-growth': '1/1000req', 'load-command': 'hey' },
+      'max-goroutine-growth: a limit per request needs the built-in load, which counts requests; with a load-command give a rate per time such as 10/min'
+    ],
+    [
+      { duration: '30s', 'max-duration': '10s' },
+      'max-duration: 10s is shorter than duration 30s; give at least the duration'
+    ],
     ...['my gate', '..', '.', '../x', 'a/b', '-x', '.hidden', 'x'.repeat(65)].map(
       (name): [RawInputs, string] => [
         { name },

@@ -23,8 +23,9 @@ const ALLOWED: Record<string, string[]> = {
   report: ['profile', ...SHARED],
   profile: ['units', 'errors'],
   model: ['profile'],
-  config: ['inputs', 'units', 'redact', 'model'],
-  inputs: [],
+  config: ['inputs', 'input-parsers', 'units', 'redact', 'model'],
+  inputs: ['input-parsers'],
+  'input-parsers': ['units', 'model'],
   units: [],
   errors: [],
   redact: []

@@ -42,6 +42,17 @@ describe('memgate help', () => {
       )
   })
 
+  it('has a flag for every input of the table but the action-only ones, and --out', async () => {
+    for (const command of ['run', 'calibrate']) {
+      const { stdout } = await memgate([command, '--help'])
+      const flags = [...stdout.matchAll(/^ {2}(--[a-z-]+) </gm)].map((m) => m[1])
+      const inputs = INPUTS.filter((i) => !i.actionOnly).map((i) => `--${i.name}`)
+      expect(flags.sort()).toEqual(
+        [...inputs, '--out', ...(command === 'calibrate' ? ['--pairs'] : [])].sort()
+      )
+    }
+  })
+
   it('ends with two examples and the exit codes', async () => {
     const { stdout } = await memgate(['run', '--help'])
     const after = stdout.slice(stdout.indexOf('\nExamples:\n'))

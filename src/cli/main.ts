@@ -11,11 +11,12 @@ import { runDemo } from '../demo.js'
 import { calibrate } from '../gate/calibrate.js'
 import { runGate } from '../gate/gate.js'
 import { GateError, OutputError } from '../errors.js'
-import { INPUTS } from '../inputs.js'
+import { INPUTS, type Input } from '../inputs.js'
 import { redactText, stripControl } from '../redact.js'
 import { TOOL_VERSION } from '../report/report.js'
 import { renderCalibration } from '../report/calibration.js'
 import { renderTerminal } from '../report/terminal.js'
+import { argumentMistake, type CommandFlags } from './arguments.js'
 import { cliLog, type Writer } from './progress.js'
 
 export type { Writer }
@@ -30,8 +31,6 @@ export interface CliIO {
 }
 
 const FLAG_INPUTS = INPUTS.filter((i) => !i.actionOnly)
-/** Inputs of one value a line: each use of the flag adds a line. */
-const REPEATABLE = new Set(['env'])
 
 const HELP_AFTER = `
 Examples:
@@ -55,8 +54,33 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const log = cliLog(io.stderr)
   const onAbort = () => log(`\nmemgate: ${signalName(io.signal?.reason)}: stopping the service and the load`)
   io.signal?.addEventListener('abort', onAbort, { once: true })
-  let exitCode = 0
+  const outcome = { exitCode: 0 }
+  const program = memgateProgram({ io, log, outcome })
+  try {
+    const mistake = argumentMistake(argv, flagsOf(program), program.commands.map(flagsOf))
+    if (mistake) throw new ArgumentError(mistake)
+    await program.parseAsync(argv, { from: 'user' })
+  } catch (e) {
+    log.clear()
+    outcome.exitCode = reportError(e, io.stderr)
+  } finally {
+    io.signal?.removeEventListener('abort', onAbort)
+  }
+  return io.signal?.aborted && outcome.exitCode !== 1
+    ? 128 + constants.signals[signalName(io.signal.reason)]
+    : outcome.exitCode
+}
 
+/** What a command's action needs: the writers, the progress log, and where its exit code goes. */
+interface CommandContext {
+  io: CliIO
+  log: ReturnType<typeof cliLog>
+  outcome: { exitCode: number }
+}
+
+/** memgate and its commands; argument mistakes are found before it parses (arguments.ts). */
+function memgateProgram(context: CommandContext): Command {
+  const { io } = context
   const program = new Command('memgate')
     .version(TOOL_VERSION)
     .description('Keeps memory leaks in Go services out of the main branch.')
@@ -70,7 +94,20 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       getErrHasColors: () => false
     })
     .addHelpText('after', HELP_AFTER)
+  addRun(program, context)
+  addCalibrate(program, context)
+  addDemo(program, context)
+  for (const command of [program, ...program.commands])
+    command.exitOverride((e) => {
+      // Help and version; a mistake argumentMistake missed is still one line of ours.
+      throw e.exitCode === 0 || e.code === 'commander.help'
+        ? e
+        : new ArgumentError(`could not read the arguments (${e.code}) (see ${commandName(command)} --help)`)
+    })
+  return program
+}
 
+function addRun(program: Command, { io, log, outcome }: CommandContext): void {
   const run = program
     .command('run')
     .description(
@@ -78,7 +115,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     )
     .addOption(outOption('where report.json, report.md, raw profiles and logs go', '.memgate'))
     .addHelpText('after', HELP_AFTER)
-  for (const input of FLAG_INPUTS) run.addOption(inputOption(input.name, input.description, input.default))
+  for (const input of FLAG_INPUTS) run.addOption(inputOption(input))
   run.action(async (opts: Record<string, string>) => {
     const raw = rawInputs(opts)
     const config = parseConfig(raw)
@@ -93,9 +130,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     log.clear()
     io.stdout.write(renderTerminal(report) + '\n\n')
     io.stdout.write(`report: ${reportJsonPath}\n        ${reportMarkdownPath}\n`)
-    exitCode = failsGate(report.verdict, config.failOn) ? 1 : 0
+    outcome.exitCode = failsGate(report.verdict, config.failOn) ? 1 : 0
   })
+}
 
+function addCalibrate(program: Command, { io, log }: CommandContext): void {
   const calibrateCommand = program
     .command('calibrate')
     .description(
@@ -103,8 +142,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     )
     .addOption(outOption('where calibration.json, raw profiles and logs go', '.memgate/calibrate'))
     .addOption(new Option('--pairs <n>', 'pairs of runs of the same build (2 or more)').default('5'))
-  for (const input of FLAG_INPUTS)
-    calibrateCommand.addOption(inputOption(input.name, input.description, input.default))
+  for (const input of FLAG_INPUTS) calibrateCommand.addOption(inputOption(input))
   calibrateCommand.action(async (opts: Record<string, string>) => {
     const pairs = Number(opts.pairs)
     if (!/^\d+$/.test(opts.pairs) || pairs < 2)
@@ -121,33 +159,32 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(renderCalibration(calibration) + '\n\n')
     io.stdout.write(`calibration: ${calibrationJsonPath}\n`)
   })
+}
 
-  const demo = program
+function addDemo(program: Command, { io, log, outcome }: CommandContext): void {
+  program
     .command('demo')
     .description('run a bundled leaking service and its clean twin, and print the report a PR would get')
     .addOption(outOption('where the demo writes its reports', '.memgate/demo'))
     .action(async (opts: { out: string }) => {
-      exitCode = await runDemo({ outDir: resolve(opts.out), log, stdout: io.stdout, signal: io.signal })
+      outcome.exitCode = await runDemo({
+        outDir: resolve(opts.out),
+        log,
+        stdout: io.stdout,
+        signal: io.signal
+      })
     })
+}
 
-  for (const command of [program, run, calibrateCommand, demo])
-    command.exitOverride((e) => {
-      throw e.exitCode === 0 || e.code === 'commander.help'
-        ? e
-        : new ArgumentError(argumentLine(e, command, argv))
-    })
+const commandName = (command: Command) => (command.parent ? `memgate ${command.name()}` : 'memgate')
 
-  try {
-    await program.parseAsync(argv, { from: 'user' })
-  } catch (e) {
-    log.clear()
-    exitCode = reportError(e, io.stderr)
-  } finally {
-    io.signal?.removeEventListener('abort', onAbort)
-  }
-  return io.signal?.aborted && exitCode !== 1
-    ? 128 + constants.signals[signalName(io.signal.reason)]
-    : exitCode
+/** A command's flags as arguments.ts reads them: every spelling, and whether it takes a value. */
+function flagsOf(command: Command): CommandFlags {
+  const flags: CommandFlags['flags'] = {}
+  for (const option of command.options)
+    for (const spelling of [option.long, option.short])
+      if (spelling) flags[spelling] = { takesValue: option.required }
+  return { name: command.name(), flags }
 }
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
@@ -168,15 +205,14 @@ const outOption = (description: string, dir: string) =>
  * A flag for an input. It has no default of its own, so parseConfig sees only what
  * the user wrote; help shows the input's default.
  */
-function inputOption(name: string, description: string, dflt: string): Option {
-  const repeatable = REPEATABLE.has(name)
+function inputOption(input: Input): Option {
   const text = [
-    description.replace(/`/g, ''),
-    repeatable ? `Repeat the flag for more: --${name} A=1 --${name} B=2.` : '',
-    dflt ? `(default: ${dflt})` : ''
+    input.description.replace(/`/g, ''),
+    input.repeatable ? `Repeat the flag for more: --${input.name} A=1 --${input.name} B=2.` : '',
+    input.default ? `(default: ${input.default})` : ''
   ]
-  const option = new Option(`--${name} <value>`, text.filter(Boolean).join(' '))
-  return repeatable
+  const option = new Option(`--${input.name} <value>`, text.filter(Boolean).join(' '))
+  return input.repeatable
     ? option.argParser((value: string, previous: string | undefined) =>
         previous === undefined ? value : `${previous}\n${value}`
       )
@@ -185,56 +221,6 @@ function inputOption(name: string, description: string, dflt: string): Option {
 
 /** A mistake in the arguments, as the one line that names the flag or word at fault. */
 class ArgumentError extends Error {}
-
-function argumentLine(e: CommanderError, command: Command, argv: string[]): string {
-  const name = command.parent ? `memgate ${command.name()}` : 'memgate'
-  const see = ` (see ${name} --help)`
-  // Every flag of run and demo takes a value, so the words after the command pair up.
-  const words = command.parent ? argv.slice(argv.indexOf(command.name()) + 1) : argv
-  const quoted = /'([^']+)'/.exec(e.message)?.[1] ?? ''
-  const suggestion = /\(Did you mean (.+)\?\)/.exec(e.message)?.[1]
-  const didYouMean = suggestion ? `; did you mean ${suggestion}?` : ''
-  switch (e.code) {
-    case 'commander.excessArguments': {
-      const word = command.args[0]
-      const flag = flagBefore(words, word)
-      return flag
-        ? `unexpected argument "${word}" after the value of ${flag}: quote values that contain spaces${see}`
-        : `unexpected argument "${word}": ${name} takes flags only; quote values that contain spaces${see}`
-    }
-    case 'commander.unknownOption': {
-      // `--load-command hey -z 10s`: a short flag after a value is most likely part of it.
-      const flag = quoted.startsWith('--') ? undefined : flagBefore(words, quoted)
-      return flag
-        ? `unknown option ${quoted} after the value of ${flag}: quote values that contain spaces${see}`
-        : `unknown option ${quoted}${didYouMean}${see}`
-    }
-    case 'commander.optionMissingArgument':
-      return `${quoted.split(' ')[0]}: missing value${see}`
-    case 'commander.unknownCommand': {
-      const names = command.commands.map((c) => c.name())
-      const commands =
-        names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('')
-      return `unknown command "${quoted}"${didYouMean || `; the commands are ${commands}`}${see}`
-    }
-    default:
-      return e.message.replace(/^error: /, '') + see
-  }
-}
-
-/** The flag whose value stands right before `word` in `words`, if any. */
-function flagBefore(words: string[], word: string): string | undefined {
-  let flag: string | undefined
-  for (let i = 0; i < words.length; i++) {
-    if (words[i] === word) return flag
-    flag = undefined
-    if (words[i].startsWith('--') && words[i] !== '--help') {
-      flag = words[i].split('=')[0]
-      if (!words[i].includes('=')) i++ // its value
-    }
-  }
-  return undefined
-}
 
 /** One line for the user, exit code 2; details (compiler output, service log) beneath. */
 function reportError(e: unknown, stderr: Writer): number {

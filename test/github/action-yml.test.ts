@@ -56,6 +56,22 @@ describe('README.md', () => {
     expect(tableNames(section('Inputs')).sort()).toEqual(INPUTS.map((i) => i.name).sort())
   })
 
+  it('marks the action-only inputs with ★ and gives each default as the table does', () => {
+    const rows = (section('Inputs') ?? '').split('\n').filter((line) => /^\| `/.test(line))
+    for (const input of INPUTS) {
+      const [nameCell, defaultCell] = rows
+        .find((row) => row.startsWith(`| \`${input.name}\``))!
+        .split('|')
+        .slice(1, 3)
+        .map((cell) => cell.trim())
+      expect({ [input.name]: nameCell.endsWith('★') }).toEqual({ [input.name]: Boolean(input.actionOnly) })
+      // No default: the cell is empty or says in words what follows from other inputs.
+      if (input.default)
+        expect({ [input.name]: defaultCell }).toEqual({ [input.name]: `\`${input.default}\`` })
+      else expect(defaultCell).not.toMatch(/^`[^`]*`$/)
+    }
+  })
+
   it('lists every output in its Outputs table, and nothing else', () => {
     expect(tableNames(section('Outputs')).sort()).toEqual(OUTPUTS.map((o) => o.name).sort())
   })

@@ -1,7 +1,7 @@
 // The parsers an entry of the inputs table (src/inputs.ts) names: each turns the text of one
 // input into its typed Config value, or throws a ConfigError that says what was expected.
 // parseConfig puts the input's name in front. Rules that join two inputs are in config.ts.
-import type { GrowthLimit } from './model.js'
+import { NAME_PATTERN, type GrowthLimit } from './model.js'
 import { parseDurationMs, parseRate, type Rate } from './units.js'
 
 /** A user error: one line that names the input and how to fix it. Exit code 2. */
@@ -25,12 +25,6 @@ export interface ParseContext {
 export type Parser<T> = (text: string, context: ParseContext) => T
 
 export type Baseline = { kind: 'none' } | { kind: 'merge-base' } | { kind: 'report'; path: string }
-
-/**
- * A gate's name: it names the output folder (RUNNER_TEMP/go-memgate/NAME, removed at start)
- * and the artifact, so `.`, `..` and anything with a path separator are out.
- */
-export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'
 
 /** The text as written. */
 export const text: Parser<string> = (s) => s

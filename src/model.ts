@@ -27,7 +27,10 @@ const oneOf = <const T extends string[]>(...values: T) =>
 const list = <T extends TSchema>(items: T, maxItems = 10_000) => Type.Array(items, { maxItems })
 const { Optional, Object: object } = Type
 
-/** A gate's name: it names folders, comments and artifacts. */
+/**
+ * A gate's name: it names the output folder (RUNNER_TEMP/go-memgate/NAME, removed at start)
+ * and the artifact, so `.`, `..` and anything with a path separator are out.
+ */
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'
 
 export const Verdict = oneOf('pass', 'fail', 'inconclusive')

@@ -4,7 +4,7 @@ import { INPUTS, type Input } from './inputs.js'
 import { envNamesOnly, isSecretName, redactText } from './redact.js'
 import { UnitError } from './units.js'
 
-export { ConfigError, type Baseline, type RunEvent } from './input-parsers.js'
+export { ConfigError, type RunEvent } from './input-parsers.js'
 
 /** The fewest samples a look may judge: the interval is at most duration / 8. */
 export const SAMPLES_PER_LOOK = 8

@@ -13,7 +13,7 @@ export interface RunEvent {
 }
 
 /** What a parser may read besides its own text. */
-export interface ParseContext {
+interface ParseContext {
   event: RunEvent
   /** The input's own default, as written in the table. */
   default: string
@@ -104,7 +104,7 @@ export const httpUrl =
     return url.toString()
   }
 
-export const PPROF_EXAMPLE = 'http://127.0.0.1:6060/debug/pprof'
+const PPROF_EXAMPLE = 'http://127.0.0.1:6060/debug/pprof'
 export const METRICS_EXAMPLE = 'http://127.0.0.1:6060/metrics'
 
 /** The folder of net/http/pprof, without a trailing slash. */

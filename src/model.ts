@@ -450,7 +450,7 @@ export const SeriesComparison = object({
 })
 export type SeriesComparison = Static<typeof SeriesComparison>
 
-export const Comparison = object({
+const Comparison = object({
   heap: Optional(SeriesComparison),
   goroutines: Optional(SeriesComparison),
   /** Functions that grow in the head and not in the base. */
@@ -471,7 +471,7 @@ export const Comparison = object({
   /** Two-sided confidence of the intervals: the budget split over the pairs at which it could stop. */
   confidence: Optional(Type.Number({ minimum: 0, maximum: 1 }))
 })
-export type Comparison = Static<typeof Comparison>
+type Comparison = Static<typeof Comparison>
 
 /** Where the head's code can be read: file:line links go to its blobs. */
 export const SourceLink = object({
@@ -566,7 +566,7 @@ export interface Side {
 }
 
 /** The service's code as the toolchain sees it, for attribution. */
-export interface ModuleInfo {
+interface ModuleInfo {
   goVersion: string
   /** The module, or every module of a go.work workspace; empty outside module mode. */
   modules: GoModuleFolder[]

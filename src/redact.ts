@@ -5,10 +5,10 @@
 // token formats) and by value (a Redactor built from the values known to be secret).
 
 /** What a secret is replaced with. */
-export const HIDDEN = '***'
+const HIDDEN = '***'
 
 /** Values shorter than this are not redacted by value: "1", "on" or "dev" would blank out ordinary text. */
-export const MIN_SECRET_LENGTH = 4
+const MIN_SECRET_LENGTH = 4
 
 // Name parts that mark a credential anywhere in a name (accessToken, DB_PASSWORD, x-api-key).
 const SECRET_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'credential']

@@ -13,10 +13,10 @@ import type { GoroutineGroup, HeapSite } from '../model.js'
  * Growth is noise below this many standard deviations: one-sided, and strict enough for
  * the hundreds of sites of an exact profile not to raise a false alarm between them.
  */
-export const noiseSigmas = 3
+const noiseSigmas = 3
 
 /** Goroutine counts are exact, but requests in flight move them by a few. */
-export const minGoroutineGrowth = 3
+const minGoroutineGrowth = 3
 
 function byKey<T extends { function: string; file: string; line: number }>(items: T[]): Map<string, T> {
   return new Map(items.map((i) => [frameString(i), i]))

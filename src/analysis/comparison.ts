@@ -109,14 +109,14 @@ export interface RunComparison {
 }
 
 /** Rates that differ by more than this are compared per request. */
-export const RATE_TOLERANCE = 0.05
+const RATE_TOLERANCE = 0.05
 
 /**
  * The factor that puts the base's growth at the head's request rate, when the two sides were
  * driven at rates more than 5% apart (a busy machine slows one side's load): a leak per request
  * grows with the rate, and would otherwise be counted as the change's doing. 1 otherwise.
  */
-export function rateScale(head: Run, base: Run): number {
+function rateScale(head: Run, base: Run): number {
   const [h, b] = [head.requestsPerSec, base.requestsPerSec]
   if (!h || !b || !Number.isFinite(h) || !Number.isFinite(b)) return 1
   return Math.abs(h / b - 1) > RATE_TOLERANCE ? h / b : 1

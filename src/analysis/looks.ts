@@ -7,7 +7,7 @@ import { normalQuantile } from './normal.js'
 import type { LookDecision, Trend } from '../model.js'
 
 /** One-sided risk per side over the whole run: failing a service within its limit, passing one above it. */
-export const ALPHA_PER_SIDE = 0.025
+const ALPHA_PER_SIDE = 0.025
 
 /** Seconds of sampling at each look: duration, 2×, 3×… and max-duration itself when it is not a multiple. */
 export function lookTimesSec(durationSec: number, maxDurationSec: number): number[] {

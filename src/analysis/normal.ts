@@ -35,7 +35,7 @@ export function normalQuantile(p: number): number {
 }
 
 /** Φ(z) by bisection on the quantile: exact enough for a confidence printed to a tenth of a percent. */
-export function normalCdf(z: number): number {
+function normalCdf(z: number): number {
   let [lo, hi] = [1e-12, 1 - 1e-12]
   for (let i = 0; i < 60; i++) {
     const mid = (lo + hi) / 2

@@ -32,7 +32,7 @@ export function bySeries<T>(f: (s: SeriesName) => T): Record<SeriesName, T> {
 }
 
 /** Every series' trend, its bounds at `z`. */
-export function trends(samples: Sample[], z: number): Run['trends'] {
+function trends(samples: Sample[], z: number): Run['trends'] {
   return bySeries((s) => trend(seriesPoints(samples, s), z))
 }
 
@@ -56,7 +56,7 @@ export function heapGrowth(m: Measurement): HeapDiff | null {
 }
 
 /** What grew between the first and the last sample, by allocation site and by goroutine stack. */
-export function attribution(m: Measurement, shape: RunShape): Attribution | undefined {
+function attribution(m: Measurement, shape: RunShape): Attribution | undefined {
   const { heap, goroutines, requests, goroutineText, goroutineLeaks } = m.sampling
   const { heapDiff, flamegraphFile } = shape
   if (!heapDiff || goroutines.length < 2) return undefined
@@ -131,7 +131,7 @@ function detectable(
 }
 
 /** What pausing the load cost: pause per reading and the share of the run it took. */
-export function quiescence(samples: Sample[], enabled: boolean, durationSec: number): Quiescence {
+function quiescence(samples: Sample[], enabled: boolean, durationSec: number): Quiescence {
   const pauses = samples.flatMap((s) => (s.pauseMs === undefined ? [] : [s.pauseMs])).sort((a, b) => a - b)
   const at = (q: number) =>
     pauses.length ? pauses[Math.min(pauses.length - 1, Math.floor(q * pauses.length))] : null

@@ -33,10 +33,10 @@ export const SATURATION_Z = 1.645
  * correlated), and a cache still filling must never fail. A leak slowed by a fill beside
  * it is still caught: what stays once the fill is done must clear the limit.
  */
-export const SLOWDOWN_RATIO = 0.75
+const SLOWDOWN_RATIO = 0.75
 
 /** saturating: slowing significantly; accelerating: speeding up significantly (a leak that starts late). */
-export type GrowthShape = 'saturating' | 'accelerating' | 'steady'
+type GrowthShape = 'saturating' | 'accelerating' | 'steady'
 
 /** The slopes one look judges: the whole window and its halves, at one z. */
 export interface WindowSlopes {

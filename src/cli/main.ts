@@ -19,8 +19,6 @@ import { renderTerminal } from '../report/terminal.js'
 import { argumentMistake, type CommandFlags } from './arguments.js'
 import { cliLog, type Writer } from './progress.js'
 
-export type { Writer }
-
 export interface CliIO {
   stdout: Writer
   stderr: Writer

@@ -83,7 +83,7 @@ function startBuiltIn(req: LoadRequest): Load {
 }
 
 /** The built-in load's first seconds, and the requests they need, to tell a wrong target-url. */
-export const EARLY_LOAD_MS = 2000
+const EARLY_LOAD_MS = 2000
 const EARLY_LOAD_REQUESTS = 10
 
 /**

@@ -9,7 +9,7 @@ import { ExpositionError, parseExposition, type ExpositionSample } from './expos
 import { failureLine, httpGet, type HttpAnswer } from './http-get.js'
 
 /** The most read of one /metrics page: client_golang's defaults take about 10 KiB. */
-export const MAX_METRICS_BYTES = 16 * 1024 * 1024
+const MAX_METRICS_BYTES = 16 * 1024 * 1024
 // Both formats client_golang serves; the text format first, as it needs no # EOF.
 const ACCEPT = 'text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5'
 
@@ -19,8 +19,8 @@ const ACCEPT = 'text/plain;version=0.0.4;q=1,application/openmetrics-text;versio
  * collectors.WithGoCollectorRuntimeMetrics with a rule matching it, e.g. collectors.MetricsGC),
  * else runtime.MemStats.HeapAlloc, which also counts what was allocated since the last GC.
  */
-export const HEAP_SOURCES = ['go_gc_heap_live_bytes', 'go_memstats_heap_alloc_bytes'] as const
-export type HeapSource = (typeof HEAP_SOURCES)[number]
+const HEAP_SOURCES = ['go_gc_heap_live_bytes', 'go_memstats_heap_alloc_bytes'] as const
+type HeapSource = (typeof HEAP_SOURCES)[number]
 
 export interface MetricsReading {
   liveHeapBytes: number

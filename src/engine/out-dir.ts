@@ -9,7 +9,7 @@ import { OutputError } from '../errors.js'
 const KERNEL_FILE_SYSTEMS = ['/proc', '/sys']
 
 /** What an earlier run left that a cancelled run must not leave standing beside its own partial profiles. */
-export const REPORT_FILES = ['report.json', 'report.md']
+const REPORT_FILES = ['report.json', 'report.md']
 
 /**
  * Makes `dir` if missing, checks that it can be written, and removes report.json and

@@ -6,7 +6,7 @@ import { redactUrl, stripControl } from '../redact.js'
 
 /** The Pushgateway's job label of every push. */
 export const PUSH_JOB = 'go-memgate'
-export const PUSH_TIMEOUT_MS = 10_000
+const PUSH_TIMEOUT_MS = 10_000
 
 export interface PushResult {
   /** From the request to the gateway's answer (or the failure), ms. */

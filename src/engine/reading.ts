@@ -13,12 +13,12 @@ import { sleep } from './processes.js'
  * requests in flight hold, noise that only ever adds, so the least of a few readings a
  * moment apart sits closest to what is retained.
  */
-export const LEAST_OF_READINGS = 4
-export const READING_GAP_MS = 50
+const LEAST_OF_READINGS = 4
+const READING_GAP_MS = 50
 /** How long a paused load may take to drain before the fallback is used. */
-export const DRAIN_TIMEOUT_MS = 2000
+const DRAIN_TIMEOUT_MS = 2000
 /** A load-command is drained when the goroutine count holds over this gap. */
-export const SETTLE_GAP_MS = 20
+const SETTLE_GAP_MS = 20
 
 export interface Reading {
   liveHeapBytes: number

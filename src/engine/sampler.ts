@@ -24,7 +24,7 @@ import type { RunContext } from './run-context.js'
 import type { Service } from './service.js'
 
 /** A point at which the gate may stop: the samples so far are judged. */
-export interface Look {
+interface Look {
   /** 0-based. */
   index: number
   count: number

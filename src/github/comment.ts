@@ -11,7 +11,7 @@ export type CommentPolicy = Config['comment']
 export const COMMENT_MAX_CHARS = 65536
 
 /** The author of comments made with a workflow's GITHUB_TOKEN, which cannot read GET /user. */
-export const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
 
 export interface CommentTarget {
   owner: string
@@ -36,13 +36,13 @@ export function commentMarker(name: string): string {
  * which judgements hold (series, against what, by which rule), never their numbers, so
  * that noise between two pushes (2.1 vs 2.2 MiB/min) does not count as a change.
  */
-export function reportFingerprint(report: Pick<Report, 'verdict' | 'judgements'>): string {
+function reportFingerprint(report: Pick<Report, 'verdict' | 'judgements'>): string {
   const held = report.judgements.map((j) => `${j.series}:${j.against}:${j.rule}`).sort()
   const hash = createHash('sha256').update(JSON.stringify(held)).digest('hex').slice(0, 16)
   return `${report.verdict}:${hash}`
 }
 
-export function fingerprintMarker(fingerprint: string): string {
+function fingerprintMarker(fingerprint: string): string {
   return `<!-- go-memgate-state:${fingerprint} -->`
 }
 
@@ -65,7 +65,7 @@ async function ownAuthor(octokit: GitHubClient): Promise<(user: CommentUser | nu
   }
 }
 
-export async function findOwnComment(
+async function findOwnComment(
   octokit: GitHubClient,
   target: CommentTarget,
   name: string

@@ -6,7 +6,7 @@ import type { RunContext } from './context.js'
 import type { GitHubClient } from './octokit.js'
 
 /** Written beside report.json by full/analyze, read by comment: workflow_run of a fork knows no PR. */
-export const PULL_REQUEST_FILE = 'pull-request.json'
+const PULL_REQUEST_FILE = 'pull-request.json'
 
 interface PullRequestFile {
   number: number

@@ -6,7 +6,7 @@ import { formatBytes } from '../units.js'
 import type { Frame, Profile, Sample, ValueType } from './profile.js'
 
 /** The most a profile may decompress to: a gzip bomb stops here instead of filling memory. */
-export const MAX_DECODED_PROFILE_BYTES = 512 * 1024 * 1024
+const MAX_DECODED_PROFILE_BYTES = 512 * 1024 * 1024
 
 /** A profile over a size cap, read or decoded; not worth a retry. */
 export class ProfileTooLargeError extends GateError {}

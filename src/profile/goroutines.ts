@@ -3,7 +3,7 @@ import { callPath, frameString, ownCode, siteIndex, type OwnCode } from './frame
 import type { Frame, Profile } from './profile.js'
 
 /** A goroutine site: goroutines whose stacks meet the service's own code at the same line. */
-export interface GoroutineSite {
+interface GoroutineSite {
   /** The innermost own-code frame: where they block, as the user wrote it. */
   function: string
   file: string

@@ -9,7 +9,7 @@ import { sampleTypeIndex, type Frame, type Profile } from './profile.js'
  * on the system stack. Its stack ends at runtime.systemstack and never reaches the `go`
  * statement; the goroutine profile names that, so renderers point there instead.
  */
-export type HeapStackKind = 'goroutines'
+type HeapStackKind = 'goroutines'
 
 /** One whole stack, its samples merged: the live heap it holds, or in a HeapDiff what it added. */
 export interface HeapStack {

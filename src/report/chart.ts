@@ -5,9 +5,9 @@
 // mermaid's dark chart background (test/browser/comment.test.ts checks it in Chromium).
 import type { Sample } from '../model.js'
 
-export type ChartRole = 'base' | 'head' | 'limit'
+type ChartRole = 'base' | 'head' | 'limit'
 
-export const CHART_COLOURS: Record<ChartRole, { hex: string; name: string }> = {
+const CHART_COLOURS: Record<ChartRole, { hex: string; name: string }> = {
   base: { hex: '#2f81f7', name: 'blue' },
   head: { hex: '#e8590c', name: 'orange' },
   limit: { hex: '#848d97', name: 'grey' }

@@ -99,6 +99,11 @@ function readStat(pid: number): ProcessEntry | null {
   }
 }
 
+/** When `pid` started (clock ticks since boot); null when it is gone, or without /proc (macOS). */
+export function startOf(pid: number): number | null {
+  return readStat(pid)?.startTicks ?? null
+}
+
 function readProcesses(): ProcessEntry[] {
   let pids: string[]
   try {

@@ -1,0 +1,89 @@
+// A hostile service, build or load against the engine, with real processes: what it starts
+// may change session, clear its environment and be orphaned at once (`setsid env -i … &` in
+// a subshell), and must still be ended with the rest.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { spawnGroup, stopGroup } from '../src/engine/processes.js'
+import { killSleeps, sleeping, sleeps, waitFor } from './helpers/sleeps.js'
+
+afterEach(killSleeps)
+
+/** A start command whose child leaves the group, the session and the environment, its parent gone at once. */
+const escaping = (escaped: number, leader: number, parentLingers = 0) =>
+  `(setsid env -i sleep ${escaped} & sleep ${parentLingers}); exec sleep ${leader}`
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'memgate-hostile-'))
+  chmodSync(dir, 0o755) // read by a memgate that runs as nobody, below
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+/** A memgate process running `body` (processes.ts imported), started as `user` (argv prefix); resolves once it prints. */
+async function memgate(body: string, user: string[] = []) {
+  const script = join(dir, 'memgate.mts')
+  writeFileSync(
+    script,
+    `import { spawnGroup, stopGroup } from ${JSON.stringify(resolve('src/engine/processes.ts'))}
+${body}
+setInterval(() => {}, 1000)
+`
+  )
+  chmodSync(script, 0o644)
+  const [command, ...args] = [...user, process.execPath, '--import', 'tsx', script]
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: resolve('.') })
+  await once(child.stdout, 'data')
+  return child
+}
+
+describe('a child that leaves the group, the session and the environment', () => {
+  it('is ended by stopGroup', async () => {
+    const [escaped, leader] = sleeps(2)
+    const child = spawnGroup('sh', ['-c', escaping(escaped, leader)], { stdio: 'ignore' })
+    const p = await waitFor('the escaped sleep', () => sleeping(escaped)[0])
+    expect(p.ppid).not.toBe(child.pid)
+    expect(p.pgid).not.toBe(child.pid)
+    await stopGroup(child, 300)
+    expect(sleeping(escaped)).toEqual([])
+    expect(sleeping(leader)).toEqual([])
+  })
+
+  it('is ended when memgate is killed by SIGKILL', async () => {
+    const [escaped, leader] = sleeps(2)
+    const run = await memgate(`spawnGroup('sh', ['-c', '${escaping(escaped, leader)}'], { stdio: 'ignore' })
+console.log('started')`)
+    try {
+      await waitFor('the escaped sleep', () => sleeping(escaped)[0])
+      run.kill('SIGKILL')
+      await waitFor('nothing left', () =>
+        sleeping(escaped).length + sleeping(leader).length ? undefined : true
+      )
+    } finally {
+      run.kill('SIGKILL')
+    }
+  }, 20_000)
+
+  // A GitHub runner's user may not make a cgroup: there the group's processes are recorded
+  // while they live, and a child whose parent lived one poll is found by it after it is orphaned.
+  it('is ended by a memgate that may not make a cgroup', async () => {
+    const [escaped, leader] = sleeps(2)
+    const nobody =
+      process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : []
+    const run = await memgate(
+      `const child = spawnGroup('sh', ['-c', '${escaping(escaped, leader, 0.5)}'], { stdio: 'ignore' })
+await new Promise((r) => setTimeout(r, 1500))
+await stopGroup(child, 300)
+console.log('stopped')`,
+      nobody
+    )
+    try {
+      expect(sleeping(escaped)).toEqual([])
+      expect(sleeping(leader)).toEqual([])
+    } finally {
+      run.kill('SIGKILL')
+    }
+  }, 20_000)
+})

@@ -23,7 +23,7 @@ import { startOf } from './processes.js'
 const KERNEL_FILE_SYSTEMS = ['/proc', '/sys']
 
 /** What an earlier run left that a cancelled run must not leave standing beside its own partial profiles. */
-export const REPORT_FILES = ['report.json', 'report.md']
+const REPORT_FILES = ['report.json', 'report.md']
 
 /** Held by the run that writes into the folder: its pid and start time, so that a killed run's lock is seen as stale. */
 const LOCK_FILE = '.memgate.lock'

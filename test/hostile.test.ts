@@ -3,10 +3,10 @@
 // a subshell), and must still be ended with the rest.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { spawnGroup, stopGroup } from '../src/engine/processes.js'
+import { cgroupDir, spawnGroup, stopGroup } from '../src/engine/processes.js'
 import { killSleeps, sleeping, sleeps, waitFor } from './helpers/sleeps.js'
 
 afterEach(killSleeps)
@@ -39,8 +39,35 @@ setInterval(() => {}, 1000)
   return child
 }
 
+/** Whether this process may make a cgroup v2 (root, or a delegated subtree), as processes.ts will try. */
+function cgroupsHere(): boolean {
+  try {
+    const home = cgroupDir(
+      readFileSync('/proc/self/mountinfo', 'utf8'),
+      readFileSync('/proc/self/cgroup', 'utf8')
+    )
+    if (home === null) return false
+    rmdirSync(mkdtempSync(`${home}/memgate-probe-`))
+    return true
+  } catch {
+    return false
+  }
+}
+
 describe('a child that leaves the group, the session and the environment', () => {
-  it('is ended by stopGroup', async () => {
+  it('is ended by stopGroup, found while its parent lived', async () => {
+    const [escaped, leader] = sleeps(2)
+    const child = spawnGroup('sh', ['-c', escaping(escaped, leader, 0.5)], { stdio: 'ignore' })
+    const p = await waitFor('the escaped sleep', () => sleeping(escaped)[0])
+    expect(p.pgid).not.toBe(child.pid)
+    await waitFor('its parent to exit', () => (sleeping(escaped)[0]?.ppid === p.ppid ? undefined : true))
+    await stopGroup(child, 300)
+    expect(sleeping(escaped)).toEqual([])
+    expect(sleeping(leader)).toEqual([])
+  })
+
+  it('is ended by stopGroup when its parent exits at once, where a cgroup can be made', async () => {
+    if (!cgroupsHere()) return console.warn('no cgroup can be made here: not tested')
     const [escaped, leader] = sleeps(2)
     const child = spawnGroup('sh', ['-c', escaping(escaped, leader)], { stdio: 'ignore' })
     const p = await waitFor('the escaped sleep', () => sleeping(escaped)[0])
@@ -53,10 +80,12 @@ describe('a child that leaves the group, the session and the environment', () =>
 
   it('is ended when memgate is killed by SIGKILL', async () => {
     const [escaped, leader] = sleeps(2)
-    const run = await memgate(`spawnGroup('sh', ['-c', '${escaping(escaped, leader)}'], { stdio: 'ignore' })
+    const run =
+      await memgate(`spawnGroup('sh', ['-c', '${escaping(escaped, leader, 0.5)}'], { stdio: 'ignore' })
+await new Promise((r) => setTimeout(r, 1000))
 console.log('started')`)
     try {
-      await waitFor('the escaped sleep', () => sleeping(escaped)[0])
+      expect(sleeping(escaped)).toHaveLength(1)
       run.kill('SIGKILL')
       await waitFor('nothing left', () =>
         sleeping(escaped).length + sleeping(leader).length ? undefined : true
@@ -82,6 +111,29 @@ console.log('stopped')`,
     try {
       expect(sleeping(escaped)).toEqual([])
       expect(sleeping(leader)).toEqual([])
+    } finally {
+      run.kill('SIGKILL')
+    }
+  }, 20_000)
+
+  it('is ended when a memgate that may not make a cgroup is killed by SIGKILL', async () => {
+    if (process.getuid?.() !== 0 && cgroupsHere())
+      return console.warn('a cgroup can be made here: tested above')
+    const [escaped, leader] = sleeps(2)
+    const nobody =
+      process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : []
+    const run = await memgate(
+      `spawnGroup('sh', ['-c', '${escaping(escaped, leader, 0.5)}'], { stdio: 'ignore' })
+await new Promise((r) => setTimeout(r, 1000))
+console.log('started')`,
+      nobody
+    )
+    try {
+      expect(sleeping(escaped)).toHaveLength(1)
+      run.kill('SIGKILL')
+      await waitFor('nothing left', () =>
+        sleeping(escaped).length + sleeping(leader).length ? undefined : true
+      )
     } finally {
       run.kill('SIGKILL')
     }

@@ -36,6 +36,8 @@ interface Group {
   cgroup: string | null
   /** pid -> start time (see recordMembers). */
   recorded: Map<number, number>
+  /** The process groups of recorded processes that left the group, told to the watchdog. */
+  escaped: Set<number>
 }
 
 /** Live process groups, by pgid. */
@@ -72,7 +74,7 @@ export function spawnGroup(command: string, args: string[], options: SpawnOption
     if (cgroup) removeCgroup(cgroup)
     return child
   }
-  live.set(child.pid, { tag, cgroup, recorded: new Map() })
+  live.set(child.pid, { tag, cgroup, recorded: new Map(), escaped: new Set() })
   tellWatchdog(`add ${child.pid}`)
   if (!cgroup) recorder ??= setInterval(record, RECORD_MS).unref()
   return child
@@ -174,7 +176,20 @@ function record(): void {
     return
   }
   const table = readProcesses()
-  for (const [pgid, group] of watched) group.recorded = recordMembers(group.recorded, table, pgid)
+  for (const [pgid, group] of watched) {
+    group.recorded = recordMembers(group.recorded, table, pgid)
+    const escaped = new Set(
+      table.filter((p) => group.recorded.has(p.pid) && p.pgid !== pgid).map((p) => p.pgid)
+    )
+    tellEscaped(group, escaped)
+  }
+}
+
+/** The watchdog ends the groups that recorded processes made (setsid) too; told as soon as they are gone, so no reused pgid is ended. */
+function tellEscaped(group: Group, escaped: ReadonlySet<number>): void {
+  for (const pgid of escaped) if (!group.escaped.has(pgid)) tellWatchdog(`add ${pgid}`)
+  for (const pgid of group.escaped) if (!escaped.has(pgid)) tellWatchdog(`del ${pgid}`)
+  group.escaped = new Set(escaped)
 }
 
 /**
@@ -351,6 +366,7 @@ export async function stopGroup(child: ChildProcess, graceMs = 3000): Promise<vo
   while (anyAlive() && Date.now() < deadline + 2000) await sleep(20)
   live.delete(pgid)
   if (group?.cgroup) removeCgroup(group.cgroup)
+  if (group) tellEscaped(group, new Set())
   tellWatchdog(`del ${pgid}`)
   await releaseOutput(child)
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -19,6 +19,18 @@ async function runInto(tail: OutputTail, script: string): Promise<void> {
 }
 
 describe('OutputTail', () => {
+  it('writes through no link a service planted at the log', () => {
+    const outside = join(dir, 'outside')
+    mkdirSync(outside)
+    writeFileSync(join(outside, 'secret'), 'kept')
+    mkdirSync(join(dir, 'logs'))
+    symlinkSync(join(outside, 'secret'), join(dir, 'logs', 'service.log'))
+    expect(() => new OutputTail(40, join(dir, 'logs', 'service.log'))).toThrow(
+      /service\.log cannot be written \(ELOOP/
+    )
+    expect(readFileSync(join(outside, 'secret'), 'utf8')).toBe('kept')
+  })
+
   it('keeps the last lines and the partial line', () => {
     const tail = new OutputTail(3)
     tail.push('one\ntwo\nth')

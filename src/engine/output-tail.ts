@@ -1,12 +1,14 @@
 // Keeps a process's output: a log file for the artifact and the last lines in memory for
 // errors. Both are bounded whatever the process prints (a service or a load tool can flood
 // or print megabytes without a newline), and secrets are hidden before anything is kept.
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
+import { constants, createWriteStream, openSync, type WriteStream } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { redactText } from '../redact.js'
 import { formatBytes } from '../units.js'
+import { OutputError } from '../errors.js'
+import { mkdirOutput } from './out-dir.js'
 
 /** The log file keeps this much of the start of the output, then the last lines. */
 export const MAX_LOG_BYTES = 8 * 1024 * 1024
@@ -153,11 +155,17 @@ export class OutputTail {
   }
 }
 
-function openLog(path: string): WriteStream | null {
+function openLog(path: string): WriteStream {
+  // Through no link: a service may have planted one in its logs folder, or at the log's name.
+  mkdirOutput(dirname(path))
+  let fd: number
   try {
-    mkdirSync(dirname(path), { recursive: true })
-  } catch {
-    return null
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW)
+  } catch (e) {
+    throw new OutputError(
+      path,
+      `cannot be written (${(e as Error).message.split(',')[0]}); memgate writes through no link`
+    )
   }
-  return createWriteStream(path)
+  return createWriteStream('', { fd })
 }

@@ -4,17 +4,17 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import {
   assertSupportedPlatform,
+  cgroupDir,
   descendantsOf,
   GROUP_VAR,
   parseStat,
+  recordMembers,
   RUNNER_SECRETS,
   spawnGroup,
   stopGroup,
   type ProcessEntry
 } from './processes.js'
-
-/** `sleep` with a number no other process on the machine uses, to find it again. */
-const uniqueSeconds = () => 100_000 + Math.floor(Math.random() * 900_000)
+import { killSleeps, sleeping, sleeps, waitFor } from '../../test/helpers/sleeps.js'
 
 function table(): ProcessEntry[] {
   return readdirSync('/proc')
@@ -27,23 +27,6 @@ function table(): ProcessEntry[] {
       }
     })
 }
-
-/** The running (not zombie) processes whose command line is exactly `argv`. */
-function running(argv: string[]): ProcessEntry[] {
-  const wanted = argv.join('\0') + '\0'
-  const found: ProcessEntry[] = []
-  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n)))
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1') !== wanted) continue
-      const p = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))
-      if (p.state !== 'Z' && p.state !== 'X') found.push(p)
-    } catch {
-      // gone meanwhile
-    }
-  return found
-}
-
-const sleeping = (seconds: number) => running(['sleep', String(seconds)])
 
 /** The running processes of a group. Zombies are not: this machine's init may reap them late. */
 const inGroup = (pgid: number) => table().filter((p) => p.pgid === pgid && p.state !== 'Z')
@@ -72,27 +55,7 @@ function isRunning(p: ProcessEntry): boolean {
   }
 }
 
-async function waitFor<T>(what: string, get: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = get()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
-
-// A failed test must not leave its sleeps behind: they are ended by pid, as found.
-const started: number[] = []
-afterEach(() => {
-  for (const seconds of started.splice(0)) for (const p of sleeping(seconds)) process.kill(p.pid, 'SIGKILL')
-})
-
-function sleeps(count: number): number[] {
-  const all = Array.from({ length: count }, uniqueSeconds)
-  started.push(...all)
-  return all
-}
+afterEach(killSleeps)
 
 describe('process groups', () => {
   it('ends the whole group, children the leader started included', async () => {
@@ -189,11 +152,61 @@ describe('the process table', () => {
     const p = (pid: number, ppid: number): ProcessEntry => ({ pid, ppid, pgid: 0, state: 'S', startTicks: 0 })
     const table = [p(1, 0), p(10, 1), p(11, 10), p(12, 10), p(13, 12), p(20, 1), p(21, 20)]
     expect(
-      descendantsOf(10, table)
+      descendantsOf([10], table)
         .map((d) => d.pid)
         .sort()
     ).toEqual([11, 12, 13])
-    expect(descendantsOf(13, table)).toEqual([])
+    expect(descendantsOf([13], table)).toEqual([])
+  })
+
+  it('records the processes of a group, orphans and all, and not a process that reuses a pid', () => {
+    const p = (pid: number, ppid: number, pgid: number, startTicks: number, state = 'S'): ProcessEntry => ({
+      pid,
+      ppid,
+      pgid,
+      state,
+      startTicks
+    })
+    // 100 leads group 100; 101 left it (setsid) and started 102.
+    const first = recordMembers(
+      new Map(),
+      [p(1, 0, 1, 1), p(100, 1, 100, 5), p(101, 100, 101, 6), p(102, 101, 101, 7)],
+      100
+    )
+    expect([...first]).toEqual([
+      [100, 5],
+      [101, 6],
+      [102, 7]
+    ])
+    // 101 exited: 102 is init's now, and still the group's. 103 reuses no pid of ours: not the group's.
+    const later = recordMembers(
+      first,
+      [p(1, 0, 1, 1), p(100, 1, 100, 5), p(102, 1, 101, 7), p(103, 1, 103, 8)],
+      100
+    )
+    expect([...later.keys()]).toEqual([100, 102])
+    // 102 ended and its pid went to a process of someone else, with a child; a zombie is not recorded.
+    const reused = recordMembers(
+      later,
+      [p(1, 0, 1, 1), p(100, 1, 100, 5, 'Z'), p(102, 1, 102, 20), p(104, 102, 102, 21)],
+      100
+    )
+    expect([...reused]).toEqual([])
+  })
+
+  it("finds this process's cgroup v2 folder, where there is one", () => {
+    const vm = '41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n'
+    expect(cgroupDir(vm, '9:name=systemd:/\n4:memory:/x\n0::/\n')).toBe('/sys/fs/cgroup/unified')
+    const runner = '30 24 0:26 / /sys/fs/cgroup rw,nosuid shared:9 - cgroup2 cgroup2 rw,nsdelegate\n'
+    expect(cgroupDir(runner, '0::/system.slice/runner.service\n')).toBe(
+      '/sys/fs/cgroup/system.slice/runner.service'
+    )
+    // A container's mount of a part of the tree.
+    const container = '600 590 0:26 /docker/abc /sys/fs/cgroup ro - cgroup2 cgroup rw\n'
+    expect(cgroupDir(container, '0::/docker/abc/inner\n')).toBe('/sys/fs/cgroup/inner')
+    expect(cgroupDir(container, '0::/elsewhere\n')).toBeNull()
+    const v1 = '25 24 0:22 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n'
+    expect(cgroupDir(v1, '4:memory:/\n')).toBeNull()
   })
 
   it('reads this process as it is', () => {

@@ -6,7 +6,7 @@ import { pairSpread, type SlopeEstimate } from '../analysis/between-runs.js'
 import { twoSidedConfidence } from '../analysis/normal.js'
 import { ConfigError, type Config } from '../config.js'
 import { resolveModuleDir } from '../engine/build.js'
-import { prepareOutDir, writeOutput } from '../engine/out-dir.js'
+import { withOutDirLock, writeOutput } from '../engine/out-dir.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
 import { JUDGED_SERIES, type Calibration, type Log, type Run, type Side } from '../model.js'
 import type { Redactor } from '../redact.js'
@@ -32,7 +32,9 @@ export interface CalibrateResult {
 }
 
 export function calibrate(config: Config, options: CalibrateOptions): Promise<CalibrateResult> {
-  return withRedactor(config, (redactor) => measurePairs(config, options, redactor))
+  return withRedactor(config, (redactor) =>
+    withOutDirLock(options.outDir, () => measurePairs(config, options, redactor))
+  )
 }
 
 async function measurePairs(
@@ -41,7 +43,6 @@ async function measurePairs(
   redactor: Redactor
 ): Promise<CalibrateResult> {
   assertSupportedPlatform()
-  prepareOutDir(options.outDir)
   const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory)
   if (!existsSync(moduleDir))
     throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`)

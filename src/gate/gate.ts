@@ -7,7 +7,7 @@ import { combine, judgeGrowth } from '../analysis/verdict.js'
 import { readReportFile, readStoredBaseline } from '../baseline/stored.js'
 import { ConfigError, secretValues, type Config } from '../config.js'
 import { resolveModuleDir } from '../engine/build.js'
-import { prepareOutDir, writeOutput } from '../engine/out-dir.js'
+import { withOutDirLock, writeOutput } from '../engine/out-dir.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
 import { pushRun } from '../engine/pushgateway.js'
 import type { RunContext } from '../engine/run-context.js'
@@ -49,7 +49,9 @@ export interface GateResult {
 }
 
 export function runGate(config: Config, options: GateOptions): Promise<GateResult> {
-  return withRedactor(config, (redactor) => gate(config, options, redactor))
+  return withRedactor(config, (redactor) =>
+    withOutDirLock(options.outDir, () => gate(config, options, redactor))
+  )
 }
 
 /** Runs `work` with the config's secrets to hide, and hides them in the error it may throw. */
@@ -72,8 +74,6 @@ function redactError(e: unknown, redact: (text: string) => string): unknown {
 
 async function gate(config: Config, options: GateOptions, redactor: Redactor): Promise<GateResult> {
   assertSupportedPlatform()
-  // An earlier report must not stand beside the partial profiles of a run that is cancelled.
-  prepareOutDir(options.outDir)
   const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory)
   if (!existsSync(moduleDir))
     throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`)
@@ -123,9 +123,10 @@ async function gate(config: Config, options: GateOptions, redactor: Redactor): P
     source
   })
   // report.json goes into the artifact and the comment, which GitHub does not mask.
-  const result = writeReport(redactor.redactJson(report), options.outDir)
-  await exportRun(result.report, config, options)
-  return result
+  const redacted = redactor.redactJson(report)
+  await exportRun(redacted, config, options)
+  if (options.signal?.aborted) throw new GateError('cancelled')
+  return writeReport(redacted, options.outDir)
 }
 
 /**
@@ -152,8 +153,8 @@ async function exportRun(report: Report, config: Config, options: GateOptions): 
 function writeReport(report: Report, outDir: string): GateResult {
   const reportJsonPath = join(outDir, 'report.json')
   const reportMarkdownPath = join(outDir, 'report.md')
-  writeOutput(reportJsonPath, JSON.stringify(report, null, 2) + '\n')
   writeOutput(reportMarkdownPath, renderMarkdown(report))
+  writeOutput(reportJsonPath, JSON.stringify(report, null, 2) + '\n')
   return { report, reportJsonPath, reportMarkdownPath }
 }
 

@@ -3,8 +3,8 @@ import { createRequire as __memgateCreateRequire } from 'node:module'
 const require = __memgateCreateRequire(import.meta.url)
 import require$$0, { once } from 'node:events';
 import require$$1, { spawn, execFile } from 'node:child_process';
-import require$$2, { posix, resolve as resolve$1, dirname, join, basename, relative } from 'node:path';
-import require$$3$1, { openSync, constants, fstatSync, readSync, closeSync, mkdirSync, createWriteStream, readdirSync, readFileSync, accessSync, rmSync, writeFileSync, existsSync, realpathSync, mkdtempSync } from 'node:fs';
+import require$$2, { posix, resolve as resolve$1, join, dirname, basename, relative, sep } from 'node:path';
+import require$$3$1, { openSync, constants, fstatSync, readSync, closeSync, writeFileSync, readdirSync, readFileSync, mkdirSync, rmdirSync, realpathSync, rmSync, renameSync, accessSync, existsSync, createWriteStream, mkdtempSync } from 'node:fs';
 import require$$4 from 'node:process';
 import { tmpdir, constants as constants$1 } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -8197,14 +8197,17 @@ const COUNT_OR_NULL = Type.Union([COUNT, Type.Null()]);
 const BOOLEAN = Type.Boolean();
 /** Any text: a function name, a path, an input as written. */
 const TEXT = Type.String({ maxLength: 8192 });
-const WORD$1 = Type.String({ maxLength: 256 });
+const WORD = Type.String({ maxLength: 256 });
 /** One of these words: a string enum in the schema, their union in the type. */
-const oneOf$1 = (...values) => Type.Unsafe({ type: 'string', enum: values });
+const oneOf$2 = (...values) => Type.Unsafe({ type: 'string', enum: values });
 const list = (items, maxItems = 10_000) => Type.Array(items, { maxItems });
 const { Optional, Object: object } = Type;
-/** A gate's name: it names folders, comments and artifacts. */
-const NAME_PATTERN$1 = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
-const Verdict = oneOf$1('pass', 'fail', 'inconclusive');
+/**
+ * A gate's name: it names the output folder (RUNNER_TEMP/go-memgate/NAME, removed at start)
+ * and the artifact, so `.`, `..` and anything with a path separator are out.
+ */
+const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+const Verdict = oneOf$2('pass', 'fail', 'inconclusive');
 /** One sampling instant. `t` is seconds since the end of warm-up. */
 const Sample$1 = object({
     t: NUMBER,
@@ -8220,7 +8223,7 @@ const Sample$1 = object({
      * 'least-of-4', the least of four readings under load (quiescing off, or a fallback);
      * 'metrics', the service's Prometheus gauges (no pprof): no forced GC, garbage included.
      */
-    reading: Optional(oneOf$1('quiesced', 'least-of-4', 'metrics')),
+    reading: Optional(oneOf$2('quiesced', 'least-of-4', 'metrics')),
     /** How long the load was paused for this sample, ms. */
     pauseMs: Optional(COUNT),
     /** What this sample's forced GCs cost the service, ms (see SamplingInterval.costMeasure). */
@@ -8248,7 +8251,7 @@ const Trend = object({
     rho: NUMBER,
     vif: COUNT,
     /** saturating: the first half grows faster than the last, with confidence; accelerating: slower. */
-    shape: oneOf$1('saturating', 'accelerating', 'steady'),
+    shape: oneOf$2('saturating', 'accelerating', 'steady'),
     /** (early − late slope) / its standard error. */
     saturationZ: NUMBER,
     /** Bounds of the growth that stays once a fill is done; only for saturating growth. */
@@ -8261,10 +8264,10 @@ const Trend = object({
     /** Two-sided confidence of the bounds: 1 − 2·Φ(−z). */
     confidence: Type.Number({ minimum: 0, maximum: 1 }),
     /** 'theil-sen': Sen's plain interval, in reports of schema version 1. */
-    method: oneOf$1('theil-sen-ar1', 'theil-sen'),
+    method: oneOf$2('theil-sen-ar1', 'theil-sen'),
     n: COUNT
 });
-const JudgedSeries = oneOf$1('heap', 'goroutines');
+const JudgedSeries = oneOf$2('heap', 'goroutines');
 /** A value for each series. */
 const bySeries$1 = (value) => object({ heap: value, goroutines: value, rss: value });
 /** A value for some of the judged series. */
@@ -8334,12 +8337,13 @@ const Attribution = object({
     goroutines: list(GoroutineGroup),
     /** Files written for the user: flame graph, the first and last raw profiles. */
     files: Optional(object({ flamegraph: Optional(TEXT), heapFirst: Optional(TEXT), heapLast: Optional(TEXT) })),
-    notes: Optional(list(TEXT, 1000)),
+    /** The heap profile's sampling: one sample per this many bytes allocated (memprofilerate). */
+    heapSamplingRateBytes: Optional(COUNT),
     /** Built with GOEXPERIMENT=goroutineleakprofile: goroutine groups may be `provenLeaked`. */
     goroutineLeakProfile: Optional(BOOLEAN)
 });
 const LoadStats = object({
-    kind: oneOf$1('built-in', 'command'),
+    kind: oneOf$2('built-in', 'command'),
     command: Optional(TEXT),
     requests: NUMBER_OR_NULL,
     errors: NUMBER_OR_NULL,
@@ -8362,7 +8366,9 @@ const LoadStats = object({
  *  - too-few-samples: too few samples to fit a trend (or to compare head and base).
  *  - nothing-judged: every limit is off (or the base is missing): nothing to judge against.
  */
-const JudgementRule = oneOf$1('upper-below-limit', 'late-upper-below-limit', 'levels-off-below-limit', 'above-limit', 'saturating', 'late-slope-below-limit', 'too-noisy', 'straddles', 'too-few-samples', 'nothing-judged');
+const JudgementRule = oneOf$2('upper-below-limit', 'late-upper-below-limit', 'levels-off-below-limit', 'above-limit', 'saturating', 'late-slope-below-limit', 'too-noisy', 'straddles', 'too-few-samples', 'nothing-judged');
+/** What one series' rule said at a look: an outcome, or go on sampling. */
+const LookDecision = object({ outcome: Type.Union([Verdict, Type.Literal('continue')]), rule: JudgementRule }, { additionalProperties: false });
 /** One look at the growth: what each judged series' rule said. */
 const LookRecord = object({
     /** 0-based, of `count` looks at most. */
@@ -8370,7 +8376,7 @@ const LookRecord = object({
     count: COUNT,
     /** Seconds of sampling at the look. */
     atSec: NUMBER,
-    decisions: byJudgedSeries(object({ outcome: Type.Union([Verdict, Type.Literal('continue')]), rule: JudgementRule }, { additionalProperties: false })),
+    decisions: byJudgedSeries(LookDecision),
     /** Each judged series' limit at this look, per second (a per-request limit at the rate so far). */
     limitsPerSec: byJudgedSeries(NUMBER),
     /**
@@ -8402,9 +8408,9 @@ const Quiescence = object({
 const SamplingInterval = object({
     intervalMs: COUNT,
     /** 'auto': chosen from the cost of the first sample; 'fixed': the `interval` input. */
-    mode: oneOf$1('auto', 'fixed'),
+    mode: oneOf$2('auto', 'fixed'),
     /** What set it: the budget, the 1 s floor, the input, or a load-command's duration. */
-    reason: oneOf$1('budget', 'floor', 'fixed', 'load-command'),
+    reason: oneOf$2('budget', 'floor', 'fixed', 'load-command'),
     /**
      * The look times (`duration`, `max-duration`) were multiplied by this so that each look
      * kept its 8 samples at the interval the budget needed; 1: as given.
@@ -8416,7 +8422,7 @@ const SamplingInterval = object({
      * 'cpu': the service's CPU time over the forced GCs, with the load paused (Linux /proc);
      * 'wall': their wall time, taken as one core busy (readings under load, other platforms).
      */
-    costMeasure: oneOf$1('cpu', 'wall', 'none'),
+    costMeasure: oneOf$2('cpu', 'wall', 'none'),
     /** `sampling-budget`, in cores. */
     budgetCores: COUNT,
     /** The share of one core sampling took: cost per sample / interval. */
@@ -8426,21 +8432,44 @@ const SamplingInterval = object({
     /** costCores above the budget: a fixed interval too short for what a sample costs. */
     overBudget: BOOLEAN
 });
+/**
+ * Something about a run the reader should know, as data; report/run-notes.ts says it in
+ * words. `error` is the text an endpoint or the system gave, quoted as it came.
+ *  - sample-dropped: sample `sample` (1-based) at `atSec` could not be read, after a retry.
+ *  - samples-late: `count` samples were taken more than one interval late.
+ *  - rss-unavailable: the platform gives no resident set size.
+ *  - goroutine-dump-unread, goroutine-leak-profile-unread: the end-of-run profile could not be read.
+ *  - metrics-goroutines-differ: /metrics and pprof gave these goroutine counts back to back.
+ *  - metrics-unread: /metrics could not be read for that cross-check.
+ *  - load-ended-early: the load-command ended before sampling did.
+ * `repeat`: with repeats, which one (1-based).
+ */
+const RunNote = object({
+    kind: oneOf$2('sample-dropped', 'samples-late', 'rss-unavailable', 'goroutine-dump-unread', 'goroutine-leak-profile-unread', 'metrics-goroutines-differ', 'metrics-unread', 'load-ended-early'),
+    repeat: Optional(COUNT),
+    sample: Optional(COUNT),
+    atSec: Optional(NUMBER),
+    count: Optional(COUNT),
+    platform: Optional(WORD),
+    metricsGoroutines: Optional(NUMBER),
+    pprofGoroutines: Optional(NUMBER),
+    error: Optional(TEXT)
+});
 /** Where the readings came from: pprof, or the service's /metrics and which heap gauge. */
 const ReadingSource = Type.Union([
     object({ kind: Type.Literal('pprof') }, { additionalProperties: false }),
-    object({ kind: Type.Literal('metrics'), heapGauge: WORD$1 }, { additionalProperties: false })
+    object({ kind: Type.Literal('metrics'), heapGauge: WORD }, { additionalProperties: false })
 ]);
 const Run = object({
-    side: oneOf$1('head', 'base'),
+    side: oneOf$2('head', 'base'),
     ref: Optional(TEXT),
     commit: Optional(Type.String({ pattern: '^[0-9a-fA-F]{1,64}$' })),
     samples: list(Sample$1, 200_000),
     trends: bySeries$1(Type.Union([Trend, Type.Null()])),
     load: LoadStats,
     attribution: Optional(Attribution),
-    /** Samples that were retried or dropped, with why. */
-    sampleNotes: list(TEXT),
+    /** Samples that were dropped, profiles that could not be read, …; as text in reports written before notes were data. */
+    sampleNotes: list(Type.Union([RunNote, TEXT])),
     /** Folder of the raw profiles of this run, relative to the output folder. */
     profilesDir: TEXT,
     warmupSec: COUNT,
@@ -8474,7 +8503,7 @@ const Judgement = object({
     /** null only for 'nothing-judged'. */
     series: Type.Union([JudgedSeries, Type.Null()]),
     /** The absolute limit, or the allowed increase over the base. */
-    against: oneOf$1('limit', 'base'),
+    against: oneOf$2('limit', 'base'),
     /** Growth per second (head − base when against the base), with its interval. */
     estimatePerSec: Optional(NUMBER),
     lowPerSec: Optional(NUMBER),
@@ -8507,7 +8536,7 @@ const SeriesComparison = object({
     runSpreadPerSec: Optional(COUNT),
     baseRunSpreadPerSec: Optional(COUNT),
     /** floor: baseline-noise-floor (no repeats, or they spread less); repeats: estimated from them. */
-    runSpreadFrom: Optional(oneOf$1('floor', 'repeats'))
+    runSpreadFrom: Optional(oneOf$2('floor', 'repeats'))
 });
 const Comparison = object({
     heap: Optional(SeriesComparison),
@@ -8522,9 +8551,9 @@ const Comparison = object({
     /** Base/head pairs measured; more than `repeats` when the difference straddled the allowance. */
     pairs: Optional(Type.Integer({ minimum: 1 })),
     /** base-head: one pair, base first; abba: base, head, head, base, … */
-    order: Optional(oneOf$1('base-head', 'abba')),
+    order: Optional(oneOf$2('base-head', 'abba')),
     /** stored: the base is a report.json from another run. */
-    baseline: Optional(oneOf$1('merge-base', 'stored')),
+    baseline: Optional(oneOf$2('merge-base', 'stored')),
     /** Two-sided confidence of the intervals: the budget split over the pairs at which it could stop. */
     confidence: Optional(Type.Number({ minimum: 0, maximum: 1 }))
 });
@@ -8539,8 +8568,8 @@ const SCHEMA_VERSION = 2;
 /** report.json; 2: samples hold liveHeapBytes/liveHeapObjects (1 named them heapInuse*), judgements added. */
 const Report = object({
     schemaVersion: Type.Literal(SCHEMA_VERSION),
-    tool: object({ name: Type.Literal('go-memgate'), version: WORD$1 }),
-    name: Type.String({ pattern: NAME_PATTERN$1 }),
+    tool: object({ name: Type.Literal('go-memgate'), version: WORD }),
+    name: Type.String({ pattern: NAME_PATTERN }),
     verdict: Verdict,
     /** The judgements in words, for readers of report.json; rendered from `judgements`. */
     reasons: list(TEXT, 100),
@@ -8557,7 +8586,7 @@ const Report = object({
     }),
     runs: object({ head: Run, base: Optional(Run) }, { additionalProperties: false }),
     comparison: Optional(Comparison),
-    createdAt: WORD$1,
+    createdAt: WORD,
     /** Absent when unknown (the CLI without a GitHub remote). */
     source: Optional(SourceLink)
 });
@@ -8998,27 +9027,7 @@ function attributeGoroutines(first, last, elapsedSec, extras = {}) {
     }
     return grown.sort((a, b) => b.countGrowth - a.countGrowth);
 }
-/**
- * What a reader must know when the heap profile is too coarse to name the sites: at Go's
- * 512 KiB small leaks do not show by site; at a finer rate, growth that no site could tell
- * from the sampling noise (a leak of a few dozen bytes a request caught at the first look).
- */
-function samplingRateNote(samplingRateBytes, sites) {
-    const kib = Math.round(samplingRateBytes / 1024);
-    if (samplingRateBytes > 64 * 1024)
-        return `The heap profile samples one allocation per ${kib} KiB: small leaks may not show by site. Set memprofilerate for finer attribution.`;
-    if (samplingRateBytes > FINE_RATE_BYTES && sites.length > 0 && sites.every((s) => s.withinNoise))
-        return `The heap grew, but no allocation site's growth cleared the heap profile's sampling noise (one sample per ${kib} KiB): memprofilerate: ${FINE_RATE_BYTES} names a leak of a few dozen bytes a request at once, at more CPU for a service that allocates much.`;
-    return null;
-}
-const FINE_RATE_BYTES = 4096;
 
-// The smallest leak a run could catch: a pass says little unless the report says how
-// large a leak would have failed. A leak of slope s fails when its lower bound,
-// about s − z·SE, clears the limit; that happens with probability `power` once
-// s ≥ limit + (z + Φ⁻¹(power))·SE. That treats SE as known; with correlated noise it varies
-// from run to run with the estimated correlation, and the power at this size is lower
-// (simulated, 61 samples: 81 % independent, 74 % at φ = 0.5, 64 % at φ = 0.8).
 /** Chance of failing a leak of exactly the detectable size. */
 const POWER = 0.8;
 /**
@@ -9548,7 +9557,6 @@ function attribution(m, shape) {
         ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
     });
     const sites = attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, layout);
-    const rateNote = samplingRateNote(firstHeap.summary.samplingRateBytes, sites);
     return {
         heap: sites,
         goroutines: stacks,
@@ -9558,7 +9566,7 @@ function attribution(m, shape) {
             heapLast: `${m.profilesDir}/${lastHeap.file}`
         },
         ...(goroutineLeaks ? { goroutineLeakProfile: true } : {}),
-        notes: rateNote ? [rateNote] : []
+        heapSamplingRateBytes: firstHeap.summary.samplingRateBytes
     };
 }
 function toRun(m, shape) {
@@ -9576,11 +9584,7 @@ function toRun(m, shape) {
         trends: runTrends,
         load: m.load,
         ...(a ? { attribution: a } : {}),
-        sampleNotes: [
-            ...m.notes,
-            ...m.sampling.notes,
-            ...(m.sampling.heapGauge ? [metricsNote(m.sampling.heapGauge)] : [])
-        ],
+        sampleNotes: [...m.notes, ...m.sampling.notes],
         profilesDir: m.profilesDir,
         warmupSec: shape.warmupSec,
         durationSec,
@@ -9591,10 +9595,6 @@ function toRun(m, shape) {
         quiescence: quiescence(samples, shape.quiesce, durationSec),
         ...(m.sampling.interval ? { interval: m.sampling.interval } : {})
     };
-}
-/** What a reader of a run measured through /metrics must know. */
-function metricsNote(heapGauge) {
-    return `read from the service's /metrics (${heapGauge}): without pprof no GC is forced before a reading, so the live heap counts garbage not yet collected and scatters far more; the smallest catchable leak above says what that costs, and naming the leaking line needs net/http/pprof`;
 }
 /** For each series judged at the last look: the smallest leak its fail rule would catch. */
 function detectable(runTrends, last, requestsPerSec) {
@@ -9736,179 +9736,527 @@ function failsGate(verdict, failOn) {
     return verdict === 'fail' || (failOn === 'inconclusive' && verdict === 'inconclusive');
 }
 
-// The contract users depend on: every action input is also a CLI flag of the
-// same name. action.yml and the README are checked against this table by tests.
+// Human units for the inputs: sizes ("512KiB"), durations ("30s", "1m30s") and
+// rates ("1MiB/min", "10/min"). Parsers throw UnitError with what was expected;
+// config.ts adds the input's name.
+class UnitError extends Error {
+}
+/** The longest duration: a day. Longer is a typo, and Node's timers fire at once past 24.8 days. */
+const MAX_DURATION_MS = 24 * 3_600_000;
+/** The largest size, 1024GiB. */
+const MAX_BYTES = 1024 ** 4;
+/** The largest count in a rate (goroutines per time unit). */
+const MAX_COUNT = 1e9;
+/** The input as echoed in an error: a 400-digit number is shown by its start. */
+function quoted(text) {
+    return `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
+}
+const SIZE_FACTORS = {
+    '': 1,
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3
+};
+const DURATION_MS = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+const PER_SEC = { s: 1, sec: 1, m: 1 / 60, min: 1 / 60, h: 1 / 3600, hour: 1 / 3600 };
+/** The size `text` gives, or undefined when it is not written as a size; too large throws. */
+function sizeIn(text) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+    const factor = m ? SIZE_FACTORS[m[2].toLowerCase()] : undefined;
+    if (!m || factor === undefined)
+        return undefined;
+    const bytes = Number(m[1]) * factor;
+    // Also refuses a number too long to be finite.
+    if (!(bytes <= MAX_BYTES))
+        throw new UnitError(`expected a size up to 1024GiB, got ${quoted(text)}`);
+    return bytes;
+}
+/** "1m30s" -> 90000 ms. Units ms, s, m, h; a bare number is seconds. */
+function parseDurationMs(text) {
+    const t = text.trim();
+    const parts = /^\d+(\.\d+)?$/.test(t) ? [[t, t, 's']] : [...t.matchAll(/(\d+(?:\.\d+)?)(ms|min|s|m|h)/gy)];
+    if (t === '' || parts.map((p) => p[0]).join('') !== t)
+        throw new UnitError(`expected a duration such as 30s, 2m or 1m30s, got ${quoted(text)}`);
+    const ms = parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_MS[p[2]], 0);
+    // Also refuses a number too long to be finite.
+    if (!(ms <= MAX_DURATION_MS))
+        throw new UnitError(`expected a duration up to 24h, got ${quoted(text)}`);
+    return ms;
+}
+/** "1MiB/min" -> {perSec: 17476.27, kind: 'bytes'}; "10/min" -> {perSec: 0.1667, kind: 'count'}. */
+function parseRate(text) {
+    const m = /^\s*([^/]+?)\s*\/\s*(\d*)\s*([a-z]+)\s*$/i.exec(text);
+    const unit = m?.[3].toLowerCase() ?? '';
+    const perRequest = unit === 'req' || unit === 'request' || unit === 'requests';
+    const perSec = PER_SEC[unit];
+    // "1/1000req": a count over many requests; the time units take no count ("10/5min" is not a rate).
+    const requests = m?.[2] ? Number(m[2]) : 1;
+    const expected = `expected a rate such as 1MiB/min, 10/min, 64B/req or 1/1000req, got ${quoted(text)}`;
+    if (!m || (!perRequest && (perSec === undefined || m[2])) || !(requests >= 1 && requests <= MAX_COUNT))
+        throw new UnitError(expected);
+    const per = perRequest ? 'request' : 'second';
+    const scale = perRequest ? 1 / requests : perSec;
+    const amount = m[1];
+    if (/^\d+(\.\d+)?$/.test(amount)) {
+        if (!(Number(amount) <= MAX_COUNT))
+            throw new UnitError(`expected a count up to ${MAX_COUNT}, got ${quoted(text)}`);
+        return { value: Number(amount) * scale, per, kind: 'count' };
+    }
+    const bytes = sizeIn(amount);
+    if (bytes === undefined)
+        throw new UnitError(expected);
+    return { value: bytes * scale, per, kind: 'bytes' };
+}
+const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+/** 1536 -> "1.5 KiB". Signed, three significant digits. */
+function formatBytes(bytes) {
+    // No "-0 B": a value that rounds to zero has no sign.
+    const sign = bytes <= -0.5 ? '-' : '';
+    let v = Math.abs(bytes);
+    let i = 0;
+    while (v >= 1024 && i < IEC.length - 1) {
+        v /= 1024;
+        i++;
+    }
+    const digits = i === 0 || v >= 100 ? 0 : v >= 10 ? 1 : 2;
+    return `${sign}${v.toFixed(digits)} ${IEC[i]}`;
+}
+/** Bytes per second shown per minute, the unit the limits are written in. */
+function formatByteRate(bytesPerSec) {
+    return `${formatBytes(bytesPerSec * 60)}/min`;
+}
+function formatCountRate(perSec) {
+    const perMin = perSec * 60;
+    return `${Math.abs(perMin) >= 100 ? Math.round(perMin) : Number(perMin.toPrecision(2))}/min`;
+}
+/** A growth rate in its series' unit: "3.25 MiB/min", "12/min". */
+function formatRate(perSec, unit) {
+    return unit === 'bytes' ? formatByteRate(perSec) : formatCountRate(perSec);
+}
+/** A difference of rates, signed: "+3.25 MiB/min", "-12/min". */
+function formatSignedRate(perSec, unit) {
+    return (perSec > 0 ? '+' : '') + formatRate(perSec, unit);
+}
+
+// The parsers an entry of the inputs table (src/inputs.ts) names: each turns the text of one
+// input into its typed Config value, or throws a ConfigError that says what was expected.
+// parseConfig puts the input's name in front. Rules that join two inputs are in config.ts.
+/** A user error: one line that names the input and how to fix it. Exit code 2. */
+class ConfigError extends Error {
+}
+/** The text as written. */
+const text = (s) => s;
+/** '' (no default, nothing given) is null; anything else goes to `parse`. */
+const optional = (parse) => (s, context) => s === '' ? null : parse(s, context);
+/** `word` (any case) is null; anything else goes to `parse`. */
+const orNull = (word, parse) => (s, context) => s.toLowerCase() === word ? null : parse(s, context);
+const oneOf$1 = (choices) => (s) => {
+    if (!choices.includes(s))
+        throw new ConfigError(`expected one of ${choices.join(', ')}, got "${s}"`);
+    return s;
+};
+/** A switch written as two words, such as on/off: true for the first. */
+const onOff = (on, off) => (s, context) => oneOf$1([on, off])(s) === on;
+const wholeNumber = ({ max }) => (s) => {
+    if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > max)
+        throw new ConfigError(`expected a whole number from 1 to ${max}, got "${s}"`);
+    return Number(s);
+};
+/** In milliseconds. */
+const duration = ({ minMs }) => (s) => {
+    const ms = parseDurationMs(s);
+    if (ms < minMs)
+        throw new ConfigError(`must be at least ${minMs / 1000}s, got "${s}"`);
+    return ms;
+};
+/** A growth limit per time or per request; whether requests are counted is checked in config.ts. */
+const growthLimit = (kind) => (s) => {
+    if (s.toLowerCase() === 'off')
+        return null;
+    const rate = rateOfKind(s, kind);
+    return { value: rate.value, per: rate.per };
+};
+/** "5%" → 0.05 of one core. */
+const shareOfCore = (s) => {
+    const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
+    const percent = m ? Number(m[1]) : NaN;
+    if (!(percent >= 0.1 && percent <= 100))
+        throw new ConfigError(`expected a share of one core from 0.1% to 100% such as 5%, got "${s}"`);
+    return percent / 100;
+};
+const httpUrl = (example = PPROF_EXAMPLE) => (s) => {
+    let url;
+    try {
+        url = new URL(s);
+    }
+    catch {
+        throw new ConfigError(`expected a URL such as ${example}, got "${s}"`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new ConfigError(`expected an http:// or https:// URL, got "${s}"`);
+    return url.toString();
+};
+const PPROF_EXAMPLE = 'http://127.0.0.1:6060/debug/pprof';
+const METRICS_EXAMPLE = 'http://127.0.0.1:6060/metrics';
+/** The folder of net/http/pprof, without a trailing slash. */
+const pprofFolder = (s, context) => {
+    const url = httpUrl()(s);
+    // Profile names are appended to it: a query or fragment would swallow them.
+    if (new URL(url).search || new URL(url).hash)
+        throw new ConfigError(`has a query or a fragment; give the folder of net/http/pprof alone, such as ${PPROF_EXAMPLE}`);
+    return url.replace(/\/+$/, '');
+};
+/** The load's target: given, or `/` on the pprof-url host. */
+const targetUrl = (s, context) => s === '' ? new URL('/', pprofFolder(context.text('pprof-url'))).toString() : httpUrl()(s);
+/** A package argument of go build. */
+const packagePath = (s) => {
+    // One that starts with "-" would be read as a flag (-toolexec=…).
+    if (s.startsWith('-'))
+        throw new ConfigError(`"${s}" starts with "-", which go build reads as a flag; give a package path such as ./cmd/server`);
+    return s;
+};
+const gateName = (s) => {
+    if (!new RegExp(NAME_PATTERN).test(s))
+        throw new ConfigError(`use 1 to 64 letters, digits, ".", "_" and "-", starting with a letter or digit (it names a folder), got "${s}"`);
+    return s;
+};
+/** One NAME=value a line; blank lines and # comments are skipped. */
+const envLines = (s) => {
+    const env = {};
+    for (const line of s.split(/\r?\n/)) {
+        if (line.trim() === '' || line.trim().startsWith('#'))
+            continue;
+        const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+        if (!m)
+            throw new ConfigError(`expected NAME=value on each line, got "${line.trim()}"`);
+        env[m[1]] = m[2];
+    }
+    return env;
+};
+const baseline = (s, { event }) => {
+    if (s === 'auto')
+        return { kind: event.pullRequestBaseRef ? 'merge-base' : 'none' };
+    if (s === 'none' || s === 'merge-base')
+        return { kind: s };
+    if (s.endsWith('.json'))
+        return { kind: 'report', path: s };
+    throw new ConfigError(`expected auto, merge-base, none, or the path of a report.json, got "${s}"`);
+};
+/** Given, else the pull request's base branch, else null (the CLI uses the default branch). */
+const baseRef = (s, { event }) => (s || null) ?? event.pullRequestBaseRef ?? null;
+/** "256KiB/min, 5/min": the unit tells the series, one left out keeps the input's default. */
+const seriesRates = (s, context) => {
+    const given = s.split(',').map((part) => parseRate(part.trim()));
+    const pick = (kind, fallback) => {
+        const rates = given.filter((r) => r.kind === kind);
+        if (rates.length > 1)
+            throw new ConfigError(`gives two ${kind === 'bytes' ? 'heap' : 'goroutine'} rates in "${s}"`);
+        if (rates.some((r) => r.per === 'request'))
+            throw new ConfigError(`compares growth per time: give a rate such as 256KiB/min or 5/min, got "${s}"`);
+        return rates.length ? rates[0].value : fallback();
+    };
+    const byDefault = () => seriesRates(context.default, context);
+    return {
+        heapBytesPerSec: pick('bytes', () => byDefault().heapBytesPerSec),
+        goroutinesPerSec: pick('count', () => byDefault().goroutinesPerSec)
+    };
+};
+/** Series rates, or `off` for neither. */
+const increase = (s, context) => (s.toLowerCase() === 'off' ? { heapBytesPerSec: null, goroutinesPerSec: null } : seriesRates(s, context));
+function rateOfKind(s, kind) {
+    const rate = parseRate(s);
+    if (rate.kind !== kind)
+        throw new ConfigError(kind === 'bytes'
+            ? `expected a size per time or per request such as 1MiB/min or 64B/req, got "${s}"`
+            : `expected a count per time or per requests such as 10/min or 1/1000req, got "${s}"`);
+    return rate;
+}
+
+// The contract users depend on: every input in one entry, from which the rest follows.
+// Every action input is also a CLI flag of the same name (src/cli/main.ts makes the flags
+// from this table); `Config` is typed from the entries' fields and parsers (config.ts);
+// action.yml and the README are checked against this table by tests.
+/** An entry of the table; keeps its field's name and its parser's type for Config. */
+const input = (spec) => spec;
+/** The most base/head pairs (`repeats`, `max-repeats`): each runs the service twice. */
+const MAX_PAIRS = 20;
 const INPUTS = [
-    { name: 'working-directory', default: '.', description: 'The Go module to test.' },
-    { name: 'package', default: '.', description: 'The main package to build, relative to working-directory.' },
-    {
+    input({
+        name: 'working-directory',
+        default: '.',
+        description: 'The Go module to test.',
+        field: 'workingDirectory',
+        parse: text
+    }),
+    input({
+        name: 'package',
+        default: '.',
+        description: 'The main package to build, relative to working-directory.',
+        field: 'package',
+        parse: packagePath
+    }),
+    input({
         name: 'build-command',
+        field: 'buildCommand',
+        parse: optional(text),
         default: '',
         description: 'Replaces the default `go build`; it must write the binary to `$MEMGATE_BINARY`.'
-    },
-    {
+    }),
+    input({
         name: 'start-command',
+        field: 'startCommand',
+        parse: optional(text),
         default: '',
         description: 'How to start the service (a shell command); default: the built binary. `$MEMGATE_BINARY` is set.'
-    },
-    { name: 'env', default: '', description: 'Environment variables for the service, one `KEY=VALUE` a line.' },
-    {
+    }),
+    input({
+        name: 'env',
+        default: '',
+        description: 'Environment variables for the service, one `KEY=VALUE` a line.',
+        field: 'env',
+        parse: envLines,
+        repeatable: true,
+        inReport: 'names-only'
+    }),
+    input({
         name: 'pprof-url',
+        field: 'pprofUrl',
+        parse: pprofFolder,
+        inReport: 'credentials-hidden',
         default: 'http://127.0.0.1:6060/debug/pprof',
         description: 'Where the service serves `net/http/pprof`.'
-    },
-    {
+    }),
+    input({
         name: 'metrics-url',
+        field: 'metricsUrl',
+        parse: optional(httpUrl(METRICS_EXAMPLE)),
+        inReport: 'credentials-hidden',
         default: '',
         description: "Where the service serves Prometheus `/metrics` (client_golang's Go collector), e.g. `http://127.0.0.1:6060/metrics`: read when pprof is not there. The metrics cannot force a GC, so their readings are noisier, and attribution needs pprof."
-    },
-    {
+    }),
+    input({
         name: 'source',
+        field: 'source',
+        parse: oneOf$1(['auto', 'pprof', 'metrics']),
         default: 'auto',
         description: '`pprof`, `metrics` (read `metrics-url` only) or `auto`: pprof when it answers, else `metrics-url` when set.'
-    },
-    {
+    }),
+    input({
         name: 'ready-timeout',
+        field: 'readyTimeoutMs',
+        parse: duration({ minMs: 1000 }),
         default: '60s',
         description: 'How long to wait for the pprof endpoint to answer.'
-    },
-    {
+    }),
+    input({
         name: 'load-command',
+        field: 'loadCommand',
+        parse: optional(text),
+        inReport: 'credentials-hidden',
         default: '',
         description: 'A shell command that drives the service; it gets `MEMGATE_TARGET_URL` and `MEMGATE_DURATION` (seconds: warm-up + max-duration + 10). Empty: the built-in load generator.'
-    },
-    {
+    }),
+    input({
         name: 'target-url',
+        field: 'targetUrl',
+        parse: targetUrl,
+        inReport: 'credentials-hidden',
         default: '',
         description: 'The URL the built-in load generator requests; default: `/` on the pprof-url host.'
-    },
-    { name: 'rate', default: '200', description: 'Requests per second of the built-in load generator.' },
-    {
+    }),
+    input({
+        name: 'rate',
+        default: '200',
+        description: 'Requests per second of the built-in load generator.',
+        field: 'ratePerSec',
+        parse: wholeNumber({ max: 100_000 })
+    }),
+    input({
         name: 'connections',
+        field: 'connections',
+        parse: wholeNumber({ max: 1000 }),
         default: '8',
         description: 'Concurrent connections of the built-in load generator.'
-    },
-    {
+    }),
+    input({
         name: 'duration',
+        field: 'durationMs',
+        parse: duration({ minMs: 5000 }),
         default: '30s',
         description: 'How long to sample after warm-up before the first look at the growth; the gate looks again every `duration` while the answer is unclear.'
-    },
-    {
+    }),
+    input({
         name: 'max-duration',
+        field: 'maxDurationMs',
+        parse: duration({ minMs: 5000 }),
         default: '120s',
         description: 'The longest the gate samples: growth still unclear at this look is inconclusive. Retention that lasts longer than about half of it looks like a leak.'
-    },
-    { name: 'warmup', default: '15s', description: 'Load before sampling starts, so caches and pools fill.' },
-    {
+    }),
+    input({
+        name: 'warmup',
+        default: '15s',
+        description: 'Load before sampling starts, so caches and pools fill.',
+        field: 'warmupMs',
+        parse: duration({ minMs: 0 })
+    }),
+    input({
         name: 'interval',
+        field: 'intervalMs',
+        parse: orNull('auto', duration({ minMs: 500 })),
         default: 'auto',
         description: 'Time between samples; `auto`: from what the first sample cost the service, so that sampling stays within `sampling-budget`, at most once a second; when a look would get fewer than 8 samples, the looks (`duration`, `max-duration`) move later by the same factor and the report says so; with a `load-command`, which runs for the time it was given, they stay, and sampling goes over the budget, said in the report.'
-    },
-    {
+    }),
+    input({
         name: 'sampling-budget',
+        field: 'samplingBudgetCores',
+        parse: shareOfCore,
         default: '5%',
         description: "The share of one core the samples' forced GCs may take from the service (each marks its whole live heap): `interval: auto` keeps to it, and the report says when a fixed interval does not."
-    },
-    {
+    }),
+    input({
         name: 'quiesce',
+        field: 'quiesce',
+        parse: onOff('on', 'off'),
         default: 'on',
         description: '`on`: pause the load for each reading until no request is in flight, so that the live heap counts what is retained; `off`: take the least of four readings under load.'
-    },
-    {
+    }),
+    input({
         name: 'max-heap-growth',
+        field: 'maxHeapGrowth',
+        parse: growthLimit('bytes'),
         default: '512KiB/min',
         description: 'Allowed live-heap growth, per time (`1MiB/min`) or per request of the built-in load (`64B/req`); `off` turns the limit off.'
-    },
-    {
+    }),
+    input({
         name: 'max-goroutine-growth',
+        field: 'maxGoroutineGrowth',
+        parse: growthLimit('count'),
         default: '10/min',
         description: 'Allowed goroutine growth, per time (`10/min`) or per requests of the built-in load (`1/1000req`); `off` turns the limit off.'
-    },
-    {
+    }),
+    input({
         name: 'baseline',
+        field: 'baseline',
+        parse: baseline,
         default: 'auto',
         description: '`merge-base` (measure the merge-base of the PR the same way), `none`, or the path of a report.json; `auto`: `merge-base` on pull_request events, else `none`.'
-    },
-    {
+    }),
+    input({
         name: 'base-ref',
+        field: 'baseRef',
+        parse: baseRef,
         default: '',
         description: 'The branch the PR merges into; the action reads it from the event, the CLI uses the default branch.'
-    },
-    {
+    }),
+    input({
         name: 'repeats',
+        field: 'repeats',
+        parse: wholeNumber({ max: MAX_PAIRS }),
         default: '1',
         description: 'How many base/head pairs are measured (at most 20): one pair runs base then head; more run base, head, head, base, … so that over an even number of pairs a steady drift of the machine falls on both sides alike.'
-    },
-    {
+    }),
+    input({
         name: 'max-repeats',
+        field: 'maxRepeats',
+        parse: wholeNumber({ max: MAX_PAIRS }),
         default: '3',
         description: 'The most base/head pairs (at least `repeats`, at most 20): while head − base straddles the allowed increase after `repeats` pairs, one more pair is measured, up to this many.'
-    },
-    {
+    }),
+    input({
         name: 'max-increase-over-baseline',
+        field: 'maxIncreaseOverBaseline',
+        parse: increase,
         default: '256KiB/min, 5/min',
         description: 'How much faster than the base the head may grow: a heap rate, a goroutine rate, or both separated by a comma (one left out keeps its default); `off` turns the comparison off.'
-    },
-    {
+    }),
+    input({
         name: 'baseline-noise-floor',
+        field: 'baselineNoiseFloor',
+        parse: seriesRates,
         default: '30KiB/min, 0/min',
         description: "The least run-to-run spread of growth rates the comparison allows for (one standard deviation of a run's slope): two runs of the same code differ by more than their own intervals say. Measure your service's with `memgate calibrate`; the default is measured on a quiet service."
-    },
-    {
+    }),
+    input({
         name: 'memprofilerate',
+        field: 'memprofilerate',
+        parse: orNull('off', wholeNumber({ max: 2 ** 30 })),
         default: '32768',
         description: "Sets `GODEBUG=memprofilerate=N` for the service: one heap-profile sample per N bytes allocated (32768: 16 times finer than Go's 512 KiB), at about 3% more CPU on an allocation-heavy service; `4096` names the line of a leak of a few dozen bytes a request at the first look but costs such a service about a quarter more CPU; `1` records every allocation, `off` keeps Go's 512 KiB."
-    },
-    {
+    }),
+    input({
         name: 'goroutine-leak-profile',
+        field: 'goroutineLeakProfile',
+        parse: oneOf$1(['auto', 'on', 'off']),
         default: 'auto',
         description: '`auto`, `on` or `off`: build with `GOEXPERIMENT=goroutineleakprofile` (Go 1.26+) and read `/debug/pprof/goroutineleak`.'
-    },
-    {
+    }),
+    input({
         name: 'fail-on',
+        field: 'failOn',
+        parse: oneOf$1(['fail', 'inconclusive', 'never']),
         default: 'fail',
         description: '`fail`, `inconclusive` (stricter) or `never` (report only).'
-    },
-    {
+    }),
+    input({
         name: 'comment',
+        field: 'comment',
+        parse: oneOf$1(['always', 'on-change', 'on-failure', 'never']),
         default: 'always',
         description: 'When to write the PR comment: `always`, `on-change`, `on-failure` or `never`.',
         actionOnly: true
-    },
-    {
+    }),
+    input({
         name: 'name',
+        field: 'name',
+        parse: gateName,
         default: 'memgate',
         description: 'Tells several gates in one repository apart (comments, artifacts, summaries).'
-    },
-    {
+    }),
+    input({
         name: 'pushgateway-url',
+        field: 'pushgatewayUrl',
+        parse: optional(httpUrl('http://127.0.0.1:9091')),
+        inReport: 'credentials-hidden',
         default: '',
         description: "A Prometheus Pushgateway to push each run's slopes and verdict to, grouped by `name`, repository, branch and commit; a failed push is a warning and leaves the verdict as it is."
-    },
-    {
+    }),
+    input({
         name: 'github-token',
+        field: 'githubToken',
+        parse: text,
+        inReport: 'left-out',
         default: '${{ github.token }}',
         description: 'Token for the PR comment.',
         actionOnly: true
-    },
-    {
+    }),
+    input({
         name: 'upload-artifact',
+        field: 'uploadArtifact',
+        parse: onOff('true', 'false'),
         default: 'true',
         description: 'Upload the raw profiles and report.json as an artifact.',
         actionOnly: true
-    },
-    {
+    }),
+    input({
         name: 'mode',
+        field: 'mode',
+        parse: oneOf$1(['full', 'analyze', 'comment']),
         default: 'full',
         description: '`full`, `analyze` (no GitHub writes but the artifact: for untrusted fork code) or `comment` (post the report.json given in `report-json`).',
         actionOnly: true
-    },
-    {
+    }),
+    input({
         name: 'report-json',
+        field: 'reportJson',
+        parse: optional(text),
         default: '',
         description: 'With `mode: comment`, the report.json an earlier `analyze` run wrote.',
         actionOnly: true
-    }
+    })
 ];
 
 // Secrets out of everything users see: the PR comment, the job summary, report.json, the
@@ -10099,343 +10447,63 @@ function stripControl(text) {
     return text.replace(ANSI_ESCAPE, '').replace(CONTROL, '');
 }
 
-// Human units for the inputs: sizes ("512KiB"), durations ("30s", "1m30s") and
-// rates ("1MiB/min", "10/min"). Parsers throw UnitError with what was expected;
-// config.ts adds the input's name.
-class UnitError extends Error {
-}
-/** The longest duration: a day. Longer is a typo, and Node's timers fire at once past 24.8 days. */
-const MAX_DURATION_MS = 24 * 3_600_000;
-/** The largest size, 1024GiB. */
-const MAX_BYTES = 1024 ** 4;
-/** The largest count in a rate (goroutines per time unit). */
-const MAX_COUNT = 1e9;
-/** The input as echoed in an error: a 400-digit number is shown by its start. */
-function quoted(text) {
-    return `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
-}
-const SIZE_FACTORS = {
-    '': 1,
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    kib: 1024,
-    mib: 1024 ** 2,
-    gib: 1024 ** 3
-};
-const DURATION_MS = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
-const PER_SEC = { s: 1, sec: 1, m: 1 / 60, min: 1 / 60, h: 1 / 3600, hour: 1 / 3600 };
-/** The size `text` gives, or undefined when it is not written as a size; too large throws. */
-function sizeIn(text) {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-    const factor = m ? SIZE_FACTORS[m[2].toLowerCase()] : undefined;
-    if (!m || factor === undefined)
-        return undefined;
-    const bytes = Number(m[1]) * factor;
-    // Also refuses a number too long to be finite.
-    if (!(bytes <= MAX_BYTES))
-        throw new UnitError(`expected a size up to 1024GiB, got ${quoted(text)}`);
-    return bytes;
-}
-/** "1m30s" -> 90000 ms. Units ms, s, m, h; a bare number is seconds. */
-function parseDurationMs(text) {
-    const t = text.trim();
-    const parts = /^\d+(\.\d+)?$/.test(t) ? [[t, t, 's']] : [...t.matchAll(/(\d+(?:\.\d+)?)(ms|min|s|m|h)/gy)];
-    if (t === '' || parts.map((p) => p[0]).join('') !== t)
-        throw new UnitError(`expected a duration such as 30s, 2m or 1m30s, got ${quoted(text)}`);
-    const ms = parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_MS[p[2]], 0);
-    // Also refuses a number too long to be finite.
-    if (!(ms <= MAX_DURATION_MS))
-        throw new UnitError(`expected a duration up to 24h, got ${quoted(text)}`);
-    return ms;
-}
-/** "1MiB/min" -> {perSec: 17476.27, kind: 'bytes'}; "10/min" -> {perSec: 0.1667, kind: 'count'}. */
-function parseRate(text) {
-    const m = /^\s*([^/]+?)\s*\/\s*(\d*)\s*([a-z]+)\s*$/i.exec(text);
-    const unit = m?.[3].toLowerCase() ?? '';
-    const perRequest = unit === 'req' || unit === 'request' || unit === 'requests';
-    const perSec = PER_SEC[unit];
-    // "1/1000req": a count over many requests; the time units take no count ("10/5min" is not a rate).
-    const requests = m?.[2] ? Number(m[2]) : 1;
-    const expected = `expected a rate such as 1MiB/min, 10/min, 64B/req or 1/1000req, got ${quoted(text)}`;
-    if (!m || (!perRequest && (perSec === undefined || m[2])) || !(requests >= 1 && requests <= MAX_COUNT))
-        throw new UnitError(expected);
-    const per = perRequest ? 'request' : 'second';
-    const scale = perRequest ? 1 / requests : perSec;
-    const amount = m[1];
-    if (/^\d+(\.\d+)?$/.test(amount)) {
-        if (!(Number(amount) <= MAX_COUNT))
-            throw new UnitError(`expected a count up to ${MAX_COUNT}, got ${quoted(text)}`);
-        return { value: Number(amount) * scale, per, kind: 'count' };
-    }
-    const bytes = sizeIn(amount);
-    if (bytes === undefined)
-        throw new UnitError(expected);
-    return { value: bytes * scale, per, kind: 'bytes' };
-}
-const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-/** 1536 -> "1.5 KiB". Signed, three significant digits. */
-function formatBytes(bytes) {
-    // No "-0 B": a value that rounds to zero has no sign.
-    const sign = bytes <= -0.5 ? '-' : '';
-    let v = Math.abs(bytes);
-    let i = 0;
-    while (v >= 1024 && i < IEC.length - 1) {
-        v /= 1024;
-        i++;
-    }
-    const digits = i === 0 || v >= 100 ? 0 : v >= 10 ? 1 : 2;
-    return `${sign}${v.toFixed(digits)} ${IEC[i]}`;
-}
-/** Bytes per second shown per minute, the unit the limits are written in. */
-function formatByteRate(bytesPerSec) {
-    return `${formatBytes(bytesPerSec * 60)}/min`;
-}
-function formatCountRate(perSec) {
-    const perMin = perSec * 60;
-    return `${Math.abs(perMin) >= 100 ? Math.round(perMin) : Number(perMin.toPrecision(2))}/min`;
-}
-/** A growth rate in its series' unit: "3.25 MiB/min", "12/min". */
-function formatRate(perSec, unit) {
-    return unit === 'bytes' ? formatByteRate(perSec) : formatCountRate(perSec);
-}
-/** A difference of rates, signed: "+3.25 MiB/min", "-12/min". */
-function formatSignedRate(perSec, unit) {
-    return (perSec > 0 ? '+' : '') + formatRate(perSec, unit);
-}
-
 // Inputs and flags -> one typed, validated Config. Nothing else reads inputs.
-/** A user error: one line that names the input and how to fix it. Exit code 2. */
-class ConfigError extends Error {
-}
 /** The fewest samples a look may judge: the interval is at most duration / 8. */
 const SAMPLES_PER_LOOK = 8;
-/** The most base/head pairs (`repeats`, `max-repeats`): each runs the service twice. */
-const MAX_PAIRS = 20;
 /** `interval: auto` never samples more often than this (engine/sampling-budget.ts). */
 const AUTO_INTERVAL_FLOOR_MS = 1000;
 /** The longest interval the duration allows: each look gets its samples. */
 function longestIntervalMs(config) {
     return config.durationMs / SAMPLES_PER_LOOK;
 }
-/**
- * A gate's name: it names the output folder (RUNNER_TEMP/go-memgate/NAME, removed at start)
- * and the artifact, so `.`, `..` and anything with a path separator are out.
- */
-const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
-const defaultOf = (name) => INPUTS.find((i) => i.name === name)?.default ?? '';
+/** Each input through its entry's parser, then the rules that join two inputs. */
 function parseConfig(raw, event = {}) {
-    const known = new Set(INPUTS.map((i) => i.name));
     for (const key of Object.keys(raw)) {
-        if (!known.has(key))
+        if (!INPUTS.some((i) => i.name === key))
             throw new ConfigError(`unknown input "${key}"`);
     }
-    const get = (name) => {
-        const v = raw[name]?.trim();
-        return v ? v : (INPUTS.find((i) => i.name === name)?.default ?? '');
-    };
-    const optional = (name) => get(name) || null;
-    const inInput = (name, parse) => {
-        try {
-            return parse(get(name));
-        }
-        catch (e) {
-            if (e instanceof UnitError || e instanceof ConfigError)
-                throw new ConfigError(`${name}: ${e.message}`);
-            throw e;
-        }
-    };
-    const oneOf = (name, choices) => inInput(name, (s) => {
-        if (!choices.includes(s))
-            throw new ConfigError(`expected one of ${choices.join(', ')}, got "${s}"`);
-        return s;
-    });
-    const positiveInt = (name, max) => inInput(name, (s) => {
-        if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > max)
-            throw new ConfigError(`expected a whole number from 1 to ${max}, got "${s}"`);
-        return Number(s);
-    });
-    const duration = (name, min) => inInput(name, (s) => {
-        const ms = parseDurationMs(s);
-        if (ms < min)
-            throw new ConfigError(`must be at least ${min / 1000}s, got "${s}"`);
-        return ms;
-    });
-    const limit = (name, kind) => inInput(name, (s) => {
-        if (s.toLowerCase() === 'off')
-            return null;
-        const rate = rateOfKind(s, kind);
-        // Requests are counted by the built-in load only.
-        if (rate.per === 'request' && optional('load-command'))
-            throw new ConfigError(`a limit per request needs the built-in load, which counts requests; with a load-command give a rate per time such as ${kind === 'bytes' ? '512KiB/min' : '10/min'}`);
-        return { value: rate.value, per: rate.per };
-    });
-    const pprofUrl = inInput('pprof-url', (s) => {
-        const url = httpUrl(s);
-        // Profile names are appended to it: a query or fragment would swallow them.
-        if (new URL(url).search || new URL(url).hash)
-            throw new ConfigError('has a query or a fragment; give the folder of net/http/pprof alone, such as http://127.0.0.1:6060/debug/pprof');
-        return url.replace(/\/+$/, '');
-    });
-    const metricsUrl = optional('metrics-url')
-        ? inInput('metrics-url', (s) => httpUrl(s, METRICS_EXAMPLE))
-        : null;
-    const source = oneOf('source', ['auto', 'pprof', 'metrics']);
-    if (source === 'metrics' && !metricsUrl)
+    const text = (name) => raw[name]?.trim() || (INPUTS.find((i) => i.name === name)?.default ?? '');
+    const fields = INPUTS.map((input) => [
+        input.field,
+        inInput(input.name, () => input.parse(text(input.name), { event, default: input.default, text }))
+    ]);
+    return checkTogether(Object.fromEntries(fields), text);
+}
+/** Runs `parse`; a UnitError or ConfigError becomes a ConfigError that names the input. */
+function inInput(name, parse) {
+    try {
+        return parse();
+    }
+    catch (e) {
+        if (e instanceof UnitError || e instanceof ConfigError)
+            throw new ConfigError(`${name}: ${e.message}`);
+        throw e;
+    }
+}
+/** The rules that join two inputs; `text` gives an input as written, for the message. */
+function checkTogether(config, text) {
+    if (config.source === 'metrics' && !config.metricsUrl)
         throw new ConfigError(`metrics-url: source "metrics" needs the URL of the service's /metrics, such as ${METRICS_EXAMPLE}`);
-    const targetUrl = optional('target-url')
-        ? inInput('target-url', httpUrl)
-        : new URL('/', pprofUrl).toString();
-    const durationMs = duration('duration', 5000);
-    const intervalMs = get('interval').toLowerCase() === 'auto' ? null : duration('interval', 500);
     // auto samples at most once a second.
-    if (durationMs / (intervalMs ?? AUTO_INTERVAL_FLOOR_MS) < SAMPLES_PER_LOOK)
-        throw new ConfigError(`interval: ${get('interval')} gives fewer than ${SAMPLES_PER_LOOK} samples in duration ${get('duration')}; ${intervalMs === null ? 'lengthen the duration' : 'shorten the interval or lengthen the duration'}`);
-    const maxDurationMs = duration('max-duration', 5000);
-    if (maxDurationMs < durationMs)
-        throw new ConfigError(`max-duration: ${get('max-duration')} is shorter than duration ${get('duration')}; give at least the duration`);
-    const repeats = positiveInt('repeats', MAX_PAIRS);
+    if (config.durationMs / (config.intervalMs ?? AUTO_INTERVAL_FLOOR_MS) < SAMPLES_PER_LOOK)
+        throw new ConfigError(`interval: ${text('interval')} gives fewer than ${SAMPLES_PER_LOOK} samples in duration ${text('duration')}; ${config.intervalMs === null ? 'lengthen the duration' : 'shorten the interval or lengthen the duration'}`);
+    if (config.maxDurationMs < config.durationMs)
+        throw new ConfigError(`max-duration: ${text('max-duration')} is shorter than duration ${text('duration')}; give at least the duration`);
+    // Requests are counted by the built-in load only.
+    for (const [name, limit, example] of [
+        ['max-heap-growth', config.maxHeapGrowth, '512KiB/min'],
+        ['max-goroutine-growth', config.maxGoroutineGrowth, '10/min']
+    ])
+        if (limit?.per === 'request' && config.loadCommand)
+            throw new ConfigError(`${name}: a limit per request needs the built-in load, which counts requests; with a load-command give a rate per time such as ${example}`);
+    if (config.mode === 'comment' && !config.reportJson)
+        throw new ConfigError('report-json: mode "comment" needs the path of the report.json to post');
     // At least repeats: the runner passes the declared default of an input left out, so a
     // workflow that sets only repeats must not be refused for it.
-    const maxRepeats = Math.max(repeats, positiveInt('max-repeats', MAX_PAIRS));
-    const mode = oneOf('mode', ['full', 'analyze', 'comment']);
-    const reportJson = optional('report-json');
-    if (mode === 'comment' && !reportJson)
-        throw new ConfigError('report-json: mode "comment" needs the path of the report.json to post');
-    return {
-        name: inInput('name', (s) => {
-            if (!new RegExp(NAME_PATTERN).test(s))
-                throw new ConfigError(`use 1 to 64 letters, digits, ".", "_" and "-", starting with a letter or digit (it names a folder), got "${s}"`);
-            return s;
-        }),
-        workingDirectory: get('working-directory'),
-        package: inInput('package', (s) => {
-            // It is an argument of go build: one that starts with "-" would be read as a flag (-toolexec=…).
-            if (s.startsWith('-'))
-                throw new ConfigError(`"${s}" starts with "-", which go build reads as a flag; give a package path such as ./cmd/server`);
-            return s;
-        }),
-        buildCommand: optional('build-command'),
-        startCommand: optional('start-command'),
-        env: inInput('env', parseEnv),
-        pprofUrl,
-        metricsUrl,
-        source,
-        readyTimeoutMs: duration('ready-timeout', 1000),
-        loadCommand: optional('load-command'),
-        targetUrl,
-        ratePerSec: positiveInt('rate', 100_000),
-        connections: positiveInt('connections', 1000),
-        durationMs,
-        maxDurationMs,
-        warmupMs: duration('warmup', 0),
-        intervalMs,
-        samplingBudgetCores: inInput('sampling-budget', parseBudget),
-        quiesce: oneOf('quiesce', ['on', 'off']) === 'on',
-        maxHeapGrowth: limit('max-heap-growth', 'bytes'),
-        maxGoroutineGrowth: limit('max-goroutine-growth', 'count'),
-        baseline: inInput('baseline', (s) => parseBaseline(s, event)),
-        baseRef: optional('base-ref') ?? event.pullRequestBaseRef ?? null,
-        repeats,
-        maxRepeats,
-        maxIncreaseOverBaseline: inInput('max-increase-over-baseline', parseIncrease),
-        baselineNoiseFloor: inInput('baseline-noise-floor', (s) => parseSeriesRates(s, defaultOf('baseline-noise-floor'))),
-        memprofilerate: get('memprofilerate').toLowerCase() === 'off' ? null : positiveInt('memprofilerate', 2 ** 30),
-        goroutineLeakProfile: oneOf('goroutine-leak-profile', ['auto', 'on', 'off']),
-        failOn: oneOf('fail-on', ['fail', 'inconclusive', 'never']),
-        comment: oneOf('comment', ['always', 'on-change', 'on-failure', 'never']),
-        githubToken: get('github-token'),
-        uploadArtifact: oneOf('upload-artifact', ['true', 'false']) === 'true',
-        mode,
-        reportJson,
-        pushgatewayUrl: optional('pushgateway-url')
-            ? inInput('pushgateway-url', (s) => httpUrl(s, 'http://127.0.0.1:9091'))
-            : null
-    };
+    return { ...config, maxRepeats: Math.max(config.repeats, config.maxRepeats) };
 }
-/** "5%" → 0.05 of one core. */
-function parseBudget(text) {
-    const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
-    const percent = m ? Number(m[1]) : NaN;
-    if (!(percent >= 0.1 && percent <= 100))
-        throw new ConfigError(`expected a share of one core from 0.1% to 100% such as 5%, got "${text}"`);
-    return percent / 100;
-}
-function rateOfKind(text, kind) {
-    const rate = parseRate(text);
-    if (rate.kind !== kind)
-        throw new ConfigError(kind === 'bytes'
-            ? `expected a size per time or per request such as 1MiB/min or 64B/req, got "${text}"`
-            : `expected a count per time or per requests such as 10/min or 1/1000req, got "${text}"`);
-    return rate;
-}
-const METRICS_EXAMPLE = 'http://127.0.0.1:6060/metrics';
-function httpUrl(text, example = 'http://127.0.0.1:6060/debug/pprof') {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new ConfigError(`expected a URL such as ${example}, got "${text}"`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new ConfigError(`expected an http:// or https:// URL, got "${text}"`);
-    return url.toString();
-}
-function parseEnv(text) {
-    const env = {};
-    for (const line of text.split(/\r?\n/)) {
-        if (line.trim() === '' || line.trim().startsWith('#'))
-            continue;
-        const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-        if (!m)
-            throw new ConfigError(`expected NAME=value on each line, got "${line.trim()}"`);
-        env[m[1]] = m[2];
-    }
-    return env;
-}
-function parseBaseline(text, event) {
-    if (text === 'auto')
-        return { kind: event.pullRequestBaseRef ? 'merge-base' : 'none' };
-    if (text === 'none' || text === 'merge-base')
-        return { kind: text };
-    if (text.endsWith('.json'))
-        return { kind: 'report', path: text };
-    throw new ConfigError(`expected auto, merge-base, none, or the path of a report.json, got "${text}"`);
-}
-/** "256KiB/min, 5/min", or `off` for neither. */
-function parseIncrease(text) {
-    if (text.toLowerCase() === 'off')
-        return { heapBytesPerSec: null, goroutinesPerSec: null };
-    return parseSeriesRates(text, defaultOf('max-increase-over-baseline'));
-}
-/** "256KiB/min, 5/min": the unit tells the series, one left out keeps the input's default. */
-function parseSeriesRates(text, defaultText) {
-    const given = text.split(',').map((part) => parseRate(part.trim()));
-    const pick = (kind, fallback) => {
-        const rates = given.filter((r) => r.kind === kind);
-        if (rates.length > 1)
-            throw new ConfigError(`gives two ${kind === 'bytes' ? 'heap' : 'goroutine'} rates in "${text}"`);
-        if (rates.some((r) => r.per === 'request'))
-            throw new ConfigError(`compares growth per time: give a rate such as 256KiB/min or 5/min, got "${text}"`);
-        return rates.length ? rates[0].value : fallback();
-    };
-    return {
-        heapBytesPerSec: pick('bytes', () => parseSeriesRates(defaultText, defaultText).heapBytesPerSec),
-        goroutinesPerSec: pick('count', () => parseSeriesRates(defaultText, defaultText).goroutinesPerSec)
-    };
-}
-/** Inputs that hold commands or URLs: a token written into them is hidden. */
-const FREE_TEXT = [
-    'build-command',
-    'start-command',
-    'load-command',
-    'pprof-url',
-    'metrics-url',
-    'target-url',
-    'pushgateway-url'
-];
+/** How an entry's `inReport` records it. */
+const RECORDED = { 'credentials-hidden': redactText, 'names-only': envNamesOnly };
 /**
  * The resolved inputs as the user would write them, for report.json. report.json goes
  * into the artifact and the PR comment, which GitHub does not mask as it masks logs: the
@@ -10445,13 +10513,11 @@ const FREE_TEXT = [
 function describeConfig(raw) {
     const out = {};
     for (const input of INPUTS) {
-        if (input.name === 'github-token')
+        const text = raw[input.name]?.trim() || input.default;
+        if (input.inReport === 'left-out')
             continue;
-        out[input.name] = raw[input.name]?.trim() || input.default;
+        out[input.name] = input.inReport ? RECORDED[input.inReport](text) : text;
     }
-    out.env = envNamesOnly(out.env);
-    for (const name of FREE_TEXT)
-        out[name] = redactText(out[name]);
     return out;
 }
 /**
@@ -18869,12 +18935,9 @@ function describeJudgement(j) {
     const shown = (v = NaN) => (vsBase ? formatSignedRate(v, unit) : rate(v));
     const ci = `${confidenceText(j.confidence)} CI`;
     const measured = vsBase
-        ? `${label} grows ${shown(j.estimatePerSec)} over the base (${ci} ${shown(j.lowPerSec)} to ${shown(j.highPerSec)}; head ${rate(j.headPerSec)}, base ${rate(j.basePerSec)})`
-        : `${label} grows ${rate(j.estimatePerSec)} (${ci} ${rate(j.lowPerSec)} to ${rate(j.highPerSec)})`;
-    const perRequest = j.limitPerRequest === undefined
-        ? ''
-        : ` (${amount(j.series, j.limitPerRequest)}/request at the achieved rate)`;
-    const limit = `${vsBase ? 'allowed increase' : 'limit'} ${rate(j.limitPerSec)}${perRequest}`;
+        ? `${grows(j.series)} ${shown(j.estimatePerSec)} over the base (${ci} ${shown(j.lowPerSec)} to ${shown(j.highPerSec)}; head ${rate(j.headPerSec)}, base ${rate(j.basePerSec)})`
+        : `${grows(j.series)} ${rate(j.estimatePerSec)} (${ci} ${rate(j.lowPerSec)} to ${rate(j.highPerSec)})`;
+    const limit = `${vsBase ? 'allowed increase' : 'limit'} ${limitText(j, null)}`;
     switch (j.rule) {
         case 'above-limit':
             return `${measured}, ${limit}`;
@@ -18883,7 +18946,7 @@ function describeJudgement(j) {
         case 'late-upper-below-limit':
             return `${label} grew ${shown(j.estimatePerSec)} but levelled off${j.fill ? ` as a fill does (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}: ${shown(j.latePerSec)} over the second half, within the ${limit}`;
         case 'levels-off-below-limit':
-            return `${label} grows ${rate(j.estimatePerSec)} as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}; what stays once it has filled grows less than the ${limit}`;
+            return `${grows(j.series)} ${rate(j.estimatePerSec)} as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}; what stays once it has filled grows less than the ${limit}`;
         case 'saturating':
             return `${measured}, above the ${limit}, but slowing down as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}, and still growing at max-duration: raise max-duration, or warmup`;
         case 'late-slope-below-limit':
@@ -18917,19 +18980,15 @@ function summarizeGrowth(report) {
         if (j.series === null || seen.has(j.series))
             continue;
         seen.add(j.series);
-        const { label, unit } = SERIES[j.series];
+        const { unit } = SERIES[j.series];
         if (j.estimatePerSec === undefined || j.limitPerSec === undefined) {
             out.push({ series: j.series, outcome: j.outcome, text: describeJudgement(j) });
             continue;
         }
         const vsBase = j.against === 'base';
         const rate = (v) => (vsBase ? formatSignedRate(v, unit) : formatRate(v, unit));
-        const perRequest = (v, given) => {
-            const each = given ?? (rps ? v / rps : null);
-            return each === null || each === 0 ? '' : ` (${requestShare(j.series, each)})`;
-        };
-        const grows = `${label} ${j.series === 'goroutines' ? 'grow' : 'grows'} ${rate(j.estimatePerSec)}${vsBase ? ' over the base' : ''}`;
-        const limit = `${vsBase ? 'allowed increase' : 'limit'} ${formatRate(j.limitPerSec, unit)}${perRequest(j.limitPerSec, j.limitPerRequest)}`;
+        const growth = `${grows(j.series)} ${rate(j.estimatePerSec)}${vsBase ? ' over the base' : ''}`;
+        const limit = `${vsBase ? 'allowed increase' : 'limit'} ${limitText(j, rps)}`;
         // An unclear answer shows the interval it rests on.
         const against = j.outcome === 'inconclusive'
             ? ` (${confidenceText(j.confidence)} CI ${rate(j.lowPerSec ?? NaN)} to ${rate(j.highPerSec ?? NaN)}): unclear against the ${limit}`
@@ -18937,18 +18996,45 @@ function summarizeGrowth(report) {
         out.push({
             series: j.series,
             outcome: j.outcome,
-            text: `${grows}${perRequest(j.estimatePerSec)}${against}`
+            text: `${growth}${share(j.series, rps && j.estimatePerSec / rps)}${against}`
         });
     }
     return out;
 }
-/** Growth per request: "256 B/request", "0.2 B/request"; goroutines as "1 per 57 requests". */
+/** Verb agreement: "live heap grows", "goroutines grow". */
+function grows(series) {
+    return `${SERIES[series].label} ${series === 'goroutines' ? 'grow' : 'grows'}`;
+}
+/**
+ * Growth per request: "256 B/request", "0.2 B/request"; goroutines as "1 per 57 requests",
+ * to the request, so that a limit of 1/1234req reads as the user wrote it.
+ */
 function requestShare(series, each) {
     if (SERIES[series].unit === 'count')
         return each > 0 && each < 1
-            ? `1 per ${Number((1 / each).toPrecision(2))} requests`
+            ? `1 per ${Math.round(1 / each)} requests`
             : `${Number(each.toPrecision(2))}/request`;
     return `${Math.abs(each) < 10 ? `${Number(each.toPrecision(2))} B` : formatBytes(each)}/request`;
+}
+/** " (256 B/request)", or nothing when there is no request count or no growth. */
+const share = (series, each) => each === null || each === 0 ? '' : ` (${requestShare(series, each)})`;
+/**
+ * A judgement's limit, from its numbers: "512 KiB/min (44 B/request)", "9.7/min (1 per 1234
+ * requests)". Per request as the user gave it, else at `requestsPerSec` when known.
+ */
+function limitText(j, requestsPerSec) {
+    const series = j.series;
+    const perSec = j.limitPerSec ?? NaN;
+    const each = j.limitPerRequest ?? (requestsPerSec ? perSec / requestsPerSec : null);
+    return `${formatRate(perSec, SERIES[series].unit)}${share(series, each)}`;
+}
+/** A limit as the user gave it, per request or per minute, from the judgement's numbers: the table's limit column. */
+function limitAsGiven(j) {
+    if (j.series === null)
+        return null;
+    if (j.limitPerRequest !== undefined)
+        return requestShare(j.series, j.limitPerRequest);
+    return j.limitPerSec === undefined ? null : formatRate(j.limitPerSec, SERIES[j.series].unit);
 }
 /** "95%", "98.8%": the two-sided confidence of an interval, to a tenth where it matters. */
 function confidenceText(confidence = NaN) {
@@ -19004,15 +19090,10 @@ function describeDetectable(run) {
         .map(([key, d]) => {
         const series = key;
         const { unit } = SERIES[series];
-        if (series === 'goroutines') {
-            const every = d.perRequest && d.perRequest > 0 ? ` (1 per ${Math.round(1 / d.perRequest)} requests)` : '';
-            return `This run would catch a goroutine leak of ≥ ${formatRate(d.perSec, unit)}${every}.`;
-        }
-        const perRequest = d.perRequest === null ? '' : ` (${formatBytes(d.perRequest)}/request)`;
-        const byDesign = d.limitPerRequest === null
-            ? ''
-            : `; less than ${formatBytes(d.limitPerRequest)}/request passes by design`;
-        return `This run would catch a heap leak of ≥ ${formatRate(d.perSec, unit)}${perRequest}${byDesign}.`;
+        const byDesign = series === 'heap' && d.limitPerRequest !== null
+            ? `; less than ${requestShare(series, d.limitPerRequest)} passes by design`
+            : '';
+        return `This run would catch a ${series === 'heap' ? 'heap' : 'goroutine'} leak of ≥ ${formatRate(d.perSec, unit)}${share(series, d.perRequest)}${byDesign}.`;
     });
 }
 /** How the readings were taken: "readings with the load paused: 24 ms a reading (p95 41 ms), 2.4% of the run". */
@@ -19200,7 +19281,8 @@ function trendFromVersion1(t) {
         lateSlopePerSec,
         lateCiLow: null,
         lateCiHigh: null,
-        sePerSec: (ciHigh - ciLow) / (2 * z),
+        // A hostile or broken file may give the bounds the wrong way round: a width is never negative.
+        sePerSec: Math.abs(ciHigh - ciLow) / (2 * z),
         rho: 0,
         vif: 1,
         shape: 'steady',
@@ -19299,6 +19381,599 @@ function readCapped(path, maxBytes) {
     finally {
         closeSync(fd);
     }
+}
+
+// Every process we start runs in its own process group and is registered here, so
+// that success, failure, timeout, Ctrl-C and job cancellation all end it. A process that
+// leaves its group (setsid, a daemon's double fork, `env -i`, its parent gone at once) is
+// found too. Where memgate may make a cgroup v2 (root, or a delegated subtree: the VM these
+// tests were written on, root with cgroup v2 at /sys/fs/cgroup/unified), each group is
+// started in a cgroup of its own, which no descendant can leave, and ended as one. Elsewhere
+// (a GitHub runner's user may not), /proc is read every RECORD_MS while the group lives and
+// every process below it is recorded with its start time, so that an orphan is known after
+// its parent is gone; a child whose parent dies within one poll escapes that, unless it kept
+// the MEMGATE_GROUP variable. A watchdog ends them all when memgate itself dies, even by SIGKILL.
+/** Set in the environment of every group we start: how its processes are found after they leave it. */
+const GROUP_VAR = 'MEMGATE_GROUP';
+/** The runner's own credentials: the build, the service and the load have no use for them. */
+const RUNNER_SECRETS = [
+    'INPUT_GITHUB-TOKEN',
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
+];
+// This memgate's mark; a group's tag is `${owner}.${n}`. The random part keeps a reused pid apart.
+const owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
+let groups = 0;
+/** Live process groups, by pgid. */
+const live = new Map();
+let handlersInstalled = false;
+/** Process groups are how nothing is left running; Windows has none to signal. */
+function assertSupportedPlatform(platform = process.platform) {
+    if (platform === 'win32')
+        throw new GateError('go-memgate runs on Linux and macOS runners; Windows is not supported (use runs-on: ubuntu-latest)');
+}
+/** Spawns `command` in a new process group, without the runner's credentials, and registers the group for cleanup. */
+function spawnGroup(command, args, options) {
+    installHandlers();
+    if (cgroups === undefined)
+        cgroups = makeCgroups();
+    if (watchdog === undefined)
+        watchdog = startWatchdog(cgroups?.parent ?? '');
+    const n = ++groups;
+    const tag = `${owner}.${n}`;
+    const env = { ...(options.env ?? process.env), [GROUP_VAR]: tag };
+    for (const name of RUNNER_SECRETS)
+        delete env[name];
+    // A child starts in its parent's cgroup: memgate joins the group's for the spawn, which is synchronous.
+    let cgroup = cgroups ? joinNewCgroup(cgroups, n) : null;
+    let child;
+    try {
+        child = spawn(command, args, { ...options, env, detached: true });
+    }
+    finally {
+        // Never end a cgroup memgate is still in.
+        if (cgroup && !joinCgroup(cgroups.home))
+            [cgroups, cgroup] = [null, null];
+    }
+    if (child.pid === undefined) {
+        if (cgroup)
+            removeCgroup(cgroup);
+        return child;
+    }
+    live.set(child.pid, { tag, cgroup, recorded: new Map(), escaped: new Set() });
+    tellWatchdog(`add ${child.pid}`);
+    if (!cgroup)
+        recorder ??= setInterval(record, RECORD_MS).unref();
+    return child;
+}
+/** This process's cgroup v2 folder, from /proc/self/mountinfo and /proc/self/cgroup; null without cgroup v2. */
+function cgroupDir(mountinfo, cgroup) {
+    const path = /^0::(\/\S*)$/m.exec(cgroup)?.[1];
+    const mount = mountinfo
+        .split('\n')
+        .map((line) => line.split(' '))
+        .find((fields) => fields[fields.indexOf('-') + 1] === 'cgroup2');
+    if (!path || !mount)
+        return null;
+    const [root, point] = [mount[3], mount[4]];
+    if (root === '/')
+        return resolve$1(point, `.${path}`);
+    return path === root || path.startsWith(`${root}/`) ? resolve$1(point, `.${path.slice(root.length)}`) : null;
+}
+// undefined: not tried yet; null: none can be made here.
+let cgroups;
+function makeCgroups() {
+    try {
+        const home = cgroupDir(readFileSync('/proc/self/mountinfo', 'utf8'), readFileSync('/proc/self/cgroup', 'utf8'));
+        if (home === null)
+            return null;
+        const parent = `${home}/memgate-${owner}`;
+        mkdirSync(parent);
+        return { home, parent };
+    }
+    catch {
+        return null; // no cgroup v2, or not ours to write (EACCES, EROFS)
+    }
+}
+/** A new cgroup for group `n`, memgate moved into it; null when either fails. */
+function joinNewCgroup(cgroups, n) {
+    const cgroup = `${cgroups.parent}/${n}`;
+    try {
+        mkdirSync(cgroup);
+    }
+    catch {
+        return null;
+    }
+    if (joinCgroup(cgroup))
+        return cgroup;
+    removeCgroup(cgroup);
+    return null;
+}
+function joinCgroup(cgroup) {
+    try {
+        writeFileSync(`${cgroup}/cgroup.procs`, String(process.pid));
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function cgroupPids(cgroup) {
+    try {
+        return readFileSync(`${cgroup}/cgroup.procs`, 'utf8').split('\n').filter(Boolean).map(Number);
+    }
+    catch {
+        return [];
+    }
+}
+/** cgroup.kill (Linux 5.14+) ends every process in it at once, those forking meanwhile too. */
+function killCgroup(cgroup) {
+    try {
+        writeFileSync(`${cgroup}/cgroup.kill`, '1');
+    }
+    catch {
+        // an older kernel: its processes are signalled one by one with the group's
+    }
+}
+function removeCgroup(cgroup) {
+    try {
+        rmdirSync(cgroup);
+    }
+    catch {
+        // a zombie not yet reaped holds it: the watchdog removes it when memgate exits
+    }
+}
+/** How often the processes of a group without a cgroup are recorded: 150 ms of a parent's life make its orphans ours. */
+const RECORD_MS = 150;
+let recorder;
+function record() {
+    const watched = [...live].filter(([, group]) => group.cgroup === null);
+    if (watched.length === 0) {
+        clearInterval(recorder);
+        recorder = undefined;
+        return;
+    }
+    const table = readProcesses();
+    for (const [pgid, group] of watched) {
+        group.recorded = recordMembers(group.recorded, table, pgid);
+        const escaped = new Set(table.filter((p) => group.recorded.has(p.pid) && p.pgid !== pgid).map((p) => p.pgid));
+        tellEscaped(group, escaped);
+    }
+}
+/** The watchdog ends the groups that recorded processes made (setsid) too; told as soon as they are gone, so no reused pgid is ended. */
+function tellEscaped(group, escaped) {
+    for (const pgid of escaped)
+        if (!group.escaped.has(pgid))
+            tellWatchdog(`add ${pgid}`);
+    for (const pgid of group.escaped)
+        if (!escaped.has(pgid))
+            tellWatchdog(`del ${pgid}`);
+    group.escaped = new Set(escaped);
+}
+/**
+ * A group's processes as recorded (pid -> start time), brought up to date with `table`: those
+ * recorded that still run as the same process (a reused pid is another), those in the process
+ * group, and every process below one of them. An orphan stays: it was seen below the group.
+ */
+function recordMembers(recorded, table, pgid) {
+    const running = table.filter((p) => !isDead(p));
+    const roots = running.filter((p) => p.pgid === pgid || recorded.get(p.pid) === p.startTicks);
+    const found = [
+        ...roots,
+        ...descendantsOf(roots.map((p) => p.pid), running)
+    ];
+    return new Map(found.map((p) => [p.pid, p.startTicks]));
+}
+function parseStat(text) {
+    // The command name (field 2) is in parentheses and may hold spaces and ")": fields resume after the last ")".
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return {
+        pid: parseInt(text, 10),
+        state: fields[0],
+        ppid: Number(fields[1]),
+        pgid: Number(fields[2]),
+        startTicks: Number(fields[19])
+    };
+}
+/** Every process below `roots` by parent links, the roots themselves left out. */
+function descendantsOf(roots, processes) {
+    const children = new Map();
+    for (const p of processes) {
+        const siblings = children.get(p.ppid);
+        if (siblings)
+            siblings.push(p);
+        else
+            children.set(p.ppid, [p]);
+    }
+    const found = [];
+    const queue = [...roots];
+    while (queue.length > 0)
+        for (const child of children.get(queue.pop()) ?? []) {
+            found.push(child);
+            queue.push(child.pid);
+        }
+    return found;
+}
+function readStat(pid) {
+    try {
+        return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    }
+    catch {
+        return null; // gone, or no /proc (macOS): the group signal still reaches the group
+    }
+}
+/** When `pid` started (clock ticks since boot); null when it is gone, or without /proc (macOS). */
+function startOf(pid) {
+    return readStat(pid)?.startTicks ?? null;
+}
+function readProcesses() {
+    let pids;
+    try {
+        pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+    }
+    catch {
+        return [];
+    }
+    return pids.map((pid) => readStat(Number(pid))).filter((p) => p !== null);
+}
+function hasTag(pid, tag) {
+    try {
+        return `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(`\0${GROUP_VAR}=${tag}\0`);
+    }
+    catch {
+        return false; // gone, or another user's
+    }
+}
+/**
+ * The processes of a group as we started it: those in its cgroup, those still in its process
+ * group, those below them or recorded below them, and those that carry its tag (orphans that
+ * left it). Read before any signal, while parents live.
+ */
+function membersOf(pgid, group) {
+    const all = readProcesses();
+    const ours = recordMembers(group?.recorded ?? new Map(), all, pgid);
+    const inCgroup = new Set(group?.cgroup ? cgroupPids(group.cgroup) : []);
+    return all.filter((p) => p.pid !== process.pid &&
+        (ours.has(p.pid) || inCgroup.has(p.pid) || (group !== undefined && hasTag(p.pid, group.tag))));
+}
+/** The pids of a group we started, and of those that left it (see membersOf). */
+function groupMembers(pgid) {
+    return membersOf(pgid, live.get(pgid)).map((p) => p.pid);
+}
+/** Alive and still the same process: a pid reused since is not ours. */
+function isAlive(p) {
+    const now = readStat(p.pid);
+    return now !== null && now.startTicks === p.startTicks && !isDead(now);
+}
+function signalProcesses(processes, signal) {
+    for (const p of processes)
+        if (isAlive(p))
+            signalPid(p.pid, signal);
+}
+function signalPid(pid, signal) {
+    try {
+        process.kill(pid, signal);
+        return true;
+    }
+    catch {
+        return false; // ESRCH: gone (for a group: empty)
+    }
+}
+/** Whether a process of the group still runs. A zombie does not: a container's init may reap it late. */
+function groupAlive(pgid) {
+    if (!signalPid(-pgid, 0))
+        return false;
+    const all = readProcesses();
+    return all.length === 0 || all.some((p) => p.pgid === pgid && !isDead(p));
+}
+const isDead = (p) => p.state === 'Z' || p.state === 'X';
+/** Whether a process of the cgroup still runs (a zombie is listed until it is reaped). */
+function cgroupAlive(cgroup) {
+    return cgroup !== null && cgroupPids(cgroup).some((pid) => isRunning(readStat(pid)));
+}
+const isRunning = (p) => p !== null && !isDead(p);
+/** SIGKILL to the group, its cgroup and its members: synchronous, for an 'exit' handler too. */
+function killGroup(pgid, group, members) {
+    if (group?.cgroup)
+        killCgroup(group.cgroup);
+    signalPid(-pgid, 'SIGKILL');
+    signalProcesses(members, 'SIGKILL');
+}
+/** SIGTERM to the whole group and whatever left it, SIGKILL after `graceMs`; resolves when all are gone. */
+async function stopGroup(child, graceMs = 3000) {
+    const pgid = child.pid;
+    if (pgid === undefined)
+        return;
+    const group = live.get(pgid);
+    let members = membersOf(pgid, group);
+    const anyAlive = () => groupAlive(pgid) || members.some(isAlive) || cgroupAlive(group?.cgroup ?? null);
+    signalPid(-pgid, 'SIGTERM');
+    signalProcesses(members, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (anyAlive() && Date.now() < deadline)
+        await sleep(50);
+    // Those started during the grace period too.
+    members = [...members, ...membersOf(pgid, group)];
+    killGroup(pgid, group, members);
+    while (anyAlive() && Date.now() < deadline + 2000)
+        await sleep(20);
+    live.delete(pgid);
+    if (group?.cgroup)
+        removeCgroup(group.cgroup);
+    if (group)
+        tellEscaped(group, new Set());
+    tellWatchdog(`del ${pgid}`);
+    await releaseOutput(child);
+}
+/**
+ * How a process ended, once its output is read: 'close' comes when the pipes are drained
+ * too (the last lines are often a panic). A process it started that is not ours (it left
+ * the group and dropped its tag) may hold the pipes for ever: then a moment after 'exit'.
+ */
+async function exitOf(child) {
+    const [code, signal] = (await once(child, 'exit'));
+    await drained(child, 500);
+    return { code, signal };
+}
+const drained = (child, ms) => {
+    const open = [child.stdout, child.stderr].filter((s) => s !== null && !s.closed);
+    return Promise.race([Promise.all(open.map((s) => once(s, 'close'))), sleep(ms)]);
+};
+/** Stops reading the output of a process that is gone: pipes another process holds would keep memgate running. */
+async function releaseOutput(child) {
+    await drained(child, 200);
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+}
+/** Ends every group still registered, at once. Safe in an 'exit' handler (synchronous). */
+function killAllGroups() {
+    for (const [pgid, group] of live)
+        killGroup(pgid, group, membersOf(pgid, group));
+    live.clear();
+}
+function installHandlers() {
+    if (handlersInstalled)
+        return;
+    handlersInstalled = true;
+    process.once('exit', killAllGroups);
+}
+// The watchdog: a shell in its own group that reads "add <pgid>" and "del <pgid>" lines on its
+// stdin. Its stdin is a pipe whose only writer is memgate, so it reads end-of-file the moment
+// memgate is gone, however it died; it then kills the groups still registered, every process
+// in this memgate's cgroups ($2, when it has them; they are removed) and, on Linux, every
+// process carrying this memgate's tag. It ignores the signals a Ctrl-C or a runner's
+// cancellation sends, which reach memgate and are handled there.
+const WATCHDOG_SCRIPT = `
+trap '' INT TERM HUP
+groups=
+while read -r verb pgid; do
+  case $verb in
+    add) groups="$groups $pgid" ;;
+    del) left=; for g in $groups; do [ "$g" = "$pgid" ] || left="$left $g"; done; groups=$left ;;
+  esac
+done
+for g in $groups; do kill -s KILL -- "-$g" 2>/dev/null; done
+for f in $(grep -lsz "^${GROUP_VAR}=$1\\." /proc/[0-9]*/environ); do
+  p=\${f#/proc/}; kill -s KILL "\${p%/environ}" 2>/dev/null
+done
+[ -n "$2" ] || exit 0
+echo 1 > "$2/cgroup.kill" 2>/dev/null
+kill -s KILL $(cat "$2"/[0-9]*/cgroup.procs 2>/dev/null) 2>/dev/null
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  rmdir "$2"/[0-9]*/ 2>/dev/null; rmdir "$2" 2>/dev/null && break; sleep 0.2
+done
+`;
+// undefined: not started yet; null: could not be started (no sh), and groups are then ended by memgate only.
+let watchdog;
+function tellWatchdog(line) {
+    watchdog?.write(`${line}\n`);
+}
+function startWatchdog(cgroupParent) {
+    const child = spawn('sh', ['-c', WATCHDOG_SCRIPT, 'memgate-watchdog', owner, cgroupParent], {
+        detached: true,
+        stdio: ['pipe', 'ignore', 'ignore']
+    });
+    child.on('error', () => (watchdog = null));
+    // Neither the watchdog nor its pipe keeps memgate running.
+    child.unref();
+    const stdin = child.stdin;
+    stdin?.unref();
+    stdin?.on('error', () => (watchdog = null));
+    return stdin;
+}
+const sleep = (ms, signal) => new Promise((resolve) => {
+    if (signal?.aborted)
+        return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+});
+
+// The output folder: checked, locked for the run and cleared of an earlier run's report
+// before anything runs. Every file memgate writes into it is written so that a failure
+// names the folder, not pprof or the service, and so that no link planted there (by the
+// service, which runs as the same user) sends a write outside it.
+/** Kernel file systems: a mkdir there fails or, on Node 20 under /proc, never returns. */
+const KERNEL_FILE_SYSTEMS = ['/proc', '/sys'];
+/** What an earlier run left that a cancelled run must not leave standing beside its own partial profiles. */
+const REPORT_FILES = ['report.json', 'report.md'];
+/** Held by the run that writes into the folder: its pid and start time, so that a killed run's lock is seen as stale. */
+const LOCK_FILE = '.memgate.lock';
+/** Folders locked by this process (as given -> real path): writes below them pass through no link. */
+const locked = new Map();
+/**
+ * Runs `work` with `dir` made if missing, checked writable (else an OutputError naming the
+ * folder), cleared of an earlier run's report.json and report.md, and locked: a second run on the same
+ * folder fails at once rather than mix its files with this one's. When `work` fails, the
+ * report it may have written is removed: a report.json is left only by a run that ends well.
+ */
+async function withOutDirLock(dir, work) {
+    checkOutDir(dir);
+    const lock = join(dir, LOCK_FILE);
+    takeLock(dir, lock);
+    locked.set(dir, realpathSync(dir));
+    installExitHandler();
+    try {
+        removeReports(dir);
+        return await work();
+    }
+    catch (e) {
+        removeReports(dir);
+        throw e;
+    }
+    finally {
+        locked.delete(dir);
+        rmSync(lock, { force: true });
+    }
+}
+/**
+ * Writes a file whole or not at all: into a new file beside it, renamed over the name. A
+ * rename replaces a link planted at the name rather than following it, and a full disk
+ * leaves no partial file.
+ */
+function writeOutput(path, data) {
+    assertNoLinkBelowLock(path, dirname(path));
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    try {
+        // One a killed run left goes first; wx: O_CREAT | O_EXCL, which follows no link either.
+        rmSync(temp, { force: true });
+        writeFileSync(temp, data, { flag: 'wx' });
+        renameSync(temp, path);
+    }
+    catch (e) {
+        rmSync(temp, { force: true });
+        throw new OutputError(path, `cannot be written (${reason(e)}); give a folder memgate can write`);
+    }
+}
+/** mkdirSync -p, with a failure blamed on the output folder; never through a link inside it. */
+function mkdirOutput(dir) {
+    assertNoLinkBelowLock(dir, dir);
+    try {
+        mkdirSync(dir, { recursive: true });
+    }
+    catch (e) {
+        throw new OutputError(dir, `cannot be created (${reason(e)}); give a folder memgate can write`);
+    }
+}
+function checkOutDir(dir) {
+    const real = realPathOf(dir);
+    const kernel = KERNEL_FILE_SYSTEMS.find((k) => real === k || real.startsWith(`${k}/`));
+    if (kernel)
+        throw new OutputError(dir, `is under ${kernel}, a kernel file system; give a folder on disk`);
+    try {
+        mkdirSync(dir, { recursive: true });
+    }
+    catch (e) {
+        const code = e.code;
+        if (code === 'EEXIST')
+            throw new OutputError(dir, 'is a file, not a folder; give a folder (memgate creates it when missing)');
+        throw new OutputError(dir, `cannot be created (${reason(e)}); give a folder memgate can write`);
+    }
+    try {
+        accessSync(dir, constants.W_OK | constants.X_OK);
+    }
+    catch (e) {
+        throw new OutputError(dir, `cannot be written (${reason(e)}); give a folder memgate can write`);
+    }
+}
+function removeReports(dir) {
+    try {
+        for (const file of REPORT_FILES)
+            rmSync(join(dir, file), { force: true });
+    }
+    catch (e) {
+        throw new OutputError(dir, `cannot be written (${reason(e)}); give a folder memgate can write`);
+    }
+}
+/** The lock file made with O_EXCL (which no link satisfies); a lock whose process is gone is taken over once. */
+function takeLock(dir, lock) {
+    const self = `${process.pid} ${startOf(process.pid) ?? ''}\n`;
+    for (let attempt = 0;; attempt++)
+        try {
+            writeFileSync(lock, self, { flag: 'wx' });
+            return;
+        }
+        catch (e) {
+            if (e.code !== 'EEXIST')
+                throw new OutputError(dir, `cannot be written (${reason(e)}); give a folder memgate can write`);
+            const holder = readLock(lock);
+            if (attempt > 0 || (holder && holderAlive(holder)))
+                throw new OutputError(dir, `is in use by another memgate run (pid ${holder?.pid ?? 'unknown'}); wait for it to end, or give another folder`);
+            rmSync(lock, { force: true });
+        }
+}
+/** The lock's holder, read without following a link; null when it says nothing readable. */
+function readLock(lock) {
+    let fd;
+    try {
+        fd = openSync(lock, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    }
+    catch {
+        return null;
+    }
+    try {
+        const buffer = Buffer.alloc(64);
+        const text = buffer.toString('latin1', 0, readSync(fd, buffer));
+        const match = /^(\d+) (\d*)\n$/.exec(text);
+        return match ? { pid: Number(match[1]), start: match[2] ? Number(match[2]) : null } : null;
+    }
+    catch {
+        return null;
+    }
+    finally {
+        closeSync(fd);
+    }
+}
+/** The same process still runs: with /proc, its start time tells it from a later one with its pid. */
+function holderAlive(holder) {
+    const start = startOf(holder.pid);
+    if (start !== null || holder.start !== null)
+        return start === holder.start;
+    try {
+        process.kill(holder.pid, 0);
+        return true;
+    }
+    catch (e) {
+        return e.code === 'EPERM';
+    }
+}
+/**
+ * Below a locked folder, `path` must reach `existing`'s deepest existing ancestor through no
+ * link: its real path is the locked folder's real path and the same names. Checked before
+ * mkdir -p, which would follow a link and create folders outside.
+ */
+function assertNoLinkBelowLock(path, existing) {
+    for (const [dir, real] of locked) {
+        const below = relative(dir, existing);
+        if (below.startsWith('..') || below === '' || below.startsWith(sep))
+            continue;
+        if (realPathOf(existing) !== join(real, below))
+            throw new OutputError(path, 'passes through a symbolic link inside the output folder; remove the link (memgate never writes through one)');
+    }
+}
+let exitHandlerInstalled = false;
+/** A process.exit() in the middle of a run skips `finally`: the lock goes anyway. */
+function installExitHandler() {
+    if (exitHandlerInstalled)
+        return;
+    exitHandlerInstalled = true;
+    process.once('exit', () => {
+        for (const dir of locked.keys())
+            rmSync(join(dir, LOCK_FILE), { force: true });
+    });
+}
+/** "EROFS: read-only file system": the code and its words, without the path Node appends. */
+const reason = (e) => e.message.split(',')[0];
+/** The real path of `path`, through its deepest existing ancestor: a symlink into /proc is seen for what it is. */
+function realPathOf(path) {
+    if (existsSync(path))
+        return realpathSync(path);
+    const parent = dirname(path);
+    return parent === path ? path : join(realPathOf(parent), basename(path));
 }
 
 // Keeps a process's output: a log file for the artifact and the last lines in memory for
@@ -19436,257 +20111,17 @@ class OutputTail {
     }
 }
 function openLog(path) {
+    // Through no link: a service may have planted one in its logs folder, or at the log's name.
+    mkdirOutput(dirname(path));
+    let fd;
     try {
-        mkdirSync(dirname(path), { recursive: true });
+        fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW);
     }
-    catch {
-        return null;
+    catch (e) {
+        throw new OutputError(path, `cannot be written (${e.message.split(',')[0]}); memgate writes through no link`);
     }
-    return createWriteStream(path);
+    return createWriteStream('', { fd });
 }
-
-// Every process we start runs in its own process group and is registered here, so
-// that success, failure, timeout, Ctrl-C and job cancellation all end it. A process that
-// leaves its group (setsid, a daemon's double fork) is found too: through the parent links
-// in /proc while its parent lives, and by the MEMGATE_GROUP variable it inherits once it is
-// orphaned. A watchdog ends them all when memgate itself dies, even by SIGKILL.
-/** Set in the environment of every group we start: how its processes are found after they leave it. */
-const GROUP_VAR = 'MEMGATE_GROUP';
-/** The runner's own credentials: the build, the service and the load have no use for them. */
-const RUNNER_SECRETS = [
-    'INPUT_GITHUB-TOKEN',
-    'ACTIONS_RUNTIME_TOKEN',
-    'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
-];
-// This memgate's mark; a group's tag is `${owner}.${n}`. The random part keeps a reused pid apart.
-const owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
-let groups = 0;
-/** Live process groups: pgid -> tag. */
-const live = new Map();
-let handlersInstalled = false;
-/** Process groups are how nothing is left running; Windows has none to signal. */
-function assertSupportedPlatform(platform = process.platform) {
-    if (platform === 'win32')
-        throw new GateError('go-memgate runs on Linux and macOS runners; Windows is not supported (use runs-on: ubuntu-latest)');
-}
-/** Spawns `command` in a new process group, without the runner's credentials, and registers the group for cleanup. */
-function spawnGroup(command, args, options) {
-    installHandlers();
-    if (watchdog === undefined)
-        watchdog = startWatchdog();
-    const tag = `${owner}.${++groups}`;
-    const env = { ...(options.env ?? process.env), [GROUP_VAR]: tag };
-    for (const name of RUNNER_SECRETS)
-        delete env[name];
-    const child = spawn(command, args, { ...options, env, detached: true });
-    if (child.pid !== undefined) {
-        live.set(child.pid, tag);
-        tellWatchdog(`add ${child.pid}`);
-    }
-    return child;
-}
-function parseStat(text) {
-    // The command name (field 2) is in parentheses and may hold spaces and ")": fields resume after the last ")".
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return {
-        pid: parseInt(text, 10),
-        state: fields[0],
-        ppid: Number(fields[1]),
-        pgid: Number(fields[2]),
-        startTicks: Number(fields[19])
-    };
-}
-/** Every process below `root` by parent links, `root` itself left out. */
-function descendantsOf(root, processes) {
-    const children = new Map();
-    for (const p of processes) {
-        const siblings = children.get(p.ppid);
-        if (siblings)
-            siblings.push(p);
-        else
-            children.set(p.ppid, [p]);
-    }
-    const found = [];
-    const queue = [root];
-    while (queue.length > 0)
-        for (const child of children.get(queue.pop()) ?? []) {
-            found.push(child);
-            queue.push(child.pid);
-        }
-    return found;
-}
-function readStat(pid) {
-    try {
-        return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    }
-    catch {
-        return null; // gone, or no /proc (macOS): the group signal still reaches the group
-    }
-}
-function readProcesses() {
-    let pids;
-    try {
-        pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-    }
-    catch {
-        return [];
-    }
-    return pids.map((pid) => readStat(Number(pid))).filter((p) => p !== null);
-}
-function hasTag(pid, tag) {
-    try {
-        return `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(`\0${GROUP_VAR}=${tag}\0`);
-    }
-    catch {
-        return false; // gone, or another user's
-    }
-}
-/**
- * The processes of a group as we started it: those still in it, those below its leader, and
- * those that carry its tag (orphans that left it). Read before any signal, while parents live.
- */
-function membersOf(pgid, tag) {
-    const all = readProcesses();
-    const below = new Set(descendantsOf(pgid, all).map((p) => p.pid));
-    return all.filter((p) => p.pid !== process.pid && (p.pgid === pgid || below.has(p.pid) || (tag && hasTag(p.pid, tag))));
-}
-/** The pids of a group we started, and of those that left it (see membersOf). */
-function groupMembers(pgid) {
-    return membersOf(pgid, live.get(pgid)).map((p) => p.pid);
-}
-/** Alive and still the same process: a pid reused since is not ours. */
-function isAlive(p) {
-    const now = readStat(p.pid);
-    return now !== null && now.startTicks === p.startTicks && !isDead(now);
-}
-function signalProcesses(processes, signal) {
-    for (const p of processes)
-        if (isAlive(p))
-            signalPid(p.pid, signal);
-}
-function signalPid(pid, signal) {
-    try {
-        process.kill(pid, signal);
-        return true;
-    }
-    catch {
-        return false; // ESRCH: gone (for a group: empty)
-    }
-}
-/** Whether a process of the group still runs. A zombie does not: a container's init may reap it late. */
-function groupAlive(pgid) {
-    if (!signalPid(-pgid, 0))
-        return false;
-    const all = readProcesses();
-    return all.length === 0 || all.some((p) => p.pgid === pgid && !isDead(p));
-}
-const isDead = (p) => p.state === 'Z' || p.state === 'X';
-/** SIGTERM to the whole group and whatever left it, SIGKILL after `graceMs`; resolves when all are gone. */
-async function stopGroup(child, graceMs = 3000) {
-    const pgid = child.pid;
-    if (pgid === undefined)
-        return;
-    const tag = live.get(pgid);
-    let members = membersOf(pgid, tag);
-    const anyAlive = () => groupAlive(pgid) || members.some(isAlive);
-    signalPid(-pgid, 'SIGTERM');
-    signalProcesses(members, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (anyAlive() && Date.now() < deadline)
-        await sleep(50);
-    // Those started during the grace period too.
-    members = [...members, ...membersOf(pgid, tag)];
-    signalPid(-pgid, 'SIGKILL');
-    signalProcesses(members, 'SIGKILL');
-    while (anyAlive() && Date.now() < deadline + 2000)
-        await sleep(20);
-    live.delete(pgid);
-    tellWatchdog(`del ${pgid}`);
-    await releaseOutput(child);
-}
-/**
- * How a process ended, once its output is read: 'close' comes when the pipes are drained
- * too (the last lines are often a panic). A process it started that is not ours (it left
- * the group and dropped its tag) may hold the pipes for ever: then a moment after 'exit'.
- */
-async function exitOf(child) {
-    const [code, signal] = (await once(child, 'exit'));
-    await drained(child, 500);
-    return { code, signal };
-}
-const drained = (child, ms) => {
-    const open = [child.stdout, child.stderr].filter((s) => s !== null && !s.closed);
-    return Promise.race([Promise.all(open.map((s) => once(s, 'close'))), sleep(ms)]);
-};
-/** Stops reading the output of a process that is gone: pipes another process holds would keep memgate running. */
-async function releaseOutput(child) {
-    await drained(child, 200);
-    child.stdout?.destroy();
-    child.stderr?.destroy();
-}
-/** Ends every group still registered, at once. Safe in an 'exit' handler (synchronous). */
-function killAllGroups() {
-    for (const [pgid, tag] of live) {
-        const members = membersOf(pgid, tag);
-        signalPid(-pgid, 'SIGKILL');
-        signalProcesses(members, 'SIGKILL');
-    }
-    live.clear();
-}
-function installHandlers() {
-    if (handlersInstalled)
-        return;
-    handlersInstalled = true;
-    process.once('exit', killAllGroups);
-}
-// The watchdog: a shell in its own group that reads "add <pgid>" and "del <pgid>" lines on its
-// stdin. Its stdin is a pipe whose only writer is memgate, so it reads end-of-file the moment
-// memgate is gone, however it died; it then kills the groups still registered and, on Linux,
-// every process carrying this memgate's tag. It ignores the signals a Ctrl-C or a runner's
-// cancellation sends, which reach memgate and are handled there.
-const WATCHDOG_SCRIPT = `
-trap '' INT TERM HUP
-groups=
-while read -r verb pgid; do
-  case $verb in
-    add) groups="$groups $pgid" ;;
-    del) left=; for g in $groups; do [ "$g" = "$pgid" ] || left="$left $g"; done; groups=$left ;;
-  esac
-done
-for g in $groups; do kill -s KILL -- "-$g" 2>/dev/null; done
-for f in $(grep -lsz "^${GROUP_VAR}=$1\\." /proc/[0-9]*/environ); do
-  p=\${f#/proc/}; kill -s KILL "\${p%/environ}" 2>/dev/null
-done
-`;
-// undefined: not started yet; null: could not be started (no sh), and groups are then ended by memgate only.
-let watchdog;
-function tellWatchdog(line) {
-    watchdog?.write(`${line}\n`);
-}
-function startWatchdog() {
-    const child = spawn('sh', ['-c', WATCHDOG_SCRIPT, 'memgate-watchdog', owner], {
-        detached: true,
-        stdio: ['pipe', 'ignore', 'ignore']
-    });
-    child.on('error', () => (watchdog = null));
-    // Neither the watchdog nor its pipe keeps memgate running.
-    child.unref();
-    const stdin = child.stdin;
-    stdin?.unref();
-    stdin?.on('error', () => (watchdog = null));
-    return stdin;
-}
-const sleep = (ms, signal) => new Promise((resolve) => {
-    if (signal?.aborted)
-        return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-});
 
 // Builds the service: `go build`, or the user's build-command, into a known binary path.
 const execFileAsync$1 = promisify(execFile);
@@ -19730,7 +20165,7 @@ function supportsGoroutineLeakProfile(goVersion) {
     const m = /^go(\d+)\.(\d+)/.exec(goVersion);
     return m !== null && (Number(m[1]) > 1 || Number(m[2]) >= 26);
 }
-async function buildService(req) {
+async function buildService(req, { redact, signal }) {
     mkdirSync(dirname(req.binaryPath), { recursive: true });
     const env = { ...process.env, MEMGATE_BINARY: req.binaryPath };
     if (req.goroutineLeakProfile) {
@@ -19739,83 +20174,21 @@ async function buildService(req) {
     const [cmd, args, what] = req.buildCommand
         ? ['sh', ['-c', req.buildCommand], `build-command "${req.buildCommand}"`]
         : ['go', ['build', '-o', req.binaryPath, req.package], `go build ${req.package}`];
-    const output = new OutputTail(200, undefined, { redact: req.redact });
+    const output = new OutputTail(200, undefined, { redact });
     const child = spawnGroup(cmd, args, { cwd: req.moduleDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     output.attach(child.stdout);
     output.attach(child.stderr);
     const onAbort = () => void stopGroup(child, 1000);
-    req.signal?.addEventListener('abort', onAbort, { once: true });
-    const { code } = await exitOf(child).finally(() => req.signal?.removeEventListener('abort', onAbort));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const { code } = await exitOf(child).finally(() => signal?.removeEventListener('abort', onAbort));
     await stopGroup(child, 100);
-    if (req.signal?.aborted)
+    if (signal?.aborted)
         throw new GateError('cancelled while building');
     if (code !== 0)
         throw new GateError(`${what} failed (exit code ${code})`, output.text());
 }
 function resolveModuleDir(repoRoot, workingDirectory) {
     return resolve$1(repoRoot, workingDirectory);
-}
-
-// The output folder: checked and cleared of an earlier run's report before anything runs,
-// and every file memgate writes into it written so that a failure names the folder, not
-// pprof or the service.
-/** Kernel file systems: a mkdir there fails or, on Node 20 under /proc, never returns. */
-const KERNEL_FILE_SYSTEMS = ['/proc', '/sys'];
-/** What an earlier run left that a cancelled run must not leave standing beside its own partial profiles. */
-const REPORT_FILES = ['report.json', 'report.md'];
-/**
- * Makes `dir` if missing, checks that it can be written, and removes report.json and
- * report.md of an earlier run. Throws an OutputError naming the folder.
- */
-function prepareOutDir(dir) {
-    const real = realPathOf(dir);
-    const kernel = KERNEL_FILE_SYSTEMS.find((k) => real === k || real.startsWith(`${k}/`));
-    if (kernel)
-        throw new OutputError(dir, `is under ${kernel}, a kernel file system; give a folder on disk`);
-    try {
-        mkdirSync(dir, { recursive: true });
-    }
-    catch (e) {
-        const code = e.code;
-        if (code === 'EEXIST')
-            throw new OutputError(dir, 'is a file, not a folder; give a folder (memgate creates it when missing)');
-        throw new OutputError(dir, `cannot be created (${reason(e)}); give a folder memgate can write`);
-    }
-    try {
-        accessSync(dir, constants.W_OK | constants.X_OK);
-        for (const file of REPORT_FILES)
-            rmSync(join(dir, file), { force: true });
-    }
-    catch (e) {
-        throw new OutputError(dir, `cannot be written (${reason(e)}); give a folder memgate can write`);
-    }
-}
-/** writeFileSync, with a failure blamed on the output folder. */
-function writeOutput(path, data) {
-    try {
-        writeFileSync(path, data);
-    }
-    catch (e) {
-        throw new OutputError(path, `cannot be written (${reason(e)}); give a folder memgate can write`);
-    }
-}
-/** mkdirSync -p, with a failure blamed on the output folder. */
-function mkdirOutput(dir) {
-    try {
-        mkdirSync(dir, { recursive: true });
-    }
-    catch (e) {
-        throw new OutputError(dir, `cannot be created (${reason(e)}); give a folder memgate can write`);
-    }
-}
-/** "EROFS: read-only file system": the code and its words, without the path Node appends. */
-const reason = (e) => e.message.split(',')[0];
-/** The real path of `path`, through its deepest existing ancestor: a symlink into /proc is seen for what it is. */
-function realPathOf(path) {
-    if (existsSync(path))
-        return realpathSync(path);
-    const parent = dirname(path);
-    return parent === path ? path : join(realPathOf(parent), basename(path));
 }
 
 var promClient = {};
@@ -26680,65 +27053,120 @@ function describeInterval(i) {
     return `${line}, over the ${budget}: ${fix}${later}`;
 }
 
-// report.json -> markdown: the PR comment, the job summary and report.md. The first screen
-// answers what a reviewer asks first: the verdict; what grows, how fast, against what;
-// which commits; which line; what to do next. Then one table of the growth, then the rest.
+function describe(note) {
+    const error = note.error ?? 'no reason given';
+    switch (note.kind) {
+        case 'sample-dropped':
+            return `sample ${note.sample} at ${(note.atSec ?? 0).toFixed(1)}s dropped after a retry: ${error}`;
+        case 'samples-late':
+            return `${note.count} samples were taken more than one interval late (the service or this machine was slow to answer); their times are the real ones`;
+        case 'rss-unavailable':
+            return `RSS is not read on ${note.platform}: only Linux (/proc) and macOS (ps) give it`;
+        case 'goroutine-dump-unread':
+            return `goroutine?debug=2 could not be read: ${error}`;
+        case 'goroutine-leak-profile-unread':
+            return `goroutineleak profile could not be read: ${error}`;
+        case 'metrics-goroutines-differ':
+            return `metrics-url reports ${note.metricsGoroutines} goroutines where pprof-url reports ${note.pprofGoroutines}: do both belong to the service that was measured?`;
+        case 'metrics-unread':
+            return `metrics-url could not be read for a cross-check: ${error}`;
+        case 'load-ended-early':
+            return 'the load-command ended before sampling did: growth after it ended was measured without load';
+    }
+}
+/** What a reader of a run measured through /metrics must know. */
+function metricsSource(heapGauge) {
+    return `read from the service's /metrics (${heapGauge}): without pprof no GC is forced before a reading, so the live heap counts garbage not yet collected and scatters far more; the smallest catchable leak above says what that costs, and naming the leaking line needs net/http/pprof`;
+}
+/** Each note of the run in a line; a note from a report written before notes were data is its text. */
+function describeRunNotes(run) {
+    const notes = run.sampleNotes.map((n) => typeof n === 'string' ? n : n.repeat === undefined ? describe(n) : `repeat ${n.repeat}: ${describe(n)}`);
+    return run.source.kind === 'metrics' ? [...notes, metricsSource(run.source.heapGauge)] : notes;
+}
+
+/** The memprofilerate that names a leak of a few dozen bytes a request at the first look. */
+const FINE_RATE_BYTES = 4096;
+/** Coarser than this, small leaks do not show by site at all. */
+const COARSE_RATE_BYTES = 64 * 1024;
+/**
+ * At Go's 512 KiB, small leaks do not show by site; at a finer rate, growth that no site
+ * could tell from the sampling noise (a leak of a few dozen bytes a request caught at the
+ * first look). Null when the rate says nothing the sites do not.
+ */
+function describeSamplingRate(a) {
+    const rate = a.heapSamplingRateBytes;
+    if (rate === undefined)
+        return null;
+    const kib = Math.round(rate / 1024);
+    if (rate > COARSE_RATE_BYTES)
+        return `The heap profile samples one allocation per ${kib} KiB: small leaks may not show by site. Set memprofilerate for finer attribution.`;
+    if (rate > FINE_RATE_BYTES && a.heap.length > 0 && a.heap.every((s) => s.withinNoise))
+        return `The heap grew, but no allocation site's growth cleared the heap profile's sampling noise (one sample per ${kib} KiB): memprofilerate: ${FINE_RATE_BYTES} names a leak of a few dozen bytes a request at once, at more CPU for a service that allocates much.`;
+    return null;
+}
+
+// report.json -> ReportView: every display decision made once, in the manner of benchstat's
+// Comparison (numbers) and FormatDelta (words at the edge). What is listed, rounding,
+// plurals and per-request forms, each limit's text (from the judgements' numbers, never
+// from report.config, which in comment mode comes from an untrusted fork), links and what
+// is said first; markdown.ts, terminal.ts and the GitHub adapters only lay the view out.
 const HEADLINE = {
     pass: '✅ go-memgate: no memory growth beyond the limits',
     fail: '❌ go-memgate: memory grows — this check fails',
     inconclusive: '⚠️ go-memgate: inconclusive — growth could not be told from noise'
 };
-function renderMarkdown(report, options = {}) {
-    const sections = [
-        firstScreen(report),
-        growthTable(report),
-        reasons(report),
-        attributionSection(report.runs.head.attribution, 10),
-        newInHeadLine(report),
-        charts(report),
-        details(report)
-    ];
-    const full = sections.filter(Boolean).join('\n\n') + '\n';
-    const max = options.maxChars;
-    if (max === undefined || full.length <= max)
-        return full;
-    const note = '\n\n_The report was shortened to fit; the full report is in the job summary and the artifact._\n';
-    const shorter = [
-        firstScreen(report),
-        growthTable(report),
-        attributionSection(report.runs.head.attribution, 3)
-    ]
-        .filter(Boolean)
-        .join('\n\n');
-    if (shorter.length + note.length <= max)
-        return shorter + note;
-    // Cut at a line end: a cut inside an entity or a <code> would break the markup after it.
-    const cut = shorter.slice(0, max - note.length);
-    return cut.slice(0, cut.lastIndexOf('\n')) + note;
+const VERDICT_WORD = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };
+function present(report) {
+    const { head, base } = report.runs;
+    const source = sourceOf(report);
+    const a = head.attribution;
+    // Listed once, for every output: growth past the sampling noise, and groups that pile up or were proven leaked.
+    const sites = a?.heap.filter((s) => !s.withinNoise && s.bytesPerSec > 0) ?? [];
+    const groups = a?.goroutines.filter((g) => g.countGrowth > 0 || g.provenLeaked) ?? [];
+    // Schema 1 reports kept no judgements, only their reasons.
+    const reasons = report.judgements.length ? report.judgements.map(describeJudgement) : report.reasons;
+    const leak = leakingLine(report, source, sites, groups);
+    const reproduce = reproduceCommand(report);
+    return {
+        verdict: report.verdict,
+        verdictWord: VERDICT_WORD[report.verdict],
+        headline: HEADLINE[report.verdict],
+        name: report.name === 'memgate' ? null : report.name,
+        notices: report.notices,
+        growth: growth(report, reasons),
+        commits: commitsLine(report, source),
+        leakingLine: leak,
+        nextStep: nextStep(report, leak !== null, reproduce),
+        growthTable: base ? comparisonTable(report, base) : headTable(report),
+        trendTable: trendTable(report),
+        reasons,
+        remarks: [...describeDetectable(head), describeStop(head), ...describeComparison(report)].filter((l) => l !== null),
+        heapSites: sites.map((s) => heapSiteView(report.name, s)),
+        goroutineGroups: groups.map((g) => groupView(report.name, g)),
+        goroutineLeakProfileNote: a?.goroutineLeakProfile && groups.length
+            ? 'Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so.'
+            : null,
+        attributionNotes: a ? [describeSamplingRate(a)].filter((n) => n !== null) : [],
+        newInHead: Array.isArray(report.comparison?.newInHead)
+            ? report.comparison.newInHead.slice(0, 10).map(String)
+            : [],
+        charts: charts$1(report),
+        runs: [...(base ? [runView(base)] : []), runView(head)],
+        reproduce,
+        profiles: profilesLine(head),
+        outputs: {
+            heapSlopePerSec: head.trends?.heap?.slopePerSec ?? null,
+            goroutineSlopePerSec: head.trends?.goroutines?.slopePerSec ?? null
+        }
+    };
 }
-function firstScreen(report) {
-    const name = report.name === 'memgate' ? '' : ` (${escapeText(report.name)})`;
-    const lines = [`### ${HEADLINE[report.verdict]}${name}`, ''];
-    for (const notice of report.notices)
-        lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '');
-    const leak = leakingLine(report);
-    const items = [growthLine(report), commitsLine(report), leak, nextStep(report, leak !== null)];
-    for (const item of items)
-        if (item)
-            lines.push(`- ${item}`);
-    return lines.join('\n').trim();
-}
-/** Each judged series' growth, the failing ones in bold. */
-function growthLine(report) {
-    const parts = summarizeGrowth(report).map((g) => {
-        const text = escapeText(g.text);
-        return g.outcome === 'fail' ? `**${text}**` : text;
-    });
-    if (!parts.length)
-        return report.reasons.length ? escapeText(report.reasons[0]) : null;
-    const line = parts.join('; ');
-    // Capitalised past the bold marker.
-    return line.replace(/^(\**)(\w)/, (_, bold, c) => bold + c.toUpperCase());
+/** Each judged series' growth, worst judgement first; without one, the first reason. */
+function growth(report, reasons) {
+    const items = summarizeGrowth(report).map((g) => ({ text: g.text, failed: g.outcome === 'fail' }));
+    if (!items.length)
+        return reasons.length ? [{ text: reasons[0], failed: false }] : [];
+    items[0].text = items[0].text.replace(/^\w/, (c) => c.toUpperCase());
+    return items;
 }
 const SHA = /^[0-9a-f]{7,40}$/;
 const REPOSITORY_URL = /^https:\/\/[\w.-]+(?::\d+)?\/[\w.-]+\/[\w.-]+$/;
@@ -26752,108 +27180,101 @@ function sourceOf(report) {
     return ok ? s : null;
 }
 const shaOf = (commit) => typeof commit === 'string' && SHA.test(commit) ? commit : null;
-/** `html` as a link when there is somewhere to go. */
-const link = (href, html) => href === null ? html : `<a href="${escapeText(href)}">${html}</a>`;
 /** "base `main` 3f5c2a9 → head 9e8d7c6", short SHAs linked to their commits. */
-function commitsLine(report) {
-    const source = sourceOf(report);
-    const commit = (sha) => link(source && `${source.repositoryUrl}/commit/${sha}`, code(sha.slice(0, 7)));
+function commitsLine(report, source) {
+    const commit = (sha) => ({
+        code: sha.slice(0, 7),
+        url: source && `${source.repositoryUrl}/commit/${sha}`
+    });
     const head = shaOf(report.runs.head.commit) ?? source?.commit ?? null;
     const base = report.runs.base;
     const baseSha = shaOf(base?.commit);
     if (!head && !baseSha)
         return null;
-    const headText = `head ${head ? commit(head) : 'the working tree'}`;
+    const headSpans = ['head ', head ? commit(head) : 'the working tree'];
     if (!base)
-        return `Commit: ${headText}`;
-    const baseText = [
-        'base',
-        ...(base.ref ? [code(String(base.ref))] : []),
-        baseSha ? commit(baseSha) : 'a stored report'
-    ].join(' ');
-    return `Commits: ${baseText} → ${headText}`;
+        return ['Commit: ', ...headSpans];
+    return [
+        'Commits: base ',
+        ...(base.ref ? [{ code: String(base.ref) }, ' '] : []),
+        baseSha ? commit(baseSha) : 'a stored report',
+        ' → ',
+        ...headSpans
+    ];
 }
 /** "svc/cache.go:42", linked to that line at the head commit when the repository is known. */
-function lineLink(report, at) {
-    const source = sourceOf(report);
+function lineSpan(source, at) {
     const path = at.repoPath;
-    const text = code(`${path ?? at.file}:${at.line}`);
+    const text = `${path ?? at.file}:${at.line}`;
     const linkable = source && typeof path === 'string' && Number.isInteger(at.line) && !path.startsWith('/');
     if (!linkable || path.split('/').includes('..'))
-        return text;
-    let blob;
+        return { code: text };
     try {
-        blob = path.split('/').map(encodeURIComponent).join('/');
+        const blob = path.split('/').map(encodeURIComponent).join('/');
+        return { code: text, url: `${source.repositoryUrl}/blob/${source.commit}/${blob}#L${at.line}` };
     }
     catch {
-        return text; // a lone surrogate, from a hostile report: no link
+        return { code: text }; // a lone surrogate, from a hostile report: no link
     }
-    return link(`${source.repositoryUrl}/blob/${source.commit}/${blob}#L${at.line}`, text);
 }
 /** The line that keeps what the worst judgement's series grows by. */
-function leakingLine(report) {
-    const a = report.runs.head.attribution;
+function leakingLine(report, source, sites, groups) {
     const worst = report.judgements.find((j) => j.outcome === report.verdict && j.series !== null);
-    if (report.verdict === 'pass' || !a || !worst)
+    if (report.verdict === 'pass' || !report.runs.head.attribution || !worst)
         return null;
-    const site = worst.series === 'heap' ? a.heap.find((s) => !s.withinNoise) : undefined;
+    const site = worst.series === 'heap' ? sites[0] : undefined;
     if (site && site.kind !== 'goroutines')
-        return `Leaking line: ${lineLink(report, site)} in ${code(site.function)}: ${formatBytes(site.inuseBytesGrowth)} kept${site.bytesPerRequest === undefined ? '' : `, ${formatBytes(site.bytesPerRequest)}/request`}`;
-    const group = a.goroutines.find((g) => g.countGrowth > 0);
+        return [
+            'Leaking line: ',
+            lineSpan(source, site),
+            ' in ',
+            { code: site.function },
+            `: ${formatBytes(site.inuseBytesGrowth)} kept${site.bytesPerRequest === undefined ? '' : `, ${formatBytes(site.bytesPerRequest)}/request`}`
+        ];
+    const group = groups[0];
     if (!group || (worst.series !== 'goroutines' && !site))
         return null;
-    return `Goroutines pile up at: ${lineLink(report, group)} in ${code(group.function)}${group.waitReason ? ` (${escapeText(group.waitReason)})` : ''}: +${num(group.countGrowth)}`;
+    return [
+        'Goroutines pile up at: ',
+        lineSpan(source, group),
+        ' in ',
+        { code: group.function },
+        `${group.waitReason ? ` (${group.waitReason})` : ''}: +${num(group.countGrowth)}`
+    ];
 }
 /** What the reader does next: fix the line, or get a clearer answer; reproduce either way. */
-function nextStep(report, leakShown) {
+function nextStep(report, leakShown, reproduce) {
     if (report.verdict === 'pass')
         return null;
-    const reproduce = `reproduce: ${code(reproduceCommand(report))}`;
+    const again = ['reproduce: ', { code: reproduce }];
     if (report.verdict === 'inconclusive') {
         const advice = report.judgements.map(adviceFor).find((a) => a !== null);
-        return `Next: ${advice ? `${escapeText(advice)}; ` : ''}${reproduce}`;
+        return ['Next: ', ...(advice ? [`${advice}; `] : []), ...again];
     }
-    const files = report.runs.head.attribution?.files;
+    const head = report.runs.head;
+    const files = head.attribution?.files;
     const look = leakShown
-        ? 'the line above'
+        ? ['the line above']
         : files?.flamegraph
-            ? `the flame graph ${code(files.flamegraph)} in the artifact`
-            : `the raw profiles in ${code(report.runs.head.profilesDir)} of the artifact`;
-    return `Next: look at ${look}; ${reproduce}`;
+            ? ['the flame graph ', { code: files.flamegraph }, ' in the artifact']
+            : ['the raw profiles in ', { code: head.profilesDir }, ' of the artifact'];
+    return ['Next: look at ', ...look, '; ', ...again];
 }
-/** A limit as the user wrote it, in the units the report writes everywhere: "512 KiB/min". */
-function limitOf(report, input) {
-    if (!input)
+/** A series' limit as the user gave it, from its judgement against the limit; none: the limit is off. */
+function limitCell(report, series) {
+    if (!SERIES[series].limitInput)
         return 'not judged';
-    const text = String(report.config[input] ?? INPUTS.find((i) => i.name === input)?.default ?? '');
-    if (text === 'off')
-        return 'off';
-    try {
-        const { value, per, kind } = parseRate(text);
-        if (per === 'second')
-            return formatRate(value, kind);
-        if (kind === 'bytes')
-            return `${formatBytes(value)}/request`;
-        return value < 1 ? `1 per ${Math.round(1 / value)} requests` : `${value}/request`;
-    }
-    catch {
-        return escapeText(text);
-    }
+    const j = report.judgements.find((j) => j.series === series && j.against === 'limit');
+    return j ? (limitAsGiven(j) ?? '—') : 'off';
 }
-/** Whether a judgement of `series` against `against` failed: its cell is bold. */
+/** Whether a judgement of `series` against `against` failed: its cell is stressed. */
 const failed = (report, series, against) => report.judgements.some((j) => j.series === series && j.against === against && j.outcome === 'fail');
-const bold = (text, on) => (on ? `**${text}**` : text);
-function growthTable(report) {
-    return report.runs.base ? comparisonTable(report, report.runs.base) : headTable(report);
-}
+const plain = (text) => ({ text, failed: false });
 /** Without a baseline: the head's growth, its interval and its second half. */
 function headTable(report) {
     const head = report.runs.head;
     const confidence = head.trends.heap?.confidence ?? head.trends.goroutines?.confidence;
-    const rows = [
-        `| | growth | ${confidenceText(confidence)} interval | second half | limit |`,
-        '|---|---|---|---|---|'
-    ];
+    const rows = [];
     for (const name of SERIES_NAMES) {
         const s = SERIES[name];
         const t = head.trends[name];
@@ -26862,19 +27283,19 @@ function headTable(report) {
         const r = (v) => formatSignedRate(v, s.unit);
         const cells = t
             ? [
-                bold(r(t.slopePerSec), failed(report, name, 'limit')),
-                `${r(t.ciLow)} … ${r(t.ciHigh)}`,
-                r(t.lateSlopePerSec)
+                { text: r(t.slopePerSec), failed: failed(report, name, 'limit') },
+                plain(`${r(t.ciLow)} … ${r(t.ciHigh)}`),
+                plain(r(t.lateSlopePerSec))
             ]
-            : ['—', '—', '—'];
-        rows.push(`| ${s.title} | ${cells.join(' | ')} | ${limitOf(report, s.limitInput)} |`);
+            : [plain('—'), plain('—'), plain('—')];
+        rows.push([plain(s.title), ...cells, plain(limitCell(report, name))]);
     }
-    return rows.join('\n');
+    return { header: ['', 'growth', `${confidenceText(confidence)} interval`, 'second half', 'limit'], rows };
 }
 /** With a baseline: one row a series, head, base and their difference side by side. */
 function comparisonTable(report, base) {
     const head = report.runs.head;
-    const rows = ['| | head | base | Δ head − base | limit |', '|---|---|---|---|---|'];
+    const rows = [];
     for (const name of SERIES_NAMES) {
         const s = SERIES[name];
         const [h, b] = [head.trends[name], base.trends[name]];
@@ -26885,82 +27306,103 @@ function comparisonTable(report, base) {
         const c = s.limitInput ? report.comparison?.[name] : undefined;
         const difference = c ? c.diffPerSec : h && b ? h.slopePerSec - b.slopePerSec : null;
         const limit = s.limitInput
-            ? `${limitOf(report, s.limitInput)}; Δ ${c && c.limitPerSec !== null ? `≤ ${r(c.limitPerSec)}` : 'off'}`
+            ? `${limitCell(report, name)}; Δ ${c && c.limitPerSec !== null ? `≤ ${r(c.limitPerSec)}` : 'off'}`
             : 'not judged';
-        rows.push(`| ${s.title} | ${bold(slope(h), failed(report, name, 'limit'))} | ${slope(b)} | ${difference === null ? '—' : bold(r(difference), failed(report, name, 'base'))} | ${limit} |`);
+        rows.push([
+            plain(s.title),
+            { text: slope(h), failed: failed(report, name, 'limit') },
+            plain(slope(b)),
+            difference === null ? plain('—') : { text: r(difference), failed: failed(report, name, 'base') },
+            plain(limit)
+        ]);
     }
-    return rows.join('\n');
+    return { header: ['', 'head', 'base', 'Δ head − base', 'limit'], rows };
 }
-/** Every judgement in a sentence, with its interval; what the run could catch; where it stopped. */
-function reasons(report) {
+/** Every run's trends, unsigned, for plain text. */
+function trendTable(report) {
     const head = report.runs.head;
-    const after = [...describeDetectable(head), describeStop(head), ...describeComparison(report)].filter((l) => l !== null);
-    return [
-        ...report.reasons.map((r) => `- ${escapeText(r)}`),
-        ...(after.length ? ['', ...after.map((l) => `_${escapeText(l)}_`)] : [])
-    ].join('\n');
-}
-/** One line naming what grows in the head and not in the base, when both were attributed. */
-function newInHeadLine(report) {
-    const fresh = report.comparison?.newInHead;
-    if (!Array.isArray(fresh) || !fresh.length)
-        return '';
-    return `**New in head** (growing here, not in the base): ${fresh
-        .slice(0, 10)
-        .map((f) => code(String(f)))
-        .join(', ')}`;
-}
-/** Goroutine records have no line of their own: the goroutine table names their `go` statement. */
-function siteCell(s) {
-    return s.kind === 'goroutines'
-        ? 'new goroutines (see the goroutine table)'
-        : `${code(s.function)}<br>${code(`${s.repoPath ?? s.file}:${s.line}`)}`;
-}
-function attributionSection(a, top) {
-    if (!a)
-        return '';
-    const out = [];
-    const sites = a.heap.filter((s) => !s.withinNoise).slice(0, top);
-    if (sites.length) {
-        out.push('#### Where the heap grows', '', '| allocation site | kept | rate | per request |', '|---|---|---|---|');
-        for (const s of sites)
-            out.push(`| ${siteCell(s)} | ${formatBytes(s.inuseBytesGrowth)} | ${formatByteRate(s.bytesPerSec)} | ${s.bytesPerRequest === undefined ? '—' : formatBytes(s.bytesPerRequest)} |`);
+    const confidence = head.trends.heap?.confidence ?? head.trends.goroutines?.confidence;
+    const rows = [['', 'growth', `${confidenceText(confidence)} interval`, 'second half']];
+    for (const [side, run] of Object.entries(report.runs)) {
+        if (!run)
+            continue;
+        for (const series of SERIES_NAMES) {
+            const t = run.trends[series];
+            if (!t)
+                continue;
+            const r = (v) => formatRate(v, SERIES[series].unit);
+            rows.push([
+                `${series}${report.runs.base ? ` (${side})` : ''}`,
+                r(t.slopePerSec),
+                `${r(t.ciLow)} .. ${r(t.ciHigh)}`,
+                r(t.lateSlopePerSec)
+            ]);
+        }
     }
-    const stacks = a.goroutines.filter((g) => g.countGrowth > 0).slice(0, top);
-    if (stacks.length) {
-        if (out.length)
-            out.push('');
-        out.push('#### Goroutines that pile up', '', '| blocked at | waiting on | created by | added | rate |', '|---|---|---|---|---|');
-        for (const g of stacks)
-            out.push(`| ${code(g.function)}<br>${code(`${g.repoPath ?? g.file}:${g.line}`)}${g.provenLeaked ? ' **proven leaked**' : ''} | ${escapeText(g.waitReason ?? '—')} | ${g.createdBy ? code(g.createdBy) : '—'} | +${num(g.countGrowth)} | ${formatCountRate(g.perSec)} |`);
-        if (a.goroutineLeakProfile)
-            out.push('', '_Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so._');
-    }
-    for (const note of a.notes ?? [])
-        out.push(...(out.length ? [''] : []), `_${escapeText(note)}_`);
-    return out.join('\n');
+    return rows;
+}
+function heapSiteView(gate, s) {
+    const ratePerMin = formatByteRate(s.bytesPerSec);
+    return {
+        function: s.function,
+        at: `${s.repoPath ?? s.file}:${s.line}`,
+        goroutineRecords: s.kind === 'goroutines',
+        kept: formatBytes(s.inuseBytesGrowth),
+        ratePerMin,
+        perRequest: s.bytesPerRequest === undefined ? null : formatBytes(s.bytesPerRequest),
+        // Goroutine records have no line to mark: the goroutine annotations mark their stack.
+        annotation: s.repoPath && !s.kind
+            ? {
+                title: `go-memgate (${gate}): growing heap`,
+                message: `${s.function} allocates memory that stays live: ${ratePerMin}.`,
+                file: s.repoPath,
+                line: s.line
+            }
+            : null
+    };
+}
+function groupView(gate, g) {
+    const ratePerMin = formatCountRate(g.perSec);
+    const blocked = g.waitReason ? `, blocked in ${g.waitReason}` : '';
+    const proof = g.provenLeaked ? ' The runtime proved them leaked.' : '';
+    return {
+        function: g.function,
+        at: `${g.repoPath ?? g.file}:${g.line}`,
+        waitReason: g.waitReason ?? null,
+        createdBy: g.createdBy ?? null,
+        added: `+${num(g.countGrowth)}`,
+        ratePerMin,
+        provenLeaked: g.provenLeaked === true,
+        annotation: g.repoPath
+            ? {
+                title: `go-memgate (${gate}): growing goroutines`,
+                message: `${g.count} goroutines wait here${blocked}, growing ${ratePerMin}.${proof}`,
+                file: g.repoPath,
+                line: g.line
+            }
+            : null
+    };
 }
 const CHARTS = [
     { series: 'heap', title: 'Live heap after GC', unit: 'MiB', scale: 1024 * 1024 },
     { series: 'goroutines', title: 'Goroutines', unit: 'count', scale: 1 }
 ];
-function charts(report) {
+function charts$1(report) {
     const { head, base } = report.runs;
     if (head.samples.length < 2)
-        return '';
+        return [];
     const lines = [
         ...(base ? [{ role: 'base', samples: base.samples }] : []),
         { role: 'head', samples: head.samples }
     ];
     return CHARTS.map(({ series, title, unit, scale }) => {
         const value = SERIES[series].value;
-        const chart = xyChart({ title, unit, lines, value, scale, limitPerSec: chartLimit(report, series) });
-        if (chart)
-            return chart;
-        // A series that never moved needs no chart: one line says so.
         const held = value(head.samples[0]);
-        return `_${title}: ${SERIES[series].unit === 'bytes' && held !== null ? formatBytes(held) : num(held)} in every sample._`;
-    }).join('\n\n');
+        return {
+            request: { title, unit, lines, value, scale, limitPerSec: chartLimit(report, series) },
+            flat: `${title}: ${SERIES[series].unit === 'bytes' && held !== null ? formatBytes(held) : num(held)} in every sample.`
+        };
+    });
 }
 /** The growth the chart's limit line rises at: the absolute limit, else the base's growth plus the allowed increase. */
 function chartLimit(report, series) {
@@ -26971,40 +27413,40 @@ function chartLimit(report, series) {
     const baseSlope = report.runs.base?.trends[series]?.slopePerSec;
     return typeof allowed === 'number' && baseSlope !== undefined ? baseSlope + allowed : null;
 }
-function runDetails(run) {
+function runView(run) {
     const load = run.load;
-    const loadText = load.kind === 'built-in'
-        ? `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
-        : `load-command ${code(load.command ?? '')}${load.exitCode ? `, exit code ${num(load.exitCode)}` : ''}`;
-    const quiet = describeQuiescence(run.quiescence);
+    const loadSpans = load.kind === 'built-in'
+        ? [
+            `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
+        ]
+        : [
+            'load-command ',
+            { code: load.command ?? '' },
+            load.exitCode ? `, exit code ${num(load.exitCode)}` : ''
+        ];
     const interval = describeInterval(run.interval);
-    return [
-        `- **${run.side === 'base' ? 'base' : 'head'}**${run.ref ? ` ${code(String(run.ref))}` : ''}${run.commit ? ` ${code(String(run.commit).slice(0, 12))}` : ''}: ${num(run.samples.length)} samples over ${num(run.durationSec, 0)}s after a ${num(run.warmupSec)}s warm-up; ${loadText}`,
-        ...(quiet ? [`  - ${escapeText(quiet)}`] : []),
-        ...(interval ? [`  - ${escapeText(interval)}`] : []),
-        ...run.sampleNotes.map((n) => `  - ${escapeText(n)}`)
-    ];
+    return {
+        side: run.side === 'base' ? 'base' : 'head',
+        ref: run.ref ? String(run.ref) : null,
+        commit: run.commit ? String(run.commit).slice(0, 12) : null,
+        summary: [
+            `${num(run.samples.length)} samples over ${num(run.durationSec, 0)}s after a ${num(run.warmupSec)}s warm-up; `,
+            ...loadSpans
+        ],
+        readings: describeQuiescence(run.quiescence),
+        notes: [...(interval ? [interval] : []), ...describeRunNotes(run)]
+    };
 }
-function details(report) {
-    const { head, base } = report.runs;
+function profilesLine(head) {
     const files = head.attribution?.files;
-    const lines = [
-        '<details><summary>Run details</summary>',
-        '',
-        ...(base ? runDetails(base) : []),
-        ...runDetails(head),
-        '',
-        // A fail or an inconclusive gives the command on its first screen.
-        ...(report.verdict === 'pass'
-            ? ['Reproduce locally:', '', `<pre><code>${escapeText(reproduceCommand(report))}</code></pre>`, '']
-            : []),
-        files?.heapFirst && files.heapLast
-            ? `What the heap kept, by line, from the raw profiles in the artifact: ${code(`go tool pprof -diff_base ${files.heapFirst} ${files.heapLast}`)}${files.flamegraph ? `; as a flame graph: ${code(files.flamegraph)}` : ''}.`
-            : `Raw profiles are in ${code(head.profilesDir)} of the output folder.`,
-        '',
-        '</details>'
+    if (!files?.heapFirst || !files.heapLast)
+        return ['Raw profiles are in ', { code: head.profilesDir }, ' of the output folder.'];
+    return [
+        'What the heap kept, by line, from the raw profiles in the artifact: ',
+        { code: `go tool pprof -diff_base ${files.heapFirst} ${files.heapLast}` },
+        ...(files.flamegraph ? ['; as a flame graph: ', { code: files.flamegraph }] : []),
+        '.'
     ];
-    return lines.join('\n');
 }
 /**
  * The CLI run that measures what this run did, as a user outside this repository runs it:
@@ -27033,6 +27475,125 @@ function shellQuote(v) {
     if (/[\n\r]/.test(v))
         return `$'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, '\\n')}'`;
     return `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
+function renderMarkdown(report, options = {}) {
+    const view = present(report);
+    const sections = [
+        firstScreen(view),
+        table(view.growthTable),
+        reasons(view),
+        attributionSection(view, 10),
+        newInHeadLine(view),
+        charts(view),
+        details(view)
+    ];
+    const full = sections.filter(Boolean).join('\n\n') + '\n';
+    const max = options.maxChars;
+    if (max === undefined || full.length <= max)
+        return full;
+    const note = '\n\n_The report was shortened to fit; the full report is in the job summary and the artifact._\n';
+    const shorter = [firstScreen(view), table(view.growthTable), attributionSection(view, 3)]
+        .filter(Boolean)
+        .join('\n\n');
+    if (shorter.length + note.length <= max)
+        return shorter + note;
+    // Cut at a line end: a cut inside an entity or a <code> would break the markup after it.
+    const cut = shorter.slice(0, max - note.length);
+    return cut.slice(0, cut.lastIndexOf('\n')) + note;
+}
+/** Words escaped, code as code, linked where the view has somewhere to go. */
+function line(spans) {
+    return spans
+        .map((s) => {
+        if (typeof s === 'string')
+            return escapeText(s);
+        const html = code(s.code);
+        return s.url ? `<a href="${escapeText(s.url)}">${html}</a>` : html;
+    })
+        .join('');
+}
+const stressed = (c) => (c.failed ? `**${escapeText(c.text)}**` : escapeText(c.text));
+function firstScreen(view) {
+    const name = view.name === null ? '' : ` (${escapeText(view.name)})`;
+    const lines = [`### ${view.headline}${name}`, ''];
+    for (const notice of view.notices)
+        lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '');
+    const growth = view.growth.map(stressed).join('; ');
+    const items = [growth || null, ...[view.commits, view.leakingLine, view.nextStep].map((l) => l && line(l))];
+    for (const item of items)
+        if (item)
+            lines.push(`- ${item}`);
+    return lines.join('\n').trim();
+}
+function table({ header, rows }) {
+    const row = (cells) => `|${cells.map((c) => (c ? ` ${c} ` : ' ')).join('|')}|`;
+    return [
+        row(header),
+        `|${header.map(() => '---').join('|')}|`,
+        ...rows.map((r) => row(r.map(stressed)))
+    ].join('\n');
+}
+function reasons(view) {
+    return [
+        ...view.reasons.map((r) => `- ${escapeText(r)}`),
+        ...(view.remarks.length ? ['', ...view.remarks.map((l) => `_${escapeText(l)}_`)] : [])
+    ].join('\n');
+}
+/** One line naming what grows in the head and not in the base, when both were attributed. */
+function newInHeadLine(view) {
+    if (!view.newInHead.length)
+        return '';
+    return `**New in head** (growing here, not in the base): ${view.newInHead.map(code).join(', ')}`;
+}
+function attributionSection(view, top) {
+    const out = [];
+    const sites = view.heapSites.slice(0, top);
+    if (sites.length) {
+        out.push('#### Where the heap grows', '', '| allocation site | kept | rate | per request |', '|---|---|---|---|');
+        // Goroutine records have no line of their own: the goroutine table names their `go` statement.
+        for (const s of sites)
+            out.push(`| ${s.goroutineRecords ? 'new goroutines (see the goroutine table)' : `${code(s.function)}<br>${code(s.at)}`} | ${s.kept} | ${s.ratePerMin} | ${s.perRequest ?? '—'} |`);
+    }
+    const groups = view.goroutineGroups.slice(0, top);
+    if (groups.length) {
+        if (out.length)
+            out.push('');
+        out.push('#### Goroutines that pile up', '', '| blocked at | waiting on | created by | added | rate |', '|---|---|---|---|---|');
+        for (const g of groups)
+            out.push(`| ${code(g.function)}<br>${code(g.at)}${g.provenLeaked ? ' **proven leaked**' : ''} | ${escapeText(g.waitReason ?? '—')} | ${g.createdBy ? code(g.createdBy) : '—'} | ${g.added} | ${g.ratePerMin} |`);
+        if (view.goroutineLeakProfileNote)
+            out.push('', `_${escapeText(view.goroutineLeakProfileNote)}_`);
+    }
+    for (const note of view.attributionNotes)
+        out.push(...(out.length ? [''] : []), `_${escapeText(note)}_`);
+    return out.join('\n');
+}
+/** A series that never moved needs no chart: one line says so. */
+function charts(view) {
+    return view.charts.map((c) => xyChart(c.request) ?? `_${escapeText(c.flat)}_`).join('\n\n');
+}
+function runDetails(run) {
+    return [
+        `- **${run.side}**${run.ref ? ` ${code(run.ref)}` : ''}${run.commit ? ` ${code(run.commit)}` : ''}: ${line(run.summary)}`,
+        ...[...(run.readings ? [run.readings] : []), ...run.notes].map((n) => `  - ${escapeText(n)}`)
+    ];
+}
+function details(view) {
+    const lines = [
+        '<details><summary>Run details</summary>',
+        '',
+        ...view.runs.flatMap(runDetails),
+        '',
+        // A fail or an inconclusive gives the command on its first screen.
+        ...(view.verdict === 'pass'
+            ? ['Reproduce locally:', '', `<pre><code>${escapeText(view.reproduce)}</code></pre>`, '']
+            : []),
+        line(view.profiles),
+        '',
+        '</details>'
+    ];
+    return lines.join('\n');
 }
 
 // Every run as Prometheus gauges, so that teams can plot growth and verdicts across commits:
@@ -27100,200 +27661,87 @@ function runLabels(report, env) {
     };
 }
 
-/**
- * Pools the repeats' trends rather than taking the median of their slopes: every
- * within-repeat pair counts, so the interval narrows with more repeats, and machine
- * drift that slows one repeat is outvoted by the others.
- */
-function combineRepeats(runs) {
-    if (runs.length === 1)
-        return runs[0];
+// The one place where Config becomes what each stage takes: the pair loop's numbers, a
+// run's judging at its looks, the build, service, load and sampler requests, and the
+// gate's judging of head and base. Pure:
+// the stages below receive only these, never the whole Config.
+function planRun(config, side, label, outDir) {
+    return { measure: planMeasure(config, side, label, outDir), limits: absoluteLimits(config) };
+}
+const absoluteLimits = (config) => ({
+    heap: config.maxHeapGrowth,
+    goroutines: config.maxGoroutineGrowth
+});
+/** `storedBase`: the base is a report.json read from disk, measured once, not in pairs here. */
+function planJudging(config, storedBase) {
     return {
-        ...runs[0],
-        // Each repeat's trends share one z: the looks of every repeat split the same budget.
-        trends: bySeries((s) => trendBlocks(runs.map((r) => seriesPoints(r.samples, s)), runs[0].trends.heap?.z)),
-        sampleNotes: runs.flatMap((r, i) => r.sampleNotes.map((n) => `repeat ${i + 1}: ${n}`)),
-        repeats: runs.map((r) => ({
-            slopePerSec: bySeries((s) => r.trends[s]?.slopePerSec ?? null),
-            sePerSec: bySeries((s) => r.trends[s]?.sePerSec ?? null),
-            profilesDir: r.profilesDir
-        }))
+        absolute: absoluteLimits(config),
+        increase: {
+            heap: config.maxIncreaseOverBaseline.heapBytesPerSec,
+            goroutines: config.maxIncreaseOverBaseline.goroutinesPerSec
+        },
+        spread: {
+            floorPerSec: {
+                heap: config.baselineNoiseFloor.heapBytesPerSec,
+                goroutines: config.baselineNoiseFloor.goroutinesPerSec
+            },
+            storedBase,
+            z: comparisonZ(config.repeats, storedBase ? config.repeats : config.maxRepeats)
+        }
     };
 }
-
-// The one edge to git: named verbs over `git` run in one folder. Callers say what they
-// want (the top folder, a commit, the merge-base) and never build git arguments, so the
-// merge-base logic can be tested against a fake of this interface.
-/** A git command that exited non-zero; `reason` is the first line it wrote to stderr. */
-class GitError extends GateError {
-    reason;
-    constructor(args, reason) {
-        super(`git ${args.join(' ')} failed: ${reason}`);
-        this.reason = reason;
-    }
-}
-/** The real git, run in `cwd`. */
-function createGit(cwd) {
-    const run = (args) => runGit(cwd, args);
-    const failed = (args, r) => new GitError(args, r.stderr.split('\n')[0] || `git exited with code ${r.code}`);
-    const check = async (args) => {
-        const r = await run(args);
-        if (r.code !== 0)
-            throw failed(args, r);
-        return r.stdout;
-    };
-    const answer = async (args) => {
-        const r = await run(args);
-        return r.code === 0 && r.stdout ? r.stdout : null;
-    };
+function planMeasure(config, side, label, outDir) {
+    const logs = join(outDir, 'logs');
     return {
-        showToplevel: () => answer(['rev-parse', '--show-toplevel']),
-        revParseCommit: (rev) => answer(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]),
-        isShallow: async () => (await check(['rev-parse', '--is-shallow-repository'])) === 'true',
-        mergeBase: async (a, b) => {
-            const args = ['merge-base', a, b];
-            const r = await run(args);
-            // Exit 1 without output is git's "no common ancestor".
-            if (r.code === 1 && !r.stdout)
-                return null;
-            if (r.code !== 0)
-                throw failed(args, r);
-            return r.stdout;
+        side,
+        label,
+        outDir,
+        goroutineLeakProfile: config.goroutineLeakProfile,
+        build: { moduleDir: side.moduleDir, package: config.package, buildCommand: config.buildCommand },
+        service: {
+            startCommand: config.startCommand,
+            cwd: side.moduleDir,
+            env: serviceEnv(config),
+            readyTimeoutMs: config.readyTimeoutMs,
+            logPath: join(logs, `${label}-service.log`)
         },
-        remoteUrl: (name) => answer(['remote', 'get-url', name]),
-        symbolicRef: (ref) => answer(['symbolic-ref', '--quiet', '--short', ref]),
-        fetchBranch: async (branch, { unshallow }) => {
-            const refspec = `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
-            await check(['fetch', '--no-tags', ...(unshallow ? ['--unshallow'] : []), 'origin', refspec]);
+        source: {
+            source: config.source,
+            pprofUrl: config.pprofUrl,
+            metricsUrl: config.metricsUrl,
+            intervalMs: config.intervalMs,
+            durationMs: config.durationMs
         },
-        worktreeAdd: async (dir, commit) => void (await check(['worktree', 'add', '--detach', dir, commit])),
-        worktreeRemove: async (dir) => void (await check(['worktree', 'remove', '--force', dir])),
-        worktreePrune: async () => void (await check(['worktree', 'prune']))
+        load: {
+            loadCommand: config.loadCommand,
+            targetUrl: config.targetUrl,
+            ratePerSec: config.ratePerSec,
+            connections: config.connections,
+            durationSec: (config.warmupMs + config.maxDurationMs) / 1000 + 10,
+            cwd: side.moduleDir,
+            logPath: join(logs, `${label}-load.log`)
+        },
+        warmupMs: config.warmupMs,
+        durationMs: config.durationMs,
+        maxDurationMs: config.maxDurationMs,
+        sampler: {
+            pprofUrl: config.pprofUrl,
+            intervalMs: config.intervalMs,
+            budgetCores: config.samplingBudgetCores,
+            maxIntervalMs: longestIntervalMs(config),
+            looksMayMove: config.loadCommand === null,
+            lookTimesSec: lookTimesSec(config.durationMs / 1000, config.maxDurationMs / 1000),
+            quiesce: config.quiesce,
+            profilesDir: join(outDir, 'profiles', label)
+        }
     };
 }
-/**
- * A non-zero exit is a result, not an exception: verbs decide what it means. Code -1
- * when git could not be started (not installed, or `cwd` is missing).
- */
-function runGit(cwd, args) {
-    return new Promise((resolve) => {
-        // LC_ALL=C: error lines are quoted to the user and matched by no one, but stay in English.
-        const env = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
-        execFile('git', args, { cwd, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-            const code = error ? error.code : 0;
-            if (typeof code === 'number')
-                resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() });
-            else
-                resolve({ code: -1, stdout: '', stderr: `cannot run git in ${cwd}: ${error?.message}` });
-        });
-    });
-}
-
-// Finds the commit a PR's changes start from: the merge-base of HEAD and the base
-// branch, fetching the history a shallow clone lacks when the remote answers.
-const FETCH_DEPTH_HINT = 'set fetch-depth: 0 in actions/checkout';
-/**
- * The merge-base for the module in `moduleDir` (the working-directory, which need not be
- * the repository's top folder). `git` runs there; tests pass a fake.
- */
-async function findMergeBase(moduleDir, baseRef, git = createGit(moduleDir)) {
-    const root = await git.showToplevel();
-    if (!root)
-        throw new ConfigError(`baseline: merge-base needs a git checkout, and ${moduleDir} is not one; use baseline: none or the path of a report.json`);
-    const head = await git.revParseCommit('HEAD');
-    if (!head)
-        throw new ConfigError('baseline: merge-base needs a commit at HEAD; commit first');
-    let name = baseRef ?? (await defaultBranch(git));
-    let base = name ? await resolveBase(git, name) : null;
-    let shallow = await git.isShallow();
-    let fetchError = null;
-    if (!base || shallow) {
-        // Actions' checkout fetches one commit by default: get the base branch and the
-        // history down to the merge-base, if the remote is reachable.
-        name ??= 'main';
-        fetchError = await fetchBase(git, name, shallow);
-        base = await resolveBase(git, name);
-        shallow = await git.isShallow();
-    }
-    const why = fetchError ? ` (fetching it failed: ${fetchError})` : '';
-    if (shallow)
-        throw new ConfigError(`baseline: merge-base needs the history of HEAD and ${name}, but this checkout is a shallow clone${why}; ${FETCH_DEPTH_HINT}`);
-    if (!base)
-        throw new ConfigError(baseRef
-            ? `base-ref: "${baseRef}" is neither a branch nor a commit of this repository${why}; set base-ref to the branch the PR merges into`
-            : `base-ref: cannot tell the default branch (no origin/HEAD, main or master)${why}; set base-ref`);
-    try {
-        const commit = await git.mergeBase(head, base.commit);
-        return { root, headCommit: head, baseRef: base.ref, commit };
-    }
-    catch (e) {
-        if (e instanceof GitError)
-            throw new GateError(`git merge-base HEAD ${base.ref} failed: ${e.reason}`);
-        throw e;
-    }
-}
-/** The remote-tracking branch first: a local branch of the same name may be stale. */
-async function resolveBase(git, name) {
-    for (const ref of name.startsWith('origin/') ? [name] : [`origin/${name}`, name]) {
-        const commit = await git.revParseCommit(ref);
-        if (commit)
-            return { ref, commit };
-    }
-    return null;
-}
-async function defaultBranch(git) {
-    const originHead = await git.symbolicRef('refs/remotes/origin/HEAD');
-    if (originHead)
-        return originHead;
-    for (const name of ['main', 'master'])
-        if (await resolveBase(git, name))
-            return name;
-    return null;
-}
-/** Fetches the base branch from origin (all of the history when shallow); returns why it failed. */
-async function fetchBase(git, name, shallow) {
-    try {
-        await git.fetchBranch(name.replace(/^origin\//, ''), { unshallow: shallow });
-        return null;
-    }
-    catch (e) {
-        if (e instanceof GitError)
-            return e.reason;
-        throw e;
-    }
-}
-
-// A commit checked out beside the user's checkout, for as long as a callback runs.
-// The user's working tree is never touched, and the worktree is removed however the
-// callback ends.
-async function withWorktree(repoRoot, commit, log, use) {
-    const git = createGit(repoRoot);
-    // A temp folder, not the output folder: that may lie inside the repository, and a
-    // worktree nested in the checkout would show in `git status` and in `go build ./...`.
-    const parent = mkdtempSync(join(tmpdir(), 'memgate-base-'));
-    const dir = join(parent, 'tree');
-    try {
-        // A run killed hard leaves a registered worktree whose folder is gone: forget those.
-        await git.worktreePrune();
-        try {
-            await git.worktreeAdd(dir, commit);
-        }
-        catch (e) {
-            if (e instanceof GitError)
-                throw new GateError(`git worktree add of the merge-base ${commit.slice(0, 12)} failed: ${e.reason}`);
-            throw e;
-        }
-        log(`base: merge-base ${commit.slice(0, 12)} checked out in ${dir}`);
-        return await use(dir);
-    }
-    finally {
-        const removed = await git.worktreeRemove(dir).then(() => true, () => false);
-        rmSync(parent, { recursive: true, force: true });
-        // Its folder is gone now, so prune forgets it. A failure here must not hide how the
-        // callback ended; the next run's prune tries again.
-        if (!removed)
-            await git.worktreePrune().catch(() => undefined);
-    }
+/** `env`, with `memprofilerate` added to GODEBUG. */
+function serviceEnv(config) {
+    const env = { ...config.env };
+    if (config.memprofilerate !== null)
+        env.GODEBUG = [env.GODEBUG, `memprofilerate=${config.memprofilerate}`].filter(Boolean).join(',');
+    return env;
 }
 
 // The built-in load: GET requests at a fixed overall rate over a few keep-alive
@@ -27395,8 +27843,8 @@ function startGenerator(req) {
     };
 }
 
-function startLoad(req) {
-    return req.loadCommand ? startCommand(req, req.loadCommand) : startBuiltIn(req);
+function startLoad(req, { redact }) {
+    return req.loadCommand ? startCommand(req, req.loadCommand, redact) : startBuiltIn(req);
 }
 function startBuiltIn(req) {
     const generator = startGenerator({
@@ -27449,8 +27897,8 @@ function earlyLoadFailure(targetUrl, counts, seconds) {
     const what = kind.startsWith('HTTP ') ? `answered ${kind} to` : `failed with ${kind} on`;
     return `target-url: ${targetUrl} ${what} ${n} of ${counts.settled} requests in the first ${Math.round(seconds)}s; point target-url at an endpoint of the service`;
 }
-function startCommand(req, command) {
-    const output = new OutputTail(40, req.logPath, { redact: req.redact });
+function startCommand(req, command, redact) {
+    const output = new OutputTail(40, req.logPath, { redact });
     const env = {
         ...process.env,
         MEMGATE_TARGET_URL: req.targetUrl,
@@ -28697,7 +29145,7 @@ const SAMPLE = new RegExp(
 // OpenMetrics' seconds), optional OpenMetrics exemplar after " # ".
 `^(${NAME})[ \\t]*(?:\\{((?:${LABEL},)*(?:${LABEL})?)\\})?[ \\t]+(${VALUE})(?:[ \\t]+-?\\d+(?:\\.\\d+)?)?(?:[ \\t]+#[ \\t].*)?[ \\t]*$`);
 const ONE_LABEL = /[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.)*)"/g;
-const HELP = new RegExp(`^#[ \\t]+HELP[ \\t]+${NAME}(?:[ \\t].*)?$`);
+const HELP$1 = new RegExp(`^#[ \\t]+HELP[ \\t]+${NAME}(?:[ \\t].*)?$`);
 const TYPE = new RegExp(`^#[ \\t]+TYPE[ \\t]+${NAME}[ \\t]+(?:counter|gauge|histogram|summary|untyped|gaugehistogram|stateset|info|unknown)[ \\t]*$`);
 /** Every sample of the text; an ExpositionError names the first line that is not the format. */
 function parseExposition(text) {
@@ -28709,7 +29157,7 @@ function parseExposition(text) {
         if (line.startsWith('#')) {
             // HELP and TYPE have a grammar; any other comment (OpenMetrics' # UNIT, # EOF) is free.
             const keyword = /^#[ \t]+(HELP|TYPE)\b/.exec(line)?.[1];
-            if ((keyword === 'HELP' && !HELP.test(line)) || (keyword === 'TYPE' && !TYPE.test(line)))
+            if ((keyword === 'HELP' && !HELP$1.test(line)) || (keyword === 'TYPE' && !TYPE.test(line)))
                 throw notTheFormat(i, line);
             return;
         }
@@ -29236,12 +29684,13 @@ function samplingInterval(pick, budgetCores, costsSec, costMeasure) {
 /**
  * Samples until a look says stop, or the last look. Raw heap and goroutine profiles are
  * taken only where attribution reads them: the first sample, each look and so the last.
+ * Over 60 lines: one loop whose state (interval, look times, the pick) changes as it goes.
  */
-async function sample(req) {
+async function sample(req, { log, signal }) {
     mkdirOutput(req.profilesDir);
     const client = new PprofClient(req.pprofUrl, 
     // A forced GC of a heap of several GiB takes seconds.
-    req.intervalMs === null ? AUTO_TIMEOUT_MS : Math.max(5000, 2 * req.intervalMs), req.signal);
+    req.intervalMs === null ? AUTO_TIMEOUT_MS : Math.max(5000, 2 * req.intervalMs), signal);
     const out = {
         samples: [],
         attempted: 0,
@@ -29263,8 +29712,8 @@ async function sample(req) {
     let late = 0;
     for (let i = 0, look = 0, dueMs = 0; look < looksMs.length; i++, dueMs += intervalMs) {
         const due = start + dueMs;
-        await sleep(due - Date.now(), req.signal);
-        if (req.signal?.aborted)
+        await sleep(due - Date.now(), signal);
+        if (signal?.aborted)
             throw new GateError('cancelled while sampling');
         await checkAlive(req);
         if (Date.now() - due > intervalMs)
@@ -29274,17 +29723,17 @@ async function sample(req) {
         const atLook = pick !== null && dueMs >= looksMs[look] - intervalMs / 2;
         out.attempted++;
         try {
-            const s = await takeSample(client, req, i, t, i === 0 || atLook, out, costs);
+            const s = await takeSample(client, req, i, t, i === 0 || atLook, out, costs, { signal });
             out.samples.push(s);
             if (!pick) {
-                pick = pickInterval(req, s);
+                pick = pickInterval(req, s, log);
                 looksMs = looksMs.map((ms) => ms * pick.lookTimesFactor);
             }
             intervalMs = pick.intervalMs;
             // Up to the last look; a look that has its answer stops sooner.
             const planned = i + 1 + Math.max(0, Math.round((looksMs[looksMs.length - 1] - dueMs) / intervalMs));
             const secondsLeft = Math.round(((planned - 1 - i) * intervalMs) / 1000);
-            req.log(
+            log(
             // What a terminal's one redrawn line must show comes first: which sample, how long yet.
             `  ${req.label} sample ${i + 1}/${planned} at ${t.toFixed(1)}s, ≤ ${secondsLeft}s left  heap ${formatBytes(s.liveHeapBytes).padStart(10)}  goroutines ${String(s.goroutines).padStart(6)}` +
                 (s.rssBytes === null ? '' : `  rss ${formatBytes(s.rssBytes).padStart(10)}`) +
@@ -29292,15 +29741,20 @@ async function sample(req) {
         }
         catch (e) {
             await checkAlive(req);
-            if (req.signal?.aborted)
+            if (signal?.aborted)
                 throw new GateError('cancelled while sampling');
             if (e instanceof OutputError)
                 throw e; // the output folder's fault, not the endpoint's
-            out.notes.push(`sample ${i + 1} at ${t.toFixed(1)}s dropped after a retry: ${e.message}`);
-            req.log(`  sample ${i + 1} dropped: ${e.message}`);
+            out.notes.push({
+                kind: 'sample-dropped',
+                sample: i + 1,
+                atSec: Math.round(t * 10) / 10,
+                error: e.message
+            });
+            log(`  sample ${i + 1} dropped: ${e.message}`);
         }
         // A dropped first sample measured nothing: the floor, or the input.
-        pick ??= pickInterval(req, null);
+        pick ??= pickInterval(req, null, log);
         intervalMs = pick.intervalMs;
         if (!atLook)
             continue;
@@ -29318,9 +29772,9 @@ async function sample(req) {
     if (pick)
         out.interval = samplingInterval(pick, req.budgetCores, costs.sec, costs.allCpu ? 'cpu' : 'wall');
     if (late > 0)
-        out.notes.push(`${late} samples were taken more than one interval late (the service or this machine was slow to answer); their times are the real ones`);
+        out.notes.push({ kind: 'samples-late', count: late });
     if (out.samples.length > 0 && out.samples.every((s) => s.rssBytes === null))
-        out.notes.push(`RSS is not read on ${process.platform}: only Linux (/proc) and macOS (ps) give it`);
+        out.notes.push({ kind: 'rss-unavailable', platform: process.platform });
     const requestsAtEnd = req.load.responses();
     out.requests = requestsAtStart === null || requestsAtEnd === null ? null : requestsAtEnd - requestsAtStart;
     if (!req.metrics)
@@ -29329,7 +29783,7 @@ async function sample(req) {
 }
 const AUTO_TIMEOUT_MS = 30_000;
 /** The interval, from the first sample's forced GCs (none: nothing forced, or it was dropped); logged once. */
-function pickInterval(req, first) {
+function pickInterval(req, first, log) {
     const costMs = first?.gcCostMs;
     const pick = chooseInterval({
         fixedMs: req.intervalMs,
@@ -29339,14 +29793,14 @@ function pickInterval(req, first) {
         looksMayMove: req.looksMayMove
     });
     if (req.intervalMs === null)
-        req.log(`  ${req.label}: sampling every ${pick.intervalMs / 1000}s (${pick.reason})` +
+        log(`  ${req.label}: sampling every ${pick.intervalMs / 1000}s (${pick.reason})` +
             (costMs === undefined
                 ? ''
                 : `: the first sample's forced GCs took ${costMs} ms of the service, the budget allows ${Math.round(req.budgetCores * pick.intervalMs)} ms`) +
             (pick.lookTimesFactor > 1 ? `; the looks move ${pick.lookTimesFactor.toFixed(1)}× later` : ''));
     return pick;
 }
-async function takeSample(client, req, i, t, withProfiles, out, costs) {
+async function takeSample(client, req, i, t, withProfiles, out, costs, { signal }) {
     if (req.metrics)
         return metricsSample(req.metrics, req, t, out);
     let raw = null;
@@ -29355,7 +29809,7 @@ async function takeSample(client, req, i, t, withProfiles, out, costs) {
         client,
         load: req.load,
         quiesce: req.quiesce,
-        signal: req.signal,
+        signal,
         serviceCpuSec: () => groupCpuSec(group),
         ...(withProfiles
             ? {
@@ -29420,7 +29874,7 @@ async function readEndProfiles(client, req, out) {
     catch (e) {
         if (e instanceof OutputError)
             throw e;
-        out.notes.push(`goroutine?debug=2 could not be read: ${e.message}`);
+        out.notes.push({ kind: 'goroutine-dump-unread', error: e.message });
     }
     if (!req.readGoroutineLeaks)
         return;
@@ -29432,7 +29886,7 @@ async function readEndProfiles(client, req, out) {
     catch (e) {
         if (e instanceof OutputError)
             throw e;
-        out.notes.push(`goroutineleak profile could not be read: ${e.message}`);
+        out.notes.push({ kind: 'goroutine-leak-profile-unread', error: e.message });
     }
 }
 async function checkAlive(req) {
@@ -29516,12 +29970,12 @@ function cmdlineOf(pid) {
     }
 }
 
-async function startService(req) {
+async function startService(req, { redact, signal }) {
     await assertPortFree(req.ready.input, req.ready.url);
     const env = { ...process.env, ...req.env, MEMGATE_BINARY: req.binaryPath };
     const [cmd, args] = req.startCommand ? ['sh', ['-c', req.startCommand]] : [req.binaryPath, []];
     const lastWords = new LastWords();
-    const output = new OutputTail(40, req.logPath, { redact: req.redact, onLine: lastWords.see });
+    const output = new OutputTail(40, req.logPath, { redact, onLine: lastWords.see });
     const child = spawnGroup(cmd, args, { cwd: req.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     output.attach(child.stdout);
     output.attach(child.stderr);
@@ -29534,7 +29988,7 @@ async function startService(req) {
         exitOf(child).then(({ code, signal }) => {
             exitedFlag = true;
             const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-            resolve(lastWords.fatal ? `${how} (${req.redact(lastWords.fatal.slice(0, 200))})` : how);
+            resolve(lastWords.fatal ? `${how} (${redact(lastWords.fatal.slice(0, 200))})` : how);
         }, () => { } // 'error', above
         );
     });
@@ -29542,7 +29996,7 @@ async function startService(req) {
         pid: child.pid ?? -1,
         output: {
             text: () => lastWords.diedOfMemory()
-                ? req.redact([
+                ? redact([
                     ...lastWords.outOfMemory,
                     `[memgate: the goroutine dump that followed is in ${req.logPath}]`
                 ].join('\n'))
@@ -29557,7 +30011,7 @@ async function startService(req) {
         }
     };
     try {
-        await waitReady(req, service);
+        await waitReady(req, service, { signal });
         const started = { ...req, pids: () => groupMembers(service.pid) };
         if (req.ready.input === 'pprof-url')
             await assertOwnEndpoint(req.ready.url, started, output.text());
@@ -29570,14 +30024,14 @@ async function startService(req) {
 }
 /** What net/http/pprof's index page says, in every Go release since 1.11. */
 const PPROF_INDEX = /Types of profiles available/;
-async function waitReady(req, service) {
+async function waitReady(req, service, { signal }) {
     const { input, url } = req.ready;
     const target = input === 'pprof-url' ? `${url}/` : url;
     const shown = redactUrl(target);
     const deadline = Date.now() + req.readyTimeoutMs;
     let lastError = 'no answer';
     while (Date.now() < deadline) {
-        if (req.signal?.aborted)
+        if (signal?.aborted)
             throw new GateError('cancelled while waiting for the service');
         if (service.hasExited()) {
             const how = await service.exited;
@@ -29600,7 +30054,7 @@ async function waitReady(req, service) {
         // A service that answers every path (a catch-all handler) answers here too, but without the profiles.
         if (page !== null)
             throw new GateError(`pprof-url: ${shown} answers, but not with the net/http/pprof index; check that the service imports net/http/pprof and serves it at pprof-url`, service.output.text());
-        await sleep(100, req.signal);
+        await sleep(100, signal);
     }
     const serve = input === 'pprof-url'
         ? 'the service imports net/http/pprof and listens there'
@@ -29627,8 +30081,6 @@ class LastWords {
     };
 }
 
-// Which endpoint a run reads: pprof, which forces a GC and names the leaking line, or a
-// service's Prometheus /metrics, for services that do not serve pprof.
 /** What must answer before the service is measured: metrics-url when it may be the source. */
 function readyEndpoint(config) {
     return config.metricsUrl && config.source !== 'pprof'
@@ -29673,127 +30125,109 @@ async function crossCheckMetrics(config, signal) {
         const fromMetrics = (await readMetrics(new MetricsClient(config.metricsUrl, 5000, signal))).goroutines;
         if (Math.abs(fromPprof - fromMetrics) <= Math.max(10, 0.25 * fromPprof))
             return [];
-        return [
-            `metrics-url reports ${fromMetrics} goroutines where pprof-url reports ${fromPprof}: do both belong to the service that was measured?`
-        ];
+        return [{ kind: 'metrics-goroutines-differ', metricsGoroutines: fromMetrics, pprofGoroutines: fromPprof }];
     }
     catch (e) {
-        return [`metrics-url could not be read for a cross-check: ${e.message.split('\n')[0]}`];
+        return [{ kind: 'metrics-unread', error: e.message.split('\n')[0] }];
     }
 }
 
 // One measured run of one side: build, start, load and sample, stop. Nothing is
 // left running whatever happens: every exit path goes through the finally blocks.
-async function measure(config, side, options) {
-    const module = await inspectModule(side.moduleDir, side.repoRoot);
-    const leakProfile = config.goroutineLeakProfile === 'on' ||
-        (config.goroutineLeakProfile === 'auto' && supportsGoroutineLeakProfile(module.goVersion));
-    if (config.goroutineLeakProfile === 'on' && !supportsGoroutineLeakProfile(module.goVersion))
+async function measure(req, ctx) {
+    const module = await inspectModule(req.side.moduleDir, req.side.repoRoot);
+    const leakProfile = req.goroutineLeakProfile === 'on' ||
+        (req.goroutineLeakProfile === 'auto' && supportsGoroutineLeakProfile(module.goVersion));
+    if (req.goroutineLeakProfile === 'on' && !supportsGoroutineLeakProfile(module.goVersion))
         throw new GateError(`goroutine-leak-profile: "on" needs Go 1.26 or later, the toolchain is ${module.goVersion}; use auto or off`);
     // Outside the output folder: the artifact carries profiles and logs, not binaries.
     const binDir = mkdtempSync(join(tmpdir(), 'memgate-bin-'));
     try {
-        return await measureBuilt(config, side, options, module, join(binDir, 'service'), leakProfile);
+        const built = { module, binaryPath: join(binDir, 'service'), leakProfile };
+        await build(req, built, ctx);
+        const started = await start(req, built, ctx);
+        try {
+            return await measureStarted(req, built, started, ctx);
+        }
+        finally {
+            await started.service.stop();
+        }
     }
     finally {
         rmSync(binDir, { recursive: true, force: true });
     }
 }
-async function measureBuilt(config, side, options, module, binaryPath, leakProfile) {
-    const { log, signal, outDir, label } = options;
-    log(`${label}: building ${config.buildCommand ?? `go build ${config.package}`} (${module.goVersion})`);
-    await buildService({
-        redact: options.redact,
-        moduleDir: side.moduleDir,
-        package: config.package,
-        buildCommand: config.buildCommand,
-        binaryPath,
-        goroutineLeakProfile: leakProfile,
-        signal
-    });
-    const env = { ...config.env };
-    if (config.memprofilerate !== null)
-        env.GODEBUG = [env.GODEBUG, `memprofilerate=${config.memprofilerate}`].filter(Boolean).join(',');
-    const ready = readyEndpoint(config);
-    const pprofTakenBefore = ready.input === 'metrics-url' && (await portAnswers(config.pprofUrl));
-    log(`${label}: starting the service, waiting for ${redactUrl(ready.url)}`);
-    const service = await startService({
-        redact: options.redact,
-        binaryPath,
-        startCommand: config.startCommand,
-        cwd: side.moduleDir,
-        env,
-        ready,
-        readyTimeoutMs: config.readyTimeoutMs,
-        logPath: join(outDir, 'logs', `${label}-service.log`),
-        signal
-    });
-    log(`${label}: service ready (pid ${service.pid}, process group ${service.pid})`);
+async function build(req, built, ctx) {
+    const { buildCommand, package: pkg } = req.build;
+    ctx.log(`${req.label}: building ${buildCommand ?? `go build ${pkg}`} (${built.module.goVersion})`);
+    await buildService({ ...req.build, binaryPath: built.binaryPath, goroutineLeakProfile: built.leakProfile }, ctx);
+}
+async function start(req, built, ctx) {
+    const ready = readyEndpoint(req.source);
+    const pprofTakenBefore = ready.input === 'metrics-url' && (await portAnswers(req.source.pprofUrl));
+    ctx.log(`${req.label}: starting the service, waiting for ${redactUrl(ready.url)}`);
+    const service = await startService({ ...req.service, binaryPath: built.binaryPath, ready }, ctx);
+    ctx.log(`${req.label}: service ready (pid ${service.pid}, process group ${service.pid})`);
+    return { service, pprofTakenBefore };
+}
+/** The service runs: load it, sample it, stop the load, and check that the run measured something. */
+async function measureStarted(req, built, { service, pprofTakenBefore }, ctx) {
     const notes = [];
-    const source = await chooseSource(config, pprofTakenBefore, signal);
+    const source = await chooseSource(req.source, pprofTakenBefore, ctx.signal);
     if (source.kind === 'metrics')
-        log(`${label}: no pprof at ${redactUrl(config.pprofUrl)}: reading ${redactUrl(source.client.url)}`);
+        ctx.log(`${req.label}: no pprof at ${redactUrl(req.source.pprofUrl)}: reading ${redactUrl(source.client.url)}`);
+    const load = startLoad(req.load, ctx);
+    let loadStats = null;
     try {
-        const load = startLoad({
-            redact: options.redact,
-            loadCommand: config.loadCommand,
-            targetUrl: config.targetUrl,
-            ratePerSec: config.ratePerSec,
-            connections: config.connections,
-            durationSec: (config.warmupMs + config.maxDurationMs) / 1000 + 10,
-            cwd: side.moduleDir,
-            logPath: join(outDir, 'logs', `${label}-load.log`)
-        });
-        let loadStats = null;
-        try {
-            log(`${label}: load ${config.loadCommand ? `"${config.loadCommand}"` : `${config.ratePerSec} req/s on ${config.connections} connections to ${config.targetUrl}`}; warm-up ${config.warmupMs / 1000}s`, { kind: 'group-start', label });
-            const profilesDir = join(outDir, 'profiles', label);
-            let sampling = null;
-            try {
-                await warmUp(config.warmupMs, { service, load, label, log, signal });
-                log(`${label}: sampling ${config.intervalMs === null ? `at an interval chosen from the first sample's cost (sampling-budget ${100 * config.samplingBudgetCores}% of one core)` : `every ${config.intervalMs / 1000}s`}, looking at the growth every ${config.durationMs / 1000}s up to ${config.maxDurationMs / 1000}s`);
-                sampling = await sample({
-                    pprofUrl: config.pprofUrl,
-                    intervalMs: config.intervalMs,
-                    budgetCores: config.samplingBudgetCores,
-                    maxIntervalMs: longestIntervalMs(config),
-                    looksMayMove: config.loadCommand === null,
-                    lookTimesSec: options.lookTimesSec,
-                    atLook: options.atLook,
-                    // Without a forced GC there is nothing to read quiesced: metrics count garbage too.
-                    quiesce: config.quiesce && source.kind === 'pprof',
-                    metrics: source.kind === 'metrics' ? source.client : null,
-                    profilesDir,
-                    service,
-                    load,
-                    readGoroutineLeaks: leakProfile,
-                    modulePaths: module.modules.map((m) => m.path),
-                    label,
-                    log,
-                    signal
-                });
-            }
-            finally {
-                const done = sampling ? `${sampling.samples.length} samples read` : 'stopped';
-                log(`${label}: ${done}`, { kind: 'group-end', label });
-            }
-            if (source.kind === 'pprof')
-                notes.push(...(await crossCheckMetrics(config, signal)));
-            const early = load.exitedEarly();
-            loadStats = await load.stop();
-            if (early === 0)
-                notes.push('the load-command ended before sampling did: growth after it ended was measured without load');
-            checkLoad(loadStats, config.targetUrl);
-            checkSamples(sampling, config);
-            return { side, module, sampling, load: loadStats, notes, profilesDir: relative(outDir, profilesDir) };
-        }
-        finally {
-            if (!loadStats)
-                await load.stop();
-        }
+        const sampling = await warmUpAndSample(req, built, { service, load, source }, ctx);
+        if (source.kind === 'pprof')
+            notes.push(...(await crossCheckMetrics(req.source, ctx.signal)));
+        const early = load.exitedEarly();
+        loadStats = await load.stop();
+        if (early === 0)
+            notes.push({ kind: 'load-ended-early' });
+        checkLoad(loadStats, req.load.targetUrl);
+        checkSamples(sampling, req.sampler.pprofUrl);
+        const profilesDir = relative(req.outDir, req.sampler.profilesDir);
+        return { side: req.side, module: built.module, sampling, load: loadStats, notes, profilesDir };
     }
     finally {
-        await service.stop();
+        if (!loadStats)
+            await load.stop();
+    }
+}
+/** Warm-up and sampling, one log group. */
+async function warmUpAndSample(req, built, { service, load, source }, ctx) {
+    const { label, load: l, sampler } = req;
+    const driving = l.loadCommand
+        ? `"${l.loadCommand}"`
+        : `${l.ratePerSec} req/s on ${l.connections} connections to ${l.targetUrl}`;
+    ctx.log(`${label}: load ${driving}; warm-up ${req.warmupMs / 1000}s`, { kind: 'group-start', label });
+    let sampling = null;
+    try {
+        await warmUp(req.warmupMs, { service, load, label }, ctx);
+        const every = sampler.intervalMs === null
+            ? `at an interval chosen from the first sample's cost (sampling-budget ${100 * sampler.budgetCores}% of one core)`
+            : `every ${sampler.intervalMs / 1000}s`;
+        ctx.log(`${label}: sampling ${every}, looking at the growth every ${req.durationMs / 1000}s up to ${req.maxDurationMs / 1000}s`);
+        const request = {
+            ...sampler,
+            label,
+            atLook: req.atLook,
+            // Without a forced GC there is nothing to read quiesced: metrics count garbage too.
+            quiesce: sampler.quiesce && source.kind === 'pprof',
+            metrics: source.kind === 'metrics' ? source.client : null,
+            service,
+            load,
+            readGoroutineLeaks: built.leakProfile,
+            modulePaths: built.module.modules.map((m) => m.path)
+        };
+        sampling = await sample(request, ctx);
+        return sampling;
+    }
+    finally {
+        const done = sampling ? `${sampling.samples.length} samples read` : 'stopped';
+        ctx.log(`${label}: ${done}`, { kind: 'group-end', label });
     }
 }
 /** A service measured without load is no measurement: most requests must succeed. */
@@ -29805,13 +30239,17 @@ function checkLoad(load, targetUrl) {
         throw new GateError(`target-url: ${failed} of ${load.requests} requests to ${targetUrl} failed (HTTP 4xx/5xx or no connection); point target-url at an endpoint of the service`);
 }
 /** A trend needs samples: when most could not be read, say so instead of judging on a few. */
-function checkSamples(sampling, config) {
+function checkSamples(sampling, pprofUrl) {
     const tried = sampling.attempted;
     if (sampling.samples.length < Math.max(3, Math.ceil(tried / 2)))
-        throw new GateError(`only ${sampling.samples.length} of ${tried} samples could be read from ${config.pprofUrl}`, sampling.notes.join('\n'));
+        throw new GateError(`only ${sampling.samples.length} of ${tried} samples could be read from ${pprofUrl}`, 
+        // The endpoint's own words for why each sample could not be read.
+        sampling.notes
+            .flatMap((n) => (n.kind === 'sample-dropped' ? [`sample ${n.sample}: ${n.error}`] : []))
+            .join('\n'));
 }
 /** Waits out the warm-up, saying each second how far it is, and stops at once when the load or the service fails. */
-async function warmUp(ms, { service, load, label, log, signal }) {
+async function warmUp(ms, { service, load, label }, { log, signal }) {
     const start = Date.now();
     const end = start + ms;
     const totalSec = Math.round(ms / 1000);
@@ -29930,19 +30368,263 @@ function heapGrowthFlameGraph(diff, title = 'Live heap growth') {
     ].join('\n');
 }
 
+// One run of one side, judged at its looks against the absolute limits, made into a Run.
+const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg';
+/** Runs with the engine, each planned from `config`. */
+function measureOnceWith(config, outDir, ctx) {
+    return (side, label) => measureRun(planRun(config, side, label, outDir), ctx);
+}
+async function measureRun(plan, ctx, measureSide = measure) {
+    const { label, outDir, warmupMs, sampler } = plan.measure;
+    const looks = [];
+    const m = await measureSide({
+        ...plan.measure,
+        atLook: (samples, look) => {
+            const { record, stop } = judgeLook({
+                samples,
+                ...look,
+                limits: plan.limits,
+                requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec,
+                heapLineNamed: heapLineNamed(look.heapProfiles),
+                heapFailed: heapFailedAt(looks)?.decisions.heap
+            });
+            looks.push(record);
+            ctx.log(`${label}: ${describeLook(record, stop)}`);
+            return stop;
+        }
+    }, ctx);
+    const heapDiff = heapGrowth(m);
+    // The flame graph of what the heap kept between the first and the last sample.
+    if (heapDiff)
+        writeOutput(join(outDir, m.profilesDir, FLAMEGRAPH_FILE), heapGrowthFlameGraph(heapDiff));
+    return toRun(m, {
+        warmupSec: warmupMs / 1000,
+        looks,
+        quiesce: sampler.quiesce,
+        flamegraphFile: heapDiff ? FLAMEGRAPH_FILE : null,
+        heapDiff
+    });
+}
+/** Whether the first heap profile and this look's name a growing line; undefined without two. */
+function heapLineNamed(profiles) {
+    const [first, last] = [profiles[0], profiles.at(-1)];
+    return first && last && first !== last ? namesHeapGrowth(first.summary, last.summary) : undefined;
+}
+
+/**
+ * Pools the repeats' trends rather than taking the median of their slopes: every
+ * within-repeat pair counts, so the interval narrows with more repeats, and machine
+ * drift that slows one repeat is outvoted by the others.
+ */
+function combineRepeats(runs) {
+    if (runs.length === 1)
+        return runs[0];
+    return {
+        ...runs[0],
+        // Each repeat's trends share one z: the looks of every repeat split the same budget.
+        trends: bySeries((s) => trendBlocks(runs.map((r) => seriesPoints(r.samples, s)), runs[0].trends.heap?.z)),
+        sampleNotes: runs.flatMap((r, i) => r.sampleNotes.map((n) => (typeof n === 'string' ? n : { ...n, repeat: i + 1 }))),
+        repeats: runs.map((r) => ({
+            slopePerSec: bySeries((s) => r.trends[s]?.slopePerSec ?? null),
+            sePerSec: bySeries((s) => r.trends[s]?.sePerSec ?? null),
+            profilesDir: r.profilesDir
+        }))
+    };
+}
+
+// The one edge to git: named verbs over `git` run in one folder. Callers say what they
+// want (the top folder, a commit, the merge-base) and never build git arguments, so the
+// merge-base logic can be tested against a fake of this interface.
+/** A git command that exited non-zero; `reason` is the first line it wrote to stderr. */
+class GitError extends GateError {
+    reason;
+    constructor(args, reason) {
+        super(`git ${args.join(' ')} failed: ${reason}`);
+        this.reason = reason;
+    }
+}
+/** The real git, run in `cwd`. */
+function createGit(cwd) {
+    const run = (args) => runGit(cwd, args);
+    const failed = (args, r) => new GitError(args, r.stderr.split('\n')[0] || `git exited with code ${r.code}`);
+    const check = async (args) => {
+        const r = await run(args);
+        if (r.code !== 0)
+            throw failed(args, r);
+        return r.stdout;
+    };
+    const answer = async (args) => {
+        const r = await run(args);
+        return r.code === 0 && r.stdout ? r.stdout : null;
+    };
+    return {
+        showToplevel: () => answer(['rev-parse', '--show-toplevel']),
+        revParseCommit: (rev) => answer(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]),
+        isShallow: async () => (await check(['rev-parse', '--is-shallow-repository'])) === 'true',
+        mergeBase: async (a, b) => {
+            const args = ['merge-base', a, b];
+            const r = await run(args);
+            // Exit 1 without output is git's "no common ancestor".
+            if (r.code === 1 && !r.stdout)
+                return null;
+            if (r.code !== 0)
+                throw failed(args, r);
+            return r.stdout;
+        },
+        remoteUrl: (name) => answer(['remote', 'get-url', name]),
+        symbolicRef: (ref) => answer(['symbolic-ref', '--quiet', '--short', ref]),
+        fetchBranch: async (branch, { unshallow }) => {
+            const refspec = `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
+            await check(['fetch', '--no-tags', ...(unshallow ? ['--unshallow'] : []), 'origin', refspec]);
+        },
+        worktreeAdd: async (dir, commit) => void (await check(['worktree', 'add', '--detach', dir, commit])),
+        worktreeRemove: async (dir) => void (await check(['worktree', 'remove', '--force', dir])),
+        worktreePrune: async () => void (await check(['worktree', 'prune']))
+    };
+}
+/**
+ * A non-zero exit is a result, not an exception: verbs decide what it means. Code -1
+ * when git could not be started (not installed, or `cwd` is missing).
+ */
+function runGit(cwd, args) {
+    return new Promise((resolve) => {
+        // LC_ALL=C: error lines are quoted to the user and matched by no one, but stay in English.
+        const env = { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+        execFile('git', args, { cwd, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+            const code = error ? error.code : 0;
+            if (typeof code === 'number')
+                resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() });
+            else
+                resolve({ code: -1, stdout: '', stderr: `cannot run git in ${cwd}: ${error?.message}` });
+        });
+    });
+}
+
+// Finds the commit a PR's changes start from: the merge-base of HEAD and the base
+// branch, fetching the history a shallow clone lacks when the remote answers.
+const FETCH_DEPTH_HINT = 'set fetch-depth: 0 in actions/checkout';
+/**
+ * The merge-base for the module in `moduleDir` (the working-directory, which need not be
+ * the repository's top folder). `git` runs there; tests pass a fake.
+ */
+async function findMergeBase(moduleDir, baseRef, git = createGit(moduleDir)) {
+    const root = await git.showToplevel();
+    if (!root)
+        throw new ConfigError(`baseline: merge-base needs a git checkout, and ${moduleDir} is not one; use baseline: none or the path of a report.json`);
+    const head = await git.revParseCommit('HEAD');
+    if (!head)
+        throw new ConfigError('baseline: merge-base needs a commit at HEAD; commit first');
+    let name = baseRef ?? (await defaultBranch(git));
+    let base = name ? await resolveBase(git, name) : null;
+    let shallow = await git.isShallow();
+    let fetchError = null;
+    if (!base || shallow) {
+        // Actions' checkout fetches one commit by default: get the base branch and the
+        // history down to the merge-base, if the remote is reachable.
+        name ??= 'main';
+        fetchError = await fetchBase(git, name, shallow);
+        base = await resolveBase(git, name);
+        shallow = await git.isShallow();
+    }
+    const why = fetchError ? ` (fetching it failed: ${fetchError})` : '';
+    if (shallow)
+        throw new ConfigError(`baseline: merge-base needs the history of HEAD and ${name}, but this checkout is a shallow clone${why}; ${FETCH_DEPTH_HINT}`);
+    if (!base)
+        throw new ConfigError(baseRef
+            ? `base-ref: "${baseRef}" is neither a branch nor a commit of this repository${why}; set base-ref to the branch the PR merges into`
+            : `base-ref: cannot tell the default branch (no origin/HEAD, main or master)${why}; set base-ref`);
+    try {
+        const commit = await git.mergeBase(head, base.commit);
+        return { root, headCommit: head, baseRef: base.ref, commit };
+    }
+    catch (e) {
+        if (e instanceof GitError)
+            throw new GateError(`git merge-base HEAD ${base.ref} failed: ${e.reason}`);
+        throw e;
+    }
+}
+/** The remote-tracking branch first: a local branch of the same name may be stale. */
+async function resolveBase(git, name) {
+    for (const ref of name.startsWith('origin/') ? [name] : [`origin/${name}`, name]) {
+        const commit = await git.revParseCommit(ref);
+        if (commit)
+            return { ref, commit };
+    }
+    return null;
+}
+async function defaultBranch(git) {
+    const originHead = await git.symbolicRef('refs/remotes/origin/HEAD');
+    if (originHead)
+        return originHead;
+    for (const name of ['main', 'master'])
+        if (await resolveBase(git, name))
+            return name;
+    return null;
+}
+/** Fetches the base branch from origin (all of the history when shallow); returns why it failed. */
+async function fetchBase(git, name, shallow) {
+    try {
+        await git.fetchBranch(name.replace(/^origin\//, ''), { unshallow: shallow });
+        return null;
+    }
+    catch (e) {
+        if (e instanceof GitError)
+            return e.reason;
+        throw e;
+    }
+}
+
+// A commit checked out beside the user's checkout, for as long as a callback runs.
+// The user's working tree is never touched, and the worktree is removed however the
+// callback ends.
+async function withWorktree(repoRoot, commit, log, use) {
+    const git = createGit(repoRoot);
+    // A temp folder, not the output folder: that may lie inside the repository, and a
+    // worktree nested in the checkout would show in `git status` and in `go build ./...`.
+    const parent = mkdtempSync(join(tmpdir(), 'memgate-base-'));
+    const dir = join(parent, 'tree');
+    try {
+        // A run killed hard leaves a registered worktree whose folder is gone: forget those.
+        await git.worktreePrune();
+        try {
+            await git.worktreeAdd(dir, commit);
+        }
+        catch (e) {
+            if (e instanceof GitError)
+                throw new GateError(`git worktree add of the merge-base ${commit.slice(0, 12)} failed: ${e.reason}`);
+            throw e;
+        }
+        log(`base: merge-base ${commit.slice(0, 12)} checked out in ${dir}`);
+        return await use(dir);
+    }
+    finally {
+        const removed = await git.worktreeRemove(dir).then(() => true, () => false);
+        rmSync(parent, { recursive: true, force: true });
+        // Its folder is gone now, so prune forgets it. A failure here must not hide how the
+        // callback ended; the next run's prune tries again.
+        if (!removed)
+            await git.worktreePrune().catch(() => undefined);
+    }
+}
+
 // Measures the head, and the merge-base beside it when asked, in pairs: base, head, then
 // head, base (ABBA), so that drift of the machine (a noisy neighbour, a thermal throttle)
 // falls on both sides alike instead of on whichever side ran second. While head − base
 // straddles the allowance, one more pair, up to max-repeats.
-const FLAMEGRAPH_FILE = 'heap-growth-flamegraph.svg';
+/** The real git, for the seams the gate and calibrate do not fake. */
+const gitSeams = {
+    repoRootOf,
+    findMergeBase,
+    withWorktree
+};
 /** What the report says first when the baseline was asked for but could not be had. */
 const noBaseline = (why) => `No baseline: ${why}. The verdict rests on the absolute limits alone.`;
-async function measureSides(config, moduleDir, options) {
-    const headOnly = (side, notices) => measureRepeats(config, side, null, options).then((s) => ({ ...s, notices }));
-    const head = { side: 'head', moduleDir, repoRoot: await repoRootOf(moduleDir) };
-    if (config.baseline.kind !== 'merge-base')
+async function measureSides(plan, moduleDir, ctx, options) {
+    const headOnly = (side, notices) => measureRepeats(plan, side, null, ctx, options).then((s) => ({ ...s, notices }));
+    const head = { side: 'head', moduleDir, repoRoot: await options.repoRootOf(moduleDir) };
+    if (plan.baseline.kind !== 'merge-base')
         return headOnly(head, []);
-    const mb = await findMergeBase(moduleDir, config.baseRef);
+    const mb = await options.findMergeBase(moduleDir, plan.baseRef);
     const headSide = { ...head, commit: mb.headCommit };
     if (!mb.commit)
         return headOnly(headSide, [
@@ -29951,14 +30633,14 @@ async function measureSides(config, moduleDir, options) {
     // The same working-directory relative to the repository root, in the merge-base's tree.
     const inRepo = relative(realpathSync(mb.root), realpathSync(moduleDir));
     if (inRepo.startsWith('..'))
-        throw new ConfigError(`working-directory: ${config.workingDirectory} lies outside the git repository ${mb.root}; baseline: merge-base can only measure folders of the repository`);
+        throw new ConfigError(`working-directory: ${plan.workingDirectory} lies outside the git repository ${mb.root}; baseline: merge-base can only measure folders of the repository`);
     const commit = mb.commit;
-    return withWorktree(mb.root, commit, options.log, async (tree) => {
+    return options.withWorktree(mb.root, commit, ctx.log, async (tree) => {
         const baseDir = join(tree, inRepo);
-        const repoRoot = await repoRootOf(baseDir);
+        const repoRoot = await options.repoRootOf(baseDir);
         const base = { side: 'base', moduleDir: baseDir, repoRoot, ref: mb.baseRef, commit };
         if (existsSync(baseDir))
-            return measureRepeats(config, headSide, base, options);
+            return measureRepeats(plan, headSide, base, ctx, options);
         const why = `the merge-base ${commit.slice(0, 12)} of HEAD and ${mb.baseRef} has no ${inRepo || '.'} folder`;
         return headOnly(headSide, [noBaseline(why)]);
     });
@@ -29972,7 +30654,7 @@ async function repoRootOf(moduleDir) {
  * run is no baseline (said plainly, then judged on the absolute limits); a head that fails
  * is the user's error and ends the gate.
  */
-async function measureRepeats(config, head, base, options) {
+async function measureRepeats(plan, head, base, ctx, options) {
     const heads = [];
     const bases = [];
     const notices = [];
@@ -29981,14 +30663,14 @@ async function measureRepeats(config, head, base, options) {
         if (!baseSide)
             return;
         try {
-            bases.push(await measureRun(config, baseSide, pairLabel(baseSide, pair), options));
+            bases.push(await options.measureOnce(baseSide, pairLabel(baseSide, pair)));
         }
         catch (e) {
             // A folder that cannot be written fails the head as well: it is no reason to drop the base.
-            if (!(e instanceof GateError) || e instanceof OutputError || options.signal?.aborted)
+            if (!(e instanceof GateError) || e instanceof OutputError || ctx.signal?.aborted)
                 throw e;
             if (e.detail)
-                options.log(e.detail);
+                ctx.log(e.detail);
             notices.push(noBaseline(`the merge-base ${baseSide.commit?.slice(0, 12)} could not be measured: ${e.message}`));
             baseSide = null;
         }
@@ -29996,62 +30678,21 @@ async function measureRepeats(config, head, base, options) {
     for (let pair = 1;; pair++) {
         if (pair % 2 === 1)
             await measureBase(pair);
-        heads.push(await measureRun(config, head, pairLabel(head, pair), options));
+        heads.push(await options.measureOnce(head, pairLabel(head, pair)));
         if (pair % 2 === 0)
             await measureBase(pair);
-        if (pair < config.repeats)
+        if (pair < plan.repeats)
             continue;
-        if (!baseSide || pair >= config.maxRepeats)
+        if (!baseSide || pair >= plan.maxRepeats)
             break;
         if (!options.needsAnotherPair(combineRepeats(heads), combineRepeats(bases)))
             break;
-        options.log(`head − base is still unclear after ${pair} pair${pair > 1 ? 's' : ''}: one more (at most ${config.maxRepeats})`);
+        ctx.log(`head − base is still unclear after ${pair} pair${pair > 1 ? 's' : ''}: one more (at most ${plan.maxRepeats})`);
     }
     return { head: combineRepeats(heads), base: baseSide ? combineRepeats(bases) : null, notices };
 }
-/** Whether the first heap profile and this look's name a growing line; undefined without two. */
-function heapLineNamed(profiles) {
-    const [first, last] = [profiles[0], profiles.at(-1)];
-    return first && last && first !== last ? namesHeapGrowth(first.summary, last.summary) : undefined;
-}
 /** Where a run's profiles and logs go: head, base, then head-2, base-2, … */
 const pairLabel = (side, pair) => (pair > 1 ? `${side.side}-${pair}` : side.side);
-/** One run of one side, judged at its looks against the absolute limits; `label` names its outputs. */
-async function measureRun(config, side, label, options) {
-    const looks = [];
-    const m = await measure(config, side, {
-        outDir: options.outDir,
-        label,
-        redact: options.redact,
-        lookTimesSec: lookTimesSec(config.durationMs / 1000, config.maxDurationMs / 1000),
-        atLook: (samples, look) => {
-            const { record, stop } = judgeLook({
-                samples,
-                ...look,
-                limits: { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth },
-                requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec,
-                heapLineNamed: heapLineNamed(look.heapProfiles),
-                heapFailed: heapFailedAt(looks)?.decisions.heap
-            });
-            looks.push(record);
-            options.log(`${label}: ${describeLook(record, stop)}`);
-            return stop;
-        },
-        log: options.log,
-        signal: options.signal
-    });
-    const heapDiff = heapGrowth(m);
-    // The flame graph of what the heap kept between the first and the last sample.
-    if (heapDiff)
-        writeOutput(join(options.outDir, m.profilesDir, FLAMEGRAPH_FILE), heapGrowthFlameGraph(heapDiff));
-    return toRun(m, {
-        warmupSec: config.warmupMs / 1000,
-        looks,
-        quiesce: config.quiesce,
-        flamegraphFile: heapDiff ? FLAMEGRAPH_FILE : null,
-        heapDiff
-    });
-}
 
 // Where the head's code can be read on the web, so that the report links a leaking line to
 // its blob: the action knows its repository; the CLI reads the origin remote, if any.
@@ -30079,7 +30720,7 @@ function githubWebUrl(remote) {
 // The one orchestrator behind the CLI and the action, in the manner of pprof's
 // driver.PProf: config -> sides (measure) -> analyse -> judge -> report.
 function runGate(config, options) {
-    return withRedactor(config, (redactor) => gate(config, options, redactor));
+    return withRedactor(config, (redactor) => withOutDirLock(options.outDir, () => gate(config, options, redactor)));
 }
 /** Runs `work` with the config's secrets to hide, and hides them in the error it may throw. */
 async function withRedactor(config, work) {
@@ -30103,26 +30744,12 @@ function redactError(e, redact) {
 }
 async function gate(config, options, redactor) {
     assertSupportedPlatform();
-    // An earlier report must not stand beside the partial profiles of a run that is cancelled.
-    prepareOutDir(options.outDir);
     const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory);
     if (!existsSync(moduleDir))
         throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`);
     // A stored baseline is read before anything is built: a wrong path fails in a second.
     const stored = config.baseline.kind === 'report' ? readStoredBaseline(config.baseline.path, options.configRecord) : null;
-    const absolute = { heap: config.maxHeapGrowth, goroutines: config.maxGoroutineGrowth };
-    const increase = {
-        heap: config.maxIncreaseOverBaseline.heapBytesPerSec,
-        goroutines: config.maxIncreaseOverBaseline.goroutinesPerSec
-    };
-    const spread = {
-        floorPerSec: {
-            heap: config.baselineNoiseFloor.heapBytesPerSec,
-            goroutines: config.baselineNoiseFloor.goroutinesPerSec
-        },
-        storedBase: stored !== null,
-        z: comparisonZ(config.repeats, stored ? config.repeats : config.maxRepeats)
-    };
+    const { absolute, increase, spread } = planJudging(config, stored !== null);
     const judge = (head, base) => {
         const vsBase = base ? compareRuns(head, base, increase, spread) : null;
         const judgements = [
@@ -30132,9 +30759,11 @@ async function gate(config, options, redactor) {
         ].filter((j) => j !== null);
         return { vsBase, judgements };
     };
-    const sides = await measureSides(config, moduleDir, {
-        ...options,
-        redact: redactor.redact,
+    const ctx = { log: options.log, redact: redactor.redact, signal: options.signal };
+    const sides = await measureSides(config, moduleDir, ctx, {
+        ...gitSeams,
+        measureOnce: measureOnceWith(config, options.outDir, ctx),
+        ...options.seams,
         needsAnotherPair: (head, base) => needsAnotherPair(judge(head, base).judgements)
     });
     const head = sides.head;
@@ -30164,9 +30793,11 @@ async function gate(config, options, redactor) {
         source
     });
     // report.json goes into the artifact and the comment, which GitHub does not mask.
-    const result = writeReport(redactor.redactJson(report), options.outDir);
-    await exportRun(result.report, config, options);
-    return result;
+    const redacted = redactor.redactJson(report);
+    await exportRun(redacted, config, options);
+    if (options.signal?.aborted)
+        throw new GateError('cancelled');
+    return writeReport(redacted, options.outDir);
 }
 /**
  * The run as OpenMetrics text in the artifact, and pushed to a Pushgateway when asked: teams
@@ -30192,8 +30823,8 @@ async function exportRun(report, config, options) {
 function writeReport(report, outDir) {
     const reportJsonPath = join(outDir, 'report.json');
     const reportMarkdownPath = join(outDir, 'report.md');
-    writeOutput(reportJsonPath, JSON.stringify(report, null, 2) + '\n');
     writeOutput(reportMarkdownPath, renderMarkdown(report));
+    writeOutput(reportJsonPath, JSON.stringify(report, null, 2) + '\n');
     return { report, reportJsonPath, reportMarkdownPath };
 }
 
@@ -30242,27 +30873,25 @@ async function runDemo(options) {
 // `memgate calibrate`: the user's service against itself, pair after pair, to measure how
 // much two runs of the same code differ in slope: the floor baseline-noise-floor takes.
 function calibrate(config, options) {
-    return withRedactor(config, (redactor) => measurePairs(config, options, redactor));
+    return withRedactor(config, (redactor) => withOutDirLock(options.outDir, () => measurePairs(config, options, redactor)));
 }
 async function measurePairs(config, options, redactor) {
     assertSupportedPlatform();
-    prepareOutDir(options.outDir);
     const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory);
     if (!existsSync(moduleDir))
         throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`);
     const side = { side: 'head', moduleDir, repoRoot: await repoRootOf(moduleDir) };
-    const runOptions = {
-        outDir: options.outDir,
-        redact: redactor.redact,
+    const measureOnce = measureOnceWith(config, options.outDir, {
         log: options.log,
+        redact: redactor.redact,
         signal: options.signal
-    };
+    });
     const runs = [];
     const started = Date.now();
     for (let pair = 1; pair <= options.pairs; pair++) {
         options.log(`pair ${pair} of ${options.pairs}`);
-        const a = await measureRun(config, side, `a-${pair}`, runOptions);
-        const b = await measureRun(config, side, `b-${pair}`, runOptions);
+        const a = await measureOnce(side, `a-${pair}`);
+        const b = await measureOnce(side, `b-${pair}`);
         runs.push([a, b]);
     }
     const calibration = summarize(runs, config, (Date.now() - started) / 1000 / (2 * options.pairs));
@@ -30272,11 +30901,7 @@ async function measurePairs(config, options, redactor) {
 }
 /** The pairs' spread per series, read at the z the gate's comparison uses with these inputs. */
 function summarize(runs, config, secondsPerRun) {
-    const z = comparisonZ(config.repeats, config.maxRepeats);
-    const floor = {
-        heap: config.baselineNoiseFloor.heapBytesPerSec,
-        goroutines: config.baselineNoiseFloor.goroutinesPerSec
-    };
+    const { z, floorPerSec: floor } = planJudging(config, false).spread;
     const series = {};
     const floorPerSec = { ...floor };
     for (const s of JUDGED_SERIES) {
@@ -30345,49 +30970,20 @@ function floorInput(perSec, unit) {
     return `${up}${unit === 'bytes' ? BYTE_UNITS[i] : ''}/min`;
 }
 
-// report.json -> a plain-text summary for the terminal.
-const WORD = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };
 function renderTerminal(report) {
-    // The default name says nothing; a chosen one tells gates of one repository apart.
-    const name = report.name === 'memgate' ? '' : ` (${report.name})`;
-    const lines = [`go-memgate${name}: ${WORD[report.verdict]}`];
-    for (const n of report.notices)
+    const view = present(report);
+    const lines = [`go-memgate${view.name === null ? '' : ` (${view.name})`}: ${view.verdictWord}`];
+    for (const n of view.notices)
         lines.push(`  note: ${n}`);
-    for (const r of report.reasons)
+    for (const r of view.reasons)
         lines.push(`  - ${r}`);
-    for (const l of [
-        ...describeDetectable(report.runs.head),
-        describeStop(report.runs.head),
-        ...describeComparison(report)
-    ])
-        if (l)
-            lines.push(`  ${l}`);
-    for (const run of [report.runs.base, report.runs.head]) {
-        const interval = describeInterval(run?.interval);
-        if (interval)
-            lines.push(`  ${run?.side}: ${interval}`);
-        for (const n of run?.sampleNotes ?? [])
-            lines.push(`  ${run?.side}: ${n}`);
-    }
+    for (const l of view.remarks)
+        lines.push(`  ${l}`);
+    for (const run of view.runs)
+        for (const n of run.notes)
+            lines.push(`  ${run.side}: ${n}`);
     lines.push('');
-    const confidence = report.runs.head.trends.heap?.confidence ?? report.runs.head.trends.goroutines?.confidence;
-    const rows = [['', 'growth', `${confidenceText(confidence)} interval`, 'second half']];
-    for (const [side, run] of Object.entries(report.runs)) {
-        if (!run)
-            continue;
-        for (const series of SERIES_NAMES) {
-            const t = run.trends[series];
-            if (!t)
-                continue;
-            const r = (v) => formatRate(v, SERIES[series].unit);
-            rows.push([
-                `${series}${report.runs.base ? ` (${side})` : ''}`,
-                r(t.slopePerSec),
-                `${r(t.ciLow)} .. ${r(t.ciHigh)}`,
-                r(t.lateSlopePerSec)
-            ]);
-        }
-    }
+    const rows = view.trendTable;
     const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
     for (const row of rows)
         lines.push('  ' +
@@ -30395,21 +30991,116 @@ function renderTerminal(report) {
                 .map((cell, c) => cell.padEnd(widths[c]))
                 .join('  ')
                 .trimEnd());
-    const a = report.runs.head.attribution;
-    const sites = a?.heap.filter((s) => !s.withinNoise).slice(0, 5) ?? [];
+    const sites = view.heapSites.slice(0, 5);
     if (sites.length) {
         lines.push('', '  heap grows at:');
         for (const s of sites)
-            lines.push(`    ${s.kind === 'goroutines' ? 'new goroutines (see below)' : `${s.repoPath ?? s.file}:${s.line}  ${s.function}`}  +${formatBytes(s.inuseBytesGrowth)} (${formatByteRate(s.bytesPerSec)})`);
+            lines.push(`    ${s.goroutineRecords ? 'new goroutines (see below)' : `${s.at}  ${s.function}`}  +${s.kept} (${s.ratePerMin})`);
     }
-    const stacks = a?.goroutines.filter((g) => g.countGrowth > 0).slice(0, 5) ?? [];
-    if (stacks.length) {
+    const groups = view.goroutineGroups.slice(0, 5);
+    if (groups.length) {
         lines.push('', '  goroutines pile up at:');
-        for (const g of stacks)
-            lines.push(`    ${g.repoPath ?? g.file}:${g.line}  ${g.function}  +${g.countGrowth}${g.waitReason ? ` (${g.waitReason})` : ''}${g.provenLeaked ? ' [proven leaked]' : ''}`);
+        for (const g of groups)
+            lines.push(`    ${g.at}  ${g.function}  ${g.added}${g.waitReason ? ` (${g.waitReason})` : ''}${g.provenLeaked ? ' [proven leaked]' : ''}`);
     }
     // Function names, paths and reasons come from the service and, in comment mode, from a report.json.
     return stripControl(lines.join('\n'));
+}
+
+// The command line's argument mistakes, found and worded here before commander parses:
+// an unknown command or flag, a flag without its value, a word where a flag belongs.
+// Pure: the words and the commands' flags in, one line for the user (or nothing) out.
+/** Help is shown wherever it is asked for, as commander does; `help` is its command. */
+const HELP = ['--help', '-h'];
+const HELP_COMMAND = 'help';
+/**
+ * The first mistake in `argv` (the user's words, no node, no script) as one line that names
+ * the flag or word at fault and where to read more, or undefined when there is none.
+ */
+function argumentMistake(argv, program, commands) {
+    const [first, ...rest] = argv;
+    if (first === undefined || HELP.includes(first) || first === HELP_COMMAND)
+        return undefined;
+    const see = ' (see memgate --help)';
+    if (first.startsWith('-'))
+        return first in program.flags
+            ? undefined
+            : `unknown option ${first}${didYouMean(first, Object.keys(program.flags))}${see}`;
+    const command = commands.find((c) => c.name === first);
+    if (command)
+        return flagMistake(rest, command);
+    const names = commands.map((c) => c.name);
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
+    return `unknown command "${first}"${didYouMean(first, names) || `; the commands are ${list}`}${see}`;
+}
+/** The first mistake in the words after a command; none when help is asked for anywhere. */
+function flagMistake(words, command) {
+    const name = `memgate ${command.name}`;
+    const see = ` (see ${name} --help)`;
+    const quote = 'quote values that contain spaces';
+    let mistake;
+    const note = (line) => (mistake ??= line + see);
+    let valueOf; // the flag whose value the last word was
+    for (let i = 0; i < words.length; i++) {
+        const word = words[i];
+        const after = valueOf;
+        valueOf = undefined;
+        if (HELP.includes(word))
+            return undefined;
+        if (word === '--' || !word.startsWith('-') || word === '-') {
+            // After `--` every word is an argument, and the commands take none.
+            const argument = word === '--' ? words[i + 1] : word;
+            if (argument !== undefined)
+                note(after && word !== '--'
+                    ? `unexpected argument "${argument}" after the value of ${after}: ${quote}`
+                    : `unexpected argument "${argument}": ${name} takes flags only; ${quote}`);
+            continue;
+        }
+        const [flag] = word.split('=', 1);
+        const known = command.flags[flag];
+        if (!known) {
+            // `--load-command hey -z 10s`: a short flag after a value is most likely part of it.
+            note(after && !flag.startsWith('--')
+                ? `unknown option ${flag} after the value of ${after}: ${quote}`
+                : `unknown option ${flag}${didYouMean(flag, Object.keys(command.flags))}`);
+            continue;
+        }
+        if (!known.takesValue || word.includes('=')) {
+            valueOf = known.takesValue ? flag : undefined;
+            continue;
+        }
+        if (i + 1 === words.length)
+            note(`${flag}: missing value`);
+        i++;
+        valueOf = flag;
+    }
+    return mistake;
+}
+/** "; did you mean X?" for the one candidate closest to `word`, when one is close enough. */
+function didYouMean(word, candidates) {
+    let best;
+    for (const candidate of candidates) {
+        if (candidate.length <= 2)
+            continue; // -h, -V: too short to be a typo of anything
+        const distance = editDistance(word, candidate);
+        // Close: at most two edits, and more of the word kept than changed (as commander's).
+        const kept = 1 - distance / Math.max(word.length, candidate.length);
+        if (distance <= 2 && kept > 0.4 && distance < (best?.distance ?? Infinity))
+            best = { candidate, distance };
+    }
+    return best ? `; did you mean ${best.candidate}?` : '';
+}
+/** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`. */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++)
+        for (let j = 1; j <= b.length; j++) {
+            const replace = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + replace);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.length][b.length];
 }
 
 /** A plain log shows the warm-up every few seconds, not every second. */
@@ -30446,8 +31137,6 @@ function cliLog(out) {
 // bundled leaking service against its clean twin.
 // The process itself (signals, streams, exit code) belongs to the entry, src/cli.ts.
 const FLAG_INPUTS = INPUTS.filter((i) => !i.actionOnly);
-/** Inputs of one value a line: each use of the flag adds a line. */
-const REPEATABLE = new Set(['env']);
 const HELP_AFTER = `
 Examples:
   memgate run --working-directory ./service --env PORT=8080 --env PPROF_ADDR=127.0.0.1:6060 \\
@@ -30469,7 +31158,28 @@ async function main(argv, io) {
     const log = cliLog(io.stderr);
     const onAbort = () => log(`\nmemgate: ${signalName(io.signal?.reason)}: stopping the service and the load`);
     io.signal?.addEventListener('abort', onAbort, { once: true });
-    let exitCode = 0;
+    const outcome = { exitCode: 0 };
+    const program = memgateProgram({ io, log, outcome });
+    try {
+        const mistake = argumentMistake(argv, flagsOf(program), program.commands.map(flagsOf));
+        if (mistake)
+            throw new ArgumentError(mistake);
+        await program.parseAsync(argv, { from: 'user' });
+    }
+    catch (e) {
+        log.clear();
+        outcome.exitCode = reportError(e, io.stderr);
+    }
+    finally {
+        io.signal?.removeEventListener('abort', onAbort);
+    }
+    return io.signal?.aborted && outcome.exitCode !== 1
+        ? 128 + constants$1.signals[signalName(io.signal.reason)]
+        : outcome.exitCode;
+}
+/** memgate and its commands; argument mistakes are found before it parses (arguments.ts). */
+function memgateProgram(context) {
+    const { io } = context;
     const program = new Command('memgate')
         .version(TOOL_VERSION)
         .description('Keeps memory leaks in Go services out of the main branch.')
@@ -30483,13 +31193,26 @@ async function main(argv, io) {
         getErrHasColors: () => false
     })
         .addHelpText('after', HELP_AFTER);
+    addRun(program, context);
+    addCalibrate(program, context);
+    addDemo(program, context);
+    for (const command of [program, ...program.commands])
+        command.exitOverride((e) => {
+            // Help and version; a mistake argumentMistake missed is still one line of ours.
+            throw e.exitCode === 0 || e.code === 'commander.help'
+                ? e
+                : new ArgumentError(`could not read the arguments (${e.code}) (see ${commandName(command)} --help)`);
+        });
+    return program;
+}
+function addRun(program, { io, log, outcome }) {
     const run = program
         .command('run')
         .description('build the service, drive it with load, sample its heap and goroutines, and judge the growth')
         .addOption(outOption('where report.json, report.md, raw profiles and logs go', '.memgate'))
         .addHelpText('after', HELP_AFTER);
     for (const input of FLAG_INPUTS)
-        run.addOption(inputOption(input.name, input.description, input.default));
+        run.addOption(inputOption(input));
     run.action(async (opts) => {
         const raw = rawInputs(opts);
         const config = parseConfig(raw);
@@ -30504,15 +31227,17 @@ async function main(argv, io) {
         log.clear();
         io.stdout.write(renderTerminal(report) + '\n\n');
         io.stdout.write(`report: ${reportJsonPath}\n        ${reportMarkdownPath}\n`);
-        exitCode = failsGate(report.verdict, config.failOn) ? 1 : 0;
+        outcome.exitCode = failsGate(report.verdict, config.failOn) ? 1 : 0;
     });
+}
+function addCalibrate(program, { io, log }) {
     const calibrateCommand = program
         .command('calibrate')
         .description('run the service against itself, pair after pair, and print how much two runs differ: the baseline-noise-floor to set')
         .addOption(outOption('where calibration.json, raw profiles and logs go', '.memgate/calibrate'))
         .addOption(new Option('--pairs <n>', 'pairs of runs of the same build (2 or more)').default('5'));
     for (const input of FLAG_INPUTS)
-        calibrateCommand.addOption(inputOption(input.name, input.description, input.default));
+        calibrateCommand.addOption(inputOption(input));
     calibrateCommand.action(async (opts) => {
         const pairs = Number(opts.pairs);
         if (!/^\d+$/.test(opts.pairs) || pairs < 2)
@@ -30529,32 +31254,30 @@ async function main(argv, io) {
         io.stdout.write(renderCalibration(calibration) + '\n\n');
         io.stdout.write(`calibration: ${calibrationJsonPath}\n`);
     });
-    const demo = program
+}
+function addDemo(program, { io, log, outcome }) {
+    program
         .command('demo')
         .description('run a bundled leaking service and its clean twin, and print the report a PR would get')
         .addOption(outOption('where the demo writes its reports', '.memgate/demo'))
         .action(async (opts) => {
-        exitCode = await runDemo({ outDir: resolve$1(opts.out), log, stdout: io.stdout, signal: io.signal });
-    });
-    for (const command of [program, run, calibrateCommand, demo])
-        command.exitOverride((e) => {
-            throw e.exitCode === 0 || e.code === 'commander.help'
-                ? e
-                : new ArgumentError(argumentLine(e, command, argv));
+        outcome.exitCode = await runDemo({
+            outDir: resolve$1(opts.out),
+            log,
+            stdout: io.stdout,
+            signal: io.signal
         });
-    try {
-        await program.parseAsync(argv, { from: 'user' });
-    }
-    catch (e) {
-        log.clear();
-        exitCode = reportError(e, io.stderr);
-    }
-    finally {
-        io.signal?.removeEventListener('abort', onAbort);
-    }
-    return io.signal?.aborted && exitCode !== 1
-        ? 128 + constants$1.signals[signalName(io.signal.reason)]
-        : exitCode;
+    });
+}
+const commandName = (command) => (command.parent ? `memgate ${command.name()}` : 'memgate');
+/** A command's flags as arguments.ts reads them: every spelling, and whether it takes a value. */
+function flagsOf(command) {
+    const flags = {};
+    for (const option of command.options)
+        for (const spelling of [option.long, option.short])
+            if (spelling)
+                flags[spelling] = { takesValue: option.required };
+    return { name: command.name(), flags };
 }
 const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 /** The inputs given as flags, by input name. */
@@ -30568,69 +31291,19 @@ const outOption = (description, dir) => new Option('--out <dir>', description).d
  * A flag for an input. It has no default of its own, so parseConfig sees only what
  * the user wrote; help shows the input's default.
  */
-function inputOption(name, description, dflt) {
-    const repeatable = REPEATABLE.has(name);
+function inputOption(input) {
     const text = [
-        description.replace(/`/g, ''),
-        repeatable ? `Repeat the flag for more: --${name} A=1 --${name} B=2.` : '',
-        dflt ? `(default: ${dflt})` : ''
+        input.description.replace(/`/g, ''),
+        input.repeatable ? `Repeat the flag for more: --${input.name} A=1 --${input.name} B=2.` : '',
+        input.default ? `(default: ${input.default})` : ''
     ];
-    const option = new Option(`--${name} <value>`, text.filter(Boolean).join(' '));
-    return repeatable
+    const option = new Option(`--${input.name} <value>`, text.filter(Boolean).join(' '));
+    return input.repeatable
         ? option.argParser((value, previous) => previous === undefined ? value : `${previous}\n${value}`)
         : option;
 }
 /** A mistake in the arguments, as the one line that names the flag or word at fault. */
 class ArgumentError extends Error {
-}
-function argumentLine(e, command, argv) {
-    const name = command.parent ? `memgate ${command.name()}` : 'memgate';
-    const see = ` (see ${name} --help)`;
-    // Every flag of run and demo takes a value, so the words after the command pair up.
-    const words = command.parent ? argv.slice(argv.indexOf(command.name()) + 1) : argv;
-    const quoted = /'([^']+)'/.exec(e.message)?.[1] ?? '';
-    const suggestion = /\(Did you mean (.+)\?\)/.exec(e.message)?.[1];
-    const didYouMean = suggestion ? `; did you mean ${suggestion}?` : '';
-    switch (e.code) {
-        case 'commander.excessArguments': {
-            const word = command.args[0];
-            const flag = flagBefore(words, word);
-            return flag
-                ? `unexpected argument "${word}" after the value of ${flag}: quote values that contain spaces${see}`
-                : `unexpected argument "${word}": ${name} takes flags only; quote values that contain spaces${see}`;
-        }
-        case 'commander.unknownOption': {
-            // `--load-command hey -z 10s`: a short flag after a value is most likely part of it.
-            const flag = quoted.startsWith('--') ? undefined : flagBefore(words, quoted);
-            return flag
-                ? `unknown option ${quoted} after the value of ${flag}: quote values that contain spaces${see}`
-                : `unknown option ${quoted}${didYouMean}${see}`;
-        }
-        case 'commander.optionMissingArgument':
-            return `${quoted.split(' ')[0]}: missing value${see}`;
-        case 'commander.unknownCommand': {
-            const names = command.commands.map((c) => c.name());
-            const commands = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
-            return `unknown command "${quoted}"${didYouMean || `; the commands are ${commands}`}${see}`;
-        }
-        default:
-            return e.message.replace(/^error: /, '') + see;
-    }
-}
-/** The flag whose value stands right before `word` in `words`, if any. */
-function flagBefore(words, word) {
-    let flag;
-    for (let i = 0; i < words.length; i++) {
-        if (words[i] === word)
-            return flag;
-        flag = undefined;
-        if (words[i].startsWith('--') && words[i] !== '--help') {
-            flag = words[i].split('=')[0];
-            if (!words[i].includes('='))
-                i++; // its value
-        }
-    }
-    return undefined;
 }
 /** One line for the user, exit code 2; details (compiler output, service log) beneath. */
 function reportError(e, stderr) {

@@ -20,6 +20,7 @@ import { writeSummary } from './github/summary.js'
 import { untrustedBlock } from './github/untrusted.js'
 import { redactText } from './redact.js'
 import { renderMarkdown } from './report/markdown.js'
+import { present } from './report/present.js'
 import type { Log, Report } from './model.js'
 
 export async function run(): Promise<void> {
@@ -33,7 +34,7 @@ export async function run(): Promise<void> {
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
-    await gate(abort.signal)
+    await gateStep(abort.signal)
   } catch (error) {
     fail(abort.signal.aborted ? abort.signal.reason : error)
   } finally {
@@ -42,7 +43,8 @@ export async function run(): Promise<void> {
   }
 }
 
-async function gate(signal: AbortSignal): Promise<void> {
+/** The step: inputs read once, the gate run (or a report loaded), then everything published. */
+async function gateStep(signal: AbortSignal): Promise<void> {
   const raw = readRawInputs()
   const config = getConfig(raw)
   // Logs are masked by the runner once it knows the values.
@@ -90,7 +92,7 @@ async function gate(signal: AbortSignal): Promise<void> {
     }
   }
 
-  const reason = failureReason(report, config.failOn)
+  const reason = failureReason(present(report), report.name, config.failOn)
   if (reason) core.setFailed(reason)
   else core.info(`go-memgate (${report.name}): ${report.verdict}`)
 }

@@ -87,16 +87,14 @@ export function present(report: Report): ReportView {
         ? 'Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so.'
         : null,
     attributionNotes: a ? [describeSamplingRate(a)].filter((n) => n !== null) : [],
-    newInHead: Array.isArray(report.comparison?.newInHead)
-      ? report.comparison.newInHead.slice(0, 10).map(String)
-      : [],
+    newInHead: report.comparison?.newInHead?.slice(0, 10) ?? [],
     charts: charts(report),
     runs: [...(base ? [runView(base)] : []), runView(head)],
     reproduce,
     profiles: profilesLine(head),
     outputs: {
-      heapSlopePerSec: head.trends?.heap?.slopePerSec ?? null,
-      goroutineSlopePerSec: head.trends?.goroutines?.slopePerSec ?? null
+      heapSlopePerSec: head.trends.heap?.slopePerSec ?? null,
+      goroutineSlopePerSec: head.trends.goroutines?.slopePerSec ?? null
     }
   }
 }
@@ -115,16 +113,10 @@ const REPOSITORY_URL = /^https:\/\/[\w.-]+(?::\d+)?\/[\w.-]+\/[\w.-]+$/
 /** The repository and head commit to link to; in comment mode the report is untrusted: both must look right. */
 function sourceOf(report: Report): SourceLink | null {
   const s = report.source
-  const ok =
-    typeof s?.repositoryUrl === 'string' &&
-    REPOSITORY_URL.test(s.repositoryUrl) &&
-    typeof s.commit === 'string' &&
-    SHA.test(s.commit)
-  return ok ? s : null
+  return s && REPOSITORY_URL.test(s.repositoryUrl) && SHA.test(s.commit) ? s : null
 }
 
-const shaOf = (commit: unknown): string | null =>
-  typeof commit === 'string' && SHA.test(commit) ? commit : null
+const shaOf = (commit: string | undefined): string | null => (commit && SHA.test(commit) ? commit : null)
 
 /** "base `main` 3f5c2a9 → head 9e8d7c6", short SHAs linked to their commits. */
 function commitsLine(report: Report, source: SourceLink | null): Line | null {
@@ -140,7 +132,7 @@ function commitsLine(report: Report, source: SourceLink | null): Line | null {
   if (!base) return ['Commit: ', ...headSpans]
   return [
     'Commits: base ',
-    ...(base.ref ? [{ code: String(base.ref) }, ' '] : []),
+    ...(base.ref ? [{ code: base.ref }, ' '] : []),
     baseSha ? commit(baseSha) : 'a stored report',
     ' → ',
     ...headSpans
@@ -382,8 +374,8 @@ function runView(run: Run): RunView {
   const interval = describeInterval(run.interval)
   return {
     side: run.side === 'base' ? 'base' : 'head',
-    ref: run.ref ? String(run.ref) : null,
-    commit: run.commit ? String(run.commit).slice(0, 12) : null,
+    ref: run.ref ?? null,
+    commit: run.commit?.slice(0, 12) ?? null,
     summary: [
       `${num(run.samples.length)} samples over ${num(run.durationSec, 0)}s after a ${num(run.warmupSec)}s warm-up; `,
       ...loadSpans
@@ -412,15 +404,15 @@ function profilesLine(head: Run): Line {
  * (on the CLI, auto is none) and the branch it was taken from.
  */
 function reproduceCommand(report: Report): string {
-  const version = report.tool?.version
-  const pin = typeof version === 'string' && /^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(version) ? `#v${version}` : ''
-  const config: Record<string, unknown> = { ...report.config }
+  const version = report.tool.version
+  const pin = /^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(version) ? `#v${version}` : ''
+  const config: Record<string, string> = { ...report.config }
   const base = report.runs.base
   if ((config.baseline ?? 'auto') === 'auto' && base) config.baseline = 'merge-base'
   if (config.baseline === 'merge-base' && !config['base-ref'] && base?.ref) config['base-ref'] = base.ref
   const flags = Object.entries(config)
     .filter(([k, v]) => INPUTS.find((i) => i.name === k && !i.actionOnly && i.default !== v))
-    .map(([k, v]) => `--${k} ${shellQuote(String(v))}`)
+    .map(([k, v]) => `--${k} ${shellQuote(v)}`)
   return [`npx github:go-memgate/go-memgate${pin} run`, ...flags].join(' ')
 }
 

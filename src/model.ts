@@ -511,6 +511,20 @@ export const Report = object({
 })
 export type Report = Static<typeof Report>
 
+/** Why the baseline asked for could not be had; report/notices.ts says it first in the report. */
+export type BaselineMissing =
+  | { why: 'no-shared-history'; baseRef: string }
+  | { why: 'no-folder'; baseRef: string; commit: string; folder: string }
+  | { why: 'base-failed'; commit: string | undefined; error: string }
+
+/** A stored baseline measured with another value of an input that shapes the load. */
+export interface StoredInputDiffers {
+  path: string
+  input: string
+  then: string
+  now: string
+}
+
 /** A series the base itself grows in beyond the limit: the growth predates the change. */
 export interface BaseGrowth {
   series: JudgedSeries

@@ -54,11 +54,9 @@ describe('readStoredBaseline', () => {
 
   it("takes the stored head as this run's base, and says what was measured differently", () => {
     const path = stored(() => {})
-    const { run, notices } = readStoredBaseline(path, { ...config, rate: '100' })
+    const { run, inputsDiffer } = readStoredBaseline(path, { ...config, rate: '100' })
     expect(run).toEqual({ ...makeReport().runs.head, side: 'base' })
-    expect(notices).toEqual([
-      `the baseline ${path} was measured with rate "200", this run with "100": part of the difference may come from that alone`
-    ])
+    expect(inputsDiffer).toEqual([{ path, input: 'rate', then: '200', now: '100' }])
   })
 
   it('refuses trends that are not numbers, and a report without config, in one line', () => {

@@ -2,7 +2,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ConfigError } from '../config.js'
-import type { Report, Run } from '../model.js'
+import type { Report, Run, StoredInputDiffers } from '../model.js'
 import { parseReport } from '../report/report.js'
 import { formatBytes } from '../units.js'
 
@@ -13,7 +13,8 @@ const SAME_LOAD = ['load-command', 'rate', 'connections', 'warmup', 'memprofiler
 
 export interface StoredBaseline {
   run: Run
-  notices: string[]
+  /** Inputs that shape the load, set otherwise when the baseline was measured. */
+  inputsDiffer: StoredInputDiffers[]
 }
 
 export function readStoredBaseline(path: string, config: Record<string, string>): StoredBaseline {
@@ -27,11 +28,10 @@ export function readStoredBaseline(path: string, config: Record<string, string>)
         `baseline: ${path} measured another service (${key} "${then}", here "${now}"); use a report.json of this service, or baseline: merge-base`
       )
   }
-  const notices = SAME_LOAD.filter((key) => value(stored.config, key) !== value(config, key)).map(
-    (key) =>
-      `the baseline ${path} was measured with ${key} "${value(stored.config, key)}", this run with "${value(config, key)}": part of the difference may come from that alone`
+  const inputsDiffer = SAME_LOAD.filter((key) => value(stored.config, key) !== value(config, key)).map(
+    (input) => ({ path, input, then: value(stored.config, input), now: value(config, input) })
   )
-  return { run: { ...stored.runs.head, side: 'base' }, notices }
+  return { run: { ...stored.runs.head, side: 'base' }, inputsDiffer }
 }
 
 /** The most of a report.json that is read: a long run's report has a few MiB. */

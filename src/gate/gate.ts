@@ -17,6 +17,7 @@ import { Redactor } from '../redact.js'
 import { describeBaseGrowth, describePerRequest } from '../report/judgement.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { renderOpenMetrics, runLabels, runRegistry, type RunExport } from '../report/openmetrics.js'
+import { describeBaselineMissing, describeStoredInputDiffers } from '../report/notices.js'
 import { buildReport } from '../report/report.js'
 import { planJudging } from './plan.js'
 import { measureOnceWith } from './run.js'
@@ -111,8 +112,8 @@ async function gate(config: Config, options: GateOptions, redactor: Redactor): P
     verdict,
     judgements: ordered,
     notices: [
-      ...sides.notices,
-      ...(stored?.notices ?? []),
+      ...(sides.baselineMissing ? [describeBaselineMissing(sides.baselineMissing)] : []),
+      ...(stored?.inputsDiffer ?? []).map(describeStoredInputDiffers),
       ...(base ? baseGrowth(base, absolute, increase).map(describeBaseGrowth) : []),
       ...(vsBase?.comparison.perRequest ? [describePerRequest(vsBase.comparison.perRequest)] : [])
     ],

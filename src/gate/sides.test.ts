@@ -79,7 +79,7 @@ describe('measureSides', () => {
       commit: 'h'.repeat(40)
     })
     expect(result.base).not.toBeNull()
-    expect(result.notices).toEqual([])
+    expect(result.baselineMissing).toBeNull()
   })
 
   it('alternates the pairs ABBA: base, head, head, base, …, `repeats` pairs', async () => {
@@ -136,7 +136,7 @@ describe('measureSides', () => {
     expect(measured).toEqual(['head', 'head-2', 'head-3'])
     expect(findMergeBase).not.toHaveBeenCalled()
     expect(result.base).toBeNull()
-    expect(result.notices).toEqual([])
+    expect(result.baselineMissing).toBeNull()
   })
 
   it('measures the head alone, and says why, when the merge-base has no such folder', async () => {
@@ -145,9 +145,12 @@ describe('measureSides', () => {
     const result = await measureSides(plan({ repeats: 2, maxRepeats: 4 }), r.moduleDir, ctx, options)
     expect(measured).toEqual(['head', 'head-2'])
     expect(result.base).toBeNull()
-    expect(result.notices).toEqual([
-      `No baseline: the merge-base ${'b'.repeat(12)} of HEAD and origin/main has no svc folder. The verdict rests on the absolute limits alone.`
-    ])
+    expect(result.baselineMissing).toEqual({
+      why: 'no-folder',
+      baseRef: 'origin/main',
+      commit: 'b'.repeat(40),
+      folder: 'svc'
+    })
   })
 
   it('measures the head alone when HEAD and the base share no history', async () => {
@@ -161,7 +164,7 @@ describe('measureSides', () => {
     const result = await measureSides(plan(), r.moduleDir, ctx, options)
     expect(measured).toEqual(['head'])
     expect(checkedOut).toBe(false)
-    expect(result.notices[0]).toMatch(/^No baseline: HEAD and origin\/main share no history/)
+    expect(result.baselineMissing).toEqual({ why: 'no-shared-history', baseRef: 'origin/main' })
   })
 
   it('drops a base that fails to run and goes on with the head alone, without asking for more pairs', async () => {
@@ -180,9 +183,11 @@ describe('measureSides', () => {
     expect(measured).toEqual(['base', 'head', 'head-2', 'base-2', 'head-3'])
     expect(needsAnotherPair).not.toHaveBeenCalled()
     expect(result.base).toBeNull()
-    expect(result.notices).toEqual([
-      `No baseline: the merge-base ${'b'.repeat(12)} could not be measured: the service exited with code 2 during the run. The verdict rests on the absolute limits alone.`
-    ])
+    expect(result.baselineMissing).toEqual({
+      why: 'base-failed',
+      commit: 'b'.repeat(40),
+      error: 'the service exited with code 2 during the run'
+    })
   })
 
   it('ends the gate when the base fails because the output folder cannot be written, or when cancelled', async () => {

@@ -11,7 +11,7 @@ import { withWorktree } from '../baseline/worktree.js'
 import { ConfigError } from '../config.js'
 import type { RunContext } from '../engine/run-context.js'
 import { GateError, OutputError } from '../errors.js'
-import type { Run, Side } from '../model.js'
+import type { BaselineMissing, Run, Side } from '../model.js'
 import type { PairsPlan } from './plan.js'
 import type { MeasureOnce } from './run.js'
 
@@ -42,13 +42,10 @@ export interface SidesOptions extends SidesSeams {
 
 export interface Sides {
   head: Run
-  /** null: no baseline was asked for, or none could be measured (said in notices). */
+  /** null: no baseline was asked for, or none could be measured (then `baselineMissing` says why). */
   base: Run | null
-  notices: string[]
+  baselineMissing: BaselineMissing | null
 }
-
-/** What the report says first when the baseline was asked for but could not be had. */
-const noBaseline = (why: string) => `No baseline: ${why}. The verdict rests on the absolute limits alone.`
 
 export async function measureSides(
   plan: PairsPlan,
@@ -56,17 +53,14 @@ export async function measureSides(
   ctx: RunContext,
   options: SidesOptions
 ): Promise<Sides> {
-  const headOnly = (side: Side, notices: string[]) =>
-    measureRepeats(plan, side, null, ctx, options).then((s) => ({ ...s, notices }))
+  const headOnly = (side: Side, baselineMissing: BaselineMissing | null) =>
+    measureRepeats(plan, side, null, ctx, options).then((s) => ({ ...s, baselineMissing }))
   const head: Side = { side: 'head', moduleDir, repoRoot: await options.repoRootOf(moduleDir) }
-  if (plan.baseline.kind !== 'merge-base') return headOnly(head, [])
+  if (plan.baseline.kind !== 'merge-base') return headOnly(head, null)
 
   const mb = await options.findMergeBase(moduleDir, plan.baseRef)
   const headSide: Side = { ...head, commit: mb.headCommit }
-  if (!mb.commit)
-    return headOnly(headSide, [
-      noBaseline(`HEAD and ${mb.baseRef} share no history (a first commit or unrelated branches)`)
-    ])
+  if (!mb.commit) return headOnly(headSide, { why: 'no-shared-history', baseRef: mb.baseRef })
   // The same working-directory relative to the repository root, in the merge-base's tree.
   const inRepo = relative(realpathSync(mb.root), realpathSync(moduleDir))
   if (inRepo.startsWith('..'))
@@ -79,8 +73,7 @@ export async function measureSides(
     const repoRoot = await options.repoRootOf(baseDir)
     const base: Side = { side: 'base', moduleDir: baseDir, repoRoot, ref: mb.baseRef, commit }
     if (existsSync(baseDir)) return measureRepeats(plan, headSide, base, ctx, options)
-    const why = `the merge-base ${commit.slice(0, 12)} of HEAD and ${mb.baseRef} has no ${inRepo || '.'} folder`
-    return headOnly(headSide, [noBaseline(why)])
+    return headOnly(headSide, { why: 'no-folder', baseRef: mb.baseRef, commit, folder: inRepo || '.' })
   })
 }
 
@@ -103,7 +96,7 @@ async function measureRepeats(
 ): Promise<Sides> {
   const heads: Run[] = []
   const bases: Run[] = []
-  const notices: string[] = []
+  let baselineMissing: BaselineMissing | null = null
   let baseSide = base
   const measureBase = async (pair: number) => {
     if (!baseSide) return
@@ -113,9 +106,7 @@ async function measureRepeats(
       // A folder that cannot be written fails the head as well: it is no reason to drop the base.
       if (!(e instanceof GateError) || e instanceof OutputError || ctx.signal?.aborted) throw e
       if (e.detail) ctx.log(e.detail)
-      notices.push(
-        noBaseline(`the merge-base ${baseSide.commit?.slice(0, 12)} could not be measured: ${e.message}`)
-      )
+      baselineMissing = { why: 'base-failed', commit: baseSide.commit, error: e.message }
       baseSide = null
     }
   }
@@ -130,7 +121,11 @@ async function measureRepeats(
       `head − base is still unclear after ${pair} pair${pair > 1 ? 's' : ''}: one more (at most ${plan.maxRepeats})`
     )
   }
-  return { head: combineRepeats(heads), base: baseSide ? combineRepeats(bases) : null, notices }
+  return {
+    head: combineRepeats(heads),
+    base: baseSide ? combineRepeats(bases) : null,
+    baselineMissing
+  }
 }
 
 /** Where a run's profiles and logs go: head, base, then head-2, base-2, … */

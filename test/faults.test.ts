@@ -164,16 +164,25 @@ describe('whose endpoint is measured', () => {
 
   it('refuses an endpoint that another process took after that check', async () => {
     const pprofPort = await freePort()
-    // The start-command starts the other process in a session of its own, then the service.
+    // Another process, not one memgate started (a process the start-command starts is the
+    // service's, cgroup and all), takes the port once memgate has checked it and is starting
+    // the service, which waits a second before it binds.
+    let taken = false
     const run = await memgate({
       env: { PPROF_ADDR: `127.0.0.1:${pprofPort}`, LEAK_BYTES: '65536' },
       args: [
         '--pprof-url',
         `http://127.0.0.1:${pprofPort}/debug/pprof`,
         '--start-command',
-        `env -u MEMGATE_GROUP -u FAULT_RUN -u PPROF_ADDR ADDR=127.0.0.1:${pprofPort} setsid -f ${other}; sleep 1; exec "$MEMGATE_BINARY"`
-      ]
+        'sleep 1; exec "$MEMGATE_BINARY"'
+      ],
+      onStderr: (text) => {
+        if (taken || !text.includes('starting the service')) return
+        taken = true
+        startOther({ ADDR: `127.0.0.1:${pprofPort}` })
+      }
     })
+    expect(taken).toBe(true)
     expectOutcome(run, {
       code: 2,
       line: `memgate: pprof-url: another process answers at http://127.0.0.1:${pprofPort}/debug/pprof (${other}), not the service memgate started; stop it, or give the service and pprof-url a free port`,

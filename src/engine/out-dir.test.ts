@@ -103,6 +103,10 @@ describe('writeOutput and mkdirOutput', () => {
       `--out: ${path} cannot be written (ENOENT: no such file or directory); give a folder memgate can write`
     )
     writeFileSync(join(dir, 'profiles'), '')
+    // A folder that became a file: the cleanup of the temp file fails too, and must not hide why.
+    expect(refusal(() => writeOutput(join(dir, 'profiles', 'heap-002.pb.gz'), 'x'))).toBe(
+      `--out: ${join(dir, 'profiles', 'heap-002.pb.gz')} cannot be written (ENOTDIR: not a directory); give a folder memgate can write`
+    )
     expect(refusal(() => mkdirOutput(join(dir, 'profiles', 'head')))).toBe(
       `--out: ${join(dir, 'profiles', 'head')} cannot be created (ENOTDIR: not a directory); give a folder memgate can write`
     )

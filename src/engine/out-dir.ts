@@ -69,8 +69,17 @@ export function writeOutput(path: string, data: string | Uint8Array): void {
     writeFileSync(temp, data, { flag: 'wx' })
     renameSync(temp, path)
   } catch (e) {
-    rmSync(temp, { force: true })
+    removeQuietly(temp)
     throw new OutputError(path, `cannot be written (${reason(e)}); give a folder memgate can write`)
+  }
+}
+
+/** Cleanup that fails (the folder is gone, or is now a file) must not hide the error that called for it. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true })
+  } catch {
+    // The write's own error says what is wrong.
   }
 }
 

@@ -39,6 +39,39 @@ export interface LoadGenerator {
 
 const TICK_MS = 5
 
+interface Target {
+  send: typeof httpRequest
+  target: URL
+  agent: HttpAgent
+  timeoutMs: number
+}
+
+/** One GET, its body drained; `settled` is called once, with the error (or null) it ended with. */
+function getOnce(t: Target, answered: () => void, settled: (error: string | null) => void): void {
+  let done = false
+  const finish = (error: string | null) => {
+    if (done) return
+    done = true
+    settled(error)
+  }
+  const r = t.send(
+    t.target,
+    { agent: t.agent, method: 'GET', timeout: t.timeoutMs },
+    (res: IncomingMessage) => {
+      answered()
+      const status = res.statusCode ?? 0
+      res.resume() // drain the body: the connection goes back to the pool
+      res.once('end', () => finish(status >= 400 ? `HTTP ${status}` : null))
+      res.once('error', (e) => finish(e.message))
+    }
+  )
+  r.once('timeout', () => r.destroy(new Error(`no answer within ${t.timeoutMs} ms`)))
+  r.once('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message))
+  r.end()
+}
+
+// Over 60 lines: one closure over the counts, the schedule and the pause, which every tick,
+// response and pause changes together; split, each part would take all of that state.
 export function startGenerator(req: GeneratorRequest): LoadGenerator {
   const target = new URL(req.url)
   const https = target.protocol === 'https:'
@@ -67,22 +100,7 @@ export function startGenerator(req: GeneratorRequest): LoadGenerator {
   const fire = () => {
     inFlight++
     sent++
-    let done = false
-    const finish = (error: string | null) => {
-      if (done) return
-      done = true
-      settle(error)
-    }
-    const r = send(target, { agent, method: 'GET', timeout: timeoutMs }, (res: IncomingMessage) => {
-      counts.responses++
-      const status = res.statusCode ?? 0
-      res.resume() // drain the body: the connection goes back to the pool
-      res.once('end', () => finish(status >= 400 ? `HTTP ${status}` : null))
-      res.once('error', (e) => finish(e.message))
-    })
-    r.once('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)))
-    r.once('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message))
-    r.end()
+    getOnce({ send, target, agent, timeoutMs }, () => counts.responses++, settle)
   }
 
   // Every connection opened at once, at the start of the warm-up: one opened later under a

@@ -1,5 +1,5 @@
-import { makeReport } from '../../test/fixtures/reports.js'
-import type { GoroutineGroup, Judgement, Report } from '../model.js'
+import { makeReport, provenLeakedAtWarmUp } from '../../test/fixtures/reports.js'
+import type { Judgement, Report } from '../model.js'
 import { describeJudgement } from './judgement.js'
 import { renderMarkdown } from './markdown.js'
 import { renderTerminal } from './terminal.js'
@@ -46,18 +46,7 @@ describe('a per-request limit', () => {
 
 describe('goroutine groups', () => {
   // Leaked during warm-up: proven by the goroutineleak profile, yet no growth while sampling.
-  const provenAtWarmUp: GoroutineGroup = {
-    function: 'main.awaitReply',
-    file: '/work/repo/service/main.go',
-    line: 77,
-    repoPath: 'service/main.go',
-    callPath: [],
-    waitReason: 'chan receive',
-    countGrowth: 0,
-    perSec: 0,
-    count: 30,
-    provenLeaked: true
-  }
+  const provenAtWarmUp = provenLeakedAtWarmUp()
 
   it('lists a group the runtime proved leaked though it did not grow, in the comment and the terminal', () => {
     const report = makeReport()

@@ -2,7 +2,7 @@
 import { jest } from '@jest/globals'
 import { annotate } from '../../src/github/annotations.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
-import { makeReport } from '../fixtures/reports.js'
+import { makeReport, provenLeakedAtWarmUp } from '../fixtures/reports.js'
 
 let stdout: string
 beforeEach(() => {
@@ -17,20 +17,7 @@ afterEach(() => jest.restoreAllMocks())
 describe('annotate', () => {
   it('marks the growing site and a group the runtime proved leaked during warm-up, as the comment lists them', () => {
     const report = makeReport()
-    report.runs.head.attribution!.goroutines = [
-      {
-        function: 'main.awaitReply',
-        file: '/work/repo/service/main.go',
-        line: 77,
-        repoPath: 'service/main.go',
-        callPath: [],
-        waitReason: 'chan receive',
-        countGrowth: 0,
-        perSec: 0,
-        count: 30,
-        provenLeaked: true
-      }
-    ]
+    report.runs.head.attribution!.goroutines = [provenLeakedAtWarmUp()]
     expect(annotate(report)).toBe(2)
     expect(stdout.split('\n').filter(Boolean)).toEqual([
       '::error title=go-memgate (memgate)%3A growing heap,file=service/main.go,line=21::main.handle allocates memory that stays live: 2.93 MiB/min.',

@@ -470,7 +470,9 @@ function tellWatchdog(line: string): void {
 }
 
 function startWatchdog(cgroupParent: string): Socket | null {
+  // Its /proc/<pid>/environ is readable by the service, as memgate's is: no token in it.
   const child = spawn('sh', ['-c', WATCHDOG_SCRIPT, 'memgate-watchdog', owner, cgroupParent], {
+    env: childEnv(process.env),
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore']
   })

@@ -17,8 +17,8 @@ import { createOctokit } from './github/octokit.js'
 import { setOutputs } from './github/outputs.js'
 import { resolvePullRequest, writePullRequestFile } from './github/pull-request.js'
 import { writeSummary } from './github/summary.js'
-import { untrustedBlock } from './github/untrusted.js'
-import { redactText } from './redact.js'
+import { logText, untrustedBlock } from './github/untrusted.js'
+import { redactText, stripControl } from './redact.js'
 import { renderMarkdown } from './report/markdown.js'
 import { present } from './report/present.js'
 import type { Log, Report } from './model.js'
@@ -65,7 +65,7 @@ async function gateStep(signal: AbortSignal): Promise<void> {
       repoRoot,
       configRecord: describeConfig(raw),
       log: actionLog,
-      warn: (line) => core.warning(line),
+      warn: (line) => core.warning(stripControl(line)),
       env: process.env,
       signal,
       ...(context.repositoryUrl ? { repositoryUrl: context.repositoryUrl } : {})
@@ -92,16 +92,17 @@ async function gateStep(signal: AbortSignal): Promise<void> {
     }
   }
 
+  // The view's reasons are made from the judgements' numbers; the control characters go all the same.
   const reason = failureReason(present(report), report.name, config.failOn)
-  if (reason) core.setFailed(reason)
-  else core.info(`go-memgate (${report.name}): ${report.verdict}`)
+  if (reason) core.setFailed(stripControl(reason))
+  else core.info(logText(`go-memgate (${report.name}): ${report.verdict}`))
 }
 
-/** The gate's log: each side's warm-up and samples folded in a group of the job's log. */
+/** The gate's log: each side's warm-up and samples folded in a group of the job's log; lines may quote a base's output. */
 const actionLog: Log = (line, event) => {
-  if (event?.kind === 'group-start') core.startGroup(line)
+  if (event?.kind === 'group-start') core.startGroup(stripControl(line))
   else if (event?.kind === 'group-end') core.endGroup()
-  else core.info(line)
+  else core.info(logText(line))
 }
 
 function logReport(report: Report): void {
@@ -146,14 +147,14 @@ async function comment(config: Config, context: RunContext, report: Report): Pro
 /** One line for the user; a stack only in the debug log. */
 function fail(error: unknown): void {
   if (error instanceof ConfigError) {
-    core.setFailed(`Invalid input: ${redactText(error.message)}`)
+    core.setFailed(stripControl(`Invalid input: ${redactText(error.message)}`))
   } else if (error instanceof GateError) {
     // The detail is what the compiler or the service printed: it must not run workflow commands.
     if (error.detail) core.info(untrustedBlock(redactText(error.detail)))
-    core.setFailed(redactText(error.message))
+    core.setFailed(stripControl(redactText(error.message)))
   } else {
     const err = error instanceof Error ? error : new Error(String(error))
     if (err.stack) core.debug(err.stack)
-    core.setFailed(`go-memgate failed: ${err.message}`)
+    core.setFailed(stripControl(`go-memgate failed: ${err.message}`))
   }
 }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { GateError } from '../errors.js'
 import type { GoModuleFolder } from '../profile/paths.js'
 import { OutputTail } from './output-tail.js'
-import { exitOf, spawnGroup, stopGroup } from './processes.js'
+import { childEnv, exitOf, spawnGroup, stopGroup } from './processes.js'
 import type { RunContext } from './run-context.js'
 
 const execFileAsync = promisify(execFile)
@@ -35,9 +35,11 @@ export interface GoModule {
  * attribution. `repoRoot` comes from the caller, who asks git: the engine runs go only.
  */
 export async function inspectModule(moduleDir: string, repoRoot: string): Promise<GoModule> {
+  // go reads the PR's go.mod and go.work (a toolchain line can fetch another go): no credentials.
+  const go = { cwd: moduleDir, env: childEnv(process.env) }
   let goVersion: string
   try {
-    goVersion = (await execFileAsync('go', ['env', 'GOVERSION'], { cwd: moduleDir })).stdout.trim()
+    goVersion = (await execFileAsync('go', ['env', 'GOVERSION'], go)).stdout.trim()
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     if (err.code === 'ENOENT') {
@@ -49,7 +51,7 @@ export async function inspectModule(moduleDir: string, repoRoot: string): Promis
   let modules: GoModuleFolder[] = []
   try {
     // One line a module: a go.work workspace lists all of its modules. Paths hold no spaces.
-    const list = await execFileAsync('go', ['list', '-m', '-f', '{{.Path}} {{.Dir}}'], { cwd: moduleDir })
+    const list = await execFileAsync('go', ['list', '-m', '-f', '{{.Path}} {{.Dir}}'], go)
     modules = list.stdout
       .split('\n')
       .map((line) => {

@@ -9,7 +9,7 @@ import {
   GROUP_VAR,
   parseStat,
   recordMembers,
-  RUNNER_SECRETS,
+  childEnv,
   spawnGroup,
   stopGroup,
   type ProcessEntry
@@ -124,12 +124,45 @@ setInterval(() => {}, 1000)
   }, 20_000)
 })
 
+describe('childEnv', () => {
+  it("withholds the runner's file commands, its tokens and service URLs, and every action input", () => {
+    const runner = {
+      GITHUB_OUTPUT: '/runner/output',
+      GITHUB_ENV: '/runner/env',
+      GITHUB_PATH: '/runner/path',
+      GITHUB_STATE: '/runner/state',
+      GITHUB_STEP_SUMMARY: '/runner/summary',
+      GITHUB_TOKEN: 'ghs_x',
+      ACTIONS_RUNTIME_TOKEN: 'rt',
+      ACTIONS_RUNTIME_URL: 'https://pipelines/',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc',
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://oidc/',
+      ACTIONS_CACHE_URL: 'https://cache/',
+      ACTIONS_CACHE_SERVICE_V2: 'True',
+      ACTIONS_RESULTS_URL: 'https://results/',
+      'INPUT_GITHUB-TOKEN': 'ghs_y',
+      INPUT_ENV: 'DB_PASSWORD=x',
+      INPUT_MODE: 'full'
+    }
+    const kept = {
+      PATH: '/usr/bin',
+      HOME: '/home/runner',
+      GITHUB_SHA: 'abc',
+      GOFLAGS: '-mod=mod',
+      MY_INPUT_DIR: '/x'
+    }
+    expect(childEnv({ ...runner, ...kept })).toEqual(kept)
+  })
+})
+
 describe('the environment of a group', () => {
   it("has the group's tag and none of the runner's credentials", async () => {
     const env = {
       PATH: process.env.PATH,
       KEEP: 'yes',
-      ...Object.fromEntries(RUNNER_SECRETS.map((n) => [n, 'secret']))
+      'INPUT_GITHUB-TOKEN': 'secret',
+      ACTIONS_RUNTIME_TOKEN: 'secret',
+      GITHUB_OUTPUT: '/secret/output'
     }
     const child = spawnGroup('sh', ['-c', 'env'], { env, stdio: ['ignore', 'pipe', 'ignore'] })
     let printed = ''

@@ -19,12 +19,40 @@ import { GateError } from '../errors.js'
 /** Set in the environment of every group we start: how its processes are found after they leave it. */
 export const GROUP_VAR = 'MEMGATE_GROUP'
 
-/** The runner's own credentials: the build, the service and the load have no use for them. */
-export const RUNNER_SECRETS = [
-  'INPUT_GITHUB-TOKEN',
-  'ACTIONS_RUNTIME_TOKEN',
-  'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
-]
+/**
+ * What no child inherits from memgate. The runner's file commands: a line written there sets
+ * an output, a variable or PATH for the job's later steps. Its tokens and the service URLs they
+ * open (artifacts, cache, OIDC). Every action input (INPUT_GITHUB-TOKEN among them): what
+ * the service needs comes through the `env` input. NODE_OPTIONS stays: the runner does not
+ * set it, and it is no channel to later steps.
+ */
+const WITHHELD_ENV = {
+  names: new Set([
+    'GITHUB_OUTPUT',
+    'GITHUB_ENV',
+    'GITHUB_PATH',
+    'GITHUB_STATE',
+    'GITHUB_STEP_SUMMARY',
+    'GITHUB_TOKEN',
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_RUNTIME_URL',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    'ACTIONS_ID_TOKEN_REQUEST_URL',
+    'ACTIONS_CACHE_URL',
+    'ACTIONS_CACHE_SERVICE_V2',
+    'ACTIONS_RESULTS_URL'
+  ]),
+  prefixes: ['INPUT_']
+}
+
+/** `env` without what WITHHELD_ENV names: the environment of every process memgate starts. */
+export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      ([name]) => !WITHHELD_ENV.names.has(name) && !WITHHELD_ENV.prefixes.some((p) => name.startsWith(p))
+    )
+  )
+}
 
 // This memgate's mark; a group's tag is `${owner}.${n}`. The random part keeps a reused pid apart.
 const owner = `${process.pid}-${randomBytes(4).toString('hex')}`
@@ -59,8 +87,7 @@ export function spawnGroup(command: string, args: string[], options: SpawnOption
   if (watchdog === undefined) watchdog = startWatchdog(cgroups?.parent ?? '')
   const n = ++groups
   const tag = `${owner}.${n}`
-  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), [GROUP_VAR]: tag }
-  for (const name of RUNNER_SECRETS) delete env[name]
+  const env = { ...childEnv(options.env ?? process.env), [GROUP_VAR]: tag }
   // A child starts in its parent's cgroup: memgate joins the group's for the spawn, which is synchronous.
   let cgroup = cgroups ? joinNewCgroup(cgroups, n) : null
   let child: ChildProcess
@@ -443,7 +470,9 @@ function tellWatchdog(line: string): void {
 }
 
 function startWatchdog(cgroupParent: string): Socket | null {
+  // Its /proc/<pid>/environ is readable by the service, as memgate's is: no token in it.
   const child = spawn('sh', ['-c', WATCHDOG_SCRIPT, 'memgate-watchdog', owner, cgroupParent], {
+    env: childEnv(process.env),
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore']
   })

@@ -3,6 +3,7 @@
 import { jest } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { makeReport } from '../../test/fixtures/reports.js'
@@ -37,6 +38,29 @@ describe('groupingPath', () => {
       'branch@base64': '=',
       commit: '0123abcd'
     })
+  })
+})
+
+const run = (commit: string, branch = 'feature/cache'): RunExport => ({
+  labels: { repository: 'acme/shop', branch, commit },
+  detectableGrowthPerSec: { heap: 9000 }
+})
+
+describe('pushRun to a gateway that answers 500', () => {
+  it('quotes its page redacted and capped, in one line', async () => {
+    const page = `<h1>500</h1>\n<pre>upstream said: token ghp_${'a'.repeat(36)} Authorization: Bearer sekrit123</pre>${'x'.repeat(5000)}`
+    const server = createServer((_req, res) => res.writeHead(500, { 'content-type': 'text/html' }).end(page))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as { port: number }
+      const result = await pushRun(runRegistry(makeReport(), run('dddd4444')), `http://127.0.0.1:${port}`, {})
+      expect(result.warning).toMatch(/^pushgateway-url: .*status 500.*the verdict stands$/)
+      expect(result.warning).not.toMatch(/ghp_a|sekrit123|\n/)
+      expect(result.warning!.length).toBeLessThan(400)
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })
 
@@ -79,10 +103,6 @@ withGateway('pushRun to a real Pushgateway', () => {
     return parseExposition(text).filter((s) => s.name.startsWith('memgate_') && s.labels.commit === commit)
   }
 
-  const run = (commit: string, branch = 'feature/cache'): RunExport => ({
-    labels: { repository: 'acme/shop', branch, commit },
-    detectableGrowthPerSec: { heap: 9000 }
-  })
   const grouping = (r: RunExport) => ({ name: 'memgate', ...r.labels })
 
   it('pushes the run grouped by job, name, repository, branch and commit, readable from /metrics', async () => {

@@ -2,7 +2,7 @@
 // by-product: a failure is a warning to print, never an error, and never changes the verdict.
 import { performance } from 'node:perf_hooks'
 import { Pushgateway, type Registry } from 'prom-client'
-import { redactUrl, stripControl } from '../redact.js'
+import { redactText, redactUrl, stripControl } from '../redact.js'
 
 /** The Pushgateway's job label of every push. */
 export const PUSH_JOB = 'go-memgate'
@@ -31,7 +31,8 @@ export async function pushRun(
     await gateway.push({ jobName: PUSH_JOB, groupings: groupingPath(grouping) })
     return { roundTripMs: performance.now() - started }
   } catch (e) {
-    const why = stripControl((e as Error).message)
+    // The gateway's error page is quoted: redacted before the cap, so no cut token shows half.
+    const why = stripControl(redactText((e as Error).message))
       .replace(/\s+/g, ' ')
       .trim()
       .slice(0, 200)

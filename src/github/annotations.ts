@@ -1,6 +1,7 @@
 // Annotations on the lines that leak, so the PR's diff shows them where they are.
 import * as core from '@actions/core'
 import type { Report } from '../model.js'
+import { stripControl } from '../redact.js'
 import { present } from '../report/present.js'
 
 /** GitHub shows 10 annotations of each level per step; keep room for other steps' messages. */
@@ -19,6 +20,8 @@ export function annotate(report: Report): number {
   const marks = [view.heapSites, view.goroutineGroups].flatMap((listed) =>
     listed.flatMap((item) => (item.annotation ? [item.annotation] : [])).slice(0, MAX_PER_KIND)
   )
-  for (const { title, message, file, line } of marks) write(message, { title, file, startLine: line })
+  // Names and paths come from the service's profile: no terminal escapes in the log.
+  for (const { title, message, file, line } of marks)
+    write(stripControl(message), { title: stripControl(title), file, startLine: line })
   return marks.length
 }

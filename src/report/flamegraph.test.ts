@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { diffHeap } from '../profile/diff.js'
 import { summarizeHeap, type HeapSummary } from '../profile/heap.js'
 import { profile } from '../../test/fixtures/profiles.js'
@@ -55,6 +56,32 @@ describe('heapGrowthFlameGraph', () => {
     expect(svg).toContain('main.&#60;script&#62;&#38;&#34;x&#34;')
     expect(escapeXml(`a'b`)).toBe('a&#39;b')
   })
+
+  // expat (Python's standard library) is a strict XML 1.0 parser: no npm dependency has one.
+  const hasPython = (() => {
+    try {
+      execFileSync('python3', ['--version'], { stdio: 'ignore' })
+      return true
+    } catch {
+      return false
+    }
+  })()
+  if (!hasPython && process.env.CI) throw new Error('python3 is needed to parse the flame graph as XML')
+  ;(hasPython ? it : it.skip)(
+    'stays well-formed XML 1.0 with control characters and lone surrogates in a name',
+    () => {
+      const hostile = 'main.\u0001evil\u001b[31m\u0000\ufffe\ud800x\u0085'
+      const svg = heapGrowthFlameGraph(diffHeap(summary([]), summary([{ functions: [hostile], bytes: 10 }])))
+      const parsed = execFileSync(
+        'python3',
+        ['-c', 'import sys, xml.dom.minidom as m; m.parseString(sys.stdin.buffer.read()); print("ok")'],
+        { input: Buffer.from(svg, 'utf8') }
+      )
+      expect(parsed.toString().trim()).toBe('ok')
+      // Shown, not dropped: the name still reads as it was.
+      expect(svg).toContain('main.\\u0001evil\\u001b[31m\\u0000\\ufffe\\ud800x\u0085')
+    }
+  )
 
   it('says so when nothing grew', () => {
     const s = summary([{ functions: ['main.main'], bytes: 10 }])

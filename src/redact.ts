@@ -33,12 +33,31 @@ const SECRET_PARTS = new Set([
 export function isSecretName(name: string): boolean {
   // PWD is the shell's working directory, not a password.
   if (name === 'PWD') return false
-  const parts = name
+  const parts = nameParts(name)
+  const joined = parts.join('')
+  return SECRET_WORDS.some((w) => joined.includes(w)) || parts.some((p) => SECRET_PARTS.has(p))
+}
+
+const nameParts = (name: string): string[] =>
+  name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
-  const joined = parts.join('')
-  return SECRET_WORDS.some((w) => joined.includes(w)) || parts.some((p) => SECRET_PARTS.has(p))
+
+// Name parts of an env variable whose value is an address, which may carry its credential
+// anywhere: in the userinfo, the query, or the path itself (a Slack or Discord webhook, a
+// presigned URL, a Sentry DSN's key), where no shape tells it from a plain path.
+const ADDRESS_PARTS = new Set(['url', 'uri', 'dsn', 'webhook'])
+
+/**
+ * Whether an env value must never be shown: its name looks secret (DB_PASSWORD), or names
+ * an address (SLACK_WEBHOOK_URL, DATABASE_URL, MONGO_URI, SENTRY_DSN), or the value holds a
+ * credential by its shape (redis://:pw@cache). ADDR=127.0.0.1:8080 stays readable.
+ */
+export function isSecretEnv(name: string, value: string): boolean {
+  return (
+    isSecretName(name) || nameParts(name).some((p) => ADDRESS_PARTS.has(p)) || redactText(value) !== value
+  )
 }
 
 /**
@@ -139,17 +158,118 @@ const SHAPES: [RegExp, (...groups: string[]) => string][] = [
   [/\bAIza[A-Za-z0-9_-]{35}/g, () => HIDDEN],
   [/\bglpat-[A-Za-z0-9_-]{20,}/g, () => HIDDEN],
   [/\bnpm_[A-Za-z0-9]{36}\b/g, () => HIDDEN],
-  // curl -u user:password, --user user:password: the user stays.
-  [
-    /((?:^|\s)(?:-u|--user)[ \t]+['"]?)([^\s:'"]{1,256}):[^\s'"]+/g,
-    (_all, flag, user) => `${flag}${user}:${HIDDEN}`
-  ],
   // Go MySQL DSNs have no scheme: user:password@tcp(host:3306)/db.
   [
     /\b([A-Za-z0-9._-]{1,64}):[^\s@/'"]{1,256}@(tcp|unix|udp)\(/g,
     (_all, user, net) => `${user}:${HIDDEN}@${net}(`
   ]
 ]
+
+/** What a credential flag's value holds. */
+type Holds =
+  /** user:password: the user stays, what follows the first ":" goes (all of it without one: a token). */
+  | 'user:password'
+  /** A password, token or cookie: all of it goes. */
+  | 'secret'
+
+interface CredentialFlag {
+  /** The command's name (its path's last part). */
+  tool: string
+  flag: string
+  holds: Holds
+  /** Taken attached only (-pPW): apart, the next word is something else (mysql -p shop prompts, shop is the database). */
+  attachedOnly?: true
+}
+
+/**
+ * Flags of common load and client tools whose value is a credential, though the flag's
+ * name does not say so (the named rules hide --password and --token of any command).
+ * Headers (-H, -header) are hidden by the header rule, PGPASSWORD= by the key=value rule.
+ */
+export const CREDENTIAL_FLAGS: readonly CredentialFlag[] = [
+  { tool: 'hey', flag: '-a', holds: 'user:password' },
+  { tool: 'ab', flag: '-A', holds: 'user:password' },
+  { tool: 'ab', flag: '-P', holds: 'user:password' },
+  { tool: 'ab', flag: '-C', holds: 'secret' },
+  { tool: 'curl', flag: '-u', holds: 'user:password' },
+  { tool: 'curl', flag: '--user', holds: 'user:password' },
+  { tool: 'curl', flag: '-U', holds: 'user:password' },
+  { tool: 'curl', flag: '--proxy-user', holds: 'user:password' },
+  { tool: 'curl', flag: '--oauth2-bearer', holds: 'secret' },
+  { tool: 'curl', flag: '-b', holds: 'secret' },
+  { tool: 'curl', flag: '--cookie', holds: 'secret' },
+  { tool: 'redis-cli', flag: '-a', holds: 'secret' },
+  { tool: 'redis-cli', flag: '--pass', holds: 'secret' },
+  { tool: 'mysql', flag: '-p', holds: 'secret', attachedOnly: true },
+  { tool: 'mysql', flag: '--password', holds: 'secret' },
+  { tool: 'http', flag: '-a', holds: 'user:password' },
+  { tool: 'http', flag: '--auth', holds: 'user:password' },
+  { tool: 'https', flag: '-a', holds: 'user:password' },
+  { tool: 'https', flag: '--auth', holds: 'user:password' },
+  { tool: 'sshpass', flag: '-p', holds: 'secret' }
+]
+
+// Each tool's credential flags, by flag.
+const TOOL_FLAGS = new Map<string, Map<string, CredentialFlag>>()
+for (const entry of CREDENTIAL_FLAGS)
+  TOOL_FLAGS.set(entry.tool, (TOOL_FLAGS.get(entry.tool) ?? new Map()).set(entry.flag, entry))
+
+// A shell operator or line end (group 1), which ends a command, or a word: characters and
+// quoted strings (bounded, so an unclosed quote costs linear time) up to whitespace or an operator.
+const COMMAND_WORD = /([;|&\n])|(?:[^\s;|&'"]|"[^"\n]{0,1024}"|'[^'\n]{0,1024}'|["'])+/g
+
+/** The quote around a word that is one quoted string ('…' or "…"), else ''. */
+const quoteOf = (word: string): string =>
+  word.length > 1 && (word[0] === '"' || word[0] === "'") && word.endsWith(word[0]) ? word[0] : ''
+
+/** `word` with what `holds` says hidden, its quotes kept: 'ops:pw' -> 'ops:***'. */
+function hideValue(word: string, holds: Holds): string {
+  const quote = quoteOf(word)
+  const inner = quote ? word.slice(1, -1) : word
+  const keep = holds === 'user:password' ? inner.indexOf(':') + 1 : 0
+  return `${quote}${inner.slice(0, keep)}${HIDDEN}${quote}`
+}
+
+/**
+ * The values of CREDENTIAL_FLAGS hidden: a flag counts after its tool's name in the same
+ * command, its value apart (-a v), attached (-av) or after "=" (--auth=v, Go's -a=v). A
+ * command in quotes (sh -c 'hey -a …') is read too.
+ */
+function redactToolFlags(text: string): string {
+  let out = ''
+  let copied = 0
+  const replace = (from: number, to: number, by: string) => {
+    out += text.slice(copied, from) + by
+    copied = to
+  }
+  let flags: Map<string, CredentialFlag> | undefined
+  // The value of the flag before is this word, whatever it is, as getopt and Go's flag read it.
+  let pending: Holds | undefined
+  for (const m of text.matchAll(COMMAND_WORD)) {
+    const [word, operator] = m
+    const [from, to] = [m.index, m.index + word.length]
+    const holds = pending
+    pending = undefined
+    const quote = quoteOf(word)
+    if (operator) flags = undefined
+    else if (holds) replace(from, to, hideValue(word, holds))
+    else if (quote) {
+      const inner = redactToolFlags(word.slice(1, -1))
+      if (inner !== word.slice(1, -1)) replace(from, to, quote + inner + quote)
+    } else if (TOOL_FLAGS.has(word.slice(word.lastIndexOf('/') + 1)))
+      flags = TOOL_FLAGS.get(word.slice(word.lastIndexOf('/') + 1))
+    else if (flags) {
+      const eq = word.indexOf('=')
+      let flag = flags.get(eq > 0 ? word.slice(0, eq) : word)
+      let valueAt = eq > 0 ? eq + 1 : word.length
+      if (!flag && /^-[A-Za-z]./.test(word)) [flag, valueAt] = [flags.get(word.slice(0, 2)), 2]
+      if (flag && valueAt < word.length)
+        replace(from + valueAt, to, hideValue(word.slice(valueAt), flag.holds))
+      else if (flag && eq < 0 && !flag.attachedOnly) pending = flag.holds
+    }
+  }
+  return out + text.slice(copied)
+}
 
 /**
  * Text with secrets of known shapes hidden: URLs lose credentials, query and fragment;
@@ -160,6 +280,7 @@ const SHAPES: [RegExp, (...groups: string[]) => string][] = [
 export function redactText(text: string): string {
   let out = redactUrl(text)
   for (const [pattern, replace] of SHAPES) out = out.replace(pattern, replace)
+  out = redactToolFlags(out)
   for (const rule of NAMED_RULES) out = redactNamed(out, rule)
   return out
 }

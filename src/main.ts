@@ -63,7 +63,7 @@ async function gate(signal: AbortSignal): Promise<void> {
       repoRoot,
       configRecord: describeConfig(raw),
       log: actionLog,
-      warn: (line) => core.warning(line),
+      warn: (line) => core.warning(redactText(line)),
       env: process.env,
       signal,
       ...(context.repositoryUrl ? { repositoryUrl: context.repositoryUrl } : {})
@@ -86,7 +86,7 @@ async function gate(signal: AbortSignal): Promise<void> {
     try {
       await uploadOutput(outDir, config.name, config.uploadArtifact)
     } catch (error) {
-      core.warning(`Could not upload the artifact: ${(error as Error).message}`)
+      core.warning(redactText(`Could not upload the artifact: ${(error as Error).message}`))
     }
   }
 
@@ -95,11 +95,14 @@ async function gate(signal: AbortSignal): Promise<void> {
   else core.info(`go-memgate (${report.name}): ${report.verdict}`)
 }
 
-/** The gate's log: each side's warm-up and samples folded in a group of the job's log. */
+/**
+ * The gate's log: each side's warm-up and samples folded in a group of the job's log. The
+ * runner masks only the values registered with setSecret: secrets by shape are hidden here.
+ */
 const actionLog: Log = (line, event) => {
-  if (event?.kind === 'group-start') core.startGroup(line)
+  if (event?.kind === 'group-start') core.startGroup(redactText(line))
   else if (event?.kind === 'group-end') core.endGroup()
-  else core.info(line)
+  else core.info(redactText(line))
 }
 
 function logReport(report: Report): void {
@@ -136,7 +139,7 @@ async function comment(config: Config, context: RunContext, report: Report): Pro
       status === 403
         ? ' The token may not write to pull requests (a fork, or missing `pull-requests: write`); the report is in the job summary.'
         : ''
-    core.warning(`Could not write the PR comment: ${(error as Error).message}.${hint}`)
+    core.warning(redactText(`Could not write the PR comment: ${(error as Error).message}.${hint}`))
     return undefined
   }
 }
@@ -152,6 +155,6 @@ function fail(error: unknown): void {
   } else {
     const err = error instanceof Error ? error : new Error(String(error))
     if (err.stack) core.debug(err.stack)
-    core.setFailed(`go-memgate failed: ${err.message}`)
+    core.setFailed(redactText(`go-memgate failed: ${err.message}`))
   }
 }

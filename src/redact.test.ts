@@ -143,7 +143,11 @@ describe('redactText', () => {
       'token="'.repeat(100_000),
       'x://'.repeat(100_000),
       'a:'.repeat(200_000),
-      '-----BEGIN PRIVATE KEY-----'.repeat(10_000)
+      '-----BEGIN PRIVATE KEY-----'.repeat(10_000),
+      'curl -u '.repeat(100_000),
+      `hey -a '`.repeat(100_000),
+      `'"`.repeat(200_000),
+      `sh -c 'curl -b "`.repeat(50_000)
     ]
     // Quadratic behaviour on any of these would take minutes, far past the test's timeout.
     for (const text of hostile) expect(typeof redactText(text)).toBe('string')

@@ -214,6 +214,11 @@ const TOOL_FLAGS = new Map<string, Map<string, CredentialFlag>>()
 for (const entry of CREDENTIAL_FLAGS)
   TOOL_FLAGS.set(entry.tool, (TOOL_FLAGS.get(entry.tool) ?? new Map()).set(entry.flag, entry))
 
+// Where a tool's name may stand as a command's word: most text has none, and skips the pass.
+const TOOL_NAME = new RegExp(
+  String.raw`(?:^|[\s;|&'"/])(?:${[...TOOL_FLAGS.keys()].join('|')})(?![^\s;|&'"])`
+)
+
 // A shell operator or line end (group 1), which ends a command, or a word: characters and
 // quoted strings (bounded, so an unclosed quote costs linear time) up to whitespace or an operator.
 const COMMAND_WORD = /([;|&\n])|(?:[^\s;|&'"]|"[^"\n]{0,1024}"|'[^'\n]{0,1024}'|["'])+/g
@@ -236,6 +241,7 @@ function hideValue(word: string, holds: Holds): string {
  * command in quotes (sh -c 'hey -a …') is read too.
  */
 function redactToolFlags(text: string): string {
+  if (!TOOL_NAME.test(text)) return text
   let out = ''
   let copied = 0
   const replace = (from: number, to: number, by: string) => {

@@ -186,6 +186,13 @@ describe('credential flags of common tools', () => {
     ['redis-cli -a', 'redis-cli -a redisPw ping', 'redis-cli -a *** ping'],
     ['redis-cli --user is a name', 'redis-cli --user app --pass redisPw', 'redis-cli --user app --pass ***'],
     ['mysql -p attached', 'mysql -u root -pMyPw9 shop', 'mysql -u root -p*** shop'],
+    ['mysql -p attached, quoted', `mysql -p'My Pw9' shop`, `mysql -p'***' shop`],
+    ['--auth= quoted', `http --auth='bob:a b' :8080/`, 'http --auth=*** :8080/'],
+    [
+      'a command shown in quotes of its own',
+      `load ": hey -a admin:heyPass9; echo "to $U"; curl -u admin:curlPass8 -H 'X: y' "$U""`,
+      `load ": hey -a admin:***; echo "to $U"; curl -u admin:*** -H 'X: y' "$U""`
+    ],
     [
       'mysql -p apart is a prompt, the next word a database',
       'mysql -u root -p shop',

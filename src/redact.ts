@@ -219,60 +219,57 @@ const TOOL_NAME = new RegExp(
   String.raw`(?:^|[\s;|&'"/])(?:${[...TOOL_FLAGS.keys()].join('|')})(?![^\s;|&'"])`
 )
 
-// A shell operator or line end (group 1), which ends a command, or a word: characters and
-// quoted strings (bounded, so an unclosed quote costs linear time) up to whitespace or an operator.
-const COMMAND_WORD = /([;|&\n])|(?:[^\s;|&'"]|"[^"\n]{0,1024}"|'[^'\n]{0,1024}'|["'])+/g
+// A shell operator or line end (group 1), which ends a command, or a word. Quotes are read
+// through, not as words: a command is often shown inside quotes of its own (load "…").
+const COMMAND_WORD = /([;|&\n])|[^\s;|&'"]+/g
+// A flag's value: characters and quoted strings (bounded, so an unclosed quote costs linear
+// time) up to whitespace, an operator or a quote that closes nothing.
+const FLAG_VALUE = /(?:[^\s;|&'"]|"[^"\n]{0,1024}"|'[^'\n]{0,1024}')+/y
 
-/** The quote around a word that is one quoted string ('…' or "…"), else ''. */
-const quoteOf = (word: string): string =>
-  word.length > 1 && (word[0] === '"' || word[0] === "'") && word.endsWith(word[0]) ? word[0] : ''
+const SPACES = /[ \t]*/y
 
-/** `word` with what `holds` says hidden, its quotes kept: 'ops:pw' -> 'ops:***'. */
-function hideValue(word: string, holds: Holds): string {
-  const quote = quoteOf(word)
-  const inner = quote ? word.slice(1, -1) : word
+/** `value` with what `holds` says hidden, its quotes kept: 'ops:pw' -> 'ops:***'. */
+function hideValue(value: string, holds: Holds): string {
+  const quote = value.length > 1 && /^["']/.test(value) && value.endsWith(value[0]) ? value[0] : ''
+  const inner = quote ? value.slice(1, -1) : value
   const keep = holds === 'user:password' ? inner.indexOf(':') + 1 : 0
   return `${quote}${inner.slice(0, keep)}${HIDDEN}${quote}`
 }
 
 /**
  * The values of CREDENTIAL_FLAGS hidden: a flag counts after its tool's name in the same
- * command, its value apart (-a v), attached (-av) or after "=" (--auth=v, Go's -a=v). A
- * command in quotes (sh -c 'hey -a …') is read too.
+ * command, its value apart (-a v), attached (-av) or after "=" (--auth=v, Go's -a=v). The
+ * value is the next word whatever it is, as getopt and Go's flag package read it.
  */
 function redactToolFlags(text: string): string {
   if (!TOOL_NAME.test(text)) return text
   let out = ''
   let copied = 0
-  const replace = (from: number, to: number, by: string) => {
-    out += text.slice(copied, from) + by
-    copied = to
-  }
   let flags: Map<string, CredentialFlag> | undefined
-  // The value of the flag before is this word, whatever it is, as getopt and Go's flag read it.
-  let pending: Holds | undefined
-  for (const m of text.matchAll(COMMAND_WORD)) {
-    const [word, operator] = m
-    const [from, to] = [m.index, m.index + word.length]
-    const holds = pending
-    pending = undefined
-    const quote = quoteOf(word)
+  const word = new RegExp(COMMAND_WORD)
+  for (let m = word.exec(text); m; m = word.exec(text)) {
+    const [found, operator] = m
+    const tool = found.slice(found.lastIndexOf('/') + 1)
     if (operator) flags = undefined
-    else if (holds) replace(from, to, hideValue(word, holds))
-    else if (quote) {
-      const inner = redactToolFlags(word.slice(1, -1))
-      if (inner !== word.slice(1, -1)) replace(from, to, quote + inner + quote)
-    } else if (TOOL_FLAGS.has(word.slice(word.lastIndexOf('/') + 1)))
-      flags = TOOL_FLAGS.get(word.slice(word.lastIndexOf('/') + 1))
-    else if (flags) {
-      const eq = word.indexOf('=')
-      let flag = flags.get(eq > 0 ? word.slice(0, eq) : word)
-      let valueAt = eq > 0 ? eq + 1 : word.length
-      if (!flag && /^-[A-Za-z]./.test(word)) [flag, valueAt] = [flags.get(word.slice(0, 2)), 2]
-      if (flag && valueAt < word.length)
-        replace(from + valueAt, to, hideValue(word.slice(valueAt), flag.holds))
-      else if (flag && eq < 0 && !flag.attachedOnly) pending = flag.holds
+    else if (TOOL_FLAGS.has(tool)) flags = TOOL_FLAGS.get(tool)
+    if (operator || !flags) continue
+    const eq = found.indexOf('=')
+    let flag = flags.get(eq > 0 ? found.slice(0, eq) : found)
+    let valueAt = m.index + (eq > 0 ? eq + 1 : found.length)
+    if (!flag && /^-[A-Za-z]./.test(found)) [flag, valueAt] = [flags.get(found.slice(0, 2)), m.index + 2]
+    if (!flag) continue
+    SPACES.lastIndex = valueAt
+    const spaces = SPACES.exec(text)![0].length
+    // Apart: the flag alone, then spaces; -p'PW' is attached.
+    if (valueAt === word.lastIndex && eq < 0 && spaces > 0) {
+      if (flag.attachedOnly) continue
+      valueAt += spaces
     }
+    FLAG_VALUE.lastIndex = valueAt
+    const value = FLAG_VALUE.exec(text)?.[0]
+    if (!value) continue
+    out += text.slice(copied, valueAt) + hideValue(value, flag.holds)
+    copied = word.lastIndex = valueAt + value.length
   }
   return out + text.slice(copied)
 }

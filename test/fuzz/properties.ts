@@ -446,7 +446,7 @@ export interface ToolLineInput {
   secret: string
 }
 
-/** `<tool> <flag> <value>` in each form the flag takes, its value quoted or not, inside a command or sh -c. */
+/** `<tool> <flag> <value>` in each form the flag takes, its value quoted or not, in a command, sh -c or a log line. */
 const toolLine: fc.Arbitrary<ToolLineInput> = fc
   .record({
     entry: fc.constantFrom(...CREDENTIAL_FLAGS),
@@ -457,9 +457,10 @@ const toolLine: fc.Arbitrary<ToolLineInput> = fc
     quote: fc.constantFrom('', "'", '"'),
     before: fc.constantFrom('', 'timeout 60 ', 'env A=1 ', '/usr/local/bin/', 'cd /tmp && '),
     after: fc.constantFrom('', ' http://127.0.0.1:8080/', ' -c 8', '; echo done', ' | tee load.log'),
-    wrapped: fc.boolean()
+    // As written, run by sh -c, or as the log shows it: head: load "…", whatever quotes it holds.
+    wrap: fc.constantFrom('', 'sh -c', 'log')
   })
-  .map(({ entry, apart, user, secret, quote, before, after, wrapped }) => {
+  .map(({ entry, apart, user, secret, quote, before, after, wrap }) => {
     const value = `${quote}${entry.holds === 'user:password' ? `${user}:` : ''}${secret}${quote}`
     // Apart, attached to a short flag (-pPW), after "=" for a long one (--auth=v).
     const form =
@@ -470,7 +471,13 @@ const toolLine: fc.Arbitrary<ToolLineInput> = fc
           : entry.flag
     const command = `${before}${entry.tool} ${form}${value}${after}`
     const outer = quote === "'" ? '"' : "'"
-    return { line: wrapped ? `sh -c ${outer}${command}${outer}` : command, secret }
+    const line =
+      wrap === 'sh -c'
+        ? `sh -c ${outer}${command}${outer}`
+        : wrap === 'log'
+          ? `head: load "${command}"`
+          : command
+    return { line, secret }
   })
 
 export const toolCredentials: FuzzProperty<ToolLineInput> = {

@@ -54,6 +54,9 @@ export function runGate(config: Config, options: GateOptions): Promise<GateResul
   )
 }
 
+/** Options whose log and warn hide secrets in every line, as withRedactor hands them on. */
+type Redacted<O> = O & { warn: (line: string) => void }
+
 /**
  * Runs `work` with the config's secrets to hide: it gets a log and a warn that hide them in
  * every line, so that no stage can forget to, and the error it may throw is hidden too.
@@ -61,7 +64,7 @@ export function runGate(config: Config, options: GateOptions): Promise<GateResul
 export async function withRedactor<T, O extends { log: Log; warn?: (line: string) => void }>(
   config: Config,
   options: O,
-  work: (redactor: Redactor, redacted: O & { warn: (line: string) => void }) => Promise<T>
+  work: (redactor: Redactor, redacted: Redacted<O>) => Promise<T>
 ): Promise<T> {
   const redactor = new Redactor(secretValues(config))
   const { log, warn = log } = options
@@ -84,11 +87,7 @@ function redactError(e: unknown, redact: (text: string) => string): unknown {
   return e
 }
 
-async function gate(
-  config: Config,
-  options: GateOptions & { warn: (line: string) => void },
-  redactor: Redactor
-): Promise<GateResult> {
+async function gate(config: Config, options: Redacted<GateOptions>, redactor: Redactor): Promise<GateResult> {
   assertSupportedPlatform()
   const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory)
   if (!existsSync(moduleDir))
@@ -152,7 +151,7 @@ async function gate(
 async function exportRun(
   report: Report,
   config: Config,
-  options: GateOptions & { warn: (line: string) => void },
+  options: Redacted<GateOptions>,
   redactor: Redactor
 ): Promise<void> {
   const run: RunExport = {

@@ -1,6 +1,8 @@
 // The orchestrator with fakes of the measuring and of git: what it measures and what the
 // report it writes holds, without a process.
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describeConfig, parseConfig, type RawInputs } from '../config.js'
@@ -86,15 +88,19 @@ describe('runGate', () => {
   it('hides every secret of the inputs in what is logged, warned and written to --out', async () => {
     // Made-up secrets in the shapes of the issue's: a token in the build command, a target
     // URL with a password and a key, a bearer header and hey's -a in the load command, a
-    // webhook URL in env, a Pushgateway's password, a token in the branch name.
+    // webhook URL in env, a Pushgateway's password, a token in the branch name, and a
+    // Pushgateway whose error page quotes the webhook.
     const token = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'
+    const hook = 'https://hooks.slack.com/services/T0/B0/slackHook77'
+    const gateway = createServer((_req, res) => res.writeHead(500).end(`no push: ${hook}`))
+    await new Promise<void>((listening) => gateway.listen(0, '127.0.0.1', listening))
     const raw: RawInputs = {
       baseline: 'merge-base',
       'build-command': `GITHUB_TOKEN=${token} go build -o "$MEMGATE_BINARY" .`,
       'target-url': 'http://admin:tgtPass99@127.0.0.1:48193/?api_key=tgtKey77',
       'load-command': `hey -a admin:heyPass9 -H 'Authorization: Bearer sekritBearer123' "$MEMGATE_TARGET_URL"`,
-      env: 'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T0/B0/slackHook77',
-      'pushgateway-url': 'http://push:pushPass55@127.0.0.1:9/'
+      env: `SLACK_WEBHOOK_URL=${hook}`,
+      'pushgateway-url': `http://push:pushPass55@127.0.0.1:${(gateway.address() as AddressInfo).port}/`
     }
     const secrets = [
       token,
@@ -115,11 +121,11 @@ describe('runGate', () => {
         `head: building ${raw['build-command']}`,
         `head: load 50 req/s on 8 connections to ${raw['target-url']}`,
         `head: load "${raw['load-command']}"`,
-        `hook at ${raw.env?.split('=')[1]}`
+        `hook at ${hook}`
       ]
     })
-    await gate.run()
-    expect(shown.length).toBeGreaterThan(4)
+    await gate.run().finally(() => gateway.close())
+    expect(shown).toContainEqual(expect.stringMatching(/^pushgateway-url: .*status 500, no push: \*\*\*/))
     const files = readdirSync(gate.outDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile())
     expect(files.map((f) => f.name)).toEqual(
       expect.arrayContaining(['report.json', 'report.md', 'metrics.txt'])

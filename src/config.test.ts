@@ -185,6 +185,12 @@ describe('secretValues', () => {
     })
     expect(secretValues(c).sort()).toEqual(['ghs_abcdefgh', 'hunter2', 'redis://:pw@cache:6379'].sort())
   })
+
+  it('holds every value of a URL, URI, DSN or webhook name: a webhook path is its credential', () => {
+    const hook = 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX'
+    const c = parseConfig({ env: `SLACK_WEBHOOK_URL=${hook}\nPUBLIC_ADDR=127.0.0.1:8080` })
+    expect(secretValues(c)).toEqual([hook])
+  })
 })
 
 describe('describeConfig', () => {

@@ -1,7 +1,7 @@
 // Inputs and flags -> one typed, validated Config. Nothing else reads inputs.
 import { ConfigError, METRICS_EXAMPLE, type RunEvent } from './input-parsers.js'
 import { INPUTS, type Input } from './inputs.js'
-import { envNamesOnly, isSecretName, redactText } from './redact.js'
+import { envNamesOnly, isSecretEnv, redactText } from './redact.js'
 import { UnitError } from './units.js'
 
 export { ConfigError, type RunEvent } from './input-parsers.js'
@@ -100,12 +100,12 @@ export function describeConfig(raw: RawInputs): Record<string, string> {
 }
 
 /**
- * What must never be shown: the token, and env values that are secret by name or by shape.
+ * What must never be shown: the token, and env values secret by isSecretEnv's rule.
  * Plain values (ADDR=127.0.0.1:8080) stay readable in logs: hiding them would hide ports.
  */
 export function secretValues(config: Pick<Config, 'env' | 'githubToken'>): string[] {
   const env = Object.entries(config.env)
-    .filter(([name, value]) => isSecretName(name) || redactText(value) !== value)
+    .filter(([name, value]) => isSecretEnv(name, value))
     .map(([, value]) => value)
   return [config.githubToken, ...env].filter((v) => v !== '' && !v.startsWith('${{'))
 }

@@ -65,7 +65,7 @@ async function gateStep(signal: AbortSignal): Promise<void> {
       repoRoot,
       configRecord: describeConfig(raw),
       log: actionLog,
-      warn: (line) => core.warning(stripControl(line)),
+      warn: (line) => core.warning(stripControl(redactText(line))),
       env: process.env,
       signal,
       ...(context.repositoryUrl ? { repositoryUrl: context.repositoryUrl } : {})
@@ -88,7 +88,7 @@ async function gateStep(signal: AbortSignal): Promise<void> {
     try {
       await uploadOutput(outDir, config.name, config.uploadArtifact)
     } catch (error) {
-      core.warning(`Could not upload the artifact: ${(error as Error).message}`)
+      core.warning(redactText(`Could not upload the artifact: ${(error as Error).message}`))
     }
   }
 
@@ -98,11 +98,15 @@ async function gateStep(signal: AbortSignal): Promise<void> {
   else core.info(logText(`go-memgate (${report.name}): ${report.verdict}`))
 }
 
-/** The gate's log: each side's warm-up and samples folded in a group of the job's log; lines may quote a base's output. */
+/**
+ * The gate's log: each side's warm-up and samples folded in a group of the job's log. The
+ * runner masks only the values registered with setSecret: secrets by shape are hidden here.
+ * Lines may quote a base's output: fenced from the runner's command parser.
+ */
 const actionLog: Log = (line, event) => {
-  if (event?.kind === 'group-start') core.startGroup(stripControl(line))
+  if (event?.kind === 'group-start') core.startGroup(stripControl(redactText(line)))
   else if (event?.kind === 'group-end') core.endGroup()
-  else core.info(logText(line))
+  else core.info(logText(redactText(line)))
 }
 
 function logReport(report: Report): void {
@@ -139,7 +143,7 @@ async function comment(config: Config, context: RunContext, report: Report): Pro
       status === 403
         ? ' The token may not write to pull requests (a fork, or missing `pull-requests: write`); the report is in the job summary.'
         : ''
-    core.warning(`Could not write the PR comment: ${(error as Error).message}.${hint}`)
+    core.warning(redactText(`Could not write the PR comment: ${(error as Error).message}.${hint}`))
     return undefined
   }
 }
@@ -155,6 +159,6 @@ function fail(error: unknown): void {
   } else {
     const err = error instanceof Error ? error : new Error(String(error))
     if (err.stack) core.debug(err.stack)
-    core.setFailed(stripControl(`go-memgate failed: ${err.message}`))
+    core.setFailed(stripControl(redactText(`go-memgate failed: ${err.message}`)))
   }
 }

@@ -1,4 +1,13 @@
-import { envNamesOnly, isSecretName, redactText, redactUrl, Redactor, stripControl } from './redact.js'
+import {
+  CREDENTIAL_FLAGS,
+  envNamesOnly,
+  isSecretEnv,
+  isSecretName,
+  redactText,
+  redactUrl,
+  Redactor,
+  stripControl
+} from './redact.js'
 
 // Made-up secrets in the shapes real ones have; none is valid anywhere.
 const GH_TOKEN = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'
@@ -134,11 +143,112 @@ describe('redactText', () => {
       'token="'.repeat(100_000),
       'x://'.repeat(100_000),
       'a:'.repeat(200_000),
-      '-----BEGIN PRIVATE KEY-----'.repeat(10_000)
+      '-----BEGIN PRIVATE KEY-----'.repeat(10_000),
+      'curl -u '.repeat(100_000),
+      `hey -a '`.repeat(100_000),
+      `'"`.repeat(200_000),
+      `sh -c 'curl -b "`.repeat(50_000)
     ]
     // Quadratic behaviour on any of these would take minutes, far past the test's timeout.
     for (const text of hostile) expect(typeof redactText(text)).toBe('string')
   })
+})
+
+describe('credential flags of common tools', () => {
+  // Every way a tool takes the flag's value: apart, attached (-pPW) and with "=".
+  const forms = ({ flag, attachedOnly }: (typeof CREDENTIAL_FLAGS)[number]) => [
+    ...(attachedOnly ? [] : [`${flag} `]),
+    flag.startsWith('--') ? `${flag}=` : flag
+  ]
+
+  it.each(
+    CREDENTIAL_FLAGS.flatMap((entry) => forms(entry).map((form) => [entry.tool, form, entry] as const))
+  )('%s %s…', (tool, form, { holds }) => {
+    const value = holds === 'user:password' ? 'ops:Pw9secret' : 'Pw9secret'
+    const line = `${tool} ${form}${value} http://127.0.0.1:8080/`
+    // The user stays, unless the flag's name looks secret (--auth): then the named rule hides it too.
+    const shown = holds === 'user:password' && !isSecretName(form.trim()) ? 'ops:***' : '***'
+    expect(redactText(line)).toBe(`${tool} ${form}${shown} http://127.0.0.1:8080/`)
+  })
+
+  it.each([
+    [
+      "hey -a, our README's example",
+      'hey -z 30s -a admin:heyPass9 -c 4 "$URL"',
+      'hey -z 30s -a admin:*** -c 4 "$URL"'
+    ],
+    ['ab -A', 'ab -n 100 -A user:abPass http://x/', 'ab -n 100 -A user:*** http://x/'],
+    ['ab -C cookie', 'ab -C sid=abc123 http://x/', 'ab -C *** http://x/'],
+    ['curl --oauth2-bearer', 'curl --oauth2-bearer tok123 http://x', 'curl --oauth2-bearer *** http://x'],
+    ['curl -b', "curl -b 'sid=s3cret; theme=dark' http://x", "curl -b '***' http://x"],
+    ['curl -u attached', 'curl -uadmin:pw http://x', 'curl -uadmin:*** http://x'],
+    ['curl by its path', '/usr/bin/curl --user admin:pw http://x', '/usr/bin/curl --user admin:*** http://x'],
+    ['redis-cli -a', 'redis-cli -a redisPw ping', 'redis-cli -a *** ping'],
+    ['redis-cli --user is a name', 'redis-cli --user app --pass redisPw', 'redis-cli --user app --pass ***'],
+    ['mysql -p attached', 'mysql -u root -pMyPw9 shop', 'mysql -u root -p*** shop'],
+    ['mysql -p attached, quoted', `mysql -p'My Pw9' shop`, `mysql -p'***' shop`],
+    ['--auth= quoted', `http --auth='bob:a b' :8080/`, 'http --auth=*** :8080/'],
+    [
+      'a command shown in quotes of its own',
+      `load ": hey -a admin:heyPass9; echo "to $U"; curl -u admin:curlPass8 -H 'X: y' "$U""`,
+      `load ": hey -a admin:***; echo "to $U"; curl -u admin:*** -H 'X: y' "$U""`
+    ],
+    [
+      'mysql -p apart is a prompt, the next word a database',
+      'mysql -u root -p shop',
+      'mysql -u root -p shop'
+    ],
+    ['psql PGPASSWORD', 'PGPASSWORD=pgPw9 psql -h db', 'PGPASSWORD=*** psql -h db'],
+    ['httpie -a', 'http -a bob:bobPw :8080/orders', 'http -a bob:*** :8080/orders'],
+    ['httpie bearer token', 'http -A bearer --auth tok123 :8080/', 'http -A bearer --auth *** :8080/'],
+    ['sshpass -p', 'sshpass -p sshPw9 ssh host', 'sshpass -p *** ssh host'],
+    [
+      'wrk header',
+      "wrk -H 'Authorization: Bearer tok' http://x/",
+      "wrk -H 'Authorization: Bearer ***' http://x/"
+    ],
+    ['vegeta -header', 'vegeta attack -header "X-Api-Key: k3y"', 'vegeta attack -header "X-Api-Key: ***"'],
+    [
+      'a command inside sh -c',
+      "sh -c 'hey -a admin:heyPass9 http://x/'",
+      "sh -c 'hey -a admin:*** http://x/'"
+    ],
+    [
+      'a password with a space in quotes',
+      'curl -u "admin:two words" http://x',
+      'curl -u "admin:***" http://x'
+    ],
+    ['a user alone', 'hey -a heyToken http://x/', 'hey -a *** http://x/']
+  ])('%s', (_case, text, shown) => expect(redactText(text)).toBe(shown))
+
+  it.each([
+    'mysql -P 3306 -h db',
+    'curl -b',
+    'curl -s http://x -b',
+    'hey -c 8 -q 50 http://x/',
+    'ls -a; curl http://x',
+    'hey -z 30s http://x/ | tee out; ab -c 4 http://x/',
+    'tar -a -cf out.tar.gz dir'
+  ])('leaves %s as it is', (text) => expect(redactText(text)).toBe(text))
+})
+
+describe('isSecretEnv', () => {
+  it.each([
+    ['SLACK_WEBHOOK_URL', 'https://hooks.slack.com/services/T000/B000/XXXXXXXX'],
+    ['DATABASE_URL', 'postgres://db.internal/shop'],
+    ['MONGO_URI', 'mongodb://mongo:27017'],
+    ['SENTRY_DSN', 'https://abc@o1.ingest.sentry.io/1'],
+    ['DISCORD_WEBHOOK', 'https://discord.com/api/webhooks/1/abc'],
+    ['apiBaseUrl', 'https://api.example.com/v1'],
+    ['DB_PASSWORD', 'plain'],
+    ['OPTIONS', 'redis://:pw@cache:6379']
+  ])('%s is secret', (name, value) => expect(isSecretEnv(name, value)).toBe(true))
+
+  it.each([
+    ['ADDR', '127.0.0.1:8080'],
+    ['LOG_LEVEL', 'debug'],
+    ['CURLY', 'https://example.com/x']
+  ])('%s is not', (name, value) => expect(isSecretEnv(name, value)).toBe(false))
 })
 
 describe('isSecretName', () => {

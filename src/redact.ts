@@ -33,12 +33,31 @@ const SECRET_PARTS = new Set([
 export function isSecretName(name: string): boolean {
   // PWD is the shell's working directory, not a password.
   if (name === 'PWD') return false
-  const parts = name
+  const parts = nameParts(name)
+  const joined = parts.join('')
+  return SECRET_WORDS.some((w) => joined.includes(w)) || parts.some((p) => SECRET_PARTS.has(p))
+}
+
+const nameParts = (name: string): string[] =>
+  name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
-  const joined = parts.join('')
-  return SECRET_WORDS.some((w) => joined.includes(w)) || parts.some((p) => SECRET_PARTS.has(p))
+
+// Name parts of an env variable whose value is an address, which may carry its credential
+// anywhere: in the userinfo, the query, or the path itself (a Slack or Discord webhook, a
+// presigned URL, a Sentry DSN's key), where no shape tells it from a plain path.
+const ADDRESS_PARTS = new Set(['url', 'uri', 'dsn', 'webhook'])
+
+/**
+ * Whether an env value must never be shown: its name looks secret (DB_PASSWORD), or names
+ * an address (SLACK_WEBHOOK_URL, DATABASE_URL, MONGO_URI, SENTRY_DSN), or the value holds a
+ * credential by its shape (redis://:pw@cache). ADDR=127.0.0.1:8080 stays readable.
+ */
+export function isSecretEnv(name: string, value: string): boolean {
+  return (
+    isSecretName(name) || nameParts(name).some((p) => ADDRESS_PARTS.has(p)) || redactText(value) !== value
+  )
 }
 
 /**
@@ -139,17 +158,121 @@ const SHAPES: [RegExp, (...groups: string[]) => string][] = [
   [/\bAIza[A-Za-z0-9_-]{35}/g, () => HIDDEN],
   [/\bglpat-[A-Za-z0-9_-]{20,}/g, () => HIDDEN],
   [/\bnpm_[A-Za-z0-9]{36}\b/g, () => HIDDEN],
-  // curl -u user:password, --user user:password: the user stays.
-  [
-    /((?:^|\s)(?:-u|--user)[ \t]+['"]?)([^\s:'"]{1,256}):[^\s'"]+/g,
-    (_all, flag, user) => `${flag}${user}:${HIDDEN}`
-  ],
   // Go MySQL DSNs have no scheme: user:password@tcp(host:3306)/db.
   [
     /\b([A-Za-z0-9._-]{1,64}):[^\s@/'"]{1,256}@(tcp|unix|udp)\(/g,
     (_all, user, net) => `${user}:${HIDDEN}@${net}(`
   ]
 ]
+
+/** What a credential flag's value holds. */
+type Holds =
+  /** user:password: the user stays, what follows the first ":" goes (all of it without one: a token). */
+  | 'user:password'
+  /** A password, token or cookie: all of it goes. */
+  | 'secret'
+
+interface CredentialFlag {
+  /** The command's name (its path's last part). */
+  tool: string
+  flag: string
+  holds: Holds
+  /** Taken attached only (-pPW): apart, the next word is something else (mysql -p shop prompts, shop is the database). */
+  attachedOnly?: true
+}
+
+/**
+ * Flags of common load and client tools whose value is a credential, though the flag's
+ * name does not say so (the named rules hide --password and --token of any command).
+ * Headers (-H, -header) are hidden by the header rule, PGPASSWORD= by the key=value rule.
+ */
+export const CREDENTIAL_FLAGS: readonly CredentialFlag[] = [
+  { tool: 'hey', flag: '-a', holds: 'user:password' },
+  { tool: 'ab', flag: '-A', holds: 'user:password' },
+  { tool: 'ab', flag: '-P', holds: 'user:password' },
+  { tool: 'ab', flag: '-C', holds: 'secret' },
+  { tool: 'curl', flag: '-u', holds: 'user:password' },
+  { tool: 'curl', flag: '--user', holds: 'user:password' },
+  { tool: 'curl', flag: '-U', holds: 'user:password' },
+  { tool: 'curl', flag: '--proxy-user', holds: 'user:password' },
+  { tool: 'curl', flag: '--oauth2-bearer', holds: 'secret' },
+  { tool: 'curl', flag: '-b', holds: 'secret' },
+  { tool: 'curl', flag: '--cookie', holds: 'secret' },
+  { tool: 'redis-cli', flag: '-a', holds: 'secret' },
+  { tool: 'redis-cli', flag: '--pass', holds: 'secret' },
+  { tool: 'mysql', flag: '-p', holds: 'secret', attachedOnly: true },
+  { tool: 'mysql', flag: '--password', holds: 'secret' },
+  { tool: 'http', flag: '-a', holds: 'user:password' },
+  { tool: 'http', flag: '--auth', holds: 'user:password' },
+  { tool: 'https', flag: '-a', holds: 'user:password' },
+  { tool: 'https', flag: '--auth', holds: 'user:password' },
+  { tool: 'sshpass', flag: '-p', holds: 'secret' }
+]
+
+// Each tool's credential flags, by flag.
+const TOOL_FLAGS = new Map<string, Map<string, CredentialFlag>>()
+for (const entry of CREDENTIAL_FLAGS)
+  TOOL_FLAGS.set(entry.tool, (TOOL_FLAGS.get(entry.tool) ?? new Map()).set(entry.flag, entry))
+
+// Where a tool's name may stand as a command's word: most text has none, and skips the pass.
+const TOOL_NAME = new RegExp(
+  String.raw`(?:^|[\s;|&'"/])(?:${[...TOOL_FLAGS.keys()].join('|')})(?![^\s;|&'"])`
+)
+
+// A shell operator or line end (group 1), which ends a command, or a word. Quotes are read
+// through, not as words: a command is often shown inside quotes of its own (load "…").
+const COMMAND_WORD = /([;|&\n])|[^\s;|&'"]+/g
+// A flag's value: characters and quoted strings (bounded, so an unclosed quote costs linear
+// time) up to whitespace, an operator or a quote that closes nothing.
+const FLAG_VALUE = /(?:[^\s;|&'"]|"[^"\n]{0,1024}"|'[^'\n]{0,1024}')+/y
+
+const SPACES = /[ \t]*/y
+
+/** `value` with what `holds` says hidden, its quotes kept: 'ops:pw' -> 'ops:***'. */
+function hideValue(value: string, holds: Holds): string {
+  const quote = value.length > 1 && /^["']/.test(value) && value.endsWith(value[0]) ? value[0] : ''
+  const inner = quote ? value.slice(1, -1) : value
+  const keep = holds === 'user:password' ? inner.indexOf(':') + 1 : 0
+  return `${quote}${inner.slice(0, keep)}${HIDDEN}${quote}`
+}
+
+/**
+ * The values of CREDENTIAL_FLAGS hidden: a flag counts after its tool's name in the same
+ * command, its value apart (-a v), attached (-av) or after "=" (--auth=v, Go's -a=v). The
+ * value is the next word whatever it is, as getopt and Go's flag package read it.
+ */
+function redactToolFlags(text: string): string {
+  if (!TOOL_NAME.test(text)) return text
+  let out = ''
+  let copied = 0
+  let flags: Map<string, CredentialFlag> | undefined
+  const word = new RegExp(COMMAND_WORD)
+  for (let m = word.exec(text); m; m = word.exec(text)) {
+    const [found, operator] = m
+    const tool = found.slice(found.lastIndexOf('/') + 1)
+    if (operator) flags = undefined
+    else if (TOOL_FLAGS.has(tool)) flags = TOOL_FLAGS.get(tool)
+    if (operator || !flags) continue
+    const eq = found.indexOf('=')
+    let flag = flags.get(eq > 0 ? found.slice(0, eq) : found)
+    let valueAt = m.index + (eq > 0 ? eq + 1 : found.length)
+    if (!flag && /^-[A-Za-z]./.test(found)) [flag, valueAt] = [flags.get(found.slice(0, 2)), m.index + 2]
+    if (!flag) continue
+    SPACES.lastIndex = valueAt
+    const spaces = SPACES.exec(text)![0].length
+    // Apart: the flag alone, then spaces; -p'PW' is attached.
+    if (valueAt === word.lastIndex && eq < 0 && spaces > 0) {
+      if (flag.attachedOnly) continue
+      valueAt += spaces
+    }
+    FLAG_VALUE.lastIndex = valueAt
+    const value = FLAG_VALUE.exec(text)?.[0]
+    if (!value) continue
+    out += text.slice(copied, valueAt) + hideValue(value, flag.holds)
+    copied = word.lastIndex = valueAt + value.length
+  }
+  return out + text.slice(copied)
+}
 
 /**
  * Text with secrets of known shapes hidden: URLs lose credentials, query and fragment;
@@ -160,6 +283,7 @@ const SHAPES: [RegExp, (...groups: string[]) => string][] = [
 export function redactText(text: string): string {
   let out = redactUrl(text)
   for (const [pattern, replace] of SHAPES) out = out.replace(pattern, replace)
+  out = redactToolFlags(out)
   for (const rule of NAMED_RULES) out = redactNamed(out, rule)
   return out
 }

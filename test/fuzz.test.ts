@@ -1,4 +1,4 @@
-// 10,000 fuzz cases in CI, 2,500 a property (test/fuzz/properties.ts); `npm run fuzz`
+// 2,500 fuzz cases a property in CI (test/fuzz/properties.ts); `npm run fuzz`
 // runs many more and counts what it finds. A failure shows fast-check's shrunk input
 // and the seed to run it again.
 import fc from 'fast-check'

@@ -12,12 +12,12 @@ import { calibrate } from '../gate/calibrate.js'
 import { runGate } from '../gate/gate.js'
 import { GateError, OutputError } from '../errors.js'
 import { INPUTS, type Input } from '../inputs.js'
-import { redactText, stripControl } from '../redact.js'
+import { stripControl } from '../redact.js'
 import { TOOL_VERSION } from '../report/report.js'
 import { renderCalibration } from '../report/calibration.js'
 import { renderTerminal } from '../report/terminal.js'
 import { argumentMistake, type CommandFlags } from './arguments.js'
-import { cliLog, type Writer } from './progress.js'
+import { cliLog, redacting, type Writer } from './progress.js'
 
 export interface CliIO {
   stdout: Writer
@@ -48,7 +48,8 @@ Exit codes:
  * Runs memgate on `argv`, the user's arguments (no node, no script), and resolves to
  * the exit code: 0 pass, 1 fail, 2 error, 128 + n when stopped by signal n.
  */
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], given: CliIO): Promise<number> {
+  const io = { ...given, stdout: redacting(given.stdout), stderr: redacting(given.stderr) }
   const log = cliLog(io.stderr)
   const onAbort = () => log(`\nmemgate: ${signalName(io.signal?.reason)}: stopping the service and the load`)
   io.signal?.addEventListener('abort', onAbort, { once: true })
@@ -226,16 +227,14 @@ function reportError(e: unknown, stderr: Writer): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2
   if (e instanceof ArgumentError || e instanceof ConfigError || e instanceof GateError) {
     const message = e instanceof OutputError ? `--out: ${e.path} ${e.problem}` : e.message
-    // A bad value is quoted back: it may hold a password. Service output may hold escapes.
-    stderr.write(`memgate: ${safe(message)}\n`)
-    if (e instanceof GateError && e.detail) stderr.write(indent(safe(e.detail)) + '\n')
+    // Service output may hold escapes; the writer hides a password a bad value quoted back holds.
+    stderr.write(`memgate: ${stripControl(message)}\n`)
+    if (e instanceof GateError && e.detail) stderr.write(indent(stripControl(e.detail)) + '\n')
     return 2
   }
   stderr.write(`memgate: internal error: ${(e as Error)?.stack ?? String(e)}\n`)
   return 2
 }
-
-const safe = (text: string) => stripControl(redactText(text))
 
 const indent = (text: string) =>
   text

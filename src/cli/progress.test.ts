@@ -1,5 +1,5 @@
 import type { LogEvent } from '../model.js'
-import { cliLog } from './progress.js'
+import { cliLog, redacting } from './progress.js'
 
 /** A writer that keeps what it is given, as a terminal of `columns` or as a pipe. */
 function writer(isTTY: boolean, columns = 80) {
@@ -59,5 +59,16 @@ describe('cliLog', () => {
       '  head sample 1/30 at 0.0s, ≤ 29s left  heap 5.00 MiB',
       ''
     ])
+  })
+})
+
+describe('redacting', () => {
+  it('hides secrets in whatever is written through it, and is still the terminal it wraps', () => {
+    const out = writer(true, 120)
+    const shown = redacting(out)
+    shown.write(`head: load "hey -a admin:heyPass9 -H 'Authorization: Bearer sekritBearer123' $URL"\n`)
+    expect(out.text).toBe(`head: load "hey -a admin:*** -H 'Authorization: Bearer ***' $URL"\n`)
+    out.columns = 60
+    expect([shown.isTTY, shown.columns]).toEqual([true, 60])
   })
 })

@@ -1,6 +1,7 @@
 // The CLI's log: on a terminal, warm-up and sampling redraw one line (sample n/N, time
 // left) and every other line prints above it; elsewhere (a file, CI) plain lines.
 import type { Log, LogEvent } from '../model.js'
+import { redactText } from '../redact.js'
 
 /** Where the CLI writes: process.stdout and process.stderr are two. */
 export interface Writer {
@@ -8,6 +9,22 @@ export interface Writer {
   /** On a terminal, help wraps to its width and progress redraws one line. */
   isTTY?: boolean
   columns?: number
+}
+
+/**
+ * `out` hiding secrets of known shapes in everything written: the net under every line the
+ * CLI prints (progress, errors, the report, help), whatever a caller forgot.
+ */
+export function redacting(out: Writer): Writer {
+  return {
+    write: (text) => out.write(redactText(text)),
+    get isTTY() {
+      return out.isTTY
+    },
+    get columns() {
+      return out.columns
+    }
+  }
 }
 
 /** A plain log shows the warm-up every few seconds, not every second. */

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import type { Config } from '../config.js'
 import { GateError } from '../errors.js'
-import { redactUrl } from '../redact.js'
 import type { LoadStats, Measurement, RunNote, Sampling, Side } from '../model.js'
 import {
   buildService,
@@ -100,7 +99,7 @@ async function build(req: MeasureRequest, built: Built, ctx: RunContext): Promis
 async function start(req: MeasureRequest, built: Built, ctx: RunContext): Promise<Started> {
   const ready = readyEndpoint(req.source)
   const pprofTakenBefore = ready.input === 'metrics-url' && (await portAnswers(req.source.pprofUrl))
-  ctx.log(`${req.label}: starting the service, waiting for ${redactUrl(ready.url)}`)
+  ctx.log(`${req.label}: starting the service, waiting for ${ready.url}`)
   const service = await startService({ ...req.service, binaryPath: built.binaryPath, ready }, ctx)
   ctx.log(`${req.label}: service ready (pid ${service.pid}, process group ${service.pid})`)
   return { service, pprofTakenBefore }
@@ -116,9 +115,7 @@ async function measureStarted(
   const notes: RunNote[] = []
   const source = await chooseSource(req.source, pprofTakenBefore, ctx.signal)
   if (source.kind === 'metrics')
-    ctx.log(
-      `${req.label}: no pprof at ${redactUrl(req.source.pprofUrl)}: reading ${redactUrl(source.client.url)}`
-    )
+    ctx.log(`${req.label}: no pprof at ${req.source.pprofUrl}: reading ${source.client.url}`)
   const load = startLoad(req.load, ctx)
   let loadStats: LoadStats | null = null
   try {

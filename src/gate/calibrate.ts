@@ -32,8 +32,8 @@ export interface CalibrateResult {
 }
 
 export function calibrate(config: Config, options: CalibrateOptions): Promise<CalibrateResult> {
-  return withRedactor(config, (redactor) =>
-    withOutDirLock(options.outDir, () => measurePairs(config, options, redactor))
+  return withRedactor(config, options, (redactor, redacted) =>
+    withOutDirLock(options.outDir, () => measurePairs(config, redacted, redactor))
   )
 }
 

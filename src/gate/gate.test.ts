@@ -1,15 +1,28 @@
 // The orchestrator with fakes of the measuring and of git: what it measures and what the
 // report it writes holds, without a process.
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describeConfig, parseConfig, type RawInputs } from '../config.js'
 import type { Run } from '../model.js'
 import { passReport } from '../../test/fixtures/reports.js'
-import { runGate } from './gate.js'
+import { runGate, type GateOptions } from './gate.js'
 import type { SidesSeams } from './sides.js'
 
-function gateWith(raw: RawInputs) {
+function gateWith(
+  raw: RawInputs,
+  {
+    log = () => {},
+    warn,
+    env,
+    stageLog = []
+  }: Partial<Pick<GateOptions, 'log' | 'warn' | 'env'>> & {
+    /** What a stage logs through the log the gate gives it (here, the worktree seam's). */
+    stageLog?: string[]
+  } = {}
+) {
   const repoRoot = mkdtempSync(join(tmpdir(), 'memgate-gate-repo-'))
   const tree = mkdtempSync(join(tmpdir(), 'memgate-gate-tree-'))
   const outDir = join(mkdtempSync(join(tmpdir(), 'memgate-gate-out-')), 'out')
@@ -27,14 +40,19 @@ function gateWith(raw: RawInputs) {
       baseRef: 'origin/main',
       commit: 'b'.repeat(40)
     }),
-    withWorktree: async (_root, _commit, _log, use) => use(tree)
+    withWorktree: async (_root, _commit, stage, use) => {
+      for (const line of stageLog) stage(line)
+      return use(tree)
+    }
   }
   const run = () =>
     runGate(parseConfig(raw), {
       outDir,
       repoRoot,
       configRecord: describeConfig(raw),
-      log: () => {},
+      log,
+      ...(warn ? { warn } : {}),
+      ...(env ? { env } : {}),
       repositoryUrl: 'https://github.com/acme/shop',
       seams
     })
@@ -65,5 +83,55 @@ describe('runGate', () => {
     const gate = gateWith({ baseline: '/nonexistent/report.json' })
     await expect(gate.run()).rejects.toThrow(/^baseline: /)
     expect(gate.measured).toEqual([])
+  })
+
+  it('hides every secret of the inputs in what is logged, warned and written to --out', async () => {
+    // Made-up secrets in the shapes of the issue's: a token in the build command, a target
+    // URL with a password and a key, a bearer header and hey's -a in the load command, a
+    // webhook URL in env, a Pushgateway's password, a token in the branch name, and a
+    // Pushgateway whose error page quotes the webhook.
+    const token = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'
+    const hook = 'https://hooks.slack.com/services/T0/B0/slackHook77'
+    const gateway = createServer((_req, res) => res.writeHead(500).end(`no push: ${hook}`))
+    await new Promise<void>((listening) => gateway.listen(0, '127.0.0.1', listening))
+    const raw: RawInputs = {
+      baseline: 'merge-base',
+      'build-command': `GITHUB_TOKEN=${token} go build -o "$MEMGATE_BINARY" .`,
+      'target-url': 'http://admin:tgtPass99@127.0.0.1:48193/?api_key=tgtKey77',
+      'load-command': `hey -a admin:heyPass9 -H 'Authorization: Bearer sekritBearer123' "$MEMGATE_TARGET_URL"`,
+      env: `SLACK_WEBHOOK_URL=${hook}`,
+      'pushgateway-url': `http://push:pushPass55@127.0.0.1:${(gateway.address() as AddressInfo).port}/`
+    }
+    const secrets = [
+      token,
+      'tgtPass99',
+      'tgtKey77',
+      'heyPass9',
+      'sekritBearer123',
+      'slackHook77',
+      'pushPass55'
+    ]
+    const shown: string[] = []
+    const gate = gateWith(raw, {
+      log: (line) => shown.push(line),
+      warn: (line) => shown.push(line),
+      env: { GITHUB_HEAD_REF: `fix-${token}` },
+      // What the engine logs: the commands, the URLs, and a service that prints its env.
+      stageLog: [
+        `head: building ${raw['build-command']}`,
+        `head: load 50 req/s on 8 connections to ${raw['target-url']}`,
+        `head: load "${raw['load-command']}"`,
+        `hook at ${hook}`
+      ]
+    })
+    await gate.run().finally(() => gateway.close())
+    expect(shown).toContainEqual(expect.stringMatching(/^pushgateway-url: .*status 500, no push: \*\*\*/))
+    const files = readdirSync(gate.outDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile())
+    expect(files.map((f) => f.name)).toEqual(
+      expect.arrayContaining(['report.json', 'report.md', 'metrics.txt'])
+    )
+    const written = files.map((f) => `${f.name}: ${readFileSync(join(f.parentPath, f.name), 'utf8')}`)
+    for (const text of [...shown, ...written])
+      for (const secret of secrets) expect(text).not.toContain(secret)
   })
 })

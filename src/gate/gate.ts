@@ -50,16 +50,31 @@ export interface GateResult {
 }
 
 export function runGate(config: Config, options: GateOptions): Promise<GateResult> {
-  return withRedactor(config, (redactor) =>
-    withOutDirLock(options.outDir, () => gate(config, options, redactor))
+  return withRedactor(config, options, (redactor, redacted) =>
+    withOutDirLock(options.outDir, () => gate(config, redacted, redactor))
   )
 }
 
-/** Runs `work` with the config's secrets to hide, and hides them in the error it may throw. */
-export async function withRedactor<T>(config: Config, work: (redactor: Redactor) => Promise<T>): Promise<T> {
+/** Options whose log and warn hide secrets in every line, as withRedactor hands them on. */
+type Redacted<O> = O & { warn: (line: string) => void }
+
+/**
+ * Runs `work` with the config's secrets to hide: it gets a log and a warn that hide them in
+ * every line, so that no stage can forget to, and the error it may throw is hidden too.
+ */
+export async function withRedactor<T, O extends { log: Log; warn?: (line: string) => void }>(
+  config: Config,
+  options: O,
+  work: (redactor: Redactor, redacted: Redacted<O>) => Promise<T>
+): Promise<T> {
   const redactor = new Redactor(secretValues(config))
+  const { log, warn = log } = options
   try {
-    return await work(redactor)
+    return await work(redactor, {
+      ...options,
+      log: (line, event) => log(redactor.redact(line), event),
+      warn: (line) => warn(redactor.redact(line))
+    })
   } catch (e) {
     throw redactError(e, redactor.redact)
   }
@@ -73,7 +88,7 @@ function redactError(e: unknown, redact: (text: string) => string): unknown {
   return e
 }
 
-async function gate(config: Config, options: GateOptions, redactor: Redactor): Promise<GateResult> {
+async function gate(config: Config, options: Redacted<GateOptions>, redactor: Redactor): Promise<GateResult> {
   assertSupportedPlatform()
   const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory)
   if (!existsSync(moduleDir))
@@ -125,7 +140,7 @@ async function gate(config: Config, options: GateOptions, redactor: Redactor): P
   })
   // report.json goes into the artifact and the comment, which GitHub does not mask.
   const redacted = redactor.redactJson(report)
-  await exportRun(redacted, config, options)
+  await exportRun(redacted, config, options, redactor)
   if (options.signal?.aborted) throw new GateError('cancelled')
   return writeReport(redacted, options.outDir)
 }
@@ -134,9 +149,15 @@ async function gate(config: Config, options: GateOptions, redactor: Redactor): P
  * The run as OpenMetrics text in the artifact, and pushed to a Pushgateway when asked: teams
  * plot growth across commits. A push that fails is a warning; the verdict stands.
  */
-async function exportRun(report: Report, config: Config, options: GateOptions): Promise<void> {
+async function exportRun(
+  report: Report,
+  config: Config,
+  options: Redacted<GateOptions>,
+  redactor: Redactor
+): Promise<void> {
   const run: RunExport = {
-    labels: runLabels(report, options.env ?? {}),
+    // From the runner's variables: a branch name is text anyone could have written.
+    labels: redactor.redactJson(runLabels(report, options.env ?? {})),
     detectableGrowthPerSec: Object.fromEntries(
       Object.entries(report.runs.head.detectable).map(([series, d]) => [series, d.perSec])
     )
@@ -148,7 +169,7 @@ async function exportRun(report: Report, config: Config, options: GateOptions): 
     ...run.labels
   })
   if (!pushed.warning) options.log(`pushed to the Pushgateway in ${pushed.roundTripMs.toFixed(0)} ms`)
-  if (pushed.warning) (options.warn ?? options.log)(pushed.warning)
+  if (pushed.warning) options.warn(pushed.warning)
 }
 
 function writeReport(report: Report, outDir: string): GateResult {

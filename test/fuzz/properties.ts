@@ -1,7 +1,8 @@
 // Properties for fast-check over what memgate reads from others and what it publishes:
 // the profile decoder and the goroutine text parser (a service's pprof endpoint), the
 // report.json reader (a fork's artifact in `mode: comment`, a stored baseline), and the
-// markdown and terminal renderers (what a PR comment shows). Each `check` returns the
+// markdown and terminal renderers (what a PR comment shows), and the redactor over the
+// credential flags of common tools (what a load-command may hold). Each `check` returns the
 // finding an input led to, or null; test/fuzz.test.ts runs them in CI, test/fuzz/run.ts
 // (`npm run fuzz`) many more times with a summary.
 import fc from 'fast-check'
@@ -17,7 +18,7 @@ import { decodeProfile } from '../../src/profile/decode.js'
 import { parseGoroutineText } from '../../src/profile/goroutine-text.js'
 import { summarizeGoroutines } from '../../src/profile/goroutines.js'
 import { summarizeHeap } from '../../src/profile/heap.js'
-import { Redactor } from '../../src/redact.js'
+import { CREDENTIAL_FLAGS, Redactor, redactText } from '../../src/redact.js'
 import { escapeText } from '../../src/report/escape.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
 import { parseReport } from '../../src/report/report.js'
@@ -438,4 +439,63 @@ export const renderers: FuzzProperty<RenderInput> = {
   }
 }
 
-export const PROPERTIES: FuzzProperty<unknown>[] = [profileDecoder, goroutineText, reportReader, renderers]
+// The redactor over commands that pass a credential to a tool (hey -a, curl -b, mysql -pPW…).
+
+export interface ToolLineInput {
+  line: string
+  secret: string
+}
+
+/** `<tool> <flag> <value>` in each form the flag takes, its value quoted or not, in a command, sh -c or a log line. */
+const toolLine: fc.Arbitrary<ToolLineInput> = fc
+  .record({
+    entry: fc.constantFrom(...CREDENTIAL_FLAGS),
+    apart: fc.boolean(),
+    user: fc.stringMatching(/^[a-z][a-z0-9_.-]{0,11}$/),
+    // Any character a shell word may hold unquoted; "Sk" so that it is nowhere else in the line.
+    secret: fc.stringMatching(/^[A-Za-z0-9!#%+,./:=?@^_~$-]{4,32}$/).map((s) => `Sk${s}`),
+    quote: fc.constantFrom('', "'", '"'),
+    before: fc.constantFrom('', 'timeout 60 ', 'env A=1 ', '/usr/local/bin/', 'cd /tmp && '),
+    after: fc.constantFrom('', ' http://127.0.0.1:8080/', ' -c 8', '; echo done', ' | tee load.log'),
+    // As written, run by sh -c, or as the log shows it: head: load "…", whatever quotes it holds.
+    wrap: fc.constantFrom('', 'sh -c', 'log')
+  })
+  .map(({ entry, apart, user, secret, quote, before, after, wrap }) => {
+    const value = `${quote}${entry.holds === 'user:password' ? `${user}:` : ''}${secret}${quote}`
+    // Apart, attached to a short flag (-pPW), after "=" for a long one (--auth=v).
+    const form =
+      apart && !entry.attachedOnly
+        ? `${entry.flag} `
+        : entry.flag.startsWith('--')
+          ? `${entry.flag}=`
+          : entry.flag
+    const command = `${before}${entry.tool} ${form}${value}${after}`
+    const outer = quote === "'" ? '"' : "'"
+    const line =
+      wrap === 'sh -c'
+        ? `sh -c ${outer}${command}${outer}`
+        : wrap === 'log'
+          ? `head: load "${command}"`
+          : command
+    return { line, secret }
+  })
+
+export const toolCredentials: FuzzProperty<ToolLineInput> = {
+  name: 'redactor on tool credentials',
+  arbitrary: toolLine,
+  check({ line, secret }) {
+    const once = redactText(line)
+    if (once.includes(secret)) return { kind: 'leak', detail: `the secret survives in: ${once}` }
+    const twice = redactText(once)
+    if (twice !== once) return { kind: 'crash', detail: `redacting twice changed ${once} into ${twice}` }
+    return null
+  }
+}
+
+export const PROPERTIES: FuzzProperty<unknown>[] = [
+  profileDecoder,
+  goroutineText,
+  reportReader,
+  renderers,
+  toolCredentials
+]

@@ -4,7 +4,7 @@
 // What is said is decided in present.ts; here it is laid out, and every string escaped.
 import type { Report } from '../model.js'
 import { xyChart } from './chart.js'
-import { code, escapeText } from './escape.js'
+import { code, escapeHtml, escapeText } from './escape.js'
 import { present } from './present.js'
 import type { Cell, Line, ReportView, RunView } from './view.js'
 
@@ -43,8 +43,7 @@ function line(spans: Line): string {
   return spans
     .map((s) => {
       if (typeof s === 'string') return escapeText(s)
-      const html = code(s.code)
-      return s.url ? `<a href="${escapeText(s.url)}">${html}</a>` : html
+      return s.url ? `<a href="${escapeHtml(s.url)}">${code(s.code)}</a>` : code(s.code)
     })
     .join('')
 }
@@ -138,7 +137,7 @@ function details(view: ReportView): string {
     '',
     // A fail or an inconclusive gives the command on its first screen.
     ...(view.verdict === 'pass'
-      ? ['Reproduce locally:', '', `<pre><code>${escapeText(view.reproduce)}</code></pre>`, '']
+      ? ['Reproduce locally:', '', `<pre><code>${escapeHtml(view.reproduce)}</code></pre>`, '']
       : []),
     line(view.profiles),
     '',

@@ -63,7 +63,7 @@ describe('goroutine groups', () => {
     const report = makeReport()
     report.runs.head.attribution!.goroutines = [provenAtWarmUp]
     expect(renderMarkdown(report)).toMatch(
-      /\| <code>main\.awaitReply<\/code><br><code>service\/main\.go:77<\/code> \*\*proven leaked\*\* \| chan receive \|/
+      /\| `main\.awaitReply`<br>`service\/main\.go:77` \*\*proven leaked\*\* \| chan receive \|/
     )
     expect(renderTerminal(report)).toContain(
       '    service/main.go:77  main.awaitReply  +0 (chan receive) [proven leaked]'

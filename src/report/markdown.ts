@@ -6,15 +6,17 @@ import type { Report } from '../model.js'
 import { xyChart } from './chart.js'
 import { code, escapeHtml, escapeText } from './escape.js'
 import { present } from './present.js'
-import type { Cell, Line, ReportView, RunView } from './view.js'
+import type { Cell, Line, ReportView, RunView, Trusted } from './view.js'
 
 export interface MarkdownOptions {
   /** GitHub rejects comments over 65,536 characters: sections are dropped to fit. */
   maxChars?: number
+  /** In comment mode, what the event confirms (present.ts). */
+  trusted?: Trusted
 }
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
-  const view = present(report)
+  const view = present(report, options.trusted)
   const sections = [
     firstScreen(view),
     table(view.growthTable),
@@ -136,7 +138,7 @@ function details(view: ReportView): string {
     ...view.runs.flatMap(runDetails),
     '',
     // A fail or an inconclusive gives the command on its first screen.
-    ...(view.verdict === 'pass'
+    ...(view.verdict === 'pass' && view.reproduce !== null
       ? ['Reproduce locally:', '', `<pre><code>${escapeHtml(view.reproduce)}</code></pre>`, '']
       : []),
     line(view.profiles),

@@ -5,10 +5,13 @@
 import fc from 'fast-check'
 import { liveInHtml, renderGfm } from '../github/cmark.js'
 import { hostileReport, renderers } from './properties.js'
-import { renderMarkdown } from '../../src/report/markdown.js'
+import { buildCommentBody } from '../../src/github/comment-body.js'
 
 /** Documents a python process renders. */
 const BATCH = 500
+
+/** The repository the event names; the only one the comment may link to. */
+const REPOSITORY = 'https://github.com/octo/service'
 
 export interface CommentFuzz {
   cases: number
@@ -22,10 +25,18 @@ export function fuzzComment(runs: number, seed: number): CommentFuzz {
   const inputs = fc.sample(renderers.arbitrary, { numRuns: runs, seed })
   for (let i = 0; i < inputs.length; i += BATCH) {
     const reports = inputs.slice(i, i + BATCH).map(hostileReport)
-    const html = renderGfm(reports.map((r) => renderMarkdown(r)))
-    const repository = reports[0].source!.repositoryUrl
+    // Comment mode, the head confirmed by the event: lines are linked, into this repository only.
+    const html = renderGfm(
+      reports.map((r) =>
+        buildCommentBody(r, {
+          name: 'memgate',
+          runUrl: `${REPOSITORY}/actions/runs/1`,
+          trusted: { name: 'memgate', repositoryUrl: REPOSITORY, headSha: r.runs.head.commit ?? null }
+        })
+      )
+    )
     for (const [j, h] of html.entries()) {
-      const live = liveInHtml(h, (href) => href.startsWith(`${repository}/`))
+      const live = liveInHtml(h, (href) => href.startsWith(`${REPOSITORY}/`))
       if (live) findings.push(`case ${i + j} (seed ${seed}): ${live}`)
     }
   }

@@ -1,6 +1,7 @@
 // A fork's report.json rendered as GitHub renders the comment (cmark-gfm, then its mention and
 // reference filters): nothing from the report's text may become a link, a mention, a
 // reference, an element, or hide and reorder what follows (issue 21, class 5).
+import { buildCommentBody } from '../../src/github/comment-body.js'
 import type { Report } from '../../src/model.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
 import { failWithBaselineReport } from '../fixtures/reports.js'
@@ -29,14 +30,16 @@ export const LIVE_TEXT = [
 ]
 
 const REPOSITORY = 'https://github.com/acme/shop'
+const HEAD = 'ab'.repeat(20)
 
 /** `text` wherever a report holds text the comment shows. */
 function reportWith(text: string): Report {
   const report = failWithBaselineReport()
   report.notices = [text]
-  report.source = { repositoryUrl: REPOSITORY, commit: 'ab'.repeat(20) }
+  report.source = { repositoryUrl: REPOSITORY, commit: HEAD }
   for (const run of [report.runs.head, report.runs.base!]) {
     run.ref = text
+    run.commit = HEAD
     run.load = { kind: 'command', command: text, requests: null, errors: null, achievedRatePerSec: null }
     const a = run.attribution!
     a.heap = a.heap.map((s) => ({ ...s, function: text, repoPath: `svc/${text}` }))
@@ -50,12 +53,24 @@ function reportWith(text: string): Report {
 /** The renderer's own links go to the repository the event names; nothing else is a link. */
 const trustedHref = (href: string) => href.startsWith(`${REPOSITORY}/`)
 
+/** As comment mode posts it: the event confirms the head the report claims, so lines are linked. */
+const commentBody = (report: Report) =>
+  buildCommentBody(report, {
+    name: 'memgate',
+    runUrl: `${REPOSITORY}/actions/runs/1`,
+    trusted: { name: 'memgate', repositoryUrl: REPOSITORY, headSha: HEAD }
+  })
+
 describeCmark('the comment as GitHub renders it', () => {
   const html = renderGfm(LIVE_TEXT.map((t) => renderMarkdown(reportWith(t))))
+  const comments = renderGfm(LIVE_TEXT.map((t) => commentBody(reportWith(t))))
 
   it.each(LIVE_TEXT.map((t, i) => [JSON.stringify(t), i]))(
     '%s becomes no link, mention, reference, element or invisible character',
-    (_, i) => expect(liveInHtml(html[i], trustedHref)).toBeNull()
+    (_, i) => {
+      expect(liveInHtml(html[i], trustedHref)).toBeNull()
+      expect(liveInHtml(comments[i], trustedHref)).toBeNull()
+    }
   )
 
   it('shows a bidi override and a zero-width space as \\u202e and \\u200b', () => {

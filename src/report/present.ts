@@ -73,7 +73,7 @@ export function present(report: Report, trusted?: Trusted): ReportView {
     verdictWord: VERDICT_WORD[report.verdict],
     headline: HEADLINE[report.verdict],
     name: name === 'memgate' ? null : name,
-    notices: report.notices,
+    notices: listed(report.notices, 'notices'),
     growth: growth(report, reasons),
     commits: commitsLine(report, source, trusted !== undefined),
     leakingLine: leak,
@@ -405,8 +405,17 @@ function runView(run: Run): RunView {
       ...loadSpans
     ],
     readings: describeQuiescence(run.quiescence),
-    notes: [...(interval ? [interval] : []), ...describeRunNotes(run)]
+    notes: listed([...(interval ? [interval] : []), ...describeRunNotes(run)], 'notes')
   }
+}
+
+/** How many notices, or notes of a run, are shown: a report.json may hold 10,000 of 8,192 characters. */
+const LISTED = 20
+
+/** The first LISTED items, then how many more report.json has. */
+function listed(items: string[], what: string): string[] {
+  if (items.length <= LISTED) return items
+  return [...items.slice(0, LISTED), `${items.length - LISTED} more ${what} in report.json`]
 }
 
 function profilesLine(head: Run): Line {

@@ -115,7 +115,7 @@ export const pprofFolder: Parser<string> = (s, context) => {
     throw new ConfigError(
       `has a query or a fragment; give the folder of net/http/pprof alone, such as ${PPROF_EXAMPLE}`
     )
-  return url.replace(/\/+$/, '')
+  return url.replace(/(?<!\/)\/+$/, '')
 }
 
 /** The load's target: given, or `/` on the pprof-url host. */

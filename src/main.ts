@@ -21,6 +21,7 @@ import { logText, untrustedBlock } from './github/untrusted.js'
 import { redactText, stripControl } from './redact.js'
 import { renderMarkdown } from './report/markdown.js'
 import { present } from './report/present.js'
+import type { Trusted } from './report/view.js'
 import type { Log, Report } from './model.js'
 
 export async function run(): Promise<void> {
@@ -73,11 +74,16 @@ async function gateStep(signal: AbortSignal): Promise<void> {
     writePullRequestFile(outDir, context)
   }
   const { report } = result
-  logReport(report)
-  await writeSummary(report)
+  // In comment mode the report is a fork's: its name, commits and config are only its word.
+  const trusted: Trusted | undefined =
+    config.mode === 'comment'
+      ? { name: config.name, repositoryUrl: context.repositoryUrl, headSha: context.headSha }
+      : undefined
+  logReport(report, config.name, trusted)
+  await writeSummary(report, trusted)
   if (config.mode !== 'comment') annotate(report)
 
-  const commentUrl = config.mode === 'analyze' ? undefined : await comment(config, context, report)
+  const commentUrl = config.mode === 'analyze' ? undefined : await comment(config, context, report, trusted)
   setOutputs(
     report,
     { reportJson: result.reportJsonPath, reportMarkdown: result.reportMarkdownPath },
@@ -93,9 +99,9 @@ async function gateStep(signal: AbortSignal): Promise<void> {
   }
 
   // The view's reasons are made from the judgements' numbers; the control characters go all the same.
-  const reason = failureReason(present(report), report.name, config.failOn)
+  const reason = failureReason(present(report, trusted), config.name, config.failOn)
   if (reason) core.setFailed(stripControl(reason))
-  else core.info(logText(`go-memgate (${report.name}): ${report.verdict}`))
+  else core.info(logText(`go-memgate (${config.name}): ${report.verdict}`))
 }
 
 /**
@@ -109,14 +115,22 @@ const actionLog: Log = (line, event) => {
   else core.info(logText(redactText(line)))
 }
 
-function logReport(report: Report): void {
-  core.startGroup(`go-memgate (${report.name}): ${report.verdict}`)
-  core.info(untrustedBlock(renderMarkdown(report)))
+/** The job log gets the comment's first sections at most: a fork's 15 MB report wrote 24–78 MB there. */
+const LOG_MAX_CHARS = 64 * 1024
+
+function logReport(report: Report, name: string, trusted: Trusted | undefined): void {
+  core.startGroup(`go-memgate (${name}): ${report.verdict}`)
+  core.info(untrustedBlock(renderMarkdown(report, { maxChars: LOG_MAX_CHARS, trusted })))
   core.endGroup()
 }
 
 /** Writes the sticky comment; a refusal (fork's read-only token, 403) is a warning, never a failure. */
-async function comment(config: Config, context: RunContext, report: Report): Promise<string | undefined> {
+async function comment(
+  config: Config,
+  context: RunContext,
+  report: Report,
+  trusted: Trusted | undefined
+): Promise<string | undefined> {
   if (config.comment === 'never') return undefined
   try {
     const octokit = createOctokit(config.githubToken)
@@ -126,7 +140,7 @@ async function comment(config: Config, context: RunContext, report: Report): Pro
       return undefined
     }
     const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number }
-    const body = buildCommentBody(report, { name: config.name, runUrl: context.runUrl })
+    const body = buildCommentBody(report, { name: config.name, runUrl: context.runUrl, trusted })
     const result = await postComment(octokit, target, {
       name: config.name,
       body,

@@ -91,6 +91,21 @@ describe('parseRate', () => {
     (text) => expect(() => parseRate(text)).toThrow(UnitError)
   )
 
+  // A fork's report.json held 8,192 such characters: the old pattern backtracked on the
+  // whitespace for 135 s a call. The lint rule regexp/no-super-linear-backtracking proves
+  // the patterns linear; this shows the shapes that stalled now end at once.
+  const spaces = ' '.repeat(8188)
+  it.each([
+    ['spaces and no slash', `1${spaces}MiB!`],
+    ['spaces around a slash, then junk', `1${spaces.slice(4094)}/${spaces.slice(4094)}min!`],
+    ['spaces before a unit that is not one', `1/${spaces}x!`],
+    ['a size of spaces', `1${spaces}K/min`]
+  ])('refuses 8,192 hostile characters (%s) without backtracking', (_, text) => {
+    expect(text.length).toBeGreaterThanOrEqual(8192)
+    expect(() => parseRate(text)).toThrow(UnitError)
+    expect(() => parseBytes(text)).toThrow(UnitError)
+  })
+
   it('refuses amounts too large or too long to be finite', () => {
     expect(parseRate(`${MAX_COUNT}/s`).value).toBe(MAX_COUNT)
     expect(() => parseRate('9'.repeat(400) + '/min')).toThrow(

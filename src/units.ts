@@ -40,7 +40,8 @@ export function parseBytes(text: string): number {
 
 /** The size `text` gives, or undefined when it is not written as a size; too large throws. */
 function sizeIn(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text)
+  // Trimmed first: spaces on both sides of an optional unit would backtrack quadratically.
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim())
   const factor = m ? SIZE_FACTORS[m[2].toLowerCase()] : undefined
   if (!m || factor === undefined) return undefined
   const bytes = Number(m[1]) * factor
@@ -71,18 +72,21 @@ export interface Rate {
 
 /** "1MiB/min" -> {perSec: 17476.27, kind: 'bytes'}; "10/min" -> {perSec: 0.1667, kind: 'count'}. */
 export function parseRate(text: string): Rate {
-  const m = /^\s*([^/]+?)\s*\/\s*(\d*)\s*([a-z]+)\s*$/i.exec(text)
-  const unit = m?.[3].toLowerCase() ?? ''
+  // Split at the first slash, then trimmed: one pattern over "amount / per" backtracked on
+  // whitespace (8,192 characters took 135 s), and a fork's report holds such text.
+  const slash = text.indexOf('/')
+  const amount = text.slice(0, slash).trim()
+  const m = slash > 0 && amount ? /^(\d*)\s*([a-z]+)$/i.exec(text.slice(slash + 1).trim()) : null
+  const unit = m?.[2].toLowerCase() ?? ''
   const perRequest = unit === 'req' || unit === 'request' || unit === 'requests'
   const perSec = PER_SEC[unit]
   // "1/1000req": a count over many requests; the time units take no count ("10/5min" is not a rate).
-  const requests = m?.[2] ? Number(m[2]) : 1
+  const requests = m?.[1] ? Number(m[1]) : 1
   const expected = `expected a rate such as 1MiB/min, 10/min, 64B/req or 1/1000req, got ${quoted(text)}`
-  if (!m || (!perRequest && (perSec === undefined || m[2])) || !(requests >= 1 && requests <= MAX_COUNT))
+  if (!m || (!perRequest && (perSec === undefined || m[1])) || !(requests >= 1 && requests <= MAX_COUNT))
     throw new UnitError(expected)
   const per = perRequest ? 'request' : 'second'
   const scale = perRequest ? 1 / requests : perSec
-  const amount = m[1]
   if (/^\d+(\.\d+)?$/.test(amount)) {
     if (!(Number(amount) <= MAX_COUNT))
       throw new UnitError(`expected a count up to ${MAX_COUNT}, got ${quoted(text)}`)

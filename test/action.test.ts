@@ -132,7 +132,7 @@ describe(`node dist/index.js (Node ${execFileSync(RUNNER_NODE, ['--version']).to
       readFileSync('test/fixtures/services/heap-leak/main.go', 'utf8')
         .split('\n')
         .findIndex((l) => l.includes('memgate:leak')) + 1
-    expect(comments[0].body).toContain(`<code>test/fixtures/services/heap-leak/main.go:${leakLine}</code>`)
+    expect(comments[0].body).toContain(`\`test/fixtures/services/heap-leak/main.go:${leakLine}\``)
     expect(result.stdout).toMatch(
       new RegExp(
         `^::error [^:]*file=test/fixtures/services/heap-leak/main\\.go,[^:]*line=${leakLine}[,:]`,

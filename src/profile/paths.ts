@@ -18,10 +18,14 @@ export interface RepoLayout {
 
 // Go writes forward slashes on every platform; Windows drive letters compare case-insensitively.
 function normalize(p: string): string {
-  return p
+  const slashed = p
     .replace(/\\/g, '/')
     .replace(/^([A-Za-z]):\//, (_, drive: string) => `${drive.toLowerCase()}:/`)
-    .replace(/(.)\/+$/, '$1')
+  // Trailing slashes cut by a loop, keeping the first character: /(.)\/+$/ rescans a run of
+  // slashes from each of them (quadratic on a hostile path).
+  let end = slashed.length
+  while (end > 1 && slashed[end - 1] === '/') end--
+  return slashed.slice(0, end)
 }
 
 function isAbsolute(p: string): boolean {

@@ -10,8 +10,8 @@ describe('renderMarkdown', () => {
     expect([heading, ...firstScreen.split('\n')]).toEqual([
       '### ❌ go-memgate: memory grows — this check fails',
       '- **Live heap grows 2.93 MiB/min (256 B/request), above the limit 1.00 MiB/min (87 B/request)**',
-      '- Leaking line: <code>service/main.go:21</code> in <code>main.handle</code>: 5.00 MiB kept, 256 B/request',
-      '- Next: look at the line above; reproduce: <code>npx github:go-memgate/go-memgate&#35;v0.1.0 run --max-heap-growth 1MiB/min --duration 20s</code>'
+      '- Leaking line: `service/main.go:21` in `main.handle`: 5.00 MiB kept, 256 B/request',
+      '- Next: look at the line above; reproduce: `npx github:go-memgate/go-memgate#v0.1.0 run --max-heap-growth 1MiB/min --duration 20s`'
     ])
     // Units written one way: the limit as the user gave it ("1MiB/min") is shown as the report writes rates.
     expect(table).toContain(
@@ -52,10 +52,10 @@ describe('renderMarkdown', () => {
     report.runs.head.attribution!.heap = [heapSite({ repoPath: 'cmd/api server/main.go' })]
     const md = renderMarkdown(report)
     expect(md).toContain(
-      `- Commit: head <a href="https://github.com/acme/shop/commit/${commit}"><code>${commit.slice(0, 7)}</code></a>`
+      `- Commit: head <a href="https://github.com/acme/shop/commit/${commit}">\`${commit.slice(0, 7)}\`</a>`
     )
     expect(md).toContain(
-      `- Leaking line: <a href="https://github.com/acme/shop/blob/${commit}/cmd/api%20server/main.go&#35;L21"><code>cmd/api server/main.go:21</code></a>`
+      `- Leaking line: <a href="https://github.com/acme/shop/blob/${commit}/cmd/api%20server/main.go#L21">\`cmd/api server/main.go:21\`</a>`
     )
   })
 
@@ -71,7 +71,7 @@ describe('renderMarkdown', () => {
   ])('links nothing for %s (in comment mode the report is untrusted)', (_, source) => {
     const md = renderMarkdown(makeReport({ source }))
     expect(md).not.toContain('<a href')
-    expect(md).toContain('- Leaking line: <code>service/main.go:21</code>')
+    expect(md).toContain('- Leaking line: `service/main.go:21`')
   })
 
   it('names the base and head commits, short', () => {
@@ -83,16 +83,12 @@ describe('renderMarkdown', () => {
       commit: '3f5c2a9d81e04b7c6a1d2e3f4a5b6c7d8e9f0a1b'
     }
     report.runs.head.commit = '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d'
-    expect(renderMarkdown(report)).toContain(
-      '- Commits: base <code>main</code> <code>3f5c2a9</code> → head <code>9e8d7c6</code>'
-    )
+    expect(renderMarkdown(report)).toContain('- Commits: base `main` `3f5c2a9` → head `9e8d7c6`')
   })
 
   it('names the allocation site as function and repository path:line', () => {
     const md = renderMarkdown(makeReport())
-    expect(md).toContain(
-      '| <code>main.handle</code><br><code>service/main.go:21</code> | 5.00 MiB | 2.93 MiB/min | 256 B |'
-    )
+    expect(md).toContain('| `main.handle`<br>`service/main.go:21` | 5.00 MiB | 2.93 MiB/min | 256 B |')
   })
 
   it("points a goroutine leak's heap to the goroutine table, in markdown and in the terminal", () => {
@@ -133,14 +129,14 @@ describe('renderMarkdown', () => {
     const report = makeReport({ config: { baseline: 'auto', 'max-heap-growth': '1MiB/min' } })
     report.runs.base = { ...report.runs.head, side: 'base', ref: 'develop' }
     expect(renderMarkdown(report)).toContain(
-      'reproduce: <code>npx github:go-memgate/go-memgate&#35;v0.1.0 run --baseline merge-base --max-heap-growth 1MiB/min --base-ref develop</code>'
+      'reproduce: `npx github:go-memgate/go-memgate#v0.1.0 run --baseline merge-base --max-heap-growth 1MiB/min --base-ref develop`'
     )
   })
 
   it('gives a command that reproduces the run, env on one line', () => {
     const report = makeReport({ config: { env: 'ADDR=127.0.0.1:7000\nLEAK_BYTES=64', rate: '50' } })
     expect(renderMarkdown(report)).toContain(
-      'reproduce: <code>npx github:go-memgate/go-memgate&#35;v0.1.0 run --env $&#39;ADDR=127.0.0.1:7000&#92;nLEAK&#95;BYTES=64&#39; --rate 50</code>'
+      "reproduce: `npx github:go-memgate/go-memgate#v0.1.0 run --env $'ADDR=127.0.0.1:7000\\nLEAK_BYTES=64' --rate 50`"
     )
   })
 

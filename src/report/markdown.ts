@@ -4,17 +4,19 @@
 // What is said is decided in present.ts; here it is laid out, and every string escaped.
 import type { Report } from '../model.js'
 import { xyChart } from './chart.js'
-import { code, escapeText } from './escape.js'
+import { code, escapeHtml, escapeText } from './escape.js'
 import { present } from './present.js'
-import type { Cell, Line, ReportView, RunView } from './view.js'
+import type { Cell, Line, ReportView, RunView, Trusted } from './view.js'
 
 export interface MarkdownOptions {
   /** GitHub rejects comments over 65,536 characters: sections are dropped to fit. */
   maxChars?: number
+  /** In comment mode, what the event confirms (present.ts). */
+  trusted?: Trusted
 }
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
-  const view = present(report)
+  const view = present(report, options.trusted)
   const sections = [
     firstScreen(view),
     table(view.growthTable),
@@ -43,8 +45,7 @@ function line(spans: Line): string {
   return spans
     .map((s) => {
       if (typeof s === 'string') return escapeText(s)
-      const html = code(s.code)
-      return s.url ? `<a href="${escapeText(s.url)}">${html}</a>` : html
+      return s.url ? `<a href="${escapeHtml(s.url)}">${code(s.code)}</a>` : code(s.code)
     })
     .join('')
 }
@@ -137,8 +138,8 @@ function details(view: ReportView): string {
     ...view.runs.flatMap(runDetails),
     '',
     // A fail or an inconclusive gives the command on its first screen.
-    ...(view.verdict === 'pass'
-      ? ['Reproduce locally:', '', `<pre><code>${escapeText(view.reproduce)}</code></pre>`, '']
+    ...(view.verdict === 'pass' && view.reproduce !== null
+      ? ['Reproduce locally:', '', `<pre><code>${escapeHtml(view.reproduce)}</code></pre>`, '']
       : []),
     line(view.profiles),
     '',

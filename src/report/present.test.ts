@@ -2,6 +2,7 @@ import { makeReport, provenLeakedAtWarmUp } from '../../test/fixtures/reports.js
 import type { Judgement, Report } from '../model.js'
 import { describeJudgement } from './judgement.js'
 import { renderMarkdown } from './markdown.js'
+import { present } from './present.js'
 import { renderTerminal } from './terminal.js'
 
 /** A failing goroutine judgement against a limit the user gave per request: 1/1234req at 200 requests/s. */
@@ -52,10 +53,23 @@ describe('goroutine groups', () => {
     const report = makeReport()
     report.runs.head.attribution!.goroutines = [provenAtWarmUp]
     expect(renderMarkdown(report)).toMatch(
-      /\| <code>main\.awaitReply<\/code><br><code>service\/main\.go:77<\/code> \*\*proven leaked\*\* \| chan receive \|/
+      /\| `main\.awaitReply`<br>`service\/main\.go:77` \*\*proven leaked\*\* \| chan receive \|/
     )
     expect(renderTerminal(report)).toContain(
       '    service/main.go:77  main.awaitReply  +0 (chan receive) [proven leaked]'
     )
+  })
+})
+
+// Issue 21, class 4: a fork's report may hold 1,000 notices and 10,000 run notes of 8,192
+// characters; every output rendered them all (21 MB of report.md).
+describe('long lists', () => {
+  it('shows the first 20 notices and notes of a run, then how many more report.json has', () => {
+    const report = makeReport({ notices: Array.from({ length: 1000 }, (_, i) => `notice ${i}`) })
+    report.runs.head.sampleNotes = Array.from({ length: 10_000 }, (_, i) => `note ${i}`)
+    const view = present(report)
+    expect(view.notices).toHaveLength(21)
+    expect(view.notices.at(-1)).toBe('980 more notices in report.json')
+    expect(view.runs[0].notes.at(-1)).toBe('9980 more notes in report.json')
   })
 })

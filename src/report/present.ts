@@ -42,7 +42,8 @@ import type {
   Line,
   ReportView,
   RunView,
-  Span
+  Span,
+  Trusted
 } from './view.js'
 
 const HEADLINE: Record<Verdict, string> = {
@@ -53,9 +54,11 @@ const HEADLINE: Record<Verdict, string> = {
 
 const VERDICT_WORD: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' }
 
-export function present(report: Report): ReportView {
+/** `trusted` in comment mode: what the event confirms, where the report is a fork's word. */
+export function present(report: Report, trusted?: Trusted): ReportView {
   const { head, base } = report.runs
-  const source = sourceOf(report)
+  const name = trusted?.name ?? report.name
+  const source = sourceOf(report, trusted)
   const a = head.attribution
   // Listed once, for every output: growth past the sampling noise, and groups that pile up or were proven leaked.
   const sites = a?.heap.filter((s) => !s.withinNoise && s.bytesPerSec > 0) ?? []
@@ -63,15 +66,16 @@ export function present(report: Report): ReportView {
   // Schema 1 reports kept no judgements, only their reasons.
   const reasons = report.judgements.length ? report.judgements.map(describeJudgement) : report.reasons
   const leak = leakingLine(report, source, sites, groups)
-  const reproduce = reproduceCommand(report)
+  // A command built from a fork's config (`--build-command 'curl … | sh'`) is not offered.
+  const reproduce = trusted ? null : reproduceCommand(report)
   return {
     verdict: report.verdict,
     verdictWord: VERDICT_WORD[report.verdict],
     headline: HEADLINE[report.verdict],
-    name: report.name === 'memgate' ? null : report.name,
-    notices: report.notices,
+    name: name === 'memgate' ? null : name,
+    notices: listed(report.notices, 'notices'),
     growth: growth(report, reasons),
-    commits: commitsLine(report, source),
+    commits: commitsLine(report, source, trusted !== undefined),
     leakingLine: leak,
     nextStep: nextStep(report, leak !== null, reproduce),
     growthTable: base ? comparisonTable(report, base) : headTable(report),
@@ -80,8 +84,8 @@ export function present(report: Report): ReportView {
     remarks: [...describeDetectable(head), describeStop(head), ...describeComparison(report)].filter(
       (l) => l !== null
     ),
-    heapSites: sites.map((s) => heapSiteView(report.name, s)),
-    goroutineGroups: groups.map((g) => groupView(report.name, g)),
+    heapSites: sites.map((s) => heapSiteView(name, s)),
+    goroutineGroups: groups.map((g) => groupView(name, g)),
     goroutineLeakProfileNote:
       a?.goroutineLeakProfile && groups.length
         ? 'Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so.'
@@ -110,30 +114,45 @@ function growth(report: Report, reasons: string[]): Cell[] {
 const SHA = /^[0-9a-f]{7,40}$/
 const REPOSITORY_URL = /^https:\/\/[\w.-]+(?::\d+)?\/[\w.-]+\/[\w.-]+$/
 
-/** The repository and head commit to link to; in comment mode the report is untrusted: both must look right. */
-function sourceOf(report: Report): SourceLink | null {
+const shaOf = (commit: string | undefined): string | null => (commit && SHA.test(commit) ? commit : null)
+
+/**
+ * The repository and head commit to link to: the report's, when both look right; in comment
+ * mode this run's repository at the head the event names, and only when the report claims
+ * that head, since a fork's report may claim any commit.
+ */
+function sourceOf(report: Report, trusted: Trusted | undefined): SourceLink | null {
+  if (trusted) {
+    const { repositoryUrl, headSha } = trusted
+    const claimed = shaOf(report.runs.head.commit) ?? shaOf(report.source?.commit)
+    return repositoryUrl && headSha && claimed === headSha ? { repositoryUrl, commit: headSha } : null
+  }
   const s = report.source
   return s && REPOSITORY_URL.test(s.repositoryUrl) && SHA.test(s.commit) ? s : null
 }
 
-const shaOf = (commit: string | undefined): string | null => (commit && SHA.test(commit) ? commit : null)
-
-/** "base `main` 3f5c2a9 → head 9e8d7c6", short SHAs linked to their commits. */
-function commitsLine(report: Report, source: SourceLink | null): Line | null {
-  const commit = (sha: string): Span => ({
+/**
+ * "base `main` 3f5c2a9 → head 9e8d7c6", short SHAs linked to their commits. In comment mode
+ * (`untrusted`) the base, a merge-base the fork's run found, is only the report's word, and
+ * so is a head the event does not confirm: said so, unlinked.
+ */
+function commitsLine(report: Report, source: SourceLink | null, untrusted: boolean): Line | null {
+  const commit = (sha: string, linked: boolean): Span => ({
     code: sha.slice(0, 7),
-    url: source && `${source.repositoryUrl}/commit/${sha}`
+    url: linked && source ? `${source.repositoryUrl}/commit/${sha}` : null
   })
+  const said = untrusted ? [' (as the report says)'] : []
   const head = shaOf(report.runs.head.commit) ?? source?.commit ?? null
   const base = report.runs.base
   const baseSha = shaOf(base?.commit)
   if (!head && !baseSha) return null
-  const headSpans: Line = ['head ', head ? commit(head) : 'the working tree']
+  const headSpans: Line = ['head ', head ? commit(head, true) : 'the working tree', ...(source ? [] : said)]
   if (!base) return ['Commit: ', ...headSpans]
   return [
     'Commits: base ',
     ...(base.ref ? [{ code: base.ref }, ' '] : []),
-    baseSha ? commit(baseSha) : 'a stored report',
+    baseSha ? commit(baseSha, !untrusted) : 'a stored report',
+    ...said,
     ' → ',
     ...headSpans
   ]
@@ -183,9 +202,14 @@ function leakingLine(
 }
 
 /** What the reader does next: fix the line, or get a clearer answer; reproduce either way. */
-function nextStep(report: Report, leakShown: boolean, reproduce: string): Line | null {
+function nextStep(report: Report, leakShown: boolean, reproduce: string | null): Line | null {
   if (report.verdict === 'pass') return null
-  const again: Line = ['reproduce: ', { code: reproduce }]
+  const again: Line =
+    reproduce === null
+      ? [
+          'to reproduce, see the run that measured it (no command here: its config came from the pull request)'
+        ]
+      : ['reproduce: ', { code: reproduce }]
   if (report.verdict === 'inconclusive') {
     const advice = report.judgements.map(adviceFor).find((a) => a !== null)
     return ['Next: ', ...(advice ? [`${advice}; `] : []), ...again]
@@ -381,8 +405,17 @@ function runView(run: Run): RunView {
       ...loadSpans
     ],
     readings: describeQuiescence(run.quiescence),
-    notes: [...(interval ? [interval] : []), ...describeRunNotes(run)]
+    notes: listed([...(interval ? [interval] : []), ...describeRunNotes(run)], 'notes')
   }
+}
+
+/** How many notices, or notes of a run, are shown: a report.json may hold 10,000 of 8,192 characters. */
+const LISTED = 20
+
+/** The first LISTED items, then how many more report.json has. */
+function listed(items: string[], what: string): string[] {
+  if (items.length <= LISTED) return items
+  return [...items.slice(0, LISTED), `${items.length - LISTED} more ${what} in report.json`]
 }
 
 function profilesLine(head: Run): Line {

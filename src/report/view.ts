@@ -3,6 +3,20 @@
 import type { Verdict } from '../model.js'
 import type { ChartRequest } from './chart.js'
 
+/**
+ * In comment mode report.json is a fork's: what the trusted side knows instead, from the
+ * action's inputs and the event (the PR's head is checked against it by pull-request.ts).
+ * Only what these confirm is linked or stated as fact.
+ */
+export interface Trusted {
+  /** The gate's name, the `name` input. */
+  name: string
+  /** This run's repository, from the runner's environment. */
+  repositoryUrl: string | null
+  /** The commit the analyze run measured, from the event. */
+  headSha: string | null
+}
+
 /** Words, or a name from the service or the run shown as code, linked when `url` is set. */
 export type Span = string | { code: string; url?: string | null }
 /** A line of text with code in it: each medium writes the code its own way. */
@@ -99,8 +113,8 @@ export interface ReportView {
   charts: ChartView[]
   /** Base first. */
   runs: RunView[]
-  /** The command that measures what this run did. */
-  reproduce: string
+  /** The command that measures what this run did; null in comment mode, where the fork's config wrote it. */
+  reproduce: string | null
   /** Where the raw profiles are and how to read them. */
   profiles: Line
   outputs: { heapSlopePerSec: number | null; goroutineSlopePerSec: number | null }

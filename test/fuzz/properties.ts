@@ -304,6 +304,17 @@ const HOSTILE = [
   '&#124;',
   '[x](javascript:alert(1))',
   '@here',
+  // What cmark-gfm autolinks and GitHub's filters link (test/fuzz/comment.ts).
+  'https://evil.example/x',
+  'www.evil.example',
+  'mailto:a@b.co',
+  '&#64;team',
+  '#1',
+  '&#35;1',
+  'GH-3',
+  'owner/repo#3',
+  '\u200b',
+  '\u2066',
   '::set-output name=x::1',
   '\u001b[31m',
   '\u202e',
@@ -323,8 +334,8 @@ export interface RenderInput {
   texts: { text: string; withSecret: boolean }[]
 }
 
-/** The report the gate would write: strings from the input, then redacted with the secret known (gate.ts). */
-function hostileReport(input: RenderInput): Report {
+/** A report whose strings come from the input, as a fork may write it. */
+export function hostileReport(input: RenderInput): Report {
   let i = 0
   const next = () => {
     const t = input.texts[i++ % input.texts.length] ?? { text: '', withSecret: false }
@@ -375,13 +386,13 @@ function hostileReport(input: RenderInput): Report {
     }
   }
   report.comparison = { ...report.comparison, newInHead: [next(), next()] }
-  return new Redactor(secretValues({ env: { DB_PASSWORD: input.secret }, githubToken: '' })).redactJson(
-    report
-  )
+  return report
 }
 
-// The renderer's own tags: anything else that starts with "<" came from the report's text.
-const OWN_TAGS = /<\/?(?:code|details|summary|pre|a)>|<br>|<a href="[^"<>]*">/g
+/** The report the gate would write: redacted with the secret known (gate.ts). */
+const redacted = (report: Report, secret: string): Report =>
+  new Redactor(secretValues({ env: { DB_PASSWORD: secret }, githubToken: '' })).redactJson(report)
+
 // eslint-disable-next-line no-control-regex -- control characters are what is looked for
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 
@@ -413,7 +424,7 @@ export const renderers: FuzzProperty<RenderInput> = {
     let markdown: string
     let terminal: string
     try {
-      const report = hostileReport(input)
+      const report = redacted(hostileReport(input), input.secret)
       markdown = renderMarkdown(report)
       terminal = renderTerminal(report)
     } catch (e) {
@@ -425,12 +436,6 @@ export const renderers: FuzzProperty<RenderInput> = {
     ])
       if (text.includes(input.secret) || text.includes(escapeText(input.secret)))
         return { kind: 'leak', detail: `the secret ${input.secret} is in the ${where} output` }
-    const stray = markdown.replace(OWN_TAGS, '').indexOf('<')
-    if (stray >= 0)
-      return {
-        kind: 'markup',
-        detail: `raw "<" in: ${markdown.replace(OWN_TAGS, '').slice(stray - 40, stray + 40)}`
-      }
     const row = tableRowsOff(markdown)
     if (row !== null) return { kind: 'markup', detail: `a table row with a cell too many: ${row}` }
     if (CONTROL.test(terminal))

@@ -1,6 +1,7 @@
 // `npm run fuzz`: every property FUZZ_RUNS times (100,000 by default; FUZZ_SEED to repeat
 // a run), then a summary of crashes, hangs (cases over 1 s), schema breaks, stray markup
 // and leaked secrets. Exits 1 on any finding.
+import { fuzzComment } from './comment.js'
 import { PROPERTIES } from './properties.js'
 import { HANG_MS, runProperty } from './runner.js'
 
@@ -20,5 +21,11 @@ for (const property of PROPERTIES) {
   for (const e of s.examples) console.log(`  ${e.kind}: ${e.detail.split('\n').slice(0, 6).join('\n    ')}`)
   findings += Object.values(s.found).reduce((a, b) => a + b, 0)
 }
+const comment = fuzzComment(runs, seed)
+console.log(
+  `${'comment through cmark-gfm'.padEnd(32)} ${String(comment.cases).padStart(7)} cases in ${comment.seconds.toFixed(0).padStart(4)} s  live ${comment.findings.length}`
+)
+for (const f of comment.findings.slice(0, 3)) console.log(`  live: ${f}`)
+findings += comment.findings.length
 console.log(findings === 0 ? 'no findings' : `${findings} findings`)
 process.exitCode = findings === 0 ? 0 : 1

@@ -23,7 +23,7 @@ describe('annotate', () => {
       '::error title=go-memgate (memgate)%3A growing heap,file=service/main.go,line=21::main.handle allocates memory that stays live: 2.93 MiB/min.',
       '::error title=go-memgate (memgate)%3A growing goroutines,file=service/main.go,line=77::30 goroutines wait here, blocked in chan receive, growing 0/min. The runtime proved them leaked.'
     ])
-    expect(renderMarkdown(report)).toContain('<code>service/main.go:77</code> **proven leaked**')
+    expect(renderMarkdown(report)).toContain('`service/main.go:77` **proven leaked**')
   })
 
   it('marks nothing on a pass', () => {

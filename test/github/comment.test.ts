@@ -10,6 +10,7 @@ import {
 import { createOctokit } from '../../src/github/octokit.js'
 import type { Judgement, Report } from '../../src/model.js'
 import { describeJudgement } from '../../src/report/judgement.js'
+import { CMARK_PRESENT, liveInHtml, renderGfm } from './cmark.js'
 import { ACTIONS_BOT, FakeGitHub, type FakeUser } from './fake-github.js'
 import { heapSite, makeReport } from '../fixtures/reports.js'
 
@@ -37,8 +38,10 @@ afterAll(async () => {
 beforeEach(() => fake.reset())
 afterEach(() => expect(fake.violations).toEqual([]))
 
+const RUN_URL = 'https://github.com/octo/service/actions/runs/1'
+
 async function post(report: Report, policy: CommentPolicy = 'always', token = 'pat', name = 'memgate') {
-  const body = buildCommentBody(report, { name, runUrl: 'https://github.com/octo/service/actions/runs/1' })
+  const body = buildCommentBody(report, { name, runUrl: RUN_URL })
   return postComment(createOctokit(token), target, { name, body, report, policy })
 }
 
@@ -168,48 +171,55 @@ describe('postComment', () => {
     expect(body).toMatch(/job summary and (the )?artifact/)
   })
 
-  it('posts no profile text unescaped: HTML, closing tags, table pipes, code fences', async () => {
-    const evil = ['<img src=x onerror=alert(1)>', '</details>', 'a|b', '```', '<script>alert(1)</script>']
-    const report = makeReport({
-      reasons: [`heap grows in ${evil[0]}`],
-      notices: [evil[1]],
-      // A report.json posted in mode: comment comes from untrusted fork code.
-      config: { 'load-command': `x\n${evil[3]}\n${evil[4]}`, 'max-heap-growth': evil[2] }
-    })
-    report.runs.head.ref = evil[1]
-    report.runs.head.sampleNotes = [evil[4]]
-    report.runs.head.attribution = {
-      heap: [heapSite({ function: evil[0], file: evil[1], repoPath: `${evil[2]}.go` })],
-      goroutines: [
-        {
-          function: evil[1],
-          file: evil[2],
-          line: 3,
-          repoPath: evil[0],
-          callPath: [evil[0]],
-          waitReason: evil[2],
-          createdBy: evil[4],
-          // Numbers too may be strings in a hostile report.json.
-          countGrowth: evil[0] as unknown as number,
-          perSec: 0.1,
-          count: 9
-        }
-      ],
-      heapSamplingRateBytes: evil[0] as unknown as number
+  // cmark.ts fails in CI when cmarkgfm is missing; elsewhere the case is skipped.
+  ;(CMARK_PRESENT ? it : it.skip)(
+    'posts no profile text unescaped: HTML, closing tags, table pipes, code fences',
+    async () => {
+      const evil = ['<img src=x onerror=alert(1)>', '</details>', 'a|b', '```', '<script>alert(1)</script>']
+      const report = makeReport({
+        reasons: [`heap grows in ${evil[0]}`],
+        notices: [evil[1]],
+        // A report.json posted in mode: comment comes from untrusted fork code.
+        config: { 'load-command': `x\n${evil[3]}\n${evil[4]}`, 'max-heap-growth': evil[2] }
+      })
+      report.runs.head.ref = evil[1]
+      report.runs.head.sampleNotes = [evil[4]]
+      report.runs.head.attribution = {
+        heap: [heapSite({ function: evil[0], file: evil[1], repoPath: `${evil[2]}.go` })],
+        goroutines: [
+          {
+            function: evil[1],
+            file: evil[2],
+            line: 3,
+            repoPath: evil[0],
+            callPath: [evil[0]],
+            waitReason: evil[2],
+            createdBy: evil[4],
+            // Numbers too may be strings in a hostile report.json.
+            countGrowth: evil[0] as unknown as number,
+            perSec: 0.1,
+            count: 9
+          }
+        ],
+        heapSamplingRateBytes: evil[0] as unknown as number
+      }
+      report.runs.head.durationSec = evil[4] as unknown as number
+      report.runs.head.load = {
+        kind: 'built-in',
+        requests: evil[0] as unknown as number,
+        errors: null,
+        achievedRatePerSec: null
+      }
+      await post(report)
+      const body = comments()[0].body
+      for (const text of ['a|b', '|b.go']) expect(body).not.toContain(text)
+      // HTML in code spans shows as text: as GitHub renders it, only the renderer's own elements
+      // (one <details> block), and fences that open with a language.
+      const html = renderGfm([body])[0]
+      expect(liveInHtml(html, (href) => href === RUN_URL)).toBeNull()
+      expect(html.split('</details>')).toHaveLength(2)
+      const fences = body.split('\n').filter((line) => line.trimStart().startsWith('```'))
+      fences.forEach((line, i) => expect(line).toMatch(i % 2 === 0 ? /^```\w+$/ : /^```$/))
     }
-    report.runs.head.durationSec = evil[4] as unknown as number
-    report.runs.head.load = {
-      kind: 'built-in',
-      requests: evil[0] as unknown as number,
-      errors: null,
-      achievedRatePerSec: null
-    }
-    await post(report)
-    const body = comments()[0].body
-    for (const text of [evil[0], evil[4], 'a|b', '|b.go']) expect(body).not.toContain(text)
-    // Only the renderer's own markup: one <details> block, and fences that open with a language.
-    expect(body.split('</details>')).toHaveLength(2)
-    const fences = body.split('\n').filter((line) => line.trimStart().startsWith('```'))
-    fences.forEach((line, i) => expect(line).toMatch(i % 2 === 0 ? /^```\w+$/ : /^```$/))
-  })
+  )
 })

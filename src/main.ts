@@ -56,9 +56,14 @@ async function gateStep(signal: AbortSignal): Promise<void> {
   rmSync(outDir, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
 
+  // In comment mode the report is a fork's: its name, commits and config are only its word.
+  const trusted: Trusted | undefined =
+    config.mode === 'comment'
+      ? { name: config.name, repositoryUrl: context.repositoryUrl, headSha: context.headSha }
+      : undefined
   let result: GateResult
-  if (config.mode === 'comment') {
-    result = loadReport(config.reportJson as string, outDir, context.repositoryUrl ?? undefined)
+  if (trusted) {
+    result = loadReport(config.reportJson as string, outDir, trusted)
   } else {
     const repoRoot = process.env['GITHUB_WORKSPACE'] || process.cwd()
     result = await runGate(config, {
@@ -74,11 +79,6 @@ async function gateStep(signal: AbortSignal): Promise<void> {
     writePullRequestFile(outDir, context)
   }
   const { report } = result
-  // In comment mode the report is a fork's: its name, commits and config are only its word.
-  const trusted: Trusted | undefined =
-    config.mode === 'comment'
-      ? { name: config.name, repositoryUrl: context.repositoryUrl, headSha: context.headSha }
-      : undefined
   logReport(report, config.name, trusted)
   await writeSummary(report, trusted)
   if (config.mode !== 'comment') annotate(report)

@@ -15,23 +15,27 @@ export interface ExpositionSample {
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*'
 const LABEL = '[ \\t]*[a-zA-Z_][a-zA-Z0-9_]*[ \\t]*=[ \\t]*"(?:[^"\\\\\\n]|\\\\.)*"[ \\t]*'
 // Go's strconv.ParseFloat as client_golang writes it: decimals, exponents, ±Inf, NaN.
-const VALUE = '[+-]?(?:(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?|[Ii]nf|NaN)'
+const VALUE = '[+-]?(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?|[Ii]nf|NaN)'
 const SAMPLE = new RegExp(
   // name, optional {labels} (a trailing comma allowed), value, optional timestamp (ms, or
   // OpenMetrics' seconds), optional OpenMetrics exemplar after " # ".
-  `^(${NAME})[ \\t]*(?:\\{((?:${LABEL},)*(?:${LABEL})?)\\})?[ \\t]+(${VALUE})(?:[ \\t]+-?\\d+(?:\\.\\d+)?)?(?:[ \\t]+#[ \\t].*)?[ \\t]*$`
+  `^(${NAME})(?:[ \\t]*\\{((?:${LABEL},)*(?:${LABEL})?)\\})?[ \\t]+(${VALUE})(?:[ \\t]+-?\\d+(?:\\.\\d+)?)?(?:[ \\t]+#[ \\t].*)?$`
 )
-const ONE_LABEL = /[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.)*)"/g
+// Sticky: read label after label from where the last ended (SAMPLE checked their form), so a
+// long name without "=" is not searched again from each of its letters.
+const ONE_LABEL = /[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.)*)"[ \t]*,?/y
 const HELP = new RegExp(`^#[ \\t]+HELP[ \\t]+${NAME}(?:[ \\t].*)?$`)
 const TYPE = new RegExp(
-  `^#[ \\t]+TYPE[ \\t]+${NAME}[ \\t]+(?:counter|gauge|histogram|summary|untyped|gaugehistogram|stateset|info|unknown)[ \\t]*$`
+  `^#[ \\t]+TYPE[ \\t]+${NAME}[ \\t]+(?:counter|gauge|histogram|summary|untyped|gaugehistogram|stateset|info|unknown)$`
 )
 
 /** Every sample of the text; an ExpositionError names the first line that is not the format. */
 export function parseExposition(text: string): ExpositionSample[] {
   const samples: ExpositionSample[] = []
   text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '')
+    // Trailing blanks (and a CR) trimmed here, not matched by the patterns: a pattern that
+    // ends in [ \t]*$ retries every start on a long run of blanks.
+    const line = raw.trimEnd()
     if (line.trim() === '') return
     if (line.startsWith('#')) {
       // HELP and TYPE have a grammar; any other comment (OpenMetrics' # UNIT, # EOF) is free.
@@ -43,7 +47,8 @@ export function parseExposition(text: string): ExpositionSample[] {
     const m = SAMPLE.exec(line)
     if (!m) throw notTheFormat(i, line)
     const labels: Record<string, string> = {}
-    for (const [, name, value] of (m[2] ?? '').matchAll(ONE_LABEL)) labels[name] = unescapeLabel(value)
+    ONE_LABEL.lastIndex = 0
+    for (let l = ONE_LABEL.exec(m[2] ?? ''); l; l = ONE_LABEL.exec(m[2] ?? '')) labels[l[1]] = unescapeLabel(l[2])
     samples.push({ name: m[1], labels, value: parseValue(m[3]) })
   })
   return samples

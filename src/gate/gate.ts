@@ -16,6 +16,7 @@ import type { Log, Report, Run } from '../model.js'
 import { Redactor } from '../redact.js'
 import { describeBaseGrowth, describePerRequest } from '../report/judgement.js'
 import { renderMarkdown } from '../report/markdown.js'
+import type { Trusted } from '../report/view.js'
 import { renderOpenMetrics, runLabels, runRegistry, type RunExport } from '../report/openmetrics.js'
 import { describeBaselineMissing, describeStoredInputDiffers } from '../report/notices.js'
 import { buildReport } from '../report/report.js'
@@ -182,15 +183,18 @@ function writeReport(report: Report, outDir: string): GateResult {
 
 /**
  * `mode: comment`: a report.json made earlier (by untrusted code, in the fork-safe pair),
- * rendered again. Its links go to `repositoryUrl`, this run's repository, or nowhere: the
- * address in the file is the untrusted code's to choose.
+ * rendered again, as the comment is: its links go to this run's repository or nowhere (the
+ * address in the file is the untrusted code's to choose), its commits linked only when the
+ * event confirms them, and no command is offered from its config.
  */
-export function loadReport(reportJson: string, outDir: string, repositoryUrl?: string): GateResult {
+export function loadReport(reportJson: string, outDir: string, trusted: Trusted): GateResult {
   const reportJsonPath = resolve(reportJson)
   const { source, ...loaded } = readReportFile(reportJsonPath, 'report-json')
+  const repositoryUrl = trusted.repositoryUrl
   const report: Report =
     source && repositoryUrl ? { ...loaded, source: { ...source, repositoryUrl } } : loaded
   const reportMarkdownPath = join(outDir, 'report.md')
-  writeOutput(reportMarkdownPath, renderMarkdown(report))
+  // What the comment says, the report-markdown output says: only what the event confirms.
+  writeOutput(reportMarkdownPath, renderMarkdown(report, { trusted }))
   return { report, reportJsonPath, reportMarkdownPath }
 }

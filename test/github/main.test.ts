@@ -158,6 +158,8 @@ describe('run (mode: comment)', () => {
       expect(body).not.toMatch(/curl|npx|Reproduce locally/)
       if (verdict === 'fail')
         expect(body).toContain('to reproduce, see the run that measured it (no command here')
+      // The report-markdown output says what the comment says.
+      expect(readFileSync(outputs()['report-markdown'], 'utf8')).not.toMatch(/curl|npx|Reproduce locally/)
     }
   )
 

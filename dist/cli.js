@@ -8721,7 +8721,9 @@ class OutputError extends GateError {
  * Type arguments of generic instantiations are dropped first: they hold other paths.
  */
 function packageOf(fn) {
-    const name = fn.replace(/\[.*$/, '');
+    // indexOf, not /\[.*$/, which scans from every '[' again (quadratic on a hostile name).
+    const bracket = fn.indexOf('[');
+    const name = bracket < 0 ? fn : fn.slice(0, bracket);
     const slash = name.lastIndexOf('/');
     const dot = name.indexOf('.', slash + 1);
     return dot < 0 ? name : name.slice(0, dot);
@@ -8915,10 +8917,15 @@ function markProvenLeaks(groups, leaked) {
 // Maps the file paths of a profile to paths in the repository.
 // Go writes forward slashes on every platform; Windows drive letters compare case-insensitively.
 function normalize(p) {
-    return p
+    const slashed = p
         .replace(/\\/g, '/')
-        .replace(/^([A-Za-z]):\//, (_, drive) => `${drive.toLowerCase()}:/`)
-        .replace(/(.)\/+$/, '$1');
+        .replace(/^([A-Za-z]):\//, (_, drive) => `${drive.toLowerCase()}:/`);
+    // Trailing slashes cut by a loop, keeping the first character: /(.)\/+$/ rescans a run of
+    // slashes from each of them (quadratic on a hostile path).
+    let end = slashed.length;
+    while (end > 1 && slashed[end - 1] === '/')
+        end--;
+    return slashed.slice(0, end);
 }
 function isAbsolute(p) {
     return p.startsWith('/') || /^[a-z]:\//.test(p);
@@ -9765,7 +9772,8 @@ const DURATION_MS = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
 const PER_SEC = { s: 1, sec: 1, m: 1 / 60, min: 1 / 60, h: 1 / 3600, hour: 1 / 3600 };
 /** The size `text` gives, or undefined when it is not written as a size; too large throws. */
 function sizeIn(text) {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+    // Trimmed first: spaces on both sides of an optional unit would backtrack quadratically.
+    const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
     const factor = m ? SIZE_FACTORS[m[2].toLowerCase()] : undefined;
     if (!m || factor === undefined)
         return undefined;
@@ -9789,18 +9797,21 @@ function parseDurationMs(text) {
 }
 /** "1MiB/min" -> {perSec: 17476.27, kind: 'bytes'}; "10/min" -> {perSec: 0.1667, kind: 'count'}. */
 function parseRate(text) {
-    const m = /^\s*([^/]+?)\s*\/\s*(\d*)\s*([a-z]+)\s*$/i.exec(text);
-    const unit = m?.[3].toLowerCase() ?? '';
+    // Split at the first slash, then trimmed: one pattern over "amount / per" backtracked on
+    // whitespace (8,192 characters took 135 s), and a fork's report holds such text.
+    const slash = text.indexOf('/');
+    const amount = text.slice(0, slash).trim();
+    const m = slash > 0 && amount ? /^(\d*)\s*([a-z]+)$/i.exec(text.slice(slash + 1).trim()) : null;
+    const unit = m?.[2].toLowerCase() ?? '';
     const perRequest = unit === 'req' || unit === 'request' || unit === 'requests';
     const perSec = PER_SEC[unit];
     // "1/1000req": a count over many requests; the time units take no count ("10/5min" is not a rate).
-    const requests = m?.[2] ? Number(m[2]) : 1;
+    const requests = m?.[1] ? Number(m[1]) : 1;
     const expected = `expected a rate such as 1MiB/min, 10/min, 64B/req or 1/1000req, got ${quoted(text)}`;
-    if (!m || (!perRequest && (perSec === undefined || m[2])) || !(requests >= 1 && requests <= MAX_COUNT))
+    if (!m || (!perRequest && (perSec === undefined || m[1])) || !(requests >= 1 && requests <= MAX_COUNT))
         throw new UnitError(expected);
     const per = perRequest ? 'request' : 'second';
     const scale = perRequest ? 1 / requests : perSec;
-    const amount = m[1];
     if (/^\d+(\.\d+)?$/.test(amount)) {
         if (!(Number(amount) <= MAX_COUNT))
             throw new UnitError(`expected a count up to ${MAX_COUNT}, got ${quoted(text)}`);
@@ -9908,7 +9919,7 @@ const pprofFolder = (s, context) => {
     // Profile names are appended to it: a query or fragment would swallow them.
     if (new URL(url).search || new URL(url).hash)
         throw new ConfigError(`has a query or a fragment; give the folder of net/http/pprof alone, such as ${PPROF_EXAMPLE}`);
-    return url.replace(/\/+$/, '');
+    return url.replace(/(?<!\/)\/+$/, '');
 };
 /** The load's target: given, or `/` on the pprof-url host. */
 const targetUrl = (s, context) => s === '' ? new URL('/', pprofFolder(context.text('pprof-url'))).toString() : httpUrl()(s);
@@ -10291,12 +10302,25 @@ function isSecretName(name) {
     // PWD is the shell's working directory, not a password.
     if (name === 'PWD')
         return false;
-    const parts = name
-        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-        .toLowerCase()
-        .split(/[^a-z0-9]+/);
+    const parts = nameParts(name);
     const joined = parts.join('');
     return SECRET_WORDS.some((w) => joined.includes(w)) || parts.some((p) => SECRET_PARTS.has(p));
+}
+const nameParts = (name) => name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
+// Name parts of an env variable whose value is an address, which may carry its credential
+// anywhere: in the userinfo, the query, or the path itself (a Slack or Discord webhook, a
+// presigned URL, a Sentry DSN's key), where no shape tells it from a plain path.
+const ADDRESS_PARTS = new Set(['url', 'uri', 'dsn', 'webhook']);
+/**
+ * Whether an env value must never be shown: its name looks secret (DB_PASSWORD), or names
+ * an address (SLACK_WEBHOOK_URL, DATABASE_URL, MONGO_URI, SENTRY_DSN), or the value holds a
+ * credential by its shape (redis://:pw@cache). ADDR=127.0.0.1:8080 stays readable.
+ */
+function isSecretEnv(name, value) {
+    return (isSecretName(name) || nameParts(name).some((p) => ADDRESS_PARTS.has(p)) || redactText(value) !== value);
 }
 /**
  * A URL without what may be secret: credentials and the query and fragment.
@@ -10375,17 +10399,104 @@ const SHAPES = [
     [/\bAIza[A-Za-z0-9_-]{35}/g, () => HIDDEN],
     [/\bglpat-[A-Za-z0-9_-]{20,}/g, () => HIDDEN],
     [/\bnpm_[A-Za-z0-9]{36}\b/g, () => HIDDEN],
-    // curl -u user:password, --user user:password: the user stays.
-    [
-        /((?:^|\s)(?:-u|--user)[ \t]+['"]?)([^\s:'"]{1,256}):[^\s'"]+/g,
-        (_all, flag, user) => `${flag}${user}:${HIDDEN}`
-    ],
     // Go MySQL DSNs have no scheme: user:password@tcp(host:3306)/db.
     [
         /\b([A-Za-z0-9._-]{1,64}):[^\s@/'"]{1,256}@(tcp|unix|udp)\(/g,
         (_all, user, net) => `${user}:${HIDDEN}@${net}(`
     ]
 ];
+/**
+ * Flags of common load and client tools whose value is a credential, though the flag's
+ * name does not say so (the named rules hide --password and --token of any command).
+ * Headers (-H, -header) are hidden by the header rule, PGPASSWORD= by the key=value rule.
+ */
+const CREDENTIAL_FLAGS = [
+    { tool: 'hey', flag: '-a', holds: 'user:password' },
+    { tool: 'ab', flag: '-A', holds: 'user:password' },
+    { tool: 'ab', flag: '-P', holds: 'user:password' },
+    { tool: 'ab', flag: '-C', holds: 'secret' },
+    { tool: 'curl', flag: '-u', holds: 'user:password' },
+    { tool: 'curl', flag: '--user', holds: 'user:password' },
+    { tool: 'curl', flag: '-U', holds: 'user:password' },
+    { tool: 'curl', flag: '--proxy-user', holds: 'user:password' },
+    { tool: 'curl', flag: '--oauth2-bearer', holds: 'secret' },
+    { tool: 'curl', flag: '-b', holds: 'secret' },
+    { tool: 'curl', flag: '--cookie', holds: 'secret' },
+    { tool: 'redis-cli', flag: '-a', holds: 'secret' },
+    { tool: 'redis-cli', flag: '--pass', holds: 'secret' },
+    { tool: 'mysql', flag: '-p', holds: 'secret', attachedOnly: true },
+    { tool: 'mysql', flag: '--password', holds: 'secret' },
+    { tool: 'http', flag: '-a', holds: 'user:password' },
+    { tool: 'http', flag: '--auth', holds: 'user:password' },
+    { tool: 'https', flag: '-a', holds: 'user:password' },
+    { tool: 'https', flag: '--auth', holds: 'user:password' },
+    { tool: 'sshpass', flag: '-p', holds: 'secret' }
+];
+// Each tool's credential flags, by flag.
+const TOOL_FLAGS = new Map();
+for (const entry of CREDENTIAL_FLAGS)
+    TOOL_FLAGS.set(entry.tool, (TOOL_FLAGS.get(entry.tool) ?? new Map()).set(entry.flag, entry));
+// Where a tool's name may stand as a command's word: most text has none, and skips the pass.
+const TOOL_NAME = new RegExp(String.raw `(?:^|[\s;|&'"/])(?:${[...TOOL_FLAGS.keys()].join('|')})(?![^\s;|&'"])`);
+// A shell operator or line end (group 1), which ends a command, or a word. Quotes are read
+// through, not as words: a command is often shown inside quotes of its own (load "…").
+const COMMAND_WORD = /([;|&\n])|[^\s;|&'"]+/g;
+// A flag's value: characters and quoted strings (bounded, so an unclosed quote costs linear
+// time) up to whitespace, an operator or a quote that closes nothing.
+const FLAG_VALUE = /(?:[^\s;|&'"]|"[^"\n]{0,1024}"|'[^'\n]{0,1024}')+/y;
+const SPACES = /[ \t]*/y;
+/** `value` with what `holds` says hidden, its quotes kept: 'ops:pw' -> 'ops:***'. */
+function hideValue(value, holds) {
+    const quote = value.length > 1 && /^["']/.test(value) && value.endsWith(value[0]) ? value[0] : '';
+    const inner = quote ? value.slice(1, -1) : value;
+    const keep = holds === 'user:password' ? inner.indexOf(':') + 1 : 0;
+    return `${quote}${inner.slice(0, keep)}${HIDDEN}${quote}`;
+}
+/**
+ * The values of CREDENTIAL_FLAGS hidden: a flag counts after its tool's name in the same
+ * command, its value apart (-a v), attached (-av) or after "=" (--auth=v, Go's -a=v). The
+ * value is the next word whatever it is, as getopt and Go's flag package read it.
+ */
+function redactToolFlags(text) {
+    if (!TOOL_NAME.test(text))
+        return text;
+    let out = '';
+    let copied = 0;
+    let flags;
+    const word = new RegExp(COMMAND_WORD);
+    for (let m = word.exec(text); m; m = word.exec(text)) {
+        const [found, operator] = m;
+        const tool = found.slice(found.lastIndexOf('/') + 1);
+        if (operator)
+            flags = undefined;
+        else if (TOOL_FLAGS.has(tool))
+            flags = TOOL_FLAGS.get(tool);
+        if (operator || !flags)
+            continue;
+        const eq = found.indexOf('=');
+        let flag = flags.get(eq > 0 ? found.slice(0, eq) : found);
+        let valueAt = m.index + (eq > 0 ? eq + 1 : found.length);
+        if (!flag && /^-[A-Za-z]./.test(found))
+            [flag, valueAt] = [flags.get(found.slice(0, 2)), m.index + 2];
+        if (!flag)
+            continue;
+        SPACES.lastIndex = valueAt;
+        const spaces = SPACES.exec(text)[0].length;
+        // Apart: the flag alone, then spaces; -p'PW' is attached.
+        if (valueAt === word.lastIndex && eq < 0 && spaces > 0) {
+            if (flag.attachedOnly)
+                continue;
+            valueAt += spaces;
+        }
+        FLAG_VALUE.lastIndex = valueAt;
+        const value = FLAG_VALUE.exec(text)?.[0];
+        if (!value)
+            continue;
+        out += text.slice(copied, valueAt) + hideValue(value, flag.holds);
+        copied = word.lastIndex = valueAt + value.length;
+    }
+    return out + text.slice(copied);
+}
 /**
  * Text with secrets of known shapes hidden: URLs lose credentials, query and fragment;
  * headers, flags and key=value pairs with a secret-looking name lose their value; GitHub,
@@ -10396,6 +10507,7 @@ function redactText(text) {
     let out = redactUrl(text);
     for (const [pattern, replace] of SHAPES)
         out = out.replace(pattern, replace);
+    out = redactToolFlags(out);
     for (const rule of NAMED_RULES)
         out = redactNamed(out, rule);
     return out;
@@ -10521,12 +10633,12 @@ function describeConfig(raw) {
     return out;
 }
 /**
- * What must never be shown: the token, and env values that are secret by name or by shape.
+ * What must never be shown: the token, and env values secret by isSecretEnv's rule.
  * Plain values (ADDR=127.0.0.1:8080) stay readable in logs: hiding them would hide ports.
  */
 function secretValues(config) {
     const env = Object.entries(config.env)
-        .filter(([name, value]) => isSecretName(name) || redactText(value) !== value)
+        .filter(([name, value]) => isSecretEnv(name, value))
         .map(([, value]) => value);
     return [config.githubToken, ...env].filter((v) => v !== '' && !v.startsWith('${{'));
 }
@@ -19341,8 +19453,8 @@ function readStoredBaseline(path, config) {
         if (then !== now)
             throw new ConfigError(`baseline: ${path} measured another service (${key} "${then}", here "${now}"); use a report.json of this service, or baseline: merge-base`);
     }
-    const notices = SAME_LOAD.filter((key) => value(stored.config, key) !== value(config, key)).map((key) => `the baseline ${path} was measured with ${key} "${value(stored.config, key)}", this run with "${value(config, key)}": part of the difference may come from that alone`);
-    return { run: { ...stored.runs.head, side: 'base' }, notices };
+    const inputsDiffer = SAME_LOAD.filter((key) => value(stored.config, key) !== value(config, key)).map((input) => ({ path, input, then: value(stored.config, input), now: value(config, input) }));
+    return { run: { ...stored.runs.head, side: 'base' }, inputsDiffer };
 }
 /** The most of a report.json that is read: a long run's report has a few MiB. */
 const MAX_REPORT_BYTES = 16 * 1024 * 1024;
@@ -19395,12 +19507,35 @@ function readCapped(path, maxBytes) {
 // the MEMGATE_GROUP variable. A watchdog ends them all when memgate itself dies, even by SIGKILL.
 /** Set in the environment of every group we start: how its processes are found after they leave it. */
 const GROUP_VAR = 'MEMGATE_GROUP';
-/** The runner's own credentials: the build, the service and the load have no use for them. */
-const RUNNER_SECRETS = [
-    'INPUT_GITHUB-TOKEN',
-    'ACTIONS_RUNTIME_TOKEN',
-    'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
-];
+/**
+ * What no child inherits from memgate. The runner's file commands: a line written there sets
+ * an output, a variable or PATH for the job's later steps. Its tokens and the service URLs they
+ * open (artifacts, cache, OIDC). Every action input (INPUT_GITHUB-TOKEN among them): what
+ * the service needs comes through the `env` input. NODE_OPTIONS stays: the runner does not
+ * set it, and it is no channel to later steps.
+ */
+const WITHHELD_ENV = {
+    names: new Set([
+        'GITHUB_OUTPUT',
+        'GITHUB_ENV',
+        'GITHUB_PATH',
+        'GITHUB_STATE',
+        'GITHUB_STEP_SUMMARY',
+        'GITHUB_TOKEN',
+        'ACTIONS_RUNTIME_TOKEN',
+        'ACTIONS_RUNTIME_URL',
+        'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+        'ACTIONS_ID_TOKEN_REQUEST_URL',
+        'ACTIONS_CACHE_URL',
+        'ACTIONS_CACHE_SERVICE_V2',
+        'ACTIONS_RESULTS_URL'
+    ]),
+    prefixes: ['INPUT_']
+};
+/** `env` without what WITHHELD_ENV names: the environment of every process memgate starts. */
+function childEnv(env) {
+    return Object.fromEntries(Object.entries(env).filter(([name]) => !WITHHELD_ENV.names.has(name) && !WITHHELD_ENV.prefixes.some((p) => name.startsWith(p))));
+}
 // This memgate's mark; a group's tag is `${owner}.${n}`. The random part keeps a reused pid apart.
 const owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
 let groups = 0;
@@ -19421,9 +19556,7 @@ function spawnGroup(command, args, options) {
         watchdog = startWatchdog(cgroups?.parent ?? '');
     const n = ++groups;
     const tag = `${owner}.${n}`;
-    const env = { ...(options.env ?? process.env), [GROUP_VAR]: tag };
-    for (const name of RUNNER_SECRETS)
-        delete env[name];
+    const env = { ...childEnv(options.env ?? process.env), [GROUP_VAR]: tag };
     // A child starts in its parent's cgroup: memgate joins the group's for the spawn, which is synchronous.
     let cgroup = cgroups ? joinNewCgroup(cgroups, n) : null;
     let child;
@@ -19769,7 +19902,9 @@ function tellWatchdog(line) {
     watchdog?.write(`${line}\n`);
 }
 function startWatchdog(cgroupParent) {
+    // Its /proc/<pid>/environ is readable by the service, as memgate's is: no token in it.
     const child = spawn('sh', ['-c', WATCHDOG_SCRIPT, 'memgate-watchdog', owner, cgroupParent], {
+        env: childEnv(process.env),
         detached: true,
         stdio: ['pipe', 'ignore', 'ignore']
     });
@@ -19845,8 +19980,17 @@ function writeOutput(path, data) {
         renameSync(temp, path);
     }
     catch (e) {
-        rmSync(temp, { force: true });
+        removeQuietly(temp);
         throw new OutputError(path, `cannot be written (${reason(e)}); give a folder memgate can write`);
+    }
+}
+/** Cleanup that fails (the folder is gone, or is now a file) must not hide the error that called for it. */
+function removeQuietly(path) {
+    try {
+        rmSync(path, { force: true });
+    }
+    catch {
+        // The write's own error says what is wrong.
     }
 }
 /** mkdirSync -p, with a failure blamed on the output folder; never through a link inside it. */
@@ -20130,9 +20274,11 @@ const execFileAsync$1 = promisify(execFile);
  * attribution. `repoRoot` comes from the caller, who asks git: the engine runs go only.
  */
 async function inspectModule(moduleDir, repoRoot) {
+    // go reads the PR's go.mod and go.work (a toolchain line can fetch another go): no credentials.
+    const go = { cwd: moduleDir, env: childEnv(process.env) };
     let goVersion;
     try {
-        goVersion = (await execFileAsync$1('go', ['env', 'GOVERSION'], { cwd: moduleDir })).stdout.trim();
+        goVersion = (await execFileAsync$1('go', ['env', 'GOVERSION'], go)).stdout.trim();
     }
     catch (e) {
         const err = e;
@@ -20145,7 +20291,7 @@ async function inspectModule(moduleDir, repoRoot) {
     let modules = [];
     try {
         // One line a module: a go.work workspace lists all of its modules. Paths hold no spaces.
-        const list = await execFileAsync$1('go', ['list', '-m', '-f', '{{.Path}} {{.Dir}}'], { cwd: moduleDir });
+        const list = await execFileAsync$1('go', ['list', '-m', '-f', '{{.Path}} {{.Dir}}'], go);
         modules = list.stdout
             .split('\n')
             .map((line) => {
@@ -26887,7 +27033,8 @@ async function pushRun(registry, gatewayUrl, grouping, timeoutMs = PUSH_TIMEOUT_
         return { roundTripMs: performance$1.now() - started };
     }
     catch (e) {
-        const why = stripControl(e.message)
+        // The gateway's error page is quoted: redacted before the cap, so no cut token shows half.
+        const why = stripControl(redactText(e.message))
             .replace(/\s+/g, ' ')
             .trim()
             .slice(0, 200);
@@ -26972,9 +27119,14 @@ function yRange(drawn, data, limitGrowth) {
 }
 const fmt = (v) => Number(v.toPrecision(4));
 
-// Text from profiles (function names, file paths) goes into comments that GitHub
-// renders as markdown and HTML: every character that could start markup becomes an
-// entity, so `<img onerror=…>`, `</details>`, `|` or `*` show as themselves.
+// Text from profiles (function names, file paths) and, in comment mode, from a fork's
+// report.json goes into comments that GitHub renders with cmark-gfm, then links
+// (autolinks, @mentions, #123 / GH-3 / owner/repo#3 references) outside code. Every
+// character that could start markup becomes an entity, so `<img onerror=…>`, `</details>`,
+// `|` or `*` show as themselves; but cmark decodes entities before it autolinks and GitHub
+// filters the decoded text, so a word that could become a link, mention or reference is
+// shown as a code span instead, where neither runs (checked with cmark-gfm in
+// test/github/cmark.test.ts).
 const ENTITY = {
     '&': '&amp;',
     '<': '&lt;',
@@ -26990,16 +27142,43 @@ const ENTITY = {
     '\\': '&#92;',
     '~': '&#126;',
     '#': '&#35;',
-    '@': '&#64;',
-    '\n': ' ',
-    '\r': ' '
+    '@': '&#64;'
 };
-function escapeText(text) {
-    return text.replace(/[&<>"'|`*_[\]\\~#@\r\n]/g, (c) => ENTITY[c]);
+/** What makes a word a link, mention or reference: schemes, www., e-mail and mentions, issue numbers. */
+const TRIGGER = /[@#]|:\/\/|www\.|gh-\d|mailto:|xmpp:/i;
+/**
+ * Characters that show nothing or reorder what follows (controls, zero-width, bidi):
+ * `main.(*Cache).\u202etuP` must not display as `…Put`. Shown as `\u202e`.
+ */
+const INVISIBLE = 
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+/[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/** Invisible characters written as `\uXXXX`, line ends as spaces: one visible line. */
+function visible(text) {
+    return text
+        .replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(/[\r\n]/g, ' ');
 }
-/** Text in SVG (the flame graph): every character that could start markup becomes an entity. */
+function escapeText(text) {
+    return visible(text)
+        .split(/( +)/)
+        .map((word) => TRIGGER.test(word) ? codeSpan(word) : word.replace(/[&<>"'|`*_[\]\\~#@]/g, (c) => ENTITY[c]))
+        .join('');
+}
+// Markup, and what XML 1.0 does not allow even as an entity (C0 controls but tab, newline
+// and CR; U+FFFE, U+FFFF; lone surrogates): one such character makes the whole SVG unreadable.
+const XML_MARKUP = `&<>"'`;
+const XML_ESCAPE = /[&<>"']|[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+/**
+ * Text in SVG (the flame graph): every character that could start markup becomes an entity,
+ * and every one XML 1.0 forbids is shown as its escape, `\u0001`.
+ */
 function escapeXml(text) {
-    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    return text.replace(XML_ESCAPE, (c) => XML_MARKUP.includes(c) ? `&#${c.charCodeAt(0)};` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** Text in an HTML block (`<pre>`, an attribute), where markdown is not parsed: HTML escaping, on one visible line. */
+function escapeHtml(text) {
+    return escapeXml(visible(text));
 }
 /** A number from report.json, which in the fork-safe comment mode comes from untrusted code. */
 function num(value, digits) {
@@ -27009,7 +27188,26 @@ function num(value, digits) {
 }
 /** Profile text shown as code. */
 function code(text) {
-    return `<code>${escapeText(text)}</code>`;
+    return codeSpan(visible(text));
+}
+/**
+ * A markdown code span: nothing in it is parsed, decoded, autolinked or filtered by GitHub.
+ * Its fence is longer than any run of backticks in it; a `|` ends the span and is written
+ * as an entity between two, since a table splits its cells at every `|`, even in code.
+ */
+function codeSpan(text) {
+    return text
+        .split('|')
+        .map((part) => {
+        if (!part)
+            return '';
+        const longest = (part.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
+        const fence = '`'.repeat(longest + 1);
+        // A span that starts or ends with a backtick or a space loses one space each side.
+        const pad = /^[ `]|[ `]$/.test(part) ? ' ' : '';
+        return `${fence}${pad}${part}${pad}${fence}`;
+    })
+        .join('&#124;');
 }
 
 // What sampling cost the service, in words: the interval sampled at and why (report.json's
@@ -27116,9 +27314,11 @@ const HEADLINE = {
     inconclusive: '⚠️ go-memgate: inconclusive — growth could not be told from noise'
 };
 const VERDICT_WORD = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };
-function present(report) {
+/** `trusted` in comment mode: what the event confirms, where the report is a fork's word. */
+function present(report, trusted) {
     const { head, base } = report.runs;
-    const source = sourceOf(report);
+    const name = trusted?.name ?? report.name;
+    const source = sourceOf(report, trusted);
     const a = head.attribution;
     // Listed once, for every output: growth past the sampling noise, and groups that pile up or were proven leaked.
     const sites = a?.heap.filter((s) => !s.withinNoise && s.bytesPerSec > 0) ?? [];
@@ -27126,37 +27326,36 @@ function present(report) {
     // Schema 1 reports kept no judgements, only their reasons.
     const reasons = report.judgements.length ? report.judgements.map(describeJudgement) : report.reasons;
     const leak = leakingLine(report, source, sites, groups);
-    const reproduce = reproduceCommand(report);
+    // A command built from a fork's config (`--build-command 'curl … | sh'`) is not offered.
+    const reproduce = trusted ? null : reproduceCommand(report);
     return {
         verdict: report.verdict,
         verdictWord: VERDICT_WORD[report.verdict],
         headline: HEADLINE[report.verdict],
-        name: report.name === 'memgate' ? null : report.name,
-        notices: report.notices,
+        name: name === 'memgate' ? null : name,
+        notices: listed(report.notices, 'notices'),
         growth: growth(report, reasons),
-        commits: commitsLine(report, source),
+        commits: commitsLine(report, source, trusted !== undefined),
         leakingLine: leak,
         nextStep: nextStep(report, leak !== null, reproduce),
         growthTable: base ? comparisonTable(report, base) : headTable(report),
         trendTable: trendTable(report),
         reasons,
         remarks: [...describeDetectable(head), describeStop(head), ...describeComparison(report)].filter((l) => l !== null),
-        heapSites: sites.map((s) => heapSiteView(report.name, s)),
-        goroutineGroups: groups.map((g) => groupView(report.name, g)),
+        heapSites: sites.map((s) => heapSiteView(name, s)),
+        goroutineGroups: groups.map((g) => groupView(name, g)),
         goroutineLeakProfileNote: a?.goroutineLeakProfile && groups.length
             ? 'Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so.'
             : null,
         attributionNotes: a ? [describeSamplingRate(a)].filter((n) => n !== null) : [],
-        newInHead: Array.isArray(report.comparison?.newInHead)
-            ? report.comparison.newInHead.slice(0, 10).map(String)
-            : [],
+        newInHead: report.comparison?.newInHead?.slice(0, 10) ?? [],
         charts: charts$1(report),
         runs: [...(base ? [runView(base)] : []), runView(head)],
         reproduce,
         profiles: profilesLine(head),
         outputs: {
-            heapSlopePerSec: head.trends?.heap?.slopePerSec ?? null,
-            goroutineSlopePerSec: head.trends?.goroutines?.slopePerSec ?? null
+            heapSlopePerSec: head.trends.heap?.slopePerSec ?? null,
+            goroutineSlopePerSec: head.trends.goroutines?.slopePerSec ?? null
         }
     };
 }
@@ -27170,34 +27369,45 @@ function growth(report, reasons) {
 }
 const SHA = /^[0-9a-f]{7,40}$/;
 const REPOSITORY_URL = /^https:\/\/[\w.-]+(?::\d+)?\/[\w.-]+\/[\w.-]+$/;
-/** The repository and head commit to link to; in comment mode the report is untrusted: both must look right. */
-function sourceOf(report) {
+const shaOf = (commit) => (commit && SHA.test(commit) ? commit : null);
+/**
+ * The repository and head commit to link to: the report's, when both look right; in comment
+ * mode this run's repository at the head the event names, and only when the report claims
+ * that head, since a fork's report may claim any commit.
+ */
+function sourceOf(report, trusted) {
+    if (trusted) {
+        const { repositoryUrl, headSha } = trusted;
+        const claimed = shaOf(report.runs.head.commit) ?? shaOf(report.source?.commit);
+        return repositoryUrl && headSha && claimed === headSha ? { repositoryUrl, commit: headSha } : null;
+    }
     const s = report.source;
-    const ok = typeof s?.repositoryUrl === 'string' &&
-        REPOSITORY_URL.test(s.repositoryUrl) &&
-        typeof s.commit === 'string' &&
-        SHA.test(s.commit);
-    return ok ? s : null;
+    return s && REPOSITORY_URL.test(s.repositoryUrl) && SHA.test(s.commit) ? s : null;
 }
-const shaOf = (commit) => typeof commit === 'string' && SHA.test(commit) ? commit : null;
-/** "base `main` 3f5c2a9 → head 9e8d7c6", short SHAs linked to their commits. */
-function commitsLine(report, source) {
-    const commit = (sha) => ({
+/**
+ * "base `main` 3f5c2a9 → head 9e8d7c6", short SHAs linked to their commits. In comment mode
+ * (`untrusted`) the base, a merge-base the fork's run found, is only the report's word, and
+ * so is a head the event does not confirm: said so, unlinked.
+ */
+function commitsLine(report, source, untrusted) {
+    const commit = (sha, linked) => ({
         code: sha.slice(0, 7),
-        url: source && `${source.repositoryUrl}/commit/${sha}`
+        url: linked && source ? `${source.repositoryUrl}/commit/${sha}` : null
     });
+    const said = untrusted ? [' (as the report says)'] : [];
     const head = shaOf(report.runs.head.commit) ?? source?.commit ?? null;
     const base = report.runs.base;
     const baseSha = shaOf(base?.commit);
     if (!head && !baseSha)
         return null;
-    const headSpans = ['head ', head ? commit(head) : 'the working tree'];
+    const headSpans = ['head ', head ? commit(head, true) : 'the working tree', ...(source ? [] : said)];
     if (!base)
         return ['Commit: ', ...headSpans];
     return [
         'Commits: base ',
-        ...(base.ref ? [{ code: String(base.ref) }, ' '] : []),
-        baseSha ? commit(baseSha) : 'a stored report',
+        ...(base.ref ? [{ code: base.ref }, ' '] : []),
+        baseSha ? commit(baseSha, !untrusted) : 'a stored report',
+        ...said,
         ' → ',
         ...headSpans
     ];
@@ -27246,7 +27456,11 @@ function leakingLine(report, source, sites, groups) {
 function nextStep(report, leakShown, reproduce) {
     if (report.verdict === 'pass')
         return null;
-    const again = ['reproduce: ', { code: reproduce }];
+    const again = reproduce === null
+        ? [
+            'to reproduce, see the run that measured it (no command here: its config came from the pull request)'
+        ]
+        : ['reproduce: ', { code: reproduce }];
     if (report.verdict === 'inconclusive') {
         const advice = report.judgements.map(adviceFor).find((a) => a !== null);
         return ['Next: ', ...(advice ? [`${advice}; `] : []), ...again];
@@ -27427,15 +27641,23 @@ function runView(run) {
     const interval = describeInterval(run.interval);
     return {
         side: run.side === 'base' ? 'base' : 'head',
-        ref: run.ref ? String(run.ref) : null,
-        commit: run.commit ? String(run.commit).slice(0, 12) : null,
+        ref: run.ref ?? null,
+        commit: run.commit?.slice(0, 12) ?? null,
         summary: [
             `${num(run.samples.length)} samples over ${num(run.durationSec, 0)}s after a ${num(run.warmupSec)}s warm-up; `,
             ...loadSpans
         ],
         readings: describeQuiescence(run.quiescence),
-        notes: [...(interval ? [interval] : []), ...describeRunNotes(run)]
+        notes: listed([...(interval ? [interval] : []), ...describeRunNotes(run)], 'notes')
     };
+}
+/** How many notices, or notes of a run, are shown: a report.json may hold 10,000 of 8,192 characters. */
+const LISTED = 20;
+/** The first LISTED items, then how many more report.json has. */
+function listed(items, what) {
+    if (items.length <= LISTED)
+        return items;
+    return [...items.slice(0, LISTED), `${items.length - LISTED} more ${what} in report.json`];
 }
 function profilesLine(head) {
     const files = head.attribution?.files;
@@ -27455,8 +27677,8 @@ function profilesLine(head) {
  * (on the CLI, auto is none) and the branch it was taken from.
  */
 function reproduceCommand(report) {
-    const version = report.tool?.version;
-    const pin = typeof version === 'string' && /^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(version) ? `#v${version}` : '';
+    const version = report.tool.version;
+    const pin = /^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(version) ? `#v${version}` : '';
     const config = { ...report.config };
     const base = report.runs.base;
     if ((config.baseline ?? 'auto') === 'auto' && base)
@@ -27465,7 +27687,7 @@ function reproduceCommand(report) {
         config['base-ref'] = base.ref;
     const flags = Object.entries(config)
         .filter(([k, v]) => INPUTS.find((i) => i.name === k && !i.actionOnly && i.default !== v))
-        .map(([k, v]) => `--${k} ${shellQuote(String(v))}`);
+        .map(([k, v]) => `--${k} ${shellQuote(v)}`);
     return [`npx github:go-memgate/go-memgate${pin} run`, ...flags].join(' ');
 }
 /** POSIX quoting; a multi-line value (env) becomes $'…' with \n escapes, on one line. */
@@ -27478,7 +27700,7 @@ function shellQuote(v) {
 }
 
 function renderMarkdown(report, options = {}) {
-    const view = present(report);
+    const view = present(report, options.trusted);
     const sections = [
         firstScreen(view),
         table(view.growthTable),
@@ -27508,8 +27730,7 @@ function line(spans) {
         .map((s) => {
         if (typeof s === 'string')
             return escapeText(s);
-        const html = code(s.code);
-        return s.url ? `<a href="${escapeText(s.url)}">${html}</a>` : html;
+        return s.url ? `<a href="${escapeHtml(s.url)}">${code(s.code)}</a>` : code(s.code);
     })
         .join('');
 }
@@ -27586,8 +27807,8 @@ function details(view) {
         ...view.runs.flatMap(runDetails),
         '',
         // A fail or an inconclusive gives the command on its first screen.
-        ...(view.verdict === 'pass'
-            ? ['Reproduce locally:', '', `<pre><code>${escapeText(view.reproduce)}</code></pre>`, '']
+        ...(view.verdict === 'pass' && view.reproduce !== null
+            ? ['Reproduce locally:', '', `<pre><code>${escapeHtml(view.reproduce)}</code></pre>`, '']
             : []),
         line(view.profiles),
         '',
@@ -27659,6 +27880,23 @@ function runLabels(report, env) {
         branch: env['GITHUB_HEAD_REF'] || env['GITHUB_REF_NAME'] || report.runs.head.ref || '',
         commit: report.runs.head.commit || env['GITHUB_SHA'] || ''
     };
+}
+
+function why(b) {
+    switch (b.why) {
+        case 'no-shared-history':
+            return `HEAD and ${b.baseRef} share no history (a first commit or unrelated branches)`;
+        case 'no-folder':
+            return `the merge-base ${b.commit.slice(0, 12)} of HEAD and ${b.baseRef} has no ${b.folder} folder`;
+        case 'base-failed':
+            return `the merge-base ${b.commit?.slice(0, 12)} could not be measured: ${b.error}`;
+    }
+}
+function describeBaselineMissing(b) {
+    return `No baseline: ${why(b)}. The verdict rests on the absolute limits alone.`;
+}
+function describeStoredInputDiffers(d) {
+    return `the baseline ${d.path} was measured with ${d.input} "${d.then}", this run with "${d.now}": part of the difference may come from that alone`;
 }
 
 // The one place where Config becomes what each stage takes: the pair loop's numbers, a
@@ -27749,6 +27987,28 @@ function serviceEnv(config) {
 // a reading of the live heap taken while requests are in flight counts what they hold,
 // and load generators such as autocannon can stop but not pause, nor say what is in flight.
 const TICK_MS = 5;
+/** One GET, its body drained; `settled` is called once, with the error (or null) it ended with. */
+function getOnce(t, answered, settled) {
+    let done = false;
+    const finish = (error) => {
+        if (done)
+            return;
+        done = true;
+        settled(error);
+    };
+    const r = t.send(t.target, { agent: t.agent, method: 'GET', timeout: t.timeoutMs }, (res) => {
+        answered();
+        const status = res.statusCode ?? 0;
+        res.resume(); // drain the body: the connection goes back to the pool
+        res.once('end', () => finish(status >= 400 ? `HTTP ${status}` : null));
+        res.once('error', (e) => finish(e.message));
+    });
+    r.once('timeout', () => r.destroy(new Error(`no answer within ${t.timeoutMs} ms`)));
+    r.once('error', (e) => finish(e.code ?? e.message));
+    r.end();
+}
+// Over 60 lines: one closure over the counts, the schedule and the pause, which every tick,
+// response and pause changes together; split, each part would take all of that state.
 function startGenerator(req) {
     const target = new URL(req.url);
     const https = target.protocol === 'https:';
@@ -27776,23 +28036,7 @@ function startGenerator(req) {
     const fire = () => {
         inFlight++;
         sent++;
-        let done = false;
-        const finish = (error) => {
-            if (done)
-                return;
-            done = true;
-            settle(error);
-        };
-        const r = send(target, { agent, method: 'GET', timeout: timeoutMs }, (res) => {
-            counts.responses++;
-            const status = res.statusCode ?? 0;
-            res.resume(); // drain the body: the connection goes back to the pool
-            res.once('end', () => finish(status >= 400 ? `HTTP ${status}` : null));
-            res.once('error', (e) => finish(e.message));
-        });
-        r.once('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-        r.once('error', (e) => finish(e.code ?? e.message));
-        r.end();
+        getOnce({ send, target, agent, timeoutMs }, () => counts.responses++, settle);
     };
     // Every connection opened at once, at the start of the warm-up: one opened later under a
     // burst would add its server goroutine and buffers mid-run, a step in both series.
@@ -29139,19 +29383,23 @@ class ExpositionError extends Error {
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 const LABEL = '[ \\t]*[a-zA-Z_][a-zA-Z0-9_]*[ \\t]*=[ \\t]*"(?:[^"\\\\\\n]|\\\\.)*"[ \\t]*';
 // Go's strconv.ParseFloat as client_golang writes it: decimals, exponents, ±Inf, NaN.
-const VALUE = '[+-]?(?:(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?|[Ii]nf|NaN)';
+const VALUE = '[+-]?(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?|[Ii]nf|NaN)';
 const SAMPLE = new RegExp(
 // name, optional {labels} (a trailing comma allowed), value, optional timestamp (ms, or
 // OpenMetrics' seconds), optional OpenMetrics exemplar after " # ".
-`^(${NAME})[ \\t]*(?:\\{((?:${LABEL},)*(?:${LABEL})?)\\})?[ \\t]+(${VALUE})(?:[ \\t]+-?\\d+(?:\\.\\d+)?)?(?:[ \\t]+#[ \\t].*)?[ \\t]*$`);
-const ONE_LABEL = /[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.)*)"/g;
+`^(${NAME})(?:[ \\t]*\\{((?:${LABEL},)*(?:${LABEL})?)\\})?[ \\t]+(${VALUE})(?:[ \\t]+-?\\d+(?:\\.\\d+)?)?(?:[ \\t]+#[ \\t].*)?$`);
+// Sticky: read label after label from where the last ended (SAMPLE checked their form), so a
+// long name without "=" is not searched again from each of its letters.
+const ONE_LABEL = /[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\\n]|\\.)*)"[ \t]*,?/y;
 const HELP$1 = new RegExp(`^#[ \\t]+HELP[ \\t]+${NAME}(?:[ \\t].*)?$`);
-const TYPE = new RegExp(`^#[ \\t]+TYPE[ \\t]+${NAME}[ \\t]+(?:counter|gauge|histogram|summary|untyped|gaugehistogram|stateset|info|unknown)[ \\t]*$`);
+const TYPE = new RegExp(`^#[ \\t]+TYPE[ \\t]+${NAME}[ \\t]+(?:counter|gauge|histogram|summary|untyped|gaugehistogram|stateset|info|unknown)$`);
 /** Every sample of the text; an ExpositionError names the first line that is not the format. */
 function parseExposition(text) {
     const samples = [];
     text.split('\n').forEach((raw, i) => {
-        const line = raw.replace(/\r$/, '');
+        // Trailing blanks (and a CR) trimmed here, not matched by the patterns: a pattern that
+        // ends in [ \t]*$ retries every start on a long run of blanks.
+        const line = raw.trimEnd();
         if (line.trim() === '')
             return;
         if (line.startsWith('#')) {
@@ -29165,8 +29413,9 @@ function parseExposition(text) {
         if (!m)
             throw notTheFormat(i, line);
         const labels = {};
-        for (const [, name, value] of (m[2] ?? '').matchAll(ONE_LABEL))
-            labels[name] = unescapeLabel(value);
+        ONE_LABEL.lastIndex = 0;
+        for (let l = ONE_LABEL.exec(m[2] ?? ''); l; l = ONE_LABEL.exec(m[2] ?? ''))
+            labels[l[1]] = unescapeLabel(l[2]);
         samples.push({ name: m[1], labels, value: parseValue(m[3]) });
     });
     return samples;
@@ -30165,7 +30414,7 @@ async function build(req, built, ctx) {
 async function start(req, built, ctx) {
     const ready = readyEndpoint(req.source);
     const pprofTakenBefore = ready.input === 'metrics-url' && (await portAnswers(req.source.pprofUrl));
-    ctx.log(`${req.label}: starting the service, waiting for ${redactUrl(ready.url)}`);
+    ctx.log(`${req.label}: starting the service, waiting for ${ready.url}`);
     const service = await startService({ ...req.service, binaryPath: built.binaryPath, ready }, ctx);
     ctx.log(`${req.label}: service ready (pid ${service.pid}, process group ${service.pid})`);
     return { service, pprofTakenBefore };
@@ -30175,7 +30424,7 @@ async function measureStarted(req, built, { service, pprofTakenBefore }, ctx) {
     const notes = [];
     const source = await chooseSource(req.source, pprofTakenBefore, ctx.signal);
     if (source.kind === 'metrics')
-        ctx.log(`${req.label}: no pprof at ${redactUrl(req.source.pprofUrl)}: reading ${redactUrl(source.client.url)}`);
+        ctx.log(`${req.label}: no pprof at ${req.source.pprofUrl}: reading ${source.client.url}`);
     const load = startLoad(req.load, ctx);
     let loadStats = null;
     try {
@@ -30617,19 +30866,15 @@ const gitSeams = {
     findMergeBase,
     withWorktree
 };
-/** What the report says first when the baseline was asked for but could not be had. */
-const noBaseline = (why) => `No baseline: ${why}. The verdict rests on the absolute limits alone.`;
 async function measureSides(plan, moduleDir, ctx, options) {
-    const headOnly = (side, notices) => measureRepeats(plan, side, null, ctx, options).then((s) => ({ ...s, notices }));
+    const headOnly = (side, baselineMissing) => measureRepeats(plan, side, null, ctx, options).then((s) => ({ ...s, baselineMissing }));
     const head = { side: 'head', moduleDir, repoRoot: await options.repoRootOf(moduleDir) };
     if (plan.baseline.kind !== 'merge-base')
-        return headOnly(head, []);
+        return headOnly(head, null);
     const mb = await options.findMergeBase(moduleDir, plan.baseRef);
     const headSide = { ...head, commit: mb.headCommit };
     if (!mb.commit)
-        return headOnly(headSide, [
-            noBaseline(`HEAD and ${mb.baseRef} share no history (a first commit or unrelated branches)`)
-        ]);
+        return headOnly(headSide, { why: 'no-shared-history', baseRef: mb.baseRef });
     // The same working-directory relative to the repository root, in the merge-base's tree.
     const inRepo = relative(realpathSync(mb.root), realpathSync(moduleDir));
     if (inRepo.startsWith('..'))
@@ -30641,8 +30886,7 @@ async function measureSides(plan, moduleDir, ctx, options) {
         const base = { side: 'base', moduleDir: baseDir, repoRoot, ref: mb.baseRef, commit };
         if (existsSync(baseDir))
             return measureRepeats(plan, headSide, base, ctx, options);
-        const why = `the merge-base ${commit.slice(0, 12)} of HEAD and ${mb.baseRef} has no ${inRepo || '.'} folder`;
-        return headOnly(headSide, [noBaseline(why)]);
+        return headOnly(headSide, { why: 'no-folder', baseRef: mb.baseRef, commit, folder: inRepo || '.' });
     });
 }
 /** Where profile paths are made relative to: the side's git checkout, else its module folder. */
@@ -30657,7 +30901,7 @@ async function repoRootOf(moduleDir) {
 async function measureRepeats(plan, head, base, ctx, options) {
     const heads = [];
     const bases = [];
-    const notices = [];
+    let baselineMissing = null;
     let baseSide = base;
     const measureBase = async (pair) => {
         if (!baseSide)
@@ -30671,7 +30915,7 @@ async function measureRepeats(plan, head, base, ctx, options) {
                 throw e;
             if (e.detail)
                 ctx.log(e.detail);
-            notices.push(noBaseline(`the merge-base ${baseSide.commit?.slice(0, 12)} could not be measured: ${e.message}`));
+            baselineMissing = { why: 'base-failed', commit: baseSide.commit, error: e.message };
             baseSide = null;
         }
     };
@@ -30689,7 +30933,11 @@ async function measureRepeats(plan, head, base, ctx, options) {
             break;
         ctx.log(`head − base is still unclear after ${pair} pair${pair > 1 ? 's' : ''}: one more (at most ${plan.maxRepeats})`);
     }
-    return { head: combineRepeats(heads), base: baseSide ? combineRepeats(bases) : null, notices };
+    return {
+        head: combineRepeats(heads),
+        base: baseSide ? combineRepeats(bases) : null,
+        baselineMissing
+    };
 }
 /** Where a run's profiles and logs go: head, base, then head-2, base-2, … */
 const pairLabel = (side, pair) => (pair > 1 ? `${side.side}-${pair}` : side.side);
@@ -30720,13 +30968,21 @@ function githubWebUrl(remote) {
 // The one orchestrator behind the CLI and the action, in the manner of pprof's
 // driver.PProf: config -> sides (measure) -> analyse -> judge -> report.
 function runGate(config, options) {
-    return withRedactor(config, (redactor) => withOutDirLock(options.outDir, () => gate(config, options, redactor)));
+    return withRedactor(config, options, (redactor, redacted) => withOutDirLock(options.outDir, () => gate(config, redacted, redactor)));
 }
-/** Runs `work` with the config's secrets to hide, and hides them in the error it may throw. */
-async function withRedactor(config, work) {
+/**
+ * Runs `work` with the config's secrets to hide: it gets a log and a warn that hide them in
+ * every line, so that no stage can forget to, and the error it may throw is hidden too.
+ */
+async function withRedactor(config, options, work) {
     const redactor = new Redactor(secretValues(config));
+    const { log, warn = log } = options;
     try {
-        return await work(redactor);
+        return await work(redactor, {
+            ...options,
+            log: (line, event) => log(redactor.redact(line), event),
+            warn: (line) => warn(redactor.redact(line))
+        });
     }
     catch (e) {
         throw redactError(e, redactor.redact);
@@ -30781,8 +31037,8 @@ async function gate(config, options, redactor) {
         verdict,
         judgements: ordered,
         notices: [
-            ...sides.notices,
-            ...(stored?.notices ?? []),
+            ...(sides.baselineMissing ? [describeBaselineMissing(sides.baselineMissing)] : []),
+            ...(stored?.inputsDiffer ?? []).map(describeStoredInputDiffers),
             ...(base ? baseGrowth(base, absolute, increase).map(describeBaseGrowth) : []),
             ...(vsBase?.comparison.perRequest ? [describePerRequest(vsBase.comparison.perRequest)] : [])
         ],
@@ -30794,7 +31050,7 @@ async function gate(config, options, redactor) {
     });
     // report.json goes into the artifact and the comment, which GitHub does not mask.
     const redacted = redactor.redactJson(report);
-    await exportRun(redacted, config, options);
+    await exportRun(redacted, config, options, redactor);
     if (options.signal?.aborted)
         throw new GateError('cancelled');
     return writeReport(redacted, options.outDir);
@@ -30803,9 +31059,10 @@ async function gate(config, options, redactor) {
  * The run as OpenMetrics text in the artifact, and pushed to a Pushgateway when asked: teams
  * plot growth across commits. A push that fails is a warning; the verdict stands.
  */
-async function exportRun(report, config, options) {
+async function exportRun(report, config, options, redactor) {
     const run = {
-        labels: runLabels(report, options.env ?? {}),
+        // From the runner's variables: a branch name is text anyone could have written.
+        labels: redactor.redactJson(runLabels(report, options.env ?? {})),
         detectableGrowthPerSec: Object.fromEntries(Object.entries(report.runs.head.detectable).map(([series, d]) => [series, d.perSec]))
     };
     writeOutput(join(options.outDir, 'metrics.txt'), await renderOpenMetrics(report, run));
@@ -30818,7 +31075,7 @@ async function exportRun(report, config, options) {
     if (!pushed.warning)
         options.log(`pushed to the Pushgateway in ${pushed.roundTripMs.toFixed(0)} ms`);
     if (pushed.warning)
-        (options.warn ?? options.log)(pushed.warning);
+        options.warn(pushed.warning);
 }
 function writeReport(report, outDir) {
     const reportJsonPath = join(outDir, 'report.json');
@@ -30873,7 +31130,7 @@ async function runDemo(options) {
 // `memgate calibrate`: the user's service against itself, pair after pair, to measure how
 // much two runs of the same code differ in slope: the floor baseline-noise-floor takes.
 function calibrate(config, options) {
-    return withRedactor(config, (redactor) => withOutDirLock(options.outDir, () => measurePairs(config, options, redactor)));
+    return withRedactor(config, options, (redactor, redacted) => withOutDirLock(options.outDir, () => measurePairs(config, redacted, redactor)));
 }
 async function measurePairs(config, options, redactor) {
     assertSupportedPlatform();
@@ -31103,6 +31360,21 @@ function editDistance(a, b) {
     return d[a.length][b.length];
 }
 
+/**
+ * `out` hiding secrets of known shapes in everything written: the net under every line the
+ * CLI prints (progress, errors, the report, help), whatever a caller forgot.
+ */
+function redacting(out) {
+    return {
+        write: (text) => out.write(redactText(text)),
+        get isTTY() {
+            return out.isTTY;
+        },
+        get columns() {
+            return out.columns;
+        }
+    };
+}
 /** A plain log shows the warm-up every few seconds, not every second. */
 const PLAIN_WARM_UP_EVERY_SEC = 5;
 const CLEAR_LINE = '\r\x1b[K';
@@ -31154,7 +31426,8 @@ Exit codes:
  * Runs memgate on `argv`, the user's arguments (no node, no script), and resolves to
  * the exit code: 0 pass, 1 fail, 2 error, 128 + n when stopped by signal n.
  */
-async function main(argv, io) {
+async function main(argv, given) {
+    const io = { ...given, stdout: redacting(given.stdout), stderr: redacting(given.stderr) };
     const log = cliLog(io.stderr);
     const onAbort = () => log(`\nmemgate: ${signalName(io.signal?.reason)}: stopping the service and the load`);
     io.signal?.addEventListener('abort', onAbort, { once: true });
@@ -31312,16 +31585,15 @@ function reportError(e, stderr) {
         return e.exitCode === 0 ? 0 : 2;
     if (e instanceof ArgumentError || e instanceof ConfigError || e instanceof GateError) {
         const message = e instanceof OutputError ? `--out: ${e.path} ${e.problem}` : e.message;
-        // A bad value is quoted back: it may hold a password. Service output may hold escapes.
-        stderr.write(`memgate: ${safe(message)}\n`);
+        // Service output may hold escapes; the writer hides a password a bad value quoted back holds.
+        stderr.write(`memgate: ${stripControl(message)}\n`);
         if (e instanceof GateError && e.detail)
-            stderr.write(indent(safe(e.detail)) + '\n');
+            stderr.write(indent(stripControl(e.detail)) + '\n');
         return 2;
     }
     stderr.write(`memgate: internal error: ${e?.stack ?? String(e)}\n`);
     return 2;
 }
-const safe = (text) => stripControl(redactText(text));
 const indent = (text) => text
     .split('\n')
     .map((l) => `  | ${l}`)

@@ -186,6 +186,14 @@ describe('secretValues', () => {
     expect(secretValues(c).sort()).toEqual(['ghs_abcdefgh', 'hunter2', 'redis://:pw@cache:6379'].sort())
   })
 
+  it("holds a URL input's password and query values, which a service or a load may print alone", () => {
+    const c = parseConfig({
+      'target-url': 'http://admin:tgtPass99@127.0.0.1:8080/?api_key=tgtKey77&page=12345',
+      'pushgateway-url': 'http://pg.example:9091'
+    })
+    expect(secretValues(c).sort()).toEqual(['tgtKey77', 'tgtPass99'])
+  })
+
   it('holds every value of a URL, URI, DSN or webhook name: a webhook path is its credential', () => {
     const hook = 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX'
     const c = parseConfig({ env: `SLACK_WEBHOOK_URL=${hook}\nPUBLIC_ADDR=127.0.0.1:8080` })

@@ -1,7 +1,7 @@
 // Inputs and flags -> one typed, validated Config. Nothing else reads inputs.
 import { ConfigError, METRICS_EXAMPLE, type RunEvent } from './input-parsers.js'
 import { INPUTS, type Input } from './inputs.js'
-import { envNamesOnly, isSecretEnv, redactText } from './redact.js'
+import { envNamesOnly, isSecretEnv, isSecretName, redactText } from './redact.js'
 import { UnitError } from './units.js'
 
 export { ConfigError, type RunEvent } from './input-parsers.js'
@@ -103,9 +103,36 @@ export function describeConfig(raw: RawInputs): Record<string, string> {
  * What must never be shown: the token, and env values secret by isSecretEnv's rule.
  * Plain values (ADDR=127.0.0.1:8080) stay readable in logs: hiding them would hide ports.
  */
-export function secretValues(config: Pick<Config, 'env' | 'githubToken'>): string[] {
+export function secretValues(
+  config: Pick<Config, 'env' | 'githubToken'> & Partial<Pick<Config, UrlInput>>
+): string[] {
   const env = Object.entries(config.env)
     .filter(([name, value]) => isSecretEnv(name, value))
     .map(([, value]) => value)
-  return [config.githubToken, ...env].filter((v) => v !== '' && !v.startsWith('${{'))
+  const urls = URL_INPUTS.flatMap((field) => urlCredentials(config[field]))
+  return [config.githubToken, ...env, ...urls].filter((v) => v !== '' && !v.startsWith('${{'))
+}
+
+type UrlInput = 'pprofUrl' | 'targetUrl' | 'metricsUrl' | 'pushgatewayUrl'
+const URL_INPUTS: UrlInput[] = ['pprofUrl', 'targetUrl', 'metricsUrl', 'pushgatewayUrl']
+
+/**
+ * A URL input's password and the values of its secret-looking query names (`api_key`, not
+ * `debug=1`, which the runner would then mask everywhere): the service, or a load that echoes
+ * its requests, may print them alone, where no shape tells them from other text.
+ */
+function urlCredentials(url: string | null | undefined): string[] {
+  if (!url || !URL.canParse(url)) return []
+  const { password, searchParams } = new URL(url)
+  const query = [...searchParams].filter(([name]) => isSecretName(name)).map(([, value]) => value)
+  return [decodeComponent(password), ...query]
+}
+
+/** A percent-encoded part, decoded; as written when it is not valid encoding. */
+function decodeComponent(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
 }

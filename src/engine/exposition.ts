@@ -48,7 +48,8 @@ export function parseExposition(text: string): ExpositionSample[] {
     if (!m) throw notTheFormat(i, line)
     const labels: Record<string, string> = {}
     ONE_LABEL.lastIndex = 0
-    for (let l = ONE_LABEL.exec(m[2] ?? ''); l; l = ONE_LABEL.exec(m[2] ?? '')) labels[l[1]] = unescapeLabel(l[2])
+    for (let l = ONE_LABEL.exec(m[2] ?? ''); l; l = ONE_LABEL.exec(m[2] ?? ''))
+      labels[l[1]] = unescapeLabel(l[2])
     samples.push({ name: m[1], labels, value: parseValue(m[3]) })
   })
   return samples

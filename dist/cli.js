@@ -10640,7 +10640,30 @@ function secretValues(config) {
     const env = Object.entries(config.env)
         .filter(([name, value]) => isSecretEnv(name, value))
         .map(([, value]) => value);
-    return [config.githubToken, ...env].filter((v) => v !== '' && !v.startsWith('${{'));
+    const urls = URL_INPUTS.flatMap((field) => urlCredentials(config[field]));
+    return [config.githubToken, ...env, ...urls].filter((v) => v !== '' && !v.startsWith('${{'));
+}
+const URL_INPUTS = ['pprofUrl', 'targetUrl', 'metricsUrl', 'pushgatewayUrl'];
+/**
+ * A URL input's password and the values of its secret-looking query names (`api_key`, not
+ * `debug=1`, which the runner would then mask everywhere): the service, or a load that echoes
+ * its requests, may print them alone, where no shape tells them from other text.
+ */
+function urlCredentials(url) {
+    if (!url || !URL.canParse(url))
+        return [];
+    const { password, searchParams } = new URL(url);
+    const query = [...searchParams].filter(([name]) => isSecretName(name)).map(([, value]) => value);
+    return [decodeComponent(password), ...query];
+}
+/** A percent-encoded part, decoded; as written when it is not valid encoding. */
+function decodeComponent(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on now. */

@@ -58,7 +58,8 @@ function firstScreen(view: ReportView): string {
   for (const notice of view.notices) lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '')
   const growth = view.growth.map(stressed).join('; ')
   const items = [growth || null, ...[view.commits, view.leakingLine, view.nextStep].map((l) => l && line(l))]
-  for (const item of items) if (item) lines.push(`- ${item}`)
+  for (const item of [...items, view.failOnNote && escapeText(view.failOnNote)])
+    if (item) lines.push(`- ${item}`)
   return lines.join('\n').trim()
 }
 

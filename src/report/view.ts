@@ -95,6 +95,8 @@ export interface ReportView {
   commits: Line | null
   leakingLine: Line | null
   nextStep: Line | null
+  /** Why an inconclusive run passes the check (fail-on: fail), and what to do; else null. */
+  failOnNote: string | null
   /** The growth table: a header, then one row a series, its title first. */
   growthTable: { header: string[]; rows: Cell[][] }
   /** The trends of each run, plain: a header, then one row a run and series. */

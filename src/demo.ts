@@ -41,7 +41,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     return runGate(parseConfig(raw), {
       outDir: join(options.outDir, fixture),
       repoRoot: join(FIXTURES, fixture),
-      configRecord: describeConfig(raw),
+      // The reproduce line runs from the reader's folder, not the fixture's.
+      configRecord: describeConfig({ ...raw, 'working-directory': join(FIXTURES, fixture) }),
       log: options.log,
       signal: options.signal
     })

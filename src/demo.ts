@@ -41,8 +41,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     return runGate(parseConfig(raw), {
       outDir: join(options.outDir, fixture),
       repoRoot: join(FIXTURES, fixture),
-      // The reproduce line runs from the reader's folder, not the fixture's.
-      configRecord: describeConfig({ ...raw, 'working-directory': join(FIXTURES, fixture) }),
+      configRecord: describeConfig(raw),
       log: options.log,
       signal: options.signal
     })

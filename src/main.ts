@@ -59,7 +59,12 @@ async function gateStep(signal: AbortSignal): Promise<void> {
   // In comment mode the report is a fork's: its name, commits and config are only its word.
   const trusted: Trusted | undefined =
     config.mode === 'comment'
-      ? { name: config.name, repositoryUrl: context.repositoryUrl, headSha: context.headSha }
+      ? {
+          name: config.name,
+          repositoryUrl: context.repositoryUrl,
+          headSha: context.headSha,
+          failOn: config.failOn
+        }
       : undefined
   let result: GateResult
   if (trusted) {

@@ -78,7 +78,7 @@ export function present(report: Report, trusted?: Trusted): ReportView {
     commits: commitsLine(report, source, trusted !== undefined),
     leakingLine: leak,
     nextStep: nextStep(report, leak !== null, reproduce),
-    failOnNote: failOnNote(report.verdict, report.config['fail-on'] ?? 'fail'),
+    failOnNote: failOnNote(report.verdict, trusted?.failOn ?? report.config['fail-on'] ?? 'fail'),
     growthTable: base ? comparisonTable(report, base) : headTable(report),
     trendTable: trendTable(report),
     reasons,
@@ -252,10 +252,10 @@ export function failOnNote(verdict: Verdict, failOn: string): string | null {
 }
 
 /** Whether the run's files went into the artifact (`upload-artifact`, on by default). */
-const uploaded = (report: Report) => report.config['upload-artifact'] !== 'false'
+export const uploaded = (report: Report) => report.config['upload-artifact'] !== 'false'
 
 const NOT_UPLOADED =
-  "not uploaded: upload-artifact was false, and the runner's temp folder is gone after the job"
+  'not uploaded: upload-artifact was false, and the runner deletes its temp folder after the job'
 
 /** A series' limit as the user gave it, from its judgement against the limit; none: the limit is off. */
 function limitCell(report: Report, series: SeriesName): string {

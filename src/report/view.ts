@@ -15,6 +15,8 @@ export interface Trusted {
   repositoryUrl: string | null
   /** The commit the analyze run measured, from the event. */
   headSha: string | null
+  /** This step's `fail-on`, which decides its check. */
+  failOn: string
 }
 
 /** Words, or a name from the service or the run shown as code, linked when `url` is set. */

@@ -123,7 +123,7 @@ const CASES: Record<string, (r: Report) => void> = {
 function runCase(path: string): void {
   const out = mkdtempSync(join(tmpdir(), 'memgate-hostile-'))
   const start = performance.now()
-  const trusted = { name: 'memgate', repositoryUrl: REPOSITORY, headSha: 'a'.repeat(40) }
+  const trusted = { name: 'memgate', repositoryUrl: REPOSITORY, headSha: 'a'.repeat(40), failOn: 'fail' }
   const { report } = loadReport(path, out, trusted)
   const log = renderMarkdown(report, { maxChars: 64 * 1024, trusted })
   const summary = renderMarkdown(report, { maxChars: 256 * 1024, trusted })

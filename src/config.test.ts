@@ -202,11 +202,13 @@ describe('secretValues', () => {
 })
 
 describe('describeConfig', () => {
-  it('keeps the names of env entries, never their values', () => {
+  it('keeps plain env values and hides those secret by name or by shape', () => {
     const d = describeConfig({
-      env: 'ADDR=127.0.0.1:8080\nREDIS_ADDR=redis://:pw@cache:6379\nSTRIPE_SK=sk_live_x\n# note\nMONGO_URI=mongodb://u:p@h/db'
+      env: 'ADDR=127.0.0.1:8080\nREDIS_ADDR=redis://:pw@cache:6379\nSTRIPE_SK=sk_live_4eC39HqLyjWDarjtT1zdp7dc\n# note\nMONGO_URI=mongodb://h/db\nDB_PASSWORD=hunter2\nMODE=release'
     })
-    expect(d.env).toBe('ADDR=***\nREDIS_ADDR=***\nSTRIPE_SK=***\nMONGO_URI=***')
+    expect(d.env).toBe(
+      'ADDR=127.0.0.1:8080\nREDIS_ADDR=***\nSTRIPE_SK=***\nMONGO_URI=***\nDB_PASSWORD=***\nMODE=release'
+    )
   })
 
   it('hides credentials in commands and URLs', () => {

@@ -1,7 +1,7 @@
 // Inputs and flags -> one typed, validated Config. Nothing else reads inputs.
 import { ConfigError, METRICS_EXAMPLE, type RunEvent } from './input-parsers.js'
 import { INPUTS, type Input } from './inputs.js'
-import { envNamesOnly, isSecretEnv, isSecretName, redactText } from './redact.js'
+import { envSecretsHidden, isSecretEnv, isSecretName, redactText } from './redact.js'
 import { UnitError } from './units.js'
 
 export { ConfigError, type RunEvent } from './input-parsers.js'
@@ -81,13 +81,14 @@ function checkTogether(config: Config, text: (name: string) => string): Config {
 }
 
 /** How an entry's `inReport` records it. */
-const RECORDED = { 'credentials-hidden': redactText, 'names-only': envNamesOnly }
+const RECORDED = { 'credentials-hidden': redactText, 'secrets-hidden': envSecretsHidden }
 
 /**
  * The resolved inputs as the user would write them, for report.json. report.json goes
  * into the artifact and the PR comment, which GitHub does not mask as it masks logs: the
- * token is left out, env keeps its names only, and commands and URLs lose what looks like
- * a credential (URL userinfo and queries, bearer tokens, keys).
+ * token is left out, env values secret by name or shape become `***` (the others stay, so
+ * that the reproduce line runs), and commands and URLs lose what looks like a credential
+ * (URL userinfo and queries, bearer tokens, keys).
  */
 export function describeConfig(raw: RawInputs): Record<string, string> {
   const out: Record<string, string> = {}

@@ -43,7 +43,7 @@ export interface InputSpec<Field extends string = string, Value = unknown> {
    * How report.json records it (describeConfig): report.json goes into the artifact and
    * the PR comment, which GitHub does not mask as it masks logs. Default: as written.
    */
-  inReport?: 'credentials-hidden' | 'names-only' | 'left-out'
+  inReport?: 'credentials-hidden' | 'secrets-hidden' | 'left-out'
 }
 
 /** An entry of the table; keeps its field's name and its parser's type for Config. */
@@ -89,7 +89,7 @@ export const INPUTS = [
     field: 'env',
     parse: envLines,
     repeatable: true,
-    inReport: 'names-only'
+    inReport: 'secrets-hidden'
   }),
   input({
     name: 'pprof-url',

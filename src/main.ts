@@ -20,7 +20,7 @@ import { writeSummary } from './github/summary.js'
 import { logText, untrustedBlock } from './github/untrusted.js'
 import { redactText, stripControl } from './redact.js'
 import { renderMarkdown } from './report/markdown.js'
-import { present } from './report/present.js'
+import { failOnNote, present } from './report/present.js'
 import type { Trusted } from './report/view.js'
 import type { Log, Report } from './model.js'
 
@@ -59,7 +59,12 @@ async function gateStep(signal: AbortSignal): Promise<void> {
   // In comment mode the report is a fork's: its name, commits and config are only its word.
   const trusted: Trusted | undefined =
     config.mode === 'comment'
-      ? { name: config.name, repositoryUrl: context.repositoryUrl, headSha: context.headSha }
+      ? {
+          name: config.name,
+          repositoryUrl: context.repositoryUrl,
+          headSha: context.headSha,
+          failOn: config.failOn
+        }
       : undefined
   let result: GateResult
   if (trusted) {
@@ -74,7 +79,9 @@ async function gateStep(signal: AbortSignal): Promise<void> {
       warn: (line) => core.warning(stripControl(redactText(line))),
       env: process.env,
       signal,
-      ...(context.repositoryUrl ? { repositoryUrl: context.repositoryUrl } : {})
+      ...(context.repositoryUrl ? { repositoryUrl: context.repositoryUrl } : {}),
+      ...(context.pullRequestMerge ? { pullRequestMerge: context.pullRequestMerge } : {}),
+      ...(context.action ? { action: context.action } : {})
     })
     writePullRequestFile(outDir, context)
   }
@@ -100,7 +107,9 @@ async function gateStep(signal: AbortSignal): Promise<void> {
 
   // The view's reasons are made from the judgements' numbers; the control characters go all the same.
   const reason = failureReason(present(report, trusted), config.name, config.failOn)
+  const passedAnyway = failOnNote(report.verdict, config.failOn)
   if (reason) core.setFailed(stripControl(reason))
+  else if (passedAnyway) core.warning(`go-memgate (${config.name}): ${report.verdict}: ${passedAnyway}`)
   else core.info(logText(`go-memgate (${config.name}): ${report.verdict}`))
 }
 

@@ -478,16 +478,35 @@ export const SourceLink = object({
   /** "https://github.com/owner/repo" */
   repositoryUrl: TEXT,
   /** The head commit the lines are at, 40 hex digits. */
-  commit: TEXT
+  commit: TEXT,
+  /**
+   * The commit measured, when it is not `commit`: on pull_request events the checkout is
+   * GitHub's merge of the PR's head (`commit`) into the base, a commit nobody pushed.
+   */
+  merge: Optional(TEXT)
 })
 export type SourceLink = Static<typeof SourceLink>
+
+/** The action as the workflow used it (GITHUB_ACTION_REPOSITORY, GITHUB_ACTION_REF): a tag, branch or commit. */
+export const ActionRef = object({ repository: WORD, ref: WORD })
+export type ActionRef = Static<typeof ActionRef>
+
+/** On a pull_request event: the merge commit GitHub checks out (GITHUB_SHA) and the PR's head. */
+export interface PullRequestMerge {
+  merge: string
+  head: string
+}
 
 export const SCHEMA_VERSION = 2
 
 /** report.json; 2: samples hold liveHeapBytes/liveHeapObjects (1 named them heapInuse*), judgements added. */
 export const Report = object({
   schemaVersion: Type.Literal(SCHEMA_VERSION),
-  tool: object({ name: Type.Literal('go-memgate'), version: WORD }),
+  tool: object({
+    name: Type.Literal('go-memgate'),
+    version: WORD,
+    action: Optional(ActionRef)
+  }),
   name: Type.String({ pattern: NAME_PATTERN }),
   verdict: Verdict,
   /** The judgements in words, for readers of report.json; rendered from `judgements`. */

@@ -1,6 +1,6 @@
 import {
   CREDENTIAL_FLAGS,
-  envNamesOnly,
+  envSecretsHidden,
   isSecretEnv,
   isSecretName,
   redactText,
@@ -270,10 +270,11 @@ describe('isSecretName', () => {
   )
 })
 
-describe('envNamesOnly', () => {
-  it('keeps the names and never a value', () => {
-    const env = 'REDIS_ADDR=redis://:pw@cache:6379\n# token: abc\n\nMODE=release\n  STRIPE_SK=sk_x'
-    expect(envNamesOnly(env)).toBe('REDIS_ADDR=***\nMODE=***\nSTRIPE_SK=***')
+describe('envSecretsHidden', () => {
+  it('hides the values secret by name or shape and keeps the others as written', () => {
+    const env =
+      'REDIS_ADDR=redis://:pw@cache:6379\n# token: abc\n\nMODE=release\n  API_KEY=k1\nX=AKIAIOSFODNN7EXAMPLE'
+    expect(envSecretsHidden(env)).toBe('REDIS_ADDR=***\nMODE=release\nAPI_KEY=***\nX=***')
   })
 })
 

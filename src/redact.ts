@@ -288,13 +288,17 @@ export function redactText(text: string): string {
   return out
 }
 
-/** An env block (KEY=VALUE lines) with its names only: "KEY=***" lines, comments and blanks left out. */
-export function envNamesOnly(envText: string): string {
+/**
+ * An env block (KEY=VALUE lines) with each secret value (isSecretEnv: by name or by shape)
+ * as "KEY=***", the others as written, so that a reproduce line can give ADDR=127.0.0.1:8080
+ * and take DB_PASSWORD from the reader's shell; comments and blanks left out.
+ */
+export function envSecretsHidden(envText: string): string {
   return envText
     .split(/\r?\n/)
-    .map((line) => /^\s*([A-Za-z_][A-Za-z0-9_]*)=/.exec(line)?.[1])
-    .filter((name) => name !== undefined)
-    .map((name) => `${name}=${HIDDEN}`)
+    .map((line) => /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line))
+    .filter((m) => m !== null)
+    .map(([, name, value]) => `${name}=${isSecretEnv(name, value) ? HIDDEN : value}`)
     .join('\n')
 }
 

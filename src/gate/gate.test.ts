@@ -17,8 +17,9 @@ function gateWith(
     log = () => {},
     warn,
     env,
-    stageLog = []
-  }: Partial<Pick<GateOptions, 'log' | 'warn' | 'env'>> & {
+    stageLog = [],
+    ...github
+  }: Partial<Pick<GateOptions, 'log' | 'warn' | 'env' | 'pullRequestMerge' | 'action'>> & {
     /** What a stage logs through the log the gate gives it (here, the worktree seam's). */
     stageLog?: string[]
   } = {}
@@ -54,6 +55,7 @@ function gateWith(
       ...(warn ? { warn } : {}),
       ...(env ? { env } : {}),
       repositoryUrl: 'https://github.com/acme/shop',
+      ...github,
       seams
     })
   return { run, measured, outDir }
@@ -69,6 +71,20 @@ describe('runGate', () => {
     expect(report.comparison).toBeDefined()
     expect(reportJsonPath).toBe(join(gate.outDir, 'report.json'))
     expect(existsSync(reportJsonPath)).toBe(true)
+  })
+
+  it("records the action's ref, and the PR's head beside GitHub's merge commit that was measured", async () => {
+    const action = { repository: 'go-memgate/go-memgate', ref: 'v1.2.0' }
+    const pullRequestMerge = { merge: 'h'.repeat(40), head: 'p'.repeat(40) }
+    const gate = gateWith({ baseline: 'merge-base' }, { action, pullRequestMerge })
+    const { report, reportJsonPath } = await gate.run()
+    expect(report.tool.action).toEqual(action)
+    expect(report.source).toEqual({
+      repositoryUrl: 'https://github.com/acme/shop',
+      commit: 'p'.repeat(40),
+      merge: 'h'.repeat(40)
+    })
+    expect(JSON.parse(readFileSync(reportJsonPath, 'utf8')).tool.action).toEqual(action)
   })
 
   it('measures the head alone with baseline none, `repeats` times', async () => {

@@ -12,7 +12,7 @@ import { assertSupportedPlatform } from '../engine/processes.js'
 import { pushRun } from '../engine/pushgateway.js'
 import type { RunContext } from '../engine/run-context.js'
 import { GateError, OutputError } from '../errors.js'
-import type { Log, Report, Run } from '../model.js'
+import type { ActionRef, Log, PullRequestMerge, Report, Run } from '../model.js'
 import { Redactor } from '../redact.js'
 import { describeBaseGrowth, describePerRequest } from '../report/judgement.js'
 import { renderMarkdown } from '../report/markdown.js'
@@ -40,6 +40,10 @@ export interface GateOptions {
   signal?: AbortSignal
   /** The repository's web address, for links to lines ("https://github.com/acme/shop"); else the origin remote's. */
   repositoryUrl?: string
+  /** On a pull_request event, GitHub's merge commit and the PR's head: links name the head. */
+  pullRequestMerge?: PullRequestMerge
+  /** The action as the workflow used it, for report.json and the reproduce line. */
+  action?: ActionRef
   /** Fakes of the measuring and of git, for tests; default: the engine and git. */
   seams?: Partial<SidesSeams>
 }
@@ -121,7 +125,8 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
   const { verdict, judgements: ordered } = combine(judgements)
   const source = await readSource(moduleDir, {
     repositoryUrl: options.repositoryUrl,
-    headCommit: head.commit
+    headCommit: head.commit,
+    pullRequestMerge: options.pullRequestMerge
   })
   const report = buildReport({
     name: config.name,
@@ -137,7 +142,8 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
     head,
     ...(base ? { base, comparison: vsBase?.comparison } : {}),
     createdAt: new Date(),
-    source
+    source,
+    action: options.action
   })
   // report.json goes into the artifact and the comment, which GitHub does not mask.
   const redacted = redactor.redactJson(report)

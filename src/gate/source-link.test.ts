@@ -45,6 +45,21 @@ describe('readSource', () => {
     })
   })
 
+  it("links the PR's head when the commit measured is GitHub's merge commit, and keeps the merge beside it", async () => {
+    const [merge, head] = ['m'.repeat(40), 'h'.repeat(40)]
+    const known = { repositoryUrl: 'https://github.com/acme/shop', pullRequestMerge: { merge, head } }
+    expect(await readSource(dir, { ...known, headCommit: merge })).toEqual({
+      repositoryUrl: known.repositoryUrl,
+      commit: head,
+      merge
+    })
+    // The PR's head checked out (actions/checkout with ref: head.sha): nothing to say.
+    expect(await readSource(dir, { ...known, headCommit: head })).toEqual({
+      repositoryUrl: known.repositoryUrl,
+      commit: head
+    })
+  })
+
   it('is null without a remote to link to', async () => {
     expect(await readSource(dir, {})).toBeNull()
   })

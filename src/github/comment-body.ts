@@ -1,5 +1,6 @@
 // The comment's text: the report rendered within GitHub's size limit.
 import { renderMarkdown } from '../report/markdown.js'
+import { uploaded } from '../report/present.js'
 import type { Report } from '../model.js'
 import type { Trusted } from '../report/view.js'
 import { artifactName } from './artifact.js'
@@ -13,10 +14,13 @@ export function buildCommentBody(
   report: Report,
   options: { name: string; runUrl: string | null; trusted?: Trusted }
 ): string {
-  const where = options.runUrl
-    ? `[the job summary and artifact](${options.runUrl})`
-    : 'the job summary and artifact'
-  const footer = `\n\n<sub>Full report with raw profiles: ${where} <code>${artifactName(options.name)}</code>.</sub>\n`
+  // With upload-artifact false the raw profiles went nowhere the reader can reach.
+  const artifact = uploaded(report)
+  const what = artifact ? 'the job summary and artifact' : 'the job summary'
+  const where = options.runUrl ? `[${what}](${options.runUrl})` : what
+  const footer = artifact
+    ? `\n\n<sub>Full report with raw profiles: ${where} <code>${artifactName(options.name)}</code>.</sub>\n`
+    : `\n\n<sub>Full report: ${where}; no artifact (upload-artifact was false).</sub>\n`
   // renderMarkdown drops sections to stay within the budget and says where the rest is.
   const maxChars = COMMENT_MAX_CHARS - MARKER_ROOM - footer.length
   return renderMarkdown(report, { maxChars, trusted: options.trusted }) + footer

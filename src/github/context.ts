@@ -1,6 +1,7 @@
 // What the workflow run is about, read from the runner's environment when asked
 // (not at import, as @actions/github's `context` does, so tests can vary it).
 import { existsSync, readFileSync } from 'node:fs'
+import type { ActionRef, PullRequestMerge } from '../model.js'
 
 export interface RunContext {
   owner: string
@@ -14,6 +15,10 @@ export interface RunContext {
   runUrl: string | null
   /** The repository's web address, for links to lines. */
   repositoryUrl: string | null
+  /** On a pull_request event, the merge commit checked out and the PR's head. */
+  pullRequestMerge: PullRequestMerge | null
+  /** The action as the workflow named it; null when run from a path (`uses: ./`). */
+  action: ActionRef | null
 }
 
 interface EventPayload {
@@ -41,6 +46,14 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
       null,
     headSha: payload.pull_request?.head?.sha ?? payload.workflow_run?.head_sha ?? null,
     runUrl: owner && runId ? `${server}/${owner}/${repo}/actions/runs/${runId}` : null,
-    repositoryUrl: owner && repo ? `${server}/${owner}/${repo}` : null
+    repositoryUrl: owner && repo ? `${server}/${owner}/${repo}` : null,
+    pullRequestMerge:
+      env['GITHUB_EVENT_NAME'] === 'pull_request' && env['GITHUB_SHA'] && payload.pull_request?.head?.sha
+        ? { merge: env['GITHUB_SHA'], head: payload.pull_request.head.sha }
+        : null,
+    action:
+      env['GITHUB_ACTION_REPOSITORY'] && env['GITHUB_ACTION_REF']
+        ? { repository: env['GITHUB_ACTION_REPOSITORY'], ref: env['GITHUB_ACTION_REF'] }
+        : null
   }
 }

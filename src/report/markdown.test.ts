@@ -133,11 +133,23 @@ describe('renderMarkdown', () => {
     )
   })
 
-  it('gives a command that reproduces the run, env on one line', () => {
-    const report = makeReport({ config: { env: 'ADDR=127.0.0.1:7000\nLEAK_BYTES=64', rate: '50' } })
+  it('gives a command that reproduces the run, one --env a variable, a secret from the shell', () => {
+    const report = makeReport({
+      config: { env: 'ADDR=127.0.0.1:7000\nLEAK_BYTES=64\nDB_PASSWORD=***', rate: '50' }
+    })
     expect(renderMarkdown(report)).toContain(
-      "reproduce: `npx github:go-memgate/go-memgate#v0.1.0 run --env $'ADDR=127.0.0.1:7000\\nLEAK_BYTES=64' --rate 50`"
+      'reproduce: `npx github:go-memgate/go-memgate#v0.1.0 run --env ADDR=127.0.0.1:7000 --env LEAK_BYTES=64 --env "DB_PASSWORD=$DB_PASSWORD" --rate 50`'
     )
+  })
+
+  it('pins the action ref the workflow used, when report.json has it', () => {
+    const report = makeReport()
+    report.tool.action = { repository: 'acme/go-memgate', ref: '3f5c2a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b' }
+    expect(renderMarkdown(report)).toContain(
+      'reproduce: `npx github:acme/go-memgate#3f5c2a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b run'
+    )
+    report.tool.action = { repository: 'acme/go-memgate', ref: 'v1;rm -rf ~' }
+    expect(renderMarkdown(report)).toContain('reproduce: `npx github:go-memgate/go-memgate#v0.1.0 run')
   })
 
   it('notes the goroutine leak profile only beside a goroutine table', () => {

@@ -5,7 +5,7 @@
 import type { Report } from '../model.js'
 import { xyChart } from './chart.js'
 import { code, escapeHtml, escapeText } from './escape.js'
-import { present } from './present.js'
+import { present, uploaded } from './present.js'
 import type { Cell, Line, ReportView, RunView, Trusted } from './view.js'
 
 export interface MarkdownOptions {
@@ -29,8 +29,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const full = sections.filter(Boolean).join('\n\n') + '\n'
   const max = options.maxChars
   if (max === undefined || full.length <= max) return full
-  const note =
-    '\n\n_The report was shortened to fit; the full report is in the job summary and the artifact._\n'
+  const note = `\n\n_The report was shortened to fit; the full report is in the job summary${uploaded(report) ? ' and the artifact' : ''}._\n`
   const shorter = [firstScreen(view), table(view.growthTable), attributionSection(view, 3)]
     .filter(Boolean)
     .join('\n\n')
@@ -58,7 +57,8 @@ function firstScreen(view: ReportView): string {
   for (const notice of view.notices) lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '')
   const growth = view.growth.map(stressed).join('; ')
   const items = [growth || null, ...[view.commits, view.leakingLine, view.nextStep].map((l) => l && line(l))]
-  for (const item of items) if (item) lines.push(`- ${item}`)
+  for (const item of [...items, view.failOnNote && escapeText(view.failOnNote)])
+    if (item) lines.push(`- ${item}`)
   return lines.join('\n').trim()
 }
 

@@ -78,6 +78,7 @@ export function present(report: Report, trusted?: Trusted): ReportView {
     commits: commitsLine(report, source, trusted !== undefined),
     leakingLine: leak,
     nextStep: nextStep(report, leak !== null, reproduce),
+    failOnNote: failOnNote(report.verdict, trusted?.failOn ?? report.config['fail-on'] ?? 'fail'),
     growthTable: base ? comparisonTable(report, base) : headTable(report),
     trendTable: trendTable(report),
     reasons,
@@ -95,7 +96,7 @@ export function present(report: Report, trusted?: Trusted): ReportView {
     charts: charts(report),
     runs: [...(base ? [runView(base)] : []), runView(head)],
     reproduce,
-    profiles: profilesLine(head),
+    profiles: profilesLine(head, uploaded(report)),
     outputs: {
       heapSlopePerSec: head.trends.heap?.slopePerSec ?? null,
       goroutineSlopePerSec: head.trends.goroutines?.slopePerSec ?? null
@@ -124,8 +125,13 @@ const shaOf = (commit: string | undefined): string | null => (commit && SHA.test
 function sourceOf(report: Report, trusted: Trusted | undefined): SourceLink | null {
   if (trusted) {
     const { repositoryUrl, headSha } = trusted
-    const claimed = shaOf(report.runs.head.commit) ?? shaOf(report.source?.commit)
-    return repositoryUrl && headSha && claimed === headSha ? { repositoryUrl, commit: headSha } : null
+    // A pull_request run measured GitHub's merge commit: it claims the PR's head beside it.
+    const merge = shaOf(report.source?.merge)
+    const claimed = merge
+      ? shaOf(report.source?.commit)
+      : (shaOf(report.runs.head.commit) ?? shaOf(report.source?.commit))
+    if (!repositoryUrl || !headSha || claimed !== headSha) return null
+    return { repositoryUrl, commit: headSha, ...(merge ? { merge } : {}) }
   }
   const s = report.source
   return s && REPOSITORY_URL.test(s.repositoryUrl) && SHA.test(s.commit) ? s : null
@@ -142,11 +148,22 @@ function commitsLine(report: Report, source: SourceLink | null, untrusted: boole
     url: linked && source ? `${source.repositoryUrl}/commit/${sha}` : null
   })
   const said = untrusted ? [' (as the report says)'] : []
-  const head = shaOf(report.runs.head.commit) ?? source?.commit ?? null
+  const merge = shaOf(source?.merge)
+  // The PR's head, which its author pushed, rather than GitHub's merge commit that was measured.
+  const head = (merge ? source?.commit : shaOf(report.runs.head.commit)) ?? source?.commit ?? null
   const base = report.runs.base
   const baseSha = shaOf(base?.commit)
   if (!head && !baseSha) return null
-  const headSpans: Line = ['head ', head ? commit(head, true) : 'the working tree', ...(source ? [] : said)]
+  const measured: Line =
+    merge && head
+      ? [` (measured the merge of head ${head.slice(0, 7)} into base: `, { code: merge.slice(0, 7) }, ')']
+      : []
+  const headSpans: Line = [
+    'head ',
+    head ? commit(head, true) : 'the working tree',
+    ...measured,
+    ...(source ? [] : said)
+  ]
   if (!base) return ['Commit: ', ...headSpans]
   return [
     'Commits: base ',
@@ -216,13 +233,29 @@ function nextStep(report: Report, leakShown: boolean, reproduce: string | null):
   }
   const head = report.runs.head
   const files = head.attribution?.files
+  const kept = uploaded(report)
   const look: Line = leakShown
     ? ['the line above']
     : files?.flamegraph
-      ? ['the flame graph ', { code: files.flamegraph }, ' in the artifact']
-      : ['the raw profiles in ', { code: head.profilesDir }, ' of the artifact']
+      ? ['the flame graph ', { code: files.flamegraph }, kept ? ' in the artifact' : ` (${NOT_UPLOADED})`]
+      : ['the raw profiles in ', { code: head.profilesDir }, kept ? ' of the artifact' : ` (${NOT_UPLOADED})`]
   return ['Next: look at ', ...look, '; ', ...again]
 }
+
+/**
+ * Said when the check lets an inconclusive run through (`fail-on: fail`, the default), so
+ * that passing is not read as "no leak".
+ */
+export function failOnNote(verdict: Verdict, failOn: string): string | null {
+  if (verdict !== 'inconclusive' || failOn !== 'fail') return null
+  return 'This check passes because fail-on is fail; an inconclusive run means the growth could not be told from noise in max-duration, so a leak is neither found nor ruled out: raise max-duration or repeats, or set fail-on: inconclusive to fail on it.'
+}
+
+/** Whether the run's files went into the artifact (`upload-artifact`, on by default). */
+export const uploaded = (report: Report) => report.config['upload-artifact'] !== 'false'
+
+const NOT_UPLOADED =
+  'not uploaded: upload-artifact was false, and the runner deletes its temp folder after the job'
 
 /** A series' limit as the user gave it, from its judgement against the limit; none: the limit is off. */
 function limitCell(report: Report, series: SeriesName): string {
@@ -418,12 +451,16 @@ function listed(items: string[], what: string): string[] {
   return [...items.slice(0, LISTED), `${items.length - LISTED} more ${what} in report.json`]
 }
 
-function profilesLine(head: Run): Line {
+function profilesLine(head: Run, kept: boolean): Line {
   const files = head.attribution?.files
   if (!files?.heapFirst || !files.heapLast)
-    return ['Raw profiles are in ', { code: head.profilesDir }, ' of the output folder.']
+    return [
+      'Raw profiles are in ',
+      { code: head.profilesDir },
+      ` of the output folder${kept ? '' : ` (${NOT_UPLOADED})`}.`
+    ]
   return [
-    'What the heap kept, by line, from the raw profiles in the artifact: ',
+    `What the heap kept, by line, from the raw profiles ${kept ? 'in the artifact' : `(${NOT_UPLOADED})`}: `,
     { code: `go tool pprof -diff_base ${files.heapFirst} ${files.heapLast}` },
     ...(files.flamegraph ? ['; as a flame graph: ', { code: files.flamegraph }] : []),
     '.'
@@ -432,24 +469,49 @@ function profilesLine(head: Run): Line {
 
 /**
  * The CLI run that measures what this run did, as a user outside this repository runs it:
- * npm fetches the tool at its version's tag. Flags are the inputs that differ from their
- * defaults, except that on a pull request the action's `baseline: auto` is the merge-base
- * (on the CLI, auto is none) and the branch it was taken from.
+ * npm fetches the tool at the action's ref when the workflow named one, else at its
+ * version's tag. Flags are the inputs that differ from their defaults, and the module's
+ * folder always (the default is where the command runs), except that on a pull request
+ * the action's `baseline: auto` is the merge-base (on the CLI, auto is none) and the
+ * branch it was taken from.
  */
 function reproduceCommand(report: Report): string {
-  const version = report.tool.version
-  const pin = /^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(version) ? `#v${version}` : ''
   const config: Record<string, string> = { ...report.config }
   const base = report.runs.base
   if ((config.baseline ?? 'auto') === 'auto' && base) config.baseline = 'merge-base'
   if (config.baseline === 'merge-base' && !config['base-ref'] && base?.ref) config['base-ref'] = base.ref
-  const flags = Object.entries(config)
-    .filter(([k, v]) => INPUTS.find((i) => i.name === k && !i.actionOnly && i.default !== v))
-    .map(([k, v]) => `--${k} ${shellQuote(v)}`)
-  return [`npx github:go-memgate/go-memgate${pin} run`, ...flags].join(' ')
+  const flags = Object.entries(config).flatMap(([k, v]) => {
+    const input = INPUTS.find((i) => i.name === k && !i.actionOnly)
+    if (!input || (input.default === v && k !== 'working-directory')) return []
+    // A repeatable flag is given once a line (env: one --env a variable).
+    const values = input.repeatable ? v.split('\n').filter(Boolean) : [v]
+    return values.map(
+      (value) => `--${k} ${input.inReport === 'secrets-hidden' ? envArgument(value) : shellQuote(value)}`
+    )
+  })
+  return [`npx ${toolSource(report.tool)} run`, ...flags].join(' ')
 }
 
-/** POSIX quoting; a multi-line value (env) becomes $'…' with \n escapes, on one line. */
+const VERSION = /^\d+\.\d+\.\d+(?:-[\w.]+)?$/
+// Names and refs as GitHub allows them, nothing a shell reads otherwise.
+const REPOSITORY = /^[\w.-]+\/[\w.-]+$/
+const REF = /^\w[\w./-]*$/
+
+/** `github:owner/repo#ref` of the tool that ran: the action's ref, else the version's tag. */
+function toolSource(tool: Report['tool']): string {
+  const action = tool.action
+  if (action && REPOSITORY.test(action.repository) && REF.test(action.ref))
+    return `github:${action.repository}#${action.ref}`
+  return `github:go-memgate/go-memgate${VERSION.test(tool.version) ? `#v${tool.version}` : ''}`
+}
+
+/** KEY=value quoted; a hidden value (KEY=***) taken from the reader's own shell: "KEY=$KEY". */
+function envArgument(line: string): string {
+  const hidden = /^([A-Za-z_]\w*)=\*\*\*$/.exec(line)
+  return hidden ? `"${hidden[1]}=$${hidden[1]}"` : shellQuote(line)
+}
+
+/** POSIX quoting; a multi-line value (a build-command) becomes $'…' with \n escapes, on one line. */
 function shellQuote(v: string): string {
   if (/^[\w./:@%=,-]+$/.test(v)) return v
   if (/[\n\r]/.test(v)) return `$'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, '\\n')}'`

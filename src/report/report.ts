@@ -3,6 +3,7 @@ import { Ajv, type ValidateFunction } from 'ajv'
 import { ConfigError } from '../config.js'
 import {
   SCHEMA_VERSION,
+  type ActionRef,
   type Judgement,
   Report,
   type Run,
@@ -29,12 +30,13 @@ export interface ReportParts {
   comparison?: Report['comparison']
   createdAt: Date
   source?: SourceLink | null
+  action?: ActionRef
 }
 
 export function buildReport(p: ReportParts): Report {
   return {
     schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'go-memgate', version: TOOL_VERSION },
+    tool: { name: 'go-memgate', version: TOOL_VERSION, ...(p.action ? { action: p.action } : {}) },
     name: p.name,
     verdict: p.verdict,
     reasons: p.judgements.map(describeJudgement),

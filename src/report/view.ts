@@ -15,6 +15,8 @@ export interface Trusted {
   repositoryUrl: string | null
   /** The commit the analyze run measured, from the event. */
   headSha: string | null
+  /** This step's `fail-on`, which decides its check. */
+  failOn: string
 }
 
 /** Words, or a name from the service or the run shown as code, linked when `url` is set. */
@@ -95,6 +97,8 @@ export interface ReportView {
   commits: Line | null
   leakingLine: Line | null
   nextStep: Line | null
+  /** Why an inconclusive run passes the check (fail-on: fail), and what to do; else null. */
+  failOnNote: string | null
   /** The growth table: a header, then one row a series, its title first. */
   growthTable: { header: string[]; rows: Cell[][] }
   /** The trends of each run, plain: a header, then one row a run and series. */

@@ -31,7 +31,12 @@ export function fuzzComment(runs: number, seed: number): CommentFuzz {
         buildCommentBody(r, {
           name: 'memgate',
           runUrl: `${REPOSITORY}/actions/runs/1`,
-          trusted: { name: 'memgate', repositoryUrl: REPOSITORY, headSha: r.runs.head.commit ?? null }
+          trusted: {
+            name: 'memgate',
+            repositoryUrl: REPOSITORY,
+            headSha: r.runs.head.commit ?? null,
+            failOn: 'fail'
+          }
         })
       )
     )

@@ -58,7 +58,7 @@ const commentBody = (report: Report) =>
   buildCommentBody(report, {
     name: 'memgate',
     runUrl: `${REPOSITORY}/actions/runs/1`,
-    trusted: { name: 'memgate', repositoryUrl: REPOSITORY, headSha: HEAD }
+    trusted: { name: 'memgate', repositoryUrl: REPOSITORY, headSha: HEAD, failOn: 'fail' }
   })
 
 describeCmark('the comment as GitHub renders it', () => {

@@ -141,6 +141,53 @@ describe('run (mode: comment)', () => {
     )
   })
 
+  // Issue 22, item 6: the comment named GitHub's merge commit as the head and linked lines at it.
+  it("names and links the PR's head when the run measured GitHub's merge commit, and says so", async () => {
+    const merge = 'b'.repeat(40)
+    const report = failWithBaselineReport()
+    report.runs.head.commit = merge
+    report.source = { repositoryUrl: 'https://github.com/octo/service', commit: HEAD_SHA, merge }
+    await runWith(report)
+    const body = comments()[0].body
+    expect(body).toContain(
+      `→ head <a href="https://github.com/octo/service/commit/${HEAD_SHA}">\`aaaaaaa\`</a> (measured the merge of head aaaaaaa into base: \`bbbbbbb\`)`
+    )
+    expect(body).toContain(`<a href="https://github.com/octo/service/blob/${HEAD_SHA}/svc/cache.go#L42">`)
+    expect(body).not.toContain(`/commit/${merge}`)
+    expect(body).not.toContain(`/blob/${merge}`)
+  })
+
+  // Issue 22, item 6: with upload-artifact false the comment still sent the reader to the artifact.
+  it('points to no artifact when the run uploaded none, and says why the files are gone', async () => {
+    const report = makeReport()
+    report.runs.head.attribution!.heap = []
+    report.config['upload-artifact'] = 'false'
+    await runWith(report)
+    const body = comments()[0].body
+    expect(body).not.toMatch(/(in|of) the artifact/)
+    expect(body).not.toContain('summary and artifact')
+    expect(body).toContain(
+      'not uploaded: upload-artifact was false, and the runner deletes its temp folder after the job'
+    )
+    expect(body).toContain('no artifact (upload-artifact was false)')
+  })
+
+  // Issue 22, item 11: fail-on fail let an inconclusive run pass without a word.
+  it('warns in the log and says on the first screen why an inconclusive run passes with fail-on fail', async () => {
+    await runWith(makeReport({ verdict: 'inconclusive' }))
+    expect(process.exitCode).toBeUndefined()
+    expect(stdout).toMatch(
+      /^::warning::go-memgate \(memgate\): inconclusive: This check passes because fail-on is fail; an inconclusive run means/m
+    )
+    const firstScreen = comments()[0].body.split('\n\n|')[0]
+    expect(firstScreen).toContain('- This check passes because fail-on is fail')
+    process.exitCode = undefined
+    stdout = ''
+    await runWith(makeReport({ verdict: 'inconclusive' }), { 'fail-on': 'inconclusive' })
+    expect(stdout).toContain('::error::go-memgate (memgate): inconclusive')
+    expect(stdout).not.toContain('This check passes')
+  })
+
   it('names the gate by its input, not by the name the report gives', async () => {
     await runWith(makeReport({ name: 'payments' }), { name: 'api' })
     expect(comments()[0].body).toMatch(/^### .*\(api\)$/m)

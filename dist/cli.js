@@ -8562,13 +8562,24 @@ const SourceLink = object({
     /** "https://github.com/owner/repo" */
     repositoryUrl: TEXT,
     /** The head commit the lines are at, 40 hex digits. */
-    commit: TEXT
+    commit: TEXT,
+    /**
+     * The commit measured, when it is not `commit`: on pull_request events the checkout is
+     * GitHub's merge of the PR's head (`commit`) into the base, a commit nobody pushed.
+     */
+    merge: Optional(TEXT)
 });
+/** The action as the workflow used it (GITHUB_ACTION_REPOSITORY, GITHUB_ACTION_REF): a tag, branch or commit. */
+const ActionRef = object({ repository: WORD, ref: WORD });
 const SCHEMA_VERSION = 2;
 /** report.json; 2: samples hold liveHeapBytes/liveHeapObjects (1 named them heapInuse*), judgements added. */
 const Report = object({
     schemaVersion: Type.Literal(SCHEMA_VERSION),
-    tool: object({ name: Type.Literal('go-memgate'), version: WORD }),
+    tool: object({
+        name: Type.Literal('go-memgate'),
+        version: WORD,
+        action: Optional(ActionRef)
+    }),
     name: Type.String({ pattern: NAME_PATTERN }),
     verdict: Verdict,
     /** The judgements in words, for readers of report.json; rendered from `judgements`. */
@@ -10031,7 +10042,7 @@ const INPUTS = [
         field: 'env',
         parse: envLines,
         repeatable: true,
-        inReport: 'names-only'
+        inReport: 'secrets-hidden'
     }),
     input({
         name: 'pprof-url',
@@ -10512,13 +10523,17 @@ function redactText(text) {
         out = redactNamed(out, rule);
     return out;
 }
-/** An env block (KEY=VALUE lines) with its names only: "KEY=***" lines, comments and blanks left out. */
-function envNamesOnly(envText) {
+/**
+ * An env block (KEY=VALUE lines) with each secret value (isSecretEnv: by name or by shape)
+ * as "KEY=***", the others as written, so that a reproduce line can give ADDR=127.0.0.1:8080
+ * and take DB_PASSWORD from the reader's shell; comments and blanks left out.
+ */
+function envSecretsHidden(envText) {
     return envText
         .split(/\r?\n/)
-        .map((line) => /^\s*([A-Za-z_][A-Za-z0-9_]*)=/.exec(line)?.[1])
-        .filter((name) => name !== undefined)
-        .map((name) => `${name}=${HIDDEN}`)
+        .map((line) => /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line))
+        .filter((m) => m !== null)
+        .map(([, name, value]) => `${name}=${isSecretEnv(name, value) ? HIDDEN : value}`)
         .join('\n');
 }
 /**
@@ -10615,12 +10630,13 @@ function checkTogether(config, text) {
     return { ...config, maxRepeats: Math.max(config.repeats, config.maxRepeats) };
 }
 /** How an entry's `inReport` records it. */
-const RECORDED = { 'credentials-hidden': redactText, 'names-only': envNamesOnly };
+const RECORDED = { 'credentials-hidden': redactText, 'secrets-hidden': envSecretsHidden };
 /**
  * The resolved inputs as the user would write them, for report.json. report.json goes
  * into the artifact and the PR comment, which GitHub does not mask as it masks logs: the
- * token is left out, env keeps its names only, and commands and URLs lose what looks like
- * a credential (URL userinfo and queries, bearer tokens, keys).
+ * token is left out, env values secret by name or shape become `***` (the others stay, so
+ * that the reproduce line runs), and commands and URLs lose what looks like a credential
+ * (URL userinfo and queries, bearer tokens, keys).
  */
 function describeConfig(raw) {
     const out = {};
@@ -19343,7 +19359,7 @@ const TOOL_VERSION = packageJson.version;
 function buildReport(p) {
     return {
         schemaVersion: SCHEMA_VERSION,
-        tool: { name: 'go-memgate', version: TOOL_VERSION },
+        tool: { name: 'go-memgate', version: TOOL_VERSION, ...(p.action ? { action: p.action } : {}) },
         name: p.name,
         verdict: p.verdict,
         reasons: p.judgements.map(describeJudgement),
@@ -27361,6 +27377,7 @@ function present(report, trusted) {
         commits: commitsLine(report, source, trusted !== undefined),
         leakingLine: leak,
         nextStep: nextStep(report, leak !== null, reproduce),
+        failOnNote: failOnNote(report.verdict, trusted?.failOn ?? report.config['fail-on'] ?? 'fail'),
         growthTable: base ? comparisonTable(report, base) : headTable(report),
         trendTable: trendTable(report),
         reasons,
@@ -27375,7 +27392,7 @@ function present(report, trusted) {
         charts: charts$1(report),
         runs: [...(base ? [runView(base)] : []), runView(head)],
         reproduce,
-        profiles: profilesLine(head),
+        profiles: profilesLine(head, uploaded(report)),
         outputs: {
             heapSlopePerSec: head.trends.heap?.slopePerSec ?? null,
             goroutineSlopePerSec: head.trends.goroutines?.slopePerSec ?? null
@@ -27401,8 +27418,14 @@ const shaOf = (commit) => (commit && SHA.test(commit) ? commit : null);
 function sourceOf(report, trusted) {
     if (trusted) {
         const { repositoryUrl, headSha } = trusted;
-        const claimed = shaOf(report.runs.head.commit) ?? shaOf(report.source?.commit);
-        return repositoryUrl && headSha && claimed === headSha ? { repositoryUrl, commit: headSha } : null;
+        // A pull_request run measured GitHub's merge commit: it claims the PR's head beside it.
+        const merge = shaOf(report.source?.merge);
+        const claimed = merge
+            ? shaOf(report.source?.commit)
+            : (shaOf(report.runs.head.commit) ?? shaOf(report.source?.commit));
+        if (!repositoryUrl || !headSha || claimed !== headSha)
+            return null;
+        return { repositoryUrl, commit: headSha, ...(merge ? { merge } : {}) };
     }
     const s = report.source;
     return s && REPOSITORY_URL.test(s.repositoryUrl) && SHA.test(s.commit) ? s : null;
@@ -27418,12 +27441,22 @@ function commitsLine(report, source, untrusted) {
         url: linked && source ? `${source.repositoryUrl}/commit/${sha}` : null
     });
     const said = untrusted ? [' (as the report says)'] : [];
-    const head = shaOf(report.runs.head.commit) ?? source?.commit ?? null;
+    const merge = shaOf(source?.merge);
+    // The PR's head, which its author pushed, rather than GitHub's merge commit that was measured.
+    const head = (merge ? source?.commit : shaOf(report.runs.head.commit)) ?? source?.commit ?? null;
     const base = report.runs.base;
     const baseSha = shaOf(base?.commit);
     if (!head && !baseSha)
         return null;
-    const headSpans = ['head ', head ? commit(head, true) : 'the working tree', ...(source ? [] : said)];
+    const measured = merge && head
+        ? [` (measured the merge of head ${head.slice(0, 7)} into base: `, { code: merge.slice(0, 7) }, ')']
+        : [];
+    const headSpans = [
+        'head ',
+        head ? commit(head, true) : 'the working tree',
+        ...measured,
+        ...(source ? [] : said)
+    ];
     if (!base)
         return ['Commit: ', ...headSpans];
     return [
@@ -27490,13 +27523,26 @@ function nextStep(report, leakShown, reproduce) {
     }
     const head = report.runs.head;
     const files = head.attribution?.files;
+    const kept = uploaded(report);
     const look = leakShown
         ? ['the line above']
         : files?.flamegraph
-            ? ['the flame graph ', { code: files.flamegraph }, ' in the artifact']
-            : ['the raw profiles in ', { code: head.profilesDir }, ' of the artifact'];
+            ? ['the flame graph ', { code: files.flamegraph }, kept ? ' in the artifact' : ` (${NOT_UPLOADED})`]
+            : ['the raw profiles in ', { code: head.profilesDir }, kept ? ' of the artifact' : ` (${NOT_UPLOADED})`];
     return ['Next: look at ', ...look, '; ', ...again];
 }
+/**
+ * Said when the check lets an inconclusive run through (`fail-on: fail`, the default), so
+ * that passing is not read as "no leak".
+ */
+function failOnNote(verdict, failOn) {
+    if (verdict !== 'inconclusive' || failOn !== 'fail')
+        return null;
+    return 'This check passes because fail-on is fail; an inconclusive run means the growth could not be told from noise in max-duration, so a leak is neither found nor ruled out: raise max-duration or repeats, or set fail-on: inconclusive to fail on it.';
+}
+/** Whether the run's files went into the artifact (`upload-artifact`, on by default). */
+const uploaded = (report) => report.config['upload-artifact'] !== 'false';
+const NOT_UPLOADED = 'not uploaded: upload-artifact was false, and the runner deletes its temp folder after the job';
 /** A series' limit as the user gave it, from its judgement against the limit; none: the limit is off. */
 function limitCell(report, series) {
     if (!SERIES[series].limitInput)
@@ -27682,12 +27728,16 @@ function listed(items, what) {
         return items;
     return [...items.slice(0, LISTED), `${items.length - LISTED} more ${what} in report.json`];
 }
-function profilesLine(head) {
+function profilesLine(head, kept) {
     const files = head.attribution?.files;
     if (!files?.heapFirst || !files.heapLast)
-        return ['Raw profiles are in ', { code: head.profilesDir }, ' of the output folder.'];
+        return [
+            'Raw profiles are in ',
+            { code: head.profilesDir },
+            ` of the output folder${kept ? '' : ` (${NOT_UPLOADED})`}.`
+        ];
     return [
-        'What the heap kept, by line, from the raw profiles in the artifact: ',
+        `What the heap kept, by line, from the raw profiles ${kept ? 'in the artifact' : `(${NOT_UPLOADED})`}: `,
         { code: `go tool pprof -diff_base ${files.heapFirst} ${files.heapLast}` },
         ...(files.flamegraph ? ['; as a flame graph: ', { code: files.flamegraph }] : []),
         '.'
@@ -27695,25 +27745,46 @@ function profilesLine(head) {
 }
 /**
  * The CLI run that measures what this run did, as a user outside this repository runs it:
- * npm fetches the tool at its version's tag. Flags are the inputs that differ from their
- * defaults, except that on a pull request the action's `baseline: auto` is the merge-base
- * (on the CLI, auto is none) and the branch it was taken from.
+ * npm fetches the tool at the action's ref when the workflow named one, else at its
+ * version's tag. Flags are the inputs that differ from their defaults, and the module's
+ * folder always (the default is where the command runs), except that on a pull request
+ * the action's `baseline: auto` is the merge-base (on the CLI, auto is none) and the
+ * branch it was taken from.
  */
 function reproduceCommand(report) {
-    const version = report.tool.version;
-    const pin = /^\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(version) ? `#v${version}` : '';
     const config = { ...report.config };
     const base = report.runs.base;
     if ((config.baseline ?? 'auto') === 'auto' && base)
         config.baseline = 'merge-base';
     if (config.baseline === 'merge-base' && !config['base-ref'] && base?.ref)
         config['base-ref'] = base.ref;
-    const flags = Object.entries(config)
-        .filter(([k, v]) => INPUTS.find((i) => i.name === k && !i.actionOnly && i.default !== v))
-        .map(([k, v]) => `--${k} ${shellQuote(v)}`);
-    return [`npx github:go-memgate/go-memgate${pin} run`, ...flags].join(' ');
+    const flags = Object.entries(config).flatMap(([k, v]) => {
+        const input = INPUTS.find((i) => i.name === k && !i.actionOnly);
+        if (!input || (input.default === v && k !== 'working-directory'))
+            return [];
+        // A repeatable flag is given once a line (env: one --env a variable).
+        const values = input.repeatable ? v.split('\n').filter(Boolean) : [v];
+        return values.map((value) => `--${k} ${input.inReport === 'secrets-hidden' ? envArgument(value) : shellQuote(value)}`);
+    });
+    return [`npx ${toolSource(report.tool)} run`, ...flags].join(' ');
 }
-/** POSIX quoting; a multi-line value (env) becomes $'…' with \n escapes, on one line. */
+const VERSION = /^\d+\.\d+\.\d+(?:-[\w.]+)?$/;
+// Names and refs as GitHub allows them, nothing a shell reads otherwise.
+const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
+const REF = /^\w[\w./-]*$/;
+/** `github:owner/repo#ref` of the tool that ran: the action's ref, else the version's tag. */
+function toolSource(tool) {
+    const action = tool.action;
+    if (action && REPOSITORY.test(action.repository) && REF.test(action.ref))
+        return `github:${action.repository}#${action.ref}`;
+    return `github:go-memgate/go-memgate${VERSION.test(tool.version) ? `#v${tool.version}` : ''}`;
+}
+/** KEY=value quoted; a hidden value (KEY=***) taken from the reader's own shell: "KEY=$KEY". */
+function envArgument(line) {
+    const hidden = /^([A-Za-z_]\w*)=\*\*\*$/.exec(line);
+    return hidden ? `"${hidden[1]}=$${hidden[1]}"` : shellQuote(line);
+}
+/** POSIX quoting; a multi-line value (a build-command) becomes $'…' with \n escapes, on one line. */
 function shellQuote(v) {
     if (/^[\w./:@%=,-]+$/.test(v))
         return v;
@@ -27737,7 +27808,7 @@ function renderMarkdown(report, options = {}) {
     const max = options.maxChars;
     if (max === undefined || full.length <= max)
         return full;
-    const note = '\n\n_The report was shortened to fit; the full report is in the job summary and the artifact._\n';
+    const note = `\n\n_The report was shortened to fit; the full report is in the job summary${uploaded(report) ? ' and the artifact' : ''}._\n`;
     const shorter = [firstScreen(view), table(view.growthTable), attributionSection(view, 3)]
         .filter(Boolean)
         .join('\n\n');
@@ -27765,7 +27836,7 @@ function firstScreen(view) {
         lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '');
     const growth = view.growth.map(stressed).join('; ');
     const items = [growth || null, ...[view.commits, view.leakingLine, view.nextStep].map((l) => l && line(l))];
-    for (const item of items)
+    for (const item of [...items, view.failOnNote && escapeText(view.failOnNote)])
         if (item)
             lines.push(`- ${item}`);
     return lines.join('\n').trim();
@@ -30970,6 +31041,7 @@ const pairLabel = (side, pair) => (pair > 1 ? `${side.side}-${pair}` : side.side
 /**
  * The repository's web address and the head commit; null when either is unknown.
  * `repositoryUrl`: as the runner gives it; when absent, the origin remote's, on github.com.
+ * When the head measured is a pull request's merge commit, the PR's head, with the merge beside it.
  */
 async function readSource(dir, known) {
     const git = createGit(dir);
@@ -30977,7 +31049,13 @@ async function readSource(dir, known) {
     if (!repositoryUrl)
         return null;
     const commit = known.headCommit ?? (await git.revParseCommit('HEAD'));
-    return commit ? { repositoryUrl, commit } : null;
+    if (!commit)
+        return null;
+    // GitHub's merge commit is nobody's: the lines are linked at the PR's head, which the reader pushed.
+    const pr = known.pullRequestMerge;
+    return pr && pr.merge === commit && pr.head !== commit
+        ? { repositoryUrl, commit: pr.head, merge: commit }
+        : { repositoryUrl, commit };
 }
 /**
  * "git@github.com:acme/shop.git", "https://token@github.com/acme/shop" ->
@@ -31053,7 +31131,8 @@ async function gate(config, options, redactor) {
     const { verdict, judgements: ordered } = combine(judgements);
     const source = await readSource(moduleDir, {
         repositoryUrl: options.repositoryUrl,
-        headCommit: head.commit
+        headCommit: head.commit,
+        pullRequestMerge: options.pullRequestMerge
     });
     const report = buildReport({
         name: config.name,
@@ -31069,7 +31148,8 @@ async function gate(config, options, redactor) {
         head,
         ...(base ? { base, comparison: vsBase?.comparison } : {}),
         createdAt: new Date(),
-        source
+        source,
+        action: options.action
     });
     // report.json goes into the artifact and the comment, which GitHub does not mask.
     const redacted = redactor.redactJson(report);

@@ -232,12 +232,55 @@ describe('a service that misbehaves but lives', () => {
     })
   })
 
-  it('never answers at pprof-url: the line says so after ready-timeout', async () => {
-    const nowhere = `http://127.0.0.1:${await freePort()}/debug/pprof`
-    const run = await memgate({ args: ['--pprof-url', nowhere, '--ready-timeout', '2s'] })
+  /** When memgate said it starts the service, to print the seconds from there to the error (printed, not asserted). */
+  const startedAt = () => {
+    let at = 0
+    return {
+      see: (text: string) => void (at ||= /starting the service/.test(text) ? Date.now() : 0),
+      secondsAgo: () => ((Date.now() - at) / 1000).toFixed(1)
+    }
+  }
+
+  // Known at once, so said at once: with ready-timeout 60s and the test's own 30s, a run that waited it would time out.
+  it('answers 404 at pprof-url (pprof not imported): the line says so at once', async () => {
+    const started = startedAt()
+    const run = await memgate({
+      env: { NO_PPROF: '404' },
+      args: ['--ready-timeout', '60s'],
+      onStderr: started.see
+    })
+    console.info(`pprof not imported: first error ${started.secondsAgo()} s after the service started`)
     expectOutcome(run, {
       code: 2,
-      line: `memgate: pprof-url: ${nowhere}/ did not answer within ready-timeout (fetch failed); check that the service imports net/http/pprof and listens there, or raise ready-timeout`,
+      line: `memgate: pprof-url: the service answers at 127.0.0.1:${run.port} but not /debug/pprof/: import net/http/pprof (or serve its handlers there)`,
+      report: null
+    })
+  }, 30_000)
+
+  it('serves pprof at another port than pprof-url: the line names it at once', async () => {
+    const nowhere = await freePort()
+    const started = startedAt()
+    const run = await memgate({
+      args: ['--pprof-url', `http://127.0.0.1:${nowhere}/debug/pprof`, '--ready-timeout', '60s'],
+      onStderr: started.see
+    })
+    console.info(`service on another port: first error ${started.secondsAgo()} s after the service started`)
+    expectOutcome(run, {
+      code: 2,
+      line: `memgate: pprof-url: nothing serves pprof at 127.0.0.1:${nowhere}, but the service does at 127.0.0.1:${run.port}: set pprof-url to http://127.0.0.1:${run.port}/debug/pprof`,
+      report: null
+    })
+  }, 30_000)
+
+  it('never answers at pprof-url: the line says so in words after ready-timeout', async () => {
+    const nowhere = await freePort()
+    const run = await memgate({
+      env: { NO_PPROF: '1' },
+      args: ['--pprof-url', `http://127.0.0.1:${nowhere}/debug/pprof`, '--ready-timeout', '2s']
+    })
+    expectOutcome(run, {
+      code: 2,
+      line: `memgate: pprof-url: nothing listens on 127.0.0.1:${nowhere} within ready-timeout (2s); the service says it listens on 127.0.0.1:${run.port}; check that the service imports net/http/pprof and listens there, or raise ready-timeout`,
       report: null
     })
   })

@@ -4,8 +4,10 @@ import type { ChildProcess } from 'node:child_process'
 import { GateError } from '../errors.js'
 import { redactUrl } from '../redact.js'
 import { assertOwnEndpoint, assertPortFree } from './identity.js'
+import { httpGet } from './http-get.js'
 import { OutputTail } from './output-tail.js'
 import { exitOf, groupMembers, sleep, spawnGroup, stopGroup } from './processes.js'
+import { decideReady, namedAddresses, PPROF_INDEX, type Answer } from './ready.js'
 import type { RunContext } from './run-context.js'
 
 export interface ServiceRequest {
@@ -89,9 +91,6 @@ export async function startService(
   return service
 }
 
-/** What net/http/pprof's index page says, in every Go release since 1.11. */
-const PPROF_INDEX = /Types of profiles available/
-
 async function waitReady(
   req: ServiceRequest,
   service: Service,
@@ -99,41 +98,58 @@ async function waitReady(
 ): Promise<void> {
   const { input, url } = req.ready
   const target = input === 'pprof-url' ? `${url}/` : url
-  const shown = redactUrl(target)
-  const deadline = Date.now() + req.readyTimeoutMs
-  let lastError = 'no answer'
-  while (Date.now() < deadline) {
+  const started = Date.now()
+  for (;;) {
     if (signal?.aborted) throw new GateError('cancelled while waiting for the service')
     if (service.hasExited()) {
       const how = await service.exited
-      throw new GateError(`the service ${how} before ${shown} answered`, service.output.text())
+      throw new GateError(`the service ${how} before ${redactUrl(target)} answered`, service.output.text())
     }
-    let page: string | null = null
-    try {
-      const res = await fetch(target, { signal: AbortSignal.timeout(2000) })
-      const text = await res.text()
-      if (res.ok) page = text
-      else lastError = `HTTP ${res.status}`
-    } catch (e) {
-      lastError = (e as Error).message
-    }
-    if (page !== null && (input === 'metrics-url' || PPROF_INDEX.test(page))) return
-    // A service that answers every path (a catch-all handler) answers here too, but without the profiles.
-    if (page !== null)
-      throw new GateError(
-        `pprof-url: ${shown} answers, but not with the net/http/pprof index; check that the service imports net/http/pprof and serves it at pprof-url`,
-        service.output.text()
+    const addresses = namedAddresses(service.output.text(), target)
+    const [answer, named] = await Promise.all([
+      ask(target, signal),
+      Promise.all(
+        addresses.map(async (address) => ({
+          address,
+          // Only pprof-url is looked for elsewhere: a metrics endpoint has no page to recognise.
+          servesPprof: input === 'pprof-url' && (await servesPprofIndex(target, address, signal))
+        }))
       )
+    ])
+    const decision = decideReady({
+      input,
+      url: redactUrl(target),
+      answer,
+      named,
+      elapsedMs: Date.now() - started,
+      timeoutMs: req.readyTimeoutMs
+    })
+    if (decision.kind === 'ready') return
+    if (decision.kind === 'fail') throw new GateError(decision.message, service.output.text())
     await sleep(100, signal)
   }
-  const serve =
-    input === 'pprof-url'
-      ? 'the service imports net/http/pprof and listens there'
-      : "the service serves client_golang's promhttp handler there"
-  throw new GateError(
-    `${input}: ${shown} did not answer within ready-timeout (${lastError}); check that ${serve}, or raise ready-timeout`,
-    service.output.text()
-  )
+}
+
+async function ask(url: string, signal: AbortSignal | undefined): Promise<Answer> {
+  try {
+    const { status, bytes } = await httpGet(url, { timeoutMs: 2000, signal, maxBytes: 64 * 1024 })
+    return { status, page: bytes.toString('utf8') }
+  } catch (e) {
+    const { code, message } = e as NodeJS.ErrnoException
+    return { error: code ?? (/timeout/.test(message) ? 'TIMEOUT' : message) }
+  }
+}
+
+/** Whether the pprof index answers at another address the service names, on the same path. */
+async function servesPprofIndex(
+  target: string,
+  address: string,
+  signal: AbortSignal | undefined
+): Promise<boolean> {
+  const there = new URL(target)
+  there.host = address
+  const answer = await ask(there.href, signal)
+  return 'status' in answer && answer.status === 200 && PPROF_INDEX.test(answer.page)
 }
 
 /**

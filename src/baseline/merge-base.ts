@@ -12,6 +12,8 @@ export interface MergeBase {
   baseRef: string
   /** null: HEAD and the base share no history (a first PR, unrelated branches). */
   commit: string | null
+  /** How the base was chosen: given as base-ref, or the default branch by origin/HEAD, else by name. */
+  found: 'base-ref' | 'origin/HEAD' | 'main or master'
 }
 
 const FETCH_DEPTH_HINT = 'set fetch-depth: 0 in actions/checkout'
@@ -33,7 +35,9 @@ export async function findMergeBase(
   const head = await git.revParseCommit('HEAD')
   if (!head) throw new ConfigError('baseline: merge-base needs a commit at HEAD; commit first')
 
-  let name = baseRef ?? (await defaultBranch(git))
+  const byDefault = baseRef ? null : await defaultBranch(git)
+  const found = baseRef ? 'base-ref' : (byDefault?.found ?? 'main or master')
+  let name = baseRef ?? byDefault?.name ?? null
   let base = name ? await resolveBase(git, name) : null
   let shallow = await git.isShallow()
   let fetchError: string | null = null
@@ -57,13 +61,19 @@ export async function findMergeBase(
         : `base-ref: cannot tell the default branch (no origin/HEAD, main or master)${why}; set base-ref`
     )
 
+  let commit: string | null
   try {
-    const commit = await git.mergeBase(head, base.commit)
-    return { root, headCommit: head, baseRef: base.ref, commit }
+    commit = await git.mergeBase(head, base.commit)
   } catch (e) {
     if (e instanceof GitError) throw new GateError(`git merge-base HEAD ${base.ref} failed: ${e.reason}`)
     throw e
   }
+  // Measuring the head against itself would find no difference, and pay for pairs to be sure of it.
+  if (commit === head)
+    throw new ConfigError(
+      `base-ref: the merge-base of HEAD and ${base.ref} is HEAD itself: nothing to compare; set base-ref to the branch the PR merges into`
+    )
+  return { root, headCommit: head, baseRef: base.ref, commit, found }
 }
 
 /** The remote-tracking branch first: a local branch of the same name may be stale. */
@@ -75,10 +85,12 @@ async function resolveBase(git: Git, name: string): Promise<{ ref: string; commi
   return null
 }
 
-async function defaultBranch(git: Git): Promise<string | null> {
+/** The default branch as git hosts define it: where origin/HEAD points, else main, else master. */
+async function defaultBranch(git: Git): Promise<{ name: string; found: MergeBase['found'] } | null> {
   const originHead = await git.symbolicRef('refs/remotes/origin/HEAD')
-  if (originHead) return originHead
-  for (const name of ['main', 'master']) if (await resolveBase(git, name)) return name
+  if (originHead) return { name: originHead, found: 'origin/HEAD' }
+  for (const name of ['main', 'master'])
+    if (await resolveBase(git, name)) return { name, found: 'main or master' }
   return null
 }
 

@@ -196,6 +196,13 @@ describe('findMergeBase', () => {
     expect(await findMergeBase(clone, 'main')).toMatchObject({ baseRef: 'origin/main', found: 'base-ref' })
   })
 
+  it('names the branch a base-ref is a typo of', async () => {
+    const dir = repo('typo', 'clean', 'clean')
+    await expect(findMergeBase(dir, 'mian')).rejects.toThrow(
+      /^base-ref: "mian" is neither a branch nor a commit of this repository \(fetching it failed: .*\); did you mean main\?$/
+    )
+  })
+
   it('names base-ref when it does not exist', async () => {
     const dir = repo('no-such-ref', 'clean', 'clean')
     await expect(findMergeBase(dir, 'develop')).rejects.toThrow(

@@ -37,6 +37,7 @@ function fakeGit(repo: FakeRepo): Git & { fetches: string[] } {
       return repo.mergeBases?.[`${a} ${b}`] ?? null
     },
     remoteUrl: unused,
+    branchNames: async () => Object.keys(refs).filter((r) => r !== 'HEAD'),
     symbolicRef: async (ref) => (ref === 'refs/remotes/origin/HEAD' ? (repo.originHead ?? null) : null),
     fetchBranch: async (branch, { unshallow }) => {
       const args = ['fetch', ...(unshallow ? ['--unshallow'] : []), 'origin', branch]
@@ -204,6 +205,15 @@ describe('findMergeBase refuses', () => {
       'base-ref: "develop" is neither a branch nor a commit of this repository (fetching it failed: fatal: couldn\'t find remote ref refs/heads/develop); set base-ref to the branch the PR merges into'
     )
     expect(git.fetches).toEqual(['origin develop'])
+  })
+
+  it('a base-ref a typo away from a branch, with the branch to write instead', async () => {
+    const { result } = find({ refs: pr, origin: { main: MAIN } }, 'mian')
+    await expectRejection(
+      result,
+      ConfigError,
+      'base-ref: "mian" is neither a branch nor a commit of this repository (fetching it failed: fatal: couldn\'t find remote ref refs/heads/mian); did you mean main?'
+    )
   })
 
   it('a folder outside any git checkout, naming the folder', async () => {

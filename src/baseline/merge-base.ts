@@ -1,6 +1,7 @@
 // Finds the commit a PR's changes start from: the merge-base of HEAD and the base
 // branch, fetching the history a shallow clone lacks when the remote answers.
 import { ConfigError } from '../config.js'
+import { didYouMean } from '../did-you-mean.js'
 import { GateError } from '../errors.js'
 import { createGit, GitError, type Git } from './git.js'
 
@@ -57,7 +58,7 @@ export async function findMergeBase(
   if (!base)
     throw new ConfigError(
       baseRef
-        ? `base-ref: "${baseRef}" is neither a branch nor a commit of this repository${why}; set base-ref to the branch the PR merges into`
+        ? `base-ref: "${baseRef}" is neither a branch nor a commit of this repository${why}${(await closestBranch(git, baseRef)) || '; set base-ref to the branch the PR merges into'}`
         : `base-ref: cannot tell the default branch (no origin/HEAD, main or master)${why}; set base-ref`
     )
 
@@ -74,6 +75,14 @@ export async function findMergeBase(
       `base-ref: the merge-base of HEAD and ${base.ref} is HEAD itself: nothing to compare; set base-ref to the branch the PR merges into`
     )
   return { root, headCommit: head, baseRef: base.ref, commit, found }
+}
+
+/** "; did you mean main?" when a branch's name is a typo away from `name` ("mian"). */
+async function closestBranch(git: Git, name: string): Promise<string> {
+  const names = await git.branchNames().catch(() => [])
+  return didYouMean(name, [
+    ...new Set(names.map((n) => (name.startsWith('origin/') ? n : n.replace(/^origin\//, ''))))
+  ])
 }
 
 /** The remote-tracking branch first: a local branch of the same name may be stale. */

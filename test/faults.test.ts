@@ -285,6 +285,31 @@ describe('a service that misbehaves but lives', () => {
     })
   })
 
+  // Before, the first 2 s of load failed with ECONNREFUSED and stopped the gate: the API is waited for.
+  it('opens its API 8 s after its pprof: the load waits for target-url, the run goes on', async () => {
+    const [pprofPort, apiPort] = [await freePort(), await freePort()]
+    const run = await memgate({
+      port: apiPort,
+      env: { PPROF_ADDR: `127.0.0.1:${pprofPort}`, API_AFTER: '8s' },
+      args: [
+        '--pprof-url',
+        `http://127.0.0.1:${pprofPort}/debug/pprof`,
+        '--target-url',
+        `http://127.0.0.1:${apiPort}/`,
+        '--ready-timeout',
+        '60s'
+      ]
+    })
+    expect(run.stderr).toMatch(
+      `waiting for target-url http://127.0.0.1:${apiPort}/ (nothing listens on 127.0.0.1:${apiPort} yet)`
+    )
+    expectOutcome(run, {
+      code: 0,
+      line: VERDICT,
+      report: (r) => expect(r.runs.head.load).toMatchObject({ kind: 'built-in', errors: 0 })
+    })
+  })
+
   it('ignores SIGTERM: it is killed after the grace period', async () => {
     const run = await memgate({ env: { IGNORE_SIGTERM: '1' } })
     expectOutcome(run, { code: 0, line: VERDICT, report: (r) => expect(r.verdict).not.toBe('fail') })

@@ -29,6 +29,8 @@ export interface Service {
   exited: Promise<string>
   /** Whether the service has exited. */
   hasExited(): boolean
+  /** When ready-timeout, counted from the start, is up (epoch ms): target-url is waited for until then too. */
+  readyBy: number
   stop(): Promise<void>
 }
 
@@ -41,6 +43,7 @@ export async function startService(
   const [cmd, args] = req.startCommand ? ['sh', ['-c', req.startCommand]] : [req.binaryPath, []]
   const lastWords = new LastWords()
   const output = new OutputTail(40, req.logPath, { redact, onLine: lastWords.see })
+  const readyBy = Date.now() + req.readyTimeoutMs
   const child: ChildProcess = spawnGroup(cmd, args, { cwd: req.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   output.attach(child.stdout)
   output.attach(child.stderr)
@@ -74,6 +77,7 @@ export async function startService(
     },
     exited,
     hasExited: () => exitedFlag,
+    readyBy,
     stop: async () => {
       await stopGroup(child)
       await Promise.race([exited, sleep(1000)])
@@ -130,7 +134,8 @@ async function waitReady(
   }
 }
 
-async function ask(url: string, signal: AbortSignal | undefined): Promise<Answer> {
+/** One GET: the answer, or the error code of a request that failed (ECONNREFUSED, TIMEOUT). */
+export async function ask(url: string, signal: AbortSignal | undefined): Promise<Answer> {
   try {
     const { status, bytes } = await httpGet(url, { timeoutMs: 2000, signal, maxBytes: 64 * 1024 })
     return { status, page: bytes.toString('utf8') }

@@ -272,6 +272,23 @@ describe('a service that misbehaves but lives', () => {
     })
   }, 30_000)
 
+  it('cannot open its pprof listener (as with PPROF_ADDR unset, not root): the line quotes the service at once', async () => {
+    const pprofPort = await freePort()
+    const started = startedAt()
+    const run = await memgate({
+      // An address of no interface here: Go logs the failed ListenAndServe and runs on, as it does for :80 without root.
+      env: { PPROF_ADDR: `203.0.113.1:${pprofPort}` },
+      args: ['--pprof-url', `http://127.0.0.1:${pprofPort}/debug/pprof`, '--ready-timeout', '60s'],
+      onStderr: started.see
+    })
+    console.info(`pprof listener not opened: first error ${started.secondsAgo()} s after the service started`)
+    expectOutcome(run, {
+      code: 2,
+      line: `memgate: pprof-url: nothing listens on 127.0.0.1:${pprofPort}, and the service says "listen tcp 203.0.113.1:${pprofPort}: bind: cannot assign requested address"; check the address the service listens on for pprof-url`,
+      report: null
+    })
+  }, 30_000)
+
   it('never answers at pprof-url: the line says so in words after ready-timeout', async () => {
     const nowhere = await freePort()
     const run = await memgate({

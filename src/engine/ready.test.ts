@@ -1,4 +1,4 @@
-import { decideReady, failureWords, namedAddresses, type ReadyObservation } from './ready.js'
+import { decideReady, failureWords, listenFailure, namedAddresses, type ReadyObservation } from './ready.js'
 
 const INDEX = '<html>Types of profiles available:</html>'
 const seen = (o: Partial<ReadyObservation>): ReadyObservation => ({
@@ -6,6 +6,7 @@ const seen = (o: Partial<ReadyObservation>): ReadyObservation => ({
   url: 'http://127.0.0.1:6060/debug/pprof/',
   answer: { error: 'ECONNREFUSED' },
   named: [],
+  listenFailure: null,
   elapsedMs: 100,
   timeoutMs: 60_000,
   ...o
@@ -60,6 +61,16 @@ describe('decideReady', () => {
     })
   })
 
+  it("names a listener the service could not open, once the grace is over (PPROF_ADDR unset: Go's :80)", () => {
+    const listenFailure = 'listen tcp :80: bind: permission denied'
+    expect(decideReady(seen({ listenFailure, elapsedMs: 1000 }))).toEqual({ kind: 'wait' })
+    expect(decideReady(seen({ listenFailure, elapsedMs: 2000 }))).toEqual({
+      kind: 'fail',
+      message:
+        'pprof-url: nothing listens on 127.0.0.1:6060, and the service says "listen tcp :80: bind: permission denied"; check the address the service listens on for pprof-url'
+    })
+  })
+
   it('waits out other statuses, and names the last one', () => {
     const answer = { status: 503, page: '' }
     expect(decideReady(seen({ answer }))).toEqual({ kind: 'wait' })
@@ -77,6 +88,15 @@ describe('failureWords', () => {
     expect(failureWords('TIMEOUT', 'h:1')).toBe('h:1 accepted no request')
     expect(failureWords('ENOTFOUND', 'h:1')).toBe('the host of h:1 is not found')
     expect(failureWords('EWEIRD', 'h:1')).toBe('no answer from h:1 (EWEIRD)')
+  })
+})
+
+describe('listenFailure', () => {
+  it("finds Go's line for a listener it could not open, and none in other lines", () => {
+    expect(listenFailure('pprof on \n2026/12/07 03:00:00 listen tcp :80: bind: permission denied\n')).toBe(
+      'listen tcp :80: bind: permission denied'
+    )
+    expect(listenFailure('listening on 127.0.0.1:8080\nlisten tcp is a phrase')).toBeNull()
   })
 })
 

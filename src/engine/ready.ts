@@ -13,6 +13,8 @@ export interface ReadyObservation {
   answer: Answer
   /** Addresses other than the ready URL's that the service's output names, and whether each serves the pprof index. */
   named: { address: string; servesPprof: boolean }[]
+  /** The service's own line saying a listener failed ("listen tcp :80: bind: permission denied"). */
+  listenFailure: string | null
   elapsedMs: number
   timeoutMs: number
 }
@@ -22,7 +24,8 @@ export type ReadyDecision = { kind: 'ready' } | { kind: 'wait' } | { kind: 'fail
 /** What net/http/pprof's index page says, in every Go release since 1.11. */
 export const PPROF_INDEX = /Types of profiles available/
 
-const ELSEWHERE_GRACE_MS = 2000
+/** A service may start its listeners in either order: what its output says of others waits this long. */
+const GRACE_MS = 2000
 
 export function decideReady(o: ReadyObservation): ReadyDecision {
   const { host, pathname } = new URL(o.url)
@@ -43,11 +46,16 @@ export function decideReady(o: ReadyObservation): ReadyDecision {
           : `the service answers at ${host} but not ${pathname}: serve client_golang's promhttp handler there`
       )
   }
+  const silent = 'error' in o.answer && o.elapsedMs >= GRACE_MS
   const elsewhere = o.named.find((n) => n.servesPprof)
-  // The grace: a service may start its listeners in either order, pprof's a moment after another serving the same mux.
-  if (o.input === 'pprof-url' && elsewhere && 'error' in o.answer && o.elapsedMs >= ELSEWHERE_GRACE_MS)
+  if (o.input === 'pprof-url' && elsewhere && silent)
     return fail(
       `nothing serves pprof at ${host}, but the service does at ${elsewhere.address}: set pprof-url to http://${elsewhere.address}${pathname.replace(/\/$/, '')}`
+    )
+  // net/http/pprof's docs log ListenAndServe's error and run on: an unset address variable shows only here.
+  if (o.listenFailure !== null && silent)
+    return fail(
+      `nothing listens on ${host}, and the service says "${o.listenFailure}"; check the address the service listens on for ${o.input}`
     )
   if (o.elapsedMs < o.timeoutMs) return { kind: 'wait' }
   const what =
@@ -83,6 +91,12 @@ export function failureWords(code: string, host: string): string {
     default:
       return `no answer from ${host} (${code})`
   }
+}
+
+/** The first line of the service's output in which Go says a listener could not be opened, from "listen tcp" on. */
+export function listenFailure(output: string): string | null {
+  const line = output.split('\n').find((l) => l.includes('listen tcp') && l.includes(': bind: '))
+  return line === undefined ? null : line.slice(line.indexOf('listen tcp'), line.indexOf('listen tcp') + 200)
 }
 
 /**

@@ -7,7 +7,7 @@ import { assertOwnEndpoint, assertPortFree } from './identity.js'
 import { httpGet } from './http-get.js'
 import { OutputTail } from './output-tail.js'
 import { exitOf, groupMembers, sleep, spawnGroup, stopGroup } from './processes.js'
-import { decideReady, namedAddresses, PPROF_INDEX, type Answer } from './ready.js'
+import { decideReady, listenFailure, namedAddresses, PPROF_INDEX, type Answer } from './ready.js'
 import type { RunContext } from './run-context.js'
 
 export interface ServiceRequest {
@@ -109,7 +109,8 @@ async function waitReady(
       const how = await service.exited
       throw new GateError(`the service ${how} before ${redactUrl(target)} answered`, service.output.text())
     }
-    const addresses = namedAddresses(service.output.text(), target)
+    const output = service.output.text()
+    const addresses = namedAddresses(output, target)
     const [answer, named] = await Promise.all([
       ask(target, signal),
       Promise.all(
@@ -125,6 +126,7 @@ async function waitReady(
       url: redactUrl(target),
       answer,
       named,
+      listenFailure: listenFailure(output),
       elapsedMs: Date.now() - started,
       timeoutMs: req.readyTimeoutMs
     })

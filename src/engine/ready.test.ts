@@ -1,4 +1,4 @@
-import { decideReady, failureWords, listenFailure, namedAddresses, type ReadyObservation } from './ready.js'
+import { addressesToTry, decideReady, failureWords, listenFailure, type ReadyObservation } from './ready.js'
 
 const INDEX = '<html>Types of profiles available:</html>'
 const seen = (o: Partial<ReadyObservation>): ReadyObservation => ({
@@ -42,7 +42,10 @@ describe('decideReady', () => {
   })
 
   it('waits while nothing listens, then says so in words, with the addresses the service names', () => {
-    const named = [{ address: '127.0.0.1:8080', servesPprof: false }]
+    const named = [
+      { address: '127.0.0.1:8080', said: true, servesPprof: false },
+      { address: '127.0.0.1:80', said: false, servesPprof: false }
+    ]
     expect(decideReady(seen({ named, elapsedMs: 59_000 }))).toEqual({ kind: 'wait' })
     expect(decideReady(seen({ named, elapsedMs: 60_000 }))).toEqual({
       kind: 'fail',
@@ -52,12 +55,21 @@ describe('decideReady', () => {
   })
 
   it('names pprof served at another address once the grace is over, not before', () => {
-    const named = [{ address: '127.0.0.1:7070', servesPprof: true }]
+    const named = [{ address: '127.0.0.1:7070', said: true, servesPprof: true }]
     expect(decideReady(seen({ named, elapsedMs: 1000 }))).toEqual({ kind: 'wait' })
     expect(decideReady(seen({ named, elapsedMs: 2000 }))).toEqual({
       kind: 'fail',
       message:
         'pprof-url: nothing serves pprof at 127.0.0.1:6060, but the service does at 127.0.0.1:7070: set pprof-url to http://127.0.0.1:7070/debug/pprof'
+    })
+  })
+
+  it("names pprof at Go's address for an empty one (:80), asking whether the service's variable is set", () => {
+    const named = [{ address: '127.0.0.1:80', said: false, servesPprof: true }]
+    expect(decideReady(seen({ named, elapsedMs: 2000 }))).toEqual({
+      kind: 'fail',
+      message:
+        "pprof-url: nothing serves pprof at 127.0.0.1:6060, but the service does at 127.0.0.1:80, where Go listens when given an empty address: set the service's pprof address (is its variable set?), or pprof-url to http://127.0.0.1:80/debug/pprof"
     })
   })
 
@@ -100,7 +112,7 @@ describe('listenFailure', () => {
   })
 })
 
-describe('namedAddresses', () => {
+describe('addressesToTry', () => {
   const url = 'http://127.0.0.1:6060/debug/pprof/'
   it("finds the local ports a service's output names, on the ready URL's host, not its own port", () => {
     const output = [
@@ -110,10 +122,18 @@ describe('namedAddresses', () => {
       'listening on 127.0.0.1:6060',
       'upstream db.example.com:5432, 10.1.2.3:80'
     ].join('\n')
-    expect(namedAddresses(output, url)).toEqual(['127.0.0.1:8080', '127.0.0.1:7070', '127.0.0.1:9090'])
+    expect(addressesToTry(output, url)).toEqual([
+      { address: '127.0.0.1:8080', said: true },
+      { address: '127.0.0.1:7070', said: true },
+      { address: '127.0.0.1:9090', said: true },
+      { address: '127.0.0.1:80', said: false }
+    ])
   })
 
-  it('finds none in a line without a port, such as "pprof on "', () => {
-    expect(namedAddresses('pprof on \nlisten tcp: address 12:30: missing', url)).toEqual([])
+  it('finds none in a line without a port, such as "pprof on ", and tries Go\'s :80 but on port 80 itself', () => {
+    expect(addressesToTry('pprof on \nlisten tcp: address 12:30: missing', url)).toEqual([
+      { address: '127.0.0.1:80', said: false }
+    ])
+    expect(addressesToTry('pprof on ', 'http://127.0.0.1/debug/pprof/')).toEqual([])
   })
 })

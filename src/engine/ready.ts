@@ -11,8 +11,11 @@ export interface ReadyObservation {
   /** The URL requested: pprof-url's index (with its trailing slash) or metrics-url, redacted. */
   url: string
   answer: Answer
-  /** Addresses other than the ready URL's that the service's output names, and whether each serves the pprof index. */
-  named: { address: string; servesPprof: boolean }[]
+  /**
+   * Addresses other than the ready URL's that the service's output names (`said`), or where Go
+   * listens when given an empty one, and whether the service's own pprof index answers there.
+   */
+  named: { address: string; said: boolean; servesPprof: boolean }[]
   /** The service's own line saying a listener failed ("listen tcp :80: bind: permission denied"). */
   listenFailure: string | null
   elapsedMs: number
@@ -48,10 +51,14 @@ export function decideReady(o: ReadyObservation): ReadyDecision {
   }
   const silent = 'error' in o.answer && o.elapsedMs >= GRACE_MS
   const elsewhere = o.named.find((n) => n.servesPprof)
-  if (o.input === 'pprof-url' && elsewhere && silent)
+  if (o.input === 'pprof-url' && elsewhere && silent) {
+    const there = `http://${elsewhere.address}${pathname.replace(/\/$/, '')}`
     return fail(
-      `nothing serves pprof at ${host}, but the service does at ${elsewhere.address}: set pprof-url to http://${elsewhere.address}${pathname.replace(/\/$/, '')}`
+      elsewhere.said
+        ? `nothing serves pprof at ${host}, but the service does at ${elsewhere.address}: set pprof-url to ${there}`
+        : `nothing serves pprof at ${host}, but the service does at ${elsewhere.address}, where Go listens when given an empty address: set the service's pprof address (is its variable set?), or pprof-url to ${there}`
     )
+  }
   // net/http/pprof's docs log ListenAndServe's error and run on: an unset address variable shows only here.
   if (o.listenFailure !== null && silent)
     return fail(
@@ -60,8 +67,8 @@ export function decideReady(o: ReadyObservation): ReadyDecision {
   if (o.elapsedMs < o.timeoutMs) return { kind: 'wait' }
   const what =
     'status' in o.answer ? `${host} answered HTTP ${o.answer.status}` : failureWords(o.answer.error, host)
-  const said =
-    o.named.length > 0 ? `; the service says it listens on ${o.named.map((n) => n.address).join(', ')}` : ''
+  const named = o.named.filter((n) => n.said).map((n) => n.address)
+  const said = named.length > 0 ? `; the service says it listens on ${named.join(', ')}` : ''
   const serve =
     o.input === 'pprof-url'
       ? 'the service imports net/http/pprof and listens there'
@@ -104,7 +111,7 @@ export function listenFailure(output: string): string | null {
  * 127.0.0.1:7070"), as host:port on the ready URL's host: only a port on the same host is
  * worth naming (or asking, which is all memgate does with it), never another machine.
  */
-export function namedAddresses(output: string, readyUrl: string): string[] {
+function namedAddresses(output: string, readyUrl: string): string[] {
   const { hostname, port } = new URL(readyUrl)
   const local = new Set(['', '0.0.0.0', '[::]', '127.0.0.1', 'localhost', '[::1]', hostname])
   const found = new Set<string>()
@@ -113,4 +120,16 @@ export function namedAddresses(output: string, readyUrl: string): string[] {
   ))
     if (local.has(host ?? '') && p !== port) found.add(`${hostname}:${p}`)
   return [...found].slice(0, 3)
+}
+
+/**
+ * Where to look for the service's pprof when the ready URL is silent: the addresses its output
+ * names, then port 80, where Go's ListenAndServe("") listens (an address variable left unset).
+ */
+export function addressesToTry(output: string, readyUrl: string): { address: string; said: boolean }[] {
+  const said = namedAddresses(output, readyUrl)
+  const { hostname, port } = new URL(readyUrl)
+  const goDefault = `${hostname}:80`
+  const unset = port === '' || said.includes(goDefault) ? [] : [{ address: goDefault, said: false }]
+  return [...said.map((address) => ({ address, said: true })), ...unset]
 }

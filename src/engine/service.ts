@@ -3,11 +3,11 @@
 import type { ChildProcess } from 'node:child_process'
 import { GateError } from '../errors.js'
 import { redactUrl } from '../redact.js'
-import { assertOwnEndpoint, assertPortFree } from './identity.js'
+import { assertOwnEndpoint, assertPortFree, servesOwn, type Started } from './identity.js'
 import { httpGet } from './http-get.js'
 import { OutputTail } from './output-tail.js'
 import { exitOf, groupMembers, sleep, spawnGroup, stopGroup } from './processes.js'
-import { decideReady, listenFailure, namedAddresses, PPROF_INDEX, type Answer } from './ready.js'
+import { addressesToTry, decideReady, listenFailure, PPROF_INDEX, type Answer } from './ready.js'
 import type { RunContext } from './run-context.js'
 
 export interface ServiceRequest {
@@ -84,9 +84,9 @@ export async function startService(
       output.close()
     }
   }
+  const started = { ...req, pids: () => groupMembers(service.pid) }
   try {
-    await waitReady(req, service, { signal })
-    const started = { ...req, pids: () => groupMembers(service.pid) }
+    await waitReady(req, service, started, { signal })
     if (req.ready.input === 'pprof-url') await assertOwnEndpoint(req.ready.url, started, output.text())
   } catch (e) {
     await service.stop()
@@ -98,6 +98,7 @@ export async function startService(
 async function waitReady(
   req: ServiceRequest,
   service: Service,
+  own: Started,
   { signal }: Pick<RunContext, 'signal'>
 ): Promise<void> {
   const { input, url } = req.ready
@@ -110,14 +111,13 @@ async function waitReady(
       throw new GateError(`the service ${how} before ${redactUrl(target)} answered`, service.output.text())
     }
     const output = service.output.text()
-    const addresses = namedAddresses(output, target)
     const [answer, named] = await Promise.all([
       ask(target, signal),
       Promise.all(
-        addresses.map(async (address) => ({
-          address,
+        addressesToTry(output, target).map(async (candidate) => ({
+          ...candidate,
           // Only pprof-url is looked for elsewhere: a metrics endpoint has no page to recognise.
-          servesPprof: input === 'pprof-url' && (await servesPprofIndex(target, address, signal))
+          servesPprof: input === 'pprof-url' && (await servesOwnPprof(target, candidate.address, own, signal))
         }))
       )
     ])
@@ -147,16 +147,18 @@ export async function ask(url: string, signal: AbortSignal | undefined): Promise
   }
 }
 
-/** Whether the pprof index answers at another address the service names, on the same path. */
-async function servesPprofIndex(
+/** Whether the service's own pprof index answers at another address, on the same path: never another process's. */
+async function servesOwnPprof(
   target: string,
   address: string,
+  own: Started,
   signal: AbortSignal | undefined
 ): Promise<boolean> {
   const there = new URL(target)
   there.host = address
   const answer = await ask(there.href, signal)
-  return 'status' in answer && answer.status === 200 && PPROF_INDEX.test(answer.page)
+  const index = 'status' in answer && answer.status === 200 && PPROF_INDEX.test(answer.page)
+  return index && (await servesOwn(there.href.replace(/\/$/, ''), own))
 }
 
 /**

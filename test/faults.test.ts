@@ -232,62 +232,46 @@ describe('a service that misbehaves but lives', () => {
     })
   })
 
-  /** When memgate said it starts the service, to print the seconds from there to the error (printed, not asserted). */
-  const startedAt = () => {
-    let at = 0
-    return {
-      see: (text: string) => void (at ||= /starting the service/.test(text) ? Date.now() : 0),
-      secondsAgo: () => ((Date.now() - at) / 1000).toFixed(1)
-    }
-  }
-
-  // Known at once, so said at once: with ready-timeout 60s and the test's own 30s, a run that waited it would time out.
-  it('answers 404 at pprof-url (pprof not imported): the line says so at once', async () => {
-    const started = startedAt()
-    const run = await memgate({
-      env: { NO_PPROF: '404' },
-      args: ['--ready-timeout', '60s'],
-      onStderr: started.see
-    })
-    console.info(`pprof not imported: first error ${started.secondsAgo()} s after the service started`)
-    expectOutcome(run, {
-      code: 2,
-      line: `memgate: pprof-url: the service answers at 127.0.0.1:${run.port} but not /debug/pprof/: import net/http/pprof (or serve its handlers there)`,
-      report: null
-    })
-  }, 30_000)
-
-  it('serves pprof at another port than pprof-url: the line names it at once', async () => {
-    const nowhere = await freePort()
-    const started = startedAt()
-    const run = await memgate({
-      args: ['--pprof-url', `http://127.0.0.1:${nowhere}/debug/pprof`, '--ready-timeout', '60s'],
-      onStderr: started.see
-    })
-    console.info(`service on another port: first error ${started.secondsAgo()} s after the service started`)
-    expectOutcome(run, {
-      code: 2,
-      line: `memgate: pprof-url: nothing serves pprof at 127.0.0.1:${nowhere}, but the service does at 127.0.0.1:${run.port}: set pprof-url to http://127.0.0.1:${run.port}/debug/pprof`,
-      report: null
-    })
-  }, 30_000)
-
-  it('cannot open its pprof listener (as with PPROF_ADDR unset, not root): the line quotes the service at once', async () => {
-    const pprofPort = await freePort()
-    const started = startedAt()
-    const run = await memgate({
-      // An address of no interface here: Go logs the failed ListenAndServe and runs on, as it does for :80 without root.
-      env: { PPROF_ADDR: `203.0.113.1:${pprofPort}` },
-      args: ['--pprof-url', `http://127.0.0.1:${pprofPort}/debug/pprof`, '--ready-timeout', '60s'],
-      onStderr: started.see
-    })
-    console.info(`pprof listener not opened: first error ${started.secondsAgo()} s after the service started`)
-    expectOutcome(run, {
-      code: 2,
-      line: `memgate: pprof-url: nothing listens on 127.0.0.1:${pprofPort}, and the service says "listen tcp 203.0.113.1:${pprofPort}: bind: cannot assign requested address"; check the address the service listens on for pprof-url`,
-      report: null
-    })
-  }, 30_000)
+  // Known at once, so said at once: with ready-timeout 60s and the test's own 30s, a run that
+  // waited it would time out. The seconds from the service's start to the error are printed, not asserted.
+  // Each: the scenario, the service's options given pprof-url's port, and the line given that port and the service's.
+  it.each<[string, (pprofPort: number) => RunOptions, (pprofPort: number, port: number) => string]>([
+    [
+      'answers 404 at pprof-url (pprof not imported)',
+      (pprofPort) => ({ port: pprofPort, env: { NO_PPROF: '404' } }),
+      (_, port) =>
+        `pprof-url: the service answers at 127.0.0.1:${port} but not /debug/pprof/: import net/http/pprof (or serve its handlers there)`
+    ],
+    [
+      'serves pprof at another port than pprof-url',
+      () => ({}),
+      (pprofPort, port) =>
+        `pprof-url: nothing serves pprof at 127.0.0.1:${pprofPort}, but the service does at 127.0.0.1:${port}: set pprof-url to http://127.0.0.1:${port}/debug/pprof`
+    ],
+    [
+      // An address of no interface here: Go logs the failed ListenAndServe and runs on, as for :80 without root.
+      'cannot open its pprof listener (as with PPROF_ADDR unset, not root)',
+      (pprofPort) => ({ env: { PPROF_ADDR: `203.0.113.1:${pprofPort}` } }),
+      (pprofPort) =>
+        `pprof-url: nothing listens on 127.0.0.1:${pprofPort}, and the service says "listen tcp 203.0.113.1:${pprofPort}: bind: cannot assign requested address"; check the address the service listens on for pprof-url`
+    ]
+  ])(
+    '%s: the line says so at once',
+    async (name, options, line) => {
+      const pprofPort = await freePort()
+      let startedAt = 0
+      const run = await memgate({
+        ...options(pprofPort),
+        args: ['--pprof-url', `http://127.0.0.1:${pprofPort}/debug/pprof`, '--ready-timeout', '60s'],
+        onStderr: (text) => void (startedAt ||= /starting the service/.test(text) ? Date.now() : 0)
+      })
+      console.info(
+        `${name}: first error ${((Date.now() - startedAt) / 1000).toFixed(1)} s after the service started`
+      )
+      expectOutcome(run, { code: 2, line: `memgate: ${line(pprofPort, run.port)}`, report: null })
+    },
+    30_000
+  )
 
   it('never answers at pprof-url: the line says so in words after ready-timeout', async () => {
     const nowhere = await freePort()

@@ -41,46 +41,44 @@ describe('decideReady', () => {
     })
   })
 
-  it('waits while nothing listens, then says so in words, with the addresses the service names', () => {
-    const named = [
-      { address: '127.0.0.1:8080', said: true, servesPprof: false },
-      { address: '127.0.0.1:80', said: false, servesPprof: false }
+  // Each: what was seen, the last elapsed time that still waits, the first that fails, and the line.
+  it.each<[string, Partial<ReadyObservation>, number, number, string]>([
+    [
+      "nothing listens: waited out, then in words, with the addresses the service names (not Go's :80 it was not seen at)",
+      {
+        named: [
+          { address: '127.0.0.1:8080', said: true, servesPprof: false },
+          { address: '127.0.0.1:80', said: false, servesPprof: false }
+        ]
+      },
+      59_000,
+      60_000,
+      'pprof-url: nothing listens on 127.0.0.1:6060 within ready-timeout (60s); the service says it listens on 127.0.0.1:8080; check that the service imports net/http/pprof and listens there, or raise ready-timeout'
+    ],
+    [
+      'pprof served at another address the service names, once the grace is over',
+      { named: [{ address: '127.0.0.1:7070', said: true, servesPprof: true }] },
+      1000,
+      2000,
+      'pprof-url: nothing serves pprof at 127.0.0.1:6060, but the service does at 127.0.0.1:7070: set pprof-url to http://127.0.0.1:7070/debug/pprof'
+    ],
+    [
+      "pprof at Go's address for an empty one (:80), asking whether the service's variable is set",
+      { named: [{ address: '127.0.0.1:80', said: false, servesPprof: true }] },
+      1000,
+      2000,
+      "pprof-url: nothing serves pprof at 127.0.0.1:6060, but the service does at 127.0.0.1:80, where Go listens when given an empty address: set the service's pprof address (is its variable set?), or pprof-url to http://127.0.0.1:80/debug/pprof"
+    ],
+    [
+      'a listener the service says it could not open (PPROF_ADDR unset, without root)',
+      { listenFailure: 'listen tcp :80: bind: permission denied' },
+      1000,
+      2000,
+      'pprof-url: nothing listens on 127.0.0.1:6060, and the service says "listen tcp :80: bind: permission denied"; check the address the service listens on for pprof-url'
     ]
-    expect(decideReady(seen({ named, elapsedMs: 59_000 }))).toEqual({ kind: 'wait' })
-    expect(decideReady(seen({ named, elapsedMs: 60_000 }))).toEqual({
-      kind: 'fail',
-      message:
-        'pprof-url: nothing listens on 127.0.0.1:6060 within ready-timeout (60s); the service says it listens on 127.0.0.1:8080; check that the service imports net/http/pprof and listens there, or raise ready-timeout'
-    })
-  })
-
-  it('names pprof served at another address once the grace is over, not before', () => {
-    const named = [{ address: '127.0.0.1:7070', said: true, servesPprof: true }]
-    expect(decideReady(seen({ named, elapsedMs: 1000 }))).toEqual({ kind: 'wait' })
-    expect(decideReady(seen({ named, elapsedMs: 2000 }))).toEqual({
-      kind: 'fail',
-      message:
-        'pprof-url: nothing serves pprof at 127.0.0.1:6060, but the service does at 127.0.0.1:7070: set pprof-url to http://127.0.0.1:7070/debug/pprof'
-    })
-  })
-
-  it("names pprof at Go's address for an empty one (:80), asking whether the service's variable is set", () => {
-    const named = [{ address: '127.0.0.1:80', said: false, servesPprof: true }]
-    expect(decideReady(seen({ named, elapsedMs: 2000 }))).toEqual({
-      kind: 'fail',
-      message:
-        "pprof-url: nothing serves pprof at 127.0.0.1:6060, but the service does at 127.0.0.1:80, where Go listens when given an empty address: set the service's pprof address (is its variable set?), or pprof-url to http://127.0.0.1:80/debug/pprof"
-    })
-  })
-
-  it("names a listener the service could not open, once the grace is over (PPROF_ADDR unset: Go's :80)", () => {
-    const listenFailure = 'listen tcp :80: bind: permission denied'
-    expect(decideReady(seen({ listenFailure, elapsedMs: 1000 }))).toEqual({ kind: 'wait' })
-    expect(decideReady(seen({ listenFailure, elapsedMs: 2000 }))).toEqual({
-      kind: 'fail',
-      message:
-        'pprof-url: nothing listens on 127.0.0.1:6060, and the service says "listen tcp :80: bind: permission denied"; check the address the service listens on for pprof-url'
-    })
+  ])('%s', (_, observed, waits, fails, message) => {
+    expect(decideReady(seen({ ...observed, elapsedMs: waits }))).toEqual({ kind: 'wait' })
+    expect(decideReady(seen({ ...observed, elapsedMs: fails }))).toEqual({ kind: 'fail', message })
   })
 
   it('waits out other statuses, and names the last one', () => {

@@ -17,7 +17,8 @@ describe('parseBytes', () => {
     ['1MiB', 1048576],
     ['1.5 MiB', 1572864],
     ['2MB', 2_000_000],
-    ['10kb', 10_000],
+    ['10kB', 10_000],
+    ['10KB', 10_000],
     ['4096', 4096],
     ['1GiB', 1073741824]
   ])('%s is %d bytes', (text, bytes) => expect(parseBytes(text)).toBe(bytes))
@@ -25,6 +26,14 @@ describe('parseBytes', () => {
   it.each(['', 'MiB', '1 parsec', '-1KiB', '1e3'])('rejects %j', (text) =>
     expect(() => parseBytes(text)).toThrow(UnitError)
   )
+
+  it.each(['10kb', '10Mb', '1 gb'])('refuses %j, bits or bytes, naming both ways to write it', (text) => {
+    const unit = text.replace(/[\d ]/g, '')
+    const prefix = unit[0].toUpperCase()
+    expect(() => parseBytes(text)).toThrow(
+      new UnitError(`"${unit}" in "${text}" may be bits or bytes: write ${prefix}iB or ${prefix}B`)
+    )
+  })
 
   it('takes sizes up to 1024GiB and refuses larger ones and numbers too long to be finite', () => {
     expect(parseBytes('1024GiB')).toBe(MAX_BYTES)
@@ -84,6 +93,22 @@ describe('parseRate', () => {
     expect(parseRate('1KiB / request')).toEqual({ value: 1024, per: 'request', kind: 'bytes' })
     expect(parseRate('1/1000req')).toEqual({ value: 0.001, per: 'request', kind: 'count' })
     expect(parseRate('1/req')).toEqual({ value: 1, per: 'request', kind: 'count' })
+  })
+
+  it('names the part at fault: a time unit it does not know, a missing one, a size in bits or bytes', () => {
+    expect(() => parseRate('512KB/minute')).toThrow(
+      new UnitError('"512KB/minute": "/minute" is not a time unit; write /s, /min, /h or /req')
+    )
+    expect(() => parseRate('5MB')).toThrow(
+      new UnitError('"5MB" is an amount, not a rate: add /min (or /s, /h, /req)')
+    )
+    expect(() => parseRate('10')).toThrow(
+      new UnitError('"10" is an amount, not a rate: add /min (or /s, /h, /req)')
+    )
+    expect(() => parseRate('512kb/min')).toThrow(
+      new UnitError('"kb" in "512kb" may be bits or bytes: write KiB or KB')
+    )
+    expect(parseRate('512KB/min').value).toBeCloseTo(512_000 / 60)
   })
 
   it.each(['1MiB', '10/fortnight', '/min', 'lots/min', 'off', '10/5min', '1/0req', 'B/req'])(

@@ -44,6 +44,11 @@ function sizeIn(text: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim())
   const factor = m ? SIZE_FACTORS[m[2].toLowerCase()] : undefined
   if (!m || factor === undefined) return undefined
+  // A lower-case b is a bit in "kb" or "Mb": which was meant cannot be told, so neither is guessed.
+  if (/^[kmg]b$/i.test(m[2]) && m[2].endsWith('b')) {
+    const prefix = m[2][0].toUpperCase()
+    throw new UnitError(`"${m[2]}" in ${quoted(text)} may be bits or bytes: write ${prefix}iB or ${prefix}B`)
+  }
   const bytes = Number(m[1]) * factor
   // Also refuses a number too long to be finite.
   if (!(bytes <= MAX_BYTES)) throw new UnitError(`expected a size up to 1024GiB, got ${quoted(text)}`)
@@ -83,6 +88,12 @@ export function parseRate(text: string): Rate {
   // "1/1000req": a count over many requests; the time units take no count ("10/5min" is not a rate).
   const requests = m?.[1] ? Number(m[1]) : 1
   const expected = `expected a rate such as 1MiB/min, 10/min, 64B/req or 1/1000req, got ${quoted(text)}`
+  if (slash < 0 && isAmount(text.trim()))
+    throw new UnitError(`${quoted(text)} is an amount, not a rate: add /min (or /s, /h, /req)`)
+  if (slash > 0 && isAmount(amount) && !m?.[1] && !perRequest && perSec === undefined)
+    throw new UnitError(
+      `${quoted(text)}: ${quoted(text.slice(slash).trim())} is not a time unit; write /s, /min, /h or /req`
+    )
   if (!m || (!perRequest && (perSec === undefined || m[1])) || !(requests >= 1 && requests <= MAX_COUNT))
     throw new UnitError(expected)
   const per = perRequest ? 'request' : 'second'
@@ -95,6 +106,11 @@ export function parseRate(text: string): Rate {
   const bytes = sizeIn(amount)
   if (bytes === undefined) throw new UnitError(expected)
   return { value: bytes * scale, per, kind: 'bytes' }
+}
+
+/** Whether `text` is a count or a size, such as the part of a rate before its slash. */
+function isAmount(text: string): boolean {
+  return /^\d+(\.\d+)?$/.test(text) || sizeIn(text) !== undefined
 }
 
 const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB']

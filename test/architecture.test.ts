@@ -5,7 +5,7 @@ import { dirname, join, normalize, relative } from 'node:path'
 import { ROOT } from './helpers/cli.js'
 
 const SRC = join(ROOT, 'src')
-const SHARED = ['model', 'config', 'inputs', 'units', 'errors', 'redact']
+const SHARED = ['model', 'config', 'inputs', 'units', 'errors', 'redact', 'did-you-mean']
 /** The one file outside src that src reads: the version that ran is the package's. */
 const PACKAGE_JSON = join(ROOT, 'package.json')
 
@@ -28,7 +28,8 @@ const ALLOWED: Record<string, string[]> = {
   'input-parsers': ['units', 'model'],
   units: [],
   errors: [],
-  redact: []
+  redact: [],
+  'did-you-mean': []
 }
 
 function sourceFiles(dir: string): string[] {

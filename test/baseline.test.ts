@@ -183,6 +183,26 @@ describe('findMergeBase', () => {
     expect((await findMergeBase(dir, null)).commit).toBe(git(dir, 'rev-parse', 'main'))
   })
 
+  it("names base-ref when the merge-base is HEAD itself: a clone whose origin/HEAD is the PR's branch", async () => {
+    const origin = repo('origin-head-is-pr', 'clean', 'heap-leak')
+    const clone = join(root, 'origin-head-is-pr', 'clone')
+    execFileSync('git', ['clone', '-q', '--branch', 'pr', `file://${origin}`, clone])
+    git(clone, 'remote', 'set-head', 'origin', 'pr')
+    await expect(findMergeBase(clone, null)).rejects.toThrow(
+      new ConfigError(
+        'base-ref: the merge-base of HEAD and origin/pr is HEAD itself: nothing to compare; set base-ref to the branch the PR merges into'
+      )
+    )
+    expect(await findMergeBase(clone, 'main')).toMatchObject({ baseRef: 'origin/main', found: 'base-ref' })
+  })
+
+  it('names the branch a base-ref is a typo of', async () => {
+    const dir = repo('typo', 'clean', 'clean')
+    await expect(findMergeBase(dir, 'mian')).rejects.toThrow(
+      /^base-ref: "mian" is neither a branch nor a commit of this repository \(fetching it failed: .*\); did you mean main\?$/
+    )
+  })
+
   it('names base-ref when it does not exist', async () => {
     const dir = repo('no-such-ref', 'clean', 'clean')
     await expect(findMergeBase(dir, 'develop')).rejects.toThrow(

@@ -232,13 +232,82 @@ describe('a service that misbehaves but lives', () => {
     })
   })
 
-  it('never answers at pprof-url: the line says so after ready-timeout', async () => {
-    const nowhere = `http://127.0.0.1:${await freePort()}/debug/pprof`
-    const run = await memgate({ args: ['--pprof-url', nowhere, '--ready-timeout', '2s'] })
+  // Known at once, so said at once: with ready-timeout 60s and the test's own 30s, a run that
+  // waited it would time out. The seconds from the service's start to the error are printed, not asserted.
+  // Each: the scenario, the service's options given pprof-url's port, and the line given that port and the service's.
+  it.each<[string, (pprofPort: number) => RunOptions, (pprofPort: number, port: number) => string]>([
+    [
+      'answers 404 at pprof-url (pprof not imported)',
+      (pprofPort) => ({ port: pprofPort, env: { NO_PPROF: '404' } }),
+      (_, port) =>
+        `pprof-url: the service answers at 127.0.0.1:${port} but not /debug/pprof/: import net/http/pprof (or serve its handlers there)`
+    ],
+    [
+      'serves pprof at another port than pprof-url',
+      () => ({}),
+      (pprofPort, port) =>
+        `pprof-url: nothing serves pprof at 127.0.0.1:${pprofPort}, but the service does at 127.0.0.1:${port}: set pprof-url to http://127.0.0.1:${port}/debug/pprof`
+    ],
+    [
+      // An address of no interface here: Go logs the failed ListenAndServe and runs on, as for :80 without root.
+      'cannot open its pprof listener (as with PPROF_ADDR unset, not root)',
+      (pprofPort) => ({ env: { PPROF_ADDR: `203.0.113.1:${pprofPort}` } }),
+      (pprofPort) =>
+        `pprof-url: nothing listens on 127.0.0.1:${pprofPort}, and the service says "listen tcp 203.0.113.1:${pprofPort}: bind: cannot assign requested address"; check the address the service listens on for pprof-url`
+    ]
+  ])(
+    '%s: the line says so at once',
+    async (name, options, line) => {
+      const pprofPort = await freePort()
+      let startedAt = 0
+      const run = await memgate({
+        ...options(pprofPort),
+        args: ['--pprof-url', `http://127.0.0.1:${pprofPort}/debug/pprof`, '--ready-timeout', '60s'],
+        onStderr: (text) => void (startedAt ||= /starting the service/.test(text) ? Date.now() : 0)
+      })
+      console.info(
+        `${name}: first error ${((Date.now() - startedAt) / 1000).toFixed(1)} s after the service started`
+      )
+      expectOutcome(run, { code: 2, line: `memgate: ${line(pprofPort, run.port)}`, report: null })
+    },
+    30_000
+  )
+
+  it('never answers at pprof-url: the line says so in words after ready-timeout', async () => {
+    const nowhere = await freePort()
+    const run = await memgate({
+      env: { NO_PPROF: '1' },
+      args: ['--pprof-url', `http://127.0.0.1:${nowhere}/debug/pprof`, '--ready-timeout', '2s']
+    })
     expectOutcome(run, {
       code: 2,
-      line: `memgate: pprof-url: ${nowhere}/ did not answer within ready-timeout (fetch failed); check that the service imports net/http/pprof and listens there, or raise ready-timeout`,
+      line: `memgate: pprof-url: nothing listens on 127.0.0.1:${nowhere} within ready-timeout (2s); the service says it listens on 127.0.0.1:${run.port}; check that the service imports net/http/pprof and listens there, or raise ready-timeout`,
       report: null
+    })
+  })
+
+  // Before, the first 2 s of load failed with ECONNREFUSED and stopped the gate: the API is waited for.
+  it('opens its API 8 s after its pprof: the load waits for target-url, the run goes on', async () => {
+    const [pprofPort, apiPort] = [await freePort(), await freePort()]
+    const run = await memgate({
+      port: apiPort,
+      env: { PPROF_ADDR: `127.0.0.1:${pprofPort}`, API_AFTER: '8s' },
+      args: [
+        '--pprof-url',
+        `http://127.0.0.1:${pprofPort}/debug/pprof`,
+        '--target-url',
+        `http://127.0.0.1:${apiPort}/`,
+        '--ready-timeout',
+        '60s'
+      ]
+    })
+    expect(run.stderr).toMatch(
+      `waiting for target-url http://127.0.0.1:${apiPort}/ (nothing listens on 127.0.0.1:${apiPort} yet)`
+    )
+    expectOutcome(run, {
+      code: 0,
+      line: VERDICT,
+      report: (r) => expect(r.runs.head.load).toMatchObject({ kind: 'built-in', errors: 0 })
     })
   })
 

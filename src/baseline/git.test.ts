@@ -42,6 +42,7 @@ describe('createGit', () => {
     expect(await git.mergeBase(head, unrelated)).toBeNull()
     expect(await git.symbolicRef('refs/remotes/origin/HEAD')).toBeNull()
     expect(await git.isShallow()).toBe(false)
+    expect((await git.branchNames()).sort()).toEqual(['fresh', 'main', 'pr'])
   })
 
   it('adds and removes a worktree, and says in one line why it could not', async () => {

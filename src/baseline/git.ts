@@ -14,6 +14,8 @@ export interface Git {
   mergeBase(a: string, b: string): Promise<string | null>
   /** The URL of the remote `name` as configured; null when there is none. */
   remoteUrl(name: string): Promise<string | null>
+  /** The short names of the local and remote-tracking branches ("main", "origin/main"). */
+  branchNames(): Promise<string[]>
   /** The short name a symbolic ref points to ("origin/main"); null when it is not set. */
   symbolicRef(ref: string): Promise<string | null>
   /** Fetches origin's `branch` into origin/`branch`, with all the history when `unshallow`. */
@@ -69,6 +71,10 @@ export function createGit(cwd: string): Git {
       return r.stdout
     },
     remoteUrl: (name) => answer(['remote', 'get-url', name]),
+    branchNames: async () =>
+      (await check(['for-each-ref', '--format=%(refname:short)', 'refs/heads', 'refs/remotes']))
+        .split('\n')
+        .filter(Boolean),
     symbolicRef: (ref) => answer(['symbolic-ref', '--quiet', '--short', ref]),
     fetchBranch: async (branch, { unshallow }) => {
       const refspec = `+refs/heads/${branch}:refs/remotes/origin/${branch}`

@@ -37,6 +37,7 @@ function fakeGit(repo: FakeRepo): Git & { fetches: string[] } {
       return repo.mergeBases?.[`${a} ${b}`] ?? null
     },
     remoteUrl: unused,
+    branchNames: async () => Object.keys(refs).filter((r) => r !== 'HEAD'),
     symbolicRef: async (ref) => (ref === 'refs/remotes/origin/HEAD' ? (repo.originHead ?? null) : null),
     fetchBranch: async (branch, { unshallow }) => {
       const args = ['fetch', ...(unshallow ? ['--unshallow'] : []), 'origin', branch]
@@ -84,7 +85,13 @@ const find = (repo: FakeRepo, baseRef: string | null = 'main') => {
 describe('findMergeBase on a full clone', () => {
   it('finds the merge-base of HEAD and origin/<base-ref> without fetching', async () => {
     const { git, result } = find({ refs: pr, mergeBases })
-    expect(await result).toEqual({ root: '/repo', headCommit: HEAD, baseRef: 'origin/main', commit: BASE })
+    expect(await result).toEqual({
+      root: '/repo',
+      headCommit: HEAD,
+      baseRef: 'origin/main',
+      commit: BASE,
+      found: 'base-ref'
+    })
     expect(git.fetches).toEqual([])
   })
 
@@ -114,7 +121,8 @@ describe('findMergeBase on a full clone', () => {
       root: '/repo',
       headCommit: HEAD,
       baseRef: 'origin/main',
-      commit: null
+      commit: null,
+      found: 'base-ref'
     })
   })
 
@@ -128,14 +136,18 @@ describe('findMergeBase without base-ref: the default branch', () => {
   it('follows origin/HEAD', async () => {
     const refs = { HEAD, 'origin/trunk': MAIN, 'origin/main': STALE }
     const { result } = find({ refs, originHead: 'origin/trunk', mergeBases }, null)
-    expect(await result).toMatchObject({ baseRef: 'origin/trunk', commit: BASE })
+    expect(await result).toMatchObject({ baseRef: 'origin/trunk', commit: BASE, found: 'origin/HEAD' })
   })
 
   it.each([
     ['main', { HEAD, 'origin/main': MAIN, 'origin/master': STALE }, 'origin/main'],
     ['master', { HEAD, master: MAIN }, 'master']
   ])('without origin/HEAD, takes %s', async (_, refs, baseRef) => {
-    expect(await find({ refs, mergeBases }, null).result).toMatchObject({ baseRef, commit: BASE })
+    expect(await find({ refs, mergeBases }, null).result).toMatchObject({
+      baseRef,
+      commit: BASE,
+      found: 'main or master'
+    })
   })
 
   it('fetches main when no default branch is known and origin answers', async () => {
@@ -176,6 +188,15 @@ describe('findMergeBase on a shallow clone (actions/checkout with fetch-depth 1)
 })
 
 describe('findMergeBase refuses', () => {
+  it('a merge-base that is HEAD itself (origin/HEAD pointing at the PR branch), naming base-ref', async () => {
+    const refs = { HEAD, 'origin/feature': HEAD }
+    await expectRejection(
+      find({ refs, originHead: 'origin/feature', mergeBases: { [`${HEAD} ${HEAD}`]: HEAD } }, null).result,
+      ConfigError,
+      'base-ref: the merge-base of HEAD and origin/feature is HEAD itself: nothing to compare; set base-ref to the branch the PR merges into'
+    )
+  })
+
   it('a base-ref that is neither a branch nor a commit, after asking origin', async () => {
     const { git, result } = find({ refs: pr, origin: { main: MAIN } }, 'develop')
     await expectRejection(
@@ -184,6 +205,15 @@ describe('findMergeBase refuses', () => {
       'base-ref: "develop" is neither a branch nor a commit of this repository (fetching it failed: fatal: couldn\'t find remote ref refs/heads/develop); set base-ref to the branch the PR merges into'
     )
     expect(git.fetches).toEqual(['origin develop'])
+  })
+
+  it('a base-ref a typo away from a branch, with the branch to write instead', async () => {
+    const { result } = find({ refs: pr, origin: { main: MAIN } }, 'mian')
+    await expectRejection(
+      result,
+      ConfigError,
+      'base-ref: "mian" is neither a branch nor a commit of this repository (fetching it failed: fatal: couldn\'t find remote ref refs/heads/mian); did you mean main?'
+    )
   })
 
   it('a folder outside any git checkout, naming the folder', async () => {

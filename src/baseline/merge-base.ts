@@ -1,6 +1,7 @@
 // Finds the commit a PR's changes start from: the merge-base of HEAD and the base
 // branch, fetching the history a shallow clone lacks when the remote answers.
 import { ConfigError } from '../config.js'
+import { didYouMean } from '../did-you-mean.js'
 import { GateError } from '../errors.js'
 import { createGit, GitError, type Git } from './git.js'
 
@@ -12,6 +13,8 @@ export interface MergeBase {
   baseRef: string
   /** null: HEAD and the base share no history (a first PR, unrelated branches). */
   commit: string | null
+  /** How the base was chosen: given as base-ref, or the default branch by origin/HEAD, else by name. */
+  found: 'base-ref' | 'origin/HEAD' | 'main or master'
 }
 
 const FETCH_DEPTH_HINT = 'set fetch-depth: 0 in actions/checkout'
@@ -33,7 +36,9 @@ export async function findMergeBase(
   const head = await git.revParseCommit('HEAD')
   if (!head) throw new ConfigError('baseline: merge-base needs a commit at HEAD; commit first')
 
-  let name = baseRef ?? (await defaultBranch(git))
+  const byDefault = baseRef ? null : await defaultBranch(git)
+  const found = baseRef ? 'base-ref' : (byDefault?.found ?? 'main or master')
+  let name = baseRef ?? byDefault?.name ?? null
   let base = name ? await resolveBase(git, name) : null
   let shallow = await git.isShallow()
   let fetchError: string | null = null
@@ -53,17 +58,31 @@ export async function findMergeBase(
   if (!base)
     throw new ConfigError(
       baseRef
-        ? `base-ref: "${baseRef}" is neither a branch nor a commit of this repository${why}; set base-ref to the branch the PR merges into`
+        ? `base-ref: "${baseRef}" is neither a branch nor a commit of this repository${why}${(await closestBranch(git, baseRef)) || '; set base-ref to the branch the PR merges into'}`
         : `base-ref: cannot tell the default branch (no origin/HEAD, main or master)${why}; set base-ref`
     )
 
+  let commit: string | null
   try {
-    const commit = await git.mergeBase(head, base.commit)
-    return { root, headCommit: head, baseRef: base.ref, commit }
+    commit = await git.mergeBase(head, base.commit)
   } catch (e) {
     if (e instanceof GitError) throw new GateError(`git merge-base HEAD ${base.ref} failed: ${e.reason}`)
     throw e
   }
+  // Measuring the head against itself would find no difference, and pay for pairs to be sure of it.
+  if (commit === head)
+    throw new ConfigError(
+      `base-ref: the merge-base of HEAD and ${base.ref} is HEAD itself: nothing to compare; set base-ref to the branch the PR merges into`
+    )
+  return { root, headCommit: head, baseRef: base.ref, commit, found }
+}
+
+/** "; did you mean main?" when a branch's name is a typo away from `name` ("mian"). */
+async function closestBranch(git: Git, name: string): Promise<string> {
+  const names = await git.branchNames().catch(() => [])
+  return didYouMean(name, [
+    ...new Set(names.map((n) => (name.startsWith('origin/') ? n : n.replace(/^origin\//, ''))))
+  ])
 }
 
 /** The remote-tracking branch first: a local branch of the same name may be stale. */
@@ -75,10 +94,12 @@ async function resolveBase(git: Git, name: string): Promise<{ ref: string; commi
   return null
 }
 
-async function defaultBranch(git: Git): Promise<string | null> {
+/** The default branch as git hosts define it: where origin/HEAD points, else main, else master. */
+async function defaultBranch(git: Git): Promise<{ name: string; found: MergeBase['found'] } | null> {
   const originHead = await git.symbolicRef('refs/remotes/origin/HEAD')
-  if (originHead) return originHead
-  for (const name of ['main', 'master']) if (await resolveBase(git, name)) return name
+  if (originHead) return { name: originHead, found: 'origin/HEAD' }
+  for (const name of ['main', 'master'])
+    if (await resolveBase(git, name)) return { name, found: 'main or master' }
   return null
 }
 

@@ -60,6 +60,12 @@ export async function assertOwnEndpoint(pprofUrl: string, started: Started, deta
   )
 }
 
+/** Whether the pprof endpoint at the URL says it is the service's (an endpoint without cmdline is not known to be). */
+export async function servesOwn(pprofUrl: string, started: Started): Promise<boolean> {
+  const argv = await servedArgv(pprofUrl)
+  return argv !== null && isOwn(argv, started)
+}
+
 function isOwn(argv: string[], started: Started): boolean {
   if (!started.startCommand) return argv[0] === started.binaryPath
   const own = started.pids().map(cmdlineOf)

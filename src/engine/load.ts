@@ -3,11 +3,14 @@
 // load-command by stopping its process group (SIGSTOP) and continuing it after.
 import type { ChildProcess } from 'node:child_process'
 import { basename } from 'node:path'
+import { GateError } from '../errors.js'
 import type { LoadStats } from '../model.js'
 import { startGenerator, type GeneratorCounts } from './load-generator.js'
 import { OutputTail } from './output-tail.js'
-import { exitOf, spawnGroup, stopGroup } from './processes.js'
+import { exitOf, sleep, spawnGroup, stopGroup } from './processes.js'
+import { failureWords } from './ready.js'
 import type { RunContext } from './run-context.js'
+import { ask, type Service } from './service.js'
 
 export interface LoadRequest {
   loadCommand: string | null
@@ -41,8 +44,45 @@ export interface Load {
   stop(): Promise<LoadStats>
 }
 
-export function startLoad(req: LoadRequest, { redact }: Pick<RunContext, 'redact'>): Load {
-  return req.loadCommand ? startCommand(req, req.loadCommand, redact) : startBuiltIn(req)
+/**
+ * Starts the load. The built-in one first waits, within what is left of ready-timeout, for
+ * target-url to answer at all: a service may open its API after its pprof, and the first
+ * seconds of load judge the target-url, not the service's start.
+ */
+export async function startLoad(
+  req: LoadRequest,
+  ctx: Pick<RunContext, 'redact' | 'signal' | 'log'>,
+  service: Pick<Service, 'readyBy' | 'hasExited' | 'exited' | 'output'>
+): Promise<Load> {
+  if (req.loadCommand) return startCommand(req, req.loadCommand, ctx.redact)
+  await waitForTarget(req.targetUrl, service, ctx)
+  return startBuiltIn(req)
+}
+
+async function waitForTarget(
+  url: string,
+  service: Pick<Service, 'readyBy' | 'hasExited' | 'exited' | 'output'>,
+  { signal, log }: Pick<RunContext, 'signal' | 'log'>
+): Promise<void> {
+  const { host } = new URL(url)
+  for (let attempt = 0; ; attempt++) {
+    if (signal?.aborted) throw new GateError('cancelled while waiting for target-url')
+    if (service.hasExited())
+      throw new GateError(
+        `the service ${await service.exited} before target-url answered`,
+        service.output.text()
+      )
+    const answer = await ask(url, signal)
+    // Any status will do: a wrong path is the early load check's to tell, with what it answered.
+    if ('status' in answer) return
+    if (Date.now() >= service.readyBy)
+      throw new GateError(
+        `target-url: ${failureWords(answer.error, host)} within ready-timeout, though pprof answered; point target-url at the service's API, or raise ready-timeout`,
+        service.output.text()
+      )
+    if (attempt === 0) log(`waiting for target-url ${url} (${failureWords(answer.error, host)} yet)`)
+    await sleep(100, signal)
+  }
 }
 
 function startBuiltIn(req: LoadRequest): Load {

@@ -116,7 +116,7 @@ async function measureStarted(
   const source = await chooseSource(req.source, pprofTakenBefore, ctx.signal)
   if (source.kind === 'metrics')
     ctx.log(`${req.label}: no pprof at ${req.source.pprofUrl}: reading ${source.client.url}`)
-  const load = startLoad(req.load, ctx)
+  const load = await startLoad(req.load, ctx, service)
   let loadStats: LoadStats | null = null
   try {
     const sampling = await warmUpAndSample(req, built, { service, load, source }, ctx)

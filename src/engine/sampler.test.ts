@@ -56,6 +56,7 @@ const service: Service = {
   output: new OutputTail(),
   exited: new Promise(() => {}),
   hasExited: () => false,
+  readyBy: 0,
   stop: async () => {}
 }
 

@@ -3,9 +3,11 @@
 import type { ChildProcess } from 'node:child_process'
 import { GateError } from '../errors.js'
 import { redactUrl } from '../redact.js'
-import { assertOwnEndpoint, assertPortFree } from './identity.js'
+import { assertOwnEndpoint, assertPortFree, servesOwn, type Started } from './identity.js'
+import { httpGet } from './http-get.js'
 import { OutputTail } from './output-tail.js'
 import { exitOf, groupMembers, sleep, spawnGroup, stopGroup } from './processes.js'
+import { addressesToTry, decideReady, listenFailure, PPROF_INDEX, type Answer } from './ready.js'
 import type { RunContext } from './run-context.js'
 
 export interface ServiceRequest {
@@ -27,6 +29,8 @@ export interface Service {
   exited: Promise<string>
   /** Whether the service has exited. */
   hasExited(): boolean
+  /** When ready-timeout, counted from the start, is up (epoch ms): target-url is waited for until then too. */
+  readyBy: number
   stop(): Promise<void>
 }
 
@@ -39,6 +43,7 @@ export async function startService(
   const [cmd, args] = req.startCommand ? ['sh', ['-c', req.startCommand]] : [req.binaryPath, []]
   const lastWords = new LastWords()
   const output = new OutputTail(40, req.logPath, { redact, onLine: lastWords.see })
+  const readyBy = Date.now() + req.readyTimeoutMs
   const child: ChildProcess = spawnGroup(cmd, args, { cwd: req.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   output.attach(child.stdout)
   output.attach(child.stderr)
@@ -72,15 +77,16 @@ export async function startService(
     },
     exited,
     hasExited: () => exitedFlag,
+    readyBy,
     stop: async () => {
       await stopGroup(child)
       await Promise.race([exited, sleep(1000)])
       output.close()
     }
   }
+  const started = { ...req, pids: () => groupMembers(service.pid) }
   try {
-    await waitReady(req, service, { signal })
-    const started = { ...req, pids: () => groupMembers(service.pid) }
+    await waitReady(req, service, started, { signal })
     if (req.ready.input === 'pprof-url') await assertOwnEndpoint(req.ready.url, started, output.text())
   } catch (e) {
     await service.stop()
@@ -89,51 +95,70 @@ export async function startService(
   return service
 }
 
-/** What net/http/pprof's index page says, in every Go release since 1.11. */
-const PPROF_INDEX = /Types of profiles available/
-
 async function waitReady(
   req: ServiceRequest,
   service: Service,
+  own: Started,
   { signal }: Pick<RunContext, 'signal'>
 ): Promise<void> {
   const { input, url } = req.ready
   const target = input === 'pprof-url' ? `${url}/` : url
-  const shown = redactUrl(target)
-  const deadline = Date.now() + req.readyTimeoutMs
-  let lastError = 'no answer'
-  while (Date.now() < deadline) {
+  const started = Date.now()
+  for (;;) {
     if (signal?.aborted) throw new GateError('cancelled while waiting for the service')
     if (service.hasExited()) {
       const how = await service.exited
-      throw new GateError(`the service ${how} before ${shown} answered`, service.output.text())
+      throw new GateError(`the service ${how} before ${redactUrl(target)} answered`, service.output.text())
     }
-    let page: string | null = null
-    try {
-      const res = await fetch(target, { signal: AbortSignal.timeout(2000) })
-      const text = await res.text()
-      if (res.ok) page = text
-      else lastError = `HTTP ${res.status}`
-    } catch (e) {
-      lastError = (e as Error).message
-    }
-    if (page !== null && (input === 'metrics-url' || PPROF_INDEX.test(page))) return
-    // A service that answers every path (a catch-all handler) answers here too, but without the profiles.
-    if (page !== null)
-      throw new GateError(
-        `pprof-url: ${shown} answers, but not with the net/http/pprof index; check that the service imports net/http/pprof and serves it at pprof-url`,
-        service.output.text()
+    const output = service.output.text()
+    const [answer, named] = await Promise.all([
+      ask(target, signal),
+      Promise.all(
+        addressesToTry(output, target).map(async (candidate) => ({
+          ...candidate,
+          // Only pprof-url is looked for elsewhere: a metrics endpoint has no page to recognise.
+          servesPprof: input === 'pprof-url' && (await servesOwnPprof(target, candidate.address, own, signal))
+        }))
       )
+    ])
+    const decision = decideReady({
+      input,
+      url: redactUrl(target),
+      answer,
+      named,
+      listenFailure: listenFailure(output),
+      elapsedMs: Date.now() - started,
+      timeoutMs: req.readyTimeoutMs
+    })
+    if (decision.kind === 'ready') return
+    if (decision.kind === 'fail') throw new GateError(decision.message, service.output.text())
     await sleep(100, signal)
   }
-  const serve =
-    input === 'pprof-url'
-      ? 'the service imports net/http/pprof and listens there'
-      : "the service serves client_golang's promhttp handler there"
-  throw new GateError(
-    `${input}: ${shown} did not answer within ready-timeout (${lastError}); check that ${serve}, or raise ready-timeout`,
-    service.output.text()
-  )
+}
+
+/** One GET: the answer, or the error code of a request that failed (ECONNREFUSED, TIMEOUT). */
+export async function ask(url: string, signal: AbortSignal | undefined): Promise<Answer> {
+  try {
+    const { status, bytes } = await httpGet(url, { timeoutMs: 2000, signal, maxBytes: 64 * 1024 })
+    return { status, page: bytes.toString('utf8') }
+  } catch (e) {
+    const { code, message } = e as NodeJS.ErrnoException
+    return { error: code ?? (/timeout/.test(message) ? 'TIMEOUT' : message) }
+  }
+}
+
+/** Whether the service's own pprof index answers at another address, on the same path: never another process's. */
+async function servesOwnPprof(
+  target: string,
+  address: string,
+  own: Started,
+  signal: AbortSignal | undefined
+): Promise<boolean> {
+  const there = new URL(target)
+  there.host = address
+  const answer = await ask(there.href, signal)
+  const index = 'status' in answer && answer.status === 200 && PPROF_INDEX.test(answer.page)
+  return index && (await servesOwn(there.href.replace(/\/$/, ''), own))
 }
 
 /**

@@ -39,7 +39,8 @@ function gateWith(
       root: repoRoot,
       headCommit: 'h'.repeat(40),
       baseRef: 'origin/main',
-      commit: 'b'.repeat(40)
+      commit: 'b'.repeat(40),
+      found: 'base-ref'
     }),
     withWorktree: async (_root, _commit, stage, use) => {
       for (const line of stageLog) stage(line)

@@ -48,6 +48,7 @@ function fakes(
       headCommit: 'h'.repeat(40),
       baseRef: `origin/${baseRef}`,
       commit: 'b'.repeat(40),
+      found: 'base-ref' as const,
       ...more.mergeBase
     }),
     withWorktree: async (_root, _commit, _log, use) => use(r.tree),
@@ -151,6 +152,21 @@ describe('measureSides', () => {
       commit: 'b'.repeat(40),
       folder: 'svc'
     })
+  })
+
+  it('logs which ref it took as the base, and how it found it', async () => {
+    const r = repo()
+    const { options } = fakes(r, { mergeBase: { baseRef: 'origin/trunk', found: 'origin/HEAD' } })
+    const lines: string[] = []
+    await measureSides(
+      plan({ baseRef: null }),
+      r.moduleDir,
+      { ...ctx, log: (l: string) => lines.push(l) },
+      options
+    )
+    expect(lines).toContain(
+      `base: origin/trunk (the default branch, from origin/HEAD), merge-base ${'b'.repeat(12)}`
+    )
   })
 
   it('measures the head alone when HEAD and the base share no history', async () => {

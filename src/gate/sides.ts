@@ -59,6 +59,7 @@ export async function measureSides(
   if (plan.baseline.kind !== 'merge-base') return headOnly(head, null)
 
   const mb = await options.findMergeBase(moduleDir, plan.baseRef)
+  ctx.log(`base: ${mb.baseRef} (${FOUND_BY[mb.found]}), merge-base ${mb.commit?.slice(0, 12) ?? 'none'}`)
   const headSide: Side = { ...head, commit: mb.headCommit }
   if (!mb.commit) return headOnly(headSide, { why: 'no-shared-history', baseRef: mb.baseRef })
   // The same working-directory relative to the repository root, in the merge-base's tree.
@@ -75,6 +76,13 @@ export async function measureSides(
     if (existsSync(baseDir)) return measureRepeats(plan, headSide, base, ctx, options)
     return headOnly(headSide, { why: 'no-folder', baseRef: mb.baseRef, commit, folder: inRepo || '.' })
   })
+}
+
+/** How the base ref was chosen, in the run's log: a wrong default branch is found there. */
+const FOUND_BY: Record<MergeBase['found'], string> = {
+  'base-ref': 'base-ref',
+  'origin/HEAD': 'the default branch, from origin/HEAD',
+  'main or master': 'the default branch: no origin/HEAD, so main or master'
 }
 
 /** Where profile paths are made relative to: the side's git checkout, else its module folder. */

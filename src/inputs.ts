@@ -121,7 +121,8 @@ export const INPUTS = [
     field: 'readyTimeoutMs',
     parse: duration({ minMs: 1000 }),
     default: '60s',
-    description: 'How long to wait for the pprof endpoint to answer.'
+    description:
+      "How long to wait for the pprof endpoint, then for target-url, to answer (from the service's start)."
   }),
   input({
     name: 'load-command',

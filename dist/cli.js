@@ -9788,6 +9788,11 @@ function sizeIn(text) {
     const factor = m ? SIZE_FACTORS[m[2].toLowerCase()] : undefined;
     if (!m || factor === undefined)
         return undefined;
+    // A lower-case b is a bit in "kb" or "Mb": which was meant cannot be told, so neither is guessed.
+    if (/^[kmg]b$/i.test(m[2]) && m[2].endsWith('b')) {
+        const prefix = m[2][0].toUpperCase();
+        throw new UnitError(`"${m[2]}" in ${quoted(text)} may be bits or bytes: write ${prefix}iB or ${prefix}B`);
+    }
     const bytes = Number(m[1]) * factor;
     // Also refuses a number too long to be finite.
     if (!(bytes <= MAX_BYTES))
@@ -9819,6 +9824,10 @@ function parseRate(text) {
     // "1/1000req": a count over many requests; the time units take no count ("10/5min" is not a rate).
     const requests = m?.[1] ? Number(m[1]) : 1;
     const expected = `expected a rate such as 1MiB/min, 10/min, 64B/req or 1/1000req, got ${quoted(text)}`;
+    if (slash < 0 && isAmount(text.trim()))
+        throw new UnitError(`${quoted(text)} is an amount, not a rate: add /min (or /s, /h, /req)`);
+    if (slash > 0 && isAmount(amount) && !m?.[1] && !perRequest && perSec === undefined)
+        throw new UnitError(`${quoted(text)}: ${quoted(text.slice(slash).trim())} is not a time unit; write /s, /min, /h or /req`);
     if (!m || (!perRequest && (perSec === undefined || m[1])) || !(requests >= 1 && requests <= MAX_COUNT))
         throw new UnitError(expected);
     const per = perRequest ? 'request' : 'second';
@@ -9832,6 +9841,10 @@ function parseRate(text) {
     if (bytes === undefined)
         throw new UnitError(expected);
     return { value: bytes * scale, per, kind: 'bytes' };
+}
+/** Whether `text` is a count or a size, such as the part of a rate before its slash. */
+function isAmount(text) {
+    return /^\d+(\.\d+)?$/.test(text) || sizeIn(text) !== undefined;
 }
 const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 /** 1536 -> "1.5 KiB". Signed, three significant digits. */
@@ -10072,7 +10085,7 @@ const INPUTS = [
         field: 'readyTimeoutMs',
         parse: duration({ minMs: 1000 }),
         default: '60s',
-        description: 'How long to wait for the pprof endpoint to answer.'
+        description: "How long to wait for the pprof endpoint, then for target-url, to answer (from the service's start)."
     }),
     input({
         name: 'load-command',
@@ -28181,114 +28194,163 @@ function startGenerator(req) {
     };
 }
 
-function startLoad(req, { redact }) {
-    return req.loadCommand ? startCommand(req, req.loadCommand, redact) : startBuiltIn(req);
+// Whether the service is ready, must be waited for, or has made a mistake the user can fix
+// now: a pure function of what was observed, so that what is knowable at once (a 404, pprof
+// served at another address the service names) is said at once, in the user's words, and
+// only a silent port waits the whole ready-timeout.
+/** What net/http/pprof's index page says, in every Go release since 1.11. */
+const PPROF_INDEX = /Types of profiles available/;
+/** A service may start its listeners in either order: what its output says of others waits this long. */
+const GRACE_MS = 2000;
+function decideReady(o) {
+    const { host, pathname } = new URL(o.url);
+    const fail = (message) => ({ kind: 'fail', message: `${o.input}: ${message}` });
+    if ('status' in o.answer) {
+        const ok = o.answer.status >= 200 && o.answer.status < 300;
+        if (ok && (o.input === 'metrics-url' || PPROF_INDEX.test(o.answer.page)))
+            return { kind: 'ready' };
+        // A service that answers every path (a catch-all handler) answers here too, but without the profiles.
+        if (ok)
+            return fail(`${o.url} answers, but not with the net/http/pprof index; check that the service imports net/http/pprof and serves it at pprof-url`);
+        // A router answers 404 for a path it has no handler for from its first request on: nothing to wait for.
+        if (o.answer.status === 404)
+            return fail(o.input === 'pprof-url'
+                ? `the service answers at ${host} but not ${pathname}: import net/http/pprof (or serve its handlers there)`
+                : `the service answers at ${host} but not ${pathname}: serve client_golang's promhttp handler there`);
+    }
+    const silent = 'error' in o.answer && o.elapsedMs >= GRACE_MS;
+    const elsewhere = o.named.find((n) => n.servesPprof);
+    if (o.input === 'pprof-url' && elsewhere && silent) {
+        const there = `http://${elsewhere.address}${pathname.replace(/\/$/, '')}`;
+        return fail(elsewhere.said
+            ? `nothing serves pprof at ${host}, but the service does at ${elsewhere.address}: set pprof-url to ${there}`
+            : `nothing serves pprof at ${host}, but the service does at ${elsewhere.address}, where Go listens when given an empty address: set the service's pprof address (is its variable set?), or pprof-url to ${there}`);
+    }
+    // net/http/pprof's docs log ListenAndServe's error and run on: an unset address variable shows only here.
+    if (o.listenFailure !== null && silent)
+        return fail(`nothing listens on ${host}, and the service says "${o.listenFailure}"; check the address the service listens on for ${o.input}`);
+    if (o.elapsedMs < o.timeoutMs)
+        return { kind: 'wait' };
+    const what = 'status' in o.answer ? `${host} answered HTTP ${o.answer.status}` : failureWords(o.answer.error, host);
+    const named = o.named.filter((n) => n.said).map((n) => n.address);
+    const said = named.length > 0 ? `; the service says it listens on ${named.join(', ')}` : '';
+    const serve = o.input === 'pprof-url'
+        ? 'the service imports net/http/pprof and listens there'
+        : "the service serves client_golang's promhttp handler there";
+    return fail(`${what} within ready-timeout (${Math.round(o.timeoutMs / 1000)}s)${said}; check that ${serve}, or raise ready-timeout`);
 }
-function startBuiltIn(req) {
-    const generator = startGenerator({
-        url: req.targetUrl,
-        ratePerSec: req.ratePerSec,
-        connections: req.connections
-    });
-    const started = Date.now();
-    // undefined until the first seconds of load have been judged; null once they were fine.
-    let early;
-    return {
-        responses: () => generator.counts().responses,
-        exitedEarly: () => null,
-        output: () => '',
-        failure: () => {
-            const elapsedMs = Date.now() - started;
-            const counts = generator.counts();
-            if (early === undefined && elapsedMs >= EARLY_LOAD_MS && counts.settled >= EARLY_LOAD_REQUESTS)
-                early = earlyLoadFailure(req.targetUrl, counts, elapsedMs / 1000);
-            return early ?? null;
-        },
-        pause: async (timeoutMs) => ((await generator.pause(timeoutMs)) ? 'drained' : 'busy'),
-        resume: () => generator.resume(),
-        stop: async () => {
-            await generator.stop();
-            const { responses, errors, firstError } = generator.counts();
-            const seconds = (Date.now() - started) / 1000;
-            return {
-                kind: 'built-in',
-                requests: responses,
-                errors,
-                ...(firstError ? { firstError } : {}),
-                achievedRatePerSec: seconds > 0 ? responses / seconds : null
-            };
-        }
-    };
+/** A failed request's error code in words: what the user can check. */
+function failureWords(code, host) {
+    switch (code) {
+        case 'ECONNREFUSED':
+            return `nothing listens on ${host}`;
+        case 'ECONNRESET':
+        case 'EPIPE':
+            return `${host} closed the connection without answering`;
+        case 'ETIMEDOUT':
+        case 'TIMEOUT':
+            return `${host} accepted no request`;
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+            return `the host of ${host} is not found`;
+        case 'EHOSTUNREACH':
+        case 'ENETUNREACH':
+            return `${host} cannot be reached`;
+        default:
+            return `no answer from ${host} (${code})`;
+    }
 }
-/** The built-in load's first seconds, and the requests they need, to tell a wrong target-url. */
-const EARLY_LOAD_MS = 2000;
-const EARLY_LOAD_REQUESTS = 10;
+/** The first line of the service's output in which Go says a listener could not be opened, from "listen tcp" on. */
+function listenFailure(output) {
+    const line = output.split('\n').find((l) => l.includes('listen tcp') && l.includes(': bind: '));
+    return line === undefined ? null : line.slice(line.indexOf('listen tcp'), line.indexOf('listen tcp') + 200);
+}
 /**
- * One line when most of the first requests failed: the target is wrong (a path the service
- * does not serve, a port nothing listens on), and the gate stops at once instead of after
- * warm-up and sampling. Null when most succeeded.
+ * The addresses a service's output says it listens on ("listening on :8080", "pprof on
+ * 127.0.0.1:7070"), as host:port on the ready URL's host: only a port on the same host is
+ * worth naming (or asking, which is all memgate does with it), never another machine.
  */
-function earlyLoadFailure(targetUrl, counts, seconds) {
-    if (counts.errors * 2 <= counts.settled)
-        return null;
-    const [kind, n] = Object.entries(counts.errorsByKind).reduce((a, b) => (b[1] > a[1] ? b : a));
-    const what = kind.startsWith('HTTP ') ? `answered ${kind} to` : `failed with ${kind} on`;
-    return `target-url: ${targetUrl} ${what} ${n} of ${counts.settled} requests in the first ${Math.round(seconds)}s; point target-url at an endpoint of the service`;
+function namedAddresses(output, readyUrl) {
+    const { hostname, port } = new URL(readyUrl);
+    const local = new Set(['', '0.0.0.0', '[::]', '127.0.0.1', 'localhost', '[::1]', hostname]);
+    const found = new Set();
+    for (const [, host, p] of output.matchAll(/(?<![\w.:[\]])(\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[\da-f:]{2,39}\])?:(\d{2,5})\b/gi))
+        if (local.has(host ?? '') && p !== port)
+            found.add(`${hostname}:${p}`);
+    return [...found].slice(0, 3);
 }
-function startCommand(req, command, redact) {
-    const output = new OutputTail(40, req.logPath, { redact });
-    const env = {
-        ...process.env,
-        MEMGATE_TARGET_URL: req.targetUrl,
-        MEMGATE_DURATION: String(Math.ceil(req.durationSec))
-    };
-    const child = spawnGroup('sh', ['-c', command], {
-        cwd: req.cwd,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe']
-    });
-    output.attach(child.stdout);
-    output.attach(child.stderr);
-    let exitCode = null;
-    exitOf(child).then(({ code, signal }) => (exitCode = code ?? (signal ? 128 : null)), () => (exitCode = 127) // sh could not be started
-    );
-    const signal = (sig) => {
-        try {
-            if (child.pid !== undefined && exitCode === null)
-                process.kill(-child.pid, sig);
-        }
-        catch {
-            // ESRCH: the group has just ended; exitedEarly says so.
-        }
-    };
-    return {
-        responses: () => null,
-        exitedEarly: () => exitCode,
-        output: () => output.text(),
-        failure: () => exitCode === null || exitCode === 0
-            ? null
-            : `load-command: exited with code ${exitCode} before sampling ended; fix the command (its output is in logs/${basename(req.logPath)})`,
-        pause: async () => {
-            signal('SIGSTOP');
-            return 'frozen';
-        },
-        resume: () => signal('SIGCONT'),
-        stop: async () => {
-            const ranToEnd = exitCode !== null;
-            // A stopped group holds SIGTERM until it continues: continue it, then end it.
-            signal('SIGCONT');
-            await stopGroup(child);
-            output.close();
-            return {
-                kind: 'command',
-                command,
-                requests: null,
-                errors: null,
-                achievedRatePerSec: null,
-                exitCode: ranToEnd ? exitCode : null
+/**
+ * Where to look for the service's pprof when the ready URL is silent: the addresses its output
+ * names, then port 80, where Go's ListenAndServe("") listens (an address variable left unset).
+ */
+function addressesToTry(output, readyUrl) {
+    const said = namedAddresses(output, readyUrl);
+    const { hostname, port } = new URL(readyUrl);
+    const goDefault = `${hostname}:80`;
+    const unset = port === '' || said.includes(goDefault) ? [] : [{ address: goDefault, said: false }];
+    return [...said.map((address) => ({ address, said: true })), ...unset];
+}
+
+// GET over node:http(s), one connection a request, with a deadline, an abort signal and a
+// size cap: how memgate reads the service's endpoints while it samples. Not fetch: over a
+// thousand requests undici's fetch grew memgate's RSS by about 60 MiB where node:http
+// stays flat (issue 11), and a long gate makes thousands.
+function httpGet(url, options) {
+    return new Promise((resolve, reject) => {
+        if (options.signal?.aborted)
+            return reject(options.signal.reason);
+        const target = new URL(url);
+        const send = target.protocol === 'https:' ? request : request$1;
+        // agent false: a connection of its own, closed after the answer. A kept-alive connection
+        // that is replaced now and then adds the server's goroutine for it to some counts only.
+        const req = send(target, { agent: false, headers: { connection: 'close', ...options.headers } }, (res) => read(res, res.statusCode ?? 0));
+        const timer = setTimeout(() => req.destroy(new Error(`no answer within ${options.timeoutMs} ms (timeout)`)), options.timeoutMs);
+        const onAbort = () => req.destroy(options.signal?.reason ?? new Error('aborted'));
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        const done = () => {
+            clearTimeout(timer);
+            options.signal?.removeEventListener('abort', onAbort);
+        };
+        req.once('error', (e) => {
+            done();
+            reject(e);
+        });
+        req.end();
+        function read(res, status) {
+            const ok = status >= 200 && status < 300;
+            const cap = ok ? options.maxBytes : (options.maxErrorBytes ?? 1024);
+            const answer = (bytes, cut) => {
+                done();
+                if (cut)
+                    req.destroy();
+                resolve({ status, ok, bytes, cut });
             };
+            // Content-Length, when given, tells at once; else reading stops at the cap.
+            if (ok && Number(res.headers['content-length'] ?? 0) > cap)
+                return answer(Buffer.alloc(0), true);
+            const chunks = [];
+            let total = 0;
+            res.on('data', (chunk) => {
+                if (total + chunk.length > cap) {
+                    chunks.push(chunk.subarray(0, cap - total));
+                    res.removeAllListeners('data');
+                    return answer(Buffer.concat(chunks), true);
+                }
+                chunks.push(chunk);
+                total += chunk.length;
+            });
+            res.once('end', () => answer(Buffer.concat(chunks, total), false));
+            res.once('error', (e) => {
+                done();
+                reject(e);
+            });
         }
-    };
+    });
+}
+/** A failed answer in one line: its status and the start of its page, without terminal escapes. */
+function failureLine(answer) {
+    const page = stripControl(answer.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ');
+    return `HTTP ${answer.status} ${page}`.trim();
 }
 
 /**
@@ -29332,6 +29394,406 @@ function gunzipCapped(gz, maxBytes) {
     }
 }
 
+// Fetches profiles from net/http/pprof, with a timeout, one retry and a size cap.
+/** The most read of one response; a future `max-profile-size` input sets it. */
+const MAX_PROFILE_BYTES = 256 * 1024 * 1024;
+// An error page is shown in one line: its start is enough.
+const ERROR_BODY_BYTES = 1024;
+class PprofClient {
+    baseUrl;
+    timeoutMs;
+    signal;
+    maxBodyBytes;
+    constructor(baseUrl, timeoutMs, signal, maxBodyBytes = MAX_PROFILE_BYTES) {
+        this.baseUrl = baseUrl;
+        this.timeoutMs = timeoutMs;
+        this.signal = signal;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+    /** GET {pprof-url}/{path}; retried once on failure, but not when too large. The error of the retry is thrown. */
+    async get(path) {
+        try {
+            return await this.once(path);
+        }
+        catch (e) {
+            if (this.signal?.aborted || e instanceof ProfileTooLargeError)
+                throw e;
+            return await this.once(path);
+        }
+    }
+    async once(path) {
+        const res = await httpGet(`${this.baseUrl}/${path}`, {
+            timeoutMs: this.timeoutMs,
+            signal: this.signal,
+            maxBytes: this.maxBodyBytes,
+            maxErrorBytes: ERROR_BODY_BYTES
+        });
+        if (!res.ok)
+            throw new GateError(`${path}: ${failureLine(res)}`);
+        if (res.cut)
+            throw new ProfileTooLargeError(`${path}: the response is larger than ${formatBytes(this.maxBodyBytes)}, the most memgate reads; raise max-profile-size if the service's profiles are this large`);
+        return res.bytes;
+    }
+}
+/** The exact post-GC live heap from `heap?gc=1&debug=1`, whose trailer prints runtime.MemStats. */
+function parseMemStats(text) {
+    const field = (name) => {
+        const m = new RegExp(`^# ${name} = (\\d+)$`, 'm').exec(text);
+        if (!m)
+            throw new GateError(`heap?debug=1 has no "# ${name}" line: is this a Go net/http/pprof endpoint?`);
+        return Number(m[1]);
+    };
+    return { heapAllocBytes: field('HeapAlloc'), heapObjects: field('HeapObjects') };
+}
+/** The exact goroutine count: the first line of `goroutine?debug=1`. */
+function parseGoroutineTotal(text) {
+    const m = /^goroutine profile: total (\d+)$/m.exec(text);
+    if (!m)
+        throw new GateError('goroutine?debug=1 has no "goroutine profile: total" line: is this a Go net/http/pprof endpoint?');
+    return Number(m[1]);
+}
+
+// Whose pprof endpoint memgate measures. The net/http/pprof docs start the endpoint with
+// `go func() { log.Println(http.ListenAndServe(addr, nil)) }()`: when the port is taken,
+// the service logs one line and runs on, and whatever holds the port answers in its
+// place. Measuring that other process would pass a leaking service, so the port must be
+// free before the service starts, and the endpoint must then be the service's own.
+/** Whether something accepts connections at the URL's host and port. */
+function portAnswers(url, timeoutMs = 1000) {
+    const { hostname, port, protocol } = new URL(url);
+    return new Promise((resolve) => {
+        const socket = connect({
+            host: hostname.replace(/^\[|\]$/g, ''),
+            port: Number(port) || (protocol === 'https:' ? 443 : 80)
+        });
+        const done = (answers) => {
+            socket.destroy();
+            resolve(answers);
+        };
+        socket.setTimeout(timeoutMs, () => done(false));
+        socket.once('connect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+/** Before the service starts: nothing may answer at pprof-url (or metrics-url) yet. */
+async function assertPortFree(input, url) {
+    if (await portAnswers(url))
+        throw new GateError(`${input}: another process answers at ${redactUrl(url)} before the service is started; stop it, or give the service and ${input} a free port`);
+}
+/**
+ * Once the endpoint answers: the command line it serves (/debug/pprof/cmdline, the
+ * serving process's os.Args joined by NUL) must be that of a process memgate started:
+ * the built binary, or with a start-command one of the processes it started. An endpoint
+ * without the cmdline handler cannot be checked, and is trusted (the pre-start check stands).
+ */
+async function assertOwnEndpoint(pprofUrl, started, detail) {
+    const argv = await servedArgv(pprofUrl);
+    if (argv === null || isOwn(argv, started))
+        return;
+    // The other program's name, on one line: it is whatever that process says.
+    const program = stripControl(argv[0].slice(0, 200)).replace(/\s+/g, ' ');
+    throw new GateError(`pprof-url: another process answers at ${pprofUrl} (${program}), not the service memgate started; stop it, or give the service and pprof-url a free port`, detail);
+}
+/** Whether the pprof endpoint at the URL says it is the service's (an endpoint without cmdline is not known to be). */
+async function servesOwn(pprofUrl, started) {
+    const argv = await servedArgv(pprofUrl);
+    return argv !== null && isOwn(argv, started);
+}
+function isOwn(argv, started) {
+    if (!started.startCommand)
+        return argv[0] === started.binaryPath;
+    const own = started.pids().map(cmdlineOf);
+    // Without /proc (macOS) the processes of a start-command cannot be read: nothing to compare.
+    if (own.every((c) => c === null))
+        return true;
+    const served = argv.join('\0');
+    return own.some((c) => c !== null && c.join('\0') === served);
+}
+const CMDLINE_MAX_BYTES = 64 * 1024;
+async function servedArgv(pprofUrl) {
+    try {
+        const body = await new PprofClient(pprofUrl, 5000, undefined, CMDLINE_MAX_BYTES).get('cmdline');
+        return body.length > 0 ? body.toString('utf8').split('\0') : null;
+    }
+    catch {
+        return null;
+    }
+}
+/** A process's argv from /proc (NUL-terminated there); null when it cannot be read. */
+function cmdlineOf(pid) {
+    try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
+    }
+    catch {
+        return null;
+    }
+}
+
+async function startService(req, { redact, signal }) {
+    await assertPortFree(req.ready.input, req.ready.url);
+    const env = { ...process.env, ...req.env, MEMGATE_BINARY: req.binaryPath };
+    const [cmd, args] = req.startCommand ? ['sh', ['-c', req.startCommand]] : [req.binaryPath, []];
+    const lastWords = new LastWords();
+    const output = new OutputTail(40, req.logPath, { redact, onLine: lastWords.see });
+    const readyBy = Date.now() + req.readyTimeoutMs;
+    const child = spawnGroup(cmd, args, { cwd: req.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    output.attach(child.stdout);
+    output.attach(child.stderr);
+    let exitedFlag = false;
+    const exited = new Promise((resolve) => {
+        child.once('error', (e) => {
+            exitedFlag = true;
+            resolve(`could not be started: ${e.message}`);
+        });
+        exitOf(child).then(({ code, signal }) => {
+            exitedFlag = true;
+            const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+            resolve(lastWords.fatal ? `${how} (${redact(lastWords.fatal.slice(0, 200))})` : how);
+        }, () => { } // 'error', above
+        );
+    });
+    const service = {
+        pid: child.pid ?? -1,
+        output: {
+            text: () => lastWords.diedOfMemory()
+                ? redact([
+                    ...lastWords.outOfMemory,
+                    `[memgate: the goroutine dump that followed is in ${req.logPath}]`
+                ].join('\n'))
+                : output.text()
+        },
+        exited,
+        hasExited: () => exitedFlag,
+        readyBy,
+        stop: async () => {
+            await stopGroup(child);
+            await Promise.race([exited, sleep(1000)]);
+            output.close();
+        }
+    };
+    const started = { ...req, pids: () => groupMembers(service.pid) };
+    try {
+        await waitReady(req, service, started, { signal });
+        if (req.ready.input === 'pprof-url')
+            await assertOwnEndpoint(req.ready.url, started, output.text());
+    }
+    catch (e) {
+        await service.stop();
+        throw e;
+    }
+    return service;
+}
+async function waitReady(req, service, own, { signal }) {
+    const { input, url } = req.ready;
+    const target = input === 'pprof-url' ? `${url}/` : url;
+    const started = Date.now();
+    for (;;) {
+        if (signal?.aborted)
+            throw new GateError('cancelled while waiting for the service');
+        if (service.hasExited()) {
+            const how = await service.exited;
+            throw new GateError(`the service ${how} before ${redactUrl(target)} answered`, service.output.text());
+        }
+        const output = service.output.text();
+        const [answer, named] = await Promise.all([
+            ask(target, signal),
+            Promise.all(addressesToTry(output, target).map(async (candidate) => ({
+                ...candidate,
+                // Only pprof-url is looked for elsewhere: a metrics endpoint has no page to recognise.
+                servesPprof: input === 'pprof-url' && (await servesOwnPprof(target, candidate.address, own, signal))
+            })))
+        ]);
+        const decision = decideReady({
+            input,
+            url: redactUrl(target),
+            answer,
+            named,
+            listenFailure: listenFailure(output),
+            elapsedMs: Date.now() - started,
+            timeoutMs: req.readyTimeoutMs
+        });
+        if (decision.kind === 'ready')
+            return;
+        if (decision.kind === 'fail')
+            throw new GateError(decision.message, service.output.text());
+        await sleep(100, signal);
+    }
+}
+/** One GET: the answer, or the error code of a request that failed (ECONNREFUSED, TIMEOUT). */
+async function ask(url, signal) {
+    try {
+        const { status, bytes } = await httpGet(url, { timeoutMs: 2000, signal, maxBytes: 64 * 1024 });
+        return { status, page: bytes.toString('utf8') };
+    }
+    catch (e) {
+        const { code, message } = e;
+        return { error: code ?? (/timeout/.test(message) ? 'TIMEOUT' : message) };
+    }
+}
+/** Whether the service's own pprof index answers at another address, on the same path: never another process's. */
+async function servesOwnPprof(target, address, own, signal) {
+    const there = new URL(target);
+    there.host = address;
+    const answer = await ask(there.href, signal);
+    const index = 'status' in answer && answer.status === 200 && PPROF_INDEX.test(answer.page);
+    return index && (await servesOwn(there.href.replace(/\/$/, ''), own));
+}
+/**
+ * What a Go program says as it dies: the runtime's `fatal error: …` or a `panic: …`, the
+ * line its crash is known by, kept however much follows. Out of memory, the runtime then
+ * dumps every goroutine, dozens of frames that tell nothing more than its two lines.
+ */
+class LastWords {
+    fatal = null;
+    /** "runtime: out of memory: cannot allocate …" and "fatal error: out of memory". */
+    outOfMemory = [];
+    diedOfMemory() {
+        return this.fatal !== null && this.fatal.includes('out of memory');
+    }
+    see = (line) => {
+        if (this.fatal === null && /^(?:fatal error|panic): /.test(line))
+            this.fatal = line;
+        if (this.outOfMemory.length < 2 && /^(?:runtime|fatal error): .*out of memory/.test(line))
+            this.outOfMemory.push(line);
+    };
+}
+
+/**
+ * Starts the load. The built-in one first waits, within what is left of ready-timeout, for
+ * target-url to answer at all: a service may open its API after its pprof, and the first
+ * seconds of load judge the target-url, not the service's start.
+ */
+async function startLoad(req, ctx, service) {
+    if (req.loadCommand)
+        return startCommand(req, req.loadCommand, ctx.redact);
+    await waitForTarget(req.targetUrl, service, ctx);
+    return startBuiltIn(req);
+}
+async function waitForTarget(url, service, { signal, log }) {
+    const { host } = new URL(url);
+    for (let attempt = 0;; attempt++) {
+        if (signal?.aborted)
+            throw new GateError('cancelled while waiting for target-url');
+        if (service.hasExited())
+            throw new GateError(`the service ${await service.exited} before target-url answered`, service.output.text());
+        const answer = await ask(url, signal);
+        // Any status will do: a wrong path is the early load check's to tell, with what it answered.
+        if ('status' in answer)
+            return;
+        if (Date.now() >= service.readyBy)
+            throw new GateError(`target-url: ${failureWords(answer.error, host)} within ready-timeout, though pprof answered; point target-url at the service's API, or raise ready-timeout`, service.output.text());
+        if (attempt === 0)
+            log(`waiting for target-url ${url} (${failureWords(answer.error, host)} yet)`);
+        await sleep(100, signal);
+    }
+}
+function startBuiltIn(req) {
+    const generator = startGenerator({
+        url: req.targetUrl,
+        ratePerSec: req.ratePerSec,
+        connections: req.connections
+    });
+    const started = Date.now();
+    // undefined until the first seconds of load have been judged; null once they were fine.
+    let early;
+    return {
+        responses: () => generator.counts().responses,
+        exitedEarly: () => null,
+        output: () => '',
+        failure: () => {
+            const elapsedMs = Date.now() - started;
+            const counts = generator.counts();
+            if (early === undefined && elapsedMs >= EARLY_LOAD_MS && counts.settled >= EARLY_LOAD_REQUESTS)
+                early = earlyLoadFailure(req.targetUrl, counts, elapsedMs / 1000);
+            return early ?? null;
+        },
+        pause: async (timeoutMs) => ((await generator.pause(timeoutMs)) ? 'drained' : 'busy'),
+        resume: () => generator.resume(),
+        stop: async () => {
+            await generator.stop();
+            const { responses, errors, firstError } = generator.counts();
+            const seconds = (Date.now() - started) / 1000;
+            return {
+                kind: 'built-in',
+                requests: responses,
+                errors,
+                ...(firstError ? { firstError } : {}),
+                achievedRatePerSec: seconds > 0 ? responses / seconds : null
+            };
+        }
+    };
+}
+/** The built-in load's first seconds, and the requests they need, to tell a wrong target-url. */
+const EARLY_LOAD_MS = 2000;
+const EARLY_LOAD_REQUESTS = 10;
+/**
+ * One line when most of the first requests failed: the target is wrong (a path the service
+ * does not serve, a port nothing listens on), and the gate stops at once instead of after
+ * warm-up and sampling. Null when most succeeded.
+ */
+function earlyLoadFailure(targetUrl, counts, seconds) {
+    if (counts.errors * 2 <= counts.settled)
+        return null;
+    const [kind, n] = Object.entries(counts.errorsByKind).reduce((a, b) => (b[1] > a[1] ? b : a));
+    const what = kind.startsWith('HTTP ') ? `answered ${kind} to` : `failed with ${kind} on`;
+    return `target-url: ${targetUrl} ${what} ${n} of ${counts.settled} requests in the first ${Math.round(seconds)}s; point target-url at an endpoint of the service`;
+}
+function startCommand(req, command, redact) {
+    const output = new OutputTail(40, req.logPath, { redact });
+    const env = {
+        ...process.env,
+        MEMGATE_TARGET_URL: req.targetUrl,
+        MEMGATE_DURATION: String(Math.ceil(req.durationSec))
+    };
+    const child = spawnGroup('sh', ['-c', command], {
+        cwd: req.cwd,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe']
+    });
+    output.attach(child.stdout);
+    output.attach(child.stderr);
+    let exitCode = null;
+    exitOf(child).then(({ code, signal }) => (exitCode = code ?? (signal ? 128 : null)), () => (exitCode = 127) // sh could not be started
+    );
+    const signal = (sig) => {
+        try {
+            if (child.pid !== undefined && exitCode === null)
+                process.kill(-child.pid, sig);
+        }
+        catch {
+            // ESRCH: the group has just ended; exitedEarly says so.
+        }
+    };
+    return {
+        responses: () => null,
+        exitedEarly: () => exitCode,
+        output: () => output.text(),
+        failure: () => exitCode === null || exitCode === 0
+            ? null
+            : `load-command: exited with code ${exitCode} before sampling ended; fix the command (its output is in logs/${basename(req.logPath)})`,
+        pause: async () => {
+            signal('SIGSTOP');
+            return 'frozen';
+        },
+        resume: () => signal('SIGCONT'),
+        stop: async () => {
+            const ranToEnd = exitCode !== null;
+            // A stopped group holds SIGTERM until it continues: continue it, then end it.
+            signal('SIGCONT');
+            await stopGroup(child);
+            output.close();
+            return {
+                kind: 'command',
+                command,
+                requests: null,
+                errors: null,
+                achievedRatePerSec: null,
+                exitCode: ranToEnd ? exitCode : null
+            };
+        }
+    };
+}
+
 // Parses /debug/pprof/goroutine?debug=2: what the binary profile leaves out, namely the
 // runtime's own wait reason, how long a goroutine has waited, and who created it.
 const headerRe = /^goroutine \d+(?: [^[]*)? \[(.*)\]:$/;
@@ -29527,68 +29989,6 @@ function unescapeLabel(text) {
     return text.replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
 }
 
-// GET over node:http(s), one connection a request, with a deadline, an abort signal and a
-// size cap: how memgate reads the service's endpoints while it samples. Not fetch: over a
-// thousand requests undici's fetch grew memgate's RSS by about 60 MiB where node:http
-// stays flat (issue 11), and a long gate makes thousands.
-function httpGet(url, options) {
-    return new Promise((resolve, reject) => {
-        if (options.signal?.aborted)
-            return reject(options.signal.reason);
-        const target = new URL(url);
-        const send = target.protocol === 'https:' ? request : request$1;
-        // agent false: a connection of its own, closed after the answer. A kept-alive connection
-        // that is replaced now and then adds the server's goroutine for it to some counts only.
-        const req = send(target, { agent: false, headers: { connection: 'close', ...options.headers } }, (res) => read(res, res.statusCode ?? 0));
-        const timer = setTimeout(() => req.destroy(new Error(`no answer within ${options.timeoutMs} ms (timeout)`)), options.timeoutMs);
-        const onAbort = () => req.destroy(options.signal?.reason ?? new Error('aborted'));
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        const done = () => {
-            clearTimeout(timer);
-            options.signal?.removeEventListener('abort', onAbort);
-        };
-        req.once('error', (e) => {
-            done();
-            reject(e);
-        });
-        req.end();
-        function read(res, status) {
-            const ok = status >= 200 && status < 300;
-            const cap = ok ? options.maxBytes : (options.maxErrorBytes ?? 1024);
-            const answer = (bytes, cut) => {
-                done();
-                if (cut)
-                    req.destroy();
-                resolve({ status, ok, bytes, cut });
-            };
-            // Content-Length, when given, tells at once; else reading stops at the cap.
-            if (ok && Number(res.headers['content-length'] ?? 0) > cap)
-                return answer(Buffer.alloc(0), true);
-            const chunks = [];
-            let total = 0;
-            res.on('data', (chunk) => {
-                if (total + chunk.length > cap) {
-                    chunks.push(chunk.subarray(0, cap - total));
-                    res.removeAllListeners('data');
-                    return answer(Buffer.concat(chunks), true);
-                }
-                chunks.push(chunk);
-                total += chunk.length;
-            });
-            res.once('end', () => answer(Buffer.concat(chunks, total), false));
-            res.once('error', (e) => {
-                done();
-                reject(e);
-            });
-        }
-    });
-}
-/** A failed answer in one line: its status and the start of its page, without terminal escapes. */
-function failureLine(answer) {
-    const page = stripControl(answer.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ');
-    return `HTTP ${answer.status} ${page}`.trim();
-}
-
 // Reads a Go service's Prometheus /metrics, for services that serve client_golang's metrics
 // but not net/http/pprof: the live heap, the goroutine count and the RSS of one sample.
 // Nothing here can force a GC, so the heap read this way carries what the last GC left plus,
@@ -29711,65 +30111,6 @@ function pickSource(source, pprofAnswers, metricsUrl) {
     if (source !== 'auto')
         return source;
     return !pprofAnswers && metricsUrl ? 'metrics' : 'pprof';
-}
-
-// Fetches profiles from net/http/pprof, with a timeout, one retry and a size cap.
-/** The most read of one response; a future `max-profile-size` input sets it. */
-const MAX_PROFILE_BYTES = 256 * 1024 * 1024;
-// An error page is shown in one line: its start is enough.
-const ERROR_BODY_BYTES = 1024;
-class PprofClient {
-    baseUrl;
-    timeoutMs;
-    signal;
-    maxBodyBytes;
-    constructor(baseUrl, timeoutMs, signal, maxBodyBytes = MAX_PROFILE_BYTES) {
-        this.baseUrl = baseUrl;
-        this.timeoutMs = timeoutMs;
-        this.signal = signal;
-        this.maxBodyBytes = maxBodyBytes;
-    }
-    /** GET {pprof-url}/{path}; retried once on failure, but not when too large. The error of the retry is thrown. */
-    async get(path) {
-        try {
-            return await this.once(path);
-        }
-        catch (e) {
-            if (this.signal?.aborted || e instanceof ProfileTooLargeError)
-                throw e;
-            return await this.once(path);
-        }
-    }
-    async once(path) {
-        const res = await httpGet(`${this.baseUrl}/${path}`, {
-            timeoutMs: this.timeoutMs,
-            signal: this.signal,
-            maxBytes: this.maxBodyBytes,
-            maxErrorBytes: ERROR_BODY_BYTES
-        });
-        if (!res.ok)
-            throw new GateError(`${path}: ${failureLine(res)}`);
-        if (res.cut)
-            throw new ProfileTooLargeError(`${path}: the response is larger than ${formatBytes(this.maxBodyBytes)}, the most memgate reads; raise max-profile-size if the service's profiles are this large`);
-        return res.bytes;
-    }
-}
-/** The exact post-GC live heap from `heap?gc=1&debug=1`, whose trailer prints runtime.MemStats. */
-function parseMemStats(text) {
-    const field = (name) => {
-        const m = new RegExp(`^# ${name} = (\\d+)$`, 'm').exec(text);
-        if (!m)
-            throw new GateError(`heap?debug=1 has no "# ${name}" line: is this a Go net/http/pprof endpoint?`);
-        return Number(m[1]);
-    };
-    return { heapAllocBytes: field('HeapAlloc'), heapObjects: field('HeapObjects') };
-}
-/** The exact goroutine count: the first line of `goroutine?debug=1`. */
-function parseGoroutineTotal(text) {
-    const m = /^goroutine profile: total (\d+)$/m.exec(text);
-    if (!m)
-        throw new GateError('goroutine?debug=1 has no "goroutine profile: total" line: is this a Go net/http/pprof endpoint?');
-    return Number(m[1]);
 }
 
 // One reading of the live heap and the goroutine count, taken so that it measures what
@@ -30242,188 +30583,6 @@ async function checkAlive(req) {
     }
 }
 
-// Whose pprof endpoint memgate measures. The net/http/pprof docs start the endpoint with
-// `go func() { log.Println(http.ListenAndServe(addr, nil)) }()`: when the port is taken,
-// the service logs one line and runs on, and whatever holds the port answers in its
-// place. Measuring that other process would pass a leaking service, so the port must be
-// free before the service starts, and the endpoint must then be the service's own.
-/** Whether something accepts connections at the URL's host and port. */
-function portAnswers(url, timeoutMs = 1000) {
-    const { hostname, port, protocol } = new URL(url);
-    return new Promise((resolve) => {
-        const socket = connect({
-            host: hostname.replace(/^\[|\]$/g, ''),
-            port: Number(port) || (protocol === 'https:' ? 443 : 80)
-        });
-        const done = (answers) => {
-            socket.destroy();
-            resolve(answers);
-        };
-        socket.setTimeout(timeoutMs, () => done(false));
-        socket.once('connect', () => done(true));
-        socket.once('error', () => done(false));
-    });
-}
-/** Before the service starts: nothing may answer at pprof-url (or metrics-url) yet. */
-async function assertPortFree(input, url) {
-    if (await portAnswers(url))
-        throw new GateError(`${input}: another process answers at ${redactUrl(url)} before the service is started; stop it, or give the service and ${input} a free port`);
-}
-/**
- * Once the endpoint answers: the command line it serves (/debug/pprof/cmdline, the
- * serving process's os.Args joined by NUL) must be that of a process memgate started:
- * the built binary, or with a start-command one of the processes it started. An endpoint
- * without the cmdline handler cannot be checked, and is trusted (the pre-start check stands).
- */
-async function assertOwnEndpoint(pprofUrl, started, detail) {
-    const argv = await servedArgv(pprofUrl);
-    if (argv === null || isOwn(argv, started))
-        return;
-    // The other program's name, on one line: it is whatever that process says.
-    const program = stripControl(argv[0].slice(0, 200)).replace(/\s+/g, ' ');
-    throw new GateError(`pprof-url: another process answers at ${pprofUrl} (${program}), not the service memgate started; stop it, or give the service and pprof-url a free port`, detail);
-}
-function isOwn(argv, started) {
-    if (!started.startCommand)
-        return argv[0] === started.binaryPath;
-    const own = started.pids().map(cmdlineOf);
-    // Without /proc (macOS) the processes of a start-command cannot be read: nothing to compare.
-    if (own.every((c) => c === null))
-        return true;
-    const served = argv.join('\0');
-    return own.some((c) => c !== null && c.join('\0') === served);
-}
-const CMDLINE_MAX_BYTES = 64 * 1024;
-async function servedArgv(pprofUrl) {
-    try {
-        const body = await new PprofClient(pprofUrl, 5000, undefined, CMDLINE_MAX_BYTES).get('cmdline');
-        return body.length > 0 ? body.toString('utf8').split('\0') : null;
-    }
-    catch {
-        return null;
-    }
-}
-/** A process's argv from /proc (NUL-terminated there); null when it cannot be read. */
-function cmdlineOf(pid) {
-    try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
-    }
-    catch {
-        return null;
-    }
-}
-
-async function startService(req, { redact, signal }) {
-    await assertPortFree(req.ready.input, req.ready.url);
-    const env = { ...process.env, ...req.env, MEMGATE_BINARY: req.binaryPath };
-    const [cmd, args] = req.startCommand ? ['sh', ['-c', req.startCommand]] : [req.binaryPath, []];
-    const lastWords = new LastWords();
-    const output = new OutputTail(40, req.logPath, { redact, onLine: lastWords.see });
-    const child = spawnGroup(cmd, args, { cwd: req.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    output.attach(child.stdout);
-    output.attach(child.stderr);
-    let exitedFlag = false;
-    const exited = new Promise((resolve) => {
-        child.once('error', (e) => {
-            exitedFlag = true;
-            resolve(`could not be started: ${e.message}`);
-        });
-        exitOf(child).then(({ code, signal }) => {
-            exitedFlag = true;
-            const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-            resolve(lastWords.fatal ? `${how} (${redact(lastWords.fatal.slice(0, 200))})` : how);
-        }, () => { } // 'error', above
-        );
-    });
-    const service = {
-        pid: child.pid ?? -1,
-        output: {
-            text: () => lastWords.diedOfMemory()
-                ? redact([
-                    ...lastWords.outOfMemory,
-                    `[memgate: the goroutine dump that followed is in ${req.logPath}]`
-                ].join('\n'))
-                : output.text()
-        },
-        exited,
-        hasExited: () => exitedFlag,
-        stop: async () => {
-            await stopGroup(child);
-            await Promise.race([exited, sleep(1000)]);
-            output.close();
-        }
-    };
-    try {
-        await waitReady(req, service, { signal });
-        const started = { ...req, pids: () => groupMembers(service.pid) };
-        if (req.ready.input === 'pprof-url')
-            await assertOwnEndpoint(req.ready.url, started, output.text());
-    }
-    catch (e) {
-        await service.stop();
-        throw e;
-    }
-    return service;
-}
-/** What net/http/pprof's index page says, in every Go release since 1.11. */
-const PPROF_INDEX = /Types of profiles available/;
-async function waitReady(req, service, { signal }) {
-    const { input, url } = req.ready;
-    const target = input === 'pprof-url' ? `${url}/` : url;
-    const shown = redactUrl(target);
-    const deadline = Date.now() + req.readyTimeoutMs;
-    let lastError = 'no answer';
-    while (Date.now() < deadline) {
-        if (signal?.aborted)
-            throw new GateError('cancelled while waiting for the service');
-        if (service.hasExited()) {
-            const how = await service.exited;
-            throw new GateError(`the service ${how} before ${shown} answered`, service.output.text());
-        }
-        let page = null;
-        try {
-            const res = await fetch(target, { signal: AbortSignal.timeout(2000) });
-            const text = await res.text();
-            if (res.ok)
-                page = text;
-            else
-                lastError = `HTTP ${res.status}`;
-        }
-        catch (e) {
-            lastError = e.message;
-        }
-        if (page !== null && (input === 'metrics-url' || PPROF_INDEX.test(page)))
-            return;
-        // A service that answers every path (a catch-all handler) answers here too, but without the profiles.
-        if (page !== null)
-            throw new GateError(`pprof-url: ${shown} answers, but not with the net/http/pprof index; check that the service imports net/http/pprof and serves it at pprof-url`, service.output.text());
-        await sleep(100, signal);
-    }
-    const serve = input === 'pprof-url'
-        ? 'the service imports net/http/pprof and listens there'
-        : "the service serves client_golang's promhttp handler there";
-    throw new GateError(`${input}: ${shown} did not answer within ready-timeout (${lastError}); check that ${serve}, or raise ready-timeout`, service.output.text());
-}
-/**
- * What a Go program says as it dies: the runtime's `fatal error: …` or a `panic: …`, the
- * line its crash is known by, kept however much follows. Out of memory, the runtime then
- * dumps every goroutine, dozens of frames that tell nothing more than its two lines.
- */
-class LastWords {
-    fatal = null;
-    /** "runtime: out of memory: cannot allocate …" and "fatal error: out of memory". */
-    outOfMemory = [];
-    diedOfMemory() {
-        return this.fatal !== null && this.fatal.includes('out of memory');
-    }
-    see = (line) => {
-        if (this.fatal === null && /^(?:fatal error|panic): /.test(line))
-            this.fatal = line;
-        if (this.outOfMemory.length < 2 && /^(?:runtime|fatal error): .*out of memory/.test(line))
-            this.outOfMemory.push(line);
-    };
-}
-
 /** What must answer before the service is measured: metrics-url when it may be the source. */
 function readyEndpoint(config) {
     return config.metricsUrl && config.source !== 'pprof'
@@ -30519,7 +30678,7 @@ async function measureStarted(req, built, { service, pprofTakenBefore }, ctx) {
     const source = await chooseSource(req.source, pprofTakenBefore, ctx.signal);
     if (source.kind === 'metrics')
         ctx.log(`${req.label}: no pprof at ${req.source.pprofUrl}: reading ${source.client.url}`);
-    const load = startLoad(req.load, ctx);
+    const load = await startLoad(req.load, ctx, service);
     let loadStats = null;
     try {
         const sampling = await warmUpAndSample(req, built, { service, load, source }, ctx);
@@ -30815,6 +30974,9 @@ function createGit(cwd) {
             return r.stdout;
         },
         remoteUrl: (name) => answer(['remote', 'get-url', name]),
+        branchNames: async () => (await check(['for-each-ref', '--format=%(refname:short)', 'refs/heads', 'refs/remotes']))
+            .split('\n')
+            .filter(Boolean),
         symbolicRef: (ref) => answer(['symbolic-ref', '--quiet', '--short', ref]),
         fetchBranch: async (branch, { unshallow }) => {
             const refspec = `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
@@ -30843,6 +31005,35 @@ function runGit(cwd, args) {
     });
 }
 
+// "Did you mean": the one known word closest to a mistyped one (a flag, a command, a branch),
+// so that a typo is answered with its fix, wherever the known words come from.
+/** "; did you mean X?" for the one candidate closest to `word`, when one is close enough. */
+function didYouMean(word, candidates) {
+    let best;
+    for (const candidate of candidates) {
+        if (candidate.length <= 2)
+            continue; // -h, -V: too short to be a typo of anything
+        const distance = editDistance(word, candidate);
+        // Close: at most two edits, and more of the word kept than changed (as commander's).
+        const kept = 1 - distance / Math.max(word.length, candidate.length);
+        if (distance <= 2 && kept > 0.4 && distance < (best?.distance ?? Infinity))
+            best = { candidate, distance };
+    }
+    return best ? `; did you mean ${best.candidate}?` : '';
+}
+/** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`. */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++)
+        for (let j = 1; j <= b.length; j++) {
+            const replace = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + replace);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.length][b.length];
+}
+
 // Finds the commit a PR's changes start from: the merge-base of HEAD and the base
 // branch, fetching the history a shallow clone lacks when the remote answers.
 const FETCH_DEPTH_HINT = 'set fetch-depth: 0 in actions/checkout';
@@ -30857,7 +31048,9 @@ async function findMergeBase(moduleDir, baseRef, git = createGit(moduleDir)) {
     const head = await git.revParseCommit('HEAD');
     if (!head)
         throw new ConfigError('baseline: merge-base needs a commit at HEAD; commit first');
-    let name = baseRef ?? (await defaultBranch(git));
+    const byDefault = baseRef ? null : await defaultBranch(git);
+    const found = baseRef ? 'base-ref' : (byDefault?.found ?? 'main or master');
+    let name = baseRef ?? byDefault?.name ?? null;
     let base = name ? await resolveBase(git, name) : null;
     let shallow = await git.isShallow();
     let fetchError = null;
@@ -30874,17 +31067,28 @@ async function findMergeBase(moduleDir, baseRef, git = createGit(moduleDir)) {
         throw new ConfigError(`baseline: merge-base needs the history of HEAD and ${name}, but this checkout is a shallow clone${why}; ${FETCH_DEPTH_HINT}`);
     if (!base)
         throw new ConfigError(baseRef
-            ? `base-ref: "${baseRef}" is neither a branch nor a commit of this repository${why}; set base-ref to the branch the PR merges into`
+            ? `base-ref: "${baseRef}" is neither a branch nor a commit of this repository${why}${(await closestBranch(git, baseRef)) || '; set base-ref to the branch the PR merges into'}`
             : `base-ref: cannot tell the default branch (no origin/HEAD, main or master)${why}; set base-ref`);
+    let commit;
     try {
-        const commit = await git.mergeBase(head, base.commit);
-        return { root, headCommit: head, baseRef: base.ref, commit };
+        commit = await git.mergeBase(head, base.commit);
     }
     catch (e) {
         if (e instanceof GitError)
             throw new GateError(`git merge-base HEAD ${base.ref} failed: ${e.reason}`);
         throw e;
     }
+    // Measuring the head against itself would find no difference, and pay for pairs to be sure of it.
+    if (commit === head)
+        throw new ConfigError(`base-ref: the merge-base of HEAD and ${base.ref} is HEAD itself: nothing to compare; set base-ref to the branch the PR merges into`);
+    return { root, headCommit: head, baseRef: base.ref, commit, found };
+}
+/** "; did you mean main?" when a branch's name is a typo away from `name` ("mian"). */
+async function closestBranch(git, name) {
+    const names = await git.branchNames().catch(() => []);
+    return didYouMean(name, [
+        ...new Set(names.map((n) => (name.startsWith('origin/') ? n : n.replace(/^origin\//, ''))))
+    ]);
 }
 /** The remote-tracking branch first: a local branch of the same name may be stale. */
 async function resolveBase(git, name) {
@@ -30895,13 +31099,14 @@ async function resolveBase(git, name) {
     }
     return null;
 }
+/** The default branch as git hosts define it: where origin/HEAD points, else main, else master. */
 async function defaultBranch(git) {
     const originHead = await git.symbolicRef('refs/remotes/origin/HEAD');
     if (originHead)
-        return originHead;
+        return { name: originHead, found: 'origin/HEAD' };
     for (const name of ['main', 'master'])
         if (await resolveBase(git, name))
-            return name;
+            return { name, found: 'main or master' };
     return null;
 }
 /** Fetches the base branch from origin (all of the history when shallow); returns why it failed. */
@@ -30966,6 +31171,7 @@ async function measureSides(plan, moduleDir, ctx, options) {
     if (plan.baseline.kind !== 'merge-base')
         return headOnly(head, null);
     const mb = await options.findMergeBase(moduleDir, plan.baseRef);
+    ctx.log(`base: ${mb.baseRef} (${FOUND_BY[mb.found]}), merge-base ${mb.commit?.slice(0, 12) ?? 'none'}`);
     const headSide = { ...head, commit: mb.headCommit };
     if (!mb.commit)
         return headOnly(headSide, { why: 'no-shared-history', baseRef: mb.baseRef });
@@ -30983,6 +31189,12 @@ async function measureSides(plan, moduleDir, ctx, options) {
         return headOnly(headSide, { why: 'no-folder', baseRef: mb.baseRef, commit, folder: inRepo || '.' });
     });
 }
+/** How the base ref was chosen, in the run's log: a wrong default branch is found there. */
+const FOUND_BY = {
+    'base-ref': 'base-ref',
+    'origin/HEAD': 'the default branch, from origin/HEAD',
+    'main or master': 'the default branch: no origin/HEAD, so main or master'
+};
 /** Where profile paths are made relative to: the side's git checkout, else its module folder. */
 async function repoRootOf(moduleDir) {
     return (await createGit(moduleDir).showToplevel()) ?? moduleDir;
@@ -31435,32 +31647,6 @@ function flagMistake(words, command) {
         valueOf = flag;
     }
     return mistake;
-}
-/** "; did you mean X?" for the one candidate closest to `word`, when one is close enough. */
-function didYouMean(word, candidates) {
-    let best;
-    for (const candidate of candidates) {
-        if (candidate.length <= 2)
-            continue; // -h, -V: too short to be a typo of anything
-        const distance = editDistance(word, candidate);
-        // Close: at most two edits, and more of the word kept than changed (as commander's).
-        const kept = 1 - distance / Math.max(word.length, candidate.length);
-        if (distance <= 2 && kept > 0.4 && distance < (best?.distance ?? Infinity))
-            best = { candidate, distance };
-    }
-    return best ? `; did you mean ${best.candidate}?` : '';
-}
-/** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`. */
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= a.length; i++)
-        for (let j = 1; j <= b.length; j++) {
-            const replace = a[i - 1] === b[j - 1] ? 0 : 1;
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + replace);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    return d[a.length][b.length];
 }
 
 /**

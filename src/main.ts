@@ -20,7 +20,7 @@ import { writeSummary } from './github/summary.js'
 import { logText, untrustedBlock } from './github/untrusted.js'
 import { redactText, stripControl } from './redact.js'
 import { renderMarkdown } from './report/markdown.js'
-import { failOnNote, present } from './report/present.js'
+import { present } from './report/present.js'
 import type { Trusted } from './report/view.js'
 import type { Log, Report } from './model.js'
 
@@ -76,7 +76,7 @@ async function gateStep(signal: AbortSignal): Promise<void> {
       repoRoot,
       configRecord: describeConfig(raw),
       log: actionLog,
-      warn: (line) => core.warning(stripControl(redactText(line))),
+      warn: (line) => core.warning(forLog(line)),
       env: process.env,
       signal,
       ...(context.repositoryUrl ? { repositoryUrl: context.repositoryUrl } : {}),
@@ -101,15 +101,15 @@ async function gateStep(signal: AbortSignal): Promise<void> {
     try {
       await uploadOutput(outDir, config.name, config.uploadArtifact)
     } catch (error) {
-      core.warning(redactText(`Could not upload the artifact: ${(error as Error).message}`))
+      core.warning(forLog(`Could not upload the artifact: ${(error as Error).message}`))
     }
   }
 
   // The view's reasons are made from the judgements' numbers; the control characters go all the same.
-  const reason = failureReason(present(report, trusted), config.name, config.failOn)
-  const passedAnyway = failOnNote(report.verdict, config.failOn)
+  const view = present(report, trusted)
+  const reason = failureReason(view, config.name, config.failOn)
   if (reason) core.setFailed(stripControl(reason))
-  else if (passedAnyway) core.warning(`go-memgate (${config.name}): ${report.verdict}: ${passedAnyway}`)
+  else if (view.failOnNote) core.warning(`go-memgate (${config.name}): ${report.verdict}: ${view.failOnNote}`)
   else core.info(logText(`go-memgate (${config.name}): ${report.verdict}`))
 }
 
@@ -119,7 +119,7 @@ async function gateStep(signal: AbortSignal): Promise<void> {
  * Lines may quote a base's output: fenced from the runner's command parser.
  */
 const actionLog: Log = (line, event) => {
-  if (event?.kind === 'group-start') core.startGroup(stripControl(redactText(line)))
+  if (event?.kind === 'group-start') core.startGroup(forLog(line))
   else if (event?.kind === 'group-end') core.endGroup()
   else core.info(logText(redactText(line)))
 }
@@ -166,22 +166,25 @@ async function comment(
       status === 403
         ? ' The token may not write to pull requests (a fork, or missing `pull-requests: write`); the report is in the job summary.'
         : ''
-    core.warning(redactText(`Could not write the PR comment: ${(error as Error).message}.${hint}`))
+    core.warning(forLog(`Could not write the PR comment: ${(error as Error).message}.${hint}`))
     return undefined
   }
 }
 
+/** Text for the job log from an error or a warning: secrets by shape hidden, no control characters. */
+const forLog = (text: string): string => stripControl(redactText(text))
+
 /** One line for the user; a stack only in the debug log. */
 function fail(error: unknown): void {
   if (error instanceof ConfigError) {
-    core.setFailed(stripControl(`Invalid input: ${redactText(error.message)}`))
+    core.setFailed(forLog(`Invalid input: ${error.message}`))
   } else if (error instanceof GateError) {
     // The detail is what the compiler or the service printed: it must not run workflow commands.
     if (error.detail) core.info(untrustedBlock(redactText(error.detail)))
-    core.setFailed(stripControl(redactText(error.message)))
+    core.setFailed(forLog(error.message))
   } else {
     const err = error instanceof Error ? error : new Error(String(error))
     if (err.stack) core.debug(err.stack)
-    core.setFailed(stripControl(redactText(`go-memgate failed: ${err.message}`)))
+    core.setFailed(forLog(`go-memgate failed: ${err.message}`))
   }
 }

@@ -246,7 +246,7 @@ function nextStep(report: Report, leakShown: boolean, reproduce: string | null):
  * Said when the check lets an inconclusive run through (`fail-on: fail`, the default), so
  * that passing is not read as "no leak".
  */
-export function failOnNote(verdict: Verdict, failOn: string): string | null {
+function failOnNote(verdict: Verdict, failOn: string): string | null {
   if (verdict !== 'inconclusive' || failOn !== 'fail') return null
   return 'This check passes because fail-on is fail; an inconclusive run means the growth could not be told from noise in max-duration, so a leak is neither found nor ruled out: raise max-duration or repeats, or set fail-on: inconclusive to fail on it.'
 }

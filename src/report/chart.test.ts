@@ -55,4 +55,18 @@ describe('xyChart', () => {
     const [lo] = axis(goroutineChart([{ role: 'head', samples: samples(10, (t) => 1 + (t % 2)) }], 1)!)
     expect(lo).toBe(0)
   })
+
+  it('gives the x-axis as a range, so that mermaid draws a few round ticks, not one label a point', () => {
+    // 300 samples, 4 s apart: thirty-odd points of three-digit seconds ran together as labels.
+    const long = samples(300, (t) => 14 + t).map((s) => ({ ...s, t: s.t * 4 }))
+    const chart = goroutineChart([{ role: 'head', samples: long }], 0.5)!
+    expect(chart).toMatch(/^ {2}x-axis "seconds after warm-up" 0 --> 1184$/m)
+    expect(chart).not.toMatch(/x-axis [^\n]*\[/)
+    expect(plotted(chart).every((line) => line.length === 38)).toBe(true)
+  })
+
+  it('is lower than mermaid’s default, so that a chart does not take a screen', () => {
+    const chart = goroutineChart([{ role: 'head', samples: samples(10, (t) => t) }])!
+    expect(chart).toMatch(/^ {2}xyChart:\n {4}height: 300$/m)
+  })
 })

@@ -3,6 +3,9 @@
 // in the light theme: the palette is pinned in the block's front matter, one colour per
 // role, each with a contrast of 3:1 or more on GitHub's light and dark backgrounds and on
 // mermaid's dark chart background (test/browser/comment.test.ts checks it in Chromium).
+// The x-axis is a range, not a label a point: mermaid then draws a few round ticks, where
+// thirty labels ran together ("96100104108…"). The chart is lower than mermaid's default,
+// so that one growing series does not take a screen.
 import type { Sample } from '../model.js'
 
 type ChartRole = 'base' | 'head' | 'limit'
@@ -32,6 +35,8 @@ export interface ChartRequest {
 }
 
 const MAX_POINTS = 40
+/** The chart's height in mermaid's units (its default is 500, at a width of 700). */
+const CHART_HEIGHT = 300
 
 /** The chart as a mermaid block; null when every line holds one value throughout (nothing to see). */
 export function xyChart(req: ChartRequest): string | null {
@@ -70,13 +75,15 @@ export function xyChart(req: ChartRequest): string | null {
     '```mermaid',
     '---',
     'config:',
+    '  xyChart:',
+    `    height: ${CHART_HEIGHT}`,
     '  themeVariables:',
     '    xyChart:',
     `      plotColorPalette: "${lines.map((l) => CHART_COLOURS[l.role].hex).join(', ')}"`,
     '---',
     'xychart-beta',
     `  title "${req.title}: ${legend}"`,
-    `  x-axis "seconds after warm-up" [${times.map((t) => Math.round(t)).join(', ')}]`,
+    `  x-axis "seconds after warm-up" ${Math.round(times[0])} --> ${Math.round(times[times.length - 1])}`,
     `  y-axis "${req.unit}" ${fmt(lo)} --> ${fmt(hi)}`,
     ...lines.map((l) => `  line [${l.ys.map(fmt).join(', ')}]`),
     '```'

@@ -15,8 +15,12 @@ import {
 } from '../model.js'
 import { formatBytes, formatRate, formatSignedRate } from '../units.js'
 
-/** A judgement as one sentence, for reasons in report.json, the comment and the terminal. */
-export function describeJudgement(j: Judgement): string {
+/**
+ * A judgement as one sentence, for reasons in report.json, the comment and the terminal.
+ * In a run that failed (`verdict`), a judgement without a clear answer decided nothing: it
+ * says so instead of asking for a longer run.
+ */
+export function describeJudgement(j: Judgement, verdict?: Verdict): string {
   if (j.rule === 'nothing-judged' || j.series === null)
     return j.baselineMissing
       ? 'nothing to judge against: no baseline, and both absolute limits are off; set max-heap-growth or max-goroutine-growth'
@@ -32,6 +36,9 @@ export function describeJudgement(j: Judgement): string {
     ? `${grows(j.series)} ${shown(j.estimatePerSec)} over the base (${ci} ${shown(j.lowPerSec)} to ${shown(j.highPerSec)}; head ${rate(j.headPerSec)}, base ${rate(j.basePerSec)})`
     : `${grows(j.series)} ${rate(j.estimatePerSec)} (${ci} ${rate(j.lowPerSec)} to ${rate(j.highPerSec)})`
   const limit = `${vsBase ? 'allowed increase' : 'limit'} ${limitText(j, null)}`
+  // What to do for a clear answer, after `sep`; in a failed run, that this one decided nothing.
+  const advice = verdict === 'fail' && j.outcome !== 'fail' ? null : adviceFor(j)
+  const then = (sep: string, forAnswer = '') => (advice ? `${sep}${advice}${forAnswer}` : `; ${NOT_DECIDING}`)
   switch (j.rule) {
     case 'above-limit':
       return `${measured}, ${limit}`
@@ -42,15 +49,20 @@ export function describeJudgement(j: Judgement): string {
     case 'levels-off-below-limit':
       return `${grows(j.series)} ${rate(j.estimatePerSec)} as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}; what stays once it has filled grows less than the ${limit}`
     case 'saturating':
-      return `${measured}, above the ${limit}, but slowing down as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}, and still growing at max-duration: raise max-duration, or warmup`
+      return `${measured}, above the ${limit}, but slowing down as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}, and still growing at max-duration${then(': ')}`
     case 'late-slope-below-limit':
-      return `${measured}, above the ${limit}, but only ${shown(j.latePerSec)} in the second half: a warm-up or a plateau? Lengthen warmup`
+      return `${measured}, above the ${limit}, but only ${shown(j.latePerSec)} in the second half: a warm-up or a plateau? ${capitalized(advice ?? NOT_DECIDING)}`
     case 'too-noisy':
-      return `${measured}: too noisy to judge against the ${limit}; ${adviceFor(j)}`
+      return `${measured}: too noisy to judge against the ${limit}${then('; ')}`
     case 'straddles':
-      return `${measured}: the interval straddles the ${limit}; ${adviceFor(j)} for a clear answer`
+      return `${measured}: the interval straddles the ${limit}${then('; ', ' for a clear answer')}`
   }
 }
+
+/** Said of an unclear judgement in a run that failed on another. */
+const NOT_DECIDING = 'the fail rests on the judgements that failed, not on this one'
+
+export const capitalized = (s: string) => s.replace(/^\w/, (c) => c.toUpperCase())
 
 /** What to change for a clearer answer, for the judgements that have no clear one. */
 export function adviceFor(j: Judgement): string | null {
@@ -196,22 +208,23 @@ export function describeStop(run: Run): string | null {
 }
 
 /**
- * The smallest leak the run could catch, per judged series: "would catch a heap leak of
- * ≥ 52 B/request (603 KiB/min); below 44 B/request passes by design".
+ * The smallest leak the run could catch, its judged series in one sentence: "This run would
+ * catch a heap leak of ≥ 539 KiB/min (46 B/request) and a goroutine leak of ≥ 15/min (1 per
+ * 800 requests); less than 44 B/request of heap passes by design". Null when none is known.
  */
-export function describeDetectable(run: Run): string[] {
+export function describeDetectable(run: Run): string | null {
   // In comment mode the report is untrusted: only the series this tool knows are described.
-  return Object.entries(run.detectable ?? {})
-    .filter(([key]) => JUDGED.includes(key))
-    .map(([key, d]) => {
-      const series = key as JudgedSeries
-      const { unit } = SERIES[series]
-      const byDesign =
-        series === 'heap' && d.limitPerRequest !== null
-          ? `; less than ${requestShare(series, d.limitPerRequest)} passes by design`
-          : ''
-      return `This run would catch a ${series === 'heap' ? 'heap' : 'goroutine'} leak of ≥ ${formatRate(d.perSec, unit)}${share(series, d.perRequest)}${byDesign}.`
-    })
+  const known = Object.entries(run.detectable ?? {}).filter(([key]) => JUDGED.includes(key))
+  if (!known.length) return null
+  let byDesign = ''
+  const leaks = known.map(([key, d]) => {
+    const series = key as JudgedSeries
+    if (series === 'heap' && d.limitPerRequest !== null)
+      byDesign = `; less than ${requestShare(series, d.limitPerRequest)} of heap passes by design`
+    const what = series === 'heap' ? 'heap' : 'goroutine'
+    return `a ${what} leak of ≥ ${formatRate(d.perSec, SERIES[series].unit)}${share(series, d.perRequest)}`
+  })
+  return `This run would catch ${leaks.join(' and ')}${byDesign}.`
 }
 
 /** How the readings were taken: "readings with the load paused: 24 ms a reading (p95 41 ms), 2.4% of the run". */
@@ -235,8 +248,9 @@ export function describePerRequest(p: { headRequestsPerSec: number; baseRequests
 /**
  * How head − base was measured: the order of the runs, the pairs added, and the run-to-run
  * spread its interval allows for. Nothing when there was no comparison or it predates these.
+ * `advise`: how to measure better, which a pass does not ask for.
  */
-export function describeComparison(report: Report): string[] {
+export function describeComparison(report: Report, advise = true): string[] {
   const c = report.comparison
   if (!c?.confidence) return []
   const lines: string[] = []
@@ -252,7 +266,7 @@ export function describeComparison(report: Report): string[] {
     )
   } else if (c.pairs === 1)
     lines.push(
-      'Base ran once, then head: a drift of the machine between the two runs cannot be told from the change; repeats: 2 measures base, head, head, base.'
+      `Base ran once, then head: a drift of the machine between the two runs cannot be told from the change${advise ? '; repeats: 2 measures base, head, head, base' : ''}.`
     )
   else if (c.pairs) {
     const asked = Number(report.config.repeats) || 1

@@ -191,8 +191,8 @@ export function describeLook(look: LookRecord, stop: boolean): string {
 const SAMPLING_ON_TO_NAME =
   "sample on until a line of the service grows past the heap profile's sampling noise"
 
-/** Where sampling stopped and why. */
-export function describeStop(run: Run): string | null {
+/** Where sampling stopped and why; in a failed run (`verdict`), an unclear limit is one the fail does not rest on. */
+export function describeStop(run: Run, verdict?: Verdict): string | null {
   // In comment mode the report is untrusted: a field left out must not crash the renderer.
   const looks = Array.isArray(run.looks) ? run.looks : []
   const last = looks.at(-1)
@@ -204,7 +204,11 @@ export function describeStop(run: Run): string | null {
     : ''
   if (last.index < last.count - 1) return `Stopped ${at}: every limit had a clear answer.${onToName}`
   const open = Object.values(last.decisions ?? {}).some((d) => d?.outcome === 'inconclusive')
-  return `Stopped at max-duration, ${at}${open ? ': the growth was still unclear' : ''}.${onToName}`
+  const unclear =
+    verdict === 'fail'
+      ? ': the growth against a limit the fail does not rest on was still unclear'
+      : ': the growth was still unclear'
+  return `Stopped at max-duration, ${at}${open ? unclear : ''}.${onToName}`
 }
 
 /**

@@ -94,6 +94,17 @@ describe('a comment that never contradicts itself', () => {
     const calmBase: Judgement = { ...goroutineBase, outcome: 'pass', rule: 'upper-below-limit' }
     report.judgements = [heapBase, noisy, calm, calmBase]
     report.reasons = report.judgements.map((j) => describeJudgement(j, 'fail'))
+    // Sampled to max-duration: the heap's limit never had a clear answer.
+    const last = report.runs.head.looks.at(-1)!
+    report.runs.head.looks = [
+      {
+        ...last,
+        index: 3,
+        count: 4,
+        atSec: 120,
+        decisions: { heap: { outcome: 'inconclusive', rule: 'too-noisy' } }
+      }
+    ]
     return report
   }
 
@@ -116,7 +127,11 @@ describe('a comment that never contradicts itself', () => {
     expect(noisy).toMatch(
       /too noisy to judge against the limit 512 KiB\/min; the fail rests on the judgements that failed/
     )
-    for (const sentence of sentences(view)) expect(sentence).not.toMatch(/raise|lengthen|would catch/i)
+    expect(view.moreCaveats).toContain(
+      'Stopped at max-duration, after 120s of sampling (look 4 of 4): the growth against a limit the fail does not rest on was still unclear.'
+    )
+    for (const sentence of sentences(view))
+      expect(sentence).not.toMatch(/raise|lengthen|would catch|the growth was still unclear/i)
   })
 
   it('keeps both on the first screen of the markdown out of it: verdict, growth, line, next step', () => {

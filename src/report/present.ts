@@ -128,7 +128,7 @@ function caveats(report: Report, leakShown: boolean): Caveat[] {
   const detectable = report.verdict === 'fail' ? null : describeDetectable(head)
   // Coarse sampling matters where a leak may be and no line was named.
   const sampling = !pass && head.attribution ? describeSamplingRate(head.attribution) : null
-  const stop = describeStop(head)
+  const stop = describeStop(head, report.verdict)
   return [
     ...(detectable ? [{ text: detectable, priority: reach }] : []),
     ...(sampling ? [{ text: sampling, priority: leakShown ? method : reach }] : []),

@@ -148,6 +148,17 @@ describe('a comment that never contradicts itself', () => {
     )
   })
 
+  it('says on the first screen of a fail with no line named that the heap profile was too coarse', () => {
+    const report = makeReport()
+    report.runs.head.attribution!.heap = []
+    report.runs.head.attribution!.heapSamplingRateBytes = 512 * 1024
+    expect(present(report).leakingLine).toBeNull()
+    expect(present(report).caveats).toEqual([
+      expect.stringMatching(/^The heap profile samples one allocation per 512 KiB/)
+    ])
+    expect(present(inconclusiveReport()).moreCaveats).toContainEqual(expect.stringMatching(/memprofilerate/))
+  })
+
   it('puts at most two lines of caveats on the first screen, and folds the rest', () => {
     for (const report of [failWithBaselineReport(), passReport(), inconclusiveReport()]) {
       const view = present(report)

@@ -126,12 +126,13 @@ function caveats(report: Report, leakShown: boolean): Caveat[] {
   const pass = report.verdict === 'pass'
   const { reach, method } = CAVEAT_PRIORITY
   const detectable = report.verdict === 'fail' ? null : describeDetectable(head)
-  // Coarse sampling matters where a leak may be and no line was named.
+  // Coarse sampling matters on the first screen of a fail whose line was not named.
   const sampling = !pass && head.attribution ? describeSamplingRate(head.attribution) : null
+  const unnamed = report.verdict === 'fail' && !leakShown
   const stop = describeStop(head, report.verdict)
   return [
     ...(detectable ? [{ text: detectable, priority: reach }] : []),
-    ...(sampling ? [{ text: sampling, priority: leakShown ? method : reach }] : []),
+    ...(sampling ? [{ text: sampling, priority: unnamed ? reach : method }] : []),
     ...(stop ? [{ text: stop, priority: method }] : []),
     ...describeComparison(report, !pass).map((text) => ({ text, priority: method }))
   ]

@@ -220,6 +220,11 @@ export function loadReports(
 ): { view: CombinedView; paths: string[]; reportMarkdownPath: string } {
   const paths = reportPaths(reportJson, process.cwd())
   const services = paths.map((path): ServiceReport => {
+    if (!existsSync(path))
+      return {
+        path,
+        problem: `report-json: no ${path}: the job measuring this service wrote none (it stopped before a verdict), or its artifact was not downloaded here`
+      }
     try {
       return { path, report: readForComment(path, trusted) }
     } catch (error) {

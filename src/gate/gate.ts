@@ -8,6 +8,7 @@ import { reportPaths } from '../baseline/report-paths.js'
 import { readReportFile, readStoredBaseline } from '../baseline/stored.js'
 import { ConfigError, secretValues, type Config } from '../config.js'
 import { resolveModuleDir } from '../engine/build.js'
+import { checkModuleFolder } from '../engine/module-folder.js'
 import { withOutDirLock, writeOutput } from '../engine/out-dir.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
 import { pushRun } from '../engine/pushgateway.js'
@@ -104,6 +105,7 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
   const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory)
   if (!existsSync(moduleDir))
     throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`)
+  if (!config.buildCommand) checkModuleFolder(moduleDir, options.repoRoot, process.env)
   // A stored baseline is read before anything is built: a wrong path fails in a second.
   const stored =
     config.baseline.kind === 'report' ? readStoredBaseline(config.baseline.path, options.configRecord) : null

@@ -22,9 +22,13 @@ import { presentCombined, type CombinedView, type ServiceReport } from '../repor
 import { renderMarkdown } from '../report/markdown.js'
 import type { Trusted } from '../report/view.js'
 import { renderOpenMetrics, runLabels, runRegistry, type RunExport } from '../report/openmetrics.js'
-import { describeBaselineMissing, describeStoredInputDiffers } from '../report/notices.js'
+import {
+  describeBaselineMissing,
+  describePprofOnApiServer,
+  describeStoredInputDiffers
+} from '../report/notices.js'
 import { buildReport } from '../report/report.js'
-import { planJudging } from './plan.js'
+import { planJudging, pprofSharedAddress } from './plan.js'
 import { measureOnceWith } from './run.js'
 import { gitSeams, measureSides, type SidesSeams } from './sides.js'
 import { readSource } from './source-link.js'
@@ -136,6 +140,7 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
     headCommit: head.commit,
     pullRequestMerge: options.pullRequestMerge
   })
+  const sharedAddress = pprofSharedAddress(config, Boolean(options.configRecord['target-url']))
   const report = buildReport({
     name: config.name,
     verdict,
@@ -144,7 +149,8 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
       ...(sides.baselineMissing ? [describeBaselineMissing(sides.baselineMissing)] : []),
       ...(stored?.inputsDiffer ?? []).map(describeStoredInputDiffers),
       ...(base ? baseGrowth(base, absolute, increase).map(describeBaseGrowth) : []),
-      ...(vsBase?.comparison.perRequest ? [describePerRequest(vsBase.comparison.perRequest)] : [])
+      ...(vsBase?.comparison.perRequest ? [describePerRequest(vsBase.comparison.perRequest)] : []),
+      ...(sharedAddress && head.source.kind === 'pprof' ? [describePprofOnApiServer(sharedAddress)] : [])
     ],
     config: options.configRecord,
     head,

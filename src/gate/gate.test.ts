@@ -102,7 +102,7 @@ describe('runGate', () => {
     const api = { 'pprof-url': 'http://127.0.0.1:8080/debug/pprof', baseline: 'none' }
     const shared = await gateWith({ ...api, 'target-url': 'http://127.0.0.1:8080/api/orders' }).run()
     expect(shared.report.notices).toEqual([
-      "pprof is served on the API's own address (127.0.0.1:8080, as target-url): the readings are the same either way, since both are one process, but deployed like this the service shows /debug/pprof/ (heap contents, CPU profiles on demand) to whoever reaches its API; serve pprof on a port of its own, bound to 127.0.0.1"
+      "pprof is served on the API's own address (127.0.0.1:8080, as target-url): memgate reads the same process either way, but deployed like this the service shows /debug/pprof/ (heap contents, CPU profiles on demand) to whoever reaches its API; serve pprof on a port of its own, bound to 127.0.0.1"
     ])
     const apart = await gateWith({ ...api, 'target-url': 'http://127.0.0.1:8081/api/orders' }).run()
     expect(apart.report.notices).toEqual([])

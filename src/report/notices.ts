@@ -22,9 +22,10 @@ export function describeStoredInputDiffers(d: StoredInputDiffers): string {
 
 /**
  * pprof on the API's own server (`pprof-url` at `target-url`'s host and port). One process
- * either way, so the readings are the same (the fixture services all serve pprof so); what
- * a port of its own keeps apart is who can reach /debug/pprof/ once the service is deployed.
+ * either way: `npm run bench:pprof-port` found the same verdicts and heap slopes within about
+ * one interval half-width; what a port of its own keeps apart is who can reach /debug/pprof/
+ * once the service is deployed.
  */
 export function describePprofOnApiServer(address: string): string {
-  return `pprof is served on the API's own address (${address}, as target-url): the readings are the same either way, since both are one process, but deployed like this the service shows /debug/pprof/ (heap contents, CPU profiles on demand) to whoever reaches its API; serve pprof on a port of its own, bound to 127.0.0.1`
+  return `pprof is served on the API's own address (${address}, as target-url): memgate reads the same process either way, but deployed like this the service shows /debug/pprof/ (heap contents, CPU profiles on demand) to whoever reaches its API; serve pprof on a port of its own, bound to 127.0.0.1`
 }

@@ -21,10 +21,16 @@ describe('checkModuleFolder', () => {
   // Issue 22, item 7: from the root, the run relayed Go's `go mod init` advice.
   it('says to set working-directory, naming the folders that hold a go.mod', () => {
     expect(() => checkModuleFolder(repo, repo, {})).toThrow(
-      "working-directory: no go.mod in the repository root or above it; set working-directory to the folder of your service's go.mod (services/api, services/billing)"
+      `working-directory: no go.mod in ${repo} or above it; set working-directory to the folder of your service's go.mod (services/api, services/billing)`
     )
     expect(() => checkModuleFolder(join(repo, 'docs'), repo, {})).toThrow(
       "working-directory: no go.mod in docs or above it; set working-directory to the folder of your service's go.mod"
+    )
+  })
+
+  it('names a folder outside the repository by its whole path', () => {
+    expect(() => checkModuleFolder(join(repo, 'docs'), join(repo, 'services'), {})).toThrow(
+      `working-directory: no go.mod in ${join(repo, 'docs')} or above it;`
     )
   })
 

@@ -1,7 +1,7 @@
 // Whether `working-directory` is inside a Go module, checked before anything is built: run
 // from a monorepo's root, `go build` answers with `go mod init` advice, which is not the fix.
 import { existsSync, readdirSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { dirname, isAbsolute, join, relative } from 'node:path'
 import { ConfigError } from '../config.js'
 
 /** Folders that hold no service of the repository's own. */
@@ -23,11 +23,17 @@ export function checkModuleFolder(moduleDir: string, repoRoot: string, env: Node
     if (existsSync(join(dir, 'go.mod')) || existsSync(join(dir, 'go.work'))) return
     if (dirname(dir) === dir) break
   }
-  const below = goModFoldersBelow(moduleDir).map((dir) => relative(repoRoot, dir) || '.')
-  const where = relative(repoRoot, moduleDir) || 'the repository root'
+  const below = goModFoldersBelow(moduleDir).map((dir) => shown(repoRoot, dir))
+  const where = shown(repoRoot, moduleDir)
   throw new ConfigError(
     `working-directory: no go.mod in ${where} or above it; set working-directory to the folder of your service's go.mod${below.length ? ` (${below.join(', ')})` : ''}`
   )
+}
+
+/** A folder as working-directory would name it: relative below the root, else absolute. */
+function shown(root: string, dir: string): string {
+  const path = relative(root, dir)
+  return path && !path.startsWith('..') && !isAbsolute(path) ? path : dir
 }
 
 /** Folders below `root` holding a go.mod, breadth first, nearest first. */

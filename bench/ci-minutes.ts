@@ -13,7 +13,7 @@ import { freePort } from '../src/engine/free-port.js'
 import type { Report } from '../src/model.js'
 import { fixtureRepo, SERVICE_ENV } from '../test/fixtures/repo.js'
 import { runCli } from '../test/helpers/cli.js'
-import { spread } from './stats.js'
+import { printTable, secondsSpread, spread } from './stats.js'
 
 const { values } = parseArgs({ options: { runs: { type: 'string' } } })
 const runs = Number(values.runs ?? 3)
@@ -89,10 +89,7 @@ try {
         outcomes.map((o) => o.pairs),
         String
       ),
-      spread(
-        outcomes.map((o) => o.seconds),
-        (v) => `${v.toFixed(0)}s`
-      ),
+      secondsSpread(outcomes.map((o) => o.seconds)),
       spread(
         outcomes.map((o) => o.seconds / 60),
         (v) => v.toFixed(1)
@@ -103,7 +100,7 @@ try {
   process.stdout.write(
     `\nbaseline: merge-base, default inputs otherwise (${SERVICE_ENV.split('\n').join(', ')}), Go build cache warm\n\n`
   )
-  for (const r of [header, header.map(() => '---'), ...rows]) process.stdout.write(`| ${r.join(' | ')} |\n`)
+  printTable(header, rows)
   process.stdout.write(`\nworst case at the defaults: ${worstCase()}\n`)
 } finally {
   rmSync(root, { recursive: true, force: true })

@@ -14,7 +14,7 @@ import type { Report } from '../src/model.js'
 import { formatByteRate } from '../src/units.js'
 import { SERVICES } from '../test/fixtures/services.js'
 import { runCli } from '../test/helpers/cli.js'
-import { median, spread } from './stats.js'
+import { median, printTable, spread } from './stats.js'
 
 const { values } = parseArgs({ options: { runs: { type: 'string' } } })
 const runs = Number(values.runs ?? 3)
@@ -104,7 +104,7 @@ try {
     'median CI half-width'
   ]
   process.stdout.write('\nfixture faulty, built-in load on its API, default inputs, baseline none\n\n')
-  for (const r of [header, header.map(() => '---'), ...rows]) process.stdout.write(`| ${r.join(' | ')} |\n`)
+  printTable(header, rows)
 } finally {
   rmSync(root, { recursive: true, force: true })
 }

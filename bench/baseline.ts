@@ -16,7 +16,7 @@ import { runGate } from '../src/gate/gate.js'
 import type { Report, Verdict } from '../src/model.js'
 import { formatByteRate } from '../src/units.js'
 import { baselineInputs, fixtureRepo, SERVICE_ENV } from '../test/fixtures/repo.js'
-import { median, spread } from './stats.js'
+import { median, printTable, secondsSpread, spread } from './stats.js'
 
 const { values } = parseArgs({
   options: { runs: { type: 'string' }, allowance: { type: 'string' }, only: { type: 'string' } }
@@ -116,10 +116,7 @@ function row(scenario: Scenario, outcomes: Outcome[]): string[] {
       outcomes.map((o) => o.pairs),
       String
     ),
-    spread(
-      outcomes.map((o) => o.seconds),
-      (v) => `${v.toFixed(0)}s`
-    )
+    secondsSpread(outcomes.map((o) => o.seconds))
   ]
 }
 
@@ -155,7 +152,7 @@ try {
   process.stdout.write(
     `\nbaseline: merge-base, default inputs (${ALLOC_NOTE}), allowed increase ${allowance || 'default (256 KiB/min)'}, absolute limits off\n\n`
   )
-  for (const r of [HEADER, HEADER.map(() => '---'), ...rows]) process.stdout.write(`| ${r.join(' | ')} |\n`)
+  printTable(HEADER, rows)
 } finally {
   rmSync(root, { recursive: true, force: true })
 }

@@ -344,7 +344,8 @@ export const INPUTS = [
     field: 'reportJson',
     parse: optional(text),
     default: '',
-    description: 'With `mode: comment`, the report.json an earlier `analyze` run wrote.',
+    description:
+      'With `mode: comment`, the report.json an earlier `analyze` run wrote; several (a path a line, or a glob such as `reports/*/report.json`) make one comment with a row a service.',
     actionOnly: true
   })
 ] as const
@@ -356,7 +357,7 @@ export const OUTPUTS: { name: string; description: string }[] = [
   { name: 'verdict', description: '`pass`, `fail` or `inconclusive`.' },
   { name: 'heap-slope', description: 'Live-heap growth of the head, bytes per second.' },
   { name: 'goroutine-slope', description: 'Goroutine growth of the head, per second.' },
-  { name: 'report-json', description: 'Path of report.json.' },
+  { name: 'report-json', description: 'Path of report.json (with several, a path a line).' },
   { name: 'report-markdown', description: 'Path of the rendered markdown.' },
   { name: 'comment-url', description: 'The PR comment, when one was written.' }
 ]

@@ -4,14 +4,14 @@ import { mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError, describeConfig, secretValues, type Config } from './config.js'
-import { loadReport, runGate, type GateResult } from './gate/gate.js'
+import { loadReport, loadReports, namesSeveral, runGate, type GateResult } from './gate/gate.js'
 import { GateError } from './errors.js'
 import { annotate } from './github/annotations.js'
 import { uploadOutput } from './github/artifact.js'
-import { postComment } from './github/comment.js'
-import { buildCommentBody } from './github/comment-body.js'
+import { combinedState, postComment, reportState, type CommentState } from './github/comment.js'
+import { buildCombinedCommentBody, buildCommentBody } from './github/comment-body.js'
 import { readRunContext, type RunContext } from './github/context.js'
-import { failureReason } from './github/fail-on.js'
+import { combinedFailureReason, failureReason } from './github/fail-on.js'
 import { getConfig, readRawInputs } from './github/input-helper.js'
 import { createOctokit } from './github/octokit.js'
 import { setOutputs } from './github/outputs.js'
@@ -19,10 +19,11 @@ import { resolvePullRequest, writePullRequestFile } from './github/pull-request.
 import { writeSummary } from './github/summary.js'
 import { logText, untrustedBlock } from './github/untrusted.js'
 import { redactText, stripControl } from './redact.js'
+import { renderCombinedMarkdown } from './report/combined-markdown.js'
 import { renderMarkdown } from './report/markdown.js'
 import { present } from './report/present.js'
 import type { Trusted } from './report/view.js'
-import type { Log, Report } from './model.js'
+import type { Log } from './model.js'
 
 export async function run(): Promise<void> {
   // A cancelled job gets SIGINT, then SIGTERM: abort so the engine ends the
@@ -66,6 +67,8 @@ async function gateStep(signal: AbortSignal): Promise<void> {
           failOn: config.failOn
         }
       : undefined
+  if (trusted && namesSeveral(config.reportJson as string))
+    return combinedStep(config, context, trusted, outDir)
   let result: GateResult
   if (trusted) {
     result = loadReport(config.reportJson as string, outDir, trusted)
@@ -86,13 +89,25 @@ async function gateStep(signal: AbortSignal): Promise<void> {
     writePullRequestFile(outDir, context)
   }
   const { report } = result
-  logReport(report, config.name, trusted)
-  await writeSummary(report, trusted)
+  logReport(
+    renderMarkdown(report, { maxChars: LOG_MAX_CHARS, trusted }),
+    `go-memgate (${config.name}): ${report.verdict}`
+  )
+  await writeSummary((maxChars) => renderMarkdown(report, { maxChars, trusted }))
   if (config.mode !== 'comment') annotate(report)
 
-  const commentUrl = config.mode === 'analyze' ? undefined : await comment(config, context, report, trusted)
+  // The view's reasons are made from the judgements' numbers; the control characters go all the same.
+  const view = present(report, trusted)
+  const commentUrl =
+    config.mode === 'analyze'
+      ? undefined
+      : await comment(config, context, {
+          body: () => buildCommentBody(report, { name: config.name, runUrl: context.runUrl, trusted }),
+          state: reportState(report),
+          reportJson: config.reportJson
+        })
   setOutputs(
-    report,
+    view,
     { reportJson: result.reportJsonPath, reportMarkdown: result.reportMarkdownPath },
     commentUrl
   )
@@ -105,8 +120,6 @@ async function gateStep(signal: AbortSignal): Promise<void> {
     }
   }
 
-  // The view's reasons are made from the judgements' numbers; the control characters go all the same.
-  const view = present(report, trusted)
   const reason = failureReason(view, config.name, config.failOn)
   if (reason) core.setFailed(stripControl(reason))
   else if (view.failOnNote) core.warning(`go-memgate (${config.name}): ${report.verdict}: ${view.failOnNote}`)
@@ -127,33 +140,59 @@ const actionLog: Log = (line, event) => {
 /** The job log gets the comment's first sections at most: a fork's 15 MB report wrote 24–78 MB there. */
 const LOG_MAX_CHARS = 64 * 1024
 
-function logReport(report: Report, name: string, trusted: Trusted | undefined): void {
-  core.startGroup(`go-memgate (${name}): ${report.verdict}`)
-  core.info(untrustedBlock(renderMarkdown(report, { maxChars: LOG_MAX_CHARS, trusted })))
+function logReport(markdown: string, title: string): void {
+  core.startGroup(title)
+  core.info(untrustedBlock(markdown))
   core.endGroup()
+}
+
+/**
+ * `mode: comment` with several report.json files (a matrix of `analyze` jobs, one a service):
+ * one comment, a row a service, and a check that fails when any service fails as `fail-on` says.
+ */
+async function combinedStep(
+  config: Config,
+  context: RunContext,
+  trusted: Trusted,
+  outDir: string
+): Promise<void> {
+  const { view, paths, reportMarkdownPath } = loadReports(config.reportJson as string, outDir, trusted)
+  for (const s of view.services) if (s.problem !== null) core.error(forLog(s.problem))
+  logReport(renderCombinedMarkdown(view, { maxChars: LOG_MAX_CHARS, trusted }), view.headline)
+  await writeSummary((maxChars) => renderCombinedMarkdown(view, { maxChars, trusted }))
+  const commentUrl = await comment(config, context, {
+    body: () => buildCombinedCommentBody(view, { runUrl: context.runUrl, trusted }),
+    state: combinedState(view.verdict, view.services),
+    reportJson: paths[0]
+  })
+  setOutputs(view, { reportJson: paths.join('\n'), reportMarkdown: reportMarkdownPath }, commentUrl)
+  const reason = combinedFailureReason(view, config.failOn)
+  if (reason) core.setFailed(stripControl(reason))
+  for (const s of view.services)
+    if (s.view?.failOnNote && !reason)
+      core.warning(`go-memgate (${s.name}): ${s.verdict}: ${s.view.failOnNote}`)
+  if (!reason) core.info(logText(view.headline))
 }
 
 /** Writes the sticky comment; a refusal (fork's read-only token, 403) is a warning, never a failure. */
 async function comment(
   config: Config,
   context: RunContext,
-  report: Report,
-  trusted: Trusted | undefined
+  what: { body: () => string; state: CommentState; reportJson: string | null }
 ): Promise<string | undefined> {
   if (config.comment === 'never') return undefined
   try {
     const octokit = createOctokit(config.githubToken)
-    const pr = await resolvePullRequest(octokit, context, config.reportJson)
+    const pr = await resolvePullRequest(octokit, context, what.reportJson)
     if (pr.number === null) {
       core.info(`No PR comment: ${pr.why}`)
       return undefined
     }
     const target = { owner: context.owner, repo: context.repo, issueNumber: pr.number }
-    const body = buildCommentBody(report, { name: config.name, runUrl: context.runUrl, trusted })
     const result = await postComment(octokit, target, {
       name: config.name,
-      body,
-      report,
+      body: what.body(),
+      state: what.state,
       policy: config.comment
     })
     core.info(

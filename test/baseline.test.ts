@@ -196,6 +196,21 @@ describe('findMergeBase', () => {
     expect(await findMergeBase(clone, 'main')).toMatchObject({ baseRef: 'origin/main', found: 'base-ref' })
   })
 
+  // Issue 22: a branch whose change was reverted measured the same code twice.
+  it('names base-ref when HEAD has the same files as the merge-base, though other commits', async () => {
+    const dir = repo('empty-diff', 'clean', 'clean')
+    git(dir, 'checkout', '-q', '-b', 'reverted', 'main')
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'nothing yet')
+    const base = git(dir, 'rev-parse', '--short=7', 'main')
+    const refusal = new ConfigError(
+      `base-ref: HEAD has the same files as its merge-base with main (${base}): nothing to compare; commit the change, or set base-ref to the branch the PR merges into`
+    )
+    await expect(findMergeBase(dir, 'main')).rejects.toThrow(refusal)
+    git(dir, 'cherry-pick', 'pr')
+    git(dir, 'revert', '--no-edit', 'HEAD')
+    await expect(findMergeBase(dir, 'main')).rejects.toThrow(refusal)
+  })
+
   it('names the branch a base-ref is a typo of', async () => {
     const dir = repo('typo', 'clean', 'clean')
     await expect(findMergeBase(dir, 'mian')).rejects.toThrow(

@@ -2,7 +2,7 @@
 // real HTTP load, real profiles. After each run, nothing it started is alive.
 import { jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { supportsGoroutineLeakProfile } from '../src/engine/build.js'
@@ -360,6 +360,18 @@ describe('memgate run when the arguments are wrong', () => {
     const result = await runCli(['run', ...args])
     expect(result.code).toBe(2)
     expect(result.stderr.trim()).toBe(line)
+  })
+
+  // Issue 22, item 7: run at a monorepo's root, the run relayed Go's `go mod init` advice after a build.
+  it('names working-directory before building when no go.mod is there or above, and where the modules are', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'memgate-monorepo-'))
+    mkdirSync(join(repo, 'services', 'api'), { recursive: true })
+    cpSync(join(SERVICES, 'clean'), join(repo, 'services', 'api'), { recursive: true })
+    const result = await runCli(['run', '--working-directory', repo])
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim()).toBe(
+      `memgate: working-directory: no go.mod in ${repo} or above it; set working-directory to the folder of your service's go.mod (${join(repo, 'services', 'api')})`
+    )
   })
 })
 

@@ -9,6 +9,8 @@ export interface Git {
   showToplevel(): Promise<string | null>
   /** The commit `rev` names (a branch, a tag, a hash); null when it names none. */
   revParseCommit(rev: string): Promise<string | null>
+  /** The tree (the files) of a commit; null when it names none. */
+  treeOf(commit: string): Promise<string | null>
   isShallow(): Promise<boolean>
   /** The best common ancestor of two commits; null when they share no history. */
   mergeBase(a: string, b: string): Promise<string | null>
@@ -61,6 +63,7 @@ export function createGit(cwd: string): Git {
   return {
     showToplevel: () => answer(['rev-parse', '--show-toplevel']),
     revParseCommit: (rev) => answer(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]),
+    treeOf: (commit) => answer(['rev-parse', '--verify', '--quiet', `${commit}^{tree}`]),
     isShallow: async () => (await check(['rev-parse', '--is-shallow-repository'])) === 'true',
     mergeBase: async (a, b) => {
       const args = ['merge-base', a, b]

@@ -19,6 +19,8 @@ interface FakeRepo {
   mergeBases?: Record<string, string>
   /** Makes `git merge-base` itself fail with this line. */
   mergeBaseFails?: string
+  /** Commits whose files are those of another ("a" → "c": an empty commit on c); else each its own. */
+  sameFiles?: Record<string, string>
 }
 
 /** A fake git over a plain repository model, recording the fetches it was asked for. */
@@ -31,6 +33,7 @@ function fakeGit(repo: FakeRepo): Git & { fetches: string[] } {
     fetches,
     showToplevel: async () => (repo.toplevel === undefined ? '/repo' : repo.toplevel),
     revParseCommit: async (rev) => refs[rev] ?? (/^[0-9a-f]{40}$/.test(rev) ? rev : null),
+    treeOf: async (commit) => `tree of ${repo.sameFiles?.[commit] ?? commit}`,
     isShallow: async () => shallow,
     mergeBase: async (a, b) => {
       if (repo.mergeBaseFails) throw new GitError(['merge-base', a, b], repo.mergeBaseFails)
@@ -194,6 +197,15 @@ describe('findMergeBase refuses', () => {
       find({ refs, originHead: 'origin/feature', mergeBases: { [`${HEAD} ${HEAD}`]: HEAD } }, null).result,
       ConfigError,
       'base-ref: the merge-base of HEAD and origin/feature is HEAD itself: nothing to compare; set base-ref to the branch the PR merges into'
+    )
+  })
+
+  // Issue 22: a head with no change (an empty commit) measured the same code twice.
+  it('a head with the same files as the merge-base, naming base-ref', async () => {
+    await expectRejection(
+      find({ refs: pr, mergeBases, sameFiles: { [HEAD]: BASE } }).result,
+      ConfigError,
+      'base-ref: HEAD has the same files as its merge-base with origin/main (ccccccc): nothing to compare; commit the change, or set base-ref to the branch the PR merges into'
     )
   })
 

@@ -74,6 +74,11 @@ export async function findMergeBase(
     throw new ConfigError(
       `base-ref: the merge-base of HEAD and ${base.ref} is HEAD itself: nothing to compare; set base-ref to the branch the PR merges into`
     )
+  // An empty diff (an empty commit, a branch already merged) measures the same code twice.
+  if (commit && (await git.treeOf(head)) === (await git.treeOf(commit)))
+    throw new ConfigError(
+      `base-ref: HEAD has the same files as its merge-base with ${base.ref} (${commit.slice(0, 7)}): nothing to compare; commit the change, or set base-ref to the branch the PR merges into`
+    )
   return { root, headCommit: head, baseRef: base.ref, commit, found }
 }
 

@@ -1,6 +1,6 @@
 // The orchestrator with fakes of the measuring and of git: what it measures and what the
 // report it writes holds, without a process.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -25,6 +25,7 @@ function gateWith(
   } = {}
 ) {
   const repoRoot = mkdtempSync(join(tmpdir(), 'memgate-gate-repo-'))
+  writeFileSync(join(repoRoot, 'go.mod'), 'module example.com/shop\n')
   const tree = mkdtempSync(join(tmpdir(), 'memgate-gate-tree-'))
   const outDir = join(mkdtempSync(join(tmpdir(), 'memgate-gate-out-')), 'out')
   const measured: string[] = []
@@ -94,6 +95,18 @@ describe('runGate', () => {
     expect(gate.measured).toEqual(['head', 'head-2'])
     expect(report.runs.base).toBeUndefined()
     expect(report.verdict).toBe('pass')
+  })
+
+  // Issue 22, item 10: pprof on the API's router passed without a word.
+  it("notes pprof served on target-url's host and port, and not the default target (pprof's own host)", async () => {
+    const api = { 'pprof-url': 'http://127.0.0.1:8080/debug/pprof', baseline: 'none' }
+    const shared = await gateWith({ ...api, 'target-url': 'http://127.0.0.1:8080/api/orders' }).run()
+    expect(shared.report.notices).toEqual([
+      "pprof is served on the API's own address (127.0.0.1:8080, as target-url): memgate reads the same process either way, but deployed like this the service shows /debug/pprof/ (heap contents, CPU profiles on demand) to whoever reaches its API; serve pprof on a port of its own, bound to 127.0.0.1"
+    ])
+    const apart = await gateWith({ ...api, 'target-url': 'http://127.0.0.1:8081/api/orders' }).run()
+    expect(apart.report.notices).toEqual([])
+    expect((await gateWith(api).run()).report.notices).toEqual([])
   })
 
   it('reads a stored baseline before measuring anything: a wrong path fails at once', async () => {

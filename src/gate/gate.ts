@@ -4,9 +4,11 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { baseGrowth, compareRuns, needsAnotherPair, nothingJudged } from '../analysis/comparison.js'
 import { combine, judgeGrowth } from '../analysis/verdict.js'
+import { reportPaths } from '../baseline/report-paths.js'
 import { readReportFile, readStoredBaseline } from '../baseline/stored.js'
 import { ConfigError, secretValues, type Config } from '../config.js'
 import { resolveModuleDir } from '../engine/build.js'
+import { checkModuleFolder } from '../engine/module-folder.js'
 import { withOutDirLock, writeOutput } from '../engine/out-dir.js'
 import { assertSupportedPlatform } from '../engine/processes.js'
 import { pushRun } from '../engine/pushgateway.js'
@@ -15,15 +17,24 @@ import { GateError, OutputError } from '../errors.js'
 import type { ActionRef, Log, PullRequestMerge, Report, Run } from '../model.js'
 import { Redactor } from '../redact.js'
 import { describeBaseGrowth, describePerRequest } from '../report/judgement.js'
+import { renderCombinedMarkdown } from '../report/combined-markdown.js'
+import { presentCombined, type CombinedView, type ServiceReport } from '../report/combined.js'
 import { renderMarkdown } from '../report/markdown.js'
 import type { Trusted } from '../report/view.js'
 import { renderOpenMetrics, runLabels, runRegistry, type RunExport } from '../report/openmetrics.js'
-import { describeBaselineMissing, describeStoredInputDiffers } from '../report/notices.js'
+import {
+  describeBaselineMissing,
+  describePprofOnApiServer,
+  describeStoredInputDiffers
+} from '../report/notices.js'
 import { buildReport } from '../report/report.js'
-import { planJudging } from './plan.js'
+import { planJudging, pprofSharedAddress } from './plan.js'
 import { measureOnceWith } from './run.js'
 import { gitSeams, measureSides, type SidesSeams } from './sides.js'
 import { readSource } from './source-link.js'
+
+/** `report-json` naming several reports (a list or a glob) makes one comment of them. */
+export { namesSeveral } from '../baseline/report-paths.js'
 
 export interface GateOptions {
   /** Where report.json, report.md, raw profiles and logs go. */
@@ -98,6 +109,7 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
   const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory)
   if (!existsSync(moduleDir))
     throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`)
+  if (!config.buildCommand) checkModuleFolder(moduleDir, options.repoRoot, process.env)
   // A stored baseline is read before anything is built: a wrong path fails in a second.
   const stored =
     config.baseline.kind === 'report' ? readStoredBaseline(config.baseline.path, options.configRecord) : null
@@ -128,6 +140,7 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
     headCommit: head.commit,
     pullRequestMerge: options.pullRequestMerge
   })
+  const sharedAddress = pprofSharedAddress(config, Boolean(options.configRecord['target-url']))
   const report = buildReport({
     name: config.name,
     verdict,
@@ -136,7 +149,8 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
       ...(sides.baselineMissing ? [describeBaselineMissing(sides.baselineMissing)] : []),
       ...(stored?.inputsDiffer ?? []).map(describeStoredInputDiffers),
       ...(base ? baseGrowth(base, absolute, increase).map(describeBaseGrowth) : []),
-      ...(vsBase?.comparison.perRequest ? [describePerRequest(vsBase.comparison.perRequest)] : [])
+      ...(vsBase?.comparison.perRequest ? [describePerRequest(vsBase.comparison.perRequest)] : []),
+      ...(sharedAddress && head.source.kind === 'pprof' ? [describePprofOnApiServer(sharedAddress)] : [])
     ],
     config: options.configRecord,
     head,
@@ -195,12 +209,46 @@ function writeReport(report: Report, outDir: string): GateResult {
  */
 export function loadReport(reportJson: string, outDir: string, trusted: Trusted): GateResult {
   const reportJsonPath = resolve(reportJson)
-  const { source, ...loaded } = readReportFile(reportJsonPath, 'report-json')
-  const repositoryUrl = trusted.repositoryUrl
-  const report: Report =
-    source && repositoryUrl ? { ...loaded, source: { ...source, repositoryUrl } } : loaded
+  const report = readForComment(reportJsonPath, trusted)
   const reportMarkdownPath = join(outDir, 'report.md')
   // What the comment says, the report-markdown output says: only what the event confirms.
   writeOutput(reportMarkdownPath, renderMarkdown(report, { trusted }))
   return { report, reportJsonPath, reportMarkdownPath }
+}
+
+/**
+ * `mode: comment` with several services (a matrix of `analyze` jobs): each report read as
+ * one is; one that cannot be read is kept as a failed row naming the file, so the others
+ * are still posted and the check still fails.
+ */
+export function loadReports(
+  reportJson: string,
+  outDir: string,
+  trusted: Trusted
+): { view: CombinedView; paths: string[]; reportMarkdownPath: string } {
+  const paths = reportPaths(reportJson, process.cwd())
+  const services = paths.map((path): ServiceReport => {
+    if (!existsSync(path))
+      return {
+        path,
+        problem: `report-json: no ${path}: the job measuring this service wrote none (it stopped before a verdict), or its artifact was not downloaded here`
+      }
+    try {
+      return { path, report: readForComment(path, trusted) }
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      return { path, problem: error.message }
+    }
+  })
+  const view = presentCombined(services, trusted)
+  const reportMarkdownPath = join(outDir, 'report.md')
+  writeOutput(reportMarkdownPath, renderCombinedMarkdown(view, { trusted }))
+  return { view, paths, reportMarkdownPath }
+}
+
+/** Its links go to this run's repository or nowhere: the address in the file is the untrusted code's to choose. */
+function readForComment(path: string, trusted: Trusted): Report {
+  const { source, ...loaded } = readReportFile(path, 'report-json')
+  const repositoryUrl = trusted.repositoryUrl
+  return source && repositoryUrl ? { ...loaded, source: { ...source, repositoryUrl } } : loaded
 }

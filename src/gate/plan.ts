@@ -109,3 +109,17 @@ function serviceEnv(config: Pick<Config, 'env' | 'memprofilerate'>): Record<stri
     env.GODEBUG = [env.GODEBUG, `memprofilerate=${config.memprofilerate}`].filter(Boolean).join(',')
   return env
 }
+
+/**
+ * The host and port `pprof-url` shares with a `target-url` the user gave (the default target
+ * is the pprof host itself), else null.
+ */
+export function pprofSharedAddress(
+  config: Pick<Config, 'pprofUrl' | 'targetUrl'>,
+  targetGiven: boolean
+): string | null {
+  if (!targetGiven) return null
+  const pprof = new URL(config.pprofUrl)
+  const target = new URL(config.targetUrl)
+  return pprof.protocol === target.protocol && pprof.host === target.host ? pprof.host : null
+}

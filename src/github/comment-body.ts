@@ -1,5 +1,7 @@
 // The comment's text: the report rendered within GitHub's size limit.
 import { renderMarkdown } from '../report/markdown.js'
+import { renderCombinedMarkdown } from '../report/combined-markdown.js'
+import type { CombinedView } from '../report/combined.js'
 import { uploaded } from '../report/present.js'
 import type { Report } from '../model.js'
 import type { Trusted } from '../report/view.js'
@@ -16,8 +18,7 @@ export function buildCommentBody(
 ): string {
   // With upload-artifact false the raw profiles went nowhere the reader can reach.
   const artifact = uploaded(report)
-  const what = artifact ? 'the job summary and artifact' : 'the job summary'
-  const where = options.runUrl ? `[${what}](${options.runUrl})` : what
+  const where = summaryLink(artifact ? 'the job summary and artifact' : 'the job summary', options.runUrl)
   const footer = artifact
     ? `\n\n<sub>Full report with raw profiles: ${where} <code>${artifactName(options.name)}</code>.</sub>\n`
     : `\n\n<sub>Full report: ${where}; no artifact (upload-artifact was false).</sub>\n`
@@ -25,3 +26,15 @@ export function buildCommentBody(
   const maxChars = COMMENT_MAX_CHARS - MARKER_ROOM - footer.length
   return renderMarkdown(report, { maxChars, trusted: options.trusted }) + footer
 }
+
+/** Several services' reports in one comment; each service's raw profiles stayed with its own job. */
+export function buildCombinedCommentBody(
+  view: CombinedView,
+  options: { runUrl: string | null; trusted?: Trusted }
+): string {
+  const footer = `\n\n<sub>Full reports: ${summaryLink('the job summary', options.runUrl)}; each service's raw profiles are in the artifact of the job that measured it.</sub>\n`
+  const maxChars = COMMENT_MAX_CHARS - MARKER_ROOM - footer.length
+  return renderCombinedMarkdown(view, { maxChars, trusted: options.trusted }) + footer
+}
+
+const summaryLink = (what: string, runUrl: string | null): string => (runUrl ? `[${what}](${runUrl})` : what)

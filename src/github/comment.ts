@@ -31,16 +31,36 @@ export function commentMarker(name: string): string {
   return `<!-- go-memgate:${name} -->`
 }
 
+/** What a comment says, as `comment: on-failure` and `on-change` compare it. */
+export interface CommentState {
+  verdict: Report['verdict']
+  fingerprint: string
+}
+
 /**
  * What makes a result "materially" different for `comment: on-change`: the verdict and
  * which judgements hold (series, against what, by which rule), never their numbers, so
  * that noise between two pushes (2.1 vs 2.2 MiB/min) does not count as a change.
  */
-function reportFingerprint(report: Pick<Report, 'verdict' | 'judgements'>): string {
-  const held = report.judgements.map((j) => `${j.series}:${j.against}:${j.rule}`).sort()
-  const hash = createHash('sha256').update(JSON.stringify(held)).digest('hex').slice(0, 16)
-  return `${report.verdict}:${hash}`
+export function reportState(report: Pick<Report, 'verdict' | 'judgements'>): CommentState {
+  return { verdict: report.verdict, fingerprint: `${report.verdict}:${hash(heldJudgements(report))}` }
 }
+
+/** Several services in one comment: a change in any of them, or in which are shown, is a change. */
+export function combinedState(
+  verdict: Report['verdict'],
+  services: { name: string; report: Pick<Report, 'verdict' | 'judgements'> | null }[]
+): CommentState {
+  const each = services.map(
+    (s) => `${s.name}=${s.report ? `${s.report.verdict}:${heldJudgements(s.report)}` : 'unreadable'}`
+  )
+  return { verdict, fingerprint: `${verdict}:${hash(each.sort().join('\n'))}` }
+}
+
+const heldJudgements = (report: Pick<Report, 'judgements'>): string =>
+  JSON.stringify(report.judgements.map((j) => `${j.series}:${j.against}:${j.rule}`).sort())
+
+const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16)
 
 function fingerprintMarker(fingerprint: string): string {
   return `<!-- go-memgate-state:${fingerprint} -->`
@@ -97,18 +117,18 @@ export async function postComment(
   options: {
     name: string
     body: string
-    report: Pick<Report, 'verdict' | 'judgements'>
+    state: CommentState
     policy: CommentPolicy
   }
 ): Promise<CommentResult> {
   if (options.policy === 'never') return { action: 'skipped', reason: 'comment is "never"' }
-  const fingerprint = reportFingerprint(options.report)
+  const { fingerprint } = options.state
   const body = `${commentMarker(options.name)}\n${fingerprintMarker(fingerprint)}\n${options.body}`
   if (body.length > COMMENT_MAX_CHARS)
     throw new Error(`comment body has ${body.length} characters, over GitHub's limit`)
 
   const existing = await findOwnComment(octokit, target, options.name)
-  const passes = options.report.verdict === 'pass'
+  const passes = options.state.verdict === 'pass'
   if (!existing) {
     if (passes && options.policy !== 'always')
       return { action: 'skipped', reason: `comment is "${options.policy}" and the gate passes` }

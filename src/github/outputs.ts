@@ -1,19 +1,23 @@
 // The action's outputs, named as in OUTPUTS (src/inputs.ts).
 import * as core from '@actions/core'
-import type { Report } from '../model.js'
-import { present } from '../report/present.js'
+import type { ReportView } from '../report/view.js'
 
 export interface OutputPaths {
+  /** Newline-separated when several reports were posted. */
   reportJson: string
   reportMarkdown: string
 }
 
 /**
  * In `mode: comment` the report comes from untrusted code, and a workflow may put outputs
- * into a shell: only known words and finite numbers pass.
+ * into a shell: only known words and finite numbers pass. With several services, the
+ * worst verdict and the fastest growth.
  */
-export function setOutputs(report: Report, paths: OutputPaths, commentUrl: string | undefined): void {
-  const { verdict, outputs } = present(report)
+export function setOutputs(
+  { verdict, outputs }: Pick<ReportView, 'verdict' | 'outputs'>,
+  paths: OutputPaths,
+  commentUrl: string | undefined
+): void {
   const verdicts: unknown[] = ['pass', 'fail', 'inconclusive']
   core.setOutput('verdict', verdicts.includes(verdict) ? verdict : '')
   // Empty when the series could not be fitted, so a workflow can tell "none" from 0.

@@ -37,7 +37,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
 }
 
 /** Words escaped, code as code, linked where the view has somewhere to go. */
-function line(spans: Line): string {
+export function line(spans: Line): string {
   return spans
     .map((s) => {
       if (typeof s === 'string') return escapeText(s)
@@ -46,7 +46,7 @@ function line(spans: Line): string {
     .join('')
 }
 
-const stressed = (c: Cell) => (c.failed ? `**${escapeText(c.text)}**` : escapeText(c.text))
+export const stressed = (c: Cell) => (c.failed ? `**${escapeText(c.text)}**` : escapeText(c.text))
 
 function firstScreen(view: ReportView): string {
   const name = view.name === null ? '' : ` (${escapeText(view.name)})`

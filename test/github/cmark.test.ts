@@ -1,10 +1,11 @@
 // A fork's report.json rendered as GitHub renders the comment (cmark-gfm, then its mention and
 // reference filters): nothing from the report's text may become a link, a mention, a
 // reference, an element, or hide and reorder what follows (issue 21, class 5).
-import { buildCommentBody } from '../../src/github/comment-body.js'
+import { buildCombinedCommentBody, buildCommentBody } from '../../src/github/comment-body.js'
 import type { Report } from '../../src/model.js'
+import { presentCombined, type ServiceReport } from '../../src/report/combined.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
-import { failWithBaselineReport } from '../fixtures/reports.js'
+import { failWithBaselineReport, passReport } from '../fixtures/reports.js'
 import { CMARK_PRESENT, liveInHtml, renderGfm } from './cmark.js'
 
 const describeCmark = CMARK_PRESENT ? describe : describe.skip
@@ -85,5 +86,40 @@ describeCmark('the comment as GitHub renders it', () => {
     expect(notice('ask @team')).toContain('ask <code>@team</code>')
     expect(notice('fixes &#35;1')).toContain('fixes <code>&amp;#35;1</code>')
     expect(notice('see www.evil.example now')).toContain('see <code>www.evil.example</code> now')
+  })
+})
+
+// Many services, one comment: each report is a fork's, and a report kept at the default name
+// is named by its folder, which a workflow's artifact name chose.
+describeCmark('the comment of several services as GitHub renders it', () => {
+  const trusted = { name: 'services', repositoryUrl: REPOSITORY, headSha: HEAD, failOn: 'fail' }
+  const folders = LIVE_TEXT.filter((t) => !t.includes('/') && !t.includes('\u0000'))
+  const services: ServiceReport[] = [
+    ...LIVE_TEXT.map((t, i) => ({
+      path: `/r/memgate-${i}/report.json`,
+      report: { ...reportWith(t), name: `svc-${i}` }
+    })),
+    ...folders.map((folder) => ({ path: `/r/${folder}/report.json`, report: passReport() })),
+    ...folders.map((folder) => ({
+      path: `/r/${folder}/report.json`,
+      problem: `report-json: /r/${folder}/report.json is not a file`
+    }))
+  ]
+  const [html] = renderGfm([
+    buildCombinedCommentBody(presentCombined(services, trusted), {
+      runUrl: `${REPOSITORY}/actions/runs/1`,
+      trusted
+    })
+  ])
+
+  it('makes nothing live, neither from the reports nor from the folders', () => {
+    expect(liveInHtml(html, trustedHref)).toBeNull()
+  })
+
+  it('opens with a table of a row a service, and folds a report for each readable one', () => {
+    expect(html.indexOf('<table>')).toBeLessThan(html.indexOf('<details>'))
+    const summary = /<table>[\s\S]*?<\/table>/.exec(html)![0]
+    expect(summary.match(/<tr>/g)).toHaveLength(1 + services.length)
+    expect(html.match(/<summary><code>/g)).toHaveLength(LIVE_TEXT.length + folders.length)
   })
 })

@@ -5,6 +5,7 @@ import {
   COMMENT_MAX_CHARS,
   commentMarker,
   postComment,
+  reportState,
   type CommentPolicy
 } from '../../src/github/comment.js'
 import { createOctokit } from '../../src/github/octokit.js'
@@ -42,7 +43,7 @@ const RUN_URL = 'https://github.com/octo/service/actions/runs/1'
 
 async function post(report: Report, policy: CommentPolicy = 'always', token = 'pat', name = 'memgate') {
   const body = buildCommentBody(report, { name, runUrl: RUN_URL })
-  return postComment(createOctokit(token), target, { name, body, report, policy })
+  return postComment(createOctokit(token), target, { name, body, state: reportState(report), policy })
 }
 
 const comments = () => fake.issueComments(REPO, PR)

@@ -3,11 +3,12 @@
 import { jest } from '@jest/globals'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { run } from '../../src/main.js'
 import type { Report } from '../../src/model.js'
 import { FakeGitHub, type FakeUser } from './fake-github.js'
-import { failWithBaselineReport, makeReport } from '../fixtures/reports.js'
+import { failWithBaselineReport, inconclusiveReport, makeReport } from '../fixtures/reports.js'
+import { inputsFor, isGate, readmeWorkflows } from '../helpers/readme-workflows.js'
 import { runnerEnv } from './runner-env.js'
 
 jest.setTimeout(30_000)
@@ -302,5 +303,88 @@ describe('run (mode: comment)', () => {
       expect(comments()).toHaveLength(0)
       expect(stdout).toContain(`No PR comment: pull request #7 has head ${'b'.repeat(40)}`)
     })
+  })
+})
+
+// Issue 22, "many services, one comment": the README's matrix workflow, its last job run as
+// the runner would, on the three services' report.json files laid out as download-artifact does.
+describe('run (mode: comment, a matrix of services)', () => {
+  const workflow = readmeWorkflows().find((w) => Object.values(w.jobs).some((j) => j.strategy?.matrix))!
+  const commentJob = Object.values(workflow.jobs).find((job) => job.needs)!
+  const download = commentJob.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!
+  const inputs = inputsFor(commentJob.steps.find(isGate)!)
+  const workspace = join(dir, 'workspace')
+  const reports: Record<string, Report> = {
+    api: { ...makeReport({ verdict: 'pass' }), name: 'api', judgements: [], reasons: [] },
+    billing: { ...inconclusiveReport(), name: 'billing' },
+    orders: { ...failWithBaselineReport(), name: 'orders' }
+  }
+  const reportPath = (service: string) =>
+    join(workspace, String(download.with?.['path']), `memgate-${service}`, 'report.json')
+  const savedCwd = process.cwd()
+
+  beforeEach(() => {
+    rmSync(workspace, { recursive: true, force: true })
+    for (const [service, report] of Object.entries(reports)) {
+      mkdirSync(dirname(reportPath(service)), { recursive: true })
+      writeFileSync(reportPath(service), JSON.stringify(report))
+    }
+    for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
+    process.chdir(workspace)
+  })
+  afterEach(() => process.chdir(savedCwd))
+
+  it('posts one comment, failing services first, each report folded; fails the check; outputs summarise', async () => {
+    await run()
+    expect(comments()).toHaveLength(1)
+    const body = comments()[0].body
+    const rows = body.split('\n\n')[1].split('\n').slice(2)
+    expect(rows.map((r) => r.split(' | ').slice(0, 2))).toEqual([
+      ['| `orders`', '❌ FAIL'],
+      ['| `billing`', '⚠️ INCONCLUSIVE'],
+      ['| `api`', '✅ PASS']
+    ])
+    expect(body.match(/<details><summary><code>/g)).toHaveLength(3)
+    expect(process.exitCode).toBe(1)
+    expect(stdout).toMatch(/^::error::go-memgate: 1 of 3 services fail the check: orders: fail: /m)
+    expect(outputs()).toMatchObject({
+      verdict: 'fail',
+      'report-json': Object.keys(reports).map(reportPath).join('\n'),
+      'comment-url': `https://github.com/octo/service/pull/7#issuecomment-${comments()[0].id}`
+    })
+    expect(readFileSync(files.summary, 'utf8')).toContain('1 of 3 services fail')
+
+    // The next push: the leak is fixed; the same comment says so.
+    process.exitCode = undefined
+    writeFileSync(reportPath('orders'), JSON.stringify({ ...reports['api'], name: 'orders' }))
+    await run()
+    expect(comments()).toHaveLength(1)
+    expect(comments()[0].body).toContain('⚠️ go-memgate: 1 of 3 services inconclusive, none fails')
+    expect(process.exitCode).toBeUndefined()
+  })
+
+  it('shows a service whose job wrote no report, and a report that is not one, as failed rows', async () => {
+    rmSync(reportPath('billing'))
+    writeFileSync(reportPath('api'), '{"hello": 1}')
+    await run()
+    const body = comments()[0].body
+    expect(body).toMatch(/^\| `memgate-billing` \| ❌ UNREADABLE \| \*\*report-json: no .*memgate-billing/m)
+    expect(body).toMatch(
+      /^\| `memgate-api` \| ❌ UNREADABLE \| \*\*report-json: .* is not a go-memgate report\.json/m
+    )
+    expect(body.match(/<details><summary><code>/g)).toHaveLength(1)
+    expect(stdout).toMatch(
+      /^::error::report-json: .*memgate-api.*report\.json is not a go-memgate report\.json$/m
+    )
+    expect(process.exitCode).toBe(1)
+  })
+
+  it('takes a glob, and names one that matches nothing', async () => {
+    process.env['INPUT_REPORT-JSON'] = 'memgate/*/report.json'
+    await run()
+    expect(comments()[0].body.match(/<details><summary><code>/g)).toHaveLength(3)
+    process.env['INPUT_REPORT-JSON'] = 'reports/*/report.json'
+    await run()
+    expect(stdout).toMatch(/^::error::Invalid input: report-json: no file matches reports\/\*\/report\.json/m)
   })
 })

@@ -56,7 +56,12 @@ function firstScreen(view: ReportView): string {
   const lines = [`### ${view.headline}${name}`, '']
   for (const notice of view.notices) lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '')
   const growth = view.growth.map(stressed).join('; ')
-  const items = [growth || null, ...[view.commits, view.leakingLine, view.nextStep].map((l) => l && line(l))]
+  const items = [
+    growth || null,
+    ...[view.commits, view.leakingLine, view.knownMisuse?.line ?? null, view.nextStep].map(
+      (l) => l && line(l)
+    )
+  ]
   for (const item of [...items, view.failOnNote && escapeText(view.failOnNote)])
     if (item) lines.push(`- ${item}`)
   return lines.join('\n').trim()

@@ -31,7 +31,7 @@ export interface Cell {
 }
 
 /** A mark on a line of the diff. */
-interface AnnotationView {
+export interface AnnotationView {
   title: string
   message: string
   file: string
@@ -96,6 +96,8 @@ export interface ReportView {
   growth: Cell[]
   commits: Line | null
   leakingLine: Line | null
+  /** A known misuse the profiles show, its cause and fix in one line, and its mark on the service's line. */
+  knownMisuse: { line: Line; annotation: AnnotationView | null } | null
   nextStep: Line | null
   /** Why an inconclusive run passes the check (fail-on: fail), and what to do; else null. */
   failOnNote: string | null

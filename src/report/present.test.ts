@@ -61,6 +61,41 @@ describe('goroutine groups', () => {
   })
 })
 
+describe('a known misuse', () => {
+  const unclosedBody = (report: Report) => {
+    report.runs.head.attribution!.signatures = [
+      {
+        kind: 'response-body-not-closed',
+        site: { function: 'main.fetch', file: '/src/svc/client.go', line: 75, repoPath: 'svc/client.go' },
+        heapBytesGrowth: 1 << 20,
+        goroutineGrowth: 400,
+        evidence: 'net/http.(*persistConn).readLoop'
+      }
+    ]
+    return report
+  }
+  const said =
+    'Known misuse: an HTTP response body is not closed, so each request keeps its connection open: close it after reading (defer resp.Body.Close())'
+
+  it('says cause, fix and the line to change on the first screen, in the terminal and as the first annotation', () => {
+    const report = unclosedBody(makeReport())
+    const markdown = renderMarkdown(report)
+    expect(markdown.slice(0, markdown.indexOf('\n|'))).toContain(`- ${said} (\`svc/client.go:75\`)`)
+    expect(renderTerminal(report)).toContain(`  ${said} (svc/client.go:75)`)
+    expect(present(report).knownMisuse?.annotation).toEqual({
+      title: 'go-memgate (memgate): known misuse',
+      message:
+        'An HTTP response body is not closed, so each request keeps its connection open: close it after reading (defer resp.Body.Close()).',
+      file: 'svc/client.go',
+      line: 75
+    })
+  })
+
+  it('is not said when the run passes', () => {
+    expect(present(unclosedBody(makeReport({ verdict: 'pass' }))).knownMisuse).toBeNull()
+  })
+})
+
 // Issue 21, class 4: a fork's report may hold 1,000 notices and 10,000 run notes of 8,192
 // characters; every output rendered them all (21 MB of report.md).
 describe('long lists', () => {

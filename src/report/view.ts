@@ -31,7 +31,7 @@ export interface Cell {
 }
 
 /** A mark on a line of the diff. */
-export interface AnnotationView {
+interface AnnotationView {
   title: string
   message: string
   file: string

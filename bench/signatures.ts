@@ -21,7 +21,6 @@ const MODES: Array<[mode: string, expected: SignatureKind | null, rate?: string]
   ['metric-label', 'metric-label-unbounded'],
   ['', null]
 ]
-]
 
 const runs = Number(process.env.MEMGATE_BENCH_RUNS ?? 1)
 if (!Number.isInteger(runs) || runs < 1)

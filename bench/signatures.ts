@@ -19,6 +19,7 @@ const MODES: Array<[mode: string, expected: SignatureKind | null, rate?: string]
   ['afterfunc-not-stopped', 'timer-not-stopped'],
   ['request-kept', 'request-kept'],
   ['metric-label', 'metric-label-unbounded'],
+  ['zap-syncer-per-request', 'write-syncer-not-stopped'],
   ['', null]
 ]
 
@@ -29,6 +30,15 @@ const only = process.env.MEMGATE_BENCH_ONLY?.split(',')
 
 const once = (mode: string, rate?: string) =>
   runFixture('misuse', mode ? `MISUSE=${mode}` : '', () => (rate ? { rate } : {}))
+
+/** Where a library object is made anew a request, the call into it (`// memgate:calls <mode>`). */
+function callLine(mode: string): string | null {
+  try {
+    return `misuse/main.go:${lineOf('misuse', `// memgate:calls ${mode}`)}`
+  } catch {
+    return null
+  }
+}
 
 const plain = (line: Line | null) =>
   line
@@ -52,9 +62,11 @@ for (const [mode, expected, rate] of MODES.filter(([m]) => !only || only.include
     const view = present(report)
     const site = report.runs.head.attribution?.signatures?.[0]?.site
     const marked = mode ? `misuse/main.go:${lineOf('misuse', `// memgate:misuse ${mode}`)}` : null
+    const calls = mode ? callLine(mode) : null
     const named = view.knownMisuse ? (report.runs.head.attribution?.signatures?.[0]?.kind ?? '') : '—'
     const at = site ? `${site.repoPath ?? site.file}:${site.line}` : null
-    const atMarker = at !== null && marked !== null && at.endsWith(marked)
+    const atMarker =
+      at !== null && ((marked !== null && at.endsWith(marked)) || (calls !== null && at.endsWith(calls)))
     const right =
       expected === null
         ? named === '—'

@@ -196,7 +196,8 @@ export const SignatureKind = oneOf(
   'context-not-cancelled',
   'timer-not-stopped',
   'request-kept',
-  'metric-label-unbounded'
+  'metric-label-unbounded',
+  'write-syncer-not-stopped'
 )
 export type SignatureKind = Static<typeof SignatureKind>
 

@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs'
 import { diffHeap } from '../profile/diff.js'
 import { parseGoroutineText } from '../profile/goroutine-text.js'
 import { summarizeGoroutines } from '../profile/goroutines.js'
 import { summarizeHeap } from '../profile/heap.js'
 import { buildRoot, profile, text } from '../../test/fixtures/profiles.js'
-import { lineOf } from '../../test/fixtures/services.js'
+import { lineOf, SERVICES } from '../../test/fixtures/services.js'
 import type { SignatureKind } from '../model.js'
 import { attributeGoroutines } from './attribution.js'
 import { detectSignatures } from './signatures.js'
@@ -21,6 +22,19 @@ function signaturesOf(run: string) {
   return detectSignatures(diffHeap(heap('start'), heap('end')), groups, layout)
 }
 
+/**
+ * The line a developer changes: the misuse's, or, where a library object is made anew a
+ * request, the call into it, when the object itself (one small allocation a request) is too
+ * rarely sampled to be seen (3 requests/s, 8 s here).
+ */
+function linesToChange(mode: string): number[] {
+  const calls = readFileSync(`${SERVICES}misuse/main.go`, 'utf8').includes(`// memgate:calls ${mode}`)
+  return [
+    lineOf('misuse', `// memgate:misuse ${mode}`),
+    ...(calls ? [lineOf('misuse', `// memgate:calls ${mode}`)] : [])
+  ]
+}
+
 // Each mode of the misuse service (test/fixtures/services/misuse), its signature and the
 // line its marker comment names: the line a developer changes.
 const MODES: Array<[mode: string, kind: SignatureKind]> = [
@@ -29,7 +43,8 @@ const MODES: Array<[mode: string, kind: SignatureKind]> = [
   ['context-not-cancelled', 'context-not-cancelled'],
   ['afterfunc-not-stopped', 'timer-not-stopped'],
   ['request-kept', 'request-kept'],
-  ['metric-label', 'metric-label-unbounded']
+  ['metric-label', 'metric-label-unbounded'],
+  ['zap-syncer-per-request', 'write-syncer-not-stopped']
 ]
 
 describe('detectSignatures on real profiles of real libraries', () => {
@@ -37,10 +52,8 @@ describe('detectSignatures on real profiles of real libraries', () => {
     const signatures = signaturesOf(`misuse/${mode}`)
     expect(signatures.map((s) => s.kind)).toEqual([kind])
     const [s] = signatures
-    expect(s.site).toMatchObject({
-      repoPath: 'test/fixtures/services/misuse/main.go',
-      line: lineOf('misuse', `// memgate:misuse ${mode}`)
-    })
+    expect(s.site?.repoPath).toBe('test/fixtures/services/misuse/main.go')
+    expect(linesToChange(mode)).toContain(s.site?.line)
     expect(s.heapBytesGrowth).toBeGreaterThan(0)
   })
 

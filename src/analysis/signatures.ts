@@ -15,6 +15,7 @@ type Tell =
   | 'transport-made'
   | 'connection'
   | 'client-call'
+  | 'write-syncer'
   | 'context-child'
   | 'timer'
   | 'request-read'
@@ -60,6 +61,9 @@ const RULES: TellRule[] = [
       'net/http.(*Transport).RoundTrip'
     )
   },
+  // A zap BufferedWriteSyncer's buffer and ticker, made at its first write; ahead of the
+  // timer's rule, whose NewTicker it calls.
+  { tell: 'write-syncer', matches: startsWithAny('go.uber.org/zap/zapcore.(*BufferedWriteSyncer).') },
   {
     tell: 'context-child',
     matches: startsWithAny(
@@ -92,7 +96,7 @@ const RULES: TellRule[] = [
 ]
 
 /** Goroutine growth below this is requests in flight (attribution's minGoroutineGrowth). */
-const minConnectionGrowth = 3
+const minGoroutineGrowth = 3
 
 interface Claimed {
   bytes: number
@@ -207,6 +211,21 @@ function signature(
   }
 }
 
+/**
+ * The line that made a library's object anew a request (`&http.Transport{}`): the service's
+ * own allocation in a function on the path from `caller`, the line that called into the
+ * library; else that line.
+ */
+function constructedAt(
+  caller: Frame | undefined,
+  stacks: HeapStack[],
+  isService: (f: Frame) => boolean
+): Frame | undefined {
+  const path = stacks.find((s) => caller && s.frames.some((f) => frameString(f) === frameString(caller)))
+  const pathFunctions = new Set((path?.frames ?? []).filter(isService).map((f) => f.function))
+  return ownAllocation(stacks, isService, (_, at) => pathFunctions.has(at.function)) ?? caller
+}
+
 /** Goroutines added to the groups blocked in the given function. */
 const growthIn = (groups: GoroutineGroup[], fn: string) =>
   groups.filter((g) => g.function === fn).reduce((sum, g) => sum + Math.max(0, g.countGrowth), 0)
@@ -230,17 +249,12 @@ function httpClientSignature(
   const writers = growthIn(groups, 'net/http.(*persistConn).writeLoop')
   const made = claimed.get('transport-made')
   const connections = claimed.get('connection')
-  if (grew(made) || (writers >= minConnectionGrowth && unread < minConnectionGrowth)) {
-    // The caller that made the Transport: its own allocation in a function on the path
-    // into the client; else the line that called the client.
-    const caller = topCaller(made) ?? topCaller(claimed.get('client-call'))
-    const path = stacks.find((s) => caller && s.frames.some((f) => frameString(f) === frameString(caller)))
-    const pathFunctions = new Set((path?.frames ?? []).filter(isService).map((f) => f.function))
-    const site = ownAllocation(stacks, isService, (_, at) => pathFunctions.has(at.function)) ?? caller
+  if (grew(made) || (writers >= minGoroutineGrowth && unread < minGoroutineGrowth)) {
+    const site = constructedAt(topCaller(made) ?? topCaller(claimed.get('client-call')), stacks, isService)
     const evidence = grew(made) ? made.evidence : 'net/http.(*persistConn).writeLoop'
     return signature('transport-per-request', made, site, layout, writers, evidence)
   }
-  if (!grew(connections) && unread < minConnectionGrowth) return undefined
+  if (!grew(connections) && unread < minGoroutineGrowth) return undefined
   return signature(
     'response-body-not-closed',
     connections,
@@ -282,6 +296,19 @@ export function detectSignatures(
     // whatever keeps them is another signature's.
     if (grew(c) && caller) found.push(signature(kind, c, caller, layout))
   }
+  // Each syncer's flush loop waits on its ticker until Stop.
+  const syncer = claimed.get('write-syncer')
+  const flushLoops = growthIn(groups, 'go.uber.org/zap/zapcore.(*BufferedWriteSyncer).flushLoop')
+  if (grew(syncer) || flushLoops >= minGoroutineGrowth)
+    found.push(
+      signature(
+        'write-syncer-not-stopped',
+        syncer,
+        constructedAt(topCaller(syncer), diff.stacks, isService),
+        layout,
+        flushLoops
+      )
+    )
   const request = claimed.get('request-read')
   if (grew(request))
     found.push(signature('request-kept', request, ownAllocation(diff.stacks, isService, inHandler), layout))

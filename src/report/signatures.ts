@@ -33,6 +33,11 @@ const SIGNATURE_WORDS: Record<SignatureKind, SignatureWords> = {
     cause: 'something keeps each *http.Request reachable after its handler returns',
     fix: 'keep only the values needed, or delete the entry when the handler returns'
   },
+  'write-syncer-not-stopped': {
+    cause:
+      'a zap BufferedWriteSyncer is made per logger and never stopped, its buffer and flush goroutine kept',
+    fix: 'make one at startup and call its Stop on shutdown'
+  },
   'metric-label-unbounded': {
     cause: 'a metric vector gets a new label value per request, a new series each',
     fix: 'use labels with a bounded set of values (no IDs, paths or users)'

@@ -26,6 +26,23 @@ describe('annotate', () => {
     expect(renderMarkdown(report)).toContain('`service/main.go:77` **proven leaked**')
   })
 
+  it('marks a known misuse first, at the line to change, with its cause and fix', () => {
+    const report = makeReport()
+    report.runs.head.attribution!.signatures = [
+      {
+        kind: 'context-not-cancelled',
+        site: { function: 'main.work', file: '/src/service/work.go', line: 12, repoPath: 'service/work.go' },
+        heapBytesGrowth: 1 << 20,
+        goroutineGrowth: 0,
+        evidence: 'context.WithCancel'
+      }
+    ]
+    expect(annotate(report)).toBe(2)
+    expect(stdout.split('\n').filter(Boolean)[0]).toBe(
+      '::error title=go-memgate (memgate)%3A known misuse,file=service/work.go,line=12::A context made with WithCancel/WithTimeout is never cancelled, so its long-lived parent keeps it: call its cancel when the work is done (defer cancel()).'
+    )
+  })
+
   it('marks nothing on a pass', () => {
     expect(annotate(makeReport({ verdict: 'pass' }))).toBe(0)
     expect(stdout).toBe('')

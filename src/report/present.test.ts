@@ -1,4 +1,4 @@
-import { makeReport, provenLeakedAtWarmUp } from '../../test/fixtures/reports.js'
+import { leakSignature, makeReport, provenLeakedAtWarmUp } from '../../test/fixtures/reports.js'
 import type { Judgement, Report } from '../model.js'
 import { describeJudgement } from './judgement.js'
 import { renderMarkdown } from './markdown.js'
@@ -63,15 +63,7 @@ describe('goroutine groups', () => {
 
 describe('a known misuse', () => {
   const unclosedBody = (report: Report) => {
-    report.runs.head.attribution!.signatures = [
-      {
-        kind: 'response-body-not-closed',
-        site: { function: 'main.fetch', file: '/src/svc/client.go', line: 75, repoPath: 'svc/client.go' },
-        heapBytesGrowth: 1 << 20,
-        goroutineGrowth: 400,
-        evidence: 'net/http.(*persistConn).readLoop'
-      }
-    ]
+    report.runs.head.attribution!.signatures = [leakSignature()]
     return report
   }
   const said =
@@ -80,13 +72,13 @@ describe('a known misuse', () => {
   it('says cause, fix and the line to change on the first screen, in the terminal and as the first annotation', () => {
     const report = unclosedBody(makeReport())
     const markdown = renderMarkdown(report)
-    expect(markdown.slice(0, markdown.indexOf('\n|'))).toContain(`- ${said} (\`svc/client.go:75\`)`)
-    expect(renderTerminal(report)).toContain(`  ${said} (svc/client.go:75)`)
+    expect(markdown.slice(0, markdown.indexOf('\n|'))).toContain(`- ${said} (\`service/client.go:75\`)`)
+    expect(renderTerminal(report)).toContain(`  ${said} (service/client.go:75)`)
     expect(present(report).knownMisuse?.annotation).toEqual({
       title: 'go-memgate (memgate): known misuse',
       message:
         'An HTTP response body is not closed, so each request keeps its connection open: close it after reading (defer resp.Body.Close()).',
-      file: 'svc/client.go',
+      file: 'service/client.go',
       line: 75
     })
   })

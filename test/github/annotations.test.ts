@@ -2,7 +2,7 @@
 import { jest } from '@jest/globals'
 import { annotate } from '../../src/github/annotations.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
-import { makeReport, provenLeakedAtWarmUp } from '../fixtures/reports.js'
+import { leakSignature, makeReport, provenLeakedAtWarmUp } from '../fixtures/reports.js'
 
 let stdout: string
 beforeEach(() => {
@@ -29,13 +29,15 @@ describe('annotate', () => {
   it('marks a known misuse first, at the line to change, with its cause and fix', () => {
     const report = makeReport()
     report.runs.head.attribution!.signatures = [
-      {
+      leakSignature({
         kind: 'context-not-cancelled',
-        site: { function: 'main.work', file: '/src/service/work.go', line: 12, repoPath: 'service/work.go' },
-        heapBytesGrowth: 1 << 20,
-        goroutineGrowth: 0,
-        evidence: 'context.WithCancel'
-      }
+        site: {
+          function: 'main.work',
+          file: '/work/repo/service/work.go',
+          line: 12,
+          repoPath: 'service/work.go'
+        }
+      })
     ]
     expect(annotate(report)).toBe(2)
     expect(stdout.split('\n').filter(Boolean)[0]).toBe(

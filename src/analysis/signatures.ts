@@ -4,7 +4,7 @@
 // report/signatures.ts says the cause and the fix.
 import type { GoroutineGroup, LeakSignature, SignatureKind } from '../model.js'
 import type { HeapDiff } from '../profile/diff.js'
-import { frameString } from '../profile/frames.js'
+import { frameString, isRuntime } from '../profile/frames.js'
 import type { HeapStack } from '../profile/heap.js'
 import { toRepoPath, type RepoLayout } from '../profile/paths.js'
 import type { Frame } from '../profile/profile.js'
@@ -108,11 +108,9 @@ interface Claimed {
   largestBytes: number
 }
 
-const isRuntimeFrame = (fn: string) => fn.startsWith('runtime.') || fn.startsWith('internal/')
-
 /** The tell of a stack and the outermost frame that shows it, or undefined. */
 function tellOf(frames: Frame[]): { rule: TellRule; at: number } | undefined {
-  const innermost = frames.findIndex((f) => !isRuntimeFrame(f.function))
+  const innermost = frames.findIndex((f) => !isRuntime(f.function))
   for (const rule of RULES) {
     if (rule.innermostOnly) {
       if (innermost >= 0 && rule.matches(frames[innermost].function)) return { rule, at: innermost }
@@ -174,7 +172,7 @@ function ownAllocation(
 ): Frame | undefined {
   const sites = new Map<string, { frame: Frame; bytes: number }>()
   for (const s of stacks) {
-    const frame = s.frames.find((f) => !isRuntimeFrame(f.function))
+    const frame = s.frames.find((f) => !isRuntime(f.function))
     if (!frame || !isService(frame) || !on(s, frame)) continue
     const key = frameString(frame)
     const site = sites.get(key) ?? { frame, bytes: 0 }

@@ -1,16 +1,10 @@
 // npm run bench:detection: every fixture R times with the default limits, a table of
 // verdicts, the measured growth against the designed leak, and the time each run took.
 // R: MEMGATE_BENCH_RUNS (default 5). Runs are sequential: each one is a real service under load.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { describeConfig, parseConfig, type RawInputs } from '../src/config.js'
-import { FIXTURES } from '../src/demo.js'
-import { freePort } from '../src/engine/free-port.js'
-import { runGate } from '../src/gate/gate.js'
 import type { Report } from '../src/model.js'
 import { formatBytes } from '../src/units.js'
 import { marker } from '../test/fixtures/services.js'
+import { runFixture } from './run-fixture.js'
 import { median, spread } from './stats.js'
 
 interface Case {
@@ -150,29 +144,11 @@ const only = process.env.MEMGATE_BENCH_ONLY?.split(',')
 /** `off` measures the least-of-four readings under load instead of quiesced ones, for comparison. */
 const quiesce = process.env.MEMGATE_BENCH_QUIESCE ?? 'on'
 
-async function once(c: Case): Promise<{ report: Report; seconds: number }> {
-  const port = await freePort()
-  const raw: RawInputs = {
-    'working-directory': join(FIXTURES, c.fixture),
-    env: `ADDR=127.0.0.1:${port}\n${c.env}`,
-    'pprof-url': `http://127.0.0.1:${port}/debug/pprof`,
+const once = (c: Case) =>
+  runFixture(c.fixture, c.env, (port) => ({
     ...(c.metrics ? { 'metrics-url': `http://127.0.0.1:${port}/metrics` } : {}),
     quiesce
-  }
-  const outDir = mkdtempSync(join(tmpdir(), 'memgate-bench-'))
-  const started = Date.now()
-  try {
-    const { report } = await runGate(parseConfig(raw), {
-      outDir,
-      repoRoot: FIXTURES,
-      configRecord: describeConfig(raw),
-      log: () => {}
-    })
-    return { report, seconds: (Date.now() - started) / 1000 }
-  } finally {
-    rmSync(outDir, { recursive: true, force: true })
-  }
-}
+  }))
 
 /** Sample-to-sample scatter of a series: the sd of successive differences over √2, robust to a trend. */
 function scatter(values: number[]): number {

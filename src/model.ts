@@ -189,6 +189,31 @@ export const GoroutineGroup = object({
 })
 export type GoroutineGroup = Static<typeof GoroutineGroup>
 
+/** A known misuse the profiles show (analysis/signatures.ts); report/signatures.ts words it. */
+export const SignatureKind = oneOf(
+  'response-body-not-closed',
+  'transport-per-request',
+  'context-not-cancelled',
+  'timer-not-stopped',
+  'request-kept',
+  'metric-label-unbounded',
+  'write-syncer-not-stopped'
+)
+export type SignatureKind = Static<typeof SignatureKind>
+
+export const LeakSignature = object({
+  kind: SignatureKind,
+  /** The service's line to change; absent when no frame of the service links to the growth. */
+  site: Optional(object({ function: TEXT, file: TEXT, line: NUMBER, repoPath: Optional(TEXT) })),
+  /** What the signature's stacks added to the heap between the first and the last sample. */
+  heapBytesGrowth: COUNT,
+  /** Goroutines of the signature's groups added (a connection's read and write loops). */
+  goroutineGrowth: COUNT,
+  /** The library function that told it: "net/http.(*Transport).onceSetNextProtoDefaults". */
+  evidence: TEXT
+})
+export type LeakSignature = Static<typeof LeakSignature>
+
 export const Attribution = object({
   heap: list(HeapSite),
   goroutines: list(GoroutineGroup),
@@ -199,7 +224,9 @@ export const Attribution = object({
   /** The heap profile's sampling: one sample per this many bytes allocated (memprofilerate). */
   heapSamplingRateBytes: Optional(COUNT),
   /** Built with GOEXPERIMENT=goroutineleakprofile: goroutine groups may be `provenLeaked`. */
-  goroutineLeakProfile: Optional(BOOLEAN)
+  goroutineLeakProfile: Optional(BOOLEAN),
+  /** Known misuses, most certain first (absent in reports made before signatures were told). */
+  signatures: Optional(list(LeakSignature, 20))
 })
 export type Attribution = Static<typeof Attribution>
 

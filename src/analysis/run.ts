@@ -15,6 +15,7 @@ import { diffHeap, type HeapDiff } from '../profile/diff.js'
 import type { RepoLayout } from '../profile/paths.js'
 import { attributeGoroutines, attributeHeap } from './attribution.js'
 import { detectableLeak } from './detectable.js'
+import { detectSignatures } from './signatures.js'
 import { lookZ } from './looks.js'
 import type { Point } from './point.js'
 import { trend } from './trend.js'
@@ -81,7 +82,8 @@ function attribution(m: Measurement, shape: RunShape): Attribution | undefined {
       heapLast: `${m.profilesDir}/${lastHeap.file}`
     },
     ...(goroutineLeaks ? { goroutineLeakProfile: true } : {}),
-    heapSamplingRateBytes: firstHeap.summary.samplingRateBytes
+    heapSamplingRateBytes: firstHeap.summary.samplingRateBytes,
+    signatures: detectSignatures(heapDiff, stacks, layout)
   }
 }
 

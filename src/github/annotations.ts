@@ -17,9 +17,14 @@ export function annotate(report: Report): number {
   const view = present(report)
   if (view.verdict === 'pass') return 0
   const write = view.verdict === 'fail' ? core.error : core.warning
-  const marks = [view.heapSites, view.goroutineGroups].flatMap((listed) =>
-    listed.flatMap((item) => (item.annotation ? [item.annotation] : [])).slice(0, MAX_PER_KIND)
-  )
+  // The known misuse first: it says the fix, at the line to change.
+  const misuse = view.knownMisuse?.annotation
+  const marks = [
+    ...(misuse ? [misuse] : []),
+    ...[view.heapSites, view.goroutineGroups].flatMap((listed) =>
+      listed.flatMap((item) => (item.annotation ? [item.annotation] : [])).slice(0, MAX_PER_KIND)
+    )
+  ].slice(0, 2 * MAX_PER_KIND)
   // Names and paths come from the service's profile: no terminal escapes in the log.
   for (const { title, message, file, line } of marks)
     write(stripControl(message), { title: stripControl(title), file, startLine: line })

@@ -55,7 +55,9 @@ function firstScreen(view: ReportView): string {
   const growth = view.growth.map(stressed).join('; ')
   const items = [
     growth || null,
-    ...[view.leakingLine, view.nextStep, view.commits].map((l) => l && line(l)),
+    ...[view.leakingLine, view.knownMisuse?.line ?? null, view.nextStep, view.commits].map(
+      (l) => l && line(l)
+    ),
     view.failOnNote && escapeText(view.failOnNote),
     ...view.caveats.map((c) => `_${escapeText(c)}_`)
   ]

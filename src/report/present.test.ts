@@ -1,6 +1,7 @@
 import {
   failWithBaselineReport,
   inconclusiveReport,
+  leakSignature,
   makeReport,
   passReport,
   provenLeakedAtWarmUp
@@ -65,6 +66,33 @@ describe('goroutine groups', () => {
     expect(renderTerminal(report)).toContain(
       '    service/main.go:77  main.awaitReply  +0 (chan receive) [proven leaked]'
     )
+  })
+})
+
+describe('a known misuse', () => {
+  const unclosedBody = (report: Report) => {
+    report.runs.head.attribution!.signatures = [leakSignature()]
+    return report
+  }
+  const said =
+    'Known misuse: an HTTP response body is not closed, so each request keeps its connection open: close it after reading (defer resp.Body.Close())'
+
+  it('says cause, fix and the line to change on the first screen, in the terminal and as the first annotation', () => {
+    const report = unclosedBody(makeReport())
+    const markdown = renderMarkdown(report)
+    expect(markdown.slice(0, markdown.indexOf('\n|'))).toContain(`- ${said} (\`service/client.go:75\`)`)
+    expect(renderTerminal(report)).toContain(`  ${said} (service/client.go:75)`)
+    expect(present(report).knownMisuse?.annotation).toEqual({
+      title: 'go-memgate (memgate): known misuse',
+      message:
+        'An HTTP response body is not closed, so each request keeps its connection open: close it after reading (defer resp.Body.Close()).',
+      file: 'service/client.go',
+      line: 75
+    })
+  })
+
+  it('is not said when the run passes', () => {
+    expect(present(unclosedBody(makeReport({ verdict: 'pass' }))).knownMisuse).toBeNull()
   })
 })
 

@@ -35,6 +35,7 @@ import {
 } from './judgement.js'
 import { describeInterval } from './sampling-cost.js'
 import { describeRunNotes } from './run-notes.js'
+import { signatureAnnotation, signatureLine } from './signatures.js'
 import { describeSamplingRate } from './sampling-rate.js'
 import type {
   Cell,
@@ -82,6 +83,7 @@ export function present(report: Report, trusted?: Trusted): ReportView {
     growth: growth(report, reasons),
     commits: commitsLine(report, source, trusted !== undefined),
     leakingLine: leak,
+    knownMisuse: knownMisuse(report, source, name),
     nextStep: nextStep(report, leak !== null, reproduce),
     failOnNote: failOnNote(report.verdict, trusted?.failOn ?? report.config['fail-on'] ?? 'fail'),
     growthTable: base ? comparisonTable(report, base) : headTable(report),
@@ -242,6 +244,20 @@ function leakingLine(
     { code: group.function },
     `${group.waitReason ? ` (${group.waitReason})` : ''}: +${num(group.countGrowth)}`
   ]
+}
+
+/** The most certain known misuse of a failing or inconclusive run: cause, fix and the line to change. */
+function knownMisuse(report: Report, source: SourceLink | null, gate: string): ReportView['knownMisuse'] {
+  const signature = report.runs.head.attribution?.signatures?.[0]
+  if (report.verdict === 'pass' || !signature) return null
+  const { site } = signature
+  return {
+    line: signatureLine(signature, site ? lineSpan(source, site) : null),
+    annotation:
+      site?.repoPath !== undefined
+        ? { ...signatureAnnotation(gate, signature), file: site.repoPath, line: site.line }
+        : null
+  }
 }
 
 /** What the reader does next: fix the line, or get a clearer answer; reproduce either way. */

@@ -96,6 +96,8 @@ export interface ReportView {
   growth: Cell[]
   commits: Line | null
   leakingLine: Line | null
+  /** A known misuse the profiles show, its cause and fix in one line, and its mark on the service's line. */
+  knownMisuse: { line: Line; annotation: AnnotationView | null } | null
   nextStep: Line | null
   /** Why an inconclusive run passes the check (fail-on: fail), and what to do; else null. */
   failOnNote: string | null

@@ -28,6 +28,7 @@ import {
   asVersion1,
   failWithBaselineReport,
   heapSite,
+  leakSignature,
   inconclusiveReport,
   makeReport,
   passReport
@@ -382,7 +383,13 @@ export function hostileReport(input: RenderInput): Report {
         }
       ],
       files: { flamegraph: next(), heapFirst: next(), heapLast: next() },
-      heapSamplingRateBytes: 512 * 1024
+      heapSamplingRateBytes: 512 * 1024,
+      signatures: [
+        leakSignature({
+          site: { function: next(), file: next(), line: 9, repoPath: next() },
+          evidence: next()
+        })
+      ]
     }
   }
   report.comparison = { ...report.comparison, newInHead: [next(), next()] }

@@ -2,7 +2,7 @@
 import { jest } from '@jest/globals'
 import { annotate } from '../../src/github/annotations.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
-import { makeReport, provenLeakedAtWarmUp } from '../fixtures/reports.js'
+import { leakSignature, makeReport, provenLeakedAtWarmUp } from '../fixtures/reports.js'
 
 let stdout: string
 beforeEach(() => {
@@ -24,6 +24,25 @@ describe('annotate', () => {
       '::error title=go-memgate (memgate)%3A growing goroutines,file=service/main.go,line=77::30 goroutines wait here, blocked in chan receive, growing 0/min. The runtime proved them leaked.'
     ])
     expect(renderMarkdown(report)).toContain('`service/main.go:77` **proven leaked**')
+  })
+
+  it('marks a known misuse first, at the line to change, with its cause and fix', () => {
+    const report = makeReport()
+    report.runs.head.attribution!.signatures = [
+      leakSignature({
+        kind: 'context-not-cancelled',
+        site: {
+          function: 'main.work',
+          file: '/work/repo/service/work.go',
+          line: 12,
+          repoPath: 'service/work.go'
+        }
+      })
+    ]
+    expect(annotate(report)).toBe(2)
+    expect(stdout.split('\n').filter(Boolean)[0]).toBe(
+      '::error title=go-memgate (memgate)%3A known misuse,file=service/work.go,line=12::A context made with WithCancel/WithTimeout is never cancelled, so its long-lived parent keeps it: call its cancel when the work is done (defer cancel()).'
+    )
   })
 
   it('marks nothing on a pass', () => {

@@ -1,0 +1,83 @@
+// npm run bench:signatures: every mode of the misuse service (one misuse of a real library
+// each, test/fixtures/services/misuse) through the gate with the default inputs; a table of
+// the verdict, the lines on the comment's first screen, the known misuse named, and whether
+// it names the line to change (the mode's marker comment).
+// R: MEMGATE_BENCH_RUNS (default 1); MEMGATE_BENCH_ONLY: modes, comma-separated.
+import type { SignatureKind } from '../src/model.js'
+import { present } from '../src/report/present.js'
+import type { Line } from '../src/report/view.js'
+import { lineOf } from '../test/fixtures/services.js'
+import { runFixture } from './run-fixture.js'
+
+// The net/http modes leak a connection (3 sockets with the upstream's) a request: at the
+// default 200/s the service runs out of file descriptors (20,000) within a minute, and its
+// handler then fails fast, leaking nothing more. 20/s is 40 goroutines/s, 240× the limit.
+const MODES: Array<[mode: string, expected: SignatureKind | null, rate?: string]> = [
+  ['body-not-closed', 'response-body-not-closed', '20'],
+  ['transport-per-request', 'transport-per-request', '20'],
+  ['context-not-cancelled', 'context-not-cancelled'],
+  ['afterfunc-not-stopped', 'timer-not-stopped'],
+  ['request-kept', 'request-kept'],
+  ['metric-label', 'metric-label-unbounded'],
+  ['zap-syncer-per-request', 'write-syncer-not-stopped'],
+  ['', null]
+]
+
+const runs = Number(process.env.MEMGATE_BENCH_RUNS ?? 1)
+if (!Number.isInteger(runs) || runs < 1)
+  throw new Error('MEMGATE_BENCH_RUNS must be a whole number of 1 or more')
+const only = process.env.MEMGATE_BENCH_ONLY?.split(',')
+
+const once = (mode: string, rate?: string) =>
+  runFixture('misuse', mode ? `MISUSE=${mode}` : '', () => (rate ? { rate } : {}))
+
+/** Where a library object is made anew a request, the call into it (`// memgate:calls <mode>`). */
+function callLine(mode: string): string | null {
+  try {
+    return `misuse/main.go:${lineOf('misuse', `// memgate:calls ${mode}`)}`
+  } catch {
+    return null
+  }
+}
+
+const plain = (line: Line | null) =>
+  line
+    ? line
+        .map((s) => (typeof s === 'string' ? s : s.code))
+        .join('')
+        .replace(/\|/g, '\\|')
+    : '—'
+
+/** The "file:line" a first-screen line names, as code. */
+const codeIn = (line: Line | null) => line?.find((s) => typeof s !== 'string')
+
+process.stdout.write(
+  `Known leak signatures with the default inputs (go-memgate bench:signatures, R=${runs})\n\n` +
+    '| mode | verdict | leaking line (first screen) | known misuse named | names the line to change | seconds |\n' +
+    '|---|---|---|---|---|---|\n'
+)
+for (const [mode, expected, rate] of MODES.filter(([m]) => !only || only.includes(m || 'correct'))) {
+  for (let r = 0; r < runs; r++) {
+    const { report, seconds } = await once(mode, rate)
+    const view = present(report)
+    const site = report.runs.head.attribution?.signatures?.[0]?.site
+    const marked = mode ? `misuse/main.go:${lineOf('misuse', `// memgate:misuse ${mode}`)}` : null
+    const calls = mode ? callLine(mode) : null
+    const named = view.knownMisuse ? (report.runs.head.attribution?.signatures?.[0]?.kind ?? '') : '—'
+    const at = site ? `${site.repoPath ?? site.file}:${site.line}` : null
+    const atMarker =
+      at !== null && ((marked !== null && at.endsWith(marked)) || (calls !== null && at.endsWith(calls)))
+    const right =
+      expected === null
+        ? named === '—'
+          ? 'nothing named ✓'
+          : 'named on a clean run ✗'
+        : named === expected && atMarker
+          ? `✓ ${at}`
+          : `✗ ${at ?? 'no line'} (want ${expected} at ${marked})`
+    const leaking = codeIn(view.leakingLine)
+    process.stdout.write(
+      `| ${mode || 'correct (no misuse)'}${rate ? ` (rate ${rate}/s)` : ''} | ${report.verdict} | ${leaking && typeof leaking !== 'string' ? leaking.code : plain(view.leakingLine)} | ${named} | ${right} | ${seconds.toFixed(0)} |\n`
+    )
+  }
+}

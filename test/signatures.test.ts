@@ -1,0 +1,56 @@
+// Known leak signatures end to end: the misuse service (a real net/http client and server,
+// a real context tree) built, run under load and named by the CLI, cause and fix on the
+// comment's first screen at the line to change. Every mode against captured profiles:
+// src/analysis/signatures.test.ts; every mode through the gate: npm run bench:signatures.
+import { jest } from '@jest/globals'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { freePort } from '../src/engine/free-port.js'
+import type { Report } from '../src/model.js'
+import { lineOf, SERVICES } from './fixtures/services.js'
+import { groupAlive, groupsStarted, runCli } from './helpers/cli.js'
+
+jest.setTimeout(120_000)
+
+async function runMode(
+  mode: string
+): Promise<{ code: number | null; report: Report; markdown: string; stderr: string }> {
+  const port = await freePort()
+  const out = mkdtempSync(join(tmpdir(), 'memgate-signatures-'))
+  const result = await runCli([
+    'run',
+    ...['--working-directory', `${SERVICES}misuse`],
+    ...['--env', `ADDR=127.0.0.1:${port}`, '--env', `MISUSE=${mode}`],
+    ...['--pprof-url', `http://127.0.0.1:${port}/debug/pprof`],
+    ...['--out', out, '--rate', '50', '--warmup', '2s', '--duration', '8s']
+  ])
+  return {
+    code: result.code,
+    report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report,
+    markdown: readFileSync(join(out, 'report.md'), 'utf8'),
+    stderr: result.stderr
+  }
+}
+
+describe('known leak signatures through the CLI', () => {
+  it('names an unclosed response body, the library goroutines that hold it, and the client call to fix', async () => {
+    const { code, report, markdown, stderr } = await runMode('body-not-closed')
+    expect(code).toBe(1)
+    expect(report.verdict).toBe('fail')
+    const [signature] = report.runs.head.attribution!.signatures!
+    const line = lineOf('misuse', '// memgate:misuse body-not-closed')
+    expect(signature).toMatchObject({
+      kind: 'response-body-not-closed',
+      site: { function: 'main.getStatus', repoPath: 'test/fixtures/services/misuse/main.go', line },
+      evidence: 'net/http.(*persistConn).readLoop'
+    })
+    expect(signature.goroutineGrowth).toBeGreaterThan(50)
+    // On the first screen, above the tables: cause, fix and the line.
+    const firstScreen = markdown.slice(0, markdown.indexOf('\n|'))
+    expect(firstScreen).toContain(
+      `- Known misuse: an HTTP response body is not closed, so each request keeps its connection open: close it after reading (defer resp.Body.Close()) (\`test/fixtures/services/misuse/main.go:${line}\`)`
+    )
+    for (const pgid of groupsStarted(stderr)) expect(groupAlive(pgid)).toBe(false)
+  })
+})

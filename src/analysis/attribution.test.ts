@@ -32,7 +32,7 @@ const allRuns = [
 describe('attributeHeap', () => {
   it.each(heapRuns)('names the marked line of %s (%s) first, as real growth', (fixture, rate) => {
     const run = `${fixture}/${rate}`
-    const [top] = attributeHeap(heapGrowth(run), elapsedSec, 4000, layout)
+    const [top] = attributeHeap(heapGrowth(run), elapsedSec, 4000, { layout })
     const leak = marker(fixture)
     expect(top).toMatchObject({
       function: 'main.handle',
@@ -91,7 +91,7 @@ describe('attributeHeap', () => {
   it("shows a goroutine leak's heap as the goroutines' records, not as runtime.systemstack", () => {
     const run = 'goroutine-leak/memprofilerate-4096'
     const loadSec = 10
-    const sites = attributeHeap(heapGrowth(run), loadSec, null, layout)
+    const sites = attributeHeap(heapGrowth(run), loadSec, null, { layout })
     expect(sites[0]).toMatchObject({ kind: 'goroutines', withinNoise: false })
     expect(sites[0].repoPath).toBeUndefined()
     // About one record per goroutine added, as far as the sampled estimate can tell.

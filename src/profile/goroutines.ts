@@ -1,5 +1,6 @@
 // Reduces a goroutine profile to groups of goroutines blocked at the same line.
 import { callPath, frameString, ownCode, siteIndex, type OwnCode } from './frames.js'
+import type { GoModuleFolder } from './paths.js'
 import type { Frame, Profile } from './profile.js'
 
 /** A goroutine site: goroutines whose stacks meet the service's own code at the same line. */
@@ -56,9 +57,9 @@ export function waitReason(stack: Frame[], site: number): string | undefined {
 
 export function summarizeGoroutines(
   p: Profile,
-  options: { modulePaths?: string[]; isOwn?: OwnCode } = {}
+  options: { modules?: GoModuleFolder[]; isOwn?: OwnCode } = {}
 ): GoroutineSummary {
-  const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? [])
+  const isOwn = options.isOwn ?? ownCode(options.modules ?? [])
   const groups = new Map<string, GoroutineSite & { largestCount: number }>()
   let total = 0
   for (const s of p.samples) {

@@ -1,6 +1,6 @@
 import { isRuntime } from './frames.js'
 import { allocationSites, sampleProbability, sampleVarianceBytes2, summarizeHeap } from './heap.js'
-import { profile } from '../../test/fixtures/profiles.js'
+import { buildRoot, profile } from '../../test/fixtures/profiles.js'
 import { marker } from '../../test/fixtures/services.js'
 
 describe('sampleProbability', () => {
@@ -56,9 +56,11 @@ describe('summarizeHeap', () => {
     expect(top.varianceBytes2).toBe(top.bytes * 256)
   })
 
-  it('reads the module path to tell own code from dependencies', () => {
+  it("reads the module's folder to tell own code from dependencies", () => {
     const h = summarizeHeap(profile('closure-leak/memprofilerate-4096', 'end-heap.pb.gz'), {
-      modulePaths: ['example.com/memgate-fixtures/closure-leak']
+      modules: [
+        { path: 'example.com/memgate-fixtures/closure-leak', dir: `${buildRoot}/test/fixtures/services/closure-leak` }
+      ]
     })
     expect(allocationSites(h.stacks)[0]).toMatchObject({
       function: 'main.handle',

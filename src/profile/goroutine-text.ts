@@ -22,6 +22,8 @@ export interface GoroutineTextGroup {
 
 /** A stack of the dump: the goroutine's own, or one of its ancestors' when it was created. */
 interface Trace {
+  /** The goroutine's number: an ancestor appears in the dump of each goroutine it led to. */
+  id: string
   stack: Frame[]
   createdBy?: Frame
 }
@@ -37,19 +39,20 @@ interface Goroutine extends Trace {
   ancestors: Trace[]
 }
 
-const headerRe = /^goroutine \d+(?: [^[]*)? \[(.*)\]:$/
+const headerRe = /^goroutine (\d+)(?: [^[]*)? \[(.*)\]:$/
 // The argument list is the last parenthesis; "(*conn)" in a method name is not.
 const callRe = /^(.+?)(?:\([^()]*\))?$/
 const positionRe = /^\t(.+):(\d+)(?: \+0x[0-9a-f]+)?$/
 const createdRe = /^created by (\S+)(?: in goroutine \d+)?$/
-const ancestorRe = /^\[originating from goroutine \d+\]:$/
+const ancestorRe = /^\[originating from goroutine (\d+)\]:$/
 
 /** Frames come in pairs: the call, then its file:line; "[originating from …]" starts an ancestor. */
-function parseTraces(lines: string[]): Trace[] {
-  const traces: Trace[] = [{ stack: [] }]
+function parseTraces(id: string, lines: string[]): Trace[] {
+  const traces: Trace[] = [{ id, stack: [] }]
   for (let i = 0; i < lines.length; i++) {
-    if (ancestorRe.test(lines[i])) {
-      traces.push({ stack: [] })
+    const ancestor = ancestorRe.exec(lines[i])
+    if (ancestor) {
+      traces.push({ id: ancestor[1], stack: [] })
       continue
     }
     const position = positionRe.exec(lines[i + 1] ?? '')
@@ -72,9 +75,9 @@ function parseGoroutines(text: string): Goroutine[] {
     const header = headerRe.exec(lines[0] ?? '')
     if (!header) continue
     // "[chan receive (leaked), 2 minutes, locked to thread]"
-    const [status, ...rest] = header[1].split(', ')
+    const [status, ...rest] = header[2].split(', ')
     const minutes = rest.map((r) => /^(\d+) minutes?$/.exec(r)).find((m) => m)
-    const [own, ...ancestors] = parseTraces(lines.slice(1))
+    const [own, ...ancestors] = parseTraces(header[1], lines.slice(1))
     const g: Goroutine = {
       reason: status.replace(/ \((leaked|scan|durable)\)/g, ''),
       minutes: minutes ? Number(minutes[1]) : 0,
@@ -143,13 +146,19 @@ export interface GoroutineOrigin {
  * nearest own-code frame of the ancestors beyond it. A goroutine that has exited (the
  * dialer of a connection) still links through the ancestors of those it started.
  */
-export function goroutineOrigins(text: string, options: { modules?: GoModuleFolder[] } = {}): GoroutineOrigin[] {
+export function goroutineOrigins(
+  text: string,
+  options: { modules?: GoModuleFolder[] } = {}
+): GoroutineOrigin[] {
   const isOwn = ownCode(options.modules ?? [])
   const byEntry = new Map<string, { count: number; createdBy: string[]; origins: Frame[] }>()
+  const seen = new Set<string>()
   for (const g of parseGoroutines(text)) {
     const chain: Trace[] = [g, ...g.ancestors]
     chain.forEach((trace, k) => {
-      if (trace.stack.length === 0) return
+      // Each goroutine once, though it is the ancestor of many (ids may be reused: rarely).
+      if (trace.stack.length === 0 || seen.has(trace.id)) return
+      seen.add(trace.id)
       const entry = trace.stack[entryIndex(trace.stack)].function
       const e = byEntry.get(entry) ?? { count: 0, createdBy: [], origins: [] }
       e.count++

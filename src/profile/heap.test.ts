@@ -59,7 +59,10 @@ describe('summarizeHeap', () => {
   it("reads the module's folder to tell own code from dependencies", () => {
     const h = summarizeHeap(profile('closure-leak/memprofilerate-4096', 'end-heap.pb.gz'), {
       modules: [
-        { path: 'example.com/memgate-fixtures/closure-leak', dir: `${buildRoot}/test/fixtures/services/closure-leak` }
+        {
+          path: 'example.com/memgate-fixtures/closure-leak',
+          dir: `${buildRoot}/test/fixtures/services/closure-leak`
+        }
       ]
     })
     expect(allocationSites(h.stacks)[0]).toMatchObject({

@@ -1,7 +1,16 @@
 // Reduces a heap profile to the live heap per whole stack, and groups stacks (of a
 // summary or of a diff) by the line they are charged to.
 import { GateError } from '../errors.js'
-import { callPath, entryIndex, frameString, ownCode, ownerOf, siteIndex, type CodeOwner, type OwnCode } from './frames.js'
+import {
+  callPath,
+  entryIndex,
+  frameString,
+  ownCode,
+  ownerOf,
+  siteIndex,
+  type CodeOwner,
+  type OwnCode
+} from './frames.js'
 import type { GoModuleFolder } from './paths.js'
 import { sampleTypeIndex, type Frame, type Profile } from './profile.js'
 

@@ -26,6 +26,7 @@ import {
   confidenceText,
   describeComparison,
   describeDetectable,
+  causeFirst,
   describeJudgement,
   describeQuiescence,
   describeStop,
@@ -53,6 +54,14 @@ const HEADLINE: Record<Verdict, string> = {
   inconclusive: '⚠️ go-memgate: inconclusive — growth could not be told from noise'
 }
 
+/** A fail names its cause: goroutines, when they grow most against their limit. */
+function headline(report: Report): string {
+  const cause = causeFirst(report)[0]
+  return report.verdict === 'fail' && cause?.outcome === 'fail' && cause.series === 'goroutines'
+    ? '❌ go-memgate: goroutines pile up — this check fails'
+    : HEADLINE[report.verdict]
+}
+
 const VERDICT_WORD: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' }
 
 /** `trusted` in comment mode: what the event confirms, where the report is a fork's word. */
@@ -72,7 +81,7 @@ export function present(report: Report, trusted?: Trusted): ReportView {
   return {
     verdict: report.verdict,
     verdictWord: VERDICT_WORD[report.verdict],
-    headline: HEADLINE[report.verdict],
+    headline: headline(report),
     name: name === 'memgate' ? null : name,
     notices: listed(report.notices, 'notices'),
     growth: growth(report, reasons),
@@ -229,7 +238,7 @@ function leakingLine(
   sites: HeapSite[],
   groups: GoroutineGroup[]
 ): Line | null {
-  const worst = report.judgements.find((j) => j.outcome === report.verdict && j.series !== null)
+  const worst = causeFirst(report).find((j) => j.outcome === report.verdict && j.series !== null)
   if (report.verdict === 'pass' || !report.runs.head.attribution || !worst) return null
   const site = worst.series === 'heap' ? siteToName(sites) : undefined
   const changed = site?.changedInPr ? ' (changed in this PR)' : ''

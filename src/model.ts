@@ -147,6 +147,9 @@ export const JUDGED_SERIES: JudgedSeries[] = ['heap', 'goroutines']
 const CALL_PATH = list(TEXT, 1000)
 
 /** An allocation site: the first frame in the service's own code. */
+/** A line of the service that started goroutines of the standard library or a library. */
+const STARTED_BY = object({ function: TEXT, file: TEXT, line: NUMBER, repoPath: Optional(TEXT) })
+
 /** Repository path → the lines (1-based, head side) a pull request added or changed there. */
 export type ChangedLines = Record<string, number[]>
 
@@ -171,7 +174,7 @@ export const HeapSite = object({
    * For goroutines of the standard library or a library: the service line that started them,
    * read from their ancestors (GODEBUG=tracebackancestors); absent when nothing links them.
    */
-  startedBy: Optional(object({ function: TEXT, file: TEXT, line: NUMBER, repoPath: Optional(TEXT) })),
+  startedBy: Optional(STARTED_BY),
   /** For such goroutines: "function file:line" of the go statement that started most of them. */
   goroutinesCreatedBy: Optional(TEXT),
   /**
@@ -205,6 +208,10 @@ export const GoroutineGroup = object({
   waitReason: Optional(TEXT),
   /** "function file:line" of the go statement. */
   createdBy: Optional(TEXT),
+  /** Goroutines with no frame of the service or a library: the function they began in. */
+  entry: Optional(TEXT),
+  /** For those: the service line that started them, read from their ancestors (as HeapSite.startedBy). */
+  startedBy: Optional(STARTED_BY),
   countGrowth: NUMBER,
   perSec: NUMBER,
   count: NUMBER,

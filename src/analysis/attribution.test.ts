@@ -243,6 +243,35 @@ describe('attributeGoroutines', () => {
     expect(stacks[0].provenLeaked).toBeUndefined()
   })
 
+  it('links goroutines a library began to the service line that started them (tracebackancestors)', () => {
+    const run = 'http-transport-leak/ancestors'
+    const modules = [
+      {
+        path: 'example.com/memgate-fixtures/http-transport-leak',
+        dir: `${buildRoot}/test/fixtures/services/http-transport-leak`
+      }
+    ]
+    const g = (phase: 'start' | 'end') =>
+      summarizeGoroutines(profile(run, `${phase}-goroutine.pb.gz`), { modules })
+    const dump = text(run, 'end-goroutine.txt')
+    const groups = attributeGoroutines(g('start'), g('end'), 10, {
+      text: parseGoroutineText(dump, { modules }),
+      origins: goroutineOrigins(dump, { modules }),
+      layout
+    })
+    const readLoops = groups.filter((x) => x.entry === 'net/http.(*persistConn).readLoop')
+    expect(readLoops.length).toBeGreaterThan(0)
+    for (const r of readLoops) {
+      expect(r.startedBy).toMatchObject({
+        function: 'main.handle',
+        repoPath: marker('http-transport-leak').file
+      })
+      // An ancestor's return address: the call's line or the one after it.
+      expect(r.startedBy!.line - lineOf('http-transport-leak', 'client.Get(')).toBeGreaterThanOrEqual(0)
+      expect(r.startedBy!.line - lineOf('http-transport-leak', 'client.Get(')).toBeLessThanOrEqual(1)
+    }
+  })
+
   it('falls back to the wait reason read from the stack without a dump', () => {
     const run = 'goroutine-leak/default-rate'
     const [top] = attributeGoroutines(goroutines(run, 'start'), goroutines(run, 'end'), elapsedSec)

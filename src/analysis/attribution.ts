@@ -200,6 +200,8 @@ export interface GoroutineExtras {
   text?: GoroutineTextGroup[]
   /** The goroutineleak profile, summarized: its groups are proven leaks. */
   leaked?: GoroutineSummary
+  /** Who started the goroutines that began in the standard library (goroutineOrigins). */
+  origins?: GoroutineOrigin[]
   layout?: RepoLayout
 }
 
@@ -212,6 +214,7 @@ export function attributeGoroutines(
 ): GoroutineGroup[] {
   const before = byKey(first.groups)
   const text = byKey(extras.text ?? [])
+  const origins = new Map((extras.origins ?? []).map((o) => [o.entry, o]))
   const groups = extras.leaked
     ? markProvenLeaks(last.groups, extras.leaked)
     : last.groups.map((g) => ({ ...g, provenLeaked: false }))
@@ -223,6 +226,7 @@ export function attributeGoroutines(
     if (growth < minGoroutineGrowth && !g.provenLeaked) continue
     const dump = text.get(key)
     const waitReason = dump?.waitReason ?? g.waitReason
+    const origin = g.entry === undefined ? undefined : origins.get(g.entry)?.origin
     grown.push({
       function: g.function,
       file: g.file,
@@ -231,6 +235,8 @@ export function attributeGoroutines(
       callPath: g.callPath,
       ...(waitReason ? { waitReason } : {}),
       ...(dump?.createdBy ? { createdBy: dump.createdBy } : {}),
+      ...(g.entry ? { entry: g.entry } : {}),
+      ...(origin ? { startedBy: { ...origin, ...repoPath(origin.file, extras.layout) } } : {}),
       countGrowth: growth,
       perSec: elapsedSec > 0 ? growth / elapsedSec : 0,
       count: g.count,

@@ -69,6 +69,7 @@ function attribution(m: Measurement, shape: RunShape): Attribution | undefined {
   const stacks = attributeGoroutines(firstG.summary, lastG.summary, lastG.t - firstG.t, {
     layout,
     ...(goroutineText ? { text: goroutineText } : {}),
+    ...(goroutineOrigins ? { origins: goroutineOrigins } : {}),
     ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
   })
   const sites = attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, {

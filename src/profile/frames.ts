@@ -68,19 +68,19 @@ export function ownerOf(f: Frame, isOwn: OwnCode): CodeOwner {
 
 /**
  * Where a stack is charged: the frame a developer can change. The innermost own-code
- * frame, else the innermost library frame, else the innermost frame outside the runtime,
- * else the root (runtime-only stacks group by where they began). -1 for an empty stack.
+ * frame, else the innermost library frame, else (the standard library alone) the function
+ * its goroutine began in, whose goroutine tells who started it: a readLoop and a server's
+ * connection both block in net.(*netFD).Read, and are told apart only there. Runtime-only
+ * stacks group by where they began. -1 for an empty stack.
  */
 export function siteIndex(stack: Frame[], isOwn: OwnCode): number {
   const own = stack.findIndex(isOwn)
   if (own >= 0) return own
   const library = stack.findIndex((f) => ownerOf(f, isOwn) === 'library')
-  if (library >= 0) return library
-  const outside = stack.findIndex((f) => !isRuntime(f.function))
-  return outside >= 0 ? outside : stack.length - 1
+  return library >= 0 ? library : entryIndex(stack)
 }
 
-/** The function a goroutine began in: its outermost frame outside the runtime (runtime.goexit is below all). */
+/** The function a goroutine began in: its outermost frame outside the runtime, else the root. */
 export function entryIndex(stack: Frame[]): number {
   for (let i = stack.length - 1; i >= 0; i--) if (!isRuntime(stack[i].function)) return i
   return stack.length - 1

@@ -1,16 +1,7 @@
 // Reduces a heap profile to the live heap per whole stack, and groups stacks (of a
 // summary or of a diff) by the line they are charged to.
 import { GateError } from '../errors.js'
-import {
-  callPath,
-  entryIndex,
-  frameString,
-  ownCode,
-  ownerOf,
-  siteIndex,
-  type CodeOwner,
-  type OwnCode
-} from './frames.js'
+import { callPath, frameString, ownCode, ownerOf, siteIndex, type CodeOwner, type OwnCode } from './frames.js'
 import type { GoModuleFolder } from './paths.js'
 import { sampleTypeIndex, type Frame, type Profile } from './profile.js'
 
@@ -27,8 +18,7 @@ export interface HeapStack {
   frames: Frame[]
   /**
    * The frame the stack is charged to: frames[siteAt] (see siteIndex). A stack of the
-   * standard library alone is charged to the function its goroutine began in: no line of
-   * it is one to change, and its goroutine tells who started it.
+   * standard library alone is charged to the function its goroutine began in.
    */
   siteAt: number
   owner: CodeOwner
@@ -91,12 +81,6 @@ export function stackKey(frames: Frame[]): string {
 
 const isGoroutineRecord = (frames: Frame[]): boolean => frames.some((f) => f.function === 'runtime.newproc1')
 
-function chargedFrame(frames: Frame[], isOwn: OwnCode): { siteAt: number; owner: CodeOwner } {
-  const site = siteIndex(frames, isOwn)
-  const owner = ownerOf(frames[site], isOwn)
-  return { siteAt: owner === 'standard-library' ? entryIndex(frames) : site, owner }
-}
-
 export function summarizeHeap(
   p: Profile,
   options: { modules?: GoModuleFolder[]; isOwn?: OwnCode } = {}
@@ -121,9 +105,11 @@ export function summarizeHeap(
     const key = stackKey(s.stack)
     let stack = stacks.get(key)
     if (!stack) {
+      const siteAt = siteIndex(s.stack, isOwn)
       stack = {
         frames: s.stack,
-        ...chargedFrame(s.stack, isOwn),
+        siteAt,
+        owner: ownerOf(s.stack[siteAt], isOwn),
         ...(isGoroutineRecord(s.stack) ? { kind: 'goroutines' as const } : {}),
         bytes: 0,
         objects: 0,

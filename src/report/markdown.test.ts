@@ -256,4 +256,34 @@ describe('the leaking line, where libraries and the standard library hold the gr
     )
     expect(md).not.toContain('Leaking line')
   })
+
+  it('names the service line behind goroutines of the standard library that pile up', () => {
+    const report = makeReport()
+    report.judgements[0] = { ...report.judgements[0], series: 'goroutines' }
+    report.runs.head.attribution!.heap = []
+    report.runs.head.attribution!.goroutines = [
+      {
+        function: 'net/http.(*persistConn).readLoop',
+        file: '/usr/local/go/src/net/http/transport.go',
+        line: 2330,
+        callPath: [],
+        waitReason: 'IO wait',
+        entry: 'net/http.(*persistConn).readLoop',
+        startedBy: {
+          function: 'main.handle',
+          file: '/work/repo/service/main.go',
+          line: 19,
+          repoPath: 'service/main.go'
+        },
+        countGrowth: 120,
+        perSec: 2,
+        count: 130
+      }
+    ]
+    const md = renderMarkdown(report)
+    expect(md).toContain(
+      '- Goroutines pile up: `service/main.go:19` in `main.handle` starts the `net/http` goroutines begun in `(*persistConn).readLoop` (IO wait): +120'
+    )
+    expect(md).not.toMatch(/Goroutines pile up at: .*transport\.go/)
+  })
 })

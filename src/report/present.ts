@@ -208,16 +208,16 @@ function siteToName(sites: HeapSite[]): HeapSite | undefined {
   return changeable ?? sites.find((s) => !s.kind && s.startedBy !== undefined)
 }
 
-/** "net/http goroutines begun in (*persistConn).readLoop" */
-function libraryGoroutines(s: HeapSite): string {
-  return libraryGoroutinesLine(s)
+/** "net/http goroutines begun in (*persistConn).readLoop", from the function they began in. */
+function libraryGoroutines(entry: string): string {
+  return libraryGoroutinesLine(entry)
     .map((span) => (typeof span === 'string' ? span : span.code))
     .join('')
 }
 
-function libraryGoroutinesLine(s: HeapSite): Line {
-  const pkg = packageOf(s.function)
-  return [{ code: pkg }, ' goroutines begun in ', { code: s.function.slice(pkg.length + 1) }]
+function libraryGoroutinesLine(entry: string): Line {
+  const pkg = packageOf(entry)
+  return [{ code: pkg }, ' goroutines begun in ', { code: entry.slice(pkg.length + 1) }]
 }
 
 function keptWords(site: HeapSite): string {
@@ -249,7 +249,7 @@ function leakingLine(
       ' in ',
       { code: site.startedBy.function },
       ' starts the ',
-      ...libraryGoroutinesLine(site),
+      ...libraryGoroutinesLine(site.function),
       `${changed}: ${keptWords(site)}`
     ]
   if (site)
@@ -264,19 +264,32 @@ function leakingLine(
   if (held && !groups.length)
     return [
       'Memory is held by ',
-      ...libraryGoroutinesLine(held),
+      ...libraryGoroutinesLine(held.function),
       ...(held.goroutinesCreatedBy ? [' (created by ', { code: held.goroutinesCreatedBy }, ')'] : []),
       `; no line of the service links to them: ${keptWords(held)}`
     ]
   const group = groups[0]
   if (!group || (worst.series !== 'goroutines' && !held)) return null
-  return [
-    'Goroutines pile up at: ',
-    lineSpan(source, group),
-    ' in ',
-    { code: group.function },
-    `${group.waitReason ? ` (${group.waitReason})` : ''}: +${num(group.countGrowth)}`
-  ]
+  const count = `${group.waitReason ? ` (${group.waitReason})` : ''}: +${num(group.countGrowth)}`
+  // Goroutines of the standard library alone: the service line that started them, else who did.
+  if (group.entry && group.startedBy)
+    return [
+      'Goroutines pile up: ',
+      lineSpan(source, group.startedBy),
+      ' in ',
+      { code: group.startedBy.function },
+      ' starts the ',
+      ...libraryGoroutinesLine(group.entry),
+      count
+    ]
+  if (group.entry)
+    return [
+      'Goroutines pile up: ',
+      ...libraryGoroutinesLine(group.entry),
+      ...(group.createdBy ? [' (created by ', { code: group.createdBy }, ')'] : []),
+      `; no line of the service links to them${count}`
+    ]
+  return ['Goroutines pile up at: ', lineSpan(source, group), ' in ', { code: group.function }, count]
 }
 
 /** What the reader does next: fix the line, or get a clearer answer; reproduce either way. */
@@ -408,8 +421,8 @@ function siteNote(s: HeapSite): string | null {
     ...(s.owner === 'standard-library' && !s.kind
       ? [
           s.startedBy
-            ? `held by ${libraryGoroutines(s)}, started at ${s.startedBy.repoPath ?? s.startedBy.file}:${s.startedBy.line}`
-            : `held by ${libraryGoroutines(s)}${s.goroutinesCreatedBy ? `, created by ${s.goroutinesCreatedBy}` : ''}`
+            ? `held by ${libraryGoroutines(s.function)}, started at ${s.startedBy.repoPath ?? s.startedBy.file}:${s.startedBy.line}`
+            : `held by ${libraryGoroutines(s.function)}${s.goroutinesCreatedBy ? `, created by ${s.goroutinesCreatedBy}` : ''}`
         ]
       : []),
     ...(s.owner === 'library' ? [`in the library ${packageOf(s.function)}`] : []),
@@ -453,7 +466,10 @@ function groupView(gate: string, g: GoroutineGroup): GoroutineGroupView {
     function: g.function,
     at: `${g.repoPath ?? g.file}:${g.line}`,
     waitReason: g.waitReason ?? null,
-    createdBy: g.createdBy ?? null,
+    // Goroutines a library began: the service line behind its go statement, when linked.
+    createdBy: g.startedBy
+      ? `${g.createdBy ?? g.entry}, for ${g.startedBy.function} ${g.startedBy.repoPath ?? g.startedBy.file}:${g.startedBy.line}`
+      : (g.createdBy ?? null),
     added: `+${num(g.countGrowth)}`,
     ratePerMin,
     provenLeaked: g.provenLeaked === true,

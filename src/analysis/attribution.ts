@@ -202,6 +202,8 @@ export interface GoroutineExtras {
   leaked?: GoroutineSummary
   /** Who started the goroutines that began in the standard library (goroutineOrigins). */
   origins?: GoroutineOrigin[]
+  /** The heap's stacks, whose lines correct the ancestors' return addresses (snapToCallLine). */
+  heapStacks?: HeapStack[]
   layout?: RepoLayout
 }
 
@@ -236,7 +238,7 @@ export function attributeGoroutines(
       ...(waitReason ? { waitReason } : {}),
       ...(dump?.createdBy ? { createdBy: dump.createdBy } : {}),
       ...(g.entry ? { entry: g.entry } : {}),
-      ...(origin ? { startedBy: { ...origin, ...repoPath(origin.file, extras.layout) } } : {}),
+      ...(origin ? { startedBy: startedBy(origin, extras.heapStacks ?? [], extras.layout) } : {}),
       countGrowth: growth,
       perSec: elapsedSec > 0 ? growth / elapsedSec : 0,
       count: g.count,

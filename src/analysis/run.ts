@@ -69,12 +69,12 @@ function attribution(m: Measurement, shape: RunShape): Attribution | undefined {
   const stacks = attributeGoroutines(firstG.summary, lastG.summary, lastG.t - firstG.t, {
     layout,
     ...(goroutineText ? { text: goroutineText } : {}),
-    ...(goroutineOrigins ? { origins: goroutineOrigins } : {}),
+    ...(goroutineOrigins ? { origins: goroutineOrigins, heapStacks: heapDiff.stacks } : {}),
     ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
   })
   const sites = attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, {
     layout,
-    ...(goroutineOrigins ? { origins: goroutineOrigins } : {}),
+    ...(goroutineOrigins ? { origins: goroutineOrigins, heapStacks: heapDiff.stacks } : {}),
     ...(m.side.changedLines ? { changedLines: m.side.changedLines } : {})
   })
   return {

@@ -1,4 +1,4 @@
-import { isRuntime } from './frames.js'
+import { isRuntime, ownCode } from './frames.js'
 import { allocationSites, sampleProbability, sampleVarianceBytes2, summarizeHeap } from './heap.js'
 import { buildRoot, profile } from '../../test/fixtures/profiles.js'
 import { marker } from '../../test/fixtures/services.js'
@@ -69,6 +69,17 @@ describe('summarizeHeap', () => {
       function: 'main.handle',
       line: marker('closure-leak').line
     })
+  })
+
+  it("never counts a dependency's closure inlined into main as the service's code", () => {
+    const p = profile('request-map-leak/memprofilerate-1', 'end-heap.pb.gz')
+    const fixture = `${buildRoot}/test/fixtures/services/request-map-leak`
+    const isOwn = ownCode([{ path: 'example.com/memgate-fixtures/request-map-leak', dir: fixture }])
+    const inlined = p.samples
+      .flatMap((s) => s.stack)
+      .filter((f) => f.function.startsWith('main.main.ClearHandler.'))
+    expect(inlined.length).toBeGreaterThan(0)
+    expect(inlined.every((f) => f.file.includes('gorilla/context@v1.1.1/') && !isOwn(f))).toBe(true)
   })
 
   it("marks the runtime's record of each new goroutine, apart from the threads' records", () => {

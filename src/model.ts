@@ -8,7 +8,7 @@
 // name, so that a newer report still reads; where a renderer walks an object's keys
 // (runs), they do not.
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import type { GoroutineTextGroup } from './profile/goroutine-text.js'
+import type { GoroutineOrigin, GoroutineTextGroup } from './profile/goroutine-text.js'
 import type { GoroutineSummary } from './profile/goroutines.js'
 import type { HeapSummary } from './profile/heap.js'
 import type { GoModuleFolder } from './profile/paths.js'
@@ -147,6 +147,12 @@ export const JUDGED_SERIES: JudgedSeries[] = ['heap', 'goroutines']
 const CALL_PATH = list(TEXT, 1000)
 
 /** An allocation site: the first frame in the service's own code. */
+/** A line of the service that started goroutines of the standard library or a library. */
+const STARTED_BY = object({ function: TEXT, file: TEXT, line: NUMBER, repoPath: Optional(TEXT) })
+
+/** Repository path → the lines (1-based, head side) a pull request added or changed there. */
+export type ChangedLines = Record<string, number[]>
+
 export const HeapSite = object({
   function: TEXT,
   /** As in the profile (absolute build path or module path). */
@@ -159,12 +165,33 @@ export const HeapSite = object({
    * stack ends at runtime.systemstack, never at the `go` statement: see Attribution.goroutines.
    */
   kind: Optional(Type.Literal('goroutines')),
+  /**
+   * Who can change the line: the service, a library, or nobody ('standard-library': then the
+   * site is the function the holding goroutines began in). Reports before issue 20 lack it.
+   */
+  owner: Optional(oneOf('service', 'library', 'standard-library')),
+  /**
+   * For goroutines of the standard library or a library: the service line that started them,
+   * read from their ancestors (GODEBUG=tracebackancestors); absent when nothing links them.
+   */
+  startedBy: Optional(STARTED_BY),
+  /** For such goroutines: "function file:line" of the go statement that started most of them. */
+  goroutinesCreatedBy: Optional(TEXT),
+  /**
+   * Rows each within the sampling noise but past it together, merged into this one: by
+   * function (its lines), or by library (its functions). The line is the largest row's.
+   */
+  merged: Optional(object({ by: oneOf('function', 'library'), rows: COUNT })),
+  /** Some frame of its call path is a line the pull request changed. */
+  changedInPr: Optional(BOOLEAN),
   /** Short call path, innermost first, as "function file:line". */
   callPath: CALL_PATH,
   inuseBytesGrowth: NUMBER,
   inuseObjectsGrowth: NUMBER,
   bytesPerSec: NUMBER,
   bytesPerRequest: Optional(NUMBER),
+  /** The 95 % interval of bytesPerRequest from the profile's sampling noise. */
+  bytesPerRequestInterval: Optional(object({ low: NUMBER, high: NUMBER })),
   /** Growth within what the profile's sampling rate can tell from zero. */
   withinNoise: BOOLEAN
 })
@@ -181,6 +208,10 @@ export const GoroutineGroup = object({
   waitReason: Optional(TEXT),
   /** "function file:line" of the go statement. */
   createdBy: Optional(TEXT),
+  /** Goroutines with no frame of the service or a library: the function they began in. */
+  entry: Optional(TEXT),
+  /** For those: the service line that started them, read from their ancestors (as HeapSite.startedBy). */
+  startedBy: Optional(STARTED_BY),
   countGrowth: NUMBER,
   perSec: NUMBER,
   count: NUMBER,
@@ -623,6 +654,8 @@ export interface Side {
   repoRoot: string
   ref?: string
   commit?: string
+  /** The head's lines the pull request changed since the merge-base: its sites rank first. */
+  changedLines?: ChangedLines
 }
 
 /** The service's code as the toolchain sees it, for attribution. */
@@ -670,6 +703,8 @@ export interface Sampling {
   requests: number | null
   /** `goroutine?debug=2` at the end: wait reasons, ages and creators. */
   goroutineText: GoroutineTextGroup[] | null
+  /** From the same dump: which service line started the goroutines libraries began (with tracebackancestors). */
+  goroutineOrigins: GoroutineOrigin[] | null
   /** `goroutineleak` at the end, when the service was built with the experiment. */
   goroutineLeaks: GoroutineSummary | null
   /** The interval sampled at and what it cost; absent when no sample was read. */

@@ -143,6 +143,25 @@ describe('memgate run on the fixtures', () => {
     expectNothingLeftRunning(result, out)
   })
 
+  it("names the client call of a response body never closed, not the Transport's buffers", async () => {
+    // Every request keeps a connection, its readLoop/writeLoop and their bufio buffers, none
+    // with a frame of the service: tracebackancestors links them to the handler's call.
+    const { result, out } = await gate(`${SERVICES}http-body-leak`, [
+      '--duration',
+      '15s',
+      '--warmup',
+      '3s',
+      '--rate',
+      '50'
+    ])
+    expect(result.code).toBe(1)
+    const firstScreen = readFileSync(join(out, 'report.md'), 'utf8').split('\n\n')[1]
+    const leak = leakSite('http-body-leak')
+    expect(firstScreen).toContain(`\`${leak.repoPath}:${leak.line}\` in \`main.handle\``)
+    expect(firstScreen).not.toMatch(/\$GOROOT|\/src\/(bufio|net)\//)
+    expectNothingLeftRunning(result, out)
+  })
+
   it('passes clean, a service that allocates a MiB a request and fills a bounded cache', async () => {
     const { result, out } = await gate(`${SERVICES}clean`, ['--duration', '30s'])
     expect(result.code).toBe(0)

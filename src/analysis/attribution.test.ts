@@ -1,7 +1,13 @@
-import { parseGoroutineText } from '../profile/goroutine-text.js'
+import { goroutineOrigins, parseGoroutineText } from '../profile/goroutine-text.js'
 import { summarizeGoroutines } from '../profile/goroutines.js'
 import { diffHeap } from '../profile/diff.js'
-import { allocationSites, sampleVarianceBytes2, summarizeHeap, type HeapSummary } from '../profile/heap.js'
+import {
+  allocationSites,
+  sampleVarianceBytes2,
+  summarizeHeap,
+  type HeapStack,
+  type HeapSummary
+} from '../profile/heap.js'
 import { toRepoPath } from '../profile/paths.js'
 import { buildRoot, profile, text } from '../../test/fixtures/profiles.js'
 import { lineOf, marker } from '../../test/fixtures/services.js'
@@ -32,7 +38,7 @@ const allRuns = [
 describe('attributeHeap', () => {
   it.each(heapRuns)('names the marked line of %s (%s) first, as real growth', (fixture, rate) => {
     const run = `${fixture}/${rate}`
-    const [top] = attributeHeap(heapGrowth(run), elapsedSec, 4000, layout)
+    const [top] = attributeHeap(heapGrowth(run), elapsedSec, 4000, { layout })
     const leak = marker(fixture)
     expect(top).toMatchObject({
       function: 'main.handle',
@@ -91,7 +97,7 @@ describe('attributeHeap', () => {
   it("shows a goroutine leak's heap as the goroutines' records, not as runtime.systemstack", () => {
     const run = 'goroutine-leak/memprofilerate-4096'
     const loadSec = 10
-    const sites = attributeHeap(heapGrowth(run), loadSec, null, layout)
+    const sites = attributeHeap(heapGrowth(run), loadSec, null, { layout })
     expect(sites[0]).toMatchObject({ kind: 'goroutines', withinNoise: false })
     expect(sites[0].repoPath).toBeUndefined()
     // About one record per goroutine added, as far as the sampled estimate can tell.
@@ -107,6 +113,112 @@ describe('attributeHeap', () => {
     const last = heap('heap-leak/memprofilerate-1', 'end')
     const [top] = attributeHeap(diffHeap(empty, last), elapsedSec, null)
     expect(top.inuseBytesGrowth).toBe(allocationSites(last.stacks)[0].bytes)
+  })
+})
+
+describe('attributeHeap, where libraries and the standard library hold the growth', () => {
+  const modules = (fixture: string) => [
+    { path: `example.com/memgate-fixtures/${fixture}`, dir: `${buildRoot}/test/fixtures/services/${fixture}` }
+  ]
+  const sitesOf = (run: string, requests: number, withOrigins = false) => {
+    const fixture = run.split('/')[0]
+    const h = (phase: 'start' | 'end') =>
+      summarizeHeap(profile(run, `${phase}-heap.pb.gz`), { modules: modules(fixture) })
+    const origins = withOrigins
+      ? goroutineOrigins(text(run, 'end-goroutine.txt'), { modules: modules(fixture) })
+      : undefined
+    return attributeHeap(diffHeap(h('start'), h('end')), 10, requests, {
+      layout,
+      ...(origins ? { origins } : {})
+    }).filter((s) => !s.withinNoise)
+  }
+
+  it.each([['memprofilerate-4096'], ['memprofilerate-1']])(
+    'names the line that stores into the library map keyed by requests (%s)',
+    (rate) => {
+      const sites = sitesOf(`request-map-leak/${rate}`, 4000)
+      const [own] = sites.filter((s) => s.owner !== 'standard-library')
+      const leak = marker('request-map-leak')
+      expect(own).toMatchObject({
+        owner: 'service',
+        repoPath: leak.file,
+        line: leak.line,
+        function: 'main.handle'
+      })
+      // The requests themselves, read by the server: held, not a line to change.
+      expect(sites[0]).toMatchObject({ owner: 'standard-library', function: 'net/http.(*conn).serve' })
+    }
+  )
+
+  it.each([
+    ['http-body-leak/ancestors', marker('http-body-leak').line],
+    ['http-transport-leak/ancestors', lineOf('http-transport-leak', 'client.Get(')]
+  ])("charges the Transport's connections to the handler line that started them (%s)", (run, line) => {
+    const sites = sitesOf(run, 120, true)
+    const dialer = sites.find((s) => s.function === 'net/http.(*Transport).startDialConnForLocked.func1')
+    // Snapped from the ancestor's return address to the call's own line, read from the heap.
+    expect(dialer?.startedBy).toMatchObject({
+      function: 'main.handle',
+      line,
+      repoPath: marker(run.split('/')[0]).file
+    })
+    expect(dialer?.goroutinesCreatedBy).toMatch(/^net\/http\.\(\*Transport\)\.startDialConnForLocked /)
+    // No standard-library line is charged apart from the goroutine it began in.
+    expect(
+      sites.every((s) => s.kind || s.owner !== 'standard-library' || !s.function.startsWith('bufio.'))
+    ).toBe(true)
+  })
+
+  it('gives bytes per request an interval from the sampling noise', () => {
+    const [top] = sitesOf('request-map-leak/memprofilerate-4096', 4000)
+    const { low, high } = top.bytesPerRequestInterval!
+    expect(low).toBeLessThan(top.bytesPerRequest!)
+    expect(high).toBeGreaterThan(top.bytesPerRequest!)
+    const exact = sitesOf('request-map-leak/memprofilerate-1', 4000)[0].bytesPerRequestInterval!
+    expect(exact.high - exact.low).toBeLessThan(high - low)
+  })
+
+  const stack = (fn: string, line: number, bytes: number): HeapStack => ({
+    frames: [{ function: fn, file: `${buildRoot}/svc/${fn}.go`, line }],
+    siteAt: 0,
+    owner: fn.startsWith('main.') ? 'service' : 'library',
+    bytes,
+    objects: bytes / 1024,
+    // Sampled at 512 KiB: each row of 4 samples is within the noise (4 ≤ 3·√4).
+    varianceBytes2: bytes * 512 * 1024
+  })
+  const kib = 1024
+
+  it('merges the lines of one function, each within the noise and past it together', () => {
+    const rows = [1, 2, 3, 4, 5].map((line) => stack('main.remember', line, 4 * 512 * kib))
+    const sites = attributeHeap({ stacks: [...rows, stack('main.other', 9, 4 * 512 * kib)] }, 10, null)
+    expect(sites[0]).toMatchObject({
+      function: 'main.remember',
+      merged: { by: 'function', rows: 5 },
+      withinNoise: false
+    })
+    expect(sites[0].inuseBytesGrowth).toBe(20 * 512 * kib)
+    expect(sites[1]).toMatchObject({ function: 'main.other', withinNoise: true })
+  })
+
+  it('merges the functions of one library', () => {
+    const rows = ['Set', 'Get', 'setRequest', 'grow', 'put'].map((fn, i) =>
+      stack(`github.com/gorilla/context.${fn}`, i, 4 * 512 * kib)
+    )
+    const [site] = attributeHeap({ stacks: rows }, 10, null)
+    expect(site).toMatchObject({ owner: 'library', merged: { by: 'library', rows: 5 }, withinNoise: false })
+  })
+
+  it("ranks the pull request's own lines first and marks them", () => {
+    const stacks = [stack('main.big', 3, 40 * 512 * kib), stack('main.small', 7, 20 * 512 * kib)]
+    const sites = attributeHeap({ stacks }, 10, null, {
+      layout: { repoRoot: buildRoot },
+      changedLines: { 'svc/main.small.go': [7] }
+    })
+    expect(sites.map((s) => [s.function, s.changedInPr ?? false])).toEqual([
+      ['main.small', true],
+      ['main.big', false]
+    ])
   })
 })
 
@@ -129,6 +241,36 @@ describe('attributeGoroutines', () => {
     expect(stacks[0].countGrowth).toBeGreaterThan(80)
     expect(stacks[0].perSec).toBeCloseTo(stacks[0].countGrowth / elapsedSec)
     expect(stacks[0].provenLeaked).toBeUndefined()
+  })
+
+  it('links goroutines a library began to the service line that started them (tracebackancestors)', () => {
+    const run = 'http-transport-leak/ancestors'
+    const modules = [
+      {
+        path: 'example.com/memgate-fixtures/http-transport-leak',
+        dir: `${buildRoot}/test/fixtures/services/http-transport-leak`
+      }
+    ]
+    const g = (phase: 'start' | 'end') =>
+      summarizeGoroutines(profile(run, `${phase}-goroutine.pb.gz`), { modules })
+    const dump = text(run, 'end-goroutine.txt')
+    const h = (phase: 'start' | 'end') => summarizeHeap(profile(run, `${phase}-heap.pb.gz`), { modules })
+    const groups = attributeGoroutines(g('start'), g('end'), 10, {
+      text: parseGoroutineText(dump, { modules }),
+      origins: goroutineOrigins(dump, { modules }),
+      heapStacks: diffHeap(h('start'), h('end')).stacks,
+      layout
+    })
+    const readLoops = groups.filter((x) => x.entry === 'net/http.(*persistConn).readLoop')
+    expect(readLoops.length).toBeGreaterThan(0)
+    for (const r of readLoops) {
+      expect(r.startedBy).toMatchObject({
+        function: 'main.handle',
+        repoPath: marker('http-transport-leak').file
+      })
+      // Corrected from the ancestor's return address to the call's line, read from the heap's stacks.
+      expect(r.startedBy!.line).toBe(lineOf('http-transport-leak', 'client.Get('))
+    }
   })
 
   it('falls back to the wait reason read from the stack without a dump', () => {

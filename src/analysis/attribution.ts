@@ -1,13 +1,14 @@
 // Names the lines that leak: per allocation site and per goroutine group, the growth
 // between the first and the last sample, told apart from sampling noise.
-import { frameString } from '../profile/frames.js'
+import { frameString, packageOf } from '../profile/frames.js'
 import { markProvenLeaks } from '../profile/goroutine-leak.js'
-import type { GoroutineTextGroup } from '../profile/goroutine-text.js'
+import type { GoroutineOrigin, GoroutineTextGroup } from '../profile/goroutine-text.js'
 import type { GoroutineSummary } from '../profile/goroutines.js'
 import { diffHeap, type HeapDiff } from '../profile/diff.js'
-import { allocationSites, type HeapSummary } from '../profile/heap.js'
+import { allocationSites, type AllocationSite, type HeapStack, type HeapSummary } from '../profile/heap.js'
 import { toRepoPath, type RepoLayout } from '../profile/paths.js'
-import type { GoroutineGroup, HeapSite } from '../model.js'
+import type { Frame } from '../profile/profile.js'
+import type { ChangedLines, GoroutineGroup, HeapSite } from '../model.js'
 
 /**
  * Growth is noise below this many standard deviations: one-sided, and strict enough for
@@ -37,6 +38,9 @@ export function isWithinNoise(growthBytes: number, varianceBytes2: number): bool
   return growthBytes <= noiseSigmas * Math.sqrt(varianceBytes2)
 }
 
+/** Two-sided 95 %: the interval of a site's bytes per request. */
+const intervalSigmas = 1.96
+
 /**
  * Whether a site grew past the profile's sampling noise between the two profiles: a line
  * of the service, or new goroutines (whose `go` statement the goroutine table names).
@@ -45,28 +49,150 @@ export function namesHeapGrowth(first: HeapSummary, last: HeapSummary): boolean 
   return attributeHeap(diffHeap(first, last), 0, null).some((s) => !s.withinNoise)
 }
 
-/** Sites whose live heap grew, most growth first. */
+/** What links heap growth to the service beyond the stacks themselves. */
+export interface HeapLinks {
+  layout?: RepoLayout
+  /** From the goroutine dump: who started the goroutines that stacks without the service began in. */
+  origins?: GoroutineOrigin[]
+  /** Repository path → the lines the pull request changed there (head side). */
+  changedLines?: ChangedLines
+}
+
+/** Sites whose live heap grew: the pull request's own lines first, then most growth first. */
 export function attributeHeap(
   diff: HeapDiff,
   elapsedSec: number,
   requests: number | null,
-  layout?: RepoLayout
+  links: HeapLinks = {}
 ): HeapSite[] {
-  return allocationSites(diff.stacks)
-    .filter((site) => site.bytes > 0)
-    .map((site) => ({
-      function: site.function,
-      file: site.file,
-      line: site.line,
-      ...repoPath(site.file, layout),
-      ...(site.kind ? { kind: site.kind } : {}),
-      callPath: site.callPath,
-      inuseBytesGrowth: site.bytes,
-      inuseObjectsGrowth: site.objects,
-      bytesPerSec: elapsedSec > 0 ? site.bytes / elapsedSec : 0,
-      ...(requests ? { bytesPerRequest: site.bytes / requests } : {}),
-      withinNoise: isWithinNoise(site.bytes, site.varianceBytes2)
-    }))
+  const sites = mergeWithinNoise(allocationSites(diff.stacks).filter((site) => site.bytes > 0))
+  const origins = new Map((links.origins ?? []).map((o) => [o.entry, o]))
+  return sites
+    .map(({ site, merged }) => {
+      const sd = Math.sqrt(site.varianceBytes2)
+      const origin = site.owner === 'standard-library' && !site.kind ? origins.get(site.function) : undefined
+      const changed = links.changedLines && touchesChangedLines(site.stacks, links.changedLines, links.layout)
+      return {
+        function: site.function,
+        file: site.file,
+        line: site.line,
+        ...repoPath(site.file, links.layout),
+        ...(site.kind ? { kind: site.kind } : {}),
+        owner: site.owner,
+        ...(origin?.origin ? { startedBy: startedBy(origin.origin, diff.stacks, links.layout) } : {}),
+        ...(origin?.createdBy ? { goroutinesCreatedBy: origin.createdBy } : {}),
+        ...(merged ? { merged } : {}),
+        ...(changed ? { changedInPr: true } : {}),
+        callPath: site.callPath,
+        inuseBytesGrowth: site.bytes,
+        inuseObjectsGrowth: site.objects,
+        bytesPerSec: elapsedSec > 0 ? site.bytes / elapsedSec : 0,
+        ...(requests
+          ? {
+              bytesPerRequest: site.bytes / requests,
+              bytesPerRequestInterval: {
+                low: Math.max(0, site.bytes - intervalSigmas * sd) / requests,
+                high: (site.bytes + intervalSigmas * sd) / requests
+              }
+            }
+          : {}),
+        withinNoise: isWithinNoise(site.bytes, site.varianceBytes2)
+      }
+    })
+    .sort((a, b) => Number(b.changedInPr ?? false) - Number(a.changedInPr ?? false))
+}
+
+type Merged = NonNullable<HeapSite['merged']>
+
+/** Sums sites into one charged to the largest's line. */
+function sumSites(rows: AllocationSite[]): AllocationSite {
+  const [largest] = rows
+  return {
+    ...largest,
+    bytes: rows.reduce((n, r) => n + r.bytes, 0),
+    objects: rows.reduce((n, r) => n + r.objects, 0),
+    varianceBytes2: rows.reduce((n, r) => n + r.varianceBytes2, 0),
+    stacks: rows.flatMap((r) => r.stacks)
+  }
+}
+
+/**
+ * Rows each within the noise can be past it together: the lines of one function, then the
+ * functions of one library. Such a group is tested as one row and replaces its rows;
+ * rows past the noise on their own stay as they are. Most growth first.
+ */
+function mergeWithinNoise(sites: AllocationSite[]): Array<{ site: AllocationSite; merged?: Merged }> {
+  const out: Array<{ site: AllocationSite; merged?: Merged }> = []
+  let rest = sites.filter((s) => {
+    if (s.kind || !isWithinNoise(s.bytes, s.varianceBytes2)) out.push({ site: s })
+    return !s.kind && isWithinNoise(s.bytes, s.varianceBytes2)
+  })
+  const groupings: Array<[Merged['by'], (s: AllocationSite) => string | null]> = [
+    ['function', (s) => s.function],
+    ['library', (s) => (s.owner === 'library' ? libraryOf(s.function) : null)]
+  ]
+  for (const [by, keyOf] of groupings) {
+    const groups = new Map<string, AllocationSite[]>()
+    for (const s of rest) {
+      const key = keyOf(s)
+      if (key !== null) groups.set(key, [...(groups.get(key) ?? []), s])
+    }
+    const mergedAway = new Set<AllocationSite>()
+    for (const rows of groups.values()) {
+      if (rows.length < 2) continue
+      const site = sumSites(rows)
+      if (isWithinNoise(site.bytes, site.varianceBytes2)) continue
+      out.push({ site, merged: { by, rows: rows.length } })
+      rows.forEach((r) => mergedAway.add(r))
+    }
+    rest = rest.filter((s) => !mergedAway.has(s))
+  }
+  return [...out, ...rest.map((site) => ({ site }))].sort((a, b) => b.site.bytes - a.site.bytes)
+}
+
+/**
+ * The library of a function: its module's likely root, the package path cut after the
+ * host's owner and name ("github.com/gorilla/context/sub.F" → "github.com/gorilla/context").
+ */
+function libraryOf(fn: string): string {
+  const parts = packageOf(fn).split('/')
+  return parts.slice(0, parts[0].includes('.') ? 3 : 1).join('/')
+}
+
+/**
+ * An ancestor's frame is a return address: its line can be the statement after the call.
+ * The heap's own stacks through that function hold the call's true line, at or above it.
+ */
+function snapToCallLine(origin: Frame, stacks: HeapStack[]): Frame {
+  let best: Frame | undefined
+  for (const s of stacks)
+    for (const f of s.frames)
+      if (
+        f.function === origin.function &&
+        f.file === origin.file &&
+        f.line <= origin.line &&
+        f.line > (best?.line ?? 0)
+      )
+        best = f
+  return best ?? origin
+}
+
+function startedBy(
+  origin: Frame,
+  stacks: HeapStack[],
+  layout?: RepoLayout
+): NonNullable<HeapSite['startedBy']> {
+  const f = snapToCallLine(origin, stacks)
+  return { function: f.function, file: f.file, line: f.line, ...repoPath(f.file, layout) }
+}
+
+function touchesChangedLines(stacks: HeapStack[], changed: ChangedLines, layout?: RepoLayout): boolean {
+  return stacks.some((s) =>
+    s.frames.some((f) => {
+      const rel = layout && toRepoPath(f.file, layout)
+      return rel !== undefined && (changed[rel]?.includes(f.line) ?? false)
+    })
+  )
 }
 
 export interface GoroutineExtras {
@@ -74,6 +200,10 @@ export interface GoroutineExtras {
   text?: GoroutineTextGroup[]
   /** The goroutineleak profile, summarized: its groups are proven leaks. */
   leaked?: GoroutineSummary
+  /** Who started the goroutines that began in the standard library (goroutineOrigins). */
+  origins?: GoroutineOrigin[]
+  /** The heap's stacks, whose lines correct the ancestors' return addresses (snapToCallLine). */
+  heapStacks?: HeapStack[]
   layout?: RepoLayout
 }
 
@@ -86,6 +216,7 @@ export function attributeGoroutines(
 ): GoroutineGroup[] {
   const before = byKey(first.groups)
   const text = byKey(extras.text ?? [])
+  const origins = new Map((extras.origins ?? []).map((o) => [o.entry, o]))
   const groups = extras.leaked
     ? markProvenLeaks(last.groups, extras.leaked)
     : last.groups.map((g) => ({ ...g, provenLeaked: false }))
@@ -97,6 +228,7 @@ export function attributeGoroutines(
     if (growth < minGoroutineGrowth && !g.provenLeaked) continue
     const dump = text.get(key)
     const waitReason = dump?.waitReason ?? g.waitReason
+    const origin = g.entry === undefined ? undefined : origins.get(g.entry)?.origin
     grown.push({
       function: g.function,
       file: g.file,
@@ -105,6 +237,8 @@ export function attributeGoroutines(
       callPath: g.callPath,
       ...(waitReason ? { waitReason } : {}),
       ...(dump?.createdBy ? { createdBy: dump.createdBy } : {}),
+      ...(g.entry ? { entry: g.entry } : {}),
+      ...(origin ? { startedBy: startedBy(origin, extras.heapStacks ?? [], extras.layout) } : {}),
       countGrowth: growth,
       perSec: elapsedSec > 0 ? growth / elapsedSec : 0,
       count: g.count,

@@ -58,7 +58,7 @@ export function heapGrowth(m: Measurement): HeapDiff | null {
 
 /** What grew between the first and the last sample, by allocation site and by goroutine stack. */
 function attribution(m: Measurement, shape: RunShape): Attribution | undefined {
-  const { heap, goroutines, requests, goroutineText, goroutineLeaks } = m.sampling
+  const { heap, goroutines, requests, goroutineText, goroutineOrigins, goroutineLeaks } = m.sampling
   const { heapDiff, flamegraphFile } = shape
   if (!heapDiff || goroutines.length < 2) return undefined
   const layout: RepoLayout = {
@@ -70,9 +70,14 @@ function attribution(m: Measurement, shape: RunShape): Attribution | undefined {
   const stacks = attributeGoroutines(firstG.summary, lastG.summary, lastG.t - firstG.t, {
     layout,
     ...(goroutineText ? { text: goroutineText } : {}),
+    ...(goroutineOrigins ? { origins: goroutineOrigins, heapStacks: heapDiff.stacks } : {}),
     ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
   })
-  const sites = attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, layout)
+  const sites = attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, {
+    layout,
+    ...(goroutineOrigins ? { origins: goroutineOrigins, heapStacks: heapDiff.stacks } : {}),
+    ...(m.side.changedLines ? { changedLines: m.side.changedLines } : {})
+  })
   return {
     heap: sites,
     goroutines: stacks,

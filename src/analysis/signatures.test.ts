@@ -92,6 +92,8 @@ describe('detectSignatures on stacks', () => {
   const stack = (bytes: number, ...frames: ReturnType<typeof frame>[]) => ({
     frames,
     siteAt: 0,
+    // Who owns the site frame: detectSignatures reads the frames, not this.
+    owner: 'standard-library' as const,
     bytes,
     objects: bytes / 64,
     varianceBytes2: bytes * 64

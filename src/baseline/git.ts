@@ -28,6 +28,8 @@ export interface Git {
   worktreeRemove(dir: string): Promise<void>
   /** Forgets worktrees whose folders are gone. */
   worktreePrune(): Promise<void>
+  /** `git diff -U0` from `commit` to the working tree: the hunks' line numbers, no context. */
+  diffSince(commit: string): Promise<string>
 }
 
 /** A git command that exited non-zero; `reason` is the first line it wrote to stderr. */
@@ -85,7 +87,21 @@ export function createGit(cwd: string): Git {
     },
     worktreeAdd: async (dir, commit) => void (await check(['worktree', 'add', '--detach', dir, commit])),
     worktreeRemove: async (dir) => void (await check(['worktree', 'remove', '--force', dir])),
-    worktreePrune: async () => void (await check(['worktree', 'prune']))
+    worktreePrune: async () => void (await check(['worktree', 'prune'])),
+    // Added and modified files only, with their paths as written (core.quotePath off).
+    diffSince: (commit) =>
+      check([
+        '-c',
+        'core.quotePath=false',
+        'diff',
+        '-U0',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-renames',
+        '--diff-filter=AM',
+        commit,
+        '--'
+      ])
   }
 }
 

@@ -40,6 +40,7 @@ function fakeGit(repo: FakeRepo): Git & { fetches: string[] } {
       return repo.mergeBases?.[`${a} ${b}`] ?? null
     },
     remoteUrl: unused,
+    diffSince: unused,
     branchNames: async () => Object.keys(refs).filter((r) => r !== 'HEAD'),
     symbolicRef: async (ref) => (ref === 'refs/remotes/origin/HEAD' ? (repo.originHead ?? null) : null),
     fetchBranch: async (branch, { unshallow }) => {

@@ -43,7 +43,7 @@ export interface MeasureRequest {
   /** `quiesce` is the input's: the run reads quiesced only from pprof. */
   sampler: Omit<
     SamplerRequest,
-    'label' | 'atLook' | 'service' | 'load' | 'metrics' | 'readGoroutineLeaks' | 'modulePaths'
+    'label' | 'atLook' | 'service' | 'load' | 'metrics' | 'readGoroutineLeaks' | 'modules'
   >
   /** Asked at each look with the samples so far: true stops sampling (see sampler.ts). */
   atLook: SamplerRequest['atLook']
@@ -171,7 +171,7 @@ async function warmUpAndSample(
       service,
       load,
       readGoroutineLeaks: built.leakProfile,
-      modulePaths: built.module.modules.map((m) => m.path)
+      modules: built.module.modules
     }
     sampling = await sample(request, ctx)
     return sampling

@@ -7,10 +7,11 @@ import { join } from 'node:path'
 import { AUTO_INTERVAL_FLOOR_MS } from '../config.js'
 import { GateError, OutputError } from '../errors.js'
 import { decodeProfile } from '../profile/decode.js'
-import { parseGoroutineText } from '../profile/goroutine-text.js'
+import { goroutineOrigins, parseGoroutineText } from '../profile/goroutine-text.js'
 import { summarizeGoroutines } from '../profile/goroutines.js'
 import { summarizeHeap, type HeapSummary } from '../profile/heap.js'
 import type { Log, Sample, Sampling, Timed } from '../model.js'
+import type { GoModuleFolder } from '../profile/paths.js'
 import { formatBytes } from '../units.js'
 import type { Load } from './load.js'
 import { readMetrics, type MetricsClient } from './metrics-client.js'
@@ -59,8 +60,8 @@ export interface SamplerRequest {
   service: Service
   load: Load
   readGoroutineLeaks: boolean
-  /** The service's Go module paths (several in a go.work workspace): frames in them are its own code. */
-  modulePaths?: string[]
+  /** The service's Go modules (several in a go.work workspace): frames in their folders are its own code. */
+  modules?: GoModuleFolder[]
   /** The side, as log lines name it: "head", "base-2". */
   label: string
 }
@@ -89,6 +90,7 @@ export async function sample(
     notes: [],
     requests: null,
     goroutineText: null,
+    goroutineOrigins: null,
     goroutineLeaks: null
   }
   // Moved later once the interval is chosen, when the budget needs it.
@@ -271,7 +273,7 @@ function saveProfiles(
   const goroutineFile = `goroutine-${n}.pb.gz`
   writeOutput(join(req.profilesDir, heapFile), raw.heap)
   writeOutput(join(req.profilesDir, goroutineFile), raw.goroutine)
-  const own = { modulePaths: req.modulePaths }
+  const own = { modules: req.modules }
   out.heap.push({ t, summary: summarizeHeap(decodeProfile(raw.heap), own), file: heapFile })
   out.goroutines.push({
     t,
@@ -284,7 +286,9 @@ async function readEndProfiles(client: PprofClient, req: SamplerRequest, out: Sa
   try {
     const text = await client.get('goroutine?debug=2')
     writeOutput(join(req.profilesDir, 'goroutine-debug2.txt'), text)
-    out.goroutineText = parseGoroutineText(text.toString('utf8'), { modulePaths: req.modulePaths })
+    const dump = text.toString('utf8')
+    out.goroutineText = parseGoroutineText(dump, { modules: req.modules })
+    out.goroutineOrigins = goroutineOrigins(dump, { modules: req.modules })
   } catch (e) {
     if (e instanceof OutputError) throw e
     out.notes.push({ kind: 'goroutine-dump-unread', error: (e as Error).message })
@@ -293,7 +297,7 @@ async function readEndProfiles(client: PprofClient, req: SamplerRequest, out: Sa
   try {
     const raw = await client.get('goroutineleak')
     writeOutput(join(req.profilesDir, 'goroutineleak.pb.gz'), raw)
-    out.goroutineLeaks = summarizeGoroutines(decodeProfile(raw), { modulePaths: req.modulePaths })
+    out.goroutineLeaks = summarizeGoroutines(decodeProfile(raw), { modules: req.modules })
   } catch (e) {
     if (e instanceof OutputError) throw e
     out.notes.push({ kind: 'goroutine-leak-profile-unread', error: (e as Error).message })

@@ -36,6 +36,7 @@ function gateWith(
       return { ...run, commit: side.commit ?? 'c'.repeat(40) }
     },
     repoRootOf: async (dir) => dir,
+    changedLinesSince: async () => ({}),
     findMergeBase: async () => ({
       root: repoRoot,
       headCommit: 'h'.repeat(40),

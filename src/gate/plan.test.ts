@@ -24,7 +24,7 @@ describe('planRun', () => {
       build: { moduleDir: '/tmp/tree/svc', package: config.package, buildCommand: null },
       service: {
         cwd: '/tmp/tree/svc',
-        env: { GODEBUG: 'gctrace=1,memprofilerate=1', ADDR: ':6060' },
+        env: { GODEBUG: 'gctrace=1,memprofilerate=1,tracebackancestors=5', ADDR: ':6060' },
         logPath: '/out/logs/base-2-service.log'
       },
       // Warm-up and the longest sampling, and 10 s more: the load must outlast the samples.
@@ -46,10 +46,16 @@ describe('planRun', () => {
     expect(limits).toEqual({ heap: config.maxHeapGrowth, goroutines: null })
   })
 
-  it('leaves env alone without memprofilerate, and lets auto move the looks with the built-in load', () => {
+  it('adds only tracebackancestors without memprofilerate, and lets auto move the looks with the built-in load', () => {
     const config = parseConfig({ env: 'ADDR=:6060', memprofilerate: 'off' })
     const { measure } = planRun(config, base, 'base', '/out')
-    expect(measure.service.env).toEqual({ ADDR: ':6060' })
+    expect(measure.service.env).toEqual({ ADDR: ':6060', GODEBUG: 'tracebackancestors=5' })
     expect(measure.sampler.looksMayMove).toBe(true)
+  })
+
+  it("keeps the user's own tracebackancestors", () => {
+    const config = parseConfig({ env: 'GODEBUG=tracebackancestors=0', memprofilerate: '4096' })
+    const { measure } = planRun(config, base, 'base', '/out')
+    expect(measure.service.env.GODEBUG).toBe('tracebackancestors=0,memprofilerate=4096')
   })
 })

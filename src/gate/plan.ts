@@ -102,11 +102,24 @@ function planMeasure(config: Config, side: Side, label: string, outDir: string):
   }
 }
 
-/** `env`, with `memprofilerate` added to GODEBUG. */
+/**
+ * Ancestors kept per goroutine: a goroutine net/http's Transport starts (readLoop) is three
+ * `go` statements from the handler that called the client. The runtime saves each
+ * goroutine's creators' stacks at its `go` statement, and the goroutine dump prints them:
+ * attribution links library goroutines to the service line through them. It costs about
+ * 100–300 B a live goroutine and no CPU the bench could tell (docs/benchmarks.md, bench:ancestors).
+ */
+const TRACEBACK_ANCESTORS = 5
+
+/** `env`, with `memprofilerate` and tracebackancestors added to GODEBUG (the user's own setting kept). */
 function serviceEnv(config: Pick<Config, 'env' | 'memprofilerate'>): Record<string, string> {
   const env = { ...config.env }
-  if (config.memprofilerate !== null)
-    env.GODEBUG = [env.GODEBUG, `memprofilerate=${config.memprofilerate}`].filter(Boolean).join(',')
+  const godebug = env.GODEBUG ?? ''
+  const added = [
+    ...(config.memprofilerate !== null ? [`memprofilerate=${config.memprofilerate}`] : []),
+    ...(/(^|,)tracebackancestors=/.test(godebug) ? [] : [`tracebackancestors=${TRACEBACK_ANCESTORS}`])
+  ]
+  env.GODEBUG = [godebug, ...added].filter(Boolean).join(',')
   return env
 }
 

@@ -36,6 +36,7 @@ const profile = (bytes: number): HeapSummary => ({
     {
       frames: [{ function: 'main.leak', file: '/src/svc/main.go', line: 12 }],
       siteAt: 0,
+      owner: 'service',
       bytes,
       objects: bytes / 64,
       varianceBytes2: 0
@@ -81,6 +82,7 @@ function fakeEngine(heapBytesAt: (t: number) => number, profileAt: (look: number
         notes: [],
         requests: null,
         goroutineText: null,
+        goroutineOrigins: null,
         goroutineLeaks: null
       },
       load: { kind: 'command', command: 'load.sh', requests: null, errors: null, achievedRatePerSec: null },

@@ -52,6 +52,7 @@ function fakes(
       ...more.mergeBase
     }),
     withWorktree: async (_root, _commit, _log, use) => use(r.tree),
+    changedLinesSince: async () => ({ 'svc/main.go': [21] }),
     needsAnotherPair: () => false,
     ...more
   }
@@ -73,11 +74,13 @@ describe('measureSides', () => {
       ref: 'origin/main',
       commit: 'b'.repeat(40)
     })
+    // The head carries the lines the pull request changed, for attribution to rank first.
     expect(sides[1]).toEqual({
       side: 'head',
       moduleDir: r.moduleDir,
       repoRoot: r.root,
-      commit: 'h'.repeat(40)
+      commit: 'h'.repeat(40),
+      changedLines: { 'svc/main.go': [21] }
     })
     expect(result.base).not.toBeNull()
     expect(result.baselineMissing).toBeNull()

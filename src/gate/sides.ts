@@ -5,13 +5,14 @@
 import { existsSync, realpathSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { combineRepeats } from '../analysis/repeats.js'
+import { changedLinesSince } from '../baseline/changed-lines.js'
 import { createGit } from '../baseline/git.js'
 import { findMergeBase, type MergeBase } from '../baseline/merge-base.js'
 import { withWorktree } from '../baseline/worktree.js'
 import { ConfigError } from '../config.js'
 import type { RunContext } from '../engine/run-context.js'
 import { GateError, OutputError } from '../errors.js'
-import type { BaselineMissing, Run, Side } from '../model.js'
+import type { BaselineMissing, ChangedLines, Run, Side } from '../model.js'
 import type { PairsPlan } from './plan.js'
 import type { MeasureOnce } from './run.js'
 
@@ -20,6 +21,8 @@ export interface SidesSeams {
   measureOnce: MeasureOnce
   repoRootOf: (moduleDir: string) => Promise<string>
   findMergeBase: (moduleDir: string, baseRef: string | null) => Promise<MergeBase>
+  /** The lines the head changed since `commit`, by repository path (git, run in `root`). */
+  changedLinesSince: (root: string, commit: string) => Promise<ChangedLines>
   withWorktree: <T>(
     root: string,
     commit: string,
@@ -32,6 +35,7 @@ export interface SidesSeams {
 export const gitSeams: Omit<SidesSeams, 'measureOnce'> = {
   repoRootOf,
   findMergeBase,
+  changedLinesSince: (root, commit) => changedLinesSince(createGit(root), commit),
   withWorktree
 }
 
@@ -60,8 +64,11 @@ export async function measureSides(
 
   const mb = await options.findMergeBase(moduleDir, plan.baseRef)
   ctx.log(`base: ${mb.baseRef} (${FOUND_BY[mb.found]}), merge-base ${mb.commit?.slice(0, 12) ?? 'none'}`)
-  const headSide: Side = { ...head, commit: mb.headCommit }
-  if (!mb.commit) return headOnly(headSide, { why: 'no-shared-history', baseRef: mb.baseRef })
+  if (!mb.commit)
+    return headOnly({ ...head, commit: mb.headCommit }, { why: 'no-shared-history', baseRef: mb.baseRef })
+  // The pull request's own lines: its sites rank first in the head's attribution.
+  const changedLines = await options.changedLinesSince(mb.root, mb.commit)
+  const headSide: Side = { ...head, commit: mb.headCommit, changedLines }
   // The same working-directory relative to the repository root, in the merge-base's tree.
   const inRepo = relative(realpathSync(mb.root), realpathSync(moduleDir))
   if (inRepo.startsWith('..'))

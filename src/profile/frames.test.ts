@@ -1,4 +1,13 @@
-import { callPath, isRuntime, isStdlib, ownCode, packageOf, siteIndex } from './frames.js'
+import {
+  callPath,
+  entryIndex,
+  isRuntime,
+  isStdlib,
+  ownCode,
+  ownerOf,
+  packageOf,
+  siteIndex
+} from './frames.js'
 import type { Frame } from './profile.js'
 
 const frame = (fn: string, line = 1): Frame => ({ function: fn, file: `/src/${fn}.go`, line })
@@ -35,26 +44,39 @@ describe('isRuntime', () => {
 })
 
 describe('ownCode', () => {
-  it('without a module path, is everything outside the standard library', () => {
+  const at = (fn: string, file: string): Frame => ({ function: fn, file, line: 1 })
+  const modcache = '/home/u/go/pkg/mod/github.com/gorilla/context@v1.1.1/context.go'
+
+  it('without modules, is everything outside the standard library and the module cache', () => {
     const own = ownCode([])
     expect(own(frame('github.com/dep/x.F'))).toBe(true)
     expect(own(frame('strings.Repeat'))).toBe(false)
+    expect(own(at('main.main.ClearHandler.func2', modcache))).toBe(false)
   })
-  it('with a module path, is main and that module (even without a dot in its path)', () => {
-    const own = ownCode(['svc'])
-    expect(own(frame('svc/internal/store.Put'))).toBe(true)
-    expect(own(frame('main.main'))).toBe(true)
-    expect(own(frame('svcother.F'))).toBe(false)
-    expect(own(frame('github.com/dep/x.F'))).toBe(false)
+  it("is decided by the file: a dependency's closure inlined into main is not own code", () => {
+    const own = ownCode([{ path: 'example.com/svc', dir: '/repo/svc' }])
+    expect(own(at('main.handle', '/repo/svc/main.go'))).toBe(true)
+    expect(own(at('example.com/svc/internal/store.Put', '/repo/svc/internal/store/put.go'))).toBe(true)
+    expect(own(at('main.main.ClearHandler.func2', modcache))).toBe(false)
+    expect(own(at('github.com/dep/x.F', '/repo/svc/vendor/github.com/dep/x/x.go'))).toBe(false)
+    expect(own(at('main.other', '/repo/svcother/main.go'))).toBe(false)
+    expect(own(at('strings.Repeat', '/usr/local/go/src/strings/strings.go'))).toBe(false)
   })
-  it('in a go.work workspace, is every module of it and their packages', () => {
-    const own = ownCode(['example.com/ws/svc', 'example.com/ws/history'])
-    expect(own(frame('example.com/ws/history.(*History).Record'))).toBe(true)
-    expect(own(frame('example.com/ws/history/internal/ring.New'))).toBe(true)
-    expect(own(frame('example.com/ws/svc/api.Serve'))).toBe(true)
-    expect(own(frame('main.handle'))).toBe(true)
-    expect(own(frame('example.com/ws/historyx.F'))).toBe(false)
-    expect(own(frame('example.com/ws.F'))).toBe(false)
+  it('under -trimpath, by the module path the file starts with; dependencies carry @version', () => {
+    const own = ownCode([{ path: 'example.com/svc', dir: '/repo/svc' }])
+    expect(own(at('main.handle', 'example.com/svc/main.go'))).toBe(true)
+    expect(own(at('example.com/svc/lib.F', 'example.com/svc/lib@v1.2.0/f.go'))).toBe(false)
+    expect(own(at('github.com/dep/x.F', 'github.com/dep/x@v0.3.1/x.go'))).toBe(false)
+    expect(own(at('strings.Repeat', 'strings/strings.go'))).toBe(false)
+  })
+  it('in a go.work workspace, is every module of it', () => {
+    const own = ownCode([
+      { path: 'example.com/ws/svc', dir: '/ws/svc' },
+      { path: 'example.com/ws/history', dir: 'C:\\ws\\history' }
+    ])
+    expect(own(at('example.com/ws/history.(*History).Record', 'c:/ws/history/history.go'))).toBe(true)
+    expect(own(at('main.handle', '/ws/svc/main.go'))).toBe(true)
+    expect(own(at('example.com/ws/historyx.F', '/ws/historyx/x.go'))).toBe(false)
   })
 })
 
@@ -78,6 +100,27 @@ describe('siteIndex and callPath', () => {
       'net/http.HandlerFunc.ServeHTTP /src/net/http.HandlerFunc.ServeHTTP.go:1',
       'net/http.(*ServeMux).ServeHTTP /src/net/http.(*ServeMux).ServeHTTP.go:1'
     ])
+  })
+  it('without own code, charges the innermost library frame', () => {
+    const own = ownCode([{ path: 'example.com/svc', dir: '/src/svc' }])
+    const viaLibrary = [
+      frame('runtime.mallocgc'),
+      frame('bufio.NewWriterSize'),
+      frame('go.uber.org/zap.New'),
+      ...stack
+    ]
+    expect(viaLibrary[siteIndex(viaLibrary, own)].function).toBe('go.uber.org/zap.New')
+    expect(ownerOf(viaLibrary[2], own)).toBe('library')
+    expect(ownerOf(viaLibrary[1], own)).toBe('standard-library')
+  })
+  it('names the function a goroutine began in', () => {
+    const loop = [
+      frame('runtime.mallocgc'),
+      frame('bufio.NewReaderSize'),
+      frame('net/http.(*persistConn).readLoop'),
+      frame('runtime.goexit')
+    ]
+    expect(entryIndex(loop)).toBe(2)
   })
   it('falls back to the innermost frame outside the runtime, then the root', () => {
     const noOwn = [frame('runtime.gopark'), frame('internal/poll.(*FD).Read'), frame('net.(*conn).Read')]

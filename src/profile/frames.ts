@@ -1,4 +1,5 @@
 // Which frames belong to whom: the Go runtime, the standard library, or the service.
+import { normalizePath, type GoModuleFolder } from './paths.js'
 import type { Frame } from './profile.js'
 
 /** Decides whether a frame is the service's own code. */
@@ -37,29 +38,52 @@ export function isRuntime(fn: string): boolean {
   )
 }
 
+/** A file in Go's module cache: "…/pkg/mod/github.com/x/y@v1.2.3/z.go" (or its -trimpath form). */
+const isModuleCacheFile = (file: string): boolean => /@v\d/.test(file)
+
 /**
- * Own code is package main and the packages of the service's modules (every module of a
- * go.work workspace); without module paths, anything outside the standard library
- * (dependencies included).
+ * Own code is what lies in the service's module folders (every module of a go.work
+ * workspace), decided by the frame's file, not its package: a dependency's closure inlined
+ * into main keeps its module-cache file. Under -trimpath a file starts with the module
+ * path instead. Without modules, anything outside the standard library and the module cache.
  */
-export function ownCode(modulePaths: string[]): OwnCode {
-  if (modulePaths.length === 0) return (f) => !isStdlib(f.function)
+export function ownCode(modules: GoModuleFolder[]): OwnCode {
+  if (modules.length === 0) return (f) => !isStdlib(f.function) && !isModuleCacheFile(f.file)
+  const prefixes = modules.flatMap((m) => [`${normalizePath(m.dir)}/`, `${m.path}/`])
   return (f) => {
-    const pkg = packageOf(f.function)
-    return pkg === 'main' || modulePaths.some((m) => pkg === m || pkg.startsWith(`${m}/`))
+    const file = normalizePath(f.file)
+    const prefix = prefixes.find((p) => file.startsWith(p))
+    // A module's vendor folder holds its dependencies.
+    return prefix !== undefined && !isModuleCacheFile(file) && !file.startsWith('vendor/', prefix.length)
   }
 }
 
+/** Who can change a frame: the service, a library (a dependency), or nobody (the standard library and runtime). */
+export type CodeOwner = 'service' | 'library' | 'standard-library'
+
+export function ownerOf(f: Frame, isOwn: OwnCode): CodeOwner {
+  if (isOwn(f)) return 'service'
+  return isStdlib(f.function) || isRuntime(f.function) ? 'standard-library' : 'library'
+}
+
 /**
- * Where a stack is charged: the innermost own-code frame, else the innermost frame
- * outside the runtime, else the root (runtime-only stacks group by where they began).
- * -1 for an empty stack.
+ * Where a stack is charged: the frame a developer can change. The innermost own-code
+ * frame, else the innermost library frame, else (the standard library alone) the function
+ * its goroutine began in, whose goroutine tells who started it: a readLoop and a server's
+ * connection both block in net.(*netFD).Read, and are told apart only there. Runtime-only
+ * stacks group by where they began. -1 for an empty stack.
  */
 export function siteIndex(stack: Frame[], isOwn: OwnCode): number {
   const own = stack.findIndex(isOwn)
   if (own >= 0) return own
-  const outside = stack.findIndex((f) => !isRuntime(f.function))
-  return outside >= 0 ? outside : stack.length - 1
+  const library = stack.findIndex((f) => ownerOf(f, isOwn) === 'library')
+  return library >= 0 ? library : entryIndex(stack)
+}
+
+/** The function a goroutine began in: its outermost frame outside the runtime, else the root. */
+export function entryIndex(stack: Frame[]): number {
+  for (let i = stack.length - 1; i >= 0; i--) if (!isRuntime(stack[i].function)) return i
+  return stack.length - 1
 }
 
 export function frameString(f: Frame): string {

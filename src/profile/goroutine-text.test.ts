@@ -1,6 +1,6 @@
-import { parseGoroutineText } from './goroutine-text.js'
+import { goroutineOrigins, parseGoroutineText } from './goroutine-text.js'
 import { summarizeGoroutines } from './goroutines.js'
-import { profile, text } from '../../test/fixtures/profiles.js'
+import { buildRoot, profile, text } from '../../test/fixtures/profiles.js'
 import { lineOf, marker } from '../../test/fixtures/services.js'
 
 describe('parseGoroutineText', () => {
@@ -74,5 +74,53 @@ describe('parseGoroutineText', () => {
         leakedCount: 0
       }
     ])
+  })
+})
+
+describe('goroutineOrigins', () => {
+  const modules = (fixture: string) => [
+    { path: `example.com/memgate-fixtures/${fixture}`, dir: `${buildRoot}/test/fixtures/services/${fixture}` }
+  ]
+  const originOf = (run: string, entry: string) =>
+    goroutineOrigins(text(run, 'end-goroutine.txt'), { modules: modules(run.split('/')[0]) }).find(
+      (o) => o.entry === entry
+    )
+
+  it("links the Transport's goroutines to the handler line that called the client (tracebackancestors)", () => {
+    const run = 'http-body-leak/ancestors'
+    const readLoop = originOf(run, 'net/http.(*persistConn).readLoop')
+    expect(readLoop?.createdBy).toMatch(/^net\/http\.\(\*Transport\)\.dialConn /)
+    // Ancestors record return addresses: the line after the call can be named.
+    expect(readLoop?.origin?.function).toBe('main.handle')
+    expect(readLoop?.origin?.line).toBeGreaterThanOrEqual(marker('http-body-leak').line)
+    expect(readLoop?.origin?.line).toBeLessThanOrEqual(marker('http-body-leak').line + 1)
+    // The dialer has exited; the goroutines it started still carry it as an ancestor.
+    expect(originOf(run, 'net/http.(*Transport).startDialConnForLocked.func1')?.origin).toEqual(
+      readLoop?.origin
+    )
+    // The server's connections go back to main's ListenAndServe, each counted once.
+    expect(originOf(run, 'net/http.(*conn).serve')).toMatchObject({
+      count: expect.any(Number),
+      origin: { function: 'main.main', line: lineOf('http-body-leak', 'http.ListenAndServe(') }
+    })
+    expect(originOf(run, 'net/http.(*conn).serve')!.count).toBeLessThan(20)
+  })
+
+  it('without ancestors, knows only the go statement of the standard library', () => {
+    const readLoop = originOf('http-body-leak/memprofilerate-4096', 'net/http.(*persistConn).readLoop')
+    expect(readLoop?.origin).toBeUndefined()
+    expect(readLoop?.createdBy).toMatch(/^net\/http\.\(\*Transport\)\.dialConn /)
+  })
+
+  it("keeps ancestors' frames out of the goroutine's own stack", () => {
+    const groups = parseGoroutineText(text('http-body-leak/ancestors', 'end-goroutine.txt'), {
+      modules: modules('http-body-leak')
+    })
+    const plain = parseGoroutineText(text('http-body-leak/memprofilerate-4096', 'end-goroutine.txt'), {
+      modules: modules('http-body-leak')
+    })
+    const functions = (gs: typeof groups) => new Set(gs.filter((g) => g.count > 50).map((g) => g.function))
+    expect(functions(groups)).toEqual(functions(plain))
+    expect(functions(groups)).toContain('net/http.(*persistConn).readLoop')
   })
 })

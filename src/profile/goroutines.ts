@@ -1,5 +1,6 @@
 // Reduces a goroutine profile to groups of goroutines blocked at the same line.
-import { callPath, frameString, ownCode, siteIndex, type OwnCode } from './frames.js'
+import { callPath, frameString, ownCode, ownerOf, siteIndex, type OwnCode } from './frames.js'
+import type { GoModuleFolder } from './paths.js'
 import type { Frame, Profile } from './profile.js'
 
 /** A goroutine site: goroutines whose stacks meet the service's own code at the same line. */
@@ -12,6 +13,11 @@ interface GoroutineSite {
   callPath: string[]
   /** Derived from the calls below the own frame; undefined when running. */
   waitReason?: string
+  /**
+   * Of the most common stack, when no frame of it is the service's or a library's: the
+   * function the goroutines began in ("net/http.(*persistConn).readLoop").
+   */
+  entry?: string
   count: number
 }
 
@@ -56,9 +62,9 @@ export function waitReason(stack: Frame[], site: number): string | undefined {
 
 export function summarizeGoroutines(
   p: Profile,
-  options: { modulePaths?: string[]; isOwn?: OwnCode } = {}
+  options: { modules?: GoModuleFolder[]; isOwn?: OwnCode } = {}
 ): GoroutineSummary {
-  const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? [])
+  const isOwn = options.isOwn ?? ownCode(options.modules ?? [])
   const groups = new Map<string, GoroutineSite & { largestCount: number }>()
   let total = 0
   for (const s of p.samples) {
@@ -78,12 +84,13 @@ export function summarizeGoroutines(
       group.largestCount = count
       group.callPath = callPath(s.stack, at)
       group.waitReason = waitReason(s.stack, at)
+      group.entry = ownerOf(frame, isOwn) === 'standard-library' ? frame.function : undefined
     }
   }
   return {
     total,
     groups: [...groups.values()]
-      .map(({ largestCount: _, ...group }) => group)
+      .map(({ largestCount: _, entry, ...group }) => ({ ...group, ...(entry ? { entry } : {}) }))
       .sort((a, b) => b.count - a.count)
   }
 }

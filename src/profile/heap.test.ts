@@ -1,6 +1,6 @@
-import { isRuntime } from './frames.js'
+import { isRuntime, ownCode } from './frames.js'
 import { allocationSites, sampleProbability, sampleVarianceBytes2, summarizeHeap } from './heap.js'
-import { profile } from '../../test/fixtures/profiles.js'
+import { buildRoot, profile } from '../../test/fixtures/profiles.js'
 import { marker } from '../../test/fixtures/services.js'
 
 describe('sampleProbability', () => {
@@ -56,14 +56,30 @@ describe('summarizeHeap', () => {
     expect(top.varianceBytes2).toBe(top.bytes * 256)
   })
 
-  it('reads the module path to tell own code from dependencies', () => {
+  it("reads the module's folder to tell own code from dependencies", () => {
     const h = summarizeHeap(profile('closure-leak/memprofilerate-4096', 'end-heap.pb.gz'), {
-      modulePaths: ['example.com/memgate-fixtures/closure-leak']
+      modules: [
+        {
+          path: 'example.com/memgate-fixtures/closure-leak',
+          dir: `${buildRoot}/test/fixtures/services/closure-leak`
+        }
+      ]
     })
     expect(allocationSites(h.stacks)[0]).toMatchObject({
       function: 'main.handle',
       line: marker('closure-leak').line
     })
+  })
+
+  it("never counts a dependency's closure inlined into main as the service's code", () => {
+    const p = profile('request-map-leak/memprofilerate-1', 'end-heap.pb.gz')
+    const fixture = `${buildRoot}/test/fixtures/services/request-map-leak`
+    const isOwn = ownCode([{ path: 'example.com/memgate-fixtures/request-map-leak', dir: fixture }])
+    const inlined = p.samples
+      .flatMap((s) => s.stack)
+      .filter((f) => f.function.startsWith('main.main.ClearHandler.'))
+    expect(inlined.length).toBeGreaterThan(0)
+    expect(inlined.every((f) => f.file.includes('gorilla/context@v1.1.1/') && !isOwn(f))).toBe(true)
   })
 
   it("marks the runtime's record of each new goroutine, apart from the threads' records", () => {

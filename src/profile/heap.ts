@@ -1,7 +1,8 @@
 // Reduces a heap profile to the live heap per whole stack, and groups stacks (of a
 // summary or of a diff) by the line they are charged to.
 import { GateError } from '../errors.js'
-import { callPath, frameString, ownCode, siteIndex, type OwnCode } from './frames.js'
+import { callPath, frameString, ownCode, ownerOf, siteIndex, type CodeOwner, type OwnCode } from './frames.js'
+import type { GoModuleFolder } from './paths.js'
 import { sampleTypeIndex, type Frame, type Profile } from './profile.js'
 
 /**
@@ -15,8 +16,12 @@ type HeapStackKind = 'goroutines'
 export interface HeapStack {
   /** Innermost first, as in the profile. */
   frames: Frame[]
-  /** The frame the stack is charged to: frames[siteAt] (see siteIndex). */
+  /**
+   * The frame the stack is charged to: frames[siteAt] (see siteIndex). A stack of the
+   * standard library alone is charged to the function its goroutine began in.
+   */
   siteAt: number
+  owner: CodeOwner
   kind?: HeapStackKind
   bytes: number
   objects: number
@@ -29,12 +34,15 @@ export interface HeapStack {
 
 /** The stacks charged to one line of code. */
 export interface AllocationSite extends Frame {
+  owner: CodeOwner
   /** Of the largest stack charged here: innermost first, "function file:line". */
   callPath: string[]
   kind?: HeapStackKind
   bytes: number
   objects: number
   varianceBytes2: number
+  /** Every stack charged here, for what reads whole stacks (lines a pull request changed). */
+  stacks: HeapStack[]
 }
 
 export interface HeapSummary {
@@ -75,12 +83,12 @@ const isGoroutineRecord = (frames: Frame[]): boolean => frames.some((f) => f.fun
 
 export function summarizeHeap(
   p: Profile,
-  options: { modulePaths?: string[]; isOwn?: OwnCode } = {}
+  options: { modules?: GoModuleFolder[]; isOwn?: OwnCode } = {}
 ): HeapSummary {
   const objectsAt = sampleTypeIndex(p, 'inuse_objects')
   const bytesAt = sampleTypeIndex(p, 'inuse_space')
   if (objectsAt < 0 || bytesAt < 0) throw new GateError('not a heap profile: no inuse_objects/inuse_space')
-  const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? [])
+  const isOwn = options.isOwn ?? ownCode(options.modules ?? [])
   const rateBytes = p.period > 0 ? p.period : 512 * 1024
 
   // The runtime writes one sample per stack and object size: merge them per stack.
@@ -97,9 +105,11 @@ export function summarizeHeap(
     const key = stackKey(s.stack)
     let stack = stacks.get(key)
     if (!stack) {
+      const siteAt = siteIndex(s.stack, isOwn)
       stack = {
         frames: s.stack,
-        siteAt: siteIndex(s.stack, isOwn),
+        siteAt,
+        owner: ownerOf(s.stack[siteAt], isOwn),
         ...(isGoroutineRecord(s.stack) ? { kind: 'goroutines' as const } : {}),
         bytes: 0,
         objects: 0,
@@ -116,23 +126,28 @@ export function summarizeHeap(
   return { inuseBytes, inuseObjects, samplingRateBytes: rateBytes, stacks: [...stacks.values()] }
 }
 
-/** Stacks grouped by the line (and kind) they are charged to, most bytes first. */
+/**
+ * Stacks grouped by the line (and kind) they are charged to, most bytes first. Stacks of
+ * the standard library alone group by the function their goroutine began in, whatever line.
+ */
 export function allocationSites(stacks: HeapStack[]): AllocationSite[] {
   const sites = new Map<string, { site: AllocationSite; largest: HeapStack }>()
   for (const s of stacks) {
     const frame = s.frames[s.siteAt]
-    const key = `${s.kind ?? ''} ${frameString(frame)}`
+    const key = `${s.kind ?? ''} ${s.owner === 'standard-library' ? frame.function : frameString(frame)}`
     let entry = sites.get(key)
     if (!entry) {
       const site: AllocationSite = {
         function: frame.function,
         file: frame.file,
         line: frame.line,
+        owner: s.owner,
         callPath: [],
         ...(s.kind ? { kind: s.kind } : {}),
         bytes: 0,
         objects: 0,
-        varianceBytes2: 0
+        varianceBytes2: 0,
+        stacks: []
       }
       entry = { site, largest: s }
       sites.set(key, entry)
@@ -140,9 +155,14 @@ export function allocationSites(stacks: HeapStack[]): AllocationSite[] {
     entry.site.bytes += s.bytes
     entry.site.objects += s.objects
     entry.site.varianceBytes2 += s.varianceBytes2
+    entry.site.stacks.push(s)
     if (s.bytes > entry.largest.bytes) entry.largest = s
   }
   return [...sites.values()]
-    .map(({ site, largest }) => ({ ...site, callPath: callPath(largest.frames, largest.siteAt) }))
+    .map(({ site, largest }) => ({
+      ...site,
+      line: largest.frames[largest.siteAt].line,
+      callPath: callPath(largest.frames, largest.siteAt)
+    }))
     .sort((a, b) => b.bytes - a.bytes)
 }

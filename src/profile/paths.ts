@@ -17,7 +17,7 @@ export interface RepoLayout {
 }
 
 // Go writes forward slashes on every platform; Windows drive letters compare case-insensitively.
-function normalize(p: string): string {
+export function normalizePath(p: string): string {
   const slashed = p
     .replace(/\\/g, '/')
     .replace(/^([A-Za-z]):\//, (_, drive: string) => `${drive.toLowerCase()}:/`)
@@ -42,13 +42,13 @@ function relativeInside(root: string, p: string): string | undefined {
  * root, or (built with -trimpath) a path under one of the module paths. Undefined when outside.
  */
 export function toRepoPath(file: string, layout: RepoLayout): string | undefined {
-  const f = normalize(file)
-  const root = normalize(layout.repoRoot)
+  const f = normalizePath(file)
+  const root = normalizePath(layout.repoRoot)
   if (isAbsolute(f)) return relativeInside(root, f)
   // The longest path wins: a workspace may hold example.com/svc and example.com/svc/tools.
   const module = (layout.modules ?? [])
     .filter((m) => f.startsWith(`${m.path}/`))
     .reduce<GoModuleFolder | undefined>((a, m) => (a && a.path.length >= m.path.length ? a : m), undefined)
   if (!module) return undefined
-  return relativeInside(root, posix.join(normalize(module.dir), f.slice(module.path.length + 1)))
+  return relativeInside(root, posix.join(normalizePath(module.dir), f.slice(module.path.length + 1)))
 }

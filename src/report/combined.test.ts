@@ -58,10 +58,12 @@ describe('renderCombinedMarkdown', () => {
     const rows = md.split('\n\n')[1].split('\n').slice(2)
     expect(rows.map((r) => r.split('|')[1].trim())).toEqual(['`orders-api`', '`billing`', '`api`'])
     expect(rows[0]).toContain('❌ FAIL')
-    // The failing row names the leaking line, as the single report's first screen does.
+    // The failing row names the line, as the single report's first screen does (its cause,
+    // the goroutines, first).
     const single = renderMarkdown(failWithBaselineReport())
-    expect(single).toContain('Leaking line: ')
-    expect(rows[0]).toContain('Leaking line: ')
+    expect(single).toContain('Goroutines pile up at: ')
+    expect(rows[0]).toContain('Goroutines pile up at: ')
+    expect(rows[0]).toContain('svc/orders.go:120')
     expect(md.match(/<details><summary><code>/g)).toHaveLength(3)
     // The folded report is the single report's layout, headline and all.
     expect(md).toContain(single.trim().split('\n')[0])

@@ -13,6 +13,7 @@ const summary = (stacks: { functions: string[]; bytes: number }[]): HeapSummary 
   stacks: stacks.map((s) => ({
     frames: [...s.functions].reverse().map((name) => ({ function: name, file: 'main.go', line: 1 })),
     siteAt: 0,
+    owner: 'service' as const,
     bytes: s.bytes,
     objects: 0,
     varianceBytes2: 0

@@ -1,14 +1,24 @@
-import { failWithBaselineReport, fittedTrend, NO_SPREAD, runExtras } from '../../test/fixtures/reports.js'
-import { compareRuns, nothingJudged } from '../analysis/comparison.js'
-import type { BaseGrowth, Judgement, Report, Run, Trend } from '../model.js'
 import {
+  failWithBaselineReport,
+  fittedTrend,
+  heapSite,
+  makeReport,
+  NO_SPREAD,
+  runExtras
+} from '../../test/fixtures/reports.js'
+import { compareRuns, nothingJudged } from '../analysis/comparison.js'
+import type { BaseGrowth, HeapSite, Judgement, Report, Run, Trend } from '../model.js'
+import {
+  causeFirst,
   describeComparison,
   confidenceText,
   describeBaseGrowth,
   describeDetectable,
   describeJudgement,
   describeLook,
-  describeStop
+  describeStop,
+  heapIsGoroutinesOwn,
+  summarizeGrowth
 } from './judgement.js'
 
 const KiB = 1024
@@ -222,5 +232,55 @@ describe('plural agreement', () => {
     expect(describeJudgement(judged('above-limit', t(3072 * KiB, 2048 * KiB, 4096 * KiB)))).toMatch(
       /^live heap grows 3\.00 MiB\/min \(/
     )
+  })
+})
+
+describe('the cause first', () => {
+  /** A goroutine leak: goroutines fail 3× over their limit, the heap 5× over by their own records alone. */
+  const goroutineLeak = (heapSites: HeapSite[]): Report => {
+    const report = makeReport()
+    const heap = report.judgements[0]
+    report.judgements = [
+      { ...heap, estimatePerSec: 5 * heap.limitPerSec! },
+      {
+        ...heap,
+        series: 'goroutines',
+        estimatePerSec: 0.5,
+        lowPerSec: 0.4,
+        highPerSec: 0.6,
+        latePerSec: 0.5,
+        limitPerSec: 1 / 6
+      }
+    ]
+    report.runs.head.attribution!.heap = heapSites
+    report.runs.head.attribution!.goroutines = [
+      {
+        function: 'main.awaitResult',
+        file: '/src/main.go',
+        line: 20,
+        callPath: [],
+        countGrowth: 30,
+        perSec: 0.5,
+        count: 40
+      }
+    ]
+    return report
+  }
+  const records = heapSite({ function: 'runtime.systemstack', kind: 'goroutines', repoPath: undefined })
+
+  it("puts goroutines first when the heap grows by the goroutines' own memory only", () => {
+    const report = goroutineLeak([records])
+    expect(heapIsGoroutinesOwn(report)).toBe(true)
+    expect(causeFirst(report).map((j) => j.series)).toEqual(['goroutines', 'heap'])
+    const [first, second] = summarizeGrowth(report)
+    expect(first.series).toBe('goroutines')
+    expect(second.text).toMatch(/: the piled-up goroutines' own memory$/)
+  })
+
+  it('puts what grows most against its limit first when the heap has a line of its own', () => {
+    const report = goroutineLeak([records, heapSite()])
+    expect(heapIsGoroutinesOwn(report)).toBe(false)
+    expect(causeFirst(report).map((j) => j.series)).toEqual(['heap', 'goroutines'])
+    expect(summarizeGrowth(report)[0].text).not.toMatch(/own memory/)
   })
 })

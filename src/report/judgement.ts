@@ -84,14 +84,44 @@ export interface GrowthSummary {
 }
 
 /**
- * Each judged series' growth as its first (worst) judgement has it: "live heap grows 2.93
- * MiB/min (256 B/request), above the limit 512 KiB/min (44 B/request)".
+ * Whether the heap's growth past the sampling noise is the piled-up goroutines' own: the
+ * runtime's records of new goroutines, and no line of the service or a library besides.
+ */
+export function heapIsGoroutinesOwn(report: Report): boolean {
+  const a = report.runs.head.attribution
+  if (!a?.goroutines.some((g) => g.countGrowth > 0)) return false
+  const clear = a.heap.filter((s) => !s.withinNoise && s.bytesPerSec > 0)
+  return clear.length > 0 && clear.every((s) => s.kind === 'goroutines')
+}
+
+/**
+ * The judgements, the cause first: those that decided the verdict, most over their limit
+ * first; a heap that grows only by the goroutines' own memory after the goroutines.
+ * Stable otherwise, so a report's own order stands between equals.
+ */
+export function causeFirst(report: Report): Judgement[] {
+  const goroutinesOwn = heapIsGoroutinesOwn(report)
+  const rank = (j: Judgement): number => {
+    if (report.verdict === 'pass' || j.outcome !== report.verdict || j.series === null) return -2
+    if (j.series === 'heap' && goroutinesOwn) return -1
+    return j.estimatePerSec !== undefined && j.limitPerSec ? j.estimatePerSec / j.limitPerSec : 0
+  }
+  return [...report.judgements].sort((a, b) => rank(b) - rank(a))
+}
+
+/**
+ * Each judged series' growth as its first (worst) judgement has it, the cause first: "live
+ * heap grows 2.93 MiB/min (256 B/request), above the limit 512 KiB/min (44 B/request)".
  */
 export function summarizeGrowth(report: Report): GrowthSummary[] {
   const rps = report.runs.head.requestsPerSec
   const seen = new Set<JudgedSeries>()
   const out: GrowthSummary[] = []
-  for (const j of report.judgements) {
+  const goroutinesOwn = heapIsGoroutinesOwn(report)
+  // Each series as its first judgement has it; the series in the order of their causes.
+  const order = causeFirst(report).map((j) => j.series)
+  const judgements = [...report.judgements].sort((a, b) => order.indexOf(a.series) - order.indexOf(b.series))
+  for (const j of judgements) {
     if (j.series === null || seen.has(j.series)) continue
     seen.add(j.series)
     const { unit } = SERIES[j.series]
@@ -111,7 +141,7 @@ export function summarizeGrowth(report: Report): GrowthSummary[] {
     out.push({
       series: j.series,
       outcome: j.outcome,
-      text: `${growth}${share(j.series, rps && j.estimatePerSec / rps)}${against}`
+      text: `${growth}${share(j.series, rps && j.estimatePerSec / rps)}${against}${j.series === 'heap' && goroutinesOwn ? ": the piled-up goroutines' own memory" : ''}`
     })
   }
   return out

@@ -1,4 +1,5 @@
 import { heapSite, makeReport } from '../../test/fixtures/reports.js'
+import type { HeapSite } from '../model.js'
 import { renderMarkdown } from './markdown.js'
 import { renderTerminal } from './terminal.js'
 
@@ -213,5 +214,87 @@ describe('renderTerminal', () => {
     expect(renderTerminal(report)).toContain(
       '  head: the load-command exited with code 3 before sampling ended'
     )
+  })
+})
+
+describe('the leaking line, where libraries and the standard library hold the growth', () => {
+  const withSites = (sites: HeapSite[]) => {
+    const report = makeReport()
+    report.runs.head.attribution!.heap = sites
+    return renderMarkdown(report)
+  }
+  const readLoop = heapSite({
+    function: 'net/http.(*persistConn).readLoop',
+    file: '/usr/local/go/src/net/http/transport.go',
+    line: 2409,
+    repoPath: undefined,
+    owner: 'standard-library',
+    goroutinesCreatedBy: 'net/http.(*Transport).dialConn /usr/local/go/src/net/http/transport.go:1994',
+    bytesPerRequestInterval: { low: 200, high: 312 }
+  })
+
+  it('names the service line that started the goroutines holding it, never a standard-library line', () => {
+    const md = withSites([
+      {
+        ...readLoop,
+        startedBy: {
+          function: 'main.handle',
+          file: '/work/repo/service/main.go',
+          line: 21,
+          repoPath: 'service/main.go'
+        }
+      }
+    ])
+    expect(md).toContain(
+      '- Leaking line: `service/main.go:21` in `main.handle` starts the `net/http` goroutines begun in `(*persistConn).readLoop`: 5.00 MiB kept, 256 B (200 B–312 B)/request'
+    )
+    expect(md).toContain(
+      'held by net/http goroutines begun in (&#42;persistConn).readLoop, started at service/main.go:21'
+    )
+  })
+
+  it("prefers the service's own line to goroutines it cannot link", () => {
+    const md = withSites([readLoop, heapSite({ inuseBytesGrowth: 1024 * 1024, changedInPr: true })])
+    expect(md).toContain(
+      '- Leaking line: `service/main.go:21` in `main.handle` (changed in this PR): 1.00 MiB kept'
+    )
+  })
+
+  it('says plainly when the goroutines of a library hold it and nothing links them', () => {
+    const md = withSites([readLoop])
+    expect(md).toContain(
+      '- Memory is held by `net/http` goroutines begun in `(*persistConn).readLoop` (created by `net/http.(*Transport).dialConn /usr/local/go/src/net/http/transport.go:1994`); no line of the service links to them: 5.00 MiB kept'
+    )
+    expect(md).not.toContain('Leaking line')
+  })
+
+  it('names the service line behind goroutines of the standard library that pile up', () => {
+    const report = makeReport()
+    report.judgements[0] = { ...report.judgements[0], series: 'goroutines' }
+    report.runs.head.attribution!.heap = []
+    report.runs.head.attribution!.goroutines = [
+      {
+        function: 'net/http.(*persistConn).readLoop',
+        file: '/usr/local/go/src/net/http/transport.go',
+        line: 2330,
+        callPath: [],
+        waitReason: 'IO wait',
+        entry: 'net/http.(*persistConn).readLoop',
+        startedBy: {
+          function: 'main.handle',
+          file: '/work/repo/service/main.go',
+          line: 19,
+          repoPath: 'service/main.go'
+        },
+        countGrowth: 120,
+        perSec: 2,
+        count: 130
+      }
+    ]
+    const md = renderMarkdown(report)
+    expect(md).toContain(
+      '- Goroutines pile up: `service/main.go:19` in `main.handle` starts the `net/http` goroutines begun in `(*persistConn).readLoop` (IO wait): +120'
+    )
+    expect(md).not.toMatch(/Goroutines pile up at: .*transport\.go/)
   })
 })

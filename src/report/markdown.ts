@@ -93,7 +93,7 @@ function attributionSection(view: ReportView, top: number): string {
     // Goroutine records have no line of their own: the goroutine table names their `go` statement.
     for (const s of sites)
       out.push(
-        `| ${s.goroutineRecords ? 'new goroutines (see the goroutine table)' : `${code(s.function)}<br>${code(s.at)}`} | ${s.kept} | ${s.ratePerMin} | ${s.perRequest ?? '—'} |`
+        `| ${s.goroutineRecords ? 'new goroutines (see the goroutine table)' : `${code(s.function)}<br>${code(s.at)}`}${s.note ? `<br>${escapeText(s.note)}` : ''} | ${s.kept} | ${s.ratePerMin} | ${s.perRequest ?? '—'} |`
       )
   }
   const groups = view.goroutineGroups.slice(0, top)

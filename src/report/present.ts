@@ -4,6 +4,7 @@
 // from report.config, which in comment mode comes from an untrusted fork), links and what
 // is said first; markdown.ts, terminal.ts and the GitHub adapters only lay the view out.
 import { INPUTS } from '../inputs.js'
+import { packageOf } from '../profile/frames.js'
 import {
   SERIES,
   SERIES_NAMES,
@@ -27,6 +28,7 @@ import {
   confidenceText,
   describeComparison,
   describeDetectable,
+  causeFirst,
   describeJudgement,
   describeQuiescence,
   describeStop,
@@ -55,6 +57,14 @@ const HEADLINE: Record<Verdict, string> = {
   inconclusive: '⚠️ go-memgate: inconclusive — growth could not be told from noise'
 }
 
+/** A fail names its cause: goroutines, when they grow most against their limit. */
+function headline(report: Report): string {
+  const cause = causeFirst(report)[0]
+  return report.verdict === 'fail' && cause?.outcome === 'fail' && cause.series === 'goroutines'
+    ? '❌ go-memgate: goroutines pile up — this check fails'
+    : HEADLINE[report.verdict]
+}
+
 const VERDICT_WORD: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' }
 
 /** `trusted` in comment mode: what the event confirms, where the report is a fork's word. */
@@ -77,7 +87,7 @@ export function present(report: Report, trusted?: Trusted): ReportView {
   return {
     verdict: report.verdict,
     verdictWord: VERDICT_WORD[report.verdict],
-    headline: HEADLINE[report.verdict],
+    headline: headline(report),
     name: name === 'memgate' ? null : name,
     notices: listed(report.notices, 'notices'),
     growth: growth(report, reasons),
@@ -217,6 +227,38 @@ function lineSpan(source: SourceLink | null, at: { repoPath?: string; file: stri
   }
 }
 
+/**
+ * The site a developer acts on: the first that is the service's or a library's line, else
+ * the first kept by goroutines a service line started. Never a standard-library line.
+ */
+function siteToName(sites: HeapSite[]): HeapSite | undefined {
+  const changeable = sites.find((s) => !s.kind && s.owner !== 'standard-library')
+  return changeable ?? sites.find((s) => !s.kind && s.startedBy !== undefined)
+}
+
+/** "net/http goroutines begun in (*persistConn).readLoop", from the function they began in. */
+function libraryGoroutines(entry: string): string {
+  return libraryGoroutinesLine(entry)
+    .map((span) => (typeof span === 'string' ? span : span.code))
+    .join('')
+}
+
+function libraryGoroutinesLine(entry: string): Line {
+  const pkg = packageOf(entry)
+  return [{ code: pkg }, ' goroutines begun in ', { code: entry.slice(pkg.length + 1) }]
+}
+
+function keptWords(site: HeapSite): string {
+  return `${formatBytes(site.inuseBytesGrowth)} kept${site.bytesPerRequest === undefined ? '' : `, ${perRequest(site)}/request`}`
+}
+
+/** "1.0 KiB (0.6–1.5 KiB)": bytes per request and its 95 % interval from the sampling noise. */
+function perRequest(site: HeapSite): string {
+  const i = site.bytesPerRequestInterval
+  const at = formatBytes(site.bytesPerRequest ?? 0)
+  return i ? `${at} (${formatBytes(i.low)}–${formatBytes(i.high)})` : at
+}
+
 /** The line that keeps what the worst judgement's series grows by. */
 function leakingLine(
   report: Report,
@@ -224,26 +266,58 @@ function leakingLine(
   sites: HeapSite[],
   groups: GoroutineGroup[]
 ): Line | null {
-  const worst = report.judgements.find((j) => j.outcome === report.verdict && j.series !== null)
+  const worst = causeFirst(report).find((j) => j.outcome === report.verdict && j.series !== null)
   if (report.verdict === 'pass' || !report.runs.head.attribution || !worst) return null
-  const site = worst.series === 'heap' ? sites[0] : undefined
-  if (site && site.kind !== 'goroutines')
+  const site = worst.series === 'heap' ? siteToName(sites) : undefined
+  const changed = site?.changedInPr ? ' (changed in this PR)' : ''
+  if (site?.owner === 'standard-library' && site.startedBy)
+    return [
+      'Leaking line: ',
+      lineSpan(source, site.startedBy),
+      ' in ',
+      { code: site.startedBy.function },
+      ' starts the ',
+      ...libraryGoroutinesLine(site.function),
+      `${changed}: ${keptWords(site)}`
+    ]
+  if (site)
     return [
       'Leaking line: ',
       lineSpan(source, site),
       ' in ',
       { code: site.function },
-      `: ${formatBytes(site.inuseBytesGrowth)} kept${site.bytesPerRequest === undefined ? '' : `, ${formatBytes(site.bytesPerRequest)}/request`}`
+      `${changed}: ${keptWords(site)}`
+    ]
+  const held = worst.series === 'heap' ? sites.find((s) => !s.kind) : undefined
+  if (held && !groups.length)
+    return [
+      'Memory is held by ',
+      ...libraryGoroutinesLine(held.function),
+      ...(held.goroutinesCreatedBy ? [' (created by ', { code: held.goroutinesCreatedBy }, ')'] : []),
+      `; no line of the service links to them: ${keptWords(held)}`
     ]
   const group = groups[0]
-  if (!group || (worst.series !== 'goroutines' && !site)) return null
-  return [
-    'Goroutines pile up at: ',
-    lineSpan(source, group),
-    ' in ',
-    { code: group.function },
-    `${group.waitReason ? ` (${group.waitReason})` : ''}: +${num(group.countGrowth)}`
-  ]
+  if (!group || (worst.series !== 'goroutines' && !held)) return null
+  const count = `${group.waitReason ? ` (${group.waitReason})` : ''}: +${num(group.countGrowth)}`
+  // Goroutines of the standard library alone: the service line that started them, else who did.
+  if (group.entry && group.startedBy)
+    return [
+      'Goroutines pile up: ',
+      lineSpan(source, group.startedBy),
+      ' in ',
+      { code: group.startedBy.function },
+      ' starts the ',
+      ...libraryGoroutinesLine(group.entry),
+      count
+    ]
+  if (group.entry)
+    return [
+      'Goroutines pile up: ',
+      ...libraryGoroutinesLine(group.entry),
+      ...(group.createdBy ? [' (created by ', { code: group.createdBy }, ')'] : []),
+      `; no line of the service links to them${count}`
+    ]
+  return ['Goroutines pile up at: ', lineSpan(source, group), ' in ', { code: group.function }, count]
 }
 
 /** The most certain known misuse of a failing or inconclusive run: cause, fix and the line to change. */
@@ -382,15 +456,37 @@ function trendTable(report: Report): string[][] {
   return rows
 }
 
+/** What a row of the heap table says beside its line: who holds it, merged rows, the PR. */
+function siteNote(s: HeapSite): string | null {
+  const notes = [
+    ...(s.changedInPr ? ['changed in this PR'] : []),
+    ...(s.owner === 'standard-library' && !s.kind
+      ? [
+          s.startedBy
+            ? `held by ${libraryGoroutines(s.function)}, started at ${s.startedBy.repoPath ?? s.startedBy.file}:${s.startedBy.line}`
+            : `held by ${libraryGoroutines(s.function)}${s.goroutinesCreatedBy ? `, created by ${s.goroutinesCreatedBy}` : ''}`
+        ]
+      : []),
+    ...(s.owner === 'library' ? [`in the library ${packageOf(s.function)}`] : []),
+    ...(s.merged
+      ? [
+          `${s.merged.rows} ${s.merged.by === 'function' ? 'lines' : 'functions'}, each within the sampling noise, merged`
+        ]
+      : [])
+  ]
+  return notes.length ? notes.join('; ') : null
+}
+
 function heapSiteView(gate: string, s: HeapSite): HeapSiteView {
   const ratePerMin = formatByteRate(s.bytesPerSec)
   return {
     function: s.function,
     at: `${s.repoPath ?? s.file}:${s.line}`,
     goroutineRecords: s.kind === 'goroutines',
+    note: siteNote(s),
     kept: formatBytes(s.inuseBytesGrowth),
     ratePerMin,
-    perRequest: s.bytesPerRequest === undefined ? null : formatBytes(s.bytesPerRequest),
+    perRequest: s.bytesPerRequest === undefined ? null : perRequest(s),
     // Goroutine records have no line to mark: the goroutine annotations mark their stack.
     annotation:
       s.repoPath && !s.kind
@@ -412,7 +508,10 @@ function groupView(gate: string, g: GoroutineGroup): GoroutineGroupView {
     function: g.function,
     at: `${g.repoPath ?? g.file}:${g.line}`,
     waitReason: g.waitReason ?? null,
-    createdBy: g.createdBy ?? null,
+    // Goroutines a library began: the service line behind its go statement, when linked.
+    createdBy: g.startedBy
+      ? `${g.createdBy ?? g.entry}, for ${g.startedBy.function} ${g.startedBy.repoPath ?? g.startedBy.file}:${g.startedBy.line}`
+      : (g.createdBy ?? null),
     added: `+${num(g.countGrowth)}`,
     ratePerMin,
     provenLeaked: g.provenLeaked === true,

@@ -11,7 +11,10 @@ describe('describeSamplingRate', () => {
     summarizeHeap(profile(run, 'start-heap.pb.gz')),
     summarizeHeap(profile(run, 'end-heap.pb.gz'))
   )
-  const named = { ...attributeHeap(growth, 20, null, { repoRoot: buildRoot })[0], withinNoise: false }
+  const named = {
+    ...attributeHeap(growth, 20, null, { layout: { repoRoot: buildRoot } })[0],
+    withinNoise: false
+  }
   const unnamed = { ...named, withinNoise: true }
   const at = (heapSamplingRateBytes: number, heap: Attribution['heap']): Attribution => ({
     heap,

@@ -28,7 +28,7 @@ export function renderTerminal(report: Report): string {
     lines.push('', '  heap grows at:')
     for (const s of sites)
       lines.push(
-        `    ${s.goroutineRecords ? 'new goroutines (see below)' : `${s.at}  ${s.function}`}  +${s.kept} (${s.ratePerMin})`
+        `    ${s.goroutineRecords ? 'new goroutines (see below)' : `${s.at}  ${s.function}`}  +${s.kept} (${s.ratePerMin})${s.note ? `  [${s.note}]` : ''}`
       )
   }
   const groups = view.goroutineGroups.slice(0, 5)

@@ -45,8 +45,11 @@ export interface HeapSiteView {
   at: string
   /** The runtime's records of new goroutines: no line of their own, shown as a pointer to the goroutine table. */
   goroutineRecords: boolean
+  /** "held by net/http goroutines begun in …, started at svc/main.go:21", "changed in this PR", merged rows. */
+  note: string | null
   kept: string
   ratePerMin: string
+  /** "1.0 KiB (0.6–1.5 KiB)": with its 95 % interval from the sampling noise. */
   perRequest: string | null
   /** null when GitHub can place no mark: outside the repository, or goroutine records. */
   annotation: AnnotationView | null

@@ -228,6 +228,9 @@ export type LoadStats = Static<typeof LoadStats>
  *  - straddles: the interval holds the limit.
  *  - too-few-samples: too few samples to fit a trend (or to compare head and base).
  *  - nothing-judged: every limit is off (or the base is missing): nothing to judge against.
+ *  - base-grows-too: above the absolute limit, but so is the base, and head − base is not
+ *    above the allowed increase (absolute-limits: change): judged on what the change adds;
+ *    the outcome is that of head − base (pass, or inconclusive while it straddles).
  */
 export const JudgementRule = oneOf(
   'upper-below-limit',
@@ -239,7 +242,8 @@ export const JudgementRule = oneOf(
   'too-noisy',
   'straddles',
   'too-few-samples',
-  'nothing-judged'
+  'nothing-judged',
+  'base-grows-too'
 )
 export type JudgementRule = Static<typeof JudgementRule>
 
@@ -425,7 +429,7 @@ export const Judgement = object({
   limitPerRequest: Optional(NUMBER),
   /** 'saturating': where the growth is heading. */
   fill: Optional(Trend.properties.fill),
-  /** Against the base: each side's own growth. */
+  /** Against the base: each side's own growth; 'base-grows-too': the base's, against the same limit. */
   headPerSec: Optional(NUMBER),
   basePerSec: Optional(NUMBER),
   /** 'nothing-judged': whether a baseline was asked for and could not be had. */

@@ -49,6 +49,8 @@ export function describeJudgement(j: Judgement): string {
       return `${measured}: too noisy to judge against the ${limit}; ${adviceFor(j)}`
     case 'straddles':
       return `${measured}: the interval straddles the ${limit}; ${adviceFor(j)} for a clear answer`
+    case 'base-grows-too':
+      return `${measured}, above the ${limit}, ${asTheBaseDoes(j)}: judged on what this change adds over the base${j.outcome === 'inconclusive' ? ', which is not clear yet' : ''}`
   }
 }
 
@@ -93,9 +95,11 @@ export function summarizeGrowth(report: Report): GrowthSummary[] {
     const limit = `${vsBase ? 'allowed increase' : 'limit'} ${limitText(j, rps)}`
     // An unclear answer shows the interval it rests on.
     const against =
-      j.outcome === 'inconclusive'
-        ? ` (${confidenceText(j.confidence)} CI ${rate(j.lowPerSec ?? NaN)} to ${rate(j.highPerSec ?? NaN)}): unclear against the ${limit}`
-        : `, ${j.outcome === 'fail' ? 'above' : 'within'} the ${limit}`
+      j.rule === 'base-grows-too'
+        ? `, above the ${limit}, ${asTheBaseDoes(j)}`
+        : j.outcome === 'inconclusive'
+          ? ` (${confidenceText(j.confidence)} CI ${rate(j.lowPerSec ?? NaN)} to ${rate(j.highPerSec ?? NaN)}): unclear against the ${limit}`
+          : `, ${j.outcome === 'fail' ? 'above' : 'within'} the ${limit}`
     out.push({
       series: j.series,
       outcome: j.outcome,
@@ -104,6 +108,10 @@ export function summarizeGrowth(report: Report): GrowthSummary[] {
   }
   return out
 }
+
+/** 'base-grows-too': "as the base does (11.8 MiB/min)". */
+const asTheBaseDoes = (j: Judgement): string =>
+  `as the base does (${formatRate(j.basePerSec ?? NaN, SERIES[j.series as JudgedSeries].unit)})`
 
 /** Verb agreement: "live heap grows", "goroutines grow". */
 function grows(series: JudgedSeries): string {
@@ -157,11 +165,17 @@ function amount(series: JudgedSeries, value: number): string {
 
 const JUDGED: string[] = JUDGED_SERIES
 
-/** The notice for a series the base already grows in. */
-export function describeBaseGrowth(g: BaseGrowth): string {
+/**
+ * The notice for a series the base already grows in; `onChange` (absolute-limits: change):
+ * where that growth fails instead of this PR.
+ */
+export function describeBaseGrowth(g: BaseGrowth, onChange: boolean): string {
   const { label, unit } = SERIES[g.series]
   const rate = (v: number) => formatRate(v, unit)
-  return `the base grows too: ${label} ${rate(g.trend.slopePerSec)} (${confidenceText(g.trend.confidence)} CI ${rate(g.trend.ciLow)} to ${rate(g.trend.ciHigh)})${g.ref ? ` on ${g.ref}` : ''}; that growth predates this change`
+  const where = onChange
+    ? "; it fails the base branch's own run (`baseline: none`, e.g. on push to the base branch), not this PR, unless the PR adds more than the allowed increase"
+    : ''
+  return `the base grows too: ${label} ${rate(g.trend.slopePerSec)} (${confidenceText(g.trend.confidence)} CI ${rate(g.trend.ciLow)} to ${rate(g.trend.ciHigh)})${g.ref ? ` on ${g.ref}` : ''}; that growth predates this change${where}`
 }
 
 /** A look, for the log: "look 1 of 4 at 30.0s: live heap pass (upper below limit); stop". */

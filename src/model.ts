@@ -228,6 +228,8 @@ export type LoadStats = Static<typeof LoadStats>
  *  - straddles: the interval holds the limit.
  *  - too-few-samples: too few samples to fit a trend (or to compare head and base).
  *  - nothing-judged: every limit is off (or the base is missing): nothing to judge against.
+ *  - load-missed-code: the load made no measurable difference to what the service's own code
+ *    allocated (analysis/load-reach.ts): no growth could have shown, so no pass.
  *  - base-grows-too: above the absolute limit, but so is the base, and head − base is not
  *    above the allowed increase (absolute-limits: change): judged on what the change adds;
  *    the outcome is that of head − base (pass, or inconclusive while it straddles).
@@ -243,7 +245,8 @@ export const JudgementRule = oneOf(
   'straddles',
   'too-few-samples',
   'nothing-judged',
-  'base-grows-too'
+  'base-grows-too',
+  'load-missed-code'
 )
 export type JudgementRule = Static<typeof JudgementRule>
 
@@ -365,6 +368,29 @@ const ReadingSource = Type.Union([
   object({ kind: Type.Literal('metrics'), heapGauge: WORD }, { additionalProperties: false })
 ])
 
+/**
+ * Whether the load reached the service's own code (analysis/load-reach.ts): what the
+ * service allocated per second over a short idle stretch before the load, and while
+ * sampling under it, in all (MemStats.TotalAlloc, sampling's own reads included) and through
+ * its own code (the heap profile's alloc_space of stacks with a frame of its module).
+ */
+export const LoadReach = object({
+  idleSec: COUNT,
+  idleAllocBytesPerSec: NUMBER,
+  idleOwnAllocBytesPerSec: NUMBER,
+  sampledSec: COUNT,
+  allocBytesPerSec: NUMBER,
+  ownAllocBytesPerSec: NUMBER,
+  /** One heap-profile sample per this many bytes: less own allocation in the window may go unseen. */
+  heapSamplingRateBytes: COUNT,
+  /**
+   * reached: the profile saw the own code allocate under load, faster than twice its idle
+   * rate; missed: it did not (requests answered by a 404 or a redirect, or sent elsewhere).
+   */
+  outcome: oneOf('reached', 'missed')
+})
+export type LoadReach = Static<typeof LoadReach>
+
 export const Run = object({
   side: oneOf('head', 'base'),
   ref: Optional(TEXT),
@@ -391,6 +417,8 @@ export const Run = object({
   quiescence: Quiescence,
   /** The interval sampled at, why, and what the samples' forced GCs cost the service. */
   interval: Optional(SamplingInterval),
+  /** Whether the load reached the service's own code; absent from /metrics, and in reports made before the check. */
+  loadReach: Optional(LoadReach),
   /**
    * With repeats, each repeat's own slopes. `trends` then pool all repeats (pairs
    * within a repeat only); `samples`, `load` and `profilesDir` are the first repeat's.
@@ -412,7 +440,7 @@ export type Run = Static<typeof Run>
 export const Judgement = object({
   outcome: Verdict,
   rule: JudgementRule,
-  /** null only for 'nothing-judged'. */
+  /** null only for 'nothing-judged' and 'load-missed-code'. */
   series: Type.Union([JudgedSeries, Type.Null()]),
   /** The absolute limit, or the allowed increase over the base. */
   against: oneOf('limit', 'base'),
@@ -433,7 +461,9 @@ export const Judgement = object({
   headPerSec: Optional(NUMBER),
   basePerSec: Optional(NUMBER),
   /** 'nothing-judged': whether a baseline was asked for and could not be had. */
-  baselineMissing: Optional(BOOLEAN)
+  baselineMissing: Optional(BOOLEAN),
+  /** 'load-missed-code': what the service did idle and under load. */
+  loadReach: Optional(LoadReach)
 })
 export type Judgement = Static<typeof Judgement>
 
@@ -651,6 +681,20 @@ export interface Sampling {
   goroutineLeaks: GoroutineSummary | null
   /** The interval sampled at and what it cost; absent when no sample was read. */
   interval?: SamplingInterval
+  /** MemStats.TotalAlloc from the first reading to the last; null from /metrics. */
+  allocated: { bytes: number; seconds: number } | null
+}
+
+/**
+ * The service before the load started, for the check that the load reached its code
+ * (analysis/load-reach.ts): what it allocated over a short idle stretch, in all and
+ * through its own code (heap profile alloc_space, as Sampling's profiles count it).
+ */
+export interface IdleStretch {
+  seconds: number
+  allocBytes: number
+  ownAllocBytes: number
+  heapSamplingRateBytes: number
 }
 
 /** One measured run of one side, as the engine hands it to analysis. */
@@ -662,4 +706,6 @@ export interface Measurement {
   notes: RunNote[]
   /** Raw profiles, relative to the output folder. */
   profilesDir: string
+  /** Null from /metrics, or when the idle stretch could not be read. */
+  idle: IdleStretch | null
 }

@@ -15,6 +15,7 @@ import { diffHeap, type HeapDiff } from '../profile/diff.js'
 import type { RepoLayout } from '../profile/paths.js'
 import { attributeGoroutines, attributeHeap } from './attribution.js'
 import { detectableLeak } from './detectable.js'
+import { loadReach } from './load-reach.js'
 import { lookZ } from './looks.js'
 import type { Point } from './point.js'
 import { trend } from './trend.js'
@@ -93,6 +94,7 @@ export function toRun(m: Measurement, shape: RunShape): Run {
     m.sampling.requests !== null && durationSec > 0 ? m.sampling.requests / durationSec : null
   const last = shape.looks.at(-1)
   const runTrends = trends(samples, lookZ(last?.count ?? 1))
+  const reach = loadReach(m.idle, m.sampling.allocated, m.sampling.heap)
   return {
     side: m.side.side,
     ...(m.side.ref ? { ref: m.side.ref } : {}),
@@ -110,7 +112,8 @@ export function toRun(m: Measurement, shape: RunShape): Run {
     looks: shape.looks,
     detectable: detectable(runTrends, last, requestsPerSec),
     quiescence: quiescence(samples, shape.quiesce, durationSec),
-    ...(m.sampling.interval ? { interval: m.sampling.interval } : {})
+    ...(m.sampling.interval ? { interval: m.sampling.interval } : {}),
+    ...(reach ? { loadReach: reach } : {})
   }
 }
 

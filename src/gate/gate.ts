@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { baseGrowth, compareRuns, needsAnotherPair, nothingJudged } from '../analysis/comparison.js'
+import { loadMissedCode } from '../analysis/load-reach.js'
 import { combine, judgeEachOnChange, judgeGrowth } from '../analysis/verdict.js'
 import { readReportFile, readStoredBaseline } from '../baseline/stored.js'
 import { ConfigError, secretValues, type Config } from '../config.js'
@@ -127,6 +128,8 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
   const base = stored?.run ?? sides.base
   const { vsBase, judgements } = judge(head, base)
   if (judgements.length === 0) judgements.push(nothingJudged(config.baseline.kind !== 'none' && !base))
+  const loadMissed = loadMissedCode(head.loadReach)
+  if (loadMissed) judgements.push(loadMissed)
   const { verdict, judgements: ordered } = combine(judgements)
   const source = await readSource(moduleDir, {
     repositoryUrl: options.repositoryUrl,

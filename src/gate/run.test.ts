@@ -31,6 +31,7 @@ function plan() {
 const profile = (bytes: number): HeapSummary => ({
   inuseBytes: bytes,
   inuseObjects: bytes / 64,
+  ownAllocBytes: 0,
   samplingRateBytes: 1,
   stacks: [
     {
@@ -81,11 +82,13 @@ function fakeEngine(heapBytesAt: (t: number) => number, profileAt: (look: number
         notes: [],
         requests: null,
         goroutineText: null,
-        goroutineLeaks: null
+        goroutineLeaks: null,
+        allocated: null
       },
       load: { kind: 'command', command: 'load.sh', requests: null, errors: null, achievedRatePerSec: null },
       notes: [],
-      profilesDir: 'profiles/head'
+      profilesDir: 'profiles/head',
+      idle: null
     }
     return m
   }

@@ -28,6 +28,18 @@ describe('summarizeHeap', () => {
     expect(sites.reduce((n, s) => n + s.objects, 0)).toBe(h.inuseObjects)
   })
 
+  it("counts what the service's own code allocated since it started: more at the end than at the start", () => {
+    const at = (file: string) => summarizeHeap(profile('heap-leak/memprofilerate-1', file))
+    const [start, end] = [at('start-heap.pb.gz'), at('end-heap.pb.gz')]
+    expect(start.ownAllocBytes).toBeGreaterThan(0)
+    // Every request keeps LEAK_BYTES through main.handle, and allocates more on the way.
+    expect(end.ownAllocBytes - start.ownAllocBytes).toBeGreaterThan(end.inuseBytes - start.inuseBytes)
+    const none = summarizeHeap(profile('heap-leak/memprofilerate-1', 'end-heap.pb.gz'), {
+      isOwn: () => false
+    })
+    expect(none.ownAllocBytes).toBe(0)
+  })
+
   it("charges the leak to the service's own line, largest site first", () => {
     const sites = allocationSites(summarizeHeap(profile('heap-leak/default-rate', 'end-heap.pb.gz')).stacks)
     const leak = marker('heap-leak')

@@ -44,6 +44,11 @@ export interface HeapSummary {
   samplingRateBytes: number
   /** In the profile's order. */
   stacks: HeapStack[]
+  /**
+   * Bytes allocated since the service started by stacks through its own code (alloc_space,
+   * as of the last GC): what the load made its code do (analysis/load-reach.ts).
+   */
+  ownAllocBytes: number
 }
 
 /**
@@ -79,6 +84,7 @@ export function summarizeHeap(
 ): HeapSummary {
   const objectsAt = sampleTypeIndex(p, 'inuse_objects')
   const bytesAt = sampleTypeIndex(p, 'inuse_space')
+  const allocatedAt = sampleTypeIndex(p, 'alloc_space')
   if (objectsAt < 0 || bytesAt < 0) throw new GateError('not a heap profile: no inuse_objects/inuse_space')
   const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? [])
   const rateBytes = p.period > 0 ? p.period : 512 * 1024
@@ -87,7 +93,9 @@ export function summarizeHeap(
   const stacks = new Map<string, HeapStack>()
   let inuseBytes = 0
   let inuseObjects = 0
+  let ownAllocBytes = 0
   for (const s of p.samples) {
+    if (allocatedAt >= 0 && s.stack.some(isOwn)) ownAllocBytes += s.values[allocatedAt]
     const bytes = s.values[bytesAt]
     const objects = s.values[objectsAt]
     if (bytes <= 0 || s.stack.length === 0) continue
@@ -113,7 +121,13 @@ export function summarizeHeap(
     stack.varianceBytes2 += sampleVarianceBytes2(bytes, sizeBytes, rateBytes)
   }
 
-  return { inuseBytes, inuseObjects, samplingRateBytes: rateBytes, stacks: [...stacks.values()] }
+  return {
+    inuseBytes,
+    inuseObjects,
+    samplingRateBytes: rateBytes,
+    stacks: [...stacks.values()],
+    ownAllocBytes
+  }
 }
 
 /** Stacks grouped by the line (and kind) they are charged to, most bytes first. */

@@ -14,10 +14,12 @@ import {
   type Verdict
 } from '../model.js'
 import { formatBytes, formatRate, formatSignedRate } from '../units.js'
+import { describeLoadMissed } from './load-reach.js'
 
 /** A judgement as one sentence, for reasons in report.json, the comment and the terminal. */
 export function describeJudgement(j: Judgement): string {
-  if (j.rule === 'nothing-judged' || j.series === null)
+  if (j.rule === 'load-missed-code' && j.loadReach) return describeLoadMissed(j.loadReach)
+  if (j.rule === 'nothing-judged' || j.rule === 'load-missed-code' || j.series === null)
     return j.baselineMissing
       ? 'nothing to judge against: no baseline, and both absolute limits are off; set max-heap-growth or max-goroutine-growth'
       : 'nothing to judge against: every limit is off; set max-heap-growth, max-goroutine-growth or max-increase-over-baseline'

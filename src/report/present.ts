@@ -31,6 +31,7 @@ import {
   limitAsGiven,
   summarizeGrowth
 } from './judgement.js'
+import { describeAllocation } from './load-reach.js'
 import { describeInterval } from './sampling-cost.js'
 import { describeRunNotes } from './run-notes.js'
 import { describeSamplingRate } from './sampling-rate.js'
@@ -421,12 +422,13 @@ function runView(run: Run): RunView {
   const loadSpans: Line =
     load.kind === 'built-in'
       ? [
-          `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
+          `built-in load: ${num(load.requests)} requests over the whole run (warm-up included), ${num(load.errors)} of them not answered with 2xx, ${num(load.achievedRatePerSec, 0)} req/s achieved`
         ]
       : [
           'load-command ',
           { code: load.command ?? '' },
-          load.exitCode ? `, exit code ${num(load.exitCode)}` : ''
+          load.exitCode ? `, exit code ${num(load.exitCode)}` : '',
+          run.loadReach ? `; ${describeAllocation(run.loadReach)}` : ''
         ]
   const interval = describeInterval(run.interval)
   return {

@@ -1,0 +1,60 @@
+// A short idle stretch before the load starts: what the service allocates doing nothing,
+// in all and through its own code, for the check that the load reached that code
+// (analysis/load-reach.ts). Read from pprof, as the samples are.
+import { GateError } from '../errors.js'
+import type { IdleStretch } from '../model.js'
+import { decodeProfile } from '../profile/decode.js'
+import { summarizeHeap } from '../profile/heap.js'
+import { parseMemStats, PprofClient } from './pprof-client.js'
+import { sleep } from './processes.js'
+
+/** Long enough for a ticker's work to show, short beside a warm-up. */
+export const IDLE_STRETCH_MS = 2000
+const TIMEOUT_MS = 30_000
+
+interface Snapshot {
+  atMs: number
+  totalAllocBytes: number
+  ownAllocBytes: number
+  samplingRateBytes: number
+}
+
+/** gc=1: the profile's alloc_space is as of the last GC; forcing one brings it to now, as each sample's does. */
+async function snapshot(client: PprofClient, modulePaths: string[]): Promise<Snapshot> {
+  const atMs = performance.now()
+  const heap = summarizeHeap(decodeProfile(await client.get('heap?gc=1')), { modulePaths })
+  const { totalAllocBytes } = parseMemStats((await client.get('heap?debug=1')).toString('utf8'))
+  return {
+    atMs,
+    totalAllocBytes,
+    ownAllocBytes: heap.ownAllocBytes,
+    samplingRateBytes: heap.samplingRateBytes
+  }
+}
+
+/**
+ * The idle stretch, or null when pprof could not be read for it: the check is then not
+ * made, and sampling reports what is wrong with pprof in its own words.
+ */
+export async function measureIdle(
+  pprofUrl: string,
+  modulePaths: string[],
+  signal?: AbortSignal
+): Promise<IdleStretch | null> {
+  const client = new PprofClient(pprofUrl, TIMEOUT_MS, signal)
+  try {
+    const before = await snapshot(client, modulePaths)
+    await sleep(IDLE_STRETCH_MS, signal)
+    const after = await snapshot(client, modulePaths)
+    return {
+      seconds: (after.atMs - before.atMs) / 1000,
+      allocBytes: after.totalAllocBytes - before.totalAllocBytes,
+      ownAllocBytes: after.ownAllocBytes - before.ownAllocBytes,
+      heapSamplingRateBytes: after.samplingRateBytes
+    }
+  } catch (e) {
+    if (signal?.aborted) throw new GateError('cancelled before the load started')
+    if (e instanceof GateError) return null
+    throw e
+  }
+}

@@ -4,7 +4,7 @@
 import { GateError } from '../errors.js'
 import type { IdleStretch } from '../model.js'
 import { decodeProfile } from '../profile/decode.js'
-import { summarizeHeap } from '../profile/heap.js'
+import { summarizeHeap, type HeapSummary } from '../profile/heap.js'
 import { parseMemStats, PprofClient } from './pprof-client.js'
 import { sleep } from './processes.js'
 
@@ -12,24 +12,15 @@ import { sleep } from './processes.js'
 export const IDLE_STRETCH_MS = 2000
 const TIMEOUT_MS = 30_000
 
-interface Snapshot {
-  atMs: number
-  totalAllocBytes: number
-  ownAllocBytes: number
-  samplingRateBytes: number
+/** gc=1: the profile's alloc_space is as of the last GC; forcing one brings it to now, as each sample's does. */
+async function heapNow(client: PprofClient, modulePaths: string[]): Promise<HeapSummary> {
+  return summarizeHeap(decodeProfile(await client.get('heap?gc=1')), { modulePaths })
 }
 
-/** gc=1: the profile's alloc_space is as of the last GC; forcing one brings it to now, as each sample's does. */
-async function snapshot(client: PprofClient, modulePaths: string[]): Promise<Snapshot> {
-  const atMs = performance.now()
-  const heap = summarizeHeap(decodeProfile(await client.get('heap?gc=1')), { modulePaths })
+/** TotalAlloc, and when it was read. */
+async function totalAlloc(client: PprofClient): Promise<{ atMs: number; bytes: number }> {
   const { totalAllocBytes } = parseMemStats((await client.get('heap?debug=1')).toString('utf8'))
-  return {
-    atMs,
-    totalAllocBytes,
-    ownAllocBytes: heap.ownAllocBytes,
-    samplingRateBytes: heap.samplingRateBytes
-  }
+  return { atMs: performance.now(), bytes: totalAllocBytes }
 }
 
 /**
@@ -43,14 +34,17 @@ export async function measureIdle(
 ): Promise<IdleStretch | null> {
   const client = new PprofClient(pprofUrl, TIMEOUT_MS, signal)
   try {
-    const before = await snapshot(client, modulePaths)
+    // The profiles outside the TotalAlloc readings: what writing them allocates is not the service's.
+    const ownBefore = await heapNow(client, modulePaths)
+    const before = await totalAlloc(client)
     await sleep(IDLE_STRETCH_MS, signal)
-    const after = await snapshot(client, modulePaths)
+    const after = await totalAlloc(client)
+    const ownAfter = await heapNow(client, modulePaths)
     return {
       seconds: (after.atMs - before.atMs) / 1000,
-      allocBytes: after.totalAllocBytes - before.totalAllocBytes,
-      ownAllocBytes: after.ownAllocBytes - before.ownAllocBytes,
-      heapSamplingRateBytes: after.samplingRateBytes
+      allocBytes: after.bytes - before.bytes,
+      ownAllocBytes: ownAfter.ownAllocBytes - ownBefore.ownAllocBytes,
+      heapSamplingRateBytes: ownAfter.samplingRateBytes
     }
   } catch (e) {
     if (signal?.aborted) throw new GateError('cancelled before the load started')

@@ -45,8 +45,9 @@ export interface HeapSummary {
   /** In the profile's order. */
   stacks: HeapStack[]
   /**
-   * Bytes allocated since the service started by stacks through its own code (alloc_space,
-   * as of the last GC): what the load made its code do (analysis/load-reach.ts).
+   * Bytes allocated since the service started by stacks through its own code outside the
+   * main goroutine (alloc_space, as of the last GC): what the load made its code do
+   * (analysis/load-reach.ts).
    */
   ownAllocBytes: number
 }
@@ -78,6 +79,14 @@ export function stackKey(frames: Frame[]): string {
 
 const isGoroutineRecord = (frames: Frame[]): boolean => frames.some((f) => f.function === 'runtime.newproc1')
 
+/**
+ * A stack through the service's own code, off the main goroutine (rooted at runtime.main):
+ * there a server starts and accepts connections, allocating for each even when every
+ * request is answered by a 404; requests are served on goroutines of their own.
+ */
+const servesRequests = (stack: Frame[], isOwn: OwnCode): boolean =>
+  stack.at(-1)?.function !== 'runtime.main' && stack.some(isOwn)
+
 export function summarizeHeap(
   p: Profile,
   options: { modulePaths?: string[]; isOwn?: OwnCode } = {}
@@ -95,7 +104,7 @@ export function summarizeHeap(
   let inuseObjects = 0
   let ownAllocBytes = 0
   for (const s of p.samples) {
-    if (allocatedAt >= 0 && s.stack.some(isOwn)) ownAllocBytes += s.values[allocatedAt]
+    if (allocatedAt >= 0 && servesRequests(s.stack, isOwn)) ownAllocBytes += s.values[allocatedAt]
     const bytes = s.values[bytesAt]
     const objects = s.values[objectsAt]
     if (bytes <= 0 || s.stack.length === 0) continue

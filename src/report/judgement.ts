@@ -216,6 +216,8 @@ export function describeStop(run: Run): string | null {
  * ≥ 52 B/request (603 KiB/min); below 44 B/request passes by design".
  */
 export function describeDetectable(run: Run): string[] {
+  // A load that missed the code could catch nothing there.
+  if (run.loadReach?.outcome === 'missed') return []
   // In comment mode the report is untrusted: only the series this tool knows are described.
   return Object.entries(run.detectable ?? {})
     .filter(([key]) => JUDGED.includes(key))

@@ -53,6 +53,11 @@ const HEADLINE: Record<Verdict, string> = {
   inconclusive: '⚠️ go-memgate: inconclusive — growth could not be told from noise'
 }
 
+/** An inconclusive run whose load did not reach the service's code says that first. */
+const LOAD_MISSED_HEADLINE = "⚠️ go-memgate: inconclusive — the load did not reach the service's code"
+
+const loadMissed = (report: Report) => report.judgements.some((j) => j.rule === 'load-missed-code')
+
 const VERDICT_WORD: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' }
 
 /** `trusted` in comment mode: what the event confirms, where the report is a fork's word. */
@@ -72,14 +77,21 @@ export function present(report: Report, trusted?: Trusted): ReportView {
   return {
     verdict: report.verdict,
     verdictWord: VERDICT_WORD[report.verdict],
-    headline: HEADLINE[report.verdict],
+    headline:
+      report.verdict === 'inconclusive' && loadMissed(report)
+        ? LOAD_MISSED_HEADLINE
+        : HEADLINE[report.verdict],
     name: name === 'memgate' ? null : name,
     notices: listed(report.notices, 'notices'),
     growth: growth(report, reasons),
     commits: commitsLine(report, source, trusted !== undefined),
     leakingLine: leak,
     nextStep: nextStep(report, leak !== null, reproduce),
-    failOnNote: failOnNote(report.verdict, trusted?.failOn ?? report.config['fail-on'] ?? 'fail'),
+    failOnNote: failOnNote(
+      report.verdict,
+      trusted?.failOn ?? report.config['fail-on'] ?? 'fail',
+      loadMissed(report)
+    ),
     growthTable: base ? comparisonTable(report, base) : headTable(report),
     trendTable: trendTable(report),
     reasons,
@@ -247,8 +259,10 @@ function nextStep(report: Report, leakShown: boolean, reproduce: string | null):
  * Said when the check lets an inconclusive run through (`fail-on: fail`, the default), so
  * that passing is not read as "no leak".
  */
-function failOnNote(verdict: Verdict, failOn: string): string | null {
+function failOnNote(verdict: Verdict, failOn: string, loadMissedCode: boolean): string | null {
   if (verdict !== 'inconclusive' || failOn !== 'fail') return null
+  if (loadMissedCode)
+    return "This check passes because fail-on is fail; the load did not reach the service's code, so a leak is neither found nor ruled out: point the load at the service's API, or set fail-on: inconclusive to fail on it."
   return 'This check passes because fail-on is fail; an inconclusive run means the growth could not be told from noise in max-duration, so a leak is neither found nor ruled out: raise max-duration or repeats, or set fail-on: inconclusive to fail on it.'
 }
 

@@ -9,7 +9,7 @@ import { parseMemStats, PprofClient } from './pprof-client.js'
 import { sleep } from './processes.js'
 
 /** Long enough for a ticker's work to show, short beside a warm-up. */
-export const IDLE_STRETCH_MS = 2000
+const IDLE_STRETCH_MS = 2000
 const TIMEOUT_MS = 30_000
 
 /** gc=1: the profile's alloc_space is as of the last GC; forcing one brings it to now, as each sample's does. */

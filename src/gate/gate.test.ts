@@ -19,12 +19,15 @@ function gateWith(
     env,
     stageLog = [],
     heapPerSec,
+    loadReach,
     ...github
   }: Partial<Pick<GateOptions, 'log' | 'warn' | 'env' | 'pullRequestMerge' | 'action'>> & {
     /** What a stage logs through the log the gate gives it (here, the worktree seam's). */
     stageLog?: string[]
     /** Each side's live-heap growth, judged at one look against the default 512 KiB/min. */
     heapPerSec?: Record<'head' | 'base', number>
+    /** What every run measured of the load's reach. */
+    loadReach?: Run['loadReach']
   } = {}
 ) {
   const repoRoot = mkdtempSync(join(tmpdir(), 'memgate-gate-repo-'))
@@ -38,6 +41,7 @@ function gateWith(
       return {
         ...run,
         ...(heapPerSec ? growing(run, heapPerSec[side.side]) : {}),
+        ...(loadReach ? { loadReach } : {}),
         commit: side.commit ?? 'c'.repeat(40)
       }
     },
@@ -141,6 +145,38 @@ describe('absolute limits with a baseline (absolute-limits)', () => {
     expect(report.verdict).toBe('fail')
     expect(heapAgainstLimit(report.judgements)).toMatchObject({ outcome: 'fail', rule: 'above-limit' })
     expect(report.notices.join('\n')).not.toMatch(/own run/)
+  })
+})
+
+describe('a load that missed the code', () => {
+  const reach = (outcome: 'reached' | 'missed'): Run['loadReach'] => ({
+    idleSec: 2,
+    idleAllocBytesPerSec: 20_000,
+    idleOwnAllocBytesPerSec: 0,
+    sampledSec: 30,
+    allocBytesPerSec: 750_000,
+    ownAllocBytesPerSec: outcome === 'missed' ? 0 : 150_000,
+    heapSamplingRateBytes: 32_768,
+    outcome
+  })
+
+  it('makes a run that would pass inconclusive, saying what was measured', async () => {
+    const { report } = await gateWith({ baseline: 'none' }, { loadReach: reach('missed') }).run()
+    expect(report.verdict).toBe('inconclusive')
+    expect(report.judgements[0]).toMatchObject({
+      outcome: 'inconclusive',
+      rule: 'load-missed-code',
+      series: null
+    })
+    expect(report.reasons[0]).toMatch(
+      /own code: it allocated 0 B\/s through its module's code while sampling/
+    )
+  })
+
+  it('leaves a run whose load reached the code as it was', async () => {
+    const { report } = await gateWith({ baseline: 'none' }, { loadReach: reach('reached') }).run()
+    expect(report.verdict).toBe('pass')
+    expect(report.judgements.some((j) => j.rule === 'load-missed-code')).toBe(false)
   })
 })
 

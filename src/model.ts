@@ -380,12 +380,13 @@ export const LoadReach = object({
   idleOwnAllocBytesPerSec: NUMBER,
   sampledSec: COUNT,
   allocBytesPerSec: NUMBER,
+  /** Through the own-code stacks that did not allocate idle. */
   ownAllocBytesPerSec: NUMBER,
   /** One heap-profile sample per this many bytes: less own allocation in the window may go unseen. */
   heapSamplingRateBytes: COUNT,
   /**
-   * reached: the profile saw the own code allocate under load, faster than twice its idle
-   * rate; missed: it did not (requests answered by a 404 or a redirect, or sent elsewhere).
+   * reached: the profile saw the own code allocate under load in stacks that did not allocate
+   * idle; missed: it did not (requests answered by a 404 or a redirect, or sent elsewhere).
    */
   outcome: oneOf('reached', 'missed')
 })
@@ -694,7 +695,8 @@ export interface IdleStretch {
   seconds: number
   allocBytes: number
   ownAllocBytes: number
-  heapSamplingRateBytes: number
+  /** The own-code stacks that allocated while idle (a ticker's, a cache refresher's): not the load's doing. */
+  busyStacks: string[]
 }
 
 /** One measured run of one side, as the engine hands it to analysis. */

@@ -108,7 +108,7 @@ describe('attributeHeap', () => {
       inuseObjects: 0,
       samplingRateBytes: 1,
       stacks: [],
-      ownAllocBytes: 0
+      ownAllocByStack: new Map()
     }
     const last = heap('heap-leak/memprofilerate-1', 'end')
     const [top] = attributeHeap(diffHeap(empty, last), elapsedSec, null)

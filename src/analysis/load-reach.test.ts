@@ -3,21 +3,32 @@ import type { HeapSummary } from '../profile/heap.js'
 import { loadMissedCode, loadReach } from './load-reach.js'
 
 const RATE = 32 * 1024
+const HANDLER = 'main.listOrders\nnet/http.(*conn).serve'
+const TICKER = 'main.refresh\nmain.refreshLoop'
 const idle = (ownAllocBytes = 0): IdleStretch => ({
   seconds: 2,
   allocBytes: 16 * 1024,
   ownAllocBytes,
-  heapSamplingRateBytes: RATE
+  busyStacks: ownAllocBytes > 0 ? [TICKER] : []
 })
-const profileAt = (t: number, ownAllocBytes: number): Timed<HeapSummary> => ({
+const profileAt = (t: number, handler: number, ticker = 0): Timed<HeapSummary> => ({
   t,
   file: `heap-${t}.pb.gz`,
-  summary: { inuseBytes: 0, inuseObjects: 0, samplingRateBytes: RATE, stacks: [], ownAllocBytes }
+  summary: {
+    inuseBytes: 0,
+    inuseObjects: 0,
+    samplingRateBytes: RATE,
+    stacks: [],
+    ownAllocByStack: new Map([
+      [HANDLER, handler],
+      [TICKER, ticker]
+    ])
+  }
 })
 const allocated = { bytes: 30 * 400 * 1024, seconds: 30 }
 
 describe('loadReach', () => {
-  it('reached: the own code allocated under load, seen by the profile, faster than twice idle', () => {
+  it('reached: the own code allocated under load, seen by the profile', () => {
     const r = loadReach(idle(), allocated, [profileAt(0, 1e6), profileAt(15, 2e6), profileAt(30, 3e6)])
     expect(r).toEqual({
       idleSec: 2,
@@ -44,16 +55,20 @@ describe('loadReach', () => {
     })
   })
 
-  it('missed: less own allocation than one profile sample, or no more than twice the idle rate', () => {
+  it('missed: less own allocation than one profile sample', () => {
     expect(loadReach(idle(), allocated, [profileAt(0, 0), profileAt(30, RATE - 1)])?.outcome).toBe('missed')
-    // A ticker of its own allocating 10 KiB/s idle, and the same under load.
-    const ticker = idle(2 * 10 * 1024)
-    expect(loadReach(ticker, allocated, [profileAt(0, 0), profileAt(30, 30 * 10 * 1024)])?.outcome).toBe(
-      'missed'
-    )
-    expect(loadReach(ticker, allocated, [profileAt(0, 0), profileAt(30, 30 * 30 * 1024)])?.outcome).toBe(
-      'reached'
-    )
+  })
+
+  it('leaves out the stacks that allocate idle: a ticker of its own is no load', () => {
+    const ticker = idle(2 * 100 * 1024)
+    const busy = loadReach(ticker, allocated, [profileAt(0, 0, 0), profileAt(30, 0, 30 * 100 * 1024)])
+    expect(busy).toMatchObject({
+      outcome: 'missed',
+      ownAllocBytesPerSec: 0,
+      idleOwnAllocBytesPerSec: 100 * 1024
+    })
+    const served = loadReach(ticker, allocated, [profileAt(0, 0, 0), profileAt(30, RATE, 30 * 100 * 1024)])
+    expect(served).toMatchObject({ outcome: 'reached', ownAllocBytesPerSec: RATE / 30 })
   })
 
   it('is not judged without an idle stretch, a TotalAlloc window or two heap profiles', () => {

@@ -6,13 +6,11 @@
 import type { IdleStretch, Judgement, LoadReach, Sampling, Timed } from '../model.js'
 import type { HeapSummary } from '../profile/heap.js'
 
-/** Own allocation under load must exceed the idle rate by this factor: a ticker's work is no load. */
-const ABOVE_IDLE_FACTOR = 2
-
 /**
  * What the service did idle and under load, and whether the load reached its code: the
- * profile saw its own code allocate at least one sample's worth while sampling, faster than
- * twice its idle rate. Null without an idle stretch, a TotalAlloc window or two heap profiles.
+ * profile saw its own code allocate at least one sample's worth while sampling, in stacks
+ * that did not allocate idle (a ticker's or a cache refresher's work is no load). Null
+ * without an idle stretch, a TotalAlloc window or two heap profiles.
  */
 export function loadReach(
   idle: IdleStretch | null,
@@ -23,21 +21,27 @@ export function loadReach(
   if (!idle || !allocated || !first || !last || first === last) return null
   const sampledSec = last.t - first.t
   if (idle.seconds <= 0 || allocated.seconds <= 0 || sampledSec <= 0) return null
-  const ownBytes = last.summary.ownAllocBytes - first.summary.ownAllocBytes
-  const ownAllocBytesPerSec = ownBytes / sampledSec
-  const idleOwnAllocBytesPerSec = idle.ownAllocBytes / idle.seconds
+  const ownBytes = allocatedBeyond(first.summary, last.summary, new Set(idle.busyStacks))
   // A sampled object counts at least the sampling rate's worth of bytes: less is no sample.
   const seen = ownBytes > 0 && ownBytes >= last.summary.samplingRateBytes
   return {
     idleSec: idle.seconds,
     idleAllocBytesPerSec: idle.allocBytes / idle.seconds,
-    idleOwnAllocBytesPerSec,
+    idleOwnAllocBytesPerSec: idle.ownAllocBytes / idle.seconds,
     sampledSec,
     allocBytesPerSec: allocated.bytes / allocated.seconds,
-    ownAllocBytesPerSec,
+    ownAllocBytesPerSec: ownBytes / sampledSec,
     heapSamplingRateBytes: last.summary.samplingRateBytes,
-    outcome: seen && ownAllocBytesPerSec > ABOVE_IDLE_FACTOR * idleOwnAllocBytesPerSec ? 'reached' : 'missed'
+    outcome: seen ? 'reached' : 'missed'
   }
+}
+
+/** Own allocation from one profile to a later one, leaving out the stacks that allocate idle. */
+function allocatedBeyond(first: HeapSummary, last: HeapSummary, idleStacks: Set<string>): number {
+  let bytes = 0
+  for (const [stack, total] of last.ownAllocByStack)
+    if (!idleStacks.has(stack)) bytes += Math.max(0, total - (first.ownAllocByStack.get(stack) ?? 0))
+  return bytes
 }
 
 /** A load that missed the code judges nothing: the run is inconclusive, never a pass. */

@@ -40,11 +40,15 @@ export async function measureIdle(
     await sleep(IDLE_STRETCH_MS, signal)
     const after = await totalAlloc(client)
     const ownAfter = await heapNow(client, modulePaths)
+    const grown = [...ownAfter.ownAllocByStack].flatMap(([stack, bytes]) => {
+      const more = bytes - (ownBefore.ownAllocByStack.get(stack) ?? 0)
+      return more > 0 ? [{ stack, more }] : []
+    })
     return {
       seconds: (after.atMs - before.atMs) / 1000,
       allocBytes: after.bytes - before.bytes,
-      ownAllocBytes: ownAfter.ownAllocBytes - ownBefore.ownAllocBytes,
-      heapSamplingRateBytes: ownAfter.samplingRateBytes
+      ownAllocBytes: grown.reduce((sum, g) => sum + g.more, 0),
+      busyStacks: grown.map((g) => g.stack)
     }
   } catch (e) {
     if (signal?.aborted) throw new GateError('cancelled before the load started')

@@ -31,7 +31,7 @@ function plan() {
 const profile = (bytes: number): HeapSummary => ({
   inuseBytes: bytes,
   inuseObjects: bytes / 64,
-  ownAllocBytes: 0,
+  ownAllocByStack: new Map(),
   samplingRateBytes: 1,
   stacks: [
     {

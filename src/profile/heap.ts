@@ -45,11 +45,11 @@ export interface HeapSummary {
   /** In the profile's order. */
   stacks: HeapStack[]
   /**
-   * Bytes allocated since the service started by stacks through its own code outside the
-   * main goroutine (alloc_space, as of the last GC): what the load made its code do
-   * (analysis/load-reach.ts).
+   * Bytes allocated since the service started by each stack (stackKey) through its own code
+   * outside the main goroutine (alloc_space, as of the last GC): what the load made its code
+   * do, stack by stack so that what it does idle can be told apart (analysis/load-reach.ts).
    */
-  ownAllocBytes: number
+  ownAllocByStack: ReadonlyMap<string, number>
 }
 
 /**
@@ -102,9 +102,12 @@ export function summarizeHeap(
   const stacks = new Map<string, HeapStack>()
   let inuseBytes = 0
   let inuseObjects = 0
-  let ownAllocBytes = 0
+  const ownAllocByStack = new Map<string, number>()
   for (const s of p.samples) {
-    if (allocatedAt >= 0 && servesRequests(s.stack, isOwn)) ownAllocBytes += s.values[allocatedAt]
+    if (allocatedAt >= 0 && servesRequests(s.stack, isOwn)) {
+      const key = stackKey(s.stack)
+      ownAllocByStack.set(key, (ownAllocByStack.get(key) ?? 0) + s.values[allocatedAt])
+    }
     const bytes = s.values[bytesAt]
     const objects = s.values[objectsAt]
     if (bytes <= 0 || s.stack.length === 0) continue
@@ -135,7 +138,7 @@ export function summarizeHeap(
     inuseObjects,
     samplingRateBytes: rateBytes,
     stacks: [...stacks.values()],
-    ownAllocBytes
+    ownAllocByStack
   }
 }
 

@@ -17,7 +17,7 @@ describe('load reach in words', () => {
   it('says what was measured and what to check when the load missed the code', () => {
     const text = describeLoadMissed(reach)
     expect(text).toBe(
-      "the load made no measurable difference to the service's own code: it allocated 0 B/s through its module's code while sampling (0 B/s over 2s idle before the load), though the service allocated 442 KiB/s in all (8.00 KiB/s idle); requests answered by a 404 or a redirect, or sent to another service, reach no code that could leak: check target-url or the URL the load-command requests, and what it answers"
+      "the load made no measurable difference to the service's own code: while sampling it allocated 0 B/s through its module's code beyond what that code does idle (0 B/s over 2s before the load), though the service allocated 442 KiB/s in all (8.00 KiB/s idle); requests answered by a 404 or a redirect, or sent to another service, reach no code that could leak: check target-url or the URL the load-command requests, and what it answers"
     )
     expect(
       describeJudgement({
@@ -32,7 +32,7 @@ describe('load reach in words', () => {
 
   it("gives a load-command's allocation rate in place of a request count", () => {
     expect(describeAllocation({ ...reach, ownAllocBytesPerSec: 120 * 1024, outcome: 'reached' })).toBe(
-      'the service allocated 442 KiB/s while sampling, 120 KiB/s of it through its own code (idle before the load: 8.00 KiB/s, 0 B/s)'
+      'the service allocated 442 KiB/s while sampling, 120 KiB/s of it through its own code beyond what that code does idle (idle before the load: 8.00 KiB/s, 0 B/s through its own code)'
     )
   })
 })

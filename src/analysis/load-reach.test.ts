@@ -1,4 +1,4 @@
-import type { IdleStretch, Timed } from '../model.js'
+import type { IdleStretch, LoadReach, Run, Timed } from '../model.js'
 import type { HeapSummary } from '../profile/heap.js'
 import { loadMissedCode, loadReach } from './load-reach.js'
 
@@ -27,6 +27,12 @@ const profileAt = (t: number, handler: number, ticker = 0): Timed<HeapSummary> =
 })
 const allocated = { bytes: 30 * 400 * 1024, seconds: 30 }
 
+/** A load-command's run with what it measured of the load's reach. */
+const command = (loadReach: LoadReach | null): Pick<Run, 'load' | 'loadReach'> => ({
+  load: { kind: 'command', command: 'hey', requests: null, errors: null, achievedRatePerSec: null },
+  ...(loadReach ? { loadReach } : {})
+})
+
 describe('loadReach', () => {
   it('reached: the own code allocated under load, seen by the profile', () => {
     const r = loadReach(idle(), allocated, [profileAt(0, 1e6), profileAt(15, 2e6), profileAt(30, 3e6)])
@@ -40,13 +46,13 @@ describe('loadReach', () => {
       heapSamplingRateBytes: RATE,
       outcome: 'reached'
     })
-    expect(loadMissedCode(r ?? undefined)).toBeNull()
+    expect(loadMissedCode(command(r))).toBeNull()
   })
 
   it('missed: the service allocated (net/http answering 404s) but its own code did not', () => {
     const r = loadReach(idle(), allocated, [profileAt(0, 1e6), profileAt(30, 1e6)])
     expect(r?.outcome).toBe('missed')
-    expect(loadMissedCode(r ?? undefined)).toEqual({
+    expect(loadMissedCode(command(r))).toEqual({
       outcome: 'inconclusive',
       rule: 'load-missed-code',
       series: null,
@@ -71,11 +77,21 @@ describe('loadReach', () => {
     expect(served).toMatchObject({ outcome: 'reached', ownAllocBytesPerSec: RATE / 30 })
   })
 
+  it('judges a load-command by it, the built-in load by its answers', () => {
+    const r = loadReach(idle(), allocated, [profileAt(0, 1e6), profileAt(30, 1e6)])
+    const builtIn: Pick<Run, 'load' | 'loadReach'> = {
+      load: { kind: 'built-in', requests: 6000, errors: 0, achievedRatePerSec: 200 },
+      loadReach: r!
+    }
+    expect(loadMissedCode(builtIn)).toBeNull()
+    expect(loadMissedCode(command(r))?.rule).toBe('load-missed-code')
+  })
+
   it('is not judged without an idle stretch, a TotalAlloc window or two heap profiles', () => {
     const two = [profileAt(0, 0), profileAt(30, 0)]
     expect(loadReach(null, allocated, two)).toBeNull()
     expect(loadReach(idle(), null, two)).toBeNull()
     expect(loadReach(idle(), allocated, [profileAt(0, 0)])).toBeNull()
-    expect(loadMissedCode(undefined)).toBeNull()
+    expect(loadMissedCode(command(null))).toBeNull()
   })
 })

@@ -3,7 +3,7 @@
 // 2 KiB a request), so the service's allocation rate alone cannot tell it from a load that
 // works; what the service's own code allocated can: the heap profile's alloc_space of
 // stacks through its module, under load against a short idle stretch before it.
-import type { IdleStretch, Judgement, LoadReach, Sampling, Timed } from '../model.js'
+import type { IdleStretch, Judgement, LoadReach, Run, Sampling, Timed } from '../model.js'
 import type { HeapSummary } from '../profile/heap.js'
 
 /**
@@ -44,14 +44,18 @@ function allocatedBeyond(first: HeapSummary, last: HeapSummary, idleStacks: Set<
   return bytes
 }
 
-/** A load that missed the code judges nothing: the run is inconclusive, never a pass. */
-export function loadMissedCode(reach: LoadReach | undefined): Judgement | null {
-  if (reach?.outcome !== 'missed') return null
+/**
+ * A load-command that missed the code judges nothing: the run is inconclusive, never a pass.
+ * The built-in load is checked by its answers instead (non-2xx are counted, and mostly
+ * failing ones stop the run): a 2xx was served by a handler, even one that allocates little.
+ */
+export function loadMissedCode(run: Pick<Run, 'load' | 'loadReach'>): Judgement | null {
+  if (run.load.kind !== 'command' || run.loadReach?.outcome !== 'missed') return null
   return {
     outcome: 'inconclusive',
     rule: 'load-missed-code',
     series: null,
     against: 'limit',
-    loadReach: reach
+    loadReach: run.loadReach
   }
 }

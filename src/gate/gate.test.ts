@@ -26,7 +26,7 @@ function gateWith(
     stageLog?: string[]
     /** Each side's live-heap growth, judged at one look against the default 512 KiB/min. */
     heapPerSec?: Record<'head' | 'base', number>
-    /** What every run measured of the load's reach. */
+    /** What every run, driven by a load-command, measured of the load's reach. */
     loadReach?: Run['loadReach']
   } = {}
 ) {
@@ -41,7 +41,7 @@ function gateWith(
       return {
         ...run,
         ...(heapPerSec ? growing(run, heapPerSec[side.side]) : {}),
-        ...(loadReach ? { loadReach } : {}),
+        ...(loadReach ? { loadReach, load: LOAD_COMMAND } : {}),
         commit: side.commit ?? 'c'.repeat(40)
       }
     },
@@ -71,6 +71,14 @@ function gateWith(
       seams
     })
   return { run, measured, outDir }
+}
+
+const LOAD_COMMAND: Run['load'] = {
+  kind: 'command',
+  command: 'hey http://127.0.0.1:8080/api/ordres',
+  requests: null,
+  errors: null,
+  achievedRatePerSec: null
 }
 
 /** A run whose live heap grows at `perSec` (±1%), judged at its one look against 512 KiB/min. */

@@ -128,7 +128,7 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
   const base = stored?.run ?? sides.base
   const { vsBase, judgements } = judge(head, base)
   if (judgements.length === 0) judgements.push(nothingJudged(config.baseline.kind !== 'none' && !base))
-  const loadMissed = loadMissedCode(head.loadReach)
+  const loadMissed = loadMissedCode(head)
   if (loadMissed) judgements.push(loadMissed)
   const { verdict, judgements: ordered } = combine(judgements)
   const source = await readSource(moduleDir, {

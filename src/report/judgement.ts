@@ -16,8 +16,12 @@ import {
 import { formatBytes, formatRate, formatSignedRate } from '../units.js'
 import { describeLoadMissed } from './load-reach.js'
 
-/** A judgement as one sentence, for reasons in report.json, the comment and the terminal. */
-export function describeJudgement(j: Judgement): string {
+/**
+ * A judgement as one sentence, for reasons in report.json, the comment and the terminal.
+ * In a run that failed (`verdict`), a judgement without a clear answer decided nothing: it
+ * says so instead of asking for a longer run.
+ */
+export function describeJudgement(j: Judgement, verdict?: Verdict): string {
   if (j.rule === 'load-missed-code' && j.loadReach) return describeLoadMissed(j.loadReach)
   if (j.rule === 'nothing-judged' || j.rule === 'load-missed-code' || j.series === null)
     return j.baselineMissing
@@ -34,6 +38,9 @@ export function describeJudgement(j: Judgement): string {
     ? `${grows(j.series)} ${shown(j.estimatePerSec)} over the base (${ci} ${shown(j.lowPerSec)} to ${shown(j.highPerSec)}; head ${rate(j.headPerSec)}, base ${rate(j.basePerSec)})`
     : `${grows(j.series)} ${rate(j.estimatePerSec)} (${ci} ${rate(j.lowPerSec)} to ${rate(j.highPerSec)})`
   const limit = `${vsBase ? 'allowed increase' : 'limit'} ${limitText(j, null)}`
+  // What to do for a clear answer, after `sep`; in a failed run, that this one decided nothing.
+  const advice = verdict === 'fail' && j.outcome !== 'fail' ? null : adviceFor(j)
+  const then = (sep: string, forAnswer = '') => (advice ? `${sep}${advice}${forAnswer}` : `; ${NOT_DECIDING}`)
   switch (j.rule) {
     case 'above-limit':
       return `${measured}, ${limit}`
@@ -44,17 +51,22 @@ export function describeJudgement(j: Judgement): string {
     case 'levels-off-below-limit':
       return `${grows(j.series)} ${rate(j.estimatePerSec)} as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}; what stays once it has filled grows less than the ${limit}`
     case 'saturating':
-      return `${measured}, above the ${limit}, but slowing down as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}, and still growing at max-duration: raise max-duration, or warmup`
+      return `${measured}, above the ${limit}, but slowing down as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}, and still growing at max-duration${then(': ')}`
     case 'late-slope-below-limit':
-      return `${measured}, above the ${limit}, but only ${shown(j.latePerSec)} in the second half: a warm-up or a plateau? Lengthen warmup`
+      return `${measured}, above the ${limit}, but only ${shown(j.latePerSec)} in the second half: a warm-up or a plateau? ${capitalized(advice ?? NOT_DECIDING)}`
     case 'too-noisy':
-      return `${measured}: too noisy to judge against the ${limit}; ${adviceFor(j)}`
+      return `${measured}: too noisy to judge against the ${limit}${then('; ')}`
     case 'straddles':
-      return `${measured}: the interval straddles the ${limit}; ${adviceFor(j)} for a clear answer`
+      return `${measured}: the interval straddles the ${limit}${then('; ', ' for a clear answer')}`
     case 'base-grows-too':
       return `${measured}, above the ${limit}, ${asTheBaseDoes(j)}: judged on what this change adds over the base${j.outcome === 'inconclusive' ? ', which is not clear yet' : ''}`
   }
 }
+
+/** Said of an unclear judgement in a run that failed on another. */
+const NOT_DECIDING = 'the fail rests on the judgements that failed, not on this one'
+
+export const capitalized = (s: string) => s.replace(/^\w/, (c) => c.toUpperCase())
 
 /** What to change for a clearer answer, for the judgements that have no clear one. */
 export function adviceFor(j: Judgement): string | null {
@@ -195,8 +207,8 @@ export function describeLook(look: LookRecord, stop: boolean): string {
 const SAMPLING_ON_TO_NAME =
   "sample on until a line of the service grows past the heap profile's sampling noise"
 
-/** Where sampling stopped and why. */
-export function describeStop(run: Run): string | null {
+/** Where sampling stopped and why; in a failed run (`verdict`), an unclear limit is one the fail does not rest on. */
+export function describeStop(run: Run, verdict?: Verdict): string | null {
   // In comment mode the report is untrusted: a field left out must not crash the renderer.
   const looks = Array.isArray(run.looks) ? run.looks : []
   const last = looks.at(-1)
@@ -208,28 +220,33 @@ export function describeStop(run: Run): string | null {
     : ''
   if (last.index < last.count - 1) return `Stopped ${at}: every limit had a clear answer.${onToName}`
   const open = Object.values(last.decisions ?? {}).some((d) => d?.outcome === 'inconclusive')
-  return `Stopped at max-duration, ${at}${open ? ': the growth was still unclear' : ''}.${onToName}`
+  const unclear =
+    verdict === 'fail'
+      ? ': the growth against a limit the fail does not rest on was still unclear'
+      : ': the growth was still unclear'
+  return `Stopped at max-duration, ${at}${open ? unclear : ''}.${onToName}`
 }
 
 /**
- * The smallest leak the run could catch, per judged series: "would catch a heap leak of
- * ≥ 52 B/request (603 KiB/min); below 44 B/request passes by design".
+ * The smallest leak the run could catch, its judged series in one sentence: "This run would
+ * catch a heap leak of ≥ 539 KiB/min (46 B/request) and a goroutine leak of ≥ 15/min (1 per
+ * 800 requests); less than 44 B/request of heap passes by design". Null when none is known.
  */
-export function describeDetectable(run: Run): string[] {
+export function describeDetectable(run: Run): string | null {
   // A load that missed the code could catch nothing there.
-  if (run.loadReach?.outcome === 'missed') return []
+  if (run.loadReach?.outcome === 'missed') return null
   // In comment mode the report is untrusted: only the series this tool knows are described.
-  return Object.entries(run.detectable ?? {})
-    .filter(([key]) => JUDGED.includes(key))
-    .map(([key, d]) => {
-      const series = key as JudgedSeries
-      const { unit } = SERIES[series]
-      const byDesign =
-        series === 'heap' && d.limitPerRequest !== null
-          ? `; less than ${requestShare(series, d.limitPerRequest)} passes by design`
-          : ''
-      return `This run would catch a ${series === 'heap' ? 'heap' : 'goroutine'} leak of ≥ ${formatRate(d.perSec, unit)}${share(series, d.perRequest)}${byDesign}.`
-    })
+  const known = Object.entries(run.detectable ?? {}).filter(([key]) => JUDGED.includes(key))
+  if (!known.length) return null
+  let byDesign = ''
+  const leaks = known.map(([key, d]) => {
+    const series = key as JudgedSeries
+    if (series === 'heap' && d.limitPerRequest !== null)
+      byDesign = `; less than ${requestShare(series, d.limitPerRequest)} of heap passes by design`
+    const what = series === 'heap' ? 'heap' : 'goroutine'
+    return `a ${what} leak of ≥ ${formatRate(d.perSec, SERIES[series].unit)}${share(series, d.perRequest)}`
+  })
+  return `This run would catch ${leaks.join(' and ')}${byDesign}.`
 }
 
 /** How the readings were taken: "readings with the load paused: 24 ms a reading (p95 41 ms), 2.4% of the run". */
@@ -253,8 +270,9 @@ export function describePerRequest(p: { headRequestsPerSec: number; baseRequests
 /**
  * How head − base was measured: the order of the runs, the pairs added, and the run-to-run
  * spread its interval allows for. Nothing when there was no comparison or it predates these.
+ * `advise`: how to measure better, which a pass does not ask for.
  */
-export function describeComparison(report: Report): string[] {
+export function describeComparison(report: Report, advise = true): string[] {
   const c = report.comparison
   if (!c?.confidence) return []
   const lines: string[] = []
@@ -270,7 +288,7 @@ export function describeComparison(report: Report): string[] {
     )
   } else if (c.pairs === 1)
     lines.push(
-      'Base ran once, then head: a drift of the machine between the two runs cannot be told from the change; repeats: 2 measures base, head, head, base.'
+      `Base ran once, then head: a drift of the machine between the two runs cannot be told from the change${advise ? '; repeats: 2 measures base, head, head, base' : ''}.`
     )
   else if (c.pairs) {
     const asked = Number(report.config.repeats) || 1

@@ -115,14 +115,25 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(report)).not.toContain('Where the heap grows')
   })
 
-  it('charts base, head and the limit with pinned colours, and says in a line that a flat series held', () => {
+  it('charts the failing series: base, head and the limit with pinned colours; no chart for a series that passed', () => {
     const report = makeReport()
     report.runs.base = { ...report.runs.head, side: 'base' }
     const md = renderMarkdown(report)
     expect(md.match(/^```mermaid$/gm)).toHaveLength(1)
     expect(md).toContain('      plotColorPalette: "#2f81f7, #e8590c, #848d97"')
     expect(md).toContain('  title "Live heap after GC: base blue, head orange, limit grey"')
-    expect(md).toContain('_Goroutines: 12 in every sample._')
+    expect(md).not.toMatch(/Goroutines:/)
+  })
+
+  it('says in a line that a series held, where one not judged clearly never moved', () => {
+    const report = makeReport()
+    report.judgements.push({
+      outcome: 'inconclusive',
+      rule: 'too-few-samples',
+      series: 'goroutines',
+      against: 'limit'
+    })
+    expect(renderMarkdown(report)).toContain('_Goroutines: 12 in every sample._')
   })
 
   it('reproduces a pull request run: baseline auto was the merge-base, from the base branch', () => {

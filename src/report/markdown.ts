@@ -1,7 +1,9 @@
 // ReportView -> markdown: the PR comment, the job summary and report.md. The first screen
 // answers what a reviewer asks first: the verdict; what grows, how fast, against what;
-// which commits; which line; what to do next. Then one table of the growth, then the rest.
-// What is said is decided in present.ts; here it is laid out, and every string escaped.
+// which line; what to do next; which commits; and at most two lines of caveats. Then one
+// table of the growth, where it grows, the charts, and the rest folded; a pass folds all
+// but its first screen. What is said is decided in present.ts; here it is laid out, and
+// every string escaped.
 import type { Report } from '../model.js'
 import { xyChart } from './chart.js'
 import { code, escapeHtml, escapeText } from './escape.js'
@@ -17,15 +19,10 @@ export interface MarkdownOptions {
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const view = present(report, options.trusted)
-  const sections = [
-    firstScreen(view),
-    table(view.growthTable),
-    reasons(view),
-    attributionSection(view, 10),
-    newInHeadLine(view),
-    charts(view),
-    details(view)
-  ]
+  const growth = [table(view.growthTable), attributionSection(view, 10), newInHeadLine(view)]
+  const sections = view.brief
+    ? [firstScreen(view), details(view, growth)]
+    : [firstScreen(view), ...growth, charts(view), details(view, [])]
   const full = sections.filter(Boolean).join('\n\n') + '\n'
   const max = options.maxChars
   if (max === undefined || full.length <= max) return full
@@ -56,9 +53,13 @@ function firstScreen(view: ReportView): string {
   const lines = [`### ${view.headline}${name}`, '']
   for (const notice of view.notices) lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '')
   const growth = view.growth.map(stressed).join('; ')
-  const items = [growth || null, ...[view.commits, view.leakingLine, view.nextStep].map((l) => l && line(l))]
-  for (const item of [...items, view.failOnNote && escapeText(view.failOnNote)])
-    if (item) lines.push(`- ${item}`)
+  const items = [
+    growth || null,
+    ...[view.leakingLine, view.nextStep, view.commits].map((l) => l && line(l)),
+    view.failOnNote && escapeText(view.failOnNote),
+    ...view.caveats.map((c) => `_${escapeText(c)}_`)
+  ]
+  for (const item of items) if (item) lines.push(`- ${item}`)
   return lines.join('\n').trim()
 }
 
@@ -68,13 +69,6 @@ function table({ header, rows }: ReportView['growthTable']): string {
     row(header),
     `|${header.map(() => '---').join('|')}|`,
     ...rows.map((r) => row(r.map(stressed)))
-  ].join('\n')
-}
-
-function reasons(view: ReportView): string {
-  return [
-    ...view.reasons.map((r) => `- ${escapeText(r)}`),
-    ...(view.remarks.length ? ['', ...view.remarks.map((l) => `_${escapeText(l)}_`)] : [])
   ].join('\n')
 }
 
@@ -115,7 +109,6 @@ function attributionSection(view: ReportView, top: number): string {
       )
     if (view.goroutineLeakProfileNote) out.push('', `_${escapeText(view.goroutineLeakProfileNote)}_`)
   }
-  for (const note of view.attributionNotes) out.push(...(out.length ? [''] : []), `_${escapeText(note)}_`)
   return out.join('\n')
 }
 
@@ -131,10 +124,14 @@ function runDetails(run: RunView): string[] {
   ]
 }
 
-function details(view: ReportView): string {
+/** Folded: `growth` when the first screen says all (a pass), how each judgement went, the other caveats, the runs. */
+function details(view: ReportView, growth: string[]): string {
+  const judged = [...view.reasons, ...view.moreCaveats].map((r) => `- ${escapeText(r)}`)
   const lines = [
-    '<details><summary>Run details</summary>',
+    `<details><summary>${growth.length ? 'The growth, how it was judged, and the runs' : 'How it was judged, and the runs'}</summary>`,
     '',
+    ...growth.filter(Boolean).flatMap((section) => [section, '']),
+    ...(judged.length ? [...judged, ''] : []),
     ...view.runs.flatMap(runDetails),
     '',
     // A fail or an inconclusive gives the command on its first screen.

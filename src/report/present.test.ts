@@ -1,4 +1,10 @@
-import { makeReport, provenLeakedAtWarmUp } from '../../test/fixtures/reports.js'
+import {
+  failWithBaselineReport,
+  inconclusiveReport,
+  makeReport,
+  passReport,
+  provenLeakedAtWarmUp
+} from '../../test/fixtures/reports.js'
 import type { Judgement, Report } from '../model.js'
 import { describeJudgement } from './judgement.js'
 import { renderMarkdown } from './markdown.js'
@@ -23,17 +29,18 @@ function perRequestLimitReport(config: Record<string, string>): Report {
   }
   const report = makeReport({ config })
   report.judgements = [goroutines, ...report.judgements]
-  report.reasons = report.judgements.map(describeJudgement)
+  report.reasons = report.judgements.map((j) => describeJudgement(j, report.verdict))
   return report
 }
 
 describe('a per-request limit', () => {
   it('reads the same on the first screen, in the table and in the reasons: 1 per 1234 requests', () => {
     const md = renderMarkdown(perRequestLimitReport({ 'max-goroutine-growth': '1/1234req' }))
-    const [, firstScreen, table, reasons] = md.split('\n\n')
+    const [, firstScreen, table] = md.split('\n\n')
+    const folded = md.split('<details>')[1]
     expect(firstScreen).toContain('above the limit 9.7/min (1 per 1234 requests)')
     expect(table).toMatch(/\| Goroutines .*\| 1 per 1234 requests \|$/m)
-    expect(reasons).toContain('limit 9.7/min (1 per 1234 requests)')
+    expect(folded).toContain('limit 9.7/min (1 per 1234 requests)')
     expect(md).not.toMatch(/1 per 1200 requests|0\.00081/)
   })
 
@@ -74,6 +81,141 @@ describe('long lists', () => {
   })
 })
 
+// Issue 22, item 4: a failing PR read "this check fails", then "too noisy to judge against
+// the limit 512 KiB/min; raise max-duration", then "This run would catch a heap leak of
+// ≥ 2.91 MiB/min" on a run that had just caught 1.88 MiB/min.
+describe('a comment that never contradicts itself', () => {
+  /** Head − base failed; the head alone against the absolute limit was too noisy to tell. */
+  function failOnTheBaseOnly(): Report {
+    const report = failWithBaselineReport()
+    const [heapLimit, goroutineLimit, heapBase, goroutineBase] = report.judgements
+    const noisy: Judgement = { ...heapLimit, outcome: 'inconclusive', rule: 'too-noisy', lowPerSec: -4096 }
+    const calm: Judgement = { ...goroutineLimit, outcome: 'pass', rule: 'upper-below-limit' }
+    const calmBase: Judgement = { ...goroutineBase, outcome: 'pass', rule: 'upper-below-limit' }
+    report.judgements = [heapBase, noisy, calm, calmBase]
+    report.reasons = report.judgements.map((j) => describeJudgement(j, 'fail'))
+    // Sampled to max-duration: the heap's limit never had a clear answer.
+    const last = report.runs.head.looks.at(-1)!
+    report.runs.head.looks = [
+      {
+        ...last,
+        index: 3,
+        count: 4,
+        atSec: 120,
+        decisions: { heap: { outcome: 'inconclusive', rule: 'too-noisy' } }
+      }
+    ]
+    return report
+  }
+
+  /** Every sentence of the view that is words, not a table cell. */
+  const sentences = (view: ReturnType<typeof present>) => [
+    ...view.growth.map((g) => g.text),
+    ...view.reasons,
+    ...view.caveats,
+    ...view.moreCaveats,
+    ...(view.failOnNote ? [view.failOnNote] : [])
+  ]
+
+  it('says of a fail what decided it, and of a judgement that decided nothing only that', () => {
+    const view = present(failOnTheBaseOnly())
+    expect(view.growth[0]).toEqual({
+      text: 'Live heap grows +2.91 MiB/min over the base (255 B/request), above the allowed increase 256 KiB/min (22 B/request)',
+      failed: true
+    })
+    const noisy = view.reasons.find((r) => r.includes('too noisy'))
+    expect(noisy).toMatch(
+      /too noisy to judge against the limit 512 KiB\/min; the fail rests on the judgements that failed/
+    )
+    expect(view.moreCaveats).toContain(
+      'Stopped at max-duration, after 120s of sampling (look 4 of 4): the growth against a limit the fail does not rest on was still unclear.'
+    )
+    for (const sentence of sentences(view))
+      expect(sentence).not.toMatch(/raise|lengthen|would catch|the growth was still unclear/i)
+  })
+
+  it('keeps both on the first screen of the markdown out of it: verdict, growth, line, next step', () => {
+    const firstScreen = renderMarkdown(failOnTheBaseOnly()).split('\n| |')[0]
+    expect(firstScreen).not.toMatch(/too noisy|raise max-duration|would catch|unclear/)
+    expect(firstScreen).toMatch(/this check fails[\s\S]*over the base[\s\S]*Leaking line: [\s\S]*Next: /)
+  })
+
+  it('says what a pass or an inconclusive run could have caught, never a fail', () => {
+    expect(present(failWithBaselineReport()).caveats).toEqual([])
+    expect(present(passReport()).caveats[0]).toMatch(/^This run would catch a heap leak of ≥ 539 KiB\/min/)
+    expect(present(inconclusiveReport()).caveats[0]).toMatch(
+      /^This run would catch a heap leak of ≥ 850 KiB\/min/
+    )
+  })
+
+  it('says on the first screen of a fail with no line named that the heap profile was too coarse', () => {
+    const report = makeReport()
+    report.runs.head.attribution!.heap = []
+    report.runs.head.attribution!.heapSamplingRateBytes = 512 * 1024
+    expect(present(report).leakingLine).toBeNull()
+    expect(present(report).caveats).toEqual([
+      expect.stringMatching(/^The heap profile samples one allocation per 512 KiB/)
+    ])
+    expect(present(inconclusiveReport()).moreCaveats).toContainEqual(expect.stringMatching(/memprofilerate/))
+  })
+
+  it('puts at most two lines of caveats on the first screen, and folds the rest', () => {
+    for (const report of [failWithBaselineReport(), passReport(), inconclusiveReport()]) {
+      const view = present(report)
+      expect(view.caveats.length).toBeLessThanOrEqual(2)
+      expect(renderMarkdown(report)).toMatch(/<details><summary>[^<]*how it was judged/i)
+    }
+    const folded = present(failWithBaselineReport()).moreCaveats
+    expect(folded[0]).toMatch(/^Stopped after 30s of sampling/)
+  })
+})
+
+describe('a pass', () => {
+  /** A pass over a base that ran once, whose heap profile sampled at Go's default rate. */
+  function passOverABase(): Report {
+    const report = failWithBaselineReport()
+    report.verdict = 'pass'
+    report.judgements = report.judgements.map((j) => ({ ...j, outcome: 'pass', rule: 'upper-below-limit' }))
+    report.reasons = report.judgements.map((j) => describeJudgement(j, 'pass'))
+    report.runs.head.attribution!.heapSamplingRateBytes = 512 * 1024
+    return report
+  }
+
+  it('asks nothing of its reader: no advice on max-duration, repeats or memprofilerate', () => {
+    for (const report of [passReport(), passOverABase()]) {
+      const view = present(report)
+      const words = [...view.reasons, ...view.caveats, ...view.moreCaveats, ...(view.nextStep ?? [])]
+      expect(words.join('\n')).not.toMatch(/raise|repeats:|memprofilerate|lengthen|tune|set /i)
+      expect(view.nextStep).toBeNull()
+      expect(view.brief).toBe(true)
+    }
+    expect(present(passOverABase()).moreCaveats).toContain(
+      'Base ran once, then head: a drift of the machine between the two runs cannot be told from the change.'
+    )
+  })
+
+  it('is its first screen, the rest folded, with no chart', () => {
+    const md = renderMarkdown(passOverABase())
+    const [open] = md.split('<details>')
+    // The verdict, then what grows, the commits and what the run could have caught.
+    expect(open.trim().split('\n').slice(2)).toEqual([
+      expect.stringMatching(/^- Live heap grows 2\.93 MiB\/min \(256 B\/request\), within the limit/),
+      expect.stringMatching(/^- Commits: /),
+      expect.stringMatching(/^- _This run would catch a heap leak of ≥ 574 KiB\/min/)
+    ])
+    expect(md).not.toContain('```mermaid')
+  })
+})
+
+describe('charts', () => {
+  it('are drawn for the series that failed or could not be judged clearly, not for the flat ones', () => {
+    const titles = (r: Report) => present(r).charts.map((c) => c.request.title)
+    expect(titles(failWithBaselineReport())).toEqual(['Live heap after GC', 'Goroutines'])
+    expect(titles(inconclusiveReport())).toEqual(['Live heap after GC'])
+    expect(titles(passReport())).toEqual([])
+  })
+})
+
 describe('a load that missed the code', () => {
   const reach = {
     idleSec: 2,
@@ -111,7 +253,7 @@ describe('a load that missed the code', () => {
     expect(view.failOnNote).toMatch(
       /the load did not reach the service's code, so a leak is neither found nor ruled out/
     )
-    expect(view.remarks.join('\n')).not.toMatch(/would catch/)
+    expect([...view.caveats, ...view.moreCaveats].join('\n')).not.toMatch(/would catch/)
     expect(view.reasons[0]).toMatch(/^the load made no measurable difference to the service's own code/)
   })
 

@@ -19,9 +19,11 @@ import {
 } from '../model.js'
 import { formatBytes, formatByteRate, formatCountRate, formatRate, formatSignedRate } from '../units.js'
 import type { ChartLine } from './chart.js'
+import { CAVEAT_PRIORITY, placeCaveats, type Caveat } from './caveats.js'
 import { num } from './escape.js'
 import {
   adviceFor,
+  capitalized,
   confidenceText,
   describeComparison,
   describeDetectable,
@@ -70,8 +72,11 @@ export function present(report: Report, trusted?: Trusted): ReportView {
   const sites = a?.heap.filter((s) => !s.withinNoise && s.bytesPerSec > 0) ?? []
   const groups = a?.goroutines.filter((g) => g.countGrowth > 0 || g.provenLeaked) ?? []
   // Schema 1 reports kept no judgements, only their reasons.
-  const reasons = report.judgements.length ? report.judgements.map(describeJudgement) : report.reasons
+  const reasons = report.judgements.length
+    ? report.judgements.map((j) => describeJudgement(j, report.verdict))
+    : report.reasons
   const leak = leakingLine(report, source, sites, groups)
+  const placed = placeCaveats(caveats(report, leak !== null))
   // A command built from a fork's config (`--build-command 'curl … | sh'`) is not offered.
   const reproduce = trusted ? null : reproduceCommand(report)
   return {
@@ -95,16 +100,15 @@ export function present(report: Report, trusted?: Trusted): ReportView {
     growthTable: base ? comparisonTable(report, base) : headTable(report),
     trendTable: trendTable(report),
     reasons,
-    remarks: [...describeDetectable(head), describeStop(head), ...describeComparison(report)].filter(
-      (l) => l !== null
-    ),
+    caveats: placed.firstScreen,
+    moreCaveats: placed.folded,
+    brief: report.verdict === 'pass',
     heapSites: sites.map((s) => heapSiteView(name, s)),
     goroutineGroups: groups.map((g) => groupView(name, g)),
     goroutineLeakProfileNote:
       a?.goroutineLeakProfile && groups.length
         ? 'Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so.'
         : null,
-    attributionNotes: a ? [describeSamplingRate(a)].filter((n) => n !== null) : [],
     newInHead: report.comparison?.newInHead?.slice(0, 10) ?? [],
     charts: charts(report),
     runs: [...(base ? [runView(base)] : []), runView(head)],
@@ -121,8 +125,30 @@ export function present(report: Report, trusted?: Trusted): ReportView {
 function growth(report: Report, reasons: string[]): Cell[] {
   const items = summarizeGrowth(report).map((g) => ({ text: g.text, failed: g.outcome === 'fail' }))
   if (!items.length) return reasons.length ? [{ text: reasons[0], failed: false }] : []
-  items[0].text = items[0].text.replace(/^\w/, (c) => c.toUpperCase())
+  items[0].text = capitalized(items[0].text)
   return items
+}
+
+/**
+ * What limits what this run says, each with its priority (caveats.ts). A fail caught what it
+ * caught: the smallest catchable leak is said of a pass or an inconclusive only. A pass asks
+ * for nothing: no advice on sampling or on repeats.
+ */
+function caveats(report: Report, leakShown: boolean): Caveat[] {
+  const head = report.runs.head
+  const pass = report.verdict === 'pass'
+  const { reach, method } = CAVEAT_PRIORITY
+  const detectable = report.verdict === 'fail' ? null : describeDetectable(head)
+  // Coarse sampling matters on the first screen of a fail whose line was not named.
+  const sampling = !pass && head.attribution ? describeSamplingRate(head.attribution) : null
+  const unnamed = report.verdict === 'fail' && !leakShown
+  const stop = describeStop(head, report.verdict)
+  return [
+    ...(detectable ? [{ text: detectable, priority: reach }] : []),
+    ...(sampling ? [{ text: sampling, priority: unnamed ? reach : method }] : []),
+    ...(stop ? [{ text: stop, priority: method }] : []),
+    ...describeComparison(report, !pass).map((text) => ({ text, priority: method }))
+  ]
 }
 
 const SHA = /^[0-9a-f]{7,40}$/
@@ -405,14 +431,16 @@ const CHARTS: { series: JudgedSeries; title: string; unit: string; scale: number
   { series: 'goroutines', title: 'Goroutines', unit: 'count', scale: 1 }
 ]
 
+/** A chart for each series that grew past a limit or could not be judged clearly. */
 function charts(report: Report): ChartView[] {
   const { head, base } = report.runs
   if (head.samples.length < 2) return []
+  const shown = new Set(report.judgements.filter((j) => j.outcome !== 'pass').map((j) => j.series))
   const lines: ChartLine[] = [
     ...(base ? [{ role: 'base' as const, samples: base.samples }] : []),
     { role: 'head', samples: head.samples }
   ]
-  return CHARTS.map(({ series, title, unit, scale }) => {
+  return CHARTS.filter((c) => shown.has(c.series)).map(({ series, title, unit, scale }) => {
     const value = SERIES[series].value
     const held = value(head.samples[0])
     return {

@@ -39,7 +39,7 @@ export function buildReport(p: ReportParts): Report {
     tool: { name: 'go-memgate', version: TOOL_VERSION, ...(p.action ? { action: p.action } : {}) },
     name: p.name,
     verdict: p.verdict,
-    reasons: p.judgements.map(describeJudgement),
+    reasons: p.judgements.map((j) => describeJudgement(j, p.verdict)),
     judgements: p.judgements,
     notices: p.notices,
     config: p.config,

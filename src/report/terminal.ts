@@ -8,7 +8,7 @@ export function renderTerminal(report: Report): string {
   const lines = [`go-memgate${view.name === null ? '' : ` (${view.name})`}: ${view.verdictWord}`]
   for (const n of view.notices) lines.push(`  note: ${n}`)
   for (const r of view.reasons) lines.push(`  - ${r}`)
-  for (const l of view.remarks) lines.push(`  ${l}`)
+  for (const l of [...view.caveats, ...view.moreCaveats]) lines.push(`  ${l}`)
   for (const run of view.runs) for (const n of run.notes) lines.push(`  ${run.side}: ${n}`)
   lines.push('')
   const rows = view.trendTable

@@ -103,17 +103,21 @@ export interface ReportView {
   growthTable: { header: string[]; rows: Cell[][] }
   /** The trends of each run, plain: a header, then one row a run and series. */
   trendTable: string[][]
-  /** Each judgement in a sentence. */
+  /** Each judgement in a sentence; in a failed run, an unclear one says it decided nothing. */
   reasons: string[]
-  /** What the run could catch, where it stopped, how head − base was measured. */
-  remarks: string[]
+  /** At most two lines, for the first screen: what limits what this run says (caveats.ts). */
+  caveats: string[]
+  /** The other caveats, folded: where sampling stopped, how head − base was measured. */
+  moreCaveats: string[]
+  /** A pass asks nothing of its reader: all but the first screen is folded. */
+  brief: boolean
   heapSites: HeapSiteView[]
   goroutineGroups: GoroutineGroupView[]
   /** Said beside the goroutine groups. */
   goroutineLeakProfileNote: string | null
-  attributionNotes: string[]
   /** Functions growing in the head and not in the base. */
   newInHead: string[]
+  /** One a judged series that grew past a limit or could not be judged clearly: none on a pass. */
   charts: ChartView[]
   /** Base first. */
   runs: RunView[]

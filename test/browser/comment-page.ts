@@ -174,3 +174,35 @@ export function contrastRatio(a: string, b: string): number {
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x)
   return (hi + 0.05) / (lo + 0.05)
 }
+
+/**
+ * How tall the comment is as first shown (<details> closed): `firstScreen`, from its top to
+ * the bottom of its opening block, the elements before the first table, <details>, ####
+ * heading or chart (the verdict and the list under it, with any notice or caveat set there);
+ * `toTable`, to the bottom of the first table not folded (null when none shows); `whole`.
+ * Each counts the comment's 16 px padding above and below.
+ */
+export interface CommentHeights {
+  firstScreen: number
+  toTable: number | null
+  whole: number
+}
+
+export async function measureHeights(page: Page): Promise<CommentHeights> {
+  return (await page.evaluate(`(() => {
+    const body = document.querySelector('.markdown-body')
+    const top = body.getBoundingClientRect().top
+    const stops = (e) => ['TABLE', 'DETAILS', 'H4'].includes(e.tagName) || e.classList.contains('mermaid-chart')
+    let opening = 0
+    for (const e of body.children) {
+      if (stops(e) || e.querySelector('table')) break
+      opening = e.getBoundingClientRect().bottom - top
+    }
+    const table = [...body.querySelectorAll('table')].find((t) => !t.closest('details'))
+    return {
+      firstScreen: Math.ceil(opening + 16),
+      toTable: table ? Math.ceil(table.getBoundingClientRect().bottom - top + 16) : null,
+      whole: Math.ceil(body.getBoundingClientRect().height)
+    }
+  })()`)) as CommentHeights
+}

@@ -4,6 +4,7 @@
 import { jest } from '@jest/globals'
 import { existsSync } from 'node:fs'
 import type { Report } from '../../src/model.js'
+import { xyChart } from '../../src/report/chart.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
 import { failWithBaselineReport, inconclusiveReport, passReport } from '../fixtures/reports.js'
 import { CHROMIUM, CommentBrowser, contrastRatio, type RenderedChart, type Theme } from './comment-page.js'
@@ -47,7 +48,6 @@ describeInBrowser('the comment in Chromium', () => {
         const { page, charts, pageBackground, pageErrors } = await browser.open(markdown, theme)
         await page.close()
         expect(pageErrors).toEqual([])
-        expect(charts.length).toBeGreaterThan(0)
         expect(charts.map((c) => c.error)).toEqual(linesPerBlock(markdown).map(() => null))
         expect(charts.map((c) => c.lineStrokes.length)).toEqual(linesPerBlock(markdown))
         for (const chart of charts)
@@ -65,6 +65,37 @@ describeInBrowser('the comment in Chromium', () => {
     expect(charts.length).toBe(2)
     expect(charts[0].lineStrokes[0]).toBe('rgb(236, 236, 255)')
     expect(leastContrast(charts[0], pageBackground)).toBeLessThan(1.2)
+  })
+
+  // Issue 22: one label a point ran together ("96100104108…") on a long run.
+  it('labels the x-axis of a long run with a few round ticks that do not overlap', async () => {
+    const samples = Array.from({ length: 300 }, (_, i) => ({
+      t: 4 * i,
+      liveHeapBytes: 0,
+      liveHeapObjects: 0,
+      goroutines: 14 + i,
+      rssBytes: null
+    }))
+    const chart = xyChart({
+      title: 'Goroutines',
+      unit: 'count',
+      lines: [{ role: 'head', samples }],
+      value: (s) => s.goroutines
+    })!
+    const { page, charts } = await browser.open(chart, 'light')
+    const labels = (await page.evaluate(
+      `[...document.querySelectorAll('.bottom-axis .label text')].map((t) => { const r = t.getBoundingClientRect(); return { text: t.textContent, left: r.left, right: r.right } })`
+    )) as { text: string; left: number; right: number }[]
+    const height = (await page.evaluate(
+      `document.querySelector('.mermaid-chart svg').getBoundingClientRect().height`
+    )) as number
+    await page.close()
+    expect(charts.map((c) => c.error)).toEqual([null])
+    expect(labels.length).toBeGreaterThanOrEqual(3)
+    expect(labels.length).toBeLessThanOrEqual(16)
+    for (const [i, label] of labels.slice(1).entries()) expect(label.left).toBeGreaterThan(labels[i].right)
+    expect(labels.map((l) => Number(l.text) % 10)).toEqual(labels.map(() => 0))
+    expect(height).toBeLessThanOrEqual(320)
   })
 
   it('reports a chart mermaid cannot draw', async () => {

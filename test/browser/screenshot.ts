@@ -8,7 +8,7 @@ import type { Report } from '../../src/model.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
 import { failWithBaselineReport, passReport } from '../fixtures/reports.js'
 import { ROOT } from '../helpers/cli.js'
-import { CommentBrowser, type Theme } from './comment-page.js'
+import { CommentBrowser, measureHeights, type Theme } from './comment-page.js'
 
 const IMAGES = join(ROOT, 'docs', 'images')
 const WIDTH = 800
@@ -25,17 +25,22 @@ try {
       const { page } = await browser.open(renderMarkdown(report()), theme, WIDTH)
       await page.evaluate('document.fonts.ready')
       const path = join(IMAGES, `comment-${name}-${theme}.png`)
-      await page.screenshot({ path, fullPage: true })
-      // The first screen: what a reviewer reads before scrolling, to the end of the first table.
-      const firstScreenPx = (await page.evaluate(
-        'Math.ceil(document.querySelector("table").getBoundingClientRect().bottom + scrollY)'
-      )) as number
-      if (name === 'fail')
+      const heights = await measureHeights(page)
+      // The whole comment, however short: a full page is at least the viewport's 600 px.
+      await page.screenshot({
+        path,
+        fullPage: true,
+        clip: { x: 0, y: 0, width: WIDTH, height: heights.whole }
+      })
+      // The README's first screen: what a reviewer reads before scrolling, to the end of the growth table.
+      if (name === 'fail' && heights.toTable !== null)
         await page.screenshot({
           path: join(IMAGES, `first-screen-${name}-${theme}.png`),
-          clip: { x: 0, y: 0, width: WIDTH, height: firstScreenPx + 16 }
+          clip: { x: 0, y: 0, width: WIDTH, height: heights.toTable }
         })
-      console.log(`${path}: first screen ${firstScreenPx} px at ${WIDTH} px wide`)
+      console.log(
+        `${path}: first screen ${heights.firstScreen} px, to the table's end ${heights.toTable ?? '—'} px, whole ${heights.whole} px at ${WIDTH} px wide`
+      )
       await page.close()
     }
 } finally {

@@ -259,6 +259,14 @@ export const INPUTS = [
       'How much faster than the base the head may grow: a heap rate, a goroutine rate, or both separated by a comma (one left out keeps its default); `off` turns the comparison off.'
   }),
   input({
+    name: 'absolute-limits',
+    field: 'absoluteLimits',
+    parse: oneOf(['change', 'strict'] as const),
+    default: 'change',
+    description:
+      "With a baseline, how `max-heap-growth` and `max-goroutine-growth` judge the head: `change` fails a limit the base exceeds too only when the head grows faster than the base by more than `max-increase-over-baseline` (a growth the base shares fails the base branch's own run, with `baseline: none`); `strict` fails the head on them whatever the base does."
+  }),
+  input({
     name: 'baseline-noise-floor',
     field: 'baselineNoiseFloor',
     parse: seriesRates,

@@ -286,6 +286,11 @@ export type LoadStats = Static<typeof LoadStats>
  *  - straddles: the interval holds the limit.
  *  - too-few-samples: too few samples to fit a trend (or to compare head and base).
  *  - nothing-judged: every limit is off (or the base is missing): nothing to judge against.
+ *  - load-missed-code: the load made no measurable difference to what the service's own code
+ *    allocated (analysis/load-reach.ts): no growth could have shown, so no pass.
+ *  - base-grows-too: above the absolute limit, but so is the base, and head − base is not
+ *    above the allowed increase (absolute-limits: change): judged on what the change adds;
+ *    the outcome is that of head − base (pass, or inconclusive while it straddles).
  */
 export const JudgementRule = oneOf(
   'upper-below-limit',
@@ -297,7 +302,9 @@ export const JudgementRule = oneOf(
   'too-noisy',
   'straddles',
   'too-few-samples',
-  'nothing-judged'
+  'nothing-judged',
+  'base-grows-too',
+  'load-missed-code'
 )
 export type JudgementRule = Static<typeof JudgementRule>
 
@@ -419,6 +426,30 @@ const ReadingSource = Type.Union([
   object({ kind: Type.Literal('metrics'), heapGauge: WORD }, { additionalProperties: false })
 ])
 
+/**
+ * Whether the load reached the service's own code (analysis/load-reach.ts): what the
+ * service allocated per second over a short idle stretch before the load, and while
+ * sampling under it, in all (MemStats.TotalAlloc, sampling's own reads included) and through
+ * its own code (the heap profile's alloc_space of stacks with a frame of its module).
+ */
+export const LoadReach = object({
+  idleSec: COUNT,
+  idleAllocBytesPerSec: NUMBER,
+  idleOwnAllocBytesPerSec: NUMBER,
+  sampledSec: COUNT,
+  allocBytesPerSec: NUMBER,
+  /** Through the own-code stacks that did not allocate idle. */
+  ownAllocBytesPerSec: NUMBER,
+  /** One heap-profile sample per this many bytes: less own allocation in the window may go unseen. */
+  heapSamplingRateBytes: COUNT,
+  /**
+   * reached: the profile saw the own code allocate under load in stacks that did not allocate
+   * idle; missed: it did not (requests answered by a 404 or a redirect, or sent elsewhere).
+   */
+  outcome: oneOf('reached', 'missed')
+})
+export type LoadReach = Static<typeof LoadReach>
+
 export const Run = object({
   side: oneOf('head', 'base'),
   ref: Optional(TEXT),
@@ -445,6 +476,8 @@ export const Run = object({
   quiescence: Quiescence,
   /** The interval sampled at, why, and what the samples' forced GCs cost the service. */
   interval: Optional(SamplingInterval),
+  /** Whether the load reached the service's own code; absent from /metrics, and in reports made before the check. */
+  loadReach: Optional(LoadReach),
   /**
    * With repeats, each repeat's own slopes. `trends` then pool all repeats (pairs
    * within a repeat only); `samples`, `load` and `profilesDir` are the first repeat's.
@@ -466,7 +499,7 @@ export type Run = Static<typeof Run>
 export const Judgement = object({
   outcome: Verdict,
   rule: JudgementRule,
-  /** null only for 'nothing-judged'. */
+  /** null only for 'nothing-judged' and 'load-missed-code'. */
   series: Type.Union([JudgedSeries, Type.Null()]),
   /** The absolute limit, or the allowed increase over the base. */
   against: oneOf('limit', 'base'),
@@ -483,11 +516,13 @@ export const Judgement = object({
   limitPerRequest: Optional(NUMBER),
   /** 'saturating': where the growth is heading. */
   fill: Optional(Trend.properties.fill),
-  /** Against the base: each side's own growth. */
+  /** Against the base: each side's own growth; 'base-grows-too': the base's, against the same limit. */
   headPerSec: Optional(NUMBER),
   basePerSec: Optional(NUMBER),
   /** 'nothing-judged': whether a baseline was asked for and could not be had. */
-  baselineMissing: Optional(BOOLEAN)
+  baselineMissing: Optional(BOOLEAN),
+  /** 'load-missed-code': what the service did idle and under load. */
+  loadReach: Optional(LoadReach)
 })
 export type Judgement = Static<typeof Judgement>
 
@@ -709,6 +744,21 @@ export interface Sampling {
   goroutineLeaks: GoroutineSummary | null
   /** The interval sampled at and what it cost; absent when no sample was read. */
   interval?: SamplingInterval
+  /** MemStats.TotalAlloc from the first reading to the last; null from /metrics. */
+  allocated: { bytes: number; seconds: number } | null
+}
+
+/**
+ * The service before the load started, for the check that the load reached its code
+ * (analysis/load-reach.ts): what it allocated over a short idle stretch, in all and
+ * through its own code (heap profile alloc_space, as Sampling's profiles count it).
+ */
+export interface IdleStretch {
+  seconds: number
+  allocBytes: number
+  ownAllocBytes: number
+  /** The own-code stacks that allocated while idle (a ticker's, a cache refresher's): not the load's doing. */
+  busyStacks: string[]
 }
 
 /** One measured run of one side, as the engine hands it to analysis. */
@@ -720,4 +770,6 @@ export interface Measurement {
   notes: RunNote[]
   /** Raw profiles, relative to the output folder. */
   profilesDir: string
+  /** Null from /metrics, or when the idle stretch could not be read. */
+  idle: IdleStretch | null
 }

@@ -109,7 +109,13 @@ describe('attributeHeap', () => {
   })
 
   it('reports a site that appeared only in the last sample', () => {
-    const empty: HeapSummary = { inuseBytes: 0, inuseObjects: 0, samplingRateBytes: 1, stacks: [] }
+    const empty: HeapSummary = {
+      inuseBytes: 0,
+      inuseObjects: 0,
+      samplingRateBytes: 1,
+      stacks: [],
+      ownAllocByStack: new Map()
+    }
     const last = heap('heap-leak/memprofilerate-1', 'end')
     const [top] = attributeHeap(diffHeap(empty, last), elapsedSec, null)
     expect(top.inuseBytesGrowth).toBe(allocationSites(last.stacks)[0].bytes)

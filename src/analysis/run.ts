@@ -16,6 +16,7 @@ import type { RepoLayout } from '../profile/paths.js'
 import { attributeGoroutines, attributeHeap } from './attribution.js'
 import { detectableLeak } from './detectable.js'
 import { detectSignatures } from './signatures.js'
+import { loadReach } from './load-reach.js'
 import { lookZ } from './looks.js'
 import type { Point } from './point.js'
 import { trend } from './trend.js'
@@ -100,6 +101,7 @@ export function toRun(m: Measurement, shape: RunShape): Run {
     m.sampling.requests !== null && durationSec > 0 ? m.sampling.requests / durationSec : null
   const last = shape.looks.at(-1)
   const runTrends = trends(samples, lookZ(last?.count ?? 1))
+  const reach = loadReach(m.idle, m.sampling.allocated, m.sampling.heap)
   return {
     side: m.side.side,
     ...(m.side.ref ? { ref: m.side.ref } : {}),
@@ -117,7 +119,8 @@ export function toRun(m: Measurement, shape: RunShape): Run {
     looks: shape.looks,
     detectable: detectable(runTrends, last, requestsPerSec),
     quiescence: quiescence(samples, shape.quiesce, durationSec),
-    ...(m.sampling.interval ? { interval: m.sampling.interval } : {})
+    ...(m.sampling.interval ? { interval: m.sampling.interval } : {}),
+    ...(reach ? { loadReach: reach } : {})
   }
 }
 

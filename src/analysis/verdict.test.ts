@@ -1,6 +1,15 @@
 import { fittedTrend, runExtras } from '../../test/fixtures/reports.js'
-import type { GrowthLimit, LookRecord, Run, Sample } from '../model.js'
-import { combine, failsGate, judgeGrowth, judgeLook, limitPerSec, type Limits } from './verdict.js'
+import type { GrowthLimit, Judgement, LookRecord, Run, Sample } from '../model.js'
+import {
+  combine,
+  failsGate,
+  judgeEachOnChange,
+  judgeGrowth,
+  judgeLook,
+  judgeOnChange,
+  limitPerSec,
+  type Limits
+} from './verdict.js'
 
 const KiB = 1024
 const perMin = (v: number) => v / 60
@@ -213,6 +222,62 @@ describe('combine', () => {
 
   it('passes when nothing is judged', () => {
     expect(combine([null, null]).verdict).toBe('pass')
+  })
+})
+
+describe('judgeOnChange (absolute-limits: change)', () => {
+  const limit = 8738
+  const head: Judgement = {
+    outcome: 'fail',
+    rule: 'above-limit',
+    series: 'heap',
+    against: 'limit',
+    estimatePerSec: 100_000,
+    lowPerSec: 99_000,
+    highPerSec: 101_000,
+    latePerSec: 100_000,
+    limitPerSec: limit
+  }
+  const baseGrows = { series: 'heap' as const, trend: fittedTrend(98_000, 97_000, 99_000) }
+  const vsBase = (outcome: Judgement['outcome'], rule: Judgement['rule']): Judgement => ({
+    outcome,
+    rule,
+    series: 'heap',
+    against: 'base',
+    limitPerSec: 4369
+  })
+
+  it('takes the outcome of head − base when the base exceeds the limit too', () => {
+    expect(judgeOnChange(head, baseGrows, vsBase('pass', 'upper-below-limit'))).toMatchObject({
+      outcome: 'pass',
+      rule: 'base-grows-too',
+      estimatePerSec: 100_000,
+      basePerSec: 98_000,
+      limitPerSec: limit
+    })
+    expect(judgeOnChange(head, baseGrows, vsBase('inconclusive', 'straddles'))).toMatchObject({
+      outcome: 'inconclusive',
+      rule: 'base-grows-too'
+    })
+  })
+
+  it('keeps the fail when head − base fails, the base stays within the limit, or head − base was not judged', () => {
+    expect(judgeOnChange(head, baseGrows, vsBase('fail', 'above-limit'))).toBe(head)
+    expect(judgeOnChange(head, undefined, vsBase('pass', 'upper-below-limit'))).toBe(head)
+    expect(judgeOnChange(head, baseGrows, undefined)).toBe(head)
+    expect(judgeOnChange(head, baseGrows, vsBase('inconclusive', 'too-few-samples'))).toBe(head)
+  })
+
+  it('leaves a head that does not fail the limit as it is', () => {
+    const passing: Judgement = { ...head, outcome: 'pass', rule: 'upper-below-limit' }
+    expect(judgeOnChange(passing, baseGrows, vsBase('pass', 'upper-below-limit'))).toBe(passing)
+  })
+
+  it('matches each series with its own base growth and comparison', () => {
+    const goroutines: Judgement = { ...head, series: 'goroutines' }
+    const [h, g] = judgeEachOnChange([head, goroutines], [baseGrows], [vsBase('pass', 'upper-below-limit')])
+    expect(h.rule).toBe('base-grows-too')
+    expect(g).toBe(goroutines)
   })
 })
 

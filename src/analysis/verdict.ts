@@ -2,6 +2,7 @@
 // run once it stopped. Judgements are numbers; report/judgement.ts puts them in words.
 import {
   JUDGED_SERIES,
+  type BaseGrowth,
   type GrowthLimit,
   type JudgedSeries,
   type Judgement,
@@ -153,6 +154,38 @@ export function combine(judgements: (Judgement | null)[]): { verdict: Verdict; j
   const present = judgements.filter((j): j is Judgement => j !== null)
   const sorted = [...present].sort((a, b) => RANK[b.outcome] - RANK[a.outcome])
   return { verdict: sorted[0]?.outcome ?? 'pass', judgements: sorted }
+}
+
+/**
+ * `absolute-limits: change`: the head's fail of an absolute limit the base exceeds too
+ * (`baseGrows`, from comparison.ts's baseGrowth: the base judged by the same rule) stands
+ * only when head − base (`vsBase`) fails its allowance; else it takes the outcome of
+ * head − base, since a PR is judged on what it changes, and the base branch's own run is
+ * where the growth both share fails.
+ */
+export function judgeOnChange(
+  head: Judgement,
+  baseGrows: BaseGrowth | undefined,
+  vsBase: Judgement | undefined
+): Judgement {
+  const changeJudged = vsBase !== undefined && vsBase.rule !== 'too-few-samples'
+  if (head.outcome !== 'fail' || !baseGrows || !changeJudged || vsBase.outcome === 'fail') return head
+  return { ...head, outcome: vsBase.outcome, rule: 'base-grows-too', basePerSec: baseGrows.trend.slopePerSec }
+}
+
+/** judgeOnChange for each judgement against an absolute limit, matched by series. */
+export function judgeEachOnChange(
+  againstLimits: Judgement[],
+  baseGrows: BaseGrowth[],
+  vsBase: Judgement[]
+): Judgement[] {
+  return againstLimits.map((j) =>
+    judgeOnChange(
+      j,
+      baseGrows.find((g) => g.series === j.series),
+      vsBase.find((v) => v.series === j.series)
+    )
+  )
 }
 
 /** Whether the verdict fails the check under `fail-on`. */

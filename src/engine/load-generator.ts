@@ -16,7 +16,7 @@ export interface GeneratorRequest {
 export interface GeneratorCounts {
   /** Responses received, whatever their status. */
   responses: number
-  /** HTTP 4xx/5xx, connection errors and timeouts. */
+  /** Answers other than 2xx, connection errors and timeouts, over the whole run. */
   errors: number
   /** The first error seen, for a one-line message ("HTTP 404", "ECONNREFUSED"). */
   firstError: string | null
@@ -61,7 +61,8 @@ function getOnce(t: Target, answered: () => void, settled: (error: string | null
       answered()
       const status = res.statusCode ?? 0
       res.resume() // drain the body: the connection goes back to the pool
-      res.once('end', () => finish(status >= 400 ? `HTTP ${status}` : null))
+      // A redirect or a 1xx reaches no handler of the service's code either.
+      res.once('end', () => finish(status >= 200 && status < 300 ? null : `HTTP ${status}`))
       res.once('error', (e) => finish(e.message))
     }
   )

@@ -13,6 +13,7 @@ import {
   type BuildRequest,
   type GoModule
 } from './build.js'
+import { measureIdle } from './idle.js'
 import { startLoad, type Load, type LoadRequest } from './load.js'
 import { sleep } from './processes.js'
 import type { RunContext } from './run-context.js'
@@ -116,6 +117,14 @@ async function measureStarted(
   const source = await chooseSource(req.source, pprofTakenBefore, ctx.signal)
   if (source.kind === 'metrics')
     ctx.log(`${req.label}: no pprof at ${req.source.pprofUrl}: reading ${source.client.url}`)
+  const idle =
+    source.kind === 'pprof'
+      ? await measureIdle(
+          req.source.pprofUrl,
+          built.module.modules,
+          ctx.signal
+        )
+      : null
   const load = await startLoad(req.load, ctx, service)
   let loadStats: LoadStats | null = null
   try {
@@ -127,7 +136,7 @@ async function measureStarted(
     checkLoad(loadStats, req.load.targetUrl)
     checkSamples(sampling, req.sampler.pprofUrl)
     const profilesDir = relative(req.outDir, req.sampler.profilesDir)
-    return { side: req.side, module: built.module, sampling, load: loadStats, notes, profilesDir }
+    return { side: req.side, module: built.module, sampling, load: loadStats, notes, profilesDir, idle }
   } finally {
     if (!loadStats) await load.stop()
   }
@@ -187,7 +196,7 @@ function checkLoad(load: LoadStats, targetUrl: string): void {
   const failed = load.errors ?? 0
   if (load.requests === 0 || failed > load.requests / 2)
     throw new GateError(
-      `target-url: ${failed} of ${load.requests} requests to ${targetUrl} failed (HTTP 4xx/5xx or no connection); point target-url at an endpoint of the service`
+      `target-url: ${failed} of ${load.requests} requests to ${targetUrl} failed (answered other than 2xx, or no connection); point target-url at an endpoint of the service`
     )
 }
 

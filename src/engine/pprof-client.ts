@@ -43,14 +43,25 @@ export class PprofClient {
   }
 }
 
-/** The exact post-GC live heap from `heap?gc=1&debug=1`, whose trailer prints runtime.MemStats. */
-export function parseMemStats(text: string): { heapAllocBytes: number; heapObjects: number } {
+/**
+ * The exact post-GC live heap from `heap?gc=1&debug=1`, whose trailer prints runtime.MemStats,
+ * and the bytes allocated since the service started (TotalAlloc): what it did between two readings.
+ */
+export function parseMemStats(text: string): {
+  heapAllocBytes: number
+  heapObjects: number
+  totalAllocBytes: number
+} {
   const field = (name: string) => {
     const m = new RegExp(`^# ${name} = (\\d+)$`, 'm').exec(text)
     if (!m) throw new GateError(`heap?debug=1 has no "# ${name}" line: is this a Go net/http/pprof endpoint?`)
     return Number(m[1])
   }
-  return { heapAllocBytes: field('HeapAlloc'), heapObjects: field('HeapObjects') }
+  return {
+    heapAllocBytes: field('HeapAlloc'),
+    heapObjects: field('HeapObjects'),
+    totalAllocBytes: field('TotalAlloc')
+  }
 }
 
 /** The exact goroutine count: the first line of `goroutine?debug=1`. */

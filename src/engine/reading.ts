@@ -24,6 +24,8 @@ export interface Reading {
   liveHeapBytes: number
   liveHeapObjects: number
   goroutines: number
+  /** runtime.MemStats.TotalAlloc: bytes allocated since the service started. */
+  totalAllocBytes: number
   method: 'quiesced' | 'least-of-4'
   /** How long the load was paused for this reading; 0 when it was not. */
   pauseMs: number
@@ -111,6 +113,7 @@ async function quiescedReading(req: ReadingRequest): Promise<Measured> {
   return {
     liveHeapBytes: heap.heapAllocBytes,
     liveHeapObjects: heap.heapObjects,
+    totalAllocBytes: heap.totalAllocBytes,
     // Read before the goroutine count, which forces no GC and is no part of the cost.
     ...(cpuBefore === null || cpuAfter === null || cpuUnseen(cpuAfter - cpuBefore, wallMs)
       ? { gcCostMs: wallMs, gcCostMeasure: 'wall' as const }
@@ -121,6 +124,7 @@ async function quiescedReading(req: ReadingRequest): Promise<Measured> {
 
 async function leastOfReadings(req: ReadingRequest): Promise<Measured> {
   let heap = { heapAllocBytes: Infinity, heapObjects: 0 }
+  let totalAllocBytes = 0
   let goroutines = Infinity
   let wallMs = 0
   for (let r = 0; r < LEAST_OF_READINGS; r++) {
@@ -130,12 +134,14 @@ async function leastOfReadings(req: ReadingRequest): Promise<Measured> {
     const reading = parseMemStats((await req.client.get('heap?gc=1&debug=1')).toString('utf8'))
     wallMs += performance.now() - started
     if (reading.heapAllocBytes < heap.heapAllocBytes) heap = reading
+    totalAllocBytes = reading.totalAllocBytes
     goroutines = Math.min(goroutines, await goroutineTotal(req.client))
   }
   // Under load the service's CPU time counts the requests it served too: the GCs' wall time stands in.
   return {
     liveHeapBytes: heap.heapAllocBytes,
     liveHeapObjects: heap.heapObjects,
+    totalAllocBytes,
     goroutines,
     gcCostMs: wallMs,
     gcCostMeasure: 'wall'

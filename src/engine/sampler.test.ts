@@ -32,7 +32,8 @@ function pprofServer(
       heapReads++
       heapAlloc += 1000 // grows by 1000 bytes a reading
       // A forced GC that takes a while, as on a large heap.
-      setTimeout(() => res.end(`heap profile: ...\n# HeapAlloc = ${heapAlloc}\n# HeapObjects = 42\n`), gcMs)
+      const memStats = `# TotalAlloc = ${10 * heapAlloc}\n# HeapAlloc = ${heapAlloc}\n# HeapObjects = 42\n`
+      setTimeout(() => res.end(`heap profile: ...\n${memStats}`), gcMs)
     } else if (path === 'goroutine?debug=1') res.end('goroutine profile: total 7\n')
     // Without gc=1: the raw profile forces no GC of its own (heap?gc=1 is a 404 here).
     else if (path === 'heap') res.end(readFileSync(`${PROFILES}/end-heap.pb.gz`))
@@ -116,6 +117,9 @@ describe('sample', () => {
     // The endpoint grows 1000 bytes a reading: the least is the first of each sample.
     expect(result.samples.map((s) => s.liveHeapBytes)).toEqual([1_001_000, 1_005_000, 1_009_000])
     expect(result.samples.every((s) => s.goroutines === 7 && s.liveHeapObjects === 42)).toBe(true)
+    // TotalAlloc from the first sample's last reading to the last one's: 8 readings of 10,000 bytes.
+    expect(result.allocated).toEqual({ bytes: 80_000, seconds: expect.any(Number) })
+    expect(result.allocated?.seconds).toBeGreaterThan(0.9)
     expect(result.samples[0].rssBytes).toBeGreaterThan(0)
     // Raw profiles where attribution reads them: the first sample and the look.
     expect(result.heap).toHaveLength(2)

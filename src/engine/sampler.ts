@@ -91,8 +91,10 @@ export async function sample(
     requests: null,
     goroutineText: null,
     goroutineOrigins: null,
-    goroutineLeaks: null
+    goroutineLeaks: null,
+    allocated: null
   }
+  let firstAlloc: { t: number; bytes: number } | null = null
   // Moved later once the interval is chosen, when the budget needs it.
   let looksMs = req.lookTimesSec.map((sec) => sec * 1000)
   const requestsAtStart = req.load.responses()
@@ -113,8 +115,23 @@ export async function sample(
     const atLook = pick !== null && dueMs >= looksMs[look] - intervalMs / 2
     out.attempted++
     try {
-      const s = await takeSample(client, req, i, t, i === 0 || atLook, out, costs, { signal })
+      const { sample: s, totalAllocBytes } = await takeSample(
+        client,
+        req,
+        i,
+        t,
+        i === 0 || atLook,
+        out,
+        costs,
+        {
+          signal
+        }
+      )
       out.samples.push(s)
+      if (totalAllocBytes !== null) {
+        firstAlloc ??= { t, bytes: totalAllocBytes }
+        out.allocated = { bytes: totalAllocBytes - firstAlloc.bytes, seconds: t - firstAlloc.t }
+      }
       if (!pick) {
         pick = pickInterval(req, s, log)
         looksMs = looksMs.map((ms) => ms * pick!.lookTimesFactor)
@@ -205,8 +222,8 @@ async function takeSample(
   out: Sampling,
   costs: GcCosts,
   { signal }: Pick<RunContext, 'signal'>
-): Promise<Sample> {
-  if (req.metrics) return metricsSample(req.metrics, req, t, out)
+): Promise<{ sample: Sample; totalAllocBytes: number | null }> {
+  if (req.metrics) return { sample: await metricsSample(req.metrics, req, t, out), totalAllocBytes: null }
   let raw: { heap: Buffer; goroutine: Buffer } | null = null
   const group = readGroup(req.service.pid)
   const reading = await takeReading({
@@ -229,7 +246,7 @@ async function takeSample(
   if (raw) saveProfiles(req, i, t, raw, out)
   costs.sec.push(reading.gcCostMs / 1000)
   costs.allCpu &&= reading.gcCostMeasure === 'cpu'
-  return {
+  const sample: Sample = {
     t,
     liveHeapBytes: reading.liveHeapBytes,
     liveHeapObjects: reading.liveHeapObjects,
@@ -239,6 +256,7 @@ async function takeSample(
     ...(req.quiesce ? { pauseMs: reading.pauseMs } : {}),
     gcCostMs: Math.round(reading.gcCostMs)
   }
+  return { sample, totalAllocBytes: reading.totalAllocBytes }
 }
 
 /** A reading of the service's Prometheus gauges: what the process reports, garbage included. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describeConfig, parseConfig, type RawInputs } from '../config.js'
 import type { Run } from '../model.js'
-import { passReport } from '../../test/fixtures/reports.js'
+import { fittedTrend, passReport } from '../../test/fixtures/reports.js'
 import { runGate, type GateOptions } from './gate.js'
 import type { SidesSeams } from './sides.js'
 
@@ -18,10 +18,16 @@ function gateWith(
     warn,
     env,
     stageLog = [],
+    heapPerSec,
+    loadReach,
     ...github
   }: Partial<Pick<GateOptions, 'log' | 'warn' | 'env' | 'pullRequestMerge' | 'action'>> & {
     /** What a stage logs through the log the gate gives it (here, the worktree seam's). */
     stageLog?: string[]
+    /** Each side's live-heap growth, judged at one look against the default 512 KiB/min. */
+    heapPerSec?: Record<'head' | 'base', number>
+    /** What every run, driven by a load-command, measured of the load's reach. */
+    loadReach?: Run['loadReach']
   } = {}
 ) {
   const repoRoot = mkdtempSync(join(tmpdir(), 'memgate-gate-repo-'))
@@ -33,7 +39,12 @@ function gateWith(
     measureOnce: async (side, label) => {
       measured.push(label)
       const run: Run = { ...passReport().runs.head, side: side.side, profilesDir: `profiles/${label}` }
-      return { ...run, commit: side.commit ?? 'c'.repeat(40) }
+      return {
+        ...run,
+        ...(heapPerSec ? growing(run, heapPerSec[side.side]) : {}),
+        ...(loadReach ? { loadReach, load: LOAD_COMMAND } : {}),
+        commit: side.commit ?? 'c'.repeat(40)
+      }
     },
     repoRootOf: async (dir) => dir,
     changedLinesSince: async () => ({}),
@@ -63,6 +74,121 @@ function gateWith(
     })
   return { run, measured, outDir }
 }
+
+const LOAD_COMMAND: Run['load'] = {
+  kind: 'command',
+  command: 'hey http://127.0.0.1:8080/api/ordres',
+  requests: null,
+  errors: null,
+  achievedRatePerSec: null
+}
+
+/** A run whose live heap grows at `perSec` (±1%), judged at its one look against 512 KiB/min. */
+function growing(run: Run, perSec: number): Pick<Run, 'trends' | 'looks'> {
+  const limitPerSec = (512 * 1024) / 60
+  const [look] = run.looks
+  return {
+    trends: { ...run.trends, heap: fittedTrend(perSec, perSec * 0.99, perSec * 1.01) },
+    looks: [
+      {
+        ...look,
+        decisions: {
+          ...look.decisions,
+          heap:
+            perSec > limitPerSec
+              ? { outcome: 'fail', rule: 'above-limit' }
+              : { outcome: 'pass', rule: 'upper-below-limit' }
+        },
+        limitsPerSec: { ...look.limitsPerSec, heap: limitPerSec }
+      }
+    ]
+  }
+}
+
+describe('absolute limits with a baseline (absolute-limits)', () => {
+  const MiBPerMin = 1024 ** 2 / 60
+  const heapAgainstLimit = (judgements: { series: unknown; against: string }[]) =>
+    judgements.find((j) => j.series === 'heap' && j.against === 'limit')
+
+  it('change (the default): a limit the base exceeds as much as the head does not fail the PR, and the report says where it fails', async () => {
+    const gate = gateWith(
+      { baseline: 'merge-base' },
+      { heapPerSec: { base: 6 * MiBPerMin, head: 6 * MiBPerMin } }
+    )
+    const { report } = await gate.run()
+    expect(report.verdict).toBe('pass')
+    expect(heapAgainstLimit(report.judgements)).toMatchObject({ outcome: 'pass', rule: 'base-grows-too' })
+    expect(report.reasons.join('\n')).toMatch(
+      /above the limit 512 KiB\/min, as the base does \(6\.00 MiB\/min\)/
+    )
+    expect(report.notices.join('\n')).toMatch(
+      /the base grows too: live heap 6\.00 MiB\/min.*base branch's own run \(`baseline: none`/
+    )
+  })
+
+  it('change: the head fails when it grows faster than the base by more than the allowed increase', async () => {
+    const gate = gateWith(
+      { baseline: 'merge-base' },
+      { heapPerSec: { base: 6 * MiBPerMin, head: 7 * MiBPerMin } }
+    )
+    const { report } = await gate.run()
+    expect(report.verdict).toBe('fail')
+    expect(heapAgainstLimit(report.judgements)).toMatchObject({ outcome: 'fail', rule: 'above-limit' })
+  })
+
+  it('change: the head fails a limit the base stays within, whatever head − base says', async () => {
+    const gate = gateWith(
+      { baseline: 'merge-base', 'max-increase-over-baseline': '2MiB/min' },
+      { heapPerSec: { base: 0.4 * MiBPerMin, head: 1 * MiBPerMin } }
+    )
+    const { report } = await gate.run()
+    expect(report.verdict).toBe('fail')
+    expect(heapAgainstLimit(report.judgements)).toMatchObject({ outcome: 'fail', rule: 'above-limit' })
+  })
+
+  it('strict: the head fails the limit the base exceeds as much, as before', async () => {
+    const gate = gateWith(
+      { baseline: 'merge-base', 'absolute-limits': 'strict' },
+      { heapPerSec: { base: 6 * MiBPerMin, head: 6 * MiBPerMin } }
+    )
+    const { report } = await gate.run()
+    expect(report.verdict).toBe('fail')
+    expect(heapAgainstLimit(report.judgements)).toMatchObject({ outcome: 'fail', rule: 'above-limit' })
+    expect(report.notices.join('\n')).not.toMatch(/own run/)
+  })
+})
+
+describe('a load that missed the code', () => {
+  const reach = (outcome: 'reached' | 'missed'): Run['loadReach'] => ({
+    idleSec: 2,
+    idleAllocBytesPerSec: 20_000,
+    idleOwnAllocBytesPerSec: 0,
+    sampledSec: 30,
+    allocBytesPerSec: 750_000,
+    ownAllocBytesPerSec: outcome === 'missed' ? 0 : 150_000,
+    heapSamplingRateBytes: 32_768,
+    outcome
+  })
+
+  it('makes a run that would pass inconclusive, saying what was measured', async () => {
+    const { report } = await gateWith({ baseline: 'none' }, { loadReach: reach('missed') }).run()
+    expect(report.verdict).toBe('inconclusive')
+    expect(report.judgements[0]).toMatchObject({
+      outcome: 'inconclusive',
+      rule: 'load-missed-code',
+      series: null
+    })
+    expect(report.reasons[0]).toMatch(
+      /own code: while sampling it allocated 0 B\/s through its module's code beyond what that code does idle/
+    )
+  })
+
+  it('leaves a run whose load reached the code as it was', async () => {
+    const { report } = await gateWith({ baseline: 'none' }, { loadReach: reach('reached') }).run()
+    expect(report.verdict).toBe('pass')
+    expect(report.judgements.some((j) => j.rule === 'load-missed-code')).toBe(false)
+  })
+})
 
 describe('runGate', () => {
   it('measures base and head from the merge-base and writes the report with both and their comparison', async () => {

@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { baseGrowth, compareRuns, needsAnotherPair, nothingJudged } from '../analysis/comparison.js'
-import { combine, judgeGrowth } from '../analysis/verdict.js'
+import { loadMissedCode } from '../analysis/load-reach.js'
+import { combine, judgeEachOnChange, judgeGrowth } from '../analysis/verdict.js'
 import { reportPaths } from '../baseline/report-paths.js'
 import { readReportFile, readStoredBaseline } from '../baseline/stored.js'
 import { ConfigError, secretValues, type Config } from '../config.js'
@@ -113,14 +114,19 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
   // A stored baseline is read before anything is built: a wrong path fails in a second.
   const stored =
     config.baseline.kind === 'report' ? readStoredBaseline(config.baseline.path, options.configRecord) : null
-  const { absolute, increase, spread } = planJudging(config, stored !== null)
+  const { absolute, increase, spread, onChange } = planJudging(config, stored !== null)
   const judge = (head: Run, base: Run | null) => {
     const vsBase = base ? compareRuns(head, base, increase, spread) : null
-    const judgements = [
+    const againstLimits = [
       judgeGrowth('heap', head, absolute.heap),
-      judgeGrowth('goroutines', head, absolute.goroutines),
-      ...(vsBase?.judgements ?? [])
+      judgeGrowth('goroutines', head, absolute.goroutines)
     ].filter((j) => j !== null)
+    const judgements = [
+      ...(base && vsBase && onChange
+        ? judgeEachOnChange(againstLimits, baseGrowth(base, absolute, increase), vsBase.judgements)
+        : againstLimits),
+      ...(vsBase?.judgements ?? [])
+    ]
     return { vsBase, judgements }
   }
   const ctx: RunContext = { log: options.log, redact: redactor.redact, signal: options.signal }
@@ -134,6 +140,8 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
   const base = stored?.run ?? sides.base
   const { vsBase, judgements } = judge(head, base)
   if (judgements.length === 0) judgements.push(nothingJudged(config.baseline.kind !== 'none' && !base))
+  const loadMissed = loadMissedCode(head)
+  if (loadMissed) judgements.push(loadMissed)
   const { verdict, judgements: ordered } = combine(judgements)
   const source = await readSource(moduleDir, {
     repositoryUrl: options.repositoryUrl,
@@ -148,7 +156,7 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
     notices: [
       ...(sides.baselineMissing ? [describeBaselineMissing(sides.baselineMissing)] : []),
       ...(stored?.inputsDiffer ?? []).map(describeStoredInputDiffers),
-      ...(base ? baseGrowth(base, absolute, increase).map(describeBaseGrowth) : []),
+      ...(base ? baseGrowth(base, absolute, increase).map((g) => describeBaseGrowth(g, onChange)) : []),
       ...(vsBase?.comparison.perRequest ? [describePerRequest(vsBase.comparison.perRequest)] : []),
       ...(sharedAddress && head.source.kind === 'pprof' ? [describePprofOnApiServer(sharedAddress)] : [])
     ],

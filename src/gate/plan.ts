@@ -34,6 +34,8 @@ export interface JudgingPlan {
   absolute: Limits
   increase: IncreaseLimits
   spread: SpreadOptions
+  /** `absolute-limits: change`: a limit the base exceeds too is judged on head − base. */
+  onChange: boolean
 }
 
 /** `storedBase`: the base is a report.json read from disk, measured once, not in pairs here. */
@@ -51,7 +53,8 @@ export function planJudging(config: Config, storedBase: boolean): JudgingPlan {
       },
       storedBase,
       z: comparisonZ(config.repeats, storedBase ? config.repeats : config.maxRepeats)
-    }
+    },
+    onChange: config.absoluteLimits === 'change'
   }
 }
 

@@ -31,6 +31,7 @@ function plan() {
 const profile = (bytes: number): HeapSummary => ({
   inuseBytes: bytes,
   inuseObjects: bytes / 64,
+  ownAllocByStack: new Map(),
   samplingRateBytes: 1,
   stacks: [
     {
@@ -83,11 +84,13 @@ function fakeEngine(heapBytesAt: (t: number) => number, profileAt: (look: number
         requests: null,
         goroutineText: null,
         goroutineOrigins: null,
-        goroutineLeaks: null
+        goroutineLeaks: null,
+        allocated: null
       },
       load: { kind: 'command', command: 'load.sh', requests: null, errors: null, achievedRatePerSec: null },
       notes: [],
-      profilesDir: 'profiles/head'
+      profilesDir: 'profiles/head',
+      idle: null
     }
     return m
   }

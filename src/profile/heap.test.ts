@@ -1,5 +1,11 @@
 import { isRuntime, ownCode } from './frames.js'
-import { allocationSites, sampleProbability, sampleVarianceBytes2, summarizeHeap } from './heap.js'
+import {
+  allocationSites,
+  sampleProbability,
+  sampleVarianceBytes2,
+  summarizeHeap,
+  type HeapSummary
+} from './heap.js'
 import { buildRoot, profile } from '../../test/fixtures/profiles.js'
 import { marker } from '../../test/fixtures/services.js'
 
@@ -26,6 +32,22 @@ describe('summarizeHeap', () => {
     expect(sites.reduce((n, s) => n + s.bytes, 0)).toBe(h.inuseBytes)
     expect(h.stacks.reduce((n, s) => n + s.bytes, 0)).toBe(h.inuseBytes)
     expect(sites.reduce((n, s) => n + s.objects, 0)).toBe(h.inuseObjects)
+  })
+
+  it("counts what the service's own code allocated since it started, stack by stack: more at the end than at the start", () => {
+    const own = (h: HeapSummary) => [...h.ownAllocByStack.values()].reduce((a, b) => a + b, 0)
+    const at = (file: string) => summarizeHeap(profile('heap-leak/memprofilerate-1', file))
+    const [start, end] = [at('start-heap.pb.gz'), at('end-heap.pb.gz')]
+    expect(own(start)).toBeGreaterThan(0)
+    // Every request keeps LEAK_BYTES through main.handle, and allocates more on the way.
+    expect(own(end) - own(start)).toBeGreaterThan(end.inuseBytes - start.inuseBytes)
+    expect([...end.ownAllocByStack.keys()].every((k) => k.includes('main.'))).toBe(true)
+    // The main goroutine (start-up, the accept loop) is no request's work.
+    expect([...end.ownAllocByStack.keys()].some((k) => k.includes('runtime.main'))).toBe(false)
+    const none = summarizeHeap(profile('heap-leak/memprofilerate-1', 'end-heap.pb.gz'), {
+      isOwn: () => false
+    })
+    expect(none.ownAllocByStack.size).toBe(0)
   })
 
   it("charges the leak to the service's own line, largest site first", () => {

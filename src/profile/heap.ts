@@ -52,6 +52,12 @@ export interface HeapSummary {
   samplingRateBytes: number
   /** In the profile's order. */
   stacks: HeapStack[]
+  /**
+   * Bytes allocated since the service started by each stack (stackKey) through its own code
+   * outside the main goroutine (alloc_space, as of the last GC): what the load made its code
+   * do, stack by stack so that what it does idle can be told apart (analysis/load-reach.ts).
+   */
+  ownAllocByStack: ReadonlyMap<string, number>
 }
 
 /**
@@ -81,12 +87,21 @@ export function stackKey(frames: Frame[]): string {
 
 const isGoroutineRecord = (frames: Frame[]): boolean => frames.some((f) => f.function === 'runtime.newproc1')
 
+/**
+ * A stack through the service's own code, off the main goroutine (rooted at runtime.main):
+ * there a server starts and accepts connections, allocating for each even when every
+ * request is answered by a 404; requests are served on goroutines of their own.
+ */
+const servesRequests = (stack: Frame[], isOwn: OwnCode): boolean =>
+  stack.at(-1)?.function !== 'runtime.main' && stack.some(isOwn)
+
 export function summarizeHeap(
   p: Profile,
   options: { modules?: GoModuleFolder[]; isOwn?: OwnCode } = {}
 ): HeapSummary {
   const objectsAt = sampleTypeIndex(p, 'inuse_objects')
   const bytesAt = sampleTypeIndex(p, 'inuse_space')
+  const allocatedAt = sampleTypeIndex(p, 'alloc_space')
   if (objectsAt < 0 || bytesAt < 0) throw new GateError('not a heap profile: no inuse_objects/inuse_space')
   const isOwn = options.isOwn ?? ownCode(options.modules ?? [])
   const rateBytes = p.period > 0 ? p.period : 512 * 1024
@@ -95,7 +110,12 @@ export function summarizeHeap(
   const stacks = new Map<string, HeapStack>()
   let inuseBytes = 0
   let inuseObjects = 0
+  const ownAllocByStack = new Map<string, number>()
   for (const s of p.samples) {
+    if (allocatedAt >= 0 && servesRequests(s.stack, isOwn)) {
+      const key = stackKey(s.stack)
+      ownAllocByStack.set(key, (ownAllocByStack.get(key) ?? 0) + s.values[allocatedAt])
+    }
     const bytes = s.values[bytesAt]
     const objects = s.values[objectsAt]
     if (bytes <= 0 || s.stack.length === 0) continue
@@ -123,7 +143,13 @@ export function summarizeHeap(
     stack.varianceBytes2 += sampleVarianceBytes2(bytes, sizeBytes, rateBytes)
   }
 
-  return { inuseBytes, inuseObjects, samplingRateBytes: rateBytes, stacks: [...stacks.values()] }
+  return {
+    inuseBytes,
+    inuseObjects,
+    samplingRateBytes: rateBytes,
+    stacks: [...stacks.values()],
+    ownAllocByStack
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { heapGrowthFlameGraph } from './flamegraph.js'
 /** A summary of whole stacks given root first, as function names and live bytes. */
 const summary = (stacks: { functions: string[]; bytes: number }[]): HeapSummary => ({
   inuseBytes: stacks.reduce((n, s) => n + s.bytes, 0),
+  ownAllocByStack: new Map(),
   inuseObjects: 0,
   samplingRateBytes: 1,
   stacks: stacks.map((s) => ({

@@ -132,7 +132,50 @@ describe('confidenceText', () => {
 describe('describeBaseGrowth', () => {
   it('says the base grows, and on which ref', () => {
     const g: BaseGrowth = { series: 'heap', trend: t(3000 * KiB, 2900 * KiB, 3100 * KiB), ref: 'origin/main' }
-    expect(describeBaseGrowth(g)).toMatch(/^the base grows too: live heap 2\.93 MiB\/min .* on origin\/main;/)
+    expect(describeBaseGrowth(g, false)).toMatch(
+      /^the base grows too: live heap 2\.93 MiB\/min .* on origin\/main;/
+    )
+    expect(describeBaseGrowth(g, false)).not.toMatch(/own run/)
+  })
+
+  it("with absolute-limits: change, says that the base branch's own run is where it fails", () => {
+    const g: BaseGrowth = { series: 'heap', trend: t(3000 * KiB, 2900 * KiB, 3100 * KiB) }
+    expect(describeBaseGrowth(g, true)).toMatch(
+      /predates this change; it fails the base branch's own run \(`baseline: none`, e\.g\. on push to the base branch\), not this PR/
+    )
+  })
+})
+
+describe('base-grows-too', () => {
+  const j: Judgement = {
+    outcome: 'pass',
+    rule: 'base-grows-too',
+    series: 'heap',
+    against: 'limit',
+    estimatePerSec: 200 * KiB,
+    lowPerSec: 190 * KiB,
+    highPerSec: 210 * KiB,
+    latePerSec: 200 * KiB,
+    limitPerSec: (512 * KiB) / 60,
+    confidence: 0.95,
+    basePerSec: 198 * KiB
+  }
+
+  it('says the head is above the limit as the base is, and that the change is what is judged', () => {
+    expect(describeJudgement(j)).toBe(
+      'live heap grows 11.7 MiB/min (95% CI 11.1 MiB/min to 12.3 MiB/min), above the limit 512 KiB/min, as the base does (11.6 MiB/min): judged on what this change adds over the base'
+    )
+    expect(describeJudgement({ ...j, outcome: 'inconclusive' })).toMatch(
+      /adds over the base, which is not clear yet$/
+    )
+  })
+
+  it('summarises the growth as above the limit, as the base', () => {
+    const report = { ...failWithBaselineReport(), judgements: [j] }
+    expect(summarizeGrowth(report)[0]).toMatchObject({ outcome: 'pass' })
+    expect(summarizeGrowth(report)[0].text).toMatch(
+      /^live heap grows 11\.7 MiB\/min .*above the limit 512 KiB\/min.*, as the base does \(11\.6 MiB\/min\)$/
+    )
   })
 })
 

@@ -14,6 +14,7 @@ import {
   type Verdict
 } from '../model.js'
 import { formatBytes, formatRate, formatSignedRate } from '../units.js'
+import { describeLoadMissed } from './load-reach.js'
 
 /**
  * A judgement as one sentence, for reasons in report.json, the comment and the terminal.
@@ -21,7 +22,8 @@ import { formatBytes, formatRate, formatSignedRate } from '../units.js'
  * says so instead of asking for a longer run.
  */
 export function describeJudgement(j: Judgement, verdict?: Verdict): string {
-  if (j.rule === 'nothing-judged' || j.series === null)
+  if (j.rule === 'load-missed-code' && j.loadReach) return describeLoadMissed(j.loadReach)
+  if (j.rule === 'nothing-judged' || j.rule === 'load-missed-code' || j.series === null)
     return j.baselineMissing
       ? 'nothing to judge against: no baseline, and both absolute limits are off; set max-heap-growth or max-goroutine-growth'
       : 'nothing to judge against: every limit is off; set max-heap-growth, max-goroutine-growth or max-increase-over-baseline'
@@ -56,6 +58,8 @@ export function describeJudgement(j: Judgement, verdict?: Verdict): string {
       return `${measured}: too noisy to judge against the ${limit}${then('; ')}`
     case 'straddles':
       return `${measured}: the interval straddles the ${limit}${then('; ', ' for a clear answer')}`
+    case 'base-grows-too':
+      return `${measured}, above the ${limit}, ${asTheBaseDoes(j)}: judged on what this change adds over the base${j.outcome === 'inconclusive' ? ', which is not clear yet' : ''}`
   }
 }
 
@@ -135,9 +139,11 @@ export function summarizeGrowth(report: Report): GrowthSummary[] {
     const limit = `${vsBase ? 'allowed increase' : 'limit'} ${limitText(j, rps)}`
     // An unclear answer shows the interval it rests on.
     const against =
-      j.outcome === 'inconclusive'
-        ? ` (${confidenceText(j.confidence)} CI ${rate(j.lowPerSec ?? NaN)} to ${rate(j.highPerSec ?? NaN)}): unclear against the ${limit}`
-        : `, ${j.outcome === 'fail' ? 'above' : 'within'} the ${limit}`
+      j.rule === 'base-grows-too'
+        ? `, above the ${limit}, ${asTheBaseDoes(j)}`
+        : j.outcome === 'inconclusive'
+          ? ` (${confidenceText(j.confidence)} CI ${rate(j.lowPerSec ?? NaN)} to ${rate(j.highPerSec ?? NaN)}): unclear against the ${limit}`
+          : `, ${j.outcome === 'fail' ? 'above' : 'within'} the ${limit}`
     out.push({
       series: j.series,
       outcome: j.outcome,
@@ -146,6 +152,10 @@ export function summarizeGrowth(report: Report): GrowthSummary[] {
   }
   return out
 }
+
+/** 'base-grows-too': "as the base does (11.8 MiB/min)". */
+const asTheBaseDoes = (j: Judgement): string =>
+  `as the base does (${formatRate(j.basePerSec ?? NaN, SERIES[j.series as JudgedSeries].unit)})`
 
 /** Verb agreement: "live heap grows", "goroutines grow". */
 function grows(series: JudgedSeries): string {
@@ -199,11 +209,17 @@ function amount(series: JudgedSeries, value: number): string {
 
 const JUDGED: string[] = JUDGED_SERIES
 
-/** The notice for a series the base already grows in. */
-export function describeBaseGrowth(g: BaseGrowth): string {
+/**
+ * The notice for a series the base already grows in; `onChange` (absolute-limits: change):
+ * where that growth fails instead of this PR.
+ */
+export function describeBaseGrowth(g: BaseGrowth, onChange: boolean): string {
   const { label, unit } = SERIES[g.series]
   const rate = (v: number) => formatRate(v, unit)
-  return `the base grows too: ${label} ${rate(g.trend.slopePerSec)} (${confidenceText(g.trend.confidence)} CI ${rate(g.trend.ciLow)} to ${rate(g.trend.ciHigh)})${g.ref ? ` on ${g.ref}` : ''}; that growth predates this change`
+  const where = onChange
+    ? "; it fails the base branch's own run (`baseline: none`, e.g. on push to the base branch), not this PR, unless the PR adds more than the allowed increase"
+    : ''
+  return `the base grows too: ${label} ${rate(g.trend.slopePerSec)} (${confidenceText(g.trend.confidence)} CI ${rate(g.trend.ciLow)} to ${rate(g.trend.ciHigh)})${g.ref ? ` on ${g.ref}` : ''}; that growth predates this change${where}`
 }
 
 /** A look, for the log: "look 1 of 4 at 30.0s: live heap pass (upper below limit); stop". */
@@ -247,6 +263,8 @@ export function describeStop(run: Run, verdict?: Verdict): string | null {
  * 800 requests); less than 44 B/request of heap passes by design". Null when none is known.
  */
 export function describeDetectable(run: Run): string | null {
+  // A load that missed the code could catch nothing there.
+  if (run.loadReach?.outcome === 'missed') return null
   // In comment mode the report is untrusted: only the series this tool knows are described.
   const known = Object.entries(run.detectable ?? {}).filter(([key]) => JUDGED.includes(key))
   if (!known.length) return null

@@ -243,3 +243,52 @@ describe('charts', () => {
     expect(titles(passReport())).toEqual([])
   })
 })
+
+describe('a load that missed the code', () => {
+  const reach = {
+    idleSec: 2,
+    idleAllocBytesPerSec: 27_000,
+    idleOwnAllocBytesPerSec: 0,
+    sampledSec: 30,
+    allocBytesPerSec: 776_000,
+    ownAllocBytesPerSec: 0,
+    heapSamplingRateBytes: 32_768,
+    outcome: 'missed' as const
+  }
+  const missedReport = (): Report => {
+    const report = makeReport({ verdict: 'inconclusive' })
+    report.runs.head = {
+      ...report.runs.head,
+      load: {
+        kind: 'command',
+        command: 'hey http://127.0.0.1:8080/api/ordres',
+        requests: null,
+        errors: null,
+        achievedRatePerSec: null
+      },
+      loadReach: reach
+    }
+    report.judgements = [
+      { outcome: 'inconclusive', rule: 'load-missed-code', series: null, against: 'limit', loadReach: reach },
+      ...report.judgements
+    ]
+    return report
+  }
+
+  it('says so in the headline and the fail-on note, and claims no leak it would catch', () => {
+    const view = present(missedReport())
+    expect(view.headline).toBe("⚠️ go-memgate: inconclusive — the load did not reach the service's code")
+    expect(view.failOnNote).toMatch(
+      /the load did not reach the service's code, so a leak is neither found nor ruled out/
+    )
+    expect([...view.caveats, ...view.moreCaveats].join('\n')).not.toMatch(/would catch/)
+    expect(view.reasons[0]).toMatch(/^the load made no measurable difference to the service's own code/)
+  })
+
+  it("gives the load-command's allocation rate in place of a request count", () => {
+    const markdown = renderMarkdown(missedReport())
+    expect(markdown).toMatch(
+      /the service allocated 758 KiB\/s while sampling, 0 B\/s of it through its own code/
+    )
+  })
+})

@@ -35,6 +35,7 @@ import {
   limitAsGiven,
   summarizeGrowth
 } from './judgement.js'
+import { describeAllocation } from './load-reach.js'
 import { describeInterval } from './sampling-cost.js'
 import { describeRunNotes } from './run-notes.js'
 import { signatureAnnotation, signatureLine } from './signatures.js'
@@ -57,12 +58,21 @@ const HEADLINE: Record<Verdict, string> = {
   inconclusive: '⚠️ go-memgate: inconclusive — growth could not be told from noise'
 }
 
-/** A fail names its cause: goroutines, when they grow most against their limit. */
+/** An inconclusive run whose load did not reach the service's code says that first. */
+const LOAD_MISSED_HEADLINE = "⚠️ go-memgate: inconclusive — the load did not reach the service's code"
+
+const loadMissed = (report: Report) => report.judgements.some((j) => j.rule === 'load-missed-code')
+
+/**
+ * A fail names its cause (goroutines, when they grow most against their limit); an
+ * inconclusive run whose load missed the code says so.
+ */
 function headline(report: Report): string {
   const cause = causeFirst(report)[0]
-  return report.verdict === 'fail' && cause?.outcome === 'fail' && cause.series === 'goroutines'
-    ? '❌ go-memgate: goroutines pile up — this check fails'
-    : HEADLINE[report.verdict]
+  if (report.verdict === 'fail' && cause?.outcome === 'fail' && cause.series === 'goroutines')
+    return '❌ go-memgate: goroutines pile up — this check fails'
+  if (report.verdict === 'inconclusive' && loadMissed(report)) return LOAD_MISSED_HEADLINE
+  return HEADLINE[report.verdict]
 }
 
 const VERDICT_WORD: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' }
@@ -95,7 +105,11 @@ export function present(report: Report, trusted?: Trusted): ReportView {
     leakingLine: leak,
     knownMisuse: knownMisuse(report, source, name),
     nextStep: nextStep(report, leak !== null, reproduce),
-    failOnNote: failOnNote(report.verdict, trusted?.failOn ?? report.config['fail-on'] ?? 'fail'),
+    failOnNote: failOnNote(
+      report.verdict,
+      trusted?.failOn ?? report.config['fail-on'] ?? 'fail',
+      loadMissed(report)
+    ),
     growthTable: base ? comparisonTable(report, base) : headTable(report),
     trendTable: trendTable(report),
     reasons,
@@ -362,8 +376,10 @@ function nextStep(report: Report, leakShown: boolean, reproduce: string | null):
  * Said when the check lets an inconclusive run through (`fail-on: fail`, the default), so
  * that passing is not read as "no leak".
  */
-function failOnNote(verdict: Verdict, failOn: string): string | null {
+function failOnNote(verdict: Verdict, failOn: string, loadMissedCode: boolean): string | null {
   if (verdict !== 'inconclusive' || failOn !== 'fail') return null
+  if (loadMissedCode)
+    return "This check passes because fail-on is fail; the load did not reach the service's code, so a leak is neither found nor ruled out: point the load at the service's API, or set fail-on: inconclusive to fail on it."
   return 'This check passes because fail-on is fail; an inconclusive run means the growth could not be told from noise in max-duration, so a leak is neither found nor ruled out: raise max-duration or repeats, or set fail-on: inconclusive to fail on it.'
 }
 
@@ -564,12 +580,13 @@ function runView(run: Run): RunView {
   const loadSpans: Line =
     load.kind === 'built-in'
       ? [
-          `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
+          `built-in load: ${num(load.requests)} requests over the whole run (warm-up included), ${num(load.errors)} of them not answered with 2xx, ${num(load.achievedRatePerSec, 0)} req/s achieved`
         ]
       : [
           'load-command ',
           { code: load.command ?? '' },
-          load.exitCode ? `, exit code ${num(load.exitCode)}` : ''
+          load.exitCode ? `, exit code ${num(load.exitCode)}` : '',
+          run.loadReach ? `; ${describeAllocation(run.loadReach)}` : ''
         ]
   const interval = describeInterval(run.interval)
   return {

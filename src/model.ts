@@ -304,7 +304,8 @@ export const JudgementRule = oneOf(
   'too-few-samples',
   'nothing-judged',
   'base-grows-too',
-  'load-missed-code'
+  'load-missed-code',
+  'goroutines-own-memory'
 )
 export type JudgementRule = Static<typeof JudgementRule>
 

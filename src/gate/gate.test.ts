@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describeConfig, parseConfig, type RawInputs } from '../config.js'
 import type { Run } from '../model.js'
-import { fittedTrend, passReport } from '../../test/fixtures/reports.js'
+import { fittedTrend, heapSite, passReport } from '../../test/fixtures/reports.js'
 import { runGate, type GateOptions } from './gate.js'
 import type { SidesSeams } from './sides.js'
 
@@ -20,6 +20,7 @@ function gateWith(
     stageLog = [],
     heapPerSec,
     loadReach,
+    goroutinesPile,
     ...github
   }: Partial<Pick<GateOptions, 'log' | 'warn' | 'env' | 'pullRequestMerge' | 'action'>> & {
     /** What a stage logs through the log the gate gives it (here, the worktree seam's). */
@@ -28,6 +29,8 @@ function gateWith(
     heapPerSec?: Record<'head' | 'base', number>
     /** What every run, driven by a load-command, measured of the load's reach. */
     loadReach?: Run['loadReach']
+    /** Goroutines pile up at 30/min, and the heap grows 1 MiB/min by their records alone. */
+    goroutinesPile?: boolean
   } = {}
 ) {
   const repoRoot = mkdtempSync(join(tmpdir(), 'memgate-gate-repo-'))
@@ -42,6 +45,7 @@ function gateWith(
       return {
         ...run,
         ...(heapPerSec ? growing(run, heapPerSec[side.side]) : {}),
+        ...(goroutinesPile ? pilingUp(growing(run, (1024 * 1024) / 60)) : {}),
         ...(loadReach ? { loadReach, load: LOAD_COMMAND } : {}),
         commit: side.commit ?? 'c'.repeat(40)
       }
@@ -155,6 +159,48 @@ describe('absolute limits with a baseline (absolute-limits)', () => {
     expect(report.verdict).toBe('fail')
     expect(heapAgainstLimit(report.judgements)).toMatchObject({ outcome: 'fail', rule: 'above-limit' })
     expect(report.notices.join('\n')).not.toMatch(/own run/)
+  })
+})
+
+/** A run whose goroutines fail their limit (10/min) at 30/min, and whose heap grew only by their records. */
+function pilingUp(run: Pick<Run, 'trends' | 'looks'>): Pick<Run, 'trends' | 'looks' | 'attribution'> {
+  const [look] = run.looks
+  const { attribution } = passReport().runs.head
+  return {
+    trends: { ...run.trends, goroutines: fittedTrend(0.5, 0.45, 0.55) },
+    looks: [
+      {
+        ...look,
+        decisions: { ...look.decisions, goroutines: { outcome: 'fail', rule: 'above-limit' } },
+        limitsPerSec: { ...look.limitsPerSec, goroutines: 10 / 60 }
+      }
+    ],
+    attribution: {
+      ...attribution!,
+      heap: [heapSite({ function: 'runtime.systemstack', kind: 'goroutines', repoPath: undefined })],
+      goroutines: [
+        {
+          function: 'main.awaitResult',
+          file: '/src/main.go',
+          line: 20,
+          callPath: [],
+          countGrowth: 15,
+          perSec: 0.5,
+          count: 20
+        }
+      ]
+    }
+  }
+}
+
+describe("a goroutine leak's own memory", () => {
+  it('is charged to the goroutines, not failed as a second leak of the heap', async () => {
+    const { report } = await gateWith({ baseline: 'none' }, { goroutinesPile: true }).run()
+    expect(report.verdict).toBe('fail')
+    expect(report.judgements.map((j) => [j.series, j.outcome, j.rule])).toEqual([
+      ['goroutines', 'fail', 'above-limit'],
+      ['heap', 'pass', 'goroutines-own-memory']
+    ])
   })
 })
 

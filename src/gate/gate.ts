@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { baseGrowth, compareRuns, needsAnotherPair, nothingJudged } from '../analysis/comparison.js'
+import { chargeHeapToGoroutines } from '../analysis/goroutines-own.js'
 import { loadMissedCode } from '../analysis/load-reach.js'
 import { combine, judgeEachOnChange, judgeGrowth } from '../analysis/verdict.js'
 import { reportPaths } from '../baseline/report-paths.js'
@@ -121,12 +122,15 @@ async function gate(config: Config, options: Redacted<GateOptions>, redactor: Re
       judgeGrowth('heap', head, absolute.heap),
       judgeGrowth('goroutines', head, absolute.goroutines)
     ].filter((j) => j !== null)
-    const judgements = [
-      ...(base && vsBase && onChange
-        ? judgeEachOnChange(againstLimits, baseGrowth(base, absolute, increase), vsBase.judgements)
-        : againstLimits),
-      ...(vsBase?.judgements ?? [])
-    ]
+    const judgements = chargeHeapToGoroutines(
+      [
+        ...(base && vsBase && onChange
+          ? judgeEachOnChange(againstLimits, baseGrowth(base, absolute, increase), vsBase.judgements)
+          : againstLimits),
+        ...(vsBase?.judgements ?? [])
+      ],
+      head
+    )
     return { vsBase, judgements }
   }
   const ctx: RunContext = { log: options.log, redact: redactor.redact, signal: options.signal }

@@ -60,8 +60,13 @@ export function describeJudgement(j: Judgement, verdict?: Verdict): string {
       return `${measured}: the interval straddles the ${limit}${then('; ', ' for a clear answer')}`
     case 'base-grows-too':
       return `${measured}, above the ${limit}, ${asTheBaseDoes(j)}: judged on what this change adds over the base${j.outcome === 'inconclusive' ? ', which is not clear yet' : ''}`
+    case 'goroutines-own-memory':
+      return `${measured}, above the ${limit}: ${GOROUTINES_OWN}, charged to the goroutines that pile up, not a leak of its own`
   }
 }
+
+/** Said of a heap that grew only by the runtime's records of the goroutines that pile up. */
+const GOROUTINES_OWN = "the piled-up goroutines' own memory"
 
 /** Said of an unclear judgement in a run that failed on another. */
 const NOT_DECIDING = 'the fail rests on the judgements that failed, not on this one'
@@ -88,26 +93,13 @@ export interface GrowthSummary {
 }
 
 /**
- * Whether the heap's growth past the sampling noise is the piled-up goroutines' own: the
- * runtime's records of new goroutines, and no line of the service or a library besides.
- */
-export function heapIsGoroutinesOwn(report: Report): boolean {
-  const a = report.runs.head.attribution
-  if (!a?.goroutines.some((g) => g.countGrowth > 0)) return false
-  const clear = a.heap.filter((s) => !s.withinNoise && s.bytesPerSec > 0)
-  return clear.length > 0 && clear.every((s) => s.kind === 'goroutines')
-}
-
-/**
  * The judgements, the cause first: those that decided the verdict, most over their limit
  * first; a heap that grows only by the goroutines' own memory after the goroutines.
  * Stable otherwise, so a report's own order stands between equals.
  */
 export function causeFirst(report: Report): Judgement[] {
-  const goroutinesOwn = heapIsGoroutinesOwn(report)
   const rank = (j: Judgement): number => {
     if (report.verdict === 'pass' || j.outcome !== report.verdict || j.series === null) return -2
-    if (j.series === 'heap' && goroutinesOwn) return -1
     return j.estimatePerSec !== undefined && j.limitPerSec ? j.estimatePerSec / j.limitPerSec : 0
   }
   return [...report.judgements].sort((a, b) => rank(b) - rank(a))
@@ -121,7 +113,6 @@ export function summarizeGrowth(report: Report): GrowthSummary[] {
   const rps = report.runs.head.requestsPerSec
   const seen = new Set<JudgedSeries>()
   const out: GrowthSummary[] = []
-  const goroutinesOwn = heapIsGoroutinesOwn(report)
   // Each series as its first judgement has it; the series in the order of their causes.
   const order = causeFirst(report).map((j) => j.series)
   const judgements = [...report.judgements].sort((a, b) => order.indexOf(a.series) - order.indexOf(b.series))
@@ -141,13 +132,15 @@ export function summarizeGrowth(report: Report): GrowthSummary[] {
     const against =
       j.rule === 'base-grows-too'
         ? `, above the ${limit}, ${asTheBaseDoes(j)}`
-        : j.outcome === 'inconclusive'
-          ? ` (${confidenceText(j.confidence)} CI ${rate(j.lowPerSec ?? NaN)} to ${rate(j.highPerSec ?? NaN)}): unclear against the ${limit}`
-          : `, ${j.outcome === 'fail' ? 'above' : 'within'} the ${limit}`
+        : j.rule === 'goroutines-own-memory'
+          ? `, above the ${limit}: ${GOROUTINES_OWN}`
+          : j.outcome === 'inconclusive'
+            ? ` (${confidenceText(j.confidence)} CI ${rate(j.lowPerSec ?? NaN)} to ${rate(j.highPerSec ?? NaN)}): unclear against the ${limit}`
+            : `, ${j.outcome === 'fail' ? 'above' : 'within'} the ${limit}`
     out.push({
       series: j.series,
       outcome: j.outcome,
-      text: `${growth}${share(j.series, rps && j.estimatePerSec / rps)}${against}${j.series === 'heap' && goroutinesOwn ? ": the piled-up goroutines' own memory" : ''}`
+      text: `${growth}${share(j.series, rps && j.estimatePerSec / rps)}${against}`
     })
   }
   return out

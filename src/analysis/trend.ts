@@ -2,11 +2,12 @@
 // slope and each half's, with intervals that allow for correlated noise, read at the z the
 // sequential looks give (looks.ts), and, for growth that slows, where the fill is heading.
 import type { Trend } from '../model.js'
-import { fitFill } from './fill.js'
+import { fitFill, type FillFit } from './fill.js'
 import { Z_95 } from './interval.js'
 import { twoSidedConfidence } from './normal.js'
 import type { Point } from './point.js'
 import { windowSlopesBlocks } from './saturation.js'
+import { findSteps, stepRiseLowPerSec } from './steps.js'
 
 /** The trend of a series at `z`; null with fewer than 3 points a half. */
 export function trend(points: Point[], z = Z_95): Trend | null {
@@ -17,7 +18,13 @@ export function trend(points: Point[], z = Z_95): Trend | null {
 export function trendBlocks(blocks: Point[][], z = Z_95): Trend | null {
   const w = windowSlopesBlocks(blocks, z)
   if (!w) return null
-  const fill = w.shape === 'saturating' ? fitFill(blocks[0]) : null
+  const steps = findSteps(blocks[0])
+  const fitted = w.shape === 'saturating' ? fitFill(blocks[0]) : null
+  // A fill whose plateau the readings already exceed is refuted, and so is slowing down
+  // that is only the flat run before a container's next reallocation step.
+  const refuted = (fitted !== null && exceedsPlateau(blocks[0], fitted)) || steps?.nextStepDue === true
+  const fill = refuted ? null : fitted
+  const shape = refuted && w.shape === 'saturating' ? 'steady' : w.shape
   return {
     slopePerSec: w.whole.slopePerSec,
     ciLow: w.whole.low,
@@ -29,10 +36,10 @@ export function trendBlocks(blocks: Point[][], z = Z_95): Trend | null {
     sePerSec: w.whole.se,
     rho: w.whole.rho,
     vif: w.whole.vif,
-    shape: w.shape,
+    shape,
     saturationZ: w.z,
-    remainingLowPerSec: w.remainingLowPerSec,
-    remainingHighPerSec: w.remainingHighPerSec,
+    remainingLowPerSec: shape === 'saturating' ? w.remainingLowPerSec : null,
+    remainingHighPerSec: shape === 'saturating' ? w.remainingHighPerSec : null,
     ...(fill
       ? {
           fill: {
@@ -42,9 +49,36 @@ export function trendBlocks(blocks: Point[][], z = Z_95): Trend | null {
           }
         }
       : {}),
+    ...(steps
+      ? {
+          steps: {
+            count: steps.count,
+            staircase: steps.staircase,
+            nextStepDue: steps.nextStepDue,
+            riseLowPerSec: stepRiseLowPerSec(blocks[0], z)
+          }
+        }
+      : {}),
     z,
     confidence: twoSidedConfidence(z),
     method: 'theil-sen-ar1',
     n: w.whole.n
   }
+}
+
+/** Readings at the window's end this many residual sds above the plateau refute the fill. */
+const ABOVE_PLATEAU_SDS = 3
+
+/**
+ * Whether the median of the last three readings lies above where the fill said the series
+ * would settle (its plateau plus the growth that stays), beyond the fit's noise.
+ */
+function exceedsPlateau(points: Point[], fill: FillFit): boolean {
+  const spanSec = (points.at(-1)?.t ?? 0) - (points[0]?.t ?? 0)
+  const settled = fill.plateau + Math.max(fill.remainingSlopePerSec, 0) * spanSec
+  const last = points
+    .slice(-3)
+    .map((p) => p.v)
+    .sort((a, b) => a - b)
+  return last.length === 3 && last[1] > settled + ABOVE_PLATEAU_SDS * fill.residualSd
 }

@@ -34,7 +34,13 @@ export function describeJudgement(j: Judgement): string {
   const limit = `${vsBase ? 'allowed increase' : 'limit'} ${limitText(j, null)}`
   switch (j.rule) {
     case 'above-limit':
-      return `${measured}, ${limit}`
+      return `${measured}, ${limit}${j.couldBeFill ? COULD_BE_FILL : ''}`
+    case 'grows-in-steps':
+      return `${measured}, ${limit}: it grows in steps, as a map or buffer does each time it doubles its table or array, and was still growing at its last step`
+    case 'confirming':
+      return `${measured}, above the ${limit}; sampling ended before the next look could confirm it`
+    case 'levelled-off':
+      return `${measured}, above the ${limit} until it levelled off ${shown(j.latePerSec)} over the second half: a cache that filled? ${LEVELLED_ADVICE}`
     case 'upper-below-limit':
       return `${label} ${shown(j.estimatePerSec)}${vsBase ? ' over the base' : ''}, within the ${limit}`
     case 'late-upper-below-limit':
@@ -52,6 +58,12 @@ export function describeJudgement(j: Judgement): string {
   }
 }
 
+const LEVELLED_ADVICE = 'lengthen warmup past the fill, or raise max-duration'
+
+/** A fail on a straight line that never bent: what would tell it from a cache not yet full. */
+const COULD_BE_FILL =
+  '; a cache that fills in a straight line and then stops looks the same until it is full: if this is one, a warmup that covers the fill (or a longer max-duration) tells them apart'
+
 /** What to change for a clearer answer, for the judgements that have no clear one. */
 export function adviceFor(j: Judgement): string | null {
   const advice: Partial<Record<JudgementRule, string>> = {
@@ -59,7 +71,9 @@ export function adviceFor(j: Judgement): string | null {
     straddles: `raise max-duration${j.against === 'base' ? ' or repeats' : ''}`,
     saturating: 'raise max-duration, or warmup',
     'late-slope-below-limit': 'lengthen warmup',
-    'too-few-samples': 'raise max-duration'
+    'too-few-samples': 'raise max-duration',
+    'levelled-off': LEVELLED_ADVICE,
+    confirming: 'raise max-duration'
   }
   return advice[j.rule] ?? null
 }

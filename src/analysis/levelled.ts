@@ -7,7 +7,7 @@ import type { Point } from './point.js'
 import { findSteps } from './steps.js'
 
 /** The shortest flat run that counts: ten 1 s readings. */
-export const MIN_FLAT_SEC = 10
+const MIN_FLAT_SEC = 10
 
 /**
  * Whether some run of readings at the end of the window, starting after `sinceSec` and at

@@ -13,7 +13,7 @@ const JUMP_SDS = 8
  */
 const RUN_SHARE = 3
 /** A rise that lasts longer than this many intervals is growth, not a reallocation. */
-const MAX_STEP_INTERVALS = 5
+const MAX_STEP_INTERVALS = 8
 /** A jump stands as a step when the next few readings hold its level (not a spike). */
 const HOLD_SAMPLES = 3
 /** Steps carry at least this share of the window's rise: the growth is a staircase. */
@@ -22,7 +22,7 @@ const STAIRCASE_SHARE = 0.5
  * A doubling container's next gap is about twice its last; a slice of values grows by
  * about 1.25 once large. A flat run shorter than this many last gaps is a gap, not a plateau.
  */
-export const NEXT_GAP_FACTOR = 2
+const NEXT_GAP_FACTOR = 2
 
 export interface Steps {
   /** Jumps within one interval (or a few, for a map's tables) whose level held. */

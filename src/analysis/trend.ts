@@ -2,7 +2,7 @@
 // slope and each half's, with intervals that allow for correlated noise, read at the z the
 // sequential looks give (looks.ts), and, for growth that slows, where the fill is heading.
 import type { Trend } from '../model.js'
-import { fitFill, type FillFit } from './fill.js'
+import { fitFill } from './fill.js'
 import { Z_95 } from './interval.js'
 import { twoSidedConfidence } from './normal.js'
 import type { Point } from './point.js'
@@ -19,12 +19,10 @@ export function trendBlocks(blocks: Point[][], z = Z_95): Trend | null {
   const w = windowSlopesBlocks(blocks, z)
   if (!w) return null
   const steps = findSteps(blocks[0])
-  const fitted = w.shape === 'saturating' ? fitFill(blocks[0]) : null
-  // A fill whose plateau the readings already exceed is refuted, and so is slowing down
-  // that is only the flat run before a container's next reallocation step.
-  const refuted = (fitted !== null && exceedsPlateau(blocks[0], fitted)) || steps?.nextStepDue === true
-  const fill = refuted ? null : fitted
-  const shape = refuted && w.shape === 'saturating' ? 'steady' : w.shape
+  // Slowing down that is only the flat run before a container's next reallocation step is
+  // no fill: the next step will exceed any plateau fitted to it.
+  const shape = steps?.nextStepDue && w.shape === 'saturating' ? 'steady' : w.shape
+  const fill = shape === 'saturating' ? fitFill(blocks[0]) : null
   return {
     slopePerSec: w.whole.slopePerSec,
     ciLow: w.whole.low,
@@ -64,21 +62,4 @@ export function trendBlocks(blocks: Point[][], z = Z_95): Trend | null {
     method: 'theil-sen-ar1',
     n: w.whole.n
   }
-}
-
-/** Readings at the window's end this many residual sds above the plateau refute the fill. */
-const ABOVE_PLATEAU_SDS = 3
-
-/**
- * Whether the median of the last three readings lies above where the fill said the series
- * would settle (its plateau plus the growth that stays), beyond the fit's noise.
- */
-function exceedsPlateau(points: Point[], fill: FillFit): boolean {
-  const spanSec = (points.at(-1)?.t ?? 0) - (points[0]?.t ?? 0)
-  const settled = fill.plateau + Math.max(fill.remainingSlopePerSec, 0) * spanSec
-  const last = points
-    .slice(-3)
-    .map((p) => p.v)
-    .sort((a, b) => a - b)
-  return last.length === 3 && last[1] > settled + ABOVE_PLATEAU_SDS * fill.residualSd
 }

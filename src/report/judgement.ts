@@ -40,7 +40,9 @@ export function describeJudgement(j: Judgement): string {
     case 'confirming':
       return `${measured}, above the ${limit}; sampling ended before the next look could confirm it`
     case 'levelled-off':
-      return `${measured}, above the ${limit} until it levelled off ${shown(j.latePerSec)} over the second half: a cache that filled? ${LEVELLED_ADVICE}`
+      return j.outcome === 'pass'
+        ? `${label} grew ${shown(j.estimatePerSec)} but levelled off, as a cache does once full: flat since the look before, within the ${limit}`
+        : `${measured}, above the ${limit} until it levelled off before the next look could confirm it: a cache that filled? ${LEVELLED_ADVICE}`
     case 'upper-below-limit':
       return `${label} ${shown(j.estimatePerSec)}${vsBase ? ' over the base' : ''}, within the ${limit}`
     case 'late-upper-below-limit':

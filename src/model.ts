@@ -454,6 +454,20 @@ export const Judgement = object({
   /** The growth's reallocation steps, when it has any. */
   steps: Optional(Trend.properties.steps),
   /**
+   * A staircase whose growth the heap profile shows held by a few large objects at one
+   * site (analysis/container.ts): the container reallocating, where it was allocated.
+   */
+  container: Optional(
+    object({
+      function: TEXT,
+      file: TEXT,
+      line: NUMBER,
+      repoPath: Optional(TEXT),
+      inuseBytesGrowth: NUMBER,
+      inuseObjectsGrowth: NUMBER
+    })
+  ),
+  /**
    * A fail on growth that never bent before max-duration: a cache that fills in a straight
    * line and then stops would look the same until full. Absent before this was told.
    */

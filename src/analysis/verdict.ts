@@ -13,6 +13,7 @@ import {
   type Trend,
   type Verdict
 } from '../model.js'
+import { reallocatingSite } from './container.js'
 import { flatSince, growsAboveSince, levelledOff } from './levelled.js'
 import { decideLook, lookZ } from './looks.js'
 import type { Point } from './point.js'
@@ -171,7 +172,25 @@ export function judgeGrowth(series: JudgedSeries, run: Run, limit: GrowthLimit |
     ...(limit.per === 'request' ? { limitPerRequest: limit.value } : {}),
     ...(t.fill ? { fill: t.fill } : {}),
     ...(t.steps ? { steps: t.steps } : {}),
+    ...containerOf(series, t, run),
     ...(outcome === 'fail' ? { couldBeFill: t.shape !== 'saturating' && t.steps?.staircase !== true } : {})
+  }
+}
+
+/** For a heap that grows as a staircase: the site the profile shows reallocating, if any. */
+function containerOf(series: JudgedSeries, t: Trend, run: Run): Pick<Judgement, 'container'> {
+  const site = series === 'heap' && t.steps?.staircase ? reallocatingSite(run.attribution?.heap ?? []) : null
+  if (!site) return {}
+  const { function: fn, file, line, repoPath, inuseBytesGrowth, inuseObjectsGrowth } = site
+  return {
+    container: {
+      function: fn,
+      file,
+      line,
+      ...(repoPath ? { repoPath } : {}),
+      inuseBytesGrowth,
+      inuseObjectsGrowth
+    }
   }
 }
 

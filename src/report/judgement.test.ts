@@ -57,6 +57,19 @@ describe('describeJudgement', () => {
     expect(describeJudgement(judged('grows-in-steps', growth, { outcome: 'fail', steps }))).toMatch(
       /limit 1\.00 MiB\/min: it grows in steps, as a map or buffer does each time it doubles its table or array, and was still growing at its last step$/
     )
+    const container = {
+      function: 'main.handle',
+      file: '/src/svc/main.go',
+      repoPath: 'svc/main.go',
+      line: 40,
+      inuseBytesGrowth: 2_406_652,
+      inuseObjectsGrowth: 26
+    }
+    expect(
+      describeJudgement(judged('grows-in-steps', growth, { outcome: 'fail', steps, container }))
+    ).toMatch(
+      /at its last step; main\.handle \(svc\/main\.go:40\) holds 2\.30 MiB more in 26 objects, the container's arrays$/
+    )
     const line = t(3072 * KiB, 2048 * KiB, 4096 * KiB)
     expect(describeJudgement(judged('above-limit', line, { outcome: 'fail', couldBeFill: true }))).toMatch(
       /limit 1\.00 MiB\/min; a cache that fills in a straight line and then stops looks the same until it is full: if this is one, a warmup that covers the fill \(or a longer max-duration\) tells them apart$/

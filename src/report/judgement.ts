@@ -36,7 +36,7 @@ export function describeJudgement(j: Judgement): string {
     case 'above-limit':
       return `${measured}, ${limit}${j.couldBeFill ? COULD_BE_FILL : ''}`
     case 'grows-in-steps':
-      return `${measured}, ${limit}: it grows in steps, as a map or buffer does each time it doubles its table or array, and was still growing at its last step`
+      return `${measured}, ${limit}: it grows in steps, as a map or buffer does each time it doubles its table or array, and was still growing at its last step${containerText(j)}`
     case 'confirming':
       return `${measured}, above the ${limit}; sampling ended before the next look could confirm it`
     case 'levelled-off':
@@ -58,6 +58,15 @@ export function describeJudgement(j: Judgement): string {
     case 'straddles':
       return `${measured}: the interval straddles the ${limit}; ${adviceFor(j)} for a clear answer`
   }
+}
+
+/** "; main.handle (main.go:40) holds 2.29 MiB more in 26 objects, the container's arrays". */
+function containerText(j: Judgement): string {
+  const c = j.container
+  if (!c) return ''
+  const objects =
+    c.inuseObjectsGrowth > 0 ? ` in ${c.inuseObjectsGrowth} objects` : ' in the arrays that replaced the last'
+  return `; ${c.function} (${c.repoPath ?? c.file}:${c.line}) holds ${formatBytes(c.inuseBytesGrowth)} more${objects}, the container's arrays`
 }
 
 const LEVELLED_ADVICE = 'lengthen warmup past the fill, or raise max-duration'

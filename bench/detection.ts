@@ -226,10 +226,11 @@ function namesLeakLine(report: Report, c: Case): boolean {
       ? a?.heap.find((s) => !s.withinNoise && !s.kind)
       : a?.goroutines.find((g) => g.countGrowth > 0)
   const leak = marker(c.fixture)
-  return (
-    first?.repoPath?.endsWith(leak.file.replace(/^test\/fixtures\/services\//, '')) === true &&
-    first.line === leak.line
-  )
+  const isLeak = (s: { repoPath?: string; line: number } | undefined) =>
+    s?.repoPath?.endsWith(leak.file.replace(/^test\/fixtures\/services\//, '')) === true &&
+    s.line === leak.line
+  // A container growing in steps is named by its judgement (analysis/container.ts).
+  return isLeak(first) || report.judgements.some((j) => isLeak(j.container))
 }
 
 const header = [

@@ -170,7 +170,8 @@ function design(points: Point[], rules: VerdictModule): Result {
       limits: { heap: { value: LIMIT_PER_SEC, per: 'second' }, goroutines: null },
       requestsPerSec: REQUESTS_PER_SEC,
       heapFailed: rules.heapFailedAt(looks)?.decisions.heap,
-      previous: looks.at(-1)
+      previous: looks.at(-1),
+      warmupSec: WARMUP_SEC
     })
     looks.push(record)
     if (!stop) continue

@@ -14,8 +14,14 @@ const MIN_FLAT_SEC = 10
  * least MIN_FLAT_SEC long, grows below the limit with confidence (its upper bound at `z`);
  * a run that is the gap before a container's next reallocation step does not count.
  */
-export function levelledOff(points: Point[], sinceSec: number, limitPerSec: number, z: number): boolean {
-  const steps = findSteps(points)
+export function levelledOff(
+  points: Point[],
+  sinceSec: number,
+  limitPerSec: number,
+  z: number,
+  loadSinceSec?: number
+): boolean {
+  const steps = findSteps(points, loadSinceSec)
   if (steps?.nextStepDue) return false
   const recent = points.filter((p) => p.t > sinceSec)
   const endSec = points.at(-1)?.t ?? 0
@@ -39,8 +45,14 @@ export function growsAboveSince(points: Point[], sinceSec: number, limitPerSec: 
  * stick, whose corner keeps the whole window's residuals correlated and its last half's
  * interval wide. The gap before a container's next reallocation step does not count.
  */
-export function flatSince(points: Point[], sinceSec: number, limitPerSec: number, z: number): boolean {
-  if (findSteps(points)?.nextStepDue) return false
+export function flatSince(
+  points: Point[],
+  sinceSec: number,
+  limitPerSec: number,
+  z: number,
+  loadSinceSec?: number
+): boolean {
+  if (findSteps(points, loadSinceSec)?.nextStepDue) return false
   const recent = slopeIntervalBlocks([points.filter((p) => p.t > sinceSec)], z)
   return recent !== null && recent.high < limitPerSec
 }

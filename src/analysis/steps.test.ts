@@ -29,6 +29,13 @@ describe('findSteps', () => {
     expect(stopped).toMatchObject({ count: 2, staircase: true, nextStepDue: false })
   })
 
+  it("takes a single step's gap from the load's start: one step early in the window is no sign the next is near", () => {
+    // One doubling at 3 s of sampling, then flat to 30 s: the load began 15 s before sampling.
+    const oneStep = series(31, (t) => (t < 3 ? 1e6 : 2e6))
+    expect(findSteps(oneStep)).toMatchObject({ count: 1, nextStepDue: false })
+    expect(findSteps(oneStep, -15)).toMatchObject({ count: 1, lastGapSec: 18, nextStepDue: true })
+  })
+
   it('joins the table splits of a real map into steps (map-leak, captured)', () => {
     const steps = findSteps(capturedSeries('map-leak'))!
     expect(steps).toMatchObject({ count: 3, staircase: true, nextStepDue: true })

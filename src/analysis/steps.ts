@@ -31,7 +31,7 @@ export interface Steps {
   share: number
   /** Seconds from the last jump to the window's last reading. */
   flatTailSec: number
-  /** Seconds between the last two jumps; from the window's start to the jump when there is one. */
+  /** Seconds between the last two jumps; from the load's start to the jump when there is one. */
   lastGapSec: number
   /** Seconds from the window's first reading to the first jump. */
   firstStepSec: number
@@ -59,8 +59,14 @@ function risingRuns(rising: boolean[]): [number, number][] {
   return runs
 }
 
-/** The reallocation steps of a series in time order; null when it has no step (or under 6 points). */
-export function findSteps(points: Point[]): Steps | null {
+/**
+ * The reallocation steps of a series in time order; null when it has no step (or under 6
+ * points). `loadSinceSec`: when the load began, on the points' clock (sampling starts after
+ * the warm-up). A container that grows with the load and doubles stepped last about half
+ * way from the load's start to its step, so with one step in the window its gap is taken
+ * from the load's start: a step early in the window is no sign that the next is near.
+ */
+export function findSteps(points: Point[], loadSinceSec = points[0]?.t ?? 0): Steps | null {
   if (points.length < 6) return null
   const diffs = points.slice(1).map((p, i) => p.v - points[i].v)
   const typical = median(diffs)
@@ -78,7 +84,7 @@ export function findSteps(points: Point[]): Steps | null {
   }
   if (jumps.length === 0 || !(rise > 0)) return null
   const last = jumps[jumps.length - 1]
-  const previousT = jumps.length > 1 ? jumps[jumps.length - 2].t : points[0].t
+  const previousT = jumps.length > 1 ? jumps[jumps.length - 2].t : Math.min(loadSinceSec, points[0].t)
   const share = Math.min(1, jumps.reduce((s, j) => s + j.size, 0) / rise)
   const flatTailSec = points[points.length - 1].t - last.t
   const lastGapSec = last.t - previousT
@@ -101,12 +107,12 @@ export function findSteps(points: Point[]): Steps | null {
  * Steps are large beside quiesced noise, so this is tight where the slope's interval is
  * wide: a staircase's residuals look like correlated noise.
  */
-export function stepRiseLowPerSec(points: Point[], z: number): number | null {
+export function stepRiseLowPerSec(points: Point[], z: number, loadSinceSec?: number): number | null {
   if (points.length < 6) return null
   const diffs = points.slice(1).map((p, i) => p.v - points[i].v)
   const typical = median(diffs)
   const readingSd = (1.4826 * median(diffs.map((d) => Math.abs(d - typical)))) / Math.SQRT2
-  const steps = findSteps(points)
+  const steps = findSteps(points, loadSinceSec)
   if (!steps?.staircase) return null
   const spanSec = points[points.length - 1].t - points[0].t
   const tailStart = points[points.length - 1].t - steps.flatTailSec

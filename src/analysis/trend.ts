@@ -10,15 +10,15 @@ import { windowSlopesBlocks } from './saturation.js'
 import { findSteps, stepRiseLowPerSec } from './steps.js'
 
 /** The trend of a series at `z`; null with fewer than 3 points a half. */
-export function trend(points: Point[], z = Z_95): Trend | null {
-  return trendBlocks([points], z)
+export function trend(points: Point[], z = Z_95, loadSinceSec?: number): Trend | null {
+  return trendBlocks([points], z, loadSinceSec)
 }
 
 /** Pooled over repeats (pairs within a repeat only); the fill is fitted to the first repeat. */
-export function trendBlocks(blocks: Point[][], z = Z_95): Trend | null {
+export function trendBlocks(blocks: Point[][], z = Z_95, loadSinceSec?: number): Trend | null {
   const w = windowSlopesBlocks(blocks, z)
   if (!w) return null
-  const steps = findSteps(blocks[0])
+  const steps = findSteps(blocks[0], loadSinceSec)
   // Slowing down that is only the flat run before a container's next reallocation step is
   // no fill: the next step will exceed any plateau fitted to it.
   const shape = steps?.nextStepDue && w.shape === 'saturating' ? 'steady' : w.shape
@@ -53,7 +53,7 @@ export function trendBlocks(blocks: Point[][], z = Z_95): Trend | null {
             count: steps.count,
             staircase: steps.staircase,
             nextStepDue: steps.nextStepDue,
-            riseLowPerSec: stepRiseLowPerSec(blocks[0], z)
+            riseLowPerSec: stepRiseLowPerSec(blocks[0], z, loadSinceSec)
           }
         }
       : {}),

@@ -47,6 +47,8 @@ export interface LookInput {
   heapFailed?: LookDecision
   /** The look before this one: a fail there waits for this look to confirm it. */
   previous?: LookRecord
+  /** Seconds of warm-up before sampling (the load ran through it): where a container's growth began. */
+  warmupSec?: number
 }
 
 /**
@@ -70,7 +72,8 @@ export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean 
     record.limitsPerSec[series] = perSec
     const held = series === 'heap' ? look.heapFailed : undefined
     const points = seriesPoints(look.samples, series)
-    const t = held ? null : trend(points, z)
+    const loadSinceSec = -(look.warmupSec ?? 0)
+    const t = held ? null : trend(points, z, loadSinceSec)
     record.decisions[series] =
       held ??
       (t
@@ -80,7 +83,8 @@ export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean 
             z,
             lastLook,
             previous: look.previous,
-            series
+            series,
+            loadSinceSec
           })
         : { outcome: lastLook ? 'inconclusive' : 'continue', rule: 'too-few-samples' })
   }
@@ -116,17 +120,18 @@ function confirmed(
     lastLook: boolean
     previous: LookRecord | undefined
     series: JudgedSeries
+    loadSinceSec: number
   }
 ): LookDecision {
   const pending = c.previous?.decisions[c.series]
   const waited = pending?.rule === 'confirming'
   if (decision.outcome === 'pass') return decision
-  if (c.previous && flatSince(c.points, c.previous.atSec, c.limitPerSec, c.z))
+  if (c.previous && flatSince(c.points, c.previous.atSec, c.limitPerSec, c.z, c.loadSinceSec))
     return { outcome: 'pass', rule: 'levelled-off' }
   if (decision.outcome !== 'fail' && !waited) return decision
   if (!waited && !c.lastLook) return { outcome: 'continue', rule: 'confirming', failRule: decision.rule }
   const sinceSec = c.previous?.atSec ?? 0
-  if (levelledOff(c.points, sinceSec, c.limitPerSec, c.z))
+  if (levelledOff(c.points, sinceSec, c.limitPerSec, c.z, c.loadSinceSec))
     return { outcome: c.lastLook ? 'inconclusive' : 'continue', rule: 'levelled-off' }
   if (decision.outcome === 'fail') return decision
   // This look's own rule does not fail (the window now holds the corner of a fill, or a leak
@@ -158,7 +163,8 @@ export function judgeGrowth(series: JudgedSeries, run: Run, limit: GrowthLimit |
           run.samples.filter((s) => s.t <= failedAt.atSec),
           series
         ),
-        lookZ(failedAt.count)
+        lookZ(failedAt.count),
+        -run.warmupSec
       )
     : run.trends[series]
   if (!t) return { outcome, rule: 'too-few-samples', series, against: 'limit' }

@@ -71,6 +71,12 @@ describe('describeJudgement', () => {
       /at its last step; main\.handle \(svc\/main\.go:40\) holds 2\.30 MiB more in 26 objects, the container's arrays$/
     )
     const line = t(3072 * KiB, 2048 * KiB, 4096 * KiB)
+    // A slice that grows by 1.25 steps often enough to fail as a line: still said to grow in steps.
+    expect(
+      describeJudgement(
+        judged('above-limit', line, { outcome: 'fail', steps, container, couldBeFill: false })
+      )
+    ).toMatch(/limit 1\.00 MiB\/min: it grows in steps, as a map or buffer does .* the container's arrays$/)
     expect(describeJudgement(judged('above-limit', line, { outcome: 'fail', couldBeFill: true }))).toMatch(
       /limit 1\.00 MiB\/min; a cache that fills in a straight line and then stops looks the same until it is full: if this is one, a warmup that covers the fill \(or a longer max-duration\) tells them apart$/
     )

@@ -34,9 +34,9 @@ export function describeJudgement(j: Judgement): string {
   const limit = `${vsBase ? 'allowed increase' : 'limit'} ${limitText(j, null)}`
   switch (j.rule) {
     case 'above-limit':
-      return `${measured}, ${limit}${j.couldBeFill ? COULD_BE_FILL : ''}`
+      return `${measured}, ${limit}${j.steps?.staircase ? `: ${IN_STEPS}${containerText(j)}` : j.couldBeFill ? COULD_BE_FILL : ''}`
     case 'grows-in-steps':
-      return `${measured}, ${limit}: it grows in steps, as a map or buffer does each time it doubles its table or array, and was still growing at its last step${containerText(j)}`
+      return `${measured}, ${limit}: ${IN_STEPS}, and was still growing at its last step${containerText(j)}`
     case 'confirming':
       return `${measured}, above the ${limit}; sampling ended before the next look could confirm it`
     case 'levelled-off':
@@ -68,6 +68,8 @@ function containerText(j: Judgement): string {
     c.inuseObjectsGrowth > 0 ? ` in ${c.inuseObjectsGrowth} objects` : ' in the arrays that replaced the last'
   return `; ${c.function} (${c.repoPath ?? c.file}:${c.line}) holds ${formatBytes(c.inuseBytesGrowth)} more${objects}, the container's arrays`
 }
+
+const IN_STEPS = 'it grows in steps, as a map or buffer does each time it doubles its table or array'
 
 const LEVELLED_ADVICE = 'lengthen warmup past the fill, or raise max-duration'
 

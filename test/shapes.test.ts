@@ -46,8 +46,9 @@ describe('a hockey stick (ring-fill)', () => {
     const earlyPerSec =
       (early.at(-1)!.liveHeapBytes - early[0].liveHeapBytes) / (early.at(-1)!.t - early[0].t)
     expect(earlyPerSec).toBeGreaterThan(10 * head.looks[0].limitsPerSec.heap!)
-    // The first look's fail waited for the second, and no later look failed it.
-    expect(head.looks[0].decisions.heap).toMatchObject({ outcome: 'continue', rule: 'confirming' })
+    // Where the corner falls beside the first look depends on the machine: a first-look fail
+    // waits for the second (rule 'confirming'); either way no look fails it.
+    expect(head.looks[0].decisions.heap?.outcome).toBe('continue')
     expect(report.verdict).not.toBe('fail')
     expect(head.looks.length).toBeGreaterThan(1)
     expect(head.looks.map((l) => l.decisions.heap?.outcome)).not.toContain('fail')

@@ -89,6 +89,21 @@ export const Trend = object({
   remainingHighPerSec: NUMBER_OR_NULL,
   /** For saturating growth: the level it tends to and its time constant. */
   fill: Optional(object({ plateau: NUMBER, tauSec: COUNT, remainingSlopePerSec: NUMBER })),
+  /**
+   * Jumps within one interval that held their level (analysis/steps.ts): a container
+   * reallocating. Absent when there is none (and in reports before step-aware growth).
+   */
+  steps: Optional(
+    object({
+      count: COUNT,
+      /** ≥ 2 steps carry most of the rise: the growth is a staircase. */
+      staircase: BOOLEAN,
+      /** The flat run after the last step is shorter than a doubling container's next gap. */
+      nextStepDue: BOOLEAN,
+      /** Lower bound of the rise read from the staircase's flat ends, per second; null without a staircase. */
+      riseLowPerSec: NUMBER_OR_NULL
+    })
+  ),
   /** The z the bounds are read at: the error budget split over the looks. */
   z: COUNT,
   /** Two-sided confidence of the bounds: 1 − 2·Φ(−z). */
@@ -291,6 +306,11 @@ export type LoadStats = Static<typeof LoadStats>
  *  - base-grows-too: above the absolute limit, but so is the base, and head − base is not
  *    above the allowed increase (absolute-limits: change): judged on what the change adds;
  *    the outcome is that of head − base (pass, or inconclusive while it straddles).
+ *  - goroutines-own-memory: above the limit (or the base), but only by the runtime's records
+ *    of goroutines that fail their own limit (analysis/goroutines-own.ts): charged to them.
+ *  - grows-in-steps: a staircase of reallocation steps (a map or buffer that doubles) whose rise is above the limit.
+ *  - confirming: a fail at this look, to stand only if the growth has not levelled off by the next look.
+ *  - levelled-off: a fail at the previous look that the growth since has refuted: it levelled off.
  */
 export const JudgementRule = oneOf(
   'upper-below-limit',
@@ -305,13 +325,21 @@ export const JudgementRule = oneOf(
   'nothing-judged',
   'base-grows-too',
   'load-missed-code',
-  'goroutines-own-memory'
+  'goroutines-own-memory',
+  'grows-in-steps',
+  'confirming',
+  'levelled-off'
 )
 export type JudgementRule = Static<typeof JudgementRule>
 
 /** What one series' rule said at a look: an outcome, or go on sampling. */
 export const LookDecision = object(
-  { outcome: Type.Union([Verdict, Type.Literal('continue')]), rule: JudgementRule },
+  {
+    outcome: Type.Union([Verdict, Type.Literal('continue')]),
+    rule: JudgementRule,
+    /** 'confirming': the rule of the fail that waits for the next look. */
+    failRule: Optional(JudgementRule)
+  },
   { additionalProperties: false }
 )
 export type LookDecision = Static<typeof LookDecision>
@@ -517,6 +545,27 @@ export const Judgement = object({
   limitPerRequest: Optional(NUMBER),
   /** 'saturating': where the growth is heading. */
   fill: Optional(Trend.properties.fill),
+  /** The growth's reallocation steps, when it has any. */
+  steps: Optional(Trend.properties.steps),
+  /**
+   * A staircase whose growth the heap profile shows held by a few large objects at one
+   * site (analysis/container.ts): the container reallocating, where it was allocated.
+   */
+  container: Optional(
+    object({
+      function: TEXT,
+      file: TEXT,
+      line: NUMBER,
+      repoPath: Optional(TEXT),
+      inuseBytesGrowth: NUMBER,
+      inuseObjectsGrowth: NUMBER
+    })
+  ),
+  /**
+   * A fail on growth that never bent before max-duration: a cache that fills in a straight
+   * line and then stops would look the same until full. Absent before this was told.
+   */
+  couldBeFill: Optional(BOOLEAN),
   /** Against the base: each side's own growth; 'base-grows-too': the base's, against the same limit. */
   headPerSec: Optional(NUMBER),
   basePerSec: Optional(NUMBER),

@@ -128,3 +128,31 @@ describe('decideLook', () => {
     })
   })
 })
+
+describe('decideLook on growth in steps', () => {
+  const due = { count: 2, staircase: true, nextStepDue: true, riseLowPerSec: 150 }
+
+  it('passes nothing on a last half that is flat only until the next step', () => {
+    expect(decideLook(look([-50, 120, 400], [-20, 0, 20]))).toEqual({
+      outcome: 'pass',
+      rule: 'late-upper-below-limit'
+    })
+    expect(decideLook(look([-50, 120, 400], [-20, 0, 20], { steps: { ...due, riseLowPerSec: 90 } }))).toEqual(
+      {
+        outcome: 'continue',
+        rule: 'too-noisy'
+      }
+    )
+  })
+
+  it('fails a staircase whose rise, read from its flat ends, is above the limit', () => {
+    expect(decideLook(look([-50, 120, 400], [-20, 0, 20], { steps: due }))).toEqual({
+      outcome: 'fail',
+      rule: 'grows-in-steps'
+    })
+    // Once the flat run outlasts the gap a doubling container leaves, it may pass as levelled off.
+    expect(
+      decideLook(look([-50, 120, 400], [-20, 0, 20], { steps: { ...due, nextStepDue: false } }))
+    ).toMatchObject({ outcome: 'pass' })
+  })
+})

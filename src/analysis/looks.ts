@@ -34,6 +34,7 @@ export type LookTrend = Pick<
   | 'shape'
   | 'remainingLowPerSec'
   | 'remainingHighPerSec'
+  | 'steps'
 >
 
 export interface LookEvidence {
@@ -47,14 +48,26 @@ export interface LookEvidence {
  * One look. Passing on the last half too lets a fill that has levelled off pass; it adds
  * at most α to the risk of passing a leak, as both bounds sit at the look's z. Accelerating
  * growth is never excused; saturating growth is, unless the growth that stays after the
- * fill is above the limit with confidence (a leak under a filling cache).
+ * fill is above the limit with confidence (a leak under a filling cache). A last half that
+ * is flat only until a container's next reallocation step passes nothing: the staircase
+ * fails on its rise read from its flat ends.
  */
 export function decideLook(e: LookEvidence): LookDecision {
   const { limitPerSec: limit } = e
-  const { ciLow, ciHigh, lateSlopePerSec, lateCiHigh, shape, remainingLowPerSec, remainingHighPerSec } =
-    e.trend
+  const {
+    ciLow,
+    ciHigh,
+    lateSlopePerSec,
+    lateCiHigh,
+    shape,
+    remainingLowPerSec,
+    remainingHighPerSec,
+    steps
+  } = e.trend
+  const stepDue = steps?.nextStepDue === true
   if (ciHigh < limit) return { outcome: 'pass', rule: 'upper-below-limit' }
-  if (lateCiHigh !== null && lateCiHigh < limit) return { outcome: 'pass', rule: 'late-upper-below-limit' }
+  if (!stepDue && lateCiHigh !== null && lateCiHigh < limit)
+    return { outcome: 'pass', rule: 'late-upper-below-limit' }
   if (shape === 'saturating' && remainingHighPerSec !== null && remainingHighPerSec < limit)
     return { outcome: 'pass', rule: 'levels-off-below-limit' }
   const above = ciLow > limit
@@ -62,6 +75,8 @@ export function decideLook(e: LookEvidence): LookDecision {
   if (above && lateSlopePerSec > limit && !excused) {
     return { outcome: 'fail', rule: 'above-limit' }
   }
+  const stepsAbove = steps?.staircase === true && (steps.riseLowPerSec ?? -Infinity) > limit
+  if (stepDue && (above || stepsAbove)) return { outcome: 'fail', rule: 'grows-in-steps' }
   const outcome = e.lastLook ? 'inconclusive' : 'continue'
   if (above) return { outcome, rule: shape === 'saturating' ? 'saturating' : 'late-slope-below-limit' }
   return { outcome, rule: ciHigh - ciLow > 2 * limit ? 'too-noisy' : 'straddles' }

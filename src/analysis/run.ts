@@ -33,9 +33,9 @@ export function bySeries<T>(f: (s: SeriesName) => T): Record<SeriesName, T> {
   return Object.fromEntries(SERIES_NAMES.map((s) => [s, f(s)])) as Record<SeriesName, T>
 }
 
-/** Every series' trend, its bounds at `z`. */
-function trends(samples: Sample[], z: number): Run['trends'] {
-  return bySeries((s) => trend(seriesPoints(samples, s), z))
+/** Every series' trend, its bounds at `z`; the load ran for `warmupSec` before the first sample. */
+function trends(samples: Sample[], z: number, warmupSec: number): Run['trends'] {
+  return bySeries((s) => trend(seriesPoints(samples, s), z, -warmupSec))
 }
 
 export interface RunShape {
@@ -100,7 +100,7 @@ export function toRun(m: Measurement, shape: RunShape): Run {
   const requestsPerSec =
     m.sampling.requests !== null && durationSec > 0 ? m.sampling.requests / durationSec : null
   const last = shape.looks.at(-1)
-  const runTrends = trends(samples, lookZ(last?.count ?? 1))
+  const runTrends = trends(samples, lookZ(last?.count ?? 1), shape.warmupSec)
   const reach = loadReach(m.idle, m.sampling.allocated, m.sampling.heap)
   return {
     side: m.side.side,

@@ -1,4 +1,5 @@
-import { lookZ } from './looks.js'
+import { capturedSeries } from '../../test/fixtures/series.js'
+import { decideLook, lookZ } from './looks.js'
 import { trend, trendBlocks } from './trend.js'
 
 const pts = (v: number[]) => v.map((vi, t) => ({ t, v: vi }))
@@ -56,5 +57,17 @@ describe('trend', () => {
 
   it('needs three points a half', () => {
     expect(trend(pts([1, 2, 3]))).toBeNull()
+  })
+})
+
+describe('trend on growth in steps', () => {
+  it('does not call a real bytes.Buffer levelling off as a fill does, nor pass its flat run (buffer-leak, captured)', () => {
+    // Captured before steps were seen: "grew 445 KiB/min but levelled off as a fill does (heading for 1.51 MiB)".
+    const r = trend(capturedSeries('buffer-leak'), lookZ(4))!
+    expect(r.shape).not.toBe('saturating')
+    expect(r.fill).toBeUndefined()
+    expect(r.steps).toMatchObject({ staircase: true, nextStepDue: true })
+    const decision = decideLook({ trend: r, limitPerSec: (512 * 1024) / 60, lastLook: true })
+    expect(decision.outcome).not.toBe('pass')
   })
 })

@@ -7,17 +7,22 @@ import { Z_95 } from './interval.js'
 import { twoSidedConfidence } from './normal.js'
 import type { Point } from './point.js'
 import { windowSlopesBlocks } from './saturation.js'
+import { findSteps, stepRiseLowPerSec } from './steps.js'
 
 /** The trend of a series at `z`; null with fewer than 3 points a half. */
-export function trend(points: Point[], z = Z_95): Trend | null {
-  return trendBlocks([points], z)
+export function trend(points: Point[], z = Z_95, loadSinceSec?: number): Trend | null {
+  return trendBlocks([points], z, loadSinceSec)
 }
 
 /** Pooled over repeats (pairs within a repeat only); the fill is fitted to the first repeat. */
-export function trendBlocks(blocks: Point[][], z = Z_95): Trend | null {
+export function trendBlocks(blocks: Point[][], z = Z_95, loadSinceSec?: number): Trend | null {
   const w = windowSlopesBlocks(blocks, z)
   if (!w) return null
-  const fill = w.shape === 'saturating' ? fitFill(blocks[0]) : null
+  const steps = findSteps(blocks[0], loadSinceSec)
+  // Slowing down that is only the flat run before a container's next reallocation step is
+  // no fill: the next step will exceed any plateau fitted to it.
+  const shape = steps?.nextStepDue && w.shape === 'saturating' ? 'steady' : w.shape
+  const fill = shape === 'saturating' ? fitFill(blocks[0]) : null
   return {
     slopePerSec: w.whole.slopePerSec,
     ciLow: w.whole.low,
@@ -29,16 +34,26 @@ export function trendBlocks(blocks: Point[][], z = Z_95): Trend | null {
     sePerSec: w.whole.se,
     rho: w.whole.rho,
     vif: w.whole.vif,
-    shape: w.shape,
+    shape,
     saturationZ: w.z,
-    remainingLowPerSec: w.remainingLowPerSec,
-    remainingHighPerSec: w.remainingHighPerSec,
+    remainingLowPerSec: shape === 'saturating' ? w.remainingLowPerSec : null,
+    remainingHighPerSec: shape === 'saturating' ? w.remainingHighPerSec : null,
     ...(fill
       ? {
           fill: {
             plateau: fill.plateau,
             tauSec: fill.tauSec,
             remainingSlopePerSec: fill.remainingSlopePerSec
+          }
+        }
+      : {}),
+    ...(steps
+      ? {
+          steps: {
+            count: steps.count,
+            staircase: steps.staircase,
+            nextStepDue: steps.nextStepDue,
+            riseLowPerSec: stepRiseLowPerSec(blocks[0], z, loadSinceSec)
           }
         }
       : {}),

@@ -33,7 +33,7 @@ describe('judgeLook', () => {
   const look = (s: Sample[], index: number, count: number, l: Limits, requestsPerSec: number | null = 200) =>
     judgeLook({ samples: s, index, count, atSec: s.length - 1, limits: l, requestsPerSec })
 
-  it('stops at the first look on a flat service, and on a clear leak', () => {
+  it('stops at the first look on a flat service; a clear leak waits for the next look to confirm it', () => {
     const flat = look(
       samples(31, () => 4e6),
       0,
@@ -48,8 +48,68 @@ describe('judgeLook', () => {
       4,
       limits(perSecond(perMin(512 * KiB)))
     )
-    expect(leak.stop).toBe(true)
-    expect(leak.record.decisions.heap).toEqual({ outcome: 'fail', rule: 'above-limit' })
+    expect(leak.stop).toBe(false)
+    expect(leak.record.decisions.heap).toEqual({
+      outcome: 'continue',
+      rule: 'confirming',
+      failRule: 'above-limit'
+    })
+    const confirmed = judgeLook({
+      samples: samples(61, (t) => 4e6 + 51_200 * t),
+      index: 1,
+      count: 4,
+      atSec: 60,
+      limits: limits(perSecond(perMin(512 * KiB))),
+      requestsPerSec: 200,
+      previous: leak.record
+    })
+    expect(confirmed.stop).toBe(true)
+    expect(confirmed.record.decisions.heap).toEqual({ outcome: 'fail', rule: 'above-limit' })
+  })
+
+  it('does not fail a hockey stick whose flat part starts before the look that would confirm the fail', () => {
+    // 12 MiB/min in a straight line for 40 s, then flat: an LRU at capacity.
+    const heapLimit = limits(perSecond(perMin(512 * KiB)))
+    const hockeyStick = samples(91, (t) => 4e6 + 204_800 * Math.min(t, 40))
+    const at = (index: number, previous?: LookRecord) =>
+      judgeLook({
+        samples: hockeyStick.slice(0, 30 * (index + 1) + 1),
+        index,
+        count: 4,
+        atSec: 30 * (index + 1),
+        limits: heapLimit,
+        requestsPerSec: 200,
+        previous
+      }).record
+    const first = at(0)
+    expect(first.decisions.heap?.rule).toBe('confirming')
+    const second = at(1, first)
+    expect(second.decisions.heap).toEqual({ outcome: 'continue', rule: 'levelled-off' })
+    expect(at(2, second).decisions.heap?.outcome).toBe('pass')
+  })
+
+  it('confirms a fail when a leak keeps growing under a cache that has filled', () => {
+    const heapLimit = limits(perSecond(perMin(512 * KiB)))
+    // The hockey stick above with 128 B a request (1.5 MiB/min) leaking beside it.
+    const leakUnderCache = samples(61, (t) => 4e6 + 204_800 * Math.min(t, 40) + 25_600 * t)
+    const first = judgeLook({
+      samples: leakUnderCache.slice(0, 31),
+      index: 0,
+      count: 4,
+      atSec: 30,
+      limits: heapLimit,
+      requestsPerSec: 200
+    }).record
+    const second = judgeLook({
+      samples: leakUnderCache,
+      index: 1,
+      count: 4,
+      atSec: 60,
+      limits: heapLimit,
+      requestsPerSec: 200,
+      previous: first
+    })
+    expect(second.record.decisions.heap).toEqual({ outcome: 'fail', rule: 'above-limit' })
   })
 
   it('never fails a cache that fills, and passes it once it is seen to level off below the limit', () => {
@@ -62,6 +122,14 @@ describe('judgeLook', () => {
   it('samples on past a heap that fails before its line can be named, up to the last look', () => {
     const leak = samples(31, (t) => 4e6 + 51_200 * t)
     const heapLimit = limits(perSecond(perMin(512 * KiB)))
+    // The look before failed too: this one confirms it.
+    const waiting: LookRecord = {
+      index: 0,
+      count: 4,
+      atSec: 15,
+      decisions: { heap: { outcome: 'continue', rule: 'confirming', failRule: 'above-limit' } },
+      limitsPerSec: {}
+    }
     const judge = (index: number, heapLineNamed?: boolean) =>
       judgeLook({
         samples: leak,
@@ -70,13 +138,14 @@ describe('judgeLook', () => {
         atSec: 30,
         limits: heapLimit,
         requestsPerSec: 200,
-        heapLineNamed
+        heapLineNamed,
+        previous: waiting
       })
-    expect(judge(0, false)).toMatchObject({ stop: false, record: { samplingOnToName: true } })
-    expect(judge(0, false).record.decisions.heap).toEqual({ outcome: 'fail', rule: 'above-limit' })
+    expect(judge(1, false)).toMatchObject({ stop: false, record: { samplingOnToName: true } })
+    expect(judge(1, false).record.decisions.heap).toEqual({ outcome: 'fail', rule: 'above-limit' })
     for (const named of [true, undefined]) {
-      expect(judge(0, named).stop).toBe(true)
-      expect(judge(0, named).record.samplingOnToName).toBeUndefined()
+      expect(judge(1, named).stop).toBe(true)
+      expect(judge(1, named).record.samplingOnToName).toBeUndefined()
     }
     expect(judge(3, false)).toMatchObject({ stop: true })
     expect(judge(3, false).record.samplingOnToName).toBeUndefined()
@@ -203,7 +272,8 @@ describe('judgeGrowth', () => {
       highPerSec: perMin(4096 * KiB),
       latePerSec: perMin(3072 * KiB),
       confidence: 0.95,
-      limitPerSec: perMin(512 * KiB)
+      limitPerSec: perMin(512 * KiB),
+      couldBeFill: true
     })
   })
 

@@ -14,7 +14,10 @@ import {
   type Trend,
   type Verdict
 } from '../model.js'
+import { reallocatingSite } from './container.js'
+import { flatSince, growsAboveSince, levelledOff } from './levelled.js'
 import { decideLook, lookZ } from './looks.js'
+import type { Point } from './point.js'
 import { seriesPoints } from './run.js'
 import { trend } from './trend.js'
 
@@ -43,6 +46,10 @@ export interface LookInput {
    * after, since a fail is never taken back (the looks' error budget counts the first).
    */
   heapFailed?: LookDecision
+  /** The look before this one: a fail there waits for this look to confirm it. */
+  previous?: LookRecord
+  /** Seconds of warm-up before sampling (the load ran through it): where a container's growth began. */
+  warmupSec?: number
 }
 
 /**
@@ -65,11 +72,21 @@ export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean 
     if (perSec === null || perSec === undefined) continue
     record.limitsPerSec[series] = perSec
     const held = series === 'heap' ? look.heapFailed : undefined
-    const t = held ? null : trend(seriesPoints(look.samples, series), z)
+    const points = seriesPoints(look.samples, series)
+    const loadSinceSec = -(look.warmupSec ?? 0)
+    const t = held ? null : trend(points, z, loadSinceSec)
     record.decisions[series] =
       held ??
       (t
-        ? decideLook({ trend: t, limitPerSec: perSec, lastLook })
+        ? confirmed(decideLook({ trend: t, limitPerSec: perSec, lastLook }), {
+            points,
+            limitPerSec: perSec,
+            z,
+            lastLook,
+            previous: look.previous,
+            series,
+            loadSinceSec
+          })
         : { outcome: lastLook ? 'inconclusive' : 'continue', rule: 'too-few-samples' })
   }
   const decided = Object.values(record.decisions).every((d) => d.outcome !== 'continue')
@@ -83,6 +100,46 @@ export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean 
   // so no error budget is spent on looks that cannot happen.
   if (Object.keys(record.decisions).length === 0) Object.assign(record, { index: 0, count: 1 })
   return { record, stop }
+}
+
+/**
+ * A fail stands only when the growth has not levelled off by the next look: a cache that
+ * grows in a straight line and stops dead (an LRU at capacity, a ring of the last N
+ * records) is a leak until its corner, and only readings past the corner tell. A fail
+ * before the last look waits for the next, and stands there unless the readings since
+ * have levelled off, when that look fails too or the readings since grow above the limit
+ * by themselves; at the last look, with nothing left to wait for, a fail stands unless
+ * they already have levelled off. Readings since the look before that grow below the
+ * limit by themselves pass: the flat part of a hockey stick.
+ */
+function confirmed(
+  decision: LookDecision,
+  c: {
+    points: Point[]
+    limitPerSec: number
+    z: number
+    lastLook: boolean
+    previous: LookRecord | undefined
+    series: JudgedSeries
+    loadSinceSec: number
+  }
+): LookDecision {
+  const pending = c.previous?.decisions[c.series]
+  const waited = pending?.rule === 'confirming'
+  if (decision.outcome === 'pass') return decision
+  if (c.previous && flatSince(c.points, c.previous.atSec, c.limitPerSec, c.z, c.loadSinceSec))
+    return { outcome: 'pass', rule: 'levelled-off' }
+  if (decision.outcome !== 'fail' && !waited) return decision
+  if (!waited && !c.lastLook) return { outcome: 'continue', rule: 'confirming', failRule: decision.rule }
+  const sinceSec = c.previous?.atSec ?? 0
+  if (levelledOff(c.points, sinceSec, c.limitPerSec, c.z, c.loadSinceSec))
+    return { outcome: c.lastLook ? 'inconclusive' : 'continue', rule: 'levelled-off' }
+  if (decision.outcome === 'fail') return decision
+  // This look's own rule does not fail (the window now holds the corner of a fill, or a leak
+  // beside it): the fail stands on readings since that still grow above the limit.
+  return growsAboveSince(c.points, sinceSec, c.limitPerSec, c.z)
+    ? { outcome: 'fail', rule: pending?.failRule ?? 'above-limit' }
+    : decision
 }
 
 /** The look at which the heap failed and sampling went on to name its line, if any. */
@@ -107,7 +164,8 @@ export function judgeGrowth(series: JudgedSeries, run: Run, limit: GrowthLimit |
           run.samples.filter((s) => s.t <= failedAt.atSec),
           series
         ),
-        lookZ(failedAt.count)
+        lookZ(failedAt.count),
+        -run.warmupSec
       )
     : run.trends[series]
   if (!t) return { outcome, rule: 'too-few-samples', series, against: 'limit' }
@@ -119,7 +177,27 @@ export function judgeGrowth(series: JudgedSeries, run: Run, limit: GrowthLimit |
     ...trendNumbers(t),
     limitPerSec,
     ...(limit.per === 'request' ? { limitPerRequest: limit.value } : {}),
-    ...(t.fill ? { fill: t.fill } : {})
+    ...(t.fill ? { fill: t.fill } : {}),
+    ...(t.steps ? { steps: t.steps } : {}),
+    ...containerOf(series, t, run),
+    ...(outcome === 'fail' ? { couldBeFill: t.shape !== 'saturating' && t.steps?.staircase !== true } : {})
+  }
+}
+
+/** For a heap that grows as a staircase: the site the profile shows reallocating, if any. */
+function containerOf(series: JudgedSeries, t: Trend, run: Run): Pick<Judgement, 'container'> {
+  const site = series === 'heap' && t.steps?.staircase ? reallocatingSite(run.attribution?.heap ?? []) : null
+  if (!site) return {}
+  const { function: fn, file, line, repoPath, inuseBytesGrowth, inuseObjectsGrowth } = site
+  return {
+    container: {
+      function: fn,
+      file,
+      line,
+      ...(repoPath ? { repoPath } : {}),
+      inuseBytesGrowth,
+      inuseObjectsGrowth
+    }
   }
 }
 

@@ -118,30 +118,36 @@ describe('measureRun', () => {
     expect(run.looks[0].decisions.heap?.outcome).toBe('pass')
   })
 
-  it('samples on past a heap fail whose line is not named yet, and stops at the look that names it', async () => {
-    // main.leak does not grow in the profiles until the second look.
-    const engine = fakeEngine(leaking, (look) => (look >= 1 ? 20 * MiB : MiB))
-    const run = await measureRun(plan(), ctx, engine.measure)
-    expect(engine.asked).toEqual([0, 1])
-    expect(run.looks.map((l) => l.samplingOnToName ?? false)).toEqual([true, false])
-    expect(run.looks[0].decisions.heap?.outcome).toBe('fail')
-    // The fail is held from the look it happened at, not judged again on more samples.
-    expect(run.looks[1].decisions.heap).toEqual(run.looks[0].decisions.heap)
-  })
-
-  it('stops at once when the heap fails with its line already named', async () => {
+  it('waits for the next look to confirm a heap fail, and stops there when its line is named', async () => {
     const engine = fakeEngine(leaking, (look) => (look >= 0 ? 20 * MiB : MiB))
     const run = await measureRun(plan(), ctx, engine.measure)
-    expect(engine.asked).toEqual([0])
-    expect(run.looks[0].decisions.heap?.outcome).toBe('fail')
-    expect(run.looks[0].samplingOnToName).toBeUndefined()
+    expect(engine.asked).toEqual([0, 1])
+    expect(run.looks.map((l) => l.decisions.heap)).toEqual([
+      { outcome: 'continue', rule: 'confirming', failRule: 'above-limit' },
+      { outcome: 'fail', rule: 'above-limit' }
+    ])
+    expect(run.looks.map((l) => l.samplingOnToName ?? false)).toEqual([false, false])
   })
 
-  it('samples on to the last look when the line is never named, and stops there', async () => {
-    const engine = fakeEngine(leaking, () => MiB)
+  it('samples on past a confirmed heap fail whose line is not named yet, and stops at the look that names it', async () => {
+    // main.leak does not grow in the profiles until the third look.
+    const engine = fakeEngine(leaking, (look) => (look >= 2 ? 20 * MiB : MiB))
     const run = await measureRun(plan(), ctx, engine.measure)
     expect(engine.asked).toEqual([0, 1, 2])
-    expect(run.looks.map((l) => l.samplingOnToName ?? false)).toEqual([true, true, false])
-    expect(run.looks.map((l) => l.decisions.heap?.outcome)).toEqual(['fail', 'fail', 'fail'])
+    expect(run.looks.map((l) => l.samplingOnToName ?? false)).toEqual([false, true, false])
+    expect(run.looks[1].decisions.heap?.outcome).toBe('fail')
+    // The fail is held from the look it happened at, not judged again on more samples.
+    expect(run.looks[2].decisions.heap).toEqual(run.looks[1].decisions.heap)
+  })
+
+  it('does not fail growth that levelled off by the look after the one that would have failed it', async () => {
+    // A cache filling at 1 MiB a second until full at 9 s of sampling: a hockey stick.
+    const engine = fakeEngine(
+      (t) => leaking(Math.min(t, 9)),
+      () => 20 * MiB
+    )
+    const run = await measureRun(plan(), ctx, engine.measure)
+    expect(run.looks[0].decisions.heap).toMatchObject({ outcome: 'continue', rule: 'confirming' })
+    expect(run.looks.map((l) => l.decisions.heap?.outcome)).not.toContain('fail')
   })
 })

@@ -43,7 +43,9 @@ export async function measureRun(
           limits: plan.limits,
           requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec,
           heapLineNamed: heapLineNamed(look.heapProfiles),
-          heapFailed: heapFailedAt(looks)?.decisions.heap
+          heapFailed: heapFailedAt(looks)?.decisions.heap,
+          previous: looks.at(-1),
+          warmupSec: warmupMs / 1000
         })
         looks.push(record)
         ctx.log(`${label}: ${describeLook(record, stop)}`)

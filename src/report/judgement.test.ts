@@ -60,6 +60,43 @@ describe('describeJudgement', () => {
     ).toBe('goroutines grow 12/min (98.8% CI 11/min to 13/min), limit 10/min')
   })
 
+  it('says a staircase grows in steps, and what tells a straight line from a fill that stops', () => {
+    const growth = t(1536 * KiB, 200 * KiB, 3072 * KiB, 0)
+    const steps = { count: 3, staircase: true, nextStepDue: true, riseLowPerSec: perMin(1200 * KiB) }
+    expect(describeJudgement(judged('grows-in-steps', growth, { outcome: 'fail', steps }))).toMatch(
+      /limit 1\.00 MiB\/min: it grows in steps, as a map or buffer does each time it doubles its table or array, and was still growing at its last step$/
+    )
+    const container = {
+      function: 'main.handle',
+      file: '/src/svc/main.go',
+      repoPath: 'svc/main.go',
+      line: 40,
+      inuseBytesGrowth: 2_406_652,
+      inuseObjectsGrowth: 26
+    }
+    expect(
+      describeJudgement(judged('grows-in-steps', growth, { outcome: 'fail', steps, container }))
+    ).toMatch(
+      /at its last step; main\.handle \(svc\/main\.go:40\) holds 2\.30 MiB more in 26 objects, the container's arrays$/
+    )
+    const line = t(3072 * KiB, 2048 * KiB, 4096 * KiB)
+    // A slice that grows by 1.25 steps often enough to fail as a line: still said to grow in steps.
+    expect(
+      describeJudgement(
+        judged('above-limit', line, { outcome: 'fail', steps, container, couldBeFill: false })
+      )
+    ).toMatch(/limit 1\.00 MiB\/min: it grows in steps, as a map or buffer does .* the container's arrays$/)
+    expect(describeJudgement(judged('above-limit', line, { outcome: 'fail', couldBeFill: true }))).toMatch(
+      /limit 1\.00 MiB\/min; a cache that fills in a straight line and then stops looks the same until it is full: if this is one, a warmup that covers the fill \(or a longer max-duration\) tells them apart$/
+    )
+    expect(describeJudgement(judged('levelled-off', line, { outcome: 'pass' }))).toBe(
+      'live heap grew 3.00 MiB/min but levelled off, as a cache does once full: flat since the look before, within the limit 1.00 MiB/min'
+    )
+    expect(describeJudgement(judged('levelled-off', line))).toMatch(
+      /until it levelled off before the next look could confirm it: a cache that filled\? lengthen warmup past the fill, or raise max-duration$/
+    )
+  })
+
   it('names each rule in the words a reader acts on', () => {
     const growth = t(3072 * KiB, 2048 * KiB, 4096 * KiB, 10 * KiB)
     expect(describeJudgement(judged('late-slope-below-limit', growth))).toMatch(

@@ -43,7 +43,15 @@ export function describeJudgement(j: Judgement, verdict?: Verdict): string {
   const then = (sep: string, forAnswer = '') => (advice ? `${sep}${advice}${forAnswer}` : `; ${NOT_DECIDING}`)
   switch (j.rule) {
     case 'above-limit':
-      return `${measured}, ${limit}`
+      return `${measured}, ${limit}${j.steps?.staircase ? `: ${IN_STEPS}${containerText(j)}` : j.couldBeFill ? COULD_BE_FILL : ''}`
+    case 'grows-in-steps':
+      return `${measured}, ${limit}: ${IN_STEPS}, and was still growing at its last step${containerText(j)}`
+    case 'confirming':
+      return `${measured}, above the ${limit}; sampling ended before the next look could confirm it`
+    case 'levelled-off':
+      return j.outcome === 'pass'
+        ? `${label} grew ${shown(j.estimatePerSec)} but levelled off, as a cache does once full: flat since the look before, within the ${limit}`
+        : `${measured}, above the ${limit} until it levelled off before the next look could confirm it: a cache that filled? ${LEVELLED_ADVICE}`
     case 'upper-below-limit':
       return `${label} ${shown(j.estimatePerSec)}${vsBase ? ' over the base' : ''}, within the ${limit}`
     case 'late-upper-below-limit':
@@ -73,6 +81,23 @@ const NOT_DECIDING = 'the fail rests on the judgements that failed, not on this 
 
 export const capitalized = (s: string) => s.replace(/^\w/, (c) => c.toUpperCase())
 
+/** "; main.handle (main.go:40) holds 2.29 MiB more in 26 objects, the container's arrays". */
+function containerText(j: Judgement): string {
+  const c = j.container
+  if (!c) return ''
+  const objects =
+    c.inuseObjectsGrowth > 0 ? ` in ${c.inuseObjectsGrowth} objects` : ' in the arrays that replaced the last'
+  return `; ${c.function} (${c.repoPath ?? c.file}:${c.line}) holds ${formatBytes(c.inuseBytesGrowth)} more${objects}, the container's arrays`
+}
+
+const IN_STEPS = 'it grows in steps, as a map or buffer does each time it doubles its table or array'
+
+const LEVELLED_ADVICE = 'lengthen warmup past the fill, or raise max-duration'
+
+/** A fail on a straight line that never bent: what would tell it from a cache not yet full. */
+const COULD_BE_FILL =
+  '; a cache that fills in a straight line and then stops looks the same until it is full: if this is one, a warmup that covers the fill (or a longer max-duration) tells them apart'
+
 /** What to change for a clearer answer, for the judgements that have no clear one. */
 export function adviceFor(j: Judgement): string | null {
   const advice: Partial<Record<JudgementRule, string>> = {
@@ -80,7 +105,9 @@ export function adviceFor(j: Judgement): string | null {
     straddles: `raise max-duration${j.against === 'base' ? ' or repeats' : ''}`,
     saturating: 'raise max-duration, or warmup',
     'late-slope-below-limit': 'lengthen warmup',
-    'too-few-samples': 'raise max-duration'
+    'too-few-samples': 'raise max-duration',
+    'levelled-off': LEVELLED_ADVICE,
+    confirming: 'raise max-duration'
   }
   return advice[j.rule] ?? null
 }

@@ -21,7 +21,9 @@ import { SERVICES } from '../test/fixtures/services.js'
 const runs = Number(process.env.MEMGATE_BENCH_RUNS ?? 5)
 const requests = Number(process.env.MEMGATE_BENCH_REQUESTS ?? 2000)
 if (![runs, requests].every((n) => Number.isInteger(n) && n >= 1)) {
-  process.stderr.write('bench:ancestors: MEMGATE_BENCH_RUNS and MEMGATE_BENCH_REQUESTS must be whole numbers\n')
+  process.stderr.write(
+    'bench:ancestors: MEMGATE_BENCH_RUNS and MEMGATE_BENCH_REQUESTS must be whole numbers\n'
+  )
   process.exit(2)
 }
 
@@ -62,7 +64,13 @@ async function measureOnce(binary: string, godebug: string): Promise<Measured> {
   })
   try {
     for (let i = 0; i < 100; i++) {
-      if (await get(`${base}/debug/pprof/`).then(() => true, () => false)) break
+      if (
+        await get(`${base}/debug/pprof/`).then(
+          () => true,
+          () => false
+        )
+      )
+        break
       await sleep(100)
     }
     const group = readGroup(child.pid!)
@@ -72,7 +80,12 @@ async function measureOnce(binary: string, godebug: string): Promise<Measured> {
     const heap = summarizeHeap(decodeProfile(await get(`${base}/debug/pprof/heap?gc=1`)))
     const goroutines = summarizeGoroutines(decodeProfile(await get(`${base}/debug/pprof/goroutine`))).total
     const dump = await get(`${base}/debug/pprof/goroutine?debug=2`)
-    return { cpuUsPerRequest: (cpuSec / requests) * 1e6, heapBytes: heap.inuseBytes, goroutines, dumpBytes: dump.length }
+    return {
+      cpuUsPerRequest: (cpuSec / requests) * 1e6,
+      heapBytes: heap.inuseBytes,
+      goroutines,
+      dumpBytes: dump.length
+    }
   } finally {
     await stopGroup(child)
   }

@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 import { createRequire as __memgateCreateRequire } from 'node:module'
 const require = __memgateCreateRequire(import.meta.url)
-import require$$0, { once } from 'node:events';
+import require$$0, { EventEmitter, once } from 'node:events';
 import require$$1, { spawn, execFile } from 'node:child_process';
-import require$$2, { posix, resolve as resolve$1, join, dirname, basename, relative, sep } from 'node:path';
-import require$$3$1, { openSync, constants, fstatSync, readSync, closeSync, writeFileSync, readdirSync, readFileSync, mkdirSync, rmdirSync, realpathSync, rmSync, renameSync, accessSync, existsSync, createWriteStream, mkdtempSync } from 'node:fs';
+import require$$2, { posix, win32, resolve as resolve$1, join, dirname, basename, relative, sep as sep$1, isAbsolute as isAbsolute$1 } from 'node:path';
+import * as require$$3$1 from 'node:fs';
+import require$$3__default, { openSync, constants, fstatSync, readSync, closeSync, writeFileSync, readdirSync as readdirSync$1, readFileSync, mkdirSync, rmdirSync, realpathSync as realpathSync$2, rmSync, renameSync, accessSync, existsSync, createWriteStream, mkdtempSync } from 'node:fs';
 import require$$4 from 'node:process';
 import { tmpdir, constants as constants$1 } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createServer, connect } from 'node:net';
-import { promisify } from 'node:util';
+import require$$1$2, { realpathSync as realpathSync$1, readlinkSync, readdirSync, readdir as readdir$1, lstatSync } from 'fs';
+import { realpath, readlink, readdir, lstat } from 'node:fs/promises';
+import Stream from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { performance as performance$1 } from 'node:perf_hooks';
 import require$$0$1 from 'util';
@@ -18,13 +22,12 @@ import require$$0$2 from 'url';
 import require$$1$1 from 'http';
 import require$$2$1 from 'https';
 import require$$3$2 from 'zlib';
-import require$$1$2 from 'fs';
 import require$$2$2 from 'process';
 import require$$1$3 from 'v8';
 import require$$3$3 from 'cluster';
-import { Agent as Agent$1, request as request$1 } from 'node:http';
-import { Agent, request } from 'node:https';
 import { gunzipSync } from 'node:zlib';
+import { request as request$1, Agent as Agent$1 } from 'node:http';
+import { request, Agent } from 'node:https';
 
 var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
 
@@ -1512,7 +1515,7 @@ function requireCommand () {
 	const EventEmitter = require$$0.EventEmitter;
 	const childProcess = require$$1;
 	const path = require$$2;
-	const fs = require$$3$1;
+	const fs = require$$3__default;
 	const process = require$$4;
 
 	const { Argument, humanReadableArgName } = requireArgument();
@@ -8259,6 +8262,19 @@ const Trend = object({
     remainingHighPerSec: NUMBER_OR_NULL,
     /** For saturating growth: the level it tends to and its time constant. */
     fill: Optional(object({ plateau: NUMBER, tauSec: COUNT, remainingSlopePerSec: NUMBER })),
+    /**
+     * Jumps within one interval that held their level (analysis/steps.ts): a container
+     * reallocating. Absent when there is none (and in reports before step-aware growth).
+     */
+    steps: Optional(object({
+        count: COUNT,
+        /** ≥ 2 steps carry most of the rise: the growth is a staircase. */
+        staircase: BOOLEAN,
+        /** The flat run after the last step is shorter than a doubling container's next gap. */
+        nextStepDue: BOOLEAN,
+        /** Lower bound of the rise read from the staircase's flat ends, per second; null without a staircase. */
+        riseLowPerSec: NUMBER_OR_NULL
+    })),
     /** The z the bounds are read at: the error budget split over the looks. */
     z: COUNT,
     /** Two-sided confidence of the bounds: 1 − 2·Φ(−z). */
@@ -8294,6 +8310,8 @@ const SERIES_NAMES = Object.keys(SERIES);
 const JUDGED_SERIES = ['heap', 'goroutines'];
 const CALL_PATH = list(TEXT, 1000);
 /** An allocation site: the first frame in the service's own code. */
+/** A line of the service that started goroutines of the standard library or a library. */
+const STARTED_BY = object({ function: TEXT, file: TEXT, line: NUMBER, repoPath: Optional(TEXT) });
 const HeapSite = object({
     function: TEXT,
     /** As in the profile (absolute build path or module path). */
@@ -8306,12 +8324,33 @@ const HeapSite = object({
      * stack ends at runtime.systemstack, never at the `go` statement: see Attribution.goroutines.
      */
     kind: Optional(Type.Literal('goroutines')),
+    /**
+     * Who can change the line: the service, a library, or nobody ('standard-library': then the
+     * site is the function the holding goroutines began in). Reports before issue 20 lack it.
+     */
+    owner: Optional(oneOf$2('service', 'library', 'standard-library')),
+    /**
+     * For goroutines of the standard library or a library: the service line that started them,
+     * read from their ancestors (GODEBUG=tracebackancestors); absent when nothing links them.
+     */
+    startedBy: Optional(STARTED_BY),
+    /** For such goroutines: "function file:line" of the go statement that started most of them. */
+    goroutinesCreatedBy: Optional(TEXT),
+    /**
+     * Rows each within the sampling noise but past it together, merged into this one: by
+     * function (its lines), or by library (its functions). The line is the largest row's.
+     */
+    merged: Optional(object({ by: oneOf$2('function', 'library'), rows: COUNT })),
+    /** Some frame of its call path is a line the pull request changed. */
+    changedInPr: Optional(BOOLEAN),
     /** Short call path, innermost first, as "function file:line". */
     callPath: CALL_PATH,
     inuseBytesGrowth: NUMBER,
     inuseObjectsGrowth: NUMBER,
     bytesPerSec: NUMBER,
     bytesPerRequest: Optional(NUMBER),
+    /** The 95 % interval of bytesPerRequest from the profile's sampling noise. */
+    bytesPerRequestInterval: Optional(object({ low: NUMBER, high: NUMBER })),
     /** Growth within what the profile's sampling rate can tell from zero. */
     withinNoise: BOOLEAN
 });
@@ -8326,11 +8365,28 @@ const GoroutineGroup = object({
     waitReason: Optional(TEXT),
     /** "function file:line" of the go statement. */
     createdBy: Optional(TEXT),
+    /** Goroutines with no frame of the service or a library: the function they began in. */
+    entry: Optional(TEXT),
+    /** For those: the service line that started them, read from their ancestors (as HeapSite.startedBy). */
+    startedBy: Optional(STARTED_BY),
     countGrowth: NUMBER,
     perSec: NUMBER,
     count: NUMBER,
     /** Proven leaked by the runtime's goroutineleak profile. */
     provenLeaked: Optional(BOOLEAN)
+});
+/** A known misuse the profiles show (analysis/signatures.ts); report/signatures.ts words it. */
+const SignatureKind = oneOf$2('response-body-not-closed', 'transport-per-request', 'context-not-cancelled', 'timer-not-stopped', 'request-kept', 'metric-label-unbounded', 'write-syncer-not-stopped');
+const LeakSignature = object({
+    kind: SignatureKind,
+    /** The service's line to change; absent when no frame of the service links to the growth. */
+    site: Optional(object({ function: TEXT, file: TEXT, line: NUMBER, repoPath: Optional(TEXT) })),
+    /** What the signature's stacks added to the heap between the first and the last sample. */
+    heapBytesGrowth: COUNT,
+    /** Goroutines of the signature's groups added (a connection's read and write loops). */
+    goroutineGrowth: COUNT,
+    /** The library function that told it: "net/http.(*Transport).onceSetNextProtoDefaults". */
+    evidence: TEXT
 });
 const Attribution = object({
     heap: list(HeapSite),
@@ -8340,7 +8396,9 @@ const Attribution = object({
     /** The heap profile's sampling: one sample per this many bytes allocated (memprofilerate). */
     heapSamplingRateBytes: Optional(COUNT),
     /** Built with GOEXPERIMENT=goroutineleakprofile: goroutine groups may be `provenLeaked`. */
-    goroutineLeakProfile: Optional(BOOLEAN)
+    goroutineLeakProfile: Optional(BOOLEAN),
+    /** Known misuses, most certain first (absent in reports made before signatures were told). */
+    signatures: Optional(list(LeakSignature, 20))
 });
 const LoadStats = object({
     kind: oneOf$2('built-in', 'command'),
@@ -8365,10 +8423,25 @@ const LoadStats = object({
  *  - straddles: the interval holds the limit.
  *  - too-few-samples: too few samples to fit a trend (or to compare head and base).
  *  - nothing-judged: every limit is off (or the base is missing): nothing to judge against.
+ *  - load-missed-code: the load made no measurable difference to what the service's own code
+ *    allocated (analysis/load-reach.ts): no growth could have shown, so no pass.
+ *  - base-grows-too: above the absolute limit, but so is the base, and head − base is not
+ *    above the allowed increase (absolute-limits: change): judged on what the change adds;
+ *    the outcome is that of head − base (pass, or inconclusive while it straddles).
+ *  - goroutines-own-memory: above the limit (or the base), but only by the runtime's records
+ *    of goroutines that fail their own limit (analysis/goroutines-own.ts): charged to them.
+ *  - grows-in-steps: a staircase of reallocation steps (a map or buffer that doubles) whose rise is above the limit.
+ *  - confirming: a fail at this look, to stand only if the growth has not levelled off by the next look.
+ *  - levelled-off: a fail at the previous look that the growth since has refuted: it levelled off.
  */
-const JudgementRule = oneOf$2('upper-below-limit', 'late-upper-below-limit', 'levels-off-below-limit', 'above-limit', 'saturating', 'late-slope-below-limit', 'too-noisy', 'straddles', 'too-few-samples', 'nothing-judged');
+const JudgementRule = oneOf$2('upper-below-limit', 'late-upper-below-limit', 'levels-off-below-limit', 'above-limit', 'saturating', 'late-slope-below-limit', 'too-noisy', 'straddles', 'too-few-samples', 'nothing-judged', 'base-grows-too', 'load-missed-code', 'goroutines-own-memory', 'grows-in-steps', 'confirming', 'levelled-off');
 /** What one series' rule said at a look: an outcome, or go on sampling. */
-const LookDecision = object({ outcome: Type.Union([Verdict, Type.Literal('continue')]), rule: JudgementRule }, { additionalProperties: false });
+const LookDecision = object({
+    outcome: Type.Union([Verdict, Type.Literal('continue')]),
+    rule: JudgementRule,
+    /** 'confirming': the rule of the fail that waits for the next look. */
+    failRule: Optional(JudgementRule)
+}, { additionalProperties: false });
 /** One look at the growth: what each judged series' rule said. */
 const LookRecord = object({
     /** 0-based, of `count` looks at most. */
@@ -8460,6 +8533,28 @@ const ReadingSource = Type.Union([
     object({ kind: Type.Literal('pprof') }, { additionalProperties: false }),
     object({ kind: Type.Literal('metrics'), heapGauge: WORD }, { additionalProperties: false })
 ]);
+/**
+ * Whether the load reached the service's own code (analysis/load-reach.ts): what the
+ * service allocated per second over a short idle stretch before the load, and while
+ * sampling under it, in all (MemStats.TotalAlloc, sampling's own reads included) and through
+ * its own code (the heap profile's alloc_space of stacks with a frame of its module).
+ */
+const LoadReach = object({
+    idleSec: COUNT,
+    idleAllocBytesPerSec: NUMBER,
+    idleOwnAllocBytesPerSec: NUMBER,
+    sampledSec: COUNT,
+    allocBytesPerSec: NUMBER,
+    /** Through the own-code stacks that did not allocate idle. */
+    ownAllocBytesPerSec: NUMBER,
+    /** One heap-profile sample per this many bytes: less own allocation in the window may go unseen. */
+    heapSamplingRateBytes: COUNT,
+    /**
+     * reached: the profile saw the own code allocate under load in stacks that did not allocate
+     * idle; missed: it did not (requests answered by a 404 or a redirect, or sent elsewhere).
+     */
+    outcome: oneOf$2('reached', 'missed')
+});
 const Run = object({
     side: oneOf$2('head', 'base'),
     ref: Optional(TEXT),
@@ -8486,6 +8581,8 @@ const Run = object({
     quiescence: Quiescence,
     /** The interval sampled at, why, and what the samples' forced GCs cost the service. */
     interval: Optional(SamplingInterval),
+    /** Whether the load reached the service's own code; absent from /metrics, and in reports made before the check. */
+    loadReach: Optional(LoadReach),
     /**
      * With repeats, each repeat's own slopes. `trends` then pool all repeats (pairs
      * within a repeat only); `samples`, `load` and `profilesDir` are the first repeat's.
@@ -8500,7 +8597,7 @@ const Run = object({
 const Judgement = object({
     outcome: Verdict,
     rule: JudgementRule,
-    /** null only for 'nothing-judged'. */
+    /** null only for 'nothing-judged' and 'load-missed-code'. */
     series: Type.Union([JudgedSeries, Type.Null()]),
     /** The absolute limit, or the allowed increase over the base. */
     against: oneOf$2('limit', 'base'),
@@ -8517,11 +8614,32 @@ const Judgement = object({
     limitPerRequest: Optional(NUMBER),
     /** 'saturating': where the growth is heading. */
     fill: Optional(Trend.properties.fill),
-    /** Against the base: each side's own growth. */
+    /** The growth's reallocation steps, when it has any. */
+    steps: Optional(Trend.properties.steps),
+    /**
+     * A staircase whose growth the heap profile shows held by a few large objects at one
+     * site (analysis/container.ts): the container reallocating, where it was allocated.
+     */
+    container: Optional(object({
+        function: TEXT,
+        file: TEXT,
+        line: NUMBER,
+        repoPath: Optional(TEXT),
+        inuseBytesGrowth: NUMBER,
+        inuseObjectsGrowth: NUMBER
+    })),
+    /**
+     * A fail on growth that never bent before max-duration: a cache that fills in a straight
+     * line and then stops would look the same until full. Absent before this was told.
+     */
+    couldBeFill: Optional(BOOLEAN),
+    /** Against the base: each side's own growth; 'base-grows-too': the base's, against the same limit. */
     headPerSec: Optional(NUMBER),
     basePerSec: Optional(NUMBER),
     /** 'nothing-judged': whether a baseline was asked for and could not be had. */
-    baselineMissing: Optional(BOOLEAN)
+    baselineMissing: Optional(BOOLEAN),
+    /** 'load-missed-code': what the service did idle and under load. */
+    loadReach: Optional(LoadReach)
 });
 const SeriesComparison = object({
     /** head slope minus base slope, units per second, with its interval. */
@@ -8602,465 +8720,24 @@ const Report = object({
     source: Optional(SourceLink)
 });
 
-// The standard normal quantile, for the z of each look and of the power of a test.
-// Acklam's rational approximations (relative error below 1.2e-9 over (0, 1)).
-const CENTRAL_NUM = [
-    -39.69683028665376, 2.209460984245205e2, -275.9285104469687, 1.38357751867269e2, -30.66479806614716,
-    2.506628277459239
-];
-const CENTRAL_DEN = [
-    -54.47609879822406, 1.615858368580409e2, -155.6989798598866, 6.680131188771972e1, -13.28068155288572
-];
-const TAIL_NUM = [
-    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-    2.938163982698783
-];
-const TAIL_DEN = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-const TAIL_START = 0.02425;
-/** Horner's rule; `leadingOne` appends the implicit trailing coefficient 1 of the denominators. */
-function polynomial(coefficients, x, leadingOne = false) {
-    const value = coefficients.reduce((acc, c) => acc * x + c, 0);
-    return leadingOne ? value * x + 1 : value;
-}
-/** z such that P(Z ≤ z) = p for a standard normal Z. */
-function normalQuantile(p) {
-    if (!(p > 0 && p < 1))
-        throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
-    if (p < TAIL_START) {
-        const q = Math.sqrt(-2 * Math.log(p));
-        return polynomial(TAIL_NUM, q) / polynomial(TAIL_DEN, q, true);
-    }
-    if (p > 1 - TAIL_START)
-        return -normalQuantile(1 - p);
-    const q = p - 0.5;
-    const r = q * q;
-    return (q * polynomial(CENTRAL_NUM, r)) / polynomial(CENTRAL_DEN, r, true);
-}
-/** Φ(z) by bisection on the quantile: exact enough for a confidence printed to a tenth of a percent. */
-function normalCdf(z) {
-    let [lo, hi] = [1e-12, 1 - 1e-12];
-    for (let i = 0; i < 60; i++) {
-        const mid = (lo + hi) / 2;
-        if (normalQuantile(mid) < z)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return (lo + hi) / 2;
-}
-/** The two-sided confidence of bounds read at ±z: 1 − 2·Φ(−z). */
-function twoSidedConfidence(z) {
-    return 1 - 2 * (1 - normalCdf(z));
-}
-
-// The sequential design: sampling goes on past `duration` while the answer is unclear,
-// with a look at duration, 2×, 3×… up to max-duration. Each look may pass or fail, so
-// each spends part of the error budget: Bonferroni splits α = 0.025 per side evenly
-// (over four looks z = 2.50 for both; 2.39 is α/3, the split when the first look may
-// not fail, which would keep clear leaks from stopping at the first look).
-/** One-sided risk per side over the whole run: failing a service within its limit, passing one above it. */
-const ALPHA_PER_SIDE = 0.025;
-/** Seconds of sampling at each look: duration, 2×, 3×… and max-duration itself when it is not a multiple. */
-function lookTimesSec(durationSec, maxDurationSec) {
-    if (!(durationSec > 0))
-        throw new RangeError(`duration must be above 0 s, got ${durationSec}`);
-    const looks = [];
-    for (let k = 1; k * durationSec <= maxDurationSec; k++)
-        looks.push(k * durationSec);
-    if (looks.length === 0 || looks[looks.length - 1] < maxDurationSec)
-        looks.push(Math.max(maxDurationSec, durationSec));
-    return looks;
-}
-/** The z each look's intervals are read at when `lookCount` looks share the budget. */
-function lookZ(lookCount, alphaPerSide = ALPHA_PER_SIDE) {
-    return normalQuantile(1 - alphaPerSide / lookCount);
-}
+/** A few arrays: a map's directory of tables, or one array and the one replacing it. */
+const FEW_OBJECTS = 64;
+/** Each at least this large on average: a container's array, not a record. */
+const LARGE_OBJECT_BYTES = 64 * 1024;
 /**
- * One look. Passing on the last half too lets a fill that has levelled off pass; it adds
- * at most α to the risk of passing a leak, as both bounds sit at the look's z. Accelerating
- * growth is never excused; saturating growth is, unless the growth that stays after the
- * fill is above the limit with confidence (a leak under a filling cache).
+ * The site that holds most of the growth, when it holds it in a few large objects. Read
+ * for a series already seen to grow in steps, so a site the profile's noise model leaves
+ * within its noise counts too: that model takes live objects for a Poisson count, and one
+ * array replaced by a larger (a bytes.Buffer, a slice of values) is a count of one.
  */
-function decideLook(e) {
-    const { limitPerSec: limit } = e;
-    const { ciLow, ciHigh, lateSlopePerSec, lateCiHigh, shape, remainingLowPerSec, remainingHighPerSec } = e.trend;
-    if (ciHigh < limit)
-        return { outcome: 'pass', rule: 'upper-below-limit' };
-    if (lateCiHigh !== null && lateCiHigh < limit)
-        return { outcome: 'pass', rule: 'late-upper-below-limit' };
-    if (shape === 'saturating' && remainingHighPerSec !== null && remainingHighPerSec < limit)
-        return { outcome: 'pass', rule: 'levels-off-below-limit' };
-    const above = ciLow > limit;
-    const excused = shape === 'saturating' && !(remainingLowPerSec !== null && remainingLowPerSec > limit);
-    if (above && lateSlopePerSec > limit && !excused) {
-        return { outcome: 'fail', rule: 'above-limit' };
-    }
-    const outcome = e.lastLook ? 'inconclusive' : 'continue';
-    if (above)
-        return { outcome, rule: shape === 'saturating' ? 'saturating' : 'late-slope-below-limit' };
-    return { outcome, rule: ciHigh - ciLow > 2 * limit ? 'too-noisy' : 'straddles' };
-}
-
-/**
- * A failure the user can act on (build failure, crash, bad input): shown as one
- * line, never a stack trace, exit code 2. `detail` holds what the user needs to see
- * beneath it, such as compiler output or the service's last lines.
- */
-class GateError extends Error {
-    detail;
-    constructor(message, detail) {
-        super(message);
-        this.detail = detail;
-    }
-}
-/**
- * The output folder, or a file in it, cannot be written: the user's to fix, not the
- * service's or pprof's. Each front end names the folder in its own words (`--out` in the CLI).
- */
-class OutputError extends GateError {
-    path;
-    problem;
-    constructor(path, problem) {
-        super(`output folder: ${path} ${problem}`);
-        this.path = path;
-        this.problem = problem;
-    }
-}
-
-/**
- * The package path of a Go symbol: "net/http.(*conn).serve" → "net/http".
- * Type arguments of generic instantiations are dropped first: they hold other paths.
- */
-function packageOf(fn) {
-    // indexOf, not /\[.*$/, which scans from every '[' again (quadratic on a hostile name).
-    const bracket = fn.indexOf('[');
-    const name = bracket < 0 ? fn : fn.slice(0, bracket);
-    const slash = name.lastIndexOf('/');
-    const dot = name.indexOf('.', slash + 1);
-    return dot < 0 ? name : name.slice(0, dot);
-}
-/** The standard library: no dot in the first path element ("net/http", "internal/poll", "vendor/…"). */
-function isStdlib(fn) {
-    const pkg = packageOf(fn);
-    return pkg !== 'main' && !pkg.split('/')[0].includes('.');
-}
-/**
- * The runtime and its internals: frames no user can act on. "sync.runtime_notifyListWait"
- * and the like are runtime code linked into other packages.
- */
-function isRuntime(fn) {
-    const pkg = packageOf(fn);
-    return (pkg === 'runtime' ||
-        pkg.startsWith('runtime/') ||
-        pkg.startsWith('internal/') ||
-        fn.startsWith(`${pkg}.runtime_`));
-}
-/**
- * Own code is package main and the packages of the service's modules (every module of a
- * go.work workspace); without module paths, anything outside the standard library
- * (dependencies included).
- */
-function ownCode(modulePaths) {
-    if (modulePaths.length === 0)
-        return (f) => !isStdlib(f.function);
-    return (f) => {
-        const pkg = packageOf(f.function);
-        return pkg === 'main' || modulePaths.some((m) => pkg === m || pkg.startsWith(`${m}/`));
-    };
-}
-/**
- * Where a stack is charged: the innermost own-code frame, else the innermost frame
- * outside the runtime, else the root (runtime-only stacks group by where they began).
- * -1 for an empty stack.
- */
-function siteIndex(stack, isOwn) {
-    const own = stack.findIndex(isOwn);
-    if (own >= 0)
-        return own;
-    const outside = stack.findIndex((f) => !isRuntime(f.function));
-    return outside >= 0 ? outside : stack.length - 1;
-}
-function frameString(f) {
-    return `${f.function} ${f.file}:${f.line}`;
-}
-/**
- * A short call path, innermost first: the calls below the site (how it allocated or
- * blocked, runtime internals left out), the site, and up to two of its callers.
- */
-function callPath(stack, site) {
-    const below = stack.slice(0, site).filter((f) => !isRuntime(f.function));
-    return [...below.slice(-3), ...stack.slice(site, site + 3)].map(frameString);
-}
-
-// The decoded form of a pprof profile: plain data, strings resolved, numbers normalised.
-/** The index of a sample type by name, or -1. */
-function sampleTypeIndex(p, type) {
-    return p.sampleTypes.findIndex((t) => t.type === type);
-}
-
-// Reduces a heap profile to the live heap per whole stack, and groups stacks (of a
-// summary or of a diff) by the line they are charged to.
-/**
- * The probability that the runtime samples an object of sizeBytes: its sampler is a
- * Poisson process over allocated bytes with mean gap rateBytes.
- */
-function sampleProbability(sizeBytes, rateBytes) {
-    return rateBytes <= 1 ? 1 : 1 - Math.exp(-sizeBytes / rateBytes);
-}
-/**
- * The variance of the live bytes of profile samples of sizeBytes objects, if the site
- * does not leak. Under steady load its live objects are an M/G/∞ queue, so their number
- * is Poisson; the runtime's sampler keeps each with probability prob (a thinned Poisson
- * count is Poisson) and scales it by 1/prob. So n samples vary by √n, each weighing
- * sizeBytes/prob: variance = bytes × sizeBytes / prob. This holds at memprofilerate=1
- * too, where it measures the objects in flight at either instant.
- */
-function sampleVarianceBytes2(bytes, sizeBytes, rateBytes) {
-    return (bytes * sizeBytes) / sampleProbability(sizeBytes, rateBytes);
-}
-/** Identifies a whole stack across profiles: every frame with its line. */
-function stackKey(frames) {
-    return frames.map(frameString).join('\n');
-}
-const isGoroutineRecord = (frames) => frames.some((f) => f.function === 'runtime.newproc1');
-function summarizeHeap(p, options = {}) {
-    const objectsAt = sampleTypeIndex(p, 'inuse_objects');
-    const bytesAt = sampleTypeIndex(p, 'inuse_space');
-    if (objectsAt < 0 || bytesAt < 0)
-        throw new GateError('not a heap profile: no inuse_objects/inuse_space');
-    const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? []);
-    const rateBytes = p.period > 0 ? p.period : 512 * 1024;
-    // The runtime writes one sample per stack and object size: merge them per stack.
-    const stacks = new Map();
-    let inuseBytes = 0;
-    let inuseObjects = 0;
-    for (const s of p.samples) {
-        const bytes = s.values[bytesAt];
-        const objects = s.values[objectsAt];
-        if (bytes <= 0 || s.stack.length === 0)
-            continue;
-        inuseBytes += bytes;
-        inuseObjects += objects;
-        const key = stackKey(s.stack);
-        let stack = stacks.get(key);
-        if (!stack) {
-            stack = {
-                frames: s.stack,
-                siteAt: siteIndex(s.stack, isOwn),
-                ...(isGoroutineRecord(s.stack) ? { kind: 'goroutines' } : {}),
-                bytes: 0,
-                objects: 0,
-                varianceBytes2: 0
-            };
-            stacks.set(key, stack);
-        }
-        const sizeBytes = s.numLabels.bytes || bytes / Math.max(objects, 1);
-        stack.bytes += bytes;
-        stack.objects += objects;
-        stack.varianceBytes2 += sampleVarianceBytes2(bytes, sizeBytes, rateBytes);
-    }
-    return { inuseBytes, inuseObjects, samplingRateBytes: rateBytes, stacks: [...stacks.values()] };
-}
-/** Stacks grouped by the line (and kind) they are charged to, most bytes first. */
-function allocationSites(stacks) {
-    const sites = new Map();
-    for (const s of stacks) {
-        const frame = s.frames[s.siteAt];
-        const key = `${s.kind ?? ''} ${frameString(frame)}`;
-        let entry = sites.get(key);
-        if (!entry) {
-            const site = {
-                function: frame.function,
-                file: frame.file,
-                line: frame.line,
-                callPath: [],
-                ...(s.kind ? { kind: s.kind } : {}),
-                bytes: 0,
-                objects: 0,
-                varianceBytes2: 0
-            };
-            entry = { site, largest: s };
-            sites.set(key, entry);
-        }
-        entry.site.bytes += s.bytes;
-        entry.site.objects += s.objects;
-        entry.site.varianceBytes2 += s.varianceBytes2;
-        if (s.bytes > entry.largest.bytes)
-            entry.largest = s;
-    }
-    return [...sites.values()]
-        .map(({ site, largest }) => ({ ...site, callPath: callPath(largest.frames, largest.siteAt) }))
-        .sort((a, b) => b.bytes - a.bytes);
-}
-
-// The growth of the live heap between two heap summaries, per whole stack: the last
-// minus the first, as pprof merges the last with the first scaled by -1. Attribution
-// (by line) and the flame graph (by stack) both read it.
-function diffHeap(first, last) {
-    const stacks = new Map();
-    const add = (s, sign) => {
-        const key = stackKey(s.frames);
-        const sum = stacks.get(key);
-        if (!sum)
-            stacks.set(key, { ...s, bytes: sign * s.bytes, objects: sign * s.objects });
-        else {
-            sum.bytes += sign * s.bytes;
-            sum.objects += sign * s.objects;
-            sum.varianceBytes2 += s.varianceBytes2;
-        }
-    };
-    for (const s of last.stacks)
-        add(s, 1);
-    for (const s of first.stacks)
-        add(s, -1);
-    return { stacks: [...stacks.values()] };
-}
-
-// The Go 1.26 goroutineleak profile (GOEXPERIMENT=goroutineleakprofile): goroutines the
-// GC proved unreachable-blocked. It has the goroutine profile's shape, so it is summarized
-// by summarizeGoroutines and joined by the blocking frame.
-/** Marks the groups (of any summary keyed by frame) that hold proven-leaked goroutines. */
-function markProvenLeaks(groups, leaked) {
-    const keys = new Set(leaked.groups.filter((g) => g.count > 0).map(frameString));
-    return groups.map((g) => ({ ...g, provenLeaked: keys.has(frameString(g)) }));
-}
-
-// Maps the file paths of a profile to paths in the repository.
-// Go writes forward slashes on every platform; Windows drive letters compare case-insensitively.
-function normalize(p) {
-    const slashed = p
-        .replace(/\\/g, '/')
-        .replace(/^([A-Za-z]):\//, (_, drive) => `${drive.toLowerCase()}:/`);
-    // Trailing slashes cut by a loop, keeping the first character: /(.)\/+$/ rescans a run of
-    // slashes from each of them (quadratic on a hostile path).
-    let end = slashed.length;
-    while (end > 1 && slashed[end - 1] === '/')
-        end--;
-    return slashed.slice(0, end);
-}
-function isAbsolute(p) {
-    return p.startsWith('/') || /^[a-z]:\//.test(p);
-}
-function relativeInside(root, p) {
-    const rel = posix.relative(root, p);
-    return rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel) ? undefined : rel;
-}
-/**
- * The repository-relative path of a profile's file: an absolute build path under the
- * root, or (built with -trimpath) a path under one of the module paths. Undefined when outside.
- */
-function toRepoPath(file, layout) {
-    const f = normalize(file);
-    const root = normalize(layout.repoRoot);
-    if (isAbsolute(f))
-        return relativeInside(root, f);
-    // The longest path wins: a workspace may hold example.com/svc and example.com/svc/tools.
-    const module = (layout.modules ?? [])
-        .filter((m) => f.startsWith(`${m.path}/`))
-        .reduce((a, m) => (a && a.path.length >= m.path.length ? a : m), undefined);
-    if (!module)
-        return undefined;
-    return relativeInside(root, posix.join(normalize(module.dir), f.slice(module.path.length + 1)));
-}
-
-// Names the lines that leak: per allocation site and per goroutine group, the growth
-// between the first and the last sample, told apart from sampling noise.
-/**
- * Growth is noise below this many standard deviations: one-sided, and strict enough for
- * the hundreds of sites of an exact profile not to raise a false alarm between them.
- */
-const noiseSigmas = 3;
-/** Goroutine counts are exact, but requests in flight move them by a few. */
-const minGoroutineGrowth = 3;
-function byKey(items) {
-    return new Map(items.map((i) => [frameString(i), i]));
-}
-function repoPath(file, layout) {
-    const rel = layout && toRepoPath(file, layout);
-    return rel ? { repoPath: rel } : {};
-}
-/**
- * Whether a site's growth could come from chance alone: the two samples' counts are
- * independent Poisson draws, so their difference has the sum of their variances
- * (HeapDiff). A new site of d samples needs d > 3√d: 10 samples, that is 10 objects when
- * exact and ~5 MiB of small objects at the default 512 KiB.
- */
-function isWithinNoise(growthBytes, varianceBytes2) {
-    return growthBytes <= noiseSigmas * Math.sqrt(varianceBytes2);
-}
-/**
- * Whether a site grew past the profile's sampling noise between the two profiles: a line
- * of the service, or new goroutines (whose `go` statement the goroutine table names).
- */
-function namesHeapGrowth(first, last) {
-    return attributeHeap(diffHeap(first, last), 0, null).some((s) => !s.withinNoise);
-}
-/** Sites whose live heap grew, most growth first. */
-function attributeHeap(diff, elapsedSec, requests, layout) {
-    return allocationSites(diff.stacks)
-        .filter((site) => site.bytes > 0)
-        .map((site) => ({
-        function: site.function,
-        file: site.file,
-        line: site.line,
-        ...repoPath(site.file, layout),
-        ...(site.kind ? { kind: site.kind } : {}),
-        callPath: site.callPath,
-        inuseBytesGrowth: site.bytes,
-        inuseObjectsGrowth: site.objects,
-        bytesPerSec: elapsedSec > 0 ? site.bytes / elapsedSec : 0,
-        ...(requests ? { bytesPerRequest: site.bytes / requests } : {}),
-        withinNoise: isWithinNoise(site.bytes, site.varianceBytes2)
-    }));
-}
-/** Goroutine groups that grew (or are proven leaked), most growth first. */
-function attributeGoroutines(first, last, elapsedSec, extras = {}) {
-    const before = byKey(first.groups);
-    const text = byKey(extras.text ?? []);
-    const groups = extras.leaked
-        ? markProvenLeaks(last.groups, extras.leaked)
-        : last.groups.map((g) => ({ ...g, provenLeaked: false }));
-    const grown = [];
-    for (const g of groups) {
-        const key = frameString(g);
-        const growth = g.count - (before.get(key)?.count ?? 0);
-        // Proven leaks are always reported, however few.
-        if (growth < minGoroutineGrowth && !g.provenLeaked)
-            continue;
-        const dump = text.get(key);
-        const waitReason = dump?.waitReason ?? g.waitReason;
-        grown.push({
-            function: g.function,
-            file: g.file,
-            line: g.line,
-            ...repoPath(g.file, extras.layout),
-            callPath: g.callPath,
-            ...(waitReason ? { waitReason } : {}),
-            ...(dump?.createdBy ? { createdBy: dump.createdBy } : {}),
-            countGrowth: growth,
-            perSec: elapsedSec > 0 ? growth / elapsedSec : 0,
-            count: g.count,
-            ...(g.provenLeaked ? { provenLeaked: true } : {})
-        });
-    }
-    return grown.sort((a, b) => b.countGrowth - a.countGrowth);
-}
-
-/** Chance of failing a leak of exactly the detectable size. */
-const POWER = 0.8;
-/**
- * `se` is the whole window's standard error at the look the run stopped, `zFail` the z its
- * fail bound was read at, `requestsPerSec` the rate the load achieved.
- */
-function detectableLeak(se, limitPerSec, zFail, requestsPerSec, power = POWER) {
-    const perSec = limitPerSec + (zFail + normalQuantile(power)) * se;
-    const perRequest = (perSecond) => requestsPerSec && requestsPerSec > 0 ? perSecond / requestsPerSec : null;
-    return {
-        perSec,
-        perMin: perSec * 60,
-        perRequest: perRequest(perSec),
-        limitPerRequest: perRequest(limitPerSec)
-    };
+function reallocatingSite(sites) {
+    const top = sites.find((s) => !s.kind && s.inuseBytesGrowth > 0);
+    if (!top)
+        return null;
+    const objects = top.inuseObjectsGrowth;
+    const few = objects <= FEW_OBJECTS;
+    const large = objects <= 0 || top.inuseBytesGrowth / objects >= LARGE_OBJECT_BYTES;
+    return few && large ? top : null;
 }
 
 const MIN_TAU_SEC = 1;
@@ -9256,7 +8933,7 @@ function slopeIntervalBlocks(blocks, z = Z_95, shared) {
     if (slopes.length === 0)
         return null;
     slopes.sort();
-    const slopePerSec = median(slopes);
+    const slopePerSec = median$1(slopes);
     const paired = used.filter((b) => b.length >= 2);
     const meanLength = paired.reduce((sum, b) => sum + b.length, 0) / paired.length;
     const rho = shared?.rho ?? estimatedRho(paired, slopePerSec, meanLength);
@@ -9401,9 +9078,1037 @@ function pairwiseSlopes(blocks) {
     }
     return slopes.subarray(0, count);
 }
-function median(sorted) {
+function median$1(sorted) {
     const mid = sorted.length >> 1;
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** A jump is a step-to-step difference this many robust sds above the typical one. */
+const JUMP_SDS = 8;
+/**
+ * A map's tables split one by one, so one reallocation can take a few intervals: rises of
+ * a third of a jump's threshold, at most one interval apart, make one step.
+ */
+const RUN_SHARE = 3;
+/** A rise that lasts longer than this many intervals is growth, not a reallocation. */
+const MAX_STEP_INTERVALS = 8;
+/** A jump stands as a step when the next few readings hold its level (not a spike). */
+const HOLD_SAMPLES = 3;
+/** Steps carry at least this share of the window's rise: the growth is a staircase. */
+const STAIRCASE_SHARE = 0.5;
+/**
+ * A doubling container's next gap is about twice its last; a slice of values grows by
+ * about 1.25 once large. A flat run shorter than this many last gaps is a gap, not a plateau.
+ */
+const NEXT_GAP_FACTOR = 2;
+const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+/** Index ranges [from, to] of rising differences, joined across single non-rising ones. */
+function risingRuns(rising) {
+    const runs = [];
+    rising.forEach((up, i) => {
+        if (!up)
+            return;
+        const last = runs.at(-1);
+        if (last && i - last[1] <= 2)
+            last[1] = i;
+        else
+            runs.push([i, i]);
+    });
+    return runs;
+}
+/**
+ * The reallocation steps of a series in time order; null when it has no step (or under 6
+ * points). `loadSinceSec`: when the load began, on the points' clock (sampling starts after
+ * the warm-up). A container that grows with the load and doubles stepped last about half
+ * way from the load's start to its step, so with one step in the window its gap is taken
+ * from the load's start: a step early in the window is no sign that the next is near.
+ */
+function findSteps(points, loadSinceSec = points[0]?.t ?? 0) {
+    if (points.length < 6)
+        return null;
+    const diffs = points.slice(1).map((p, i) => p.v - points[i].v);
+    const typical = median(diffs);
+    const sd = 1.4826 * median(diffs.map((d) => Math.abs(d - typical)));
+    const rise = points[points.length - 1].v - points[0].v;
+    // Exact readings have no scatter: a jump must still be large beside the rise.
+    const threshold = Math.max(JUMP_SDS * sd, 0.05 * Math.abs(rise));
+    const jumps = [];
+    for (const [from, to] of risingRuns(diffs.map((d) => d - typical > threshold / RUN_SHARE))) {
+        const size = points[to + 1].v - points[from].v - typical * (to + 1 - from);
+        if (!(size > threshold) || to + 1 - from > MAX_STEP_INTERVALS)
+            continue;
+        const held = points.slice(to + 2, to + 2 + HOLD_SAMPLES);
+        if (held.some((p) => p.v < points[to + 1].v - size / 2))
+            continue;
+        jumps.push({ startT: points[from].t, t: points[to + 1].t, size });
+    }
+    if (jumps.length === 0 || !(rise > 0))
+        return null;
+    const last = jumps[jumps.length - 1];
+    const previousT = jumps.length > 1 ? jumps[jumps.length - 2].t : Math.min(loadSinceSec, points[0].t);
+    const share = Math.min(1, jumps.reduce((s, j) => s + j.size, 0) / rise);
+    const flatTailSec = points[points.length - 1].t - last.t;
+    const lastGapSec = last.t - previousT;
+    const carries = share >= STAIRCASE_SHARE;
+    return {
+        count: jumps.length,
+        share,
+        flatTailSec,
+        lastGapSec,
+        firstStepSec: jumps[0].startT - points[0].t,
+        staircase: carries && jumps.length >= 2,
+        nextStepDue: carries && flatTailSec < NEXT_GAP_FACTOR * lastGapSec
+    };
+}
+/**
+ * The rise over the window read from its flat ends, per second, at its lower bound: the
+ * median level after the last step less the median before the first, less z standard
+ * errors of the two medians (√(π/2)·sd/√n each, sd from the readings' steady differences).
+ * Steps are large beside quiesced noise, so this is tight where the slope's interval is
+ * wide: a staircase's residuals look like correlated noise.
+ */
+function stepRiseLowPerSec(points, z, loadSinceSec) {
+    if (points.length < 6)
+        return null;
+    const diffs = points.slice(1).map((p, i) => p.v - points[i].v);
+    const typical = median(diffs);
+    const readingSd = (1.4826 * median(diffs.map((d) => Math.abs(d - typical)))) / Math.SQRT2;
+    const steps = findSteps(points, loadSinceSec);
+    if (!steps?.staircase)
+        return null;
+    const spanSec = points[points.length - 1].t - points[0].t;
+    const tailStart = points[points.length - 1].t - steps.flatTailSec;
+    const head = points.filter((p) => p.t <= points[0].t + steps.firstStepSec);
+    const tail = points.filter((p) => p.t >= tailStart);
+    if (head.length === 0 || tail.length === 0 || spanSec <= 0)
+        return null;
+    const se = Math.sqrt(Math.PI / 2) * readingSd * Math.sqrt(1 / head.length + 1 / tail.length);
+    const rise = median(tail.map((p) => p.v)) - median(head.map((p) => p.v));
+    return (rise - z * se) / spanSec;
+}
+
+// Whether growth has levelled off by now: a fail decided at one look stands only when the
+// growth has not stopped by the next. A bounded cache with a new key per request (an LRU
+// at capacity, a ring of the last N records) grows in a straight line and then stops dead;
+// no test on curvature sees the corner coming, only readings past it can.
+/** The shortest flat run that counts: ten 1 s readings. */
+const MIN_FLAT_SEC = 10;
+/**
+ * Whether some run of readings at the end of the window, starting after `sinceSec` and at
+ * least MIN_FLAT_SEC long, grows below the limit with confidence (its upper bound at `z`);
+ * a run that is the gap before a container's next reallocation step does not count.
+ */
+function levelledOff(points, sinceSec, limitPerSec, z, loadSinceSec) {
+    const steps = findSteps(points, loadSinceSec);
+    if (steps?.nextStepDue)
+        return false;
+    const recent = points.filter((p) => p.t > sinceSec);
+    const endSec = points.at(-1)?.t ?? 0;
+    for (let start = 0; start < recent.length; start++) {
+        if (endSec - recent[start].t < MIN_FLAT_SEC)
+            break;
+        const tail = slopeIntervalBlocks([recent.slice(start)], z);
+        if (tail && tail.high < limitPerSec)
+            return true;
+    }
+    return false;
+}
+/** Whether the readings after `sinceSec` grow above the limit by themselves, at `z`. */
+function growsAboveSince(points, sinceSec, limitPerSec, z) {
+    const recent = slopeIntervalBlocks([points.filter((p) => p.t > sinceSec)], z);
+    return recent !== null && recent.low > limitPerSec;
+}
+/**
+ * Whether every reading since `sinceSec` (the look before) together grows below the limit
+ * with confidence, read with their own residual correlation: the flat part of a hockey
+ * stick, whose corner keeps the whole window's residuals correlated and its last half's
+ * interval wide. The gap before a container's next reallocation step does not count.
+ */
+function flatSince(points, sinceSec, limitPerSec, z, loadSinceSec) {
+    if (findSteps(points, loadSinceSec)?.nextStepDue)
+        return false;
+    const recent = slopeIntervalBlocks([points.filter((p) => p.t > sinceSec)], z);
+    return recent !== null && recent.high < limitPerSec;
+}
+
+// The standard normal quantile, for the z of each look and of the power of a test.
+// Acklam's rational approximations (relative error below 1.2e-9 over (0, 1)).
+const CENTRAL_NUM = [
+    -39.69683028665376, 2.209460984245205e2, -275.9285104469687, 1.38357751867269e2, -30.66479806614716,
+    2.506628277459239
+];
+const CENTRAL_DEN = [
+    -54.47609879822406, 1.615858368580409e2, -155.6989798598866, 6.680131188771972e1, -13.28068155288572
+];
+const TAIL_NUM = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783
+];
+const TAIL_DEN = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+const TAIL_START = 0.02425;
+/** Horner's rule; `leadingOne` appends the implicit trailing coefficient 1 of the denominators. */
+function polynomial(coefficients, x, leadingOne = false) {
+    const value = coefficients.reduce((acc, c) => acc * x + c, 0);
+    return leadingOne ? value * x + 1 : value;
+}
+/** z such that P(Z ≤ z) = p for a standard normal Z. */
+function normalQuantile(p) {
+    if (!(p > 0 && p < 1))
+        throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
+    if (p < TAIL_START) {
+        const q = Math.sqrt(-2 * Math.log(p));
+        return polynomial(TAIL_NUM, q) / polynomial(TAIL_DEN, q, true);
+    }
+    if (p > 1 - TAIL_START)
+        return -normalQuantile(1 - p);
+    const q = p - 0.5;
+    const r = q * q;
+    return (q * polynomial(CENTRAL_NUM, r)) / polynomial(CENTRAL_DEN, r, true);
+}
+/** Φ(z) by bisection on the quantile: exact enough for a confidence printed to a tenth of a percent. */
+function normalCdf(z) {
+    let [lo, hi] = [1e-12, 1 - 1e-12];
+    for (let i = 0; i < 60; i++) {
+        const mid = (lo + hi) / 2;
+        if (normalQuantile(mid) < z)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+/** The two-sided confidence of bounds read at ±z: 1 − 2·Φ(−z). */
+function twoSidedConfidence(z) {
+    return 1 - 2 * (1 - normalCdf(z));
+}
+
+// The sequential design: sampling goes on past `duration` while the answer is unclear,
+// with a look at duration, 2×, 3×… up to max-duration. Each look may pass or fail, so
+// each spends part of the error budget: Bonferroni splits α = 0.025 per side evenly
+// (over four looks z = 2.50 for both; 2.39 is α/3, the split when the first look may
+// not fail, which would keep clear leaks from stopping at the first look).
+/** One-sided risk per side over the whole run: failing a service within its limit, passing one above it. */
+const ALPHA_PER_SIDE = 0.025;
+/** Seconds of sampling at each look: duration, 2×, 3×… and max-duration itself when it is not a multiple. */
+function lookTimesSec(durationSec, maxDurationSec) {
+    if (!(durationSec > 0))
+        throw new RangeError(`duration must be above 0 s, got ${durationSec}`);
+    const looks = [];
+    for (let k = 1; k * durationSec <= maxDurationSec; k++)
+        looks.push(k * durationSec);
+    if (looks.length === 0 || looks[looks.length - 1] < maxDurationSec)
+        looks.push(Math.max(maxDurationSec, durationSec));
+    return looks;
+}
+/** The z each look's intervals are read at when `lookCount` looks share the budget. */
+function lookZ(lookCount, alphaPerSide = ALPHA_PER_SIDE) {
+    return normalQuantile(1 - alphaPerSide / lookCount);
+}
+/**
+ * One look. Passing on the last half too lets a fill that has levelled off pass; it adds
+ * at most α to the risk of passing a leak, as both bounds sit at the look's z. Accelerating
+ * growth is never excused; saturating growth is, unless the growth that stays after the
+ * fill is above the limit with confidence (a leak under a filling cache). A last half that
+ * is flat only until a container's next reallocation step passes nothing: the staircase
+ * fails on its rise read from its flat ends.
+ */
+function decideLook(e) {
+    const { limitPerSec: limit } = e;
+    const { ciLow, ciHigh, lateSlopePerSec, lateCiHigh, shape, remainingLowPerSec, remainingHighPerSec, steps } = e.trend;
+    const stepDue = steps?.nextStepDue === true;
+    if (ciHigh < limit)
+        return { outcome: 'pass', rule: 'upper-below-limit' };
+    if (!stepDue && lateCiHigh !== null && lateCiHigh < limit)
+        return { outcome: 'pass', rule: 'late-upper-below-limit' };
+    if (shape === 'saturating' && remainingHighPerSec !== null && remainingHighPerSec < limit)
+        return { outcome: 'pass', rule: 'levels-off-below-limit' };
+    const above = ciLow > limit;
+    const excused = shape === 'saturating' && !(remainingLowPerSec !== null && remainingLowPerSec > limit);
+    if (above && lateSlopePerSec > limit && !excused) {
+        return { outcome: 'fail', rule: 'above-limit' };
+    }
+    const stepsAbove = steps?.staircase === true && (steps.riseLowPerSec ?? -Infinity) > limit;
+    if (stepDue && (above || stepsAbove))
+        return { outcome: 'fail', rule: 'grows-in-steps' };
+    const outcome = e.lastLook ? 'inconclusive' : 'continue';
+    if (above)
+        return { outcome, rule: shape === 'saturating' ? 'saturating' : 'late-slope-below-limit' };
+    return { outcome, rule: ciHigh - ciLow > 2 * limit ? 'too-noisy' : 'straddles' };
+}
+
+/**
+ * A failure the user can act on (build failure, crash, bad input): shown as one
+ * line, never a stack trace, exit code 2. `detail` holds what the user needs to see
+ * beneath it, such as compiler output or the service's last lines.
+ */
+class GateError extends Error {
+    detail;
+    constructor(message, detail) {
+        super(message);
+        this.detail = detail;
+    }
+}
+/**
+ * The output folder, or a file in it, cannot be written: the user's to fix, not the
+ * service's or pprof's. Each front end names the folder in its own words (`--out` in the CLI).
+ */
+class OutputError extends GateError {
+    path;
+    problem;
+    constructor(path, problem) {
+        super(`output folder: ${path} ${problem}`);
+        this.path = path;
+        this.problem = problem;
+    }
+}
+
+// Maps the file paths of a profile to paths in the repository.
+// Go writes forward slashes on every platform; Windows drive letters compare case-insensitively.
+function normalizePath(p) {
+    const slashed = p
+        .replace(/\\/g, '/')
+        .replace(/^([A-Za-z]):\//, (_, drive) => `${drive.toLowerCase()}:/`);
+    // Trailing slashes cut by a loop, keeping the first character: /(.)\/+$/ rescans a run of
+    // slashes from each of them (quadratic on a hostile path).
+    let end = slashed.length;
+    while (end > 1 && slashed[end - 1] === '/')
+        end--;
+    return slashed.slice(0, end);
+}
+function isAbsolute(p) {
+    return p.startsWith('/') || /^[a-z]:\//.test(p);
+}
+function relativeInside(root, p) {
+    const rel = posix.relative(root, p);
+    return rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel) ? undefined : rel;
+}
+/**
+ * The repository-relative path of a profile's file: an absolute build path under the
+ * root, or (built with -trimpath) a path under one of the module paths. Undefined when outside.
+ */
+function toRepoPath(file, layout) {
+    const f = normalizePath(file);
+    const root = normalizePath(layout.repoRoot);
+    if (isAbsolute(f))
+        return relativeInside(root, f);
+    // The longest path wins: a workspace may hold example.com/svc and example.com/svc/tools.
+    const module = (layout.modules ?? [])
+        .filter((m) => f.startsWith(`${m.path}/`))
+        .reduce((a, m) => (a && a.path.length >= m.path.length ? a : m), undefined);
+    if (!module)
+        return undefined;
+    return relativeInside(root, posix.join(normalizePath(module.dir), f.slice(module.path.length + 1)));
+}
+
+// Which frames belong to whom: the Go runtime, the standard library, or the service.
+/**
+ * The package path of a Go symbol: "net/http.(*conn).serve" → "net/http".
+ * Type arguments of generic instantiations are dropped first: they hold other paths.
+ */
+function packageOf(fn) {
+    // indexOf, not /\[.*$/, which scans from every '[' again (quadratic on a hostile name).
+    const bracket = fn.indexOf('[');
+    const name = bracket < 0 ? fn : fn.slice(0, bracket);
+    const slash = name.lastIndexOf('/');
+    const dot = name.indexOf('.', slash + 1);
+    return dot < 0 ? name : name.slice(0, dot);
+}
+/** The standard library: no dot in the first path element ("net/http", "internal/poll", "vendor/…"). */
+function isStdlib(fn) {
+    const pkg = packageOf(fn);
+    return pkg !== 'main' && !pkg.split('/')[0].includes('.');
+}
+/**
+ * The runtime and its internals: frames no user can act on. "sync.runtime_notifyListWait"
+ * and the like are runtime code linked into other packages.
+ */
+function isRuntime(fn) {
+    const pkg = packageOf(fn);
+    return (pkg === 'runtime' ||
+        pkg.startsWith('runtime/') ||
+        pkg.startsWith('internal/') ||
+        fn.startsWith(`${pkg}.runtime_`));
+}
+/** A file in Go's module cache: "…/pkg/mod/github.com/x/y@v1.2.3/z.go" (or its -trimpath form). */
+const isModuleCacheFile = (file) => /@v\d/.test(file);
+/**
+ * Own code is what lies in the service's module folders (every module of a go.work
+ * workspace), decided by the frame's file, not its package: a dependency's closure inlined
+ * into main keeps its module-cache file. Under -trimpath a file starts with the module
+ * path instead. Without modules, anything outside the standard library and the module cache.
+ */
+function ownCode(modules) {
+    if (modules.length === 0)
+        return (f) => !isStdlib(f.function) && !isModuleCacheFile(f.file);
+    const prefixes = modules.flatMap((m) => [`${normalizePath(m.dir)}/`, `${m.path}/`]);
+    return (f) => {
+        const file = normalizePath(f.file);
+        const prefix = prefixes.find((p) => file.startsWith(p));
+        // A module's vendor folder holds its dependencies.
+        return prefix !== undefined && !isModuleCacheFile(file) && !file.startsWith('vendor/', prefix.length);
+    };
+}
+function ownerOf(f, isOwn) {
+    if (isOwn(f))
+        return 'service';
+    return isStdlib(f.function) || isRuntime(f.function) ? 'standard-library' : 'library';
+}
+/**
+ * Where a stack is charged: the frame a developer can change. The innermost own-code
+ * frame, else the innermost library frame, else (the standard library alone) the function
+ * its goroutine began in, whose goroutine tells who started it: a readLoop and a server's
+ * connection both block in net.(*netFD).Read, and are told apart only there. Runtime-only
+ * stacks group by where they began. -1 for an empty stack.
+ */
+function siteIndex(stack, isOwn) {
+    const own = stack.findIndex(isOwn);
+    if (own >= 0)
+        return own;
+    const library = stack.findIndex((f) => ownerOf(f, isOwn) === 'library');
+    return library >= 0 ? library : entryIndex(stack);
+}
+/** The function a goroutine began in: its outermost frame outside the runtime, else the root. */
+function entryIndex(stack) {
+    for (let i = stack.length - 1; i >= 0; i--)
+        if (!isRuntime(stack[i].function))
+            return i;
+    return stack.length - 1;
+}
+function frameString(f) {
+    return `${f.function} ${f.file}:${f.line}`;
+}
+/**
+ * A short call path, innermost first: the calls below the site (how it allocated or
+ * blocked, runtime internals left out), the site, and up to two of its callers.
+ */
+function callPath(stack, site) {
+    const below = stack.slice(0, site).filter((f) => !isRuntime(f.function));
+    return [...below.slice(-3), ...stack.slice(site, site + 3)].map(frameString);
+}
+
+// The decoded form of a pprof profile: plain data, strings resolved, numbers normalised.
+/** The index of a sample type by name, or -1. */
+function sampleTypeIndex(p, type) {
+    return p.sampleTypes.findIndex((t) => t.type === type);
+}
+
+// Reduces a heap profile to the live heap per whole stack, and groups stacks (of a
+// summary or of a diff) by the line they are charged to.
+/**
+ * The probability that the runtime samples an object of sizeBytes: its sampler is a
+ * Poisson process over allocated bytes with mean gap rateBytes.
+ */
+function sampleProbability(sizeBytes, rateBytes) {
+    return rateBytes <= 1 ? 1 : 1 - Math.exp(-sizeBytes / rateBytes);
+}
+/**
+ * The variance of the live bytes of profile samples of sizeBytes objects, if the site
+ * does not leak. Under steady load its live objects are an M/G/∞ queue, so their number
+ * is Poisson; the runtime's sampler keeps each with probability prob (a thinned Poisson
+ * count is Poisson) and scales it by 1/prob. So n samples vary by √n, each weighing
+ * sizeBytes/prob: variance = bytes × sizeBytes / prob. This holds at memprofilerate=1
+ * too, where it measures the objects in flight at either instant.
+ */
+function sampleVarianceBytes2(bytes, sizeBytes, rateBytes) {
+    return (bytes * sizeBytes) / sampleProbability(sizeBytes, rateBytes);
+}
+/** Identifies a whole stack across profiles: every frame with its line. */
+function stackKey(frames) {
+    return frames.map(frameString).join('\n');
+}
+const isGoroutineRecord = (frames) => frames.some((f) => f.function === 'runtime.newproc1');
+/**
+ * A stack through the service's own code, off the main goroutine (rooted at runtime.main):
+ * there a server starts and accepts connections, allocating for each even when every
+ * request is answered by a 404; requests are served on goroutines of their own.
+ */
+const servesRequests = (stack, isOwn) => stack.at(-1)?.function !== 'runtime.main' && stack.some(isOwn);
+function summarizeHeap(p, options = {}) {
+    const objectsAt = sampleTypeIndex(p, 'inuse_objects');
+    const bytesAt = sampleTypeIndex(p, 'inuse_space');
+    const allocatedAt = sampleTypeIndex(p, 'alloc_space');
+    if (objectsAt < 0 || bytesAt < 0)
+        throw new GateError('not a heap profile: no inuse_objects/inuse_space');
+    const isOwn = options.isOwn ?? ownCode(options.modules ?? []);
+    const rateBytes = p.period > 0 ? p.period : 512 * 1024;
+    // The runtime writes one sample per stack and object size: merge them per stack.
+    const stacks = new Map();
+    let inuseBytes = 0;
+    let inuseObjects = 0;
+    const ownAllocByStack = new Map();
+    for (const s of p.samples) {
+        if (allocatedAt >= 0 && servesRequests(s.stack, isOwn)) {
+            const key = stackKey(s.stack);
+            ownAllocByStack.set(key, (ownAllocByStack.get(key) ?? 0) + s.values[allocatedAt]);
+        }
+        const bytes = s.values[bytesAt];
+        const objects = s.values[objectsAt];
+        if (bytes <= 0 || s.stack.length === 0)
+            continue;
+        inuseBytes += bytes;
+        inuseObjects += objects;
+        const key = stackKey(s.stack);
+        let stack = stacks.get(key);
+        if (!stack) {
+            const siteAt = siteIndex(s.stack, isOwn);
+            stack = {
+                frames: s.stack,
+                siteAt,
+                owner: ownerOf(s.stack[siteAt], isOwn),
+                ...(isGoroutineRecord(s.stack) ? { kind: 'goroutines' } : {}),
+                bytes: 0,
+                objects: 0,
+                varianceBytes2: 0
+            };
+            stacks.set(key, stack);
+        }
+        const sizeBytes = s.numLabels.bytes || bytes / Math.max(objects, 1);
+        stack.bytes += bytes;
+        stack.objects += objects;
+        stack.varianceBytes2 += sampleVarianceBytes2(bytes, sizeBytes, rateBytes);
+    }
+    return {
+        inuseBytes,
+        inuseObjects,
+        samplingRateBytes: rateBytes,
+        stacks: [...stacks.values()],
+        ownAllocByStack
+    };
+}
+/**
+ * Stacks grouped by the line (and kind) they are charged to, most bytes first. Stacks of
+ * the standard library alone group by the function their goroutine began in, whatever line.
+ */
+function allocationSites(stacks) {
+    const sites = new Map();
+    for (const s of stacks) {
+        const frame = s.frames[s.siteAt];
+        const key = `${s.kind ?? ''} ${s.owner === 'standard-library' ? frame.function : frameString(frame)}`;
+        let entry = sites.get(key);
+        if (!entry) {
+            const site = {
+                function: frame.function,
+                file: frame.file,
+                line: frame.line,
+                owner: s.owner,
+                callPath: [],
+                ...(s.kind ? { kind: s.kind } : {}),
+                bytes: 0,
+                objects: 0,
+                varianceBytes2: 0,
+                stacks: []
+            };
+            entry = { site, largest: s };
+            sites.set(key, entry);
+        }
+        entry.site.bytes += s.bytes;
+        entry.site.objects += s.objects;
+        entry.site.varianceBytes2 += s.varianceBytes2;
+        entry.site.stacks.push(s);
+        if (s.bytes > entry.largest.bytes)
+            entry.largest = s;
+    }
+    return [...sites.values()]
+        .map(({ site, largest }) => ({
+        ...site,
+        line: largest.frames[largest.siteAt].line,
+        callPath: callPath(largest.frames, largest.siteAt)
+    }))
+        .sort((a, b) => b.bytes - a.bytes);
+}
+
+// The growth of the live heap between two heap summaries, per whole stack: the last
+// minus the first, as pprof merges the last with the first scaled by -1. Attribution
+// (by line) and the flame graph (by stack) both read it.
+function diffHeap(first, last) {
+    const stacks = new Map();
+    const add = (s, sign) => {
+        const key = stackKey(s.frames);
+        const sum = stacks.get(key);
+        if (!sum)
+            stacks.set(key, { ...s, bytes: sign * s.bytes, objects: sign * s.objects });
+        else {
+            sum.bytes += sign * s.bytes;
+            sum.objects += sign * s.objects;
+            sum.varianceBytes2 += s.varianceBytes2;
+        }
+    };
+    for (const s of last.stacks)
+        add(s, 1);
+    for (const s of first.stacks)
+        add(s, -1);
+    return { stacks: [...stacks.values()] };
+}
+
+// The Go 1.26 goroutineleak profile (GOEXPERIMENT=goroutineleakprofile): goroutines the
+// GC proved unreachable-blocked. It has the goroutine profile's shape, so it is summarized
+// by summarizeGoroutines and joined by the blocking frame.
+/** Marks the groups (of any summary keyed by frame) that hold proven-leaked goroutines. */
+function markProvenLeaks(groups, leaked) {
+    const keys = new Set(leaked.groups.filter((g) => g.count > 0).map(frameString));
+    return groups.map((g) => ({ ...g, provenLeaked: keys.has(frameString(g)) }));
+}
+
+// Names the lines that leak: per allocation site and per goroutine group, the growth
+// between the first and the last sample, told apart from sampling noise.
+/**
+ * Growth is noise below this many standard deviations: one-sided, and strict enough for
+ * the hundreds of sites of an exact profile not to raise a false alarm between them.
+ */
+const noiseSigmas = 3;
+/** Goroutine counts are exact, but requests in flight move them by a few. */
+const minGoroutineGrowth$1 = 3;
+function byKey(items) {
+    return new Map(items.map((i) => [frameString(i), i]));
+}
+function repoPath(file, layout) {
+    const rel = layout && toRepoPath(file, layout);
+    return rel ? { repoPath: rel } : {};
+}
+/**
+ * Whether a site's growth could come from chance alone: the two samples' counts are
+ * independent Poisson draws, so their difference has the sum of their variances
+ * (HeapDiff). A new site of d samples needs d > 3√d: 10 samples, that is 10 objects when
+ * exact and ~5 MiB of small objects at the default 512 KiB.
+ */
+function isWithinNoise(growthBytes, varianceBytes2) {
+    return growthBytes <= noiseSigmas * Math.sqrt(varianceBytes2);
+}
+/** Two-sided 95 %: the interval of a site's bytes per request. */
+const intervalSigmas = 1.96;
+/**
+ * Whether a site grew past the profile's sampling noise between the two profiles: a line
+ * of the service, or new goroutines (whose `go` statement the goroutine table names).
+ */
+function namesHeapGrowth(first, last) {
+    return attributeHeap(diffHeap(first, last), 0, null).some((s) => !s.withinNoise);
+}
+/** Sites whose live heap grew: the pull request's own lines first, then most growth first. */
+function attributeHeap(diff, elapsedSec, requests, links = {}) {
+    const sites = mergeWithinNoise(allocationSites(diff.stacks).filter((site) => site.bytes > 0));
+    const origins = new Map((links.origins ?? []).map((o) => [o.entry, o]));
+    return sites
+        .map(({ site, merged }) => {
+        const sd = Math.sqrt(site.varianceBytes2);
+        const origin = site.owner === 'standard-library' && !site.kind ? origins.get(site.function) : undefined;
+        const changed = links.changedLines && touchesChangedLines(site.stacks, links.changedLines, links.layout);
+        return {
+            function: site.function,
+            file: site.file,
+            line: site.line,
+            ...repoPath(site.file, links.layout),
+            ...(site.kind ? { kind: site.kind } : {}),
+            owner: site.owner,
+            ...(origin?.origin ? { startedBy: startedBy(origin.origin, diff.stacks, links.layout) } : {}),
+            ...(origin?.createdBy ? { goroutinesCreatedBy: origin.createdBy } : {}),
+            ...(merged ? { merged } : {}),
+            ...(changed ? { changedInPr: true } : {}),
+            callPath: site.callPath,
+            inuseBytesGrowth: site.bytes,
+            inuseObjectsGrowth: site.objects,
+            bytesPerSec: elapsedSec > 0 ? site.bytes / elapsedSec : 0,
+            ...(requests
+                ? {
+                    bytesPerRequest: site.bytes / requests,
+                    bytesPerRequestInterval: {
+                        low: Math.max(0, site.bytes - intervalSigmas * sd) / requests,
+                        high: (site.bytes + intervalSigmas * sd) / requests
+                    }
+                }
+                : {}),
+            withinNoise: isWithinNoise(site.bytes, site.varianceBytes2)
+        };
+    })
+        .sort((a, b) => Number(b.changedInPr ?? false) - Number(a.changedInPr ?? false));
+}
+/** Sums sites into one charged to the largest's line. */
+function sumSites(rows) {
+    const [largest] = rows;
+    return {
+        ...largest,
+        bytes: rows.reduce((n, r) => n + r.bytes, 0),
+        objects: rows.reduce((n, r) => n + r.objects, 0),
+        varianceBytes2: rows.reduce((n, r) => n + r.varianceBytes2, 0),
+        stacks: rows.flatMap((r) => r.stacks)
+    };
+}
+/**
+ * Rows each within the noise can be past it together: the lines of one function, then the
+ * functions of one library. Such a group is tested as one row and replaces its rows;
+ * rows past the noise on their own stay as they are. Most growth first.
+ */
+function mergeWithinNoise(sites) {
+    const out = [];
+    let rest = sites.filter((s) => {
+        if (s.kind || !isWithinNoise(s.bytes, s.varianceBytes2))
+            out.push({ site: s });
+        return !s.kind && isWithinNoise(s.bytes, s.varianceBytes2);
+    });
+    const groupings = [
+        ['function', (s) => s.function],
+        ['library', (s) => (s.owner === 'library' ? libraryOf(s.function) : null)]
+    ];
+    for (const [by, keyOf] of groupings) {
+        const groups = new Map();
+        for (const s of rest) {
+            const key = keyOf(s);
+            if (key !== null)
+                groups.set(key, [...(groups.get(key) ?? []), s]);
+        }
+        const mergedAway = new Set();
+        for (const rows of groups.values()) {
+            if (rows.length < 2)
+                continue;
+            const site = sumSites(rows);
+            if (isWithinNoise(site.bytes, site.varianceBytes2))
+                continue;
+            out.push({ site, merged: { by, rows: rows.length } });
+            rows.forEach((r) => mergedAway.add(r));
+        }
+        rest = rest.filter((s) => !mergedAway.has(s));
+    }
+    return [...out, ...rest.map((site) => ({ site }))].sort((a, b) => b.site.bytes - a.site.bytes);
+}
+/**
+ * The library of a function: its module's likely root, the package path cut after the
+ * host's owner and name ("github.com/gorilla/context/sub.F" → "github.com/gorilla/context").
+ */
+function libraryOf(fn) {
+    const parts = packageOf(fn).split('/');
+    return parts.slice(0, parts[0].includes('.') ? 3 : 1).join('/');
+}
+/**
+ * An ancestor's frame is a return address: its line can be the statement after the call.
+ * The heap's own stacks through that function hold the call's true line, at or above it.
+ */
+function snapToCallLine(origin, stacks) {
+    let best;
+    for (const s of stacks)
+        for (const f of s.frames)
+            if (f.function === origin.function &&
+                f.file === origin.file &&
+                f.line <= origin.line &&
+                f.line > (best?.line ?? 0))
+                best = f;
+    return best ?? origin;
+}
+function startedBy(origin, stacks, layout) {
+    const f = snapToCallLine(origin, stacks);
+    return { function: f.function, file: f.file, line: f.line, ...repoPath(f.file, layout) };
+}
+function touchesChangedLines(stacks, changed, layout) {
+    return stacks.some((s) => s.frames.some((f) => {
+        const rel = layout && toRepoPath(f.file, layout);
+        return rel !== undefined && (changed[rel]?.includes(f.line) ?? false);
+    }));
+}
+/** Goroutine groups that grew (or are proven leaked), most growth first. */
+function attributeGoroutines(first, last, elapsedSec, extras = {}) {
+    const before = byKey(first.groups);
+    const text = byKey(extras.text ?? []);
+    const origins = new Map((extras.origins ?? []).map((o) => [o.entry, o]));
+    const groups = extras.leaked
+        ? markProvenLeaks(last.groups, extras.leaked)
+        : last.groups.map((g) => ({ ...g, provenLeaked: false }));
+    const grown = [];
+    for (const g of groups) {
+        const key = frameString(g);
+        const growth = g.count - (before.get(key)?.count ?? 0);
+        // Proven leaks are always reported, however few.
+        if (growth < minGoroutineGrowth$1 && !g.provenLeaked)
+            continue;
+        const dump = text.get(key);
+        const waitReason = dump?.waitReason ?? g.waitReason;
+        const origin = g.entry === undefined ? undefined : origins.get(g.entry)?.origin;
+        grown.push({
+            function: g.function,
+            file: g.file,
+            line: g.line,
+            ...repoPath(g.file, extras.layout),
+            callPath: g.callPath,
+            ...(waitReason ? { waitReason } : {}),
+            ...(dump?.createdBy ? { createdBy: dump.createdBy } : {}),
+            ...(g.entry ? { entry: g.entry } : {}),
+            ...(origin ? { startedBy: startedBy(origin, extras.heapStacks ?? [], extras.layout) } : {}),
+            countGrowth: growth,
+            perSec: elapsedSec > 0 ? growth / elapsedSec : 0,
+            count: g.count,
+            ...(g.provenLeaked ? { provenLeaked: true } : {})
+        });
+    }
+    return grown.sort((a, b) => b.countGrowth - a.countGrowth);
+}
+
+/** Chance of failing a leak of exactly the detectable size. */
+const POWER = 0.8;
+/**
+ * `se` is the whole window's standard error at the look the run stopped, `zFail` the z its
+ * fail bound was read at, `requestsPerSec` the rate the load achieved.
+ */
+function detectableLeak(se, limitPerSec, zFail, requestsPerSec, power = POWER) {
+    const perSec = limitPerSec + (zFail + normalQuantile(power)) * se;
+    const perRequest = (perSecond) => requestsPerSec && requestsPerSec > 0 ? perSecond / requestsPerSec : null;
+    return {
+        perSec,
+        perMin: perSec * 60,
+        perRequest: perRequest(perSec),
+        limitPerRequest: perRequest(limitPerSec)
+    };
+}
+
+const startsWithAny = (...prefixes) => (fn) => prefixes.some((p) => fn.startsWith(p));
+const RULES = [
+    // Each runs once in a Transport's life (its HTTP/2 set-up, its idle-connection pool, its
+    // queue of requests waiting for one), or up to its few idle connections a host: growth
+    // here is Transports made anew.
+    {
+        tell: 'transport-made',
+        matches: startsWithAny('net/http.(*Transport).onceSetNextProtoDefaults', 'net/http.(*Transport).tryPutIdleConn', 'net/http.(*Transport).queueForIdleConn')
+    },
+    // A connection's buffers and loops, made on a goroutine of the Transport's own.
+    {
+        tell: 'connection',
+        matches: startsWithAny('net/http.(*Transport).dialConn', 'net/http.(*persistConn).')
+    },
+    {
+        tell: 'client-call',
+        matches: startsWithAny('net/http.(*Client).', 'net/http.Get', 'net/http.Post', 'net/http.Head', 'net/http.(*Transport).RoundTrip')
+    },
+    // A zap BufferedWriteSyncer's buffer and ticker, made at its first write; ahead of the
+    // timer's rule, whose NewTicker it calls.
+    { tell: 'write-syncer', matches: startsWithAny('go.uber.org/zap/zapcore.(*BufferedWriteSyncer).') },
+    {
+        tell: 'context-child',
+        matches: startsWithAny('context.WithCancel', 'context.WithTimeout', 'context.WithDeadline', 'context.withCancel', 'context.(*cancelCtx).propagateCancel')
+    },
+    { tell: 'timer', matches: startsWithAny('time.AfterFunc', 'time.NewTimer', 'time.NewTicker') },
+    // The request as the server read it: kept only when something outlives the handler holds it.
+    {
+        tell: 'request-read',
+        matches: startsWithAny('net/http.readRequest', 'net/http.(*conn).readRequest', 'net/textproto.readMIMEHeader', 'net/textproto.(*Reader).readMIMEHeader', 'net/url.parse'),
+        innermostOnly: true
+    },
+    {
+        tell: 'metric-child',
+        matches: startsWithAny('github.com/prometheus/client_golang/prometheus.(*metricMap).getOrCreateMetricWith')
+    }
+];
+/** Goroutine growth below this is requests in flight (attribution's minGoroutineGrowth). */
+const minGoroutineGrowth = 3;
+/** The tell of a stack and the outermost frame that shows it, or undefined. */
+function tellOf(frames) {
+    const innermost = frames.findIndex((f) => !isRuntime(f.function));
+    for (const rule of RULES) {
+        if (rule.innermostOnly) {
+            if (innermost >= 0 && rule.matches(frames[innermost].function))
+                return { rule, at: innermost };
+            continue;
+        }
+        // The outermost: the library's entry, whose caller is the service.
+        for (let at = frames.length - 1; at >= 0; at--)
+            if (rule.matches(frames[at].function))
+                return { rule, at };
+    }
+    return undefined;
+}
+/** The stacks that grew, by tell, with the service frames that called into them. */
+function claim(stacks, isService) {
+    const claimed = new Map();
+    for (const s of stacks) {
+        const found = tellOf(s.frames);
+        if (!found)
+            continue;
+        const c = claimed.get(found.rule.tell) ?? {
+            bytes: 0,
+            varianceBytes2: 0,
+            callers: new Map(),
+            evidence: s.frames[found.at].function,
+            largestBytes: -Infinity
+        };
+        claimed.set(found.rule.tell, c);
+        c.bytes += s.bytes;
+        c.varianceBytes2 += s.varianceBytes2;
+        if (s.bytes > c.largestBytes) {
+            c.largestBytes = s.bytes;
+            c.evidence = s.frames[found.at].function;
+        }
+        const caller = s.frames.slice(found.at + 1).find(isService);
+        if (caller && s.bytes > 0) {
+            const key = frameString(caller);
+            const entry = c.callers.get(key) ?? { frame: caller, bytes: 0 };
+            entry.bytes += s.bytes;
+            c.callers.set(key, entry);
+        }
+    }
+    return claimed;
+}
+const grew = (c) => c !== undefined && c.bytes > 0 && !isWithinNoise(c.bytes, c.varianceBytes2);
+function topCaller(c) {
+    return [...(c?.callers.values() ?? [])].sort((a, b) => b.bytes - a.bytes)[0]?.frame;
+}
+/**
+ * Where the service's own code allocated most, among stacks `on` accepts. Used once a
+ * signature is known, to name the line that holds what the library made: a single
+ * Transport or map is one large object, too few samples to clear the noise alone.
+ */
+function ownAllocation(stacks, isService, on) {
+    const sites = new Map();
+    for (const s of stacks) {
+        const frame = s.frames.find((f) => !isRuntime(f.function));
+        if (!frame || !isService(frame) || !on(s, frame))
+            continue;
+        const key = frameString(frame);
+        const site = sites.get(key) ?? { frame, bytes: 0 };
+        site.bytes += s.bytes;
+        sites.set(key, site);
+    }
+    return [...sites.values()].filter((s) => s.bytes > 0).sort((a, b) => b.bytes - a.bytes)[0]?.frame;
+}
+function signature(kind, c, site, layout, goroutineGrowth = 0, evidence = c?.evidence ?? '') {
+    const repoPath = site && toRepoPath(site.file, layout);
+    return {
+        kind,
+        ...(site
+            ? {
+                site: {
+                    function: site.function,
+                    file: site.file,
+                    line: site.line,
+                    ...(repoPath ? { repoPath } : {})
+                }
+            }
+            : {}),
+        heapBytesGrowth: Math.max(0, c?.bytes ?? 0),
+        goroutineGrowth,
+        evidence
+    };
+}
+/**
+ * The line that made a library's object anew a request (`&http.Transport{}`): the service's
+ * own allocation in a function on the path from `caller`, the line that called into the
+ * library; else that line.
+ */
+function constructedAt(caller, stacks, isService) {
+    const path = stacks.find((s) => caller && s.frames.some((f) => frameString(f) === frameString(caller)));
+    const pathFunctions = new Set((path?.frames ?? []).filter(isService).map((f) => f.function));
+    return ownAllocation(stacks, isService, (_, at) => pathFunctions.has(at.function)) ?? caller;
+}
+/** Goroutines added to the groups blocked in the given function. */
+const growthIn = (groups, fn) => groups.filter((g) => g.function === fn).reduce((sum, g) => sum + Math.max(0, g.countGrowth), 0);
+/**
+ * A response body not closed, or a Transport per request. A connection's readLoop waits
+ * in a select only while its response body is unread; an idle pooled connection's waits
+ * on the network instead, and only its writeLoop is a group of its own. So readLoops
+ * piling up in the select are bodies not closed; writeLoops piling up without them are
+ * idle connections, each in a pool of its own: Transports made anew, as the heap of their
+ * set-up shows once there are enough of them.
+ */
+function httpClientSignature(claimed, groups, stacks, isService, layout) {
+    const unread = growthIn(groups, 'net/http.(*persistConn).readLoop');
+    const writers = growthIn(groups, 'net/http.(*persistConn).writeLoop');
+    const made = claimed.get('transport-made');
+    const connections = claimed.get('connection');
+    if (grew(made) || (writers >= minGoroutineGrowth && unread < minGoroutineGrowth)) {
+        const site = constructedAt(topCaller(made) ?? topCaller(claimed.get('client-call')), stacks, isService);
+        const evidence = grew(made) ? made.evidence : 'net/http.(*persistConn).writeLoop';
+        return signature('transport-per-request', made, site, layout, writers, evidence);
+    }
+    if (!grew(connections) && unread < minGoroutineGrowth)
+        return undefined;
+    return signature('response-body-not-closed', connections, topCaller(claimed.get('client-call')), layout, unread + writers, unread > 0 ? 'net/http.(*persistConn).readLoop' : (connections?.evidence ?? ''));
+}
+/** A stack of a server's handler: where a request would be kept. */
+const inHandler = (s) => s.frames.some((f) => f.function === 'net/http.(*conn).serve');
+/** Signatures whose heap growth passes through one tell, the service's caller from that tell. */
+const HEAP_SIGNATURES = [
+    ['context-child', 'context-not-cancelled'],
+    ['timer', 'timer-not-stopped'],
+    ['metric-child', 'metric-label-unbounded']
+];
+/**
+ * The known misuses the growth between the first and the last sample shows, most
+ * certain first: the heap diff's stacks and the goroutine groups that grew.
+ */
+function detectSignatures(diff, groups, layout) {
+    const isService = (f) => toRepoPath(f.file, layout) !== undefined;
+    const claimed = claim(diff.stacks, isService);
+    const found = [];
+    const http = httpClientSignature(claimed, groups, diff.stacks, isService, layout);
+    if (http)
+        found.push(http);
+    for (const [tell, kind] of HEAP_SIGNATURES) {
+        const c = claimed.get(tell);
+        const caller = topCaller(c);
+        // Without a service frame the library made them itself (a request's own context), and
+        // whatever keeps them is another signature's.
+        if (grew(c) && caller)
+            found.push(signature(kind, c, caller, layout));
+    }
+    // Each syncer's flush loop waits on its ticker until Stop.
+    const syncer = claimed.get('write-syncer');
+    const flushLoops = growthIn(groups, 'go.uber.org/zap/zapcore.(*BufferedWriteSyncer).flushLoop');
+    if (grew(syncer) || flushLoops >= minGoroutineGrowth)
+        found.push(signature('write-syncer-not-stopped', syncer, constructedAt(topCaller(syncer), diff.stacks, isService), layout, flushLoops));
+    const request = claimed.get('request-read');
+    if (grew(request))
+        found.push(signature('request-kept', request, ownAllocation(diff.stacks, isService, inHandler), layout));
+    return found;
+}
+
+/**
+ * What the service did idle and under load, and whether the load reached its code: the
+ * profile saw its own code allocate at least one sample's worth while sampling, in stacks
+ * that did not allocate idle (a ticker's or a cache refresher's work is no load). Null
+ * without an idle stretch, a TotalAlloc window or two heap profiles.
+ */
+function loadReach(idle, allocated, heapProfiles) {
+    const [first, last] = [heapProfiles[0], heapProfiles.at(-1)];
+    if (!idle || !allocated || !first || !last || first === last)
+        return null;
+    const sampledSec = last.t - first.t;
+    if (idle.seconds <= 0 || allocated.seconds <= 0 || sampledSec <= 0)
+        return null;
+    const ownBytes = allocatedBeyond(first.summary, last.summary, new Set(idle.busyStacks));
+    // A sampled object counts at least the sampling rate's worth of bytes: less is no sample.
+    const seen = ownBytes > 0 && ownBytes >= last.summary.samplingRateBytes;
+    return {
+        idleSec: idle.seconds,
+        idleAllocBytesPerSec: idle.allocBytes / idle.seconds,
+        idleOwnAllocBytesPerSec: idle.ownAllocBytes / idle.seconds,
+        sampledSec,
+        allocBytesPerSec: allocated.bytes / allocated.seconds,
+        ownAllocBytesPerSec: ownBytes / sampledSec,
+        heapSamplingRateBytes: last.summary.samplingRateBytes,
+        outcome: seen ? 'reached' : 'missed'
+    };
+}
+/** Own allocation from one profile to a later one, leaving out the stacks that allocate idle. */
+function allocatedBeyond(first, last, idleStacks) {
+    let bytes = 0;
+    for (const [stack, total] of last.ownAllocByStack)
+        if (!idleStacks.has(stack))
+            bytes += Math.max(0, total - (first.ownAllocByStack.get(stack) ?? 0));
+    return bytes;
+}
+/**
+ * A load-command that missed the code judges nothing: the run is inconclusive, never a pass.
+ * The built-in load is checked by its answers instead (non-2xx are counted, and mostly
+ * failing ones stop the run): a 2xx was served by a handler, even one that allocates little.
+ */
+function loadMissedCode(run) {
+    if (run.load.kind !== 'command' || run.loadReach?.outcome !== 'missed')
+        return null;
+    return {
+        outcome: 'inconclusive',
+        rule: 'load-missed-code',
+        series: null,
+        against: 'limit',
+        loadReach: run.loadReach
+    };
 }
 
 // Growth that is slowing down: a cache over a bounded key space or a pool still filling.
@@ -9496,15 +10201,19 @@ function remainingGrowthBounds(blocks, z) {
 }
 
 /** The trend of a series at `z`; null with fewer than 3 points a half. */
-function trend(points, z = Z_95) {
-    return trendBlocks([points], z);
+function trend(points, z = Z_95, loadSinceSec) {
+    return trendBlocks([points], z, loadSinceSec);
 }
 /** Pooled over repeats (pairs within a repeat only); the fill is fitted to the first repeat. */
-function trendBlocks(blocks, z = Z_95) {
+function trendBlocks(blocks, z = Z_95, loadSinceSec) {
     const w = windowSlopesBlocks(blocks, z);
     if (!w)
         return null;
-    const fill = w.shape === 'saturating' ? fitFill(blocks[0]) : null;
+    const steps = findSteps(blocks[0], loadSinceSec);
+    // Slowing down that is only the flat run before a container's next reallocation step is
+    // no fill: the next step will exceed any plateau fitted to it.
+    const shape = steps?.nextStepDue && w.shape === 'saturating' ? 'steady' : w.shape;
+    const fill = shape === 'saturating' ? fitFill(blocks[0]) : null;
     return {
         slopePerSec: w.whole.slopePerSec,
         ciLow: w.whole.low,
@@ -9516,16 +10225,26 @@ function trendBlocks(blocks, z = Z_95) {
         sePerSec: w.whole.se,
         rho: w.whole.rho,
         vif: w.whole.vif,
-        shape: w.shape,
+        shape,
         saturationZ: w.z,
-        remainingLowPerSec: w.remainingLowPerSec,
-        remainingHighPerSec: w.remainingHighPerSec,
+        remainingLowPerSec: shape === 'saturating' ? w.remainingLowPerSec : null,
+        remainingHighPerSec: shape === 'saturating' ? w.remainingHighPerSec : null,
         ...(fill
             ? {
                 fill: {
                     plateau: fill.plateau,
                     tauSec: fill.tauSec,
                     remainingSlopePerSec: fill.remainingSlopePerSec
+                }
+            }
+            : {}),
+        ...(steps
+            ? {
+                steps: {
+                    count: steps.count,
+                    staircase: steps.staircase,
+                    nextStepDue: steps.nextStepDue,
+                    riseLowPerSec: stepRiseLowPerSec(blocks[0], z, loadSinceSec)
                 }
             }
             : {}),
@@ -9547,9 +10266,9 @@ function seriesPoints(samples, series) {
 function bySeries(f) {
     return Object.fromEntries(SERIES_NAMES.map((s) => [s, f(s)]));
 }
-/** Every series' trend, its bounds at `z`. */
-function trends(samples, z) {
-    return bySeries((s) => trend(seriesPoints(samples, s), z));
+/** Every series' trend, its bounds at `z`; the load ran for `warmupSec` before the first sample. */
+function trends(samples, z, warmupSec) {
+    return bySeries((s) => trend(seriesPoints(samples, s), z, -warmupSec));
 }
 /** The heap diff, first sample to last, computed once for attribution and the flame graph. */
 function heapGrowth(m) {
@@ -9559,7 +10278,7 @@ function heapGrowth(m) {
 }
 /** What grew between the first and the last sample, by allocation site and by goroutine stack. */
 function attribution(m, shape) {
-    const { heap, goroutines, requests, goroutineText, goroutineLeaks } = m.sampling;
+    const { heap, goroutines, requests, goroutineText, goroutineOrigins, goroutineLeaks } = m.sampling;
     const { heapDiff, flamegraphFile } = shape;
     if (!heapDiff || goroutines.length < 2)
         return undefined;
@@ -9572,9 +10291,14 @@ function attribution(m, shape) {
     const stacks = attributeGoroutines(firstG.summary, lastG.summary, lastG.t - firstG.t, {
         layout,
         ...(goroutineText ? { text: goroutineText } : {}),
+        ...(goroutineOrigins ? { origins: goroutineOrigins, heapStacks: heapDiff.stacks } : {}),
         ...(goroutineLeaks ? { leaked: goroutineLeaks } : {})
     });
-    const sites = attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, layout);
+    const sites = attributeHeap(heapDiff, lastHeap.t - firstHeap.t, requests, {
+        layout,
+        ...(goroutineOrigins ? { origins: goroutineOrigins, heapStacks: heapDiff.stacks } : {}),
+        ...(m.side.changedLines ? { changedLines: m.side.changedLines } : {})
+    });
     return {
         heap: sites,
         goroutines: stacks,
@@ -9584,7 +10308,8 @@ function attribution(m, shape) {
             heapLast: `${m.profilesDir}/${lastHeap.file}`
         },
         ...(goroutineLeaks ? { goroutineLeakProfile: true } : {}),
-        heapSamplingRateBytes: firstHeap.summary.samplingRateBytes
+        heapSamplingRateBytes: firstHeap.summary.samplingRateBytes,
+        signatures: detectSignatures(heapDiff, stacks, layout)
     };
 }
 function toRun(m, shape) {
@@ -9593,7 +10318,8 @@ function toRun(m, shape) {
     const durationSec = samples.at(-1)?.t ?? 0;
     const requestsPerSec = m.sampling.requests !== null && durationSec > 0 ? m.sampling.requests / durationSec : null;
     const last = shape.looks.at(-1);
-    const runTrends = trends(samples, lookZ(last?.count ?? 1));
+    const runTrends = trends(samples, lookZ(last?.count ?? 1), shape.warmupSec);
+    const reach = loadReach(m.idle, m.sampling.allocated, m.sampling.heap);
     return {
         side: m.side.side,
         ...(m.side.ref ? { ref: m.side.ref } : {}),
@@ -9611,7 +10337,8 @@ function toRun(m, shape) {
         looks: shape.looks,
         detectable: detectable(runTrends, last, requestsPerSec),
         quiescence: quiescence(samples, shape.quiesce, durationSec),
-        ...(m.sampling.interval ? { interval: m.sampling.interval } : {})
+        ...(m.sampling.interval ? { interval: m.sampling.interval } : {}),
+        ...(reach ? { loadReach: reach } : {})
     };
 }
 /** For each series judged at the last look: the smallest leak its fail rule would catch. */
@@ -9669,11 +10396,21 @@ function judgeLook(look) {
             continue;
         record.limitsPerSec[series] = perSec;
         const held = series === 'heap' ? look.heapFailed : undefined;
-        const t = held ? null : trend(seriesPoints(look.samples, series), z);
+        const points = seriesPoints(look.samples, series);
+        const loadSinceSec = -(look.warmupSec ?? 0);
+        const t = held ? null : trend(points, z, loadSinceSec);
         record.decisions[series] =
             held ??
                 (t
-                    ? decideLook({ trend: t, limitPerSec: perSec, lastLook })
+                    ? confirmed(decideLook({ trend: t, limitPerSec: perSec, lastLook }), {
+                        points,
+                        limitPerSec: perSec,
+                        z,
+                        lastLook,
+                        previous: look.previous,
+                        series,
+                        loadSinceSec
+                    })
                     : { outcome: lastLook ? 'inconclusive' : 'continue', rule: 'too-few-samples' });
     }
     const decided = Object.values(record.decisions).every((d) => d.outcome !== 'continue');
@@ -9688,6 +10425,38 @@ function judgeLook(look) {
     if (Object.keys(record.decisions).length === 0)
         Object.assign(record, { index: 0, count: 1 });
     return { record, stop };
+}
+/**
+ * A fail stands only when the growth has not levelled off by the next look: a cache that
+ * grows in a straight line and stops dead (an LRU at capacity, a ring of the last N
+ * records) is a leak until its corner, and only readings past the corner tell. A fail
+ * before the last look waits for the next, and stands there unless the readings since
+ * have levelled off, when that look fails too or the readings since grow above the limit
+ * by themselves; at the last look, with nothing left to wait for, a fail stands unless
+ * they already have levelled off. Readings since the look before that grow below the
+ * limit by themselves pass: the flat part of a hockey stick.
+ */
+function confirmed(decision, c) {
+    const pending = c.previous?.decisions[c.series];
+    const waited = pending?.rule === 'confirming';
+    if (decision.outcome === 'pass')
+        return decision;
+    if (c.previous && flatSince(c.points, c.previous.atSec, c.limitPerSec, c.z, c.loadSinceSec))
+        return { outcome: 'pass', rule: 'levelled-off' };
+    if (decision.outcome !== 'fail' && !waited)
+        return decision;
+    if (!waited && !c.lastLook)
+        return { outcome: 'continue', rule: 'confirming', failRule: decision.rule };
+    const sinceSec = c.previous?.atSec ?? 0;
+    if (levelledOff(c.points, sinceSec, c.limitPerSec, c.z, c.loadSinceSec))
+        return { outcome: c.lastLook ? 'inconclusive' : 'continue', rule: 'levelled-off' };
+    if (decision.outcome === 'fail')
+        return decision;
+    // This look's own rule does not fail (the window now holds the corner of a fill, or a leak
+    // beside it): the fail stands on readings since that still grow above the limit.
+    return growsAboveSince(c.points, sinceSec, c.limitPerSec, c.z)
+        ? { outcome: 'fail', rule: pending?.failRule ?? 'above-limit' }
+        : decision;
 }
 /** The look at which the heap failed and sampling went on to name its line, if any. */
 const heapFailedAt = (looks) => looks.find((l) => l.samplingOnToName);
@@ -9705,7 +10474,7 @@ function judgeGrowth(series, run, limit) {
         return null;
     const outcome = decision.outcome === 'continue' ? 'inconclusive' : decision.outcome;
     const t = failedAt
-        ? trend(seriesPoints(run.samples.filter((s) => s.t <= failedAt.atSec), series), lookZ(failedAt.count))
+        ? trend(seriesPoints(run.samples.filter((s) => s.t <= failedAt.atSec), series), lookZ(failedAt.count), -run.warmupSec)
         : run.trends[series];
     if (!t)
         return { outcome, rule: 'too-few-samples', series, against: 'limit' };
@@ -9717,7 +10486,27 @@ function judgeGrowth(series, run, limit) {
         ...trendNumbers(t),
         limitPerSec,
         ...(limit.per === 'request' ? { limitPerRequest: limit.value } : {}),
-        ...(t.fill ? { fill: t.fill } : {})
+        ...(t.fill ? { fill: t.fill } : {}),
+        ...(t.steps ? { steps: t.steps } : {}),
+        ...containerOf(series, t, run),
+        ...(outcome === 'fail' ? { couldBeFill: t.shape !== 'saturating' && t.steps?.staircase !== true } : {})
+    };
+}
+/** For a heap that grows as a staircase: the site the profile shows reallocating, if any. */
+function containerOf(series, t, run) {
+    const site = series === 'heap' && t.steps?.staircase ? reallocatingSite(run.attribution?.heap ?? []) : null;
+    if (!site)
+        return {};
+    const { function: fn, file, line, repoPath, inuseBytesGrowth, inuseObjectsGrowth } = site;
+    return {
+        container: {
+            function: fn,
+            file,
+            line,
+            ...(repoPath ? { repoPath } : {}),
+            inuseBytesGrowth,
+            inuseObjectsGrowth
+        }
     };
 }
 const trendNumbers = (t) => ({
@@ -9746,6 +10535,23 @@ function combine(judgements) {
     const present = judgements.filter((j) => j !== null);
     const sorted = [...present].sort((a, b) => RANK[b.outcome] - RANK[a.outcome]);
     return { verdict: sorted[0]?.outcome ?? 'pass', judgements: sorted };
+}
+/**
+ * `absolute-limits: change`: the head's fail of an absolute limit the base exceeds too
+ * (`baseGrows`, from comparison.ts's baseGrowth: the base judged by the same rule) stands
+ * only when head − base (`vsBase`) fails its allowance; else it takes the outcome of
+ * head − base, since a PR is judged on what it changes, and the base branch's own run is
+ * where the growth both share fails.
+ */
+function judgeOnChange(head, baseGrows, vsBase) {
+    const changeJudged = vsBase !== undefined && vsBase.rule !== 'too-few-samples';
+    if (head.outcome !== 'fail' || !baseGrows || !changeJudged || vsBase.outcome === 'fail')
+        return head;
+    return { ...head, outcome: vsBase.outcome, rule: 'base-grows-too', basePerSec: baseGrows.trend.slopePerSec };
+}
+/** judgeOnChange for each judgement against an absolute limit, matched by series. */
+function judgeEachOnChange(againstLimits, baseGrows, vsBase) {
+    return againstLimits.map((j) => judgeOnChange(j, baseGrows.find((g) => g.series === j.series), vsBase.find((v) => v.series === j.series)));
 }
 /** Whether the verdict fails the check under `fail-on`. */
 function failsGate(verdict, failOn) {
@@ -10209,6 +11015,13 @@ const INPUTS = [
         description: 'How much faster than the base the head may grow: a heap rate, a goroutine rate, or both separated by a comma (one left out keeps its default); `off` turns the comparison off.'
     }),
     input({
+        name: 'absolute-limits',
+        field: 'absoluteLimits',
+        parse: oneOf$1(['change', 'strict']),
+        default: 'change',
+        description: "With a baseline, how `max-heap-growth` and `max-goroutine-growth` judge the head: `change` fails a limit the base exceeds too only when the head grows faster than the base by more than `max-increase-over-baseline` (a growth the base shares fails the base branch's own run, with `baseline: none`); `strict` fails the head on them whatever the base does."
+    }),
+    input({
         name: 'baseline-noise-floor',
         field: 'baselineNoiseFloor',
         parse: seriesRates,
@@ -10289,7 +11102,7 @@ const INPUTS = [
         field: 'reportJson',
         parse: optional(text),
         default: '',
-        description: 'With `mode: comment`, the report.json an earlier `analyze` run wrote.',
+        description: 'With `mode: comment`, the report.json an earlier `analyze` run wrote; several (a path a line, or a glob such as `reports/*/report.json`) make one comment with a row a service.',
         actionOnly: true
     })
 ];
@@ -10992,6 +11805,8512 @@ function newInHead(head, base) {
     const before = new Set(growing(base));
     return [...new Set(growing(head))].filter((f) => !before.has(f));
 }
+
+/**
+ * Whether the heap's growth past the sampling noise is the piled-up goroutines' own: the
+ * runtime's records of new goroutines, and no line of the service or a library besides.
+ */
+function heapIsGoroutinesOwn(run) {
+    const a = run.attribution;
+    if (!a?.goroutines.some((g) => g.countGrowth > 0))
+        return false;
+    const clear = a.heap.filter((s) => !s.withinNoise && s.bytesPerSec > 0);
+    return clear.length > 0 && clear.every((s) => s.kind === 'goroutines');
+}
+/**
+ * The heap's fails (against its limit or the base) when the goroutines fail too and the
+ * heap grew only by their records: charged to the goroutines, not a fail of their own.
+ */
+function chargeHeapToGoroutines(judgements, head) {
+    const goroutinesFail = judgements.some((j) => j.series === 'goroutines' && j.outcome === 'fail');
+    if (!goroutinesFail || !heapIsGoroutinesOwn(head))
+        return judgements;
+    return judgements.map((j) => j.series === 'heap' && j.outcome === 'fail' ? { ...j, outcome: 'pass', rule: 'goroutines-own-memory' } : j);
+}
+
+var balancedMatch;
+var hasRequiredBalancedMatch;
+
+function requireBalancedMatch () {
+	if (hasRequiredBalancedMatch) return balancedMatch;
+	hasRequiredBalancedMatch = 1;
+	balancedMatch = balanced;
+	function balanced(a, b, str) {
+	  if (a instanceof RegExp) a = maybeMatch(a, str);
+	  if (b instanceof RegExp) b = maybeMatch(b, str);
+
+	  var r = range(a, b, str);
+
+	  return r && {
+	    start: r[0],
+	    end: r[1],
+	    pre: str.slice(0, r[0]),
+	    body: str.slice(r[0] + a.length, r[1]),
+	    post: str.slice(r[1] + b.length)
+	  };
+	}
+
+	function maybeMatch(reg, str) {
+	  var m = str.match(reg);
+	  return m ? m[0] : null;
+	}
+
+	balanced.range = range;
+	function range(a, b, str) {
+	  var begs, beg, left, right, result;
+	  var ai = str.indexOf(a);
+	  var bi = str.indexOf(b, ai + 1);
+	  var i = ai;
+
+	  if (ai >= 0 && bi > 0) {
+	    if(a===b) {
+	      return [ai, bi];
+	    }
+	    begs = [];
+	    left = str.length;
+
+	    while (i >= 0 && !result) {
+	      if (i == ai) {
+	        begs.push(i);
+	        ai = str.indexOf(a, i + 1);
+	      } else if (begs.length == 1) {
+	        result = [ begs.pop(), bi ];
+	      } else {
+	        beg = begs.pop();
+	        if (beg < left) {
+	          left = beg;
+	          right = bi;
+	        }
+
+	        bi = str.indexOf(b, i + 1);
+	      }
+
+	      i = ai < bi && ai >= 0 ? ai : bi;
+	    }
+
+	    if (begs.length) {
+	      result = [ left, right ];
+	    }
+	  }
+
+	  return result;
+	}
+	return balancedMatch;
+}
+
+var braceExpansion;
+var hasRequiredBraceExpansion;
+
+function requireBraceExpansion () {
+	if (hasRequiredBraceExpansion) return braceExpansion;
+	hasRequiredBraceExpansion = 1;
+	var balanced = requireBalancedMatch();
+
+	braceExpansion = expandTop;
+
+	var escSlash = '\0SLASH' + Math.random().toFixed(16) + '\0';
+	var escOpen = '\0OPEN' + Math.random().toFixed(16) + '\0';
+	var escClose = '\0CLOSE' + Math.random().toFixed(16) + '\0';
+	var escComma = '\0COMMA' + Math.random().toFixed(16) + '\0';
+	var escPeriod = '\0PERIOD' + Math.random().toFixed(16) + '\0';
+
+	var EXPANSION_MAX = 100000;
+
+	// `EXPANSION_MAX` caps the *number* of expansions, but not their length. An
+	// input like `'{a,b}'.repeat(1500)` stays under that count - its output is
+	// truncated to 100k results - while making every result ~1500 characters
+	// long. The result set, and the intermediate arrays built while combining
+	// brace sets, then grow large enough to exhaust memory and crash the process
+	// (CVE-2026-14257). `EXPANSION_MAX_LENGTH` bounds the total number of
+	// characters the accumulator may hold at any point, so memory stays flat no
+	// matter how many brace groups are chained. The limit sits well above any
+	// realistic expansion (100k results hitting `EXPANSION_MAX` measure ~1M
+	// characters) so legitimate input is unaffected.
+	var EXPANSION_MAX_LENGTH = 4000000;
+
+	// `expand` recurses once per level of brace *nesting* - both when expanding a
+	// set's comma members and when re-wrapping a set whose body is a single part.
+	// The CVE-2026-14257 fix made the *tail* iterative (recursion on `m.post`, one
+	// level per chained group), which left nesting depth unbounded: about 3,100
+	// levels of `{{{...a,b...}}}` - only ~6KB of input - exhausted the native stack
+	// and crashed the process. `EXPANSION_MAX_DEPTH` bounds how deep the parser
+	// will follow nesting. It sits far above any realistic pattern and well below
+	// the depth at which the stack runs out.
+	var EXPANSION_MAX_DEPTH = 1000;
+
+	// Bash keeps a quirk where a brace group followed by a comma set still expands
+	// (`{a},b}`). The parser implements it by rewriting the string and restarting
+	// the scan, absorbing one `}` per pass. `n` trailing braces therefore cost `n`
+	// full passes over a string that itself grows by one `escClose` sentinel each
+	// time - quadratic in `n`, with a ~26x constant from the sentinel's length.
+	// 128KB of `'{a}' + '}'.repeat(n) + ',z}'` blocked the event loop for 27
+	// seconds to produce two results. `EXPANSION_MAX_REWRITES` bounds how many
+	// times the scan may restart. Real `{a},b}` input needs a handful.
+	var EXPANSION_MAX_REWRITES = 1000;
+
+	// `EXPANSION_MAX_STEPS` bounds the work one `expandTop` call does, which `max`,
+	// `maxLength` and `maxDepth` don't: nested sets are rescanned at every level
+	// and chained groups each rebuild up to `max` results, so 2KB of input could
+	// block the event loop for over 30 seconds. Each character scanned, result
+	// built and sequence value generated is a step, and each `expand` call costs
+	// `CALL_STEPS` more. Past the budget, the set being expanded and everything
+	// after it stay literal. A glob needs a few hundred steps, and nesting all the
+	// way to `EXPANSION_MAX_DEPTH` about 4M.
+	var EXPANSION_MAX_STEPS = 20000000;
+
+	// What one `expand` call costs on top of what it scans and builds. Setting
+	// one up takes about as long as scanning 16 characters, and a set whose
+	// results are wrapped to be expanded again makes one call per result, each
+	// scanning and building next to nothing: 64KB of
+	// `('{{' + ','.repeat(316) + '}{' + ','.repeat(316) + '}}').repeat(n)` made
+	// 4M such calls, which spent the budget three times as slowly as anything
+	// else.
+	var CALL_STEPS = 16;
+
+	function numeric(str) {
+	  return parseInt(str, 10) == str ? parseInt(str, 10) : str.charCodeAt(0)
+	}
+
+	function escapeBraces(str) {
+	  return str
+	    .split('\\\\')
+	    .join(escSlash)
+	    .split('\\{')
+	    .join(escOpen)
+	    .split('\\}')
+	    .join(escClose)
+	    .split('\\,')
+	    .join(escComma)
+	    .split('\\.')
+	    .join(escPeriod)
+	}
+
+	function unescapeBraces(str) {
+	  return str
+	    .split(escSlash)
+	    .join('\\')
+	    .split(escOpen)
+	    .join('{')
+	    .split(escClose)
+	    .join('}')
+	    .split(escComma)
+	    .join(',')
+	    .split(escPeriod)
+	    .join('.')
+	}
+
+	// Like `target.push(...items)` but doesn't overflow the stack
+	function pushAll(target, items) {
+	  for (var i = 0; i < items.length; i++) {
+	    target.push(items[i]);
+	  }
+	}
+
+	// `budget` is `{ remaining }`, one counter shared by every level and group of
+	// an `expandTop` call, so the bound holds for the call as a whole.
+	//
+	// `balanced`, run on `masked` (see `maskUnmatchedOpens`), sliced from `str`
+	// and charged for the characters it walks: up to the group's `}`, or the
+	// whole string when there is no match or unmatched `{` come first, which
+	// `unmatched` then flags for masking. Once a call overdraws the budget, it
+	// and every later one return undefined, so the rest stays literal.
+	function balancedWithBudget(str, masked, budget) {
+	  if (budget.remaining < 0) {
+	    return undefined
+	  }
+	  var r = balanced.range('{', '}', masked);
+	  var unmatched = r !== undefined && masked.indexOf('{') < r[0];
+	  budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
+	  if (!r || budget.remaining < 0) {
+	    return undefined
+	  }
+	  return {
+	    end: r[1],
+	    pre: str.slice(0, r[0]),
+	    body: str.slice(r[0] + 1, r[1]),
+	    post: str.slice(r[1] + 1),
+	    unmatched: unmatched,
+	  }
+	}
+
+	// `masked` with every `{` that has no matching `}` swapped for a `\0`, which
+	// keeps the length, so a scan of it still lines up with the string it was
+	// made from. Such a `{` is literal either way, but `balanced` only learns that
+	// one is unmatched by reading to the end of the string, so with one at the
+	// head of every group (`'{a,{b,c}'.repeat(n)`) each scan read the rest of the
+	// input. That was quadratic, and once the step budget charged for it, it ran
+	// out partway through and left the rest literal. A scan of the masked copy
+	// stops at the group's `}`. It is one pass, charged as such.
+	function maskUnmatchedOpens(masked, budget) {
+	  budget.remaining -= masked.length;
+	  var open = [];
+	  for (var i = 0; i < masked.length; i++) {
+	    var c = masked.charCodeAt(i);
+	    if (c === 0x7b) {
+	      open.push(i);
+	    } else if (c === 0x7d && open.length) {
+	      open.pop();
+	    }
+	  }
+	  var out = '';
+	  var last = 0;
+	  for (var j = 0; j < open.length; j++) {
+	    out += masked.slice(last, open[j]) + '\0';
+	    last = open[j] + 1;
+	  }
+	  return out + masked.slice(last)
+	}
+
+	// Whether `str` has a `,` not followed by another `,`, with a `}` after it on
+	// the same line - what `/,(?!,).*\}/.test(str)` asks, answered in one pass from
+	// the end. The regex tries every `,` and backtracks through the rest of its
+	// line from each, which is quadratic, and the `{a},b}` rewrite asks again on
+	// every pass. Like a scan, it is charged for the whole string and refused if
+	// that overdraws the budget.
+	function commaSetFollows(str, budget) {
+	  budget.remaining -= str.length;
+	  if (budget.remaining < 0) {
+	    return false
+	  }
+	  // Whether a `}` follows the current position before the line ends
+	  var close = false;
+	  for (var i = str.length - 1; i >= 0; i--) {
+	    var c = str.charCodeAt(i);
+	    if (c === 0x7d) {
+	      close = true;
+	    } else if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
+	      // A line terminator, which `.` does not match
+	      close = false;
+	    } else if (c === 0x2c && close && str.charCodeAt(i + 1) !== 0x2c) {
+	      return true
+	    }
+	  }
+	  return false
+	}
+
+	// Basically just str.split(","), but handling cases
+	// where we have nested braced sections, which should be
+	// treated as individual members, like {a,{b,c},d}
+	//
+	// Returns `undefined` if the step budget runs out before the whole set is
+	// split, since splitting what is left on every comma would tear apart the
+	// nested sets it still holds.
+	function parseCommaParts(str, budget) {
+	  var parts = [];
+
+	  // Walk the brace groups iteratively. Recursing on `post` once per group let a
+	  // chain of them exhaust the stack - the parsing-side counterpart to
+	  // the `expand` overflow fixed for CVE-2026-14257, and not something `max` or
+	  // `maxLength` can bound, since it happens before expansion.
+	  //
+	  // The part the next chunk continues
+	  var carry = '';
+
+	  for (;;) {
+	    // A set's body holds no unmatched `{`, so there is nothing to mask.
+	    var m = balancedWithBudget(str, str, budget);
+
+	    if (budget.remaining < 0) {
+	      return undefined
+	    }
+
+	    if (!m) {
+	      var tail = str.split(',');
+	      tail[0] = carry + tail[0];
+	      pushAll(parts, tail);
+	      return parts
+	    }
+
+	    var pre = m.pre;
+	    var body = m.body;
+	    var post = m.post;
+	    var p = pre.split(',');
+
+	    p[0] = carry + p[0];
+	    p[p.length - 1] += '{' + body + '}';
+
+	    if (!post.length) {
+	      pushAll(parts, p);
+	      return parts
+	    }
+
+	    carry = p.pop();
+	    pushAll(parts, p);
+	    str = post;
+	  }
+	}
+
+	// An option that is left out or null, or that is NaN, gets its default. Every
+	// comparison against NaN is false, so a NaN bound would never be reached:
+	// `{ maxSteps: NaN }` let 15KB of input block the event loop for 16 seconds,
+	// and `{ maxDepth: NaN }` overflowed the stack again (CVE-2026-102278). Pass
+	// `Infinity` to lift a bound.
+	function bound(value, fallback) {
+	  return value == null || isNaN(value) ? fallback : value
+	}
+
+	function expandTop(str, options) {
+	  if (!str) return []
+
+	  options = options || {};
+	  var max = bound(options.max, EXPANSION_MAX);
+	  var maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
+	  var maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
+	  var maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
+	  var maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
+
+	  // I don't know why Bash 4.3 does this, but it does.
+	  // Anything starting with {} will have the first two bytes preserved
+	  // but *only* at the top level, so {},a}b will not expand to anything,
+	  // but a{},b}c will be expanded to [a}c,abc].
+	  // One could argue that this is a bug in Bash, but since the goal of
+	  // this module is to match Bash's rules, we escape a leading {}
+	  if (str.substr(0, 2) === '{}') {
+	    str = '\\{\\}' + str.substr(2);
+	  }
+
+	  return expand(
+	    escapeBraces(str),
+	    max,
+	    maxLength,
+	    maxDepth,
+	    0,
+	    maxRewrites,
+	    { remaining: maxSteps },
+	    true
+	  ).map(unescapeBraces)
+	}
+
+	function embrace(str) {
+	  return '{' + str + '}'
+	}
+	function isPadded(el) {
+	  return /^-?0\d/.test(el)
+	}
+
+	function lte(i, y) {
+	  return i <= y
+	}
+	function gte(i, y) {
+	  return i >= y
+	}
+
+	// Build `{ acc[a] + pre + values[v] }` for every combination, capping the
+	// number of results at `max` and the total number of characters at `maxLength`.
+	// This is the one place output grows, so bounding it here keeps the single
+	// accumulator - and therefore memory - flat regardless of how many brace groups
+	// are combined (CVE-2026-14257). Each result built is a step, since `max` and
+	// `maxLength` bound one combination, not how many brace groups are combined.
+	function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
+	  var out = [];
+	  var length = 0;
+	  // Bash drops empty results at the top level, and they don't count against
+	  // `max`, so `max` bounds the number of *kept* results. Only an empty
+	  // `acc[a] + pre` can make one, so for those the empty values are skipped
+	  // without being visited. Visiting them one at a time let a set of empties
+	  // cost `acc.length * values.length` while keeping nothing.
+	  var nonEmpty;
+	  outer: for (var a = 0; a < acc.length; a++) {
+	    var prefix = acc[a] + pre;
+	    var vs = values;
+	    if (dropEmpties && !prefix) {
+	      if (!nonEmpty) nonEmpty = values.filter(Boolean);
+	      vs = nonEmpty;
+	    }
+	    for (var v = 0; v < vs.length; v++) {
+	      if (out.length >= max) break outer
+	      var expansion = prefix + vs[v];
+	      if (length + expansion.length > maxLength) break outer
+	      out.push(expansion);
+	      length += expansion.length;
+	    }
+	  }
+	  budget.remaining -= out.length;
+	  return out
+	}
+
+	// The expansion values of a single numeric (`1..5`) or alphabetic (`a..e..2`)
+	// sequence body, or `undefined` if the step budget runs out generating them.
+	function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
+	  var n = body.split(/\.\./);
+	  var N = [];
+	  // A sequence body always splits into two or three parts, but the compiler
+	  // can't know that.
+	  /* c8 ignore start */
+	  if (n[0] === undefined || n[1] === undefined) {
+	    return N
+	  }
+	  /* c8 ignore stop */
+	  var x = numeric(n[0]);
+	  var y = numeric(n[1]);
+	  var width = Math.max(n[0].length, n[1].length);
+	  var incr =
+	    n.length === 3 && n[2] !== undefined ?
+	      Math.max(Math.abs(numeric(n[2])), 1)
+	    : 1;
+	  var test = lte;
+	  var reverse = y < x;
+	  if (reverse) {
+	    incr *= -1;
+	    test = gte;
+	  }
+	  var pad = n.some(isPadded);
+	  // A padded value is built a character at a time to `width`, which the input
+	  // sets, so it costs one step per character: 64KB of
+	  // `('{' + '0'.repeat(100) + '..99999}').repeat(n)` took 7 seconds charged
+	  // one step per value.
+	  var cost = pad ? width : 1;
+
+	  var length = 0;
+	  for (var i = x; test(i, y) && N.length < max; i += incr) {
+	    // Each value is a step. `max` and `maxLength` bound one sequence, but a
+	    // chain of them still generated up to `max` values each, however few
+	    // combining could keep.
+	    budget.remaining -= cost;
+	    if (budget.remaining < 0) {
+	      return undefined
+	    }
+	    var c;
+	    if (isAlphaSequence) {
+	      c = String.fromCharCode(i);
+	      if (c === '\\') {
+	        c = '';
+	      }
+	    } else {
+	      c = String(i);
+	      if (pad) {
+	        var need = width - c.length;
+	        if (need > 0) {
+	          var z = new Array(need + 1).join('0');
+	          if (i < 0) {
+	            c = '-' + z + c.slice(1);
+	          } else {
+	            c = z + c;
+	          }
+	        }
+	      }
+	    }
+	    if (length + c.length > maxLength) break
+	    N.push(c);
+	    length += c.length;
+	  }
+	  return N
+	}
+
+	function expand(
+	  str,
+	  max,
+	  maxLength,
+	  maxDepth,
+	  depth,
+	  maxRewrites,
+	  budget,
+	  isTop
+	) {
+	  // An overdraft here makes the first scan refuse, so `str` stays literal.
+	  budget.remaining -= CALL_STEPS;
+
+	  // Too deeply nested to keep following: treat the rest as literal, the same
+	  // way a group that cannot expand is already handled. Truncating rather than
+	  // throwing keeps expansion total, matching `max` and `maxLength`.
+	  if (depth > maxDepth) {
+	    return [str]
+	  }
+
+	  // Consume the string's top-level brace groups left to right, threading a
+	  // running set of combined prefixes (`acc`). Expanding the tail iteratively -
+	  // rather than recursing on `m.post` once per group - keeps the native stack
+	  // depth constant, so deeply chained input (`'{a,b}'.repeat(3000)`) can no
+	  // longer overflow the stack, and leaves a single accumulator whose size
+	  // `maxLength` bounds directly (CVE-2026-14257).
+	  var acc = [''];
+
+	  // Bash drops empty results, but only when the *first* top-level group is a
+	  // comma set - a sequence like `{a..\}` may legitimately yield ''. The drop
+	  // is on the final strings, so it is applied to whichever `combine` produces
+	  // them (the one with no brace set left in the tail).
+	  // How many times the `{a},b}` rewrite below has restarted the scan. Each pass
+	  // re-reads the whole string, so leaving this unbounded is quadratic.
+	  var rewrites = 0;
+	  var dropEmpties = false;
+	  var firstGroup = true;
+	  // `str` with its unmatched `{` masked, once a scan has run into them
+	  var masked = str;
+
+	  for (;;) {
+	    const m = balancedWithBudget(str, masked, budget);
+
+	    // No brace set left, or no step budget left to look for one: the rest of
+	    // the string is literal.
+	    if (!m) {
+	      return combine(acc, str, [''], max, maxLength, dropEmpties, budget)
+	    }
+	    if (m.unmatched) {
+	      masked = maskUnmatchedOpens(masked, budget);
+	    }
+
+	    // no need to expand pre, since it is guaranteed to be free of brace-sets
+	    const pre = m.pre;
+
+	    // This set and the rest of the string, literal: for a set that cannot
+	    // expand, and for one the step budget runs out on. Once it is overdrawn,
+	    // every set still being expanded, at every level, stays literal like this -
+	    // otherwise each level above would go on combining, and wrapping and
+	    // expanding again, results the budget was too small for.
+	    var literal = function () {
+	      return combine(
+	        acc,
+	        pre + '{' + m.body + '}' + m.post,
+	        [''],
+	        max,
+	        maxLength,
+	        dropEmpties,
+	        budget
+	      )
+	    };
+
+	    if (/\$$/.test(pre)) {
+	      acc = combine(
+	        acc,
+	        pre + '{' + m.body + '}',
+	        [''],
+	        max,
+	        maxLength,
+	        dropEmpties && !m.post.length,
+	        budget
+	      );
+	      firstGroup = false;
+	      if (!m.post.length) break
+	      str = m.post;
+	      masked = masked.slice(m.end + 1);
+	      continue
+	    }
+
+	    var isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
+	    var isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(
+	      m.body
+	    );
+	    var isSequence = isNumericSequence || isAlphaSequence;
+	    var isOptions = m.body.indexOf(',') >= 0;
+	    if (!isSequence && !isOptions) {
+	      // {a},b}
+	      if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
+	        rewrites++;
+	        str = m.pre + '{' + m.body + escClose + m.post;
+	        // Taking a `}` away never gives an unmatched `{` a partner, so what
+	        // is masked stays unmatched. The `{` it closed can be left without
+	        // one, and the next scan masks it.
+	        masked =
+	          masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
+	        isTop = true;
+	        continue
+	      }
+	      // Nothing here expands, so the whole remaining string is literal.
+	      return literal()
+	    }
+
+	    if (firstGroup) {
+	      dropEmpties = isTop && !isSequence;
+	      firstGroup = false;
+	    }
+
+	    var values;
+	    if (isSequence) {
+	      values = expandSequence(
+	        m.body,
+	        isAlphaSequence,
+	        max,
+	        maxLength,
+	        budget
+	      );
+	      if (!values) {
+	        return literal()
+	      }
+	    } else {
+	      var n = parseCommaParts(m.body, budget);
+	      // The step budget ran out partway through the set.
+	      if (!n) {
+	        return literal()
+	      }
+	      if (n.length === 1 && n[0] !== undefined) {
+	        // x{{a,b}}y ==> x{a}y x{b}y
+	        n = expand(
+	          n[0],
+	          max,
+	          maxLength,
+	          maxDepth,
+	          depth + 1,
+	          maxRewrites,
+	          budget,
+	          false
+	        ).map(embrace);
+	        // The step budget ran out expanding the set's only part.
+	        if (budget.remaining < 0) {
+	          return literal()
+	        }
+	        //XXX is this necessary? Can't seem to hit it in tests.
+	        /* c8 ignore start */
+	        if (n.length === 1) {
+	          var single = combine(
+	            acc,
+	            pre + n[0],
+	            [''],
+	            max,
+	            maxLength,
+	            dropEmpties && !m.post.length,
+	            budget
+	          );
+	          if (budget.remaining < 0) {
+	            return literal()
+	          }
+	          acc = single;
+	          if (!m.post.length) break
+	          str = m.post;
+	          masked = masked.slice(m.end + 1);
+	          continue
+	        }
+	        /* c8 ignore stop */
+	      }
+
+	      // Values that `combine` is going to drop as empty produce no result, so
+	      // they must not count against `max` - otherwise `{a,,b}` with `max: 2`
+	      // would stop at `['a', '']` and yield one result instead of two. Skipping
+	      // them outright keeps `values` bounded while leaving `max` a bound on
+	      // *kept* results.
+	      var dropsEmpties = dropEmpties && !m.post.length && !pre;
+	      for (var d = 0; dropsEmpties && d < acc.length; d++) {
+	        if (acc[d]) {
+	          dropsEmpties = false;
+	        }
+	      }
+
+	      values = [];
+	      var valuesLength = 0;
+	      outer: for (var j = 0; j < n.length; j++) {
+	        var expanded = expand(
+	          n[j],
+	          max,
+	          maxLength,
+	          maxDepth,
+	          depth + 1,
+	          maxRewrites,
+	          budget,
+	          false
+	        );
+	        // The step budget ran out expanding a member.
+	        if (budget.remaining < 0) {
+	          return literal()
+	        }
+	        for (var k = 0; k < expanded.length; k++) {
+	          var v = expanded[k];
+	          if (dropsEmpties && !v) continue
+	          if (
+	            values.length >= max ||
+	            valuesLength + v.length > maxLength
+	          ) {
+	            break outer
+	          }
+	          values.push(v);
+	          valuesLength += v.length;
+	        }
+	      }
+	    }
+
+	    var next = combine(
+	      acc,
+	      pre,
+	      values,
+	      max,
+	      maxLength,
+	      dropEmpties && !m.post.length,
+	      budget
+	    );
+	    // The step budget ran out combining the set's values in.
+	    if (budget.remaining < 0) {
+	      return literal()
+	    }
+	    acc = next;
+	    if (!m.post.length) break
+	    str = m.post;
+	    masked = masked.slice(m.end + 1);
+	  }
+
+	  return acc
+	}
+	return braceExpansion;
+}
+
+var braceExpansionExports = requireBraceExpansion();
+var expand = /*@__PURE__*/getDefaultExportFromCjs(braceExpansionExports);
+
+const MAX_PATTERN_LENGTH = 1024 * 64;
+const assertValidPattern = (pattern) => {
+    if (typeof pattern !== 'string') {
+        throw new TypeError('invalid pattern');
+    }
+    if (pattern.length > MAX_PATTERN_LENGTH) {
+        throw new TypeError('pattern is too long');
+    }
+};
+
+// translate the various posix character classes into unicode properties
+// this works across all unicode locales
+// { <posix class>: [<translation>, /u flag required, negated]
+const posixClasses = {
+    '[:alnum:]': ['\\p{L}\\p{Nl}\\p{Nd}', true],
+    '[:alpha:]': ['\\p{L}\\p{Nl}', true],
+    '[:ascii:]': ['\\x' + '00-\\x' + '7f', false],
+    '[:blank:]': ['\\p{Zs}\\t', true],
+    '[:cntrl:]': ['\\p{Cc}', true],
+    '[:digit:]': ['\\p{Nd}', true],
+    '[:graph:]': ['\\p{Z}\\p{C}', true, true],
+    '[:lower:]': ['\\p{Ll}', true],
+    '[:print:]': ['\\p{C}', true],
+    '[:punct:]': ['\\p{P}', true],
+    '[:space:]': ['\\p{Z}\\t\\r\\n\\v\\f', true],
+    '[:upper:]': ['\\p{Lu}', true],
+    '[:word:]': ['\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}', true],
+    '[:xdigit:]': ['A-Fa-f0-9', false],
+};
+// only need to escape a few things inside of brace expressions
+// escapes: [ \ ] -
+const braceEscape = (s) => s.replace(/[[\]\\-]/g, '\\$&');
+// escape all regexp magic characters
+const regexpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
+// everything has already been escaped, we just have to join
+const rangesToString = (ranges) => ranges.join('');
+// takes a glob string at a posix brace expression, and returns
+// an equivalent regular expression source, and boolean indicating
+// whether the /u flag needs to be applied, and the number of chars
+// consumed to parse the character class.
+// This also removes out of order ranges, and returns ($.) if the
+// entire class just no good.
+const parseClass = (glob, position) => {
+    const pos = position;
+    /* c8 ignore start */
+    if (glob.charAt(pos) !== '[') {
+        throw new Error('not in a brace expression');
+    }
+    /* c8 ignore stop */
+    const ranges = [];
+    const negs = [];
+    let i = pos + 1;
+    let sawStart = false;
+    let uflag = false;
+    let escaping = false;
+    let negate = false;
+    let endPos = pos;
+    let rangeStart = '';
+    WHILE: while (i < glob.length) {
+        const c = glob.charAt(i);
+        if ((c === '!' || c === '^') && i === pos + 1) {
+            negate = true;
+            i++;
+            continue;
+        }
+        if (c === ']' && sawStart && !escaping) {
+            endPos = i + 1;
+            break;
+        }
+        sawStart = true;
+        if (c === '\\') {
+            if (!escaping) {
+                escaping = true;
+                i++;
+                continue;
+            }
+            // escaped \ char, fall through and treat like normal char
+        }
+        if (c === '[' && !escaping) {
+            // either a posix class, a collation equivalent, or just a [
+            for (const [cls, [unip, u, neg]] of Object.entries(posixClasses)) {
+                if (glob.startsWith(cls, i)) {
+                    // invalid, [a-[] is fine, but not [a-[:alpha]]
+                    if (rangeStart) {
+                        return ['$.', false, glob.length - pos, true];
+                    }
+                    i += cls.length;
+                    if (neg)
+                        negs.push(unip);
+                    else
+                        ranges.push(unip);
+                    uflag = uflag || u;
+                    continue WHILE;
+                }
+            }
+        }
+        // now it's just a normal character, effectively
+        escaping = false;
+        if (rangeStart) {
+            // throw this range away if it's not valid, but others
+            // can still match.
+            if (c > rangeStart) {
+                ranges.push(braceEscape(rangeStart) + '-' + braceEscape(c));
+            }
+            else if (c === rangeStart) {
+                ranges.push(braceEscape(c));
+            }
+            rangeStart = '';
+            i++;
+            continue;
+        }
+        // now might be the start of a range.
+        // can be either c-d or c-] or c<more...>] or c] at this point
+        if (glob.startsWith('-]', i + 1)) {
+            ranges.push(braceEscape(c + '-'));
+            i += 2;
+            continue;
+        }
+        if (glob.startsWith('-', i + 1)) {
+            rangeStart = c;
+            i += 2;
+            continue;
+        }
+        // not the start of a range, just a single character
+        ranges.push(braceEscape(c));
+        i++;
+    }
+    if (endPos < i) {
+        // didn't see the end of the class, not a valid class,
+        // but might still be valid as a literal match.
+        return ['', false, 0, false];
+    }
+    // if we got no ranges and no negates, then we have a range that
+    // cannot possibly match anything, and that poisons the whole glob
+    if (!ranges.length && !negs.length) {
+        return ['$.', false, glob.length - pos, true];
+    }
+    // if we got one positive range, and it's a single character, then that's
+    // not actually a magic pattern, it's just that one literal character.
+    // we should not treat that as "magic", we should just return the literal
+    // character. [_] is a perfectly valid way to escape glob magic chars.
+    if (negs.length === 0 &&
+        ranges.length === 1 &&
+        /^\\?.$/.test(ranges[0]) &&
+        !negate) {
+        const r = ranges[0].length === 2 ? ranges[0].slice(-1) : ranges[0];
+        return [regexpEscape(r), false, endPos - pos, false];
+    }
+    const sranges = '[' + (negate ? '^' : '') + rangesToString(ranges) + ']';
+    const snegs = '[' + (negate ? '' : '^') + rangesToString(negs) + ']';
+    const comb = ranges.length && negs.length
+        ? '(' + sranges + '|' + snegs + ')'
+        : ranges.length
+            ? sranges
+            : snegs;
+    return [comb, uflag, endPos - pos, true];
+};
+
+/**
+ * Un-escape a string that has been escaped with {@link escape}.
+ *
+ * If the {@link windowsPathsNoEscape} option is used, then square-brace
+ * escapes are removed, but not backslash escapes.  For example, it will turn
+ * the string `'[*]'` into `*`, but it will not turn `'\\*'` into `'*'`,
+ * becuase `\` is a path separator in `windowsPathsNoEscape` mode.
+ *
+ * When `windowsPathsNoEscape` is not set, then both brace escapes and
+ * backslash escapes are removed.
+ *
+ * Slashes (and backslashes in `windowsPathsNoEscape` mode) cannot be escaped
+ * or unescaped.
+ */
+const unescape = (s, { windowsPathsNoEscape = false, } = {}) => {
+    return windowsPathsNoEscape
+        ? s.replace(/\[([^\/\\])\]/g, '$1')
+        : s.replace(/((?!\\).|^)\[([^\/\\])\]/g, '$1$2').replace(/\\([^\/])/g, '$1');
+};
+
+// parse a single path portion
+var _a;
+const types$2 = new Set(['!', '?', '+', '*', '@']);
+const isExtglobType = (c) => types$2.has(c);
+const isExtglobAST = (c) => isExtglobType(c.type);
+const adoptionMap = new Map([
+    ['!', ['@']],
+    ['?', ['?', '@']],
+    ['@', ['@']],
+    ['*', ['*', '+', '?', '@']],
+    ['+', ['+', '@']],
+]);
+const adoptionWithSpaceMap = new Map([
+    ['!', ['?']],
+    ['@', ['?']],
+    ['+', ['?', '*']],
+]);
+const adoptionAnyMap = new Map([
+    ['!', ['?', '@']],
+    ['?', ['?', '@']],
+    ['@', ['?', '@']],
+    ['*', ['*', '+', '?', '@']],
+    ['+', ['+', '@', '?', '*']],
+]);
+const usurpMap = new Map([
+    ['!', new Map([['!', '@']])],
+    ['?', new Map([['*', '*'], ['+', '*']])],
+    ['@', new Map([['!', '!'], ['?', '?'], ['@', '@'], ['*', '*'], ['+', '+']])],
+    ['+', new Map([['?', '*'], ['*', '*']])],
+]);
+// Patterns that get prepended to bind to the start of either the
+// entire string, or just a single path portion, to prevent dots
+// and/or traversal patterns, when needed.
+// Exts don't need the ^ or / bit, because the root binds that already.
+const startNoTraversal = '(?!(?:^|/)\\.\\.?(?:$|/))';
+const startNoDot = '(?!\\.)';
+// characters that indicate a start of pattern needs the "no dots" bit,
+// because a dot *might* be matched. ( is not in the list, because in
+// the case of a child extglob, it will handle the prevention itself.
+const addPatternStart = new Set(['[', '.']);
+// cases where traversal is A-OK, no dot prevention needed
+const justDots = new Set(['..', '.']);
+const reSpecials = new Set('().*{}+?[]^$\\!');
+const regExpEscape$1 = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
+// any single thing other than /
+const qmark$1 = '[^/]';
+// * => any number of characters
+const star$1 = qmark$1 + '*?';
+// use + when we need to ensure that *something* matches, because the * is
+// the only thing in the path portion.
+const starNoEmpty = qmark$1 + '+?';
+// remove the \ chars that we added if we end up doing a nonmagic compare
+// const deslash = (s: string) => s.replace(/\\(.)/g, '$1')
+class AST {
+    type;
+    #root;
+    #hasMagic;
+    #uflag = false;
+    #parts = [];
+    #parent;
+    #parentIndex;
+    #negs;
+    #filledNegs = false;
+    #options;
+    #toString;
+    // set to true if it's an extglob with no children
+    // (which really means one child of '')
+    #emptyExt = false;
+    constructor(type, parent, options = {}) {
+        this.type = type;
+        // extglobs are inherently magical
+        if (type)
+            this.#hasMagic = true;
+        this.#parent = parent;
+        this.#root = this.#parent ? this.#parent.#root : this;
+        this.#options = this.#root === this ? options : this.#root.#options;
+        this.#negs = this.#root === this ? [] : this.#root.#negs;
+        if (type === '!' && !this.#root.#filledNegs)
+            this.#negs.push(this);
+        this.#parentIndex = this.#parent ? this.#parent.#parts.length : 0;
+    }
+    get hasMagic() {
+        /* c8 ignore start */
+        if (this.#hasMagic !== undefined)
+            return this.#hasMagic;
+        /* c8 ignore stop */
+        for (const p of this.#parts) {
+            if (typeof p === 'string')
+                continue;
+            if (p.type || p.hasMagic)
+                return (this.#hasMagic = true);
+        }
+        // note: will be undefined until we generate the regexp src and find out
+        return this.#hasMagic;
+    }
+    // reconstructs the pattern
+    toString() {
+        if (this.#toString !== undefined)
+            return this.#toString;
+        if (!this.type) {
+            return (this.#toString = this.#parts.map(p => String(p)).join(''));
+        }
+        else {
+            return (this.#toString =
+                this.type + '(' + this.#parts.map(p => String(p)).join('|') + ')');
+        }
+    }
+    #fillNegs() {
+        /* c8 ignore start */
+        if (this !== this.#root)
+            throw new Error('should only call on root');
+        if (this.#filledNegs)
+            return this;
+        /* c8 ignore stop */
+        // call toString() once to fill this out
+        this.toString();
+        this.#filledNegs = true;
+        let n;
+        while ((n = this.#negs.pop())) {
+            if (n.type !== '!')
+                continue;
+            // walk up the tree, appending everthing that comes AFTER parentIndex
+            let p = n;
+            let pp = p.#parent;
+            while (pp) {
+                for (let i = p.#parentIndex + 1; !pp.type && i < pp.#parts.length; i++) {
+                    for (const part of n.#parts) {
+                        /* c8 ignore start */
+                        if (typeof part === 'string') {
+                            throw new Error('string part in extglob AST??');
+                        }
+                        /* c8 ignore stop */
+                        part.copyIn(pp.#parts[i]);
+                    }
+                }
+                p = pp;
+                pp = p.#parent;
+            }
+        }
+        return this;
+    }
+    push(...parts) {
+        for (const p of parts) {
+            if (p === '')
+                continue;
+            /* c8 ignore start */
+            if (typeof p !== 'string' && !(p instanceof _a && p.#parent === this)) {
+                throw new Error('invalid part: ' + p);
+            }
+            /* c8 ignore stop */
+            this.#parts.push(p);
+        }
+    }
+    toJSON() {
+        const ret = this.type === null
+            ? this.#parts.slice().map(p => (typeof p === 'string' ? p : p.toJSON()))
+            : [this.type, ...this.#parts.map(p => p.toJSON())];
+        if (this.isStart() && !this.type)
+            ret.unshift([]);
+        if (this.isEnd() &&
+            (this === this.#root ||
+                (this.#root.#filledNegs && this.#parent?.type === '!'))) {
+            ret.push({});
+        }
+        return ret;
+    }
+    isStart() {
+        if (this.#root === this)
+            return true;
+        // if (this.type) return !!this.#parent?.isStart()
+        if (!this.#parent?.isStart())
+            return false;
+        if (this.#parentIndex === 0)
+            return true;
+        // if everything AHEAD of this is a negation, then it's still the "start"
+        const p = this.#parent;
+        for (let i = 0; i < this.#parentIndex; i++) {
+            const pp = p.#parts[i];
+            if (!(pp instanceof _a && pp.type === '!')) {
+                return false;
+            }
+        }
+        return true;
+    }
+    isEnd() {
+        if (this.#root === this)
+            return true;
+        if (this.#parent?.type === '!')
+            return true;
+        if (!this.#parent?.isEnd())
+            return false;
+        if (!this.type)
+            return this.#parent?.isEnd();
+        // if not root, it'll always have a parent
+        /* c8 ignore start */
+        const pl = this.#parent ? this.#parent.#parts.length : 0;
+        /* c8 ignore stop */
+        return this.#parentIndex === pl - 1;
+    }
+    copyIn(part) {
+        if (typeof part === 'string')
+            this.push(part);
+        else
+            this.push(part.clone(this));
+    }
+    clone(parent) {
+        const c = new _a(this.type, parent);
+        for (const p of this.#parts) {
+            c.copyIn(p);
+        }
+        return c;
+    }
+    static #parseAST(str, ast, pos, opt, extDepth) {
+        const maxDepth = opt.maxExtglobRecursion ?? 2;
+        let escaping = false;
+        let inBrace = false;
+        let braceStart = -1;
+        let braceNeg = false;
+        if (ast.type === null) {
+            // outside of a extglob, append until we find a start
+            let i = pos;
+            let acc = '';
+            while (i < str.length) {
+                const c = str.charAt(i++);
+                // still accumulate escapes at this point, but we do ignore
+                // starts that are escaped
+                if (escaping || c === '\\') {
+                    escaping = !escaping;
+                    acc += c;
+                    continue;
+                }
+                if (inBrace) {
+                    if (i === braceStart + 1) {
+                        if (c === '^' || c === '!') {
+                            braceNeg = true;
+                        }
+                    }
+                    else if (c === ']' && !(i === braceStart + 2 && braceNeg)) {
+                        inBrace = false;
+                    }
+                    acc += c;
+                    continue;
+                }
+                else if (c === '[') {
+                    inBrace = true;
+                    braceStart = i;
+                    braceNeg = false;
+                    acc += c;
+                    continue;
+                }
+                const doRecurse = !opt.noext &&
+                    isExtglobType(c) &&
+                    str.charAt(i) === '(' &&
+                    extDepth <= maxDepth;
+                if (doRecurse) {
+                    ast.push(acc);
+                    acc = '';
+                    const ext = new _a(c, ast);
+                    i = _a.#parseAST(str, ext, i, opt, extDepth + 1);
+                    ast.push(ext);
+                    continue;
+                }
+                acc += c;
+            }
+            ast.push(acc);
+            return i;
+        }
+        // some kind of extglob, pos is at the (
+        // find the next | or )
+        let i = pos + 1;
+        let part = new _a(null, ast);
+        const parts = [];
+        let acc = '';
+        while (i < str.length) {
+            const c = str.charAt(i++);
+            // still accumulate escapes at this point, but we do ignore
+            // starts that are escaped
+            if (escaping || c === '\\') {
+                escaping = !escaping;
+                acc += c;
+                continue;
+            }
+            if (inBrace) {
+                if (i === braceStart + 1) {
+                    if (c === '^' || c === '!') {
+                        braceNeg = true;
+                    }
+                }
+                else if (c === ']' && !(i === braceStart + 2 && braceNeg)) {
+                    inBrace = false;
+                }
+                acc += c;
+                continue;
+            }
+            else if (c === '[') {
+                inBrace = true;
+                braceStart = i;
+                braceNeg = false;
+                acc += c;
+                continue;
+            }
+            const doRecurse = isExtglobType(c) &&
+                str.charAt(i) === '(' &&
+                /* c8 ignore start - the maxDepth is sufficient here */
+                (extDepth <= maxDepth || (ast && ast.#canAdoptType(c)));
+            /* c8 ignore stop */
+            if (doRecurse) {
+                const depthAdd = ast && ast.#canAdoptType(c) ? 0 : 1;
+                part.push(acc);
+                acc = '';
+                const ext = new _a(c, part);
+                part.push(ext);
+                i = _a.#parseAST(str, ext, i, opt, extDepth + depthAdd);
+                continue;
+            }
+            if (c === '|') {
+                part.push(acc);
+                acc = '';
+                parts.push(part);
+                part = new _a(null, ast);
+                continue;
+            }
+            if (c === ')') {
+                if (acc === '' && ast.#parts.length === 0) {
+                    ast.#emptyExt = true;
+                }
+                part.push(acc);
+                acc = '';
+                ast.push(...parts, part);
+                return i;
+            }
+            acc += c;
+        }
+        // unfinished extglob
+        // if we got here, it was a malformed extglob! not an extglob, but
+        // maybe something else in there.
+        ast.type = null;
+        ast.#hasMagic = undefined;
+        ast.#parts = [str.substring(pos - 1)];
+        return i;
+    }
+    #canAdoptWithSpace(child) {
+        return this.#canAdopt(child, adoptionWithSpaceMap);
+    }
+    #canAdopt(child, map = adoptionMap) {
+        if (!child ||
+            typeof child !== 'object' ||
+            child.type !== null ||
+            child.#parts.length !== 1 ||
+            this.type === null) {
+            return false;
+        }
+        const gc = child.#parts[0];
+        if (!gc || typeof gc !== 'object' || gc.type === null) {
+            return false;
+        }
+        return this.#canAdoptType(gc.type, map);
+    }
+    #canAdoptType(c, map = adoptionAnyMap) {
+        return !!map.get(this.type)?.includes(c);
+    }
+    #adoptWithSpace(child, index) {
+        const gc = child.#parts[0];
+        const blank = new _a(null, gc, this.options);
+        blank.#parts.push('');
+        gc.push(blank);
+        this.#adopt(child, index);
+    }
+    #adopt(child, index) {
+        const gc = child.#parts[0];
+        this.#parts.splice(index, 1, ...gc.#parts);
+        for (const p of gc.#parts) {
+            if (typeof p === 'object')
+                p.#parent = this;
+        }
+        this.#toString = undefined;
+    }
+    #canUsurpType(c) {
+        const m = usurpMap.get(this.type);
+        return !!(m?.has(c));
+    }
+    #canUsurp(child) {
+        if (!child ||
+            typeof child !== 'object' ||
+            child.type !== null ||
+            child.#parts.length !== 1 ||
+            this.type === null ||
+            this.#parts.length !== 1) {
+            return false;
+        }
+        const gc = child.#parts[0];
+        if (!gc || typeof gc !== 'object' || gc.type === null) {
+            return false;
+        }
+        return this.#canUsurpType(gc.type);
+    }
+    #usurp(child) {
+        const m = usurpMap.get(this.type);
+        const gc = child.#parts[0];
+        const nt = m?.get(gc.type);
+        /* c8 ignore start - impossible */
+        if (!nt)
+            return false;
+        /* c8 ignore stop */
+        this.#parts = gc.#parts;
+        for (const p of this.#parts) {
+            if (typeof p === 'object')
+                p.#parent = this;
+        }
+        this.type = nt;
+        this.#toString = undefined;
+        this.#emptyExt = false;
+    }
+    #flatten() {
+        if (!isExtglobAST(this)) {
+            for (const p of this.#parts) {
+                if (typeof p === 'object')
+                    p.#flatten();
+            }
+        }
+        else {
+            let iterations = 0;
+            let done = false;
+            do {
+                done = true;
+                for (let i = 0; i < this.#parts.length; i++) {
+                    const c = this.#parts[i];
+                    if (typeof c === 'object') {
+                        c.#flatten();
+                        if (this.#canAdopt(c)) {
+                            done = false;
+                            this.#adopt(c, i);
+                        }
+                        else if (this.#canAdoptWithSpace(c)) {
+                            done = false;
+                            this.#adoptWithSpace(c, i);
+                        }
+                        else if (this.#canUsurp(c)) {
+                            done = false;
+                            this.#usurp(c);
+                        }
+                    }
+                }
+            } while (!done && ++iterations < 10);
+        }
+        this.#toString = undefined;
+    }
+    static fromGlob(pattern, options = {}) {
+        const ast = new _a(null, undefined, options);
+        _a.#parseAST(pattern, ast, 0, options, 0);
+        return ast;
+    }
+    // returns the regular expression if there's magic, or the unescaped
+    // string if not.
+    toMMPattern() {
+        // should only be called on root
+        /* c8 ignore start */
+        if (this !== this.#root)
+            return this.#root.toMMPattern();
+        /* c8 ignore stop */
+        const glob = this.toString();
+        const [re, body, hasMagic, uflag] = this.toRegExpSource();
+        // if we're in nocase mode, and not nocaseMagicOnly, then we do
+        // still need a regular expression if we have to case-insensitively
+        // match capital/lowercase characters.
+        const anyMagic = hasMagic ||
+            this.#hasMagic ||
+            (this.#options.nocase &&
+                !this.#options.nocaseMagicOnly &&
+                glob.toUpperCase() !== glob.toLowerCase());
+        if (!anyMagic) {
+            return body;
+        }
+        const flags = (this.#options.nocase ? 'i' : '') + (uflag ? 'u' : '');
+        return Object.assign(new RegExp(`^${re}$`, flags), {
+            _src: re,
+            _glob: glob,
+        });
+    }
+    get options() {
+        return this.#options;
+    }
+    // returns the string match, the regexp source, whether there's magic
+    // in the regexp (so a regular expression is required) and whether or
+    // not the uflag is needed for the regular expression (for posix classes)
+    // TODO: instead of injecting the start/end at this point, just return
+    // the BODY of the regexp, along with the start/end portions suitable
+    // for binding the start/end in either a joined full-path makeRe context
+    // (where we bind to (^|/), or a standalone matchPart context (where
+    // we bind to ^, and not /).  Otherwise slashes get duped!
+    //
+    // In part-matching mode, the start is:
+    // - if not isStart: nothing
+    // - if traversal possible, but not allowed: ^(?!\.\.?$)
+    // - if dots allowed or not possible: ^
+    // - if dots possible and not allowed: ^(?!\.)
+    // end is:
+    // - if not isEnd(): nothing
+    // - else: $
+    //
+    // In full-path matching mode, we put the slash at the START of the
+    // pattern, so start is:
+    // - if first pattern: same as part-matching mode
+    // - if not isStart(): nothing
+    // - if traversal possible, but not allowed: /(?!\.\.?(?:$|/))
+    // - if dots allowed or not possible: /
+    // - if dots possible and not allowed: /(?!\.)
+    // end is:
+    // - if last pattern, same as part-matching mode
+    // - else nothing
+    //
+    // Always put the (?:$|/) on negated tails, though, because that has to be
+    // there to bind the end of the negated pattern portion, and it's easier to
+    // just stick it in now rather than try to inject it later in the middle of
+    // the pattern.
+    //
+    // We can just always return the same end, and leave it up to the caller
+    // to know whether it's going to be used joined or in parts.
+    // And, if the start is adjusted slightly, can do the same there:
+    // - if not isStart: nothing
+    // - if traversal possible, but not allowed: (?:/|^)(?!\.\.?$)
+    // - if dots allowed or not possible: (?:/|^)
+    // - if dots possible and not allowed: (?:/|^)(?!\.)
+    //
+    // But it's better to have a simpler binding without a conditional, for
+    // performance, so probably better to return both start options.
+    //
+    // Then the caller just ignores the end if it's not the first pattern,
+    // and the start always gets applied.
+    //
+    // But that's always going to be $ if it's the ending pattern, or nothing,
+    // so the caller can just attach $ at the end of the pattern when building.
+    //
+    // So the todo is:
+    // - better detect what kind of start is needed
+    // - return both flavors of starting pattern
+    // - attach $ at the end of the pattern when creating the actual RegExp
+    //
+    // Ah, but wait, no, that all only applies to the root when the first pattern
+    // is not an extglob. If the first pattern IS an extglob, then we need all
+    // that dot prevention biz to live in the extglob portions, because eg
+    // +(*|.x*) can match .xy but not .yx.
+    //
+    // So, return the two flavors if it's #root and the first child is not an
+    // AST, otherwise leave it to the child AST to handle it, and there,
+    // use the (?:^|/) style of start binding.
+    //
+    // Even simplified further:
+    // - Since the start for a join is eg /(?!\.) and the start for a part
+    // is ^(?!\.), we can just prepend (?!\.) to the pattern (either root
+    // or start or whatever) and prepend ^ or / at the Regexp construction.
+    toRegExpSource(allowDot) {
+        const dot = allowDot ?? !!this.#options.dot;
+        if (this.#root === this) {
+            this.#flatten();
+            this.#fillNegs();
+        }
+        if (!isExtglobAST(this)) {
+            const noEmpty = this.isStart() && this.isEnd();
+            const src = this.#parts
+                .map(p => {
+                const [re, _, hasMagic, uflag] = typeof p === 'string'
+                    ? _a.#parseGlob(p, this.#hasMagic, noEmpty)
+                    : p.toRegExpSource(allowDot);
+                this.#hasMagic = this.#hasMagic || hasMagic;
+                this.#uflag = this.#uflag || uflag;
+                return re;
+            })
+                .join('');
+            let start = '';
+            if (this.isStart()) {
+                if (typeof this.#parts[0] === 'string') {
+                    // this is the string that will match the start of the pattern,
+                    // so we need to protect against dots and such.
+                    // '.' and '..' cannot match unless the pattern is that exactly,
+                    // even if it starts with . or dot:true is set.
+                    const dotTravAllowed = this.#parts.length === 1 && justDots.has(this.#parts[0]);
+                    if (!dotTravAllowed) {
+                        const aps = addPatternStart;
+                        // check if we have a possibility of matching . or ..,
+                        // and prevent that.
+                        const needNoTrav = 
+                        // dots are allowed, and the pattern starts with [ or .
+                        (dot && aps.has(src.charAt(0))) ||
+                            // the pattern starts with \., and then [ or .
+                            (src.startsWith('\\.') && aps.has(src.charAt(2))) ||
+                            // the pattern starts with \.\., and then [ or .
+                            (src.startsWith('\\.\\.') && aps.has(src.charAt(4)));
+                        // no need to prevent dots if it can't match a dot, or if a
+                        // sub-pattern will be preventing it anyway.
+                        const needNoDot = !dot && !allowDot && aps.has(src.charAt(0));
+                        start = needNoTrav ? startNoTraversal : needNoDot ? startNoDot : '';
+                    }
+                }
+            }
+            // append the "end of path portion" pattern to negation tails
+            let end = '';
+            if (this.isEnd() &&
+                this.#root.#filledNegs &&
+                this.#parent?.type === '!') {
+                end = '(?:$|\\/)';
+            }
+            const final = start + src + end;
+            return [
+                final,
+                unescape(src),
+                (this.#hasMagic = !!this.#hasMagic),
+                this.#uflag,
+            ];
+        }
+        // We need to calculate the body *twice* if it's a repeat pattern
+        // at the start, once in nodot mode, then again in dot mode, so a
+        // pattern like *(?) can match 'x.y'
+        const repeated = this.type === '*' || this.type === '+';
+        // some kind of extglob
+        const start = this.type === '!' ? '(?:(?!(?:' : '(?:';
+        let body = this.#partsToRegExp(dot);
+        if (this.isStart() && this.isEnd() && !body && this.type !== '!') {
+            // invalid extglob, has to at least be *something* present, if it's
+            // the entire path portion.
+            const s = this.toString();
+            const me = this;
+            me.#parts = [s];
+            me.type = null;
+            me.#hasMagic = undefined;
+            return [s, unescape(this.toString()), false, false];
+        }
+        // XXX abstract out this map method
+        let bodyDotAllowed = !repeated || allowDot || dot || !startNoDot
+            ? ''
+            : this.#partsToRegExp(true);
+        if (bodyDotAllowed === body) {
+            bodyDotAllowed = '';
+        }
+        if (bodyDotAllowed) {
+            body = `(?:${body})(?:${bodyDotAllowed})*?`;
+        }
+        // an empty !() is exactly equivalent to a starNoEmpty
+        let final = '';
+        if (this.type === '!' && this.#emptyExt) {
+            final = (this.isStart() && !dot ? startNoDot : '') + starNoEmpty;
+        }
+        else {
+            const close = this.type === '!'
+                ? // !() must match something,but !(x) can match ''
+                    '))' +
+                        (this.isStart() && !dot && !allowDot ? startNoDot : '') +
+                        star$1 +
+                        ')'
+                : this.type === '@'
+                    ? ')'
+                    : this.type === '?'
+                        ? ')?'
+                        : this.type === '+' && bodyDotAllowed
+                            ? ')'
+                            : this.type === '*' && bodyDotAllowed
+                                ? `)?`
+                                : `)${this.type}`;
+            final = start + body + close;
+        }
+        return [
+            final,
+            unescape(body),
+            (this.#hasMagic = !!this.#hasMagic),
+            this.#uflag,
+        ];
+    }
+    #partsToRegExp(dot) {
+        return this.#parts
+            .map(p => {
+            // extglob ASTs should only contain parent ASTs
+            /* c8 ignore start */
+            if (typeof p === 'string') {
+                throw new Error('string type in extglob ast??');
+            }
+            /* c8 ignore stop */
+            // can ignore hasMagic, because extglobs are already always magic
+            const [re, _, _hasMagic, uflag] = p.toRegExpSource(dot);
+            this.#uflag = this.#uflag || uflag;
+            return re;
+        })
+            .filter(p => !(this.isStart() && this.isEnd()) || !!p)
+            .join('|');
+    }
+    static #parseGlob(glob, hasMagic, noEmpty = false) {
+        let escaping = false;
+        let re = '';
+        let uflag = false;
+        // multiple stars that aren't globstars coalesce into one *
+        let inStar = false;
+        for (let i = 0; i < glob.length; i++) {
+            const c = glob.charAt(i);
+            if (escaping) {
+                escaping = false;
+                re += (reSpecials.has(c) ? '\\' : '') + c;
+                inStar = false;
+                continue;
+            }
+            if (c === '\\') {
+                if (i === glob.length - 1) {
+                    re += '\\\\';
+                }
+                else {
+                    escaping = true;
+                }
+                continue;
+            }
+            if (c === '[') {
+                const [src, needUflag, consumed, magic] = parseClass(glob, i);
+                if (consumed) {
+                    re += src;
+                    uflag = uflag || needUflag;
+                    i += consumed - 1;
+                    hasMagic = hasMagic || magic;
+                    inStar = false;
+                    continue;
+                }
+            }
+            if (c === '*') {
+                if (inStar)
+                    continue;
+                inStar = true;
+                re += noEmpty && /^[*]+$/.test(glob) ? starNoEmpty : star$1;
+                hasMagic = true;
+                continue;
+            }
+            else {
+                inStar = false;
+            }
+            if (c === '?') {
+                re += qmark$1;
+                hasMagic = true;
+                continue;
+            }
+            re += regExpEscape$1(c);
+        }
+        return [re, unescape(glob), !!hasMagic, uflag];
+    }
+}
+_a = AST;
+
+/**
+ * Escape all magic characters in a glob pattern.
+ *
+ * If the {@link windowsPathsNoEscape | GlobOptions.windowsPathsNoEscape}
+ * option is used, then characters are escaped by wrapping in `[]`, because
+ * a magic character wrapped in a character class can only be satisfied by
+ * that exact character.  In this mode, `\` is _not_ escaped, because it is
+ * not interpreted as a magic character, but instead as a path separator.
+ */
+const escape$1 = (s, { windowsPathsNoEscape = false, } = {}) => {
+    // don't need to escape +@! because we escape the parens
+    // that make those magic, and escaping ! as [!] isn't valid,
+    // because [!]] is a valid glob class meaning not ']'.
+    return windowsPathsNoEscape
+        ? s.replace(/[?*()[\]]/g, '[$&]')
+        : s.replace(/[?*()[\]\\]/g, '\\$&');
+};
+
+const minimatch = (p, pattern, options = {}) => {
+    assertValidPattern(pattern);
+    // shortcut: comments match nothing.
+    if (!options.nocomment && pattern.charAt(0) === '#') {
+        return false;
+    }
+    return new Minimatch(pattern, options).match(p);
+};
+// Optimized checking for the most common glob patterns.
+const starDotExtRE = /^\*+([^+@!?\*\[\(]*)$/;
+const starDotExtTest = (ext) => (f) => !f.startsWith('.') && f.endsWith(ext);
+const starDotExtTestDot = (ext) => (f) => f.endsWith(ext);
+const starDotExtTestNocase = (ext) => {
+    ext = ext.toLowerCase();
+    return (f) => !f.startsWith('.') && f.toLowerCase().endsWith(ext);
+};
+const starDotExtTestNocaseDot = (ext) => {
+    ext = ext.toLowerCase();
+    return (f) => f.toLowerCase().endsWith(ext);
+};
+const starDotStarRE = /^\*+\.\*+$/;
+const starDotStarTest = (f) => !f.startsWith('.') && f.includes('.');
+const starDotStarTestDot = (f) => f !== '.' && f !== '..' && f.includes('.');
+const dotStarRE = /^\.\*+$/;
+const dotStarTest = (f) => f !== '.' && f !== '..' && f.startsWith('.');
+const starRE = /^\*+$/;
+const starTest = (f) => f.length !== 0 && !f.startsWith('.');
+const starTestDot = (f) => f.length !== 0 && f !== '.' && f !== '..';
+const qmarksRE = /^\?+([^+@!?\*\[\(]*)?$/;
+const qmarksTestNocase = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExt([$0]);
+    if (!ext)
+        return noext;
+    ext = ext.toLowerCase();
+    return (f) => noext(f) && f.toLowerCase().endsWith(ext);
+};
+const qmarksTestNocaseDot = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExtDot([$0]);
+    if (!ext)
+        return noext;
+    ext = ext.toLowerCase();
+    return (f) => noext(f) && f.toLowerCase().endsWith(ext);
+};
+const qmarksTestDot = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExtDot([$0]);
+    return !ext ? noext : (f) => noext(f) && f.endsWith(ext);
+};
+const qmarksTest = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExt([$0]);
+    return !ext ? noext : (f) => noext(f) && f.endsWith(ext);
+};
+const qmarksTestNoExt = ([$0]) => {
+    const len = $0.length;
+    return (f) => f.length === len && !f.startsWith('.');
+};
+const qmarksTestNoExtDot = ([$0]) => {
+    const len = $0.length;
+    return (f) => f.length === len && f !== '.' && f !== '..';
+};
+/* c8 ignore start */
+const defaultPlatform$2 = (typeof process === 'object' && process
+    ? (typeof process.env === 'object' &&
+        process.env &&
+        process.env.__MINIMATCH_TESTING_PLATFORM__) ||
+        process.platform
+    : 'posix');
+const path = {
+    win32: { sep: '\\' },
+    posix: { sep: '/' },
+};
+/* c8 ignore stop */
+const sep = defaultPlatform$2 === 'win32' ? path.win32.sep : path.posix.sep;
+minimatch.sep = sep;
+const GLOBSTAR = Symbol('globstar **');
+minimatch.GLOBSTAR = GLOBSTAR;
+// any single thing other than /
+// don't need to escape / when using new RegExp()
+const qmark = '[^/]';
+// * => any number of characters
+const star = qmark + '*?';
+// ** when dots are allowed.  Anything goes, except .. and .
+// not (^ or / followed by one or two dots followed by $ or /),
+// followed by anything, any number of times.
+const twoStarDot = '(?:(?!(?:\\/|^)(?:\\.{1,2})($|\\/)).)*?';
+// not a ^ or / followed by a dot,
+// followed by anything, any number of times.
+const twoStarNoDot = '(?:(?!(?:\\/|^)\\.).)*?';
+const filter = (pattern, options = {}) => (p) => minimatch(p, pattern, options);
+minimatch.filter = filter;
+const ext = (a, b = {}) => Object.assign({}, a, b);
+const defaults$1 = (def) => {
+    if (!def || typeof def !== 'object' || !Object.keys(def).length) {
+        return minimatch;
+    }
+    const orig = minimatch;
+    const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
+    return Object.assign(m, {
+        Minimatch: class Minimatch extends orig.Minimatch {
+            constructor(pattern, options = {}) {
+                super(pattern, ext(def, options));
+            }
+            static defaults(options) {
+                return orig.defaults(ext(def, options)).Minimatch;
+            }
+        },
+        AST: class AST extends orig.AST {
+            /* c8 ignore start */
+            constructor(type, parent, options = {}) {
+                super(type, parent, ext(def, options));
+            }
+            /* c8 ignore stop */
+            static fromGlob(pattern, options = {}) {
+                return orig.AST.fromGlob(pattern, ext(def, options));
+            }
+        },
+        unescape: (s, options = {}) => orig.unescape(s, ext(def, options)),
+        escape: (s, options = {}) => orig.escape(s, ext(def, options)),
+        filter: (pattern, options = {}) => orig.filter(pattern, ext(def, options)),
+        defaults: (options) => orig.defaults(ext(def, options)),
+        makeRe: (pattern, options = {}) => orig.makeRe(pattern, ext(def, options)),
+        braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
+        match: (list, pattern, options = {}) => orig.match(list, pattern, ext(def, options)),
+        sep: orig.sep,
+        GLOBSTAR: GLOBSTAR,
+    });
+};
+minimatch.defaults = defaults$1;
+// Brace expansion:
+// a{b,c}d -> abd acd
+// a{b,}c -> abc ac
+// a{0..3}d -> a0d a1d a2d a3d
+// a{b,c{d,e}f}g -> abg acdfg acefg
+// a{b,c}d{e,f}g -> abdeg acdeg abdeg abdfg
+//
+// Invalid sets are not expanded.
+// a{2..}b -> a{2..}b
+// a{b}c -> a{b}c
+const braceExpand = (pattern, options = {}) => {
+    assertValidPattern(pattern);
+    // Thanks to Yeting Li <https://github.com/yetingli> for
+    // improving this regexp to avoid a ReDOS vulnerability.
+    if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
+        // shortcut. no need to expand.
+        return [pattern];
+    }
+    return expand(pattern);
+};
+minimatch.braceExpand = braceExpand;
+// parse a component of the expanded set.
+// At this point, no pattern may contain "/" in it
+// so we're going to return a 2d array, where each entry is the full
+// pattern, split on '/', and then turned into a regular expression.
+// A regexp is made at the end which joins each array with an
+// escaped /, and another full one which joins each regexp with |.
+//
+// Following the lead of Bash 4.1, note that "**" only has special meaning
+// when it is the *only* thing in a path portion.  Otherwise, any series
+// of * is equivalent to a single *.  Globstar behavior is enabled by
+// default, and can be disabled by setting options.noglobstar.
+const makeRe = (pattern, options = {}) => new Minimatch(pattern, options).makeRe();
+minimatch.makeRe = makeRe;
+const match = (list, pattern, options = {}) => {
+    const mm = new Minimatch(pattern, options);
+    list = list.filter(f => mm.match(f));
+    if (mm.options.nonull && !list.length) {
+        list.push(pattern);
+    }
+    return list;
+};
+minimatch.match = match;
+// replace stuff like \* with *
+const globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
+const regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
+class Minimatch {
+    options;
+    set;
+    pattern;
+    windowsPathsNoEscape;
+    nonegate;
+    negate;
+    comment;
+    empty;
+    preserveMultipleSlashes;
+    partial;
+    globSet;
+    globParts;
+    nocase;
+    isWindows;
+    platform;
+    windowsNoMagicRoot;
+    maxGlobstarRecursion;
+    regexp;
+    constructor(pattern, options = {}) {
+        assertValidPattern(pattern);
+        options = options || {};
+        this.options = options;
+        this.maxGlobstarRecursion = options.maxGlobstarRecursion ?? 200;
+        this.pattern = pattern;
+        this.platform = options.platform || defaultPlatform$2;
+        this.isWindows = this.platform === 'win32';
+        this.windowsPathsNoEscape =
+            !!options.windowsPathsNoEscape || options.allowWindowsEscape === false;
+        if (this.windowsPathsNoEscape) {
+            this.pattern = this.pattern.replace(/\\/g, '/');
+        }
+        this.preserveMultipleSlashes = !!options.preserveMultipleSlashes;
+        this.regexp = null;
+        this.negate = false;
+        this.nonegate = !!options.nonegate;
+        this.comment = false;
+        this.empty = false;
+        this.partial = !!options.partial;
+        this.nocase = !!this.options.nocase;
+        this.windowsNoMagicRoot =
+            options.windowsNoMagicRoot !== undefined
+                ? options.windowsNoMagicRoot
+                : !!(this.isWindows && this.nocase);
+        this.globSet = [];
+        this.globParts = [];
+        this.set = [];
+        // make the set of regexps etc.
+        this.make();
+    }
+    hasMagic() {
+        if (this.options.magicalBraces && this.set.length > 1) {
+            return true;
+        }
+        for (const pattern of this.set) {
+            for (const part of pattern) {
+                if (typeof part !== 'string')
+                    return true;
+            }
+        }
+        return false;
+    }
+    debug(..._) { }
+    make() {
+        const pattern = this.pattern;
+        const options = this.options;
+        // empty patterns and comments match nothing.
+        if (!options.nocomment && pattern.charAt(0) === '#') {
+            this.comment = true;
+            return;
+        }
+        if (!pattern) {
+            this.empty = true;
+            return;
+        }
+        // step 1: figure out negation, etc.
+        this.parseNegate();
+        // step 2: expand braces
+        this.globSet = [...new Set(this.braceExpand())];
+        if (options.debug) {
+            this.debug = (...args) => console.error(...args);
+        }
+        this.debug(this.pattern, this.globSet);
+        // step 3: now we have a set, so turn each one into a series of
+        // path-portion matching patterns.
+        // These will be regexps, except in the case of "**", which is
+        // set to the GLOBSTAR object for globstar behavior,
+        // and will not contain any / characters
+        //
+        // First, we preprocess to make the glob pattern sets a bit simpler
+        // and deduped.  There are some perf-killing patterns that can cause
+        // problems with a glob walk, but we can simplify them down a bit.
+        const rawGlobParts = this.globSet.map(s => this.slashSplit(s));
+        this.globParts = this.preprocess(rawGlobParts);
+        this.debug(this.pattern, this.globParts);
+        // glob --> regexps
+        let set = this.globParts.map((s, _, __) => {
+            if (this.isWindows && this.windowsNoMagicRoot) {
+                // check if it's a drive or unc path.
+                const isUNC = s[0] === '' &&
+                    s[1] === '' &&
+                    (s[2] === '?' || !globMagic.test(s[2])) &&
+                    !globMagic.test(s[3]);
+                const isDrive = /^[a-z]:/i.test(s[0]);
+                if (isUNC) {
+                    return [...s.slice(0, 4), ...s.slice(4).map(ss => this.parse(ss))];
+                }
+                else if (isDrive) {
+                    return [s[0], ...s.slice(1).map(ss => this.parse(ss))];
+                }
+            }
+            return s.map(ss => this.parse(ss));
+        });
+        this.debug(this.pattern, set);
+        // filter out everything that didn't compile properly.
+        this.set = set.filter(s => s.indexOf(false) === -1);
+        // do not treat the ? in UNC paths as magic
+        if (this.isWindows) {
+            for (let i = 0; i < this.set.length; i++) {
+                const p = this.set[i];
+                if (p[0] === '' &&
+                    p[1] === '' &&
+                    this.globParts[i][2] === '?' &&
+                    typeof p[3] === 'string' &&
+                    /^[a-z]:$/i.test(p[3])) {
+                    p[2] = '?';
+                }
+            }
+        }
+        this.debug(this.pattern, this.set);
+    }
+    // various transforms to equivalent pattern sets that are
+    // faster to process in a filesystem walk.  The goal is to
+    // eliminate what we can, and push all ** patterns as far
+    // to the right as possible, even if it increases the number
+    // of patterns that we have to process.
+    preprocess(globParts) {
+        // if we're not in globstar mode, then turn all ** into *
+        if (this.options.noglobstar) {
+            for (let i = 0; i < globParts.length; i++) {
+                for (let j = 0; j < globParts[i].length; j++) {
+                    if (globParts[i][j] === '**') {
+                        globParts[i][j] = '*';
+                    }
+                }
+            }
+        }
+        const { optimizationLevel = 1 } = this.options;
+        if (optimizationLevel >= 2) {
+            // aggressive optimization for the purpose of fs walking
+            globParts = this.firstPhasePreProcess(globParts);
+            globParts = this.secondPhasePreProcess(globParts);
+        }
+        else if (optimizationLevel >= 1) {
+            // just basic optimizations to remove some .. parts
+            globParts = this.levelOneOptimize(globParts);
+        }
+        else {
+            // just collapse multiple ** portions into one
+            globParts = this.adjascentGlobstarOptimize(globParts);
+        }
+        return globParts;
+    }
+    // just get rid of adjascent ** portions
+    adjascentGlobstarOptimize(globParts) {
+        return globParts.map(parts => {
+            let gs = -1;
+            while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
+                let i = gs;
+                while (parts[i + 1] === '**') {
+                    i++;
+                }
+                if (i !== gs) {
+                    parts.splice(gs, i - gs);
+                }
+            }
+            return parts;
+        });
+    }
+    // get rid of adjascent ** and resolve .. portions
+    levelOneOptimize(globParts) {
+        return globParts.map(parts => {
+            parts = parts.reduce((set, part) => {
+                const prev = set[set.length - 1];
+                if (part === '**' && prev === '**') {
+                    return set;
+                }
+                if (part === '..') {
+                    if (prev && prev !== '..' && prev !== '.' && prev !== '**') {
+                        set.pop();
+                        return set;
+                    }
+                }
+                set.push(part);
+                return set;
+            }, []);
+            return parts.length === 0 ? [''] : parts;
+        });
+    }
+    levelTwoFileOptimize(parts) {
+        if (!Array.isArray(parts)) {
+            parts = this.slashSplit(parts);
+        }
+        let didSomething = false;
+        do {
+            didSomething = false;
+            // <pre>/<e>/<rest> -> <pre>/<rest>
+            if (!this.preserveMultipleSlashes) {
+                for (let i = 1; i < parts.length - 1; i++) {
+                    const p = parts[i];
+                    // don't squeeze out UNC patterns
+                    if (i === 1 && p === '' && parts[0] === '')
+                        continue;
+                    if (p === '.' || p === '') {
+                        didSomething = true;
+                        parts.splice(i, 1);
+                        i--;
+                    }
+                }
+                if (parts[0] === '.' &&
+                    parts.length === 2 &&
+                    (parts[1] === '.' || parts[1] === '')) {
+                    didSomething = true;
+                    parts.pop();
+                }
+            }
+            // <pre>/<p>/../<rest> -> <pre>/<rest>
+            let dd = 0;
+            while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
+                const p = parts[dd - 1];
+                if (p && p !== '.' && p !== '..' && p !== '**') {
+                    didSomething = true;
+                    parts.splice(dd - 1, 2);
+                    dd -= 2;
+                }
+            }
+        } while (didSomething);
+        return parts.length === 0 ? [''] : parts;
+    }
+    // First phase: single-pattern processing
+    // <pre> is 1 or more portions
+    // <rest> is 1 or more portions
+    // <p> is any portion other than ., .., '', or **
+    // <e> is . or ''
+    //
+    // **/.. is *brutal* for filesystem walking performance, because
+    // it effectively resets the recursive walk each time it occurs,
+    // and ** cannot be reduced out by a .. pattern part like a regexp
+    // or most strings (other than .., ., and '') can be.
+    //
+    // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
+    // <pre>/<e>/<rest> -> <pre>/<rest>
+    // <pre>/<p>/../<rest> -> <pre>/<rest>
+    // **/**/<rest> -> **/<rest>
+    //
+    // **/*/<rest> -> */**/<rest> <== not valid because ** doesn't follow
+    // this WOULD be allowed if ** did follow symlinks, or * didn't
+    firstPhasePreProcess(globParts) {
+        let didSomething = false;
+        do {
+            didSomething = false;
+            // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
+            for (let parts of globParts) {
+                let gs = -1;
+                while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
+                    let gss = gs;
+                    while (parts[gss + 1] === '**') {
+                        // <pre>/**/**/<rest> -> <pre>/**/<rest>
+                        gss++;
+                    }
+                    // eg, if gs is 2 and gss is 4, that means we have 3 **
+                    // parts, and can remove 2 of them.
+                    if (gss > gs) {
+                        parts.splice(gs + 1, gss - gs);
+                    }
+                    let next = parts[gs + 1];
+                    const p = parts[gs + 2];
+                    const p2 = parts[gs + 3];
+                    if (next !== '..')
+                        continue;
+                    if (!p ||
+                        p === '.' ||
+                        p === '..' ||
+                        !p2 ||
+                        p2 === '.' ||
+                        p2 === '..') {
+                        continue;
+                    }
+                    didSomething = true;
+                    // edit parts in place, and push the new one
+                    parts.splice(gs, 1);
+                    const other = parts.slice(0);
+                    other[gs] = '**';
+                    globParts.push(other);
+                    gs--;
+                }
+                // <pre>/<e>/<rest> -> <pre>/<rest>
+                if (!this.preserveMultipleSlashes) {
+                    for (let i = 1; i < parts.length - 1; i++) {
+                        const p = parts[i];
+                        // don't squeeze out UNC patterns
+                        if (i === 1 && p === '' && parts[0] === '')
+                            continue;
+                        if (p === '.' || p === '') {
+                            didSomething = true;
+                            parts.splice(i, 1);
+                            i--;
+                        }
+                    }
+                    if (parts[0] === '.' &&
+                        parts.length === 2 &&
+                        (parts[1] === '.' || parts[1] === '')) {
+                        didSomething = true;
+                        parts.pop();
+                    }
+                }
+                // <pre>/<p>/../<rest> -> <pre>/<rest>
+                let dd = 0;
+                while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
+                    const p = parts[dd - 1];
+                    if (p && p !== '.' && p !== '..' && p !== '**') {
+                        didSomething = true;
+                        const needDot = dd === 1 && parts[dd + 1] === '**';
+                        const splin = needDot ? ['.'] : [];
+                        parts.splice(dd - 1, 2, ...splin);
+                        if (parts.length === 0)
+                            parts.push('');
+                        dd -= 2;
+                    }
+                }
+            }
+        } while (didSomething);
+        return globParts;
+    }
+    // second phase: multi-pattern dedupes
+    // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
+    // {<pre>/<rest>,<pre>/<rest>} -> <pre>/<rest>
+    // {<pre>/**/<rest>,<pre>/<rest>} -> <pre>/**/<rest>
+    //
+    // {<pre>/**/<rest>,<pre>/**/<p>/<rest>} -> <pre>/**/<rest>
+    // ^-- not valid because ** doens't follow symlinks
+    secondPhasePreProcess(globParts) {
+        for (let i = 0; i < globParts.length - 1; i++) {
+            for (let j = i + 1; j < globParts.length; j++) {
+                const matched = this.partsMatch(globParts[i], globParts[j], !this.preserveMultipleSlashes);
+                if (matched) {
+                    globParts[i] = [];
+                    globParts[j] = matched;
+                    break;
+                }
+            }
+        }
+        return globParts.filter(gs => gs.length);
+    }
+    partsMatch(a, b, emptyGSMatch = false) {
+        let ai = 0;
+        let bi = 0;
+        let result = [];
+        let which = '';
+        while (ai < a.length && bi < b.length) {
+            if (a[ai] === b[bi]) {
+                result.push(which === 'b' ? b[bi] : a[ai]);
+                ai++;
+                bi++;
+            }
+            else if (emptyGSMatch && a[ai] === '**' && b[bi] === a[ai + 1]) {
+                result.push(a[ai]);
+                ai++;
+            }
+            else if (emptyGSMatch && b[bi] === '**' && a[ai] === b[bi + 1]) {
+                result.push(b[bi]);
+                bi++;
+            }
+            else if (a[ai] === '*' &&
+                b[bi] &&
+                (this.options.dot || !b[bi].startsWith('.')) &&
+                b[bi] !== '**') {
+                if (which === 'b')
+                    return false;
+                which = 'a';
+                result.push(a[ai]);
+                ai++;
+                bi++;
+            }
+            else if (b[bi] === '*' &&
+                a[ai] &&
+                (this.options.dot || !a[ai].startsWith('.')) &&
+                a[ai] !== '**') {
+                if (which === 'a')
+                    return false;
+                which = 'b';
+                result.push(b[bi]);
+                ai++;
+                bi++;
+            }
+            else {
+                return false;
+            }
+        }
+        // if we fall out of the loop, it means they two are identical
+        // as long as their lengths match
+        return a.length === b.length && result;
+    }
+    parseNegate() {
+        if (this.nonegate)
+            return;
+        const pattern = this.pattern;
+        let negate = false;
+        let negateOffset = 0;
+        for (let i = 0; i < pattern.length && pattern.charAt(i) === '!'; i++) {
+            negate = !negate;
+            negateOffset++;
+        }
+        if (negateOffset)
+            this.pattern = pattern.slice(negateOffset);
+        this.negate = negate;
+    }
+    // set partial to true to test if, for example,
+    // "/a/b" matches the start of "/*/b/*/d"
+    // Partial means, if you run out of file before you run
+    // out of pattern, then that's fine, as long as all
+    // the parts match.
+    matchOne(file, pattern, partial = false) {
+        let fileStartIndex = 0;
+        let patternStartIndex = 0;
+        // UNC paths like //?/X:/... can match X:/... and vice versa
+        // Drive letters in absolute drive or unc paths are always compared
+        // case-insensitively.
+        if (this.isWindows) {
+            const fileDrive = typeof file[0] === 'string' && /^[a-z]:$/i.test(file[0]);
+            const fileUNC = !fileDrive &&
+                file[0] === '' &&
+                file[1] === '' &&
+                file[2] === '?' &&
+                /^[a-z]:$/i.test(file[3]);
+            const patternDrive = typeof pattern[0] === 'string' && /^[a-z]:$/i.test(pattern[0]);
+            const patternUNC = !patternDrive &&
+                pattern[0] === '' &&
+                pattern[1] === '' &&
+                pattern[2] === '?' &&
+                typeof pattern[3] === 'string' &&
+                /^[a-z]:$/i.test(pattern[3]);
+            const fdi = fileUNC ? 3 : fileDrive ? 0 : undefined;
+            const pdi = patternUNC ? 3 : patternDrive ? 0 : undefined;
+            if (typeof fdi === 'number' && typeof pdi === 'number') {
+                const [fd, pd] = [
+                    file[fdi],
+                    pattern[pdi],
+                ];
+                if (fd.toLowerCase() === pd.toLowerCase()) {
+                    pattern[pdi] = fd;
+                    patternStartIndex = pdi;
+                    fileStartIndex = fdi;
+                }
+            }
+        }
+        // resolve and reduce . and .. portions in the file as well.
+        // dont' need to do the second phase, because it's only one string[]
+        const { optimizationLevel = 1 } = this.options;
+        if (optimizationLevel >= 2) {
+            file = this.levelTwoFileOptimize(file);
+        }
+        if (pattern.includes(GLOBSTAR)) {
+            return this.#matchGlobstar(file, pattern, partial, fileStartIndex, patternStartIndex);
+        }
+        return this.#matchOne(file, pattern, partial, fileStartIndex, patternStartIndex);
+    }
+    #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
+        const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
+        const lastgs = pattern.lastIndexOf(GLOBSTAR);
+        const [head, body, tail] = partial ? [
+            pattern.slice(patternIndex, firstgs),
+            pattern.slice(firstgs + 1),
+            [],
+        ] : [
+            pattern.slice(patternIndex, firstgs),
+            pattern.slice(firstgs + 1, lastgs),
+            pattern.slice(lastgs + 1),
+        ];
+        if (head.length) {
+            const fileHead = file.slice(fileIndex, fileIndex + head.length);
+            if (!this.#matchOne(fileHead, head, partial, 0, 0))
+                return false;
+            fileIndex += head.length;
+        }
+        let fileTailMatch = 0;
+        if (tail.length) {
+            if (tail.length + fileIndex > file.length)
+                return false;
+            let tailStart = file.length - tail.length;
+            if (this.#matchOne(file, tail, partial, tailStart, 0)) {
+                fileTailMatch = tail.length;
+            }
+            else {
+                if (file[file.length - 1] !== '' ||
+                    fileIndex + tail.length === file.length) {
+                    return false;
+                }
+                tailStart--;
+                if (!this.#matchOne(file, tail, partial, tailStart, 0))
+                    return false;
+                fileTailMatch = tail.length + 1;
+            }
+        }
+        if (!body.length) {
+            let sawSome = !!fileTailMatch;
+            for (let i = fileIndex; i < file.length - fileTailMatch; i++) {
+                const f = String(file[i]);
+                sawSome = true;
+                if (f === '.' || f === '..' ||
+                    (!this.options.dot && f.startsWith('.'))) {
+                    return false;
+                }
+            }
+            return partial || sawSome;
+        }
+        const bodySegments = [[[], 0]];
+        let currentBody = bodySegments[0];
+        let nonGsParts = 0;
+        const nonGsPartsSums = [0];
+        for (const b of body) {
+            if (b === GLOBSTAR) {
+                nonGsPartsSums.push(nonGsParts);
+                currentBody = [[], 0];
+                bodySegments.push(currentBody);
+            }
+            else {
+                currentBody[0].push(b);
+                nonGsParts++;
+            }
+        }
+        let i = bodySegments.length - 1;
+        const fileLength = file.length - fileTailMatch;
+        for (const b of bodySegments) {
+            b[1] = fileLength - (nonGsPartsSums[i--] + b[0].length);
+        }
+        return !!this.#matchGlobStarBodySections(file, bodySegments, fileIndex, 0, partial, 0, !!fileTailMatch);
+    }
+    #matchGlobStarBodySections(file, bodySegments, fileIndex, bodyIndex, partial, globStarDepth, sawTail) {
+        const bs = bodySegments[bodyIndex];
+        if (!bs) {
+            for (let i = fileIndex; i < file.length; i++) {
+                sawTail = true;
+                const f = file[i];
+                if (f === '.' || f === '..' ||
+                    (!this.options.dot && f.startsWith('.'))) {
+                    return false;
+                }
+            }
+            return sawTail;
+        }
+        const [body, after] = bs;
+        while (fileIndex <= after) {
+            const m = this.#matchOne(file.slice(0, fileIndex + body.length), body, partial, fileIndex, 0);
+            if (m && globStarDepth < this.maxGlobstarRecursion) {
+                const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail);
+                if (sub !== false)
+                    return sub;
+            }
+            const f = file[fileIndex];
+            if (f === '.' || f === '..' ||
+                (!this.options.dot && f.startsWith('.'))) {
+                return false;
+            }
+            fileIndex++;
+        }
+        return partial || null;
+    }
+    #matchOne(file, pattern, partial, fileIndex, patternIndex) {
+        let fi;
+        let pi;
+        let pl;
+        let fl;
+        for (fi = fileIndex, pi = patternIndex,
+            fl = file.length, pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
+            this.debug('matchOne loop');
+            let p = pattern[pi];
+            let f = file[fi];
+            this.debug(pattern, p, f);
+            /* c8 ignore start */
+            if (p === false || p === GLOBSTAR)
+                return false;
+            /* c8 ignore stop */
+            let hit;
+            if (typeof p === 'string') {
+                hit = f === p;
+                this.debug('string match', p, f, hit);
+            }
+            else {
+                hit = p.test(f);
+                this.debug('pattern match', p, f, hit);
+            }
+            if (!hit)
+                return false;
+        }
+        if (fi === fl && pi === pl) {
+            return true;
+        }
+        else if (fi === fl) {
+            return partial;
+        }
+        else if (pi === pl) {
+            return fi === fl - 1 && file[fi] === '';
+            /* c8 ignore start */
+        }
+        else {
+            throw new Error('wtf?');
+        }
+        /* c8 ignore stop */
+    }
+    braceExpand() {
+        return braceExpand(this.pattern, this.options);
+    }
+    parse(pattern) {
+        assertValidPattern(pattern);
+        const options = this.options;
+        // shortcuts
+        if (pattern === '**')
+            return GLOBSTAR;
+        if (pattern === '')
+            return '';
+        // far and away, the most common glob pattern parts are
+        // *, *.*, and *.<ext>  Add a fast check method for those.
+        let m;
+        let fastTest = null;
+        if ((m = pattern.match(starRE))) {
+            fastTest = options.dot ? starTestDot : starTest;
+        }
+        else if ((m = pattern.match(starDotExtRE))) {
+            fastTest = (options.nocase
+                ? options.dot
+                    ? starDotExtTestNocaseDot
+                    : starDotExtTestNocase
+                : options.dot
+                    ? starDotExtTestDot
+                    : starDotExtTest)(m[1]);
+        }
+        else if ((m = pattern.match(qmarksRE))) {
+            fastTest = (options.nocase
+                ? options.dot
+                    ? qmarksTestNocaseDot
+                    : qmarksTestNocase
+                : options.dot
+                    ? qmarksTestDot
+                    : qmarksTest)(m);
+        }
+        else if ((m = pattern.match(starDotStarRE))) {
+            fastTest = options.dot ? starDotStarTestDot : starDotStarTest;
+        }
+        else if ((m = pattern.match(dotStarRE))) {
+            fastTest = dotStarTest;
+        }
+        const re = AST.fromGlob(pattern, this.options).toMMPattern();
+        if (fastTest && typeof re === 'object') {
+            // Avoids overriding in frozen environments
+            Reflect.defineProperty(re, 'test', { value: fastTest });
+        }
+        return re;
+    }
+    makeRe() {
+        if (this.regexp || this.regexp === false)
+            return this.regexp;
+        // at this point, this.set is a 2d array of partial
+        // pattern strings, or "**".
+        //
+        // It's better to use .match().  This function shouldn't
+        // be used, really, but it's pretty convenient sometimes,
+        // when you just want to work with a regex.
+        const set = this.set;
+        if (!set.length) {
+            this.regexp = false;
+            return this.regexp;
+        }
+        const options = this.options;
+        const twoStar = options.noglobstar
+            ? star
+            : options.dot
+                ? twoStarDot
+                : twoStarNoDot;
+        const flags = new Set(options.nocase ? ['i'] : []);
+        // regexpify non-globstar patterns
+        // if ** is only item, then we just do one twoStar
+        // if ** is first, and there are more, prepend (\/|twoStar\/)? to next
+        // if ** is last, append (\/twoStar|) to previous
+        // if ** is in the middle, append (\/|\/twoStar\/) to previous
+        // then filter out GLOBSTAR symbols
+        let re = set
+            .map(pattern => {
+            const pp = pattern.map(p => {
+                if (p instanceof RegExp) {
+                    for (const f of p.flags.split(''))
+                        flags.add(f);
+                }
+                return typeof p === 'string'
+                    ? regExpEscape(p)
+                    : p === GLOBSTAR
+                        ? GLOBSTAR
+                        : p._src;
+            });
+            pp.forEach((p, i) => {
+                const next = pp[i + 1];
+                const prev = pp[i - 1];
+                if (p !== GLOBSTAR || prev === GLOBSTAR) {
+                    return;
+                }
+                if (prev === undefined) {
+                    if (next !== undefined && next !== GLOBSTAR) {
+                        pp[i + 1] = '(?:\\/|' + twoStar + '\\/)?' + next;
+                    }
+                    else {
+                        pp[i] = twoStar;
+                    }
+                }
+                else if (next === undefined) {
+                    pp[i - 1] = prev + '(?:\\/|' + twoStar + ')?';
+                }
+                else if (next !== GLOBSTAR) {
+                    pp[i - 1] = prev + '(?:\\/|\\/' + twoStar + '\\/)' + next;
+                    pp[i + 1] = GLOBSTAR;
+                }
+            });
+            return pp.filter(p => p !== GLOBSTAR).join('/');
+        })
+            .join('|');
+        // need to wrap in parens if we had more than one thing with |,
+        // otherwise only the first will be anchored to ^ and the last to $
+        const [open, close] = set.length > 1 ? ['(?:', ')'] : ['', ''];
+        // must match entire pattern
+        // ending in a * or ** will make it less strict.
+        re = '^' + open + re + close + '$';
+        // can match anything, as long as it's not this.
+        if (this.negate)
+            re = '^(?!' + re + ').+$';
+        try {
+            this.regexp = new RegExp(re, [...flags].join(''));
+            /* c8 ignore start */
+        }
+        catch (ex) {
+            // should be impossible
+            this.regexp = false;
+        }
+        /* c8 ignore stop */
+        return this.regexp;
+    }
+    slashSplit(p) {
+        // if p starts with // on windows, we preserve that
+        // so that UNC paths aren't broken.  Otherwise, any number of
+        // / characters are coalesced into one, unless
+        // preserveMultipleSlashes is set to true.
+        if (this.preserveMultipleSlashes) {
+            return p.split('/');
+        }
+        else if (this.isWindows && /^\/\/[^\/]+/.test(p)) {
+            // add an extra '' for the one we lose
+            return ['', ...p.split(/\/+/)];
+        }
+        else {
+            return p.split(/\/+/);
+        }
+    }
+    match(f, partial = this.partial) {
+        this.debug('match', f, this.pattern);
+        // short-circuit in the case of busted things.
+        // comments, etc.
+        if (this.comment) {
+            return false;
+        }
+        if (this.empty) {
+            return f === '';
+        }
+        if (f === '/' && partial) {
+            return true;
+        }
+        const options = this.options;
+        // windows: need to use /, not \
+        if (this.isWindows) {
+            f = f.split('\\').join('/');
+        }
+        // treat the test path as a set of pathparts.
+        const ff = this.slashSplit(f);
+        this.debug(this.pattern, 'split', ff);
+        // just ONE of the pattern sets in this.set needs to match
+        // in order for it to be valid.  If negating, then just one
+        // match means that we have failed.
+        // Either way, return on the first hit.
+        const set = this.set;
+        this.debug(this.pattern, 'set', set);
+        // Find the basename of the path by looking for the last non-empty segment
+        let filename = ff[ff.length - 1];
+        if (!filename) {
+            for (let i = ff.length - 2; !filename && i >= 0; i--) {
+                filename = ff[i];
+            }
+        }
+        for (let i = 0; i < set.length; i++) {
+            const pattern = set[i];
+            let file = ff;
+            if (options.matchBase && pattern.length === 1) {
+                file = [filename];
+            }
+            const hit = this.matchOne(file, pattern, partial);
+            if (hit) {
+                if (options.flipNegate) {
+                    return true;
+                }
+                return !this.negate;
+            }
+        }
+        // didn't get any hits.  this is success if it's a negative
+        // pattern, failure otherwise.
+        if (options.flipNegate) {
+            return false;
+        }
+        return this.negate;
+    }
+    static defaults(def) {
+        return minimatch.defaults(def).Minimatch;
+    }
+}
+/* c8 ignore stop */
+minimatch.AST = AST;
+minimatch.Minimatch = Minimatch;
+minimatch.escape = escape$1;
+minimatch.unescape = unescape;
+
+/**
+ * @module LRUCache
+ */
+const perf = typeof performance === 'object' &&
+    performance &&
+    typeof performance.now === 'function'
+    ? performance
+    : Date;
+const warned = new Set();
+/* c8 ignore start */
+const PROCESS = (typeof process === 'object' && !!process ? process : {});
+/* c8 ignore start */
+const emitWarning = (msg, type, code, fn) => {
+    typeof PROCESS.emitWarning === 'function'
+        ? PROCESS.emitWarning(msg, type, code, fn)
+        : console.error(`[${code}] ${type}: ${msg}`);
+};
+let AC = globalThis.AbortController;
+let AS = globalThis.AbortSignal;
+/* c8 ignore start */
+if (typeof AC === 'undefined') {
+    //@ts-ignore
+    AS = class AbortSignal {
+        onabort;
+        _onabort = [];
+        reason;
+        aborted = false;
+        addEventListener(_, fn) {
+            this._onabort.push(fn);
+        }
+    };
+    //@ts-ignore
+    AC = class AbortController {
+        constructor() {
+            warnACPolyfill();
+        }
+        signal = new AS();
+        abort(reason) {
+            if (this.signal.aborted)
+                return;
+            //@ts-ignore
+            this.signal.reason = reason;
+            //@ts-ignore
+            this.signal.aborted = true;
+            //@ts-ignore
+            for (const fn of this.signal._onabort) {
+                fn(reason);
+            }
+            this.signal.onabort?.(reason);
+        }
+    };
+    let printACPolyfillWarning = PROCESS.env?.LRU_CACHE_IGNORE_AC_WARNING !== '1';
+    const warnACPolyfill = () => {
+        if (!printACPolyfillWarning)
+            return;
+        printACPolyfillWarning = false;
+        emitWarning('AbortController is not defined. If using lru-cache in ' +
+            'node 14, load an AbortController polyfill from the ' +
+            '`node-abort-controller` package. A minimal polyfill is ' +
+            'provided for use by LRUCache.fetch(), but it should not be ' +
+            'relied upon in other contexts (eg, passing it to other APIs that ' +
+            'use AbortController/AbortSignal might have undesirable effects). ' +
+            'You may disable this with LRU_CACHE_IGNORE_AC_WARNING=1 in the env.', 'NO_ABORT_CONTROLLER', 'ENOTSUP', warnACPolyfill);
+    };
+}
+/* c8 ignore stop */
+const shouldWarn = (code) => !warned.has(code);
+const isPosInt = (n) => n && n === Math.floor(n) && n > 0 && isFinite(n);
+/* c8 ignore start */
+// This is a little bit ridiculous, tbh.
+// The maximum array length is 2^32-1 or thereabouts on most JS impls.
+// And well before that point, you're caching the entire world, I mean,
+// that's ~32GB of just integers for the next/prev links, plus whatever
+// else to hold that many keys and values.  Just filling the memory with
+// zeroes at init time is brutal when you get that big.
+// But why not be complete?
+// Maybe in the future, these limits will have expanded.
+const getUintArray = (max) => !isPosInt(max)
+    ? null
+    : max <= Math.pow(2, 8)
+        ? Uint8Array
+        : max <= Math.pow(2, 16)
+            ? Uint16Array
+            : max <= Math.pow(2, 32)
+                ? Uint32Array
+                : max <= Number.MAX_SAFE_INTEGER
+                    ? ZeroArray
+                    : null;
+/* c8 ignore stop */
+class ZeroArray extends Array {
+    constructor(size) {
+        super(size);
+        this.fill(0);
+    }
+}
+class Stack {
+    heap;
+    length;
+    // private constructor
+    static #constructing = false;
+    static create(max) {
+        const HeapCls = getUintArray(max);
+        if (!HeapCls)
+            return [];
+        Stack.#constructing = true;
+        const s = new Stack(max, HeapCls);
+        Stack.#constructing = false;
+        return s;
+    }
+    constructor(max, HeapCls) {
+        /* c8 ignore start */
+        if (!Stack.#constructing) {
+            throw new TypeError('instantiate Stack using Stack.create(n)');
+        }
+        /* c8 ignore stop */
+        this.heap = new HeapCls(max);
+        this.length = 0;
+    }
+    push(n) {
+        this.heap[this.length++] = n;
+    }
+    pop() {
+        return this.heap[--this.length];
+    }
+}
+/**
+ * Default export, the thing you're using this module to get.
+ *
+ * The `K` and `V` types define the key and value types, respectively. The
+ * optional `FC` type defines the type of the `context` object passed to
+ * `cache.fetch()` and `cache.memo()`.
+ *
+ * Keys and values **must not** be `null` or `undefined`.
+ *
+ * All properties from the options object (with the exception of `max`,
+ * `maxSize`, `fetchMethod`, `memoMethod`, `dispose` and `disposeAfter`) are
+ * added as normal public members. (The listed options are read-only getters.)
+ *
+ * Changing any of these will alter the defaults for subsequent method calls.
+ */
+class LRUCache {
+    // options that cannot be changed without disaster
+    #max;
+    #maxSize;
+    #dispose;
+    #disposeAfter;
+    #fetchMethod;
+    #memoMethod;
+    /**
+     * {@link LRUCache.OptionsBase.ttl}
+     */
+    ttl;
+    /**
+     * {@link LRUCache.OptionsBase.ttlResolution}
+     */
+    ttlResolution;
+    /**
+     * {@link LRUCache.OptionsBase.ttlAutopurge}
+     */
+    ttlAutopurge;
+    /**
+     * {@link LRUCache.OptionsBase.updateAgeOnGet}
+     */
+    updateAgeOnGet;
+    /**
+     * {@link LRUCache.OptionsBase.updateAgeOnHas}
+     */
+    updateAgeOnHas;
+    /**
+     * {@link LRUCache.OptionsBase.allowStale}
+     */
+    allowStale;
+    /**
+     * {@link LRUCache.OptionsBase.noDisposeOnSet}
+     */
+    noDisposeOnSet;
+    /**
+     * {@link LRUCache.OptionsBase.noUpdateTTL}
+     */
+    noUpdateTTL;
+    /**
+     * {@link LRUCache.OptionsBase.maxEntrySize}
+     */
+    maxEntrySize;
+    /**
+     * {@link LRUCache.OptionsBase.sizeCalculation}
+     */
+    sizeCalculation;
+    /**
+     * {@link LRUCache.OptionsBase.noDeleteOnFetchRejection}
+     */
+    noDeleteOnFetchRejection;
+    /**
+     * {@link LRUCache.OptionsBase.noDeleteOnStaleGet}
+     */
+    noDeleteOnStaleGet;
+    /**
+     * {@link LRUCache.OptionsBase.allowStaleOnFetchAbort}
+     */
+    allowStaleOnFetchAbort;
+    /**
+     * {@link LRUCache.OptionsBase.allowStaleOnFetchRejection}
+     */
+    allowStaleOnFetchRejection;
+    /**
+     * {@link LRUCache.OptionsBase.ignoreFetchAbort}
+     */
+    ignoreFetchAbort;
+    // computed properties
+    #size;
+    #calculatedSize;
+    #keyMap;
+    #keyList;
+    #valList;
+    #next;
+    #prev;
+    #head;
+    #tail;
+    #free;
+    #disposed;
+    #sizes;
+    #starts;
+    #ttls;
+    #hasDispose;
+    #hasFetchMethod;
+    #hasDisposeAfter;
+    /**
+     * Do not call this method unless you need to inspect the
+     * inner workings of the cache.  If anything returned by this
+     * object is modified in any way, strange breakage may occur.
+     *
+     * These fields are private for a reason!
+     *
+     * @internal
+     */
+    static unsafeExposeInternals(c) {
+        return {
+            // properties
+            starts: c.#starts,
+            ttls: c.#ttls,
+            sizes: c.#sizes,
+            keyMap: c.#keyMap,
+            keyList: c.#keyList,
+            valList: c.#valList,
+            next: c.#next,
+            prev: c.#prev,
+            get head() {
+                return c.#head;
+            },
+            get tail() {
+                return c.#tail;
+            },
+            free: c.#free,
+            // methods
+            isBackgroundFetch: (p) => c.#isBackgroundFetch(p),
+            backgroundFetch: (k, index, options, context) => c.#backgroundFetch(k, index, options, context),
+            moveToTail: (index) => c.#moveToTail(index),
+            indexes: (options) => c.#indexes(options),
+            rindexes: (options) => c.#rindexes(options),
+            isStale: (index) => c.#isStale(index),
+        };
+    }
+    // Protected read-only members
+    /**
+     * {@link LRUCache.OptionsBase.max} (read-only)
+     */
+    get max() {
+        return this.#max;
+    }
+    /**
+     * {@link LRUCache.OptionsBase.maxSize} (read-only)
+     */
+    get maxSize() {
+        return this.#maxSize;
+    }
+    /**
+     * The total computed size of items in the cache (read-only)
+     */
+    get calculatedSize() {
+        return this.#calculatedSize;
+    }
+    /**
+     * The number of items stored in the cache (read-only)
+     */
+    get size() {
+        return this.#size;
+    }
+    /**
+     * {@link LRUCache.OptionsBase.fetchMethod} (read-only)
+     */
+    get fetchMethod() {
+        return this.#fetchMethod;
+    }
+    get memoMethod() {
+        return this.#memoMethod;
+    }
+    /**
+     * {@link LRUCache.OptionsBase.dispose} (read-only)
+     */
+    get dispose() {
+        return this.#dispose;
+    }
+    /**
+     * {@link LRUCache.OptionsBase.disposeAfter} (read-only)
+     */
+    get disposeAfter() {
+        return this.#disposeAfter;
+    }
+    constructor(options) {
+        const { max = 0, ttl, ttlResolution = 1, ttlAutopurge, updateAgeOnGet, updateAgeOnHas, allowStale, dispose, disposeAfter, noDisposeOnSet, noUpdateTTL, maxSize = 0, maxEntrySize = 0, sizeCalculation, fetchMethod, memoMethod, noDeleteOnFetchRejection, noDeleteOnStaleGet, allowStaleOnFetchRejection, allowStaleOnFetchAbort, ignoreFetchAbort, } = options;
+        if (max !== 0 && !isPosInt(max)) {
+            throw new TypeError('max option must be a nonnegative integer');
+        }
+        const UintArray = max ? getUintArray(max) : Array;
+        if (!UintArray) {
+            throw new Error('invalid max value: ' + max);
+        }
+        this.#max = max;
+        this.#maxSize = maxSize;
+        this.maxEntrySize = maxEntrySize || this.#maxSize;
+        this.sizeCalculation = sizeCalculation;
+        if (this.sizeCalculation) {
+            if (!this.#maxSize && !this.maxEntrySize) {
+                throw new TypeError('cannot set sizeCalculation without setting maxSize or maxEntrySize');
+            }
+            if (typeof this.sizeCalculation !== 'function') {
+                throw new TypeError('sizeCalculation set to non-function');
+            }
+        }
+        if (memoMethod !== undefined &&
+            typeof memoMethod !== 'function') {
+            throw new TypeError('memoMethod must be a function if defined');
+        }
+        this.#memoMethod = memoMethod;
+        if (fetchMethod !== undefined &&
+            typeof fetchMethod !== 'function') {
+            throw new TypeError('fetchMethod must be a function if specified');
+        }
+        this.#fetchMethod = fetchMethod;
+        this.#hasFetchMethod = !!fetchMethod;
+        this.#keyMap = new Map();
+        this.#keyList = new Array(max).fill(undefined);
+        this.#valList = new Array(max).fill(undefined);
+        this.#next = new UintArray(max);
+        this.#prev = new UintArray(max);
+        this.#head = 0;
+        this.#tail = 0;
+        this.#free = Stack.create(max);
+        this.#size = 0;
+        this.#calculatedSize = 0;
+        if (typeof dispose === 'function') {
+            this.#dispose = dispose;
+        }
+        if (typeof disposeAfter === 'function') {
+            this.#disposeAfter = disposeAfter;
+            this.#disposed = [];
+        }
+        else {
+            this.#disposeAfter = undefined;
+            this.#disposed = undefined;
+        }
+        this.#hasDispose = !!this.#dispose;
+        this.#hasDisposeAfter = !!this.#disposeAfter;
+        this.noDisposeOnSet = !!noDisposeOnSet;
+        this.noUpdateTTL = !!noUpdateTTL;
+        this.noDeleteOnFetchRejection = !!noDeleteOnFetchRejection;
+        this.allowStaleOnFetchRejection = !!allowStaleOnFetchRejection;
+        this.allowStaleOnFetchAbort = !!allowStaleOnFetchAbort;
+        this.ignoreFetchAbort = !!ignoreFetchAbort;
+        // NB: maxEntrySize is set to maxSize if it's set
+        if (this.maxEntrySize !== 0) {
+            if (this.#maxSize !== 0) {
+                if (!isPosInt(this.#maxSize)) {
+                    throw new TypeError('maxSize must be a positive integer if specified');
+                }
+            }
+            if (!isPosInt(this.maxEntrySize)) {
+                throw new TypeError('maxEntrySize must be a positive integer if specified');
+            }
+            this.#initializeSizeTracking();
+        }
+        this.allowStale = !!allowStale;
+        this.noDeleteOnStaleGet = !!noDeleteOnStaleGet;
+        this.updateAgeOnGet = !!updateAgeOnGet;
+        this.updateAgeOnHas = !!updateAgeOnHas;
+        this.ttlResolution =
+            isPosInt(ttlResolution) || ttlResolution === 0
+                ? ttlResolution
+                : 1;
+        this.ttlAutopurge = !!ttlAutopurge;
+        this.ttl = ttl || 0;
+        if (this.ttl) {
+            if (!isPosInt(this.ttl)) {
+                throw new TypeError('ttl must be a positive integer if specified');
+            }
+            this.#initializeTTLTracking();
+        }
+        // do not allow completely unbounded caches
+        if (this.#max === 0 && this.ttl === 0 && this.#maxSize === 0) {
+            throw new TypeError('At least one of max, maxSize, or ttl is required');
+        }
+        if (!this.ttlAutopurge && !this.#max && !this.#maxSize) {
+            const code = 'LRU_CACHE_UNBOUNDED';
+            if (shouldWarn(code)) {
+                warned.add(code);
+                const msg = 'TTL caching without ttlAutopurge, max, or maxSize can ' +
+                    'result in unbounded memory consumption.';
+                emitWarning(msg, 'UnboundedCacheWarning', code, LRUCache);
+            }
+        }
+    }
+    /**
+     * Return the number of ms left in the item's TTL. If item is not in cache,
+     * returns `0`. Returns `Infinity` if item is in cache without a defined TTL.
+     */
+    getRemainingTTL(key) {
+        return this.#keyMap.has(key) ? Infinity : 0;
+    }
+    #initializeTTLTracking() {
+        const ttls = new ZeroArray(this.#max);
+        const starts = new ZeroArray(this.#max);
+        this.#ttls = ttls;
+        this.#starts = starts;
+        this.#setItemTTL = (index, ttl, start = perf.now()) => {
+            starts[index] = ttl !== 0 ? start : 0;
+            ttls[index] = ttl;
+            if (ttl !== 0 && this.ttlAutopurge) {
+                const t = setTimeout(() => {
+                    if (this.#isStale(index)) {
+                        this.#delete(this.#keyList[index], 'expire');
+                    }
+                }, ttl + 1);
+                // unref() not supported on all platforms
+                /* c8 ignore start */
+                if (t.unref) {
+                    t.unref();
+                }
+                /* c8 ignore stop */
+            }
+        };
+        this.#updateItemAge = index => {
+            starts[index] = ttls[index] !== 0 ? perf.now() : 0;
+        };
+        this.#statusTTL = (status, index) => {
+            if (ttls[index]) {
+                const ttl = ttls[index];
+                const start = starts[index];
+                /* c8 ignore next */
+                if (!ttl || !start)
+                    return;
+                status.ttl = ttl;
+                status.start = start;
+                status.now = cachedNow || getNow();
+                const age = status.now - start;
+                status.remainingTTL = ttl - age;
+            }
+        };
+        // debounce calls to perf.now() to 1s so we're not hitting
+        // that costly call repeatedly.
+        let cachedNow = 0;
+        const getNow = () => {
+            const n = perf.now();
+            if (this.ttlResolution > 0) {
+                cachedNow = n;
+                const t = setTimeout(() => (cachedNow = 0), this.ttlResolution);
+                // not available on all platforms
+                /* c8 ignore start */
+                if (t.unref) {
+                    t.unref();
+                }
+                /* c8 ignore stop */
+            }
+            return n;
+        };
+        this.getRemainingTTL = key => {
+            const index = this.#keyMap.get(key);
+            if (index === undefined) {
+                return 0;
+            }
+            const ttl = ttls[index];
+            const start = starts[index];
+            if (!ttl || !start) {
+                return Infinity;
+            }
+            const age = (cachedNow || getNow()) - start;
+            return ttl - age;
+        };
+        this.#isStale = index => {
+            const s = starts[index];
+            const t = ttls[index];
+            return !!t && !!s && (cachedNow || getNow()) - s > t;
+        };
+    }
+    // conditionally set private methods related to TTL
+    #updateItemAge = () => { };
+    #statusTTL = () => { };
+    #setItemTTL = () => { };
+    /* c8 ignore stop */
+    #isStale = () => false;
+    #initializeSizeTracking() {
+        const sizes = new ZeroArray(this.#max);
+        this.#calculatedSize = 0;
+        this.#sizes = sizes;
+        this.#removeItemSize = index => {
+            this.#calculatedSize -= sizes[index];
+            sizes[index] = 0;
+        };
+        this.#requireSize = (k, v, size, sizeCalculation) => {
+            // provisionally accept background fetches.
+            // actual value size will be checked when they return.
+            if (this.#isBackgroundFetch(v)) {
+                return 0;
+            }
+            if (!isPosInt(size)) {
+                if (sizeCalculation) {
+                    if (typeof sizeCalculation !== 'function') {
+                        throw new TypeError('sizeCalculation must be a function');
+                    }
+                    size = sizeCalculation(v, k);
+                    if (!isPosInt(size)) {
+                        throw new TypeError('sizeCalculation return invalid (expect positive integer)');
+                    }
+                }
+                else {
+                    throw new TypeError('invalid size value (must be positive integer). ' +
+                        'When maxSize or maxEntrySize is used, sizeCalculation ' +
+                        'or size must be set.');
+                }
+            }
+            return size;
+        };
+        this.#addItemSize = (index, size, status) => {
+            sizes[index] = size;
+            if (this.#maxSize) {
+                const maxSize = this.#maxSize - sizes[index];
+                while (this.#calculatedSize > maxSize) {
+                    this.#evict(true);
+                }
+            }
+            this.#calculatedSize += sizes[index];
+            if (status) {
+                status.entrySize = size;
+                status.totalCalculatedSize = this.#calculatedSize;
+            }
+        };
+    }
+    #removeItemSize = _i => { };
+    #addItemSize = (_i, _s, _st) => { };
+    #requireSize = (_k, _v, size, sizeCalculation) => {
+        if (size || sizeCalculation) {
+            throw new TypeError('cannot set size without setting maxSize or maxEntrySize on cache');
+        }
+        return 0;
+    };
+    *#indexes({ allowStale = this.allowStale } = {}) {
+        if (this.#size) {
+            for (let i = this.#tail; true;) {
+                if (!this.#isValidIndex(i)) {
+                    break;
+                }
+                if (allowStale || !this.#isStale(i)) {
+                    yield i;
+                }
+                if (i === this.#head) {
+                    break;
+                }
+                else {
+                    i = this.#prev[i];
+                }
+            }
+        }
+    }
+    *#rindexes({ allowStale = this.allowStale } = {}) {
+        if (this.#size) {
+            for (let i = this.#head; true;) {
+                if (!this.#isValidIndex(i)) {
+                    break;
+                }
+                if (allowStale || !this.#isStale(i)) {
+                    yield i;
+                }
+                if (i === this.#tail) {
+                    break;
+                }
+                else {
+                    i = this.#next[i];
+                }
+            }
+        }
+    }
+    #isValidIndex(index) {
+        return (index !== undefined &&
+            this.#keyMap.get(this.#keyList[index]) === index);
+    }
+    /**
+     * Return a generator yielding `[key, value]` pairs,
+     * in order from most recently used to least recently used.
+     */
+    *entries() {
+        for (const i of this.#indexes()) {
+            if (this.#valList[i] !== undefined &&
+                this.#keyList[i] !== undefined &&
+                !this.#isBackgroundFetch(this.#valList[i])) {
+                yield [this.#keyList[i], this.#valList[i]];
+            }
+        }
+    }
+    /**
+     * Inverse order version of {@link LRUCache.entries}
+     *
+     * Return a generator yielding `[key, value]` pairs,
+     * in order from least recently used to most recently used.
+     */
+    *rentries() {
+        for (const i of this.#rindexes()) {
+            if (this.#valList[i] !== undefined &&
+                this.#keyList[i] !== undefined &&
+                !this.#isBackgroundFetch(this.#valList[i])) {
+                yield [this.#keyList[i], this.#valList[i]];
+            }
+        }
+    }
+    /**
+     * Return a generator yielding the keys in the cache,
+     * in order from most recently used to least recently used.
+     */
+    *keys() {
+        for (const i of this.#indexes()) {
+            const k = this.#keyList[i];
+            if (k !== undefined &&
+                !this.#isBackgroundFetch(this.#valList[i])) {
+                yield k;
+            }
+        }
+    }
+    /**
+     * Inverse order version of {@link LRUCache.keys}
+     *
+     * Return a generator yielding the keys in the cache,
+     * in order from least recently used to most recently used.
+     */
+    *rkeys() {
+        for (const i of this.#rindexes()) {
+            const k = this.#keyList[i];
+            if (k !== undefined &&
+                !this.#isBackgroundFetch(this.#valList[i])) {
+                yield k;
+            }
+        }
+    }
+    /**
+     * Return a generator yielding the values in the cache,
+     * in order from most recently used to least recently used.
+     */
+    *values() {
+        for (const i of this.#indexes()) {
+            const v = this.#valList[i];
+            if (v !== undefined &&
+                !this.#isBackgroundFetch(this.#valList[i])) {
+                yield this.#valList[i];
+            }
+        }
+    }
+    /**
+     * Inverse order version of {@link LRUCache.values}
+     *
+     * Return a generator yielding the values in the cache,
+     * in order from least recently used to most recently used.
+     */
+    *rvalues() {
+        for (const i of this.#rindexes()) {
+            const v = this.#valList[i];
+            if (v !== undefined &&
+                !this.#isBackgroundFetch(this.#valList[i])) {
+                yield this.#valList[i];
+            }
+        }
+    }
+    /**
+     * Iterating over the cache itself yields the same results as
+     * {@link LRUCache.entries}
+     */
+    [Symbol.iterator]() {
+        return this.entries();
+    }
+    /**
+     * A String value that is used in the creation of the default string
+     * description of an object. Called by the built-in method
+     * `Object.prototype.toString`.
+     */
+    [Symbol.toStringTag] = 'LRUCache';
+    /**
+     * Find a value for which the supplied fn method returns a truthy value,
+     * similar to `Array.find()`. fn is called as `fn(value, key, cache)`.
+     */
+    find(fn, getOptions = {}) {
+        for (const i of this.#indexes()) {
+            const v = this.#valList[i];
+            const value = this.#isBackgroundFetch(v)
+                ? v.__staleWhileFetching
+                : v;
+            if (value === undefined)
+                continue;
+            if (fn(value, this.#keyList[i], this)) {
+                return this.get(this.#keyList[i], getOptions);
+            }
+        }
+    }
+    /**
+     * Call the supplied function on each item in the cache, in order from most
+     * recently used to least recently used.
+     *
+     * `fn` is called as `fn(value, key, cache)`.
+     *
+     * If `thisp` is provided, function will be called in the `this`-context of
+     * the provided object, or the cache if no `thisp` object is provided.
+     *
+     * Does not update age or recenty of use, or iterate over stale values.
+     */
+    forEach(fn, thisp = this) {
+        for (const i of this.#indexes()) {
+            const v = this.#valList[i];
+            const value = this.#isBackgroundFetch(v)
+                ? v.__staleWhileFetching
+                : v;
+            if (value === undefined)
+                continue;
+            fn.call(thisp, value, this.#keyList[i], this);
+        }
+    }
+    /**
+     * The same as {@link LRUCache.forEach} but items are iterated over in
+     * reverse order.  (ie, less recently used items are iterated over first.)
+     */
+    rforEach(fn, thisp = this) {
+        for (const i of this.#rindexes()) {
+            const v = this.#valList[i];
+            const value = this.#isBackgroundFetch(v)
+                ? v.__staleWhileFetching
+                : v;
+            if (value === undefined)
+                continue;
+            fn.call(thisp, value, this.#keyList[i], this);
+        }
+    }
+    /**
+     * Delete any stale entries. Returns true if anything was removed,
+     * false otherwise.
+     */
+    purgeStale() {
+        let deleted = false;
+        for (const i of this.#rindexes({ allowStale: true })) {
+            if (this.#isStale(i)) {
+                this.#delete(this.#keyList[i], 'expire');
+                deleted = true;
+            }
+        }
+        return deleted;
+    }
+    /**
+     * Get the extended info about a given entry, to get its value, size, and
+     * TTL info simultaneously. Returns `undefined` if the key is not present.
+     *
+     * Unlike {@link LRUCache#dump}, which is designed to be portable and survive
+     * serialization, the `start` value is always the current timestamp, and the
+     * `ttl` is a calculated remaining time to live (negative if expired).
+     *
+     * Always returns stale values, if their info is found in the cache, so be
+     * sure to check for expirations (ie, a negative {@link LRUCache.Entry#ttl})
+     * if relevant.
+     */
+    info(key) {
+        const i = this.#keyMap.get(key);
+        if (i === undefined)
+            return undefined;
+        const v = this.#valList[i];
+        const value = this.#isBackgroundFetch(v)
+            ? v.__staleWhileFetching
+            : v;
+        if (value === undefined)
+            return undefined;
+        const entry = { value };
+        if (this.#ttls && this.#starts) {
+            const ttl = this.#ttls[i];
+            const start = this.#starts[i];
+            if (ttl && start) {
+                const remain = ttl - (perf.now() - start);
+                entry.ttl = remain;
+                entry.start = Date.now();
+            }
+        }
+        if (this.#sizes) {
+            entry.size = this.#sizes[i];
+        }
+        return entry;
+    }
+    /**
+     * Return an array of [key, {@link LRUCache.Entry}] tuples which can be
+     * passed to {@link LRLUCache#load}.
+     *
+     * The `start` fields are calculated relative to a portable `Date.now()`
+     * timestamp, even if `performance.now()` is available.
+     *
+     * Stale entries are always included in the `dump`, even if
+     * {@link LRUCache.OptionsBase.allowStale} is false.
+     *
+     * Note: this returns an actual array, not a generator, so it can be more
+     * easily passed around.
+     */
+    dump() {
+        const arr = [];
+        for (const i of this.#indexes({ allowStale: true })) {
+            const key = this.#keyList[i];
+            const v = this.#valList[i];
+            const value = this.#isBackgroundFetch(v)
+                ? v.__staleWhileFetching
+                : v;
+            if (value === undefined || key === undefined)
+                continue;
+            const entry = { value };
+            if (this.#ttls && this.#starts) {
+                entry.ttl = this.#ttls[i];
+                // always dump the start relative to a portable timestamp
+                // it's ok for this to be a bit slow, it's a rare operation.
+                const age = perf.now() - this.#starts[i];
+                entry.start = Math.floor(Date.now() - age);
+            }
+            if (this.#sizes) {
+                entry.size = this.#sizes[i];
+            }
+            arr.unshift([key, entry]);
+        }
+        return arr;
+    }
+    /**
+     * Reset the cache and load in the items in entries in the order listed.
+     *
+     * The shape of the resulting cache may be different if the same options are
+     * not used in both caches.
+     *
+     * The `start` fields are assumed to be calculated relative to a portable
+     * `Date.now()` timestamp, even if `performance.now()` is available.
+     */
+    load(arr) {
+        this.clear();
+        for (const [key, entry] of arr) {
+            if (entry.start) {
+                // entry.start is a portable timestamp, but we may be using
+                // node's performance.now(), so calculate the offset, so that
+                // we get the intended remaining TTL, no matter how long it's
+                // been on ice.
+                //
+                // it's ok for this to be a bit slow, it's a rare operation.
+                const age = Date.now() - entry.start;
+                entry.start = perf.now() - age;
+            }
+            this.set(key, entry.value, entry);
+        }
+    }
+    /**
+     * Add a value to the cache.
+     *
+     * Note: if `undefined` is specified as a value, this is an alias for
+     * {@link LRUCache#delete}
+     *
+     * Fields on the {@link LRUCache.SetOptions} options param will override
+     * their corresponding values in the constructor options for the scope
+     * of this single `set()` operation.
+     *
+     * If `start` is provided, then that will set the effective start
+     * time for the TTL calculation. Note that this must be a previous
+     * value of `performance.now()` if supported, or a previous value of
+     * `Date.now()` if not.
+     *
+     * Options object may also include `size`, which will prevent
+     * calling the `sizeCalculation` function and just use the specified
+     * number if it is a positive integer, and `noDisposeOnSet` which
+     * will prevent calling a `dispose` function in the case of
+     * overwrites.
+     *
+     * If the `size` (or return value of `sizeCalculation`) for a given
+     * entry is greater than `maxEntrySize`, then the item will not be
+     * added to the cache.
+     *
+     * Will update the recency of the entry.
+     *
+     * If the value is `undefined`, then this is an alias for
+     * `cache.delete(key)`. `undefined` is never stored in the cache.
+     */
+    set(k, v, setOptions = {}) {
+        if (v === undefined) {
+            this.delete(k);
+            return this;
+        }
+        const { ttl = this.ttl, start, noDisposeOnSet = this.noDisposeOnSet, sizeCalculation = this.sizeCalculation, status, } = setOptions;
+        let { noUpdateTTL = this.noUpdateTTL } = setOptions;
+        const size = this.#requireSize(k, v, setOptions.size || 0, sizeCalculation);
+        // if the item doesn't fit, don't do anything
+        // NB: maxEntrySize set to maxSize by default
+        if (this.maxEntrySize && size > this.maxEntrySize) {
+            if (status) {
+                status.set = 'miss';
+                status.maxEntrySizeExceeded = true;
+            }
+            // have to delete, in case something is there already.
+            this.#delete(k, 'set');
+            return this;
+        }
+        let index = this.#size === 0 ? undefined : this.#keyMap.get(k);
+        if (index === undefined) {
+            // addition
+            index = (this.#size === 0
+                ? this.#tail
+                : this.#free.length !== 0
+                    ? this.#free.pop()
+                    : this.#size === this.#max
+                        ? this.#evict(false)
+                        : this.#size);
+            this.#keyList[index] = k;
+            this.#valList[index] = v;
+            this.#keyMap.set(k, index);
+            this.#next[this.#tail] = index;
+            this.#prev[index] = this.#tail;
+            this.#tail = index;
+            this.#size++;
+            this.#addItemSize(index, size, status);
+            if (status)
+                status.set = 'add';
+            noUpdateTTL = false;
+        }
+        else {
+            // update
+            this.#moveToTail(index);
+            const oldVal = this.#valList[index];
+            if (v !== oldVal) {
+                if (this.#hasFetchMethod && this.#isBackgroundFetch(oldVal)) {
+                    oldVal.__abortController.abort(new Error('replaced'));
+                    const { __staleWhileFetching: s } = oldVal;
+                    if (s !== undefined && !noDisposeOnSet) {
+                        if (this.#hasDispose) {
+                            this.#dispose?.(s, k, 'set');
+                        }
+                        if (this.#hasDisposeAfter) {
+                            this.#disposed?.push([s, k, 'set']);
+                        }
+                    }
+                }
+                else if (!noDisposeOnSet) {
+                    if (this.#hasDispose) {
+                        this.#dispose?.(oldVal, k, 'set');
+                    }
+                    if (this.#hasDisposeAfter) {
+                        this.#disposed?.push([oldVal, k, 'set']);
+                    }
+                }
+                this.#removeItemSize(index);
+                this.#addItemSize(index, size, status);
+                this.#valList[index] = v;
+                if (status) {
+                    status.set = 'replace';
+                    const oldValue = oldVal && this.#isBackgroundFetch(oldVal)
+                        ? oldVal.__staleWhileFetching
+                        : oldVal;
+                    if (oldValue !== undefined)
+                        status.oldValue = oldValue;
+                }
+            }
+            else if (status) {
+                status.set = 'update';
+            }
+        }
+        if (ttl !== 0 && !this.#ttls) {
+            this.#initializeTTLTracking();
+        }
+        if (this.#ttls) {
+            if (!noUpdateTTL) {
+                this.#setItemTTL(index, ttl, start);
+            }
+            if (status)
+                this.#statusTTL(status, index);
+        }
+        if (!noDisposeOnSet && this.#hasDisposeAfter && this.#disposed) {
+            const dt = this.#disposed;
+            let task;
+            while ((task = dt?.shift())) {
+                this.#disposeAfter?.(...task);
+            }
+        }
+        return this;
+    }
+    /**
+     * Evict the least recently used item, returning its value or
+     * `undefined` if cache is empty.
+     */
+    pop() {
+        try {
+            while (this.#size) {
+                const val = this.#valList[this.#head];
+                this.#evict(true);
+                if (this.#isBackgroundFetch(val)) {
+                    if (val.__staleWhileFetching) {
+                        return val.__staleWhileFetching;
+                    }
+                }
+                else if (val !== undefined) {
+                    return val;
+                }
+            }
+        }
+        finally {
+            if (this.#hasDisposeAfter && this.#disposed) {
+                const dt = this.#disposed;
+                let task;
+                while ((task = dt?.shift())) {
+                    this.#disposeAfter?.(...task);
+                }
+            }
+        }
+    }
+    #evict(free) {
+        const head = this.#head;
+        const k = this.#keyList[head];
+        const v = this.#valList[head];
+        if (this.#hasFetchMethod && this.#isBackgroundFetch(v)) {
+            v.__abortController.abort(new Error('evicted'));
+        }
+        else if (this.#hasDispose || this.#hasDisposeAfter) {
+            if (this.#hasDispose) {
+                this.#dispose?.(v, k, 'evict');
+            }
+            if (this.#hasDisposeAfter) {
+                this.#disposed?.push([v, k, 'evict']);
+            }
+        }
+        this.#removeItemSize(head);
+        // if we aren't about to use the index, then null these out
+        if (free) {
+            this.#keyList[head] = undefined;
+            this.#valList[head] = undefined;
+            this.#free.push(head);
+        }
+        if (this.#size === 1) {
+            this.#head = this.#tail = 0;
+            this.#free.length = 0;
+        }
+        else {
+            this.#head = this.#next[head];
+        }
+        this.#keyMap.delete(k);
+        this.#size--;
+        return head;
+    }
+    /**
+     * Check if a key is in the cache, without updating the recency of use.
+     * Will return false if the item is stale, even though it is technically
+     * in the cache.
+     *
+     * Check if a key is in the cache, without updating the recency of
+     * use. Age is updated if {@link LRUCache.OptionsBase.updateAgeOnHas} is set
+     * to `true` in either the options or the constructor.
+     *
+     * Will return `false` if the item is stale, even though it is technically in
+     * the cache. The difference can be determined (if it matters) by using a
+     * `status` argument, and inspecting the `has` field.
+     *
+     * Will not update item age unless
+     * {@link LRUCache.OptionsBase.updateAgeOnHas} is set.
+     */
+    has(k, hasOptions = {}) {
+        const { updateAgeOnHas = this.updateAgeOnHas, status } = hasOptions;
+        const index = this.#keyMap.get(k);
+        if (index !== undefined) {
+            const v = this.#valList[index];
+            if (this.#isBackgroundFetch(v) &&
+                v.__staleWhileFetching === undefined) {
+                return false;
+            }
+            if (!this.#isStale(index)) {
+                if (updateAgeOnHas) {
+                    this.#updateItemAge(index);
+                }
+                if (status) {
+                    status.has = 'hit';
+                    this.#statusTTL(status, index);
+                }
+                return true;
+            }
+            else if (status) {
+                status.has = 'stale';
+                this.#statusTTL(status, index);
+            }
+        }
+        else if (status) {
+            status.has = 'miss';
+        }
+        return false;
+    }
+    /**
+     * Like {@link LRUCache#get} but doesn't update recency or delete stale
+     * items.
+     *
+     * Returns `undefined` if the item is stale, unless
+     * {@link LRUCache.OptionsBase.allowStale} is set.
+     */
+    peek(k, peekOptions = {}) {
+        const { allowStale = this.allowStale } = peekOptions;
+        const index = this.#keyMap.get(k);
+        if (index === undefined ||
+            (!allowStale && this.#isStale(index))) {
+            return;
+        }
+        const v = this.#valList[index];
+        // either stale and allowed, or forcing a refresh of non-stale value
+        return this.#isBackgroundFetch(v) ? v.__staleWhileFetching : v;
+    }
+    #backgroundFetch(k, index, options, context) {
+        const v = index === undefined ? undefined : this.#valList[index];
+        if (this.#isBackgroundFetch(v)) {
+            return v;
+        }
+        const ac = new AC();
+        const { signal } = options;
+        // when/if our AC signals, then stop listening to theirs.
+        signal?.addEventListener('abort', () => ac.abort(signal.reason), {
+            signal: ac.signal,
+        });
+        const fetchOpts = {
+            signal: ac.signal,
+            options,
+            context,
+        };
+        const cb = (v, updateCache = false) => {
+            const { aborted } = ac.signal;
+            const ignoreAbort = options.ignoreFetchAbort && v !== undefined;
+            if (options.status) {
+                if (aborted && !updateCache) {
+                    options.status.fetchAborted = true;
+                    options.status.fetchError = ac.signal.reason;
+                    if (ignoreAbort)
+                        options.status.fetchAbortIgnored = true;
+                }
+                else {
+                    options.status.fetchResolved = true;
+                }
+            }
+            if (aborted && !ignoreAbort && !updateCache) {
+                return fetchFail(ac.signal.reason);
+            }
+            // either we didn't abort, and are still here, or we did, and ignored
+            const bf = p;
+            if (this.#valList[index] === p) {
+                if (v === undefined) {
+                    if (bf.__staleWhileFetching) {
+                        this.#valList[index] = bf.__staleWhileFetching;
+                    }
+                    else {
+                        this.#delete(k, 'fetch');
+                    }
+                }
+                else {
+                    if (options.status)
+                        options.status.fetchUpdated = true;
+                    this.set(k, v, fetchOpts.options);
+                }
+            }
+            return v;
+        };
+        const eb = (er) => {
+            if (options.status) {
+                options.status.fetchRejected = true;
+                options.status.fetchError = er;
+            }
+            return fetchFail(er);
+        };
+        const fetchFail = (er) => {
+            const { aborted } = ac.signal;
+            const allowStaleAborted = aborted && options.allowStaleOnFetchAbort;
+            const allowStale = allowStaleAborted || options.allowStaleOnFetchRejection;
+            const noDelete = allowStale || options.noDeleteOnFetchRejection;
+            const bf = p;
+            if (this.#valList[index] === p) {
+                // if we allow stale on fetch rejections, then we need to ensure that
+                // the stale value is not removed from the cache when the fetch fails.
+                const del = !noDelete || bf.__staleWhileFetching === undefined;
+                if (del) {
+                    this.#delete(k, 'fetch');
+                }
+                else if (!allowStaleAborted) {
+                    // still replace the *promise* with the stale value,
+                    // since we are done with the promise at this point.
+                    // leave it untouched if we're still waiting for an
+                    // aborted background fetch that hasn't yet returned.
+                    this.#valList[index] = bf.__staleWhileFetching;
+                }
+            }
+            if (allowStale) {
+                if (options.status && bf.__staleWhileFetching !== undefined) {
+                    options.status.returnedStale = true;
+                }
+                return bf.__staleWhileFetching;
+            }
+            else if (bf.__returned === bf) {
+                throw er;
+            }
+        };
+        const pcall = (res, rej) => {
+            const fmp = this.#fetchMethod?.(k, v, fetchOpts);
+            if (fmp && fmp instanceof Promise) {
+                fmp.then(v => res(v === undefined ? undefined : v), rej);
+            }
+            // ignored, we go until we finish, regardless.
+            // defer check until we are actually aborting,
+            // so fetchMethod can override.
+            ac.signal.addEventListener('abort', () => {
+                if (!options.ignoreFetchAbort ||
+                    options.allowStaleOnFetchAbort) {
+                    res(undefined);
+                    // when it eventually resolves, update the cache.
+                    if (options.allowStaleOnFetchAbort) {
+                        res = v => cb(v, true);
+                    }
+                }
+            });
+        };
+        if (options.status)
+            options.status.fetchDispatched = true;
+        const p = new Promise(pcall).then(cb, eb);
+        const bf = Object.assign(p, {
+            __abortController: ac,
+            __staleWhileFetching: v,
+            __returned: undefined,
+        });
+        if (index === undefined) {
+            // internal, don't expose status.
+            this.set(k, bf, { ...fetchOpts.options, status: undefined });
+            index = this.#keyMap.get(k);
+        }
+        else {
+            this.#valList[index] = bf;
+        }
+        return bf;
+    }
+    #isBackgroundFetch(p) {
+        if (!this.#hasFetchMethod)
+            return false;
+        const b = p;
+        return (!!b &&
+            b instanceof Promise &&
+            b.hasOwnProperty('__staleWhileFetching') &&
+            b.__abortController instanceof AC);
+    }
+    async fetch(k, fetchOptions = {}) {
+        const { 
+        // get options
+        allowStale = this.allowStale, updateAgeOnGet = this.updateAgeOnGet, noDeleteOnStaleGet = this.noDeleteOnStaleGet, 
+        // set options
+        ttl = this.ttl, noDisposeOnSet = this.noDisposeOnSet, size = 0, sizeCalculation = this.sizeCalculation, noUpdateTTL = this.noUpdateTTL, 
+        // fetch exclusive options
+        noDeleteOnFetchRejection = this.noDeleteOnFetchRejection, allowStaleOnFetchRejection = this.allowStaleOnFetchRejection, ignoreFetchAbort = this.ignoreFetchAbort, allowStaleOnFetchAbort = this.allowStaleOnFetchAbort, context, forceRefresh = false, status, signal, } = fetchOptions;
+        if (!this.#hasFetchMethod) {
+            if (status)
+                status.fetch = 'get';
+            return this.get(k, {
+                allowStale,
+                updateAgeOnGet,
+                noDeleteOnStaleGet,
+                status,
+            });
+        }
+        const options = {
+            allowStale,
+            updateAgeOnGet,
+            noDeleteOnStaleGet,
+            ttl,
+            noDisposeOnSet,
+            size,
+            sizeCalculation,
+            noUpdateTTL,
+            noDeleteOnFetchRejection,
+            allowStaleOnFetchRejection,
+            allowStaleOnFetchAbort,
+            ignoreFetchAbort,
+            status,
+            signal,
+        };
+        let index = this.#keyMap.get(k);
+        if (index === undefined) {
+            if (status)
+                status.fetch = 'miss';
+            const p = this.#backgroundFetch(k, index, options, context);
+            return (p.__returned = p);
+        }
+        else {
+            // in cache, maybe already fetching
+            const v = this.#valList[index];
+            if (this.#isBackgroundFetch(v)) {
+                const stale = allowStale && v.__staleWhileFetching !== undefined;
+                if (status) {
+                    status.fetch = 'inflight';
+                    if (stale)
+                        status.returnedStale = true;
+                }
+                return stale ? v.__staleWhileFetching : (v.__returned = v);
+            }
+            // if we force a refresh, that means do NOT serve the cached value,
+            // unless we are already in the process of refreshing the cache.
+            const isStale = this.#isStale(index);
+            if (!forceRefresh && !isStale) {
+                if (status)
+                    status.fetch = 'hit';
+                this.#moveToTail(index);
+                if (updateAgeOnGet) {
+                    this.#updateItemAge(index);
+                }
+                if (status)
+                    this.#statusTTL(status, index);
+                return v;
+            }
+            // ok, it is stale or a forced refresh, and not already fetching.
+            // refresh the cache.
+            const p = this.#backgroundFetch(k, index, options, context);
+            const hasStale = p.__staleWhileFetching !== undefined;
+            const staleVal = hasStale && allowStale;
+            if (status) {
+                status.fetch = isStale ? 'stale' : 'refresh';
+                if (staleVal && isStale)
+                    status.returnedStale = true;
+            }
+            return staleVal ? p.__staleWhileFetching : (p.__returned = p);
+        }
+    }
+    async forceFetch(k, fetchOptions = {}) {
+        const v = await this.fetch(k, fetchOptions);
+        if (v === undefined)
+            throw new Error('fetch() returned undefined');
+        return v;
+    }
+    memo(k, memoOptions = {}) {
+        const memoMethod = this.#memoMethod;
+        if (!memoMethod) {
+            throw new Error('no memoMethod provided to constructor');
+        }
+        const { context, forceRefresh, ...options } = memoOptions;
+        const v = this.get(k, options);
+        if (!forceRefresh && v !== undefined)
+            return v;
+        const vv = memoMethod(k, v, {
+            options,
+            context,
+        });
+        this.set(k, vv, options);
+        return vv;
+    }
+    /**
+     * Return a value from the cache. Will update the recency of the cache
+     * entry found.
+     *
+     * If the key is not found, get() will return `undefined`.
+     */
+    get(k, getOptions = {}) {
+        const { allowStale = this.allowStale, updateAgeOnGet = this.updateAgeOnGet, noDeleteOnStaleGet = this.noDeleteOnStaleGet, status, } = getOptions;
+        const index = this.#keyMap.get(k);
+        if (index !== undefined) {
+            const value = this.#valList[index];
+            const fetching = this.#isBackgroundFetch(value);
+            if (status)
+                this.#statusTTL(status, index);
+            if (this.#isStale(index)) {
+                if (status)
+                    status.get = 'stale';
+                // delete only if not an in-flight background fetch
+                if (!fetching) {
+                    if (!noDeleteOnStaleGet) {
+                        this.#delete(k, 'expire');
+                    }
+                    if (status && allowStale)
+                        status.returnedStale = true;
+                    return allowStale ? value : undefined;
+                }
+                else {
+                    if (status &&
+                        allowStale &&
+                        value.__staleWhileFetching !== undefined) {
+                        status.returnedStale = true;
+                    }
+                    return allowStale ? value.__staleWhileFetching : undefined;
+                }
+            }
+            else {
+                if (status)
+                    status.get = 'hit';
+                // if we're currently fetching it, we don't actually have it yet
+                // it's not stale, which means this isn't a staleWhileRefetching.
+                // If it's not stale, and fetching, AND has a __staleWhileFetching
+                // value, then that means the user fetched with {forceRefresh:true},
+                // so it's safe to return that value.
+                if (fetching) {
+                    return value.__staleWhileFetching;
+                }
+                this.#moveToTail(index);
+                if (updateAgeOnGet) {
+                    this.#updateItemAge(index);
+                }
+                return value;
+            }
+        }
+        else if (status) {
+            status.get = 'miss';
+        }
+    }
+    #connect(p, n) {
+        this.#prev[n] = p;
+        this.#next[p] = n;
+    }
+    #moveToTail(index) {
+        // if tail already, nothing to do
+        // if head, move head to next[index]
+        // else
+        //   move next[prev[index]] to next[index] (head has no prev)
+        //   move prev[next[index]] to prev[index]
+        // prev[index] = tail
+        // next[tail] = index
+        // tail = index
+        if (index !== this.#tail) {
+            if (index === this.#head) {
+                this.#head = this.#next[index];
+            }
+            else {
+                this.#connect(this.#prev[index], this.#next[index]);
+            }
+            this.#connect(this.#tail, index);
+            this.#tail = index;
+        }
+    }
+    /**
+     * Deletes a key out of the cache.
+     *
+     * Returns true if the key was deleted, false otherwise.
+     */
+    delete(k) {
+        return this.#delete(k, 'delete');
+    }
+    #delete(k, reason) {
+        let deleted = false;
+        if (this.#size !== 0) {
+            const index = this.#keyMap.get(k);
+            if (index !== undefined) {
+                deleted = true;
+                if (this.#size === 1) {
+                    this.#clear(reason);
+                }
+                else {
+                    this.#removeItemSize(index);
+                    const v = this.#valList[index];
+                    if (this.#isBackgroundFetch(v)) {
+                        v.__abortController.abort(new Error('deleted'));
+                    }
+                    else if (this.#hasDispose || this.#hasDisposeAfter) {
+                        if (this.#hasDispose) {
+                            this.#dispose?.(v, k, reason);
+                        }
+                        if (this.#hasDisposeAfter) {
+                            this.#disposed?.push([v, k, reason]);
+                        }
+                    }
+                    this.#keyMap.delete(k);
+                    this.#keyList[index] = undefined;
+                    this.#valList[index] = undefined;
+                    if (index === this.#tail) {
+                        this.#tail = this.#prev[index];
+                    }
+                    else if (index === this.#head) {
+                        this.#head = this.#next[index];
+                    }
+                    else {
+                        const pi = this.#prev[index];
+                        this.#next[pi] = this.#next[index];
+                        const ni = this.#next[index];
+                        this.#prev[ni] = this.#prev[index];
+                    }
+                    this.#size--;
+                    this.#free.push(index);
+                }
+            }
+        }
+        if (this.#hasDisposeAfter && this.#disposed?.length) {
+            const dt = this.#disposed;
+            let task;
+            while ((task = dt?.shift())) {
+                this.#disposeAfter?.(...task);
+            }
+        }
+        return deleted;
+    }
+    /**
+     * Clear the cache entirely, throwing away all values.
+     */
+    clear() {
+        return this.#clear('delete');
+    }
+    #clear(reason) {
+        for (const index of this.#rindexes({ allowStale: true })) {
+            const v = this.#valList[index];
+            if (this.#isBackgroundFetch(v)) {
+                v.__abortController.abort(new Error('deleted'));
+            }
+            else {
+                const k = this.#keyList[index];
+                if (this.#hasDispose) {
+                    this.#dispose?.(v, k, reason);
+                }
+                if (this.#hasDisposeAfter) {
+                    this.#disposed?.push([v, k, reason]);
+                }
+            }
+        }
+        this.#keyMap.clear();
+        this.#valList.fill(undefined);
+        this.#keyList.fill(undefined);
+        if (this.#ttls && this.#starts) {
+            this.#ttls.fill(0);
+            this.#starts.fill(0);
+        }
+        if (this.#sizes) {
+            this.#sizes.fill(0);
+        }
+        this.#head = 0;
+        this.#tail = 0;
+        this.#free.length = 0;
+        this.#calculatedSize = 0;
+        this.#size = 0;
+        if (this.#hasDisposeAfter && this.#disposed) {
+            const dt = this.#disposed;
+            let task;
+            while ((task = dt?.shift())) {
+                this.#disposeAfter?.(...task);
+            }
+        }
+    }
+}
+
+const proc = typeof process === 'object' && process
+    ? process
+    : {
+        stdout: null,
+        stderr: null,
+    };
+/**
+ * Return true if the argument is a Minipass stream, Node stream, or something
+ * else that Minipass can interact with.
+ */
+const isStream = (s) => !!s &&
+    typeof s === 'object' &&
+    (s instanceof Minipass ||
+        s instanceof Stream ||
+        isReadable(s) ||
+        isWritable(s));
+/**
+ * Return true if the argument is a valid {@link Minipass.Readable}
+ */
+const isReadable = (s) => !!s &&
+    typeof s === 'object' &&
+    s instanceof EventEmitter &&
+    typeof s.pipe === 'function' &&
+    // node core Writable streams have a pipe() method, but it throws
+    s.pipe !== Stream.Writable.prototype.pipe;
+/**
+ * Return true if the argument is a valid {@link Minipass.Writable}
+ */
+const isWritable = (s) => !!s &&
+    typeof s === 'object' &&
+    s instanceof EventEmitter &&
+    typeof s.write === 'function' &&
+    typeof s.end === 'function';
+const EOF = Symbol('EOF');
+const MAYBE_EMIT_END = Symbol('maybeEmitEnd');
+const EMITTED_END = Symbol('emittedEnd');
+const EMITTING_END = Symbol('emittingEnd');
+const EMITTED_ERROR = Symbol('emittedError');
+const CLOSED = Symbol('closed');
+const READ = Symbol('read');
+const FLUSH = Symbol('flush');
+const FLUSHCHUNK = Symbol('flushChunk');
+const ENCODING = Symbol('encoding');
+const DECODER = Symbol('decoder');
+const FLOWING = Symbol('flowing');
+const PAUSED = Symbol('paused');
+const RESUME = Symbol('resume');
+const BUFFER = Symbol('buffer');
+const PIPES = Symbol('pipes');
+const BUFFERLENGTH = Symbol('bufferLength');
+const BUFFERPUSH = Symbol('bufferPush');
+const BUFFERSHIFT = Symbol('bufferShift');
+const OBJECTMODE = Symbol('objectMode');
+// internal event when stream is destroyed
+const DESTROYED = Symbol('destroyed');
+// internal event when stream has an error
+const ERROR = Symbol('error');
+const EMITDATA = Symbol('emitData');
+const EMITEND = Symbol('emitEnd');
+const EMITEND2 = Symbol('emitEnd2');
+const ASYNC = Symbol('async');
+const ABORT = Symbol('abort');
+const ABORTED = Symbol('aborted');
+const SIGNAL = Symbol('signal');
+const DATALISTENERS = Symbol('dataListeners');
+const DISCARDED = Symbol('discarded');
+const defer = (fn) => Promise.resolve().then(fn);
+const nodefer = (fn) => fn();
+const isEndish = (ev) => ev === 'end' || ev === 'finish' || ev === 'prefinish';
+const isArrayBufferLike = (b) => b instanceof ArrayBuffer ||
+    (!!b &&
+        typeof b === 'object' &&
+        b.constructor &&
+        b.constructor.name === 'ArrayBuffer' &&
+        b.byteLength >= 0);
+const isArrayBufferView = (b) => !Buffer.isBuffer(b) && ArrayBuffer.isView(b);
+/**
+ * Internal class representing a pipe to a destination stream.
+ *
+ * @internal
+ */
+class Pipe {
+    src;
+    dest;
+    opts;
+    ondrain;
+    constructor(src, dest, opts) {
+        this.src = src;
+        this.dest = dest;
+        this.opts = opts;
+        this.ondrain = () => src[RESUME]();
+        this.dest.on('drain', this.ondrain);
+    }
+    unpipe() {
+        this.dest.removeListener('drain', this.ondrain);
+    }
+    // only here for the prototype
+    /* c8 ignore start */
+    proxyErrors(_er) { }
+    /* c8 ignore stop */
+    end() {
+        this.unpipe();
+        if (this.opts.end)
+            this.dest.end();
+    }
+}
+/**
+ * Internal class representing a pipe to a destination stream where
+ * errors are proxied.
+ *
+ * @internal
+ */
+class PipeProxyErrors extends Pipe {
+    unpipe() {
+        this.src.removeListener('error', this.proxyErrors);
+        super.unpipe();
+    }
+    constructor(src, dest, opts) {
+        super(src, dest, opts);
+        this.proxyErrors = (er) => this.dest.emit('error', er);
+        src.on('error', this.proxyErrors);
+    }
+}
+const isObjectModeOptions = (o) => !!o.objectMode;
+const isEncodingOptions = (o) => !o.objectMode && !!o.encoding && o.encoding !== 'buffer';
+/**
+ * Main export, the Minipass class
+ *
+ * `RType` is the type of data emitted, defaults to Buffer
+ *
+ * `WType` is the type of data to be written, if RType is buffer or string,
+ * then any {@link Minipass.ContiguousData} is allowed.
+ *
+ * `Events` is the set of event handler signatures that this object
+ * will emit, see {@link Minipass.Events}
+ */
+class Minipass extends EventEmitter {
+    [FLOWING] = false;
+    [PAUSED] = false;
+    [PIPES] = [];
+    [BUFFER] = [];
+    [OBJECTMODE];
+    [ENCODING];
+    [ASYNC];
+    [DECODER];
+    [EOF] = false;
+    [EMITTED_END] = false;
+    [EMITTING_END] = false;
+    [CLOSED] = false;
+    [EMITTED_ERROR] = null;
+    [BUFFERLENGTH] = 0;
+    [DESTROYED] = false;
+    [SIGNAL];
+    [ABORTED] = false;
+    [DATALISTENERS] = 0;
+    [DISCARDED] = false;
+    /**
+     * true if the stream can be written
+     */
+    writable = true;
+    /**
+     * true if the stream can be read
+     */
+    readable = true;
+    /**
+     * If `RType` is Buffer, then options do not need to be provided.
+     * Otherwise, an options object must be provided to specify either
+     * {@link Minipass.SharedOptions.objectMode} or
+     * {@link Minipass.SharedOptions.encoding}, as appropriate.
+     */
+    constructor(...args) {
+        const options = (args[0] ||
+            {});
+        super();
+        if (options.objectMode && typeof options.encoding === 'string') {
+            throw new TypeError('Encoding and objectMode may not be used together');
+        }
+        if (isObjectModeOptions(options)) {
+            this[OBJECTMODE] = true;
+            this[ENCODING] = null;
+        }
+        else if (isEncodingOptions(options)) {
+            this[ENCODING] = options.encoding;
+            this[OBJECTMODE] = false;
+        }
+        else {
+            this[OBJECTMODE] = false;
+            this[ENCODING] = null;
+        }
+        this[ASYNC] = !!options.async;
+        this[DECODER] = this[ENCODING]
+            ? new StringDecoder(this[ENCODING])
+            : null;
+        //@ts-ignore - private option for debugging and testing
+        if (options && options.debugExposeBuffer === true) {
+            Object.defineProperty(this, 'buffer', { get: () => this[BUFFER] });
+        }
+        //@ts-ignore - private option for debugging and testing
+        if (options && options.debugExposePipes === true) {
+            Object.defineProperty(this, 'pipes', { get: () => this[PIPES] });
+        }
+        const { signal } = options;
+        if (signal) {
+            this[SIGNAL] = signal;
+            if (signal.aborted) {
+                this[ABORT]();
+            }
+            else {
+                signal.addEventListener('abort', () => this[ABORT]());
+            }
+        }
+    }
+    /**
+     * The amount of data stored in the buffer waiting to be read.
+     *
+     * For Buffer strings, this will be the total byte length.
+     * For string encoding streams, this will be the string character length,
+     * according to JavaScript's `string.length` logic.
+     * For objectMode streams, this is a count of the items waiting to be
+     * emitted.
+     */
+    get bufferLength() {
+        return this[BUFFERLENGTH];
+    }
+    /**
+     * The `BufferEncoding` currently in use, or `null`
+     */
+    get encoding() {
+        return this[ENCODING];
+    }
+    /**
+     * @deprecated - This is a read only property
+     */
+    set encoding(_enc) {
+        throw new Error('Encoding must be set at instantiation time');
+    }
+    /**
+     * @deprecated - Encoding may only be set at instantiation time
+     */
+    setEncoding(_enc) {
+        throw new Error('Encoding must be set at instantiation time');
+    }
+    /**
+     * True if this is an objectMode stream
+     */
+    get objectMode() {
+        return this[OBJECTMODE];
+    }
+    /**
+     * @deprecated - This is a read-only property
+     */
+    set objectMode(_om) {
+        throw new Error('objectMode must be set at instantiation time');
+    }
+    /**
+     * true if this is an async stream
+     */
+    get ['async']() {
+        return this[ASYNC];
+    }
+    /**
+     * Set to true to make this stream async.
+     *
+     * Once set, it cannot be unset, as this would potentially cause incorrect
+     * behavior.  Ie, a sync stream can be made async, but an async stream
+     * cannot be safely made sync.
+     */
+    set ['async'](a) {
+        this[ASYNC] = this[ASYNC] || !!a;
+    }
+    // drop everything and get out of the flow completely
+    [ABORT]() {
+        this[ABORTED] = true;
+        this.emit('abort', this[SIGNAL]?.reason);
+        this.destroy(this[SIGNAL]?.reason);
+    }
+    /**
+     * True if the stream has been aborted.
+     */
+    get aborted() {
+        return this[ABORTED];
+    }
+    /**
+     * No-op setter. Stream aborted status is set via the AbortSignal provided
+     * in the constructor options.
+     */
+    set aborted(_) { }
+    write(chunk, encoding, cb) {
+        if (this[ABORTED])
+            return false;
+        if (this[EOF])
+            throw new Error('write after end');
+        if (this[DESTROYED]) {
+            this.emit('error', Object.assign(new Error('Cannot call write after a stream was destroyed'), { code: 'ERR_STREAM_DESTROYED' }));
+            return true;
+        }
+        if (typeof encoding === 'function') {
+            cb = encoding;
+            encoding = 'utf8';
+        }
+        if (!encoding)
+            encoding = 'utf8';
+        const fn = this[ASYNC] ? defer : nodefer;
+        // convert array buffers and typed array views into buffers
+        // at some point in the future, we may want to do the opposite!
+        // leave strings and buffers as-is
+        // anything is only allowed if in object mode, so throw
+        if (!this[OBJECTMODE] && !Buffer.isBuffer(chunk)) {
+            if (isArrayBufferView(chunk)) {
+                //@ts-ignore - sinful unsafe type changing
+                chunk = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+            }
+            else if (isArrayBufferLike(chunk)) {
+                //@ts-ignore - sinful unsafe type changing
+                chunk = Buffer.from(chunk);
+            }
+            else if (typeof chunk !== 'string') {
+                throw new Error('Non-contiguous data written to non-objectMode stream');
+            }
+        }
+        // handle object mode up front, since it's simpler
+        // this yields better performance, fewer checks later.
+        if (this[OBJECTMODE]) {
+            // maybe impossible?
+            /* c8 ignore start */
+            if (this[FLOWING] && this[BUFFERLENGTH] !== 0)
+                this[FLUSH](true);
+            /* c8 ignore stop */
+            if (this[FLOWING])
+                this.emit('data', chunk);
+            else
+                this[BUFFERPUSH](chunk);
+            if (this[BUFFERLENGTH] !== 0)
+                this.emit('readable');
+            if (cb)
+                fn(cb);
+            return this[FLOWING];
+        }
+        // at this point the chunk is a buffer or string
+        // don't buffer it up or send it to the decoder
+        if (!chunk.length) {
+            if (this[BUFFERLENGTH] !== 0)
+                this.emit('readable');
+            if (cb)
+                fn(cb);
+            return this[FLOWING];
+        }
+        // fast-path writing strings of same encoding to a stream with
+        // an empty buffer, skipping the buffer/decoder dance
+        if (typeof chunk === 'string' &&
+            // unless it is a string already ready for us to use
+            !(encoding === this[ENCODING] && !this[DECODER]?.lastNeed)) {
+            //@ts-ignore - sinful unsafe type change
+            chunk = Buffer.from(chunk, encoding);
+        }
+        if (Buffer.isBuffer(chunk) && this[ENCODING]) {
+            //@ts-ignore - sinful unsafe type change
+            chunk = this[DECODER].write(chunk);
+        }
+        // Note: flushing CAN potentially switch us into not-flowing mode
+        if (this[FLOWING] && this[BUFFERLENGTH] !== 0)
+            this[FLUSH](true);
+        if (this[FLOWING])
+            this.emit('data', chunk);
+        else
+            this[BUFFERPUSH](chunk);
+        if (this[BUFFERLENGTH] !== 0)
+            this.emit('readable');
+        if (cb)
+            fn(cb);
+        return this[FLOWING];
+    }
+    /**
+     * Low-level explicit read method.
+     *
+     * In objectMode, the argument is ignored, and one item is returned if
+     * available.
+     *
+     * `n` is the number of bytes (or in the case of encoding streams,
+     * characters) to consume. If `n` is not provided, then the entire buffer
+     * is returned, or `null` is returned if no data is available.
+     *
+     * If `n` is greater that the amount of data in the internal buffer,
+     * then `null` is returned.
+     */
+    read(n) {
+        if (this[DESTROYED])
+            return null;
+        this[DISCARDED] = false;
+        if (this[BUFFERLENGTH] === 0 ||
+            n === 0 ||
+            (n && n > this[BUFFERLENGTH])) {
+            this[MAYBE_EMIT_END]();
+            return null;
+        }
+        if (this[OBJECTMODE])
+            n = null;
+        if (this[BUFFER].length > 1 && !this[OBJECTMODE]) {
+            // not object mode, so if we have an encoding, then RType is string
+            // otherwise, must be Buffer
+            this[BUFFER] = [
+                (this[ENCODING]
+                    ? this[BUFFER].join('')
+                    : Buffer.concat(this[BUFFER], this[BUFFERLENGTH])),
+            ];
+        }
+        const ret = this[READ](n || null, this[BUFFER][0]);
+        this[MAYBE_EMIT_END]();
+        return ret;
+    }
+    [READ](n, chunk) {
+        if (this[OBJECTMODE])
+            this[BUFFERSHIFT]();
+        else {
+            const c = chunk;
+            if (n === c.length || n === null)
+                this[BUFFERSHIFT]();
+            else if (typeof c === 'string') {
+                this[BUFFER][0] = c.slice(n);
+                chunk = c.slice(0, n);
+                this[BUFFERLENGTH] -= n;
+            }
+            else {
+                this[BUFFER][0] = c.subarray(n);
+                chunk = c.subarray(0, n);
+                this[BUFFERLENGTH] -= n;
+            }
+        }
+        this.emit('data', chunk);
+        if (!this[BUFFER].length && !this[EOF])
+            this.emit('drain');
+        return chunk;
+    }
+    end(chunk, encoding, cb) {
+        if (typeof chunk === 'function') {
+            cb = chunk;
+            chunk = undefined;
+        }
+        if (typeof encoding === 'function') {
+            cb = encoding;
+            encoding = 'utf8';
+        }
+        if (chunk !== undefined)
+            this.write(chunk, encoding);
+        if (cb)
+            this.once('end', cb);
+        this[EOF] = true;
+        this.writable = false;
+        // if we haven't written anything, then go ahead and emit,
+        // even if we're not reading.
+        // we'll re-emit if a new 'end' listener is added anyway.
+        // This makes MP more suitable to write-only use cases.
+        if (this[FLOWING] || !this[PAUSED])
+            this[MAYBE_EMIT_END]();
+        return this;
+    }
+    // don't let the internal resume be overwritten
+    [RESUME]() {
+        if (this[DESTROYED])
+            return;
+        if (!this[DATALISTENERS] && !this[PIPES].length) {
+            this[DISCARDED] = true;
+        }
+        this[PAUSED] = false;
+        this[FLOWING] = true;
+        this.emit('resume');
+        if (this[BUFFER].length)
+            this[FLUSH]();
+        else if (this[EOF])
+            this[MAYBE_EMIT_END]();
+        else
+            this.emit('drain');
+    }
+    /**
+     * Resume the stream if it is currently in a paused state
+     *
+     * If called when there are no pipe destinations or `data` event listeners,
+     * this will place the stream in a "discarded" state, where all data will
+     * be thrown away. The discarded state is removed if a pipe destination or
+     * data handler is added, if pause() is called, or if any synchronous or
+     * asynchronous iteration is started.
+     */
+    resume() {
+        return this[RESUME]();
+    }
+    /**
+     * Pause the stream
+     */
+    pause() {
+        this[FLOWING] = false;
+        this[PAUSED] = true;
+        this[DISCARDED] = false;
+    }
+    /**
+     * true if the stream has been forcibly destroyed
+     */
+    get destroyed() {
+        return this[DESTROYED];
+    }
+    /**
+     * true if the stream is currently in a flowing state, meaning that
+     * any writes will be immediately emitted.
+     */
+    get flowing() {
+        return this[FLOWING];
+    }
+    /**
+     * true if the stream is currently in a paused state
+     */
+    get paused() {
+        return this[PAUSED];
+    }
+    [BUFFERPUSH](chunk) {
+        if (this[OBJECTMODE])
+            this[BUFFERLENGTH] += 1;
+        else
+            this[BUFFERLENGTH] += chunk.length;
+        this[BUFFER].push(chunk);
+    }
+    [BUFFERSHIFT]() {
+        if (this[OBJECTMODE])
+            this[BUFFERLENGTH] -= 1;
+        else
+            this[BUFFERLENGTH] -= this[BUFFER][0].length;
+        return this[BUFFER].shift();
+    }
+    [FLUSH](noDrain = false) {
+        do { } while (this[FLUSHCHUNK](this[BUFFERSHIFT]()) &&
+            this[BUFFER].length);
+        if (!noDrain && !this[BUFFER].length && !this[EOF])
+            this.emit('drain');
+    }
+    [FLUSHCHUNK](chunk) {
+        this.emit('data', chunk);
+        return this[FLOWING];
+    }
+    /**
+     * Pipe all data emitted by this stream into the destination provided.
+     *
+     * Triggers the flow of data.
+     */
+    pipe(dest, opts) {
+        if (this[DESTROYED])
+            return dest;
+        this[DISCARDED] = false;
+        const ended = this[EMITTED_END];
+        opts = opts || {};
+        if (dest === proc.stdout || dest === proc.stderr)
+            opts.end = false;
+        else
+            opts.end = opts.end !== false;
+        opts.proxyErrors = !!opts.proxyErrors;
+        // piping an ended stream ends immediately
+        if (ended) {
+            if (opts.end)
+                dest.end();
+        }
+        else {
+            // "as" here just ignores the WType, which pipes don't care about,
+            // since they're only consuming from us, and writing to the dest
+            this[PIPES].push(!opts.proxyErrors
+                ? new Pipe(this, dest, opts)
+                : new PipeProxyErrors(this, dest, opts));
+            if (this[ASYNC])
+                defer(() => this[RESUME]());
+            else
+                this[RESUME]();
+        }
+        return dest;
+    }
+    /**
+     * Fully unhook a piped destination stream.
+     *
+     * If the destination stream was the only consumer of this stream (ie,
+     * there are no other piped destinations or `'data'` event listeners)
+     * then the flow of data will stop until there is another consumer or
+     * {@link Minipass#resume} is explicitly called.
+     */
+    unpipe(dest) {
+        const p = this[PIPES].find(p => p.dest === dest);
+        if (p) {
+            if (this[PIPES].length === 1) {
+                if (this[FLOWING] && this[DATALISTENERS] === 0) {
+                    this[FLOWING] = false;
+                }
+                this[PIPES] = [];
+            }
+            else
+                this[PIPES].splice(this[PIPES].indexOf(p), 1);
+            p.unpipe();
+        }
+    }
+    /**
+     * Alias for {@link Minipass#on}
+     */
+    addListener(ev, handler) {
+        return this.on(ev, handler);
+    }
+    /**
+     * Mostly identical to `EventEmitter.on`, with the following
+     * behavior differences to prevent data loss and unnecessary hangs:
+     *
+     * - Adding a 'data' event handler will trigger the flow of data
+     *
+     * - Adding a 'readable' event handler when there is data waiting to be read
+     *   will cause 'readable' to be emitted immediately.
+     *
+     * - Adding an 'endish' event handler ('end', 'finish', etc.) which has
+     *   already passed will cause the event to be emitted immediately and all
+     *   handlers removed.
+     *
+     * - Adding an 'error' event handler after an error has been emitted will
+     *   cause the event to be re-emitted immediately with the error previously
+     *   raised.
+     */
+    on(ev, handler) {
+        const ret = super.on(ev, handler);
+        if (ev === 'data') {
+            this[DISCARDED] = false;
+            this[DATALISTENERS]++;
+            if (!this[PIPES].length && !this[FLOWING]) {
+                this[RESUME]();
+            }
+        }
+        else if (ev === 'readable' && this[BUFFERLENGTH] !== 0) {
+            super.emit('readable');
+        }
+        else if (isEndish(ev) && this[EMITTED_END]) {
+            super.emit(ev);
+            this.removeAllListeners(ev);
+        }
+        else if (ev === 'error' && this[EMITTED_ERROR]) {
+            const h = handler;
+            if (this[ASYNC])
+                defer(() => h.call(this, this[EMITTED_ERROR]));
+            else
+                h.call(this, this[EMITTED_ERROR]);
+        }
+        return ret;
+    }
+    /**
+     * Alias for {@link Minipass#off}
+     */
+    removeListener(ev, handler) {
+        return this.off(ev, handler);
+    }
+    /**
+     * Mostly identical to `EventEmitter.off`
+     *
+     * If a 'data' event handler is removed, and it was the last consumer
+     * (ie, there are no pipe destinations or other 'data' event listeners),
+     * then the flow of data will stop until there is another consumer or
+     * {@link Minipass#resume} is explicitly called.
+     */
+    off(ev, handler) {
+        const ret = super.off(ev, handler);
+        // if we previously had listeners, and now we don't, and we don't
+        // have any pipes, then stop the flow, unless it's been explicitly
+        // put in a discarded flowing state via stream.resume().
+        if (ev === 'data') {
+            this[DATALISTENERS] = this.listeners('data').length;
+            if (this[DATALISTENERS] === 0 &&
+                !this[DISCARDED] &&
+                !this[PIPES].length) {
+                this[FLOWING] = false;
+            }
+        }
+        return ret;
+    }
+    /**
+     * Mostly identical to `EventEmitter.removeAllListeners`
+     *
+     * If all 'data' event handlers are removed, and they were the last consumer
+     * (ie, there are no pipe destinations), then the flow of data will stop
+     * until there is another consumer or {@link Minipass#resume} is explicitly
+     * called.
+     */
+    removeAllListeners(ev) {
+        const ret = super.removeAllListeners(ev);
+        if (ev === 'data' || ev === undefined) {
+            this[DATALISTENERS] = 0;
+            if (!this[DISCARDED] && !this[PIPES].length) {
+                this[FLOWING] = false;
+            }
+        }
+        return ret;
+    }
+    /**
+     * true if the 'end' event has been emitted
+     */
+    get emittedEnd() {
+        return this[EMITTED_END];
+    }
+    [MAYBE_EMIT_END]() {
+        if (!this[EMITTING_END] &&
+            !this[EMITTED_END] &&
+            !this[DESTROYED] &&
+            this[BUFFER].length === 0 &&
+            this[EOF]) {
+            this[EMITTING_END] = true;
+            this.emit('end');
+            this.emit('prefinish');
+            this.emit('finish');
+            if (this[CLOSED])
+                this.emit('close');
+            this[EMITTING_END] = false;
+        }
+    }
+    /**
+     * Mostly identical to `EventEmitter.emit`, with the following
+     * behavior differences to prevent data loss and unnecessary hangs:
+     *
+     * If the stream has been destroyed, and the event is something other
+     * than 'close' or 'error', then `false` is returned and no handlers
+     * are called.
+     *
+     * If the event is 'end', and has already been emitted, then the event
+     * is ignored. If the stream is in a paused or non-flowing state, then
+     * the event will be deferred until data flow resumes. If the stream is
+     * async, then handlers will be called on the next tick rather than
+     * immediately.
+     *
+     * If the event is 'close', and 'end' has not yet been emitted, then
+     * the event will be deferred until after 'end' is emitted.
+     *
+     * If the event is 'error', and an AbortSignal was provided for the stream,
+     * and there are no listeners, then the event is ignored, matching the
+     * behavior of node core streams in the presense of an AbortSignal.
+     *
+     * If the event is 'finish' or 'prefinish', then all listeners will be
+     * removed after emitting the event, to prevent double-firing.
+     */
+    emit(ev, ...args) {
+        const data = args[0];
+        // error and close are only events allowed after calling destroy()
+        if (ev !== 'error' &&
+            ev !== 'close' &&
+            ev !== DESTROYED &&
+            this[DESTROYED]) {
+            return false;
+        }
+        else if (ev === 'data') {
+            return !this[OBJECTMODE] && !data
+                ? false
+                : this[ASYNC]
+                    ? (defer(() => this[EMITDATA](data)), true)
+                    : this[EMITDATA](data);
+        }
+        else if (ev === 'end') {
+            return this[EMITEND]();
+        }
+        else if (ev === 'close') {
+            this[CLOSED] = true;
+            // don't emit close before 'end' and 'finish'
+            if (!this[EMITTED_END] && !this[DESTROYED])
+                return false;
+            const ret = super.emit('close');
+            this.removeAllListeners('close');
+            return ret;
+        }
+        else if (ev === 'error') {
+            this[EMITTED_ERROR] = data;
+            super.emit(ERROR, data);
+            const ret = !this[SIGNAL] || this.listeners('error').length
+                ? super.emit('error', data)
+                : false;
+            this[MAYBE_EMIT_END]();
+            return ret;
+        }
+        else if (ev === 'resume') {
+            const ret = super.emit('resume');
+            this[MAYBE_EMIT_END]();
+            return ret;
+        }
+        else if (ev === 'finish' || ev === 'prefinish') {
+            const ret = super.emit(ev);
+            this.removeAllListeners(ev);
+            return ret;
+        }
+        // Some other unknown event
+        const ret = super.emit(ev, ...args);
+        this[MAYBE_EMIT_END]();
+        return ret;
+    }
+    [EMITDATA](data) {
+        for (const p of this[PIPES]) {
+            if (p.dest.write(data) === false)
+                this.pause();
+        }
+        const ret = this[DISCARDED] ? false : super.emit('data', data);
+        this[MAYBE_EMIT_END]();
+        return ret;
+    }
+    [EMITEND]() {
+        if (this[EMITTED_END])
+            return false;
+        this[EMITTED_END] = true;
+        this.readable = false;
+        return this[ASYNC]
+            ? (defer(() => this[EMITEND2]()), true)
+            : this[EMITEND2]();
+    }
+    [EMITEND2]() {
+        if (this[DECODER]) {
+            const data = this[DECODER].end();
+            if (data) {
+                for (const p of this[PIPES]) {
+                    p.dest.write(data);
+                }
+                if (!this[DISCARDED])
+                    super.emit('data', data);
+            }
+        }
+        for (const p of this[PIPES]) {
+            p.end();
+        }
+        const ret = super.emit('end');
+        this.removeAllListeners('end');
+        return ret;
+    }
+    /**
+     * Return a Promise that resolves to an array of all emitted data once
+     * the stream ends.
+     */
+    async collect() {
+        const buf = Object.assign([], {
+            dataLength: 0,
+        });
+        if (!this[OBJECTMODE])
+            buf.dataLength = 0;
+        // set the promise first, in case an error is raised
+        // by triggering the flow here.
+        const p = this.promise();
+        this.on('data', c => {
+            buf.push(c);
+            if (!this[OBJECTMODE])
+                buf.dataLength += c.length;
+        });
+        await p;
+        return buf;
+    }
+    /**
+     * Return a Promise that resolves to the concatenation of all emitted data
+     * once the stream ends.
+     *
+     * Not allowed on objectMode streams.
+     */
+    async concat() {
+        if (this[OBJECTMODE]) {
+            throw new Error('cannot concat in objectMode');
+        }
+        const buf = await this.collect();
+        return (this[ENCODING]
+            ? buf.join('')
+            : Buffer.concat(buf, buf.dataLength));
+    }
+    /**
+     * Return a void Promise that resolves once the stream ends.
+     */
+    async promise() {
+        return new Promise((resolve, reject) => {
+            this.on(DESTROYED, () => reject(new Error('stream destroyed')));
+            this.on('error', er => reject(er));
+            this.on('end', () => resolve());
+        });
+    }
+    /**
+     * Asynchronous `for await of` iteration.
+     *
+     * This will continue emitting all chunks until the stream terminates.
+     */
+    [Symbol.asyncIterator]() {
+        // set this up front, in case the consumer doesn't call next()
+        // right away.
+        this[DISCARDED] = false;
+        let stopped = false;
+        const stop = async () => {
+            this.pause();
+            stopped = true;
+            return { value: undefined, done: true };
+        };
+        const next = () => {
+            if (stopped)
+                return stop();
+            const res = this.read();
+            if (res !== null)
+                return Promise.resolve({ done: false, value: res });
+            if (this[EOF])
+                return stop();
+            let resolve;
+            let reject;
+            const onerr = (er) => {
+                this.off('data', ondata);
+                this.off('end', onend);
+                this.off(DESTROYED, ondestroy);
+                stop();
+                reject(er);
+            };
+            const ondata = (value) => {
+                this.off('error', onerr);
+                this.off('end', onend);
+                this.off(DESTROYED, ondestroy);
+                this.pause();
+                resolve({ value, done: !!this[EOF] });
+            };
+            const onend = () => {
+                this.off('error', onerr);
+                this.off('data', ondata);
+                this.off(DESTROYED, ondestroy);
+                stop();
+                resolve({ done: true, value: undefined });
+            };
+            const ondestroy = () => onerr(new Error('stream destroyed'));
+            return new Promise((res, rej) => {
+                reject = rej;
+                resolve = res;
+                this.once(DESTROYED, ondestroy);
+                this.once('error', onerr);
+                this.once('end', onend);
+                this.once('data', ondata);
+            });
+        };
+        return {
+            next,
+            throw: stop,
+            return: stop,
+            [Symbol.asyncIterator]() {
+                return this;
+            },
+            [Symbol.asyncDispose]: async () => { },
+        };
+    }
+    /**
+     * Synchronous `for of` iteration.
+     *
+     * The iteration will terminate when the internal buffer runs out, even
+     * if the stream has not yet terminated.
+     */
+    [Symbol.iterator]() {
+        // set this up front, in case the consumer doesn't call next()
+        // right away.
+        this[DISCARDED] = false;
+        let stopped = false;
+        const stop = () => {
+            this.pause();
+            this.off(ERROR, stop);
+            this.off(DESTROYED, stop);
+            this.off('end', stop);
+            stopped = true;
+            return { done: true, value: undefined };
+        };
+        const next = () => {
+            if (stopped)
+                return stop();
+            const value = this.read();
+            return value === null ? stop() : { done: false, value };
+        };
+        this.once('end', stop);
+        this.once(ERROR, stop);
+        this.once(DESTROYED, stop);
+        return {
+            next,
+            throw: stop,
+            return: stop,
+            [Symbol.iterator]() {
+                return this;
+            },
+            [Symbol.dispose]: () => { },
+        };
+    }
+    /**
+     * Destroy a stream, preventing it from being used for any further purpose.
+     *
+     * If the stream has a `close()` method, then it will be called on
+     * destruction.
+     *
+     * After destruction, any attempt to write data, read data, or emit most
+     * events will be ignored.
+     *
+     * If an error argument is provided, then it will be emitted in an
+     * 'error' event.
+     */
+    destroy(er) {
+        if (this[DESTROYED]) {
+            if (er)
+                this.emit('error', er);
+            else
+                this.emit(DESTROYED);
+            return this;
+        }
+        this[DESTROYED] = true;
+        this[DISCARDED] = true;
+        // throw away all buffered data, it's never coming out
+        this[BUFFER].length = 0;
+        this[BUFFERLENGTH] = 0;
+        const wc = this;
+        if (typeof wc.close === 'function' && !this[CLOSED])
+            wc.close();
+        if (er)
+            this.emit('error', er);
+        // if no error to emit, still reject pending promises
+        else
+            this.emit(DESTROYED);
+        return this;
+    }
+    /**
+     * Alias for {@link isStream}
+     *
+     * Former export location, maintained for backwards compatibility.
+     *
+     * @deprecated
+     */
+    static get isStream() {
+        return isStream;
+    }
+}
+
+const realpathSync = realpathSync$1.native;
+const defaultFS = {
+    lstatSync,
+    readdir: readdir$1,
+    readdirSync,
+    readlinkSync,
+    realpathSync,
+    promises: {
+        lstat,
+        readdir,
+        readlink,
+        realpath,
+    },
+};
+// if they just gave us require('fs') then use our default
+const fsFromOption = (fsOption) => !fsOption || fsOption === defaultFS || fsOption === require$$3$1 ?
+    defaultFS
+    : {
+        ...defaultFS,
+        ...fsOption,
+        promises: {
+            ...defaultFS.promises,
+            ...(fsOption.promises || {}),
+        },
+    };
+// turn something like //?/c:/ into c:\
+const uncDriveRegexp = /^\\\\\?\\([a-z]:)\\?$/i;
+const uncToDrive = (rootPath) => rootPath.replace(/\//g, '\\').replace(uncDriveRegexp, '$1\\');
+// windows paths are separated by either / or \
+const eitherSep = /[\\\/]/;
+const UNKNOWN = 0; // may not even exist, for all we know
+const IFIFO = 0b0001;
+const IFCHR = 0b0010;
+const IFDIR = 0b0100;
+const IFBLK = 0b0110;
+const IFREG = 0b1000;
+const IFLNK = 0b1010;
+const IFSOCK = 0b1100;
+const IFMT = 0b1111;
+// mask to unset low 4 bits
+const IFMT_UNKNOWN = ~IFMT;
+// set after successfully calling readdir() and getting entries.
+const READDIR_CALLED = 0b0000_0001_0000;
+// set after a successful lstat()
+const LSTAT_CALLED = 0b0000_0010_0000;
+// set if an entry (or one of its parents) is definitely not a dir
+const ENOTDIR = 0b0000_0100_0000;
+// set if an entry (or one of its parents) does not exist
+// (can also be set on lstat errors like EACCES or ENAMETOOLONG)
+const ENOENT = 0b0000_1000_0000;
+// cannot have child entries -- also verify &IFMT is either IFDIR or IFLNK
+// set if we fail to readlink
+const ENOREADLINK = 0b0001_0000_0000;
+// set if we know realpath() will fail
+const ENOREALPATH = 0b0010_0000_0000;
+const ENOCHILD = ENOTDIR | ENOENT | ENOREALPATH;
+const TYPEMASK = 0b0011_1111_1111;
+const entToType = (s) => s.isFile() ? IFREG
+    : s.isDirectory() ? IFDIR
+        : s.isSymbolicLink() ? IFLNK
+            : s.isCharacterDevice() ? IFCHR
+                : s.isBlockDevice() ? IFBLK
+                    : s.isSocket() ? IFSOCK
+                        : s.isFIFO() ? IFIFO
+                            : UNKNOWN;
+// normalize unicode path names
+const normalizeCache = new Map();
+const normalize = (s) => {
+    const c = normalizeCache.get(s);
+    if (c)
+        return c;
+    const n = s.normalize('NFKD');
+    normalizeCache.set(s, n);
+    return n;
+};
+const normalizeNocaseCache = new Map();
+const normalizeNocase = (s) => {
+    const c = normalizeNocaseCache.get(s);
+    if (c)
+        return c;
+    const n = normalize(s.toLowerCase());
+    normalizeNocaseCache.set(s, n);
+    return n;
+};
+/**
+ * An LRUCache for storing resolved path strings or Path objects.
+ * @internal
+ */
+class ResolveCache extends LRUCache {
+    constructor() {
+        super({ max: 256 });
+    }
+}
+// In order to prevent blowing out the js heap by allocating hundreds of
+// thousands of Path entries when walking extremely large trees, the "children"
+// in this tree are represented by storing an array of Path entries in an
+// LRUCache, indexed by the parent.  At any time, Path.children() may return an
+// empty array, indicating that it doesn't know about any of its children, and
+// thus has to rebuild that cache.  This is fine, it just means that we don't
+// benefit as much from having the cached entries, but huge directory walks
+// don't blow out the stack, and smaller ones are still as fast as possible.
+//
+//It does impose some complexity when building up the readdir data, because we
+//need to pass a reference to the children array that we started with.
+/**
+ * an LRUCache for storing child entries.
+ * @internal
+ */
+class ChildrenCache extends LRUCache {
+    constructor(maxSize = 16 * 1024) {
+        super({
+            maxSize,
+            // parent + children
+            sizeCalculation: a => a.length + 1,
+        });
+    }
+}
+const setAsCwd = Symbol('PathScurry setAsCwd');
+/**
+ * Path objects are sort of like a super-powered
+ * {@link https://nodejs.org/docs/latest/api/fs.html#class-fsdirent fs.Dirent}
+ *
+ * Each one represents a single filesystem entry on disk, which may or may not
+ * exist. It includes methods for reading various types of information via
+ * lstat, readlink, and readdir, and caches all information to the greatest
+ * degree possible.
+ *
+ * Note that fs operations that would normally throw will instead return an
+ * "empty" value. This is in order to prevent excessive overhead from error
+ * stack traces.
+ */
+class PathBase {
+    /**
+     * the basename of this path
+     *
+     * **Important**: *always* test the path name against any test string
+     * usingthe {@link isNamed} method, and not by directly comparing this
+     * string. Otherwise, unicode path strings that the system sees as identical
+     * will not be properly treated as the same path, leading to incorrect
+     * behavior and possible security issues.
+     */
+    name;
+    /**
+     * the Path entry corresponding to the path root.
+     *
+     * @internal
+     */
+    root;
+    /**
+     * All roots found within the current PathScurry family
+     *
+     * @internal
+     */
+    roots;
+    /**
+     * a reference to the parent path, or undefined in the case of root entries
+     *
+     * @internal
+     */
+    parent;
+    /**
+     * boolean indicating whether paths are compared case-insensitively
+     * @internal
+     */
+    nocase;
+    /**
+     * boolean indicating that this path is the current working directory
+     * of the PathScurry collection that contains it.
+     */
+    isCWD = false;
+    // potential default fs override
+    #fs;
+    // Stats fields
+    #dev;
+    get dev() {
+        return this.#dev;
+    }
+    #mode;
+    get mode() {
+        return this.#mode;
+    }
+    #nlink;
+    get nlink() {
+        return this.#nlink;
+    }
+    #uid;
+    get uid() {
+        return this.#uid;
+    }
+    #gid;
+    get gid() {
+        return this.#gid;
+    }
+    #rdev;
+    get rdev() {
+        return this.#rdev;
+    }
+    #blksize;
+    get blksize() {
+        return this.#blksize;
+    }
+    #ino;
+    get ino() {
+        return this.#ino;
+    }
+    #size;
+    get size() {
+        return this.#size;
+    }
+    #blocks;
+    get blocks() {
+        return this.#blocks;
+    }
+    #atimeMs;
+    get atimeMs() {
+        return this.#atimeMs;
+    }
+    #mtimeMs;
+    get mtimeMs() {
+        return this.#mtimeMs;
+    }
+    #ctimeMs;
+    get ctimeMs() {
+        return this.#ctimeMs;
+    }
+    #birthtimeMs;
+    get birthtimeMs() {
+        return this.#birthtimeMs;
+    }
+    #atime;
+    get atime() {
+        return this.#atime;
+    }
+    #mtime;
+    get mtime() {
+        return this.#mtime;
+    }
+    #ctime;
+    get ctime() {
+        return this.#ctime;
+    }
+    #birthtime;
+    get birthtime() {
+        return this.#birthtime;
+    }
+    #matchName;
+    #depth;
+    #fullpath;
+    #fullpathPosix;
+    #relative;
+    #relativePosix;
+    #type;
+    #children;
+    #linkTarget;
+    #realpath;
+    /**
+     * This property is for compatibility with the Dirent class as of
+     * Node v20, where Dirent['parentPath'] refers to the path of the
+     * directory that was passed to readdir. For root entries, it's the path
+     * to the entry itself.
+     */
+    get parentPath() {
+        return (this.parent || this).fullpath();
+    }
+    /**
+     * Deprecated alias for Dirent['parentPath'] Somewhat counterintuitively,
+     * this property refers to the *parent* path, not the path object itself.
+     */
+    get path() {
+        return this.parentPath;
+    }
+    /**
+     * Do not create new Path objects directly.  They should always be accessed
+     * via the PathScurry class or other methods on the Path class.
+     *
+     * @internal
+     */
+    constructor(name, type = UNKNOWN, root, roots, nocase, children, opts) {
+        this.name = name;
+        this.#matchName = nocase ? normalizeNocase(name) : normalize(name);
+        this.#type = type & TYPEMASK;
+        this.nocase = nocase;
+        this.roots = roots;
+        this.root = root || this;
+        this.#children = children;
+        this.#fullpath = opts.fullpath;
+        this.#relative = opts.relative;
+        this.#relativePosix = opts.relativePosix;
+        this.parent = opts.parent;
+        if (this.parent) {
+            this.#fs = this.parent.#fs;
+        }
+        else {
+            this.#fs = fsFromOption(opts.fs);
+        }
+    }
+    /**
+     * Returns the depth of the Path object from its root.
+     *
+     * For example, a path at `/foo/bar` would have a depth of 2.
+     */
+    depth() {
+        if (this.#depth !== undefined)
+            return this.#depth;
+        if (!this.parent)
+            return (this.#depth = 0);
+        return (this.#depth = this.parent.depth() + 1);
+    }
+    /**
+     * @internal
+     */
+    childrenCache() {
+        return this.#children;
+    }
+    /**
+     * Get the Path object referenced by the string path, resolved from this Path
+     */
+    resolve(path) {
+        if (!path) {
+            return this;
+        }
+        const rootPath = this.getRootString(path);
+        const dir = path.substring(rootPath.length);
+        const dirParts = dir.split(this.splitSep);
+        const result = rootPath ?
+            this.getRoot(rootPath).#resolveParts(dirParts)
+            : this.#resolveParts(dirParts);
+        return result;
+    }
+    #resolveParts(dirParts) {
+        let p = this;
+        for (const part of dirParts) {
+            p = p.child(part);
+        }
+        return p;
+    }
+    /**
+     * Returns the cached children Path objects, if still available.  If they
+     * have fallen out of the cache, then returns an empty array, and resets the
+     * READDIR_CALLED bit, so that future calls to readdir() will require an fs
+     * lookup.
+     *
+     * @internal
+     */
+    children() {
+        const cached = this.#children.get(this);
+        if (cached) {
+            return cached;
+        }
+        const children = Object.assign([], { provisional: 0 });
+        this.#children.set(this, children);
+        this.#type &= ~READDIR_CALLED;
+        return children;
+    }
+    /**
+     * Resolves a path portion and returns or creates the child Path.
+     *
+     * Returns `this` if pathPart is `''` or `'.'`, or `parent` if pathPart is
+     * `'..'`.
+     *
+     * This should not be called directly.  If `pathPart` contains any path
+     * separators, it will lead to unsafe undefined behavior.
+     *
+     * Use `Path.resolve()` instead.
+     *
+     * @internal
+     */
+    child(pathPart, opts) {
+        if (pathPart === '' || pathPart === '.') {
+            return this;
+        }
+        if (pathPart === '..') {
+            return this.parent || this;
+        }
+        // find the child
+        const children = this.children();
+        const name = this.nocase ? normalizeNocase(pathPart) : normalize(pathPart);
+        for (const p of children) {
+            if (p.#matchName === name) {
+                return p;
+            }
+        }
+        // didn't find it, create provisional child, since it might not
+        // actually exist.  If we know the parent isn't a dir, then
+        // in fact it CAN'T exist.
+        const s = this.parent ? this.sep : '';
+        const fullpath = this.#fullpath ? this.#fullpath + s + pathPart : undefined;
+        const pchild = this.newChild(pathPart, UNKNOWN, {
+            ...opts,
+            parent: this,
+            fullpath,
+        });
+        if (!this.canReaddir()) {
+            pchild.#type |= ENOENT;
+        }
+        // don't have to update provisional, because if we have real children,
+        // then provisional is set to children.length, otherwise a lower number
+        children.push(pchild);
+        return pchild;
+    }
+    /**
+     * The relative path from the cwd. If it does not share an ancestor with
+     * the cwd, then this ends up being equivalent to the fullpath()
+     */
+    relative() {
+        if (this.isCWD)
+            return '';
+        if (this.#relative !== undefined) {
+            return this.#relative;
+        }
+        const name = this.name;
+        const p = this.parent;
+        if (!p) {
+            return (this.#relative = this.name);
+        }
+        const pv = p.relative();
+        return pv + (!pv || !p.parent ? '' : this.sep) + name;
+    }
+    /**
+     * The relative path from the cwd, using / as the path separator.
+     * If it does not share an ancestor with
+     * the cwd, then this ends up being equivalent to the fullpathPosix()
+     * On posix systems, this is identical to relative().
+     */
+    relativePosix() {
+        if (this.sep === '/')
+            return this.relative();
+        if (this.isCWD)
+            return '';
+        if (this.#relativePosix !== undefined)
+            return this.#relativePosix;
+        const name = this.name;
+        const p = this.parent;
+        if (!p) {
+            return (this.#relativePosix = this.fullpathPosix());
+        }
+        const pv = p.relativePosix();
+        return pv + (!pv || !p.parent ? '' : '/') + name;
+    }
+    /**
+     * The fully resolved path string for this Path entry
+     */
+    fullpath() {
+        if (this.#fullpath !== undefined) {
+            return this.#fullpath;
+        }
+        const name = this.name;
+        const p = this.parent;
+        if (!p) {
+            return (this.#fullpath = this.name);
+        }
+        const pv = p.fullpath();
+        const fp = pv + (!p.parent ? '' : this.sep) + name;
+        return (this.#fullpath = fp);
+    }
+    /**
+     * On platforms other than windows, this is identical to fullpath.
+     *
+     * On windows, this is overridden to return the forward-slash form of the
+     * full UNC path.
+     */
+    fullpathPosix() {
+        if (this.#fullpathPosix !== undefined)
+            return this.#fullpathPosix;
+        if (this.sep === '/')
+            return (this.#fullpathPosix = this.fullpath());
+        if (!this.parent) {
+            const p = this.fullpath().replace(/\\/g, '/');
+            if (/^[a-z]:\//i.test(p)) {
+                return (this.#fullpathPosix = `//?/${p}`);
+            }
+            else {
+                return (this.#fullpathPosix = p);
+            }
+        }
+        const p = this.parent;
+        const pfpp = p.fullpathPosix();
+        const fpp = pfpp + (!pfpp || !p.parent ? '' : '/') + this.name;
+        return (this.#fullpathPosix = fpp);
+    }
+    /**
+     * Is the Path of an unknown type?
+     *
+     * Note that we might know *something* about it if there has been a previous
+     * filesystem operation, for example that it does not exist, or is not a
+     * link, or whether it has child entries.
+     */
+    isUnknown() {
+        return (this.#type & IFMT) === UNKNOWN;
+    }
+    isType(type) {
+        return this[`is${type}`]();
+    }
+    getType() {
+        return (this.isUnknown() ? 'Unknown'
+            : this.isDirectory() ? 'Directory'
+                : this.isFile() ? 'File'
+                    : this.isSymbolicLink() ? 'SymbolicLink'
+                        : this.isFIFO() ? 'FIFO'
+                            : this.isCharacterDevice() ? 'CharacterDevice'
+                                : this.isBlockDevice() ? 'BlockDevice'
+                                    : /* c8 ignore start */ this.isSocket() ? 'Socket'
+                                        : 'Unknown');
+        /* c8 ignore stop */
+    }
+    /**
+     * Is the Path a regular file?
+     */
+    isFile() {
+        return (this.#type & IFMT) === IFREG;
+    }
+    /**
+     * Is the Path a directory?
+     */
+    isDirectory() {
+        return (this.#type & IFMT) === IFDIR;
+    }
+    /**
+     * Is the path a character device?
+     */
+    isCharacterDevice() {
+        return (this.#type & IFMT) === IFCHR;
+    }
+    /**
+     * Is the path a block device?
+     */
+    isBlockDevice() {
+        return (this.#type & IFMT) === IFBLK;
+    }
+    /**
+     * Is the path a FIFO pipe?
+     */
+    isFIFO() {
+        return (this.#type & IFMT) === IFIFO;
+    }
+    /**
+     * Is the path a socket?
+     */
+    isSocket() {
+        return (this.#type & IFMT) === IFSOCK;
+    }
+    /**
+     * Is the path a symbolic link?
+     */
+    isSymbolicLink() {
+        return (this.#type & IFLNK) === IFLNK;
+    }
+    /**
+     * Return the entry if it has been subject of a successful lstat, or
+     * undefined otherwise.
+     *
+     * Does not read the filesystem, so an undefined result *could* simply
+     * mean that we haven't called lstat on it.
+     */
+    lstatCached() {
+        return this.#type & LSTAT_CALLED ? this : undefined;
+    }
+    /**
+     * Return the cached link target if the entry has been the subject of a
+     * successful readlink, or undefined otherwise.
+     *
+     * Does not read the filesystem, so an undefined result *could* just mean we
+     * don't have any cached data. Only use it if you are very sure that a
+     * readlink() has been called at some point.
+     */
+    readlinkCached() {
+        return this.#linkTarget;
+    }
+    /**
+     * Returns the cached realpath target if the entry has been the subject
+     * of a successful realpath, or undefined otherwise.
+     *
+     * Does not read the filesystem, so an undefined result *could* just mean we
+     * don't have any cached data. Only use it if you are very sure that a
+     * realpath() has been called at some point.
+     */
+    realpathCached() {
+        return this.#realpath;
+    }
+    /**
+     * Returns the cached child Path entries array if the entry has been the
+     * subject of a successful readdir(), or [] otherwise.
+     *
+     * Does not read the filesystem, so an empty array *could* just mean we
+     * don't have any cached data. Only use it if you are very sure that a
+     * readdir() has been called recently enough to still be valid.
+     */
+    readdirCached() {
+        const children = this.children();
+        return children.slice(0, children.provisional);
+    }
+    /**
+     * Return true if it's worth trying to readlink.  Ie, we don't (yet) have
+     * any indication that readlink will definitely fail.
+     *
+     * Returns false if the path is known to not be a symlink, if a previous
+     * readlink failed, or if the entry does not exist.
+     */
+    canReadlink() {
+        if (this.#linkTarget)
+            return true;
+        if (!this.parent)
+            return false;
+        // cases where it cannot possibly succeed
+        const ifmt = this.#type & IFMT;
+        return !((ifmt !== UNKNOWN && ifmt !== IFLNK) ||
+            this.#type & ENOREADLINK ||
+            this.#type & ENOENT);
+    }
+    /**
+     * Return true if readdir has previously been successfully called on this
+     * path, indicating that cachedReaddir() is likely valid.
+     */
+    calledReaddir() {
+        return !!(this.#type & READDIR_CALLED);
+    }
+    /**
+     * Returns true if the path is known to not exist. That is, a previous lstat
+     * or readdir failed to verify its existence when that would have been
+     * expected, or a parent entry was marked either enoent or enotdir.
+     */
+    isENOENT() {
+        return !!(this.#type & ENOENT);
+    }
+    /**
+     * Return true if the path is a match for the given path name.  This handles
+     * case sensitivity and unicode normalization.
+     *
+     * Note: even on case-sensitive systems, it is **not** safe to test the
+     * equality of the `.name` property to determine whether a given pathname
+     * matches, due to unicode normalization mismatches.
+     *
+     * Always use this method instead of testing the `path.name` property
+     * directly.
+     */
+    isNamed(n) {
+        return !this.nocase ?
+            this.#matchName === normalize(n)
+            : this.#matchName === normalizeNocase(n);
+    }
+    /**
+     * Return the Path object corresponding to the target of a symbolic link.
+     *
+     * If the Path is not a symbolic link, or if the readlink call fails for any
+     * reason, `undefined` is returned.
+     *
+     * Result is cached, and thus may be outdated if the filesystem is mutated.
+     */
+    async readlink() {
+        const target = this.#linkTarget;
+        if (target) {
+            return target;
+        }
+        if (!this.canReadlink()) {
+            return undefined;
+        }
+        /* c8 ignore start */
+        // already covered by the canReadlink test, here for ts grumples
+        if (!this.parent) {
+            return undefined;
+        }
+        /* c8 ignore stop */
+        try {
+            const read = await this.#fs.promises.readlink(this.fullpath());
+            const linkTarget = (await this.parent.realpath())?.resolve(read);
+            if (linkTarget) {
+                return (this.#linkTarget = linkTarget);
+            }
+        }
+        catch (er) {
+            this.#readlinkFail(er.code);
+            return undefined;
+        }
+    }
+    /**
+     * Synchronous {@link PathBase.readlink}
+     */
+    readlinkSync() {
+        const target = this.#linkTarget;
+        if (target) {
+            return target;
+        }
+        if (!this.canReadlink()) {
+            return undefined;
+        }
+        /* c8 ignore start */
+        // already covered by the canReadlink test, here for ts grumples
+        if (!this.parent) {
+            return undefined;
+        }
+        /* c8 ignore stop */
+        try {
+            const read = this.#fs.readlinkSync(this.fullpath());
+            const linkTarget = this.parent.realpathSync()?.resolve(read);
+            if (linkTarget) {
+                return (this.#linkTarget = linkTarget);
+            }
+        }
+        catch (er) {
+            this.#readlinkFail(er.code);
+            return undefined;
+        }
+    }
+    #readdirSuccess(children) {
+        // succeeded, mark readdir called bit
+        this.#type |= READDIR_CALLED;
+        // mark all remaining provisional children as ENOENT
+        for (let p = children.provisional; p < children.length; p++) {
+            const c = children[p];
+            if (c)
+                c.#markENOENT();
+        }
+    }
+    #markENOENT() {
+        // mark as UNKNOWN and ENOENT
+        if (this.#type & ENOENT)
+            return;
+        this.#type = (this.#type | ENOENT) & IFMT_UNKNOWN;
+        this.#markChildrenENOENT();
+    }
+    #markChildrenENOENT() {
+        // all children are provisional and do not exist
+        const children = this.children();
+        children.provisional = 0;
+        for (const p of children) {
+            p.#markENOENT();
+        }
+    }
+    #markENOREALPATH() {
+        this.#type |= ENOREALPATH;
+        this.#markENOTDIR();
+    }
+    // save the information when we know the entry is not a dir
+    #markENOTDIR() {
+        // entry is not a directory, so any children can't exist.
+        // this *should* be impossible, since any children created
+        // after it's been marked ENOTDIR should be marked ENOENT,
+        // so it won't even get to this point.
+        /* c8 ignore start */
+        if (this.#type & ENOTDIR)
+            return;
+        /* c8 ignore stop */
+        let t = this.#type;
+        // this could happen if we stat a dir, then delete it,
+        // then try to read it or one of its children.
+        if ((t & IFMT) === IFDIR)
+            t &= IFMT_UNKNOWN;
+        this.#type = t | ENOTDIR;
+        this.#markChildrenENOENT();
+    }
+    #readdirFail(code = '') {
+        // markENOTDIR and markENOENT also set provisional=0
+        if (code === 'ENOTDIR' || code === 'EPERM') {
+            this.#markENOTDIR();
+        }
+        else if (code === 'ENOENT') {
+            this.#markENOENT();
+        }
+        else {
+            this.children().provisional = 0;
+        }
+    }
+    #lstatFail(code = '') {
+        // Windows just raises ENOENT in this case, disable for win CI
+        /* c8 ignore start */
+        if (code === 'ENOTDIR') {
+            // already know it has a parent by this point
+            const p = this.parent;
+            p.#markENOTDIR();
+        }
+        else if (code === 'ENOENT') {
+            /* c8 ignore stop */
+            this.#markENOENT();
+        }
+    }
+    #readlinkFail(code = '') {
+        let ter = this.#type;
+        ter |= ENOREADLINK;
+        if (code === 'ENOENT')
+            ter |= ENOENT;
+        // windows gets a weird error when you try to readlink a file
+        if (code === 'EINVAL' || code === 'UNKNOWN') {
+            // exists, but not a symlink, we don't know WHAT it is, so remove
+            // all IFMT bits.
+            ter &= IFMT_UNKNOWN;
+        }
+        this.#type = ter;
+        // windows just gets ENOENT in this case.  We do cover the case,
+        // just disabled because it's impossible on Windows CI
+        /* c8 ignore start */
+        if (code === 'ENOTDIR' && this.parent) {
+            this.parent.#markENOTDIR();
+        }
+        /* c8 ignore stop */
+    }
+    #readdirAddChild(e, c) {
+        return (this.#readdirMaybePromoteChild(e, c) ||
+            this.#readdirAddNewChild(e, c));
+    }
+    #readdirAddNewChild(e, c) {
+        // alloc new entry at head, so it's never provisional
+        const type = entToType(e);
+        const child = this.newChild(e.name, type, { parent: this });
+        const ifmt = child.#type & IFMT;
+        if (ifmt !== IFDIR && ifmt !== IFLNK && ifmt !== UNKNOWN) {
+            child.#type |= ENOTDIR;
+        }
+        c.unshift(child);
+        c.provisional++;
+        return child;
+    }
+    #readdirMaybePromoteChild(e, c) {
+        for (let p = c.provisional; p < c.length; p++) {
+            const pchild = c[p];
+            const name = this.nocase ? normalizeNocase(e.name) : normalize(e.name);
+            if (name !== pchild.#matchName) {
+                continue;
+            }
+            return this.#readdirPromoteChild(e, pchild, p, c);
+        }
+    }
+    #readdirPromoteChild(e, p, index, c) {
+        const v = p.name;
+        // retain any other flags, but set ifmt from dirent
+        p.#type = (p.#type & IFMT_UNKNOWN) | entToType(e);
+        // case sensitivity fixing when we learn the true name.
+        if (v !== e.name)
+            p.name = e.name;
+        // just advance provisional index (potentially off the list),
+        // otherwise we have to splice/pop it out and re-insert at head
+        if (index !== c.provisional) {
+            if (index === c.length - 1)
+                c.pop();
+            else
+                c.splice(index, 1);
+            c.unshift(p);
+        }
+        c.provisional++;
+        return p;
+    }
+    /**
+     * Call lstat() on this Path, and update all known information that can be
+     * determined.
+     *
+     * Note that unlike `fs.lstat()`, the returned value does not contain some
+     * information, such as `mode`, `dev`, `nlink`, and `ino`.  If that
+     * information is required, you will need to call `fs.lstat` yourself.
+     *
+     * If the Path refers to a nonexistent file, or if the lstat call fails for
+     * any reason, `undefined` is returned.  Otherwise the updated Path object is
+     * returned.
+     *
+     * Results are cached, and thus may be out of date if the filesystem is
+     * mutated.
+     */
+    async lstat() {
+        if ((this.#type & ENOENT) === 0) {
+            try {
+                this.#applyStat(await this.#fs.promises.lstat(this.fullpath()));
+                return this;
+            }
+            catch (er) {
+                this.#lstatFail(er.code);
+            }
+        }
+    }
+    /**
+     * synchronous {@link PathBase.lstat}
+     */
+    lstatSync() {
+        if ((this.#type & ENOENT) === 0) {
+            try {
+                this.#applyStat(this.#fs.lstatSync(this.fullpath()));
+                return this;
+            }
+            catch (er) {
+                this.#lstatFail(er.code);
+            }
+        }
+    }
+    #applyStat(st) {
+        const { atime, atimeMs, birthtime, birthtimeMs, blksize, blocks, ctime, ctimeMs, dev, gid, ino, mode, mtime, mtimeMs, nlink, rdev, size, uid, } = st;
+        this.#atime = atime;
+        this.#atimeMs = atimeMs;
+        this.#birthtime = birthtime;
+        this.#birthtimeMs = birthtimeMs;
+        this.#blksize = blksize;
+        this.#blocks = blocks;
+        this.#ctime = ctime;
+        this.#ctimeMs = ctimeMs;
+        this.#dev = dev;
+        this.#gid = gid;
+        this.#ino = ino;
+        this.#mode = mode;
+        this.#mtime = mtime;
+        this.#mtimeMs = mtimeMs;
+        this.#nlink = nlink;
+        this.#rdev = rdev;
+        this.#size = size;
+        this.#uid = uid;
+        const ifmt = entToType(st);
+        // retain any other flags, but set the ifmt
+        this.#type = (this.#type & IFMT_UNKNOWN) | ifmt | LSTAT_CALLED;
+        if (ifmt !== UNKNOWN && ifmt !== IFDIR && ifmt !== IFLNK) {
+            this.#type |= ENOTDIR;
+        }
+    }
+    #onReaddirCB = [];
+    #readdirCBInFlight = false;
+    #callOnReaddirCB(children) {
+        this.#readdirCBInFlight = false;
+        const cbs = this.#onReaddirCB.slice();
+        this.#onReaddirCB.length = 0;
+        cbs.forEach(cb => cb(null, children));
+    }
+    /**
+     * Standard node-style callback interface to get list of directory entries.
+     *
+     * If the Path cannot or does not contain any children, then an empty array
+     * is returned.
+     *
+     * Results are cached, and thus may be out of date if the filesystem is
+     * mutated.
+     *
+     * @param cb The callback called with (er, entries).  Note that the `er`
+     * param is somewhat extraneous, as all readdir() errors are handled and
+     * simply result in an empty set of entries being returned.
+     * @param allowZalgo Boolean indicating that immediately known results should
+     * *not* be deferred with `queueMicrotask`. Defaults to `false`. Release
+     * zalgo at your peril, the dark pony lord is devious and unforgiving.
+     */
+    readdirCB(cb, allowZalgo = false) {
+        if (!this.canReaddir()) {
+            if (allowZalgo)
+                cb(null, []);
+            else
+                queueMicrotask(() => cb(null, []));
+            return;
+        }
+        const children = this.children();
+        if (this.calledReaddir()) {
+            const c = children.slice(0, children.provisional);
+            if (allowZalgo)
+                cb(null, c);
+            else
+                queueMicrotask(() => cb(null, c));
+            return;
+        }
+        // don't have to worry about zalgo at this point.
+        this.#onReaddirCB.push(cb);
+        if (this.#readdirCBInFlight) {
+            return;
+        }
+        this.#readdirCBInFlight = true;
+        // else read the directory, fill up children
+        // de-provisionalize any provisional children.
+        const fullpath = this.fullpath();
+        this.#fs.readdir(fullpath, { withFileTypes: true }, (er, entries) => {
+            if (er) {
+                this.#readdirFail(er.code);
+                children.provisional = 0;
+            }
+            else {
+                // if we didn't get an error, we always get entries.
+                //@ts-ignore
+                for (const e of entries) {
+                    this.#readdirAddChild(e, children);
+                }
+                this.#readdirSuccess(children);
+            }
+            this.#callOnReaddirCB(children.slice(0, children.provisional));
+            return;
+        });
+    }
+    #asyncReaddirInFlight;
+    /**
+     * Return an array of known child entries.
+     *
+     * If the Path cannot or does not contain any children, then an empty array
+     * is returned.
+     *
+     * Results are cached, and thus may be out of date if the filesystem is
+     * mutated.
+     */
+    async readdir() {
+        if (!this.canReaddir()) {
+            return [];
+        }
+        const children = this.children();
+        if (this.calledReaddir()) {
+            return children.slice(0, children.provisional);
+        }
+        // else read the directory, fill up children
+        // de-provisionalize any provisional children.
+        const fullpath = this.fullpath();
+        if (this.#asyncReaddirInFlight) {
+            await this.#asyncReaddirInFlight;
+        }
+        else {
+            /* c8 ignore start */
+            let resolve = () => { };
+            /* c8 ignore stop */
+            this.#asyncReaddirInFlight = new Promise(res => (resolve = res));
+            try {
+                for (const e of await this.#fs.promises.readdir(fullpath, {
+                    withFileTypes: true,
+                })) {
+                    this.#readdirAddChild(e, children);
+                }
+                this.#readdirSuccess(children);
+            }
+            catch (er) {
+                this.#readdirFail(er.code);
+                children.provisional = 0;
+            }
+            this.#asyncReaddirInFlight = undefined;
+            resolve();
+        }
+        return children.slice(0, children.provisional);
+    }
+    /**
+     * synchronous {@link PathBase.readdir}
+     */
+    readdirSync() {
+        if (!this.canReaddir()) {
+            return [];
+        }
+        const children = this.children();
+        if (this.calledReaddir()) {
+            return children.slice(0, children.provisional);
+        }
+        // else read the directory, fill up children
+        // de-provisionalize any provisional children.
+        const fullpath = this.fullpath();
+        try {
+            for (const e of this.#fs.readdirSync(fullpath, {
+                withFileTypes: true,
+            })) {
+                this.#readdirAddChild(e, children);
+            }
+            this.#readdirSuccess(children);
+        }
+        catch (er) {
+            this.#readdirFail(er.code);
+            children.provisional = 0;
+        }
+        return children.slice(0, children.provisional);
+    }
+    canReaddir() {
+        if (this.#type & ENOCHILD)
+            return false;
+        const ifmt = IFMT & this.#type;
+        // we always set ENOTDIR when setting IFMT, so should be impossible
+        /* c8 ignore start */
+        if (!(ifmt === UNKNOWN || ifmt === IFDIR || ifmt === IFLNK)) {
+            return false;
+        }
+        /* c8 ignore stop */
+        return true;
+    }
+    shouldWalk(dirs, walkFilter) {
+        return ((this.#type & IFDIR) === IFDIR &&
+            !(this.#type & ENOCHILD) &&
+            !dirs.has(this) &&
+            (!walkFilter || walkFilter(this)));
+    }
+    /**
+     * Return the Path object corresponding to path as resolved
+     * by realpath(3).
+     *
+     * If the realpath call fails for any reason, `undefined` is returned.
+     *
+     * Result is cached, and thus may be outdated if the filesystem is mutated.
+     * On success, returns a Path object.
+     */
+    async realpath() {
+        if (this.#realpath)
+            return this.#realpath;
+        if ((ENOREALPATH | ENOREADLINK | ENOENT) & this.#type)
+            return undefined;
+        try {
+            const rp = await this.#fs.promises.realpath(this.fullpath());
+            return (this.#realpath = this.resolve(rp));
+        }
+        catch (_) {
+            this.#markENOREALPATH();
+        }
+    }
+    /**
+     * Synchronous {@link realpath}
+     */
+    realpathSync() {
+        if (this.#realpath)
+            return this.#realpath;
+        if ((ENOREALPATH | ENOREADLINK | ENOENT) & this.#type)
+            return undefined;
+        try {
+            const rp = this.#fs.realpathSync(this.fullpath());
+            return (this.#realpath = this.resolve(rp));
+        }
+        catch (_) {
+            this.#markENOREALPATH();
+        }
+    }
+    /**
+     * Internal method to mark this Path object as the scurry cwd,
+     * called by {@link PathScurry#chdir}
+     *
+     * @internal
+     */
+    [setAsCwd](oldCwd) {
+        if (oldCwd === this)
+            return;
+        oldCwd.isCWD = false;
+        this.isCWD = true;
+        const changed = new Set([]);
+        let rp = [];
+        let p = this;
+        while (p && p.parent) {
+            changed.add(p);
+            p.#relative = rp.join(this.sep);
+            p.#relativePosix = rp.join('/');
+            p = p.parent;
+            rp.push('..');
+        }
+        // now un-memoize parents of old cwd
+        p = oldCwd;
+        while (p && p.parent && !changed.has(p)) {
+            p.#relative = undefined;
+            p.#relativePosix = undefined;
+            p = p.parent;
+        }
+    }
+}
+/**
+ * Path class used on win32 systems
+ *
+ * Uses `'\\'` as the path separator for returned paths, either `'\\'` or `'/'`
+ * as the path separator for parsing paths.
+ */
+class PathWin32 extends PathBase {
+    /**
+     * Separator for generating path strings.
+     */
+    sep = '\\';
+    /**
+     * Separator for parsing path strings.
+     */
+    splitSep = eitherSep;
+    /**
+     * Do not create new Path objects directly.  They should always be accessed
+     * via the PathScurry class or other methods on the Path class.
+     *
+     * @internal
+     */
+    constructor(name, type = UNKNOWN, root, roots, nocase, children, opts) {
+        super(name, type, root, roots, nocase, children, opts);
+    }
+    /**
+     * @internal
+     */
+    newChild(name, type = UNKNOWN, opts = {}) {
+        return new PathWin32(name, type, this.root, this.roots, this.nocase, this.childrenCache(), opts);
+    }
+    /**
+     * @internal
+     */
+    getRootString(path) {
+        return win32.parse(path).root;
+    }
+    /**
+     * @internal
+     */
+    getRoot(rootPath) {
+        rootPath = uncToDrive(rootPath.toUpperCase());
+        if (rootPath === this.root.name) {
+            return this.root;
+        }
+        // ok, not that one, check if it matches another we know about
+        for (const [compare, root] of Object.entries(this.roots)) {
+            if (this.sameRoot(rootPath, compare)) {
+                return (this.roots[rootPath] = root);
+            }
+        }
+        // otherwise, have to create a new one.
+        return (this.roots[rootPath] = new PathScurryWin32(rootPath, this).root);
+    }
+    /**
+     * @internal
+     */
+    sameRoot(rootPath, compare = this.root.name) {
+        // windows can (rarely) have case-sensitive filesystem, but
+        // UNC and drive letters are always case-insensitive, and canonically
+        // represented uppercase.
+        rootPath = rootPath
+            .toUpperCase()
+            .replace(/\//g, '\\')
+            .replace(uncDriveRegexp, '$1\\');
+        return rootPath === compare;
+    }
+}
+/**
+ * Path class used on all posix systems.
+ *
+ * Uses `'/'` as the path separator.
+ */
+class PathPosix extends PathBase {
+    /**
+     * separator for parsing path strings
+     */
+    splitSep = '/';
+    /**
+     * separator for generating path strings
+     */
+    sep = '/';
+    /**
+     * Do not create new Path objects directly.  They should always be accessed
+     * via the PathScurry class or other methods on the Path class.
+     *
+     * @internal
+     */
+    constructor(name, type = UNKNOWN, root, roots, nocase, children, opts) {
+        super(name, type, root, roots, nocase, children, opts);
+    }
+    /**
+     * @internal
+     */
+    getRootString(path) {
+        return path.startsWith('/') ? '/' : '';
+    }
+    /**
+     * @internal
+     */
+    getRoot(_rootPath) {
+        return this.root;
+    }
+    /**
+     * @internal
+     */
+    newChild(name, type = UNKNOWN, opts = {}) {
+        return new PathPosix(name, type, this.root, this.roots, this.nocase, this.childrenCache(), opts);
+    }
+}
+/**
+ * The base class for all PathScurry classes, providing the interface for path
+ * resolution and filesystem operations.
+ *
+ * Typically, you should *not* instantiate this class directly, but rather one
+ * of the platform-specific classes, or the exported {@link PathScurry} which
+ * defaults to the current platform.
+ */
+class PathScurryBase {
+    /**
+     * The root Path entry for the current working directory of this Scurry
+     */
+    root;
+    /**
+     * The string path for the root of this Scurry's current working directory
+     */
+    rootPath;
+    /**
+     * A collection of all roots encountered, referenced by rootPath
+     */
+    roots;
+    /**
+     * The Path entry corresponding to this PathScurry's current working directory.
+     */
+    cwd;
+    #resolveCache;
+    #resolvePosixCache;
+    #children;
+    /**
+     * Perform path comparisons case-insensitively.
+     *
+     * Defaults true on Darwin and Windows systems, false elsewhere.
+     */
+    nocase;
+    #fs;
+    /**
+     * This class should not be instantiated directly.
+     *
+     * Use PathScurryWin32, PathScurryDarwin, PathScurryPosix, or PathScurry
+     *
+     * @internal
+     */
+    constructor(cwd = process.cwd(), pathImpl, sep, { nocase, childrenCacheSize = 16 * 1024, fs = defaultFS, } = {}) {
+        this.#fs = fsFromOption(fs);
+        if (cwd instanceof URL || cwd.startsWith('file://')) {
+            cwd = fileURLToPath(cwd);
+        }
+        // resolve and split root, and then add to the store.
+        // this is the only time we call path.resolve()
+        const cwdPath = pathImpl.resolve(cwd);
+        this.roots = Object.create(null);
+        this.rootPath = this.parseRootPath(cwdPath);
+        this.#resolveCache = new ResolveCache();
+        this.#resolvePosixCache = new ResolveCache();
+        this.#children = new ChildrenCache(childrenCacheSize);
+        const split = cwdPath.substring(this.rootPath.length).split(sep);
+        // resolve('/') leaves '', splits to [''], we don't want that.
+        if (split.length === 1 && !split[0]) {
+            split.pop();
+        }
+        /* c8 ignore start */
+        if (nocase === undefined) {
+            throw new TypeError('must provide nocase setting to PathScurryBase ctor');
+        }
+        /* c8 ignore stop */
+        this.nocase = nocase;
+        this.root = this.newRoot(this.#fs);
+        this.roots[this.rootPath] = this.root;
+        let prev = this.root;
+        let len = split.length - 1;
+        const joinSep = pathImpl.sep;
+        let abs = this.rootPath;
+        let sawFirst = false;
+        for (const part of split) {
+            const l = len--;
+            prev = prev.child(part, {
+                relative: new Array(l).fill('..').join(joinSep),
+                relativePosix: new Array(l).fill('..').join('/'),
+                fullpath: (abs += (sawFirst ? '' : joinSep) + part),
+            });
+            sawFirst = true;
+        }
+        this.cwd = prev;
+    }
+    /**
+     * Get the depth of a provided path, string, or the cwd
+     */
+    depth(path = this.cwd) {
+        if (typeof path === 'string') {
+            path = this.cwd.resolve(path);
+        }
+        return path.depth();
+    }
+    /**
+     * Return the cache of child entries.  Exposed so subclasses can create
+     * child Path objects in a platform-specific way.
+     *
+     * @internal
+     */
+    childrenCache() {
+        return this.#children;
+    }
+    /**
+     * Resolve one or more path strings to a resolved string
+     *
+     * Same interface as require('path').resolve.
+     *
+     * Much faster than path.resolve() when called multiple times for the same
+     * path, because the resolved Path objects are cached.  Much slower
+     * otherwise.
+     */
+    resolve(...paths) {
+        // first figure out the minimum number of paths we have to test
+        // we always start at cwd, but any absolutes will bump the start
+        let r = '';
+        for (let i = paths.length - 1; i >= 0; i--) {
+            const p = paths[i];
+            if (!p || p === '.')
+                continue;
+            r = r ? `${p}/${r}` : p;
+            if (this.isAbsolute(p)) {
+                break;
+            }
+        }
+        const cached = this.#resolveCache.get(r);
+        if (cached !== undefined) {
+            return cached;
+        }
+        const result = this.cwd.resolve(r).fullpath();
+        this.#resolveCache.set(r, result);
+        return result;
+    }
+    /**
+     * Resolve one or more path strings to a resolved string, returning
+     * the posix path.  Identical to .resolve() on posix systems, but on
+     * windows will return a forward-slash separated UNC path.
+     *
+     * Same interface as require('path').resolve.
+     *
+     * Much faster than path.resolve() when called multiple times for the same
+     * path, because the resolved Path objects are cached.  Much slower
+     * otherwise.
+     */
+    resolvePosix(...paths) {
+        // first figure out the minimum number of paths we have to test
+        // we always start at cwd, but any absolutes will bump the start
+        let r = '';
+        for (let i = paths.length - 1; i >= 0; i--) {
+            const p = paths[i];
+            if (!p || p === '.')
+                continue;
+            r = r ? `${p}/${r}` : p;
+            if (this.isAbsolute(p)) {
+                break;
+            }
+        }
+        const cached = this.#resolvePosixCache.get(r);
+        if (cached !== undefined) {
+            return cached;
+        }
+        const result = this.cwd.resolve(r).fullpathPosix();
+        this.#resolvePosixCache.set(r, result);
+        return result;
+    }
+    /**
+     * find the relative path from the cwd to the supplied path string or entry
+     */
+    relative(entry = this.cwd) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        return entry.relative();
+    }
+    /**
+     * find the relative path from the cwd to the supplied path string or
+     * entry, using / as the path delimiter, even on Windows.
+     */
+    relativePosix(entry = this.cwd) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        return entry.relativePosix();
+    }
+    /**
+     * Return the basename for the provided string or Path object
+     */
+    basename(entry = this.cwd) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        return entry.name;
+    }
+    /**
+     * Return the dirname for the provided string or Path object
+     */
+    dirname(entry = this.cwd) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        return (entry.parent || entry).fullpath();
+    }
+    async readdir(entry = this.cwd, opts = {
+        withFileTypes: true,
+    }) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        else if (!(entry instanceof PathBase)) {
+            opts = entry;
+            entry = this.cwd;
+        }
+        const { withFileTypes } = opts;
+        if (!entry.canReaddir()) {
+            return [];
+        }
+        else {
+            const p = await entry.readdir();
+            return withFileTypes ? p : p.map(e => e.name);
+        }
+    }
+    readdirSync(entry = this.cwd, opts = {
+        withFileTypes: true,
+    }) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        else if (!(entry instanceof PathBase)) {
+            opts = entry;
+            entry = this.cwd;
+        }
+        const { withFileTypes = true } = opts;
+        if (!entry.canReaddir()) {
+            return [];
+        }
+        else if (withFileTypes) {
+            return entry.readdirSync();
+        }
+        else {
+            return entry.readdirSync().map(e => e.name);
+        }
+    }
+    /**
+     * Call lstat() on the string or Path object, and update all known
+     * information that can be determined.
+     *
+     * Note that unlike `fs.lstat()`, the returned value does not contain some
+     * information, such as `mode`, `dev`, `nlink`, and `ino`.  If that
+     * information is required, you will need to call `fs.lstat` yourself.
+     *
+     * If the Path refers to a nonexistent file, or if the lstat call fails for
+     * any reason, `undefined` is returned.  Otherwise the updated Path object is
+     * returned.
+     *
+     * Results are cached, and thus may be out of date if the filesystem is
+     * mutated.
+     */
+    async lstat(entry = this.cwd) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        return entry.lstat();
+    }
+    /**
+     * synchronous {@link PathScurryBase.lstat}
+     */
+    lstatSync(entry = this.cwd) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        return entry.lstatSync();
+    }
+    async readlink(entry = this.cwd, { withFileTypes } = {
+        withFileTypes: false,
+    }) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        else if (!(entry instanceof PathBase)) {
+            withFileTypes = entry.withFileTypes;
+            entry = this.cwd;
+        }
+        const e = await entry.readlink();
+        return withFileTypes ? e : e?.fullpath();
+    }
+    readlinkSync(entry = this.cwd, { withFileTypes } = {
+        withFileTypes: false,
+    }) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        else if (!(entry instanceof PathBase)) {
+            withFileTypes = entry.withFileTypes;
+            entry = this.cwd;
+        }
+        const e = entry.readlinkSync();
+        return withFileTypes ? e : e?.fullpath();
+    }
+    async realpath(entry = this.cwd, { withFileTypes } = {
+        withFileTypes: false,
+    }) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        else if (!(entry instanceof PathBase)) {
+            withFileTypes = entry.withFileTypes;
+            entry = this.cwd;
+        }
+        const e = await entry.realpath();
+        return withFileTypes ? e : e?.fullpath();
+    }
+    realpathSync(entry = this.cwd, { withFileTypes } = {
+        withFileTypes: false,
+    }) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        else if (!(entry instanceof PathBase)) {
+            withFileTypes = entry.withFileTypes;
+            entry = this.cwd;
+        }
+        const e = entry.realpathSync();
+        return withFileTypes ? e : e?.fullpath();
+    }
+    async walk(entry = this.cwd, opts = {}) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        else if (!(entry instanceof PathBase)) {
+            opts = entry;
+            entry = this.cwd;
+        }
+        const { withFileTypes = true, follow = false, filter, walkFilter, } = opts;
+        const results = [];
+        if (!filter || filter(entry)) {
+            results.push(withFileTypes ? entry : entry.fullpath());
+        }
+        const dirs = new Set();
+        const walk = (dir, cb) => {
+            dirs.add(dir);
+            dir.readdirCB((er, entries) => {
+                /* c8 ignore start */
+                if (er) {
+                    return cb(er);
+                }
+                /* c8 ignore stop */
+                let len = entries.length;
+                if (!len)
+                    return cb();
+                const next = () => {
+                    if (--len === 0) {
+                        cb();
+                    }
+                };
+                for (const e of entries) {
+                    if (!filter || filter(e)) {
+                        results.push(withFileTypes ? e : e.fullpath());
+                    }
+                    if (follow && e.isSymbolicLink()) {
+                        e.realpath()
+                            .then(r => (r?.isUnknown() ? r.lstat() : r))
+                            .then(r => r?.shouldWalk(dirs, walkFilter) ? walk(r, next) : next());
+                    }
+                    else {
+                        if (e.shouldWalk(dirs, walkFilter)) {
+                            walk(e, next);
+                        }
+                        else {
+                            next();
+                        }
+                    }
+                }
+            }, true); // zalgooooooo
+        };
+        const start = entry;
+        return new Promise((res, rej) => {
+            walk(start, er => {
+                /* c8 ignore start */
+                if (er)
+                    return rej(er);
+                /* c8 ignore stop */
+                res(results);
+            });
+        });
+    }
+    walkSync(entry = this.cwd, opts = {}) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        else if (!(entry instanceof PathBase)) {
+            opts = entry;
+            entry = this.cwd;
+        }
+        const { withFileTypes = true, follow = false, filter, walkFilter, } = opts;
+        const results = [];
+        if (!filter || filter(entry)) {
+            results.push(withFileTypes ? entry : entry.fullpath());
+        }
+        const dirs = new Set([entry]);
+        for (const dir of dirs) {
+            const entries = dir.readdirSync();
+            for (const e of entries) {
+                if (!filter || filter(e)) {
+                    results.push(withFileTypes ? e : e.fullpath());
+                }
+                let r = e;
+                if (e.isSymbolicLink()) {
+                    if (!(follow && (r = e.realpathSync())))
+                        continue;
+                    if (r.isUnknown())
+                        r.lstatSync();
+                }
+                if (r.shouldWalk(dirs, walkFilter)) {
+                    dirs.add(r);
+                }
+            }
+        }
+        return results;
+    }
+    /**
+     * Support for `for await`
+     *
+     * Alias for {@link PathScurryBase.iterate}
+     *
+     * Note: As of Node 19, this is very slow, compared to other methods of
+     * walking.  Consider using {@link PathScurryBase.stream} if memory overhead
+     * and backpressure are concerns, or {@link PathScurryBase.walk} if not.
+     */
+    [Symbol.asyncIterator]() {
+        return this.iterate();
+    }
+    iterate(entry = this.cwd, options = {}) {
+        // iterating async over the stream is significantly more performant,
+        // especially in the warm-cache scenario, because it buffers up directory
+        // entries in the background instead of waiting for a yield for each one.
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        else if (!(entry instanceof PathBase)) {
+            options = entry;
+            entry = this.cwd;
+        }
+        return this.stream(entry, options)[Symbol.asyncIterator]();
+    }
+    /**
+     * Iterating over a PathScurry performs a synchronous walk.
+     *
+     * Alias for {@link PathScurryBase.iterateSync}
+     */
+    [Symbol.iterator]() {
+        return this.iterateSync();
+    }
+    *iterateSync(entry = this.cwd, opts = {}) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        else if (!(entry instanceof PathBase)) {
+            opts = entry;
+            entry = this.cwd;
+        }
+        const { withFileTypes = true, follow = false, filter, walkFilter, } = opts;
+        if (!filter || filter(entry)) {
+            yield withFileTypes ? entry : entry.fullpath();
+        }
+        const dirs = new Set([entry]);
+        for (const dir of dirs) {
+            const entries = dir.readdirSync();
+            for (const e of entries) {
+                if (!filter || filter(e)) {
+                    yield withFileTypes ? e : e.fullpath();
+                }
+                let r = e;
+                if (e.isSymbolicLink()) {
+                    if (!(follow && (r = e.realpathSync())))
+                        continue;
+                    if (r.isUnknown())
+                        r.lstatSync();
+                }
+                if (r.shouldWalk(dirs, walkFilter)) {
+                    dirs.add(r);
+                }
+            }
+        }
+    }
+    stream(entry = this.cwd, opts = {}) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        else if (!(entry instanceof PathBase)) {
+            opts = entry;
+            entry = this.cwd;
+        }
+        const { withFileTypes = true, follow = false, filter, walkFilter, } = opts;
+        const results = new Minipass({ objectMode: true });
+        if (!filter || filter(entry)) {
+            results.write(withFileTypes ? entry : entry.fullpath());
+        }
+        const dirs = new Set();
+        const queue = [entry];
+        let processing = 0;
+        const process = () => {
+            let paused = false;
+            while (!paused) {
+                const dir = queue.shift();
+                if (!dir) {
+                    if (processing === 0)
+                        results.end();
+                    return;
+                }
+                processing++;
+                dirs.add(dir);
+                const onReaddir = (er, entries, didRealpaths = false) => {
+                    /* c8 ignore start */
+                    if (er)
+                        return results.emit('error', er);
+                    /* c8 ignore stop */
+                    if (follow && !didRealpaths) {
+                        const promises = [];
+                        for (const e of entries) {
+                            if (e.isSymbolicLink()) {
+                                promises.push(e
+                                    .realpath()
+                                    .then((r) => r?.isUnknown() ? r.lstat() : r));
+                            }
+                        }
+                        if (promises.length) {
+                            Promise.all(promises).then(() => onReaddir(null, entries, true));
+                            return;
+                        }
+                    }
+                    for (const e of entries) {
+                        if (e && (!filter || filter(e))) {
+                            if (!results.write(withFileTypes ? e : e.fullpath())) {
+                                paused = true;
+                            }
+                        }
+                    }
+                    processing--;
+                    for (const e of entries) {
+                        const r = e.realpathCached() || e;
+                        if (r.shouldWalk(dirs, walkFilter)) {
+                            queue.push(r);
+                        }
+                    }
+                    if (paused && !results.flowing) {
+                        results.once('drain', process);
+                    }
+                    else if (!sync) {
+                        process();
+                    }
+                };
+                // zalgo containment
+                let sync = true;
+                dir.readdirCB(onReaddir, true);
+                sync = false;
+            }
+        };
+        process();
+        return results;
+    }
+    streamSync(entry = this.cwd, opts = {}) {
+        if (typeof entry === 'string') {
+            entry = this.cwd.resolve(entry);
+        }
+        else if (!(entry instanceof PathBase)) {
+            opts = entry;
+            entry = this.cwd;
+        }
+        const { withFileTypes = true, follow = false, filter, walkFilter, } = opts;
+        const results = new Minipass({ objectMode: true });
+        const dirs = new Set();
+        if (!filter || filter(entry)) {
+            results.write(withFileTypes ? entry : entry.fullpath());
+        }
+        const queue = [entry];
+        let processing = 0;
+        const process = () => {
+            let paused = false;
+            while (!paused) {
+                const dir = queue.shift();
+                if (!dir) {
+                    if (processing === 0)
+                        results.end();
+                    return;
+                }
+                processing++;
+                dirs.add(dir);
+                const entries = dir.readdirSync();
+                for (const e of entries) {
+                    if (!filter || filter(e)) {
+                        if (!results.write(withFileTypes ? e : e.fullpath())) {
+                            paused = true;
+                        }
+                    }
+                }
+                processing--;
+                for (const e of entries) {
+                    let r = e;
+                    if (e.isSymbolicLink()) {
+                        if (!(follow && (r = e.realpathSync())))
+                            continue;
+                        if (r.isUnknown())
+                            r.lstatSync();
+                    }
+                    if (r.shouldWalk(dirs, walkFilter)) {
+                        queue.push(r);
+                    }
+                }
+            }
+            if (paused && !results.flowing)
+                results.once('drain', process);
+        };
+        process();
+        return results;
+    }
+    chdir(path = this.cwd) {
+        const oldCwd = this.cwd;
+        this.cwd = typeof path === 'string' ? this.cwd.resolve(path) : path;
+        this.cwd[setAsCwd](oldCwd);
+    }
+}
+/**
+ * Windows implementation of {@link PathScurryBase}
+ *
+ * Defaults to case insensitve, uses `'\\'` to generate path strings.  Uses
+ * {@link PathWin32} for Path objects.
+ */
+class PathScurryWin32 extends PathScurryBase {
+    /**
+     * separator for generating path strings
+     */
+    sep = '\\';
+    constructor(cwd = process.cwd(), opts = {}) {
+        const { nocase = true } = opts;
+        super(cwd, win32, '\\', { ...opts, nocase });
+        this.nocase = nocase;
+        for (let p = this.cwd; p; p = p.parent) {
+            p.nocase = this.nocase;
+        }
+    }
+    /**
+     * @internal
+     */
+    parseRootPath(dir) {
+        // if the path starts with a single separator, it's not a UNC, and we'll
+        // just get separator as the root, and driveFromUNC will return \
+        // In that case, mount \ on the root from the cwd.
+        return win32.parse(dir).root.toUpperCase();
+    }
+    /**
+     * @internal
+     */
+    newRoot(fs) {
+        return new PathWin32(this.rootPath, IFDIR, undefined, this.roots, this.nocase, this.childrenCache(), { fs });
+    }
+    /**
+     * Return true if the provided path string is an absolute path
+     */
+    isAbsolute(p) {
+        return (p.startsWith('/') || p.startsWith('\\') || /^[a-z]:(\/|\\)/i.test(p));
+    }
+}
+/**
+ * {@link PathScurryBase} implementation for all posix systems other than Darwin.
+ *
+ * Defaults to case-sensitive matching, uses `'/'` to generate path strings.
+ *
+ * Uses {@link PathPosix} for Path objects.
+ */
+class PathScurryPosix extends PathScurryBase {
+    /**
+     * separator for generating path strings
+     */
+    sep = '/';
+    constructor(cwd = process.cwd(), opts = {}) {
+        const { nocase = false } = opts;
+        super(cwd, posix, '/', { ...opts, nocase });
+        this.nocase = nocase;
+    }
+    /**
+     * @internal
+     */
+    parseRootPath(_dir) {
+        return '/';
+    }
+    /**
+     * @internal
+     */
+    newRoot(fs) {
+        return new PathPosix(this.rootPath, IFDIR, undefined, this.roots, this.nocase, this.childrenCache(), { fs });
+    }
+    /**
+     * Return true if the provided path string is an absolute path
+     */
+    isAbsolute(p) {
+        return p.startsWith('/');
+    }
+}
+/**
+ * {@link PathScurryBase} implementation for Darwin (macOS) systems.
+ *
+ * Defaults to case-insensitive matching, uses `'/'` for generating path
+ * strings.
+ *
+ * Uses {@link PathPosix} for Path objects.
+ */
+class PathScurryDarwin extends PathScurryPosix {
+    constructor(cwd = process.cwd(), opts = {}) {
+        const { nocase = true } = opts;
+        super(cwd, { ...opts, nocase });
+    }
+}
+/**
+ * Default {@link PathBase} implementation for the current platform.
+ *
+ * {@link PathWin32} on Windows systems, {@link PathPosix} on all others.
+ */
+process.platform === 'win32' ? PathWin32 : PathPosix;
+/**
+ * Default {@link PathScurryBase} implementation for the current platform.
+ *
+ * {@link PathScurryWin32} on Windows systems, {@link PathScurryDarwin} on
+ * Darwin (macOS) systems, {@link PathScurryPosix} on all others.
+ */
+const PathScurry = process.platform === 'win32' ? PathScurryWin32
+    : process.platform === 'darwin' ? PathScurryDarwin
+        : PathScurryPosix;
+
+// this is just a very light wrapper around 2 arrays with an offset index
+const isPatternList = (pl) => pl.length >= 1;
+const isGlobList = (gl) => gl.length >= 1;
+/**
+ * An immutable-ish view on an array of glob parts and their parsed
+ * results
+ */
+class Pattern {
+    #patternList;
+    #globList;
+    #index;
+    length;
+    #platform;
+    #rest;
+    #globString;
+    #isDrive;
+    #isUNC;
+    #isAbsolute;
+    #followGlobstar = true;
+    constructor(patternList, globList, index, platform) {
+        if (!isPatternList(patternList)) {
+            throw new TypeError('empty pattern list');
+        }
+        if (!isGlobList(globList)) {
+            throw new TypeError('empty glob list');
+        }
+        if (globList.length !== patternList.length) {
+            throw new TypeError('mismatched pattern list and glob list lengths');
+        }
+        this.length = patternList.length;
+        if (index < 0 || index >= this.length) {
+            throw new TypeError('index out of range');
+        }
+        this.#patternList = patternList;
+        this.#globList = globList;
+        this.#index = index;
+        this.#platform = platform;
+        // normalize root entries of absolute patterns on initial creation.
+        if (this.#index === 0) {
+            // c: => ['c:/']
+            // C:/ => ['C:/']
+            // C:/x => ['C:/', 'x']
+            // //host/share => ['//host/share/']
+            // //host/share/ => ['//host/share/']
+            // //host/share/x => ['//host/share/', 'x']
+            // /etc => ['/', 'etc']
+            // / => ['/']
+            if (this.isUNC()) {
+                // '' / '' / 'host' / 'share'
+                const [p0, p1, p2, p3, ...prest] = this.#patternList;
+                const [g0, g1, g2, g3, ...grest] = this.#globList;
+                if (prest[0] === '') {
+                    // ends in /
+                    prest.shift();
+                    grest.shift();
+                }
+                const p = [p0, p1, p2, p3, ''].join('/');
+                const g = [g0, g1, g2, g3, ''].join('/');
+                this.#patternList = [p, ...prest];
+                this.#globList = [g, ...grest];
+                this.length = this.#patternList.length;
+            }
+            else if (this.isDrive() || this.isAbsolute()) {
+                const [p1, ...prest] = this.#patternList;
+                const [g1, ...grest] = this.#globList;
+                if (prest[0] === '') {
+                    // ends in /
+                    prest.shift();
+                    grest.shift();
+                }
+                const p = p1 + '/';
+                const g = g1 + '/';
+                this.#patternList = [p, ...prest];
+                this.#globList = [g, ...grest];
+                this.length = this.#patternList.length;
+            }
+        }
+    }
+    /**
+     * The first entry in the parsed list of patterns
+     */
+    pattern() {
+        return this.#patternList[this.#index];
+    }
+    /**
+     * true of if pattern() returns a string
+     */
+    isString() {
+        return typeof this.#patternList[this.#index] === 'string';
+    }
+    /**
+     * true of if pattern() returns GLOBSTAR
+     */
+    isGlobstar() {
+        return this.#patternList[this.#index] === GLOBSTAR;
+    }
+    /**
+     * true if pattern() returns a regexp
+     */
+    isRegExp() {
+        return this.#patternList[this.#index] instanceof RegExp;
+    }
+    /**
+     * The /-joined set of glob parts that make up this pattern
+     */
+    globString() {
+        return (this.#globString =
+            this.#globString ||
+                (this.#index === 0 ?
+                    this.isAbsolute() ?
+                        this.#globList[0] + this.#globList.slice(1).join('/')
+                        : this.#globList.join('/')
+                    : this.#globList.slice(this.#index).join('/')));
+    }
+    /**
+     * true if there are more pattern parts after this one
+     */
+    hasMore() {
+        return this.length > this.#index + 1;
+    }
+    /**
+     * The rest of the pattern after this part, or null if this is the end
+     */
+    rest() {
+        if (this.#rest !== undefined)
+            return this.#rest;
+        if (!this.hasMore())
+            return (this.#rest = null);
+        this.#rest = new Pattern(this.#patternList, this.#globList, this.#index + 1, this.#platform);
+        this.#rest.#isAbsolute = this.#isAbsolute;
+        this.#rest.#isUNC = this.#isUNC;
+        this.#rest.#isDrive = this.#isDrive;
+        return this.#rest;
+    }
+    /**
+     * true if the pattern represents a //unc/path/ on windows
+     */
+    isUNC() {
+        const pl = this.#patternList;
+        return this.#isUNC !== undefined ?
+            this.#isUNC
+            : (this.#isUNC =
+                this.#platform === 'win32' &&
+                    this.#index === 0 &&
+                    pl[0] === '' &&
+                    pl[1] === '' &&
+                    typeof pl[2] === 'string' &&
+                    !!pl[2] &&
+                    typeof pl[3] === 'string' &&
+                    !!pl[3]);
+    }
+    // pattern like C:/...
+    // split = ['C:', ...]
+    // XXX: would be nice to handle patterns like `c:*` to test the cwd
+    // in c: for *, but I don't know of a way to even figure out what that
+    // cwd is without actually chdir'ing into it?
+    /**
+     * True if the pattern starts with a drive letter on Windows
+     */
+    isDrive() {
+        const pl = this.#patternList;
+        return this.#isDrive !== undefined ?
+            this.#isDrive
+            : (this.#isDrive =
+                this.#platform === 'win32' &&
+                    this.#index === 0 &&
+                    this.length > 1 &&
+                    typeof pl[0] === 'string' &&
+                    /^[a-z]:$/i.test(pl[0]));
+    }
+    // pattern = '/' or '/...' or '/x/...'
+    // split = ['', ''] or ['', ...] or ['', 'x', ...]
+    // Drive and UNC both considered absolute on windows
+    /**
+     * True if the pattern is rooted on an absolute path
+     */
+    isAbsolute() {
+        const pl = this.#patternList;
+        return this.#isAbsolute !== undefined ?
+            this.#isAbsolute
+            : (this.#isAbsolute =
+                (pl[0] === '' && pl.length > 1) ||
+                    this.isDrive() ||
+                    this.isUNC());
+    }
+    /**
+     * consume the root of the pattern, and return it
+     */
+    root() {
+        const p = this.#patternList[0];
+        return (typeof p === 'string' && this.isAbsolute() && this.#index === 0) ?
+            p
+            : '';
+    }
+    /**
+     * Check to see if the current globstar pattern is allowed to follow
+     * a symbolic link.
+     */
+    checkFollowGlobstar() {
+        return !(this.#index === 0 ||
+            !this.isGlobstar() ||
+            !this.#followGlobstar);
+    }
+    /**
+     * Mark that the current globstar pattern is following a symbolic link
+     */
+    markFollowGlobstar() {
+        if (this.#index === 0 || !this.isGlobstar() || !this.#followGlobstar)
+            return false;
+        this.#followGlobstar = false;
+        return true;
+    }
+}
+
+// give it a pattern, and it'll be able to tell you if
+// a given path should be ignored.
+// Ignoring a path ignores its children if the pattern ends in /**
+// Ignores are always parsed in dot:true mode
+const defaultPlatform$1 = (typeof process === 'object' &&
+    process &&
+    typeof process.platform === 'string') ?
+    process.platform
+    : 'linux';
+/**
+ * Class used to process ignored patterns
+ */
+class Ignore {
+    relative;
+    relativeChildren;
+    absolute;
+    absoluteChildren;
+    platform;
+    mmopts;
+    constructor(ignored, { nobrace, nocase, noext, noglobstar, platform = defaultPlatform$1, }) {
+        this.relative = [];
+        this.absolute = [];
+        this.relativeChildren = [];
+        this.absoluteChildren = [];
+        this.platform = platform;
+        this.mmopts = {
+            dot: true,
+            nobrace,
+            nocase,
+            noext,
+            noglobstar,
+            optimizationLevel: 2,
+            platform,
+            nocomment: true,
+            nonegate: true,
+        };
+        for (const ign of ignored)
+            this.add(ign);
+    }
+    add(ign) {
+        // this is a little weird, but it gives us a clean set of optimized
+        // minimatch matchers, without getting tripped up if one of them
+        // ends in /** inside a brace section, and it's only inefficient at
+        // the start of the walk, not along it.
+        // It'd be nice if the Pattern class just had a .test() method, but
+        // handling globstars is a bit of a pita, and that code already lives
+        // in minimatch anyway.
+        // Another way would be if maybe Minimatch could take its set/globParts
+        // as an option, and then we could at least just use Pattern to test
+        // for absolute-ness.
+        // Yet another way, Minimatch could take an array of glob strings, and
+        // a cwd option, and do the right thing.
+        const mm = new Minimatch(ign, this.mmopts);
+        for (let i = 0; i < mm.set.length; i++) {
+            const parsed = mm.set[i];
+            const globParts = mm.globParts[i];
+            /* c8 ignore start */
+            if (!parsed || !globParts) {
+                throw new Error('invalid pattern object');
+            }
+            // strip off leading ./ portions
+            // https://github.com/isaacs/node-glob/issues/570
+            while (parsed[0] === '.' && globParts[0] === '.') {
+                parsed.shift();
+                globParts.shift();
+            }
+            /* c8 ignore stop */
+            const p = new Pattern(parsed, globParts, 0, this.platform);
+            const m = new Minimatch(p.globString(), this.mmopts);
+            const children = globParts[globParts.length - 1] === '**';
+            const absolute = p.isAbsolute();
+            if (absolute)
+                this.absolute.push(m);
+            else
+                this.relative.push(m);
+            if (children) {
+                if (absolute)
+                    this.absoluteChildren.push(m);
+                else
+                    this.relativeChildren.push(m);
+            }
+        }
+    }
+    ignored(p) {
+        const fullpath = p.fullpath();
+        const fullpaths = `${fullpath}/`;
+        const relative = p.relative() || '.';
+        const relatives = `${relative}/`;
+        for (const m of this.relative) {
+            if (m.match(relative) || m.match(relatives))
+                return true;
+        }
+        for (const m of this.absolute) {
+            if (m.match(fullpath) || m.match(fullpaths))
+                return true;
+        }
+        return false;
+    }
+    childrenIgnored(p) {
+        const fullpath = p.fullpath() + '/';
+        const relative = (p.relative() || '.') + '/';
+        for (const m of this.relativeChildren) {
+            if (m.match(relative))
+                return true;
+        }
+        for (const m of this.absoluteChildren) {
+            if (m.match(fullpath))
+                return true;
+        }
+        return false;
+    }
+}
+
+// synchronous utility for filtering entries and calculating subwalks
+/**
+ * A cache of which patterns have been processed for a given Path
+ */
+class HasWalkedCache {
+    store;
+    constructor(store = new Map()) {
+        this.store = store;
+    }
+    copy() {
+        return new HasWalkedCache(new Map(this.store));
+    }
+    hasWalked(target, pattern) {
+        return this.store.get(target.fullpath())?.has(pattern.globString());
+    }
+    storeWalked(target, pattern) {
+        const fullpath = target.fullpath();
+        const cached = this.store.get(fullpath);
+        if (cached)
+            cached.add(pattern.globString());
+        else
+            this.store.set(fullpath, new Set([pattern.globString()]));
+    }
+}
+/**
+ * A record of which paths have been matched in a given walk step,
+ * and whether they only are considered a match if they are a directory,
+ * and whether their absolute or relative path should be returned.
+ */
+class MatchRecord {
+    store = new Map();
+    add(target, absolute, ifDir) {
+        const n = (absolute ? 2 : 0) | (ifDir ? 1 : 0);
+        const current = this.store.get(target);
+        this.store.set(target, current === undefined ? n : n & current);
+    }
+    // match, absolute, ifdir
+    entries() {
+        return [...this.store.entries()].map(([path, n]) => [
+            path,
+            !!(n & 2),
+            !!(n & 1),
+        ]);
+    }
+}
+/**
+ * A collection of patterns that must be processed in a subsequent step
+ * for a given path.
+ */
+class SubWalks {
+    store = new Map();
+    add(target, pattern) {
+        if (!target.canReaddir()) {
+            return;
+        }
+        const subs = this.store.get(target);
+        if (subs) {
+            if (!subs.find(p => p.globString() === pattern.globString())) {
+                subs.push(pattern);
+            }
+        }
+        else
+            this.store.set(target, [pattern]);
+    }
+    get(target) {
+        const subs = this.store.get(target);
+        /* c8 ignore start */
+        if (!subs) {
+            throw new Error('attempting to walk unknown path');
+        }
+        /* c8 ignore stop */
+        return subs;
+    }
+    entries() {
+        return this.keys().map(k => [k, this.store.get(k)]);
+    }
+    keys() {
+        return [...this.store.keys()].filter(t => t.canReaddir());
+    }
+}
+/**
+ * The class that processes patterns for a given path.
+ *
+ * Handles child entry filtering, and determining whether a path's
+ * directory contents must be read.
+ */
+class Processor {
+    hasWalkedCache;
+    matches = new MatchRecord();
+    subwalks = new SubWalks();
+    patterns;
+    follow;
+    dot;
+    opts;
+    constructor(opts, hasWalkedCache) {
+        this.opts = opts;
+        this.follow = !!opts.follow;
+        this.dot = !!opts.dot;
+        this.hasWalkedCache =
+            hasWalkedCache ? hasWalkedCache.copy() : new HasWalkedCache();
+    }
+    processPatterns(target, patterns) {
+        this.patterns = patterns;
+        const processingSet = patterns.map(p => [target, p]);
+        // map of paths to the magic-starting subwalks they need to walk
+        // first item in patterns is the filter
+        for (let [t, pattern] of processingSet) {
+            this.hasWalkedCache.storeWalked(t, pattern);
+            const root = pattern.root();
+            const absolute = pattern.isAbsolute() && this.opts.absolute !== false;
+            // start absolute patterns at root
+            if (root) {
+                t = t.resolve(root === '/' && this.opts.root !== undefined ?
+                    this.opts.root
+                    : root);
+                const rest = pattern.rest();
+                if (!rest) {
+                    this.matches.add(t, true, false);
+                    continue;
+                }
+                else {
+                    pattern = rest;
+                }
+            }
+            if (t.isENOENT())
+                continue;
+            let p;
+            let rest;
+            let changed = false;
+            while (typeof (p = pattern.pattern()) === 'string' &&
+                (rest = pattern.rest())) {
+                const c = t.resolve(p);
+                t = c;
+                pattern = rest;
+                changed = true;
+            }
+            p = pattern.pattern();
+            rest = pattern.rest();
+            if (changed) {
+                if (this.hasWalkedCache.hasWalked(t, pattern))
+                    continue;
+                this.hasWalkedCache.storeWalked(t, pattern);
+            }
+            // now we have either a final string for a known entry,
+            // more strings for an unknown entry,
+            // or a pattern starting with magic, mounted on t.
+            if (typeof p === 'string') {
+                // must not be final entry, otherwise we would have
+                // concatenated it earlier.
+                const ifDir = p === '..' || p === '' || p === '.';
+                this.matches.add(t.resolve(p), absolute, ifDir);
+                continue;
+            }
+            else if (p === GLOBSTAR) {
+                // if no rest, match and subwalk pattern
+                // if rest, process rest and subwalk pattern
+                // if it's a symlink, but we didn't get here by way of a
+                // globstar match (meaning it's the first time THIS globstar
+                // has traversed a symlink), then we follow it. Otherwise, stop.
+                if (!t.isSymbolicLink() ||
+                    this.follow ||
+                    pattern.checkFollowGlobstar()) {
+                    this.subwalks.add(t, pattern);
+                }
+                const rp = rest?.pattern();
+                const rrest = rest?.rest();
+                if (!rest || ((rp === '' || rp === '.') && !rrest)) {
+                    // only HAS to be a dir if it ends in **/ or **/.
+                    // but ending in ** will match files as well.
+                    this.matches.add(t, absolute, rp === '' || rp === '.');
+                }
+                else {
+                    if (rp === '..') {
+                        // this would mean you're matching **/.. at the fs root,
+                        // and no thanks, I'm not gonna test that specific case.
+                        /* c8 ignore start */
+                        const tp = t.parent || t;
+                        /* c8 ignore stop */
+                        if (!rrest)
+                            this.matches.add(tp, absolute, true);
+                        else if (!this.hasWalkedCache.hasWalked(tp, rrest)) {
+                            this.subwalks.add(tp, rrest);
+                        }
+                    }
+                }
+            }
+            else if (p instanceof RegExp) {
+                this.subwalks.add(t, pattern);
+            }
+        }
+        return this;
+    }
+    subwalkTargets() {
+        return this.subwalks.keys();
+    }
+    child() {
+        return new Processor(this.opts, this.hasWalkedCache);
+    }
+    // return a new Processor containing the subwalks for each
+    // child entry, and a set of matches, and
+    // a hasWalkedCache that's a copy of this one
+    // then we're going to call
+    filterEntries(parent, entries) {
+        const patterns = this.subwalks.get(parent);
+        // put matches and entry walks into the results processor
+        const results = this.child();
+        for (const e of entries) {
+            for (const pattern of patterns) {
+                const absolute = pattern.isAbsolute();
+                const p = pattern.pattern();
+                const rest = pattern.rest();
+                if (p === GLOBSTAR) {
+                    results.testGlobstar(e, pattern, rest, absolute);
+                }
+                else if (p instanceof RegExp) {
+                    results.testRegExp(e, p, rest, absolute);
+                }
+                else {
+                    results.testString(e, p, rest, absolute);
+                }
+            }
+        }
+        return results;
+    }
+    testGlobstar(e, pattern, rest, absolute) {
+        if (this.dot || !e.name.startsWith('.')) {
+            if (!pattern.hasMore()) {
+                this.matches.add(e, absolute, false);
+            }
+            if (e.canReaddir()) {
+                // if we're in follow mode or it's not a symlink, just keep
+                // testing the same pattern. If there's more after the globstar,
+                // then this symlink consumes the globstar. If not, then we can
+                // follow at most ONE symlink along the way, so we mark it, which
+                // also checks to ensure that it wasn't already marked.
+                if (this.follow || !e.isSymbolicLink()) {
+                    this.subwalks.add(e, pattern);
+                }
+                else if (e.isSymbolicLink()) {
+                    if (rest && pattern.checkFollowGlobstar()) {
+                        this.subwalks.add(e, rest);
+                    }
+                    else if (pattern.markFollowGlobstar()) {
+                        this.subwalks.add(e, pattern);
+                    }
+                }
+            }
+        }
+        // if the NEXT thing matches this entry, then also add
+        // the rest.
+        if (rest) {
+            const rp = rest.pattern();
+            if (typeof rp === 'string' &&
+                // dots and empty were handled already
+                rp !== '..' &&
+                rp !== '' &&
+                rp !== '.') {
+                this.testString(e, rp, rest.rest(), absolute);
+            }
+            else if (rp === '..') {
+                /* c8 ignore start */
+                const ep = e.parent || e;
+                /* c8 ignore stop */
+                this.subwalks.add(ep, rest);
+            }
+            else if (rp instanceof RegExp) {
+                this.testRegExp(e, rp, rest.rest(), absolute);
+            }
+        }
+    }
+    testRegExp(e, p, rest, absolute) {
+        if (!p.test(e.name))
+            return;
+        if (!rest) {
+            this.matches.add(e, absolute, false);
+        }
+        else {
+            this.subwalks.add(e, rest);
+        }
+    }
+    testString(e, p, rest, absolute) {
+        // should never happen?
+        if (!e.isNamed(p))
+            return;
+        if (!rest) {
+            this.matches.add(e, absolute, false);
+        }
+        else {
+            this.subwalks.add(e, rest);
+        }
+    }
+}
+
+/**
+ * Single-use utility classes to provide functionality to the {@link Glob}
+ * methods.
+ *
+ * @module
+ */
+const makeIgnore = (ignore, opts) => typeof ignore === 'string' ? new Ignore([ignore], opts)
+    : Array.isArray(ignore) ? new Ignore(ignore, opts)
+        : ignore;
+/**
+ * basic walking utilities that all the glob walker types use
+ */
+class GlobUtil {
+    path;
+    patterns;
+    opts;
+    seen = new Set();
+    paused = false;
+    aborted = false;
+    #onResume = [];
+    #ignore;
+    #sep;
+    signal;
+    maxDepth;
+    includeChildMatches;
+    constructor(patterns, path, opts) {
+        this.patterns = patterns;
+        this.path = path;
+        this.opts = opts;
+        this.#sep = !opts.posix && opts.platform === 'win32' ? '\\' : '/';
+        this.includeChildMatches = opts.includeChildMatches !== false;
+        if (opts.ignore || !this.includeChildMatches) {
+            this.#ignore = makeIgnore(opts.ignore ?? [], opts);
+            if (!this.includeChildMatches &&
+                typeof this.#ignore.add !== 'function') {
+                const m = 'cannot ignore child matches, ignore lacks add() method.';
+                throw new Error(m);
+            }
+        }
+        // ignore, always set with maxDepth, but it's optional on the
+        // GlobOptions type
+        /* c8 ignore start */
+        this.maxDepth = opts.maxDepth || Infinity;
+        /* c8 ignore stop */
+        if (opts.signal) {
+            this.signal = opts.signal;
+            this.signal.addEventListener('abort', () => {
+                this.#onResume.length = 0;
+            });
+        }
+    }
+    #ignored(path) {
+        return this.seen.has(path) || !!this.#ignore?.ignored?.(path);
+    }
+    #childrenIgnored(path) {
+        return !!this.#ignore?.childrenIgnored?.(path);
+    }
+    // backpressure mechanism
+    pause() {
+        this.paused = true;
+    }
+    resume() {
+        /* c8 ignore start */
+        if (this.signal?.aborted)
+            return;
+        /* c8 ignore stop */
+        this.paused = false;
+        let fn = undefined;
+        while (!this.paused && (fn = this.#onResume.shift())) {
+            fn();
+        }
+    }
+    onResume(fn) {
+        if (this.signal?.aborted)
+            return;
+        /* c8 ignore start */
+        if (!this.paused) {
+            fn();
+        }
+        else {
+            /* c8 ignore stop */
+            this.#onResume.push(fn);
+        }
+    }
+    // do the requisite realpath/stat checking, and return the path
+    // to add or undefined to filter it out.
+    async matchCheck(e, ifDir) {
+        if (ifDir && this.opts.nodir)
+            return undefined;
+        let rpc;
+        if (this.opts.realpath) {
+            rpc = e.realpathCached() || (await e.realpath());
+            if (!rpc)
+                return undefined;
+            e = rpc;
+        }
+        const needStat = e.isUnknown() || this.opts.stat;
+        const s = needStat ? await e.lstat() : e;
+        if (this.opts.follow && this.opts.nodir && s?.isSymbolicLink()) {
+            const target = await s.realpath();
+            /* c8 ignore start */
+            if (target && (target.isUnknown() || this.opts.stat)) {
+                await target.lstat();
+            }
+            /* c8 ignore stop */
+        }
+        return this.matchCheckTest(s, ifDir);
+    }
+    matchCheckTest(e, ifDir) {
+        return (e &&
+            (this.maxDepth === Infinity || e.depth() <= this.maxDepth) &&
+            (!ifDir || e.canReaddir()) &&
+            (!this.opts.nodir || !e.isDirectory()) &&
+            (!this.opts.nodir ||
+                !this.opts.follow ||
+                !e.isSymbolicLink() ||
+                !e.realpathCached()?.isDirectory()) &&
+            !this.#ignored(e)) ?
+            e
+            : undefined;
+    }
+    matchCheckSync(e, ifDir) {
+        if (ifDir && this.opts.nodir)
+            return undefined;
+        let rpc;
+        if (this.opts.realpath) {
+            rpc = e.realpathCached() || e.realpathSync();
+            if (!rpc)
+                return undefined;
+            e = rpc;
+        }
+        const needStat = e.isUnknown() || this.opts.stat;
+        const s = needStat ? e.lstatSync() : e;
+        if (this.opts.follow && this.opts.nodir && s?.isSymbolicLink()) {
+            const target = s.realpathSync();
+            if (target && (target?.isUnknown() || this.opts.stat)) {
+                target.lstatSync();
+            }
+        }
+        return this.matchCheckTest(s, ifDir);
+    }
+    matchFinish(e, absolute) {
+        if (this.#ignored(e))
+            return;
+        // we know we have an ignore if this is false, but TS doesn't
+        if (!this.includeChildMatches && this.#ignore?.add) {
+            const ign = `${e.relativePosix()}/**`;
+            this.#ignore.add(ign);
+        }
+        const abs = this.opts.absolute === undefined ? absolute : this.opts.absolute;
+        this.seen.add(e);
+        const mark = this.opts.mark && e.isDirectory() ? this.#sep : '';
+        // ok, we have what we need!
+        if (this.opts.withFileTypes) {
+            this.matchEmit(e);
+        }
+        else if (abs) {
+            const abs = this.opts.posix ? e.fullpathPosix() : e.fullpath();
+            this.matchEmit(abs + mark);
+        }
+        else {
+            const rel = this.opts.posix ? e.relativePosix() : e.relative();
+            const pre = this.opts.dotRelative && !rel.startsWith('..' + this.#sep) ?
+                '.' + this.#sep
+                : '';
+            this.matchEmit(!rel ? '.' + mark : pre + rel + mark);
+        }
+    }
+    async match(e, absolute, ifDir) {
+        const p = await this.matchCheck(e, ifDir);
+        if (p)
+            this.matchFinish(p, absolute);
+    }
+    matchSync(e, absolute, ifDir) {
+        const p = this.matchCheckSync(e, ifDir);
+        if (p)
+            this.matchFinish(p, absolute);
+    }
+    walkCB(target, patterns, cb) {
+        /* c8 ignore start */
+        if (this.signal?.aborted)
+            cb();
+        /* c8 ignore stop */
+        this.walkCB2(target, patterns, new Processor(this.opts), cb);
+    }
+    walkCB2(target, patterns, processor, cb) {
+        if (this.#childrenIgnored(target))
+            return cb();
+        if (this.signal?.aborted)
+            cb();
+        if (this.paused) {
+            this.onResume(() => this.walkCB2(target, patterns, processor, cb));
+            return;
+        }
+        processor.processPatterns(target, patterns);
+        // done processing.  all of the above is sync, can be abstracted out.
+        // subwalks is a map of paths to the entry filters they need
+        // matches is a map of paths to [absolute, ifDir] tuples.
+        let tasks = 1;
+        const next = () => {
+            if (--tasks === 0)
+                cb();
+        };
+        for (const [m, absolute, ifDir] of processor.matches.entries()) {
+            if (this.#ignored(m))
+                continue;
+            tasks++;
+            this.match(m, absolute, ifDir).then(() => next());
+        }
+        for (const t of processor.subwalkTargets()) {
+            if (this.maxDepth !== Infinity && t.depth() >= this.maxDepth) {
+                continue;
+            }
+            tasks++;
+            const childrenCached = t.readdirCached();
+            if (t.calledReaddir())
+                this.walkCB3(t, childrenCached, processor, next);
+            else {
+                t.readdirCB((_, entries) => this.walkCB3(t, entries, processor, next), true);
+            }
+        }
+        next();
+    }
+    walkCB3(target, entries, processor, cb) {
+        processor = processor.filterEntries(target, entries);
+        let tasks = 1;
+        const next = () => {
+            if (--tasks === 0)
+                cb();
+        };
+        for (const [m, absolute, ifDir] of processor.matches.entries()) {
+            if (this.#ignored(m))
+                continue;
+            tasks++;
+            this.match(m, absolute, ifDir).then(() => next());
+        }
+        for (const [target, patterns] of processor.subwalks.entries()) {
+            tasks++;
+            this.walkCB2(target, patterns, processor.child(), next);
+        }
+        next();
+    }
+    walkCBSync(target, patterns, cb) {
+        /* c8 ignore start */
+        if (this.signal?.aborted)
+            cb();
+        /* c8 ignore stop */
+        this.walkCB2Sync(target, patterns, new Processor(this.opts), cb);
+    }
+    walkCB2Sync(target, patterns, processor, cb) {
+        if (this.#childrenIgnored(target))
+            return cb();
+        if (this.signal?.aborted)
+            cb();
+        if (this.paused) {
+            this.onResume(() => this.walkCB2Sync(target, patterns, processor, cb));
+            return;
+        }
+        processor.processPatterns(target, patterns);
+        // done processing.  all of the above is sync, can be abstracted out.
+        // subwalks is a map of paths to the entry filters they need
+        // matches is a map of paths to [absolute, ifDir] tuples.
+        let tasks = 1;
+        const next = () => {
+            if (--tasks === 0)
+                cb();
+        };
+        for (const [m, absolute, ifDir] of processor.matches.entries()) {
+            if (this.#ignored(m))
+                continue;
+            this.matchSync(m, absolute, ifDir);
+        }
+        for (const t of processor.subwalkTargets()) {
+            if (this.maxDepth !== Infinity && t.depth() >= this.maxDepth) {
+                continue;
+            }
+            tasks++;
+            const children = t.readdirSync();
+            this.walkCB3Sync(t, children, processor, next);
+        }
+        next();
+    }
+    walkCB3Sync(target, entries, processor, cb) {
+        processor = processor.filterEntries(target, entries);
+        let tasks = 1;
+        const next = () => {
+            if (--tasks === 0)
+                cb();
+        };
+        for (const [m, absolute, ifDir] of processor.matches.entries()) {
+            if (this.#ignored(m))
+                continue;
+            this.matchSync(m, absolute, ifDir);
+        }
+        for (const [target, patterns] of processor.subwalks.entries()) {
+            tasks++;
+            this.walkCB2Sync(target, patterns, processor.child(), next);
+        }
+        next();
+    }
+}
+class GlobWalker extends GlobUtil {
+    matches = new Set();
+    constructor(patterns, path, opts) {
+        super(patterns, path, opts);
+    }
+    matchEmit(e) {
+        this.matches.add(e);
+    }
+    async walk() {
+        if (this.signal?.aborted)
+            throw this.signal.reason;
+        if (this.path.isUnknown()) {
+            await this.path.lstat();
+        }
+        await new Promise((res, rej) => {
+            this.walkCB(this.path, this.patterns, () => {
+                if (this.signal?.aborted) {
+                    rej(this.signal.reason);
+                }
+                else {
+                    res(this.matches);
+                }
+            });
+        });
+        return this.matches;
+    }
+    walkSync() {
+        if (this.signal?.aborted)
+            throw this.signal.reason;
+        if (this.path.isUnknown()) {
+            this.path.lstatSync();
+        }
+        // nothing for the callback to do, because this never pauses
+        this.walkCBSync(this.path, this.patterns, () => {
+            if (this.signal?.aborted)
+                throw this.signal.reason;
+        });
+        return this.matches;
+    }
+}
+class GlobStream extends GlobUtil {
+    results;
+    constructor(patterns, path, opts) {
+        super(patterns, path, opts);
+        this.results = new Minipass({
+            signal: this.signal,
+            objectMode: true,
+        });
+        this.results.on('drain', () => this.resume());
+        this.results.on('resume', () => this.resume());
+    }
+    matchEmit(e) {
+        this.results.write(e);
+        if (!this.results.flowing)
+            this.pause();
+    }
+    stream() {
+        const target = this.path;
+        if (target.isUnknown()) {
+            target.lstat().then(() => {
+                this.walkCB(target, this.patterns, () => this.results.end());
+            });
+        }
+        else {
+            this.walkCB(target, this.patterns, () => this.results.end());
+        }
+        return this.results;
+    }
+    streamSync() {
+        if (this.path.isUnknown()) {
+            this.path.lstatSync();
+        }
+        this.walkCBSync(this.path, this.patterns, () => this.results.end());
+        return this.results;
+    }
+}
+
+// if no process global, just call it linux.
+// so we default to case-sensitive, / separators
+const defaultPlatform = (typeof process === 'object' &&
+    process &&
+    typeof process.platform === 'string') ?
+    process.platform
+    : 'linux';
+/**
+ * An object that can perform glob pattern traversals.
+ */
+class Glob {
+    absolute;
+    cwd;
+    root;
+    dot;
+    dotRelative;
+    follow;
+    ignore;
+    magicalBraces;
+    mark;
+    matchBase;
+    maxDepth;
+    nobrace;
+    nocase;
+    nodir;
+    noext;
+    noglobstar;
+    pattern;
+    platform;
+    realpath;
+    scurry;
+    stat;
+    signal;
+    windowsPathsNoEscape;
+    withFileTypes;
+    includeChildMatches;
+    /**
+     * The options provided to the constructor.
+     */
+    opts;
+    /**
+     * An array of parsed immutable {@link Pattern} objects.
+     */
+    patterns;
+    /**
+     * All options are stored as properties on the `Glob` object.
+     *
+     * See {@link GlobOptions} for full options descriptions.
+     *
+     * Note that a previous `Glob` object can be passed as the
+     * `GlobOptions` to another `Glob` instantiation to re-use settings
+     * and caches with a new pattern.
+     *
+     * Traversal functions can be called multiple times to run the walk
+     * again.
+     */
+    constructor(pattern, opts) {
+        /* c8 ignore start */
+        if (!opts)
+            throw new TypeError('glob options required');
+        /* c8 ignore stop */
+        this.withFileTypes = !!opts.withFileTypes;
+        this.signal = opts.signal;
+        this.follow = !!opts.follow;
+        this.dot = !!opts.dot;
+        this.dotRelative = !!opts.dotRelative;
+        this.nodir = !!opts.nodir;
+        this.mark = !!opts.mark;
+        if (!opts.cwd) {
+            this.cwd = '';
+        }
+        else if (opts.cwd instanceof URL || opts.cwd.startsWith('file://')) {
+            opts.cwd = fileURLToPath(opts.cwd);
+        }
+        this.cwd = opts.cwd || '';
+        this.root = opts.root;
+        this.magicalBraces = !!opts.magicalBraces;
+        this.nobrace = !!opts.nobrace;
+        this.noext = !!opts.noext;
+        this.realpath = !!opts.realpath;
+        this.absolute = opts.absolute;
+        this.includeChildMatches = opts.includeChildMatches !== false;
+        this.noglobstar = !!opts.noglobstar;
+        this.matchBase = !!opts.matchBase;
+        this.maxDepth =
+            typeof opts.maxDepth === 'number' ? opts.maxDepth : Infinity;
+        this.stat = !!opts.stat;
+        this.ignore = opts.ignore;
+        if (this.withFileTypes && this.absolute !== undefined) {
+            throw new Error('cannot set absolute and withFileTypes:true');
+        }
+        if (typeof pattern === 'string') {
+            pattern = [pattern];
+        }
+        this.windowsPathsNoEscape =
+            !!opts.windowsPathsNoEscape ||
+                opts.allowWindowsEscape ===
+                    false;
+        if (this.windowsPathsNoEscape) {
+            pattern = pattern.map(p => p.replace(/\\/g, '/'));
+        }
+        if (this.matchBase) {
+            if (opts.noglobstar) {
+                throw new TypeError('base matching requires globstar');
+            }
+            pattern = pattern.map(p => (p.includes('/') ? p : `./**/${p}`));
+        }
+        this.pattern = pattern;
+        this.platform = opts.platform || defaultPlatform;
+        this.opts = { ...opts, platform: this.platform };
+        if (opts.scurry) {
+            this.scurry = opts.scurry;
+            if (opts.nocase !== undefined &&
+                opts.nocase !== opts.scurry.nocase) {
+                throw new Error('nocase option contradicts provided scurry option');
+            }
+        }
+        else {
+            const Scurry = opts.platform === 'win32' ? PathScurryWin32
+                : opts.platform === 'darwin' ? PathScurryDarwin
+                    : opts.platform ? PathScurryPosix
+                        : PathScurry;
+            this.scurry = new Scurry(this.cwd, {
+                nocase: opts.nocase,
+                fs: opts.fs,
+            });
+        }
+        this.nocase = this.scurry.nocase;
+        // If you do nocase:true on a case-sensitive file system, then
+        // we need to use regexps instead of strings for non-magic
+        // path portions, because statting `aBc` won't return results
+        // for the file `AbC` for example.
+        const nocaseMagicOnly = this.platform === 'darwin' || this.platform === 'win32';
+        const mmo = {
+            // default nocase based on platform
+            ...opts,
+            dot: this.dot,
+            matchBase: this.matchBase,
+            nobrace: this.nobrace,
+            nocase: this.nocase,
+            nocaseMagicOnly,
+            nocomment: true,
+            noext: this.noext,
+            nonegate: true,
+            optimizationLevel: 2,
+            platform: this.platform,
+            windowsPathsNoEscape: this.windowsPathsNoEscape,
+            debug: !!this.opts.debug,
+        };
+        const mms = this.pattern.map(p => new Minimatch(p, mmo));
+        const [matchSet, globParts] = mms.reduce((set, m) => {
+            set[0].push(...m.set);
+            set[1].push(...m.globParts);
+            return set;
+        }, [[], []]);
+        this.patterns = matchSet.map((set, i) => {
+            const g = globParts[i];
+            /* c8 ignore start */
+            if (!g)
+                throw new Error('invalid pattern object');
+            /* c8 ignore stop */
+            return new Pattern(set, g, 0, this.platform);
+        });
+    }
+    async walk() {
+        // Walkers always return array of Path objects, so we just have to
+        // coerce them into the right shape.  It will have already called
+        // realpath() if the option was set to do so, so we know that's cached.
+        // start out knowing the cwd, at least
+        return [
+            ...(await new GlobWalker(this.patterns, this.scurry.cwd, {
+                ...this.opts,
+                maxDepth: this.maxDepth !== Infinity ?
+                    this.maxDepth + this.scurry.cwd.depth()
+                    : Infinity,
+                platform: this.platform,
+                nocase: this.nocase,
+                includeChildMatches: this.includeChildMatches,
+            }).walk()),
+        ];
+    }
+    walkSync() {
+        return [
+            ...new GlobWalker(this.patterns, this.scurry.cwd, {
+                ...this.opts,
+                maxDepth: this.maxDepth !== Infinity ?
+                    this.maxDepth + this.scurry.cwd.depth()
+                    : Infinity,
+                platform: this.platform,
+                nocase: this.nocase,
+                includeChildMatches: this.includeChildMatches,
+            }).walkSync(),
+        ];
+    }
+    stream() {
+        return new GlobStream(this.patterns, this.scurry.cwd, {
+            ...this.opts,
+            maxDepth: this.maxDepth !== Infinity ?
+                this.maxDepth + this.scurry.cwd.depth()
+                : Infinity,
+            platform: this.platform,
+            nocase: this.nocase,
+            includeChildMatches: this.includeChildMatches,
+        }).stream();
+    }
+    streamSync() {
+        return new GlobStream(this.patterns, this.scurry.cwd, {
+            ...this.opts,
+            maxDepth: this.maxDepth !== Infinity ?
+                this.maxDepth + this.scurry.cwd.depth()
+                : Infinity,
+            platform: this.platform,
+            nocase: this.nocase,
+            includeChildMatches: this.includeChildMatches,
+        }).streamSync();
+    }
+    /**
+     * Default sync iteration function. Returns a Generator that
+     * iterates over the results.
+     */
+    iterateSync() {
+        return this.streamSync()[Symbol.iterator]();
+    }
+    [Symbol.iterator]() {
+        return this.iterateSync();
+    }
+    /**
+     * Default async iteration function. Returns an AsyncGenerator that
+     * iterates over the results.
+     */
+    iterate() {
+        return this.stream()[Symbol.asyncIterator]();
+    }
+    [Symbol.asyncIterator]() {
+        return this.iterate();
+    }
+}
+
+/**
+ * Return true if the patterns provided contain any magic glob characters,
+ * given the options provided.
+ *
+ * Brace expansion is not considered "magic" unless the `magicalBraces` option
+ * is set, as brace expansion just turns one string into an array of strings.
+ * So a pattern like `'x{a,b}y'` would return `false`, because `'xay'` and
+ * `'xby'` both do not contain any magic glob characters, and it's treated the
+ * same as if you had called it on `['xay', 'xby']`. When `magicalBraces:true`
+ * is in the options, brace expansion _is_ treated as a pattern having magic.
+ */
+const hasMagic = (pattern, options = {}) => {
+    if (!Array.isArray(pattern)) {
+        pattern = [pattern];
+    }
+    for (const p of pattern) {
+        if (new Minimatch(p, options).hasMagic())
+            return true;
+    }
+    return false;
+};
+
+function globStreamSync(pattern, options = {}) {
+    return new Glob(pattern, options).streamSync();
+}
+function globStream(pattern, options = {}) {
+    return new Glob(pattern, options).stream();
+}
+function globSync(pattern, options = {}) {
+    return new Glob(pattern, options).walkSync();
+}
+async function glob_(pattern, options = {}) {
+    return new Glob(pattern, options).walk();
+}
+function globIterateSync(pattern, options = {}) {
+    return new Glob(pattern, options).iterateSync();
+}
+function globIterate(pattern, options = {}) {
+    return new Glob(pattern, options).iterate();
+}
+// aliases: glob.sync.stream() glob.stream.sync() glob.sync() etc
+const streamSync = globStreamSync;
+const stream = Object.assign(globStream, { sync: globStreamSync });
+const iterateSync = globIterateSync;
+const iterate = Object.assign(globIterate, {
+    sync: globIterateSync,
+});
+const sync = Object.assign(globSync, {
+    stream: globStreamSync,
+    iterate: globIterateSync,
+});
+const glob = Object.assign(glob_, {
+    glob: glob_,
+    globSync,
+    sync,
+    globStream,
+    stream,
+    globStreamSync,
+    streamSync,
+    globIterate,
+    iterate,
+    globIterateSync,
+    iterateSync,
+    Glob,
+    hasMagic,
+    escape: escape$1,
+    unescape,
+});
+glob.glob = glob;
 
 var ajv = {exports: {}};
 
@@ -19083,11 +28402,29 @@ function requireAjv () {
 
 var ajvExports = /*@__PURE__*/ requireAjv();
 
+const perSec = (bytes) => `${formatBytes(bytes)}/s`;
+/** What the service allocated while sampling, for a load-command's line in place of a request count. */
+function describeAllocation(r) {
+    return `the service allocated ${perSec(r.allocBytesPerSec)} while sampling, ${perSec(r.ownAllocBytesPerSec)} of it through its own code beyond what that code does idle (idle before the load: ${perSec(r.idleAllocBytesPerSec)}, ${perSec(r.idleOwnAllocBytesPerSec)} through its own code)`;
+}
+/** The judgement 'load-missed-code': what was measured, and what to check. */
+function describeLoadMissed(r) {
+    return (`the load made no measurable difference to the service's own code: while sampling it allocated ${perSec(r.ownAllocBytesPerSec)} through its module's code beyond what that code does idle (${perSec(r.idleOwnAllocBytesPerSec)} over ${r.idleSec.toFixed(0)}s before the load), ` +
+        `though the service allocated ${perSec(r.allocBytesPerSec)} in all (${perSec(r.idleAllocBytesPerSec)} idle); ` +
+        'requests answered by a 404 or a redirect, or sent to another service, reach no code that could leak: check target-url or the URL the load-command requests, and what it answers');
+}
+
 // Judgements, looks and what a run could catch, in words: the one place a decision
 // becomes a sentence.
-/** A judgement as one sentence, for reasons in report.json, the comment and the terminal. */
-function describeJudgement(j) {
-    if (j.rule === 'nothing-judged' || j.series === null)
+/**
+ * A judgement as one sentence, for reasons in report.json, the comment and the terminal.
+ * In a run that failed (`verdict`), a judgement without a clear answer decided nothing: it
+ * says so instead of asking for a longer run.
+ */
+function describeJudgement(j, verdict) {
+    if (j.rule === 'load-missed-code' && j.loadReach)
+        return describeLoadMissed(j.loadReach);
+    if (j.rule === 'nothing-judged' || j.rule === 'load-missed-code' || j.series === null)
         return j.baselineMissing
             ? 'nothing to judge against: no baseline, and both absolute limits are off; set max-heap-growth or max-goroutine-growth'
             : 'nothing to judge against: every limit is off; set max-heap-growth, max-goroutine-growth or max-increase-over-baseline';
@@ -19102,9 +28439,20 @@ function describeJudgement(j) {
         ? `${grows(j.series)} ${shown(j.estimatePerSec)} over the base (${ci} ${shown(j.lowPerSec)} to ${shown(j.highPerSec)}; head ${rate(j.headPerSec)}, base ${rate(j.basePerSec)})`
         : `${grows(j.series)} ${rate(j.estimatePerSec)} (${ci} ${rate(j.lowPerSec)} to ${rate(j.highPerSec)})`;
     const limit = `${vsBase ? 'allowed increase' : 'limit'} ${limitText(j, null)}`;
+    // What to do for a clear answer, after `sep`; in a failed run, that this one decided nothing.
+    const advice = verdict === 'fail' && j.outcome !== 'fail' ? null : adviceFor(j);
+    const then = (sep, forAnswer = '') => (advice ? `${sep}${advice}${forAnswer}` : `; ${NOT_DECIDING}`);
     switch (j.rule) {
         case 'above-limit':
-            return `${measured}, ${limit}`;
+            return `${measured}, ${limit}${j.steps?.staircase ? `: ${IN_STEPS}${containerText(j)}` : j.couldBeFill ? COULD_BE_FILL : ''}`;
+        case 'grows-in-steps':
+            return `${measured}, ${limit}: ${IN_STEPS}, and was still growing at its last step${containerText(j)}`;
+        case 'confirming':
+            return `${measured}, above the ${limit}; sampling ended before the next look could confirm it`;
+        case 'levelled-off':
+            return j.outcome === 'pass'
+                ? `${label} grew ${shown(j.estimatePerSec)} but levelled off, as a cache does once full: flat since the look before, within the ${limit}`
+                : `${measured}, above the ${limit} until it levelled off before the next look could confirm it: a cache that filled? ${LEVELLED_ADVICE}`;
         case 'upper-below-limit':
             return `${label} ${shown(j.estimatePerSec)}${vsBase ? ' over the base' : ''}, within the ${limit}`;
         case 'late-upper-below-limit':
@@ -19112,15 +28460,36 @@ function describeJudgement(j) {
         case 'levels-off-below-limit':
             return `${grows(j.series)} ${rate(j.estimatePerSec)} as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}; what stays once it has filled grows less than the ${limit}`;
         case 'saturating':
-            return `${measured}, above the ${limit}, but slowing down as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}, and still growing at max-duration: raise max-duration, or warmup`;
+            return `${measured}, above the ${limit}, but slowing down as a filling cache does${j.fill ? ` (heading for ${amount(j.series, j.fill.plateau)}, time constant ${Math.round(j.fill.tauSec)}s)` : ''}, and still growing at max-duration${then(': ')}`;
         case 'late-slope-below-limit':
-            return `${measured}, above the ${limit}, but only ${shown(j.latePerSec)} in the second half: a warm-up or a plateau? Lengthen warmup`;
+            return `${measured}, above the ${limit}, but only ${shown(j.latePerSec)} in the second half: a warm-up or a plateau? ${capitalized(advice ?? NOT_DECIDING)}`;
         case 'too-noisy':
-            return `${measured}: too noisy to judge against the ${limit}; ${adviceFor(j)}`;
+            return `${measured}: too noisy to judge against the ${limit}${then('; ')}`;
         case 'straddles':
-            return `${measured}: the interval straddles the ${limit}; ${adviceFor(j)} for a clear answer`;
+            return `${measured}: the interval straddles the ${limit}${then('; ', ' for a clear answer')}`;
+        case 'base-grows-too':
+            return `${measured}, above the ${limit}, ${asTheBaseDoes(j)}: judged on what this change adds over the base${j.outcome === 'inconclusive' ? ', which is not clear yet' : ''}`;
+        case 'goroutines-own-memory':
+            return `${measured}, above the ${limit}: ${GOROUTINES_OWN}, charged to the goroutines that pile up, not a leak of its own`;
     }
 }
+/** Said of a heap that grew only by the runtime's records of the goroutines that pile up. */
+const GOROUTINES_OWN = "the piled-up goroutines' own memory";
+/** Said of an unclear judgement in a run that failed on another. */
+const NOT_DECIDING = 'the fail rests on the judgements that failed, not on this one';
+const capitalized = (s) => s.replace(/^\w/, (c) => c.toUpperCase());
+/** "; main.handle (main.go:40) holds 2.29 MiB more in 26 objects, the container's arrays". */
+function containerText(j) {
+    const c = j.container;
+    if (!c)
+        return '';
+    const objects = c.inuseObjectsGrowth > 0 ? ` in ${c.inuseObjectsGrowth} objects` : ' in the arrays that replaced the last';
+    return `; ${c.function} (${c.repoPath ?? c.file}:${c.line}) holds ${formatBytes(c.inuseBytesGrowth)} more${objects}, the container's arrays`;
+}
+const IN_STEPS = 'it grows in steps, as a map or buffer does each time it doubles its table or array';
+const LEVELLED_ADVICE = 'lengthen warmup past the fill, or raise max-duration';
+/** A fail on a straight line that never bent: what would tell it from a cache not yet full. */
+const COULD_BE_FILL = '; a cache that fills in a straight line and then stops looks the same until it is full: if this is one, a warmup that covers the fill (or a longer max-duration) tells them apart';
 /** What to change for a clearer answer, for the judgements that have no clear one. */
 function adviceFor(j) {
     const advice = {
@@ -19128,19 +28497,37 @@ function adviceFor(j) {
         straddles: `raise max-duration${j.against === 'base' ? ' or repeats' : ''}`,
         saturating: 'raise max-duration, or warmup',
         'late-slope-below-limit': 'lengthen warmup',
-        'too-few-samples': 'raise max-duration'
+        'too-few-samples': 'raise max-duration',
+        'levelled-off': LEVELLED_ADVICE,
+        confirming: 'raise max-duration'
     };
     return advice[j.rule] ?? null;
 }
 /**
- * Each judged series' growth as its first (worst) judgement has it: "live heap grows 2.93
- * MiB/min (256 B/request), above the limit 512 KiB/min (44 B/request)".
+ * The judgements, the cause first: those that decided the verdict, most over their limit
+ * first; a heap that grows only by the goroutines' own memory after the goroutines.
+ * Stable otherwise, so a report's own order stands between equals.
+ */
+function causeFirst(report) {
+    const rank = (j) => {
+        if (report.verdict === 'pass' || j.outcome !== report.verdict || j.series === null)
+            return -2;
+        return j.estimatePerSec !== undefined && j.limitPerSec ? j.estimatePerSec / j.limitPerSec : 0;
+    };
+    return [...report.judgements].sort((a, b) => rank(b) - rank(a));
+}
+/**
+ * Each judged series' growth as its first (worst) judgement has it, the cause first: "live
+ * heap grows 2.93 MiB/min (256 B/request), above the limit 512 KiB/min (44 B/request)".
  */
 function summarizeGrowth(report) {
     const rps = report.runs.head.requestsPerSec;
     const seen = new Set();
     const out = [];
-    for (const j of report.judgements) {
+    // Each series as its first judgement has it; the series in the order of their causes.
+    const order = causeFirst(report).map((j) => j.series);
+    const judgements = [...report.judgements].sort((a, b) => order.indexOf(a.series) - order.indexOf(b.series));
+    for (const j of judgements) {
         if (j.series === null || seen.has(j.series))
             continue;
         seen.add(j.series);
@@ -19154,9 +28541,13 @@ function summarizeGrowth(report) {
         const growth = `${grows(j.series)} ${rate(j.estimatePerSec)}${vsBase ? ' over the base' : ''}`;
         const limit = `${vsBase ? 'allowed increase' : 'limit'} ${limitText(j, rps)}`;
         // An unclear answer shows the interval it rests on.
-        const against = j.outcome === 'inconclusive'
-            ? ` (${confidenceText(j.confidence)} CI ${rate(j.lowPerSec ?? NaN)} to ${rate(j.highPerSec ?? NaN)}): unclear against the ${limit}`
-            : `, ${j.outcome === 'fail' ? 'above' : 'within'} the ${limit}`;
+        const against = j.rule === 'base-grows-too'
+            ? `, above the ${limit}, ${asTheBaseDoes(j)}`
+            : j.rule === 'goroutines-own-memory'
+                ? `, above the ${limit}: ${GOROUTINES_OWN}`
+                : j.outcome === 'inconclusive'
+                    ? ` (${confidenceText(j.confidence)} CI ${rate(j.lowPerSec ?? NaN)} to ${rate(j.highPerSec ?? NaN)}): unclear against the ${limit}`
+                    : `, ${j.outcome === 'fail' ? 'above' : 'within'} the ${limit}`;
         out.push({
             series: j.series,
             outcome: j.outcome,
@@ -19165,6 +28556,8 @@ function summarizeGrowth(report) {
     }
     return out;
 }
+/** 'base-grows-too': "as the base does (11.8 MiB/min)". */
+const asTheBaseDoes = (j) => `as the base does (${formatRate(j.basePerSec ?? NaN, SERIES[j.series].unit)})`;
 /** Verb agreement: "live heap grows", "goroutines grow". */
 function grows(series) {
     return `${SERIES[series].label} ${series === 'goroutines' ? 'grow' : 'grows'}`;
@@ -19210,11 +28603,17 @@ function amount(series, value) {
     return SERIES[series].unit === 'bytes' ? formatBytes(value) : `${Number(value.toPrecision(3))}`;
 }
 const JUDGED = JUDGED_SERIES;
-/** The notice for a series the base already grows in. */
-function describeBaseGrowth(g) {
+/**
+ * The notice for a series the base already grows in; `onChange` (absolute-limits: change):
+ * where that growth fails instead of this PR.
+ */
+function describeBaseGrowth(g, onChange) {
     const { label, unit } = SERIES[g.series];
     const rate = (v) => formatRate(v, unit);
-    return `the base grows too: ${label} ${rate(g.trend.slopePerSec)} (${confidenceText(g.trend.confidence)} CI ${rate(g.trend.ciLow)} to ${rate(g.trend.ciHigh)})${g.ref ? ` on ${g.ref}` : ''}; that growth predates this change`;
+    const where = onChange
+        ? "; it fails the base branch's own run (`baseline: none`, e.g. on push to the base branch), not this PR, unless the PR adds more than the allowed increase"
+        : '';
+    return `the base grows too: ${label} ${rate(g.trend.slopePerSec)} (${confidenceText(g.trend.confidence)} CI ${rate(g.trend.ciLow)} to ${rate(g.trend.ciHigh)})${g.ref ? ` on ${g.ref}` : ''}; that growth predates this change${where}`;
 }
 /** A look, for the log: "look 1 of 4 at 30.0s: live heap pass (upper below limit); stop". */
 function describeLook(look, stop) {
@@ -19226,8 +28625,8 @@ function describeLook(look, stop) {
     return `look ${look.index + 1} of ${look.count} at ${look.atSec.toFixed(1)}s: ${what}; ${next}`;
 }
 const SAMPLING_ON_TO_NAME = "sample on until a line of the service grows past the heap profile's sampling noise";
-/** Where sampling stopped and why. */
-function describeStop(run) {
+/** Where sampling stopped and why; in a failed run (`verdict`), an unclear limit is one the fail does not rest on. */
+function describeStop(run, verdict) {
     // In comment mode the report is untrusted: a field left out must not crash the renderer.
     const looks = Array.isArray(run.looks) ? run.looks : [];
     const last = looks.at(-1);
@@ -19241,24 +28640,33 @@ function describeStop(run) {
     if (last.index < last.count - 1)
         return `Stopped ${at}: every limit had a clear answer.${onToName}`;
     const open = Object.values(last.decisions ?? {}).some((d) => d?.outcome === 'inconclusive');
-    return `Stopped at max-duration, ${at}${open ? ': the growth was still unclear' : ''}.${onToName}`;
+    const unclear = verdict === 'fail'
+        ? ': the growth against a limit the fail does not rest on was still unclear'
+        : ': the growth was still unclear';
+    return `Stopped at max-duration, ${at}${open ? unclear : ''}.${onToName}`;
 }
 /**
- * The smallest leak the run could catch, per judged series: "would catch a heap leak of
- * ≥ 52 B/request (603 KiB/min); below 44 B/request passes by design".
+ * The smallest leak the run could catch, its judged series in one sentence: "This run would
+ * catch a heap leak of ≥ 539 KiB/min (46 B/request) and a goroutine leak of ≥ 15/min (1 per
+ * 800 requests); less than 44 B/request of heap passes by design". Null when none is known.
  */
 function describeDetectable(run) {
+    // A load that missed the code could catch nothing there.
+    if (run.loadReach?.outcome === 'missed')
+        return null;
     // In comment mode the report is untrusted: only the series this tool knows are described.
-    return Object.entries(run.detectable ?? {})
-        .filter(([key]) => JUDGED.includes(key))
-        .map(([key, d]) => {
+    const known = Object.entries(run.detectable ?? {}).filter(([key]) => JUDGED.includes(key));
+    if (!known.length)
+        return null;
+    let byDesign = '';
+    const leaks = known.map(([key, d]) => {
         const series = key;
-        const { unit } = SERIES[series];
-        const byDesign = series === 'heap' && d.limitPerRequest !== null
-            ? `; less than ${requestShare(series, d.limitPerRequest)} passes by design`
-            : '';
-        return `This run would catch a ${series === 'heap' ? 'heap' : 'goroutine'} leak of ≥ ${formatRate(d.perSec, unit)}${share(series, d.perRequest)}${byDesign}.`;
+        if (series === 'heap' && d.limitPerRequest !== null)
+            byDesign = `; less than ${requestShare(series, d.limitPerRequest)} of heap passes by design`;
+        const what = series === 'heap' ? 'heap' : 'goroutine';
+        return `a ${what} leak of ≥ ${formatRate(d.perSec, SERIES[series].unit)}${share(series, d.perRequest)}`;
     });
+    return `This run would catch ${leaks.join(' and ')}${byDesign}.`;
 }
 /** How the readings were taken: "readings with the load paused: 24 ms a reading (p95 41 ms), 2.4% of the run". */
 function describeQuiescence(q) {
@@ -19282,8 +28690,9 @@ function describePerRequest(p) {
 /**
  * How head − base was measured: the order of the runs, the pairs added, and the run-to-run
  * spread its interval allows for. Nothing when there was no comparison or it predates these.
+ * `advise`: how to measure better, which a pass does not ask for.
  */
-function describeComparison(report) {
+function describeComparison(report, advise = true) {
     const c = report.comparison;
     if (!c?.confidence)
         return [];
@@ -19298,7 +28707,7 @@ function describeComparison(report) {
         lines.push(`The base is a report.json of another run: another runner or another day differs more than back-to-back runs do, so its run-to-run spread is taken as at least twice baseline-noise-floor${widened.length ? `: ${widened.join(', ')}` : ''}.`);
     }
     else if (c.pairs === 1)
-        lines.push('Base ran once, then head: a drift of the machine between the two runs cannot be told from the change; repeats: 2 measures base, head, head, base.');
+        lines.push(`Base ran once, then head: a drift of the machine between the two runs cannot be told from the change${advise ? '; repeats: 2 measures base, head, head, base' : ''}.`);
     else if (c.pairs) {
         const asked = Number(report.config.repeats) || 1;
         const added = c.pairs > asked ? `, ${c.pairs - asked} added while head − base was unclear` : '';
@@ -19375,7 +28784,7 @@ function buildReport(p) {
         tool: { name: 'go-memgate', version: TOOL_VERSION, ...(p.action ? { action: p.action } : {}) },
         name: p.name,
         verdict: p.verdict,
-        reasons: p.judgements.map(describeJudgement),
+        reasons: p.judgements.map((j) => describeJudgement(j, p.verdict)),
         judgements: p.judgements,
         notices: p.notices,
         config: p.config,
@@ -19794,7 +29203,7 @@ function startOf(pid) {
 function readProcesses() {
     let pids;
     try {
-        pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+        pids = readdirSync$1('/proc').filter((name) => /^\d+$/.test(name));
     }
     catch {
         return [];
@@ -20002,7 +29411,7 @@ async function withOutDirLock(dir, work) {
     checkOutDir(dir);
     const lock = join(dir, LOCK_FILE);
     takeLock(dir, lock);
-    locked.set(dir, realpathSync(dir));
+    locked.set(dir, realpathSync$2(dir));
     installExitHandler();
     try {
         removeReports(dir);
@@ -20145,7 +29554,7 @@ function holderAlive(holder) {
 function assertNoLinkBelowLock(path, existing) {
     for (const [dir, real] of locked) {
         const below = relative(dir, existing);
-        if (below.startsWith('..') || below === '' || below.startsWith(sep))
+        if (below.startsWith('..') || below === '' || below.startsWith(sep$1))
             continue;
         if (realPathOf(existing) !== join(real, below))
             throw new OutputError(path, 'passes through a symbolic link inside the output folder; remove the link (memgate never writes through one)');
@@ -20167,7 +29576,7 @@ const reason = (e) => e.message.split(',')[0];
 /** The real path of `path`, through its deepest existing ancestor: a symlink into /proc is seen for what it is. */
 function realPathOf(path) {
     if (existsSync(path))
-        return realpathSync(path);
+        return realpathSync$2(path);
     const parent = dirname(path);
     return parent === path ? path : join(realPathOf(parent), basename(path));
 }
@@ -20387,6 +29796,74 @@ async function buildService(req, { redact, signal }) {
 }
 function resolveModuleDir(repoRoot, workingDirectory) {
     return resolve$1(repoRoot, workingDirectory);
+}
+
+// Whether `working-directory` is inside a Go module, checked before anything is built: run
+// from a monorepo's root, `go build` answers with `go mod init` advice, which is not the fix.
+/** Folders that hold no service of the repository's own. */
+const SKIPPED = new Set(['vendor', 'node_modules', 'testdata']);
+/** How deep below working-directory go.mod files are looked for, and how many are named. */
+const SEARCH_DEPTH = 3;
+const NAMED_AT_MOST = 5;
+/** A bound on the folders read: a huge tree is not walked for a hint. */
+const FOLDERS_AT_MOST = 2000;
+/**
+ * Go's main module is the nearest go.mod at or above the folder (or a go.work's): none there
+ * is a ConfigError naming working-directory, with the folders below that hold one.
+ */
+function checkModuleFolder(moduleDir, repoRoot, env) {
+    // GOPATH mode, or a workspace file named elsewhere: Go decides, not a go.mod here.
+    if (env['GO111MODULE'] === 'off' || (env['GOWORK'] && env['GOWORK'] !== 'off'))
+        return;
+    for (let dir = moduleDir;; dir = dirname(dir)) {
+        if (existsSync(join(dir, 'go.mod')) || existsSync(join(dir, 'go.work')))
+            return;
+        if (dirname(dir) === dir)
+            break;
+    }
+    const below = goModFoldersBelow(moduleDir).map((dir) => shown(repoRoot, dir));
+    const where = shown(repoRoot, moduleDir);
+    throw new ConfigError(`working-directory: no go.mod in ${where} or above it; set working-directory to the folder of your service's go.mod${below.length ? ` (${below.join(', ')})` : ''}`);
+}
+/** A folder as working-directory would name it: relative below the root, else absolute. */
+function shown(root, dir) {
+    const path = relative(root, dir);
+    return path && !path.startsWith('..') && !isAbsolute$1(path) ? path : dir;
+}
+/** Folders below `root` holding a go.mod, breadth first, nearest first. */
+function goModFoldersBelow(root) {
+    const found = [];
+    let level = [root];
+    let read = 0;
+    for (let depth = 1; depth <= SEARCH_DEPTH && level.length; depth++) {
+        const next = [];
+        for (const dir of level) {
+            if (++read > FOLDERS_AT_MOST)
+                return found;
+            let names;
+            try {
+                names = readdirSync$1(dir, { withFileTypes: true })
+                    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIPPED.has(e.name))
+                    .map((e) => e.name)
+                    .sort();
+            }
+            catch {
+                continue;
+            }
+            for (const name of names) {
+                const sub = join(dir, name);
+                if (existsSync(join(sub, 'go.mod'))) {
+                    found.push(sub);
+                    if (found.length === NAMED_AT_MOST)
+                        return found;
+                }
+                else
+                    next.push(sub);
+            }
+        }
+        level = next;
+    }
+    return found;
 }
 
 var promClient = {};
@@ -27107,70 +36584,6 @@ function groupingPath(grouping) {
         : [label, value]));
 }
 
-const CHART_COLOURS = {
-    base: { hex: '#2f81f7', name: 'blue' },
-    head: { hex: '#e8590c', name: 'orange' },
-    limit: { hex: '#848d97', name: 'grey' }
-};
-const MAX_POINTS = 40;
-/** The chart as a mermaid block; null when every line holds one value throughout (nothing to see). */
-function xyChart(req) {
-    const scale = req.scale ?? 1;
-    const longest = req.lines.reduce((a, b) => (b.samples.length > a.samples.length ? b : a));
-    const stride = Math.max(1, Math.ceil(longest.samples.length / MAX_POINTS));
-    const picked = (s) => s.filter((_, i) => i % stride === 0);
-    const times = picked(longest.samples).map((s) => s.t);
-    const data = req.lines.map((line) => ({
-        role: line.role,
-        ys: picked(line.samples)
-            .slice(0, times.length)
-            .map((p) => (req.value(p) ?? 0) / scale)
-    }));
-    const all = data.flatMap((d) => d.ys);
-    if (all.length === 0 || all.every((v) => v === all[0]))
-        return null;
-    const head = req.lines.find((l) => l.role === 'head');
-    const start = head?.samples[0];
-    const limitPerSec = req.limitPerSec && start ? req.limitPerSec / scale : null;
-    const lines = [...data];
-    if (limitPerSec !== null && start)
-        lines.push({
-            role: 'limit',
-            ys: times.map((t) => (req.value(start) ?? 0) / scale + limitPerSec * (t - start.t))
-        });
-    const [lo, hi] = yRange(lines.flatMap((l) => l.ys), all, limitPerSec === null ? null : limitPerSec * (times[times.length - 1] - times[0]));
-    // xychart-beta draws no legend: the title says which colour is which.
-    const legend = lines.map((l) => `${l.role} ${CHART_COLOURS[l.role].name}`).join(', ');
-    return [
-        '```mermaid',
-        '---',
-        'config:',
-        '  themeVariables:',
-        '    xyChart:',
-        `      plotColorPalette: "${lines.map((l) => CHART_COLOURS[l.role].hex).join(', ')}"`,
-        '---',
-        'xychart-beta',
-        `  title "${req.title}: ${legend}"`,
-        `  x-axis "seconds after warm-up" [${times.map((t) => Math.round(t)).join(', ')}]`,
-        `  y-axis "${req.unit}" ${fmt(lo)} --> ${fmt(hi)}`,
-        ...lines.map((l) => `  line [${l.ys.map(fmt).join(', ')}]`),
-        '```'
-    ].join('\n');
-}
-/**
- * The y-axis: everything drawn, and at least the limit's growth over the window on either
- * side of the data, so that noise well within the limit looks as small as it is. Without a
- * limit, a twentieth of the largest value on either side. Never below zero: no series can be.
- */
-function yRange(drawn, data, limitGrowth) {
-    const margin = limitGrowth ?? 0.05 * Math.max(...data.map(Math.abs));
-    const lo = Math.min(...drawn, Math.min(...data) - margin);
-    const hi = Math.max(...drawn, Math.max(...data) + margin);
-    const pad = (hi - lo) * 0.05;
-    return [Math.max(0, lo - pad), hi + pad];
-}
-const fmt = (v) => Number(v.toPrecision(4));
-
 // Text from profiles (function names, file paths) and, in comment mode, from a fork's
 // report.json goes into comments that GitHub renders with cmark-gfm, then links
 // (autolinks, @mentions, #123 / GH-3 / owner/repo#3 references) outside code. Every
@@ -27262,6 +36675,104 @@ function codeSpan(text) {
         .join('&#124;');
 }
 
+const CHART_COLOURS = {
+    base: { hex: '#2f81f7', name: 'blue' },
+    head: { hex: '#e8590c', name: 'orange' },
+    limit: { hex: '#848d97', name: 'grey' }
+};
+const MAX_POINTS = 40;
+/** The chart's height in mermaid's units (its default is 500, at a width of 700). */
+const CHART_HEIGHT = 300;
+/** The chart as a mermaid block; null when every line holds one value throughout (nothing to see). */
+function xyChart(req) {
+    const scale = req.scale ?? 1;
+    const drawn = req.lines.filter((l) => l.samples.length > 1);
+    if (!drawn.length)
+        return null;
+    // mermaid spreads each line over the whole x-axis: every line is cut to the time all share.
+    const end = Math.min(...drawn.map((l) => l.samples[l.samples.length - 1].t));
+    const picked = (samples) => {
+        const shared = samples.filter((p) => p.t <= end);
+        const stride = Math.max(1, Math.ceil(shared.length / MAX_POINTS));
+        return shared.filter((_, i) => i % stride === 0);
+    };
+    const times = picked((drawn.find((l) => l.role === 'head') ?? drawn[0]).samples).map((s) => s.t);
+    const data = drawn.map((line) => {
+        const first = req.value(line.samples[0]) ?? 0;
+        return {
+            role: line.role,
+            ys: picked(line.samples).map((p) => ((req.value(p) ?? first) - first) / scale)
+        };
+    });
+    const all = data.flatMap((d) => d.ys);
+    if (all.length === 0 || all.every((v) => v === all[0]))
+        return null;
+    const limitPerSec = req.limitPerSec ? req.limitPerSec / scale : null;
+    const lines = [...data];
+    if (limitPerSec !== null)
+        lines.push({ role: 'limit', ys: times.map((t) => limitPerSec * (t - times[0])) });
+    const [lo, hi] = yRange(lines.flatMap((l) => l.ys), all, limitPerSec === null ? null : limitPerSec * (times[times.length - 1] - times[0]));
+    // xychart-beta draws no legend: the title says which colour is which.
+    const legend = lines.map((l) => `${l.role} ${CHART_COLOURS[l.role].name}`).join(', ');
+    return [
+        '```mermaid',
+        '---',
+        'config:',
+        '  xyChart:',
+        `    height: ${CHART_HEIGHT}`,
+        '  themeVariables:',
+        '    xyChart:',
+        `      plotColorPalette: "${lines.map((l) => CHART_COLOURS[l.role].hex).join(', ')}"`,
+        '---',
+        'xychart-beta',
+        `  title "${req.title}: ${legend}"`,
+        `  x-axis "seconds after warm-up" ${Math.round(times[0])} --> ${Math.round(times[times.length - 1])}`,
+        `  y-axis "${req.unit} since the first sample" ${fmt(lo)} --> ${fmt(hi)}`,
+        ...lines.map((l) => `  line [${l.ys.map(fmt).join(', ')}]`),
+        '```'
+    ].join('\n');
+}
+/**
+ * The y-axis: everything drawn, and at least the limit's growth over the window on either
+ * side of the data, so that noise well within the limit looks as small as it is. Without a
+ * limit, a twentieth of the largest value on either side.
+ */
+function yRange(drawn, data, limitGrowth) {
+    const margin = limitGrowth ?? 0.05 * Math.max(...data.map(Math.abs));
+    const lo = Math.min(...drawn, Math.min(...data) - margin);
+    const hi = Math.max(...drawn, Math.max(...data) + margin);
+    const pad = (hi - lo) * 0.05;
+    return [lo - pad, hi + pad];
+}
+const fmt = (v) => Number(v.toPrecision(4));
+
+// Caveats: what limits what a run can say beyond its verdict. The first screen has room
+// for two lines of them, those that change how this run reads; the rest are folded. Each
+// source of a caveat gives it a priority, and placeCaveats() decides where it goes.
+/** How much a caveat matters to a reader of this run. */
+const CAVEAT_PRIORITY = {
+    /** What the run could and could not see: on the first screen while there is room. */
+    reach: 2,
+    /** How it was measured: folded. */
+    method: 1
+};
+/** Lines of caveats on the first screen. */
+const FIRST_SCREEN_CAVEATS = 2;
+/**
+ * The caveats of `reach` or more, highest first, up to two, for the first screen; the rest
+ * folded, in the order given.
+ */
+function placeCaveats(caveats) {
+    const shown = caveats
+        .filter((c) => c.priority >= CAVEAT_PRIORITY.reach)
+        .sort((a, b) => b.priority - a.priority) // stable: equal priorities keep their order
+        .slice(0, FIRST_SCREEN_CAVEATS);
+    return {
+        firstScreen: shown.map((c) => c.text),
+        folded: caveats.filter((c) => !shown.includes(c)).map((c) => c.text)
+    };
+}
+
 // What sampling cost the service, in words: the interval sampled at and why (report.json's
 // run.interval, engine/sampling-budget.ts). One line, in the run details and the terminal.
 const seconds = (ms) => `${Number((ms / 1000).toFixed(ms < 10_000 ? 2 : 0))}s`;
@@ -27334,6 +36845,53 @@ function describeRunNotes(run) {
     return run.source.kind === 'metrics' ? [...notes, metricsSource(run.source.heapGauge)] : notes;
 }
 
+const SIGNATURE_WORDS = {
+    'response-body-not-closed': {
+        cause: 'an HTTP response body is not closed, so each request keeps its connection open',
+        fix: 'close it after reading (defer resp.Body.Close())'
+    },
+    'transport-per-request': {
+        cause: 'a new http.Transport (or a Client with its own) is made per request, each keeping its connections',
+        fix: 'make one Transport or Client at startup and share it'
+    },
+    'context-not-cancelled': {
+        cause: 'a context made with WithCancel/WithTimeout is never cancelled, so its long-lived parent keeps it',
+        fix: 'call its cancel when the work is done (defer cancel())'
+    },
+    'timer-not-stopped': {
+        cause: 'a timer (time.AfterFunc/NewTimer/NewTicker) is never stopped, so the runtime keeps it and what it holds',
+        fix: 'keep it and Stop it when the work is done'
+    },
+    'request-kept': {
+        cause: 'something keeps each *http.Request reachable after its handler returns',
+        fix: 'keep only the values needed, or delete the entry when the handler returns'
+    },
+    'write-syncer-not-stopped': {
+        cause: 'a zap BufferedWriteSyncer is made per logger and never stopped, its buffer and flush goroutine kept',
+        fix: 'make one at startup and call its Stop on shutdown'
+    },
+    'metric-label-unbounded': {
+        cause: 'a metric vector gets a new label value per request, a new series each',
+        fix: 'use labels with a bounded set of values (no IDs, paths or users)'
+    }
+};
+/**
+ * "Known misuse: an HTTP response body is not closed, …: close it after reading (main.go:82)".
+ * `at` is the service's line, shown as the view shows lines; null when none links to it.
+ */
+function signatureLine(s, at) {
+    const { cause, fix } = SIGNATURE_WORDS[s.kind];
+    return ['Known misuse: ', `${cause}: ${fix}`, ...(at ? [' (', at, ')'] : [])];
+}
+/** The annotation's title and message at the service's line. */
+function signatureAnnotation(gate, s) {
+    const { cause, fix } = SIGNATURE_WORDS[s.kind];
+    return {
+        title: `go-memgate (${gate}): known misuse`,
+        message: `${cause[0].toUpperCase()}${cause.slice(1)}: ${fix}.`
+    };
+}
+
 /** The memprofilerate that names a leak of a few dozen bytes a request at the first look. */
 const FINE_RATE_BYTES = 4096;
 /** Coarser than this, small leaks do not show by site at all. */
@@ -27365,6 +36923,21 @@ const HEADLINE = {
     fail: '❌ go-memgate: memory grows — this check fails',
     inconclusive: '⚠️ go-memgate: inconclusive — growth could not be told from noise'
 };
+/** An inconclusive run whose load did not reach the service's code says that first. */
+const LOAD_MISSED_HEADLINE = "⚠️ go-memgate: inconclusive — the load did not reach the service's code";
+const loadMissed = (report) => report.judgements.some((j) => j.rule === 'load-missed-code');
+/**
+ * A fail names its cause (goroutines, when they grow most against their limit); an
+ * inconclusive run whose load missed the code says so.
+ */
+function headline(report) {
+    const cause = causeFirst(report)[0];
+    if (report.verdict === 'fail' && cause?.outcome === 'fail' && cause.series === 'goroutines')
+        return '❌ go-memgate: goroutines pile up — this check fails';
+    if (report.verdict === 'inconclusive' && loadMissed(report))
+        return LOAD_MISSED_HEADLINE;
+    return HEADLINE[report.verdict];
+}
 const VERDICT_WORD = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE' };
 /** `trusted` in comment mode: what the event confirms, where the report is a fork's word. */
 function present(report, trusted) {
@@ -27376,31 +36949,36 @@ function present(report, trusted) {
     const sites = a?.heap.filter((s) => !s.withinNoise && s.bytesPerSec > 0) ?? [];
     const groups = a?.goroutines.filter((g) => g.countGrowth > 0 || g.provenLeaked) ?? [];
     // Schema 1 reports kept no judgements, only their reasons.
-    const reasons = report.judgements.length ? report.judgements.map(describeJudgement) : report.reasons;
+    const reasons = report.judgements.length
+        ? report.judgements.map((j) => describeJudgement(j, report.verdict))
+        : report.reasons;
     const leak = leakingLine(report, source, sites, groups);
+    const placed = placeCaveats(caveats(report, leak !== null));
     // A command built from a fork's config (`--build-command 'curl … | sh'`) is not offered.
     const reproduce = trusted ? null : reproduceCommand(report);
     return {
         verdict: report.verdict,
         verdictWord: VERDICT_WORD[report.verdict],
-        headline: HEADLINE[report.verdict],
+        headline: headline(report),
         name: name === 'memgate' ? null : name,
         notices: listed(report.notices, 'notices'),
         growth: growth(report, reasons),
         commits: commitsLine(report, source, trusted !== undefined),
         leakingLine: leak,
+        knownMisuse: knownMisuse(report, source, name),
         nextStep: nextStep(report, leak !== null, reproduce),
-        failOnNote: failOnNote(report.verdict, trusted?.failOn ?? report.config['fail-on'] ?? 'fail'),
+        failOnNote: failOnNote(report.verdict, trusted?.failOn ?? report.config['fail-on'] ?? 'fail', loadMissed(report)),
         growthTable: base ? comparisonTable(report, base) : headTable(report),
         trendTable: trendTable(report),
         reasons,
-        remarks: [...describeDetectable(head), describeStop(head), ...describeComparison(report)].filter((l) => l !== null),
+        caveats: placed.firstScreen,
+        moreCaveats: placed.folded,
+        brief: report.verdict === 'pass',
         heapSites: sites.map((s) => heapSiteView(name, s)),
         goroutineGroups: groups.map((g) => groupView(name, g)),
         goroutineLeakProfileNote: a?.goroutineLeakProfile && groups.length
             ? 'Built with GOEXPERIMENT=goroutineleakprofile: goroutines the runtime proved leaked are marked so.'
             : null,
-        attributionNotes: a ? [describeSamplingRate(a)].filter((n) => n !== null) : [],
         newInHead: report.comparison?.newInHead?.slice(0, 10) ?? [],
         charts: charts$1(report),
         runs: [...(base ? [runView(base)] : []), runView(head)],
@@ -27417,8 +36995,29 @@ function growth(report, reasons) {
     const items = summarizeGrowth(report).map((g) => ({ text: g.text, failed: g.outcome === 'fail' }));
     if (!items.length)
         return reasons.length ? [{ text: reasons[0], failed: false }] : [];
-    items[0].text = items[0].text.replace(/^\w/, (c) => c.toUpperCase());
+    items[0].text = capitalized(items[0].text);
     return items;
+}
+/**
+ * What limits what this run says, each with its priority (caveats.ts). A fail caught what it
+ * caught: the smallest catchable leak is said of a pass or an inconclusive only. A pass asks
+ * for nothing: no advice on sampling or on repeats.
+ */
+function caveats(report, leakShown) {
+    const head = report.runs.head;
+    const pass = report.verdict === 'pass';
+    const { reach, method } = CAVEAT_PRIORITY;
+    const detectable = report.verdict === 'fail' ? null : describeDetectable(head);
+    // Coarse sampling matters on the first screen of a fail whose line was not named.
+    const sampling = !pass && head.attribution ? describeSamplingRate(head.attribution) : null;
+    const unnamed = report.verdict === 'fail' && !leakShown;
+    const stop = describeStop(head, report.verdict);
+    return [
+        ...(detectable ? [{ text: detectable, priority: reach }] : []),
+        ...(sampling ? [{ text: sampling, priority: unnamed ? reach : method }] : []),
+        ...(stop ? [{ text: stop, priority: method }] : []),
+        ...describeComparison(report, !pass).map((text) => ({ text, priority: method }))
+    ];
 }
 const SHA = /^[0-9a-f]{7,40}$/;
 const REPOSITORY_URL = /^https:\/\/[\w.-]+(?::\d+)?\/[\w.-]+\/[\w.-]+$/;
@@ -27496,30 +37095,102 @@ function lineSpan(source, at) {
         return { code: text }; // a lone surrogate, from a hostile report: no link
     }
 }
+/**
+ * The site a developer acts on: the first that is the service's or a library's line, else
+ * the first kept by goroutines a service line started. Never a standard-library line.
+ */
+function siteToName(sites) {
+    const changeable = sites.find((s) => !s.kind && s.owner !== 'standard-library');
+    return changeable ?? sites.find((s) => !s.kind && s.startedBy !== undefined);
+}
+/** "net/http goroutines begun in (*persistConn).readLoop", from the function they began in. */
+function libraryGoroutines(entry) {
+    return libraryGoroutinesLine(entry)
+        .map((span) => (typeof span === 'string' ? span : span.code))
+        .join('');
+}
+function libraryGoroutinesLine(entry) {
+    const pkg = packageOf(entry);
+    return [{ code: pkg }, ' goroutines begun in ', { code: entry.slice(pkg.length + 1) }];
+}
+function keptWords(site) {
+    return `${formatBytes(site.inuseBytesGrowth)} kept${site.bytesPerRequest === undefined ? '' : `, ${perRequest(site)}/request`}`;
+}
+/** "1.0 KiB (0.6–1.5 KiB)": bytes per request and its 95 % interval from the sampling noise. */
+function perRequest(site) {
+    const i = site.bytesPerRequestInterval;
+    const at = formatBytes(site.bytesPerRequest ?? 0);
+    return i ? `${at} (${formatBytes(i.low)}–${formatBytes(i.high)})` : at;
+}
 /** The line that keeps what the worst judgement's series grows by. */
 function leakingLine(report, source, sites, groups) {
-    const worst = report.judgements.find((j) => j.outcome === report.verdict && j.series !== null);
+    const worst = causeFirst(report).find((j) => j.outcome === report.verdict && j.series !== null);
     if (report.verdict === 'pass' || !report.runs.head.attribution || !worst)
         return null;
-    const site = worst.series === 'heap' ? sites[0] : undefined;
-    if (site && site.kind !== 'goroutines')
+    const site = worst.series === 'heap' ? siteToName(sites) : undefined;
+    const changed = site?.changedInPr ? ' (changed in this PR)' : '';
+    if (site?.owner === 'standard-library' && site.startedBy)
+        return [
+            'Leaking line: ',
+            lineSpan(source, site.startedBy),
+            ' in ',
+            { code: site.startedBy.function },
+            ' starts the ',
+            ...libraryGoroutinesLine(site.function),
+            `${changed}: ${keptWords(site)}`
+        ];
+    if (site)
         return [
             'Leaking line: ',
             lineSpan(source, site),
             ' in ',
             { code: site.function },
-            `: ${formatBytes(site.inuseBytesGrowth)} kept${site.bytesPerRequest === undefined ? '' : `, ${formatBytes(site.bytesPerRequest)}/request`}`
+            `${changed}: ${keptWords(site)}`
+        ];
+    const held = worst.series === 'heap' ? sites.find((s) => !s.kind) : undefined;
+    if (held && !groups.length)
+        return [
+            'Memory is held by ',
+            ...libraryGoroutinesLine(held.function),
+            ...(held.goroutinesCreatedBy ? [' (created by ', { code: held.goroutinesCreatedBy }, ')'] : []),
+            `; no line of the service links to them: ${keptWords(held)}`
         ];
     const group = groups[0];
-    if (!group || (worst.series !== 'goroutines' && !site))
+    if (!group || (worst.series !== 'goroutines' && !held))
         return null;
-    return [
-        'Goroutines pile up at: ',
-        lineSpan(source, group),
-        ' in ',
-        { code: group.function },
-        `${group.waitReason ? ` (${group.waitReason})` : ''}: +${num(group.countGrowth)}`
-    ];
+    const count = `${group.waitReason ? ` (${group.waitReason})` : ''}: +${num(group.countGrowth)}`;
+    // Goroutines of the standard library alone: the service line that started them, else who did.
+    if (group.entry && group.startedBy)
+        return [
+            'Goroutines pile up: ',
+            lineSpan(source, group.startedBy),
+            ' in ',
+            { code: group.startedBy.function },
+            ' starts the ',
+            ...libraryGoroutinesLine(group.entry),
+            count
+        ];
+    if (group.entry)
+        return [
+            'Goroutines pile up: ',
+            ...libraryGoroutinesLine(group.entry),
+            ...(group.createdBy ? [' (created by ', { code: group.createdBy }, ')'] : []),
+            `; no line of the service links to them${count}`
+        ];
+    return ['Goroutines pile up at: ', lineSpan(source, group), ' in ', { code: group.function }, count];
+}
+/** The most certain known misuse of a failing or inconclusive run: cause, fix and the line to change. */
+function knownMisuse(report, source, gate) {
+    const signature = report.runs.head.attribution?.signatures?.[0];
+    if (report.verdict === 'pass' || !signature)
+        return null;
+    const { site } = signature;
+    return {
+        line: signatureLine(signature, site ? lineSpan(source, site) : null),
+        annotation: site?.repoPath !== undefined
+            ? { ...signatureAnnotation(gate, signature), file: site.repoPath, line: site.line }
+            : null
+    };
 }
 /** What the reader does next: fix the line, or get a clearer answer; reproduce either way. */
 function nextStep(report, leakShown, reproduce) {
@@ -27548,9 +37219,11 @@ function nextStep(report, leakShown, reproduce) {
  * Said when the check lets an inconclusive run through (`fail-on: fail`, the default), so
  * that passing is not read as "no leak".
  */
-function failOnNote(verdict, failOn) {
+function failOnNote(verdict, failOn, loadMissedCode) {
     if (verdict !== 'inconclusive' || failOn !== 'fail')
         return null;
+    if (loadMissedCode)
+        return "This check passes because fail-on is fail; the load did not reach the service's code, so a leak is neither found nor ruled out: point the load at the service's API, or set fail-on: inconclusive to fail on it.";
     return 'This check passes because fail-on is fail; an inconclusive run means the growth could not be told from noise in max-duration, so a leak is neither found nor ruled out: raise max-duration or repeats, or set fail-on: inconclusive to fail on it.';
 }
 /** Whether the run's files went into the artifact (`upload-artifact`, on by default). */
@@ -27637,15 +37310,36 @@ function trendTable(report) {
     }
     return rows;
 }
+/** What a row of the heap table says beside its line: who holds it, merged rows, the PR. */
+function siteNote(s) {
+    const notes = [
+        ...(s.changedInPr ? ['changed in this PR'] : []),
+        ...(s.owner === 'standard-library' && !s.kind
+            ? [
+                s.startedBy
+                    ? `held by ${libraryGoroutines(s.function)}, started at ${s.startedBy.repoPath ?? s.startedBy.file}:${s.startedBy.line}`
+                    : `held by ${libraryGoroutines(s.function)}${s.goroutinesCreatedBy ? `, created by ${s.goroutinesCreatedBy}` : ''}`
+            ]
+            : []),
+        ...(s.owner === 'library' ? [`in the library ${packageOf(s.function)}`] : []),
+        ...(s.merged
+            ? [
+                `${s.merged.rows} ${s.merged.by === 'function' ? 'lines' : 'functions'}, each within the sampling noise, merged`
+            ]
+            : [])
+    ];
+    return notes.length ? notes.join('; ') : null;
+}
 function heapSiteView(gate, s) {
     const ratePerMin = formatByteRate(s.bytesPerSec);
     return {
         function: s.function,
         at: `${s.repoPath ?? s.file}:${s.line}`,
         goroutineRecords: s.kind === 'goroutines',
+        note: siteNote(s),
         kept: formatBytes(s.inuseBytesGrowth),
         ratePerMin,
-        perRequest: s.bytesPerRequest === undefined ? null : formatBytes(s.bytesPerRequest),
+        perRequest: s.bytesPerRequest === undefined ? null : perRequest(s),
         // Goroutine records have no line to mark: the goroutine annotations mark their stack.
         annotation: s.repoPath && !s.kind
             ? {
@@ -27665,7 +37359,10 @@ function groupView(gate, g) {
         function: g.function,
         at: `${g.repoPath ?? g.file}:${g.line}`,
         waitReason: g.waitReason ?? null,
-        createdBy: g.createdBy ?? null,
+        // Goroutines a library began: the service line behind its go statement, when linked.
+        createdBy: g.startedBy
+            ? `${g.createdBy ?? g.entry}, for ${g.startedBy.function} ${g.startedBy.repoPath ?? g.startedBy.file}:${g.startedBy.line}`
+            : (g.createdBy ?? null),
         added: `+${num(g.countGrowth)}`,
         ratePerMin,
         provenLeaked: g.provenLeaked === true,
@@ -27683,15 +37380,17 @@ const CHARTS = [
     { series: 'heap', title: 'Live heap after GC', unit: 'MiB', scale: 1024 * 1024 },
     { series: 'goroutines', title: 'Goroutines', unit: 'count', scale: 1 }
 ];
+/** A chart for each series that grew past a limit or could not be judged clearly. */
 function charts$1(report) {
     const { head, base } = report.runs;
     if (head.samples.length < 2)
         return [];
+    const shown = new Set(report.judgements.filter((j) => j.outcome !== 'pass').map((j) => j.series));
     const lines = [
         ...(base ? [{ role: 'base', samples: base.samples }] : []),
         { role: 'head', samples: head.samples }
     ];
-    return CHARTS.map(({ series, title, unit, scale }) => {
+    return CHARTS.filter((c) => shown.has(c.series)).map(({ series, title, unit, scale }) => {
         const value = SERIES[series].value;
         const held = value(head.samples[0]);
         return {
@@ -27713,12 +37412,13 @@ function runView(run) {
     const load = run.load;
     const loadSpans = load.kind === 'built-in'
         ? [
-            `built-in load: ${num(load.requests)} requests, ${num(load.errors)} errors, ${num(load.achievedRatePerSec, 0)} req/s achieved`
+            `built-in load: ${num(load.requests)} requests over the whole run (warm-up included), ${num(load.errors)} of them not answered with 2xx, ${num(load.achievedRatePerSec, 0)} req/s achieved`
         ]
         : [
             'load-command ',
             { code: load.command ?? '' },
-            load.exitCode ? `, exit code ${num(load.exitCode)}` : ''
+            load.exitCode ? `, exit code ${num(load.exitCode)}` : '',
+            run.loadReach ? `; ${describeAllocation(run.loadReach)}` : ''
         ];
     const interval = describeInterval(run.interval);
     return {
@@ -27808,15 +37508,10 @@ function shellQuote(v) {
 
 function renderMarkdown(report, options = {}) {
     const view = present(report, options.trusted);
-    const sections = [
-        firstScreen(view),
-        table(view.growthTable),
-        reasons(view),
-        attributionSection(view, 10),
-        newInHeadLine(view),
-        charts(view),
-        details(view)
-    ];
+    const growth = [table(view.growthTable), attributionSection(view, 10), newInHeadLine(view)];
+    const sections = view.brief
+        ? [firstScreen(view), details(view, growth)]
+        : [firstScreen(view), ...growth, charts(view), details(view, [])];
     const full = sections.filter(Boolean).join('\n\n') + '\n';
     const max = options.maxChars;
     if (max === undefined || full.length <= max)
@@ -27848,8 +37543,13 @@ function firstScreen(view) {
     for (const notice of view.notices)
         lines.push(`> [!NOTE]\n> ${escapeText(notice)}`, '');
     const growth = view.growth.map(stressed).join('; ');
-    const items = [growth || null, ...[view.commits, view.leakingLine, view.nextStep].map((l) => l && line(l))];
-    for (const item of [...items, view.failOnNote && escapeText(view.failOnNote)])
+    const items = [
+        growth || null,
+        ...[view.leakingLine, view.knownMisuse?.line ?? null, view.nextStep, view.commits].map((l) => l && line(l)),
+        view.failOnNote && escapeText(view.failOnNote),
+        ...view.caveats.map((c) => `_${escapeText(c)}_`)
+    ];
+    for (const item of items)
         if (item)
             lines.push(`- ${item}`);
     return lines.join('\n').trim();
@@ -27860,12 +37560,6 @@ function table({ header, rows }) {
         row(header),
         `|${header.map(() => '---').join('|')}|`,
         ...rows.map((r) => row(r.map(stressed)))
-    ].join('\n');
-}
-function reasons(view) {
-    return [
-        ...view.reasons.map((r) => `- ${escapeText(r)}`),
-        ...(view.remarks.length ? ['', ...view.remarks.map((l) => `_${escapeText(l)}_`)] : [])
     ].join('\n');
 }
 /** One line naming what grows in the head and not in the base, when both were attributed. */
@@ -27881,7 +37575,7 @@ function attributionSection(view, top) {
         out.push('#### Where the heap grows', '', '| allocation site | kept | rate | per request |', '|---|---|---|---|');
         // Goroutine records have no line of their own: the goroutine table names their `go` statement.
         for (const s of sites)
-            out.push(`| ${s.goroutineRecords ? 'new goroutines (see the goroutine table)' : `${code(s.function)}<br>${code(s.at)}`} | ${s.kept} | ${s.ratePerMin} | ${s.perRequest ?? '—'} |`);
+            out.push(`| ${s.goroutineRecords ? 'new goroutines (see the goroutine table)' : `${code(s.function)}<br>${code(s.at)}`}${s.note ? `<br>${escapeText(s.note)}` : ''} | ${s.kept} | ${s.ratePerMin} | ${s.perRequest ?? '—'} |`);
     }
     const groups = view.goroutineGroups.slice(0, top);
     if (groups.length) {
@@ -27893,8 +37587,6 @@ function attributionSection(view, top) {
         if (view.goroutineLeakProfileNote)
             out.push('', `_${escapeText(view.goroutineLeakProfileNote)}_`);
     }
-    for (const note of view.attributionNotes)
-        out.push(...(out.length ? [''] : []), `_${escapeText(note)}_`);
     return out.join('\n');
 }
 /** A series that never moved needs no chart: one line says so. */
@@ -27907,10 +37599,14 @@ function runDetails(run) {
         ...[...(run.readings ? [run.readings] : []), ...run.notes].map((n) => `  - ${escapeText(n)}`)
     ];
 }
-function details(view) {
+/** Folded: `growth` when the first screen says all (a pass), how each judgement went, the other caveats, the runs. */
+function details(view, growth) {
+    const judged = [...view.reasons, ...view.moreCaveats].map((r) => `- ${escapeText(r)}`);
     const lines = [
-        '<details><summary>Run details</summary>',
+        `<details><summary>${growth.length ? 'The growth, how it was judged, and the runs' : 'How it was judged, and the runs'}</summary>`,
         '',
+        ...growth.filter(Boolean).flatMap((section) => [section, '']),
+        ...(judged.length ? [...judged, ''] : []),
         ...view.runs.flatMap(runDetails),
         '',
         // A fail or an inconclusive gives the command on its first screen.
@@ -28005,6 +37701,15 @@ function describeBaselineMissing(b) {
 function describeStoredInputDiffers(d) {
     return `the baseline ${d.path} was measured with ${d.input} "${d.then}", this run with "${d.now}": part of the difference may come from that alone`;
 }
+/**
+ * pprof on the API's own server (`pprof-url` at `target-url`'s host and port). One process
+ * either way: `npm run bench:pprof-port` found the same verdicts and heap slopes within about
+ * one interval half-width; what a port of its own keeps apart is who can reach /debug/pprof/
+ * once the service is deployed.
+ */
+function describePprofOnApiServer(address) {
+    return `pprof is served on the API's own address (${address}, as target-url): memgate reads the same process either way, but deployed like this the service shows /debug/pprof/ (heap contents, CPU profiles on demand) to whoever reaches its API; serve pprof on a port of its own, bound to 127.0.0.1`;
+}
 
 // The one place where Config becomes what each stage takes: the pair loop's numbers, a
 // run's judging at its looks, the build, service, load and sampler requests, and the
@@ -28032,7 +37737,8 @@ function planJudging(config, storedBase) {
             },
             storedBase,
             z: comparisonZ(config.repeats, storedBase ? config.repeats : config.maxRepeats)
-        }
+        },
+        onChange: config.absoluteLimits === 'change'
     };
 }
 function planMeasure(config, side, label, outDir) {
@@ -28081,276 +37787,35 @@ function planMeasure(config, side, label, outDir) {
         }
     };
 }
-/** `env`, with `memprofilerate` added to GODEBUG. */
+/**
+ * Ancestors kept per goroutine: a goroutine net/http's Transport starts (readLoop) is three
+ * `go` statements from the handler that called the client. The runtime saves each
+ * goroutine's creators' stacks at its `go` statement, and the goroutine dump prints them:
+ * attribution links library goroutines to the service line through them. It costs about
+ * 100–300 B a live goroutine and no CPU the bench could tell (docs/benchmarks.md, bench:ancestors).
+ */
+const TRACEBACK_ANCESTORS = 5;
+/** `env`, with `memprofilerate` and tracebackancestors added to GODEBUG (the user's own setting kept). */
 function serviceEnv(config) {
     const env = { ...config.env };
-    if (config.memprofilerate !== null)
-        env.GODEBUG = [env.GODEBUG, `memprofilerate=${config.memprofilerate}`].filter(Boolean).join(',');
+    const godebug = env.GODEBUG ?? '';
+    const added = [
+        ...(config.memprofilerate !== null ? [`memprofilerate=${config.memprofilerate}`] : []),
+        ...(/(^|,)tracebackancestors=/.test(godebug) ? [] : [`tracebackancestors=${TRACEBACK_ANCESTORS}`])
+    ];
+    env.GODEBUG = [godebug, ...added].filter(Boolean).join(',');
     return env;
 }
-
-// The built-in load: GET requests at a fixed overall rate over a few keep-alive
-// connections, that can be paused until nothing is in flight. Pausing is why it is ours:
-// a reading of the live heap taken while requests are in flight counts what they hold,
-// and load generators such as autocannon can stop but not pause, nor say what is in flight.
-const TICK_MS = 5;
-/** One GET, its body drained; `settled` is called once, with the error (or null) it ended with. */
-function getOnce(t, answered, settled) {
-    let done = false;
-    const finish = (error) => {
-        if (done)
-            return;
-        done = true;
-        settled(error);
-    };
-    const r = t.send(t.target, { agent: t.agent, method: 'GET', timeout: t.timeoutMs }, (res) => {
-        answered();
-        const status = res.statusCode ?? 0;
-        res.resume(); // drain the body: the connection goes back to the pool
-        res.once('end', () => finish(status >= 400 ? `HTTP ${status}` : null));
-        res.once('error', (e) => finish(e.message));
-    });
-    r.once('timeout', () => r.destroy(new Error(`no answer within ${t.timeoutMs} ms`)));
-    r.once('error', (e) => finish(e.code ?? e.message));
-    r.end();
-}
-// Over 60 lines: one closure over the counts, the schedule and the pause, which every tick,
-// response and pause changes together; split, each part would take all of that state.
-function startGenerator(req) {
-    const target = new URL(req.url);
-    const https = target.protocol === 'https:';
-    const agent = new (https ? Agent : Agent$1)({ keepAlive: true, maxSockets: req.connections });
-    const send = https ? request : request$1;
-    const timeoutMs = req.timeoutMs ?? 10_000;
-    const counts = { responses: 0, errors: 0, firstError: null, settled: 0, errorsByKind: {} };
-    let inFlight = 0;
-    let sent = 0;
-    let scheduleStart = Date.now();
-    let paused = false;
-    let stopped = false;
-    let idle = null;
-    const settle = (error) => {
-        inFlight--;
-        counts.settled++;
-        if (error !== null) {
-            counts.errors++;
-            counts.firstError ??= error;
-            counts.errorsByKind[error] = (counts.errorsByKind[error] ?? 0) + 1;
-        }
-        if (inFlight === 0)
-            idle?.();
-    };
-    const fire = () => {
-        inFlight++;
-        sent++;
-        getOnce({ send, target, agent, timeoutMs }, () => counts.responses++, settle);
-    };
-    // Every connection opened at once, at the start of the warm-up: one opened later under a
-    // burst would add its server goroutine and buffers mid-run, a step in both series.
-    for (let i = 0; i < req.connections; i++)
-        fire();
-    // Open loop at the overall rate, but never more in flight than connections: requests
-    // the service cannot take are skipped, not queued, so a pause never ends in a burst.
-    const timer = setInterval(() => {
-        if (paused || stopped)
-            return;
-        const due = Math.floor(((Date.now() - scheduleStart) * req.ratePerSec) / 1000);
-        while (sent < due && inFlight < req.connections)
-            fire();
-        if (sent < due)
-            sent = due;
-    }, TICK_MS);
-    return {
-        counts: () => ({ ...counts, errorsByKind: { ...counts.errorsByKind } }),
-        inFlight: () => inFlight,
-        pause: (pauseTimeoutMs) => {
-            paused = true;
-            if (inFlight === 0)
-                return Promise.resolve(true);
-            return new Promise((resolve) => {
-                const timeout = setTimeout(() => {
-                    idle = null;
-                    resolve(false);
-                }, pauseTimeoutMs);
-                idle = () => {
-                    clearTimeout(timeout);
-                    idle = null;
-                    resolve(true);
-                };
-            });
-        },
-        resume: () => {
-            if (!paused)
-                return;
-            paused = false;
-            scheduleStart = Date.now();
-            sent = 0;
-        },
-        stop: async () => {
-            stopped = true;
-            clearInterval(timer);
-            agent.destroy();
-        }
-    };
-}
-
-// Whether the service is ready, must be waited for, or has made a mistake the user can fix
-// now: a pure function of what was observed, so that what is knowable at once (a 404, pprof
-// served at another address the service names) is said at once, in the user's words, and
-// only a silent port waits the whole ready-timeout.
-/** What net/http/pprof's index page says, in every Go release since 1.11. */
-const PPROF_INDEX = /Types of profiles available/;
-/** A service may start its listeners in either order: what its output says of others waits this long. */
-const GRACE_MS = 2000;
-function decideReady(o) {
-    const { host, pathname } = new URL(o.url);
-    const fail = (message) => ({ kind: 'fail', message: `${o.input}: ${message}` });
-    if ('status' in o.answer) {
-        const ok = o.answer.status >= 200 && o.answer.status < 300;
-        if (ok && (o.input === 'metrics-url' || PPROF_INDEX.test(o.answer.page)))
-            return { kind: 'ready' };
-        // A service that answers every path (a catch-all handler) answers here too, but without the profiles.
-        if (ok)
-            return fail(`${o.url} answers, but not with the net/http/pprof index; check that the service imports net/http/pprof and serves it at pprof-url`);
-        // A router answers 404 for a path it has no handler for from its first request on: nothing to wait for.
-        if (o.answer.status === 404)
-            return fail(o.input === 'pprof-url'
-                ? `the service answers at ${host} but not ${pathname}: import net/http/pprof (or serve its handlers there)`
-                : `the service answers at ${host} but not ${pathname}: serve client_golang's promhttp handler there`);
-    }
-    const silent = 'error' in o.answer && o.elapsedMs >= GRACE_MS;
-    const elsewhere = o.named.find((n) => n.servesPprof);
-    if (o.input === 'pprof-url' && elsewhere && silent) {
-        const there = `http://${elsewhere.address}${pathname.replace(/\/$/, '')}`;
-        return fail(elsewhere.said
-            ? `nothing serves pprof at ${host}, but the service does at ${elsewhere.address}: set pprof-url to ${there}`
-            : `nothing serves pprof at ${host}, but the service does at ${elsewhere.address}, where Go listens when given an empty address: set the service's pprof address (is its variable set?), or pprof-url to ${there}`);
-    }
-    // net/http/pprof's docs log ListenAndServe's error and run on: an unset address variable shows only here.
-    if (o.listenFailure !== null && silent)
-        return fail(`nothing listens on ${host}, and the service says "${o.listenFailure}"; check the address the service listens on for ${o.input}`);
-    if (o.elapsedMs < o.timeoutMs)
-        return { kind: 'wait' };
-    const what = 'status' in o.answer ? `${host} answered HTTP ${o.answer.status}` : failureWords(o.answer.error, host);
-    const named = o.named.filter((n) => n.said).map((n) => n.address);
-    const said = named.length > 0 ? `; the service says it listens on ${named.join(', ')}` : '';
-    const serve = o.input === 'pprof-url'
-        ? 'the service imports net/http/pprof and listens there'
-        : "the service serves client_golang's promhttp handler there";
-    return fail(`${what} within ready-timeout (${Math.round(o.timeoutMs / 1000)}s)${said}; check that ${serve}, or raise ready-timeout`);
-}
-/** A failed request's error code in words: what the user can check. */
-function failureWords(code, host) {
-    switch (code) {
-        case 'ECONNREFUSED':
-            return `nothing listens on ${host}`;
-        case 'ECONNRESET':
-        case 'EPIPE':
-            return `${host} closed the connection without answering`;
-        case 'ETIMEDOUT':
-        case 'TIMEOUT':
-            return `${host} accepted no request`;
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-            return `the host of ${host} is not found`;
-        case 'EHOSTUNREACH':
-        case 'ENETUNREACH':
-            return `${host} cannot be reached`;
-        default:
-            return `no answer from ${host} (${code})`;
-    }
-}
-/** The first line of the service's output in which Go says a listener could not be opened, from "listen tcp" on. */
-function listenFailure(output) {
-    const line = output.split('\n').find((l) => l.includes('listen tcp') && l.includes(': bind: '));
-    return line === undefined ? null : line.slice(line.indexOf('listen tcp'), line.indexOf('listen tcp') + 200);
-}
 /**
- * The addresses a service's output says it listens on ("listening on :8080", "pprof on
- * 127.0.0.1:7070"), as host:port on the ready URL's host: only a port on the same host is
- * worth naming (or asking, which is all memgate does with it), never another machine.
+ * The host and port `pprof-url` shares with a `target-url` the user gave (the default target
+ * is the pprof host itself), else null.
  */
-function namedAddresses(output, readyUrl) {
-    const { hostname, port } = new URL(readyUrl);
-    const local = new Set(['', '0.0.0.0', '[::]', '127.0.0.1', 'localhost', '[::1]', hostname]);
-    const found = new Set();
-    for (const [, host, p] of output.matchAll(/(?<![\w.:[\]])(\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[\da-f:]{2,39}\])?:(\d{2,5})\b/gi))
-        if (local.has(host ?? '') && p !== port)
-            found.add(`${hostname}:${p}`);
-    return [...found].slice(0, 3);
-}
-/**
- * Where to look for the service's pprof when the ready URL is silent: the addresses its output
- * names, then port 80, where Go's ListenAndServe("") listens (an address variable left unset).
- */
-function addressesToTry(output, readyUrl) {
-    const said = namedAddresses(output, readyUrl);
-    const { hostname, port } = new URL(readyUrl);
-    const goDefault = `${hostname}:80`;
-    const unset = port === '' || said.includes(goDefault) ? [] : [{ address: goDefault, said: false }];
-    return [...said.map((address) => ({ address, said: true })), ...unset];
-}
-
-// GET over node:http(s), one connection a request, with a deadline, an abort signal and a
-// size cap: how memgate reads the service's endpoints while it samples. Not fetch: over a
-// thousand requests undici's fetch grew memgate's RSS by about 60 MiB where node:http
-// stays flat (issue 11), and a long gate makes thousands.
-function httpGet(url, options) {
-    return new Promise((resolve, reject) => {
-        if (options.signal?.aborted)
-            return reject(options.signal.reason);
-        const target = new URL(url);
-        const send = target.protocol === 'https:' ? request : request$1;
-        // agent false: a connection of its own, closed after the answer. A kept-alive connection
-        // that is replaced now and then adds the server's goroutine for it to some counts only.
-        const req = send(target, { agent: false, headers: { connection: 'close', ...options.headers } }, (res) => read(res, res.statusCode ?? 0));
-        const timer = setTimeout(() => req.destroy(new Error(`no answer within ${options.timeoutMs} ms (timeout)`)), options.timeoutMs);
-        const onAbort = () => req.destroy(options.signal?.reason ?? new Error('aborted'));
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        const done = () => {
-            clearTimeout(timer);
-            options.signal?.removeEventListener('abort', onAbort);
-        };
-        req.once('error', (e) => {
-            done();
-            reject(e);
-        });
-        req.end();
-        function read(res, status) {
-            const ok = status >= 200 && status < 300;
-            const cap = ok ? options.maxBytes : (options.maxErrorBytes ?? 1024);
-            const answer = (bytes, cut) => {
-                done();
-                if (cut)
-                    req.destroy();
-                resolve({ status, ok, bytes, cut });
-            };
-            // Content-Length, when given, tells at once; else reading stops at the cap.
-            if (ok && Number(res.headers['content-length'] ?? 0) > cap)
-                return answer(Buffer.alloc(0), true);
-            const chunks = [];
-            let total = 0;
-            res.on('data', (chunk) => {
-                if (total + chunk.length > cap) {
-                    chunks.push(chunk.subarray(0, cap - total));
-                    res.removeAllListeners('data');
-                    return answer(Buffer.concat(chunks), true);
-                }
-                chunks.push(chunk);
-                total += chunk.length;
-            });
-            res.once('end', () => answer(Buffer.concat(chunks, total), false));
-            res.once('error', (e) => {
-                done();
-                reject(e);
-            });
-        }
-    });
-}
-/** A failed answer in one line: its status and the start of its page, without terminal escapes. */
-function failureLine(answer) {
-    const page = stripControl(answer.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ');
-    return `HTTP ${answer.status} ${page}`.trim();
+function pprofSharedAddress(config, targetGiven) {
+    if (!targetGiven)
+        return null;
+    const pprof = new URL(config.pprofUrl);
+    const target = new URL(config.targetUrl);
+    return pprof.protocol === target.protocol && pprof.host === target.host ? pprof.host : null;
 }
 
 /**
@@ -29394,6 +38859,68 @@ function gunzipCapped(gz, maxBytes) {
     }
 }
 
+// GET over node:http(s), one connection a request, with a deadline, an abort signal and a
+// size cap: how memgate reads the service's endpoints while it samples. Not fetch: over a
+// thousand requests undici's fetch grew memgate's RSS by about 60 MiB where node:http
+// stays flat (issue 11), and a long gate makes thousands.
+function httpGet(url, options) {
+    return new Promise((resolve, reject) => {
+        if (options.signal?.aborted)
+            return reject(options.signal.reason);
+        const target = new URL(url);
+        const send = target.protocol === 'https:' ? request : request$1;
+        // agent false: a connection of its own, closed after the answer. A kept-alive connection
+        // that is replaced now and then adds the server's goroutine for it to some counts only.
+        const req = send(target, { agent: false, headers: { connection: 'close', ...options.headers } }, (res) => read(res, res.statusCode ?? 0));
+        const timer = setTimeout(() => req.destroy(new Error(`no answer within ${options.timeoutMs} ms (timeout)`)), options.timeoutMs);
+        const onAbort = () => req.destroy(options.signal?.reason ?? new Error('aborted'));
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        const done = () => {
+            clearTimeout(timer);
+            options.signal?.removeEventListener('abort', onAbort);
+        };
+        req.once('error', (e) => {
+            done();
+            reject(e);
+        });
+        req.end();
+        function read(res, status) {
+            const ok = status >= 200 && status < 300;
+            const cap = ok ? options.maxBytes : (options.maxErrorBytes ?? 1024);
+            const answer = (bytes, cut) => {
+                done();
+                if (cut)
+                    req.destroy();
+                resolve({ status, ok, bytes, cut });
+            };
+            // Content-Length, when given, tells at once; else reading stops at the cap.
+            if (ok && Number(res.headers['content-length'] ?? 0) > cap)
+                return answer(Buffer.alloc(0), true);
+            const chunks = [];
+            let total = 0;
+            res.on('data', (chunk) => {
+                if (total + chunk.length > cap) {
+                    chunks.push(chunk.subarray(0, cap - total));
+                    res.removeAllListeners('data');
+                    return answer(Buffer.concat(chunks), true);
+                }
+                chunks.push(chunk);
+                total += chunk.length;
+            });
+            res.once('end', () => answer(Buffer.concat(chunks, total), false));
+            res.once('error', (e) => {
+                done();
+                reject(e);
+            });
+        }
+    });
+}
+/** A failed answer in one line: its status and the start of its page, without terminal escapes. */
+function failureLine(answer) {
+    const page = stripControl(answer.bytes.toString('utf8', 0, 200)).replace(/\s+/g, ' ');
+    return `HTTP ${answer.status} ${page}`.trim();
+}
+
 // Fetches profiles from net/http/pprof, with a timeout, one retry and a size cap.
 /** The most read of one response; a future `max-profile-size` input sets it. */
 const MAX_PROFILE_BYTES = 256 * 1024 * 1024;
@@ -29435,7 +38962,10 @@ class PprofClient {
         return res.bytes;
     }
 }
-/** The exact post-GC live heap from `heap?gc=1&debug=1`, whose trailer prints runtime.MemStats. */
+/**
+ * The exact post-GC live heap from `heap?gc=1&debug=1`, whose trailer prints runtime.MemStats,
+ * and the bytes allocated since the service started (TotalAlloc): what it did between two readings.
+ */
 function parseMemStats(text) {
     const field = (name) => {
         const m = new RegExp(`^# ${name} = (\\d+)$`, 'm').exec(text);
@@ -29443,7 +38973,11 @@ function parseMemStats(text) {
             throw new GateError(`heap?debug=1 has no "# ${name}" line: is this a Go net/http/pprof endpoint?`);
         return Number(m[1]);
     };
-    return { heapAllocBytes: field('HeapAlloc'), heapObjects: field('HeapObjects') };
+    return {
+        heapAllocBytes: field('HeapAlloc'),
+        heapObjects: field('HeapObjects'),
+        totalAllocBytes: field('TotalAlloc')
+    };
 }
 /** The exact goroutine count: the first line of `goroutine?debug=1`. */
 function parseGoroutineTotal(text) {
@@ -29451,6 +38985,257 @@ function parseGoroutineTotal(text) {
     if (!m)
         throw new GateError('goroutine?debug=1 has no "goroutine profile: total" line: is this a Go net/http/pprof endpoint?');
     return Number(m[1]);
+}
+
+// A short idle stretch before the load starts: what the service allocates doing nothing,
+// in all and through its own code, for the check that the load reached that code
+// (analysis/load-reach.ts). Read from pprof, as the samples are.
+/** Long enough for a ticker's work to show, short beside a warm-up. */
+const IDLE_STRETCH_MS = 2000;
+const TIMEOUT_MS = 30_000;
+/** gc=1: the profile's alloc_space is as of the last GC; forcing one brings it to now, as each sample's does. */
+async function heapNow(client, modules) {
+    return summarizeHeap(decodeProfile(await client.get('heap?gc=1')), { modules });
+}
+/** TotalAlloc, and when it was read. */
+async function totalAlloc(client) {
+    const { totalAllocBytes } = parseMemStats((await client.get('heap?debug=1')).toString('utf8'));
+    return { atMs: performance.now(), bytes: totalAllocBytes };
+}
+/**
+ * The idle stretch, or null when pprof could not be read for it: the check is then not
+ * made, and sampling reports what is wrong with pprof in its own words.
+ */
+async function measureIdle(pprofUrl, modules, signal) {
+    const client = new PprofClient(pprofUrl, TIMEOUT_MS, signal);
+    try {
+        // The profiles outside the TotalAlloc readings: what writing them allocates is not the service's.
+        const ownBefore = await heapNow(client, modules);
+        const before = await totalAlloc(client);
+        await sleep(IDLE_STRETCH_MS, signal);
+        const after = await totalAlloc(client);
+        const ownAfter = await heapNow(client, modules);
+        const grown = [...ownAfter.ownAllocByStack].flatMap(([stack, bytes]) => {
+            const more = bytes - (ownBefore.ownAllocByStack.get(stack) ?? 0);
+            return more > 0 ? [{ stack, more }] : [];
+        });
+        return {
+            seconds: (after.atMs - before.atMs) / 1000,
+            allocBytes: after.bytes - before.bytes,
+            ownAllocBytes: grown.reduce((sum, g) => sum + g.more, 0),
+            busyStacks: grown.map((g) => g.stack)
+        };
+    }
+    catch (e) {
+        if (signal?.aborted)
+            throw new GateError('cancelled before the load started');
+        if (e instanceof GateError)
+            return null;
+        throw e;
+    }
+}
+
+// The built-in load: GET requests at a fixed overall rate over a few keep-alive
+// connections, that can be paused until nothing is in flight. Pausing is why it is ours:
+// a reading of the live heap taken while requests are in flight counts what they hold,
+// and load generators such as autocannon can stop but not pause, nor say what is in flight.
+const TICK_MS = 5;
+/** One GET, its body drained; `settled` is called once, with the error (or null) it ended with. */
+function getOnce(t, answered, settled) {
+    let done = false;
+    const finish = (error) => {
+        if (done)
+            return;
+        done = true;
+        settled(error);
+    };
+    const r = t.send(t.target, { agent: t.agent, method: 'GET', timeout: t.timeoutMs }, (res) => {
+        answered();
+        const status = res.statusCode ?? 0;
+        res.resume(); // drain the body: the connection goes back to the pool
+        // A redirect or a 1xx reaches no handler of the service's code either.
+        res.once('end', () => finish(status >= 200 && status < 300 ? null : `HTTP ${status}`));
+        res.once('error', (e) => finish(e.message));
+    });
+    r.once('timeout', () => r.destroy(new Error(`no answer within ${t.timeoutMs} ms`)));
+    r.once('error', (e) => finish(e.code ?? e.message));
+    r.end();
+}
+// Over 60 lines: one closure over the counts, the schedule and the pause, which every tick,
+// response and pause changes together; split, each part would take all of that state.
+function startGenerator(req) {
+    const target = new URL(req.url);
+    const https = target.protocol === 'https:';
+    const agent = new (https ? Agent : Agent$1)({ keepAlive: true, maxSockets: req.connections });
+    const send = https ? request : request$1;
+    const timeoutMs = req.timeoutMs ?? 10_000;
+    const counts = { responses: 0, errors: 0, firstError: null, settled: 0, errorsByKind: {} };
+    let inFlight = 0;
+    let sent = 0;
+    let scheduleStart = Date.now();
+    let paused = false;
+    let stopped = false;
+    let idle = null;
+    const settle = (error) => {
+        inFlight--;
+        counts.settled++;
+        if (error !== null) {
+            counts.errors++;
+            counts.firstError ??= error;
+            counts.errorsByKind[error] = (counts.errorsByKind[error] ?? 0) + 1;
+        }
+        if (inFlight === 0)
+            idle?.();
+    };
+    const fire = () => {
+        inFlight++;
+        sent++;
+        getOnce({ send, target, agent, timeoutMs }, () => counts.responses++, settle);
+    };
+    // Every connection opened at once, at the start of the warm-up: one opened later under a
+    // burst would add its server goroutine and buffers mid-run, a step in both series.
+    for (let i = 0; i < req.connections; i++)
+        fire();
+    // Open loop at the overall rate, but never more in flight than connections: requests
+    // the service cannot take are skipped, not queued, so a pause never ends in a burst.
+    const timer = setInterval(() => {
+        if (paused || stopped)
+            return;
+        const due = Math.floor(((Date.now() - scheduleStart) * req.ratePerSec) / 1000);
+        while (sent < due && inFlight < req.connections)
+            fire();
+        if (sent < due)
+            sent = due;
+    }, TICK_MS);
+    return {
+        counts: () => ({ ...counts, errorsByKind: { ...counts.errorsByKind } }),
+        inFlight: () => inFlight,
+        pause: (pauseTimeoutMs) => {
+            paused = true;
+            if (inFlight === 0)
+                return Promise.resolve(true);
+            return new Promise((resolve) => {
+                const timeout = setTimeout(() => {
+                    idle = null;
+                    resolve(false);
+                }, pauseTimeoutMs);
+                idle = () => {
+                    clearTimeout(timeout);
+                    idle = null;
+                    resolve(true);
+                };
+            });
+        },
+        resume: () => {
+            if (!paused)
+                return;
+            paused = false;
+            scheduleStart = Date.now();
+            sent = 0;
+        },
+        stop: async () => {
+            stopped = true;
+            clearInterval(timer);
+            agent.destroy();
+        }
+    };
+}
+
+// Whether the service is ready, must be waited for, or has made a mistake the user can fix
+// now: a pure function of what was observed, so that what is knowable at once (a 404, pprof
+// served at another address the service names) is said at once, in the user's words, and
+// only a silent port waits the whole ready-timeout.
+/** What net/http/pprof's index page says, in every Go release since 1.11. */
+const PPROF_INDEX = /Types of profiles available/;
+/** A service may start its listeners in either order: what its output says of others waits this long. */
+const GRACE_MS = 2000;
+function decideReady(o) {
+    const { host, pathname } = new URL(o.url);
+    const fail = (message) => ({ kind: 'fail', message: `${o.input}: ${message}` });
+    if ('status' in o.answer) {
+        const ok = o.answer.status >= 200 && o.answer.status < 300;
+        if (ok && (o.input === 'metrics-url' || PPROF_INDEX.test(o.answer.page)))
+            return { kind: 'ready' };
+        // A service that answers every path (a catch-all handler) answers here too, but without the profiles.
+        if (ok)
+            return fail(`${o.url} answers, but not with the net/http/pprof index; check that the service imports net/http/pprof and serves it at pprof-url`);
+        // A router answers 404 for a path it has no handler for from its first request on: nothing to wait for.
+        if (o.answer.status === 404)
+            return fail(o.input === 'pprof-url'
+                ? `the service answers at ${host} but not ${pathname}: import net/http/pprof (or serve its handlers there)`
+                : `the service answers at ${host} but not ${pathname}: serve client_golang's promhttp handler there`);
+    }
+    const silent = 'error' in o.answer && o.elapsedMs >= GRACE_MS;
+    const elsewhere = o.named.find((n) => n.servesPprof);
+    if (o.input === 'pprof-url' && elsewhere && silent) {
+        const there = `http://${elsewhere.address}${pathname.replace(/\/$/, '')}`;
+        return fail(elsewhere.said
+            ? `nothing serves pprof at ${host}, but the service does at ${elsewhere.address}: set pprof-url to ${there}`
+            : `nothing serves pprof at ${host}, but the service does at ${elsewhere.address}, where Go listens when given an empty address: set the service's pprof address (is its variable set?), or pprof-url to ${there}`);
+    }
+    // net/http/pprof's docs log ListenAndServe's error and run on: an unset address variable shows only here.
+    if (o.listenFailure !== null && silent)
+        return fail(`nothing listens on ${host}, and the service says "${o.listenFailure}"; check the address the service listens on for ${o.input}`);
+    if (o.elapsedMs < o.timeoutMs)
+        return { kind: 'wait' };
+    const what = 'status' in o.answer ? `${host} answered HTTP ${o.answer.status}` : failureWords(o.answer.error, host);
+    const named = o.named.filter((n) => n.said).map((n) => n.address);
+    const said = named.length > 0 ? `; the service says it listens on ${named.join(', ')}` : '';
+    const serve = o.input === 'pprof-url'
+        ? 'the service imports net/http/pprof and listens there'
+        : "the service serves client_golang's promhttp handler there";
+    return fail(`${what} within ready-timeout (${Math.round(o.timeoutMs / 1000)}s)${said}; check that ${serve}, or raise ready-timeout`);
+}
+/** A failed request's error code in words: what the user can check. */
+function failureWords(code, host) {
+    switch (code) {
+        case 'ECONNREFUSED':
+            return `nothing listens on ${host}`;
+        case 'ECONNRESET':
+        case 'EPIPE':
+            return `${host} closed the connection without answering`;
+        case 'ETIMEDOUT':
+        case 'TIMEOUT':
+            return `${host} accepted no request`;
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+            return `the host of ${host} is not found`;
+        case 'EHOSTUNREACH':
+        case 'ENETUNREACH':
+            return `${host} cannot be reached`;
+        default:
+            return `no answer from ${host} (${code})`;
+    }
+}
+/** The first line of the service's output in which Go says a listener could not be opened, from "listen tcp" on. */
+function listenFailure(output) {
+    const line = output.split('\n').find((l) => l.includes('listen tcp') && l.includes(': bind: '));
+    return line === undefined ? null : line.slice(line.indexOf('listen tcp'), line.indexOf('listen tcp') + 200);
+}
+/**
+ * The addresses a service's output says it listens on ("listening on :8080", "pprof on
+ * 127.0.0.1:7070"), as host:port on the ready URL's host: only a port on the same host is
+ * worth naming (or asking, which is all memgate does with it), never another machine.
+ */
+function namedAddresses(output, readyUrl) {
+    const { hostname, port } = new URL(readyUrl);
+    const local = new Set(['', '0.0.0.0', '[::]', '127.0.0.1', 'localhost', '[::1]', hostname]);
+    const found = new Set();
+    for (const [, host, p] of output.matchAll(/(?<![\w.:[\]])(\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[\da-f:]{2,39}\])?:(\d{2,5})\b/gi))
+        if (local.has(host ?? '') && p !== port)
+            found.add(`${hostname}:${p}`);
+    return [...found].slice(0, 3);
+}
+/**
+ * Where to look for the service's pprof when the ready URL is silent: the addresses its output
+ * names, then port 80, where Go's ListenAndServe("") listens (an address variable left unset).
+ */
+function addressesToTry(output, readyUrl) {
+    const said = namedAddresses(output, readyUrl);
+    const { hostname, port } = new URL(readyUrl);
+    const goDefault = `${hostname}:80`;
+    const unset = port === '' || said.includes(goDefault) ? [] : [{ address: goDefault, said: false }];
+    return [...said.map((address) => ({ address, said: true })), ...unset];
 }
 
 // Whose pprof endpoint memgate measures. The net/http/pprof docs start the endpoint with
@@ -29796,11 +39581,36 @@ function startCommand(req, command, redact) {
 
 // Parses /debug/pprof/goroutine?debug=2: what the binary profile leaves out, namely the
 // runtime's own wait reason, how long a goroutine has waited, and who created it.
-const headerRe = /^goroutine \d+(?: [^[]*)? \[(.*)\]:$/;
+const headerRe = /^goroutine (\d+)(?: [^[]*)? \[(.*)\]:$/;
 // The argument list is the last parenthesis; "(*conn)" in a method name is not.
 const callRe = /^(.+?)(?:\([^()]*\))?$/;
 const positionRe = /^\t(.+):(\d+)(?: \+0x[0-9a-f]+)?$/;
 const createdRe = /^created by (\S+)(?: in goroutine \d+)?$/;
+const ancestorRe = /^\[originating from goroutine (\d+)\]:$/;
+/** Frames come in pairs: the call, then its file:line; "[originating from …]" starts an ancestor. */
+function parseTraces(id, lines) {
+    const traces = [{ id, stack: [] }];
+    for (let i = 0; i < lines.length; i++) {
+        const ancestor = ancestorRe.exec(lines[i]);
+        if (ancestor) {
+            traces.push({ id: ancestor[1], stack: [] });
+            continue;
+        }
+        const position = positionRe.exec(lines[i + 1] ?? '');
+        // "...additional frames elided..." has no position line
+        if (!position)
+            continue;
+        const frame = { file: position[1], line: Number(position[2]) };
+        const created = createdRe.exec(lines[i]);
+        const trace = traces[traces.length - 1];
+        if (created)
+            trace.createdBy = { function: created[1], ...frame };
+        else
+            trace.stack.push({ function: callRe.exec(lines[i])[1], ...frame });
+        i++;
+    }
+    return traces;
+}
 function parseGoroutines(text) {
     const goroutines = [];
     for (const block of text.split(/\n\s*\n/)) {
@@ -29809,28 +39619,16 @@ function parseGoroutines(text) {
         if (!header)
             continue;
         // "[chan receive (leaked), 2 minutes, locked to thread]"
-        const [status, ...rest] = header[1].split(', ');
+        const [status, ...rest] = header[2].split(', ');
         const minutes = rest.map((r) => /^(\d+) minutes?$/.exec(r)).find((m) => m);
+        const [own, ...ancestors] = parseTraces(header[1], lines.slice(1));
         const g = {
             reason: status.replace(/ \((leaked|scan|durable)\)/g, ''),
             minutes: minutes ? Number(minutes[1]) : 0,
             leaked: status.includes('(leaked)'),
-            stack: []
+            ...own,
+            ancestors
         };
-        // Frames come in pairs: the call, then its file:line.
-        for (let i = 1; i + 1 < lines.length; i += 2) {
-            const position = positionRe.exec(lines[i + 1]);
-            if (!position) {
-                i--; // "...additional frames elided..." has no position line
-                continue;
-            }
-            const frame = { file: position[1], line: Number(position[2]) };
-            const created = createdRe.exec(lines[i]);
-            if (created)
-                g.createdBy = { function: created[1], ...frame };
-            else
-                g.stack.push({ function: callRe.exec(lines[i])[1], ...frame });
-        }
         goroutines.push(g);
     }
     return goroutines;
@@ -29842,7 +39640,7 @@ function mostCommon(values) {
     return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 function parseGoroutineText(text, options = {}) {
-    const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? []);
+    const isOwn = options.isOwn ?? ownCode(options.modules ?? []);
     const byKey = new Map();
     for (const g of parseGoroutines(text)) {
         if (g.stack.length === 0)
@@ -29863,6 +39661,44 @@ function parseGoroutineText(text, options = {}) {
         leakedCount: goroutines.filter((g) => g.leaked).length
     }))
         .sort((a, b) => b.count - a.count);
+}
+/**
+ * For every goroutine and each of its ancestors: the function it began in, linked to the
+ * nearest own-code frame of the ancestors beyond it. A goroutine that has exited (the
+ * dialer of a connection) still links through the ancestors of those it started.
+ */
+function goroutineOrigins(text, options = {}) {
+    const isOwn = ownCode(options.modules ?? []);
+    const byEntry = new Map();
+    const seen = new Set();
+    for (const g of parseGoroutines(text)) {
+        const chain = [g, ...g.ancestors];
+        chain.forEach((trace, k) => {
+            // Each goroutine once, though it is the ancestor of many (ids may be reused: rarely).
+            if (trace.stack.length === 0 || seen.has(trace.id))
+                return;
+            seen.add(trace.id);
+            const entry = trace.stack[entryIndex(trace.stack)].function;
+            const e = byEntry.get(entry) ?? { count: 0, createdBy: [], origins: [] };
+            e.count++;
+            if (trace.createdBy)
+                e.createdBy.push(frameString(trace.createdBy));
+            const origin = chain.slice(k + 1).flatMap((a) => a.stack.find(isOwn) ?? [])[0];
+            if (origin)
+                e.origins.push(origin);
+            byEntry.set(entry, e);
+        });
+    }
+    return [...byEntry].map(([entry, e]) => {
+        const origin = mostCommon(e.origins.map(frameString));
+        const createdBy = mostCommon(e.createdBy);
+        return {
+            entry,
+            count: e.count,
+            ...(createdBy ? { createdBy } : {}),
+            ...(origin ? { origin: e.origins.find((f) => frameString(f) === origin) } : {})
+        };
+    });
 }
 
 // Reduces a goroutine profile to groups of goroutines blocked at the same line.
@@ -29898,7 +39734,7 @@ function waitReason(stack, site) {
     return undefined;
 }
 function summarizeGoroutines(p, options = {}) {
-    const isOwn = options.isOwn ?? ownCode(options.modulePaths ?? []);
+    const isOwn = options.isOwn ?? ownCode(options.modules ?? []);
     const groups = new Map();
     let total = 0;
     for (const s of p.samples) {
@@ -29919,12 +39755,13 @@ function summarizeGoroutines(p, options = {}) {
             group.largestCount = count;
             group.callPath = callPath(s.stack, at);
             group.waitReason = waitReason(s.stack, at);
+            group.entry = ownerOf(frame, isOwn) === 'standard-library' ? frame.function : undefined;
         }
     }
     return {
         total,
         groups: [...groups.values()]
-            .map(({ largestCount: _, ...group }) => group)
+            .map(({ largestCount: _, entry, ...group }) => ({ ...group, ...(entry ? { entry } : {}) }))
             .sort((a, b) => b.count - a.count)
     };
 }
@@ -30189,6 +40026,7 @@ async function quiescedReading(req) {
     return {
         liveHeapBytes: heap.heapAllocBytes,
         liveHeapObjects: heap.heapObjects,
+        totalAllocBytes: heap.totalAllocBytes,
         // Read before the goroutine count, which forces no GC and is no part of the cost.
         ...(cpuBefore === null || cpuAfter === null || cpuUnseen(cpuAfter - cpuBefore, wallMs)
             ? { gcCostMs: wallMs, gcCostMeasure: 'wall' }
@@ -30198,6 +40036,7 @@ async function quiescedReading(req) {
 }
 async function leastOfReadings(req) {
     let heap = { heapAllocBytes: Infinity, heapObjects: 0 };
+    let totalAllocBytes = 0;
     let goroutines = Infinity;
     let wallMs = 0;
     for (let r = 0; r < LEAST_OF_READINGS; r++) {
@@ -30210,12 +40049,14 @@ async function leastOfReadings(req) {
         wallMs += performance.now() - started;
         if (reading.heapAllocBytes < heap.heapAllocBytes)
             heap = reading;
+        totalAllocBytes = reading.totalAllocBytes;
         goroutines = Math.min(goroutines, await goroutineTotal(req.client));
     }
     // Under load the service's CPU time counts the requests it served too: the GCs' wall time stands in.
     return {
         liveHeapBytes: heap.heapAllocBytes,
         liveHeapObjects: heap.heapObjects,
+        totalAllocBytes,
         goroutines,
         gcCostMs: wallMs,
         gcCostMeasure: 'wall'
@@ -30235,7 +40076,7 @@ function readGroup(pgid) {
     if (process.platform !== 'linux')
         return { pgid, pids: [] };
     const pids = [];
-    for (const entry of readdirSync('/proc')) {
+    for (const entry of readdirSync$1('/proc')) {
         if (!/^\d+$/.test(entry))
             continue;
         const fields = statFields(Number(entry));
@@ -30383,8 +40224,11 @@ async function sample(req, { log, signal }) {
         notes: [],
         requests: null,
         goroutineText: null,
-        goroutineLeaks: null
+        goroutineOrigins: null,
+        goroutineLeaks: null,
+        allocated: null
     };
+    let firstAlloc = null;
     // Moved later once the interval is chosen, when the budget needs it.
     let looksMs = req.lookTimesSec.map((sec) => sec * 1000);
     const requestsAtStart = req.load.responses();
@@ -30407,8 +40251,14 @@ async function sample(req, { log, signal }) {
         const atLook = pick !== null && dueMs >= looksMs[look] - intervalMs / 2;
         out.attempted++;
         try {
-            const s = await takeSample(client, req, i, t, i === 0 || atLook, out, costs, { signal });
+            const { sample: s, totalAllocBytes } = await takeSample(client, req, i, t, i === 0 || atLook, out, costs, {
+                signal
+            });
             out.samples.push(s);
+            if (totalAllocBytes !== null) {
+                firstAlloc ??= { t, bytes: totalAllocBytes };
+                out.allocated = { bytes: totalAllocBytes - firstAlloc.bytes, seconds: t - firstAlloc.t };
+            }
             if (!pick) {
                 pick = pickInterval(req, s, log);
                 looksMs = looksMs.map((ms) => ms * pick.lookTimesFactor);
@@ -30486,7 +40336,7 @@ function pickInterval(req, first, log) {
 }
 async function takeSample(client, req, i, t, withProfiles, out, costs, { signal }) {
     if (req.metrics)
-        return metricsSample(req.metrics, req, t, out);
+        return { sample: await metricsSample(req.metrics, req, t, out), totalAllocBytes: null };
     let raw = null;
     const group = readGroup(req.service.pid);
     const reading = await takeReading({
@@ -30510,7 +40360,7 @@ async function takeSample(client, req, i, t, withProfiles, out, costs, { signal 
         saveProfiles(req, i, t, raw, out);
     costs.sec.push(reading.gcCostMs / 1000);
     costs.allCpu &&= reading.gcCostMeasure === 'cpu';
-    return {
+    const sample = {
         t,
         liveHeapBytes: reading.liveHeapBytes,
         liveHeapObjects: reading.liveHeapObjects,
@@ -30520,6 +40370,7 @@ async function takeSample(client, req, i, t, withProfiles, out, costs, { signal 
         ...(req.quiesce ? { pauseMs: reading.pauseMs } : {}),
         gcCostMs: Math.round(reading.gcCostMs)
     };
+    return { sample, totalAllocBytes: reading.totalAllocBytes };
 }
 /** A reading of the service's Prometheus gauges: what the process reports, garbage included. */
 async function metricsSample(client, req, t, out) {
@@ -30541,7 +40392,7 @@ function saveProfiles(req, i, t, raw, out) {
     const goroutineFile = `goroutine-${n}.pb.gz`;
     writeOutput(join(req.profilesDir, heapFile), raw.heap);
     writeOutput(join(req.profilesDir, goroutineFile), raw.goroutine);
-    const own = { modulePaths: req.modulePaths };
+    const own = { modules: req.modules };
     out.heap.push({ t, summary: summarizeHeap(decodeProfile(raw.heap), own), file: heapFile });
     out.goroutines.push({
         t,
@@ -30553,7 +40404,9 @@ async function readEndProfiles(client, req, out) {
     try {
         const text = await client.get('goroutine?debug=2');
         writeOutput(join(req.profilesDir, 'goroutine-debug2.txt'), text);
-        out.goroutineText = parseGoroutineText(text.toString('utf8'), { modulePaths: req.modulePaths });
+        const dump = text.toString('utf8');
+        out.goroutineText = parseGoroutineText(dump, { modules: req.modules });
+        out.goroutineOrigins = goroutineOrigins(dump, { modules: req.modules });
     }
     catch (e) {
         if (e instanceof OutputError)
@@ -30565,7 +40418,7 @@ async function readEndProfiles(client, req, out) {
     try {
         const raw = await client.get('goroutineleak');
         writeOutput(join(req.profilesDir, 'goroutineleak.pb.gz'), raw);
-        out.goroutineLeaks = summarizeGoroutines(decodeProfile(raw), { modulePaths: req.modulePaths });
+        out.goroutineLeaks = summarizeGoroutines(decodeProfile(raw), { modules: req.modules });
     }
     catch (e) {
         if (e instanceof OutputError)
@@ -30678,6 +40531,7 @@ async function measureStarted(req, built, { service, pprofTakenBefore }, ctx) {
     const source = await chooseSource(req.source, pprofTakenBefore, ctx.signal);
     if (source.kind === 'metrics')
         ctx.log(`${req.label}: no pprof at ${req.source.pprofUrl}: reading ${source.client.url}`);
+    const idle = source.kind === 'pprof' ? await measureIdle(req.source.pprofUrl, built.module.modules, ctx.signal) : null;
     const load = await startLoad(req.load, ctx, service);
     let loadStats = null;
     try {
@@ -30691,7 +40545,7 @@ async function measureStarted(req, built, { service, pprofTakenBefore }, ctx) {
         checkLoad(loadStats, req.load.targetUrl);
         checkSamples(sampling, req.sampler.pprofUrl);
         const profilesDir = relative(req.outDir, req.sampler.profilesDir);
-        return { side: req.side, module: built.module, sampling, load: loadStats, notes, profilesDir };
+        return { side: req.side, module: built.module, sampling, load: loadStats, notes, profilesDir, idle };
     }
     finally {
         if (!loadStats)
@@ -30722,7 +40576,7 @@ async function warmUpAndSample(req, built, { service, load, source }, ctx) {
             service,
             load,
             readGoroutineLeaks: built.leakProfile,
-            modulePaths: built.module.modules.map((m) => m.path)
+            modules: built.module.modules
         };
         sampling = await sample(request, ctx);
         return sampling;
@@ -30738,7 +40592,7 @@ function checkLoad(load, targetUrl) {
         return;
     const failed = load.errors ?? 0;
     if (load.requests === 0 || failed > load.requests / 2)
-        throw new GateError(`target-url: ${failed} of ${load.requests} requests to ${targetUrl} failed (HTTP 4xx/5xx or no connection); point target-url at an endpoint of the service`);
+        throw new GateError(`target-url: ${failed} of ${load.requests} requests to ${targetUrl} failed (answered other than 2xx, or no connection); point target-url at an endpoint of the service`);
 }
 /** A trend needs samples: when most could not be read, say so instead of judging on a few. */
 function checkSamples(sampling, pprofUrl) {
@@ -30888,7 +40742,9 @@ async function measureRun(plan, ctx, measureSide = measure) {
                 limits: plan.limits,
                 requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec,
                 heapLineNamed: heapLineNamed(look.heapProfiles),
-                heapFailed: heapFailedAt(looks)?.decisions.heap
+                heapFailed: heapFailedAt(looks)?.decisions.heap,
+                previous: looks.at(-1),
+                warmupSec: warmupMs / 1000
             });
             looks.push(record);
             ctx.log(`${label}: ${describeLook(record, stop)}`);
@@ -30934,6 +40790,42 @@ function combineRepeats(runs) {
     };
 }
 
+// "+++ b/svc/main.go"; "+++ /dev/null" for a deleted file.
+const fileRe = /^\+\+\+ b\/(.+)$/;
+// "@@ -12,3 +14,5 @@": the head side's first line and count (1 when left out).
+const hunkRe = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
+/** Repository path → the head's lines added or changed. Pure lines removed name no head line. */
+function parseChangedLines(diff) {
+    const changed = {};
+    let file = null;
+    for (const line of diff.split('\n')) {
+        const path = fileRe.exec(line);
+        if (path) {
+            file = path[1];
+            continue;
+        }
+        if (line.startsWith('+++ '))
+            file = null;
+        const hunk = hunkRe.exec(line);
+        if (!hunk || file === null)
+            continue;
+        const [first, count] = [Number(hunk[1]), hunk[2] === undefined ? 1 : Number(hunk[2])];
+        const lines = (changed[file] ??= []);
+        for (let n = first; n < first + count; n++)
+            lines.push(n);
+    }
+    return changed;
+}
+/** What the head changed since the merge-base; none when git cannot say (too large a diff, say). */
+async function changedLinesSince(git, commit) {
+    try {
+        return parseChangedLines(await git.diffSince(commit));
+    }
+    catch {
+        return {};
+    }
+}
+
 // The one edge to git: named verbs over `git` run in one folder. Callers say what they
 // want (the top folder, a commit, the merge-base) and never build git arguments, so the
 // merge-base logic can be tested against a fake of this interface.
@@ -30962,6 +40854,7 @@ function createGit(cwd) {
     return {
         showToplevel: () => answer(['rev-parse', '--show-toplevel']),
         revParseCommit: (rev) => answer(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]),
+        treeOf: (commit) => answer(['rev-parse', '--verify', '--quiet', `${commit}^{tree}`]),
         isShallow: async () => (await check(['rev-parse', '--is-shallow-repository'])) === 'true',
         mergeBase: async (a, b) => {
             const args = ['merge-base', a, b];
@@ -30984,7 +40877,20 @@ function createGit(cwd) {
         },
         worktreeAdd: async (dir, commit) => void (await check(['worktree', 'add', '--detach', dir, commit])),
         worktreeRemove: async (dir) => void (await check(['worktree', 'remove', '--force', dir])),
-        worktreePrune: async () => void (await check(['worktree', 'prune']))
+        worktreePrune: async () => void (await check(['worktree', 'prune'])),
+        // Added and modified files only, with their paths as written (core.quotePath off).
+        diffSince: (commit) => check([
+            '-c',
+            'core.quotePath=false',
+            'diff',
+            '-U0',
+            '--no-color',
+            '--no-ext-diff',
+            '--no-renames',
+            '--diff-filter=AM',
+            commit,
+            '--'
+        ])
     };
 }
 /**
@@ -31081,6 +40987,9 @@ async function findMergeBase(moduleDir, baseRef, git = createGit(moduleDir)) {
     // Measuring the head against itself would find no difference, and pay for pairs to be sure of it.
     if (commit === head)
         throw new ConfigError(`base-ref: the merge-base of HEAD and ${base.ref} is HEAD itself: nothing to compare; set base-ref to the branch the PR merges into`);
+    // An empty diff (an empty commit, a branch already merged) measures the same code twice.
+    if (commit && (await git.treeOf(head)) === (await git.treeOf(commit)))
+        throw new ConfigError(`base-ref: HEAD has the same files as its merge-base with ${base.ref} (${commit.slice(0, 7)}): nothing to compare; commit the change, or set base-ref to the branch the PR merges into`);
     return { root, headCommit: head, baseRef: base.ref, commit, found };
 }
 /** "; did you mean main?" when a branch's name is a typo away from `name` ("mian"). */
@@ -31163,6 +41072,7 @@ async function withWorktree(repoRoot, commit, log, use) {
 const gitSeams = {
     repoRootOf,
     findMergeBase,
+    changedLinesSince: (root, commit) => changedLinesSince(createGit(root), commit),
     withWorktree
 };
 async function measureSides(plan, moduleDir, ctx, options) {
@@ -31172,11 +41082,13 @@ async function measureSides(plan, moduleDir, ctx, options) {
         return headOnly(head, null);
     const mb = await options.findMergeBase(moduleDir, plan.baseRef);
     ctx.log(`base: ${mb.baseRef} (${FOUND_BY[mb.found]}), merge-base ${mb.commit?.slice(0, 12) ?? 'none'}`);
-    const headSide = { ...head, commit: mb.headCommit };
     if (!mb.commit)
-        return headOnly(headSide, { why: 'no-shared-history', baseRef: mb.baseRef });
+        return headOnly({ ...head, commit: mb.headCommit }, { why: 'no-shared-history', baseRef: mb.baseRef });
+    // The pull request's own lines: its sites rank first in the head's attribution.
+    const changedLines = await options.changedLinesSince(mb.root, mb.commit);
+    const headSide = { ...head, commit: mb.headCommit, changedLines };
     // The same working-directory relative to the repository root, in the merge-base's tree.
-    const inRepo = relative(realpathSync(mb.root), realpathSync(moduleDir));
+    const inRepo = relative(realpathSync$2(mb.root), realpathSync$2(moduleDir));
     if (inRepo.startsWith('..'))
         throw new ConfigError(`working-directory: ${plan.workingDirectory} lies outside the git repository ${mb.root}; baseline: merge-base can only measure folders of the repository`);
     const commit = mb.commit;
@@ -31316,16 +41228,23 @@ async function gate(config, options, redactor) {
     const moduleDir = resolveModuleDir(options.repoRoot, config.workingDirectory);
     if (!existsSync(moduleDir))
         throw new ConfigError(`working-directory: ${moduleDir} does not exist; give the folder of the Go module`);
+    if (!config.buildCommand)
+        checkModuleFolder(moduleDir, options.repoRoot, process.env);
     // A stored baseline is read before anything is built: a wrong path fails in a second.
     const stored = config.baseline.kind === 'report' ? readStoredBaseline(config.baseline.path, options.configRecord) : null;
-    const { absolute, increase, spread } = planJudging(config, stored !== null);
+    const { absolute, increase, spread, onChange } = planJudging(config, stored !== null);
     const judge = (head, base) => {
         const vsBase = base ? compareRuns(head, base, increase, spread) : null;
-        const judgements = [
+        const againstLimits = [
             judgeGrowth('heap', head, absolute.heap),
-            judgeGrowth('goroutines', head, absolute.goroutines),
-            ...(vsBase?.judgements ?? [])
+            judgeGrowth('goroutines', head, absolute.goroutines)
         ].filter((j) => j !== null);
+        const judgements = chargeHeapToGoroutines([
+            ...(base && vsBase && onChange
+                ? judgeEachOnChange(againstLimits, baseGrowth(base, absolute, increase), vsBase.judgements)
+                : againstLimits),
+            ...(vsBase?.judgements ?? [])
+        ], head);
         return { vsBase, judgements };
     };
     const ctx = { log: options.log, redact: redactor.redact, signal: options.signal };
@@ -31340,12 +41259,16 @@ async function gate(config, options, redactor) {
     const { vsBase, judgements } = judge(head, base);
     if (judgements.length === 0)
         judgements.push(nothingJudged(config.baseline.kind !== 'none' && !base));
+    const loadMissed = loadMissedCode(head);
+    if (loadMissed)
+        judgements.push(loadMissed);
     const { verdict, judgements: ordered } = combine(judgements);
     const source = await readSource(moduleDir, {
         repositoryUrl: options.repositoryUrl,
         headCommit: head.commit,
         pullRequestMerge: options.pullRequestMerge
     });
+    const sharedAddress = pprofSharedAddress(config, Boolean(options.configRecord['target-url']));
     const report = buildReport({
         name: config.name,
         verdict,
@@ -31353,8 +41276,9 @@ async function gate(config, options, redactor) {
         notices: [
             ...(sides.baselineMissing ? [describeBaselineMissing(sides.baselineMissing)] : []),
             ...(stored?.inputsDiffer ?? []).map(describeStoredInputDiffers),
-            ...(base ? baseGrowth(base, absolute, increase).map(describeBaseGrowth) : []),
-            ...(vsBase?.comparison.perRequest ? [describePerRequest(vsBase.comparison.perRequest)] : [])
+            ...(base ? baseGrowth(base, absolute, increase).map((g) => describeBaseGrowth(g, onChange)) : []),
+            ...(vsBase?.comparison.perRequest ? [describePerRequest(vsBase.comparison.perRequest)] : []),
+            ...(sharedAddress && head.source.kind === 'pprof' ? [describePprofOnApiServer(sharedAddress)] : [])
         ],
         config: options.configRecord,
         head,
@@ -31549,7 +41473,9 @@ function renderTerminal(report) {
         lines.push(`  note: ${n}`);
     for (const r of view.reasons)
         lines.push(`  - ${r}`);
-    for (const l of view.remarks)
+    if (view.knownMisuse)
+        lines.push(`  ${view.knownMisuse.line.map((s) => (typeof s === 'string' ? s : s.code)).join('')}`);
+    for (const l of [...view.caveats, ...view.moreCaveats])
         lines.push(`  ${l}`);
     for (const run of view.runs)
         for (const n of run.notes)
@@ -31567,7 +41493,7 @@ function renderTerminal(report) {
     if (sites.length) {
         lines.push('', '  heap grows at:');
         for (const s of sites)
-            lines.push(`    ${s.goroutineRecords ? 'new goroutines (see below)' : `${s.at}  ${s.function}`}  +${s.kept} (${s.ratePerMin})`);
+            lines.push(`    ${s.goroutineRecords ? 'new goroutines (see below)' : `${s.at}  ${s.function}`}  +${s.kept} (${s.ratePerMin})${s.note ? `  [${s.note}]` : ''}`);
     }
     const groups = view.goroutineGroups.slice(0, 5);
     if (groups.length) {

@@ -118,13 +118,7 @@ async function measureStarted(
   if (source.kind === 'metrics')
     ctx.log(`${req.label}: no pprof at ${req.source.pprofUrl}: reading ${source.client.url}`)
   const idle =
-    source.kind === 'pprof'
-      ? await measureIdle(
-          req.source.pprofUrl,
-          built.module.modules,
-          ctx.signal
-        )
-      : null
+    source.kind === 'pprof' ? await measureIdle(req.source.pprofUrl, built.module.modules, ctx.signal) : null
   const load = await startLoad(req.load, ctx, service)
   let loadStats: LoadStats | null = null
   try {

@@ -2,6 +2,9 @@
 export default {
   clearMocks: true,
   extensionsToTreatAsEsm: ['.ts'],
+  // Most of the suite's time is real services sampled in real time, waiting more than
+  // computing: two files at once on the 2-core CI machine (jest's default there is one).
+  maxWorkers: 2,
   moduleFileExtensions: ['ts', 'js', 'json'],
   preset: 'ts-jest',
   resolver: 'ts-jest-resolver',

@@ -243,7 +243,10 @@ export const SignatureKind = oneOf(
   'timer-not-stopped',
   'request-kept',
   'metric-label-unbounded',
-  'write-syncer-not-stopped'
+  'write-syncer-not-stopped',
+  // Client libraries (test/fixtures/services/misuse-clients).
+  'grpc-conn-per-request',
+  'tracer-provider-per-request'
 )
 export type SignatureKind = Static<typeof SignatureKind>
 

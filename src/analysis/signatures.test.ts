@@ -81,10 +81,36 @@ describe('detectSignatures on real profiles of real libraries', () => {
     'heap-leak/memprofilerate-1',
     'closure-leak/memprofilerate-4096',
     'builder-leak/memprofilerate-1',
-    'goroutine-leak/memprofilerate-4096'
+    'goroutine-leak/memprofilerate-4096',
+    'misuse-clients/correct',
+    // No leak: nothing keeps a go-redis v9 client, so the GC takes it and its connection.
+    'misuse-clients/redis-client-per-request'
   ])('tells none in %s', (run) => {
     expect(signaturesOf(run)).toEqual([])
   })
+})
+
+// Each mode of the client-library misuse service (test/fixtures/services/misuse-clients:
+// grpc, OpenTelemetry), 20 requests/s for 12 s: ~240 objects made and kept.
+const CLIENT_MODES: Array<[mode: string, kind: SignatureKind, goroutineGrowth: number]> = [
+  // Three serializers a ClientConn.
+  ['grpc-conn-per-request', 'grpc-conn-per-request', 200],
+  ['tracer-provider-per-request', 'tracer-provider-per-request', 200]
+]
+
+describe('detectSignatures on real profiles of client libraries', () => {
+  it.each(CLIENT_MODES)(
+    '%s: tells %s at the marked line, and nothing else',
+    (mode, kind, goroutineGrowth) => {
+      const signatures = signaturesOf(`misuse-clients/${mode}`)
+      expect(signatures.map((s) => s.kind)).toEqual([kind])
+      const [s] = signatures
+      expect(s.site?.repoPath).toBe('test/fixtures/services/misuse-clients/main.go')
+      expect(s.site?.line).toBe(lineOf('misuse-clients', `// memgate:misuse ${mode}`))
+      expect(s.heapBytesGrowth).toBeGreaterThan(0)
+      expect(s.goroutineGrowth).toBeGreaterThanOrEqual(goroutineGrowth)
+    }
+  )
 })
 
 describe('detectSignatures on stacks', () => {

@@ -20,6 +20,9 @@ type Tell =
   | 'timer'
   | 'request-read'
   | 'metric-child'
+  | 'grpc-conn-made'
+  | 'grpc-conn-used'
+  | 'tracer-provider-made'
 
 interface TellRule {
   tell: Tell
@@ -64,6 +67,26 @@ const RULES: TellRule[] = [
   // A zap BufferedWriteSyncer's buffer and ticker, made at its first write; ahead of the
   // timer's rule, whose NewTicker it calls.
   { tell: 'write-syncer', matches: startsWithAny('go.uber.org/zap/zapcore.(*BufferedWriteSyncer).') },
+  // Client libraries' objects made anew: each constructor runs once in a shared client's
+  // life. Ahead of the context's and timer's rules, whose functions they call.
+  {
+    tell: 'grpc-conn-made',
+    matches: startsWithAny(
+      'google.golang.org/grpc.NewClient',
+      'google.golang.org/grpc.Dial',
+      'google.golang.org/grpc.DialContext'
+    )
+  },
+  // What a ClientConn sets up at its first call (its transport, its idle timer): once a conn.
+  { tell: 'grpc-conn-used', matches: startsWithAny('google.golang.org/grpc.(*ClientConn).') },
+  {
+    tell: 'tracer-provider-made',
+    matches: startsWithAny(
+      'go.opentelemetry.io/otel/sdk/trace.NewTracerProvider',
+      'go.opentelemetry.io/otel/sdk/trace.WithBatcher',
+      'go.opentelemetry.io/otel/sdk/trace.NewBatchSpanProcessor'
+    )
+  },
   {
     tell: 'context-child',
     matches: startsWithAny(
@@ -274,6 +297,60 @@ const HEAP_SIGNATURES: Array<[Tell, SignatureKind]> = [
 ]
 
 /**
+ * A client library's object made per request and never closed, with the goroutines each
+ * keeps. (A go-redis v9 client per request is none: no goroutine of its keeps it, so the
+ * GC takes it and its connections' finalizers close them.)
+ */
+const CLIENT_SIGNATURES: Array<
+  [made: Tell, kind: SignatureKind, goroutineFunction: string | null, kept: Tell | null]
+> = [
+  // Each ClientConn's resolver and balancer serializers wait here until Close.
+  [
+    'grpc-conn-made',
+    'grpc-conn-per-request',
+    'google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run',
+    'grpc-conn-used'
+  ],
+  // Each batch span processor's queue loop waits here until Shutdown.
+  [
+    'tracer-provider-made',
+    'tracer-provider-per-request',
+    'go.opentelemetry.io/otel/sdk/trace.(*batchSpanProcessor).processQueue',
+    null
+  ]
+]
+
+/** Two tells' stacks as one, for their growth and noise. */
+function together(a: Claimed | undefined, b: Claimed | undefined): Claimed | undefined {
+  if (!a || !b) return a ?? b
+  return { ...a, bytes: a.bytes + b.bytes, varianceBytes2: a.varianceBytes2 + b.varianceBytes2 }
+}
+
+/**
+ * Client objects made anew a request: their construction growing past the noise at a
+ * service line, or their goroutines piling up (named at the construction line when the
+ * heap links them to one).
+ */
+function clientSignatures(
+  claimed: Map<Tell, Claimed>,
+  groups: GoroutineGroup[],
+  layout: RepoLayout
+): LeakSignature[] {
+  const found: LeakSignature[] = []
+  for (const [madeTell, kind, goroutineFunction, keptTell] of CLIENT_SIGNATURES) {
+    const made = claimed.get(madeTell)
+    // Only a constructor's growth at a service line says "made anew": a shared client's
+    // conn grows too, up to its size, under the calls.
+    const caller = topCaller(made)
+    const all = together(made, keptTell ? claimed.get(keptTell) : undefined)
+    const loops = goroutineFunction ? growthIn(groups, goroutineFunction) : 0
+    if ((grew(all) && caller) || loops >= minGoroutineGrowth)
+      found.push(signature(kind, all, caller, layout, loops, made?.evidence ?? goroutineFunction ?? ''))
+  }
+  return found
+}
+
+/**
  * The known misuses the growth between the first and the last sample shows, most
  * certain first: the heap diff's stacks and the goroutine groups that grew.
  */
@@ -307,6 +384,7 @@ export function detectSignatures(
         flushLoops
       )
     )
+  found.push(...clientSignatures(claimed, groups, layout))
   const request = claimed.get('request-read')
   if (grew(request))
     found.push(signature('request-kept', request, ownAllocation(diff.stacks, isService, inHandler), layout))

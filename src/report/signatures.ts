@@ -41,6 +41,16 @@ const SIGNATURE_WORDS: Record<SignatureKind, SignatureWords> = {
   'metric-label-unbounded': {
     cause: 'a metric vector gets a new label value per request, a new series each',
     fix: 'use labels with a bounded set of values (no IDs, paths or users)'
+  },
+  'grpc-conn-per-request': {
+    cause:
+      'a gRPC ClientConn is made per request and never closed, each keeping its connection and goroutines',
+    fix: 'make one at startup and share it (or defer conn.Close())'
+  },
+  'tracer-provider-per-request': {
+    cause:
+      'an OpenTelemetry TracerProvider is made per request and never shut down, each keeping its batch span processor goroutine and queue',
+    fix: 'make one at startup and call its Shutdown on exit'
   }
 }
 

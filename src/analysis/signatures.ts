@@ -71,11 +71,7 @@ const RULES: TellRule[] = [
   // life. Ahead of the context's and timer's rules, whose functions they call.
   {
     tell: 'grpc-conn-made',
-    matches: startsWithAny(
-      'google.golang.org/grpc.NewClient',
-      'google.golang.org/grpc.Dial',
-      'google.golang.org/grpc.DialContext'
-    )
+    matches: startsWithAny('google.golang.org/grpc.NewClient', 'google.golang.org/grpc.Dial')
   },
   // What a ClientConn sets up at its first call (its transport, its idle timer): once a conn.
   { tell: 'grpc-conn-used', matches: startsWithAny('google.golang.org/grpc.(*ClientConn).') },

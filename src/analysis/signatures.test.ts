@@ -183,6 +183,26 @@ describe('detectSignatures on stacks', () => {
     })
   })
 
+  it("does not read a shared ClientConn's growth under its calls as a ClientConn per request", () => {
+    const call = frame('main.check', own.file, 80)
+    const underCall = stack(
+      1 << 20,
+      frame('time.AfterFunc'),
+      frame('google.golang.org/grpc.(*ClientConn).Invoke'),
+      call
+    )
+    expect(detectSignatures({ stacks: [underCall] }, [], layout)).toEqual([])
+    // The same growth with ClientConns made at a service line: named at that line.
+    const made = stack(1 << 16, frame('google.golang.org/grpc.NewClient'), own)
+    expect(detectSignatures({ stacks: [underCall, made] }, [], layout)).toEqual([
+      expect.objectContaining({
+        kind: 'grpc-conn-per-request',
+        site: expect.objectContaining({ line: 42 }),
+        heapBytesGrowth: (1 << 20) + (1 << 16)
+      })
+    ])
+  })
+
   it('says nothing of growth within the sampling noise', () => {
     const diff = { stacks: [{ ...stack(4096, frame('time.AfterFunc'), own), varianceBytes2: 4096 * 4096 }] }
     expect(detectSignatures(diff, [], layout)).toEqual([])

@@ -1,6 +1,7 @@
 // Known leak signatures end to end: the misuse service (a real net/http client and server,
 // a real context tree) built, run under load and named by the CLI, cause and fix on the
-// comment's first screen at the line to change. Every mode against captured profiles:
+// comment's first screen at the line to change; database/sql with pgx against a real
+// PostgreSQL (a throwaway cluster, test/fixtures/postgres.ts). Every mode against captured profiles:
 // src/analysis/signatures.test.ts; every mode through the gate: npm run bench:signatures.
 import { jest } from '@jest/globals'
 import { mkdtempSync, readFileSync } from 'node:fs'
@@ -8,13 +9,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../src/engine/free-port.js'
 import type { Report } from '../src/model.js'
+import { withPostgres } from './fixtures/postgres.js'
 import { lineOf, SERVICES } from './fixtures/services.js'
 import { groupAlive, groupsStarted, runCli } from './helpers/cli.js'
 
 jest.setTimeout(120_000)
 
 async function runMode(
-  mode: string
+  mode: string,
+  { env = [], rate = '50' }: { env?: string[]; rate?: string } = {}
 ): Promise<{ code: number | null; report: Report; markdown: string; stderr: string }> {
   const port = await freePort()
   const out = mkdtempSync(join(tmpdir(), 'memgate-signatures-'))
@@ -22,8 +25,9 @@ async function runMode(
     'run',
     ...['--working-directory', `${SERVICES}misuse`],
     ...['--env', `ADDR=127.0.0.1:${port}`, '--env', `MISUSE=${mode}`],
+    ...env.flatMap((e) => ['--env', e]),
     ...['--pprof-url', `http://127.0.0.1:${port}/debug/pprof`],
-    ...['--out', out, '--rate', '50', '--warmup', '2s', '--duration', '8s']
+    ...['--out', out, '--rate', rate, '--warmup', '2s', '--duration', '8s']
   ])
   return {
     code: result.code,
@@ -50,6 +54,27 @@ describe('known leak signatures through the CLI', () => {
     const firstScreen = markdown.slice(0, markdown.indexOf('\n|'))
     expect(firstScreen).toContain(
       `- Known misuse: an HTTP response body is not closed, so each request keeps its connection open: close it after reading (defer resp.Body.Close()) (\`test/fixtures/services/misuse/main.go:${line}\`)`
+    )
+    for (const pgid of groupsStarted(stderr)) expect(groupAlive(pgid)).toBe(false)
+  })
+
+  // One PostgreSQL connection (and server process) a request: 20/s keeps it to ~200.
+  it('names rows not closed, each holding a PostgreSQL connection, at the query to fix', async () => {
+    const { code, report, markdown, stderr } = await withPostgres((url) =>
+      runMode('rows-not-closed', { env: [`DATABASE_URL=${url}`], rate: '20' })
+    )
+    expect(code).toBe(1)
+    expect(report.verdict).toBe('fail')
+    const [signature] = report.runs.head.attribution!.signatures!
+    const line = lineOf('misuse', '// memgate:misuse rows-not-closed')
+    expect(signature).toMatchObject({
+      kind: 'rows-not-closed',
+      site: { function: 'main.firstValue', repoPath: 'test/fixtures/services/misuse/main.go', line },
+      evidence: 'database/sql.(*DB).conn'
+    })
+    const firstScreen = markdown.slice(0, markdown.indexOf('\n|'))
+    expect(firstScreen).toContain(
+      `- Known misuse: rows are not closed, so each query keeps a connection (and a database server process) and the pool grows without bound: defer rows.Close() (\`test/fixtures/services/misuse/main.go:${line}\`)`
     )
     for (const pgid of groupsStarted(stderr)) expect(groupAlive(pgid)).toBe(false)
   })

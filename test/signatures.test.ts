@@ -37,45 +37,57 @@ async function runMode(
   }
 }
 
+type Run = Awaited<ReturnType<typeof runMode>>
+
+/**
+ * The run failed and named `kind` at the mode's marked line in `fn`, with `evidence`; its
+ * cause and fix on the first screen, above the tables; nothing it started left running.
+ */
+function expectNamed(
+  { code, report, markdown, stderr }: Run,
+  mode: string,
+  expected: { kind: string; function: string; evidence: string; words: string }
+) {
+  expect(code).toBe(1)
+  expect(report.verdict).toBe('fail')
+  const [signature] = report.runs.head.attribution!.signatures!
+  const line = lineOf('misuse', `// memgate:misuse ${mode}`)
+  expect(signature).toMatchObject({
+    kind: expected.kind,
+    site: { function: expected.function, repoPath: 'test/fixtures/services/misuse/main.go', line },
+    evidence: expected.evidence
+  })
+  const firstScreen = markdown.slice(0, markdown.indexOf('\n|'))
+  expect(firstScreen).toContain(
+    `- Known misuse: ${expected.words} (\`test/fixtures/services/misuse/main.go:${line}\`)`
+  )
+  for (const pgid of groupsStarted(stderr)) expect(groupAlive(pgid)).toBe(false)
+  return signature
+}
+
 describe('known leak signatures through the CLI', () => {
   it('names an unclosed response body, the library goroutines that hold it, and the client call to fix', async () => {
-    const { code, report, markdown, stderr } = await runMode('body-not-closed')
-    expect(code).toBe(1)
-    expect(report.verdict).toBe('fail')
-    const [signature] = report.runs.head.attribution!.signatures!
-    const line = lineOf('misuse', '// memgate:misuse body-not-closed')
-    expect(signature).toMatchObject({
+    const signature = expectNamed(await runMode('body-not-closed'), 'body-not-closed', {
       kind: 'response-body-not-closed',
-      site: { function: 'main.getStatus', repoPath: 'test/fixtures/services/misuse/main.go', line },
-      evidence: 'net/http.(*persistConn).readLoop'
+      function: 'main.getStatus',
+      evidence: 'net/http.(*persistConn).readLoop',
+      words:
+        'an HTTP response body is not closed, so each request keeps its connection open: close it after reading (defer resp.Body.Close())'
     })
     expect(signature.goroutineGrowth).toBeGreaterThan(50)
-    // On the first screen, above the tables: cause, fix and the line.
-    const firstScreen = markdown.slice(0, markdown.indexOf('\n|'))
-    expect(firstScreen).toContain(
-      `- Known misuse: an HTTP response body is not closed, so each request keeps its connection open: close it after reading (defer resp.Body.Close()) (\`test/fixtures/services/misuse/main.go:${line}\`)`
-    )
-    for (const pgid of groupsStarted(stderr)) expect(groupAlive(pgid)).toBe(false)
   })
 
   // One PostgreSQL connection (and server process) a request: 20/s keeps it to ~200.
   it('names rows not closed, each holding a PostgreSQL connection, at the query to fix', async () => {
-    const { code, report, markdown, stderr } = await withPostgres((url) =>
+    const run = await withPostgres((url) =>
       runMode('rows-not-closed', { env: [`DATABASE_URL=${url}`], rate: '20' })
     )
-    expect(code).toBe(1)
-    expect(report.verdict).toBe('fail')
-    const [signature] = report.runs.head.attribution!.signatures!
-    const line = lineOf('misuse', '// memgate:misuse rows-not-closed')
-    expect(signature).toMatchObject({
+    expectNamed(run, 'rows-not-closed', {
       kind: 'rows-not-closed',
-      site: { function: 'main.firstValue', repoPath: 'test/fixtures/services/misuse/main.go', line },
-      evidence: 'database/sql.(*DB).conn'
+      function: 'main.firstValue',
+      evidence: 'database/sql.(*DB).conn',
+      words:
+        'rows are not closed, so each query keeps a connection (and a database server process) and the pool grows without bound: defer rows.Close()'
     })
-    const firstScreen = markdown.slice(0, markdown.indexOf('\n|'))
-    expect(firstScreen).toContain(
-      `- Known misuse: rows are not closed, so each query keeps a connection (and a database server process) and the pool grows without bound: defer rows.Close() (\`test/fixtures/services/misuse/main.go:${line}\`)`
-    )
-    for (const pgid of groupsStarted(stderr)) expect(groupAlive(pgid)).toBe(false)
   })
 })

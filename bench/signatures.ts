@@ -6,12 +6,15 @@
 import type { SignatureKind } from '../src/model.js'
 import { present } from '../src/report/present.js'
 import type { Line } from '../src/report/view.js'
+import { withPostgres } from '../test/fixtures/postgres.js'
 import { lineOf } from '../test/fixtures/services.js'
 import { runFixture } from './run-fixture.js'
 
 // The net/http modes leak a connection (3 sockets with the upstream's) a request: at the
 // default 200/s the service runs out of file descriptors (20,000) within a minute, and its
 // handler then fails fast, leaking nothing more. 20/s is 40 goroutines/s, 240× the limit.
+// The database modes (pgx against a throwaway PostgreSQL cluster each run) leak a connection
+// and a server process a request: 10/s stays within the cluster's 1,000 connections.
 const MODES: Array<[mode: string, expected: SignatureKind | null, rate?: string]> = [
   ['body-not-closed', 'response-body-not-closed', '20'],
   ['transport-per-request', 'transport-per-request', '20'],
@@ -20,7 +23,11 @@ const MODES: Array<[mode: string, expected: SignatureKind | null, rate?: string]
   ['request-kept', 'request-kept'],
   ['metric-label', 'metric-label-unbounded'],
   ['zap-syncer-per-request', 'write-syncer-not-stopped'],
-  ['', null]
+  ['sql-open-per-request', 'sql-open-per-request', '10'],
+  ['rows-not-closed', 'rows-not-closed', '10'],
+  ['', null],
+  // The same work done right, also querying PostgreSQL through one shared handle.
+  ['correct-postgres', null, '10']
 ]
 
 const runs = Number(process.env.MEMGATE_BENCH_RUNS ?? 1)
@@ -28,8 +35,13 @@ if (!Number.isInteger(runs) || runs < 1)
   throw new Error('MEMGATE_BENCH_RUNS must be a whole number of 1 or more')
 const only = process.env.MEMGATE_BENCH_ONLY?.split(',')
 
-const once = (mode: string, rate?: string) =>
-  runFixture('misuse', mode ? `MISUSE=${mode}` : '', () => (rate ? { rate } : {}))
+const DATABASE_MODES = ['sql-open-per-request', 'rows-not-closed', 'correct-postgres']
+
+const once = (mode: string, rate?: string) => {
+  const run = (env: string) => runFixture('misuse', env, () => (rate ? { rate } : {}))
+  const env = mode && mode !== 'correct-postgres' ? `MISUSE=${mode}` : ''
+  return DATABASE_MODES.includes(mode) ? withPostgres((url) => run(`${env}\nDATABASE_URL=${url}`)) : run(env)
+}
 
 /** Where a library object is made anew a request, the call into it (`// memgate:calls <mode>`). */
 function callLine(mode: string): string | null {
@@ -61,8 +73,8 @@ for (const [mode, expected, rate] of MODES.filter(([m]) => !only || only.include
     const { report, seconds } = await once(mode, rate)
     const view = present(report)
     const site = report.runs.head.attribution?.signatures?.[0]?.site
-    const marked = mode ? `misuse/main.go:${lineOf('misuse', `// memgate:misuse ${mode}`)}` : null
-    const calls = mode ? callLine(mode) : null
+    const marked = expected ? `misuse/main.go:${lineOf('misuse', `// memgate:misuse ${mode}`)}` : null
+    const calls = expected ? callLine(mode) : null
     const named = view.knownMisuse ? (report.runs.head.attribution?.signatures?.[0]?.kind ?? '') : '—'
     const at = site ? `${site.repoPath ?? site.file}:${site.line}` : null
     const atMarker =

@@ -243,7 +243,9 @@ export const SignatureKind = oneOf(
   'timer-not-stopped',
   'request-kept',
   'metric-label-unbounded',
-  'write-syncer-not-stopped'
+  'write-syncer-not-stopped',
+  'sql-open-per-request',
+  'rows-not-closed'
 )
 export type SignatureKind = Static<typeof SignatureKind>
 

@@ -20,6 +20,8 @@ type Tell =
   | 'timer'
   | 'request-read'
   | 'metric-child'
+  | 'sql-handle'
+  | 'sql-query'
 
 interface TellRule {
   tell: Tell
@@ -87,6 +89,10 @@ const RULES: TellRule[] = [
     ),
     innermostOnly: true
   },
+  // database/sql: a handle's own set-up (sql.Open, once a handle), then what a query opens
+  // and reads on its connection (driver connection, statement cache, buffers, rows).
+  { tell: 'sql-handle', matches: startsWithAny('database/sql.OpenDB') },
+  { tell: 'sql-query', matches: startsWithAny('database/sql.(*DB).query') },
   {
     tell: 'metric-child',
     matches: startsWithAny(
@@ -263,6 +269,36 @@ function httpClientSignature(
   )
 }
 
+/** Both claims as one: their bytes and variance summed, the first's callers and evidence. */
+function merged(a: Claimed | undefined, b: Claimed | undefined): Claimed | undefined {
+  if (!a || !b) return a ?? b
+  return { ...a, bytes: a.bytes + b.bytes, varianceBytes2: a.varianceBytes2 + b.varianceBytes2 }
+}
+
+/**
+ * A database handle per request, or rows not closed. Every sql.DB starts a connection
+ * opener goroutine that waits until Close, so openers piling up (or sql.Open's own set-up
+ * growing) are handles never closed, named at the sql.Open call. Otherwise connections
+ * opened under queries growing are rows that keep theirs: the pool (no MaxOpenConns)
+ * opens another for the next query, named at the query call.
+ */
+function databaseSignature(
+  claimed: Map<Tell, Claimed>,
+  groups: GoroutineGroup[],
+  layout: RepoLayout
+): LeakSignature | undefined {
+  const openers = growthIn(groups, 'database/sql.(*DB).connectionOpener')
+  const handles = claimed.get('sql-handle')
+  const queries = claimed.get('sql-query')
+  if (grew(handles) || openers >= minGoroutineGrowth) {
+    const evidence = openers > 0 ? 'database/sql.(*DB).connectionOpener' : (handles?.evidence ?? '')
+    const site = topCaller(handles) ?? topCaller(queries)
+    return signature('sql-open-per-request', merged(handles, queries), site, layout, openers, evidence)
+  }
+  if (!grew(queries)) return undefined
+  return signature('rows-not-closed', queries, topCaller(queries), layout, 0, 'database/sql.(*DB).conn')
+}
+
 /** A stack of a server's handler: where a request would be kept. */
 const inHandler = (s: HeapStack) => s.frames.some((f) => f.function === 'net/http.(*conn).serve')
 
@@ -287,6 +323,8 @@ export function detectSignatures(
   const found: LeakSignature[] = []
   const http = httpClientSignature(claimed, groups, diff.stacks, isService, layout)
   if (http) found.push(http)
+  const database = databaseSignature(claimed, groups, layout)
+  if (database) found.push(database)
   for (const [tell, kind] of HEAP_SIGNATURES) {
     const c = claimed.get(tell)
     const caller = topCaller(c)

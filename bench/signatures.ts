@@ -1,19 +1,22 @@
 // npm run bench:signatures: every mode of the misuse services (one misuse of a real library
-// each, test/fixtures/services/misuse and misuse-clients, the latter against a Redis from
-// Debian started here) through the gate with the default inputs; a table of
+// each, test/fixtures/services/misuse and misuse-clients; the database modes against a
+// throwaway PostgreSQL, misuse-clients against a Redis, both Debian's, started here) through the gate with the default inputs; a table of
 // the verdict, the lines on the comment's first screen, the known misuse named, and whether
 // it names the line to change (the mode's marker comment).
 // R: MEMGATE_BENCH_RUNS (default 1); MEMGATE_BENCH_ONLY: modes, comma-separated.
 import type { SignatureKind } from '../src/model.js'
 import { present } from '../src/report/present.js'
 import type { Line } from '../src/report/view.js'
+import { withPostgres } from '../test/fixtures/postgres.js'
+import { withRedis } from '../test/fixtures/redis.js'
 import { lineOf } from '../test/fixtures/services.js'
-import { withRedis } from './redis.js'
 import { runFixture } from './run-fixture.js'
 
 // The net/http modes leak a connection (3 sockets with the upstream's) a request: at the
 // default 200/s the service runs out of file descriptors (20,000) within a minute, and its
 // handler then fails fast, leaking nothing more. 20/s is 40 goroutines/s, 240× the limit.
+// The database modes (pgx against a throwaway PostgreSQL cluster each run) leak a connection
+// and a server process a request: 10/s stays within the cluster's 1,000 connections.
 type Mode = [mode: string, expected: SignatureKind | null, rate?: string]
 const MODES: Mode[] = [
   ['body-not-closed', 'response-body-not-closed', '20'],
@@ -23,7 +26,11 @@ const MODES: Mode[] = [
   ['request-kept', 'request-kept'],
   ['metric-label', 'metric-label-unbounded'],
   ['zap-syncer-per-request', 'write-syncer-not-stopped'],
-  ['', null]
+  ['sql-open-per-request', 'sql-open-per-request', '10'],
+  ['rows-not-closed', 'rows-not-closed', '10'],
+  ['', null],
+  // The same work done right, also querying PostgreSQL through one shared handle.
+  ['correct-postgres', null, '10']
 ]
 
 // A gRPC ClientConn keeps two connections (client and server, in the service), a go-redis
@@ -41,10 +48,17 @@ if (!Number.isInteger(runs) || runs < 1)
   throw new Error('MEMGATE_BENCH_RUNS must be a whole number of 1 or more')
 const only = process.env.MEMGATE_BENCH_ONLY?.split(',')
 
-const once = (fixture: string, env: string, mode: string, rate?: string) =>
-  runFixture(fixture, [env, mode ? `MISUSE=${mode}` : ''].filter(Boolean).join('\n'), () =>
-    rate ? { rate } : {}
-  )
+const DATABASE_MODES = ['sql-open-per-request', 'rows-not-closed', 'correct-postgres']
+
+/** One run of a mode; `env`: the service's lines besides MISUSE (and the database's URL). */
+const once = (fixture: string, env: string, mode: string, rate?: string) => {
+  const run = (lines: string) =>
+    runFixture(fixture, [env, lines].filter(Boolean).join('\n'), () => (rate ? { rate } : {}))
+  const misuse = mode && mode !== 'correct-postgres' ? `MISUSE=${mode}` : ''
+  return fixture === 'misuse' && DATABASE_MODES.includes(mode)
+    ? withPostgres((url) => run(`${misuse}\nDATABASE_URL=${url}`))
+    : run(misuse)
+}
 
 /** Where a library object is made anew a request, the call into it (`// memgate:calls <mode>`). */
 function callLine(fixture: string, mode: string): string | null {
@@ -84,8 +98,8 @@ async function rows(fixture: string, modes: Mode[], env = ''): Promise<void> {
       const { report, seconds } = await once(fixture, env, mode, rate)
       const view = present(report)
       const site = report.runs.head.attribution?.signatures?.[0]?.site
-      const marked = mode ? `${fixture}/main.go:${lineOf(fixture, `// memgate:misuse ${mode}`)}` : null
-      const calls = mode ? callLine(fixture, mode) : null
+      const marked = expected ? `${fixture}/main.go:${lineOf(fixture, `// memgate:misuse ${mode}`)}` : null
+      const calls = expected ? callLine(fixture, mode) : null
       const named = view.knownMisuse ? (report.runs.head.attribution?.signatures?.[0]?.kind ?? '') : '—'
       const at = site ? `${site.repoPath ?? site.file}:${site.line}` : null
       const atMarker =

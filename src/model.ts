@@ -244,6 +244,8 @@ export const SignatureKind = oneOf(
   'request-kept',
   'metric-label-unbounded',
   'write-syncer-not-stopped',
+  'sql-open-per-request',
+  'rows-not-closed',
   // Client libraries (test/fixtures/services/misuse-clients).
   'grpc-conn-per-request',
   'tracer-provider-per-request'

@@ -202,9 +202,10 @@ describe('a service that dies', () => {
     expect(run.stderr).toMatch(/\| .* out of cheese/)
   })
 
+  // OOM_AFTER: after the 2 s idle stretch before the load (engine/idle.ts), within the run.
   it('runs out of memory: the line quotes the runtime, not its goroutine dump', async () => {
     const run = await memgate({
-      env: { OOM_AFTER: '2s' },
+      env: { OOM_AFTER: '5s' },
       args: ['--start-command', 'ulimit -v 4000000 && exec "$MEMGATE_BINARY"']
     })
     expectOutcome(run, {

@@ -44,7 +44,10 @@ const MODES: Array<[mode: string, kind: SignatureKind]> = [
   ['afterfunc-not-stopped', 'timer-not-stopped'],
   ['request-kept', 'request-kept'],
   ['metric-label', 'metric-label-unbounded'],
-  ['zap-syncer-per-request', 'write-syncer-not-stopped']
+  ['zap-syncer-per-request', 'write-syncer-not-stopped'],
+  // database/sql with pgx against a real PostgreSQL, 20 requests/s.
+  ['sql-open-per-request', 'sql-open-per-request'],
+  ['rows-not-closed', 'rows-not-closed']
 ]
 
 describe('detectSignatures on real profiles of real libraries', () => {
@@ -73,8 +76,21 @@ describe('detectSignatures on real profiles of real libraries', () => {
     expect(transport.goroutineGrowth).toBeGreaterThanOrEqual(20)
   })
 
+  // ~160 requests each: a handle per request leaves its connection opener waiting (and its
+  // idle connection); a query whose rows stay open keeps its connection, no goroutine of its own.
+  it('tells a database handle per request from rows not closed by the connection openers', () => {
+    const [handle] = signaturesOf('misuse/sql-open-per-request')
+    expect(handle.evidence).toBe('database/sql.(*DB).connectionOpener')
+    expect(handle.goroutineGrowth).toBeGreaterThanOrEqual(100)
+    const [rows] = signaturesOf('misuse/rows-not-closed')
+    expect(rows).toMatchObject({ evidence: 'database/sql.(*DB).conn', goroutineGrowth: 0 })
+    // Each held connection is a pgx connection: its statement caches and buffers, tens of KiB.
+    expect(rows.heapBytesGrowth).toBeGreaterThan(100 * 16 * 1024)
+  })
+
   it.each([
     'misuse/correct',
+    'misuse/correct-postgres',
     'clean/default-rate',
     'clean/memprofilerate-1',
     'heap-leak/default-rate',

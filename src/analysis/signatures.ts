@@ -20,6 +20,8 @@ type Tell =
   | 'timer'
   | 'request-read'
   | 'metric-child'
+  | 'sql-handle'
+  | 'sql-query'
   | 'grpc-conn-made'
   | 'grpc-conn-used'
   | 'tracer-provider-made'
@@ -106,6 +108,10 @@ const RULES: TellRule[] = [
     ),
     innermostOnly: true
   },
+  // database/sql: a handle's own set-up (sql.Open, once a handle), then what a query opens
+  // and reads on its connection (driver connection, statement cache, buffers, rows).
+  { tell: 'sql-handle', matches: startsWithAny('database/sql.OpenDB') },
+  { tell: 'sql-query', matches: startsWithAny('database/sql.(*DB).query') },
   {
     tell: 'metric-child',
     matches: startsWithAny(
@@ -282,6 +288,36 @@ function httpClientSignature(
   )
 }
 
+/** Both claims as one: their bytes and variance summed, the first's callers and evidence. */
+function merged(a: Claimed | undefined, b: Claimed | undefined): Claimed | undefined {
+  if (!a || !b) return a ?? b
+  return { ...a, bytes: a.bytes + b.bytes, varianceBytes2: a.varianceBytes2 + b.varianceBytes2 }
+}
+
+/**
+ * A database handle per request, or rows not closed. Every sql.DB starts a connection
+ * opener goroutine that waits until Close, so openers piling up (or sql.Open's own set-up
+ * growing) are handles never closed, named at the sql.Open call. Otherwise connections
+ * opened under queries growing are rows that keep theirs: the pool (no MaxOpenConns)
+ * opens another for the next query, named at the query call.
+ */
+function databaseSignature(
+  claimed: Map<Tell, Claimed>,
+  groups: GoroutineGroup[],
+  layout: RepoLayout
+): LeakSignature | undefined {
+  const openers = growthIn(groups, 'database/sql.(*DB).connectionOpener')
+  const handles = claimed.get('sql-handle')
+  const queries = claimed.get('sql-query')
+  if (grew(handles) || openers >= minGoroutineGrowth) {
+    const evidence = openers > 0 ? 'database/sql.(*DB).connectionOpener' : (handles?.evidence ?? '')
+    const site = topCaller(handles) ?? topCaller(queries)
+    return signature('sql-open-per-request', merged(handles, queries), site, layout, openers, evidence)
+  }
+  if (!grew(queries)) return undefined
+  return signature('rows-not-closed', queries, topCaller(queries), layout, 0, 'database/sql.(*DB).conn')
+}
+
 /** A stack of a server's handler: where a request would be kept. */
 const inHandler = (s: HeapStack) => s.frames.some((f) => f.function === 'net/http.(*conn).serve')
 
@@ -316,12 +352,6 @@ const CLIENT_SIGNATURES: Array<
   ]
 ]
 
-/** Two tells' stacks as one, for their growth and noise. */
-function together(a: Claimed | undefined, b: Claimed | undefined): Claimed | undefined {
-  if (!a || !b) return a ?? b
-  return { ...a, bytes: a.bytes + b.bytes, varianceBytes2: a.varianceBytes2 + b.varianceBytes2 }
-}
-
 /**
  * Client objects made anew a request: their construction growing past the noise at a
  * service line, or their goroutines piling up (named at the construction line when the
@@ -338,7 +368,7 @@ function clientSignatures(
     // Only a constructor's growth at a service line says "made anew": a shared client's
     // conn grows too, up to its size, under the calls.
     const caller = topCaller(made)
-    const all = together(made, keptTell ? claimed.get(keptTell) : undefined)
+    const all = merged(made, keptTell ? claimed.get(keptTell) : undefined)
     const loops = goroutineFunction ? growthIn(groups, goroutineFunction) : 0
     if ((grew(all) && caller) || loops >= minGoroutineGrowth)
       found.push(signature(kind, all, caller, layout, loops, made?.evidence ?? goroutineFunction ?? ''))
@@ -360,6 +390,8 @@ export function detectSignatures(
   const found: LeakSignature[] = []
   const http = httpClientSignature(claimed, groups, diff.stacks, isService, layout)
   if (http) found.push(http)
+  const database = databaseSignature(claimed, groups, layout)
+  if (database) found.push(database)
   for (const [tell, kind] of HEAP_SIGNATURES) {
     const c = claimed.get(tell)
     const caller = topCaller(c)

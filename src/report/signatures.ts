@@ -38,6 +38,16 @@ const SIGNATURE_WORDS: Record<SignatureKind, SignatureWords> = {
       'a zap BufferedWriteSyncer is made per logger and never stopped, its buffer and flush goroutine kept',
     fix: 'make one at startup and call its Stop on shutdown'
   },
+  'sql-open-per-request': {
+    cause:
+      'a database handle (sql.Open) is opened per request and never closed, each keeping its connection opener goroutine and its connections',
+    fix: 'open one sql.DB at start and share it'
+  },
+  'rows-not-closed': {
+    cause:
+      'rows are not closed, so each query keeps a connection (and a database server process) and the pool grows without bound',
+    fix: 'defer rows.Close()'
+  },
   'metric-label-unbounded': {
     cause: 'a metric vector gets a new label value per request, a new series each',
     fix: 'use labels with a bounded set of values (no IDs, paths or users)'

@@ -153,7 +153,7 @@ describe('run (mode: comment)', () => {
     expect(body).toContain(
       `→ head <a href="https://github.com/octo/service/commit/${HEAD_SHA}">\`aaaaaaa\`</a> (measured the merge of head aaaaaaa into base: \`bbbbbbb\`)`
     )
-    expect(body).toContain(`<a href="https://github.com/octo/service/blob/${HEAD_SHA}/svc/cache.go#L42">`)
+    expect(body).toContain(`<a href="https://github.com/octo/service/blob/${HEAD_SHA}/svc/orders.go#L120">`)
     expect(body).not.toContain(`/commit/${merge}`)
     expect(body).not.toContain(`/blob/${merge}`)
   })

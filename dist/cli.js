@@ -8376,7 +8376,9 @@ const GoroutineGroup = object({
     provenLeaked: Optional(BOOLEAN)
 });
 /** A known misuse the profiles show (analysis/signatures.ts); report/signatures.ts words it. */
-const SignatureKind = oneOf$2('response-body-not-closed', 'transport-per-request', 'context-not-cancelled', 'timer-not-stopped', 'request-kept', 'metric-label-unbounded', 'write-syncer-not-stopped', 'sql-open-per-request', 'rows-not-closed');
+const SignatureKind = oneOf$2('response-body-not-closed', 'transport-per-request', 'context-not-cancelled', 'timer-not-stopped', 'request-kept', 'metric-label-unbounded', 'write-syncer-not-stopped', 'sql-open-per-request', 'rows-not-closed', 
+// Client libraries (test/fixtures/services/misuse-clients).
+'grpc-conn-per-request', 'tracer-provider-per-request');
 const LeakSignature = object({
     kind: SignatureKind,
     /** The service's line to change; absent when no frame of the service links to the growth. */
@@ -9881,6 +9883,18 @@ const RULES = [
     // A zap BufferedWriteSyncer's buffer and ticker, made at its first write; ahead of the
     // timer's rule, whose NewTicker it calls.
     { tell: 'write-syncer', matches: startsWithAny('go.uber.org/zap/zapcore.(*BufferedWriteSyncer).') },
+    // Client libraries' objects made anew: each constructor runs once in a shared client's
+    // life. Ahead of the context's and timer's rules, whose functions they call.
+    {
+        tell: 'grpc-conn-made',
+        matches: startsWithAny('google.golang.org/grpc.NewClient', 'google.golang.org/grpc.Dial')
+    },
+    // What a ClientConn sets up at its first call (its transport, its idle timer): once a conn.
+    { tell: 'grpc-conn-used', matches: startsWithAny('google.golang.org/grpc.(*ClientConn).') },
+    {
+        tell: 'tracer-provider-made',
+        matches: startsWithAny('go.opentelemetry.io/otel/sdk/trace.NewTracerProvider', 'go.opentelemetry.io/otel/sdk/trace.WithBatcher', 'go.opentelemetry.io/otel/sdk/trace.NewBatchSpanProcessor')
+    },
     {
         tell: 'context-child',
         matches: startsWithAny('context.WithCancel', 'context.WithTimeout', 'context.WithDeadline', 'context.withCancel', 'context.(*cancelCtx).propagateCancel')
@@ -10060,6 +10074,46 @@ const HEAP_SIGNATURES = [
     ['metric-child', 'metric-label-unbounded']
 ];
 /**
+ * A client library's object made per request and never closed, with the goroutines each
+ * keeps. (A go-redis v9 client per request is none: no goroutine of its keeps it, so the
+ * GC takes it and its connections' finalizers close them.)
+ */
+const CLIENT_SIGNATURES = [
+    // Each ClientConn's resolver and balancer serializers wait here until Close.
+    [
+        'grpc-conn-made',
+        'grpc-conn-per-request',
+        'google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run',
+        'grpc-conn-used'
+    ],
+    // Each batch span processor's queue loop waits here until Shutdown.
+    [
+        'tracer-provider-made',
+        'tracer-provider-per-request',
+        'go.opentelemetry.io/otel/sdk/trace.(*batchSpanProcessor).processQueue',
+        null
+    ]
+];
+/**
+ * Client objects made anew a request: their construction growing past the noise at a
+ * service line, or their goroutines piling up (named at the construction line when the
+ * heap links them to one).
+ */
+function clientSignatures(claimed, groups, layout) {
+    const found = [];
+    for (const [madeTell, kind, goroutineFunction, keptTell] of CLIENT_SIGNATURES) {
+        const made = claimed.get(madeTell);
+        // Only a constructor's growth at a service line says "made anew": a shared client's
+        // conn grows too, up to its size, under the calls.
+        const caller = topCaller(made);
+        const all = merged(made, keptTell ? claimed.get(keptTell) : undefined);
+        const loops = goroutineFunction ? growthIn(groups, goroutineFunction) : 0;
+        if ((grew(all) && caller) || loops >= minGoroutineGrowth)
+            found.push(signature(kind, all, caller, layout, loops, made?.evidence ?? goroutineFunction ?? ''));
+    }
+    return found;
+}
+/**
  * The known misuses the growth between the first and the last sample shows, most
  * certain first: the heap diff's stacks and the goroutine groups that grew.
  */
@@ -10086,6 +10140,7 @@ function detectSignatures(diff, groups, layout) {
     const flushLoops = growthIn(groups, 'go.uber.org/zap/zapcore.(*BufferedWriteSyncer).flushLoop');
     if (grew(syncer) || flushLoops >= minGoroutineGrowth)
         found.push(signature('write-syncer-not-stopped', syncer, constructedAt(topCaller(syncer), diff.stacks, isService), layout, flushLoops));
+    found.push(...clientSignatures(claimed, groups, layout));
     const request = claimed.get('request-read');
     if (grew(request))
         found.push(signature('request-kept', request, ownAllocation(diff.stacks, isService, inHandler), layout));
@@ -36914,6 +36969,14 @@ const SIGNATURE_WORDS = {
     'metric-label-unbounded': {
         cause: 'a metric vector gets a new label value per request, a new series each',
         fix: 'use labels with a bounded set of values (no IDs, paths or users)'
+    },
+    'grpc-conn-per-request': {
+        cause: 'a gRPC ClientConn is made per request and never closed, each keeping its connection and goroutines',
+        fix: 'make one at startup and share it (or defer conn.Close())'
+    },
+    'tracer-provider-per-request': {
+        cause: 'an OpenTelemetry TracerProvider is made per request and never shut down, each keeping its batch span processor goroutine and queue',
+        fix: 'make one at startup and call its Shutdown on exit'
     }
 };
 /**
@@ -37586,7 +37649,7 @@ function firstScreen(view) {
     const growth = view.growth.map(stressed).join('; ');
     const items = [
         growth || null,
-        ...[view.leakingLine, view.knownMisuse?.line ?? null, view.nextStep, view.commits].map((l) => l && line(l)),
+        ...[view.knownMisuse?.line ?? null, view.leakingLine, view.nextStep, view.commits].map((l) => l && line(l)),
         view.failOnNote && escapeText(view.failOnNote),
         ...view.caveats.map((c) => `_${escapeText(c)}_`)
     ];

@@ -55,7 +55,7 @@ function firstScreen(view: ReportView): string {
   const growth = view.growth.map(stressed).join('; ')
   const items = [
     growth || null,
-    ...[view.leakingLine, view.knownMisuse?.line ?? null, view.nextStep, view.commits].map(
+    ...[view.knownMisuse?.line ?? null, view.leakingLine, view.nextStep, view.commits].map(
       (l) => l && line(l)
     ),
     view.failOnNote && escapeText(view.failOnNote),

@@ -80,7 +80,11 @@ describe('a known misuse', () => {
   it('says cause, fix and the line to change on the first screen, in the terminal and as the first annotation', () => {
     const report = unclosedBody(makeReport())
     const markdown = renderMarkdown(report)
-    expect(markdown.slice(0, markdown.indexOf('\n|'))).toContain(`- ${said} (\`service/client.go:75\`)`)
+    const firstScreen = markdown.slice(0, markdown.indexOf('\n|'))
+    expect(firstScreen).toContain(`- ${said} (\`service/client.go:75\`)`)
+    // The line to change comes first: the leaking line may be where a library's goroutines began.
+    expect(firstScreen.split('\n')[3]).toMatch(/^- Known misuse: /)
+    expect(firstScreen.split('\n')[4]).toMatch(/^- Leaking line: /)
     expect(renderTerminal(report)).toContain(`  ${said} (service/client.go:75)`)
     expect(present(report).knownMisuse?.annotation).toEqual({
       title: 'go-memgate (memgate): known misuse',

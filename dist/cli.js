@@ -41468,6 +41468,8 @@ async function runDemo(options) {
     const fails = failsGate(leak.report.verdict, 'fail');
     out.write(`\n${fails ? 'The gate would FAIL this PR' : `The gate would NOT fail this PR (verdict ${leak.report.verdict})`}: ${leak.report.reasons[0] ?? ''}\n`);
     out.write(`Reports: ${leak.reportJsonPath}, ${clean.reportJsonPath}\n`);
+    // Its working-directory is `.`, the twin's own folder (the baseline must name the same one).
+    out.write(`Its reproduce line runs from ${join(FIXTURES, 'heap-leak')}\n`);
     return 0;
 }
 

@@ -20,7 +20,7 @@ const { FIXTURES } = await import('../src/demo.js')
 const { present } = await import('../src/report/present.js')
 const { makeReport } = await import('./fixtures/reports.js')
 
-/** The demo's leaking run, as src/demo.ts gives it, with a secret and a value a shell would split. */
+/** The demo's leaking run (src/demo.ts) with its folder given absolute, a secret, and a value a shell would split. */
 const raw = {
   baseline: '/tmp/memgate demo/clean/report.json',
   'working-directory': join(FIXTURES, 'heap-leak'),

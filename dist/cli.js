@@ -9682,12 +9682,11 @@ function isWithinNoise(growthBytes, varianceBytes2) {
 }
 /** Two-sided 95 %: the interval of a site's bytes per request. */
 const intervalSigmas = 1.96;
-/**
- * Whether a site grew past the profile's sampling noise between the two profiles: a line
- * of the service, or new goroutines (whose `go` statement the goroutine table names).
- */
-function namesHeapGrowth(first, last) {
-    return attributeHeap(diffHeap(first, last), 0, null).some((s) => !s.withinNoise);
+function heapProfileNames(first, last) {
+    const sites = attributeHeap(diffHeap(first, last), 0, null);
+    if (sites.some((s) => !s.withinNoise))
+        return 'line';
+    return reallocatingSite(sites) ? 'container' : 'nothing';
 }
 /** Sites whose live heap grew: the pull request's own lines first, then most growth first. */
 function attributeHeap(diff, elapsedSec, requests, links = {}) {
@@ -10477,6 +10476,7 @@ function judgeLook(look) {
         decisions: {},
         limitsPerSec: {}
     };
+    let heapInSteps = false;
     for (const series of JUDGED_SERIES) {
         const limit = look.limits[series];
         const perSec = limit && limitPerSec(limit, look.requestsPerSec);
@@ -10487,6 +10487,8 @@ function judgeLook(look) {
         const points = seriesPoints(look.samples, series);
         const loadSinceSec = -(look.warmupSec ?? 0);
         const t = held ? null : trend(points, z, loadSinceSec);
+        if (series === 'heap')
+            heapInSteps = (t ?? trend(points, z, loadSinceSec))?.steps?.staircase === true;
         record.decisions[series] =
             held ??
                 (t
@@ -10503,8 +10505,10 @@ function judgeLook(look) {
     }
     const decided = Object.values(record.decisions).every((d) => d.outcome !== 'continue');
     // A heap that fails before its line can be named samples on to the next look: a fail
-    // ignored can only pass less, and the comment must point at the line.
-    const samplingOnToName = decided && !lastLook && record.decisions.heap?.outcome === 'fail' && look.heapLineNamed === false;
+    // ignored can only pass less, and the comment must point at the line. A staircase's
+    // container names it (the judgement says where its arrays are allocated).
+    const named = look.heapNamed !== 'nothing' && (look.heapNamed !== 'container' || heapInSteps);
+    const samplingOnToName = decided && !lastLook && record.decisions.heap?.outcome === 'fail' && !named;
     if (samplingOnToName)
         record.samplingOnToName = true;
     const stop = decided && !samplingOnToName;
@@ -28569,10 +28573,14 @@ const capitalized = (s) => s.replace(/^\w/, (c) => c.toUpperCase());
 /** "; main.handle (main.go:40) holds 2.29 MiB more in 26 objects, the container's arrays". */
 function containerText(j) {
     const c = j.container;
-    if (!c)
-        return '';
+    return c
+        ? `; ${c.function} (${c.repoPath ?? c.file}:${c.line}) holds ${containerGrowth(c)}, the container's arrays`
+        : '';
+}
+/** "2.29 MiB more in 26 objects", or "… in the arrays that replaced the last". */
+function containerGrowth(c) {
     const objects = c.inuseObjectsGrowth > 0 ? ` in ${c.inuseObjectsGrowth} objects` : ' in the arrays that replaced the last';
-    return `; ${c.function} (${c.repoPath ?? c.file}:${c.line}) holds ${formatBytes(c.inuseBytesGrowth)} more${objects}, the container's arrays`;
+    return `${formatBytes(c.inuseBytesGrowth)} more${objects}`;
 }
 const IN_STEPS = 'it grows in steps, as a map or buffer does each time it doubles its table or array';
 const LEVELLED_ADVICE = 'lengthen warmup past the fill, or raise max-duration';
@@ -37251,6 +37259,16 @@ function leakingLine(report, source, sites, groups) {
             { code: site.function },
             `${changed}: ${keptWords(site)}`
         ];
+    // A container's one array replaced by a larger clears no noise test, but its judgement names it.
+    const container = worst.series === 'heap' ? report.judgements.find((j) => j.container)?.container : undefined;
+    if (container && !sites.some((s) => !s.kind))
+        return [
+            'Leaking line: ',
+            lineSpan(source, container),
+            ' in ',
+            { code: container.function },
+            `: a container that grows in steps holds ${containerGrowth(container)}`
+        ];
     const held = worst.series === 'heap' ? sites.find((s) => !s.kind) : undefined;
     if (held && !groups.length)
         return [
@@ -40846,7 +40864,7 @@ async function measureRun(plan, ctx, measureSide = measure) {
                 ...look,
                 limits: plan.limits,
                 requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec,
-                heapLineNamed: heapLineNamed(look.heapProfiles),
+                heapNamed: heapNamed(look.heapProfiles),
                 heapFailed: heapFailedAt(looks)?.decisions.heap,
                 previous: looks.at(-1),
                 warmupSec: warmupMs / 1000
@@ -40868,10 +40886,10 @@ async function measureRun(plan, ctx, measureSide = measure) {
         heapDiff
     });
 }
-/** Whether the first heap profile and this look's name a growing line; undefined without two. */
-function heapLineNamed(profiles) {
+/** What the first heap profile and this look's name as growing; undefined without two. */
+function heapNamed(profiles) {
     const [first, last] = [profiles[0], profiles.at(-1)];
-    return first && last && first !== last ? namesHeapGrowth(first.summary, last.summary) : undefined;
+    return first && last && first !== last ? heapProfileNames(first.summary, last.summary) : undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ import { allocationSites, type AllocationSite, type HeapStack, type HeapSummary 
 import { toRepoPath, type RepoLayout } from '../profile/paths.js'
 import type { Frame } from '../profile/profile.js'
 import type { ChangedLines, GoroutineGroup, HeapSite } from '../model.js'
+import { reallocatingSite } from './container.js'
 
 /**
  * Growth is noise below this many standard deviations: one-sided, and strict enough for
@@ -42,11 +43,17 @@ export function isWithinNoise(growthBytes: number, varianceBytes2: number): bool
 const intervalSigmas = 1.96
 
 /**
- * Whether a site grew past the profile's sampling noise between the two profiles: a line
- * of the service, or new goroutines (whose `go` statement the goroutine table names).
+ * What the heap profile names as growing between two profiles: a site past its sampling
+ * noise (a line of the service, or new goroutines, whose `go` statement the goroutine
+ * table names); else a container's arrays at one site, which that noise model cannot
+ * clear (one array replaced by a larger is a count of one); else nothing.
  */
-export function namesHeapGrowth(first: HeapSummary, last: HeapSummary): boolean {
-  return attributeHeap(diffHeap(first, last), 0, null).some((s) => !s.withinNoise)
+export type HeapNamed = 'line' | 'container' | 'nothing'
+
+export function heapProfileNames(first: HeapSummary, last: HeapSummary): HeapNamed {
+  const sites = attributeHeap(diffHeap(first, last), 0, null)
+  if (sites.some((s) => !s.withinNoise)) return 'line'
+  return reallocatingSite(sites) ? 'container' : 'nothing'
 }
 
 /** What links heap growth to the service beyond the stacks themselves. */

@@ -1,5 +1,6 @@
 import { fittedTrend, runExtras } from '../../test/fixtures/reports.js'
 import type { GrowthLimit, Judgement, LookRecord, Run, Sample } from '../model.js'
+import type { HeapNamed } from './attribution.js'
 import {
   combine,
   failsGate,
@@ -8,7 +9,8 @@ import {
   judgeLook,
   judgeOnChange,
   limitPerSec,
-  type Limits
+  type Limits,
+  type LookInput
 } from './verdict.js'
 
 const KiB = 1024
@@ -32,6 +34,17 @@ const samples = (n: number, heap: (t: number) => number): Sample[] =>
 describe('judgeLook', () => {
   const look = (s: Sample[], index: number, count: number, l: Limits, requestsPerSec: number | null = 200) =>
     judgeLook({ samples: s, index, count, atSec: s.length - 1, limits: l, requestsPerSec })
+  /** Look `index` of 4 at the last sample, heap limit 512 KiB/min, 200 requests/s. */
+  const lookOf4 = (s: Sample[], index: number, more: Partial<LookInput> = {}) =>
+    judgeLook({
+      samples: s,
+      index,
+      count: 4,
+      atSec: s.length - 1,
+      limits: limits(perSecond(perMin(512 * KiB))),
+      requestsPerSec: 200,
+      ...more
+    })
 
   it('stops at the first look on a flat service; a clear leak waits for the next look to confirm it', () => {
     const flat = look(
@@ -130,7 +143,7 @@ describe('judgeLook', () => {
       decisions: { heap: { outcome: 'continue', rule: 'confirming', failRule: 'above-limit' } },
       limitsPerSec: {}
     }
-    const judge = (index: number, heapLineNamed?: boolean) =>
+    const judge = (index: number, heapNamed?: HeapNamed) =>
       judgeLook({
         samples: leak,
         index,
@@ -138,17 +151,19 @@ describe('judgeLook', () => {
         atSec: 30,
         limits: heapLimit,
         requestsPerSec: 200,
-        heapLineNamed,
+        heapNamed,
         previous: waiting
       })
-    expect(judge(1, false)).toMatchObject({ stop: false, record: { samplingOnToName: true } })
-    expect(judge(1, false).record.decisions.heap).toEqual({ outcome: 'fail', rule: 'above-limit' })
-    for (const named of [true, undefined]) {
+    expect(judge(1, 'nothing')).toMatchObject({ stop: false, record: { samplingOnToName: true } })
+    expect(judge(1, 'nothing').record.decisions.heap).toEqual({ outcome: 'fail', rule: 'above-limit' })
+    // A container's arrays name a staircase only: this heap grows in a straight line.
+    expect(judge(1, 'container')).toMatchObject({ stop: false, record: { samplingOnToName: true } })
+    for (const named of ['line', undefined] as const) {
       expect(judge(1, named).stop).toBe(true)
       expect(judge(1, named).record.samplingOnToName).toBeUndefined()
     }
-    expect(judge(3, false)).toMatchObject({ stop: true })
-    expect(judge(3, false).record.samplingOnToName).toBeUndefined()
+    expect(judge(3, 'nothing')).toMatchObject({ stop: true })
+    expect(judge(3, 'nothing').record.samplingOnToName).toBeUndefined()
     // A pass needs no line.
     const flat = judgeLook({
       samples: samples(31, () => 4e6),
@@ -157,33 +172,39 @@ describe('judgeLook', () => {
       atSec: 30,
       limits: heapLimit,
       requestsPerSec: 200,
-      heapLineNamed: false
+      heapNamed: 'nothing'
     })
     expect(flat.stop).toBe(true)
+  })
+
+  it("stops on a staircase whose container the profile names, though no line clears the profile's noise", () => {
+    // A buffer doubling from 256 KiB as 128 B a request at 200 requests/s fill it (2 MiB at 31 s, 4 MiB at 72 s):
+    // one array replaced by a larger is a count of one, within the noise model's reach.
+    const doubling = (t: number) => 2 ** Math.ceil(Math.log2(Math.max(25_600 * (t + 10), 262_144)))
+    const first = lookOf4(samples(31, doubling), 0)
+    const confirm = (heapNamed: HeapNamed) =>
+      lookOf4(samples(61, doubling), 1, { heapNamed, previous: first.record })
+    expect(confirm('container').record.decisions.heap).toMatchObject({
+      outcome: 'fail',
+      rule: 'grows-in-steps'
+    })
+    expect(confirm('container')).toMatchObject({ stop: true })
+    expect(confirm('container').record.samplingOnToName).toBeUndefined()
+    expect(confirm('nothing')).toMatchObject({ stop: false, record: { samplingOnToName: true } })
   })
 
   it('holds a heap fail that sampled on, though the next look would not fail it', () => {
     // 30 s of a leak, then 30 s flat: the second look, judged afresh, would not fail.
     const leakThenFlat = samples(61, (t) => 4e6 + 51_200 * Math.min(t, 30))
-    const heapLimit = limits(perSecond(perMin(512 * KiB)))
     const failed = { outcome: 'fail', rule: 'above-limit' } as const
-    const second = (heapFailed?: typeof failed, heapLineNamed = false) =>
-      judgeLook({
-        samples: leakThenFlat,
-        index: 1,
-        count: 4,
-        atSec: 60,
-        limits: heapLimit,
-        requestsPerSec: 200,
-        heapLineNamed,
-        heapFailed
-      })
+    const second = (heapFailed?: typeof failed, heapNamed: HeapNamed = 'nothing') =>
+      lookOf4(leakThenFlat, 1, { heapNamed, heapFailed })
     expect(second().record.decisions.heap?.outcome).not.toBe('fail')
     expect(second(failed)).toMatchObject({
       stop: false,
       record: { decisions: { heap: failed }, samplingOnToName: true }
     })
-    expect(second(failed, true)).toMatchObject({ stop: true, record: { decisions: { heap: failed } } })
+    expect(second(failed, 'line')).toMatchObject({ stop: true, record: { decisions: { heap: failed } } })
   })
 
   it('samples on while growth straddles the limit', () => {

@@ -14,6 +14,7 @@ import {
   type Trend,
   type Verdict
 } from '../model.js'
+import type { HeapNamed } from './attribution.js'
 import { reallocatingSite } from './container.js'
 import { flatSince, growsAboveSince, levelledOff } from './levelled.js'
 import { decideLook, lookZ } from './looks.js'
@@ -37,10 +38,11 @@ export interface LookInput {
   limits: Limits
   requestsPerSec: number | null
   /**
-   * Whether the heap profile at this look names a line of the service whose growth is clear
-   * of the profile's sampling noise; undefined when there is no profile (/metrics).
+   * What the heap profile at this look names as growing (attribution.ts): a line clear of
+   * its sampling noise, a container's arrays (a name for a heap that grows in steps), or
+   * nothing; undefined when there is no profile (/metrics).
    */
-  heapLineNamed?: boolean
+  heapNamed?: HeapNamed
   /**
    * The heap's fail at an earlier look that sampled on to name its line: held at every look
    * after, since a fail is never taken back (the looks' error budget counts the first).
@@ -66,6 +68,7 @@ export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean 
     decisions: {},
     limitsPerSec: {}
   }
+  let heapInSteps = false
   for (const series of JUDGED_SERIES) {
     const limit = look.limits[series]
     const perSec = limit && limitPerSec(limit, look.requestsPerSec)
@@ -75,6 +78,7 @@ export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean 
     const points = seriesPoints(look.samples, series)
     const loadSinceSec = -(look.warmupSec ?? 0)
     const t = held ? null : trend(points, z, loadSinceSec)
+    if (series === 'heap') heapInSteps = (t ?? trend(points, z, loadSinceSec))?.steps?.staircase === true
     record.decisions[series] =
       held ??
       (t
@@ -91,9 +95,10 @@ export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean 
   }
   const decided = Object.values(record.decisions).every((d) => d.outcome !== 'continue')
   // A heap that fails before its line can be named samples on to the next look: a fail
-  // ignored can only pass less, and the comment must point at the line.
-  const samplingOnToName =
-    decided && !lastLook && record.decisions.heap?.outcome === 'fail' && look.heapLineNamed === false
+  // ignored can only pass less, and the comment must point at the line. A staircase's
+  // container names it (the judgement says where its arrays are allocated).
+  const named = look.heapNamed !== 'nothing' && (look.heapNamed !== 'container' || heapInSteps)
+  const samplingOnToName = decided && !lastLook && record.decisions.heap?.outcome === 'fail' && !named
   if (samplingOnToName) record.samplingOnToName = true
   const stop = decided && !samplingOnToName
   // Nothing judged (every limit off, a baseline alone decides): no look can send the run on,

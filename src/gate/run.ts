@@ -1,6 +1,6 @@
 // One run of one side, judged at its looks against the absolute limits, made into a Run.
 import { join } from 'node:path'
-import { namesHeapGrowth } from '../analysis/attribution.js'
+import { heapProfileNames, type HeapNamed } from '../analysis/attribution.js'
 import { heapGrowth, toRun } from '../analysis/run.js'
 import { heapFailedAt, judgeLook } from '../analysis/verdict.js'
 import type { Config } from '../config.js'
@@ -42,7 +42,7 @@ export async function measureRun(
           ...look,
           limits: plan.limits,
           requestsPerSec: look.requests === null || look.atSec <= 0 ? null : look.requests / look.atSec,
-          heapLineNamed: heapLineNamed(look.heapProfiles),
+          heapNamed: heapNamed(look.heapProfiles),
           heapFailed: heapFailedAt(looks)?.decisions.heap,
           previous: looks.at(-1),
           warmupSec: warmupMs / 1000
@@ -66,8 +66,8 @@ export async function measureRun(
   })
 }
 
-/** Whether the first heap profile and this look's name a growing line; undefined without two. */
-function heapLineNamed(profiles: readonly Timed<HeapSummary>[]): boolean | undefined {
+/** What the first heap profile and this look's name as growing; undefined without two. */
+function heapNamed(profiles: readonly Timed<HeapSummary>[]): HeapNamed | undefined {
   const [first, last] = [profiles[0], profiles.at(-1)]
-  return first && last && first !== last ? namesHeapGrowth(first.summary, last.summary) : undefined
+  return first && last && first !== last ? heapProfileNames(first.summary, last.summary) : undefined
 }

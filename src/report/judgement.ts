@@ -84,10 +84,16 @@ export const capitalized = (s: string) => s.replace(/^\w/, (c) => c.toUpperCase(
 /** "; main.handle (main.go:40) holds 2.29 MiB more in 26 objects, the container's arrays". */
 function containerText(j: Judgement): string {
   const c = j.container
-  if (!c) return ''
+  return c
+    ? `; ${c.function} (${c.repoPath ?? c.file}:${c.line}) holds ${containerGrowth(c)}, the container's arrays`
+    : ''
+}
+
+/** "2.29 MiB more in 26 objects", or "… in the arrays that replaced the last". */
+export function containerGrowth(c: NonNullable<Judgement['container']>): string {
   const objects =
     c.inuseObjectsGrowth > 0 ? ` in ${c.inuseObjectsGrowth} objects` : ' in the arrays that replaced the last'
-  return `; ${c.function} (${c.repoPath ?? c.file}:${c.line}) holds ${formatBytes(c.inuseBytesGrowth)} more${objects}, the container's arrays`
+  return `${formatBytes(c.inuseBytesGrowth)} more${objects}`
 }
 
 const IN_STEPS = 'it grows in steps, as a map or buffer does each time it doubles its table or array'

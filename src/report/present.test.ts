@@ -191,6 +191,32 @@ describe('a comment that never contradicts itself', () => {
     expect(present(inconclusiveReport()).moreCaveats).toContainEqual(expect.stringMatching(/memprofilerate/))
   })
 
+  it("names a staircase's container as the leaking line when no site clears the profile's noise", () => {
+    // As buffer-leak: one array replaced by a larger, objects unchanged, within the noise model's reach.
+    const report = makeReport()
+    const buffer = {
+      ...report.runs.head.attribution!.heap[0],
+      line: 29,
+      inuseBytesGrowth: 3_670_016,
+      inuseObjectsGrowth: 0
+    }
+    report.runs.head.attribution!.heap = [{ ...buffer, withinNoise: true }]
+    report.judgements[0].container = {
+      function: buffer.function,
+      file: buffer.file,
+      line: 29,
+      ...(buffer.repoPath ? { repoPath: buffer.repoPath } : {}),
+      inuseBytesGrowth: 3_670_016,
+      inuseObjectsGrowth: 0
+    }
+    const markdown = renderMarkdown(report)
+    const firstScreen = markdown.slice(0, markdown.indexOf('\n|')).split('\n')
+    expect(firstScreen).toContain(
+      '- Leaking line: `service/main.go:29` in `main.handle`: a container that grows in steps holds 3.50 MiB more in the arrays that replaced the last'
+    )
+    expect(present(report).caveats).toEqual([])
+  })
+
   it('puts at most two lines of caveats on the first screen, and folds the rest', () => {
     for (const report of [failWithBaselineReport(), passReport(), inconclusiveReport()]) {
       const view = present(report)

@@ -25,6 +25,7 @@ import { num } from './escape.js'
 import {
   adviceFor,
   capitalized,
+  containerGrowth,
   confidenceText,
   describeComparison,
   describeDetectable,
@@ -301,6 +302,17 @@ function leakingLine(
       ' in ',
       { code: site.function },
       `${changed}: ${keptWords(site)}`
+    ]
+  // A container's one array replaced by a larger clears no noise test, but its judgement names it.
+  const container =
+    worst.series === 'heap' ? report.judgements.find((j) => j.container)?.container : undefined
+  if (container && !sites.some((s) => !s.kind))
+    return [
+      'Leaking line: ',
+      lineSpan(source, container),
+      ' in ',
+      { code: container.function },
+      `: a container that grows in steps holds ${containerGrowth(container)}`
     ]
   const held = worst.series === 'heap' ? sites.find((s) => !s.kind) : undefined
   if (held && !groups.length)

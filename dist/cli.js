@@ -9695,7 +9695,8 @@ function attributeHeap(diff, elapsedSec, requests, links = {}) {
     return sites
         .map(({ site, merged }) => {
         const sd = Math.sqrt(site.varianceBytes2);
-        const origin = site.owner === 'standard-library' && !site.kind ? origins.get(site.function) : undefined;
+        // No service frame on its stacks: linked through the goroutine its largest stack ran on.
+        const origin = site.owner !== 'service' && !site.kind ? origins.get(entryOf(site)) : undefined;
         const changed = links.changedLines && touchesChangedLines(site.stacks, links.changedLines, links.layout);
         return {
             function: site.function,
@@ -9725,6 +9726,11 @@ function attributeHeap(diff, elapsedSec, requests, links = {}) {
         };
     })
         .sort((a, b) => Number(b.changedInPr ?? false) - Number(a.changedInPr ?? false));
+}
+/** The function the goroutine of a site's largest stack began in (the site's own, for the standard library's). */
+function entryOf(site) {
+    const largest = site.stacks.reduce((a, b) => (b.bytes > a.bytes ? b : a), site.stacks[0]);
+    return largest ? largest.frames[entryIndex(largest.frames)].function : site.function;
 }
 /** Sums sites into one charged to the largest's line. */
 function sumSites(rows) {
@@ -37234,6 +37240,10 @@ function perRequest(site) {
     const at = formatBytes(site.bytesPerRequest ?? 0);
     return i ? `${at} (${formatBytes(i.low)}–${formatBytes(i.high)})` : at;
 }
+/** "Leaking line: `main.go:22` in `main.handle`", then what it keeps. */
+function leakingAt(source, at, rest) {
+    return ['Leaking line: ', lineSpan(source, at), ' in ', { code: at.function }, ...rest];
+}
 /** The line that keeps what the worst judgement's series grows by. */
 function leakingLine(report, source, sites, groups) {
     const worst = causeFirst(report).find((j) => j.outcome === report.verdict && j.series !== null);
@@ -37242,33 +37252,28 @@ function leakingLine(report, source, sites, groups) {
     const site = worst.series === 'heap' ? siteToName(sites) : undefined;
     const changed = site?.changedInPr ? ' (changed in this PR)' : '';
     if (site?.owner === 'standard-library' && site.startedBy)
-        return [
-            'Leaking line: ',
-            lineSpan(source, site.startedBy),
-            ' in ',
-            { code: site.startedBy.function },
+        return leakingAt(source, site.startedBy, [
             ' starts the ',
             ...libraryGoroutinesLine(site.function),
             `${changed}: ${keptWords(site)}`
-        ];
-    if (site)
-        return [
-            'Leaking line: ',
-            lineSpan(source, site),
-            ' in ',
+        ]);
+    // A library's own goroutines allocate it: the service line that started them, then the library's line.
+    if (site?.owner === 'library' && site.startedBy)
+        return leakingAt(source, site.startedBy, [
+            ' starts the goroutines on which ',
             { code: site.function },
-            `${changed}: ${keptWords(site)}`
-        ];
+            ' (',
+            lineSpan(source, site),
+            `) allocates${changed}: ${keptWords(site)}`
+        ]);
+    if (site)
+        return leakingAt(source, site, [`${changed}: ${keptWords(site)}`]);
     // A container's one array replaced by a larger clears no noise test, but its judgement names it.
     const container = worst.series === 'heap' ? report.judgements.find((j) => j.container)?.container : undefined;
     if (container && !sites.some((s) => !s.kind))
-        return [
-            'Leaking line: ',
-            lineSpan(source, container),
-            ' in ',
-            { code: container.function },
+        return leakingAt(source, container, [
             `: a container that grows in steps holds ${containerGrowth(container)}`
-        ];
+        ]);
     const held = worst.series === 'heap' ? sites.find((s) => !s.kind) : undefined;
     if (held && !groups.length)
         return [
@@ -37443,7 +37448,11 @@ function siteNote(s) {
                     : `held by ${libraryGoroutines(s.function)}${s.goroutinesCreatedBy ? `, created by ${s.goroutinesCreatedBy}` : ''}`
             ]
             : []),
-        ...(s.owner === 'library' ? [`in the library ${packageOf(s.function)}`] : []),
+        ...(s.owner === 'library'
+            ? [
+                `in the library ${packageOf(s.function)}${s.startedBy ? `, on goroutines started at ${s.startedBy.repoPath ?? s.startedBy.file}:${s.startedBy.line}` : ''}`
+            ]
+            : []),
         ...(s.merged
             ? [
                 `${s.merged.rows} ${s.merged.by === 'function' ? 'lines' : 'functions'}, each within the sampling noise, merged`

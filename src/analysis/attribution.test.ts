@@ -175,6 +175,22 @@ describe('attributeHeap, where libraries and the standard library hold the growt
     ).toBe(true)
   })
 
+  it.each([['grpc-conn-per-request'], ['tracer-provider-per-request']])(
+    "charges what a library's own goroutines allocate to the service line that started them (misuse-clients/%s)",
+    (mode) => {
+      const sites = sitesOf(`misuse-clients/${mode}`, 20 * 12, true)
+      const library = sites.filter((s) => s.owner === 'library' && !s.kind)
+      expect(library.length).toBeGreaterThan(0)
+      // The largest (the in-process server's side of each connection links to its own line).
+      const [linked] = library.filter((s) => s.startedBy)
+      expect(linked.startedBy).toMatchObject({
+        function: 'main.handle',
+        repoPath: 'test/fixtures/services/misuse-clients/main.go',
+        line: lineOf('misuse-clients', `// memgate:misuse ${mode}`)
+      })
+    }
+  )
+
   it('gives bytes per request an interval from the sampling noise', () => {
     const [top] = sitesOf('request-map-leak/memprofilerate-4096', 4000)
     const { low, high } = top.bytesPerRequestInterval!

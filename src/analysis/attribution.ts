@@ -1,6 +1,6 @@
 // Names the lines that leak: per allocation site and per goroutine group, the growth
 // between the first and the last sample, told apart from sampling noise.
-import { frameString, packageOf } from '../profile/frames.js'
+import { entryIndex, frameString, packageOf } from '../profile/frames.js'
 import { markProvenLeaks } from '../profile/goroutine-leak.js'
 import type { GoroutineOrigin, GoroutineTextGroup } from '../profile/goroutine-text.js'
 import type { GoroutineSummary } from '../profile/goroutines.js'
@@ -77,7 +77,8 @@ export function attributeHeap(
   return sites
     .map(({ site, merged }) => {
       const sd = Math.sqrt(site.varianceBytes2)
-      const origin = site.owner === 'standard-library' && !site.kind ? origins.get(site.function) : undefined
+      // No service frame on its stacks: linked through the goroutine its largest stack ran on.
+      const origin = site.owner !== 'service' && !site.kind ? origins.get(entryOf(site)) : undefined
       const changed = links.changedLines && touchesChangedLines(site.stacks, links.changedLines, links.layout)
       return {
         function: site.function,
@@ -107,6 +108,12 @@ export function attributeHeap(
       }
     })
     .sort((a, b) => Number(b.changedInPr ?? false) - Number(a.changedInPr ?? false))
+}
+
+/** The function the goroutine of a site's largest stack began in (the site's own, for the standard library's). */
+function entryOf(site: AllocationSite): string {
+  const largest = site.stacks.reduce((a, b) => (b.bytes > a.bytes ? b : a), site.stacks[0])
+  return largest ? largest.frames[entryIndex(largest.frames)].function : site.function
 }
 
 type Merged = NonNullable<HeapSite['merged']>

@@ -253,6 +253,29 @@ describe('the leaking line, where libraries and the standard library hold the gr
     )
   })
 
+  it("names the service line that started a library's goroutines, then the library's line", () => {
+    const serializer = heapSite({
+      function: 'google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run',
+      file: '/root/go/pkg/mod/google.golang.org/grpc@v1.85.0/internal/grpcsync/callback_serializer.go',
+      line: 114,
+      repoPath: undefined,
+      owner: 'library',
+      startedBy: {
+        function: 'main.handle',
+        file: '/work/repo/service/main.go',
+        line: 53,
+        repoPath: 'service/main.go'
+      }
+    })
+    const md = withSites([serializer])
+    expect(md).toContain(
+      '- Leaking line: `service/main.go:53` in `main.handle` starts the goroutines on which `google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run` (`/root/go/pkg/mod/google.golang.org/grpc@v1.85.0/internal/grpcsync/callback_serializer.go:114`) allocates: 5.00 MiB kept'
+    )
+    expect(md).toContain(
+      'in the library google.golang.org/grpc/internal/grpcsync, on goroutines started at service/main.go:53'
+    )
+  })
+
   it("prefers the service's own line to goroutines it cannot link", () => {
     const md = withSites([readLoop, heapSite({ inuseBytesGrowth: 1024 * 1024, changedInPr: true })])
     expect(md).toContain(

@@ -274,6 +274,15 @@ function perRequest(site: HeapSite): string {
   return i ? `${at} (${formatBytes(i.low)}–${formatBytes(i.high)})` : at
 }
 
+/** "Leaking line: `main.go:22` in `main.handle`", then what it keeps. */
+function leakingAt(
+  source: SourceLink | null,
+  at: { function: string; repoPath?: string; file: string; line: number },
+  rest: Line
+): Line {
+  return ['Leaking line: ', lineSpan(source, at), ' in ', { code: at.function }, ...rest]
+}
+
 /** The line that keeps what the worst judgement's series grows by. */
 function leakingLine(
   report: Report,
@@ -286,34 +295,28 @@ function leakingLine(
   const site = worst.series === 'heap' ? siteToName(sites) : undefined
   const changed = site?.changedInPr ? ' (changed in this PR)' : ''
   if (site?.owner === 'standard-library' && site.startedBy)
-    return [
-      'Leaking line: ',
-      lineSpan(source, site.startedBy),
-      ' in ',
-      { code: site.startedBy.function },
+    return leakingAt(source, site.startedBy, [
       ' starts the ',
       ...libraryGoroutinesLine(site.function),
       `${changed}: ${keptWords(site)}`
-    ]
-  if (site)
-    return [
-      'Leaking line: ',
-      lineSpan(source, site),
-      ' in ',
+    ])
+  // A library's own goroutines allocate it: the service line that started them, then the library's line.
+  if (site?.owner === 'library' && site.startedBy)
+    return leakingAt(source, site.startedBy, [
+      ' starts the goroutines on which ',
       { code: site.function },
-      `${changed}: ${keptWords(site)}`
-    ]
+      ' (',
+      lineSpan(source, site),
+      `) allocates${changed}: ${keptWords(site)}`
+    ])
+  if (site) return leakingAt(source, site, [`${changed}: ${keptWords(site)}`])
   // A container's one array replaced by a larger clears no noise test, but its judgement names it.
   const container =
     worst.series === 'heap' ? report.judgements.find((j) => j.container)?.container : undefined
   if (container && !sites.some((s) => !s.kind))
-    return [
-      'Leaking line: ',
-      lineSpan(source, container),
-      ' in ',
-      { code: container.function },
+    return leakingAt(source, container, [
       `: a container that grows in steps holds ${containerGrowth(container)}`
-    ]
+    ])
   const held = worst.series === 'heap' ? sites.find((s) => !s.kind) : undefined
   if (held && !groups.length)
     return [
@@ -495,7 +498,11 @@ function siteNote(s: HeapSite): string | null {
             : `held by ${libraryGoroutines(s.function)}${s.goroutinesCreatedBy ? `, created by ${s.goroutinesCreatedBy}` : ''}`
         ]
       : []),
-    ...(s.owner === 'library' ? [`in the library ${packageOf(s.function)}`] : []),
+    ...(s.owner === 'library'
+      ? [
+          `in the library ${packageOf(s.function)}${s.startedBy ? `, on goroutines started at ${s.startedBy.repoPath ?? s.startedBy.file}:${s.startedBy.line}` : ''}`
+        ]
+      : []),
     ...(s.merged
       ? [
           `${s.merged.rows} ${s.merged.by === 'function' ? 'lines' : 'functions'}, each within the sampling noise, merged`

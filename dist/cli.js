@@ -8367,7 +8367,10 @@ const GoroutineGroup = object({
     createdBy: Optional(TEXT),
     /** Goroutines with no frame of the service or a library: the function they began in. */
     entry: Optional(TEXT),
-    /** For those: the service line that started them, read from their ancestors (as HeapSite.startedBy). */
+    /**
+     * For goroutines with no frame of the service (the standard library's or a library's): the
+     * service line that started them, read from their ancestors (as HeapSite.startedBy).
+     */
     startedBy: Optional(STARTED_BY),
     countGrowth: NUMBER,
     perSec: NUMBER,
@@ -9830,7 +9833,7 @@ function attributeGoroutines(first, last, elapsedSec, extras = {}) {
             continue;
         const dump = text.get(key);
         const waitReason = dump?.waitReason ?? g.waitReason;
-        const origin = g.entry === undefined ? undefined : origins.get(g.entry)?.origin;
+        const origin = g.beganIn === undefined ? undefined : origins.get(g.beganIn)?.origin;
         grown.push({
             function: g.function,
             file: g.file,
@@ -37240,9 +37243,9 @@ function perRequest(site) {
     const at = formatBytes(site.bytesPerRequest ?? 0);
     return i ? `${at} (${formatBytes(i.low)}–${formatBytes(i.high)})` : at;
 }
-/** "Leaking line: `main.go:22` in `main.handle`", then what it keeps. */
-function leakingAt(source, at, rest) {
-    return ['Leaking line: ', lineSpan(source, at), ' in ', { code: at.function }, ...rest];
+/** `lead`, then "`main.go:22` in `main.handle`", then the rest. */
+function lineIn(lead, source, at, rest) {
+    return [lead, lineSpan(source, at), ' in ', { code: at.function }, ...rest];
 }
 /** The line that keeps what the worst judgement's series grows by. */
 function leakingLine(report, source, sites, groups) {
@@ -37252,14 +37255,14 @@ function leakingLine(report, source, sites, groups) {
     const site = worst.series === 'heap' ? siteToName(sites) : undefined;
     const changed = site?.changedInPr ? ' (changed in this PR)' : '';
     if (site?.owner === 'standard-library' && site.startedBy)
-        return leakingAt(source, site.startedBy, [
+        return lineIn('Leaking line: ', source, site.startedBy, [
             ' starts the ',
             ...libraryGoroutinesLine(site.function),
             `${changed}: ${keptWords(site)}`
         ]);
     // A library's own goroutines allocate it: the service line that started them, then the library's line.
     if (site?.owner === 'library' && site.startedBy)
-        return leakingAt(source, site.startedBy, [
+        return lineIn('Leaking line: ', source, site.startedBy, [
             ' starts the goroutines on which ',
             { code: site.function },
             ' (',
@@ -37267,11 +37270,11 @@ function leakingLine(report, source, sites, groups) {
             `) allocates${changed}: ${keptWords(site)}`
         ]);
     if (site)
-        return leakingAt(source, site, [`${changed}: ${keptWords(site)}`]);
+        return lineIn('Leaking line: ', source, site, [`${changed}: ${keptWords(site)}`]);
     // A container's one array replaced by a larger clears no noise test, but its judgement names it.
     const container = worst.series === 'heap' ? report.judgements.find((j) => j.container)?.container : undefined;
     if (container && !sites.some((s) => !s.kind))
-        return leakingAt(source, container, [
+        return lineIn('Leaking line: ', source, container, [
             `: a container that grows in steps holds ${containerGrowth(container)}`
         ]);
     const held = worst.series === 'heap' ? sites.find((s) => !s.kind) : undefined;
@@ -37288,15 +37291,11 @@ function leakingLine(report, source, sites, groups) {
     const count = `${group.waitReason ? ` (${group.waitReason})` : ''}: +${num(group.countGrowth)}`;
     // Goroutines of the standard library alone: the service line that started them, else who did.
     if (group.entry && group.startedBy)
-        return [
-            'Goroutines pile up: ',
-            lineSpan(source, group.startedBy),
-            ' in ',
-            { code: group.startedBy.function },
+        return lineIn('Goroutines pile up: ', source, group.startedBy, [
             ' starts the ',
             ...libraryGoroutinesLine(group.entry),
             count
-        ];
+        ]);
     if (group.entry)
         return [
             'Goroutines pile up: ',
@@ -37304,7 +37303,16 @@ function leakingLine(report, source, sites, groups) {
             ...(group.createdBy ? [' (created by ', { code: group.createdBy }, ')'] : []),
             `; no line of the service links to them${count}`
         ];
-    return ['Goroutines pile up at: ', lineSpan(source, group), ' in ', { code: group.function }, count];
+    // A library's goroutines: the service line that started them, then where they wait.
+    if (group.startedBy)
+        return lineIn('Goroutines pile up: ', source, group.startedBy, [
+            ' starts the goroutines that wait in ',
+            { code: group.function },
+            ' at ',
+            lineSpan(source, group),
+            count
+        ]);
+    return lineIn('Goroutines pile up at: ', source, group, [count]);
 }
 /** The most certain known misuse of a failing or inconclusive run: cause, fix and the line to change. */
 function knownMisuse(report, source, gate) {
@@ -39887,13 +39895,19 @@ function summarizeGoroutines(p, options = {}) {
             group.largestCount = count;
             group.callPath = callPath(s.stack, at);
             group.waitReason = waitReason(s.stack, at);
-            group.entry = ownerOf(frame, isOwn) === 'standard-library' ? frame.function : undefined;
+            const owner = ownerOf(frame, isOwn);
+            group.entry = owner === 'standard-library' ? frame.function : undefined;
+            group.beganIn = owner === 'service' ? undefined : s.stack[entryIndex(s.stack)].function;
         }
     }
     return {
         total,
         groups: [...groups.values()]
-            .map(({ largestCount: _, entry, ...group }) => ({ ...group, ...(entry ? { entry } : {}) }))
+            .map(({ largestCount: _, entry, beganIn, ...group }) => ({
+            ...group,
+            ...(entry ? { entry } : {}),
+            ...(beganIn ? { beganIn } : {})
+        }))
             .sort((a, b) => b.count - a.count)
     };
 }

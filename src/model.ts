@@ -225,7 +225,10 @@ export const GoroutineGroup = object({
   createdBy: Optional(TEXT),
   /** Goroutines with no frame of the service or a library: the function they began in. */
   entry: Optional(TEXT),
-  /** For those: the service line that started them, read from their ancestors (as HeapSite.startedBy). */
+  /**
+   * For goroutines with no frame of the service (the standard library's or a library's): the
+   * service line that started them, read from their ancestors (as HeapSite.startedBy).
+   */
   startedBy: Optional(STARTED_BY),
   countGrowth: NUMBER,
   perSec: NUMBER,

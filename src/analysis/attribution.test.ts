@@ -265,24 +265,42 @@ describe('attributeGoroutines', () => {
     expect(stacks[0].provenLeaked).toBeUndefined()
   })
 
-  it('links goroutines a library began to the service line that started them (tracebackancestors)', () => {
-    const run = 'http-transport-leak/ancestors'
+  /** The grown goroutine groups of a captured run, with its dump's ancestors. */
+  const linkedGroups = (run: string) => {
+    const fixture = run.split('/')[0]
     const modules = [
       {
-        path: 'example.com/memgate-fixtures/http-transport-leak',
-        dir: `${buildRoot}/test/fixtures/services/http-transport-leak`
+        path: `example.com/memgate-fixtures/${fixture}`,
+        dir: `${buildRoot}/test/fixtures/services/${fixture}`
       }
     ]
     const g = (phase: 'start' | 'end') =>
       summarizeGoroutines(profile(run, `${phase}-goroutine.pb.gz`), { modules })
     const dump = text(run, 'end-goroutine.txt')
     const h = (phase: 'start' | 'end') => summarizeHeap(profile(run, `${phase}-heap.pb.gz`), { modules })
-    const groups = attributeGoroutines(g('start'), g('end'), 10, {
+    return attributeGoroutines(g('start'), g('end'), 10, {
       text: parseGoroutineText(dump, { modules }),
       origins: goroutineOrigins(dump, { modules }),
       heapStacks: diffHeap(h('start'), h('end')).stacks,
       layout
     })
+  }
+
+  it("links a library's own goroutines to the service line that started them (grpc's callback serializers)", () => {
+    const groups = linkedGroups('misuse-clients/grpc-conn-per-request')
+    const serializers = groups.find(
+      (x) => x.function === 'google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run'
+    )
+    expect(serializers?.entry).toBeUndefined()
+    expect(serializers?.startedBy).toMatchObject({
+      function: 'main.handle',
+      repoPath: 'test/fixtures/services/misuse-clients/main.go',
+      line: lineOf('misuse-clients', '// memgate:misuse grpc-conn-per-request')
+    })
+  })
+
+  it('links goroutines a library began to the service line that started them (tracebackancestors)', () => {
+    const groups = linkedGroups('http-transport-leak/ancestors')
     const readLoops = groups.filter((x) => x.entry === 'net/http.(*persistConn).readLoop')
     expect(readLoops.length).toBeGreaterThan(0)
     for (const r of readLoops) {

@@ -214,7 +214,7 @@ export interface GoroutineExtras {
   text?: GoroutineTextGroup[]
   /** The goroutineleak profile, summarized: its groups are proven leaks. */
   leaked?: GoroutineSummary
-  /** Who started the goroutines that began in the standard library (goroutineOrigins). */
+  /** Who started the goroutines that began in the standard library or a library (goroutineOrigins). */
   origins?: GoroutineOrigin[]
   /** The heap's stacks, whose lines correct the ancestors' return addresses (snapToCallLine). */
   heapStacks?: HeapStack[]
@@ -242,7 +242,7 @@ export function attributeGoroutines(
     if (growth < minGoroutineGrowth && !g.provenLeaked) continue
     const dump = text.get(key)
     const waitReason = dump?.waitReason ?? g.waitReason
-    const origin = g.entry === undefined ? undefined : origins.get(g.entry)?.origin
+    const origin = g.beganIn === undefined ? undefined : origins.get(g.beganIn)?.origin
     grown.push({
       function: g.function,
       file: g.file,

@@ -1,5 +1,5 @@
 // Reduces a goroutine profile to groups of goroutines blocked at the same line.
-import { callPath, frameString, ownCode, ownerOf, siteIndex, type OwnCode } from './frames.js'
+import { callPath, entryIndex, frameString, ownCode, ownerOf, siteIndex, type OwnCode } from './frames.js'
 import type { GoModuleFolder } from './paths.js'
 import type { Frame, Profile } from './profile.js'
 
@@ -18,6 +18,11 @@ interface GoroutineSite {
    * function the goroutines began in ("net/http.(*persistConn).readLoop").
    */
   entry?: string
+  /**
+   * Of the most common stack, when no frame of it is the service's: the function its
+   * goroutines began in, by which their ancestors link them to the service (goroutineOrigins).
+   */
+  beganIn?: string
   count: number
 }
 
@@ -84,13 +89,19 @@ export function summarizeGoroutines(
       group.largestCount = count
       group.callPath = callPath(s.stack, at)
       group.waitReason = waitReason(s.stack, at)
-      group.entry = ownerOf(frame, isOwn) === 'standard-library' ? frame.function : undefined
+      const owner = ownerOf(frame, isOwn)
+      group.entry = owner === 'standard-library' ? frame.function : undefined
+      group.beganIn = owner === 'service' ? undefined : s.stack[entryIndex(s.stack)].function
     }
   }
   return {
     total,
     groups: [...groups.values()]
-      .map(({ largestCount: _, entry, ...group }) => ({ ...group, ...(entry ? { entry } : {}) }))
+      .map(({ largestCount: _, entry, beganIn, ...group }) => ({
+        ...group,
+        ...(entry ? { entry } : {}),
+        ...(beganIn ? { beganIn } : {})
+      }))
       .sort((a, b) => b.count - a.count)
   }
 }

@@ -1,5 +1,5 @@
 import { heapSite, makeReport } from '../../test/fixtures/reports.js'
-import type { HeapSite } from '../model.js'
+import type { GoroutineGroup, HeapSite } from '../model.js'
 import { renderMarkdown } from './markdown.js'
 import { renderTerminal } from './terminal.js'
 
@@ -291,18 +291,15 @@ describe('the leaking line, where libraries and the standard library hold the gr
     expect(md).not.toContain('Leaking line')
   })
 
-  it('names the service line behind goroutines of the standard library that pile up', () => {
+  /** A goroutines fail whose one grown group is `group`, started at service/main.go:19. */
+  const pilingUp = (group: Pick<GoroutineGroup, 'function' | 'file' | 'line' | 'waitReason' | 'entry'>) => {
     const report = makeReport()
     report.judgements[0] = { ...report.judgements[0], series: 'goroutines' }
     report.runs.head.attribution!.heap = []
     report.runs.head.attribution!.goroutines = [
       {
-        function: 'net/http.(*persistConn).readLoop',
-        file: '/usr/local/go/src/net/http/transport.go',
-        line: 2330,
+        ...group,
         callPath: [],
-        waitReason: 'IO wait',
-        entry: 'net/http.(*persistConn).readLoop',
         startedBy: {
           function: 'main.handle',
           file: '/work/repo/service/main.go',
@@ -314,10 +311,32 @@ describe('the leaking line, where libraries and the standard library hold the gr
         count: 130
       }
     ]
-    const md = renderMarkdown(report)
+    return renderMarkdown(report)
+  }
+
+  it('names the service line behind goroutines of the standard library that pile up', () => {
+    const md = pilingUp({
+      function: 'net/http.(*persistConn).readLoop',
+      file: '/usr/local/go/src/net/http/transport.go',
+      line: 2330,
+      waitReason: 'IO wait',
+      entry: 'net/http.(*persistConn).readLoop'
+    })
     expect(md).toContain(
       '- Goroutines pile up: `service/main.go:19` in `main.handle` starts the `net/http` goroutines begun in `(*persistConn).readLoop` (IO wait): +120'
     )
     expect(md).not.toMatch(/Goroutines pile up at: .*transport\.go/)
+  })
+
+  it("names the service line behind a library's goroutines that pile up, then where they wait", () => {
+    const md = pilingUp({
+      function: 'google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run',
+      file: '/root/go/pkg/mod/google.golang.org/grpc@v1.85.0/internal/grpcsync/callback_serializer.go',
+      line: 114,
+      waitReason: 'select'
+    })
+    expect(md).toContain(
+      '- Goroutines pile up: `service/main.go:19` in `main.handle` starts the goroutines that wait in `google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run` at `/root/go/pkg/mod/google.golang.org/grpc@v1.85.0/internal/grpcsync/callback_serializer.go:114` (select): +120'
+    )
   })
 })

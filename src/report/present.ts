@@ -274,13 +274,14 @@ function perRequest(site: HeapSite): string {
   return i ? `${at} (${formatBytes(i.low)}–${formatBytes(i.high)})` : at
 }
 
-/** "Leaking line: `main.go:22` in `main.handle`", then what it keeps. */
-function leakingAt(
+/** `lead`, then "`main.go:22` in `main.handle`", then the rest. */
+function lineIn(
+  lead: string,
   source: SourceLink | null,
   at: { function: string; repoPath?: string; file: string; line: number },
   rest: Line
 ): Line {
-  return ['Leaking line: ', lineSpan(source, at), ' in ', { code: at.function }, ...rest]
+  return [lead, lineSpan(source, at), ' in ', { code: at.function }, ...rest]
 }
 
 /** The line that keeps what the worst judgement's series grows by. */
@@ -295,26 +296,26 @@ function leakingLine(
   const site = worst.series === 'heap' ? siteToName(sites) : undefined
   const changed = site?.changedInPr ? ' (changed in this PR)' : ''
   if (site?.owner === 'standard-library' && site.startedBy)
-    return leakingAt(source, site.startedBy, [
+    return lineIn('Leaking line: ', source, site.startedBy, [
       ' starts the ',
       ...libraryGoroutinesLine(site.function),
       `${changed}: ${keptWords(site)}`
     ])
   // A library's own goroutines allocate it: the service line that started them, then the library's line.
   if (site?.owner === 'library' && site.startedBy)
-    return leakingAt(source, site.startedBy, [
+    return lineIn('Leaking line: ', source, site.startedBy, [
       ' starts the goroutines on which ',
       { code: site.function },
       ' (',
       lineSpan(source, site),
       `) allocates${changed}: ${keptWords(site)}`
     ])
-  if (site) return leakingAt(source, site, [`${changed}: ${keptWords(site)}`])
+  if (site) return lineIn('Leaking line: ', source, site, [`${changed}: ${keptWords(site)}`])
   // A container's one array replaced by a larger clears no noise test, but its judgement names it.
   const container =
     worst.series === 'heap' ? report.judgements.find((j) => j.container)?.container : undefined
   if (container && !sites.some((s) => !s.kind))
-    return leakingAt(source, container, [
+    return lineIn('Leaking line: ', source, container, [
       `: a container that grows in steps holds ${containerGrowth(container)}`
     ])
   const held = worst.series === 'heap' ? sites.find((s) => !s.kind) : undefined
@@ -330,15 +331,11 @@ function leakingLine(
   const count = `${group.waitReason ? ` (${group.waitReason})` : ''}: +${num(group.countGrowth)}`
   // Goroutines of the standard library alone: the service line that started them, else who did.
   if (group.entry && group.startedBy)
-    return [
-      'Goroutines pile up: ',
-      lineSpan(source, group.startedBy),
-      ' in ',
-      { code: group.startedBy.function },
+    return lineIn('Goroutines pile up: ', source, group.startedBy, [
       ' starts the ',
       ...libraryGoroutinesLine(group.entry),
       count
-    ]
+    ])
   if (group.entry)
     return [
       'Goroutines pile up: ',
@@ -346,7 +343,16 @@ function leakingLine(
       ...(group.createdBy ? [' (created by ', { code: group.createdBy }, ')'] : []),
       `; no line of the service links to them${count}`
     ]
-  return ['Goroutines pile up at: ', lineSpan(source, group), ' in ', { code: group.function }, count]
+  // A library's goroutines: the service line that started them, then where they wait.
+  if (group.startedBy)
+    return lineIn('Goroutines pile up: ', source, group.startedBy, [
+      ' starts the goroutines that wait in ',
+      { code: group.function },
+      ' at ',
+      lineSpan(source, group),
+      count
+    ])
+  return lineIn('Goroutines pile up at: ', source, group, [count])
 }
 
 /** The most certain known misuse of a failing or inconclusive run: cause, fix and the line to change. */

@@ -10496,7 +10496,8 @@ function judgeLook(look) {
         const points = seriesPoints(look.samples, series);
         const loadSinceSec = -(look.warmupSec ?? 0);
         const t = held ? null : trend(points, z, loadSinceSec);
-        if (series === 'heap')
+        // Read only when a container is all the profile names (a held fail has no trend of its own).
+        if (series === 'heap' && look.heapNamed === 'container')
             heapInSteps = (t ?? trend(points, z, loadSinceSec))?.steps?.staircase === true;
         record.decisions[series] =
             held ??
@@ -37265,9 +37266,9 @@ function leakingLine(report, source, sites, groups) {
         return lineIn('Leaking line: ', source, site.startedBy, [
             ' starts the goroutines on which ',
             { code: site.function },
-            ' (',
+            ' at ',
             lineSpan(source, site),
-            `) allocates${changed}: ${keptWords(site)}`
+            ` allocates${changed}: ${keptWords(site)}`
         ]);
     if (site)
         return lineIn('Leaking line: ', source, site, [`${changed}: ${keptWords(site)}`]);

@@ -78,7 +78,9 @@ export function judgeLook(look: LookInput): { record: LookRecord; stop: boolean 
     const points = seriesPoints(look.samples, series)
     const loadSinceSec = -(look.warmupSec ?? 0)
     const t = held ? null : trend(points, z, loadSinceSec)
-    if (series === 'heap') heapInSteps = (t ?? trend(points, z, loadSinceSec))?.steps?.staircase === true
+    // Read only when a container is all the profile names (a held fail has no trend of its own).
+    if (series === 'heap' && look.heapNamed === 'container')
+      heapInSteps = (t ?? trend(points, z, loadSinceSec))?.steps?.staircase === true
     record.decisions[series] =
       held ??
       (t

@@ -269,7 +269,7 @@ describe('the leaking line, where libraries and the standard library hold the gr
     })
     const md = withSites([serializer])
     expect(md).toContain(
-      '- Leaking line: `service/main.go:53` in `main.handle` starts the goroutines on which `google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run` (`/root/go/pkg/mod/google.golang.org/grpc@v1.85.0/internal/grpcsync/callback_serializer.go:114`) allocates: 5.00 MiB kept'
+      '- Leaking line: `service/main.go:53` in `main.handle` starts the goroutines on which `google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run` at `/root/go/pkg/mod/google.golang.org/grpc@v1.85.0/internal/grpcsync/callback_serializer.go:114` allocates: 5.00 MiB kept'
     )
     expect(md).toContain(
       'in the library google.golang.org/grpc/internal/grpcsync, on goroutines started at service/main.go:53'

@@ -306,9 +306,9 @@ function leakingLine(
     return lineIn('Leaking line: ', source, site.startedBy, [
       ' starts the goroutines on which ',
       { code: site.function },
-      ' (',
+      ' at ',
       lineSpan(source, site),
-      `) allocates${changed}: ${keptWords(site)}`
+      ` allocates${changed}: ${keptWords(site)}`
     ])
   if (site) return lineIn('Leaking line: ', source, site, [`${changed}: ${keptWords(site)}`])
   // A container's one array replaced by a larger clears no noise test, but its judgement names it.
